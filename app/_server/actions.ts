@@ -1,0 +1,40 @@
+import "server-only";
+import { isDomainError, ValidationError, type FieldErrors } from "@/lib/errors";
+
+/** What every console form's server action returns to useActionState. */
+export interface ActionState {
+  ok?: boolean;
+  message?: string;
+  error?: string;
+  fieldErrors?: FieldErrors;
+  /** Shown once (e.g. a new API key). */
+  secret?: string;
+}
+
+/**
+ * Runs a use case for a form: domain errors become a message and per-field
+ * errors; anything else is logged in full for the operator and shown as a
+ * generic message (never err.message to the browser).
+ */
+export async function runAction(fn: () => Promise<ActionState | void>): Promise<ActionState> {
+  try {
+    return (await fn()) ?? { ok: true };
+  } catch (err) {
+    // next/navigation's redirect()/notFound() throw; let them through.
+    if (err && typeof err === "object" && "digest" in err && typeof err.digest === "string" && err.digest.startsWith("NEXT_")) throw err;
+    if (err instanceof ValidationError) return { error: err.message, fieldErrors: err.fieldErrors };
+    if (isDomainError(err)) return { error: err.message };
+    console.error("[herald] action failed", err);
+    return { error: "Something went wrong. The error was logged." };
+  }
+}
+
+export function str(fd: FormData, key: string): string | undefined {
+  const v = fd.get(key);
+  return typeof v === "string" ? v : undefined;
+}
+
+export function bool(fd: FormData, key: string): boolean {
+  const v = fd.get(key);
+  return v === "on" || v === "true" || v === "1";
+}

@@ -1,0 +1,52 @@
+import Link from "next/link";
+import type { ReactNode } from "react";
+import { requireUser } from "@/app/_server/auth";
+import { getPage } from "@/lib/page/page";
+import { getDb } from "@/lib/runtime";
+import { signOutAction } from "./actions";
+
+export const dynamic = "force-dynamic";
+
+const NAV = [
+  { href: "/admin", label: "Incidents" },
+  { href: "/admin/components", label: "Components" },
+  { href: "/admin/settings", label: "Settings" },
+  { href: "/admin/team", label: "Team" },
+  { href: "/admin/api-keys", label: "API keys" },
+  { href: "/admin/audit", label: "Audit log" },
+];
+
+export default async function ConsoleLayout({ children }: { children: ReactNode }) {
+  const { user } = await requireUser();
+  const page = await getPage(getDb());
+  return (
+    <div className="min-h-screen bg-zinc-50 dark:bg-zinc-950">
+      <header className="border-b border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900">
+        <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3">
+          <Link href="/admin" className="font-semibold">
+            {page.name} <span className="font-normal text-zinc-500">· Herald</span>
+          </Link>
+          <nav aria-label="Console" className="flex flex-wrap gap-4 text-sm">
+            {NAV.map((n) => (
+              <Link key={n.href} href={n.href} className="text-zinc-700 hover:text-blue-700 dark:text-zinc-300">
+                {n.label}
+              </Link>
+            ))}
+          </nav>
+          <div className="ml-auto flex items-center gap-3 text-sm">
+            <a href="/" className="text-zinc-600 hover:text-blue-700 dark:text-zinc-400">
+              View status page ↗
+            </a>
+            <Link href="/admin/account" className="text-zinc-600 dark:text-zinc-400">
+              {user.email} ({user.role})
+            </Link>
+            <form action={signOutAction}>
+              <button className="text-zinc-600 underline hover:text-blue-700 dark:text-zinc-400">Sign out</button>
+            </form>
+          </div>
+        </div>
+      </header>
+      <main className="mx-auto max-w-6xl px-4 py-8">{children}</main>
+    </div>
+  );
+}

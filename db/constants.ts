@@ -1,0 +1,80 @@
+// Enums shared by the database, lib/ and client components. No drizzle import
+// here so client components can use these without pulling the ORM into a bundle.
+
+export const COMPONENT_STATUSES = [
+  "operational",
+  "degraded_performance",
+  "partial_outage",
+  "major_outage",
+  "under_maintenance",
+] as const;
+export type ComponentStatus = (typeof COMPONENT_STATUSES)[number];
+
+export const INCIDENT_STATUSES = ["investigating", "identified", "monitoring", "resolved", "postmortem"] as const;
+export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
+
+export const MAINTENANCE_STATUSES = ["scheduled", "in_progress", "verifying", "completed"] as const;
+export type MaintenanceStatus = (typeof MAINTENANCE_STATUSES)[number];
+
+export type AnyIncidentStatus = IncidentStatus | MaintenanceStatus;
+
+export const IMPACTS = ["none", "minor", "major", "critical"] as const;
+export type Impact = (typeof IMPACTS)[number];
+
+export const INCIDENT_KINDS = ["incident", "maintenance"] as const;
+export type IncidentKind = (typeof INCIDENT_KINDS)[number];
+
+export const ROLES = ["owner", "admin", "editor", "viewer"] as const;
+export type Role = (typeof ROLES)[number];
+
+export const STATUS_CHANGE_SOURCES = ["incident_update", "maintenance", "manual", "api", "scheduler"] as const;
+export type StatusChangeSource = (typeof STATUS_CHANGE_SOURCES)[number];
+
+export const SUBSCRIBER_STATES = ["unconfirmed", "active", "unsubscribed", "quarantined"] as const;
+export type SubscriberState = (typeof SUBSCRIBER_STATES)[number];
+
+export const NOTIFICATION_KINDS = [
+  "incident_created",
+  "incident_updated",
+  "incident_resolved",
+  "maintenance_scheduled",
+  "maintenance_reminder",
+  "maintenance_started",
+  "maintenance_completed",
+  "postmortem_published",
+  "subscription_confirmation",
+] as const;
+export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
+
+export const DELIVERY_STATUSES = ["pending", "sent", "failed", "skipped"] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+export const ACTOR_TYPES = ["user", "api_key", "cli", "system"] as const;
+export type ActorType = (typeof ACTOR_TYPES)[number];
+
+export const COMPONENT_STATUS_LABELS: Record<ComponentStatus, string> = {
+  operational: "Operational",
+  degraded_performance: "Degraded performance",
+  partial_outage: "Partial outage",
+  major_outage: "Major outage",
+  under_maintenance: "Under maintenance",
+};
+
+export const INCIDENT_STATUS_LABELS: Record<AnyIncidentStatus, string> = {
+  investigating: "Investigating",
+  identified: "Identified",
+  monitoring: "Monitoring",
+  resolved: "Resolved",
+  postmortem: "Postmortem",
+  scheduled: "Scheduled",
+  in_progress: "In progress",
+  verifying: "Verifying",
+  completed: "Completed",
+};
+
+export const IMPACT_LABELS: Record<Impact, string> = {
+  none: "None",
+  minor: "Minor",
+  major: "Major",
+  critical: "Critical",
+};

@@ -1,0 +1,25 @@
+import { test as base, expect } from "@playwright/test";
+import { startServer, type RunningServer } from "../tests/helpers/server";
+
+/** `server`: a real Herald on a fresh database, shared by the tests of one file. */
+export const test = base.extend<object, { server: RunningServer }>({
+  server: [
+    // eslint-disable-next-line no-empty-pattern
+    async ({}, use) => {
+      const server = await startServer();
+      await use(server);
+      await server.stop();
+    },
+    { scope: "worker" },
+  ],
+  baseURL: async ({ server }, use) => use(server.url),
+  page: async ({ page }, use) => {
+    // A console error in the browser is a failing test.
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(String(e)));
+    await use(page);
+    expect(errors, "uncaught errors in the page").toEqual([]);
+  },
+});
+
+export { expect };

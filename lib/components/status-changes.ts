@@ -1,0 +1,70 @@
+import { and, eq, inArray, isNull } from "drizzle-orm";
+import type { Tx } from "@/db/client";
+import type { ComponentStatus, StatusChangeSource } from "@/db/constants";
+import { component, componentStatusChange, type Component } from "@/db/schema";
+import { ValidationError } from "../errors";
+import { newId } from "../ids";
+
+/** Loads live components of the page by id; unknown, deleted or foreign ids are a validation error. */
+export async function loadComponentsOrThrow(tx: Tx, pageId: string, ids: readonly string[], field = "components"): Promise<Map<string, Component>> {
+  const unique = [...new Set(ids)];
+  if (unique.length === 0) return new Map();
+  const rows = await tx
+    .select()
+    .from(component)
+    .where(and(eq(component.pageId, pageId), inArray(component.id, unique), isNull(component.deletedAt)));
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const missing = unique.filter((id) => !byId.has(id));
+  if (missing.length) throw new ValidationError(`Unknown component: ${missing.join(", ")}`, { [field]: [`Unknown component: ${missing.join(", ")}`] });
+  return byId;
+}
+
+export interface AppliedChange {
+  componentId: string;
+  name: string;
+  oldStatus: ComponentStatus;
+  newStatus: ComponentStatus;
+}
+
+export interface StatusChangeOrigin {
+  pageId: string;
+  at: Date;
+  source: StatusChangeSource;
+  incidentId?: string;
+  incidentUpdateId?: string;
+}
+
+/**
+ * Sets component statuses: appends to the append-only component_status_change
+ * log (the source of truth for uptime) and refreshes the component.status
+ * cache. Components already in the requested state get no log row.
+ */
+export async function applyComponentStatuses(
+  tx: Tx,
+  components: Map<string, Component>,
+  wanted: ReadonlyMap<string, ComponentStatus>,
+  origin: StatusChangeOrigin,
+): Promise<AppliedChange[]> {
+  const applied: AppliedChange[] = [];
+  for (const [id, newStatus] of wanted) {
+    const c = components.get(id);
+    if (!c) throw new Error(`component ${id} was not loaded`);
+    applied.push({ componentId: id, name: c.name, oldStatus: c.status, newStatus });
+    if (c.status === newStatus) continue;
+    await tx.insert(componentStatusChange).values({
+      id: newId(),
+      pageId: origin.pageId,
+      componentId: id,
+      oldStatus: c.status,
+      newStatus,
+      at: origin.at,
+      source: origin.source,
+      incidentId: origin.incidentId ?? null,
+      incidentUpdateId: origin.incidentUpdateId ?? null,
+      createdAt: origin.at,
+    });
+    await tx.update(component).set({ status: newStatus, updatedAt: origin.at }).where(eq(component.id, id));
+    c.status = newStatus;
+  }
+  return applied;
+}

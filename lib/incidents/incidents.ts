@@ -1,0 +1,373 @@
+import { and, desc, eq, inArray, max, ne } from "drizzle-orm";
+import { z } from "zod";
+import type { Tx } from "@/db/client";
+import { COMPONENT_STATUSES, IMPACTS, INCIDENT_STATUSES, type ComponentStatus, type NotificationKind } from "@/db/constants";
+import { delivery, incident, incidentUpdate, incidentUpdateComponent, notification, type Incident, type IncidentUpdate } from "@/db/schema";
+import { audit } from "../audit";
+import { applyComponentStatuses, loadComponentsOrThrow } from "../components/status-changes";
+import { parseInput, requireRole, type Ctx } from "../context";
+import { NotFoundError, ValidationError } from "../errors";
+import { newId } from "../ids";
+import { enqueueNotification } from "../notifications/enqueue";
+import { bumpContentVersion, getPage } from "../page/page";
+import { impactFromComponentStatuses, isClosedStatus, timelineFromUpdates } from "../status/rules";
+
+const Id = z.string().regex(/^[0-9a-z]{1,32}$/, "Malformed id");
+const Name = z.string().trim().min(1, "Name is required").max(255, "At most 255 characters");
+const Body = z.string().trim().min(1, "A message is required").max(20_000, "At most 20,000 characters");
+const ComponentStatusMap = z
+  .record(Id, z.enum(COMPONENT_STATUSES, { error: "Unknown component status" }))
+  .refine((m) => Object.keys(m).length <= 500, "Too many components");
+const ComponentIds = z.array(Id).max(500);
+// Dates arrive as Date (lib callers), ISO strings (API) or form values.
+const When = z.coerce.date({ error: "Invalid date" }).refine((d) => d.getUTCFullYear() >= 1970 && d.getUTCFullYear() <= 9999, "Date out of range");
+
+export const CreateIncidentInput = z.strictObject({
+  name: Name,
+  status: z.enum(INCIDENT_STATUSES).default("investigating"),
+  body: Body,
+  components: ComponentStatusMap.default({}),
+  componentIds: ComponentIds.default([]),
+  impactOverride: z.enum(IMPACTS).nullable().default(null),
+  notify: z.boolean().default(false),
+  backfilled: z.boolean().default(false),
+  backfillDate: When.optional(),
+});
+export type CreateIncidentInput = z.input<typeof CreateIncidentInput>;
+
+export const PostUpdateInput = z.strictObject({
+  incidentId: Id,
+  status: z.enum(INCIDENT_STATUSES),
+  body: Body,
+  components: ComponentStatusMap.default({}),
+  notify: z.boolean().default(false),
+  displayAt: When.optional(),
+});
+export type PostUpdateInput = z.input<typeof PostUpdateInput>;
+
+export const EditUpdateInput = z.strictObject({
+  incidentId: Id,
+  updateId: Id,
+  body: Body.optional(),
+  status: z.enum(INCIDENT_STATUSES).optional(),
+  displayAt: When.optional(),
+});
+export type EditUpdateInput = z.input<typeof EditUpdateInput>;
+
+export const UpdateIncidentInput = z.strictObject({
+  id: Id,
+  name: Name.optional(),
+  impactOverride: z.enum(IMPACTS).nullable().optional(),
+});
+export type UpdateIncidentInput = z.input<typeof UpdateIncidentInput>;
+
+export function incidentDto(i: Incident) {
+  return {
+    id: i.id,
+    kind: i.kind,
+    name: i.name,
+    status: i.status,
+    impact: i.impact,
+    impactOverride: i.impactOverride,
+    backfilled: i.backfilled,
+    startedAt: i.startedAt,
+    resolvedAt: i.resolvedAt,
+  };
+}
+
+function updateDto(u: IncidentUpdate) {
+  return { id: u.id, status: u.status, body: u.body, displayAt: u.displayAt, deliverNotifications: u.deliverNotifications };
+}
+
+export async function getIncidentOrThrow(tx: Tx, pageId: string, id: string): Promise<Incident> {
+  const row = await tx.query.incident.findFirst({ where: and(eq(incident.id, id), eq(incident.pageId, pageId), eq(incident.kind, "incident")) });
+  if (!row) throw new NotFoundError("Incident");
+  return row;
+}
+
+async function getUpdateOrThrow(tx: Tx, incidentId: string, updateId: string): Promise<IncidentUpdate> {
+  const row = await tx.query.incidentUpdate.findFirst({ where: and(eq(incidentUpdate.id, updateId), eq(incidentUpdate.incidentId, incidentId)) });
+  if (!row) throw new NotFoundError("Incident update");
+  return row;
+}
+
+/** Components named in any update of the incident. */
+async function affectedComponentIds(tx: Tx, incidentId: string): Promise<string[]> {
+  const rows = await tx
+    .selectDistinct({ id: incidentUpdateComponent.componentId })
+    .from(incidentUpdateComponent)
+    .innerJoin(incidentUpdate, eq(incidentUpdate.id, incidentUpdateComponent.incidentUpdateId))
+    .where(eq(incidentUpdate.incidentId, incidentId));
+  return rows.map((r) => r.id);
+}
+
+/**
+ * Recomputes the incident's caches (status, milestones, impact) from its
+ * updates. The only writer of those columns.
+ */
+export async function refreshIncidentCaches(tx: Tx, incidentId: string, now: Date): Promise<Incident> {
+  const row = await tx.query.incident.findFirst({ where: eq(incident.id, incidentId) });
+  if (!row) throw new NotFoundError("Incident");
+  const updates = await tx.select().from(incidentUpdate).where(eq(incidentUpdate.incidentId, incidentId));
+  const timeline = timelineFromUpdates(updates);
+  const statuses = await tx
+    .select({ s: incidentUpdateComponent.newStatus })
+    .from(incidentUpdateComponent)
+    .innerJoin(incidentUpdate, eq(incidentUpdate.id, incidentUpdateComponent.incidentUpdateId))
+    .where(eq(incidentUpdate.incidentId, incidentId));
+  // Impact is the worst the incident ever was, so a resolved incident keeps its colour in history.
+  const impact = row.impactOverride ?? impactFromComponentStatuses(statuses.map((s) => s.s));
+  await tx
+    .update(incident)
+    .set({ ...timeline, impact, updatedAt: now })
+    .where(eq(incident.id, incidentId));
+  return { ...row, ...timeline, impact, updatedAt: now };
+}
+
+/**
+ * When an incident resolves, the components it affected go back to
+ * operational unless the resolving update said otherwise, or another open
+ * incident still holds them.
+ */
+async function componentsToRestore(tx: Tx, pageId: string, incidentId: string, explicit: Set<string>): Promise<string[]> {
+  const affected = (await affectedComponentIds(tx, incidentId)).filter((id) => !explicit.has(id));
+  if (!affected.length) return [];
+  const heldElsewhere = await tx
+    .selectDistinct({ id: incidentUpdateComponent.componentId })
+    .from(incidentUpdateComponent)
+    .innerJoin(incidentUpdate, eq(incidentUpdate.id, incidentUpdateComponent.incidentUpdateId))
+    .innerJoin(incident, eq(incident.id, incidentUpdate.incidentId))
+    .where(
+      and(
+        eq(incident.pageId, pageId),
+        ne(incident.id, incidentId),
+        inArray(incident.status, ["investigating", "identified", "monitoring", "in_progress", "verifying"]),
+        inArray(incidentUpdateComponent.componentId, affected),
+        ne(incidentUpdateComponent.newStatus, "operational"),
+      ),
+    );
+  const held = new Set(heldElsewhere.map((r) => r.id));
+  return affected.filter((id) => !held.has(id));
+}
+
+interface WriteUpdateArgs {
+  pageId: string;
+  incidentId: string;
+  status: (typeof INCIDENT_STATUSES)[number];
+  body: string;
+  displayAt: Date;
+  notify: boolean;
+  /** Components whose status this update sets. */
+  components: Record<string, ComponentStatus>;
+  /** Components named as affected without a new status. */
+  mentioned: readonly string[];
+  /** Backfilled history records what happened but never touches current state. */
+  touchCurrentState: boolean;
+}
+
+/** Inserts one update with its affected components and applies the component changes. */
+async function writeUpdate(tx: Tx, ctx: Ctx, args: WriteUpdateArgs): Promise<IncidentUpdate> {
+  const now = ctx.now();
+  const wanted = new Map<string, ComponentStatus>(Object.entries(args.components));
+  if (args.status === "resolved" && args.touchCurrentState) {
+    for (const id of await componentsToRestore(tx, args.pageId, args.incidentId, new Set(wanted.keys()))) wanted.set(id, "operational");
+  }
+  const loaded = await loadComponentsOrThrow(tx, args.pageId, [...wanted.keys(), ...args.mentioned]);
+  const id = newId();
+  const last = await tx.select({ seq: max(incidentUpdate.seq) }).from(incidentUpdate).where(eq(incidentUpdate.incidentId, args.incidentId)).get();
+  await tx.insert(incidentUpdate).values({
+    id,
+    incidentId: args.incidentId,
+    status: args.status,
+    body: args.body,
+    displayAt: args.displayAt,
+    seq: (last?.seq ?? 0) + 1,
+    deliverNotifications: args.notify,
+    authorUserId: ctx.actor.type === "user" ? ctx.actor.id : null,
+    createdAt: now,
+    updatedAt: now,
+  });
+  const changes = args.touchCurrentState
+    ? await applyComponentStatuses(tx, loaded, wanted, { pageId: args.pageId, at: now, source: "incident_update", incidentId: args.incidentId, incidentUpdateId: id })
+    : [...wanted].map(([componentId, newStatus]) => ({ componentId, oldStatus: loaded.get(componentId)!.status, newStatus }));
+  const rows = changes.map((c) => ({ incidentUpdateId: id, componentId: c.componentId, oldStatus: c.oldStatus, newStatus: c.newStatus }));
+  for (const mentionedId of args.mentioned) {
+    if (wanted.has(mentionedId)) continue;
+    const status = loaded.get(mentionedId)!.status;
+    rows.push({ incidentUpdateId: id, componentId: mentionedId, oldStatus: status, newStatus: status });
+  }
+  if (rows.length) await tx.insert(incidentUpdateComponent).values(rows);
+  return (await tx.query.incidentUpdate.findFirst({ where: eq(incidentUpdate.id, id) }))!;
+}
+
+async function maybeNotify(tx: Tx, pageId: string, kind: NotificationKind, inc: Incident, update: IncidentUpdate, now: Date) {
+  if (!update.deliverNotifications || inc.backfilled) return;
+  await enqueueNotification(tx, { pageId, kind, incidentId: inc.id, incidentUpdateId: update.id, componentIds: await affectedComponentIds(tx, inc.id), now });
+}
+
+function checkDisplayAt(displayAt: Date | undefined, now: Date): Date {
+  if (!displayAt) return now;
+  if (displayAt.getTime() > now.getTime() + 60_000) throw new ValidationError("The display time cannot be in the future", { displayAt: ["Cannot be in the future"] });
+  return displayAt;
+}
+
+export async function createIncident(ctx: Ctx, input: CreateIncidentInput): Promise<{ incident: Incident; update: IncidentUpdate }> {
+  requireRole(ctx.actor, "editor");
+  const data = parseInput(CreateIncidentInput, input);
+  if (data.backfilled && !data.backfillDate) throw new ValidationError("A backfilled incident needs the date it happened", { backfillDate: ["Required for a backfilled incident"] });
+  return ctx.db.transaction(async (tx) => {
+    const p = await getPage(tx);
+    const now = ctx.now();
+    const startedAt = data.backfilled ? checkDisplayAt(data.backfillDate, now) : now;
+    const id = newId();
+    await tx.insert(incident).values({
+      id,
+      pageId: p.id,
+      kind: "incident",
+      name: data.name,
+      // A backfilled incident is history: it is recorded resolved.
+      status: data.backfilled ? "resolved" : data.status,
+      impactOverride: data.impactOverride,
+      backfilled: data.backfilled,
+      startedAt,
+      publishedAt: now,
+      createdAt: now,
+      updatedAt: now,
+    });
+    const update = await writeUpdate(tx, ctx, {
+      pageId: p.id,
+      incidentId: id,
+      status: data.backfilled ? "resolved" : data.status,
+      body: data.body,
+      displayAt: startedAt,
+      notify: data.notify && !data.backfilled,
+      components: data.components,
+      mentioned: data.componentIds,
+      touchCurrentState: !data.backfilled,
+    });
+    const created = await refreshIncidentCaches(tx, id, now);
+    await maybeNotify(tx, p.id, "incident_created", created, update, now);
+    await bumpContentVersion(tx, p.id, now);
+    await audit(tx, ctx, { pageId: p.id, action: "incident.create", entityType: "incident", entityId: id, after: { ...incidentDto(created), update: updateDto(update), components: data.components } });
+    return { incident: created, update };
+  });
+}
+
+export async function postIncidentUpdate(ctx: Ctx, input: PostUpdateInput): Promise<{ incident: Incident; update: IncidentUpdate }> {
+  requireRole(ctx.actor, "editor");
+  const data = parseInput(PostUpdateInput, input);
+  return ctx.db.transaction(async (tx) => {
+    const p = await getPage(tx);
+    const before = await getIncidentOrThrow(tx, p.id, data.incidentId);
+    const now = ctx.now();
+    const update = await writeUpdate(tx, ctx, {
+      pageId: p.id,
+      incidentId: before.id,
+      status: data.status,
+      body: data.body,
+      displayAt: checkDisplayAt(data.displayAt, now),
+      notify: data.notify && !before.backfilled,
+      components: data.components,
+      mentioned: [],
+      touchCurrentState: !before.backfilled,
+    });
+    const after = await refreshIncidentCaches(tx, before.id, now);
+    const kind = isClosedStatus(after.status) && !isClosedStatus(before.status) ? "incident_resolved" : "incident_updated";
+    await maybeNotify(tx, p.id, kind, after, update, now);
+    await bumpContentVersion(tx, p.id, now);
+    await audit(tx, ctx, { pageId: p.id, action: "incident.post_update", entityType: "incident", entityId: before.id, before: incidentDto(before), after: { ...incidentDto(after), update: updateDto(update), components: data.components } });
+    return { incident: after, update };
+  });
+}
+
+/** Resolving is an update with status resolved; affected components return to operational. */
+export async function resolveIncident(ctx: Ctx, input: Omit<PostUpdateInput, "status">) {
+  return postIncidentUpdate(ctx, { ...input, status: "resolved" });
+}
+
+/** Corrects a past update's wording, status or time. Component changes it made stay: they happened. */
+export async function editIncidentUpdate(ctx: Ctx, input: EditUpdateInput): Promise<IncidentUpdate> {
+  requireRole(ctx.actor, "editor");
+  const data = parseInput(EditUpdateInput, input);
+  return ctx.db.transaction(async (tx) => {
+    const p = await getPage(tx);
+    await getIncidentOrThrow(tx, p.id, data.incidentId);
+    const before = await getUpdateOrThrow(tx, data.incidentId, data.updateId);
+    const now = ctx.now();
+    await tx
+      .update(incidentUpdate)
+      .set({
+        ...(data.body !== undefined ? { body: data.body } : {}),
+        ...(data.status ? { status: data.status } : {}),
+        ...(data.displayAt ? { displayAt: checkDisplayAt(data.displayAt, now) } : {}),
+        updatedAt: now,
+      })
+      .where(eq(incidentUpdate.id, before.id));
+    await refreshIncidentCaches(tx, data.incidentId, now);
+    await bumpContentVersion(tx, p.id, now);
+    const after = await getUpdateOrThrow(tx, data.incidentId, data.updateId);
+    await audit(tx, ctx, { pageId: p.id, action: "incident_update.edit", entityType: "incident_update", entityId: before.id, before: updateDto(before), after: updateDto(after) });
+    return after;
+  });
+}
+
+export async function deleteIncidentUpdate(ctx: Ctx, input: { incidentId: string; updateId: string }): Promise<void> {
+  requireRole(ctx.actor, "editor");
+  const data = parseInput(z.strictObject({ incidentId: Id, updateId: Id }), input);
+  await ctx.db.transaction(async (tx) => {
+    const p = await getPage(tx);
+    await getIncidentOrThrow(tx, p.id, data.incidentId);
+    const before = await getUpdateOrThrow(tx, data.incidentId, data.updateId);
+    const count = await tx.$count(incidentUpdate, eq(incidentUpdate.incidentId, data.incidentId));
+    if (count <= 1) throw new ValidationError("An incident keeps at least one update; delete the incident instead");
+    const now = ctx.now();
+    await cancelPendingDeliveries(tx, eq(notification.incidentUpdateId, before.id));
+    await tx.delete(incidentUpdateComponent).where(eq(incidentUpdateComponent.incidentUpdateId, before.id));
+    await tx.delete(incidentUpdate).where(eq(incidentUpdate.id, before.id));
+    await refreshIncidentCaches(tx, data.incidentId, now);
+    await bumpContentVersion(tx, p.id, now);
+    await audit(tx, ctx, { pageId: p.id, action: "incident_update.delete", entityType: "incident_update", entityId: before.id, before: updateDto(before) });
+  });
+}
+
+export async function updateIncident(ctx: Ctx, input: UpdateIncidentInput): Promise<Incident> {
+  requireRole(ctx.actor, "editor");
+  const { id, ...fields } = parseInput(UpdateIncidentInput, input);
+  return ctx.db.transaction(async (tx) => {
+    const p = await getPage(tx);
+    const before = await getIncidentOrThrow(tx, p.id, id);
+    const now = ctx.now();
+    await tx.update(incident).set(fields).where(eq(incident.id, id));
+    const after = await refreshIncidentCaches(tx, id, now);
+    await bumpContentVersion(tx, p.id, now);
+    await audit(tx, ctx, { pageId: p.id, action: "incident.update", entityType: "incident", entityId: id, before: incidentDto(before), after: incidentDto(after) });
+    return after;
+  });
+}
+
+/** Anything still queued for a deleted incident or update is never sent. */
+async function cancelPendingDeliveries(tx: Tx, which: ReturnType<typeof eq>) {
+  const ids = tx.select({ id: notification.id }).from(notification).where(which);
+  await tx
+    .update(delivery)
+    .set({ status: "skipped", lastError: "cancelled: the update was deleted" })
+    .where(and(eq(delivery.status, "pending"), inArray(delivery.notificationId, ids)));
+}
+
+/** Removes the incident and its timeline. Component history it caused stays (it happened). */
+export async function deleteIncident(ctx: Ctx, input: { id: string }): Promise<void> {
+  requireRole(ctx.actor, "admin");
+  const { id } = parseInput(z.strictObject({ id: Id }), input);
+  await ctx.db.transaction(async (tx) => {
+    const p = await getPage(tx);
+    const before = await getIncidentOrThrow(tx, p.id, id);
+    const updates = await tx.select().from(incidentUpdate).where(eq(incidentUpdate.incidentId, id)).orderBy(desc(incidentUpdate.displayAt));
+    await cancelPendingDeliveries(tx, eq(notification.incidentId, id));
+    const updateIds = updates.map((u) => u.id);
+    if (updateIds.length) await tx.delete(incidentUpdateComponent).where(inArray(incidentUpdateComponent.incidentUpdateId, updateIds));
+    await tx.delete(incidentUpdate).where(eq(incidentUpdate.incidentId, id));
+    await tx.delete(incident).where(eq(incident.id, id));
+    await bumpContentVersion(tx, p.id, ctx.now());
+    await audit(tx, ctx, { pageId: p.id, action: "incident.delete", entityType: "incident", entityId: id, before: { ...incidentDto(before), updates: updates.map(updateDto) } });
+  });
+}

@@ -1,0 +1,47 @@
+import { sql } from "drizzle-orm";
+import type { Tx } from "@/db/client";
+import type { NotificationKind } from "@/db/constants";
+import { notification } from "@/db/schema";
+import { newId } from "../ids";
+
+export interface EnqueueInput {
+  pageId: string;
+  kind: NotificationKind;
+  incidentId: string;
+  incidentUpdateId: string | null;
+  /** Components the event affects; subscribers scoped to other components are skipped. */
+  componentIds: readonly string[];
+  now: Date;
+}
+
+/**
+ * Writes the outbox inside the publish transaction: one notification row and
+ * one pending delivery per matching active subscriber, chosen now (enqueue
+ * time) so later scope changes don't rewrite history. One INSERT … SELECT keeps
+ * this fast at 100k subscribers. Sending happens later, in the worker.
+ */
+export async function enqueueNotification(tx: Tx, input: EnqueueInput): Promise<string> {
+  const id = newId();
+  await tx.insert(notification).values({
+    id,
+    pageId: input.pageId,
+    kind: input.kind,
+    incidentId: input.incidentId,
+    incidentUpdateId: input.incidentUpdateId,
+    createdAt: input.now,
+  });
+  const at = input.now.getTime();
+  const scope = input.componentIds.length
+    ? sql`or exists (select 1 from subscriber_component sc where sc.subscriber_id = s.id and sc.component_id in (${sql.join(
+        input.componentIds.map((c) => sql`${c}`),
+        sql`, `,
+      )}))`
+    : sql``;
+  await tx.run(sql`
+    insert into delivery (id, notification_id, subscriber_id, status, attempts, next_attempt_at, created_at)
+    select lower(hex(randomblob(6))), ${id}, s.id, 'pending', 0, ${at}, ${at}
+    from subscriber s
+    where s.page_id = ${input.pageId} and s.state = 'active'
+      and (not exists (select 1 from subscriber_component sc where sc.subscriber_id = s.id) ${scope})`);
+  return id;
+}

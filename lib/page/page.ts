@@ -1,0 +1,110 @@
+import { asc, eq, sql } from "drizzle-orm";
+import { z } from "zod";
+import type { Db, Tx } from "@/db/client";
+import { page, type Page } from "@/db/schema";
+import { audit } from "../audit";
+import { parseInput, requireRole, type Ctx } from "../context";
+import { NotFoundError } from "../errors";
+import { newId } from "../ids";
+
+/** Herald serves one page today; every row carries page_id so a second can come later. */
+export async function getPage(db: Tx): Promise<Page> {
+  const row = await db.query.page.findFirst({ orderBy: asc(page.createdAt) });
+  if (!row) throw new NotFoundError("Page");
+  return row;
+}
+
+export async function findPage(db: Tx): Promise<Page | undefined> {
+  return db.query.page.findFirst({ orderBy: asc(page.createdAt) });
+}
+
+/** Creates the page on first start so the console and public site have something to show. */
+export async function ensurePage(db: Db, now: Date, name = "Herald"): Promise<Page> {
+  return db.transaction(async (tx) => {
+    const existing = await findPage(tx);
+    if (existing) return existing;
+    const row = { id: newId(), name, timeZone: "UTC", createdAt: now, updatedAt: now };
+    await tx.insert(page).values(row);
+    return getPage(tx);
+  });
+}
+
+/** Called inside every transaction that changes anything public. */
+export async function bumpContentVersion(tx: Tx, pageId: string, now: Date): Promise<void> {
+  await tx
+    .update(page)
+    .set({ contentVersion: sql`${page.contentVersion} + 1`, updatedAt: now })
+    .where(eq(page.id, pageId));
+}
+
+export async function getContentVersion(db: Tx, pageId: string): Promise<number> {
+  const row = await db.select({ v: page.contentVersion }).from(page).where(eq(page.id, pageId)).get();
+  if (!row) throw new NotFoundError("Page");
+  return row.v;
+}
+
+const httpUrl = z
+  .url({ protocol: /^https?$/, error: "Must be an http(s) URL" })
+  .max(2048)
+  .transform((u) => u.replace(/\/+$/, ""));
+const optionalUrl = z.union([z.literal("").transform(() => null), httpUrl, z.null()]).optional();
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const UpdatePageInput = z.strictObject({
+  name: z.string().trim().min(1, "Name is required").max(255).optional(),
+  url: optionalUrl,
+  timeZone: z.string().refine(isTimeZone, "Unknown time zone").optional(),
+  supportUrl: optionalUrl,
+  logoUrl: optionalUrl,
+  brandColor: z
+    .string()
+    .regex(/^#[0-9a-fA-F]{6}$/, "Use a hex colour like #2563eb")
+    .optional(),
+  emailFrom: z.union([z.literal("").transform(() => null), z.email().max(320), z.null()]).optional(),
+});
+export type UpdatePageInput = z.input<typeof UpdatePageInput>;
+
+export function pageSettingsDto(p: Page) {
+  return {
+    id: p.id,
+    name: p.name,
+    url: p.url,
+    timeZone: p.timeZone,
+    supportUrl: p.supportUrl,
+    logoUrl: p.logoUrl,
+    brandColor: p.brandColor,
+    emailFrom: p.emailFrom,
+  };
+}
+
+export async function updatePage(ctx: Ctx, input: UpdatePageInput): Promise<Page> {
+  requireRole(ctx.actor, "admin");
+  const data = parseInput(UpdatePageInput, input);
+  return ctx.db.transaction(async (tx) => {
+    const before = await getPage(tx);
+    const now = ctx.now();
+    await tx
+      .update(page)
+      .set({ ...data, updatedAt: now })
+      .where(eq(page.id, before.id));
+    await bumpContentVersion(tx, before.id, now);
+    const after = await getPage(tx);
+    await audit(tx, ctx, {
+      pageId: before.id,
+      action: "page.update",
+      entityType: "page",
+      entityId: before.id,
+      before: pageSettingsDto(before),
+      after: pageSettingsDto(after),
+    });
+    return after;
+  });
+}

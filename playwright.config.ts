@@ -1,0 +1,19 @@
+import { defineConfig } from "@playwright/test";
+
+// Debian's Chromium, never a downloaded browser (STACK.md). Each spec file starts
+// its own Herald server on a fresh database (e2e/fixtures.ts).
+export default defineConfig({
+  testDir: "e2e",
+  globalSetup: "./tests/global-setup.ts",
+  timeout: 60_000,
+  workers: 1,
+  reporter: process.env.CI ? [["list"], ["json", { outputFile: ".playwright.json" }]] : [["list"]],
+  use: {
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    },
+    screenshot: "only-on-failure",
+    trace: "retain-on-failure",
+  },
+});
