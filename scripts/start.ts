@@ -9,7 +9,8 @@ import { bootstrap } from "./bootstrap";
 Object.assign(process.env, { NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: process.env.NODE_ENV ?? "production" });
 const config = env();
 
-if (!existsSync(".next/BUILD_ID") || process.env.HERALD_REBUILD === "1") {
+const distDir = process.env.HERALD_DIST_DIR || ".next";
+if (!existsSync(`${distDir}/BUILD_ID`) || process.env.HERALD_REBUILD === "1") {
   console.log("[herald] building (first start)…");
   const result = spawnSync(process.execPath, ["node_modules/next/dist/bin/next", "build"], { stdio: "inherit", env: process.env });
   if (result.status !== 0) process.exit(result.status ?? 1);
