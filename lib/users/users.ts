@@ -1,4 +1,4 @@
-import { and, asc, eq, ne } from "drizzle-orm";
+import { asc, eq } from "drizzle-orm";
 import { hashPassword } from "better-auth/crypto";
 import { z } from "zod";
 import type { Db, Tx } from "@/db/client";
@@ -129,7 +129,3 @@ export async function removeUser(ctx: Ctx, input: { userId: string }): Promise<v
   });
 }
 
-/** After a password change: every other session of the user ends. */
-export async function revokeOtherSessions(db: Tx, userId: string, keepToken: string | null): Promise<void> {
-  await db.delete(session).where(keepToken ? and(eq(session.userId, userId), ne(session.token, keepToken)) : eq(session.userId, userId));
-}

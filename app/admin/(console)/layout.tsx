@@ -1,6 +1,7 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { requireUser } from "@/app/_server/auth";
+import { ConsoleNav } from "@/components/admin/console-nav";
 import { getPage } from "@/lib/page/page";
 import { getDb } from "@/lib/runtime";
 import { signOutAction } from "./actions";
@@ -26,19 +27,13 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
           <Link href="/admin" className="font-semibold">
             {page.name} <span className="font-normal text-zinc-500">· Herald</span>
           </Link>
-          <nav aria-label="Console" className="flex flex-wrap gap-4 text-sm">
-            {NAV.map((n) => (
-              <Link key={n.href} href={n.href} className="text-zinc-700 hover:text-blue-700 dark:text-zinc-300">
-                {n.label}
-              </Link>
-            ))}
-          </nav>
+          <ConsoleNav items={NAV} />
           <div className="ml-auto flex items-center gap-3 text-sm">
             <a href="/" className="text-zinc-600 hover:text-blue-700 dark:text-zinc-400">
-              View status page ↗
+              Status page ↗
             </a>
             <Link href="/admin/account" className="text-zinc-600 dark:text-zinc-400">
-              {user.email} ({user.role})
+              {user.email}
             </Link>
             <form action={signOutAction}>
               <button className="text-zinc-600 underline hover:text-blue-700 dark:text-zinc-400">Sign out</button>

@@ -1,0 +1,30 @@
+"use server";
+import { isAPIError } from "better-auth/api";
+import { headers } from "next/headers";
+import { getAuth, requireUser } from "@/app/_server/auth";
+import { runAction, str, type ActionState } from "@/app/_server/actions";
+import { MIN_PASSWORD_LENGTH } from "@/lib/auth/auth";
+import type { FieldErrors } from "@/lib/errors";
+
+/** better-auth checks the current password, stores the new hash and ends every other session of the user. */
+export async function changePasswordAction(_prev: ActionState, fd: FormData): Promise<ActionState> {
+  await requireUser();
+  const currentPassword = str(fd, "currentPassword") ?? "";
+  const newPassword = str(fd, "newPassword") ?? "";
+  const fieldErrors: FieldErrors = {};
+  if (!currentPassword) fieldErrors.currentPassword = ["Enter your current password"];
+  if (newPassword.length < MIN_PASSWORD_LENGTH) fieldErrors.newPassword = [`At least ${MIN_PASSWORD_LENGTH} characters`];
+  else if (newPassword.length > 256) fieldErrors.newPassword = ["At most 256 characters"];
+  else if (newPassword !== str(fd, "confirmPassword")) fieldErrors.confirmPassword = ["The passwords do not match"];
+  if (Object.keys(fieldErrors).length) return { error: "Check the highlighted fields.", fieldErrors };
+  return runAction(async () => {
+    try {
+      await getAuth().api.changePassword({ body: { currentPassword, newPassword, revokeOtherSessions: true }, headers: await headers() });
+    } catch (err) {
+      if (isAPIError(err) && err.body?.code === "INVALID_PASSWORD") return { error: "Check the highlighted fields.", fieldErrors: { currentPassword: ["That is not your current password"] } };
+      if (isAPIError(err) && err.statusCode === 429) return { error: "Too many attempts. Wait a minute and try again." };
+      throw err;
+    }
+    return { ok: true, message: "Password changed. Your other sessions were signed out." };
+  });
+}

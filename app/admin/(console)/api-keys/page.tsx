@@ -1,0 +1,96 @@
+import { requireUser } from "@/app/_server/auth";
+import { ActionForm, SubmitButton } from "@/components/admin/action-form";
+import { formatDateTime } from "@/components/admin/time";
+import { Card, ConfirmSubmit, EmptyState, FormField, PageHeader, ReadOnlyNotice } from "@/components/admin/ui";
+import { Input, Select } from "@/components/ui/form";
+import { apiKeyDto, listApiKeys } from "@/lib/api-keys/api-keys";
+import { hasRole } from "@/lib/context";
+import { getPage } from "@/lib/page/page";
+import { createApiKeyAction, revokeApiKeyAction } from "./actions";
+
+export const metadata = { title: "API keys · Herald" };
+
+export default async function ApiKeysPage() {
+  const { ctx } = await requireUser();
+  const page = await getPage(ctx.db);
+  const keys = (await listApiKeys(ctx.db, page.id)).map(apiKeyDto);
+  const canAdmin = hasRole(ctx.actor, "admin");
+  const tz = page.timeZone;
+
+  return (
+    <>
+      <PageHeader
+        title="API keys"
+        description={
+          <>
+            For the management API under <code className="font-mono">/api/v1</code>. Send a key as <code className="font-mono">Authorization: OAuth &lt;key&gt;</code> or{" "}
+            <code className="font-mono">Bearer &lt;key&gt;</code>. Page id: <code className="font-mono">{page.id}</code>
+          </>
+        }
+      />
+      {!canAdmin && <ReadOnlyNotice>Only admins can create or revoke keys.</ReadOnlyNotice>}
+      <div className="grid items-start gap-6 lg:grid-cols-3">
+        <Card className="overflow-x-auto lg:col-span-2" title="Keys">
+          {keys.length ? (
+            <table className="w-full text-sm">
+              <thead>
+                <tr className="text-left text-xs uppercase tracking-wide text-zinc-500">
+                  <th className="py-2 pr-3 font-medium">Name</th>
+                  <th className="py-2 pr-3 font-medium">Key</th>
+                  <th className="py-2 pr-3 font-medium">Role</th>
+                  <th className="py-2 pr-3 font-medium">Created</th>
+                  <th className="py-2 pr-3 font-medium">Last used</th>
+                  <th className="py-2 font-medium">
+                    <span className="sr-only">State</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
+                {keys.map((k) => (
+                  <tr key={k.id} className={k.revokedAt ? "text-zinc-400" : ""}>
+                    <td className="py-2 pr-3 font-medium">{k.name}</td>
+                    <td className="py-2 pr-3 font-mono text-xs">{k.prefix}…</td>
+                    <td className="py-2 pr-3 capitalize">{k.role}</td>
+                    <td className="py-2 pr-3 whitespace-nowrap">{formatDateTime(k.createdAt, tz)}</td>
+                    <td className="py-2 pr-3 whitespace-nowrap">{k.lastUsedAt ? formatDateTime(k.lastUsedAt, tz) : "Never"}</td>
+                    <td className="py-2 align-top">
+                      {k.revokedAt ? (
+                        <span className="text-xs">Revoked {formatDateTime(k.revokedAt, tz)}</span>
+                      ) : canAdmin ? (
+                        <ActionForm action={revokeApiKeyAction} className="space-y-2" aria-label={`Revoke ${k.name}`}>
+                          <input type="hidden" name="id" value={k.id} />
+                          <ConfirmSubmit summary="Revoke" confirmLabel={`Revoke ${k.name}`} warning="Requests with this key fail from now on." />
+                        </ActionForm>
+                      ) : (
+                        <span className="text-xs text-green-700">Active</span>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          ) : (
+            <EmptyState>No API keys yet.</EmptyState>
+          )}
+        </Card>
+        {canAdmin && (
+          <Card title="Create a key" description="The key is shown once; only a hash is stored.">
+            <ActionForm action={createApiKeyAction} resetOnSuccess aria-label="Create a key">
+              <FormField label="Name" name="name" hint="What uses it, e.g. “Deploy pipeline”.">
+                <Input name="name" required maxLength={100} />
+              </FormField>
+              <FormField label="Role" name="role">
+                <Select name="role" defaultValue="editor">
+                  <option value="admin">Admin (everything)</option>
+                  <option value="editor">Editor (incidents, statuses)</option>
+                  <option value="viewer">Viewer (read-only)</option>
+                </Select>
+              </FormField>
+              <SubmitButton pendingLabel="Creating…">Create key</SubmitButton>
+            </ActionForm>
+          </Card>
+        )}
+      </div>
+    </>
+  );
+}
