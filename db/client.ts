@@ -19,7 +19,28 @@ export function openDb({ url, authToken }: OpenOptions): { db: Db; client: Clien
     const file = url.slice("file:".length);
     if (file && !file.startsWith(":memory:")) mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   }
-  // timeout = SQLite busy timeout: concurrent writers wait instead of failing.
+  // timeout = SQLite busy timeout: concurrent writers in other processes wait instead of failing.
   const client = createClient({ url, authToken, timeout: 5000 });
-  return { db: drizzle(client, { schema }), client };
+  const db = drizzle(client, { schema });
+  serializeTransactions(db);
+  return { db, client };
+}
+
+/**
+ * Runs this client's transactions one at a time. The local libsql driver is
+ * synchronous and gives a concurrent transaction its own connection, whose
+ * BEGIN IMMEDIATE then busy-waits on the very thread the open transaction needs
+ * to finish: the event loop stalls for the whole busy timeout and the second
+ * transaction fails with SQLITE_BUSY (five concurrent owner setups, or two
+ * publishes at once, did exactly that). Queued, they simply run in turn.
+ * Never call db.transaction from inside a transaction callback: use the tx.
+ */
+function serializeTransactions(db: Db): void {
+  const run = db.transaction.bind(db);
+  let tail: Promise<unknown> = Promise.resolve();
+  db.transaction = ((fn, config) => {
+    const result = tail.then(() => run(fn, config));
+    tail = result.catch(() => undefined);
+    return result;
+  }) as Db["transaction"];
 }

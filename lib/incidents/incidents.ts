@@ -1,7 +1,7 @@
 import { and, desc, eq, inArray, max, ne } from "drizzle-orm";
 import { z } from "zod";
 import type { Tx } from "@/db/client";
-import { COMPONENT_STATUSES, IMPACTS, INCIDENT_STATUSES, type ComponentStatus, type NotificationKind } from "@/db/constants";
+import { COMPONENT_STATUSES, IMPACTS, INCIDENT_STATUSES, type AnyIncidentStatus, type ComponentStatus, type NotificationKind } from "@/db/constants";
 import { delivery, incident, incidentUpdate, incidentUpdateComponent, notification, type Incident, type IncidentUpdate } from "@/db/schema";
 import { audit } from "../audit";
 import { applyComponentStatuses, loadComponentsOrThrow } from "../components/status-changes";
@@ -10,7 +10,7 @@ import { NotFoundError, ValidationError } from "../errors";
 import { newId } from "../ids";
 import { enqueueNotification } from "../notifications/enqueue";
 import { bumpContentVersion, getPage } from "../page/page";
-import { impactFromComponentStatuses, isClosedStatus, timelineFromUpdates } from "../status/rules";
+import { compareUpdatesNewestFirst, impactFromComponentStatuses, isClosedStatus, timelineFromUpdates } from "../status/rules";
 
 const Id = z.string().regex(/^[0-9a-z]{1,32}$/, "Malformed id");
 const Name = z.string().trim().min(1, "Name is required").max(255, "At most 255 characters");
@@ -92,7 +92,7 @@ async function getUpdateOrThrow(tx: Tx, incidentId: string, updateId: string): P
 }
 
 /** Components named in any update of the incident. */
-async function affectedComponentIds(tx: Tx, incidentId: string): Promise<string[]> {
+export async function affectedComponentIds(tx: Tx, incidentId: string): Promise<string[]> {
   const rows = await tx
     .selectDistinct({ id: incidentUpdateComponent.componentId })
     .from(incidentUpdateComponent)
@@ -109,7 +109,9 @@ export async function refreshIncidentCaches(tx: Tx, incidentId: string, now: Dat
   const row = await tx.query.incident.findFirst({ where: eq(incident.id, incidentId) });
   if (!row) throw new NotFoundError("Incident");
   const updates = await tx.select().from(incidentUpdate).where(eq(incidentUpdate.incidentId, incidentId));
-  const timeline = timelineFromUpdates(updates);
+  const derived = timelineFromUpdates(updates);
+  // A resolved incident with a published postmortem reads "postmortem" (lib/incidents/postmortem.ts).
+  const timeline = derived.status === "resolved" && row.postmortemPublishedAt ? { ...derived, status: "postmortem" as const } : derived;
   const statuses = await tx
     .select({ s: incidentUpdateComponent.newStatus })
     .from(incidentUpdateComponent)
@@ -127,13 +129,14 @@ export async function refreshIncidentCaches(tx: Tx, incidentId: string, now: Dat
 /**
  * When an incident resolves, the components it affected go back to
  * operational unless the resolving update said otherwise, or another open
- * incident still holds them.
+ * incident still holds them: its newest word on the component is not
+ * operational (an older outage it has since released does not count).
  */
 async function componentsToRestore(tx: Tx, pageId: string, incidentId: string, explicit: Set<string>): Promise<string[]> {
   const affected = (await affectedComponentIds(tx, incidentId)).filter((id) => !explicit.has(id));
   if (!affected.length) return [];
-  const heldElsewhere = await tx
-    .selectDistinct({ id: incidentUpdateComponent.componentId })
+  const mentions = await tx
+    .select({ incidentId: incidentUpdate.incidentId, componentId: incidentUpdateComponent.componentId, newStatus: incidentUpdateComponent.newStatus, displayAt: incidentUpdate.displayAt, seq: incidentUpdate.seq })
     .from(incidentUpdateComponent)
     .innerJoin(incidentUpdate, eq(incidentUpdate.id, incidentUpdateComponent.incidentUpdateId))
     .innerJoin(incident, eq(incident.id, incidentUpdate.incidentId))
@@ -143,17 +146,21 @@ async function componentsToRestore(tx: Tx, pageId: string, incidentId: string, e
         ne(incident.id, incidentId),
         inArray(incident.status, ["investigating", "identified", "monitoring", "in_progress", "verifying"]),
         inArray(incidentUpdateComponent.componentId, affected),
-        ne(incidentUpdateComponent.newStatus, "operational"),
       ),
     );
-  const held = new Set(heldElsewhere.map((r) => r.id));
+  const newest = new Map<string, (typeof mentions)[number]>();
+  for (const m of [...mentions].sort(compareUpdatesNewestFirst)) {
+    const key = `${m.incidentId}:${m.componentId}`;
+    if (!newest.has(key)) newest.set(key, m);
+  }
+  const held = new Set([...newest.values()].filter((m) => m.newStatus !== "operational").map((m) => m.componentId));
   return affected.filter((id) => !held.has(id));
 }
 
-interface WriteUpdateArgs {
+export interface WriteUpdateArgs {
   pageId: string;
   incidentId: string;
-  status: (typeof INCIDENT_STATUSES)[number];
+  status: AnyIncidentStatus;
   body: string;
   displayAt: Date;
   notify: boolean;
@@ -165,8 +172,8 @@ interface WriteUpdateArgs {
   touchCurrentState: boolean;
 }
 
-/** Inserts one update with its affected components and applies the component changes. */
-async function writeUpdate(tx: Tx, ctx: Ctx, args: WriteUpdateArgs): Promise<IncidentUpdate> {
+/** Inserts one update with its affected components and applies the component changes (also used by lib/maintenance). */
+export async function writeUpdate(tx: Tx, ctx: Ctx, args: WriteUpdateArgs): Promise<IncidentUpdate> {
   const now = ctx.now();
   const wanted = new Map<string, ComponentStatus>(Object.entries(args.components));
   if (args.status === "resolved" && args.touchCurrentState) {

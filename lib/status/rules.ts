@@ -45,7 +45,7 @@ export interface UpdateForRules {
 }
 
 /** Newest first: by display time, then by posting order for updates shown at the same moment. */
-export function compareUpdatesNewestFirst(a: UpdateForRules, b: UpdateForRules): number {
+export function compareUpdatesNewestFirst(a: Pick<UpdateForRules, "displayAt" | "seq">, b: Pick<UpdateForRules, "displayAt" | "seq">): number {
   return b.displayAt.getTime() - a.displayAt.getTime() || b.seq - a.seq;
 }
 

@@ -1,0 +1,460 @@
+// `herald seed-demo`: a realistic demo page ("Acme Cloud") with 90 days of
+// history. Everything is written through the real use cases with a clock that
+// walks forward, so the demo has exactly the rows real use would leave:
+// component_status_change history for uptime bars, incident caches, audit rows.
+//
+// The seed is a list of chapters; each lists dated events, and all events run
+// in time order. A later feature adds its own chapter to CHAPTERS.
+import { and, count, eq, isNull } from "drizzle-orm";
+import type { ComponentStatus, IncidentStatus } from "./constants";
+import type { Db } from "./client";
+import { auditLog, component, incident, subscriber } from "./schema";
+import { audit } from "../lib/audit";
+import { createComponent, createGroup, updateComponent } from "../lib/components/components";
+import { CLI_ACTOR, type Actor, type Ctx } from "../lib/context";
+import { ConflictError } from "../lib/errors";
+import { createIncident, postIncidentUpdate } from "../lib/incidents/incidents";
+import { createMaintenance, postMaintenanceUpdate } from "../lib/maintenance/maintenance";
+import { getPage, updatePage } from "../lib/page/page";
+import { addSubscriber } from "../lib/subscribers/admin";
+
+export interface SeedOptions {
+  /** Add the demo even though the page already has components or incidents of its own. */
+  force: boolean;
+  /** Real time: the newest seeded update is posted at this moment. */
+  now: Date;
+  /** The page's public URL (the demo links to it from feeds and emails). */
+  publicUrl: string;
+  /** HERALD_SECRET: subscriber links are issued with it. Without it the demo has no subscribers. */
+  secret?: string;
+}
+
+export interface SeedResult {
+  seeded: boolean;
+  message: string;
+}
+
+/** The audit action that marks a page as seeded; a second run finds it and stops. */
+export const SEED_MARKER_ACTION = "demo.seed";
+export const SEED_ACTOR: Actor = { ...CLI_ACTOR, label: "cli (seed-demo)" };
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+export const SEED_DAYS = 90;
+
+// ---------------------------------------------------------------- the story
+
+type Key = "api" | "dashboard" | "auth" | "webhooks" | "db" | "search" | "storage" | "backups" | "email" | "sms" | "slack" | "billing";
+
+const GROUPS: { name: string; description: string; components: { key: Key; name: string; description: string }[] }[] = [
+  {
+    name: "Core Platform",
+    description: "The services every Acme Cloud customer uses directly.",
+    components: [
+      { key: "api", name: "API", description: "REST and GraphQL endpoints at api.acme.cloud." },
+      { key: "dashboard", name: "Dashboard", description: "The web console at app.acme.cloud." },
+      { key: "auth", name: "Authentication", description: "Sign-in, single sign-on and API token issuance." },
+      { key: "webhooks", name: "Webhooks", description: "Outbound event delivery to customer endpoints." },
+    ],
+  },
+  {
+    name: "Data",
+    description: "Storage and search behind the platform.",
+    components: [
+      { key: "db", name: "Primary database", description: "The managed PostgreSQL clusters that hold customer data." },
+      { key: "search", name: "Search", description: "Full-text search across projects and records." },
+      { key: "storage", name: "File storage", description: "Uploads, attachments and exports." },
+      { key: "backups", name: "Backups", description: "Nightly snapshots and point-in-time recovery." },
+    ],
+  },
+  {
+    name: "Integrations",
+    description: "Connections to third-party services.",
+    components: [
+      { key: "email", name: "Email delivery", description: "Transactional email sent on behalf of your workspace." },
+      { key: "sms", name: "SMS", description: "Text messages for alerts and verification codes." },
+      { key: "slack", name: "Slack app", description: "Alerts and commands in Slack." },
+      { key: "billing", name: "Billing", description: "Subscriptions, invoices and payments." },
+    ],
+  },
+];
+
+interface StoryUpdate {
+  /** Minutes after the incident started. */
+  at: number;
+  status: IncidentStatus;
+  body: string;
+  components?: Partial<Record<Key, ComponentStatus>>;
+}
+
+interface StoryIncident {
+  name: string;
+  /** Start, as "days ago at HH:MM UTC" for history or minutes before now for the open incident. */
+  start: { daysAgo: number; time: string } | { minutesAgo: number };
+  updates: StoryUpdate[];
+}
+
+const HISTORY: StoryIncident[] = [
+  {
+    name: "Elevated API error rates",
+    start: { daysAgo: 86, time: "14:05" },
+    updates: [
+      { at: 0, status: "investigating", components: { api: "partial_outage" }, body: "We are investigating elevated 5xx error rates on the API. Some requests may fail or time out; retrying usually succeeds." },
+      { at: 18, status: "identified", body: "A configuration change to the API load balancers sent part of the traffic to nodes that were being drained. We are rolling the change back." },
+      { at: 41, status: "monitoring", components: { api: "degraded_performance" }, body: "The rollback is complete and error rates are back to normal. Latency is still slightly elevated while caches warm up; we are monitoring." },
+      { at: 75, status: "resolved", body: "Error rates and latency have been normal for 30 minutes. This incident is resolved.\n\nWe have added a check that blocks load balancer changes that route traffic to draining nodes." },
+    ],
+  },
+  {
+    name: "Delayed email notifications",
+    start: { daysAgo: 79, time: "09:20" },
+    updates: [
+      { at: 0, status: "investigating", components: { email: "degraded_performance" }, body: "Emails sent by Acme Cloud (alerts, invitations, password resets) are arriving with delays of up to 30 minutes. We are investigating." },
+      { at: 25, status: "identified", body: "Our email provider is throttling one of our sending pools. We are moving traffic to a second pool." },
+      { at: 55, status: "monitoring", body: "Traffic has moved and new emails are delivered within seconds. The queued backlog is draining." },
+      { at: 90, status: "resolved", body: "All queued emails have been delivered; the longest delay was about 40 minutes. No email was lost." },
+    ],
+  },
+  {
+    name: "Dashboard unavailable for some users in Europe",
+    start: { daysAgo: 71, time: "02:10" },
+    updates: [
+      { at: 0, status: "investigating", components: { dashboard: "partial_outage", auth: "degraded_performance" }, body: "Some users in Europe see certificate errors when opening the dashboard. The API is not affected." },
+      { at: 22, status: "identified", body: "One of our CDN's European edge locations is serving an expired certificate. The CDN provider is replacing it and we have routed traffic around that location." },
+      { at: 64, status: "resolved", body: "The certificate has been replaced and traffic is back on the usual route. The dashboard is available to everyone." },
+    ],
+  },
+  {
+    name: "Slack notifications not posting",
+    start: { daysAgo: 63, time: "17:45" },
+    updates: [
+      { at: 0, status: "investigating", components: { slack: "major_outage" }, body: "Alerts are not being posted to Slack channels. Email and SMS alerts are unaffected. We are investigating." },
+      { at: 35, status: "identified", body: "Slack rejected our app's tokens after a permissions change on their side. We are working with Slack to restore them; no action is needed from you." },
+      { at: 120, status: "monitoring", components: { slack: "operational" }, body: "Tokens have been restored and alerts are posting again. Alerts raised during the outage have been re-sent." },
+      { at: 180, status: "resolved", body: "Slack alerts have been reliable for an hour. This incident is resolved." },
+    ],
+  },
+  {
+    // The multi-day incident: shown as ongoing across three days of history.
+    name: "Search results delayed after index migration",
+    start: { daysAgo: 55, time: "08:30" },
+    updates: [
+      { at: 0, status: "investigating", components: { search: "degraded_performance" }, body: "New and updated records can take up to 20 minutes to appear in search results. Searching existing data works normally." },
+      { at: 150, status: "identified", body: "The migration of search indexes to our new cluster is re-indexing far more documents than planned, which delays fresh writes. Queries are not affected; only freshness is." },
+      { at: 22 * 60, status: "identified", body: "Re-indexing is about 60% complete. We have added capacity to the new cluster and expect freshness to recover over the next day." },
+      { at: 44 * 60, status: "monitoring", body: "Re-indexing has finished and the backlog is cleared. New records appear in search within 30 seconds. We are monitoring." },
+      { at: 54 * 60, status: "resolved", body: "Search freshness has stayed under 30 seconds for 10 hours. This incident is resolved.\n\nWe have changed our migration runbook to re-index in smaller batches." },
+    ],
+  },
+  {
+    name: "Payment processing failures",
+    start: { daysAgo: 47, time: "11:00" },
+    updates: [
+      { at: 0, status: "investigating", components: { billing: "major_outage" }, body: "Card payments and plan upgrades are failing. Your service is not affected. We are investigating." },
+      { at: 15, status: "identified", body: "Our payment processor is having an outage. We are in contact with them and following their status updates." },
+      { at: 80, status: "monitoring", components: { billing: "degraded_performance" }, body: "Payments are succeeding again. Renewals that failed during the outage are being retried automatically." },
+      { at: 140, status: "resolved", body: "All failed renewals have been retried successfully. No action is needed from you and no account was suspended." },
+    ],
+  },
+  {
+    name: "Increased latency on the primary database",
+    start: { daysAgo: 38, time: "21:15" },
+    updates: [
+      { at: 0, status: "investigating", components: { db: "degraded_performance", api: "degraded_performance" }, body: "API requests that write data are slower than usual (p95 around 2 seconds). We are investigating the primary database." },
+      { at: 28, status: "identified", body: "A long-running maintenance query was holding locks on a busy table. We have stopped it and latency is recovering." },
+      { at: 70, status: "resolved", body: "Latency is back to normal. The query has been rescheduled for a low-traffic window and now runs in smaller batches." },
+    ],
+  },
+  {
+    name: "SMS verification codes delayed in some regions",
+    start: { daysAgo: 29, time: "13:40" },
+    updates: [
+      { at: 0, status: "investigating", components: { sms: "degraded_performance", auth: "degraded_performance" }, body: "Verification codes sent by SMS to numbers in Brazil and Mexico are arriving late. Authenticator apps work normally." },
+      { at: 45, status: "monitoring", body: "Our SMS provider has rerouted traffic through a different carrier. Codes now arrive within a few seconds; we are monitoring." },
+      { at: 105, status: "resolved", body: "SMS delivery times have been normal for an hour. This incident is resolved." },
+    ],
+  },
+  {
+    name: "File uploads failing",
+    start: { daysAgo: 20, time: "04:05" },
+    updates: [
+      { at: 0, status: "investigating", components: { storage: "major_outage", dashboard: "degraded_performance" }, body: "Uploading files and attachments fails with an error. Existing files can still be downloaded." },
+      { at: 12, status: "identified", body: "A storage credential expired during a scheduled rotation. We are issuing a new one." },
+      { at: 26, status: "monitoring", components: { storage: "operational", dashboard: "operational" }, body: "Uploads work again. Please retry any upload that failed in the last half hour." },
+      { at: 60, status: "resolved", body: "Uploads have been working normally for half an hour. Credential rotation now checks the new credential before retiring the old one." },
+    ],
+  },
+  {
+    name: "Sign-in errors for single sign-on users",
+    start: { daysAgo: 12, time: "15:30" },
+    updates: [
+      { at: 0, status: "investigating", components: { auth: "partial_outage" }, body: "Some users signing in with SAML single sign-on see an \"invalid response\" error. Password sign-in works." },
+      { at: 20, status: "identified", body: "A library update changed how we validate clock skew in SAML responses. We are reverting it." },
+      { at: 38, status: "monitoring", components: { auth: "operational" }, body: "The revert is deployed and single sign-on works again. We are monitoring sign-in success rates." },
+      { at: 85, status: "resolved", body: "Sign-in success rates are back to normal. This incident is resolved." },
+    ],
+  },
+  {
+    name: "Dashboard slow to load",
+    start: { daysAgo: 5, time: "10:10" },
+    updates: [
+      { at: 0, status: "investigating", components: { dashboard: "degraded_performance" }, body: "The dashboard takes longer than usual to load project pages. We are investigating." },
+      { at: 50, status: "resolved", body: "A slow cache node was replaced and page load times are back to normal." },
+    ],
+  },
+];
+
+/** The incident still open now: three updates, the last posted at the moment of seeding. */
+const OPEN_INCIDENT: StoryIncident = {
+  name: "Webhook deliveries failing for some endpoints",
+  start: { minutesAgo: 95 },
+  updates: [
+    { at: 0, status: "investigating", components: { webhooks: "partial_outage" }, body: "Some webhook deliveries are failing with connection timeouts. Failed deliveries are queued and will be retried. We are investigating." },
+    { at: 43, status: "identified", body: "A network change in one of our regions dropped outbound connections to some customer endpoints. We are rolling it back." },
+    { at: 95, status: "monitoring", components: { webhooks: "degraded_performance" }, body: "The rollback is complete and new deliveries succeed. We are retrying the queued backlog, so some events may still arrive late." },
+  ],
+};
+
+/** Short manual state changes with no incident behind them, as operators make them. */
+const BLIPS: { daysAgo: number; time: string; key: Key; status: ComponentStatus; minutes: number }[] = [
+  { daysAgo: 74, time: "03:00", key: "backups", status: "degraded_performance", minutes: 180 },
+  { daysAgo: 33, time: "16:20", key: "storage", status: "degraded_performance", minutes: 40 },
+  { daysAgo: 9, time: "08:45", key: "api", status: "degraded_performance", minutes: 25 },
+];
+
+/** Maintenance windows, relative to now: one done, one running, one coming up. */
+const MAINTENANCES: {
+  name: string;
+  keys: Key[];
+  /** When it was announced and its window, as offsets from now in minutes. */
+  announced: number;
+  window: [number, number];
+  updates: { at: number; status: "in_progress" | "verifying" | "completed"; body: string }[];
+  body: string;
+}[] = [
+  {
+    name: "Primary database version upgrade",
+    keys: ["db", "backups"],
+    announced: -47 * 24 * 60,
+    window: [-40 * 24 * 60, -40 * 24 * 60 + 90],
+    body: "We will upgrade the primary database clusters to a new minor version. Writes may pause for up to 30 seconds per cluster during the switchover; reads are not affected.",
+    updates: [
+      { at: -40 * 24 * 60, status: "in_progress", body: "The upgrade has started. Clusters are being switched over one at a time." },
+      { at: -40 * 24 * 60 + 70, status: "verifying", body: "All clusters run the new version. We are verifying replication and backups." },
+      { at: -40 * 24 * 60 + 85, status: "completed", body: "The upgrade is complete. The longest write pause was 12 seconds." },
+    ],
+  },
+  {
+    name: "Backup storage migration",
+    keys: ["backups"],
+    announced: -3 * 24 * 60,
+    window: [-40, 80],
+    body: "We are moving backup snapshots to new storage. New snapshots are paused during the window and resume right after; existing backups stay available for restores.",
+    updates: [{ at: -40, status: "in_progress", body: "The migration has started. Snapshot creation is paused until it completes." }],
+  },
+  {
+    name: "Network maintenance in the EU region",
+    keys: ["api", "dashboard"],
+    announced: -24 * 60,
+    window: [4 * 24 * 60, 4 * 24 * 60 + 120],
+    body: "Our network provider will replace core routers in the EU region. Connections may be interrupted briefly and then re-established; no downtime is expected.",
+    updates: [],
+  },
+];
+
+/** Subscribers added by the operator, confirmed already (the demo sends no confirmation email). */
+const SUBSCRIBERS: { email: string; keys: Key[] }[] = [
+  { email: "oncall@example.com", keys: [] },
+  { email: "cto@example.com", keys: [] },
+  { email: "integrations-team@example.com", keys: ["webhooks", "slack", "email"] },
+  { email: "data-platform@example.com", keys: ["db", "search", "backups"] },
+  { email: "billing-ops@example.com", keys: ["billing"] },
+];
+
+// ---------------------------------------------------------------- running it
+
+interface SeedState {
+  ctx: Ctx;
+  now: Date;
+  startOfHistory: Date;
+  publicUrl: string;
+  secret: string | undefined;
+  /** Whether the page had nothing before: only then are its settings replaced. */
+  freshPage: boolean;
+  /** Filled by the components chapter, which runs before anything refers to it. */
+  components: Map<Key, string>;
+}
+
+interface SeedEvent {
+  at: Date;
+  run: () => Promise<unknown>;
+}
+
+type Chapter = (s: SeedState) => SeedEvent[];
+
+function historyTime(now: Date, daysAgo: number, time: string): Date {
+  const [h, m] = time.split(":").map(Number);
+  const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+  return new Date(today - daysAgo * DAY + h * HOUR + m * MINUTE);
+}
+
+const fromNow = (s: SeedState, minutes: number) => new Date(s.now.getTime() + minutes * MINUTE);
+const ids = (s: SeedState, keys: Key[]) => keys.map((k) => s.components.get(k)!);
+
+function componentMap(s: SeedState, statuses: Partial<Record<Key, ComponentStatus>> = {}): Record<string, ComponentStatus> {
+  return Object.fromEntries(Object.entries(statuses).map(([key, status]) => [s.components.get(key as Key)!, status]));
+}
+
+const settings: Chapter = (s) =>
+  s.freshPage
+    ? [{ at: s.startOfHistory, run: () => updatePage(s.ctx, { name: "Acme Cloud", url: s.publicUrl, supportUrl: "https://acme-cloud.example/support", timeZone: "America/New_York" }) }]
+    : [];
+
+const components: Chapter = (s) => [
+  {
+    at: s.startOfHistory,
+    run: async () => {
+      for (const g of GROUPS) {
+        const group = await createGroup(s.ctx, { name: g.name, description: g.description });
+        for (const c of g.components) s.components.set(c.key, (await createComponent(s.ctx, { name: c.name, description: c.description, groupId: group.id })).id);
+      }
+    },
+  },
+];
+
+/** Incidents, each update posted when it happened, and the one still open. */
+const incidents: Chapter = (s) => {
+  const events: SeedEvent[] = [];
+  for (const story of [...HISTORY, OPEN_INCIDENT]) {
+    const start = "minutesAgo" in story.start ? fromNow(s, -story.start.minutesAgo) : historyTime(s.now, story.start.daysAgo, story.start.time);
+    let incidentId = "";
+    for (const [i, u] of story.updates.entries()) {
+      events.push({
+        at: new Date(start.getTime() + u.at * MINUTE),
+        run: async () => {
+          const fields = { status: u.status, body: u.body, components: componentMap(s, u.components) };
+          if (i === 0) incidentId = (await createIncident(s.ctx, { name: story.name, ...fields })).incident.id;
+          else await postIncidentUpdate(s.ctx, { incidentId, ...fields });
+        },
+      });
+    }
+  }
+  // Recorded a week after it happened: history only, no current state, no email.
+  events.push({
+    at: historyTime(s.now, 59, "10:00"),
+    run: () =>
+      createIncident(s.ctx, {
+        name: "Brief API outage during network maintenance",
+        body: "Between 03:12 and 03:19 UTC the API returned errors for about 7 minutes while a network switch was replaced. We are recording it here after the fact for completeness.",
+        components: componentMap(s, { api: "major_outage" }),
+        backfilled: true,
+        backfillDate: historyTime(s.now, 66, "03:12"),
+      }),
+  });
+  return events;
+};
+
+const blips: Chapter = (s) =>
+  BLIPS.flatMap((b) => {
+    const at = historyTime(s.now, b.daysAgo, b.time);
+    const id = () => s.components.get(b.key)!;
+    return [
+      { at, run: () => updateComponent(s.ctx, { id: id(), status: b.status }) },
+      { at: new Date(at.getTime() + b.minutes * MINUTE), run: () => updateComponent(s.ctx, { id: id(), status: "operational" }) },
+    ];
+  });
+
+/** Announced ahead, then started and ended by hand (the scheduler would do it on a running server). */
+const maintenances: Chapter = (s) =>
+  MAINTENANCES.flatMap((m) => {
+    let maintenanceId = "";
+    return [
+      {
+        at: fromNow(s, m.announced),
+        run: async () => {
+          const [scheduledFor, scheduledUntil] = m.window.map((min) => fromNow(s, min));
+          maintenanceId = (await createMaintenance(s.ctx, { name: m.name, body: m.body, componentIds: ids(s, m.keys), scheduledFor, scheduledUntil, remindMinutes: 60 })).maintenance.id;
+        },
+      },
+      ...m.updates.map((u) => ({ at: fromNow(s, u.at), run: () => postMaintenanceUpdate(s.ctx, { maintenanceId, status: u.status, body: u.body }) })),
+    ];
+  });
+
+const subscribers: Chapter = (s) => {
+  const { secret } = s;
+  if (!secret) return [];
+  return [
+    {
+      at: historyTime(s.now, 80, "12:00"),
+      run: async () => {
+        for (const sub of SUBSCRIBERS) await addSubscriber(s.ctx, secret, { email: sub.email, componentIds: ids(s, sub.keys), skipConfirmation: true });
+      },
+    },
+  ];
+};
+
+// Order matters only for events at the same moment: settings and components come first.
+const CHAPTERS: Chapter[] = [settings, components, subscribers, incidents, blips, maintenances];
+
+/** Runs every chapter's events in time order with the seed's clock set to each event's time. */
+async function runChapters(s: SeedState, setClock: (at: Date) => void): Promise<void> {
+  const events = CHAPTERS.flatMap((chapter) => chapter(s));
+  // A stable sort keeps an incident's updates in story order when two share a minute.
+  events.sort((a, b) => a.at.getTime() - b.at.getTime());
+  for (const e of events) {
+    setClock(e.at);
+    await e.run();
+  }
+}
+
+async function findMarker(db: Db, pageId: string) {
+  return db.query.auditLog.findFirst({ where: and(eq(auditLog.pageId, pageId), eq(auditLog.action, SEED_MARKER_ACTION)) });
+}
+
+async function hasOwnData(db: Db, pageId: string): Promise<boolean> {
+  const [c] = await db.select({ n: count() }).from(component).where(and(eq(component.pageId, pageId), isNull(component.deletedAt)));
+  const [i] = await db.select({ n: count() }).from(incident).where(eq(incident.pageId, pageId));
+  const [sub] = await db.select({ n: count() }).from(subscriber).where(eq(subscriber.pageId, pageId));
+  return c.n + i.n + sub.n > 0;
+}
+
+/**
+ * Seeds the demo once per page. A page that was seeded before is left alone;
+ * a page with components, incidents or subscribers of its own is refused
+ * unless `force`. Not one transaction (it runs many use cases): a seed that
+ * fails halfway leaves a partial demo, which a second run refuses as own data.
+ */
+export async function seedDemo(db: Db, options: SeedOptions): Promise<SeedResult> {
+  const p = await getPage(db);
+  const marker = await findMarker(db, p.id);
+  if (marker) return { seeded: false, message: `The demo was already seeded on ${marker.at.toISOString()}; nothing changed.` };
+  const ownData = await hasOwnData(db, p.id);
+  if (ownData && !options.force) {
+    throw new ConflictError("This page already has components, incidents or subscribers of its own. Run seed-demo --force to add the demo next to them.");
+  }
+  let clock = 0;
+  const ctx: Ctx = { db, actor: SEED_ACTOR, now: () => new Date(clock) };
+  const setClock = (at: Date) => {
+    if (at.getTime() < clock) throw new Error(`seed clock moved backwards to ${at.toISOString()}`);
+    clock = at.getTime();
+  };
+  const state: SeedState = {
+    ctx,
+    now: options.now,
+    startOfHistory: historyTime(options.now, SEED_DAYS, "00:00"),
+    publicUrl: options.publicUrl,
+    secret: options.secret,
+    freshPage: !ownData,
+    components: new Map(),
+  };
+  await runChapters(state, setClock);
+  setClock(options.now);
+  await db.transaction((tx) =>
+    audit(tx, ctx, { pageId: p.id, action: SEED_MARKER_ACTION, entityType: "page", entityId: p.id, after: { components: state.components.size, days: SEED_DAYS } }),
+  );
+  return {
+    seeded: true,
+    message: `Seeded the Acme Cloud demo: ${state.components.size} components in ${GROUPS.length} groups, ${HISTORY.length + 2} incidents over ${SEED_DAYS} days (one still open), ${MAINTENANCES.length} maintenances, ${options.secret ? SUBSCRIBERS.length : 0} subscribers.`,
+  };
+}

@@ -1,0 +1,139 @@
+// `npm run herald -- <command>`: operator commands. Every command migrates and
+// makes sure the page exists first, then runs the same lib use cases as the
+// console, acting as the CLI. Exit codes: 0 ok, 1 the command failed, 2 usage.
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import { seedDemo } from "@/db/seed";
+import type { Db } from "@/db/client";
+import { createApiKey, type CreateApiKeyInput } from "@/lib/api-keys/api-keys";
+import { CLI_ACTOR, type Ctx } from "@/lib/context";
+import { env } from "@/lib/env";
+import { isDomainError, ValidationError } from "@/lib/errors";
+import { systemClock } from "@/lib/runtime";
+import { createUser, setupOwner, type CreateUserInput } from "@/lib/users/users";
+import { bootstrap } from "./bootstrap";
+
+interface Command {
+  summary: string;
+  usage: string;
+  options: NonNullable<ParseArgsConfig["options"]>;
+  required?: string[];
+  run: (db: Db, values: Record<string, unknown>) => Promise<void>;
+}
+
+const cliCtx = (db: Db): Ctx => ({ db, now: systemClock, actor: CLI_ACTOR });
+
+/** Options are strings here; the use cases validate their values. */
+const str = (v: unknown): string => (typeof v === "string" ? v : "");
+
+const COMMANDS: Record<string, Command> = {
+  migrate: {
+    summary: "Apply pending database migrations",
+    usage: "migrate",
+    options: {},
+    // bootstrap() has already migrated by the time this runs.
+    run: async () => console.log("Database is up to date."),
+  },
+  "create-user": {
+    summary: "Add a console user (role owner only while Herald has no owner)",
+    usage: "create-user --email <email> --password <password> --role <owner|admin|editor|viewer> [--name <name>]",
+    options: { email: { type: "string" }, password: { type: "string" }, role: { type: "string" }, name: { type: "string" } },
+    required: ["email", "password", "role"],
+    run: async (db, values) => {
+      const [email, password, role] = [str(values.email), str(values.password), str(values.role)];
+      const name = str(values.name) || email.split("@")[0] || email;
+      // The owner is made by the one-time setup path, so the single-owner rule holds here too.
+      const created =
+        role === "owner"
+          ? await setupOwner(db, systemClock(), { name, email, password })
+          : await createUser(cliCtx(db), { name, email, password, role: role as CreateUserInput["role"] });
+      console.log(`Created ${created.role} ${created.email} (id ${created.id}).`);
+    },
+  },
+  "create-api-key": {
+    summary: "Create a management API key and print it once",
+    usage: "create-api-key --name <name> [--role admin|editor|viewer]",
+    options: { name: { type: "string" }, role: { type: "string" } },
+    required: ["name"],
+    run: async (db, values) => {
+      const role = values.role === undefined ? {} : { role: str(values.role) as CreateApiKeyInput["role"] };
+      const { key, apiKey } = await createApiKey(cliCtx(db), { name: str(values.name), ...role });
+      console.log(`Created ${apiKey.role} API key "${apiKey.name}" (id ${apiKey.id}). It is shown only once; store it now.`);
+      console.log("Use it as `Authorization: OAuth <key>` or `Bearer <key>`.");
+      // Scripts read the key from the last line: nothing may be printed after it.
+      console.log(key);
+    },
+  },
+  "seed-demo": {
+    summary: "Fill the page with a realistic demo (Acme Cloud, 90 days of history)",
+    usage: "seed-demo [--force]",
+    options: { force: { type: "boolean" } },
+    run: async (db, values) => {
+      const config = env();
+      const result = await seedDemo(db, { force: values.force === true, now: systemClock(), publicUrl: config.HERALD_URL ?? `http://localhost:${config.PORT}`, secret: config.HERALD_SECRET });
+      console.log(result.message);
+    },
+  },
+};
+
+function help(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
+  return [
+    "Usage: npm run herald -- <command> [options]",
+    "",
+    "Commands:",
+    ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
+    `  ${"help".padEnd(width)}  Show this help`,
+    "",
+    ...Object.values(COMMANDS).map((c) => `  herald ${c.usage}`),
+    "",
+    "The database is DATABASE_URL (default file:./data/herald.db).",
+  ].join("\n");
+}
+
+function printError(err: unknown): void {
+  if (err instanceof ValidationError) {
+    console.error(`error: ${err.message}`);
+    for (const [field, messages] of Object.entries(err.fieldErrors)) for (const m of messages) console.error(`  ${field === "_" ? "input" : field}: ${m}`);
+  } else if (isDomainError(err)) {
+    console.error(`error: ${err.message}`);
+  } else {
+    console.error("error: unexpected failure");
+    console.error(err);
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === "help" || name === "--help" || name === "-h") {
+    console.log(help());
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    console.error(`error: unknown command "${name}"\n\n${help()}`);
+    return 2;
+  }
+  let values: Record<string, unknown>;
+  try {
+    values = parseArgs({ args: rest, options: command.options, strict: true, allowPositionals: false }).values;
+  } catch (err) {
+    console.error(`error: ${(err as Error).message}\nusage: herald ${command.usage}`);
+    return 2;
+  }
+  const missing = (command.required ?? []).filter((o) => typeof values[o] !== "string" || values[o] === "");
+  if (missing.length) {
+    console.error(`error: ${missing.map((o) => `--${o}`).join(", ")} required\nusage: herald ${command.usage}`);
+    return 2;
+  }
+  try {
+    const db = await bootstrap();
+    await command.run(db, values);
+    return 0;
+  } catch (err) {
+    printError(err);
+    return 1;
+  }
+}
+
+// Explicit exit: an open database client must not keep the process alive.
+process.exit(await main(process.argv.slice(2)));
