@@ -6,7 +6,7 @@ import { addSubscriber, dbState } from "@/tests/helpers/db-state";
 import { createComponent } from "../components/components";
 import { ForbiddenError, NotFoundError, ValidationError } from "../errors";
 import { getContentVersion, getPage } from "../page/page";
-import { createIncident, deleteIncident, deleteIncidentUpdate, editIncidentUpdate, postIncidentUpdate, resolveIncident, updateIncident } from "./incidents";
+import { createIncident, deleteIncident, deleteIncidentUpdate, editIncidentUpdate, patchIncident, postIncidentUpdate, resolveIncident, updateIncident } from "./incidents";
 
 let t: Awaited<ReturnType<typeof createTestCtx>>;
 let pageId: string;
@@ -305,3 +305,28 @@ describe("editing and deleting", () => {
     expect(await dbState(t.db)).toEqual(before);
   });
 });
+
+describe("regressions", () => {
+  it("regression: a hidden component's outage does not raise the public impact", async () => {
+    tick();
+    const secret = (await createComponent(t.ctx, { name: "Internal billing job", hidden: true })).id;
+    const { incident: created } = await createIncident(t.ctx, { name: "Internal only", body: "x", components: { [secret]: "major_outage", [web]: "degraded_performance" } });
+    expect(created.impact).toBe("minor");
+    await resolveIncident(t.ctx, { incidentId: created.id, body: "done" });
+  });
+
+  it("regression: a PATCH that edits and posts is one transaction (a bad update leaves the name unchanged)", async () => {
+    tick();
+    const { incident: created } = await createIncident(t.ctx, { name: "Before", body: "x" });
+    const before = await dbState(t.db);
+    await expect(
+      patchIncident(t.ctx, { edit: { id: created.id, name: "After" }, post: { incidentId: created.id, status: "identified", body: "y", components: { nosuchcomponent: "major_outage" } } }),
+    ).rejects.toBeInstanceOf(ValidationError);
+    expect(await dbState(t.db)).toEqual(before);
+    expect((await t.db.query.incident.findFirst({ where: eq(incident.id, created.id) }))!.name).toBe("Before");
+    await patchIncident(t.ctx, { edit: { id: created.id, name: "After" }, post: { incidentId: created.id, status: "resolved", body: "z" } });
+    const after = (await t.db.query.incident.findFirst({ where: eq(incident.id, created.id) }))!;
+    expect([after.name, after.status]).toEqual(["After", "resolved"]);
+  });
+});
+

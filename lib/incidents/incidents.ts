@@ -2,7 +2,7 @@ import { and, desc, eq, inArray, max, ne } from "drizzle-orm";
 import { z } from "zod";
 import type { Tx } from "@/db/client";
 import { COMPONENT_STATUSES, IMPACTS, INCIDENT_STATUSES, type AnyIncidentStatus, type ComponentStatus, type NotificationKind } from "@/db/constants";
-import { delivery, incident, incidentUpdate, incidentUpdateComponent, notification, type Incident, type IncidentUpdate } from "@/db/schema";
+import { component, delivery, incident, incidentUpdate, incidentUpdateComponent, notification, type Incident, type IncidentUpdate } from "@/db/schema";
 import { audit } from "../audit";
 import { applyComponentStatuses, loadComponentsOrThrow } from "../components/status-changes";
 import { parseInput, requireRole, type Ctx } from "../context";
@@ -112,11 +112,13 @@ export async function refreshIncidentCaches(tx: Tx, incidentId: string, now: Dat
   const derived = timelineFromUpdates(updates);
   // A resolved incident with a published postmortem reads "postmortem" (lib/incidents/postmortem.ts).
   const timeline = derived.status === "resolved" && row.postmortemPublishedAt ? { ...derived, status: "postmortem" as const } : derived;
+  // Hidden components don't count: impact is public (banner, v2 JSON) and must not reveal them.
   const statuses = await tx
     .select({ s: incidentUpdateComponent.newStatus })
     .from(incidentUpdateComponent)
     .innerJoin(incidentUpdate, eq(incidentUpdate.id, incidentUpdateComponent.incidentUpdateId))
-    .where(eq(incidentUpdate.incidentId, incidentId));
+    .innerJoin(component, eq(component.id, incidentUpdateComponent.componentId))
+    .where(and(eq(incidentUpdate.incidentId, incidentId), eq(component.hidden, false)));
   // Impact is the worst the incident ever was, so a resolved incident keeps its colour in history.
   const impact = row.impactOverride ?? impactFromComponentStatuses(statuses.map((s) => s.s));
   await tx
@@ -263,28 +265,30 @@ export async function createIncident(ctx: Ctx, input: CreateIncidentInput): Prom
 export async function postIncidentUpdate(ctx: Ctx, input: PostUpdateInput): Promise<{ incident: Incident; update: IncidentUpdate }> {
   requireRole(ctx.actor, "editor");
   const data = parseInput(PostUpdateInput, input);
-  return ctx.db.transaction(async (tx) => {
-    const p = await getPage(tx);
-    const before = await getIncidentOrThrow(tx, p.id, data.incidentId);
-    const now = ctx.now();
-    const update = await writeUpdate(tx, ctx, {
-      pageId: p.id,
-      incidentId: before.id,
-      status: data.status,
-      body: data.body,
-      displayAt: checkDisplayAt(data.displayAt, now),
-      notify: data.notify && !before.backfilled,
-      components: data.components,
-      mentioned: [],
-      touchCurrentState: !before.backfilled,
-    });
-    const after = await refreshIncidentCaches(tx, before.id, now);
-    const kind = isClosedStatus(after.status) && !isClosedStatus(before.status) ? "incident_resolved" : "incident_updated";
-    await maybeNotify(tx, p.id, kind, after, update, now);
-    await bumpContentVersion(tx, p.id, now);
-    await audit(tx, ctx, { pageId: p.id, action: "incident.post_update", entityType: "incident", entityId: before.id, before: incidentDto(before), after: { ...incidentDto(after), update: updateDto(update), components: data.components } });
-    return { incident: after, update };
+  return ctx.db.transaction((tx) => postUpdateInTx(tx, ctx, data));
+}
+
+async function postUpdateInTx(tx: Tx, ctx: Ctx, data: z.infer<typeof PostUpdateInput>) {
+  const p = await getPage(tx);
+  const before = await getIncidentOrThrow(tx, p.id, data.incidentId);
+  const now = ctx.now();
+  const update = await writeUpdate(tx, ctx, {
+    pageId: p.id,
+    incidentId: before.id,
+    status: data.status,
+    body: data.body,
+    displayAt: checkDisplayAt(data.displayAt, now),
+    notify: data.notify && !before.backfilled,
+    components: data.components,
+    mentioned: [],
+    touchCurrentState: !before.backfilled,
   });
+  const after = await refreshIncidentCaches(tx, before.id, now);
+  const kind = isClosedStatus(after.status) && !isClosedStatus(before.status) ? "incident_resolved" : "incident_updated";
+  await maybeNotify(tx, p.id, kind, after, update, now);
+  await bumpContentVersion(tx, p.id, now);
+  await audit(tx, ctx, { pageId: p.id, action: "incident.post_update", entityType: "incident", entityId: before.id, before: incidentDto(before), after: { ...incidentDto(after), update: updateDto(update), components: data.components } });
+  return { incident: after, update };
 }
 
 /** Resolving is an update with status resolved; affected components return to operational. */
@@ -339,16 +343,32 @@ export async function deleteIncidentUpdate(ctx: Ctx, input: { incidentId: string
 
 export async function updateIncident(ctx: Ctx, input: UpdateIncidentInput): Promise<Incident> {
   requireRole(ctx.actor, "editor");
-  const { id, ...fields } = parseInput(UpdateIncidentInput, input);
-  return ctx.db.transaction(async (tx) => {
-    const p = await getPage(tx);
-    const before = await getIncidentOrThrow(tx, p.id, id);
-    const now = ctx.now();
-    await tx.update(incident).set(fields).where(eq(incident.id, id));
-    const after = await refreshIncidentCaches(tx, id, now);
-    await bumpContentVersion(tx, p.id, now);
-    await audit(tx, ctx, { pageId: p.id, action: "incident.update", entityType: "incident", entityId: id, before: incidentDto(before), after: incidentDto(after) });
-    return after;
+  const data = parseInput(UpdateIncidentInput, input);
+  return ctx.db.transaction((tx) => updateIncidentInTx(tx, ctx, data));
+}
+
+async function updateIncidentInTx(tx: Tx, ctx: Ctx, { id, ...fields }: z.infer<typeof UpdateIncidentInput>) {
+  const p = await getPage(tx);
+  const before = await getIncidentOrThrow(tx, p.id, id);
+  const now = ctx.now();
+  await tx.update(incident).set(fields).where(eq(incident.id, id));
+  const after = await refreshIncidentCaches(tx, id, now);
+  await bumpContentVersion(tx, p.id, now);
+  await audit(tx, ctx, { pageId: p.id, action: "incident.update", entityType: "incident", entityId: id, before: incidentDto(before), after: incidentDto(after) });
+  return after;
+}
+
+/**
+ * Statuspage's PATCH: edit the incident and/or post an update, in ONE
+ * transaction so a failure in either half leaves nothing behind.
+ */
+export async function patchIncident(ctx: Ctx, input: { edit?: UpdateIncidentInput; post?: PostUpdateInput }): Promise<void> {
+  requireRole(ctx.actor, "editor");
+  const edit = input.edit && parseInput(UpdateIncidentInput, input.edit);
+  const post = input.post && parseInput(PostUpdateInput, input.post);
+  await ctx.db.transaction(async (tx) => {
+    if (post) await postUpdateInTx(tx, ctx, post);
+    if (edit) await updateIncidentInTx(tx, ctx, edit);
   });
 }
 

@@ -1,6 +1,5 @@
 import { apiRoute } from "@/app/_server/api";
-import { parseInput } from "@/lib/context";
-import { deleteIncident, getIncidentOrThrow, postIncidentUpdate, UpdateIncidentInput, updateIncident } from "@/lib/incidents/incidents";
+import { deleteIncident, getIncidentOrThrow, patchIncident } from "@/lib/incidents/incidents";
 import { getIncidentV1 } from "@/lib/statuspage/v1";
 import { IncidentPatchBody, planIncidentPatch } from "@/lib/statuspage/v1-input";
 
@@ -12,17 +11,14 @@ export const GET = apiRoute<Params>(async ({ ctx, page, params }) => getIncident
 
 /**
  * As in Statuspage, a PATCH with status, body or components posts a new
- * update; name and impact_override edit the incident. Both halves are
- * validated before either is written.
+ * update; name and impact_override edit the incident, in one transaction.
  */
 const patch = apiRoute<Params>(
   async ({ ctx, page, params, body }) => {
     const input = await body(IncidentPatchBody);
     const current = await getIncidentOrThrow(ctx.db, page.id, params.incidentId);
     const plan = planIncidentPatch(current.id, current.status, input);
-    if (plan.edit) parseInput(UpdateIncidentInput, plan.edit);
-    if (plan.post) await postIncidentUpdate(ctx, plan.post);
-    if (plan.edit) await updateIncident(ctx, plan.edit);
+    await patchIncident(ctx, plan);
     return getIncidentV1(ctx.db, page, current.id);
   },
   { wrapper: "incident", renames: { notify: "deliver_notifications" } },
