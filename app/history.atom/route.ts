@@ -1,0 +1,12 @@
+import { env } from "@/lib/env";
+import { buildAtom } from "@/lib/feeds/feeds";
+import { loadFeedEntries, publicBaseUrl } from "@/lib/public/loaders";
+import { getDb } from "@/lib/runtime";
+
+export const dynamic = "force-dynamic";
+
+export async function GET() {
+  const { page, entries } = await loadFeedEntries(getDb());
+  const body = buildAtom({ page, entries, baseUrl: publicBaseUrl(page, env().HERALD_URL) });
+  return new Response(body, { headers: { "content-type": "application/atom+xml; charset=utf-8", "cache-control": "no-store" } });
+}
