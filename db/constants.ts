@@ -21,6 +21,13 @@ export type AnyIncidentStatus = IncidentStatus | MaintenanceStatus;
 export const IMPACTS = ["none", "minor", "major", "critical"] as const;
 export type Impact = (typeof IMPACTS)[number];
 
+/** How urgently the business needs it fixed; with impact it gives the console-only priority. */
+export const URGENCIES = ["low", "medium", "high"] as const;
+export type Urgency = (typeof URGENCIES)[number];
+
+/** Console-only incident priority, from impact × urgency (lib/incidents/practice.ts). */
+export type Priority = "P1" | "P2" | "P3" | "P4";
+
 export const INCIDENT_KINDS = ["incident", "maintenance"] as const;
 export type IncidentKind = (typeof INCIDENT_KINDS)[number];
 

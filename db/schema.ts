@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import {
   ACTOR_TYPES,
   COMPONENT_STATUSES,
@@ -8,6 +8,8 @@ import {
   INCIDENT_KINDS,
   INCIDENT_STATUSES,
   MAINTENANCE_STATUSES,
+  type ComponentStatus,
+  URGENCIES,
   NOTIFICATION_KINDS,
   ROLES,
   STATUS_CHANGE_SOURCES,
@@ -107,6 +109,18 @@ export const page = sqliteTable("page", {
   logoUrl: text("logo_url"),
   brandColor: text("brand_color").notNull().default("#2563eb"),
   emailFrom: text("email_from"),
+  // Uptime formula switch: whether under_maintenance time counts as down (lib/uptime).
+  uptimeCountsMaintenance: bool("uptime_counts_maintenance").notNull().default(false),
+  // The owner's uptime target in percent, compared against on the metrics page.
+  slaTarget: real("sla_target").notNull().default(99.9),
+  // The local day the public snapshots last rolled over to (lib/uptime/rollover.ts):
+  // uptime bars shift by one day at the page's midnight.
+  uptimeDay: text("uptime_day"),
+  // Update cadence policy in minutes (lib/incidents/practice.ts).
+  cadenceCriticalMinutes: integer("cadence_critical_minutes").notNull().default(30),
+  cadenceMajorMinutes: integer("cadence_major_minutes").notNull().default(60),
+  cadenceMinorMinutes: integer("cadence_minor_minutes").notNull().default(120),
+  firstUpdateMinutes: integer("first_update_minutes").notNull().default(15),
   // Bumped in every transaction that changes anything public; the public
   // snapshot server keys its cache to it (DESIGN.md §4).
   contentVersion: integer("content_version").notNull().default(1),
@@ -201,6 +215,11 @@ export const incident = sqliteTable(
     scheduledFor: ts("scheduled_for"),
     scheduledUntil: ts("scheduled_until"),
     scheduledRemindPrior: bool("scheduled_remind_prior").notNull().default(false),
+    // How long before scheduled_for the reminder goes out (with scheduled_remind_prior).
+    scheduledRemindMinutes: integer("scheduled_remind_minutes"),
+    // Set once by the scheduler that sent the reminder: the conditional update
+    // on it is what keeps two workers from both reminding (lib/maintenance/transitions.ts).
+    reminderSentAt: ts("reminder_sent_at"),
     scheduledAutoInProgress: bool("scheduled_auto_in_progress").notNull().default(false),
     scheduledAutoCompleted: bool("scheduled_auto_completed").notNull().default(false),
     autoTransitionToMaintenanceState: bool("auto_transition_to_maintenance_state").notNull().default(false),
@@ -217,6 +236,12 @@ export const incident = sqliteTable(
     postmortemPublishedAt: ts("postmortem_published_at"),
     // null = not yet public (scheduled publishing / drafts).
     publishedAt: ts("published_at"),
+    // Scheduled publishing: when the scheduler makes the incident public
+    // (lib/incidents/scheduled.ts). Stays as a record once published.
+    publishAt: ts("publish_at"),
+    // Console-only fields for the comms lead (lib/incidents/practice.ts); never public.
+    ownerUserId: text("owner_user_id"),
+    urgency: text("urgency", { enum: URGENCIES }),
     createdAt: created(),
     updatedAt: updated(),
   },
@@ -258,6 +283,46 @@ export const incidentUpdateComponent = sqliteTable(
   (t) => [primaryKey({ columns: [t.incidentUpdateId, t.componentId] })],
 );
 
+/** Internal notes beside an incident's public timeline. Console only: no public loader reads this table. */
+export const incidentNote = sqliteTable(
+  "incident_note",
+  {
+    id: text("id").primaryKey(),
+    incidentId: text("incident_id")
+      .notNull()
+      .references(() => incident.id),
+    authorUserId: text("author_user_id"),
+    authorLabel: text("author_label").notNull(),
+    body: text("body").notNull(),
+    createdAt: created(),
+  },
+  (t) => [index("incident_note_incident").on(t.incidentId, t.createdAt)],
+);
+
+/**
+ * Canned incident text per phase (lib/templates). `components` maps component
+ * id → status to set; placeholders in title/body are substituted from a fixed
+ * list, never through a template engine.
+ */
+export const incidentTemplate = sqliteTable(
+  "incident_template",
+  {
+    id: text("id").primaryKey(),
+    pageId: text("page_id")
+      .notNull()
+      .references(() => page.id),
+    name: text("name").notNull(),
+    title: text("title").notNull(),
+    body: text("body").notNull(),
+    status: text("status", { enum: INCIDENT_STATUSES }).notNull(),
+    components: text("components", { mode: "json" }).$type<Record<string, ComponentStatus>>().notNull(),
+    notify: bool("notify").notNull().default(false),
+    createdAt: created(),
+    updatedAt: updated(),
+  },
+  (t) => [index("incident_template_page").on(t.pageId, t.name)],
+);
+
 // ---------------------------------------------------------------- subscribers and the outbox
 
 export const subscriber = sqliteTable(
@@ -271,6 +336,13 @@ export const subscriber = sqliteTable(
     state: text("state", { enum: SUBSCRIBER_STATES }).notNull().default("unconfirmed"),
     confirmTokenHash: text("confirm_token_hash"),
     manageTokenHash: text("manage_token_hash"),
+    // The same tokens encrypted with a key derived from HERALD_SECRET, so the
+    // worker can put them into links (lib/subscribers/tokens.ts). Lookups use
+    // the hashes; a database copy alone reveals no working link.
+    confirmTokenEnc: text("confirm_token_enc"),
+    manageTokenEnc: text("manage_token_enc"),
+    // Why the provider reported the address (bounce / complaint).
+    quarantineReason: text("quarantine_reason"),
     confirmedAt: ts("confirmed_at"),
     unsubscribedAt: ts("unsubscribed_at"),
     quarantinedAt: ts("quarantined_at"),
@@ -283,6 +355,8 @@ export const subscriber = sqliteTable(
       .on(t.pageId, sql`lower(${t.email})`)
       .where(sql`state in ('unconfirmed', 'active')`),
     index("subscriber_page_state").on(t.pageId, t.state),
+    uniqueIndex("subscriber_confirm_token").on(t.confirmTokenHash),
+    uniqueIndex("subscriber_manage_token").on(t.manageTokenHash),
   ],
 );
 
@@ -309,6 +383,14 @@ export const notification = sqliteTable(
     kind: text("kind", { enum: NOTIFICATION_KINDS }).notNull(),
     incidentId: text("incident_id"),
     incidentUpdateId: text("incident_update_id"),
+    // Rendered once, by the first worker that sends it (lib/notifications/render.ts);
+    // retries reuse these exact bytes so a batch's idempotency key always
+    // matches the same request body.
+    renderedSubject: text("rendered_subject"),
+    renderedHtml: text("rendered_html"),
+    renderedText: text("rendered_text"),
+    // Random part of the per-recipient placeholders in the rendered bodies.
+    renderNonce: text("render_nonce"),
     createdAt: created(),
   },
   (t) => [index("notification_page_created").on(t.pageId, t.createdAt)],
@@ -331,13 +413,60 @@ export const delivery = sqliteTable(
     leaseUntil: ts("lease_until"),
     providerMessageId: text("provider_message_id"),
     lastError: text("last_error"),
+    // Set when the row is first leased and never changed: the batch's members
+    // and its idempotency key stay the same across retries (lib/worker/deliver.ts).
+    batchId: text("batch_id"),
     sentAt: ts("sent_at"),
     createdAt: created(),
   },
   (t) => [
     uniqueIndex("delivery_notification_subscriber").on(t.notificationId, t.subscriberId),
     index("delivery_due").on(t.status, t.nextAttemptAt),
+    // Partial: the publish transaction inserts 100k rows with no batch yet; they cost these indexes nothing.
+    index("delivery_batch").on(t.batchId).where(sql`batch_id is not null`),
+    // Batches waiting for a retry: few rows, found without scanning the whole queue.
+    index("delivery_retry").on(t.nextAttemptAt).where(sql`status = 'pending' and batch_id is not null`),
   ],
+);
+
+/**
+ * Emails the outbox transport kept instead of sending (no RESEND_API_KEY): the
+ * console's Outbox shows them. One row per recipient of a batch; the
+ * idempotency key + position make a retried batch a no-op, like the provider.
+ */
+export const outboxEmail = sqliteTable(
+  "outbox_email",
+  {
+    id: text("id").primaryKey(),
+    idempotencyKey: text("idempotency_key").notNull(),
+    position: integer("position").notNull(),
+    fromAddress: text("from_address").notNull(),
+    toAddress: text("to_address").notNull(),
+    subject: text("subject").notNull(),
+    html: text("html").notNull(),
+    text: text("text").notNull(),
+    headers: text("headers", { mode: "json" }).$type<Record<string, string>>().notNull(),
+    createdAt: created(),
+  },
+  (t) => [uniqueIndex("outbox_email_key").on(t.idempotencyKey, t.position), index("outbox_email_created").on(t.createdAt)],
+);
+
+/**
+ * Fixed-window counters for the subscribe form's abuse limits
+ * (lib/subscribers/limits.ts). `key` includes the window, so a new window is a
+ * new row; old rows are pruned. `blocked` counts refused requests for the console.
+ */
+export const subscribeLimit = sqliteTable(
+  "subscribe_limit",
+  {
+    key: text("key").primaryKey(),
+    kind: text("kind").notNull(),
+    windowEnd: ts("window_end").notNull(),
+    count: integer("count").notNull().default(0),
+    blocked: integer("blocked").notNull().default(0),
+    lastBlockedAt: ts("last_blocked_at"),
+  },
+  (t) => [index("subscribe_limit_window").on(t.windowEnd)],
 );
 
 // ---------------------------------------------------------------- API keys and audit
@@ -388,8 +517,11 @@ export type ComponentStatusChange = typeof componentStatusChange.$inferSelect;
 export type Incident = typeof incident.$inferSelect;
 export type IncidentUpdate = typeof incidentUpdate.$inferSelect;
 export type IncidentUpdateComponent = typeof incidentUpdateComponent.$inferSelect;
+export type IncidentTemplate = typeof incidentTemplate.$inferSelect;
+export type IncidentNote = typeof incidentNote.$inferSelect;
 export type Subscriber = typeof subscriber.$inferSelect;
 export type Notification = typeof notification.$inferSelect;
 export type Delivery = typeof delivery.$inferSelect;
+export type OutboxEmail = typeof outboxEmail.$inferSelect;
 export type ApiKey = typeof apiKey.$inferSelect;
 export type AuditLogRow = typeof auditLog.$inferSelect;

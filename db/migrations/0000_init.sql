@@ -107,6 +107,7 @@ CREATE TABLE `delivery` (
 	`lease_until` integer,
 	`provider_message_id` text,
 	`last_error` text,
+	`batch_id` text,
 	`sent_at` integer,
 	`created_at` integer NOT NULL,
 	FOREIGN KEY (`notification_id`) REFERENCES `notification`(`id`) ON UPDATE no action ON DELETE no action,
@@ -115,6 +116,8 @@ CREATE TABLE `delivery` (
 --> statement-breakpoint
 CREATE UNIQUE INDEX `delivery_notification_subscriber` ON `delivery` (`notification_id`,`subscriber_id`);--> statement-breakpoint
 CREATE INDEX `delivery_due` ON `delivery` (`status`,`next_attempt_at`);--> statement-breakpoint
+CREATE INDEX `delivery_batch` ON `delivery` (`batch_id`) WHERE batch_id is not null;--> statement-breakpoint
+CREATE INDEX `delivery_retry` ON `delivery` (`next_attempt_at`) WHERE status = 'pending' and batch_id is not null;--> statement-breakpoint
 CREATE TABLE `incident` (
 	`id` text PRIMARY KEY NOT NULL,
 	`page_id` text NOT NULL,
@@ -130,6 +133,8 @@ CREATE TABLE `incident` (
 	`scheduled_for` integer,
 	`scheduled_until` integer,
 	`scheduled_remind_prior` integer DEFAULT false NOT NULL,
+	`scheduled_remind_minutes` integer,
+	`reminder_sent_at` integer,
 	`scheduled_auto_in_progress` integer DEFAULT false NOT NULL,
 	`scheduled_auto_completed` integer DEFAULT false NOT NULL,
 	`auto_transition_to_maintenance_state` integer DEFAULT false NOT NULL,
@@ -141,6 +146,9 @@ CREATE TABLE `incident` (
 	`postmortem_draft` text,
 	`postmortem_published_at` integer,
 	`published_at` integer,
+	`publish_at` integer,
+	`owner_user_id` text,
+	`urgency` text,
 	`created_at` integer NOT NULL,
 	`updated_at` integer NOT NULL,
 	FOREIGN KEY (`page_id`) REFERENCES `page`(`id`) ON UPDATE no action ON DELETE no action
@@ -148,6 +156,32 @@ CREATE TABLE `incident` (
 --> statement-breakpoint
 CREATE INDEX `incident_page_started` ON `incident` (`page_id`,`started_at`);--> statement-breakpoint
 CREATE INDEX `incident_page_status` ON `incident` (`page_id`,`status`);--> statement-breakpoint
+CREATE TABLE `incident_note` (
+	`id` text PRIMARY KEY NOT NULL,
+	`incident_id` text NOT NULL,
+	`author_user_id` text,
+	`author_label` text NOT NULL,
+	`body` text NOT NULL,
+	`created_at` integer NOT NULL,
+	FOREIGN KEY (`incident_id`) REFERENCES `incident`(`id`) ON UPDATE no action ON DELETE no action
+);
+--> statement-breakpoint
+CREATE INDEX `incident_note_incident` ON `incident_note` (`incident_id`,`created_at`);--> statement-breakpoint
+CREATE TABLE `incident_template` (
+	`id` text PRIMARY KEY NOT NULL,
+	`page_id` text NOT NULL,
+	`name` text NOT NULL,
+	`title` text NOT NULL,
+	`body` text NOT NULL,
+	`status` text NOT NULL,
+	`components` text NOT NULL,
+	`notify` integer DEFAULT false NOT NULL,
+	`created_at` integer NOT NULL,
+	`updated_at` integer NOT NULL,
+	FOREIGN KEY (`page_id`) REFERENCES `page`(`id`) ON UPDATE no action ON DELETE no action
+);
+--> statement-breakpoint
+CREATE INDEX `incident_template_page` ON `incident_template` (`page_id`,`name`);--> statement-breakpoint
 CREATE TABLE `incident_update` (
 	`id` text PRIMARY KEY NOT NULL,
 	`incident_id` text NOT NULL,
@@ -179,11 +213,30 @@ CREATE TABLE `notification` (
 	`kind` text NOT NULL,
 	`incident_id` text,
 	`incident_update_id` text,
+	`rendered_subject` text,
+	`rendered_html` text,
+	`rendered_text` text,
+	`render_nonce` text,
 	`created_at` integer NOT NULL,
 	FOREIGN KEY (`page_id`) REFERENCES `page`(`id`) ON UPDATE no action ON DELETE no action
 );
 --> statement-breakpoint
 CREATE INDEX `notification_page_created` ON `notification` (`page_id`,`created_at`);--> statement-breakpoint
+CREATE TABLE `outbox_email` (
+	`id` text PRIMARY KEY NOT NULL,
+	`idempotency_key` text NOT NULL,
+	`position` integer NOT NULL,
+	`from_address` text NOT NULL,
+	`to_address` text NOT NULL,
+	`subject` text NOT NULL,
+	`html` text NOT NULL,
+	`text` text NOT NULL,
+	`headers` text NOT NULL,
+	`created_at` integer NOT NULL
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `outbox_email_key` ON `outbox_email` (`idempotency_key`,`position`);--> statement-breakpoint
+CREATE INDEX `outbox_email_created` ON `outbox_email` (`created_at`);--> statement-breakpoint
 CREATE TABLE `page` (
 	`id` text PRIMARY KEY NOT NULL,
 	`name` text NOT NULL,
@@ -193,6 +246,13 @@ CREATE TABLE `page` (
 	`logo_url` text,
 	`brand_color` text DEFAULT '#2563eb' NOT NULL,
 	`email_from` text,
+	`uptime_counts_maintenance` integer DEFAULT false NOT NULL,
+	`sla_target` real DEFAULT 99.9 NOT NULL,
+	`uptime_day` text,
+	`cadence_critical_minutes` integer DEFAULT 30 NOT NULL,
+	`cadence_major_minutes` integer DEFAULT 60 NOT NULL,
+	`cadence_minor_minutes` integer DEFAULT 120 NOT NULL,
+	`first_update_minutes` integer DEFAULT 15 NOT NULL,
 	`content_version` integer DEFAULT 1 NOT NULL,
 	`created_at` integer NOT NULL,
 	`updated_at` integer NOT NULL
@@ -220,6 +280,16 @@ CREATE TABLE `session` (
 --> statement-breakpoint
 CREATE UNIQUE INDEX `session_token_unique` ON `session` (`token`);--> statement-breakpoint
 CREATE INDEX `session_user` ON `session` (`user_id`);--> statement-breakpoint
+CREATE TABLE `subscribe_limit` (
+	`key` text PRIMARY KEY NOT NULL,
+	`kind` text NOT NULL,
+	`window_end` integer NOT NULL,
+	`count` integer DEFAULT 0 NOT NULL,
+	`blocked` integer DEFAULT 0 NOT NULL,
+	`last_blocked_at` integer
+);
+--> statement-breakpoint
+CREATE INDEX `subscribe_limit_window` ON `subscribe_limit` (`window_end`);--> statement-breakpoint
 CREATE TABLE `subscriber` (
 	`id` text PRIMARY KEY NOT NULL,
 	`page_id` text NOT NULL,
@@ -227,6 +297,9 @@ CREATE TABLE `subscriber` (
 	`state` text DEFAULT 'unconfirmed' NOT NULL,
 	`confirm_token_hash` text,
 	`manage_token_hash` text,
+	`confirm_token_enc` text,
+	`manage_token_enc` text,
+	`quarantine_reason` text,
 	`confirmed_at` integer,
 	`unsubscribed_at` integer,
 	`quarantined_at` integer,
@@ -237,6 +310,8 @@ CREATE TABLE `subscriber` (
 --> statement-breakpoint
 CREATE UNIQUE INDEX `subscriber_live_email` ON `subscriber` (`page_id`,lower("email")) WHERE state in ('unconfirmed', 'active');--> statement-breakpoint
 CREATE INDEX `subscriber_page_state` ON `subscriber` (`page_id`,`state`);--> statement-breakpoint
+CREATE UNIQUE INDEX `subscriber_confirm_token` ON `subscriber` (`confirm_token_hash`);--> statement-breakpoint
+CREATE UNIQUE INDEX `subscriber_manage_token` ON `subscriber` (`manage_token_hash`);--> statement-breakpoint
 CREATE TABLE `subscriber_component` (
 	`subscriber_id` text NOT NULL,
 	`component_id` text NOT NULL,

@@ -6,6 +6,7 @@ import { audit } from "../audit";
 import { parseInput, requireRole, type Ctx } from "../context";
 import { NotFoundError } from "../errors";
 import { newId } from "../ids";
+import { localDate } from "../time/zone";
 
 /** Herald serves one page today; every row carries page_id so a second can come later. */
 export async function getPage(db: Tx): Promise<Page> {
@@ -23,7 +24,8 @@ export async function ensurePage(db: Db, now: Date, name = "Herald"): Promise<Pa
   return db.transaction(async (tx) => {
     const existing = await findPage(tx);
     if (existing) return existing;
-    const row = { id: newId(), name, timeZone: "UTC", createdAt: now, updatedAt: now };
+    // uptimeDay starts at today so the first worker pass doesn't bump the version (lib/uptime/rollover.ts).
+    const row = { id: newId(), name, timeZone: "UTC", uptimeDay: localDate(now, "UTC"), createdAt: now, updatedAt: now };
     await tx.insert(page).values(row);
     return getPage(tx);
   });
@@ -69,6 +71,8 @@ export const UpdatePageInput = z.strictObject({
     .regex(/^#[0-9a-fA-F]{6}$/, "Use a hex colour like #2563eb")
     .optional(),
   emailFrom: z.union([z.literal("").transform(() => null), z.email().max(320), z.null()]).optional(),
+  uptimeCountsMaintenance: z.boolean().optional(),
+  slaTarget: z.number({ error: "Enter a percentage" }).min(0, "At least 0").max(100, "At most 100").optional(),
 });
 export type UpdatePageInput = z.input<typeof UpdatePageInput>;
 
@@ -82,6 +86,8 @@ export function pageSettingsDto(p: Page) {
     logoUrl: p.logoUrl,
     brandColor: p.brandColor,
     emailFrom: p.emailFrom,
+    uptimeCountsMaintenance: p.uptimeCountsMaintenance,
+    slaTarget: p.slaTarget,
   };
 }
 

@@ -11,6 +11,11 @@ export const dynamic = "force-dynamic";
 const NAV = [
   { href: "/admin", label: "Incidents" },
   { href: "/admin/components", label: "Components" },
+  { href: "/admin/maintenance", label: "Maintenance" },
+  { href: "/admin/templates", label: "Templates" },
+  { href: "/admin/metrics", label: "Metrics" },
+  { href: "/admin/subscribers", label: "Subscribers" },
+  { href: "/admin/outbox", label: "Outbox" },
   { href: "/admin/settings", label: "Settings" },
   { href: "/admin/team", label: "Team" },
   { href: "/admin/api-keys", label: "API keys" },

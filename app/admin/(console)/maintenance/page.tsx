@@ -1,0 +1,156 @@
+import { requireUser } from "@/app/_server/auth";
+import { ActionForm, SubmitButton } from "@/components/admin/action-form";
+import { Card, Checkbox, EmptyState, FormField, PageHeader, ReadOnlyNotice } from "@/components/admin/ui";
+import { formatDateTime, toLocalInput } from "@/components/admin/time";
+import { Input, Select, Textarea } from "@/components/ui/form";
+import { INCIDENT_STATUS_LABELS, MAINTENANCE_STATUSES } from "@/db/constants";
+import { listComponents } from "@/lib/components/components";
+import { hasRole } from "@/lib/context";
+import { listMaintenances, type ConsoleMaintenance } from "@/lib/maintenance/maintenance";
+import { getPage } from "@/lib/page/page";
+import { createMaintenanceAction, postMaintenanceUpdateAction } from "./actions";
+
+export const metadata = { title: "Maintenance · Herald" };
+
+const REMIND_OPTIONS = [
+  { value: "", label: "No reminder" },
+  { value: "15", label: "15 minutes before" },
+  { value: "60", label: "1 hour before" },
+  { value: "1440", label: "1 day before" },
+];
+
+function UpdateForm({ m }: { m: ConsoleMaintenance }) {
+  const next = m.status === "scheduled" ? "in_progress" : m.status === "in_progress" ? "verifying" : "completed";
+  return (
+    <ActionForm action={postMaintenanceUpdateAction} resetOnSuccess aria-label={`Post an update to ${m.name}`} className="mt-3 space-y-3">
+      <input type="hidden" name="maintenanceId" value={m.id} />
+      <div className="grid gap-3 sm:grid-cols-[12rem_1fr]">
+        <FormField label="Status" name="status" id={`status-${m.id}`}>
+          <Select name="status" id={`status-${m.id}`} defaultValue={next}>
+            {MAINTENANCE_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {INCIDENT_STATUS_LABELS[s]}
+              </option>
+            ))}
+          </Select>
+        </FormField>
+        <FormField label="Message" name="body" id={`body-${m.id}`}>
+          <Textarea name="body" id={`body-${m.id}`} rows={2} required maxLength={20000} />
+        </FormField>
+      </div>
+      <div className="flex items-center justify-between gap-3">
+        <Checkbox name="notify" id={`notify-${m.id}`} label="Email subscribers" />
+        <SubmitButton pendingLabel="Posting…">Post update</SubmitButton>
+      </div>
+    </ActionForm>
+  );
+}
+
+export default async function MaintenancePage() {
+  const { ctx } = await requireUser();
+  const page = await getPage(ctx.db);
+  const [items, components] = await Promise.all([listMaintenances(ctx.db, page.id), listComponents(ctx.db, page.id)]);
+  const canEdit = hasRole(ctx.actor, "editor");
+  const tz = page.timeZone;
+  const start = new Date(Math.ceil((Date.now() + 86_400_000) / 3_600_000) * 3_600_000);
+  const open = items.filter((m) => m.status !== "completed");
+  const done = items.filter((m) => m.status === "completed");
+
+  return (
+    <>
+      <PageHeader title="Scheduled maintenance" description={`Windows are entered and shown in the page's time zone (${tz}).`} />
+      {!canEdit && <ReadOnlyNotice>You can view maintenance; scheduling needs the editor role.</ReadOnlyNotice>}
+      <div className="grid gap-6 lg:grid-cols-[1fr_24rem]">
+        <div className="space-y-6">
+          <Card title="Upcoming and in progress">
+            {open.length === 0 ? (
+              <EmptyState>Nothing scheduled.</EmptyState>
+            ) : (
+              <ul className="divide-y divide-zinc-100 dark:divide-zinc-800">
+                {open.map((m) => (
+                  <li key={m.id} className="py-3" data-testid="maintenance-item">
+                    <div className="flex flex-wrap items-baseline justify-between gap-2">
+                      <span className="font-medium">{m.name}</span>
+                      <span className="text-sm">{INCIDENT_STATUS_LABELS[m.status]}</span>
+                    </div>
+                    <p className="text-sm text-zinc-600 dark:text-zinc-400">
+                      {formatDateTime(m.scheduledFor, tz)} → {formatDateTime(m.scheduledUntil, tz)}
+                      {m.components.length > 0 && ` · ${m.components.map((c) => c.name).join(", ")}`}
+                    </p>
+                    <p className="text-xs text-zinc-500">
+                      {m.autoStart ? "Starts automatically" : "Started by hand"} · {m.autoComplete ? "completes automatically" : "completed by hand"}
+                      {m.remindMinutes !== null && ` · reminder ${m.remindMinutes} min before`}
+                    </p>
+                    {canEdit && <UpdateForm m={m} />}
+                  </li>
+                ))}
+              </ul>
+            )}
+          </Card>
+          <Card title="Completed">
+            {done.length === 0 ? (
+              <EmptyState>No completed maintenance yet.</EmptyState>
+            ) : (
+              <ul className="divide-y divide-zinc-100 text-sm dark:divide-zinc-800">
+                {done.map((m) => (
+                  <li key={m.id} className="py-2">
+                    <span className="font-medium">{m.name}</span> · {formatDateTime(m.scheduledFor, tz)}
+                    {m.backfilled && " · backfilled"}
+                  </li>
+                ))}
+              </ul>
+            )}
+          </Card>
+        </div>
+        {canEdit && (
+          <Card title="Schedule maintenance">
+            <ActionForm action={createMaintenanceAction} resetOnSuccess aria-label="Schedule maintenance">
+              <FormField label="Name" name="name">
+                <Input name="name" required maxLength={255} />
+              </FormField>
+              <FormField label="Message" name="body" hint="Markdown.">
+                <Textarea name="body" required maxLength={20000} />
+              </FormField>
+              <FormField label={`Starts (${tz})`} name="scheduledFor">
+                <Input name="scheduledFor" type="datetime-local" required defaultValue={toLocalInput(start, tz)} />
+              </FormField>
+              <FormField label={`Ends (${tz})`} name="scheduledUntil">
+                <Input name="scheduledUntil" type="datetime-local" required defaultValue={toLocalInput(new Date(start.getTime() + 3_600_000), tz)} />
+              </FormField>
+              <fieldset>
+                <legend className="text-sm font-medium">Affected components</legend>
+                <div className="mt-1 max-h-48 space-y-1 overflow-y-auto">
+                  {components.map((c) => (
+                    <label key={c.id} className="flex items-center gap-2 text-sm">
+                      <input type="checkbox" name="componentIds" value={c.id} className="size-4 accent-blue-600" />
+                      {c.name}
+                    </label>
+                  ))}
+                </div>
+              </fieldset>
+              <div className="space-y-2">
+                <Checkbox name="autoStart" label="Start automatically" defaultChecked />
+                <Checkbox name="autoComplete" label="Complete automatically" defaultChecked />
+                <Checkbox name="transitionComponents" label="Set components to “under maintenance” during the window" defaultChecked />
+                <Checkbox name="notifyNow" label="Email subscribers now" />
+                <Checkbox name="notifyAtStart" label="Email subscribers at the start" />
+                <Checkbox name="notifyAtEnd" label="Email subscribers at the end" />
+                <Checkbox name="backfilled" label="Backfill: record a past maintenance" hint="No emails, no component changes." />
+              </div>
+              <FormField label="Reminder" name="remindMinutes">
+                <Select name="remindMinutes" defaultValue="">
+                  {REMIND_OPTIONS.map((o) => (
+                    <option key={o.value} value={o.value}>
+                      {o.label}
+                    </option>
+                  ))}
+                </Select>
+              </FormField>
+              <SubmitButton pendingLabel="Scheduling…">Schedule</SubmitButton>
+            </ActionForm>
+          </Card>
+        )}
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,126 @@
+import { requireUser } from "@/app/_server/auth";
+import { ActionForm, SubmitButton } from "@/components/admin/action-form";
+import { Card, Checkbox, ConfirmSubmit, EmptyState, FormField, PageHeader, ReadOnlyNotice } from "@/components/admin/ui";
+import { Input, Select, Textarea } from "@/components/ui/form";
+import { COMPONENT_STATUS_LABELS, COMPONENT_STATUSES, INCIDENT_STATUS_LABELS, INCIDENT_STATUSES } from "@/db/constants";
+import { listComponents } from "@/lib/components/components";
+import { hasRole } from "@/lib/context";
+import { getPage } from "@/lib/page/page";
+import { listTemplates, PLACEHOLDER_HELP, PLACEHOLDERS, type TemplateDto } from "@/lib/templates/templates";
+import { createTemplateAction, deleteTemplateAction, updateTemplateAction } from "./actions";
+
+export const metadata = { title: "Templates · Herald" };
+
+type Comp = { id: string; name: string };
+
+function TemplateFields({ prefix, t, components }: { prefix: string; t?: TemplateDto; components: Comp[] }) {
+  return (
+    <>
+      <div className="grid gap-3 sm:grid-cols-2">
+        <FormField label="Template name" name="name" id={`${prefix}-name`}>
+          <Input name="name" id={`${prefix}-name`} defaultValue={t?.name} required maxLength={100} />
+        </FormField>
+        <FormField label="Incident status" name="status" id={`${prefix}-status`}>
+          <Select name="status" id={`${prefix}-status`} defaultValue={t?.status ?? "investigating"}>
+            {INCIDENT_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {INCIDENT_STATUS_LABELS[s]}
+              </option>
+            ))}
+          </Select>
+        </FormField>
+      </div>
+      <FormField label="Title" name="title" id={`${prefix}-title`}>
+        <Input name="title" id={`${prefix}-title`} defaultValue={t?.title} required maxLength={255} />
+      </FormField>
+      <FormField label="Message" name="body" id={`${prefix}-body`} hint="Markdown. Placeholders are listed on this page.">
+        <Textarea name="body" id={`${prefix}-body`} defaultValue={t?.body} required maxLength={20000} />
+      </FormField>
+      {components.length > 0 && (
+        <fieldset>
+          <legend className="text-sm font-medium">Component statuses to set</legend>
+          <div className="mt-1 grid gap-2 sm:grid-cols-2">
+            {components.map((c) => (
+              <label key={c.id} className="text-sm">
+                {c.name}
+                <select
+                  name={`status.${c.id}`}
+                  defaultValue={t?.components[c.id] ?? ""}
+                  className="mt-1 block w-full rounded-md border border-zinc-300 bg-white px-2 py-1.5 text-sm dark:border-zinc-700 dark:bg-zinc-900"
+                >
+                  <option value="">No change</option>
+                  {COMPONENT_STATUSES.map((s) => (
+                    <option key={s} value={s}>
+                      {COMPONENT_STATUS_LABELS[s]}
+                    </option>
+                  ))}
+                </select>
+              </label>
+            ))}
+          </div>
+        </fieldset>
+      )}
+      <Checkbox name="notify" id={`${prefix}-notify`} label="Email subscribers by default" defaultChecked={t?.notify ?? false} />
+    </>
+  );
+}
+
+export default async function TemplatesPage() {
+  const { ctx } = await requireUser();
+  const page = await getPage(ctx.db);
+  const [templates, components] = await Promise.all([listTemplates(ctx.db, page.id), listComponents(ctx.db, page.id)]);
+  const canEdit = hasRole(ctx.actor, "editor");
+  const comps = components.map((c) => ({ id: c.id, name: c.name }));
+
+  return (
+    <>
+      <PageHeader title="Incident templates" description="Prepared text for each phase of an incident, picked when creating an incident or posting an update." />
+      {!canEdit && <ReadOnlyNotice>Editing templates needs the editor role.</ReadOnlyNotice>}
+      <div className="grid gap-6 lg:grid-cols-[1fr_22rem]">
+        <div className="space-y-4">
+          {templates.length === 0 && <EmptyState>No templates yet.</EmptyState>}
+          {templates.map((t) => (
+            <Card key={t.id} title={t.name} description={`${INCIDENT_STATUS_LABELS[t.status]} · ${t.title}`}>
+              <pre className="whitespace-pre-wrap text-sm text-zinc-700 dark:text-zinc-300">{t.body}</pre>
+              {canEdit && (
+                <div className="mt-3 flex flex-wrap items-start gap-3">
+                  <details className="flex-1">
+                    <summary className="cursor-pointer text-sm text-blue-700 dark:text-blue-400">Edit</summary>
+                    <ActionForm action={updateTemplateAction} aria-label={`Edit ${t.name}`} className="mt-3 space-y-3">
+                      <input type="hidden" name="id" value={t.id} />
+                      <TemplateFields prefix={`t-${t.id}`} t={t} components={comps} />
+                      <SubmitButton pendingLabel="Saving…">Save</SubmitButton>
+                    </ActionForm>
+                  </details>
+                  <ActionForm action={deleteTemplateAction} quiet className="" aria-label={`Delete ${t.name}`}>
+                    <input type="hidden" name="id" value={t.id} />
+                    <ConfirmSubmit summary="Delete" confirmLabel={`Delete “${t.name}”`} />
+                  </ActionForm>
+                </div>
+              )}
+            </Card>
+          ))}
+        </div>
+        <div className="space-y-4">
+          {canEdit && (
+            <Card title="New template">
+              <ActionForm action={createTemplateAction} resetOnSuccess aria-label="New template">
+                <TemplateFields prefix="new" components={comps} />
+                <SubmitButton pendingLabel="Creating…">Create template</SubmitButton>
+              </ActionForm>
+            </Card>
+          )}
+          <Card title="Placeholders" description="Replaced when the template is used. Anything else in braces is kept as written.">
+            <dl className="space-y-1 text-sm">
+              {PLACEHOLDERS.map((p) => (
+                <div key={p}>
+                  <dt className="inline font-mono">{`{{${p}}}`}</dt> <dd className="inline text-zinc-600 dark:text-zinc-400">— {PLACEHOLDER_HELP[p]}</dd>
+                </div>
+              ))}
+            </dl>
+          </Card>
+        </div>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,234 @@
+// Uptime as a pure function of the component_status_change log. No database,
+// no clock: the loader (load.ts) passes everything in.
+//
+// The formula, published on the page (UPTIME_FORMULA):
+//   down time = major_outage × 1 + partial_outage × 0.3 (+ under_maintenance × 1
+//   when the page counts maintenance as down); degraded_performance is up.
+//   uptime % = 100 × (1 − down / tracked), over the page's local days.
+// Time before a component's start date (or first recorded status) is not
+// tracked: such days show "no data" and don't count in the window.
+import type { ComponentStatus } from "@/db/constants";
+import { worstComponentStatus } from "../status/rules";
+import { addDays, localDate, startOfLocalDay } from "../time/zone";
+
+export const UPTIME_DAYS = 90;
+export const PARTIAL_OUTAGE_WEIGHT = 0.3;
+
+export function uptimeFormula(countsMaintenance: boolean): string {
+  return (
+    "Uptime is the share of each day a component was up, in the page's time zone. " +
+    "A major outage counts fully as down time and a partial outage as 30 % down time; " +
+    `degraded performance counts as up${countsMaintenance ? "; scheduled maintenance counts as down time" : " and so does scheduled maintenance"}. ` +
+    "Days before a component was added are shown without data and are not counted."
+  );
+}
+
+export interface StatusChangePoint {
+  at: Date;
+  oldStatus: ComponentStatus | null;
+  newStatus: ComponentStatus;
+}
+
+export interface IncidentSpan {
+  id: string;
+  name: string;
+  impact: string;
+  kind: "incident" | "maintenance";
+  startedAt: Date;
+  /** null while still open. */
+  resolvedAt: Date | null;
+  componentIds: readonly string[];
+}
+
+export interface UptimeDayIncident {
+  id: string;
+  name: string;
+  impact: string;
+  kind: "incident" | "maintenance";
+}
+
+export interface UptimeDay {
+  /** Local calendar date, "YYYY-MM-DD". */
+  date: string;
+  /** UTC bounds of the local day: 23 or 25 hours on DST days. */
+  start: Date;
+  end: Date;
+  /** Worst status during the tracked part of the day; null = no data. */
+  worst: ComponentStatus | null;
+  /** null = no data. Rounded to 2 decimals for display; totals use exact ms. */
+  uptimePercent: number | null;
+  trackedMs: number;
+  downMs: number;
+  /** Published incidents touching this component that overlap the day. */
+  incidents: UptimeDayIncident[];
+}
+
+export interface UptimeSeries {
+  days: UptimeDay[];
+  /** Over the whole window; null when nothing was tracked. */
+  uptimePercent: number | null;
+}
+
+export interface ComputeOptions {
+  timeZone: string;
+  now: Date;
+  days?: number;
+  countsMaintenance: boolean;
+  /** Precomputed windowDays(): Intl is the main cost, so a loader computes it once. */
+  window?: WindowDay[];
+}
+
+export interface WindowDay {
+  date: string;
+  start: Date;
+  end: Date;
+}
+
+export interface ComponentHistory {
+  id: string;
+  /** "YYYY-MM-DD" in the page's zone; tracking starts at its local midnight. */
+  startDate: string | null;
+  /** Changes in any order; may start long before the window. */
+  changes: readonly StatusChangePoint[];
+}
+
+/** The local days of the window, oldest first, ending with today (partial). */
+export function windowDays(opts: Pick<ComputeOptions, "timeZone" | "now" | "days">): WindowDay[] {
+  const n = opts.days ?? UPTIME_DAYS;
+  const today = localDate(opts.now, opts.timeZone);
+  const out: WindowDay[] = [];
+  let start = startOfLocalDay(addDays(today, -(n - 1)), opts.timeZone);
+  for (let i = n - 1; i >= 0; i--) {
+    const date = addDays(today, -i);
+    const end = startOfLocalDay(addDays(date, 1), opts.timeZone);
+    out.push({ date, start, end });
+    start = end;
+  }
+  return out;
+}
+
+function downWeight(s: ComponentStatus, countsMaintenance: boolean): number {
+  if (s === "major_outage") return 1;
+  if (s === "partial_outage") return PARTIAL_OUTAGE_WEIGHT;
+  if (s === "under_maintenance") return countsMaintenance ? 1 : 0;
+  return 0;
+}
+
+interface Segment {
+  from: number;
+  to: number;
+  status: ComponentStatus;
+}
+
+/** The component's status as half-open segments from tracking start to now. */
+function segments(h: ComponentHistory, opts: ComputeOptions): Segment[] {
+  const sorted = [...h.changes].sort((a, b) => a.at.getTime() - b.at.getTime());
+  const now = opts.now.getTime();
+  if (!sorted.length) return [];
+  const startDate = h.startDate ? startOfLocalDay(h.startDate, opts.timeZone).getTime() : null;
+  const first = sorted[0];
+  // Before the first logged change the component was in that change's old
+  // status (operational for the creation row), but only from the start date on.
+  let trackFrom = startDate ?? first.at.getTime();
+  const out: Segment[] = [];
+  let cursor = Math.min(trackFrom, first.at.getTime());
+  let status: ComponentStatus = first.oldStatus ?? first.newStatus;
+  for (const c of sorted) {
+    const at = c.at.getTime();
+    if (at > cursor) out.push({ from: cursor, to: at, status });
+    cursor = Math.max(cursor, at);
+    status = c.newStatus;
+  }
+  if (now > cursor) out.push({ from: cursor, to: now, status });
+  // A start date after creation hides the earlier time; one before it
+  // extends tracking back (the first segment already begins there).
+  trackFrom = startDate ?? trackFrom;
+  return out
+    .map((s) => ({ ...s, from: Math.max(s.from, trackFrom), to: Math.min(s.to, now) }))
+    .filter((s) => s.to > s.from);
+}
+
+function round2(x: number): number {
+  return Math.round(x * 100) / 100;
+}
+
+function percent(tracked: number, down: number): number | null {
+  return tracked > 0 ? 100 * (1 - down / tracked) : null;
+}
+
+/** 90 local-day buckets for one component. */
+export function componentUptime(h: ComponentHistory, incidents: readonly IncidentSpan[], opts: ComputeOptions): UptimeSeries {
+  const segs = segments(h, opts);
+  const mine = incidents.filter((i) => i.componentIds.includes(h.id));
+  const now = opts.now.getTime();
+  let trackedTotal = 0;
+  let downTotal = 0;
+  let si = 0;
+  const days = (opts.window ?? windowDays(opts)).map((d) => {
+    const ds = d.start.getTime();
+    const de = d.end.getTime();
+    while (si < segs.length && segs[si].to <= ds) si++;
+    let tracked = 0;
+    let down = 0;
+    const seen: ComponentStatus[] = [];
+    for (let j = si; j < segs.length && segs[j].from < de; j++) {
+      const len = Math.min(de, segs[j].to) - Math.max(ds, segs[j].from);
+      if (len <= 0) continue;
+      tracked += len;
+      down += len * downWeight(segs[j].status, opts.countsMaintenance);
+      seen.push(segs[j].status);
+    }
+    trackedTotal += tracked;
+    downTotal += down;
+    const p = percent(tracked, down);
+    return {
+      date: d.date,
+      start: d.start,
+      end: d.end,
+      worst: tracked > 0 ? worstComponentStatus(seen) : null,
+      uptimePercent: p === null ? null : round2(p),
+      trackedMs: tracked,
+      downMs: down,
+      incidents: mine
+        .filter((i) => i.startedAt.getTime() < de && (i.resolvedAt?.getTime() ?? now) > ds)
+        .map(({ id, name, impact, kind }) => ({ id, name, impact, kind })),
+    };
+  });
+  const total = percent(trackedTotal, downTotal);
+  return { days, uptimePercent: total === null ? null : round2(total) };
+}
+
+/**
+ * A group's bars from its members' series (same window): the worst member
+ * status per day, and the mean of the members' down fractions, so a group of
+ * four with one member fully down for a day shows 75 % that day.
+ */
+export function groupUptime(members: readonly UptimeSeries[]): UptimeSeries {
+  if (!members.length) return { days: [], uptimePercent: null };
+  let fractionSum = 0;
+  let fractionCount = 0;
+  const days = members[0].days.map((d0, i) => {
+    const withData = members.map((m) => m.days[i]).filter((d) => d.trackedMs > 0);
+    const seen = new Map<string, UptimeDayIncident>();
+    for (const m of members) for (const inc of m.days[i].incidents) seen.set(inc.id, inc);
+    const meanDown = withData.length ? withData.reduce((s, d) => s + d.downMs / d.trackedMs, 0) / withData.length : null;
+    return {
+      date: d0.date,
+      start: d0.start,
+      end: d0.end,
+      worst: withData.length ? worstComponentStatus(withData.map((d) => d.worst!)) : null,
+      uptimePercent: meanDown === null ? null : round2(100 * (1 - meanDown)),
+      trackedMs: withData.reduce((s, d) => s + d.trackedMs, 0),
+      downMs: withData.reduce((s, d) => s + d.downMs, 0),
+      incidents: [...seen.values()],
+    };
+  });
+  for (const m of members) {
+    const tracked = m.days.reduce((s, d) => s + d.trackedMs, 0);
+    if (tracked > 0) {
+      fractionSum += m.days.reduce((s, d) => s + d.downMs, 0) / tracked;
+      fractionCount++;
+    }
+  }
+  return { days, uptimePercent: fractionCount ? round2(100 * (1 - fractionSum / fractionCount)) : null };
+}

@@ -1,0 +1,104 @@
+import { sql } from "drizzle-orm";
+import { afterEach, describe, expect, it } from "vitest";
+import { createTestCtx } from "@/db/testing";
+import { incident } from "@/db/schema";
+import { createComponent, createGroup, updateComponent } from "../components/components";
+import { createIncident, postIncidentUpdate } from "../incidents/incidents";
+import { getPage, updatePage } from "../page/page";
+import { loadUptime } from "./load";
+
+const HOUR = 3_600_000;
+let close: (() => void) | undefined;
+afterEach(() => close?.());
+
+describe("loadUptime", () => {
+  it("builds bars from the status log with the day's published incidents only", async () => {
+    const t = await createTestCtx();
+    close = t.close;
+    const api = await createComponent(t.ctx, { name: "API", startDate: "2026-02-01" });
+    const web = await createComponent(t.ctx, { name: "Web", startDate: "2026-02-01" });
+    const secret = await createComponent(t.ctx, { name: "Secret", hidden: true });
+    const inner = await createComponent(t.ctx, { name: "Internal-only" });
+    await createGroup(t.ctx, { name: "Private group", hidden: true, componentIds: [inner.id] });
+    const g = await createGroup(t.ctx, { name: "Core", componentIds: [api.id, web.id] });
+    t.clock.advance(HOUR);
+    const { incident: inc } = await createIncident(t.ctx, { name: "API down", body: "x", components: { [api.id]: "major_outage", [secret.id]: "major_outage" } });
+    t.clock.advance(2 * HOUR);
+    await postIncidentUpdate(t.ctx, { incidentId: inc.id, status: "resolved", body: "ok" });
+    // An unpublished (scheduled) incident must not appear in any tooltip.
+    const { incident: draft } = await createIncident(t.ctx, { name: "Not yet", body: "x", componentIds: [api.id] });
+    await t.db.update(incident).set({ publishedAt: null }).where(sql`id = ${draft.id}`);
+    t.clock.advance(HOUR);
+
+    const p = await getPage(t.db);
+    const u = await loadUptime(t.db, p.id, t.clock.now());
+    expect(u.components.map((c) => c.name)).toEqual(["API", "Web"]);
+    const apiDays = u.components[0].days;
+    expect(apiDays).toHaveLength(90);
+    const today = apiDays.at(-1)!;
+    expect(today.date).toBe("2026-03-01");
+    expect(today.worst).toBe("major_outage");
+    expect(today.downMinutes).toBe(120);
+    expect(today.incidents.map((i) => i.id)).toEqual([inc.id]);
+    expect(apiDays.find((d) => d.date === "2026-01-31")!.worst).toBeNull();
+    expect(u.components[1].days.at(-1)!).toMatchObject({ worst: "operational", uptimePercent: 100, incidents: [] });
+    expect(u.groups).toEqual([expect.objectContaining({ id: g.id, componentIds: [api.id, web.id] })]);
+    expect(u.groups[0].days.at(-1)!.worst).toBe("major_outage");
+    expect(JSON.stringify(u)).not.toContain("Secret");
+    expect(JSON.stringify(u)).not.toContain("Internal-only");
+    expect(JSON.stringify(u)).not.toContain("Private group");
+    expect(JSON.stringify(u)).not.toContain("Not yet");
+  });
+
+  it("follows the page's maintenance switch and time zone", async () => {
+    const t = await createTestCtx();
+    close = t.close;
+    const c = await createComponent(t.ctx, { name: "DB", startDate: "2026-02-01" });
+    await updatePage(t.ctx, { timeZone: "Australia/Brisbane" });
+    await updateComponent(t.ctx, { id: c.id, status: "under_maintenance" });
+    t.clock.advance(HOUR);
+    await updateComponent(t.ctx, { id: c.id, status: "operational" });
+    const p = await getPage(t.db);
+    const before = await loadUptime(t.db, p.id, t.clock.now());
+    // 12:00Z is 22:00 in Brisbane: the maintenance is on local 2026-03-01.
+    expect(before.timeZone).toBe("Australia/Brisbane");
+    expect(before.components[0].days.at(-1)!.date).toBe("2026-03-01");
+    expect(before.components[0].days.at(-1)!.uptimePercent).toBe(100);
+    await updatePage(t.ctx, { uptimeCountsMaintenance: true });
+    const after = await loadUptime(t.db, p.id, t.clock.now());
+    expect(after.components[0].days.at(-1)!.downMinutes).toBe(60);
+    expect(after.formula).toContain("maintenance counts as down");
+  });
+
+  it("stays fast with 10 years of history", async () => {
+    const t = await createTestCtx();
+    close = t.close;
+    const p = await getPage(t.db);
+    const comps = [];
+    for (let i = 0; i < 20; i++) comps.push(await createComponent(t.ctx, { name: `C${i}`, startDate: "2016-03-01" }));
+    // 20 components × one outage and one recovery every day for ten years (146k rows).
+    const start = new Date("2016-03-01T00:00:00Z").getTime();
+    const inserted = Date.now();
+    for (const c of comps) {
+      await t.db.run(sql`
+        with recursive d(n) as (select 0 union all select n + 1 from d where n < 3650)
+        insert into component_status_change (id, page_id, component_id, old_status, new_status, at, source, created_at)
+        select ${c.id} || '-' || n || '-' || k, ${p.id}, ${c.id},
+               case k when 0 then 'operational' else 'partial_outage' end,
+               case k when 0 then 'partial_outage' else 'operational' end,
+               ${start} + n * 86400000 + 36000000 + k * 1800000, 'manual', ${start}
+        from d, (select 0 as k union all select 1)`);
+    }
+    const rows = await t.db.$count(sql`component_status_change` as never);
+    const setupMs = Date.now() - inserted;
+    await loadUptime(t.db, p.id, t.clock.now());
+    const t0 = performance.now();
+    const u = await loadUptime(t.db, p.id, t.clock.now());
+    const ms = performance.now() - t0;
+    console.log(`[uptime] ${rows} status changes: loadUptime ${ms.toFixed(1)} ms warm (setup ${setupMs} ms)`);
+    expect(rows).toBeGreaterThan(140_000);
+    // 30 min at 30 % down per day: 0.625 % down.
+    expect(u.components[0].days[10].uptimePercent).toBe(99.38);
+    expect(ms).toBeLessThan(1500);
+  });
+});
