@@ -8,6 +8,20 @@ const nextConfig: NextConfig = {
   typescript: { ignoreBuildErrors: true },
   // Native and Node-only packages stay out of the server bundle.
   serverExternalPackages: ["@libsql/client", "libsql"],
+  // Only the embed widget may be framed by other sites (clickjacking). The
+  // snapshot server sends the same headers (lib/snapshots/routes.ts: FRAME_DENY).
+  async headers() {
+    return [
+      {
+        source: "/:path((?!embed$).*)",
+        headers: [
+          { key: "X-Frame-Options", value: "DENY" },
+          { key: "Content-Security-Policy", value: "frame-ancestors 'none'" },
+        ],
+      },
+      { source: "/embed", headers: [{ key: "Content-Security-Policy", value: "frame-ancestors *" }] },
+    ];
+  },
   experimental: {
     serverActions: { bodySizeLimit: "1mb" },
   },

@@ -1,0 +1,31 @@
+import { ogCard } from "@/app/_og/card";
+import { IMPACT_LABELS, INCIDENT_STATUS_LABELS } from "@/db/constants";
+import { INDICATOR_COLORS } from "@/lib/badges/badge";
+import { OG_NAME_MAX, OG_TITLE_MAX, ogText } from "@/lib/og/text";
+import { formatDateTime } from "@/lib/public/format";
+import { loadIncident, loadPublicPage } from "@/lib/public/loaders";
+import { getDb } from "@/lib/runtime";
+
+export const dynamic = "force-dynamic";
+
+const NO_IMPACT_COLOR = "#52525b";
+
+/** An incident's card: title, impact, status and when it was last updated. */
+export async function GET(_req: Request, { params }: { params: Promise<{ id: string }> }) {
+  const db = getDb();
+  const incident = await loadIncident(db, (await params).id);
+  if (!incident) return new Response("Not found\n", { status: 404, headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" } });
+  const page = await loadPublicPage(db);
+  const maintenance = incident.kind === "maintenance";
+  const latest = incident.updates[0];
+  return ogCard({
+    brandColor: page.brandColor,
+    pageName: ogText(page.name, OG_NAME_MAX),
+    title: ogText(incident.name, OG_TITLE_MAX),
+    pill: {
+      text: `${maintenance ? "Maintenance" : incident.impact === "none" ? "No impact" : `${IMPACT_LABELS[incident.impact]} impact`} · ${INCIDENT_STATUS_LABELS[incident.status]}`,
+      color: maintenance ? INDICATOR_COLORS.maintenance : incident.impact === "none" ? NO_IMPACT_COLOR : INDICATOR_COLORS[incident.impact],
+    },
+    lines: latest ? [`Latest update: ${formatDateTime(latest.displayAt, page.timeZone)}`] : [],
+  });
+}

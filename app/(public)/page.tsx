@@ -1,0 +1,43 @@
+import { Banner } from "@/components/status/banner";
+import { ComponentList } from "@/components/status/component-list";
+import { IncidentCard } from "@/components/status/incident-card";
+import { loadStatusPage } from "@/lib/public/loaders";
+import { getDb } from "@/lib/runtime";
+
+export const dynamic = "force-dynamic";
+
+export default async function StatusPage() {
+  const { page, overall, active, upcoming, ungrouped, groups } = await loadStatusPage(getDb());
+  return (
+    <div className="space-y-10">
+      <h1 className="sr-only">{page.name} status</h1>
+      <Banner overall={overall} />
+      {active.length > 0 && (
+        <section aria-labelledby="active-heading" className="space-y-3">
+          <h2 id="active-heading" className="text-lg font-semibold">
+            Active incidents
+          </h2>
+          {active.map((i) => (
+            <IncidentCard key={i.id} incident={i} timeZone={page.timeZone} />
+          ))}
+        </section>
+      )}
+      {upcoming.length > 0 && (
+        <section aria-labelledby="upcoming-heading" className="space-y-3">
+          <h2 id="upcoming-heading" className="text-lg font-semibold">
+            Scheduled maintenance
+          </h2>
+          {upcoming.map((i) => (
+            <IncidentCard key={i.id} incident={i} timeZone={page.timeZone} />
+          ))}
+        </section>
+      )}
+      <ComponentList ungrouped={ungrouped} groups={groups} />
+      <p>
+        <a href="/history" className="font-medium text-blue-700 hover:underline dark:text-blue-400">
+          View incident history →
+        </a>
+      </p>
+    </div>
+  );
+}

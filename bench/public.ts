@@ -1,0 +1,209 @@
+// `npm run bench`: the public site under load (issue 3). Seeds a large page
+// (50 components, 10 years: 10k incidents, 100k updates), starts Herald, loads
+// `/`, an incident page, `/api/v2/summary.json`, `/history.rss` and `/badge.svg`
+// with 50 connections for 10 s each, and serves the
+// same bytes from a bare node:http server in the same run. Figures are ratios
+// to that baseline because the machine is shared and noisy.
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { request } from "node:http";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import autocannon from "autocannon";
+import { openDb } from "../db/client";
+import { migrateDb } from "../db/migrate";
+import { CLI_ACTOR } from "../lib/context";
+import { createIncident } from "../lib/incidents/incidents";
+import { ensurePage } from "../lib/page/page";
+import { freePort } from "../tests/helpers/server";
+
+const COMPONENTS = 50;
+const INCIDENTS = 10_000;
+const UPDATES_PER_INCIDENT = 10;
+const YEARS = 10;
+const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
+const CONNECTIONS = 50;
+const ACCEPT = { "accept-encoding": "gzip, deflate, br" };
+const root = path.resolve(import.meta.dirname, "..");
+
+const dir = mkdtempSync(path.join(tmpdir(), "herald-bench-"));
+const children: ChildProcess[] = [];
+const outputs = new Map<ChildProcess, () => string>();
+process.on("exit", () => {
+  for (const c of children) if (c.exitCode === null) c.kill("SIGTERM");
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function id(prefix: string, n: number): string {
+  return `${prefix}${n.toString(36).padStart(8, "0")}`;
+}
+
+async function seed(url: string): Promise<{ openIncidentId: string; pastIncidentId: string }> {
+  const { db, client } = openDb({ url });
+  await migrateDb(db);
+  const page = await ensurePage(db, new Date());
+  const now = Date.now();
+  const started = performance.now();
+  const tx = await client.transaction("write");
+  const insert = async (table: string, cols: string[], rows: unknown[][]) => {
+    for (let i = 0; i < rows.length; i += 500) {
+      const chunk = rows.slice(i, i + 500);
+      const values = chunk.map(() => `(${cols.map(() => "?").join(",")})`).join(",");
+      await tx.execute({ sql: `insert into ${table} (${cols.join(",")}) values ${values}`, args: chunk.flat() as never[] });
+    }
+  };
+  await tx.execute({ sql: "update page set name = 'Globex Cloud', support_url = 'https://support.globex.example' where id = ?", args: [page.id] });
+  const groups = ["Core platform", "Compute", "Storage", "Networking", "Developer tools"];
+  await insert("component_group", ["id", "page_id", "name", "position", "created_at", "updated_at"], groups.map((g, i) => [id("g", i), page.id, g, i, now, now]));
+  const components = Array.from({ length: COMPONENTS }, (_, i) => [
+    id("c", i),
+    page.id,
+    i < 5 ? null : id("g", i % groups.length),
+    `${["API", "Dashboard", "Webhooks", "Auth", "CDN", "Region"][i % 6]} ${i + 1}`,
+    i % 3 === 0 ? `Description of service ${i + 1}, its endpoints and regions` : null,
+    i,
+    i === 7 ? "partial_outage" : "operational",
+    now,
+    now,
+  ]);
+  await insert("component", ["id", "page_id", "group_id", "name", "description", "position", "status", "created_at", "updated_at"], components);
+  const span = YEARS * 365 * 86_400_000;
+  const incidents: unknown[][] = [];
+  const updates: unknown[][] = [];
+  const affected: unknown[][] = [];
+  const statuses = ["investigating", "identified", "monitoring", "resolved"];
+  for (let i = 0; i < INCIDENTS; i++) {
+    const start = now - span + Math.floor((i / INCIDENTS) * span);
+    const open = i === INCIDENTS - 1;
+    const resolvedAt = open ? null : start + 3_600_000;
+    incidents.push([id("i", i), page.id, `Incident ${i + 1}: elevated errors on ${components[i % COMPONENTS][3]}`, open ? "identified" : "resolved", ["minor", "major", "critical"][i % 3], start, resolvedAt, start, start, start]);
+    for (let u = 0; u < UPDATES_PER_INCIDENT; u++) {
+      const status = open ? (u === 0 ? "investigating" : "identified") : statuses[Math.min(3, Math.floor((u * 4) / UPDATES_PER_INCIDENT) + (u === UPDATES_PER_INCIDENT - 1 ? 3 : 0))];
+      const at = start + u * 360_000;
+      updates.push([id("u", i * UPDATES_PER_INCIDENT + u), id("i", i), status, `Update ${u + 1}: we are **working on it**. More details in [the docs](https://docs.example.com/${i}).`, at, u + 1, at, at]);
+    }
+    affected.push([id("u", i * UPDATES_PER_INCIDENT), components[i % COMPONENTS][0], "operational", "partial_outage"]);
+  }
+  await insert("incident", ["id", "page_id", "name", "status", "impact", "started_at", "resolved_at", "published_at", "created_at", "updated_at"], incidents);
+  await insert("incident_update", ["id", "incident_id", "status", "body", "display_at", "seq", "created_at", "updated_at"], updates);
+  await insert("incident_update_component", ["incident_update_id", "component_id", "old_status", "new_status"], affected);
+  await tx.commit();
+  client.close();
+  console.log(`seeded ${COMPONENTS} components, ${INCIDENTS} incidents, ${INCIDENTS * UPDATES_PER_INCIDENT} updates in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  return { openIncidentId: id("i", INCIDENTS - 1), pastIncidentId: id("i", INCIDENTS - 2) };
+}
+
+function spawnUntilReady(args: string[], env: NodeJS.ProcessEnv, marker: string): Promise<ChildProcess> {
+  const child = spawn(process.execPath, args, { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
+  children.push(child);
+  let out = "";
+  outputs.set(child, () => out);
+  return new Promise((resolve, reject) => {
+    const onData = (d: Buffer) => {
+      out += d;
+      if (out.includes(marker)) resolve(child);
+    };
+    child.stdout!.on("data", onData);
+    child.stderr!.on("data", (d) => (out += d));
+    child.on("exit", (code) => reject(new Error(`exited ${code}:\n${out}`)));
+  });
+}
+
+function get(url: string, headers: Record<string, string> = {}) {
+  return new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }>((resolve, reject) => {
+    const req = request(url, { headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+function peakRssMb(pid: number): number {
+  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+  return m ? Math.round(Number(m[1]) / 1024) : NaN;
+}
+
+async function load(url: string) {
+  const r = await autocannon({ url, connections: CONNECTIONS, duration: DURATION_S, headers: ACCEPT });
+  if (r.non2xx || r.errors) throw new Error(`${url}: ${r.non2xx} non-2xx, ${r.errors} errors`);
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99 };
+}
+
+const dbUrl = `file:${path.join(dir, "herald.db")}`;
+const { openIncidentId, pastIncidentId } = await seed(dbUrl);
+const port = await freePort();
+const herald = await spawnUntilReady(
+  ["--import", "tsx", "scripts/start.ts"],
+  { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", PORT: String(port), HOST: "127.0.0.1", DATABASE_URL: dbUrl, HERALD_DATA_DIR: dir, HERALD_WORKER: "off" },
+  "[herald] ready",
+);
+const base = `http://127.0.0.1:${port}`;
+const paths: Record<string, string> = { "/": "/", incident: `/incidents/${pastIncidentId}`, summary: "/api/v2/summary.json", rss: "/history.rss", badge: "/badge.svg" };
+
+const firstRender = performance.now();
+const home = await get(`${base}/`, ACCEPT);
+const firstRenderMs = performance.now() - firstRender;
+const gzipHome = await get(`${base}/`, { "accept-encoding": "gzip" });
+const warm: Record<string, Awaited<ReturnType<typeof get>>> = {};
+for (const p of Object.values(paths)) {
+  warm[p] = await get(`${base}${p}`, ACCEPT);
+  if (warm[p].status !== 200) throw new Error(`warm-up of ${p} failed: ${warm[p].status}`);
+}
+
+// The bare baseline serves exactly Herald's bytes and headers.
+const pick = (r: typeof home) => {
+  const headers: Record<string, string> = {};
+  for (const h of ["content-type", "content-encoding", "etag", "cache-control", "vary", "access-control-allow-origin", "x-frame-options", "content-security-policy"]) if (r.headers[h]) headers[h] = String(r.headers[h]);
+  return { headers, body: r.body.toString("base64") };
+};
+const bytesFile = path.join(dir, "bare.json");
+writeFileSync(bytesFile, JSON.stringify(Object.fromEntries(Object.entries(warm).map(([p, r]) => [p, pick(r)]))));
+const barePort = await freePort();
+await spawnUntilReady(["--import", "tsx", "bench/public-bare.ts", bytesFile, String(barePort)], process.env, "ready");
+const bare = `http://127.0.0.1:${barePort}`;
+
+const results: Record<string, { herald: Awaited<ReturnType<typeof load>>; bare: Awaited<ReturnType<typeof load>> }> = {};
+for (const [name, p] of Object.entries(paths)) {
+  const b = await load(`${bare}${p}`);
+  const h = await load(`${base}${p}`);
+  results[name] = { herald: h, bare: b };
+}
+
+// Publish → first fresh response, both ways a write reaches the snapshots.
+const { db, client } = openDb({ url: dbUrl });
+const ctx = { db, now: () => new Date(), actor: CLI_ACTOR };
+async function timeToFresh(name: string, nudge: () => Promise<unknown>): Promise<number> {
+  await createIncident(ctx, { name, body: "Benchmark publish" });
+  const t0 = performance.now(); // from the commit
+  await nudge();
+  for (;;) {
+    if ((await get(`${base}/`)).body.toString().includes(name)) return performance.now() - t0;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+// Through Herald's server: any non-GET (a console action, an API call) marks the version for re-reading.
+const inProcessMs = await timeToFresh("Publish through the server", () => fetch(`${base}/api/v1/pages/x`, { method: "PATCH", body: "{}" }).then((r) => r.arrayBuffer()));
+// From another process (the CLI): found by the version poll.
+const cliMs = await timeToFresh("Publish from the CLI", async () => {});
+client.close();
+
+const rss = peakRssMb(herald.pid!);
+const fmt = (n: number) => n.toFixed(0).padStart(7);
+console.log(`\nHerald public site, ${CONNECTIONS} connections × ${DURATION_S} s, Accept-Encoding: br (figures vary on a shared machine; ratios are what counts)`);
+console.log("page        herald req/s   bare req/s   ratio   p50 ms   p99 ms");
+for (const [name, r] of Object.entries(results)) {
+  console.log(`${name.padEnd(10)} ${fmt(r.herald.rps)}      ${fmt(r.bare.rps)}    ${(r.herald.rps / r.bare.rps).toFixed(2)}×   ${fmt(r.herald.p50)}  ${fmt(r.herald.p99)}`);
+}
+console.log(`\n/ size: ${(gzipHome.body.length / 1024).toFixed(1)} KB gzip, ${(home.body.length / 1024).toFixed(1)} KB brotli (HTML with inlined CSS, no scripts)`);
+console.log(`first render of / (cold, 10k incidents): ${firstRenderMs.toFixed(0)} ms`);
+console.log(`publish → first fresh /: ${inProcessMs.toFixed(0)} ms through the server, ${cliMs.toFixed(0)} ms from the CLI (poll)`);
+console.log(`Herald peak RSS: ${rss} MB`);
+console.log(`\nHerald's renders:\n${outputs.get(herald)!().split("\n").filter((l) => l.includes("snapshot render")).join("\n")}`);
+console.log(
+  "\nJSON " +
+    JSON.stringify({ results, gzipBytes: gzipHome.body.length, brBytes: home.body.length, firstRenderMs, publishToFreshMs: { inProcess: inProcessMs, cli: cliMs }, peakRssMb: rss, openIncidentId }),
+);
+process.exit(0);

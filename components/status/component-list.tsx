@@ -1,0 +1,67 @@
+import { COMPONENT_STATUS_LABELS } from "@/db/constants";
+import type { PublicComponent, PublicGroup } from "@/lib/public/loaders";
+import { STATUS_TEXT, StatusIcon } from "./status-icon";
+
+function StatusLabel({ status }: { status: PublicComponent["status"] }) {
+  return (
+    <span className={`flex shrink-0 items-center gap-1.5 text-sm font-medium ${STATUS_TEXT[status]}`}>
+      <StatusIcon status={status} className="size-4" />
+      {COMPONENT_STATUS_LABELS[status]}
+    </span>
+  );
+}
+
+function Row({ c }: { c: PublicComponent }) {
+  return (
+    <li className="flex items-start justify-between gap-4 px-4 py-3">
+      <div className="min-w-0">
+        <p className="font-medium">{c.name}</p>
+        {c.description && <p className="text-sm text-zinc-600 dark:text-zinc-400">{c.description}</p>}
+      </div>
+      <StatusLabel status={c.status} />
+    </li>
+  );
+}
+
+const LIST = "divide-y divide-zinc-200 dark:divide-zinc-800";
+
+export function ComponentList({ ungrouped, groups }: { ungrouped: PublicComponent[]; groups: PublicGroup[] }) {
+  if (!ungrouped.length && !groups.length) return null;
+  return (
+    <section aria-labelledby="components-heading">
+      <h2 id="components-heading" className="mb-3 text-lg font-semibold">
+        Components
+      </h2>
+      <ul className={`overflow-hidden rounded-xl border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900 ${LIST}`}>
+        {ungrouped.map((c) => (
+          <Row key={c.id} c={c} />
+        ))}
+        {groups.map((g) => (
+          <li key={g.id}>
+            {/* Collapsed unless something in the group is wrong, so trouble is visible at a glance. */}
+            <details open={g.status !== "operational"} className="group">
+              <summary className="flex cursor-pointer list-none items-center justify-between gap-4 px-4 py-3 hover:bg-zinc-50 dark:hover:bg-zinc-800/50 [&::-webkit-details-marker]:hidden">
+                <span className="flex min-w-0 items-center gap-2">
+                  <svg viewBox="0 0 20 20" aria-hidden="true" className="size-4 shrink-0 text-zinc-500 transition-transform group-open:rotate-90">
+                    <path d="M7 5l5 5-5 5" stroke="currentColor" strokeWidth="2" fill="none" strokeLinecap="round" />
+                  </svg>
+                  <span className="font-medium">{g.name}</span>
+                  <span className="hidden text-sm text-zinc-500 sm:inline dark:text-zinc-400">
+                    {g.components.length} {g.components.length === 1 ? "component" : "components"}
+                  </span>
+                </span>
+                <StatusLabel status={g.status} />
+              </summary>
+              {g.description && <p className="px-4 pb-2 pl-10 text-sm text-zinc-600 dark:text-zinc-400">{g.description}</p>}
+              <ul className={`border-t border-zinc-200 bg-zinc-50/60 pl-6 dark:border-zinc-800 dark:bg-zinc-950/40 ${LIST}`}>
+                {g.components.map((c) => (
+                  <Row key={c.id} c={c} />
+                ))}
+              </ul>
+            </details>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,67 @@
+import { updateComponent } from "../lib/components/components";
+import { createIncident } from "../lib/incidents/incidents";
+import { cliCtx, seedStatusPage } from "../tests/public/seed";
+import { expect, test } from "./fixtures";
+
+// The public site as readers see it, with JavaScript off (the snapshot HTML
+// has no scripts at all) and on, at phone and desktop widths.
+
+let incidentId = "";
+
+test.beforeAll(async ({ server }) => {
+  const s = await seedStatusPage(server.db);
+  await updateComponent(s.ctx, { id: s.secret.id, status: "major_outage" });
+  const { incident } = await createIncident(cliCtx(server.db), {
+    name: "API latency in EU West",
+    status: "identified",
+    body: "Requests to the **REST API** from EU West see elevated latency.\n\n- p99 up to 4 s\n- no errors",
+    components: { [s.api.id]: "degraded_performance", [s.eu.id]: "partial_outage" },
+  });
+  incidentId = incident.id;
+  // Let the version poll see the CLI writes.
+  await new Promise((r) => setTimeout(r, 1200));
+});
+
+for (const javaScriptEnabled of [false, true]) {
+  for (const width of [390, 1280]) {
+    test.describe(`JS ${javaScriptEnabled ? "on" : "off"} at ${width}px`, () => {
+      test.use({ javaScriptEnabled, viewport: { width, height: 900 } });
+
+      test("status page", async ({ page }, info) => {
+        const res = await page.goto("/");
+        expect(res?.status()).toBe(200);
+        await expect(page.getByTestId("overall-status")).toHaveText("Partial System Outage");
+        await expect(page.getByRole("heading", { name: "Active incidents" })).toBeVisible();
+        await expect(page.getByRole("link", { name: "API latency in EU West" })).toBeVisible();
+        await expect(page.getByText("Internal billing sync")).toHaveCount(0);
+        // The group with a broken member is open; its worst status is in words, not only colour.
+        const group = page.locator("details", { hasText: "Compute regions" });
+        await expect(group).toHaveAttribute("open", "");
+        await expect(group.locator("summary")).toContainText("Partial outage");
+        await expect(page.locator("script")).toHaveCount(0);
+        await info.attach(`status-${width}-js-${javaScriptEnabled ? "on" : "off"}`, { body: await page.screenshot({ fullPage: true }), contentType: "image/png" });
+
+        await page.getByRole("link", { name: "View incident timeline" }).click();
+        await expect(page).toHaveURL(new RegExp(`/incidents/${incidentId}$`));
+      });
+
+      test("incident page", async ({ page }, info) => {
+        const res = await page.goto(`/incidents/${incidentId}`);
+        expect(res?.status()).toBe(200);
+        await expect(page.getByRole("heading", { level: 1 })).toHaveText("API latency in EU West");
+        await expect(page.getByRole("heading", { name: "Affected components" })).toBeVisible();
+        await expect(page.locator("main time").first()).toHaveAttribute("datetime", /Z$/);
+        await expect(page.locator("main strong", { hasText: "REST API" })).toBeVisible();
+        await info.attach(`incident-${width}-js-${javaScriptEnabled ? "on" : "off"}`, { body: await page.screenshot({ fullPage: true }), contentType: "image/png" });
+        await page.getByRole("link", { name: "Incident history" }).click();
+        await expect(page.getByRole("heading", { name: "Incident history" })).toBeVisible();
+      });
+    });
+  }
+}
+
+test("an unknown incident is a real 404 with a way back", async ({ page }) => {
+  expect((await page.goto("/incidents/nosuchincident"))?.status()).toBe(404);
+  await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
+  expect((await page.goto("/history?page=nope"))?.status()).toBe(404);
+});

@@ -1,0 +1,74 @@
+// Every URL served from snapshots. A public path is a pure function of the
+// content version: adding a surface (JSON API, feeds, badges, OG images) is one
+// line here. Only the listed query parameters are part of the key; any others
+// are dropped before rendering, so random query strings cannot multiply
+// renders or snapshots.
+
+export interface PublicRoute {
+  path: string | RegExp;
+  query?: readonly string[];
+  /** Sent with the snapshot, over FRAME_DENY (the same headers the route handler sets). */
+  headers?: Readonly<Record<string, string>>;
+  /** Other sites may frame it: FRAME_DENY is not sent. */
+  frameable?: boolean;
+}
+
+/** Every public response but the embed widget refuses framing (next.config.ts sends the same for Next's own responses). */
+export const FRAME_DENY: Readonly<Record<string, string>> = { "x-frame-options": "DENY", "content-security-policy": "frame-ancestors 'none'" };
+export const V2_CORS_HEADERS: Readonly<Record<string, string>> = { "access-control-allow-origin": "*" };
+const v2 = (path: string): PublicRoute => ({ path: `/api/v2/${path}.json`, headers: V2_CORS_HEADERS });
+
+export const PUBLIC_ROUTES: readonly PublicRoute[] = [
+  { path: "/" },
+  { path: /^\/incidents\/[0-9a-z]{1,32}$/ },
+  { path: "/history", query: ["page"] },
+  v2("summary"),
+  v2("status"),
+  v2("components"),
+  v2("incidents"),
+  v2("incidents/unresolved"),
+  v2("scheduled-maintenances"),
+  v2("scheduled-maintenances/upcoming"),
+  v2("scheduled-maintenances/active"),
+  { path: "/history.rss" },
+  { path: "/history.atom" },
+  { path: "/badge.svg" },
+  { path: /^\/components\/[0-9a-z]{1,32}\/badge\.svg$/ },
+  { path: "/og.png" },
+  { path: /^\/incidents\/[0-9a-z]{1,32}\/og\.png$/ },
+  { path: "/embed", frameable: true, headers: { "content-security-policy": "frame-ancestors *" } },
+  { path: "/embed.js", headers: { "access-control-allow-origin": "*" } },
+];
+
+function findRoute(pathname: string, routes: readonly PublicRoute[]): PublicRoute | undefined {
+  return routes.find((r) => (typeof r.path === "string" ? r.path === pathname : r.path.test(pathname)));
+}
+
+const resolvedHeaders = new WeakMap<PublicRoute, Readonly<Record<string, string>>>();
+
+/** Extra response headers for a snapshot key (framing policy, CORS). */
+export function snapshotHeaders(key: string, routes: readonly PublicRoute[] = PUBLIC_ROUTES): Readonly<Record<string, string>> {
+  const q = key.indexOf("?");
+  const route = findRoute(q === -1 ? key : key.slice(0, q), routes);
+  if (!route) return FRAME_DENY;
+  let headers = resolvedHeaders.get(route);
+  if (!headers) resolvedHeaders.set(route, (headers = { ...(route.frameable ? {} : FRAME_DENY), ...route.headers }));
+  return headers;
+}
+
+/** The snapshot key for a request URL (path plus kept query), or null when it is not public. */
+export function snapshotKey(url: string, routes: readonly PublicRoute[] = PUBLIC_ROUTES): string | null {
+  const q = url.indexOf("?");
+  const pathname = q === -1 ? url : url.slice(0, q);
+  const route = findRoute(pathname, routes);
+  if (!route) return null;
+  if (q === -1 || !route.query?.length) return pathname;
+  const params = new URLSearchParams(url.slice(q + 1));
+  const kept = new URLSearchParams();
+  for (const name of route.query) {
+    const value = params.get(name);
+    if (value !== null) kept.set(name, value);
+  }
+  const search = kept.toString();
+  return search ? `${pathname}?${search}` : pathname;
+}

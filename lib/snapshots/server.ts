@@ -1,0 +1,243 @@
+// The snapshot server (DESIGN.md §4): public GETs without a session cookie are
+// answered from in-memory bytes keyed to page.content_version; a miss renders
+// once through Next and concurrent misses share that render. Plain node:http,
+// no Next imports: scripts/start.ts wires it in front of Next's handler.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { PUBLIC_ROUTES, snapshotHeaders, snapshotKey, type PublicRoute } from "./routes";
+import { makeSnapshot, type Snapshot, type SnapshotStore } from "./store";
+
+export interface Rendered {
+  status: number;
+  contentType: string;
+  body: Buffer;
+  location?: string;
+}
+
+export interface SnapshotServerOptions {
+  store: SnapshotStore;
+  /** Renders a snapshot key (path + kept query) through the application. */
+  render: (key: string) => Promise<Rendered>;
+  readVersion: () => Promise<number>;
+  /** Applied to HTML bodies before they are stored (e.g. strip scripts, inline CSS). */
+  transformHtml?: (html: string, status: number) => string;
+  routes?: readonly PublicRoute[];
+  /** Background version poll; other processes' writes show up within this. */
+  pollMs?: number;
+  /** Requests carrying this cookie name go straight to the application. */
+  bypassCookie: string;
+  cacheControl?: string;
+  log?: (line: string) => void;
+}
+
+/** Only complete pages are snapshots: a 404 is content too (it turns into the page once published). */
+const STORABLE = new Set([200, 404]);
+
+export const PUBLIC_CACHE_CONTROL = "public, max-age=0, s-maxage=5, stale-while-revalidate=30";
+
+export function createSnapshotServer(opts: SnapshotServerOptions) {
+  const routes = opts.routes ?? PUBLIC_ROUTES;
+  const cacheControl = opts.cacheControl ?? PUBLIC_CACHE_CONTROL;
+  const log = opts.log ?? ((line: string) => console.log(line));
+  const inflight = new Map<string, Promise<Snapshot | Rendered>>();
+
+  // Version tracking. `changedGen` counts "something may have been written in
+  // this process"; a read that started at or after the newest mark is fresh.
+  let version: number | null = null;
+  let changedGen = 1;
+  let readGen = 0;
+  let reading: { gen: number; done: Promise<void> } | null = null;
+  let failing = false;
+  let timer: NodeJS.Timeout | null = null;
+  let renders = 0;
+
+  function refresh(): Promise<void> {
+    if (reading && reading.gen >= changedGen) return reading.done;
+    const gen = changedGen;
+    const done = opts
+      .readVersion()
+      .then((v) => {
+        version = v;
+        readGen = Math.max(readGen, gen);
+        if (failing) log("[herald] content version readable again");
+        failing = false;
+      })
+      .catch((err: unknown) => {
+        // Keep serving the last known version (or the persisted set) while the database is away.
+        if (!failing) log(`[herald] ERROR cannot read the content version, serving the last snapshots: ${String(err)}`);
+        failing = true;
+      })
+      .finally(() => {
+        if (reading?.done === done) reading = null;
+      });
+    reading = { gen, done };
+    return done;
+  }
+
+  async function currentVersion(): Promise<number | null> {
+    if (readGen < changedGen) await refresh();
+    return version;
+  }
+
+  async function renderOnce(key: string, v: number | null): Promise<Snapshot | Rendered> {
+    const id = `${key}@${v}`;
+    let p = inflight.get(id);
+    if (!p) {
+      p = (async () => {
+        const started = performance.now();
+        renders++;
+        const r = await opts.render(key);
+        const ms = (performance.now() - started).toFixed(0);
+        if (v === null || !STORABLE.has(r.status)) {
+          log(`[herald] snapshot render ${key} v${v} → ${r.status} in ${ms} ms (not stored)`);
+          return r;
+        }
+        const body = opts.transformHtml && r.contentType.startsWith("text/html") ? Buffer.from(opts.transformHtml(r.body.toString("utf8"), r.status)) : r.body;
+        const snap = await makeSnapshot(key, v, r.status, r.contentType, body);
+        opts.store.set(snap);
+        log(`[herald] snapshot render ${key} v${v} → ${r.status} in ${ms} ms`);
+        return snap;
+      })().finally(() => inflight.delete(id));
+      inflight.set(id, p);
+    }
+    return p;
+  }
+
+  async function serve(req: IncomingMessage, res: ServerResponse, key: string): Promise<void> {
+    const v = await currentVersion();
+    const cached = opts.store.get(key);
+    if (cached && (v === null || cached.version === v)) return send(req, res, cached, "HIT");
+    let result: Snapshot | Rendered;
+    try {
+      result = await renderOnce(key, v);
+    } catch (err) {
+      if (!cached) throw err;
+      log(`[herald] ERROR render of ${key} failed, serving the previous snapshot: ${String(err)}`);
+      return send(req, res, cached, "STALE");
+    }
+    if ("etag" in result) return send(req, res, result, "MISS");
+    // Not storable (an error, a redirect) or the version is unknown: the last good snapshot beats an error page.
+    if (cached && result.status >= 500) return send(req, res, cached, "STALE");
+    res.writeHead(result.status, {
+      ...snapshotHeaders(key, routes),
+      "content-type": result.contentType,
+      "cache-control": "no-store",
+      ...(result.location ? { location: result.location } : {}),
+    });
+    res.end(req.method === "HEAD" ? undefined : result.body);
+  }
+
+  // Response headers per snapshot, encoding and cache state, built once.
+  const headerCache = new WeakMap<Snapshot, Map<string, Record<string, string | number>>>();
+  function headersFor(snap: Snapshot, variant: "br" | "gzip" | "identity" | "304", state: string): Record<string, string | number> {
+    let perSnap = headerCache.get(snap);
+    if (!perSnap) headerCache.set(snap, (perSnap = new Map()));
+    const id = `${variant}|${state}`;
+    let h = perSnap.get(id);
+    if (!h) {
+      h = { ...snapshotHeaders(snap.key, routes), etag: snap.etag, "cache-control": cacheControl, vary: "Accept-Encoding", "x-herald-snapshot": state };
+      if (variant !== "304") {
+        h["content-type"] = snap.contentType;
+        h["content-length"] = snap[variant].length;
+        if (variant !== "identity") h["content-encoding"] = variant;
+      }
+      perSnap.set(id, h);
+    }
+    return h;
+  }
+
+  function send(req: IncomingMessage, res: ServerResponse, snap: Snapshot, state: string): void {
+    if (snap.status === 200 && etagMatches(req.headers["if-none-match"], snap.etag)) {
+      res.writeHead(304, headersFor(snap, "304", state));
+      res.end();
+      return;
+    }
+    const encoding = negotiate(req.headers["accept-encoding"]);
+    res.writeHead(snap.status, headersFor(snap, encoding, state));
+    res.end(req.method === "HEAD" ? undefined : snap[encoding]);
+  }
+
+  return {
+    /**
+     * Answers public GET/HEADs; everything else goes to `next`. A non-GET
+     * request may have written something public, so once it finishes the next
+     * public request re-reads the version first (one cheap query): an
+     * in-process publish is visible on the very next request.
+     */
+    handle(req: IncomingMessage, res: ServerResponse, next: () => void): void {
+      const method = req.method ?? "GET";
+      if (method !== "GET" && method !== "HEAD") {
+        res.once("close", markChanged);
+        return next();
+      }
+      const key = snapshotKey(req.url ?? "/", routes);
+      if (key === null || hasCookie(req.headers.cookie, opts.bypassCookie)) return next();
+      // Hot path, synchronous: the version is known fresh and the snapshot is current.
+      const cached = readGen >= changedGen ? opts.store.get(key) : undefined;
+      if (cached && (version === null || cached.version === version)) return send(req, res, cached, "HIT");
+      serve(req, res, key).catch((err: unknown) => {
+        log(`[herald] ERROR snapshot of ${key} failed: ${String(err)}`);
+        if (res.headersSent) return res.destroy();
+        next();
+      });
+    },
+    markChanged,
+    /** Reads the version once, then polls it. */
+    async start(): Promise<void> {
+      await refresh();
+      timer = setInterval(() => void refresh(), opts.pollMs ?? 500);
+      timer.unref();
+    },
+    stop(): void {
+      if (timer) clearInterval(timer);
+      opts.store.save();
+    },
+    get version() {
+      return version;
+    },
+    get renders() {
+      return renders;
+    },
+  };
+
+  function markChanged(): void {
+    changedGen++;
+  }
+}
+
+export type SnapshotServer = ReturnType<typeof createSnapshotServer>;
+
+function hasCookie(header: string | undefined, name: string): boolean {
+  if (!header) return false;
+  // Secure cookies carry a "__Secure-" prefix before the name.
+  return header.split(";").some((part) => {
+    const eq = part.indexOf("=");
+    const n = (eq === -1 ? part : part.slice(0, eq)).trim();
+    return n === name || n === `__Secure-${name}`;
+  });
+}
+
+export function etagMatches(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  if (header.trim() === "*") return true;
+  return header.split(",").some((t) => t.trim().replace(/^W\//, "") === etag);
+}
+
+const negotiated = new Map<string, "br" | "gzip" | "identity">();
+
+/** br over gzip over identity, honouring q=0. Header values repeat, so results are memoised (bounded). */
+export function negotiate(header: string | undefined): "br" | "gzip" | "identity" {
+  if (!header) return "identity";
+  const known = negotiated.get(header);
+  if (known) return known;
+  const q = new Map<string, number>();
+  for (const part of header.toLowerCase().split(",")) {
+    const [name, ...params] = part.trim().split(";");
+    const qp = params.map((p) => p.trim()).find((p) => p.startsWith("q="));
+    const value = qp ? Number(qp.slice(2)) : 1;
+    q.set(name.trim(), Number.isFinite(value) ? value : 0);
+  }
+  const accepts = (name: string) => (q.get(name) ?? q.get("*") ?? 0) > 0;
+  const result = accepts("br") ? "br" : accepts("gzip") ? "gzip" : "identity";
+  if (negotiated.size < 100) negotiated.set(header, result);
+  return result;
+}

@@ -1,0 +1,147 @@
+import { createHash } from "node:crypto";
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { promisify } from "node:util";
+import { brotliCompress, constants, gzip } from "node:zlib";
+
+const gzipAsync = promisify(gzip);
+const brotliAsync = promisify(brotliCompress);
+
+/** One rendered public response, kept as bytes in every encoding we serve. */
+export interface Snapshot {
+  key: string;
+  /** The content version the render started from. */
+  version: number;
+  status: number;
+  contentType: string;
+  /** Hash of the body: an unchanged page keeps its ETag across versions. */
+  etag: string;
+  identity: Buffer;
+  gzip: Buffer;
+  br: Buffer;
+}
+
+export async function makeSnapshot(key: string, version: number, status: number, contentType: string, body: Buffer): Promise<Snapshot> {
+  const [gz, br] = await Promise.all([
+    gzipAsync(body, { level: 9 }),
+    brotliAsync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: body.length } }),
+  ]);
+  const etag = `"${createHash("sha256").update(body).digest("base64url").slice(0, 27)}"`;
+  return { key, version, status, contentType, etag, identity: body, gzip: gz, br };
+}
+
+interface PersistedEntry {
+  key: string;
+  version: number;
+  status: number;
+  contentType: string;
+  etag: string;
+  identity: string;
+  gzip: string;
+  br: string;
+}
+
+export interface SnapshotStoreOptions {
+  /** Where the last good set is kept for restarts with the database unreachable. */
+  file?: string;
+  /** Bound on entries (404s for random ids must not grow memory without limit). */
+  maxEntries?: number;
+  saveDelayMs?: number;
+  /**
+   * The application build. Entries persisted by another build are only a
+   * fallback: they are served while the version is unknown (database away)
+   * but never count as current.
+   */
+  buildId?: string;
+}
+
+export class SnapshotStore {
+  private readonly entries = new Map<string, Snapshot>();
+  private readonly file?: string;
+  private readonly maxEntries: number;
+  private readonly saveDelayMs: number;
+  private readonly buildId: string;
+  private saveTimer: NodeJS.Timeout | null = null;
+
+  constructor(opts: SnapshotStoreOptions = {}) {
+    this.file = opts.file;
+    this.maxEntries = opts.maxEntries ?? 5000;
+    this.saveDelayMs = opts.saveDelayMs ?? 1000;
+    this.buildId = opts.buildId ?? "";
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  get(key: string): Snapshot | undefined {
+    return this.entries.get(key);
+  }
+
+  set(snap: Snapshot): void {
+    this.entries.delete(snap.key);
+    this.entries.set(snap.key, snap);
+    // Oldest inserted first: the least recently re-rendered entry goes.
+    while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+    if (snap.status === 200) this.scheduleSave();
+  }
+
+  /** Loads the persisted set; returns how many entries it held (0 when there is none or it is unreadable). */
+  load(): number {
+    if (!this.file) return 0;
+    let parsed: { buildId?: string; entries?: PersistedEntry[] };
+    try {
+      parsed = JSON.parse(readFileSync(this.file, "utf8"));
+    } catch {
+      return 0;
+    }
+    const sameBuild = parsed.buildId === this.buildId;
+    let n = 0;
+    for (const e of parsed.entries ?? []) {
+      this.entries.set(e.key, {
+        key: e.key,
+        version: sameBuild ? e.version : -1,
+        status: e.status,
+        contentType: e.contentType,
+        etag: e.etag,
+        identity: Buffer.from(e.identity, "base64"),
+        gzip: Buffer.from(e.gzip, "base64"),
+        br: Buffer.from(e.br, "base64"),
+      });
+      n++;
+    }
+    return n;
+  }
+
+  private scheduleSave(): void {
+    if (!this.file || this.saveTimer) return;
+    this.saveTimer = setTimeout(() => {
+      this.saveTimer = null;
+      this.save();
+    }, this.saveDelayMs);
+    this.saveTimer.unref();
+  }
+
+  /** Writes the 200s atomically (temp file + rename), so a crash never leaves half a file. */
+  save(): void {
+    if (!this.file) return;
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.saveTimer = null;
+    const entries: PersistedEntry[] = [...this.entries.values()]
+      .filter((s) => s.status === 200)
+      .map((s) => ({
+        key: s.key,
+        version: s.version,
+        status: s.status,
+        contentType: s.contentType,
+        etag: s.etag,
+        identity: s.identity.toString("base64"),
+        gzip: s.gzip.toString("base64"),
+        br: s.br.toString("base64"),
+      }));
+    mkdirSync(path.dirname(this.file), { recursive: true });
+    const tmp = `${this.file}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify({ buildId: this.buildId, savedAt: new Date().toISOString(), entries }));
+    renameSync(tmp, this.file);
+  }
+}

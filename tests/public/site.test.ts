@@ -1,0 +1,195 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { request } from "node:http";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { gunzipSync } from "node:zlib";
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openDb } from "../../db/client";
+import { migrateDb } from "../../db/migrate";
+import { updateComponent } from "../../lib/components/components";
+import { createIncident, resolveIncident } from "../../lib/incidents/incidents";
+import { startServer, type RunningServer } from "../helpers/server";
+import { cliCtx, seedStatusPage } from "./seed";
+
+function get(url: string, headers: Record<string, string> = {}) {
+  return new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }>((resolve, reject) => {
+    const req = request(url, { headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
+const text = async (url: string) => (await get(url)).body.toString();
+const renderLines = (server: RunningServer, key: string) => server.output().split("\n").filter((l) => l.includes(`snapshot render ${key} v`)).length;
+
+describe("public site served from snapshots (in-process writes)", () => {
+  let server: RunningServer;
+  let seeded: Awaited<ReturnType<typeof seedStatusPage>>;
+  /** Any non-GET through Herald's server, as the console or the API would send after a publish. */
+  const nonGet = () => fetch(`${server.url}/api/v1/pages/nope`, { method: "PATCH", body: "{}" }).then((r) => r.arrayBuffer());
+
+  beforeAll(async () => {
+    // The poll is a minute away: only the "a non-GET finished" mark can make these tests pass.
+    server = await startServer({ env: { HERALD_SNAPSHOT_POLL_MS: "60000" } });
+    seeded = await seedStatusPage(server.db);
+    await nonGet();
+  });
+  afterAll(() => server.stop());
+
+  it("shows the page, its components and groups, and never a hidden component", async () => {
+    const html = await text(`${server.url}/`);
+    expect(html).toContain("Acme Cloud");
+    expect(html).toContain("All Systems Operational");
+    expect(html).toContain("REST API");
+    expect(html).toContain("Compute regions");
+    expect(html).toContain("<details");
+    expect(html).not.toContain("Internal billing sync");
+    expect(html).toMatch(/<link rel="alternate" type="application\/rss\+xml" href="[^"]*\/history.rss"/);
+    expect(html).toMatch(/<link rel="alternate" type="application\/atom\+xml" href="[^"]*\/history.atom"/);
+    expect(html).toContain("Europe/Berlin");
+    // A broken hidden component does not change the banner either.
+    await updateComponent(cliCtx(server.db), { id: seeded.secret.id, status: "major_outage" });
+    await nonGet();
+    const after = await text(`${server.url}/`);
+    expect(after).toContain("All Systems Operational");
+    expect(after).not.toContain("Internal billing sync");
+  });
+
+  it("shows a publish on the very next request, turns a cached 404 into the incident, and resolving restores the banner", async () => {
+    const ctx = cliCtx(server.db);
+    const { incident } = await createIncident(ctx, {
+      name: "Checkout failing for some cards",
+      body: "Payments with **some cards** fail. We are on it.",
+      components: { [seeded.api.id]: "major_outage", [seeded.secret.id]: "major_outage" },
+    });
+    // Unpublish it (a draft) and make the public site see that version.
+    await server.db.run(sql`update incident set published_at = null where id = ${incident.id}`);
+    await server.db.run(sql`update page set content_version = content_version + 1`);
+    await nonGet();
+    expect((await get(`${server.url}/incidents/${incident.id}`)).status).toBe(404);
+    expect((await get(`${server.url}/incidents/${incident.id}`)).headers["x-herald-snapshot"]).toBe("HIT");
+    expect(await text(`${server.url}/`)).not.toContain("Checkout failing");
+
+    await server.db.run(sql`update incident set published_at = started_at where id = ${incident.id}`);
+    await server.db.run(sql`update page set content_version = content_version + 1`);
+    await nonGet();
+    const home = await text(`${server.url}/`);
+    expect(home).toContain("Major Service Outage");
+    expect(home).toContain("Checkout failing for some cards");
+    expect(home).toContain(`href="/incidents/${incident.id}"`);
+    const page = await get(`${server.url}/incidents/${incident.id}`);
+    expect(page.status).toBe(200);
+    const detail = page.body.toString();
+    expect(detail).toContain("<strong>some cards</strong>");
+    expect(detail).toContain("Critical impact");
+    expect(detail).toContain("REST API");
+    expect(detail).not.toContain("Internal billing sync");
+    expect(detail).toMatch(/<time dateTime="\d{4}-\d\d-\d\dT[\d:.]+Z">/);
+
+    await resolveIncident(ctx, { incidentId: incident.id, body: "Fixed: a certificate had expired." });
+    await nonGet();
+    const resolvedHome = await text(`${server.url}/`);
+    expect(resolvedHome).toContain("All Systems Operational");
+    expect(resolvedHome).not.toContain("Checkout failing");
+    const resolvedDetail = await text(`${server.url}/incidents/${incident.id}`);
+    expect(resolvedDetail).toContain("a certificate had expired");
+    expect(resolvedDetail.indexOf("a certificate had expired")).toBeLessThan(resolvedDetail.indexOf("some cards</strong>"));
+    expect(resolvedDetail.replaceAll("<!-- -->", "")).toMatch(/Lasted (under a minute|\d+ min)/);
+  });
+
+  it("answers with ETags, 304s and precompressed gzip/brotli, without scripts and within the size budget", async () => {
+    const first = await get(`${server.url}/`, { "accept-encoding": "gzip" });
+    expect(first.status).toBe(200);
+    expect(first.headers["content-encoding"]).toBe("gzip");
+    expect(first.headers["cache-control"]).toBe("public, max-age=0, s-maxage=5, stale-while-revalidate=30");
+    const html = gunzipSync(first.body).toString();
+    expect(html).not.toContain("<script");
+    expect(html).toContain("<style>");
+    expect(first.body.length).toBeLessThan(15 * 1024);
+    expect((await get(`${server.url}/`, { "accept-encoding": "br, gzip" })).headers["content-encoding"]).toBe("br");
+    const again = await get(`${server.url}/`, { "if-none-match": String(first.headers.etag) });
+    expect(again.status).toBe(304);
+  });
+
+  it("renders concurrent misses once", async () => {
+    await server.db.run(sql`update page set content_version = content_version + 1`);
+    await nonGet();
+    const before = renderLines(server, "/history");
+    const all = await Promise.all(Array.from({ length: 20 }, () => get(`${server.url}/history`)));
+    expect(all.map((r) => r.status)).toEqual(Array(20).fill(200));
+    expect(renderLines(server, "/history") - before).toBe(1);
+  });
+
+  it("handles bad history page numbers with a 404, never an error", async () => {
+    expect((await get(`${server.url}/history?page=1`)).status).toBe(200);
+    for (const p of ["abc", "-1", "0", "2", "1.5", "99999999999999999999", ""]) {
+      expect((await get(`${server.url}/history?page=${encodeURIComponent(p)}`)).status, `page=${p}`).toBe(404);
+    }
+    const history = await text(`${server.url}/history`);
+    expect(history).toContain("Elevated error rates on the dashboard");
+    expect(history).toContain("Incident history");
+  });
+
+  it("gives unknown incidents a real 404 and lets signed-in readers bypass snapshots", async () => {
+    expect((await get(`${server.url}/incidents/doesnotexist1`)).status).toBe(404);
+    const bypass = await get(`${server.url}/`, { cookie: "herald.session_token=whatever" });
+    expect(bypass.status).toBe(200);
+    expect(bypass.headers["x-herald-snapshot"]).toBeUndefined();
+  });
+});
+
+describe("public site across databases and restarts", () => {
+  let dataDir: string;
+  beforeAll(async () => {
+    // A database the build never saw.
+    dataDir = mkdtempSync(path.join(tmpdir(), "herald-other-"));
+    const { db, client } = openDb({ url: `file:${path.join(dataDir, "herald.db")}` });
+    await migrateDb(db);
+    const s = await seedStatusPage(db);
+    await updateComponent(s.ctx, { id: s.website.id, name: "Zebra Storefront" });
+    client.close();
+  });
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it("shows the started database's content on the first request, and picks up CLI writes within a second", async () => {
+    const server = await startServer({ dataDir });
+    try {
+      const first = await get(`${server.url}/`);
+      expect(first.headers["x-herald-snapshot"]).toBe("MISS");
+      expect(first.body.toString()).toContain("Zebra Storefront");
+      // A CLI write from another process: nothing tells the server; its poll must.
+      const s = cliCtx(server.db);
+      const { incident } = await createIncident(s, { name: "Search is slow", body: "Looking into it." });
+      const started = Date.now();
+      let html = "";
+      while (Date.now() - started < 3000 && !html.includes("Search is slow")) {
+        await new Promise((r) => setTimeout(r, 50));
+        html = await text(`${server.url}/`);
+      }
+      expect(html).toContain("Search is slow");
+      expect(Date.now() - started).toBeLessThan(1200);
+      expect((await get(`${server.url}/incidents/${incident.id}`)).status).toBe(200);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it("serves the last saved public site when the database is unreachable at restart", async () => {
+    const server = await startServer({ dataDir, env: { DATABASE_URL: "http://127.0.0.1:9/unreachable" } });
+    try {
+      const home = await get(`${server.url}/`);
+      expect(home.status).toBe(200);
+      expect(home.body.toString()).toContain("Search is slow");
+      const admin = await get(`${server.url}/admin`);
+      expect(admin.status).toBe(503);
+      expect(admin.body.toString()).toContain("cannot reach its database");
+      expect(server.output()).toContain("ERROR the database is unreachable or cannot be migrated");
+    } finally {
+      await server.stop();
+    }
+  });
+});

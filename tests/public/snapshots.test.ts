@@ -1,0 +1,270 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer, request, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { brotliDecompressSync, gunzipSync } from "node:zlib";
+import { afterEach, describe, expect, it } from "vitest";
+import { staticHtml } from "../../lib/snapshots/html";
+import { snapshotKey } from "../../lib/snapshots/routes";
+import { createSnapshotServer, negotiate, type Rendered, type SnapshotServer } from "../../lib/snapshots/server";
+import { makeSnapshot, SnapshotStore } from "../../lib/snapshots/store";
+
+// The snapshot server in front of a stand-in application: a render function
+// that counts its calls and answers from a table the test controls.
+
+interface Harness {
+  url: string;
+  snapshots: SnapshotServer;
+  renders: string[];
+  passedThrough: string[];
+  pages: Map<string, Rendered>;
+  setVersion: (v: number) => void;
+}
+
+const open: Server[] = [];
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((s) => new Promise((r) => s.close(r))));
+});
+
+async function harness(opts: { store?: SnapshotStore; renderDelayMs?: number; pollMs?: number } = {}): Promise<Harness> {
+  let version = 1;
+  const renders: string[] = [];
+  const passedThrough: string[] = [];
+  const pages = new Map<string, Rendered>([["/", html(200, "<p>home v1</p>")]]);
+  const snapshots = createSnapshotServer({
+    store: opts.store ?? new SnapshotStore(),
+    render: async (key) => {
+      renders.push(key);
+      if (opts.renderDelayMs) await new Promise((r) => setTimeout(r, opts.renderDelayMs));
+      return pages.get(key) ?? html(404, "<p>not found</p>");
+    },
+    readVersion: async () => version,
+    pollMs: opts.pollMs ?? 60_000,
+    bypassCookie: "herald.session_token",
+    log: () => {},
+  });
+  await snapshots.start();
+  const server = createServer((req, res) =>
+    snapshots.handle(req, res, () => {
+      passedThrough.push(`${req.method} ${req.url}`);
+      res.writeHead(200, { "content-type": "text/plain" });
+      res.end("from the app");
+    }),
+  );
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  open.push(server);
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    snapshots,
+    renders,
+    passedThrough,
+    pages,
+    setVersion: (v) => (version = v),
+  };
+}
+
+function html(status: number, body: string): Rendered {
+  return { status, contentType: "text/html; charset=utf-8", body: Buffer.from(`<!DOCTYPE html><html><body>${body}</body></html>`) };
+}
+
+/** Raw GET (fetch would decompress and hide the encoding). */
+function get(url: string, headers: Record<string, string> = {}, method = "GET") {
+  return new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }>((resolve, reject) => {
+    const req = request(url, { method, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+describe("snapshot server", () => {
+  it("renders a miss once, then serves the stored bytes with an ETag and 304s", async () => {
+    const h = await harness();
+    const first = await get(`${h.url}/`);
+    expect(first.status).toBe(200);
+    expect(first.headers["x-herald-snapshot"]).toBe("MISS");
+    expect(first.body.toString()).toContain("home v1");
+    expect(first.headers["cache-control"]).toContain("s-maxage=5");
+    const second = await get(`${h.url}/`);
+    expect(second.headers["x-herald-snapshot"]).toBe("HIT");
+    expect(second.headers.etag).toBe(first.headers.etag);
+    expect(h.renders).toEqual(["/"]);
+    const notModified = await get(`${h.url}/`, { "if-none-match": String(first.headers.etag) });
+    expect(notModified.status).toBe(304);
+    expect(notModified.body.length).toBe(0);
+    expect((await get(`${h.url}/`, { "if-none-match": '"other"' })).status).toBe(200);
+  });
+
+  it("negotiates brotli, gzip and identity, and answers HEAD without a body", async () => {
+    const h = await harness();
+    const plain = (await get(`${h.url}/`)).body;
+    const br = await get(`${h.url}/`, { "accept-encoding": "gzip, deflate, br" });
+    expect(br.headers["content-encoding"]).toBe("br");
+    expect(br.headers.vary).toBe("Accept-Encoding");
+    expect(brotliDecompressSync(br.body)).toEqual(plain);
+    const gz = await get(`${h.url}/`, { "accept-encoding": "gzip, br;q=0" });
+    expect(gz.headers["content-encoding"]).toBe("gzip");
+    expect(gunzipSync(gz.body)).toEqual(plain);
+    const id = await get(`${h.url}/`, { "accept-encoding": "identity" });
+    expect(id.headers["content-encoding"]).toBeUndefined();
+    const head = await get(`${h.url}/`, { "accept-encoding": "gzip" }, "HEAD");
+    expect(head.status).toBe(200);
+    expect(Number(head.headers["content-length"])).toBe(gz.body.length);
+    expect(head.body.length).toBe(0);
+    expect(negotiate("*")).toBe("br");
+    expect(negotiate("gzip;q=0, identity")).toBe("identity");
+  });
+
+  it("shares one render between concurrent misses", async () => {
+    const h = await harness({ renderDelayMs: 100 });
+    const all = await Promise.all(Array.from({ length: 25 }, () => get(`${h.url}/`)));
+    expect(all.every((r) => r.status === 200 && r.body.toString().includes("home v1"))).toBe(true);
+    expect(h.renders).toEqual(["/"]);
+  });
+
+  it("shows an in-process write on the very next request after a non-GET finishes", async () => {
+    const h = await harness(); // the poll is a minute away: only the mark can refresh
+    await get(`${h.url}/`);
+    h.pages.set("/", html(200, "<p>home v2</p>"));
+    h.setVersion(2);
+    // Without a mark the version is not re-read yet: still the stored page.
+    expect((await get(`${h.url}/`)).body.toString()).toContain("home v1");
+    await get(`${h.url}/admin/action`, {}, "POST");
+    expect(h.passedThrough).toEqual(["POST /admin/action"]);
+    const fresh = await get(`${h.url}/`);
+    expect(fresh.body.toString()).toContain("home v2");
+    expect(fresh.headers["x-herald-snapshot"]).toBe("MISS");
+  });
+
+  it("picks up other processes' writes through the poll", async () => {
+    const h = await harness({ pollMs: 50 });
+    await get(`${h.url}/`);
+    h.pages.set("/", html(200, "<p>home v2</p>"));
+    h.setVersion(2);
+    await new Promise((r) => setTimeout(r, 150));
+    expect((await get(`${h.url}/`)).body.toString()).toContain("home v2");
+  });
+
+  it("stores a 404 for the current version only, so a published incident appears at once", async () => {
+    const h = await harness();
+    expect((await get(`${h.url}/incidents/abc123`)).status).toBe(404);
+    expect((await get(`${h.url}/incidents/abc123`)).status).toBe(404);
+    expect(h.renders).toEqual(["/incidents/abc123"]);
+    h.pages.set("/incidents/abc123", html(200, "<h1>Outage</h1>"));
+    h.setVersion(2);
+    h.snapshots.markChanged();
+    const page = await get(`${h.url}/incidents/abc123`);
+    expect(page.status).toBe(200);
+    expect(page.body.toString()).toContain("Outage");
+  });
+
+  it("sends non-public paths, non-GETs and signed-in readers straight to the app", async () => {
+    const h = await harness();
+    await get(`${h.url}/admin`);
+    await get(`${h.url}/_next/static/x.css`);
+    await get(`${h.url}/`, { cookie: "theme=dark; herald.session_token=abc" });
+    await get(`${h.url}/`, { cookie: "__Secure-herald.session_token=abc" });
+    expect(h.passedThrough).toEqual(["GET /admin", "GET /_next/static/x.css", "GET /", "GET /"]);
+    expect(h.renders).toEqual([]);
+  });
+
+  it("keys by path and the route's own query parameters only", async () => {
+    expect(snapshotKey("/?utm_source=x")).toBe("/");
+    expect(snapshotKey("/history?page=2&utm=x")).toBe("/history?page=2");
+    expect(snapshotKey("/history")).toBe("/history");
+    expect(snapshotKey("/incidents/abc123?x=1")).toBe("/incidents/abc123");
+    expect(snapshotKey("/incidents/ABC")).toBeNull();
+    expect(snapshotKey("/admin")).toBeNull();
+    const h = await harness();
+    await get(`${h.url}/?a=1`);
+    await get(`${h.url}/?b=2`);
+    expect(h.renders).toEqual(["/"]);
+  });
+
+  it("does not store errors and keeps serving the last good snapshot over them", async () => {
+    const h = await harness();
+    await get(`${h.url}/`);
+    h.pages.set("/", { status: 500, contentType: "text/html", body: Buffer.from("boom") });
+    h.setVersion(2);
+    h.snapshots.markChanged();
+    const r = await get(`${h.url}/`);
+    expect(r.status).toBe(200);
+    expect(r.headers["x-herald-snapshot"]).toBe("STALE");
+    expect(r.body.toString()).toContain("home v1");
+  });
+});
+
+describe("snapshot store", () => {
+  const dirs: string[] = [];
+  afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
+  const tempFile = () => {
+    const d = mkdtempSync(path.join(tmpdir(), "herald-snap-"));
+    dirs.push(d);
+    return path.join(d, "snapshots.json");
+  };
+
+  it("persists the 200s and serves them when the version cannot be read after a restart", async () => {
+    const file = tempFile();
+    const store = new SnapshotStore({ file, buildId: "b1" });
+    store.set(await makeSnapshot("/", 7, 200, "text/html", Buffer.from("<p>saved</p>")));
+    store.set(await makeSnapshot("/incidents/x", 7, 404, "text/html", Buffer.from("nope")));
+    store.save();
+
+    const restored = new SnapshotStore({ file, buildId: "b1" });
+    expect(restored.load()).toBe(1);
+    expect(restored.get("/")?.version).toBe(7);
+    // A cold start with the database away: the version is unknown.
+    const cold = createSnapshotServer({
+      store: restored,
+      render: async () => ({ status: 503, contentType: "text/plain", body: Buffer.from("down") }),
+      readVersion: async () => {
+        throw new Error("unreachable");
+      },
+      bypassCookie: "s",
+      log: () => {},
+    });
+    await cold.start();
+    cold.stop();
+    expect(cold.version).toBeNull();
+    const server = createServer((req, res) => cold.handle(req, res, () => res.end("app")));
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    open.push(server);
+    const r = await get(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+    expect(r.status).toBe(200);
+    expect(r.body.toString()).toBe("<p>saved</p>");
+  });
+
+  it("treats another build's snapshots as a fallback, never as current", async () => {
+    const file = tempFile();
+    const store = new SnapshotStore({ file, buildId: "old" });
+    store.set(await makeSnapshot("/", 3, 200, "text/html", Buffer.from("old build")));
+    store.save();
+    const next = new SnapshotStore({ file, buildId: "new" });
+    next.load();
+    expect(next.get("/")?.version).toBe(-1);
+  });
+
+  it("keeps the same ETag for the same bytes and bounds its size", async () => {
+    const a = await makeSnapshot("/", 1, 200, "text/html", Buffer.from("same"));
+    const b = await makeSnapshot("/", 2, 200, "text/html", Buffer.from("same"));
+    expect(a.etag).toBe(b.etag);
+    const store = new SnapshotStore({ maxEntries: 2 });
+    for (const k of ["/a", "/b", "/c"]) store.set(await makeSnapshot(k, 1, 404, "text/html", Buffer.from(k)));
+    expect(store.size).toBe(2);
+    expect(store.get("/a")).toBeUndefined();
+  });
+});
+
+describe("static HTML", () => {
+  it("drops Next's scripts and inlines the stylesheet", () => {
+    const out = staticHtml(
+      '<html><head><link rel="stylesheet" href="/_next/static/chunks/a.css" data-precedence="next"/><link rel="preload" as="script" href="/x.js"/><script src="/x.js" async=""></script></head><body><p>hi</p><script>self.__next_f.push([1,"\\u003c/script"])</script></body></html>',
+      (href) => (href === "/_next/static/chunks/a.css" ? "p{color:red}" : null),
+    );
+    expect(out).toBe("<html><head><style>p{color:red}</style></head><body><p>hi</p></body></html>");
+  });
+});
