@@ -16,6 +16,30 @@ const EnvSchema = z.object({
   HOST: z.string().default("0.0.0.0"),
   // Signs session cookies. Generated once into the data directory when unset.
   HERALD_SECRET: z.string().min(32).optional(),
+
+  // Email (lib/email/from-env.ts). No RESEND_API_KEY → the outbox transport.
+  RESEND_API_KEY: z.string().min(1).optional(),
+  RESEND_BASE_URL: z.url().optional(),
+  RESEND_WEBHOOK_SECRET: z.string().min(1).optional(),
+  HERALD_EMAIL_FROM: z.string().min(3).optional(),
+  HERALD_EMAIL_RATE: z.coerce.number().positive().max(1000).default(2),
+  HERALD_EMAIL_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+  HERALD_EMAIL_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
+  HERALD_EMAIL_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(4),
+  HERALD_EMAIL_LEASE_MS: z.coerce.number().int().min(1000).default(120_000),
+  // First retry delay after a 5xx/timeout; doubles per attempt up to 10 minutes.
+  HERALD_EMAIL_BACKOFF_MS: z.coerce.number().int().min(10).default(2000),
+  // Background work (lib/worker). "off" when a separate `npm run worker` or /api/cron drains.
+  HERALD_WORKER: z.enum(["in-process", "off"]).default("in-process"),
+  HERALD_WORKER_INTERVAL_MS: z.coerce.number().int().min(50).default(2000),
+  HERALD_CRON_SECRET: z.string().min(16).optional(),
+  // Subscribe-form abuse limits (lib/subscribers/limits.ts).
+  HERALD_SUBSCRIBE_PER_ADDRESS_15M: z.coerce.number().int().min(0).default(1),
+  HERALD_SUBSCRIBE_PER_ADDRESS_DAY: z.coerce.number().int().min(0).default(3),
+  HERALD_SUBSCRIBE_PER_IP_HOUR: z.coerce.number().int().min(0).default(10),
+  HERALD_SUBSCRIBE_GLOBAL_HOUR: z.coerce.number().int().min(0).default(500),
+  // How often each instance re-reads page.content_version for the public snapshots.
+  HERALD_SNAPSHOT_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(500),
 });
 
 export type Env = z.infer<typeof EnvSchema> & { HERALD_SECRET: string };

@@ -1,0 +1,37 @@
+import { notFound } from "next/navigation";
+import { requireUser } from "@/app/_server/auth";
+import { Card, PageHeader } from "@/components/admin/ui";
+import { getOutboxEmail } from "@/lib/email/outbox";
+
+export default async function OutboxEmailPage({ params }: { params: Promise<{ id: string }> }) {
+  const { ctx } = await requireUser();
+  const email = await getOutboxEmail(ctx.db, (await params).id);
+  if (!email) notFound();
+  const headers: [string, string][] = [["From", email.fromAddress], ["To", email.toAddress], ["Subject", email.subject], ...Object.entries(email.headers)];
+  return (
+    <>
+      <PageHeader title={email.subject} description={`To ${email.toAddress} · ${email.createdAt.toISOString()}`} />
+      <div className="space-y-6">
+        <Card title="Headers">
+          <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1 font-mono text-xs" data-testid="email-headers">
+            {headers.map(([k, v]) => (
+              <div key={k} className="contents">
+                <dt className="text-zinc-500">{k}</dt>
+                <dd className="break-all">{v}</dd>
+              </div>
+            ))}
+          </dl>
+        </Card>
+        <Card title="HTML">
+          {/* Sandboxed without scripts: the email renders as a mail client would, inert. */}
+          <iframe title="Email HTML" sandbox="" srcDoc={email.html} className="h-[600px] w-full rounded border border-zinc-200 bg-white" />
+        </Card>
+        <Card title="Plain text">
+          <pre className="whitespace-pre-wrap text-xs" data-testid="email-text">
+            {email.text}
+          </pre>
+        </Card>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,53 @@
+import { listComponents } from "@/lib/components/components";
+import { getPage } from "@/lib/page/page";
+import { getDb, systemClock } from "@/lib/runtime";
+import { viewByManageToken } from "@/lib/subscribers/subscribe";
+import { buttonClass, secondaryClass, SubscriptionShell, tokenParam } from "../shell";
+
+/** Preferences: which components to hear about, or unsubscribe. Both act by POST. */
+export default async function ManagePage({ searchParams }: { searchParams: Promise<{ token?: string | string[] }> }) {
+  const token = tokenParam((await searchParams).token);
+  const db = getDb();
+  const page = await getPage(db);
+  const view = await viewByManageToken({ db, now: systemClock }, page.id, token);
+  if (!view || view.state === "quarantined")
+    return (
+      <SubscriptionShell title="This link is not valid">
+        <p className="text-sm">Use the link from a recent email.</p>
+      </SubscriptionShell>
+    );
+  if (view.state === "unsubscribed")
+    return (
+      <SubscriptionShell title="You are unsubscribed">
+        <p className="text-sm">{view.email} receives no more updates. Subscribe again from the status page at any time.</p>
+      </SubscriptionShell>
+    );
+  const components = (await listComponents(db, page.id)).filter((c) => !c.hidden && !c.deletedAt);
+  const chosen = new Set(view.componentIds);
+  return (
+    <SubscriptionShell title="Your subscription">
+      <p className="mb-4 text-sm">
+        Updates go to <strong>{view.email}</strong>.
+      </p>
+      <form method="post" action="/subscriptions/manage/submit" className="mb-6 space-y-3">
+        <input type="hidden" name="token" value={token} />
+        {components.length > 0 && (
+          <fieldset className="space-y-1">
+            <legend className="mb-1 text-sm font-medium">Components (none ticked = everything)</legend>
+            {components.map((c) => (
+              <label key={c.id} className="flex items-center gap-2 text-sm">
+                <input type="checkbox" name="component" value={c.id} defaultChecked={chosen.has(c.id)} />
+                {c.name}
+              </label>
+            ))}
+          </fieldset>
+        )}
+        <button className={buttonClass}>Save preferences</button>
+      </form>
+      <form method="post" action="/subscriptions/one-click">
+        <input type="hidden" name="token" value={token} />
+        <button className={secondaryClass}>Unsubscribe from everything</button>
+      </form>
+    </SubscriptionShell>
+  );
+}

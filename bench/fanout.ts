@@ -1,0 +1,84 @@
+// Fan-out benchmark (issue 6): 100,000 subscribers.
+//  1. Time of the publish transaction that enqueues one delivery per subscriber (target ≤ 2 s).
+//  2. Delivery by a real worker process (scripts/worker.ts, Resend transport)
+//     against the fake Resend server limited to 10 requests/s: achieved
+//     request rate / limit (target ≥ 0.95) and the worker's peak RSS (≤ 300 MB).
+// Run: npx tsx bench/fanout.ts   (BENCH_SUBSCRIBERS, BENCH_RATE to change the size)
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { sql } from "drizzle-orm";
+import { createTestCtx } from "../db/testing";
+import { createIncident } from "../lib/incidents/incidents";
+import { getPage } from "../lib/page/page";
+import { issueToken } from "../lib/subscribers/tokens";
+import { startFakeResend } from "../tests/helpers/fake-resend";
+
+const N = Number(process.env.BENCH_SUBSCRIBERS ?? 100_000);
+const RATE = Number(process.env.BENCH_RATE ?? 10);
+const SECRET = "bench-secret-bench-secret-bench-secret-01";
+
+const t = await createTestCtx();
+t.clock.set(new Date());
+const pageId = (await getPage(t.db)).id;
+const token = issueToken(SECRET);
+const t0 = performance.now();
+// Generated inside SQLite: one manage token (encrypted) shared by all rows keeps setup fast; hashes stay unique.
+await t.db.run(sql`
+  with recursive n(i) as (select 1 union all select i + 1 from n where i < ${N})
+  insert into subscriber (id, page_id, email, state, manage_token_hash, manage_token_enc, confirmed_at, created_at, updated_at)
+  select 's' || i, ${pageId}, 'user' || i || '@example.com', 'active', 'h' || i, ${token.enc}, ${Date.now()}, ${Date.now()}, ${Date.now()} from n`);
+console.log(`seeded ${N} subscribers in ${Math.round(performance.now() - t0)} ms`);
+
+const p0 = performance.now();
+await createIncident(t.ctx, { name: "Fan-out benchmark", body: "Everything is on fire, briefly.", notify: true });
+const publishMs = performance.now() - p0;
+const queued = (await t.db.all<{ n: number }>(sql`select count(*) as n from delivery`))[0].n;
+console.log(`publish transaction with enqueue of ${queued} deliveries: ${Math.round(publishMs)} ms (target ≤ 2000)`);
+
+const fake = await startFakeResend();
+fake.rateLimit(RATE);
+const child = spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts"], {
+  cwd: path.resolve(import.meta.dirname, ".."),
+  env: {
+    ...process.env,
+    NODE_ENV: "production",
+    DATABASE_URL: t.url,
+    HERALD_DATA_DIR: t.dir,
+    HERALD_SECRET: SECRET,
+    HERALD_URL: "https://status.example.com",
+    RESEND_API_KEY: "re_bench",
+    RESEND_BASE_URL: fake.url,
+    HERALD_EMAIL_RATE: String(RATE),
+    HERALD_WORKER_INTERVAL_MS: "200",
+  },
+  stdio: ["ignore", "inherit", "inherit"],
+});
+let peakKb = 0;
+const sampler = setInterval(() => {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"));
+    if (m) peakKb = Math.max(peakKb, Number(m[1]));
+  } catch {
+    /* the child has exited */
+  }
+}, 500);
+const d0 = Date.now();
+while (true) {
+  await new Promise((r) => setTimeout(r, 1000));
+  const pending = (await t.db.all<{ n: number }>(sql`select count(*) as n from delivery where status = 'pending'`))[0].n;
+  if (pending === 0) break;
+  if (Date.now() - d0 > ((N / 100 / RATE) * 3 + 60) * 1000) throw new Error(`delivery too slow: ${pending} pending`);
+}
+clearInterval(sampler);
+child.kill("SIGTERM");
+const ok = fake.requests.filter((r) => r.outcome === "accepted");
+const limited = fake.requests.filter((r) => r.outcome.startsWith("429")).length;
+const span = (ok[ok.length - 1].at - ok[0].at) / 1000;
+const achieved = (ok.length - 1) / span;
+const unique = new Set(fake.accepted.map((e) => e.to)).size;
+console.log(`delivered ${fake.accepted.length} emails (${unique} unique) in ${ok.length} batches over ${span.toFixed(1)} s; ${limited} requests got 429`);
+console.log(`achieved ${achieved.toFixed(2)} req/s against a limit of ${RATE}: ratio ${(achieved / RATE).toFixed(3)} (target ≥ 0.95)`);
+console.log(`worker peak RSS ${(peakKb / 1024).toFixed(0)} MB (target ≤ 300)`);
+await fake.close();
+t.close();

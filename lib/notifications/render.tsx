@@ -1,0 +1,103 @@
+import { render } from "@react-email/render";
+import { and, eq, isNull } from "drizzle-orm";
+import type { Db, Tx } from "@/db/client";
+import { COMPONENT_STATUS_LABELS, INCIDENT_STATUS_LABELS } from "@/db/constants";
+import { component, incident, incidentUpdate, incidentUpdateComponent, notification, page, type Notification, type Page } from "@/db/schema";
+import { ConfirmSubscriptionEmail } from "../email/templates/confirm-subscription";
+import { IncidentUpdateEmail } from "../email/templates/incident-update";
+import type { Branding } from "../email/templates/layout";
+import { headerSafe } from "../email/types";
+import { newToken } from "../ids";
+import { markdownToText, renderMarkdown } from "../markdown/render";
+
+export interface RenderedNotification {
+  subject: string;
+  html: string;
+  text: string;
+  nonce: string;
+}
+
+/** Per-recipient values substituted into the once-rendered bodies. */
+export interface Recipient {
+  email: string;
+  manageUrl: string;
+  unsubscribeUrl: string;
+  confirmUrl: string;
+}
+
+const SLOTS = ["EMAIL", "MANAGE", "UNSUBSCRIBE", "CONFIRM"] as const;
+const slot = (nonce: string, name: (typeof SLOTS)[number]) => `HERALD-${nonce}-${name}`;
+
+/**
+ * Renders a notification's subject, HTML and text once and stores them on the
+ * row, so retries (and other workers) send byte-identical requests under the
+ * same idempotency key. Recipient-specific parts are placeholders with a
+ * random nonce, so admin-written text can never collide with them.
+ */
+export async function ensureRendered(db: Db, n: Notification, baseUrl: string): Promise<RenderedNotification> {
+  if (n.renderedHtml && n.renderedText && n.renderedSubject && n.renderNonce)
+    return { subject: n.renderedSubject, html: n.renderedHtml, text: n.renderedText, nonce: n.renderNonce };
+  const nonce = newToken().replace(/[^A-Za-z0-9]/g, "").slice(0, 16);
+  const fresh = await renderFresh(db, n, baseUrl, nonce);
+  // Two workers may render at once: the first write wins and both use it.
+  await db.transaction((tx) =>
+    tx
+      .update(notification)
+      .set({ renderedSubject: fresh.subject, renderedHtml: fresh.html, renderedText: fresh.text, renderNonce: nonce })
+      .where(and(eq(notification.id, n.id), isNull(notification.renderedHtml))),
+  );
+  const stored = (await db.query.notification.findFirst({ where: eq(notification.id, n.id) }))!;
+  return { subject: stored.renderedSubject!, html: stored.renderedHtml!, text: stored.renderedText!, nonce: stored.renderNonce! };
+}
+
+const escapeHtml = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+
+export function personalize(r: RenderedNotification, to: Recipient): { subject: string; html: string; text: string } {
+  const values: Record<(typeof SLOTS)[number], string> = { EMAIL: to.email, MANAGE: to.manageUrl, UNSUBSCRIBE: to.unsubscribeUrl, CONFIRM: to.confirmUrl };
+  let { html, text } = r;
+  for (const name of SLOTS) {
+    html = html.replaceAll(slot(r.nonce, name), escapeHtml(values[name]));
+    text = text.replaceAll(slot(r.nonce, name), values[name]);
+  }
+  return { subject: r.subject, html, text };
+}
+
+export function publicBaseUrl(p: Page, fallback: string): string {
+  return (p.url ?? fallback).replace(/\/+$/, "");
+}
+
+async function renderFresh(db: Tx, n: Notification, baseUrl: string, nonce: string) {
+  const p = (await db.query.page.findFirst({ where: eq(page.id, n.pageId) }))!;
+  const root = publicBaseUrl(p, baseUrl);
+  const brand: Branding = { pageName: p.name, pageUrl: root, brandColor: p.brandColor, logoUrl: p.logoUrl };
+  const slots = { recipient: slot(nonce, "EMAIL"), manageUrl: slot(nonce, "MANAGE"), unsubscribeUrl: slot(nonce, "UNSUBSCRIBE") };
+  if (n.kind === "subscription_confirmation") {
+    const el = <ConfirmSubscriptionEmail brand={brand} confirmUrl={slot(nonce, "CONFIRM")} {...slots} />;
+    return { subject: headerSafe(`Confirm your subscription to ${p.name}`), html: await render(el), text: await render(el, { plainText: true }) };
+  }
+  const inc = (await db.query.incident.findFirst({ where: eq(incident.id, n.incidentId!) }))!;
+  const upd = (await db.query.incidentUpdate.findFirst({ where: eq(incidentUpdate.id, n.incidentUpdateId!) }))!;
+  const affected = await db
+    .select({ name: component.name, status: incidentUpdateComponent.newStatus, hidden: component.hidden })
+    .from(incidentUpdateComponent)
+    .innerJoin(component, eq(component.id, incidentUpdateComponent.componentId))
+    .where(eq(incidentUpdateComponent.incidentUpdateId, upd.id));
+  const statusLabel = INCIDENT_STATUS_LABELS[upd.status];
+  const el = (
+    <IncidentUpdateEmail
+      brand={brand}
+      kindLabel={inc.kind === "maintenance" ? "Scheduled maintenance" : "Incident"}
+      incidentName={inc.name}
+      statusLabel={statusLabel}
+      bodyHtml={renderMarkdown(upd.body)}
+      bodyText={markdownToText(upd.body)}
+      displayAt={`${upd.displayAt.toISOString().slice(0, 16).replace("T", " ")} UTC`}
+      affected={affected.filter((a) => !a.hidden).map((a) => ({ name: a.name, statusLabel: COMPONENT_STATUS_LABELS[a.status] }))}
+      incidentUrl={`${root}/incidents/${inc.id}`}
+      {...slots}
+    />
+  );
+  // CR/LF or other controls in an incident name must never reach a header line.
+  const subject = headerSafe(`[${p.name}] ${statusLabel}: ${inc.name}`, 250);
+  return { subject, html: await render(el), text: await render(el, { plainText: true }) };
+}

@@ -1,0 +1,69 @@
+import type { WorkCtx } from "./deliver";
+import { runDueWork, type WorkDeps } from "./run";
+
+export interface WorkerLoop {
+  /** Run now instead of at the next tick (after a publish). */
+  wake(): void;
+  stop(): Promise<void>;
+}
+
+/**
+ * Calls runDueWork every `intervalMs`, or at once when woken. One pass at a
+ * time; a failing pass is logged and retried on the next tick. Used by the
+ * in-process worker (instrumentation.ts) and `npm run worker`.
+ */
+export function startWorkerLoop(ctx: WorkCtx, deps: WorkDeps, intervalMs: number, log: (msg: string, err?: unknown) => void = console.error): WorkerLoop {
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | undefined;
+  let again = false;
+
+  const schedule = (ms: number) => {
+    if (stopped) return;
+    clearTimeout(timer);
+    timer = setTimeout(tick, ms);
+  };
+  const tick = () => {
+    if (running) {
+      again = true;
+      return;
+    }
+    running = (async () => {
+      try {
+        const report = await runDueWork(ctx, deps, { budgetMs: 30_000 });
+        if (report.more) again = true;
+      } catch (err) {
+        log("[herald] background work failed", err);
+      } finally {
+        running = undefined;
+        if (again) {
+          again = false;
+          schedule(0);
+        } else schedule(intervalMs);
+      }
+    })();
+  };
+  schedule(0);
+  return {
+    wake: () => schedule(0),
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
+}
+
+// The process's loop, if one runs here (instrumentation.ts). Kept on
+// globalThis because Next's server bundle and the custom server load
+// separate copies of this module.
+const g = globalThis as typeof globalThis & { __heraldWorker?: WorkerLoop };
+
+export function registerWorkerLoop(loop: WorkerLoop): void {
+  g.__heraldWorker = loop;
+}
+
+/** Call after a commit that queued email: the in-process worker starts at once. A no-op elsewhere. */
+export function wakeWorker(): void {
+  g.__heraldWorker?.wake();
+}

@@ -1,0 +1,58 @@
+import { publishDueIncidents } from "../incidents/scheduled";
+import { runMaintenanceTransitions } from "../maintenance/transitions";
+import { rollOverUptimeDay } from "../uptime/rollover";
+import { deliverOneBatch, type DeliveryDeps, type WorkCtx } from "./deliver";
+
+export type WorkDeps = DeliveryDeps;
+
+/**
+ * One kind of background work. `run` does one unit (e.g. one batch) and says
+ * whether there was anything to do; runDueWork repeats each step until it is
+ * idle or the time budget is spent. Maintenance transitions, reminders and
+ * scheduled publishing join this list as further steps (DESIGN.md §5).
+ */
+export interface WorkStep {
+  name: string;
+  run(ctx: WorkCtx, deps: WorkDeps): Promise<boolean>;
+}
+
+export const STEPS: readonly WorkStep[] = [
+  // Transitions first: the outbox rows they write go out in the same run.
+  { name: "maintenance", run: async (ctx) => (await runMaintenanceTransitions(ctx)) > 0 },
+  { name: "scheduled-publish", run: async (ctx) => (await publishDueIncidents(ctx)) > 0 },
+  { name: "uptime-rollover", run: async (ctx) => (await rollOverUptimeDay(ctx)) > 0 },
+  { name: "deliver-email", run: deliverOneBatch },
+];
+
+export interface RunReport {
+  /** Units done per step. */
+  done: Record<string, number>;
+  /** True when the budget ran out with work left. */
+  more: boolean;
+}
+
+/** Drains everything due, within `budgetMs` of wall time. Safe to run in several processes at once (leases). */
+export async function runDueWork(ctx: WorkCtx, deps: WorkDeps, opts: { budgetMs?: number; steps?: readonly WorkStep[] } = {}): Promise<RunReport> {
+  const deadline = Date.now() + (opts.budgetMs ?? 50_000);
+  const done: Record<string, number> = {};
+  let more = false;
+  for (const step of opts.steps ?? STEPS) {
+    done[step.name] = 0;
+    // Several lanes per step keep requests in flight while others are being
+    // prepared or recorded, so the pacer (not our own latency) sets the rate.
+    // Leases keep lanes apart exactly as they keep processes apart.
+    const lane = async () => {
+      while (true) {
+        if (Date.now() >= deadline) {
+          more = true;
+          return;
+        }
+        if (!(await step.run(ctx, deps))) return;
+        done[step.name]++;
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, deps.concurrency) }, lane));
+    if (more) return { done, more };
+  }
+  return { done, more: false };
+}
