@@ -1,3 +1,4 @@
+import { readdirSync } from "node:fs";
 import { defineConfig } from "@playwright/test";
 
 // Debian's Chromium, never a downloaded browser (STACK.md). Each spec file starts
@@ -7,6 +8,11 @@ export default defineConfig({
   globalSetup: "./tests/global-setup.ts",
   timeout: 60_000,
   workers: 1,
+  // A project per spec file: workers are never shared between projects, so the
+  // worker-scoped server fixture (e2e/fixtures.ts) gives every file a fresh database.
+  projects: readdirSync("e2e")
+    .filter((f) => f.endsWith(".spec.ts"))
+    .map((f) => ({ name: f.replace(/\.spec\.ts$/, ""), testMatch: f })),
   reporter: process.env.CI ? [["list"], ["json", { outputFile: ".playwright.json" }]] : [["list"]],
   use: {
     launchOptions: {

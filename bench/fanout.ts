@@ -38,7 +38,9 @@ console.log(`publish transaction with enqueue of ${queued} deliveries: ${Math.ro
 
 const fake = await startFakeResend();
 fake.rateLimit(RATE);
-const child = spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts"], {
+// BENCH_NODE_ARGS: extra node flags for the worker (e.g. --max-old-space-size=128) to compare.
+const nodeArgs = (process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean);
+const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", "scripts/worker.ts"], {
   cwd: path.resolve(import.meta.dirname, ".."),
   env: {
     ...process.env,

@@ -346,6 +346,11 @@ export const subscriber = sqliteTable(
     confirmedAt: ts("confirmed_at"),
     unsubscribedAt: ts("unsubscribed_at"),
     quarantinedAt: ts("quarantined_at"),
+    // Paused from the manage page: receives nothing (skipped at enqueue and at send time) until resumed.
+    pausedAt: ts("paused_at"),
+    // Came in through "follow this incident": only the followed incidents'
+    // updates (subscriber_incident), never the page-wide ones.
+    incidentOnly: bool("incident_only").notNull().default(false),
     createdAt: created(),
     updatedAt: updated(),
   },
@@ -371,6 +376,21 @@ export const subscriberComponent = sqliteTable(
       .references(() => component.id),
   },
   (t) => [primaryKey({ columns: [t.subscriberId, t.componentId] }), index("subscriber_component_component").on(t.componentId)],
+);
+
+/** "Follow this incident": the subscriber gets this incident's updates whatever its component scope. */
+export const subscriberIncident = sqliteTable(
+  "subscriber_incident",
+  {
+    subscriberId: text("subscriber_id")
+      .notNull()
+      .references(() => subscriber.id),
+    incidentId: text("incident_id")
+      .notNull()
+      .references(() => incident.id),
+    createdAt: created(),
+  },
+  (t) => [primaryKey({ columns: [t.subscriberId, t.incidentId] }), index("subscriber_incident_incident").on(t.incidentId)],
 );
 
 export const notification = sqliteTable(

@@ -6,17 +6,20 @@
 // The seed is a list of chapters; each lists dated events, and all events run
 // in time order. A later feature adds its own chapter to CHAPTERS.
 import { and, count, eq, isNull } from "drizzle-orm";
-import type { ComponentStatus, IncidentStatus } from "./constants";
+import type { ComponentStatus, IncidentStatus, Urgency } from "./constants";
 import type { Db } from "./client";
-import { auditLog, component, incident, subscriber } from "./schema";
+import { auditLog, component, incident, subscriber, user } from "./schema";
 import { audit } from "../lib/audit";
 import { createComponent, createGroup, updateComponent } from "../lib/components/components";
 import { CLI_ACTOR, type Actor, type Ctx } from "../lib/context";
 import { ConflictError } from "../lib/errors";
 import { createIncident, postIncidentUpdate } from "../lib/incidents/incidents";
+import { publishPostmortem, savePostmortemDraft } from "../lib/incidents/postmortem";
+import { addIncidentNote, setIncidentPractice } from "../lib/incidents/practice";
 import { createMaintenance, postMaintenanceUpdate } from "../lib/maintenance/maintenance";
 import { getPage, updatePage } from "../lib/page/page";
 import { addSubscriber } from "../lib/subscribers/admin";
+import { createTemplate, type CreateTemplateInput } from "../lib/templates/templates";
 
 export interface SeedOptions {
   /** Add the demo even though the page already has components or incidents of its own. */
@@ -216,6 +219,91 @@ const OPEN_INCIDENT: StoryIncident = {
   ],
 };
 
+/** The comms lead's fields on the open incident: console only, never public. */
+const OPEN_INCIDENT_PRACTICE: { urgency: Urgency; note: { at: number; body: string } } = {
+  urgency: "high",
+  note: {
+    at: 50,
+    body: "Trigger is network change NET-2291 (egress rules in eu-west); the rollback is done. Retry backlog was ~41k deliveries and drains at ~1.5k/min. Globex and Initech opened tickets: support answers with the incident link. No ETA in public updates until the backlog is under 5k.",
+  },
+};
+
+/** The review of the multi-day incident, drafted after it closed and published a few days later. */
+const POSTMORTEM = {
+  incident: "Search results delayed after index migration",
+  draftedDaysAfterResolved: 2,
+  publishedDaysAfterResolved: 3,
+  /** Minutes after the incident started, as in its story (the public updates are at 0, 150, 22 h, 44 h and 54 h). */
+  timeline: [
+    [-35, "The planned migration of search indexes to the new cluster starts."],
+    [-12, "Our freshness alert fires: new records take more than 5 minutes to become searchable."],
+    [0, "First public update. The search on-call engineer starts investigating."],
+    [150, "Cause identified: the migration is re-indexing every document instead of replaying recent writes. We decide to finish the migration rather than roll back, because a rollback would have meant re-indexing the old cluster as well."],
+    [22 * 60, "Re-indexing is 60% complete. We grow the new cluster from 12 to 20 nodes to speed it up."],
+    [44 * 60, "Re-indexing finishes and the backlog of fresh writes clears. New records are searchable within 30 seconds again."],
+    [54 * 60, "After 10 hours of normal freshness, we resolve the incident."],
+  ] as [number, string][],
+  body: (timeline: string) => `## Summary
+
+For about 44 hours, new and updated records took up to 20 minutes to appear in search results, instead of the usual few seconds. A planned migration of our search indexes to a larger cluster re-indexed every document rather than only the recent changes, and fresh writes queued behind that work.
+
+## Impact
+
+- Every workspace that uses search was affected. Searches kept working and returned existing records normally; only records created or edited during the incident showed up late.
+- At the worst point, a new record took 20 minutes to become searchable. Normally it takes under 30 seconds.
+- No data was lost or exposed. The API, the dashboard and all other components were unaffected.
+
+## Root cause
+
+The migration tool copies each index to the new cluster and then replays the writes that arrived during the copy. This migration also added a field to the index mapping (the extracted text of attachments). The tool treated the mapping change as a change to every document, so instead of replaying about 2 million recent writes it re-indexed all 310 million documents.
+
+Re-indexing and fresh writes share one queue on the indexing workers, so customers' new records waited behind the bulk work. Our migration plan and its load test were sized for a replay; the load test used an index without the mapping change, so it did not catch this.
+
+## Timeline (UTC)
+
+${timeline}
+
+## What we're changing
+
+- **Separate queues.** Fresh writes now have their own indexing queue that always goes first, so bulk work can slow itself down but never delays new records. *Done.*
+- **Safer migrations.** The migration tool refuses a mapping change that would re-index everything unless told to, and such migrations now run in batches of 5% of an index with a freshness check between batches. *Done; the runbook is updated.*
+- **Realistic rehearsals.** Migration load tests run against a copy of a production index, including any pending mapping change. *In progress.*
+- **Faster first update.** Our first public update came 35 minutes after the delays began. A freshness alert now opens a draft incident for the on-call engineer, so the first update can go out within 15 minutes. *In progress.*
+`,
+};
+
+/** Canned updates for each phase, as a comms lead sets them up before the first incident. */
+const TEMPLATES: CreateTemplateInput[] = [
+  {
+    name: "Investigating degraded performance",
+    title: "Degraded performance: {{component}}",
+    status: "investigating",
+    notify: true,
+    body: "We are investigating slower than usual responses from {{components}}. Some requests may take longer to complete or time out; retrying usually succeeds. We will post an update within the hour.",
+  },
+  {
+    name: "Investigating an outage",
+    title: "{{component}} unavailable",
+    status: "investigating",
+    notify: true,
+    body: "{{components}} is unavailable for some or all customers. We are investigating as a priority and will post an update within 30 minutes.",
+  },
+  {
+    name: "Monitoring a fix",
+    title: "Fix deployed for {{component}}",
+    status: "monitoring",
+    notify: false,
+    body: "We have deployed a fix and {{components}} is recovering. We are monitoring the results and will confirm once everything has been stable for a while.",
+  },
+  {
+    name: "Resolved",
+    title: "Resolved: {{component}}",
+    status: "resolved",
+    notify: true,
+    body: "This incident is resolved: {{components}} has been working normally since {{time}}. Thank you for your patience. If you still see problems, please contact support.",
+  },
+];
+
 /** Short manual state changes with no incident behind them, as operators make them. */
 const BLIPS: { daysAgo: number; time: string; key: Key; status: ComponentStatus; minutes: number }[] = [
   { daysAgo: 74, time: "03:00", key: "backups", status: "degraded_performance", minutes: 180 },
@@ -284,6 +372,8 @@ interface SeedState {
   freshPage: boolean;
   /** Filled by the components chapter, which runs before anything refers to it. */
   components: Map<Key, string>;
+  /** Incident ids by story name, filled as each story's first update is posted. */
+  incidents: Map<string, string>;
 }
 
 interface SeedEvent {
@@ -300,6 +390,9 @@ function historyTime(now: Date, daysAgo: number, time: string): Date {
 }
 
 const fromNow = (s: SeedState, minutes: number) => new Date(s.now.getTime() + minutes * MINUTE);
+const after = (d: Date, minutes: number) => new Date(d.getTime() + minutes * MINUTE);
+const storyStart = (s: SeedState, story: StoryIncident) =>
+  "minutesAgo" in story.start ? fromNow(s, -story.start.minutesAgo) : historyTime(s.now, story.start.daysAgo, story.start.time);
 const ids = (s: SeedState, keys: Key[]) => keys.map((k) => s.components.get(k)!);
 
 function componentMap(s: SeedState, statuses: Partial<Record<Key, ComponentStatus>> = {}): Record<string, ComponentStatus> {
@@ -327,15 +420,14 @@ const components: Chapter = (s) => [
 const incidents: Chapter = (s) => {
   const events: SeedEvent[] = [];
   for (const story of [...HISTORY, OPEN_INCIDENT]) {
-    const start = "minutesAgo" in story.start ? fromNow(s, -story.start.minutesAgo) : historyTime(s.now, story.start.daysAgo, story.start.time);
-    let incidentId = "";
+    const start = storyStart(s, story);
     for (const [i, u] of story.updates.entries()) {
       events.push({
-        at: new Date(start.getTime() + u.at * MINUTE),
+        at: after(start, u.at),
         run: async () => {
           const fields = { status: u.status, body: u.body, components: componentMap(s, u.components) };
-          if (i === 0) incidentId = (await createIncident(s.ctx, { name: story.name, ...fields })).incident.id;
-          else await postIncidentUpdate(s.ctx, { incidentId, ...fields });
+          if (i === 0) s.incidents.set(story.name, (await createIncident(s.ctx, { name: story.name, ...fields })).incident.id);
+          else await postIncidentUpdate(s.ctx, { incidentId: s.incidents.get(story.name)!, ...fields });
         },
       });
     }
@@ -354,6 +446,44 @@ const incidents: Chapter = (s) => {
   });
   return events;
 };
+
+/** Urgency, an owner (the page's owner, when one exists yet) and an internal note on the open incident. */
+const practice: Chapter = (s) => {
+  const start = storyStart(s, OPEN_INCIDENT);
+  const incidentId = () => s.incidents.get(OPEN_INCIDENT.name)!;
+  return [
+    {
+      at: after(start, 5),
+      run: async () => {
+        const owner = await s.ctx.db.query.user.findFirst({ where: eq(user.role, "owner"), columns: { id: true } });
+        await setIncidentPractice(s.ctx, { incidentId: incidentId(), urgency: OPEN_INCIDENT_PRACTICE.urgency, ownerUserId: owner?.id ?? null });
+      },
+    },
+    { at: after(start, OPEN_INCIDENT_PRACTICE.note.at), run: () => addIncidentNote(s.ctx, { incidentId: incidentId(), body: OPEN_INCIDENT_PRACTICE.note.body }) },
+  ];
+};
+
+const postmortem: Chapter = (s) => {
+  const story = HISTORY.find((h) => h.name === POSTMORTEM.incident)!;
+  const start = storyStart(s, story);
+  const resolved = after(start, story.updates.at(-1)!.at);
+  const utc = new Intl.DateTimeFormat("en-GB", { timeZone: "UTC", day: "numeric", month: "long", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+  const timeline = POSTMORTEM.timeline.map(([at, what]) => `- **${utc.format(after(start, at))}**: ${what}`).join("\n");
+  const incidentId = () => s.incidents.get(POSTMORTEM.incident)!;
+  return [
+    { at: after(resolved, POSTMORTEM.draftedDaysAfterResolved * 24 * 60), run: () => savePostmortemDraft(s.ctx, { incidentId: incidentId(), body: POSTMORTEM.body(timeline) }) },
+    { at: after(resolved, POSTMORTEM.publishedDaysAfterResolved * 24 * 60), run: () => publishPostmortem(s.ctx, { incidentId: incidentId(), notify: false }) },
+  ];
+};
+
+const templates: Chapter = (s) => [
+  {
+    at: historyTime(s.now, 88, "15:00"),
+    run: async () => {
+      for (const t of TEMPLATES) await createTemplate(s.ctx, t);
+    },
+  },
+];
 
 const blips: Chapter = (s) =>
   BLIPS.flatMap((b) => {
@@ -395,7 +525,7 @@ const subscribers: Chapter = (s) => {
 };
 
 // Order matters only for events at the same moment: settings and components come first.
-const CHAPTERS: Chapter[] = [settings, components, subscribers, incidents, blips, maintenances];
+const CHAPTERS: Chapter[] = [settings, components, subscribers, templates, incidents, practice, postmortem, blips, maintenances];
 
 /** Runs every chapter's events in time order with the seed's clock set to each event's time. */
 async function runChapters(s: SeedState, setClock: (at: Date) => void): Promise<void> {
@@ -447,6 +577,7 @@ export async function seedDemo(db: Db, options: SeedOptions): Promise<SeedResult
     secret: options.secret,
     freshPage: !ownData,
     components: new Map(),
+    incidents: new Map(),
   };
   await runChapters(state, setClock);
   setClock(options.now);
@@ -455,6 +586,6 @@ export async function seedDemo(db: Db, options: SeedOptions): Promise<SeedResult
   );
   return {
     seeded: true,
-    message: `Seeded the Acme Cloud demo: ${state.components.size} components in ${GROUPS.length} groups, ${HISTORY.length + 2} incidents over ${SEED_DAYS} days (one still open), ${MAINTENANCES.length} maintenances, ${options.secret ? SUBSCRIBERS.length : 0} subscribers.`,
+    message: `Seeded the Acme Cloud demo: ${state.components.size} components in ${GROUPS.length} groups, ${HISTORY.length + 2} incidents over ${SEED_DAYS} days (one still open, one with a published postmortem), ${MAINTENANCES.length} maintenances, ${TEMPLATES.length} incident templates, ${options.secret ? SUBSCRIBERS.length : 0} subscribers.`,
   };
 }

@@ -1,7 +1,10 @@
 import { test as base, expect } from "@playwright/test";
 import { startServer, type RunningServer } from "../tests/helpers/server";
 
-/** `server`: a real Herald on a fresh database, shared by the tests of one file. */
+/**
+ * `server`: a real Herald on a fresh database, shared by the tests of one file
+ * (playwright.config.ts makes each spec file its own project, hence its own worker).
+ */
 export const test = base.extend<object, { server: RunningServer }>({
   server: [
     // eslint-disable-next-line no-empty-pattern

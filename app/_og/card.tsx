@@ -1,6 +1,8 @@
 // The OG/Twitter card image (1200×630) shared by /og.png and
-// /incidents/[id]/og.png. All text goes through ogText (lib/og/text.ts) first.
+// /incidents/[id]/og.png. All text goes through ogText (lib/og/text.ts) first,
+// and is drawn with the bundled fonts (lib/og/fonts.ts), never fetched ones.
 import { ImageResponse } from "next/og";
+import { ogFonts } from "@/lib/og/fonts";
 
 export const OG_SIZE = { width: 1200, height: 630 };
 
@@ -13,7 +15,8 @@ export interface CardProps {
   lines: string[];
 }
 
-export function ogCard({ brandColor, pageName, title, pill, lines }: CardProps): ImageResponse {
+export async function ogCard({ brandColor, pageName, title, pill, lines }: CardProps): Promise<ImageResponse> {
+  const fonts = await ogFonts();
   return new ImageResponse(
     (
       <div style={{ width: "100%", height: "100%", display: "flex", flexDirection: "column", background: "#ffffff", color: "#18181b" }}>
@@ -39,6 +42,6 @@ export function ogCard({ brandColor, pageName, title, pill, lines }: CardProps):
         </div>
       </div>
     ),
-    { ...OG_SIZE, headers: { "cache-control": "no-store" } },
+    { ...OG_SIZE, fonts, headers: { "cache-control": "no-store" } },
   );
 }

@@ -1,5 +1,6 @@
 import "server-only";
 import { isDomainError, ValidationError, type FieldErrors } from "@/lib/errors";
+import { wakeWorker } from "@/lib/worker/loop";
 
 /** What every console form's server action returns to useActionState. */
 export interface ActionState {
@@ -18,7 +19,10 @@ export interface ActionState {
  */
 export async function runAction(fn: () => Promise<ActionState | void>): Promise<ActionState> {
   try {
-    return (await fn()) ?? { ok: true };
+    const state = (await fn()) ?? { ok: true };
+    // A committed action may have queued email: the in-process worker sends it now, not on its next tick.
+    wakeWorker();
+    return state;
   } catch (err) {
     // next/navigation's redirect()/notFound() throw; let them through.
     if (err && typeof err === "object" && "digest" in err && typeof err.digest === "string" && err.digest.startsWith("NEXT_")) throw err;

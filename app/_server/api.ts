@@ -7,6 +7,7 @@ import { parseInput, requireRole, type Ctx } from "@/lib/context";
 import { DomainError, isDomainError, NotFoundError, UnauthorizedError, ValidationError } from "@/lib/errors";
 import { getDb, systemClock } from "@/lib/runtime";
 import { v1ValidationError } from "@/lib/statuspage/v1-input";
+import { wakeWorker } from "@/lib/worker/loop";
 
 // The management API's route-handler wrapper: API-key auth, the page check,
 // JSON bodies with a size limit, and errors mapped to statuses. Handlers
@@ -20,6 +21,7 @@ const PARAM_LABELS: Record<string, string> = {
   groupId: "Component group",
   incidentId: "Incident",
   updateId: "Incident update",
+  subscriberId: "Subscriber",
 };
 
 class RequestError extends DomainError {
@@ -79,6 +81,8 @@ export function apiRoute<P extends Record<string, string> = Record<string, never
         query: new URL(request.url).searchParams,
         body: async (schema) => parseInput(schema, await readJson(request)),
       });
+      // A committed write may have queued email: send it now, not on the worker's next tick.
+      if (request.method !== "GET" && request.method !== "HEAD") wakeWorker();
       return json(data, opts.status ?? 200);
     } catch (err) {
       return errorResponse(err, opts);

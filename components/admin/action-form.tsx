@@ -1,7 +1,7 @@
 "use client";
 import { createContext, useActionState, useContext, useEffect, useRef, useState, useTransition, type FormEvent, type ReactNode } from "react";
 import type { FieldErrors } from "@/lib/errors";
-import { Button } from "@/components/ui/form";
+import { Button, FormMessage } from "@/components/ui/form";
 
 /** Mirrors app/_server/actions.ts ActionState (that module is server-only). */
 export interface FormState {
@@ -58,28 +58,12 @@ export function ActionForm({
   return (
     <form ref={ref} action={formAction} onSubmit={onSubmit} className={className} aria-label={ariaLabel}>
       <FormContext value={{ errors: state.fieldErrors, pending }}>
-        <StateMessage state={quiet ? { error: state.error } : state} />
+        <FormMessage state={quiet ? { error: state.error } : state} />
         {state.secret && <SecretBox secret={state.secret} />}
         {children}
       </FormContext>
     </form>
   );
-}
-
-function StateMessage({ state }: { state: FormState }) {
-  if (state.error)
-    return (
-      <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 dark:bg-red-950 dark:text-red-200">
-        {state.error}
-      </p>
-    );
-  if (state.message)
-    return (
-      <p role="status" className="rounded-md bg-green-50 px-3 py-2 text-sm text-green-800 dark:bg-green-950 dark:text-green-200">
-        {state.message}
-      </p>
-    );
-  return null;
 }
 
 function SecretBox({ secret }: { secret: string }) {

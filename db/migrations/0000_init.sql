@@ -303,6 +303,8 @@ CREATE TABLE `subscriber` (
 	`confirmed_at` integer,
 	`unsubscribed_at` integer,
 	`quarantined_at` integer,
+	`paused_at` integer,
+	`incident_only` integer DEFAULT false NOT NULL,
 	`created_at` integer NOT NULL,
 	`updated_at` integer NOT NULL,
 	FOREIGN KEY (`page_id`) REFERENCES `page`(`id`) ON UPDATE no action ON DELETE no action
@@ -321,6 +323,16 @@ CREATE TABLE `subscriber_component` (
 );
 --> statement-breakpoint
 CREATE INDEX `subscriber_component_component` ON `subscriber_component` (`component_id`);--> statement-breakpoint
+CREATE TABLE `subscriber_incident` (
+	`subscriber_id` text NOT NULL,
+	`incident_id` text NOT NULL,
+	`created_at` integer NOT NULL,
+	PRIMARY KEY(`subscriber_id`, `incident_id`),
+	FOREIGN KEY (`subscriber_id`) REFERENCES `subscriber`(`id`) ON UPDATE no action ON DELETE no action,
+	FOREIGN KEY (`incident_id`) REFERENCES `incident`(`id`) ON UPDATE no action ON DELETE no action
+);
+--> statement-breakpoint
+CREATE INDEX `subscriber_incident_incident` ON `subscriber_incident` (`incident_id`);--> statement-breakpoint
 CREATE TABLE `user` (
 	`id` text PRIMARY KEY NOT NULL,
 	`name` text NOT NULL,

@@ -16,9 +16,12 @@ export interface EnqueueInput {
 
 /**
  * Writes the outbox inside the publish transaction: one notification row and
- * one pending delivery per matching active subscriber, chosen now (enqueue
- * time) so later scope changes don't rewrite history. One INSERT … SELECT keeps
- * this fast at 100k subscribers. Sending happens later, in the worker.
+ * one pending delivery per matching active, unpaused subscriber, chosen now
+ * (enqueue time) so later scope changes don't rewrite history. A subscriber
+ * matches by component scope (none = everything) unless they are an
+ * incident-only follower; anyone following this incident matches. One
+ * INSERT … SELECT keeps this fast at 100k subscribers. Sending happens later,
+ * in the worker (which skips whoever paused or left since).
  */
 export async function enqueueNotification(tx: Tx, input: EnqueueInput): Promise<string> {
   const id = newId();
@@ -41,7 +44,8 @@ export async function enqueueNotification(tx: Tx, input: EnqueueInput): Promise<
     insert into delivery (id, notification_id, subscriber_id, status, attempts, next_attempt_at, created_at)
     select lower(hex(randomblob(6))), ${id}, s.id, 'pending', 0, ${at}, ${at}
     from subscriber s
-    where s.page_id = ${input.pageId} and s.state = 'active'
-      and (not exists (select 1 from subscriber_component sc where sc.subscriber_id = s.id) ${scope})`);
+    where s.page_id = ${input.pageId} and s.state = 'active' and s.paused_at is null
+      and ((s.incident_only = 0 and (not exists (select 1 from subscriber_component sc where sc.subscriber_id = s.id) ${scope}))
+        or exists (select 1 from subscriber_incident si where si.subscriber_id = s.id and si.incident_id = ${input.incidentId}))`);
   return id;
 }

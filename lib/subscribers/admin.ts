@@ -22,6 +22,8 @@ export interface SubscriberDto {
   unsubscribedAt: Date | null;
   quarantinedAt: Date | null;
   quarantineReason: string | null;
+  paused: boolean;
+  incidentOnly: boolean;
 }
 
 function dto(s: Subscriber, componentIds: string[]): SubscriberDto {
@@ -35,6 +37,8 @@ function dto(s: Subscriber, componentIds: string[]): SubscriberDto {
     unsubscribedAt: s.unsubscribedAt,
     quarantinedAt: s.quarantinedAt,
     quarantineReason: s.quarantineReason,
+    paused: s.pausedAt !== null,
+    incidentOnly: s.incidentOnly,
   };
 }
 
@@ -96,13 +100,20 @@ export const AddSubscriberInput = z.strictObject({
 });
 export type AddSubscriberInput = z.input<typeof AddSubscriberInput>;
 
-/** Console / API add. A live subscription for the address is a conflict (the operator may see it). */
+/**
+ * Console / API add. A live subscription for the address is a conflict (the
+ * operator may see it); so is naming a component that is not a public one of
+ * this page (the public form drops those silently, an operator gets told).
+ */
 export async function addSubscriber(ctx: Ctx, secret: string, input: AddSubscriberInput): Promise<SubscriberDto> {
   requireRole(ctx.actor, "editor");
   const data = parseInput(AddSubscriberInput, input);
   return ctx.db.transaction(async (tx) => {
     const p = await getPage(tx);
-    const s = await insertSubscriber(tx, p.id, secret, data.email, await validComponentIds(tx, p.id, data.componentIds), data.skipConfirmation, ctx.now());
+    const componentIds = await validComponentIds(tx, p.id, data.componentIds);
+    const unknown = [...new Set(data.componentIds)].filter((id) => !componentIds.includes(id));
+    if (unknown.length) throw new ValidationError(`Unknown component: ${unknown[0]}`, { componentIds: [`Unknown component: ${unknown.join(", ")}`] });
+    const s = await insertSubscriber(tx, p.id, secret, data.email, componentIds, data.skipConfirmation, ctx.now());
     if (!s) throw new ConflictError("That address is already subscribed");
     await audit(tx, ctx, { pageId: p.id, action: "subscriber.add", entityType: "subscriber", entityId: s.id, after: { email: s.email, state: s.state } });
     return s;

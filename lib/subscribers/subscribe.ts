@@ -1,7 +1,7 @@
-import { and, eq, inArray, isNull, sql } from "drizzle-orm";
+import { and, eq, inArray, isNotNull, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db, Tx } from "@/db/client";
-import { component, delivery, notification, subscriber, subscriberComponent, type Subscriber } from "@/db/schema";
+import { component, delivery, incident, notification, subscriber, subscriberComponent, subscriberIncident, type Subscriber } from "@/db/schema";
 import { newId } from "../ids";
 import { ValidationError } from "../errors";
 import { pruneSubscribeLimits, takeSubscribeAllowance, type SubscribeLimits } from "./limits";
@@ -54,12 +54,73 @@ export type SubscribeOutcome = "confirmation_queued" | "already_active" | "suppr
  * never part of the response.
  */
 export async function subscribe(ctx: PublicCtx, pageId: string, input: SubscribeInput, cfg: SubscriptionConfig): Promise<SubscribeOutcome> {
-  const parsed = SubscribeInput.safeParse(input);
-  if (!parsed.success) throw new ValidationError("Enter a valid email address", { email: ["Enter a valid email address"] });
-  const data = parsed.data;
-  const now = ctx.now();
+  const data = parsePublic(SubscribeInput, input);
   if (data.honeypot) return "honeypot";
   const componentIds = await validComponentIds(ctx.db, pageId, data.componentIds);
+  return withAllowance(ctx, pageId, data, cfg, async (tx, existing, now) => {
+    if (existing.some((s) => s.state === "active")) return "already_active";
+    const pending = existing.find((s) => s.state === "unconfirmed");
+    // Asking for the whole page turns a pending "follow this incident" into a full subscription.
+    const id = pending ? await renewConfirmation(tx, pending.id, cfg.secret, now, { incidentOnly: false }) : await insertPending(tx, pageId, data.email, cfg.secret, now, false);
+    await setScope(tx, id, componentIds);
+    await enqueueConfirmation(tx, pageId, id, now);
+    return "confirmation_queued";
+  });
+}
+
+export const FollowIncidentInput = SubscribeInput.omit({ componentIds: true }).extend({ incidentId: Id });
+export type FollowIncidentInput = z.input<typeof FollowIncidentInput>;
+
+/** As SubscribeOutcome, for tests and logs only; the HTTP answer is always the same. */
+export type FollowOutcome = SubscribeOutcome | "following" | "no_incident";
+
+/**
+ * "Follow this incident" from the public incident page, under the same abuse
+ * limits and with the same identical answer as subscribe(). An active
+ * subscriber just gains the incident (its updates then reach them whatever
+ * their component scope). Anyone else gets a double opt-in confirmation; a new
+ * address becomes an incident-only subscriber who hears about the followed
+ * incidents and nothing else.
+ */
+export async function followIncident(ctx: PublicCtx, pageId: string, input: FollowIncidentInput, cfg: SubscriptionConfig): Promise<FollowOutcome> {
+  const data = parsePublic(FollowIncidentInput, input);
+  if (data.honeypot) return "honeypot";
+  // Only what the public can see: published incidents of this page.
+  const inc = await ctx.db.query.incident.findFirst({ where: and(eq(incident.id, data.incidentId), eq(incident.pageId, pageId), isNotNull(incident.publishedAt)) });
+  if (!inc) return "no_incident";
+  return withAllowance<FollowOutcome>(ctx, pageId, data, cfg, async (tx, existing, now) => {
+    const active = existing.find((s) => s.state === "active");
+    if (active) {
+      await follow(tx, active.id, inc.id, now);
+      return "following";
+    }
+    const pending = existing.find((s) => s.state === "unconfirmed");
+    const id = pending ? await renewConfirmation(tx, pending.id, cfg.secret, now, {}) : await insertPending(tx, pageId, data.email, cfg.secret, now, true);
+    await follow(tx, id, inc.id, now);
+    await enqueueConfirmation(tx, pageId, id, now);
+    return "confirmation_queued";
+  });
+}
+
+function parsePublic<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) throw new ValidationError("Enter a valid email address", { email: ["Enter a valid email address"] });
+  return parsed.data;
+}
+
+/**
+ * The transaction shared by the public sign-up flows: lock, count against the
+ * limits, then hand the address's live rows to `body`. Quarantined addresses
+ * are not mailed again through a public form.
+ */
+async function withAllowance<T extends string>(
+  ctx: PublicCtx,
+  pageId: string,
+  data: { email: string; ip: string },
+  cfg: SubscriptionConfig,
+  body: (tx: Tx, existing: Subscriber[], now: Date) => Promise<T>,
+): Promise<T | "limited" | "suppressed"> {
+  const now = ctx.now();
   return ctx.db.transaction(async (tx) => {
     await pruneSubscribeLimits(tx, now);
     if (await takeSubscribeAllowance(tx, cfg.limits, data.email, data.ip, now)) return "limited";
@@ -68,38 +129,43 @@ export async function subscribe(ctx: PublicCtx, pageId: string, input: Subscribe
       .from(subscriber)
       .where(and(eq(subscriber.pageId, pageId), sql`lower(${subscriber.email}) = ${data.email}`, inArray(subscriber.state, ["unconfirmed", "active", "quarantined"])))
       .all();
-    if (existing.some((s) => s.state === "active")) return "already_active";
-    // A bounced or complaining address is not mailed again through the public form.
-    if (existing.some((s) => s.state === "quarantined")) return "suppressed";
-    const pending = existing.find((s) => s.state === "unconfirmed");
-    const confirm = issueToken(cfg.secret);
-    let id: string;
-    if (pending) {
-      id = pending.id;
-      await tx
-        .update(subscriber)
-        .set({ confirmTokenHash: confirm.hash, confirmTokenEnc: confirm.enc, updatedAt: now })
-        .where(eq(subscriber.id, id));
-    } else {
-      id = newId();
-      const manage = issueToken(cfg.secret);
-      await tx.insert(subscriber).values({
-        id,
-        pageId,
-        email: data.email,
-        state: "unconfirmed",
-        confirmTokenHash: confirm.hash,
-        confirmTokenEnc: confirm.enc,
-        manageTokenHash: manage.hash,
-        manageTokenEnc: manage.enc,
-        createdAt: now,
-        updatedAt: now,
-      });
-    }
-    await setScope(tx, id, componentIds);
-    await enqueueConfirmation(tx, pageId, id, now);
-    return "confirmation_queued";
+    if (!existing.some((s) => s.state === "active") && existing.some((s) => s.state === "quarantined")) return "suppressed";
+    return body(tx, existing, now);
   });
+}
+
+/** A new confirmation link for a pending row (the old one stops working). */
+async function renewConfirmation(tx: Tx, id: string, secret: string, now: Date, set: { incidentOnly?: boolean }): Promise<string> {
+  const confirm = issueToken(secret);
+  await tx
+    .update(subscriber)
+    .set({ ...set, confirmTokenHash: confirm.hash, confirmTokenEnc: confirm.enc, updatedAt: now })
+    .where(eq(subscriber.id, id));
+  return id;
+}
+
+async function insertPending(tx: Tx, pageId: string, email: string, secret: string, now: Date, incidentOnly: boolean): Promise<string> {
+  const id = newId();
+  const confirm = issueToken(secret);
+  const manage = issueToken(secret);
+  await tx.insert(subscriber).values({
+    id,
+    pageId,
+    email,
+    state: "unconfirmed",
+    incidentOnly,
+    confirmTokenHash: confirm.hash,
+    confirmTokenEnc: confirm.enc,
+    manageTokenHash: manage.hash,
+    manageTokenEnc: manage.enc,
+    createdAt: now,
+    updatedAt: now,
+  });
+  return id;
+}
+
+async function follow(tx: Tx, subscriberId: string, incidentId: string, now: Date): Promise<void> {
+  await tx.insert(subscriberIncident).values({ subscriberId, incidentId, createdAt: now }).onConflictDoNothing();
 }
 
 /** One subscription_confirmation notification with its single delivery. */
@@ -135,6 +201,11 @@ export interface SubscriptionView {
   email: string;
   state: Subscriber["state"];
   componentIds: string[];
+  paused: boolean;
+  /** Only the followed incidents' updates (a "follow this incident" sign-up). */
+  incidentOnly: boolean;
+  /** Names of the followed incidents that are public. */
+  following: string[];
 }
 
 /** For the GET pages: shows what a link is for without changing anything. */
@@ -151,7 +222,13 @@ export async function viewByManageToken(ctx: PublicCtx, pageId: string, token: u
 
 async function view(db: Tx, s: Subscriber): Promise<SubscriptionView> {
   const scope = await db.select({ id: subscriberComponent.componentId }).from(subscriberComponent).where(eq(subscriberComponent.subscriberId, s.id));
-  return { email: s.email, state: s.state, componentIds: scope.map((r) => r.id) };
+  const followed = await db
+    .select({ name: incident.name })
+    .from(subscriberIncident)
+    .innerJoin(incident, eq(incident.id, subscriberIncident.incidentId))
+    .where(and(eq(subscriberIncident.subscriberId, s.id), isNotNull(incident.publishedAt)))
+    .orderBy(subscriberIncident.createdAt);
+  return { email: s.email, state: s.state, componentIds: scope.map((r) => r.id), paused: s.pausedAt !== null, incidentOnly: s.incidentOnly, following: followed.map((r) => r.name) };
 }
 
 /** POST only. Returns the manage token's view on success, null for a bad or used link. */
@@ -185,14 +262,31 @@ export async function unsubscribeByToken(ctx: PublicCtx, pageId: string, token: 
   return true;
 }
 
-/** Changes the component choice of an active or pending subscription (empty = everything). */
+/**
+ * Changes the component choice of an active or pending subscription (empty =
+ * everything). Saving preferences is asking for page-wide updates, so an
+ * incident-only follower becomes a full subscriber (the manage token proves
+ * the address is theirs).
+ */
 export async function updatePreferencesByToken(ctx: PublicCtx, pageId: string, token: unknown, componentIds: string[]): Promise<boolean> {
   const s = await findByToken(ctx.db, pageId, "manage", token);
   if (!s || (s.state !== "active" && s.state !== "unconfirmed")) return false;
   const ids = await validComponentIds(ctx.db, pageId, componentIds);
   await ctx.db.transaction(async (tx) => {
     await setScope(tx, s.id, ids);
-    await tx.update(subscriber).set({ updatedAt: ctx.now() }).where(eq(subscriber.id, s.id));
+    await tx.update(subscriber).set({ incidentOnly: false, updatedAt: ctx.now() }).where(eq(subscriber.id, s.id));
   });
+  return true;
+}
+
+/** Pause or resume an active subscription from the manage page (POST only). Repeating either is a success. */
+export async function setPausedByToken(ctx: PublicCtx, pageId: string, token: unknown, paused: boolean): Promise<boolean> {
+  const s = await findByToken(ctx.db, pageId, "manage", token);
+  if (!s || s.state !== "active") return false;
+  const now = ctx.now();
+  await ctx.db
+    .update(subscriber)
+    .set({ pausedAt: paused ? (s.pausedAt ?? now) : null, updatedAt: now })
+    .where(eq(subscriber.id, s.id));
   return true;
 }

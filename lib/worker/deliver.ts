@@ -77,7 +77,7 @@ async function leaseBatch(ctx: WorkCtx, deps: DeliveryDeps): Promise<LeasedRow[]
 
 function eligible(kind: string, s: Subscriber | undefined): boolean {
   if (!s) return false;
-  return kind === "subscription_confirmation" ? s.state === "unconfirmed" && !!s.confirmTokenEnc : s.state === "active";
+  return kind === "subscription_confirmation" ? s.state === "unconfirmed" && !!s.confirmTokenEnc : s.state === "active" && s.pausedAt === null;
 }
 
 function senderOf(p: { name: string; emailFrom: string | null }, fallback: string): string {
@@ -98,7 +98,7 @@ export async function deliverOneBatch(ctx: WorkCtx, deps: DeliveryDeps): Promise
   const subs = new Map(
     (await ctx.db.select().from(subscriber).where(inArray(subscriber.id, rows.map((r) => r.subscriber_id)))).map((s) => [s.id, s]),
   );
-  // Unsubscribed or quarantined since enqueue → skipped. Decided only before
+  // Unsubscribed, quarantined or paused since enqueue → skipped. Decided only before
   // the batch's first request (attempts = 0): once a request may have reached
   // the provider, the members must stay the same for the idempotency key.
   if (rows[0].attempts === 0) {

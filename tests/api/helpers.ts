@@ -36,8 +36,8 @@ export interface CallOptions {
 export type ApiClient = Awaited<ReturnType<typeof startApi>>;
 
 /** The real server with a fresh database and one API key per role. */
-export async function startApi() {
-  const server: RunningServer = await startServer();
+export async function startApi(opts: { env?: Record<string, string> } = {}) {
+  const server: RunningServer = await startServer(opts);
   const ctx: Ctx = { db: server.db, now: () => new Date(), actor: CLI_ACTOR };
   const page = await getPage(server.db);
   const makeKey = async (role: Exclude<Role, "owner">) => (await createApiKey(ctx, { name: `${role} key`, role })).key;

@@ -6,10 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { asc, eq, isNull } from "drizzle-orm";
 import { openDb, type Db } from "@/db/client";
 import { SEED_MARKER_ACTION } from "@/db/seed";
-import { auditLog, component, componentGroup, componentStatusChange, incident, incidentUpdate, notification, page, subscriber, user } from "@/db/schema";
+import { auditLog, component, componentGroup, componentStatusChange, incident, incidentNote, incidentTemplate, incidentUpdate, notification, page, subscriber, user } from "@/db/schema";
 import { authenticateApiKey } from "@/lib/api-keys/api-keys";
 import { createComponent } from "@/lib/components/components";
 import { CLI_ACTOR } from "@/lib/context";
+import { loadUptime } from "@/lib/uptime/load";
 import { dbState } from "@/tests/helpers/db-state";
 
 const root = path.resolve(import.meta.dirname, "../..");
@@ -131,6 +132,8 @@ describe("herald seed-demo", { timeout: 180_000 }, () => {
   afterAll(() => w.close());
 
   it("seeds a realistic page with 90 days of history, then a second run changes nothing", async () => {
+    // An owner set up before seeding becomes the open incident's owner.
+    expect((await w.run("create-user", "--email", "olive@example.com", "--password", PASSWORD, "--role", "owner")).code).toBe(0);
     const started = Date.now();
     const first = await w.run("seed-demo");
     expect(first.stderr).toBe("");
@@ -151,7 +154,7 @@ describe("herald seed-demo", { timeout: 180_000 }, () => {
     expect(subs.every((s) => s.state === "active")).toBe(true);
     // Seeding never sends anything.
     expect(await db.select().from(notification)).toHaveLength(0);
-    const open = incidents.filter((i) => i.status !== "resolved");
+    const open = incidents.filter((i) => i.status !== "resolved" && i.status !== "postmortem");
     expect(open).toHaveLength(1);
     const openUpdates = await db.select().from(incidentUpdate).where(eq(incidentUpdate.incidentId, open[0].id)).orderBy(asc(incidentUpdate.seq));
     expect(openUpdates.map((u) => u.status)).toEqual(["investigating", "identified", "monitoring"]);
@@ -168,6 +171,44 @@ describe("herald seed-demo", { timeout: 180_000 }, () => {
     const changes = await db.select().from(componentStatusChange);
     expect(changes.filter((c) => c.source === "incident_update").length).toBeGreaterThan(20);
     expect(changes.some((c) => c.source === "manual" && c.oldStatus !== null)).toBe(true);
+    // Uptime bars: mostly green, with a few amber and red days.
+    const uptime = await loadUptime(db, p.id, new Date());
+    const days = uptime.components.flatMap((c) => c.days.map((d) => d.worst));
+    expect(uptime.dayCount).toBeGreaterThanOrEqual(90);
+    expect(days.filter((d) => d === "operational").length / days.length).toBeGreaterThan(0.95);
+    expect(days.filter((d) => d === "degraded_performance").length).toBeGreaterThanOrEqual(10);
+    expect(days.filter((d) => d === "partial_outage" || d === "major_outage").length).toBeGreaterThanOrEqual(5);
+    expect(days).toContain("major_outage");
+    expect(uptime.components.every((c) => c.uptimePercent !== null && c.uptimePercent > 99 && c.uptimePercent <= 100)).toBe(true);
+
+    // The comms lead's fields on the open incident, and a published postmortem on the multi-day one.
+    const [owner] = await db.select().from(user).where(eq(user.role, "owner"));
+    expect(open[0]).toMatchObject({ urgency: "high", ownerUserId: owner.id });
+    expect(await db.select().from(incidentNote).where(eq(incidentNote.incidentId, open[0].id))).toHaveLength(1);
+    const reviewed = incidents.filter((i) => i.status === "postmortem");
+    expect(reviewed.map((i) => i.name)).toEqual(["Search results delayed after index migration"]);
+    expect(reviewed[0].resolvedAt!.getTime() - reviewed[0].startedAt.getTime()).toBeGreaterThan(day);
+    expect(reviewed[0].postmortemPublishedAt!.getTime()).toBeGreaterThan(reviewed[0].resolvedAt!.getTime());
+    expect(reviewed[0].postmortemDraft).toBe(reviewed[0].postmortemBody);
+    for (const heading of ["## Summary", "## Impact", "## Root cause", "## Timeline (UTC)", "## What we're changing"]) expect(reviewed[0].postmortemBody).toContain(heading);
+
+    const templates = await db.select().from(incidentTemplate).orderBy(asc(incidentTemplate.name));
+    expect(templates.map((t) => [t.name, t.status])).toEqual([
+      ["Investigating an outage", "investigating"],
+      ["Investigating degraded performance", "investigating"],
+      ["Monitoring a fix", "monitoring"],
+      ["Resolved", "resolved"],
+    ]);
+    expect(templates.every((t) => t.title.includes("{{component}}"))).toBe(true);
+
+    // Maintenance: one done, one running now, one coming up.
+    const maintenances = all.filter((i) => i.kind === "maintenance");
+    const now = Date.now();
+    const running = maintenances.find((m) => m.status === "in_progress")!;
+    expect(running.scheduledFor!.getTime()).toBeLessThan(now);
+    expect(running.scheduledUntil!.getTime()).toBeGreaterThan(now);
+    expect(maintenances.find((m) => m.status === "scheduled")!.scheduledFor!.getTime()).toBeGreaterThan(now);
+
     // The page's current state follows the open incident and the running maintenance.
     const affected = comps.filter((c) => c.status !== "operational").map((c) => [c.name, c.status]);
     expect(affected.sort()).toEqual([
@@ -199,6 +240,9 @@ describe("herald seed-demo", { timeout: 180_000 }, () => {
       expect(comps).toHaveLength(13);
       // Forced onto a real page, the demo adds to it and leaves its settings alone.
       expect((await other.db().select().from(page))[0].name).not.toBe("Acme Cloud");
+      // Without an owner yet, the open incident is left unassigned.
+      const [open] = await other.db().select().from(incident).where(eq(incident.status, "monitoring"));
+      expect(open).toMatchObject({ urgency: "high", ownerUserId: null });
     } finally {
       other.close();
     }

@@ -100,7 +100,10 @@ describe("exactly-once delivery", () => {
     const statuses = await t.db.all<{ status: string; n: number }>(sql`select status, count(*) as n from delivery group by status`);
     expect(Object.fromEntries(statuses.map((s) => [s.status, s.n]))).toEqual({ sent: 2000, skipped: 40 });
     // The failures really happened, and retries reused keys (replays), not new sends.
-    const outcomes = new Set(fake.requests.map((r) => r.outcome));
-    for (const o of ["500", "429", "drop", "accepted+slow", "accepted+drop", "replay"]) expect(outcomes).toContain(o);
+    // A slow or dropped answer may land on a first send or on a replay, depending on timing.
+    const outcomes = fake.requests.map((r) => r.outcome);
+    for (const o of ["500", "429", "drop"]) expect(outcomes).toContain(o);
+    for (const suffix of ["+slow", "+drop"]) expect(outcomes.some((o) => o.endsWith(suffix)), suffix).toBe(true);
+    expect(outcomes.some((o) => o.startsWith("replay"))).toBe(true);
   }, 240_000);
 });

@@ -1,6 +1,8 @@
 import { sql } from "drizzle-orm";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CLI_ACTOR } from "@/lib/context";
+import { createIncident } from "@/lib/incidents/incidents";
 import { startServer, type RunningServer } from "../helpers/server";
 
 const CRON = "cron-secret-0123456789abcdef";
@@ -78,6 +80,34 @@ describe("email routes on the real server", () => {
     const res = await fetch(`${server.url}/api/webhooks/resend`, { method: "POST", body: payload, headers: { "svix-id": id, "svix-timestamp": String(Math.floor(now.getTime() / 1000)), "svix-signature": signature } });
     expect(res.status).toBe(200);
     expect((await rows<{ state: string }>(sql`select state from subscriber where email = 'angry@example.com'`))[0].state).toBe("quarantined");
+  });
+
+  it("follow this incident: the incident page's plain form answers like subscribe, then the confirmed follower can pause from the manage page", async () => {
+    const { incident } = await createIncident({ db: server.db, now: () => new Date(), actor: CLI_ACTOR }, { name: "Queue delays", body: "Looking.", notify: false });
+    const html = await (await fetch(`${server.url}/incidents/${incident.id}`)).text();
+    expect(html).toContain('action="/subscriptions/follow"');
+    expect(html).toContain(`name="incident" value="${incident.id}"`);
+    const answers = [];
+    for (const [email, id] of [["follower@example.com", incident.id], ["follower@example.com", incident.id], ["x@example.com", "nosuchincident"]]) {
+      const res = await post("/subscriptions/follow", { email, incident: id, website: "" }, { "x-forwarded-for": `192.0.2.${answers.length}` });
+      answers.push([res.status, res.headers.get("location"), await res.text()]);
+    }
+    expect(new Set(answers.map((a) => JSON.stringify(a))).size).toBe(1);
+    expect(answers[0].slice(0, 2)).toEqual([303, "/subscriptions/check-email"]);
+    const mail = await waitFor(async () => (await rows<{ text: string }>(sql`select text from outbox_email where to_address = 'follower@example.com'`))[0]);
+    expect(await rows(sql`select s.incident_only, si.incident_id from subscriber s join subscriber_incident si on si.subscriber_id = s.id where s.email = 'follower@example.com'`)).toEqual([{ incident_only: 1, incident_id: incident.id }]);
+    const confirm = /confirm\?token=([A-Za-z0-9_-]{43})/.exec(mail.text)![1];
+    const manage = /unsubscribe\?token=([A-Za-z0-9_-]{43})/.exec(mail.text)![1];
+    await post("/subscriptions/confirm/submit", { token: confirm });
+    const page = await (await fetch(`${server.url}/subscriptions/manage?token=${manage}`)).text();
+    expect(page).toContain("Queue delays");
+    expect(page).toContain("Pause updates");
+    const paused = await post("/subscriptions/manage/pause", { token: manage, paused: "1" });
+    expect(paused.headers.get("location")).toBe("/subscriptions/done?what=paused");
+    expect((await rows<{ paused_at: number | null }>(sql`select paused_at from subscriber where email = 'follower@example.com'`))[0].paused_at).toBeGreaterThan(0);
+    expect(await (await fetch(`${server.url}/subscriptions/manage?token=${manage}`)).text()).toContain("Resume updates");
+    await post("/subscriptions/manage/pause", { token: manage, paused: "0" });
+    expect((await rows<{ paused_at: number | null }>(sql`select paused_at from subscriber where email = 'follower@example.com'`))[0].paused_at).toBeNull();
   });
 
   it("never logs link tokens", async () => {

@@ -92,6 +92,34 @@ describe("syndication surfaces", () => {
     expect(inc.text).toContain('<meta name="twitter:card" content="summary_large_image"/>');
   });
 
+  it("draws non-Latin titles with the bundled fonts, quickly and without reaching for a CDN", async () => {
+    // One clock for all: the cards differ only in their titles.
+    const at = new Date(Math.floor(Date.now() / 60_000) * 60_000 - 3_600_000);
+    const ctx = cliCtx(server.db, () => at);
+    const card = async (name: string) => (await createIncident(ctx, { name, status: "resolved", body: "Resolved." })).incident.id;
+    const titles = ["API の応答が遅延しています", "تأخر في إرسال رسائل البريد", "Сбой при входе в систему", "תקלה בשליחת הודעות", "Καθυστερήσεις στο API"];
+    // Same-length pairs in one script: drawn as missing-glyph boxes, each pair would be byte-identical images.
+    const pairs = [["障害発生", "服务中断"], ["شكرا", "سلام"], ["שלום", "תודה"], ["장애발생", "점검완료"]];
+    const ids = new Map<string, string>();
+    for (const t of [...titles, ...pairs.flat()]) ids.set(t, await card(t));
+    await nudge(server);
+    // The first card of a process parses the fonts; the earlier test has drawn one, but this test stands alone.
+    expect((await get(`${server.url}/og.png`)).status).toBe(200);
+    const png = new Map<string, Buffer>();
+    for (const [title, id] of ids) {
+      const started = performance.now();
+      const r = await get(`${server.url}/incidents/${id}/og.png`);
+      expect(performance.now() - started, title).toBeLessThan(2000);
+      expect(r.status, title).toBe(200);
+      expect(r.headers["content-type"]).toBe("image/png");
+      expect(r.body.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+      png.set(title, r.body);
+    }
+    for (const [a, b] of pairs) expect(png.get(a)!.equals(png.get(b)!), `${a} / ${b}`).toBe(false);
+    // next/og logs each failed attempt to load a font from its CDN.
+    expect(server.output()).not.toMatch(/dynamic font|fonts\.googleapis|fetch failed/i);
+  });
+
   it("offers an embeddable widget that may be framed, while everything else refuses framing", async () => {
     const embed = await get(`${server.url}/embed`);
     expect(embed.status).toBe(200);

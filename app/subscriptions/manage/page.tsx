@@ -4,7 +4,7 @@ import { getDb, systemClock } from "@/lib/runtime";
 import { viewByManageToken } from "@/lib/subscribers/subscribe";
 import { buttonClass, secondaryClass, SubscriptionShell, tokenParam } from "../shell";
 
-/** Preferences: which components to hear about, or unsubscribe. Both act by POST. */
+/** Preferences: which components to hear about, pause / resume, or unsubscribe. All act by POST. */
 export default async function ManagePage({ searchParams }: { searchParams: Promise<{ token?: string | string[] }> }) {
   const token = tokenParam((await searchParams).token);
   const db = getDb();
@@ -27,8 +27,19 @@ export default async function ManagePage({ searchParams }: { searchParams: Promi
   return (
     <SubscriptionShell title="Your subscription">
       <p className="mb-4 text-sm">
-        Updates go to <strong>{view.email}</strong>.
+        Updates go to <strong>{view.email}</strong>.{view.paused && " Paused: nothing is sent until you resume."}
       </p>
+      {view.following.length > 0 && (
+        <div className="mb-4 text-sm">
+          <p>You follow:</p>
+          <ul className="ml-5 list-disc">
+            {view.following.map((name, i) => (
+              <li key={i}>{name}</li>
+            ))}
+          </ul>
+          {view.incidentOnly && <p className="mt-2">Save preferences below to get all updates of this page as well.</p>}
+        </div>
+      )}
       <form method="post" action="/subscriptions/manage/submit" className="mb-6 space-y-3">
         <input type="hidden" name="token" value={token} />
         {components.length > 0 && (
@@ -44,6 +55,13 @@ export default async function ManagePage({ searchParams }: { searchParams: Promi
         )}
         <button className={buttonClass}>Save preferences</button>
       </form>
+      {view.state === "active" && (
+        <form method="post" action="/subscriptions/manage/pause" className="mb-3">
+          <input type="hidden" name="token" value={token} />
+          <input type="hidden" name="paused" value={view.paused ? "0" : "1"} />
+          <button className={secondaryClass}>{view.paused ? "Resume updates" : "Pause updates"}</button>
+        </form>
+      )}
       <form method="post" action="/subscriptions/one-click">
         <input type="hidden" name="token" value={token} />
         <button className={secondaryClass}>Unsubscribe from everything</button>

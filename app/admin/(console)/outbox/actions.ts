@@ -3,13 +3,11 @@ import { revalidatePath } from "next/cache";
 import { runAction, str, type ActionState } from "@/app/_server/actions";
 import { requireUser } from "@/app/_server/auth";
 import { retryFailedDeliveries } from "@/lib/notifications/status";
-import { wakeWorker } from "@/lib/worker/loop";
 
 export async function retryFailedAction(_prev: ActionState, fd: FormData): Promise<ActionState> {
   return runAction(async () => {
     const { ctx } = await requireUser("editor");
     const n = await retryFailedDeliveries(ctx, str(fd, "id") ?? "");
-    wakeWorker();
     revalidatePath("/admin/outbox");
     return { ok: true, message: `${n} deliveries queued again` };
   });

@@ -4,13 +4,11 @@ import { bool, runAction, str, type ActionState } from "@/app/_server/actions";
 import { requireUser } from "@/app/_server/auth";
 import { env } from "@/lib/env";
 import { addSubscriber, importSubscribersCsv, removeSubscriber, resendConfirmation } from "@/lib/subscribers/admin";
-import { wakeWorker } from "@/lib/worker/loop";
 
 export async function addSubscriberAction(_prev: ActionState, fd: FormData): Promise<ActionState> {
   return runAction(async () => {
     const { ctx } = await requireUser("editor");
     const s = await addSubscriber(ctx, env().HERALD_SECRET, { email: str(fd, "email") ?? "", skipConfirmation: bool(fd, "skipConfirmation") });
-    wakeWorker();
     revalidatePath("/admin/subscribers");
     return { ok: true, message: s.state === "active" ? `${s.email} added` : `Confirmation queued for ${s.email}` };
   });
@@ -22,7 +20,6 @@ export async function importSubscribersAction(_prev: ActionState, fd: FormData):
     const file = fd.get("file");
     const csv = file instanceof File && file.size ? await file.text() : (str(fd, "csv") ?? "");
     const r = await importSubscribersCsv(ctx, env().HERALD_SECRET, csv, { confirm: bool(fd, "confirm") });
-    wakeWorker();
     revalidatePath("/admin/subscribers");
     return { ok: true, message: `${r.added} added, ${r.skipped} already subscribed, ${r.invalid.length} invalid${r.invalid.length ? `: ${r.invalid.slice(0, 5).join(", ")}` : ""}` };
   });
@@ -40,7 +37,6 @@ export async function resendConfirmationAction(_prev: ActionState, fd: FormData)
   return runAction(async () => {
     const { ctx } = await requireUser("editor");
     await resendConfirmation(ctx, env().HERALD_SECRET, str(fd, "id") ?? "");
-    wakeWorker();
     return { ok: true, message: "Confirmation queued" };
   });
 }
