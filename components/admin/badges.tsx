@@ -5,6 +5,7 @@ import {
   type AnyIncidentStatus,
   type ComponentStatus,
   type Impact,
+  type Priority,
 } from "@/db/constants";
 
 const pill = "inline-flex items-center gap-1.5 whitespace-nowrap rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset";
@@ -58,6 +59,22 @@ export function ImpactBadge({ impact, overridden = false }: { impact: Impact; ov
   return (
     <span className={`${pill} ${IMPACT_STYLES[impact]}`} title={overridden ? "Set by hand" : "Computed from the affected components"}>
       {IMPACT_LABELS[impact]} impact{overridden ? " (set)" : ""}
+    </span>
+  );
+}
+
+const PRIORITY_STYLES: Record<Priority, string> = {
+  P1: "bg-red-600 text-white ring-red-700",
+  P2: "bg-orange-100 text-orange-900 ring-orange-600/30 dark:bg-orange-950 dark:text-orange-200",
+  P3: "bg-yellow-50 text-yellow-800 ring-yellow-600/30 dark:bg-yellow-950 dark:text-yellow-200",
+  P4: "bg-zinc-100 text-zinc-700 ring-zinc-500/20 dark:bg-zinc-800 dark:text-zinc-200",
+};
+
+/** Console-only: priority from impact × urgency (lib/incidents/practice.ts). */
+export function PriorityBadge({ priority }: { priority: Priority }) {
+  return (
+    <span className={`${pill} ${PRIORITY_STYLES[priority]} font-semibold`} title="Priority (impact × urgency), shown only in the console" data-testid="priority">
+      {priority}
     </span>
   );
 }

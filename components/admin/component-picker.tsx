@@ -15,9 +15,20 @@ export interface PickerComponent {
  * select starts at "No change" and an "affected" checkbox (`componentIds`)
  * names a component without changing it. In "update" mode each select starts
  * at the current status and a hidden `was.<id>` lets the action skip
- * components left as they were.
+ * components left as they were. `preset` (from a template) overrides a select's
+ * starting value.
  */
-export function ComponentPicker({ components, mode, highlight = [] }: { components: PickerComponent[]; mode: "create" | "update"; highlight?: string[] }) {
+export function ComponentPicker({
+  components,
+  mode,
+  highlight = [],
+  preset = {},
+}: {
+  components: PickerComponent[];
+  mode: "create" | "update";
+  highlight?: string[];
+  preset?: Partial<Record<string, ComponentStatus>>;
+}) {
   if (!components.length) return <p className="text-sm text-zinc-500">No components yet.</p>;
   const first = new Set(highlight);
   const sorted = [...components.filter((c) => first.has(c.id)), ...components.filter((c) => !first.has(c.id))];
@@ -53,7 +64,7 @@ export function ComponentPicker({ components, mode, highlight = [] }: { componen
                 <select
                   id={`status.${c.id}`}
                   name={`status.${c.id}`}
-                  defaultValue={mode === "update" ? c.status : ""}
+                  defaultValue={preset[c.id] ?? (mode === "update" ? c.status : "")}
                   className="block w-full rounded-md border border-zinc-300 bg-white px-2 py-1.5 text-sm dark:border-zinc-700 dark:bg-zinc-900"
                 >
                   {mode === "create" && <option value="">No change</option>}

@@ -14,6 +14,11 @@ export function formatDateTime(date: Date, timeZone: string): string {
   }).format(date) + ` ${zoneLabel(date, timeZone)}`;
 }
 
+/** "14:05 CET" (today's times in lists) */
+export function formatTime(date: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat("en-US", { timeZone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(date) + ` ${zoneLabel(date, timeZone)}`;
+}
+
 /** The zone's short name at that instant ("CET", "GMT+10", "UTC"). */
 export function zoneLabel(date: Date, timeZone: string): string {
   const part = new Intl.DateTimeFormat("en-US", { timeZone, timeZoneName: "short" }).formatToParts(date).find((p) => p.type === "timeZoneName");

@@ -1,17 +1,49 @@
 import Link from "next/link";
 import { requireUser } from "@/app/_server/auth";
-import { ComponentStatusBadge, ImpactBadge, IncidentStatusBadge } from "@/components/admin/badges";
-import { formatDateTime, formatDuration } from "@/components/admin/time";
+import { ComponentStatusBadge, ImpactBadge, IncidentStatusBadge, PriorityBadge } from "@/components/admin/badges";
+import { formatDateTime, formatDuration, formatTime } from "@/components/admin/time";
 import { buttonLinkClass, Card, EmptyState, linkClass, PageHeader } from "@/components/admin/ui";
 import { hasRole } from "@/lib/context";
+import { loadCommsView, type CommsIncident } from "@/lib/incidents/practice";
 import { listConsoleIncidents, listDegradedComponents, type ConsoleIncidentSummary } from "@/lib/incidents/queries";
 import { getPage } from "@/lib/page/page";
 
 export const metadata = { title: "Incidents · Herald" };
 
-function IncidentRow({ incident, timeZone }: { incident: ConsoleIncidentSummary; timeZone: string }) {
+/** "in 12 min", "in 1 h 5 min" */
+function fromNow(at: Date, now: Date): string {
+  return `in ${formatDuration(at.getTime() - now.getTime())}`;
+}
+
+/** The comms lead's line for an open incident: priority, owner, and when the next public update is due. */
+function CommsLine({ comms, timeZone, now }: { comms: CommsIncident; timeZone: string; now: Date }) {
   return (
-    <li className="flex flex-col gap-2 px-5 py-4 sm:flex-row sm:items-start sm:justify-between">
+    <div className="mt-2 flex flex-wrap items-center gap-x-3 gap-y-1 text-sm">
+      <PriorityBadge priority={comms.priority} />
+      <span className="text-zinc-600 dark:text-zinc-400">{comms.owner ? `Owner: ${comms.owner.name}` : "No owner"}</span>
+      {!comms.published ? (
+        <span className="text-amber-800 dark:text-amber-200" data-testid="next-update">
+          Scheduled, not public yet
+        </span>
+      ) : comms.overdue ? (
+        <span className="rounded-md bg-red-600 px-2 py-0.5 font-medium text-white" data-testid="next-update" data-overdue="true">
+          Update overdue by {formatDuration(comms.overdueMinutes * 60_000)}
+        </span>
+      ) : (
+        <span className="text-zinc-600 dark:text-zinc-400" data-testid="next-update">
+          Next update due <time dateTime={comms.nextUpdateDue.toISOString()}>{formatTime(comms.nextUpdateDue, timeZone)}</time> ({fromNow(comms.nextUpdateDue, now)})
+        </span>
+      )}
+    </div>
+  );
+}
+
+function IncidentRow({ incident, timeZone, comms, now }: { incident: ConsoleIncidentSummary; timeZone: string; comms?: CommsIncident; now: Date }) {
+  return (
+    <li
+      className={`flex flex-col gap-2 px-5 py-4 sm:flex-row sm:items-start sm:justify-between ${comms?.overdue ? "border-l-4 border-red-600 bg-red-50/60 dark:bg-red-950/30" : ""}`}
+      data-testid="incident-row"
+    >
       <div className="min-w-0">
         <Link href={`/admin/incidents/${incident.id}`} className="font-medium text-zinc-900 hover:text-blue-700 hover:underline dark:text-zinc-100">
           {incident.name}
@@ -27,6 +59,7 @@ function IncidentRow({ incident, timeZone }: { incident: ConsoleIncidentSummary;
             {incident.components.map((c) => c.name).join(", ")}
           </p>
         )}
+        {comms && <CommsLine comms={comms} timeZone={timeZone} now={now} />}
       </div>
       <div className="shrink-0 text-sm text-zinc-600 sm:text-right dark:text-zinc-400">
         {incident.resolvedAt ? (
@@ -49,7 +82,14 @@ export default async function ConsoleHome({ searchParams }: { searchParams: Prom
   const { ctx } = await requireUser();
   const params = await searchParams;
   const page = await getPage(ctx.db);
-  const { open, resolved } = await listConsoleIncidents(ctx.db, page.id);
+  const now = new Date();
+  const { open: openByStart, resolved } = await listConsoleIncidents(ctx.db, page.id);
+  // Open incidents in the comms lead's order: overdue first, then soonest due.
+  const comms = await loadCommsView(ctx.db, page.id, now);
+  const rank = new Map(comms.map((c, i) => [c.id, i]));
+  const commsById = new Map(comms.map((c) => [c.id, c]));
+  const open = [...openByStart].sort((a, b) => (rank.get(a.id) ?? comms.length) - (rank.get(b.id) ?? comms.length));
+  const overdue = comms.filter((c) => c.overdue).length;
   const degraded = await listDegradedComponents(ctx.db, page.id);
   const canPublish = hasRole(ctx.actor, "editor");
 
@@ -81,11 +121,12 @@ export default async function ConsoleHome({ searchParams }: { searchParams: Prom
           <section aria-labelledby="open-heading" className="rounded-lg border border-zinc-200 bg-white shadow-sm dark:border-zinc-800 dark:bg-zinc-900">
             <h2 id="open-heading" className="border-b border-zinc-200 px-5 py-3 text-base font-semibold dark:border-zinc-800">
               Open incidents <span className="ml-1 text-sm font-normal text-zinc-500">{open.length}</span>
+              {overdue > 0 && <span className="ml-2 rounded-full bg-red-600 px-2 py-0.5 text-xs font-medium text-white">{overdue} overdue</span>}
             </h2>
             {open.length ? (
               <ul className="divide-y divide-zinc-200 dark:divide-zinc-800">
                 {open.map((i) => (
-                  <IncidentRow key={i.id} incident={i} timeZone={page.timeZone} />
+                  <IncidentRow key={i.id} incident={i} timeZone={page.timeZone} comms={commsById.get(i.id)} now={now} />
                 ))}
               </ul>
             ) : (
@@ -101,7 +142,7 @@ export default async function ConsoleHome({ searchParams }: { searchParams: Prom
             {resolved.length ? (
               <ul className="divide-y divide-zinc-200 dark:divide-zinc-800">
                 {resolved.map((i) => (
-                  <IncidentRow key={i.id} incident={i} timeZone={page.timeZone} />
+                  <IncidentRow key={i.id} incident={i} timeZone={page.timeZone} now={now} />
                 ))}
               </ul>
             ) : (

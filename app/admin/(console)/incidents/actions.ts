@@ -2,19 +2,29 @@
 import { redirect } from "next/navigation";
 import { requireUser } from "@/app/_server/auth";
 import { bool, runAction, str, type ActionState } from "@/app/_server/actions";
+import type { PostPreview } from "@/components/admin/post-preview";
 import { fromLocalInput } from "@/components/admin/time";
+import { INCIDENT_STATUS_LABELS, INCIDENT_STATUSES } from "@/db/constants";
+import { listComponents } from "@/lib/components/components";
+import { env } from "@/lib/env";
 import {
   createIncident,
   deleteIncident,
   deleteIncidentUpdate,
   editIncidentUpdate,
+  getIncidentOrThrow,
   postIncidentUpdate,
   updateIncident,
   type CreateIncidentInput,
   type EditUpdateInput,
   type PostUpdateInput,
 } from "@/lib/incidents/incidents";
+import { scheduleIncident } from "@/lib/incidents/scheduled";
+import { renderMarkdown } from "@/lib/markdown/render";
+import { renderIncidentEmail } from "@/lib/notifications/incident-email";
 import { getPage } from "@/lib/page/page";
+import { formatDateTime } from "@/lib/public/format";
+import { publicBaseUrl } from "@/lib/public/loaders";
 import { componentStatuses, refreshAfterWrite } from "../form-data";
 
 // Enum-typed fields are passed through as the strings the form sent; the use
@@ -35,7 +45,8 @@ export async function createIncidentAction(_prev: ActionState, fd: FormData): Pr
     const { timeZone } = await getPage(ctx.db);
     const backfilled = bool(fd, "backfilled");
     const when = str(fd, "backfillDate");
-    const created = await createIncident(ctx, {
+    const publishAt = str(fd, "publishAt");
+    const fields = {
       name: str(fd, "name") ?? "",
       status: (str(fd, "status") || "investigating") as IncidentStatusField,
       body: str(fd, "body") ?? "",
@@ -43,9 +54,12 @@ export async function createIncidentAction(_prev: ActionState, fd: FormData): Pr
       componentIds: fd.getAll("componentIds").filter((v): v is string => typeof v === "string"),
       impactOverride: impactOverride(fd),
       notify: bool(fd, "notify"),
-      backfilled,
-      backfillDate: backfilled && when ? fromLocalInput(when, timeZone) : undefined,
-    });
+    };
+    // A publish time makes it a scheduled incident; the use case reads the wall time in the page's zone.
+    const created =
+      publishAt && !backfilled
+        ? await scheduleIncident(ctx, { ...fields, publishAt })
+        : await createIncident(ctx, { ...fields, backfilled, backfillDate: backfilled && when ? fromLocalInput(when, timeZone) : undefined });
     id = created.incident.id;
     refreshAfterWrite();
   });
@@ -128,4 +142,59 @@ export async function deleteIncidentAction(_prev: ActionState, fd: FormData): Pr
   });
   if (result.error) return result;
   redirect("/admin?deleted=1");
+}
+
+/**
+ * Renders what the post form's values would publish — the public timeline
+ * entry and the subscriber email — without saving anything. Used by the new
+ * incident form (no incidentId) and the post-update form.
+ */
+export async function previewPostAction(fd: FormData): Promise<PostPreview> {
+  const { ctx } = await requireUser("editor");
+  try {
+    const p = await getPage(ctx.db);
+    const body = (str(fd, "body") ?? "").trim();
+    const status = str(fd, "status") || "investigating";
+    const incidentId = str(fd, "incidentId");
+    const existing = incidentId ? await getIncidentOrThrow(ctx.db, p.id, incidentId) : null;
+    const name = existing?.name ?? (str(fd, "name") ?? "").trim();
+    if (!name) return { error: "Give the incident a name to preview it." };
+    if (!body) return { error: "Write a message to preview it." };
+    if (!(INCIDENT_STATUSES as readonly string[]).includes(status)) return { error: "Pick a status." };
+    const changes = componentStatuses(fd);
+    const named = new Set(fd.getAll("componentIds").filter((v): v is string => typeof v === "string"));
+    const affected = (await listComponents(ctx.db, p.id))
+      .filter((c) => c.id in changes || named.has(c.id))
+      .map((c) => ({ name: c.name, status: (changes[c.id] as typeof c.status | undefined) ?? c.status, hidden: c.hidden }));
+    const backfilled = bool(fd, "backfilled");
+    const when = backfilled ? str(fd, "backfillDate") : str(fd, "publishAt");
+    const at = when ? fromLocalInput(when, p.timeZone) : new Date();
+    const displayAt = Number.isNaN(at.getTime()) ? new Date() : at;
+    const root = publicBaseUrl(p, env().HERALD_URL);
+    const email = await renderIncidentEmail({
+      page: p,
+      root,
+      kind: "incident",
+      incidentId: existing?.id ?? "new",
+      incidentName: name,
+      status: status as IncidentStatusField,
+      body,
+      displayAt,
+      affected,
+      recipient: "subscriber@example.com",
+      manageUrl: `${root}/subscriptions/manage`,
+      unsubscribeUrl: `${root}/subscriptions/unsubscribe`,
+    });
+    return {
+      statusLabel: INCIDENT_STATUS_LABELS[status as IncidentStatusField],
+      timeIso: displayAt.toISOString(),
+      timeText: formatDateTime(displayAt, p.timeZone),
+      bodyHtml: renderMarkdown(body),
+      email,
+      notify: bool(fd, "notify") && !backfilled,
+    };
+  } catch (err) {
+    console.error("[herald] preview failed", err);
+    return { error: "The preview could not be rendered. The error was logged." };
+  }
 }

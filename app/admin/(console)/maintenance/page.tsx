@@ -1,14 +1,15 @@
 import { requireUser } from "@/app/_server/auth";
 import { ActionForm, SubmitButton } from "@/components/admin/action-form";
-import { Card, Checkbox, EmptyState, FormField, PageHeader, ReadOnlyNotice } from "@/components/admin/ui";
+import { Card, Checkbox, ConfirmSubmit, EmptyState, FormField, PageHeader, ReadOnlyNotice } from "@/components/admin/ui";
 import { formatDateTime, toLocalInput } from "@/components/admin/time";
 import { Input, Select, Textarea } from "@/components/ui/form";
 import { INCIDENT_STATUS_LABELS, MAINTENANCE_STATUSES } from "@/db/constants";
 import { listComponents } from "@/lib/components/components";
 import { hasRole } from "@/lib/context";
+import { loadMaintenanceForEdit, type MaintenanceEditDto } from "@/lib/maintenance/edit";
 import { listMaintenances, type ConsoleMaintenance } from "@/lib/maintenance/maintenance";
 import { getPage } from "@/lib/page/page";
-import { createMaintenanceAction, postMaintenanceUpdateAction } from "./actions";
+import { cancelMaintenanceAction, createMaintenanceAction, postMaintenanceUpdateAction, updateMaintenanceAction } from "./actions";
 
 export const metadata = { title: "Maintenance · Herald" };
 
@@ -46,6 +47,61 @@ function UpdateForm({ m }: { m: ConsoleMaintenance }) {
   );
 }
 
+/** Before it starts: change the name, announcement, window and flags. */
+function EditForm({ m, tz }: { m: MaintenanceEditDto; tz: string }) {
+  const f = (name: string) => `${name}-${m.id}`;
+  return (
+    <details className="mt-3">
+      <summary className="inline-block cursor-pointer rounded-md px-2 py-1 text-sm text-blue-700 hover:bg-blue-50 dark:text-blue-400 dark:hover:bg-blue-950">Edit maintenance</summary>
+      <ActionForm action={updateMaintenanceAction} aria-label={`Edit ${m.name}`} className="mt-2 space-y-3 rounded-md border border-zinc-200 p-3 dark:border-zinc-800">
+        <input type="hidden" name="maintenanceId" value={m.id} />
+        <FormField label="Name" name="name" id={f("name")}>
+          <Input name="name" id={f("name")} required maxLength={255} defaultValue={m.name} />
+        </FormField>
+        <FormField label="Message" name="body" id={f("body")} hint="The announcement (its first timeline entry). Markdown.">
+          <Textarea name="body" id={f("body")} rows={3} required maxLength={20000} defaultValue={m.body} />
+        </FormField>
+        <div className="grid gap-3 sm:grid-cols-2">
+          <FormField label={`Starts (${tz})`} name="scheduledFor" id={f("scheduledFor")}>
+            <Input name="scheduledFor" id={f("scheduledFor")} type="datetime-local" required defaultValue={m.scheduledFor ? toLocalInput(m.scheduledFor, tz) : ""} />
+          </FormField>
+          <FormField label={`Ends (${tz})`} name="scheduledUntil" id={f("scheduledUntil")}>
+            <Input name="scheduledUntil" id={f("scheduledUntil")} type="datetime-local" required defaultValue={m.scheduledUntil ? toLocalInput(m.scheduledUntil, tz) : ""} />
+          </FormField>
+        </div>
+        <div className="grid gap-2 sm:grid-cols-2">
+          <Checkbox name="autoStart" id={f("autoStart")} label="Start automatically" defaultChecked={m.autoStart} />
+          <Checkbox name="autoComplete" id={f("autoComplete")} label="Complete automatically" defaultChecked={m.autoComplete} />
+          <Checkbox name="transitionComponents" id={f("transitionComponents")} label="Components “under maintenance” during the window" defaultChecked={m.transitionComponents} />
+          <Checkbox name="notifyAtStart" id={f("notifyAtStart")} label="Email subscribers at the start" defaultChecked={m.notifyAtStart} />
+          <Checkbox name="notifyAtEnd" id={f("notifyAtEnd")} label="Email subscribers at the end" defaultChecked={m.notifyAtEnd} />
+        </div>
+        <FormField label="Reminder" name="remindMinutes" id={f("remindMinutes")}>
+          <Select name="remindMinutes" id={f("remindMinutes")} defaultValue={m.remindMinutes === null ? "" : String(m.remindMinutes)} className="sm:max-w-xs">
+            {REMIND_OPTIONS.some((o) => o.value === String(m.remindMinutes ?? "")) ? null : <option value={String(m.remindMinutes)}>{m.remindMinutes} minutes before</option>}
+            {REMIND_OPTIONS.map((o) => (
+              <option key={o.value} value={o.value}>
+                {o.label}
+              </option>
+            ))}
+          </Select>
+        </FormField>
+        <SubmitButton variant="secondary" pendingLabel="Saving…">
+          Save changes
+        </SubmitButton>
+      </ActionForm>
+      <ActionForm action={cancelMaintenanceAction} aria-label={`Cancel ${m.name}`} className="mt-3 space-y-3 rounded-md border border-red-200 p-3 dark:border-red-900">
+        <input type="hidden" name="maintenanceId" value={m.id} />
+        <FormField label="Cancellation message" name="body" id={f("cancel-body")}>
+          <Textarea name="body" id={f("cancel-body")} rows={2} required maxLength={20000} defaultValue="This maintenance has been cancelled." />
+        </FormField>
+        <Checkbox name="notify" id={f("cancel-notify")} label="Email subscribers" />
+        <ConfirmSubmit summary="Cancel maintenance…" confirmLabel={`Yes, cancel “${m.name}”`} warning="It is marked completed with this message; nothing starts and no component changes." />
+      </ActionForm>
+    </details>
+  );
+}
+
 export default async function MaintenancePage() {
   const { ctx } = await requireUser();
   const page = await getPage(ctx.db);
@@ -55,6 +111,8 @@ export default async function MaintenancePage() {
   const start = new Date(Math.ceil((Date.now() + 86_400_000) / 3_600_000) * 3_600_000);
   const open = items.filter((m) => m.status !== "completed");
   const done = items.filter((m) => m.status === "completed");
+  const editable = canEdit ? await Promise.all(open.filter((m) => m.status === "scheduled").map((m) => loadMaintenanceForEdit(ctx.db, page.id, m.id))) : [];
+  const editById = new Map(editable.map((e) => [e.id, e]));
 
   return (
     <>
@@ -81,6 +139,7 @@ export default async function MaintenancePage() {
                       {m.autoStart ? "Starts automatically" : "Started by hand"} · {m.autoComplete ? "completes automatically" : "completed by hand"}
                       {m.remindMinutes !== null && ` · reminder ${m.remindMinutes} min before`}
                     </p>
+                    {editById.has(m.id) && <EditForm m={editById.get(m.id)!} tz={tz} />}
                     {canEdit && <UpdateForm m={m} />}
                   </li>
                 ))}

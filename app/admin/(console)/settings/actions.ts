@@ -1,6 +1,7 @@
 "use server";
 import { requireUser } from "@/app/_server/auth";
 import { runAction, str, type ActionState } from "@/app/_server/actions";
+import { updateCadencePolicy } from "@/lib/incidents/practice";
 import { updatePage } from "@/lib/page/page";
 import { refreshAfterWrite } from "../form-data";
 
@@ -18,5 +19,21 @@ export async function updatePageAction(_prev: ActionState, fd: FormData): Promis
     });
     refreshAfterWrite();
     return { ok: true, message: "Settings saved." };
+  });
+}
+
+export async function updateCadenceAction(_prev: ActionState, fd: FormData): Promise<ActionState> {
+  const { ctx } = await requireUser("admin");
+  // Empty or non-numeric fields become NaN, which the use case rejects on that field.
+  const minutes = (key: string) => Number(str(fd, key) || Number.NaN);
+  return runAction(async () => {
+    await updateCadencePolicy(ctx, {
+      criticalMinutes: minutes("criticalMinutes"),
+      majorMinutes: minutes("majorMinutes"),
+      minorMinutes: minutes("minorMinutes"),
+      firstUpdateMinutes: minutes("firstUpdateMinutes"),
+    });
+    refreshAfterWrite();
+    return { ok: true, message: "Update cadence saved." };
   });
 }

@@ -3,14 +3,24 @@ import { ActionForm, SubmitButton } from "@/components/admin/action-form";
 import { Card, FormField, PageHeader, ReadOnlyNotice } from "@/components/admin/ui";
 import { Input, Select } from "@/components/ui/form";
 import { hasRole } from "@/lib/context";
+import { cadenceOf, DEFAULT_CADENCE, type CadencePolicy } from "@/lib/incidents/practice";
 import { getPage, pageSettingsDto } from "@/lib/page/page";
-import { updatePageAction } from "./actions";
+import { updateCadenceAction, updatePageAction } from "./actions";
+
+const CADENCE_FIELDS: { key: keyof CadencePolicy; label: string }[] = [
+  { key: "firstUpdateMinutes", label: "First public update within" },
+  { key: "criticalMinutes", label: "Critical impact: every" },
+  { key: "majorMinutes", label: "Major impact: every" },
+  { key: "minorMinutes", label: "Minor or no impact: every" },
+];
 
 export const metadata = { title: "Settings · Herald" };
 
 export default async function SettingsPage() {
   const { ctx } = await requireUser();
-  const page = pageSettingsDto(await getPage(ctx.db));
+  const row = await getPage(ctx.db);
+  const page = pageSettingsDto(row);
+  const cadence = cadenceOf(row);
   const canAdmin = hasRole(ctx.actor, "admin");
   // Intl's list leaves out the "UTC" alias; keep whatever is stored selectable.
   const zones = [...new Set(["UTC", page.timeZone, ...Intl.supportedValuesOf("timeZone")])];
@@ -53,6 +63,24 @@ export default async function SettingsPage() {
               <Input name="emailFrom" type="email" defaultValue={page.emailFrom ?? ""} placeholder="status@example.com" />
             </FormField>
             {canAdmin && <SubmitButton pendingLabel="Saving…">Save settings</SubmitButton>}
+          </fieldset>
+        </ActionForm>
+      </Card>
+      <Card
+        className="mt-6 max-w-2xl"
+        title="Update cadence"
+        description="How often open incidents get a public update. The incident list shows when each one's next update is due and highlights the overdue ones."
+      >
+        <ActionForm action={updateCadenceAction} aria-label="Update cadence">
+          <fieldset disabled={!canAdmin} className="space-y-4">
+            <div className="grid gap-4 sm:grid-cols-2">
+              {CADENCE_FIELDS.map((f) => (
+                <FormField key={f.key} label={`${f.label} (minutes)`} name={f.key} hint={`Default ${DEFAULT_CADENCE[f.key]}.`}>
+                  <Input name={f.key} type="number" min={f.key === "firstUpdateMinutes" ? 1 : 5} max={1440} step={1} required defaultValue={cadence[f.key]} className="max-w-32" />
+                </FormField>
+              ))}
+            </div>
+            {canAdmin && <SubmitButton pendingLabel="Saving…">Save cadence</SubmitButton>}
           </fieldset>
         </ActionForm>
       </Card>

@@ -2,19 +2,27 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { requireUser } from "@/app/_server/auth";
 import { ActionForm, SubmitButton } from "@/components/admin/action-form";
-import { ComponentStatusBadge, ImpactBadge, IncidentStatusBadge } from "@/components/admin/badges";
+import { ComponentStatusBadge, ImpactBadge, IncidentStatusBadge, PriorityBadge } from "@/components/admin/badges";
 import { ComponentPicker } from "@/components/admin/component-picker";
+import { PostPreviewButton } from "@/components/admin/post-preview";
+import { TemplatePicker } from "@/components/admin/template-picker";
 import { formatDateTime, formatDuration, toLocalInput, zoneLabel } from "@/components/admin/time";
 import { Card, Checkbox, ConfirmSubmit, FormField, linkClass, markdownClass, PageHeader } from "@/components/admin/ui";
 import { Input, Select, Textarea } from "@/components/ui/form";
-import { COMPONENT_STATUS_LABELS, IMPACT_LABELS, IMPACTS, INCIDENT_STATUS_LABELS, INCIDENT_STATUSES, type AnyIncidentStatus } from "@/db/constants";
+import { COMPONENT_STATUS_LABELS, IMPACT_LABELS, IMPACTS, INCIDENT_STATUS_LABELS, INCIDENT_STATUSES, URGENCIES, type AnyIncidentStatus } from "@/db/constants";
 import { hasRole } from "@/lib/context";
+import { getIncidentOrThrow } from "@/lib/incidents/incidents";
+import { postmortemDto, type PostmortemDto } from "@/lib/incidents/postmortem";
+import { listIncidentNotes, priorityOf, type IncidentNoteDto } from "@/lib/incidents/practice";
 import { getConsoleIncident, type ConsoleIncidentUpdate } from "@/lib/incidents/queries";
 import { renderMarkdown } from "@/lib/markdown/render";
 import { getPage } from "@/lib/page/page";
 import { isClosedStatus } from "@/lib/status/rules";
-import { deleteIncidentAction, deleteUpdateAction, editUpdateAction, postUpdateAction, resolveIncidentAction, updateIncidentAction } from "../actions";
+import { listUsers } from "@/lib/users/users";
+import { deleteIncidentAction, deleteUpdateAction, editUpdateAction, postUpdateAction, previewPostAction, resolveIncidentAction, updateIncidentAction } from "../actions";
 import { pickerComponents } from "../load-components";
+import { addNoteAction, publishPostmortemAction, revertPostmortemAction, savePostmortemAction, setPracticeAction } from "../practice-actions";
+import { templatePrefill } from "../template-prefill";
 
 export const metadata = { title: "Incident · Herald" };
 
@@ -100,7 +108,101 @@ function TimelineEntry({ incidentId, update, timeZone, canEdit, isOnly }: { inci
   );
 }
 
-export default async function IncidentPage({ params }: { params: Promise<{ id: string }> }) {
+const URGENCY_LABELS = { low: "Low", medium: "Medium", high: "High" } as const;
+
+/** Internal notes: console-only, never on any public surface. */
+function NotesCard({ incidentId, notes, canEdit, timeZone }: { incidentId: string; notes: IncidentNoteDto[]; canEdit: boolean; timeZone: string }) {
+  return (
+    <Card
+      title={
+        <span className="flex items-center gap-2">
+          Internal notes
+          <span className="rounded bg-amber-100 px-1.5 py-0.5 text-xs font-medium text-amber-900 dark:bg-amber-900 dark:text-amber-100">Internal — never public</span>
+        </span>
+      }
+      description="For the team: hand-overs, links, what was tried. Not shown on the status page, in feeds, the API or emails."
+    >
+      {canEdit && (
+        <ActionForm action={addNoteAction} resetOnSuccess aria-label="Add an internal note" className="mb-4 space-y-3">
+          <input type="hidden" name="incidentId" value={incidentId} />
+          <FormField label="Note" name="body" id="note-body">
+            <Textarea name="body" id="note-body" required rows={3} maxLength={10000} />
+          </FormField>
+          <SubmitButton variant="secondary" pendingLabel="Adding…">
+            Add note
+          </SubmitButton>
+        </ActionForm>
+      )}
+      {notes.length ? (
+        <ol className="space-y-3" aria-label="Internal notes">
+          {notes.map((n) => (
+            <li key={n.id} className="rounded-md border border-amber-200 bg-amber-50/60 p-3 dark:border-amber-900 dark:bg-amber-950/40" data-testid="internal-note">
+              <p className="text-xs text-zinc-500">
+                {n.authorLabel} · <time dateTime={n.createdAt.toISOString()}>{formatDateTime(n.createdAt, timeZone)}</time>
+              </p>
+              <p className="mt-1 text-sm whitespace-pre-wrap">{n.body}</p>
+            </li>
+          ))}
+        </ol>
+      ) : (
+        <p className="text-sm text-zinc-500">No notes yet.</p>
+      )}
+    </Card>
+  );
+}
+
+/** Draft → preview → publish (optionally notifying) → revert to draft. */
+function PostmortemCard({ pm, closed, canEdit, timeZone }: { pm: PostmortemDto; closed: boolean; canEdit: boolean; timeZone: string }) {
+  const state = pm.publishedAt
+    ? `Published ${formatDateTime(pm.publishedAt, timeZone)}${pm.unpublishedChanges ? " · the draft has unpublished changes" : ""}`
+    : pm.draft
+      ? "Draft — not on the status page yet"
+      : "Not written yet";
+  return (
+    <Card title="Postmortem" id="postmortem" description={state}>
+      <div className="space-y-4">
+        {canEdit && (
+          // Keyed on the publish state: publishing or reverting clears the last "Draft saved" message.
+          <ActionForm key={pm.publishedAt?.toISOString() ?? "draft"} action={savePostmortemAction} aria-label="Postmortem draft">
+            <input type="hidden" name="incidentId" value={pm.incidentId} />
+            <FormField label="Draft" name="body" id="postmortem-body" hint="Markdown. What happened, the impact, the cause, and what changes now. Saving keeps it private.">
+              <Textarea name="body" id="postmortem-body" rows={10} maxLength={100000} defaultValue={pm.draft ?? ""} />
+            </FormField>
+            <SubmitButton variant="secondary" pendingLabel="Saving…">
+              Save draft and preview
+            </SubmitButton>
+          </ActionForm>
+        )}
+        {pm.draftHtml && (
+          <section aria-label="Postmortem preview" className="rounded-md border border-zinc-200 p-4 dark:border-zinc-800">
+            <h3 className="text-xs font-semibold tracking-wide text-zinc-500 uppercase">Preview — as the incident page will show it</h3>
+            {/* postmortemDto renders with lib/markdown/render.ts, which sanitizes. */}
+            <div className={`mt-2 ${markdownClass}`} dangerouslySetInnerHTML={{ __html: pm.draftHtml }} />
+          </section>
+        )}
+        {canEdit && pm.draft && pm.unpublishedChanges && (
+          <ActionForm action={publishPostmortemAction} aria-label="Publish postmortem" className="space-y-3">
+            <input type="hidden" name="incidentId" value={pm.incidentId} />
+            {!closed && <p className="text-sm text-amber-800 dark:text-amber-200">Resolve the incident before publishing its postmortem.</p>}
+            <Checkbox name="notify" id="postmortem-notify" label="Notify subscribers" hint="Email subscribers that the postmortem is out." />
+            <SubmitButton pendingLabel="Publishing…">{pm.publishedAt ? "Publish changes" : "Publish postmortem"}</SubmitButton>
+          </ActionForm>
+        )}
+        {canEdit && pm.publishedAt && (
+          <ActionForm action={revertPostmortemAction} aria-label="Revert postmortem to draft">
+            <input type="hidden" name="incidentId" value={pm.incidentId} />
+            <SubmitButton variant="secondary" pendingLabel="Reverting…">
+              Revert to draft
+            </SubmitButton>
+            <p className="text-xs text-zinc-500">Takes it off the status page; the text stays here as the draft.</p>
+          </ActionForm>
+        )}
+      </div>
+    </Card>
+  );
+}
+
+export default async function IncidentPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ template?: string }> }) {
   const { id } = await params;
   const { ctx } = await requireUser();
   const page = await getPage(ctx.db);
@@ -111,6 +213,13 @@ export default async function IncidentPage({ params }: { params: Promise<{ id: s
   const closed = isClosedStatus(incident.status);
   const components = canEdit ? await pickerComponents(ctx.db, page.id) : [];
   const tz = page.timeZone;
+  const row = await getIncidentOrThrow(ctx.db, page.id, incident.id);
+  const [{ templates, prefill }, notes, team] = await Promise.all([
+    canEdit ? templatePrefill(ctx.db, page, components, (await searchParams).template, incident.name) : { templates: [], prefill: null },
+    listIncidentNotes(ctx.db, incident.id),
+    listUsers(ctx.db),
+  ]);
+  const owner = team.find((u) => u.id === row.ownerUserId);
 
   return (
     <>
@@ -121,7 +230,9 @@ export default async function IncidentPage({ params }: { params: Promise<{ id: s
             <div className="flex flex-wrap items-center gap-2">
               <IncidentStatusBadge status={incident.status} />
               <ImpactBadge impact={incident.impact} overridden={!!incident.impactOverride} />
+              <PriorityBadge priority={priorityOf(incident.impact, row.urgency)} />
               {incident.backfilled && <span className="text-xs text-zinc-500">Backfilled</span>}
+              {!row.publishedAt && row.publishAt && <span className="text-xs font-medium text-amber-800 dark:text-amber-200">Scheduled: public from {formatDateTime(row.publishAt, tz)}</span>}
             </div>
             <dl className="flex flex-wrap gap-x-6 gap-y-1">
               <div>
@@ -155,27 +266,38 @@ export default async function IncidentPage({ params }: { params: Promise<{ id: s
       <div className="grid items-start gap-6 lg:grid-cols-3">
         <div className="space-y-6 lg:col-span-2">
           {canEdit && (
-            <Card title="Post an update">
-              {/* Keyed on the timeline length: after a post the form starts fresh with the new defaults. */}
-              <ActionForm key={incident.updates.length} action={postUpdateAction} aria-label="Post an update">
+            <Card title="Post an update" id="post-update">
+              <div className="mb-4 border-b border-zinc-100 pb-4 dark:border-zinc-800">
+                <TemplatePicker templates={templates} selected={prefill?.templateId} action={`/admin/incidents/${incident.id}#post-update`} id="update-template" />
+              </div>
+              {/* Keyed on the timeline length and template: after a post, or picking a template, the form starts fresh. */}
+              <ActionForm key={`${incident.updates.length}-${prefill?.templateId ?? ""}`} action={postUpdateAction} aria-label="Post an update">
                 <input type="hidden" name="incidentId" value={incident.id} />
                 <FormField label="Status" name="status">
-                  <Select name="status" defaultValue={NEXT_STATUS[incident.status] ?? incident.status} className="sm:max-w-xs">
+                  <Select name="status" defaultValue={prefill?.status ?? NEXT_STATUS[incident.status] ?? incident.status} className="sm:max-w-xs">
                     <StatusOptions />
                   </Select>
                 </FormField>
                 <FormField label="Message" name="body" hint="Markdown is supported.">
-                  <Textarea name="body" required rows={4} maxLength={20000} />
+                  <Textarea name="body" required rows={4} maxLength={20000} defaultValue={prefill?.body} />
                 </FormField>
                 <details open={!closed} className="rounded-md border border-zinc-200 p-3 dark:border-zinc-800">
                   <summary className="cursor-pointer text-sm font-medium">Component statuses</summary>
                   <p className="mt-1 mb-2 text-xs text-zinc-500">
                     Prefilled with the current statuses. When this update resolves the incident, affected components return to operational unless you change them here.
                   </p>
-                  <ComponentPicker components={components} mode="update" highlight={incident.components.map((c) => c.id)} />
+                  <ComponentPicker
+                    components={components}
+                    mode="update"
+                    preset={prefill?.components}
+                    highlight={[...Object.keys(prefill?.components ?? {}), ...incident.components.map((c) => c.id)]}
+                  />
                 </details>
-                <Checkbox name="notify" label="Notify subscribers" />
-                <SubmitButton pendingLabel="Posting…">Post update</SubmitButton>
+                <Checkbox name="notify" label="Notify subscribers" defaultChecked={prefill?.notify} />
+                <div className="flex flex-wrap gap-3">
+                  <SubmitButton pendingLabel="Posting…">Post update</SubmitButton>
+                  <PostPreviewButton action={previewPostAction} />
+                </div>
               </ActionForm>
             </Card>
           )}
@@ -186,6 +308,7 @@ export default async function IncidentPage({ params }: { params: Promise<{ id: s
               ))}
             </ol>
           </Card>
+          {(closed || canEdit) && <PostmortemCard pm={postmortemDto(row)} closed={closed} canEdit={canEdit} timeZone={tz} />}
         </div>
         <div className="space-y-6">
           {canEdit && !closed && (
@@ -200,6 +323,45 @@ export default async function IncidentPage({ params }: { params: Promise<{ id: s
               </ActionForm>
             </Card>
           )}
+          <Card title="Owner and priority" description="Internal: shown only in the console.">
+            <p className="mb-3 flex items-center gap-2 text-sm">
+              Priority <PriorityBadge priority={priorityOf(incident.impact, row.urgency)} />
+              <span className="text-xs text-zinc-500">
+                impact {IMPACT_LABELS[incident.impact].toLowerCase()} × urgency {row.urgency ? URGENCY_LABELS[row.urgency].toLowerCase() : "medium (unset)"}
+              </span>
+            </p>
+            {canEdit ? (
+              <ActionForm action={setPracticeAction} aria-label="Owner and urgency">
+                <input type="hidden" name="incidentId" value={incident.id} />
+                <FormField label="Owner" name="ownerUserId" id="incident-owner">
+                  <Select name="ownerUserId" id="incident-owner" defaultValue={row.ownerUserId ?? ""}>
+                    <option value="">Nobody yet</option>
+                    {team.map((u) => (
+                      <option key={u.id} value={u.id}>
+                        {u.name} ({u.email})
+                      </option>
+                    ))}
+                  </Select>
+                </FormField>
+                <FormField label="Urgency" name="urgency" id="incident-urgency" hint="How fast it needs attention; with the impact it sets the priority.">
+                  <Select name="urgency" id="incident-urgency" defaultValue={row.urgency ?? ""}>
+                    <option value="">Not set (counts as medium)</option>
+                    {URGENCIES.map((u) => (
+                      <option key={u} value={u}>
+                        {URGENCY_LABELS[u]}
+                      </option>
+                    ))}
+                  </Select>
+                </FormField>
+                <SubmitButton variant="secondary" pendingLabel="Saving…">
+                  Save owner and urgency
+                </SubmitButton>
+              </ActionForm>
+            ) : (
+              <p className="text-sm">Owner: {owner ? owner.name : "nobody yet"}</p>
+            )}
+          </Card>
+          <NotesCard incidentId={incident.id} notes={notes} canEdit={canEdit} timeZone={tz} />
           <Card title="Affected components">
             {incident.components.length ? (
               <ul className="space-y-2">
