@@ -87,6 +87,16 @@ async function seed(url: string): Promise<{ openIncidentId: string; pastIncident
   await insert("incident", ["id", "page_id", "name", "status", "impact", "started_at", "resolved_at", "published_at", "created_at", "updated_at"], incidents);
   await insert("incident_update", ["id", "incident_id", "status", "body", "display_at", "seq", "created_at", "updated_at"], updates);
   await insert("incident_update_component", ["incident_update_id", "component_id", "old_status", "new_status"], affected);
+  // The status log the uptime bars are computed from: each component created
+  // ten years ago, and every incident taking its component down for its hour.
+  const changes: unknown[][] = components.map((c, n) => [id("sc", n), page.id, c[0], null, "operational", now - span, "manual", null, null, now - span]);
+  incidents.forEach((inc, n) => {
+    const componentId = components[n % COMPONENTS][0];
+    const start = inc[5] as number;
+    changes.push([id("sd", n), page.id, componentId, "operational", "partial_outage", start, "incident_update", inc[0], id("u", n * UPDATES_PER_INCIDENT), start]);
+    if (inc[6] !== null) changes.push([id("se", n), page.id, componentId, "partial_outage", "operational", inc[6], "incident_update", inc[0], null, inc[6]]);
+  });
+  await insert("component_status_change", ["id", "page_id", "component_id", "old_status", "new_status", "at", "source", "incident_id", "incident_update_id", "created_at"], changes);
   await tx.commit();
   client.close();
   console.log(`seeded ${COMPONENTS} components, ${INCIDENTS} incidents, ${INCIDENTS * UPDATES_PER_INCIDENT} updates in ${((performance.now() - started) / 1000).toFixed(1)} s`);

@@ -32,13 +32,22 @@ for (const javaScriptEnabled of [false, true]) {
         expect(res?.status()).toBe(200);
         await expect(page.getByTestId("overall-status")).toHaveText("Partial System Outage");
         await expect(page.getByRole("heading", { name: "Active incidents" })).toBeVisible();
-        await expect(page.getByRole("link", { name: "API latency in EU West" })).toBeVisible();
+        await expect(page.getByRole("link", { name: "API latency in EU West", exact: true })).toBeVisible();
         await expect(page.getByText("Internal billing sync")).toHaveCount(0);
         // The group with a broken member is open; its worst status is in words, not only colour.
         const group = page.locator("details", { hasText: "Compute regions" });
         await expect(group).toHaveAttribute("open", "");
         await expect(group.locator("summary")).toContainText("Partial outage");
-        await expect(page.locator("script")).toHaveCount(0);
+        // Only the optional local-time script (components/status/time.tsx) survives the snapshot.
+        await expect(page.locator("script:not([data-keep])")).toHaveCount(0);
+        // Uptime bars: labels are text, a bar with trouble is a link that shows its label on focus.
+        const bars = page.getByRole("list", { name: "REST API: uptime per day, last 90 days" });
+        // Phones show the last 30 days; the rest are hidden.
+        await expect(bars.getByRole("listitem")).toHaveCount(width < 640 ? 30 : 90);
+        const trouble = bars.getByRole("link").last();
+        await trouble.focus();
+        await expect(trouble.locator("span")).toBeVisible();
+        await expect(trouble).toHaveAccessibleName(/partial outage|degraded performance/);
         await info.attach(`status-${width}-js-${javaScriptEnabled ? "on" : "off"}`, { body: await page.screenshot({ fullPage: true }), contentType: "image/png" });
 
         await page.getByRole("link", { name: "View incident timeline" }).click();
@@ -60,8 +69,27 @@ for (const javaScriptEnabled of [false, true]) {
   }
 }
 
-test("an unknown incident is a real 404 with a way back", async ({ page }) => {
-  expect((await page.goto("/incidents/nosuchincident"))?.status()).toBe(404);
-  await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
-  expect((await page.goto("/history?page=nope"))?.status()).toBe(404);
+for (const javaScriptEnabled of [false, true]) {
+  test.describe(`JS ${javaScriptEnabled ? "on" : "off"}`, () => {
+    test.use({ javaScriptEnabled });
+    test("an unknown incident is a real 404 with a way back", async ({ page }) => {
+      expect((await page.goto("/incidents/nosuchincident"))?.status()).toBe(404);
+      await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
+      await page.getByRole("link", { name: "Back to current status" }).click();
+      await expect(page.getByTestId("overall-status")).toBeVisible();
+      expect((await page.goto("/history?page=nope"))?.status()).toBe(404);
+      await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
+    });
+  });
+}
+
+test.describe("in another time zone", () => {
+  test.use({ timezoneId: "America/New_York" });
+  test("the optional script shows times in the reader's zone, with the page's zone in the tooltip", async ({ page }) => {
+    await page.goto(`/incidents/${incidentId}`);
+    const time = page.locator("main time[data-l]").first();
+    await expect(time).toContainText(/EST|EDT/);
+    await expect(time).toHaveAttribute("title", /\(Europe\/Berlin\)$/);
+    await expect(page.locator("footer")).toContainText("Times are shown in your time zone, America/New_York.");
+  });
 });

@@ -11,6 +11,7 @@ import { env } from "@/lib/env";
 import { readContentVersion } from "@/lib/public/loaders";
 import { getDb } from "@/lib/runtime";
 import { staticHtml } from "@/lib/snapshots/html";
+import { NOT_FOUND_PAGE } from "@/lib/snapshots/routes";
 import { createSnapshotServer, type Rendered } from "@/lib/snapshots/server";
 import { SnapshotStore } from "@/lib/snapshots/store";
 import { bootstrap } from "./bootstrap";
@@ -99,9 +100,11 @@ const snapshots = createSnapshotServer({
     if (!booted) await tryBootstrap();
     return readContentVersion(getDb());
   },
-  // Next 16 sends a not-found page as a shell its client runtime fills in, so
-  // 404s keep their scripts; only complete pages become script-free.
+  // Next 16 sends a not-found page as a shell its client runtime fills in: 404s
+  // are served with NOT_FOUND_PAGE's complete body, and a 404 shell that is
+  // kept (that page failing) keeps its scripts.
   transformHtml: (html, status) => (status === 200 ? staticHtml(html, readAsset) : html),
+  notFoundKey: NOT_FOUND_PAGE,
   pollMs: config.HERALD_SNAPSHOT_POLL_MS,
   bypassCookie: SESSION_COOKIE_MARKER,
 });

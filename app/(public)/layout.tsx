@@ -1,5 +1,7 @@
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
+import { SubscribeForm } from "@/components/status/subscribe-form";
+import { LOCAL_TIME_SCRIPT } from "@/components/status/time";
 import { env } from "@/lib/env";
 import { loadPublicPage, publicBaseUrl } from "@/lib/public/loaders";
 import { getDb } from "@/lib/runtime";
@@ -49,7 +51,9 @@ export default async function PublicLayout({ children }: { children: ReactNode }
             <a href="/history" className="text-zinc-700 hover:text-blue-700 hover:underline dark:text-zinc-300 dark:hover:text-blue-400">
               Incident history
             </a>
-            {/* Subscribe slot: components/status/subscribe-form.tsx (subscriptions issue) renders here. */}
+            <a href="/subscriptions" className="rounded-md bg-blue-600 px-3 py-1.5 text-white hover:bg-blue-700">
+              Subscribe to updates
+            </a>
           </nav>
         </div>
       </header>
@@ -57,8 +61,19 @@ export default async function PublicLayout({ children }: { children: ReactNode }
         {children}
       </main>
       <footer className="border-t border-zinc-200 bg-white text-sm text-zinc-600 dark:border-zinc-800 dark:bg-zinc-900 dark:text-zinc-400">
+        <div className="mx-auto max-w-3xl border-b border-zinc-200 px-4 py-6 dark:border-zinc-800">
+          <div className="max-w-md text-zinc-900 dark:text-zinc-100">
+            <SubscribeForm />
+            <p className="mt-2 text-zinc-600 dark:text-zinc-400">
+              Confirm by email; unsubscribe at any time.{" "}
+              <a href="/subscriptions" className="text-blue-700 hover:underline dark:text-blue-400">
+                Choose components
+              </a>
+            </p>
+          </div>
+        </div>
         <div className="mx-auto flex max-w-3xl flex-wrap items-center justify-between gap-x-6 gap-y-2 px-4 py-6">
-          <p>
+          <p data-tz={page.timeZone} suppressHydrationWarning>
             Times are shown in <span className="font-medium text-zinc-800 dark:text-zinc-200">{page.timeZone}</span>.
           </p>
           <p className="flex flex-wrap gap-x-4 gap-y-1">
@@ -79,6 +94,8 @@ export default async function PublicLayout({ children }: { children: ReactNode }
           </p>
         </div>
       </footer>
+      {/* The one script a snapshot keeps (lib/snapshots/html.ts): optional, the page is complete without it. */}
+      <script data-keep dangerouslySetInnerHTML={{ __html: LOCAL_TIME_SCRIPT }} />
     </div>
   );
 }

@@ -3,11 +3,15 @@ import { ComponentList } from "@/components/status/component-list";
 import { IncidentCard } from "@/components/status/incident-card";
 import { loadStatusPage } from "@/lib/public/loaders";
 import { getDb } from "@/lib/runtime";
+import { loadUptime } from "@/lib/uptime/load";
 
 export const dynamic = "force-dynamic";
 
 export default async function StatusPage() {
-  const { page, overall, active, upcoming, ungrouped, groups } = await loadStatusPage(getDb());
+  const db = getDb();
+  const { page, overall, active, upcoming, ungrouped, groups } = await loadStatusPage(db);
+  // The day rolling over bumps the content version (lib/uptime/rollover.ts), so a snapshot never shows yesterday's bars.
+  const uptime = await loadUptime(db, page.id, new Date());
   return (
     <div className="space-y-10">
       <h1 className="sr-only">{page.name} status</h1>
@@ -32,7 +36,7 @@ export default async function StatusPage() {
           ))}
         </section>
       )}
-      <ComponentList ungrouped={ungrouped} groups={groups} />
+      <ComponentList ungrouped={ungrouped} groups={groups} uptime={uptime} />
       <p>
         <a href="/history" className="font-medium text-blue-700 hover:underline dark:text-blue-400">
           View incident history →

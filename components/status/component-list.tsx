@@ -1,6 +1,8 @@
 import { COMPONENT_STATUS_LABELS } from "@/db/constants";
 import type { PublicComponent, PublicGroup } from "@/lib/public/loaders";
+import type { UptimeDto } from "@/lib/uptime/load";
 import { STATUS_TEXT, StatusIcon } from "./status-icon";
+import { UptimeBars } from "./uptime-bars";
 
 function StatusLabel({ status }: { status: PublicComponent["status"] }) {
   return (
@@ -11,30 +13,46 @@ function StatusLabel({ status }: { status: PublicComponent["status"] }) {
   );
 }
 
-function Row({ c }: { c: PublicComponent }) {
+type Bars = Map<string, Pick<UptimeDto["groups"][number], "days" | "uptimePercent">>;
+
+function Row({ c, bars }: { c: PublicComponent; bars: Bars }) {
+  const b = bars.get(c.id);
   return (
-    <li className="flex items-start justify-between gap-4 px-4 py-3">
-      <div className="min-w-0">
-        <p className="font-medium">{c.name}</p>
-        {c.description && <p className="text-sm text-zinc-600 dark:text-zinc-400">{c.description}</p>}
+    <li className="px-4 py-3">
+      <div className="flex items-start justify-between gap-4">
+        <div className="min-w-0">
+          <p className="font-medium">{c.name}</p>
+          {c.description && <p className="text-sm text-zinc-600 dark:text-zinc-400">{c.description}</p>}
+        </div>
+        <StatusLabel status={c.status} />
       </div>
-      <StatusLabel status={c.status} />
+      {b && <UptimeBars name={c.name} days={b.days} uptimePercent={b.uptimePercent} />}
     </li>
   );
 }
 
 const LIST = "divide-y divide-zinc-200 dark:divide-zinc-800";
 
-export function ComponentList({ ungrouped, groups }: { ungrouped: PublicComponent[]; groups: PublicGroup[] }) {
+/** Components and collapsible groups; with `uptime`, bars under showcased components and every group. */
+export function ComponentList({ ungrouped, groups, uptime }: { ungrouped: PublicComponent[]; groups: PublicGroup[]; uptime?: UptimeDto }) {
   if (!ungrouped.length && !groups.length) return null;
+  const bars: Bars = new Map([...(uptime?.components.filter((c) => c.showcase) ?? []), ...(uptime?.groups ?? [])].map((b) => [b.id, b]));
   return (
     <section aria-labelledby="components-heading">
-      <h2 id="components-heading" className="mb-3 text-lg font-semibold">
-        Components
-      </h2>
+      <div className="mb-3 flex flex-wrap items-baseline justify-between gap-x-4">
+        <h2 id="components-heading" className="text-lg font-semibold">
+          Components
+        </h2>
+        {uptime && (
+          <details className="max-w-full text-sm text-zinc-600 dark:text-zinc-400">
+            <summary className="cursor-pointer">How uptime is calculated</summary>
+            <p className="mt-2 mb-3 max-w-prose">{uptime.formula}</p>
+          </details>
+        )}
+      </div>
       <ul className={`overflow-hidden rounded-xl border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900 ${LIST}`}>
         {ungrouped.map((c) => (
-          <Row key={c.id} c={c} />
+          <Row key={c.id} c={c} bars={bars} />
         ))}
         {groups.map((g) => (
           <li key={g.id}>
@@ -55,10 +73,16 @@ export function ComponentList({ ungrouped, groups }: { ungrouped: PublicComponen
               {g.description && <p className="px-4 pb-2 pl-10 text-sm text-zinc-600 dark:text-zinc-400">{g.description}</p>}
               <ul className={`border-t border-zinc-200 bg-zinc-50/60 pl-6 dark:border-zinc-800 dark:bg-zinc-950/40 ${LIST}`}>
                 {g.components.map((c) => (
-                  <Row key={c.id} c={c} />
+                  <Row key={c.id} c={c} bars={bars} />
                 ))}
               </ul>
             </details>
+            {/* After the members, not in <summary>: a summary's text is its accessible name. */}
+            {bars.has(g.id) && (
+              <div className="px-4 pb-3">
+                <UptimeBars name={`${g.name} (all components)`} days={bars.get(g.id)!.days} uptimePercent={bars.get(g.id)!.uptimePercent} />
+              </div>
+            )}
           </li>
         ))}
       </ul>

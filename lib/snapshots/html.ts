@@ -1,7 +1,12 @@
 // Public pages need no JavaScript: snapshot HTML drops Next's client runtime and
-// RSC payload and inlines the stylesheet, so one response is the whole page.
+// RSC payload and inlines the rules of the stylesheet that the page can use
+// (prune-css.ts), so one response is the whole page.
+// A script marked `data-keep` (the optional local-time script,
+// components/status/time.tsx) survives.
+import { pruneCss, usedClasses } from "./prune-css";
 
-const SCRIPT = /<script\b[^>]*>[\s\S]*?<\/script>/gi;
+const SCRIPT = /<script\b([^>]*)>[\s\S]*?<\/script>/gi;
+const KEEP = /\bdata-keep\b/;
 const SCRIPT_PRELOAD = /<link\b[^>]*\bas="script"[^>]*\/?>|<link\b[^>]*\brel="modulepreload"[^>]*\/?>/gi;
 const STYLESHEET = /<link\b[^>]*\brel="stylesheet"[^>]*\/?>/gi;
 const HREF = /\bhref="([^"]+)"/i;
@@ -11,12 +16,14 @@ const HREF = /\bhref="([^"]+)"/i;
  * cannot be read, in which case the link stays).
  */
 export function staticHtml(html: string, readAsset: (href: string) => string | null): string {
+  let used: Set<string> | undefined;
   return html
-    .replace(SCRIPT, "")
+    .replace(SCRIPT, (tag, attrs: string) => (KEEP.test(attrs) ? tag : ""))
     .replace(SCRIPT_PRELOAD, "")
     .replace(STYLESHEET, (tag) => {
       const href = HREF.exec(tag)?.[1];
-      const css = href?.startsWith("/_next/static/") ? readAsset(href) : null;
+      const full = href?.startsWith("/_next/static/") ? readAsset(href) : null;
+      const css = full === null ? null : pruneCss(full, (used ??= usedClasses(html)));
       // "</style" inside CSS would end the element early; Tailwind output never has it.
       return css !== null && !/<\/style/i.test(css) ? `<style>${css}</style>` : tag;
     });

@@ -40,6 +40,9 @@ export const PUBLIC_ROUTES: readonly PublicRoute[] = [
   { path: "/embed.js", headers: { "access-control-allow-origin": "*" } },
 ];
 
+/** The page every public 404 is served with (app/(public)/page-not-found); the server's `notFoundKey`. */
+export const NOT_FOUND_PAGE = "/page-not-found";
+
 function findRoute(pathname: string, routes: readonly PublicRoute[]): PublicRoute | undefined {
   return routes.find((r) => (typeof r.path === "string" ? r.path === pathname : r.path.test(pathname)));
 }

@@ -20,6 +20,12 @@ export interface SnapshotServerOptions {
   readVersion: () => Promise<number>;
   /** Applied to HTML bodies before they are stored (e.g. strip scripts, inline CSS). */
   transformHtml?: (html: string, status: number) => string;
+  /**
+   * A page (200) whose body every HTML 404 is served with. Next 16 streams a
+   * notFound() as an empty shell its client runtime fills in, blank without
+   * JavaScript; this page is complete HTML. Rendered once per version.
+   */
+  notFoundKey?: string;
   routes?: readonly PublicRoute[];
   /** Background version poll; other processes' writes show up within this. */
   pollMs?: number;
@@ -91,7 +97,12 @@ export function createSnapshotServer(opts: SnapshotServerOptions) {
           log(`[herald] snapshot render ${key} v${v} → ${r.status} in ${ms} ms (not stored)`);
           return r;
         }
-        const body = opts.transformHtml && r.contentType.startsWith("text/html") ? Buffer.from(opts.transformHtml(r.body.toString("utf8"), r.status)) : r.body;
+        const notFound = r.status === 404 && key !== opts.notFoundKey && r.contentType.startsWith("text/html") ? await notFoundPage(v) : null;
+        const body = notFound
+          ? notFound.identity
+          : opts.transformHtml && r.contentType.startsWith("text/html")
+            ? Buffer.from(opts.transformHtml(r.body.toString("utf8"), r.status))
+            : r.body;
         const snap = await makeSnapshot(key, v, r.status, r.contentType, body);
         opts.store.set(snap);
         log(`[herald] snapshot render ${key} v${v} → ${r.status} in ${ms} ms`);
@@ -100,6 +111,14 @@ export function createSnapshotServer(opts: SnapshotServerOptions) {
       inflight.set(id, p);
     }
     return p;
+  }
+
+  /** The current version's not-found page, or null when there is none (then Next's own 404 body is kept). */
+  async function notFoundPage(v: number): Promise<Snapshot | null> {
+    if (!opts.notFoundKey) return null;
+    const cached = opts.store.get(opts.notFoundKey);
+    const page = cached?.version === v ? cached : await renderOnce(opts.notFoundKey, v);
+    return "etag" in page && page.status === 200 ? page : null;
   }
 
   async function serve(req: IncomingMessage, res: ServerResponse, key: string): Promise<void> {

@@ -88,13 +88,15 @@ describe("public site served from snapshots (in-process writes)", () => {
     expect(detail).toContain("Critical impact");
     expect(detail).toContain("REST API");
     expect(detail).not.toContain("Internal billing sync");
-    expect(detail).toMatch(/<time dateTime="\d{4}-\d\d-\d\dT[\d:.]+Z">/);
+    expect(detail).toMatch(/<time dateTime="\d{4}-\d\d-\d\dT[\d:.]+Z"/);
 
     await resolveIncident(ctx, { incidentId: incident.id, body: "Fixed: a certificate had expired." });
     await nonGet();
     const resolvedHome = await text(`${server.url}/`);
     expect(resolvedHome).toContain("All Systems Operational");
-    expect(resolvedHome).not.toContain("Checkout failing");
+    // Off the list of active incidents; today's uptime bar still names it.
+    expect(resolvedHome).not.toContain("Active incidents");
+    expect(resolvedHome).toMatch(/<b>[^<]+<\/b>: major outage, [\d.]+% up[^<]*<i>Checkout failing for some cards<\/i>/);
     const resolvedDetail = await text(`${server.url}/incidents/${incident.id}`);
     expect(resolvedDetail).toContain("a certificate had expired");
     expect(resolvedDetail.indexOf("a certificate had expired")).toBeLessThan(resolvedDetail.indexOf("some cards</strong>"));
@@ -107,7 +109,8 @@ describe("public site served from snapshots (in-process writes)", () => {
     expect(first.headers["content-encoding"]).toBe("gzip");
     expect(first.headers["cache-control"]).toBe("public, max-age=0, s-maxage=5, stale-while-revalidate=30");
     const html = gunzipSync(first.body).toString();
-    expect(html).not.toContain("<script");
+    // Only the optional local-time script survives (components/status/time.tsx).
+    expect(html.match(/<script\b[^>]*>/g)).toEqual(["<script data-keep=\"true\">"]);
     expect(html).toContain("<style>");
     expect(first.body.length).toBeLessThan(15 * 1024);
     expect((await get(`${server.url}/`, { "accept-encoding": "br, gzip" })).headers["content-encoding"]).toBe("br");
@@ -134,8 +137,33 @@ describe("public site served from snapshots (in-process writes)", () => {
     expect(history).toContain("Incident history");
   });
 
-  it("gives unknown incidents a real 404 and lets signed-in readers bypass snapshots", async () => {
-    expect((await get(`${server.url}/incidents/doesnotexist1`)).status).toBe(404);
+  it("shows uptime bars with labels, the window's uptime and the published formula on /", async () => {
+    const html = await text(`${server.url}/`);
+    expect(html).toContain('aria-label="REST API: uptime per day, last 90 days"');
+    expect(html).toContain('aria-label="Compute regions (all components): uptime per day, last 90 days"');
+    expect(html.match(/<ol aria-label="[^"]*: uptime per day/g)).toHaveLength(7);
+    expect(html).toMatch(/<li class="[odpmun]"><span><b>[A-Z][a-z]{2} \d{1,2}, \d{4}<\/b>: (no data|no downtime, 100% up)<\/span><\/li>/);
+    expect(html).toContain("How uptime is calculated");
+    expect(html).toContain("a partial outage as 30 % down time");
+    expect(html).toMatch(/100% uptime<span class="sr-only"> over the last 90 days<\/span>/);
+  });
+
+  it("puts the subscribe form on every public page, working without JS", async () => {
+    for (const path of ["/", "/history", `/incidents/${seeded.resolvedIncident.id}`, "/incidents/doesnotexist1"]) {
+      const html = await text(`${server.url}${path}`);
+      expect(html, path).toContain('action="/subscriptions/new" method="post"');
+      expect(html, path).toContain('href="/subscriptions"');
+    }
+  });
+
+  it("gives unknown incidents a real 404 whose body works without JS, and lets signed-in readers bypass snapshots", async () => {
+    const missing = await get(`${server.url}/incidents/doesnotexist1`);
+    expect(missing.status).toBe(404);
+    const body = missing.body.toString();
+    expect(body).toContain("Page not found");
+    expect(body).toContain('href="/"');
+    expect(body).not.toContain("__next_f");
+    expect((await get(`${server.url}/history?page=99`)).body.toString()).toContain("Page not found");
     const bypass = await get(`${server.url}/`, { cookie: "herald.session_token=whatever" });
     expect(bypass.status).toBe(200);
     expect(bypass.headers["x-herald-snapshot"]).toBeUndefined();

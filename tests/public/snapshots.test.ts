@@ -6,6 +6,7 @@ import path from "node:path";
 import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { afterEach, describe, expect, it } from "vitest";
 import { staticHtml } from "../../lib/snapshots/html";
+import { pruneCss, usedClasses } from "../../lib/snapshots/prune-css";
 import { snapshotKey } from "../../lib/snapshots/routes";
 import { createSnapshotServer, negotiate, type Rendered, type SnapshotServer } from "../../lib/snapshots/server";
 import { makeSnapshot, SnapshotStore } from "../../lib/snapshots/store";
@@ -27,7 +28,7 @@ afterEach(async () => {
   await Promise.all(open.splice(0).map((s) => new Promise((r) => s.close(r))));
 });
 
-async function harness(opts: { store?: SnapshotStore; renderDelayMs?: number; pollMs?: number } = {}): Promise<Harness> {
+async function harness(opts: { store?: SnapshotStore; renderDelayMs?: number; pollMs?: number; notFoundKey?: string } = {}): Promise<Harness> {
   let version = 1;
   const renders: string[] = [];
   const passedThrough: string[] = [];
@@ -41,6 +42,7 @@ async function harness(opts: { store?: SnapshotStore; renderDelayMs?: number; po
     },
     readVersion: async () => version,
     pollMs: opts.pollMs ?? 60_000,
+    notFoundKey: opts.notFoundKey,
     bypassCookie: "herald.session_token",
     log: () => {},
   });
@@ -162,6 +164,31 @@ describe("snapshot server", () => {
     expect(page.body.toString()).toContain("Outage");
   });
 
+  it("serves every HTML 404 with the not-found page's complete body, rendered once per version (Next's 404 is a blank shell without JS)", async () => {
+    const h = await harness({ notFoundKey: "/page-not-found" });
+    h.pages.set("/page-not-found", html(200, "<h1>Page not found</h1><a href=\"/\">Back</a>"));
+    for (const key of ["/incidents/abc123", "/incidents/def456", "/history?page=9"]) {
+      const res = await get(`${h.url}${key}`);
+      expect(res.status, key).toBe(404);
+      expect(res.body.toString()).toContain("<h1>Page not found</h1>");
+    }
+    expect(h.renders.filter((k) => k === "/page-not-found")).toHaveLength(1);
+    // Published: the very next request is the page, not a cached 404.
+    h.pages.set("/incidents/abc123", html(200, "<h1>Outage</h1>"));
+    h.setVersion(2);
+    h.snapshots.markChanged();
+    expect((await get(`${h.url}/incidents/abc123`)).status).toBe(200);
+    expect((await get(`${h.url}/incidents/def456`)).body.toString()).toContain("Page not found");
+    expect(h.renders.filter((k) => k === "/page-not-found")).toHaveLength(2);
+  });
+
+  it("keeps Next's own 404 body when the not-found page cannot render", async () => {
+    const h = await harness({ notFoundKey: "/page-not-found" });
+    const res = await get(`${h.url}/incidents/abc123`);
+    expect(res.status).toBe(404);
+    expect(res.body.toString()).toContain("<p>not found</p>");
+  });
+
   it("sends non-public paths, non-GETs and signed-in readers straight to the app", async () => {
     const h = await harness();
     await get(`${h.url}/admin`);
@@ -266,5 +293,33 @@ describe("static HTML", () => {
       (href) => (href === "/_next/static/chunks/a.css" ? "p{color:red}" : null),
     );
     expect(out).toBe("<html><head><style>p{color:red}</style></head><body><p>hi</p></body></html>");
+  });
+
+  it("keeps a script marked data-keep", () => {
+    const out = staticHtml('<body><p>hi</p><script data-keep="">run()</script><script>self.__next_f.push([1])</script></body>', () => null);
+    expect(out).toBe('<body><p>hi</p><script data-keep="">run()</script></body>');
+  });
+});
+
+describe("pruneCss", () => {
+  const css =
+    '@layer theme{:root,:host{--color-red:#f00;--color-blue:#00f;--font-sans:ui-sans-serif, "Segoe UI";--default-font:var(--font-sans)}}' +
+    "@layer base{*{margin:0}html{font-family:var(--default-font)}}" +
+    "@layer utilities{.text-red{color:var(--color-red)}.text-blue{color:var(--color-blue)}.dark\\:text-red{@media (prefers-color-scheme:dark){color:red}}" +
+    ".\\[\\&_a\\]\\:underline a{text-decoration:underline}:where(.space-y-2>:not(:last-child)){margin:1px}.py-0\\.5{padding:1px}.a:not(.b){color:red}}" +
+    "@media (width>=40rem){.sm\\:flex{display:flex}.sm\\:grid{display:grid}}@property --tw-x{syntax:\"*\";inherits:false}";
+
+  it("keeps exactly the rules the page's classes can match, and the theme variables they read", () => {
+    const used = usedClasses('<p class="text-red dark:text-red [&amp;_a]:underline py-0.5 a sm:flex">x</p>');
+    const out = pruneCss(css, used);
+    for (const kept of [".text-red{", ".dark\\:text-red{", ".\\[\\&_a\\]\\:underline a{", ".py-0\\.5{", ".a:not(.b){", ".sm\\:flex{", "*{margin:0}", "@property --tw-x", "--color-red:#f00", '--font-sans:ui-sans-serif, "Segoe UI"', "--default-font:var(--font-sans)"]) {
+      expect(out, kept).toContain(kept);
+    }
+    for (const dropped of [".text-blue{", "--color-blue", "space-y-2", ".sm\\:grid"]) expect(out, dropped).not.toContain(dropped);
+    expect(out).toContain("@media (width>=40rem){");
+  });
+
+  it("drops grouping rules left empty", () => {
+    expect(pruneCss("@media (width>=40rem){.sm\\:grid{display:grid}}.x{color:red}", new Set(["x"]))).toBe(".x{color:red}");
   });
 });

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { COMPONENT_STATUS_LABELS, INCIDENT_STATUS_LABELS } from "@/db/constants";
+import { FollowForm } from "@/components/status/follow-form";
 import { impactText } from "@/components/status/incident-card";
 import { Markdown } from "@/components/status/markdown";
 import { STATUS_TEXT, StatusIcon } from "@/components/status/status-icon";
@@ -67,6 +68,8 @@ export default async function IncidentPage({ params }: Props) {
           )}
         </p>
       </header>
+
+      {!closed && <FollowForm incidentId={incident.id} />}
 
       {incident.affected.length > 0 && (
         <section aria-labelledby="affected-heading" className="rounded-xl border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900">

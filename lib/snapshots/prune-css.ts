@@ -1,0 +1,145 @@
+// One stylesheet serves the console and the public site; a public snapshot
+// inlines only the rules its own HTML can match, which keeps `/` within its
+// 15 KB gzip budget. Conservative by construction: a style rule is dropped
+// only when every selector in its list names a class the page never uses;
+// at-rules other than grouping ones (@property, @keyframes, @font-face…) and
+// rules without class selectors are always kept.
+
+const GROUPING = /^@(layer|media|supports|container)\b/i;
+const CLASS_SELECTOR = /\.((?:\\[0-9a-fA-F]{1,6} ?|\\[^0-9a-fA-F]|[\w-])+)/g;
+const CLASS_ATTR = /\bclass="([^"]*)"/g;
+
+/** Every class name used in the HTML's class attributes (entities decoded as React writes them). */
+export function usedClasses(html: string): Set<string> {
+  const out = new Set<string>();
+  for (const m of html.matchAll(CLASS_ATTR)) {
+    const value = m[1].replaceAll("&amp;", "&").replaceAll("&quot;", '"').replaceAll("&#x27;", "'").replaceAll("&lt;", "<").replaceAll("&gt;", ">");
+    for (const c of value.split(/\s+/)) if (c) out.add(c);
+  }
+  return out;
+}
+
+function unescapeIdent(s: string): string {
+  return s.replace(/\\([0-9a-fA-F]{1,6}) ?|\\(.)/g, (_, hex: string | undefined, ch: string | undefined) => (hex ? String.fromCodePoint(parseInt(hex, 16)) : ch!));
+}
+
+/** Splits on commas outside parentheses and brackets. */
+function splitSelectors(list: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < list.length; i++) {
+    const ch = list[i];
+    if (ch === "\\") i++;
+    else if (ch === "(" || ch === "[") depth++;
+    else if (ch === ")" || ch === "]") depth--;
+    else if (ch === "," && depth === 0) {
+      out.push(list.slice(start, i));
+      start = i + 1;
+    }
+  }
+  out.push(list.slice(start));
+  return out;
+}
+
+function selectorUsed(selector: string, used: Set<string>): boolean {
+  // Classes inside :not(…) need not be present for the selector to match.
+  const positive = selector.replace(/:not\((?:[^()]|\([^()]*\))*\)/g, "");
+  for (const m of positive.matchAll(CLASS_SELECTOR)) if (!used.has(unescapeIdent(m[1]))) return false;
+  return true;
+}
+
+/** Index just past the block that opens at `open` (a "{"), skipping strings and comments. */
+function blockEnd(css: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < css.length; i++) {
+    const ch = css[i];
+    if (ch === "\\") i++;
+    else if (ch === '"' || ch === "'") {
+      for (i++; i < css.length && css[i] !== ch; i++) if (css[i] === "\\") i++;
+    } else if (ch === "/" && css[i + 1] === "*") i = css.indexOf("*/", i + 2) + 1 || css.length;
+    else if (ch === "{") depth++;
+    else if (ch === "}" && --depth === 0) return i + 1;
+  }
+  return css.length;
+}
+
+/** The CSS without the style rules `used` cannot match, nor theme variables nothing reads. Input is minified build output. */
+export function pruneCss(css: string, used: Set<string>): string {
+  return pruneThemeVariables(pruneRules(css, used));
+}
+
+const THEME = ":root,:host{";
+
+/** Drops `--name:value` declarations of the theme block (Tailwind's `:root,:host`) that no `var(--name)` reads. */
+function pruneThemeVariables(css: string): string {
+  const at = css.indexOf(THEME);
+  if (at === -1) return css;
+  const open = at + THEME.length - 1;
+  const end = blockEnd(css, open);
+  const decls = splitDeclarations(css.slice(open + 1, end - 1));
+  const outside = css.slice(0, at) + css.slice(end);
+  const read = new Set([...outside.matchAll(/var\((--[\w-]+)/g)].map((m) => m[1]));
+  // Theme variables may read each other (--default-font-family: var(--font-sans)).
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const d of decls) {
+      if (!read.has(d.slice(0, d.indexOf(":")))) continue;
+      for (const m of d.matchAll(/var\((--[\w-]+)/g)) {
+        if (read.has(m[1])) continue;
+        read.add(m[1]);
+        grew = true;
+      }
+    }
+  }
+  const kept = decls.filter((d) => !d.startsWith("--") || read.has(d.slice(0, d.indexOf(":"))));
+  return `${css.slice(0, open + 1)}${kept.join(";")}${css.slice(end - 1)}`;
+}
+
+/** Splits a declaration block on semicolons outside strings and parentheses. */
+function splitDeclarations(body: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < body.length; i++) {
+    const ch = body[i];
+    if (ch === "\\") i++;
+    else if (ch === '"' || ch === "'") {
+      for (i++; i < body.length && body[i] !== ch; i++) if (body[i] === "\\") i++;
+    } else if (ch === "(") depth++;
+    else if (ch === ")") depth--;
+    else if (ch === ";" && depth === 0) {
+      out.push(body.slice(start, i));
+      start = i + 1;
+    }
+  }
+  if (body.slice(start).trim()) out.push(body.slice(start));
+  return out;
+}
+
+function pruneRules(css: string, used: Set<string>): string {
+  let out = "";
+  let i = 0;
+  while (i < css.length) {
+    const brace = css.indexOf("{", i);
+    const semi = css.indexOf(";", i);
+    // A statement at-rule (`@layer a,b;`, `@import …;`) or trailing text.
+    if (brace === -1 || (semi !== -1 && semi < brace && css[i] === "@")) {
+      const end = brace === -1 ? css.length : semi + 1;
+      out += css.slice(i, end);
+      i = end;
+      continue;
+    }
+    const end = blockEnd(css, brace);
+    const prelude = css.slice(i, brace).trim();
+    const body = css.slice(brace + 1, end - 1);
+    if (GROUPING.test(prelude)) {
+      const inner = pruneRules(body, used);
+      if (inner.trim() || /^@layer\b/i.test(prelude)) out += `${prelude}{${inner}}`;
+    } else if (prelude.startsWith("@") || splitSelectors(prelude).some((s) => selectorUsed(s, used))) {
+      out += `${prelude}{${body}}`;
+    }
+    i = end;
+  }
+  return out;
+}
