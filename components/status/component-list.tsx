@@ -80,7 +80,7 @@ export function ComponentList({ ungrouped, groups, uptime }: { ungrouped: Public
             {/* After the members, not in <summary>: a summary's text is its accessible name. */}
             {bars.has(g.id) && (
               <div className="px-4 pb-3">
-                <UptimeBars name={`${g.name} (all components)`} days={bars.get(g.id)!.days} uptimePercent={bars.get(g.id)!.uptimePercent} />
+                <UptimeBars name={`${g.name} (all components)`} days={bars.get(g.id)!.days} uptimePercent={bars.get(g.id)!.uptimePercent} incidentNames={false} />
               </div>
             )}
           </li>

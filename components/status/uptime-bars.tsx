@@ -39,12 +39,17 @@ function describe(d: UptimeDayDto): string {
   return parts.join(", ");
 }
 
-function Day({ d, cache }: { d: UptimeDayDto; cache: Map<string, string> }) {
+function incidentsText(d: UptimeDayDto, names: boolean): string {
+  if (names) return d.incidents.map((i) => i.name).join("; ");
+  return d.incidents.length === 1 ? "1 incident" : `${d.incidents.length} incidents`;
+}
+
+function Day({ d, cache, names }: { d: UptimeDayDto; cache: Map<string, string>; names: boolean }) {
   const label = (
     <span>
       <b>{dayLabel(d.date, cache)}</b>
       {`: ${describe(d)}`}
-      {d.incidents.length > 0 && <i>{d.incidents.map((i) => i.name).join("; ")}</i>}
+      {d.incidents.length > 0 && <i>{incidentsText(d, names)}</i>}
     </span>
   );
   const cls = d.worst === null ? "n" : CLASS[d.worst];
@@ -58,15 +63,17 @@ function Day({ d, cache }: { d: UptimeDayDto; cache: Map<string, string> }) {
 
 /**
  * A component's or group's daily bars, oldest first, with its uptime over the
- * window and the axis. Phones show the last 30 days (uptime-bars.css).
+ * window and the axis. Phones show the last 30 days (uptime-bars.css). Group
+ * bars count the day's incidents instead of naming them: the members' bars
+ * name them already, and the page has a size budget.
  */
-export function UptimeBars({ name, days, uptimePercent }: { name: string; days: UptimeDayDto[]; uptimePercent: number | null }) {
+export function UptimeBars({ name, days, uptimePercent, incidentNames = true }: { name: string; days: UptimeDayDto[]; uptimePercent: number | null; incidentNames?: boolean }) {
   const cache = new Map<string, string>();
   return (
     <div className="ub">
       <ol aria-label={`${name}: uptime per day, last ${days.length} days`}>
         {days.map((d) => (
-          <Day key={d.date} d={d} cache={cache} />
+          <Day key={d.date} d={d} cache={cache} names={incidentNames} />
         ))}
       </ol>
       <p>

@@ -6,7 +6,7 @@ import { account, auditLog, session, user } from "@/db/schema";
 import { dbState } from "@/tests/helpers/db-state";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../errors";
 import { newId } from "../ids";
-import { changeUserRole, createUser, hasOwner, removeUser, setupOwner } from "./users";
+import { changeUserRole, createUser, hasOwner, recordPasswordChange, removeUser, setupOwner } from "./users";
 
 const PASSWORD = "correct horse battery";
 
@@ -133,5 +133,12 @@ describe("users", () => {
     expect(await t.db.select().from(account).where(eq(account.userId, u.id))).toHaveLength(0);
     expect(await sessionsOf(u.id)).toHaveLength(0);
     expect(await lastAudit()).toMatchObject({ action: "user.remove", entityId: u.id });
+  });
+
+  it("a password change is audited, with no password in the row", async () => {
+    t.clock.advance(1000);
+    await recordPasswordChange(t.as("editor"));
+    const a = await lastAudit();
+    expect(a).toMatchObject({ action: "user.change_password", actorId: "user-editor", entityId: "user-editor", before: null, after: null });
   });
 });

@@ -129,3 +129,8 @@ export async function removeUser(ctx: Ctx, input: { userId: string }): Promise<v
   });
 }
 
+/** The password itself changes through better-auth (it hashes and ends other sessions); the audit log records that it happened. */
+export async function recordPasswordChange(ctx: Ctx): Promise<void> {
+  if (!ctx.actor.id) return;
+  await ctx.db.transaction((tx) => audit(tx, ctx, { pageId: null, action: "user.change_password", entityType: "user", entityId: ctx.actor.id }));
+}

@@ -5,10 +5,11 @@ import { getAuth, requireUser } from "@/app/_server/auth";
 import { runAction, str, type ActionState } from "@/app/_server/actions";
 import { MIN_PASSWORD_LENGTH } from "@/lib/auth/auth";
 import type { FieldErrors } from "@/lib/errors";
+import { recordPasswordChange } from "@/lib/users/users";
 
-/** better-auth checks the current password, stores the new hash and ends every other session of the user. */
+/** better-auth checks the current password, stores the new hash and ends every other session of the user; we audit it. */
 export async function changePasswordAction(_prev: ActionState, fd: FormData): Promise<ActionState> {
-  await requireUser();
+  const { ctx } = await requireUser();
   const currentPassword = str(fd, "currentPassword") ?? "";
   const newPassword = str(fd, "newPassword") ?? "";
   const fieldErrors: FieldErrors = {};
@@ -25,6 +26,7 @@ export async function changePasswordAction(_prev: ActionState, fd: FormData): Pr
       if (isAPIError(err) && err.statusCode === 429) return { error: "Too many attempts. Wait a minute and try again." };
       throw err;
     }
+    await recordPasswordChange(ctx);
     return { ok: true, message: "Password changed. Your other sessions were signed out." };
   });
 }
