@@ -42,8 +42,17 @@ for (const javaScriptEnabled of [false, true]) {
         await expect(page.locator("script:not([data-keep])")).toHaveCount(0);
         // Uptime bars: labels are text, a bar with trouble is a link that shows its label on focus.
         const bars = page.getByRole("list", { name: "REST API: uptime per day, last 90 days" });
-        // Phones show the last 30 days; the rest are hidden.
-        await expect(bars.getByRole("listitem")).toHaveCount(width < 640 ? 30 : 90);
+        // One column per day: phones show the last 30 days, the rest are hidden; a run of quiet days
+        // is one item as wide as its days' single bars and the gaps between them.
+        const layout = await bars.evaluate((ol) => {
+          const shown = [...ol.children].filter((li) => getComputedStyle(li).display !== "none") as HTMLElement[];
+          const days = (li: HTMLElement) => Number(li.style.getPropertyValue("--n") || 1);
+          const single = shown.find((li) => days(li) === 1)!.getBoundingClientRect().width;
+          return { columns: shown.reduce((n, li) => n + days(li), 0), runs: shown.filter((li) => days(li) > 1).map((li) => li.getBoundingClientRect().width - (days(li) * single + (days(li) - 1) * 2)) };
+        });
+        expect(layout.columns).toBe(width < 640 ? 30 : 90);
+        expect(layout.runs.length).toBeGreaterThan(0);
+        for (const off of layout.runs) expect(Math.abs(off)).toBeLessThan(1);
         const trouble = bars.getByRole("link").last();
         await trouble.focus();
         await expect(trouble.locator("span")).toBeVisible();

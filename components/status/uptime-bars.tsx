@@ -1,14 +1,18 @@
 import { COMPONENT_STATUS_LABELS, type ComponentStatus } from "@/db/constants";
 import { formatDuration } from "@/lib/public/format";
 import type { UptimeDayDto } from "@/lib/uptime/load";
+import type { CSSProperties } from "react";
 import "./uptime-bars.css";
 
-// Markup is kept tiny because `/` carries up to 50 × 90 bars within a 15 KB
-// gzip budget: short class names (uptime-bars.css), no per-bar attributes but
-// the class, and a label whose text is identical for the same day across
-// components, so gzip folds the repetition away. Every bar's label is real text
-// (read by screen readers, shown on hover); bars for days with trouble are
-// links to the day's first incident, so keyboard focus shows the label too.
+// Markup is kept tiny because `/` carries up to 50 × 90 days within a 15 KB
+// gzip budget: short class names (uptime-bars.css), and a label whose text is
+// identical for the same day across components, so gzip folds the repetition
+// away. A run of quiet days (no incident, the same status and figures, e.g. no
+// downtime or no data) is one item spanning its days' columns that draws one
+// bar per day (the CSS), labelled with the date range; every other day is an
+// item of its own. Every label is real text (read by screen readers, shown on
+// hover); bars for days with trouble are links to the day's first incident, so
+// keyboard focus shows the label too.
 
 const CLASS: Record<ComponentStatus, string> = {
   operational: "o",
@@ -18,13 +22,19 @@ const CLASS: Record<ComponentStatus, string> = {
   under_maintenance: "u",
 };
 
-const dayFormat = new Intl.DateTimeFormat("en-US", { timeZone: "UTC", dateStyle: "medium" });
+/** Days phones show (uptime-bars.css). */
+const PHONE_DAYS = 30;
 
-/** "Mar 3, 2026" for a local "YYYY-MM-DD" (the date is already in the page's zone). */
-function dayLabel(date: string, cache: Map<string, string>): string {
-  let s = cache.get(date);
-  if (!s) cache.set(date, (s = dayFormat.format(new Date(`${date}T12:00:00Z`))));
-  return s;
+const dayFormat = new Intl.DateTimeFormat("en-US", { timeZone: "UTC", month: "short", day: "numeric" });
+
+/**
+ * "Mar 3" for a local "YYYY-MM-DD" (the date is already in the page's zone);
+ * "Dec 30, 2025" when the year is not today's: the window is the last 90 days,
+ * so that is enough to tell every day apart.
+ */
+function dayLabel(date: string, year: string): string {
+  const s = dayFormat.format(new Date(`${date}T12:00:00Z`));
+  return date.startsWith(year) ? s : `${s}, ${date.slice(0, 4)}`;
 }
 
 /** "100%", "99.95%": two decimals at most, never "100.00%". */
@@ -34,6 +44,7 @@ export function formatPercent(p: number): string {
 
 function describe(d: UptimeDayDto): string {
   if (d.worst === null || d.uptimePercent === null) return "no data";
+  if (d.worst === "operational" && !d.downMinutes && d.uptimePercent === 100) return "no downtime";
   const parts = [d.worst === "operational" && !d.downMinutes ? "no downtime" : COMPONENT_STATUS_LABELS[d.worst].toLowerCase(), `${formatPercent(d.uptimePercent)} up`];
   if (d.downMinutes) parts.push(`${formatDuration(d.downMinutes * 60_000)} down`);
   return parts.join(", ");
@@ -44,19 +55,38 @@ function incidentsText(d: UptimeDayDto, names: boolean): string {
   return d.incidents.length === 1 ? "1 incident" : `${d.incidents.length} incidents`;
 }
 
-function Day({ d, cache, names }: { d: UptimeDayDto; cache: Map<string, string>; names: boolean }) {
+const cls = (d: UptimeDayDto) => (d.worst === null ? "n" : CLASS[d.worst]);
+
+/** Consecutive days as items: one per day with incidents, one per run of days that read the same otherwise. */
+export function dayItems(days: UptimeDayDto[], phoneDays = PHONE_DAYS): { first: UptimeDayDto; last: UptimeDayDto; n: number; text: string }[] {
+  const items: { first: UptimeDayDto; last: UptimeDayDto; n: number; text: string }[] = [];
+  const phoneStart = days.length - phoneDays;
+  days.forEach((d, i) => {
+    const text = describe(d);
+    const prev = items.at(-1);
+    // A run never crosses into the days phones show, so phones can hide whole items.
+    if (prev && !d.incidents.length && !prev.last.incidents.length && cls(prev.last) === cls(d) && prev.text === text && i !== phoneStart) {
+      prev.last = d;
+      prev.n++;
+    } else items.push({ first: d, last: d, n: 1, text });
+  });
+  return items;
+}
+
+function Item({ first, last, n, text, year, names, phone }: ReturnType<typeof dayItems>[number] & { year: string; names: boolean; phone: boolean }) {
   const label = (
     <span>
-      <b>{dayLabel(d.date, cache)}</b>
-      {`: ${describe(d)}`}
-      {d.incidents.length > 0 && <i>{incidentsText(d, names)}</i>}
+      <b>{n === 1 ? dayLabel(first.date, year) : `${dayLabel(first.date, year)} – ${dayLabel(last.date, year)}`}</b>
+      {`: ${text}`}
+      {first.incidents.length > 0 && <i>{incidentsText(first, names)}</i>}
     </span>
   );
-  const cls = d.worst === null ? "n" : CLASS[d.worst];
-  if (!d.incidents.length) return <li className={cls}>{label}</li>;
+  // `s` marks the first item phones show; `--n` is the run's length in days.
+  const props = { className: phone ? `${cls(first)} s` : cls(first), style: n > 1 ? ({ "--n": n } as CSSProperties) : undefined };
+  if (!first.incidents.length) return <li {...props}>{label}</li>;
   return (
-    <li className={cls}>
-      <a href={`/incidents/${d.incidents[0].id}`}>{label}</a>
+    <li {...props}>
+      <a href={`/incidents/${first.incidents[0].id}`}>{label}</a>
     </li>
   );
 }
@@ -68,13 +98,17 @@ function Day({ d, cache, names }: { d: UptimeDayDto; cache: Map<string, string>;
  * name them already, and the page has a size budget.
  */
 export function UptimeBars({ name, days, uptimePercent, incidentNames = true }: { name: string; days: UptimeDayDto[]; uptimePercent: number | null; incidentNames?: boolean }) {
-  const cache = new Map<string, string>();
+  const year = days.at(-1)?.date.slice(0, 4) ?? "";
+  let column = 0;
   return (
     <div className="ub">
-      <ol aria-label={`${name}: uptime per day, last ${days.length} days`}>
-        {days.map((d) => (
-          <Day key={d.date} d={d} cache={cache} names={incidentNames} />
-        ))}
+      {/* The column count, when not the CSS's 90. */}
+      <ol aria-label={`${name}: uptime per day, last ${days.length} days`} style={days.length === 90 ? undefined : ({ "--d": days.length } as CSSProperties)}>
+        {dayItems(days).map((item) => {
+          const phone = column === days.length - PHONE_DAYS;
+          column += item.n;
+          return <Item key={item.first.date} {...item} year={year} names={incidentNames} phone={phone} />;
+        })}
       </ol>
       <p>
         <span aria-hidden="true">

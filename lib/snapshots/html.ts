@@ -3,7 +3,7 @@
 // (prune-css.ts), so one response is the whole page.
 // A script marked `data-keep` (the optional local-time script,
 // components/status/time.tsx) survives.
-import { pruneCss, usedClasses } from "./prune-css";
+import { pruneCss, usedClasses, usedTags } from "./prune-css";
 
 const SCRIPT = /<script\b([^>]*)>[\s\S]*?<\/script>/gi;
 const KEEP = /\bdata-keep\b/;
@@ -17,13 +17,14 @@ const HREF = /\bhref="([^"]+)"/i;
  */
 export function staticHtml(html: string, readAsset: (href: string) => string | null): string {
   let used: Set<string> | undefined;
+  let tags: Set<string> | undefined;
   return html
     .replace(SCRIPT, (tag, attrs: string) => (KEEP.test(attrs) ? tag : ""))
     .replace(SCRIPT_PRELOAD, "")
     .replace(STYLESHEET, (tag) => {
       const href = HREF.exec(tag)?.[1];
       const full = href?.startsWith("/_next/static/") ? readAsset(href) : null;
-      const css = full === null ? null : pruneCss(full, (used ??= usedClasses(html)));
+      const css = full === null ? null : pruneCss(full, (used ??= usedClasses(html)), (tags ??= usedTags(html)));
       // "</style" inside CSS would end the element early; Tailwind output never has it.
       return css !== null && !/<\/style/i.test(css) ? `<style>${css}</style>` : tag;
     });

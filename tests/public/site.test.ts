@@ -142,7 +142,17 @@ describe("public site served from snapshots (in-process writes)", () => {
     expect(html).toContain('aria-label="REST API: uptime per day, last 90 days"');
     expect(html).toContain('aria-label="Compute regions (all components): uptime per day, last 90 days"');
     expect(html.match(/<ol aria-label="[^"]*: uptime per day/g)).toHaveLength(7);
-    expect(html).toMatch(/<li class="[odpmun]"><span><b>[A-Z][a-z]{2} \d{1,2}, \d{4}<\/b>: (no data|no downtime, 100% up)<\/span><\/li>/);
+    // A run of quiet days is one item spanning its days, labelled with the range; days with trouble are links.
+    const date = "[A-Z][a-z]{2} \\d{1,2}(, \\d{4})?";
+    expect(html).toMatch(new RegExp(`<li class="[on]( s)?" style="--n:\\d+"><span><b>${date} – ${date}</b>: (no data|no downtime)</span></li>`));
+    expect(html).toMatch(new RegExp(`<li class="[dpmu]( s)?"><a href="/incidents/\\w+"><span><b>${date}</b>: [a-z ]+, [\\d.]+% up[^<]*<i>[^<]+</i></span></a></li>`));
+    // Every bar set covers the window's 90 days exactly, and marks where phones' last 30 begin.
+    for (const [, body] of html.matchAll(/<ol aria-label="[^"]*: uptime per day, last 90 days">(.*?)<\/ol>/g)) {
+      const items = [...body.matchAll(/<li class="[^"]*"(?: style="--n:(\d+)")?>/g)];
+      expect(items.reduce((n, m) => n + Number(m[1] ?? 1), 0)).toBe(90);
+      const s = items.findIndex((m) => / s"/.test(m[0]));
+      expect(items.slice(s).reduce((n, m) => n + Number(m[1] ?? 1), 0)).toBe(30);
+    }
     expect(html).toContain("How uptime is calculated");
     expect(html).toContain("a partial outage as 30 % down time");
     expect(html).toMatch(/100% uptime<span class="sr-only"> over the last 90 days<\/span>/);

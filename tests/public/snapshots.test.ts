@@ -6,7 +6,7 @@ import path from "node:path";
 import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { afterEach, describe, expect, it } from "vitest";
 import { staticHtml } from "../../lib/snapshots/html";
-import { pruneCss, usedClasses } from "../../lib/snapshots/prune-css";
+import { pruneCss, usedClasses, usedTags } from "../../lib/snapshots/prune-css";
 import { snapshotKey } from "../../lib/snapshots/routes";
 import { createSnapshotServer, negotiate, type Rendered, type SnapshotServer } from "../../lib/snapshots/server";
 import { makeSnapshot, SnapshotStore } from "../../lib/snapshots/store";
@@ -312,11 +312,35 @@ describe("pruneCss", () => {
   it("keeps exactly the rules the page's classes can match, and the theme variables they read", () => {
     const used = usedClasses('<p class="text-red dark:text-red [&amp;_a]:underline py-0.5 a sm:flex">x</p>');
     const out = pruneCss(css, used);
-    for (const kept of [".text-red{", ".dark\\:text-red{", ".\\[\\&_a\\]\\:underline a{", ".py-0\\.5{", ".a:not(.b){", ".sm\\:flex{", "*{margin:0}", "@property --tw-x", "--color-red:#f00", '--font-sans:ui-sans-serif, "Segoe UI"', "--default-font:var(--font-sans)"]) {
+    for (const kept of [".text-red{", ".dark\\:text-red{", ".\\[\\&_a\\]\\:underline a{", ".py-0\\.5{", ".a:not(.b){", ".sm\\:flex{", "*{margin:0}", "--color-red:#f00", '--font-sans:ui-sans-serif, "Segoe UI"', "--default-font:var(--font-sans)"]) {
       expect(out, kept).toContain(kept);
     }
-    for (const dropped of [".text-blue{", "--color-blue", "space-y-2", ".sm\\:grid"]) expect(out, dropped).not.toContain(dropped);
+    for (const dropped of [".text-blue{", "--color-blue", "space-y-2", ".sm\\:grid", "@property --tw-x"]) expect(out, dropped).not.toContain(dropped);
     expect(out).toContain("@media (width>=40rem){");
+  });
+
+  it("drops the theme variables nothing reads from every theme block, and the registrations of unread custom properties", () => {
+    const theme =
+      "@layer properties{@supports (x:y){*,:before{--tw-read:0;--tw-unread:0;--tw-shadow:0 0 #0000}}}" +
+      "@layer theme{:root,:host{--color-red:#f00;--color-blue:#00f}@supports (color:lab(0% 0 0)){:root,:host{--color-red:lab(50% 80 60);--color-blue:lab(40% 30 -80)}}}" +
+      ".a{color:var(--color-red);margin:var(--tw-read);--tw-unread:1}" +
+      '@property --tw-read{syntax:"*";inherits:false;initial-value:0}@property --tw-unread{syntax:"*";inherits:false;initial-value:0}@keyframes spin{to{rotate:1turn}}';
+    const out = pruneCss(theme, new Set(["a"]));
+    for (const kept of ["--color-red:#f00", "--color-red:lab(50% 80 60)", "--tw-read:0", "@property --tw-read{", "@keyframes spin{", "--tw-unread:1}"]) expect(out, kept).toContain(kept);
+    for (const dropped of ["--color-blue", "@property --tw-unread", "--tw-unread:0", "--tw-shadow"]) expect(out, dropped).not.toContain(dropped);
+  });
+
+  it("with the page's element types, drops rules only for elements the page lacks", () => {
+    const tags = usedTags('<html><body><p class="x">a <a href="/">b</a></p><svg><path d=""/></svg></body></html>');
+    const base =
+      "hr{height:0}abbr:where([title]){text-decoration:underline}code,kbd{font-size:1em}a{color:inherit}:where(select:is([multiple],[size])) optgroup{font-weight:bold}" +
+      "svg,video{display:block}.x a{color:red}.x table{margin:0}::file-selector-button{margin:0}:-moz-focusring:where(:not(iframe)){outline:auto}[hidden]:where(:not([hidden=until-found])){display:none}" +
+      ".\\[\\&_a\\]\\:u a{text-decoration:underline}tbody{color:red}";
+    const out = pruneCss(base, usedClasses('<p class="x [&amp;_a]:u">'), tags);
+    for (const kept of ["a{color:inherit}", "svg,video{", ".x a{", "::file-selector-button{", ":-moz-focusring", "[hidden]:where(", "\\:u a{", "tbody{"]) expect(out, kept).toContain(kept);
+    for (const dropped of ["hr{", "abbr", "code,kbd", "optgroup", ".x table"]) expect(out, dropped).not.toContain(dropped);
+    // Without the element types, only classes count.
+    expect(pruneCss("hr{height:0}", new Set())).toBe("hr{height:0}");
   });
 
   it("drops grouping rules left empty", () => {
