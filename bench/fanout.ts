@@ -57,10 +57,14 @@ const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", "scripts/
   stdio: ["ignore", "inherit", "inherit"],
 });
 let peakKb = 0;
+// The worker's CPU time (utime + stime, in clock ticks of 10 ms): unlike the rate, it hardly depends on how busy the machine is.
+let cpuTicks = 0;
 const sampler = setInterval(() => {
   try {
     const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"));
     if (m) peakKb = Math.max(peakKb, Number(m[1]));
+    const stat = readFileSync(`/proc/${child.pid}/stat`, "utf8").split(") ")[1].split(" ");
+    cpuTicks = Number(stat[11]) + Number(stat[12]);
   } catch {
     /* the child has exited */
   }
@@ -81,6 +85,6 @@ const achieved = (ok.length - 1) / span;
 const unique = new Set(fake.accepted.map((e) => e.to)).size;
 console.log(`delivered ${fake.accepted.length} emails (${unique} unique) in ${ok.length} batches over ${span.toFixed(1)} s; ${limited} requests got 429`);
 console.log(`achieved ${achieved.toFixed(2)} req/s against a limit of ${RATE}: ratio ${(achieved / RATE).toFixed(3)} (target ≥ 0.95)`);
-console.log(`worker peak RSS ${(peakKb / 1024).toFixed(0)} MB (target ≤ 300)`);
+console.log(`worker peak RSS ${(peakKb / 1024).toFixed(0)} MB (target ≤ 300); worker CPU ${(cpuTicks / 100).toFixed(1)} s (${((cpuTicks * 10) / ok.length).toFixed(1)} ms per batch)`);
 await fake.close();
 t.close();

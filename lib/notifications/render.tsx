@@ -26,7 +26,10 @@ export interface Recipient {
 }
 
 const SLOTS = ["EMAIL", "MANAGE", "UNSUBSCRIBE", "CONFIRM"] as const;
-const slot = (nonce: string, name: (typeof SLOTS)[number]) => `HERALD-${nonce}-${name}`;
+type Slot = (typeof SLOTS)[number];
+const slot = (nonce: string, name: Slot) => `HERALD-${nonce}-${name}`;
+// Matches every slot, capturing its name. Nonces are alphanumeric (ensureRendered), so safe in a pattern.
+const anySlot = (nonce: string) => new RegExp(`HERALD-${nonce}-(${SLOTS.join("|")})`, "g");
 
 /**
  * Renders a notification's subject, HTML and text once and stores them on the
@@ -53,13 +56,15 @@ export async function ensureRendered(db: Db, n: Notification, baseUrl: string): 
 const escapeHtml = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
 export function personalize(r: RenderedNotification, to: Recipient): { subject: string; html: string; text: string } {
-  const values: Record<(typeof SLOTS)[number], string> = { EMAIL: to.email, MANAGE: to.manageUrl, UNSUBSCRIBE: to.unsubscribeUrl, CONFIRM: to.confirmUrl };
-  let { html, text } = r;
-  for (const name of SLOTS) {
-    html = html.replaceAll(slot(r.nonce, name), escapeHtml(values[name]));
-    text = text.replaceAll(slot(r.nonce, name), values[name]);
-  }
-  return { subject: r.subject, html, text };
+  const values: Record<Slot, string> = { EMAIL: to.email, MANAGE: to.manageUrl, UNSUBSCRIBE: to.unsubscribeUrl, CONFIRM: to.confirmUrl };
+  // One pass per body (the worker runs this for every recipient), and a
+  // function replacer so a "$&" in a value is inserted literally.
+  const slots = anySlot(r.nonce);
+  return {
+    subject: r.subject,
+    html: r.html.replace(slots, (_, name: Slot) => escapeHtml(values[name])),
+    text: r.text.replace(slots, (_, name: Slot) => values[name]),
+  };
 }
 
 export function publicBaseUrl(p: Page, fallback: string): string {

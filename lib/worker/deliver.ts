@@ -1,6 +1,6 @@
 import { eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { notification, page, subscriber, type Subscriber } from "@/db/schema";
+import { notification, page, subscriber, type Notification, type Subscriber } from "@/db/schema";
 import type { Mailer, OutgoingEmail } from "../email/types";
 import { headerSafe } from "../email/types";
 import { newId } from "../ids";
@@ -38,7 +38,6 @@ export interface WorkCtx {
 // time (db/client.ts): a bare write while a publish transaction is open in the
 // same process would busy-wait on the event loop that transaction needs.
 const write = (ctx: WorkCtx, q: SQL) => ctx.db.transaction((tx) => tx.run(q));
-const writeReturning = <T>(ctx: WorkCtx, q: SQL) => ctx.db.transaction((tx) => tx.all<T>(q));
 
 interface LeasedRow {
   id: string;
@@ -48,34 +47,86 @@ interface LeasedRow {
   attempts: number;
 }
 
+type Recipient = Pick<Subscriber, "id" | "email" | "state" | "pausedAt" | "confirmTokenEnc" | "manageTokenEnc">;
+
+interface LeasedBatch {
+  batchId: string;
+  notification: Notification;
+  /** The members to send, sorted by id: the same batch gives the same request body on every retry. */
+  rows: LeasedRow[];
+  subs: Map<string, Recipient>;
+  /** This request's attempt number, already counted. */
+  attempts: number;
+}
+
 /**
- * Takes one batch. A batch id is written on its rows the first time they are
- * leased and never changes, so a retry sends exactly the same members under
- * the same idempotency key (the batch id) and the provider de-duplicates a
- * batch it already accepted before a crash or timeout. Each lease is one
- * UPDATE … RETURNING: SQLite runs it atomically, so two workers never get the
- * same rows. The INDEXED BY hints keep each lease independent of queue length
- * (the planner otherwise walks a notification's already-sent rows).
+ * Takes one batch and counts the attempt, in one transaction: the local
+ * driver blocks the event loop for every commit, so commits per batch bound
+ * the send rate (bench/fanout.ts).
+ *
+ * A batch id is written on its rows the first time they are leased and never
+ * changes, so a retry sends exactly the same members under the same
+ * idempotency key (the batch id) and the provider de-duplicates a batch it
+ * already accepted before a crash or timeout. Each lease is one UPDATE …
+ * RETURNING inside a write transaction, so two workers never get the same
+ * rows. The INDEXED BY hints keep each lease independent of queue length: the
+ * planner otherwise walks every pending row for the retry lease (~10 ms per
+ * batch at 50k queued) or a notification's already-sent rows for a new one.
  */
-async function leaseBatch(ctx: WorkCtx, deps: DeliveryDeps): Promise<LeasedRow[]> {
+async function leaseBatch(ctx: WorkCtx, deps: DeliveryDeps): Promise<LeasedBatch | null> {
   const now = ctx.now().getTime();
   const until = now + deps.leaseMs;
   const free = sql`status = 'pending' and next_attempt_at <= ${now} and (lease_until is null or lease_until < ${now})`;
-  const retried = await writeReturning<LeasedRow>(ctx, sql`
-    update delivery set lease_owner = ${deps.workerId}, lease_until = ${until}
-    where batch_id = (select batch_id from delivery indexed by delivery_retry where ${free} and batch_id is not null order by next_attempt_at limit 1) and ${free}
-    returning id, notification_id, subscriber_id, batch_id, attempts`);
-  if (retried.length) return retried;
-  return writeReturning<LeasedRow>(ctx, sql`
-    update delivery set batch_id = ${newId(16)}, lease_owner = ${deps.workerId}, lease_until = ${until}
-    where id in (
-      select id from delivery indexed by delivery_due where ${free} and batch_id is null
-        and notification_id = (select notification_id from delivery indexed by delivery_due where ${free} and batch_id is null order by next_attempt_at limit 1)
-      order by next_attempt_at limit ${Math.min(deps.batchSize, 100)})
-    returning id, notification_id, subscriber_id, batch_id, attempts`);
+  return ctx.db.transaction(async (tx) => {
+    let rows = await tx.all<LeasedRow>(sql`
+      update delivery indexed by delivery_batch set lease_owner = ${deps.workerId}, lease_until = ${until}
+      where batch_id = (select batch_id from delivery indexed by delivery_retry where ${free} and batch_id is not null order by next_attempt_at limit 1) and ${free}
+      returning id, notification_id, subscriber_id, batch_id, attempts`);
+    if (!rows.length)
+      rows = await tx.all<LeasedRow>(sql`
+        update delivery set batch_id = ${newId(16)}, lease_owner = ${deps.workerId}, lease_until = ${until}
+        where id in (
+          select id from delivery indexed by delivery_due where ${free} and batch_id is null
+            and notification_id = (select notification_id from delivery indexed by delivery_due where ${free} and batch_id is null order by next_attempt_at limit 1)
+          order by next_attempt_at limit ${Math.min(deps.batchSize, 100)})
+        returning id, notification_id, subscriber_id, batch_id, attempts`);
+    if (!rows.length) return null;
+    const batchId = rows[0].batch_id;
+    const n = (await tx.query.notification.findFirst({ where: eq(notification.id, rows[0].notification_id) }))!;
+    const subs = new Map(
+      (
+        await tx
+          .select({
+            id: subscriber.id,
+            email: subscriber.email,
+            state: subscriber.state,
+            pausedAt: subscriber.pausedAt,
+            confirmTokenEnc: subscriber.confirmTokenEnc,
+            manageTokenEnc: subscriber.manageTokenEnc,
+          })
+          .from(subscriber)
+          .where(inArray(subscriber.id, rows.map((r) => r.subscriber_id)))
+      ).map((s) => [s.id, s]),
+    );
+    // Unsubscribed, quarantined or paused since enqueue → skipped. Decided only before
+    // the batch's first request (attempts = 0): once a request may have reached
+    // the provider, the members must stay the same for the idempotency key.
+    if (rows[0].attempts === 0) {
+      const skipped = rows.filter((r) => !eligible(n.kind, subs.get(r.subscriber_id)));
+      if (skipped.length) {
+        await tx.run(sql`update delivery set status = 'skipped', lease_owner = null, lease_until = null, last_error = 'not subscribed at send time'
+          where id in (${sql.join(skipped.map((r) => sql`${r.id}`), sql`, `)})`);
+        rows = rows.filter((r) => !skipped.includes(r));
+      }
+    }
+    // Counted before the request: a crash after it still counts as tried.
+    if (rows.length) await tx.run(sql`update delivery set attempts = attempts + 1 where batch_id = ${batchId} and status = 'pending'`);
+    rows.sort((a, b) => (a.id < b.id ? -1 : 1));
+    return { batchId, notification: n, rows, subs, attempts: rows.length ? rows[0].attempts + 1 : 0 };
+  });
 }
 
-function eligible(kind: string, s: Subscriber | undefined): boolean {
+function eligible(kind: string, s: Recipient | undefined): boolean {
   if (!s) return false;
   return kind === "subscription_confirmation" ? s.state === "unconfirmed" && !!s.confirmTokenEnc : s.state === "active" && s.pausedAt === null;
 }
@@ -91,35 +142,19 @@ function addressOf(from: string): string {
 
 /** Sends one leased batch and records the outcome on its rows. Returns false when nothing was due. */
 export async function deliverOneBatch(ctx: WorkCtx, deps: DeliveryDeps): Promise<boolean> {
-  let rows = await leaseBatch(ctx, deps);
-  if (!rows.length) return false;
-  const batchId = rows[0].batch_id;
-  const n = (await ctx.db.query.notification.findFirst({ where: eq(notification.id, rows[0].notification_id) }))!;
-  const subs = new Map(
-    (await ctx.db.select().from(subscriber).where(inArray(subscriber.id, rows.map((r) => r.subscriber_id)))).map((s) => [s.id, s]),
-  );
-  // Unsubscribed, quarantined or paused since enqueue → skipped. Decided only before
-  // the batch's first request (attempts = 0): once a request may have reached
-  // the provider, the members must stay the same for the idempotency key.
-  if (rows[0].attempts === 0) {
-    const skipped = rows.filter((r) => !eligible(n.kind, subs.get(r.subscriber_id)));
-    if (skipped.length) {
-      await write(ctx, sql`update delivery set status = 'skipped', lease_owner = null, lease_until = null, last_error = 'not subscribed at send time'
-        where id in (${sql.join(skipped.map((r) => sql`${r.id}`), sql`, `)})`);
-      rows = rows.filter((r) => !skipped.includes(r));
-      if (!rows.length) return true;
-    }
-  }
-  // Counted before the request: a crash after it still counts as tried.
-  await write(ctx, sql`update delivery set attempts = attempts + 1 where batch_id = ${batchId} and status = 'pending'`);
-  const attempts = rows[0].attempts + 1;
+  const batch = await leaseBatch(ctx, deps);
+  if (!batch) return false;
+  const { batchId, notification: n, rows, subs, attempts } = batch;
+  if (!rows.length) return true;
 
   const p = (await ctx.db.query.page.findFirst({ where: eq(page.id, n.pageId) }))!;
   const root = publicBaseUrl(p, deps.baseUrl);
   const from = senderOf(p, deps.defaultFrom);
   const rendered = await ensureRendered(ctx.db, n, deps.baseUrl);
-  // Deterministic order: same batch → same request body on every retry.
-  rows.sort((a, b) => (a.id < b.id ? -1 : 1));
+
+  await deps.pacer.wait();
+  // Built after the wait, so a batch's ~100 bodies exist only for its request
+  // rather than for as long as the lane queues for its slot.
   const emails: OutgoingEmail[] = rows.map((r) => {
     const s = subs.get(r.subscriber_id)!;
     const manage = s.manageTokenEnc ? revealToken(deps.secret, s.manageTokenEnc) : "";
@@ -143,7 +178,6 @@ export async function deliverOneBatch(ctx: WorkCtx, deps: DeliveryDeps): Promise
     };
   });
 
-  await deps.pacer.wait();
   const outcome = await deps.mailer.sendBatch(emails, `herald-batch-${batchId}`);
   const now = ctx.now().getTime();
   const where = sql`batch_id = ${batchId} and status = 'pending'`;
