@@ -22,10 +22,9 @@ export interface IncidentEmailInput {
 }
 
 /**
- * Subject, HTML and text of an incident or maintenance update email. The
- * console's "Preview before posting" calls this with the form's values; it
- * must stay in step with renderFresh in render.tsx, which renders the same
- * template for the outbox.
+ * Subject, HTML and text of an incident or maintenance update email: the
+ * outbox (render.tsx, with recipient placeholders) and the console's "Preview
+ * before posting" (with the form's values) both render through this.
  */
 export async function renderIncidentEmail(i: IncidentEmailInput): Promise<{ subject: string; html: string; text: string }> {
   const statusLabel = INCIDENT_STATUS_LABELS[i.status];

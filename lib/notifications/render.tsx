@@ -1,14 +1,13 @@
 import { render } from "@react-email/render";
 import { and, eq, isNull } from "drizzle-orm";
 import type { Db, Tx } from "@/db/client";
-import { COMPONENT_STATUS_LABELS, INCIDENT_STATUS_LABELS } from "@/db/constants";
-import { component, incident, incidentUpdate, incidentUpdateComponent, notification, page, type Notification, type Page } from "@/db/schema";
+import { component, incident, incidentUpdate, incidentUpdateComponent, notification, page, type Notification } from "@/db/schema";
 import { ConfirmSubscriptionEmail } from "../email/templates/confirm-subscription";
-import { IncidentUpdateEmail } from "../email/templates/incident-update";
 import type { Branding } from "../email/templates/layout";
 import { headerSafe } from "../email/types";
 import { newToken } from "../ids";
-import { markdownToText, renderMarkdown } from "../markdown/render";
+import { publicBaseUrl } from "../public/loaders";
+import { renderIncidentEmail } from "./incident-email";
 
 export interface RenderedNotification {
   subject: string;
@@ -67,10 +66,6 @@ export function personalize(r: RenderedNotification, to: Recipient): { subject: 
   };
 }
 
-export function publicBaseUrl(p: Page, fallback: string): string {
-  return (p.url ?? fallback).replace(/\/+$/, "");
-}
-
 async function renderFresh(db: Tx, n: Notification, baseUrl: string, nonce: string) {
   const p = (await db.query.page.findFirst({ where: eq(page.id, n.pageId) }))!;
   const root = publicBaseUrl(p, baseUrl);
@@ -87,22 +82,18 @@ async function renderFresh(db: Tx, n: Notification, baseUrl: string, nonce: stri
     .from(incidentUpdateComponent)
     .innerJoin(component, eq(component.id, incidentUpdateComponent.componentId))
     .where(eq(incidentUpdateComponent.incidentUpdateId, upd.id));
-  const statusLabel = INCIDENT_STATUS_LABELS[upd.status];
-  const el = (
-    <IncidentUpdateEmail
-      brand={brand}
-      kindLabel={inc.kind === "maintenance" ? "Scheduled maintenance" : "Incident"}
-      incidentName={inc.name}
-      statusLabel={statusLabel}
-      bodyHtml={renderMarkdown(upd.body)}
-      bodyText={markdownToText(upd.body)}
-      displayAt={`${upd.displayAt.toISOString().slice(0, 16).replace("T", " ")} UTC`}
-      affected={affected.filter((a) => !a.hidden).map((a) => ({ name: a.name, statusLabel: COMPONENT_STATUS_LABELS[a.status] }))}
-      incidentUrl={`${root}/incidents/${inc.id}`}
-      {...slots}
-    />
-  );
-  // CR/LF or other controls in an incident name must never reach a header line.
-  const subject = headerSafe(`[${p.name}] ${statusLabel}: ${inc.name}`, 250);
-  return { subject, html: await render(el), text: await render(el, { plainText: true }) };
+  return renderIncidentEmail({
+    page: p,
+    root,
+    kind: inc.kind,
+    incidentId: inc.id,
+    incidentName: inc.name,
+    status: upd.status,
+    body: upd.body,
+    displayAt: upd.displayAt,
+    affected,
+    recipient: slots.recipient,
+    manageUrl: slots.manageUrl,
+    unsubscribeUrl: slots.unsubscribeUrl,
+  });
 }

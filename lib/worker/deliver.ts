@@ -4,7 +4,8 @@ import { notification, page, subscriber, type Notification, type Subscriber } fr
 import type { Mailer, OutgoingEmail } from "../email/types";
 import { headerSafe } from "../email/types";
 import { newId } from "../ids";
-import { ensureRendered, personalize, publicBaseUrl } from "../notifications/render";
+import { ensureRendered, personalize } from "../notifications/render";
+import { publicBaseUrl } from "../public/loaders";
 import { revealToken } from "../subscribers/tokens";
 import type { Pacer } from "./pacer";
 
