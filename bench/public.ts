@@ -31,7 +31,7 @@ const children: ChildProcess[] = [];
 const outputs = new Map<ChildProcess, () => string>();
 process.on("exit", () => {
   for (const c of children) if (c.exitCode === null) c.kill("SIGTERM");
-  rmSync(dir, { recursive: true, force: true });
+  rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
 });
 
 function id(prefix: string, n: number): string {
