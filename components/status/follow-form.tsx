@@ -1,3 +1,5 @@
+import { Honeypot } from "./honeypot";
+
 /**
  * "Follow this incident" on the public incident page: a plain HTML POST that
  * works without JavaScript (app/subscriptions/follow/route.ts). Same honeypot
@@ -23,12 +25,7 @@ export function FollowForm({ incidentId }: { incidentId: string }) {
         />
         <button className="rounded-md bg-blue-600 px-4 py-2 text-sm font-medium whitespace-nowrap text-white hover:bg-blue-700">Follow</button>
       </div>
-      <div aria-hidden="true" style={{ position: "absolute", left: "-10000px", width: 1, height: 1, overflow: "hidden" }}>
-        <label>
-          Leave this empty
-          <input type="text" name="website" tabIndex={-1} autoComplete="off" />
-        </label>
-      </div>
+      <Honeypot />
     </form>
   );
 }

@@ -1,3 +1,5 @@
+import { Honeypot } from "./honeypot";
+
 /**
  * The public subscribe form: a plain HTML POST that works without JavaScript
  * (app/subscriptions/new/route.ts). `website` is a honeypot hidden from people
@@ -37,12 +39,7 @@ export function SubscribeForm({ components = [] }: { components?: { id: string; 
           </div>
         </details>
       )}
-      <div aria-hidden="true" style={{ position: "absolute", left: "-10000px", width: 1, height: 1, overflow: "hidden" }}>
-        <label>
-          Leave this empty
-          <input type="text" name="website" tabIndex={-1} autoComplete="off" />
-        </label>
-      </div>
+      <Honeypot />
     </form>
   );
 }
