@@ -1,6 +1,6 @@
 import { requireUser } from "@/app/_server/auth";
 import { ActionForm, SubmitButton } from "@/components/admin/action-form";
-import { Card, Checkbox, EmptyState, FormField, PageHeader } from "@/components/admin/ui";
+import { Card, Checkbox, ConfirmSubmit, EmptyState, FormField, PageHeader } from "@/components/admin/ui";
 import { Input, Select } from "@/components/ui/form";
 import { SUBSCRIBER_STATES } from "@/db/constants";
 import { hasRole } from "@/lib/context";
@@ -92,9 +92,9 @@ export default async function SubscribersPage({ searchParams }: { searchParams: 
                         </ActionForm>
                       )}
                       {canEdit && (s.state === "active" || s.state === "unconfirmed") && (
-                        <ActionForm action={removeSubscriberAction} className="" quiet>
+                        <ActionForm action={removeSubscriberAction} className="" quiet aria-label={`Remove ${s.email}`}>
                           <input type="hidden" name="id" value={s.id} />
-                          <SubmitButton variant="danger">Remove</SubmitButton>
+                          <ConfirmSubmit summary="Remove" confirmLabel="Yes, remove" warning={`${s.email} stops receiving email at once.`} />
                         </ActionForm>
                       )}
                     </td>
