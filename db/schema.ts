@@ -262,10 +262,14 @@ export const incidentUpdate = sqliteTable(
     seq: integer("seq").notNull(),
     deliverNotifications: bool("deliver_notifications").notNull().default(false),
     authorUserId: text("author_user_id"),
+    // Scheduled update (lib/incidents/scheduled.ts): non-null = not yet public.
+    // Every reader that derives state or shows updates skips these rows; the
+    // scheduler clears it when it publishes.
+    publishAt: ts("publish_at"),
     createdAt: created(),
     updatedAt: updated(),
   },
-  (t) => [index("incident_update_incident_display").on(t.incidentId, t.displayAt)],
+  (t) => [index("incident_update_incident_display").on(t.incidentId, t.displayAt), index("incident_update_publish_at").on(t.publishAt)],
 );
 
 export const incidentUpdateComponent = sqliteTable(

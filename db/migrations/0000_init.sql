@@ -191,12 +191,14 @@ CREATE TABLE `incident_update` (
 	`seq` integer NOT NULL,
 	`deliver_notifications` integer DEFAULT false NOT NULL,
 	`author_user_id` text,
+	`publish_at` integer,
 	`created_at` integer NOT NULL,
 	`updated_at` integer NOT NULL,
 	FOREIGN KEY (`incident_id`) REFERENCES `incident`(`id`) ON UPDATE no action ON DELETE no action
 );
 --> statement-breakpoint
 CREATE INDEX `incident_update_incident_display` ON `incident_update` (`incident_id`,`display_at`);--> statement-breakpoint
+CREATE INDEX `incident_update_publish_at` ON `incident_update` (`publish_at`);--> statement-breakpoint
 CREATE TABLE `incident_update_component` (
 	`incident_update_id` text NOT NULL,
 	`component_id` text NOT NULL,

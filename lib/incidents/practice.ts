@@ -2,7 +2,7 @@
 // public update is due, which are overdue), owner, priority from impact ×
 // urgency, and internal notes. All of it is console-only: no public loader
 // reads these columns or the incident_note table.
-import { and, asc, desc, eq, inArray, notInArray } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNull, notInArray } from "drizzle-orm";
 import { z } from "zod";
 import type { Tx } from "@/db/client";
 import { URGENCIES, type Impact, type Priority, type Urgency } from "@/db/constants";
@@ -99,7 +99,7 @@ export async function loadCommsView(db: Tx, pageId: string, now: Date): Promise<
     .where(and(eq(incident.pageId, pageId), eq(incident.kind, "incident"), notInArray(incident.status, [...CLOSED])));
   if (!rows.length) return [];
   const ids = rows.map((r) => r.id);
-  const updates = await db.select({ incidentId: incidentUpdate.incidentId, createdAt: incidentUpdate.createdAt }).from(incidentUpdate).where(inArray(incidentUpdate.incidentId, ids));
+  const updates = await db.select({ incidentId: incidentUpdate.incidentId, createdAt: incidentUpdate.createdAt }).from(incidentUpdate).where(and(inArray(incidentUpdate.incidentId, ids), isNull(incidentUpdate.publishAt)));
   const ownerIds = [...new Set(rows.map((r) => r.ownerUserId).filter((x): x is string => !!x))];
   const owners = ownerIds.length ? await db.select({ id: user.id, name: user.name }).from(user).where(inArray(user.id, ownerIds)) : [];
   const ownerById = new Map(owners.map((o) => [o.id, o]));

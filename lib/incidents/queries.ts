@@ -40,6 +40,8 @@ export interface ConsoleIncidentUpdate {
   createdAt: Date;
   updatedAt: Date;
   deliverNotifications: boolean;
+  /** Set while the update is scheduled and not yet public. */
+  publishAt: Date | null;
   authorName: string | null;
   components: ConsoleUpdateComponent[];
 }
@@ -61,13 +63,14 @@ async function summarize(db: Tx, rows: IncidentRow[]): Promise<ConsoleIncidentSu
   const updates = await db
     .select({ incidentId: incidentUpdate.incidentId, displayAt: incidentUpdate.displayAt })
     .from(incidentUpdate)
-    .where(inArray(incidentUpdate.incidentId, ids));
+    .where(and(inArray(incidentUpdate.incidentId, ids), isNull(incidentUpdate.publishAt)));
+  // Scheduled updates don't count yet: not for the last update time, not for the affected components.
   const affected = await db
     .selectDistinct({ incidentId: incidentUpdate.incidentId, id: component.id, name: component.name, status: component.status, deletedAt: component.deletedAt })
     .from(incidentUpdateComponent)
     .innerJoin(incidentUpdate, eq(incidentUpdate.id, incidentUpdateComponent.incidentUpdateId))
     .innerJoin(component, eq(component.id, incidentUpdateComponent.componentId))
-    .where(inArray(incidentUpdate.incidentId, ids))
+    .where(and(inArray(incidentUpdate.incidentId, ids), isNull(incidentUpdate.publishAt)))
     .orderBy(asc(component.position), asc(component.name));
   const lastUpdate = new Map<string, Date>();
   for (const u of updates) {
@@ -121,6 +124,7 @@ export async function getConsoleIncident(db: Tx, pageId: string, id: string): Pr
       createdAt: incidentUpdate.createdAt,
       updatedAt: incidentUpdate.updatedAt,
       deliverNotifications: incidentUpdate.deliverNotifications,
+      publishAt: incidentUpdate.publishAt,
       authorName: user.name,
     })
     .from(incidentUpdate)

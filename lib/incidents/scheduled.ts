@@ -1,15 +1,16 @@
-// Scheduled publishing: an incident saved now and made public at a set time.
-// Until then nothing public changes — published_at stays null (every public
-// loader filters on it), its component changes are only recorded, not
-// applied, and nothing is enqueued. The scheduler step publishDueIncidents
-// applies the components, notifies and bumps the version, exactly once (a
-// conditional UPDATE on published_at is the claim).
-import { and, asc, eq, inArray, isNotNull, isNull, lte } from "drizzle-orm";
+// Scheduled publishing: an incident, or an update to a published incident,
+// saved now and made public at a set time. Until then nothing public changes —
+// a scheduled incident's published_at stays null and a scheduled update's
+// publish_at stays set (every public loader and every cache derivation skips
+// both), their component changes are only recorded, not applied, and nothing
+// is enqueued. The scheduler steps publishDueIncidents and publishDueUpdates
+// apply the components, notify and bump the version, exactly once (a
+// conditional UPDATE on published_at / publish_at is the claim).
+import { and, asc, eq, isNotNull, isNull, lte, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "@/db/client";
-import { component, incident, incidentUpdate, incidentUpdateComponent, type Incident, type IncidentUpdate } from "@/db/schema";
+import { incident, incidentUpdate, type Incident, type IncidentUpdate } from "@/db/schema";
 import { audit } from "../audit";
-import { applyComponentStatuses } from "../components/status-changes";
 import { parseInput, requireRole, SYSTEM_ACTOR, type Ctx } from "../context";
 import { ValidationError } from "../errors";
 import { newId } from "../ids";
@@ -17,12 +18,34 @@ import { serialized } from "../jobs/serialize";
 import { enqueueNotification } from "../notifications/enqueue";
 import { bumpContentVersion, getPage } from "../page/page";
 import { resolveZonedInput, ZonedInput } from "../time/zoned-input";
-import { affectedComponentIds, CreateIncidentInput, incidentDto, refreshIncidentCaches, writeUpdate } from "./incidents";
+import {
+  affectedComponentIds,
+  applyRecordedComponentChanges,
+  CreateIncidentInput,
+  getIncidentOrThrow,
+  incidentDto,
+  PostUpdateInput,
+  refreshIncidentCaches,
+  updateDto,
+  updateWentPublic,
+  writeUpdate,
+} from "./incidents";
 
 export const ScheduleIncidentInput = CreateIncidentInput.omit({ backfilled: true, backfillDate: true }).extend({ publishAt: ZonedInput });
 export type ScheduleIncidentInput = z.input<typeof ScheduleIncidentInput>;
 
+export const ScheduleUpdateInput = PostUpdateInput.omit({ displayAt: true }).extend({ publishAt: ZonedInput });
+export type ScheduleUpdateInput = z.input<typeof ScheduleUpdateInput>;
+
 const MAX_AHEAD_MS = 366 * 86_400_000;
+
+/** The publish time in UTC: typed in the page's zone, in the future, within a year. */
+function futurePublishTime(value: Date | string, timeZone: string, now: Date): Date {
+  const publishAt = resolveZonedInput(value, timeZone, "publishAt");
+  if (publishAt.getTime() <= now.getTime()) throw new ValidationError("The publish time must be in the future", { publishAt: ["Must be in the future"] });
+  if (publishAt.getTime() > now.getTime() + MAX_AHEAD_MS) throw new ValidationError("The publish time must be within a year", { publishAt: ["Must be within a year"] });
+  return publishAt;
+}
 
 export async function scheduleIncident(ctx: Ctx, input: ScheduleIncidentInput): Promise<{ incident: Incident; update: IncidentUpdate }> {
   requireRole(ctx.actor, "editor");
@@ -30,9 +53,7 @@ export async function scheduleIncident(ctx: Ctx, input: ScheduleIncidentInput): 
   return ctx.db.transaction(async (tx) => {
     const p = await getPage(tx);
     const now = ctx.now();
-    const publishAt = resolveZonedInput(data.publishAt, p.timeZone, "publishAt");
-    if (publishAt.getTime() <= now.getTime()) throw new ValidationError("The publish time must be in the future", { publishAt: ["Must be in the future"] });
-    if (publishAt.getTime() > now.getTime() + MAX_AHEAD_MS) throw new ValidationError("The publish time must be within a year", { publishAt: ["Must be within a year"] });
+    const publishAt = futurePublishTime(data.publishAt, p.timeZone, now);
     const id = newId();
     await tx.insert(incident).values({
       id,
@@ -80,6 +101,76 @@ async function publishAll(ctx: Ctx): Promise<number> {
   return done;
 }
 
+/**
+ * Saves an update to a published incident that goes public at publishAt.
+ * Touches nothing else: no component change, cache refresh, outbox row or
+ * version bump — only the row (with its component changes recorded) and an
+ * audit entry.
+ */
+export async function scheduleIncidentUpdate(ctx: Ctx, input: ScheduleUpdateInput): Promise<IncidentUpdate> {
+  requireRole(ctx.actor, "editor");
+  const data = parseInput(ScheduleUpdateInput, input);
+  return ctx.db.transaction(async (tx) => {
+    const p = await getPage(tx);
+    const inc = await getIncidentOrThrow(tx, p.id, data.incidentId);
+    const now = ctx.now();
+    const publishAt = futurePublishTime(data.publishAt, p.timeZone, now);
+    // Its publish would notify about an incident nobody can see yet.
+    if (!inc.publishedAt) throw new ValidationError("This incident is not published yet", { publishAt: ["The incident is not published yet"] });
+    if (inc.backfilled) throw new ValidationError("A backfilled incident is history; its updates cannot be scheduled", { publishAt: ["Not for a backfilled incident"] });
+    const update = await writeUpdate(tx, ctx, {
+      pageId: p.id,
+      incidentId: inc.id,
+      status: data.status,
+      body: data.body,
+      displayAt: publishAt,
+      notify: data.notify,
+      components: data.components,
+      mentioned: [],
+      // Recorded only; applied when it is published.
+      touchCurrentState: false,
+      publishAt,
+    });
+    await audit(tx, ctx, { pageId: p.id, action: "incident_update.schedule", entityType: "incident_update", entityId: update.id, after: { ...updateDto(update), incidentId: inc.id, components: data.components } });
+    return update;
+  });
+}
+
+/** Scheduler step: publishes every scheduled update whose time has come; returns how many. */
+export async function publishDueUpdates(sctx: { db: Db; now: () => Date }): Promise<number> {
+  return serialized(sctx.db, "scheduler", async () => {
+    const ctx: Ctx = { db: sctx.db, now: sctx.now, actor: SYSTEM_ACTOR };
+    const due = await ctx.db
+      .select({ id: incidentUpdate.id })
+      .from(incidentUpdate)
+      .where(and(isNotNull(incidentUpdate.publishAt), lte(incidentUpdate.publishAt, ctx.now())))
+      .orderBy(asc(incidentUpdate.publishAt), asc(incidentUpdate.seq));
+    let done = 0;
+    for (const { id } of due) if (await publishUpdate(ctx, id)) done++;
+    return done;
+  });
+}
+
+async function publishUpdate(ctx: Ctx, id: string): Promise<boolean> {
+  return ctx.db.transaction(async (tx) => {
+    const now = ctx.now();
+    // The claim: only one transaction sees publish_at set. The update shows at
+    // its scheduled time (SET reads the old publish_at), not when a late worker ran.
+    const claim = await tx
+      .update(incidentUpdate)
+      .set({ displayAt: sql`${incidentUpdate.publishAt}`, publishAt: null, updatedAt: now })
+      .where(and(eq(incidentUpdate.id, id), isNotNull(incidentUpdate.publishAt), lte(incidentUpdate.publishAt, now)));
+    if (claim.rowsAffected !== 1) return false;
+    const update = (await tx.query.incidentUpdate.findFirst({ where: eq(incidentUpdate.id, id) }))!;
+    const before = (await tx.query.incident.findFirst({ where: eq(incident.id, update.incidentId) }))!;
+    // Every recorded row was asked for: scheduled updates name no component without a status.
+    await applyRecordedComponentChanges(tx, now, before.pageId, update, () => true);
+    const after = await updateWentPublic(tx, before.pageId, before, update, now);
+    await audit(tx, ctx, { pageId: before.pageId, action: "incident_update.publish_scheduled", entityType: "incident_update", entityId: id, before: incidentDto(before), after: { ...incidentDto(after), update: updateDto(update) } });
+    return true;
+  });
+}
+
 async function publishOne(ctx: Ctx, id: string): Promise<boolean> {
   return ctx.db.transaction(async (tx) => {
     const now = ctx.now();
@@ -92,20 +183,7 @@ async function publishOne(ctx: Ctx, id: string): Promise<boolean> {
     const first = (await tx.select().from(incidentUpdate).where(eq(incidentUpdate.incidentId, id)).orderBy(asc(incidentUpdate.seq)).limit(1).get())!;
     // Rows whose new status differs from the one recorded at scheduling time
     // are the requested changes; equal ones were only named as affected.
-    const recorded = await tx.select().from(incidentUpdateComponent).where(eq(incidentUpdateComponent.incidentUpdateId, first.id));
-    const wanted = new Map(recorded.filter((r) => r.newStatus !== r.oldStatus).map((r) => [r.componentId, r.newStatus]));
-    // Components deleted since scheduling are skipped rather than failing the publish.
-    const ids = [...wanted.keys()];
-    const rows = ids.length ? await tx.select().from(component).where(and(inArray(component.id, ids), isNull(component.deletedAt))) : [];
-    const live = new Map(rows.map((r) => [r.id, r]));
-    for (const cid of ids) if (!live.has(cid)) wanted.delete(cid);
-    const applied = await applyComponentStatuses(tx, live, wanted, { pageId: inc.pageId, at: now, source: "incident_update", incidentId: id, incidentUpdateId: first.id });
-    for (const a of applied) {
-      await tx
-        .update(incidentUpdateComponent)
-        .set({ oldStatus: a.oldStatus })
-        .where(and(eq(incidentUpdateComponent.incidentUpdateId, first.id), eq(incidentUpdateComponent.componentId, a.componentId)));
-    }
+    await applyRecordedComponentChanges(tx, now, inc.pageId, first, (r) => r.newStatus !== r.oldStatus);
     const after = await refreshIncidentCaches(tx, id, now);
     if (first.deliverNotifications) {
       await enqueueNotification(tx, { pageId: inc.pageId, kind: "incident_created", incidentId: id, incidentUpdateId: first.id, componentIds: await affectedComponentIds(tx, id), now });

@@ -81,7 +81,7 @@ export async function computeMetrics(db: Tx, pageId: string, now: Date, monthCou
     .from(incident)
     .where(and(eq(incident.pageId, pageId), eq(incident.kind, "incident"), isNotNull(incident.publishedAt), gte(incident.startedAt, from), lt(incident.startedAt, now)));
   const ids = incidents.map((i) => i.id);
-  const updates = ids.length ? await db.select({ incidentId: incidentUpdate.incidentId, createdAt: incidentUpdate.createdAt }).from(incidentUpdate).where(inArray(incidentUpdate.incidentId, ids)) : [];
+  const updates = ids.length ? await db.select({ incidentId: incidentUpdate.incidentId, createdAt: incidentUpdate.createdAt }).from(incidentUpdate).where(and(inArray(incidentUpdate.incidentId, ids), isNull(incidentUpdate.publishAt))) : [];
   const links = ids.length
     ? await db
         .selectDistinct({ incidentId: incidentUpdate.incidentId, componentId: incidentUpdateComponent.componentId })

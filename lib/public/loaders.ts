@@ -139,6 +139,8 @@ async function visibleComponents(db: Tx, pageId: string): Promise<{ rows: Compon
 }
 
 const publishedOn = (pageId: string) => and(eq(incident.pageId, pageId), isNotNull(incident.publishedAt));
+// A scheduled update (publish_at set) is not public until the scheduler clears it.
+const publishedUpdate = isNull(incidentUpdate.publishAt);
 
 function toUpdate(u: typeof incidentUpdate.$inferSelect): PublicUpdate {
   return { id: u.id, status: u.status, displayAt: u.displayAt, html: renderMarkdown(u.body) };
@@ -162,7 +164,10 @@ function summaryOf(i: Incident, latest: PublicUpdate | null): PublicIncidentSumm
 /** Newest update of each incident, in one query. */
 async function latestUpdates(db: Tx, incidentIds: string[]): Promise<Map<string, typeof incidentUpdate.$inferSelect>> {
   if (!incidentIds.length) return new Map();
-  const rows = await db.select().from(incidentUpdate).where(inArray(incidentUpdate.incidentId, incidentIds));
+  const rows = await db
+    .select()
+    .from(incidentUpdate)
+    .where(and(inArray(incidentUpdate.incidentId, incidentIds), publishedUpdate));
   const newest = new Map<string, typeof incidentUpdate.$inferSelect>();
   for (const u of rows) {
     const cur = newest.get(u.incidentId);
@@ -225,14 +230,14 @@ export async function loadIncident(db: Tx, id: string): Promise<IncidentDetail |
     .where(and(publishedOn(p.id), eq(incident.id, id)))
     .get();
   if (!row) return null;
-  const updates = (await db.select().from(incidentUpdate).where(eq(incidentUpdate.incidentId, id))).sort(compareUpdatesNewestFirst).map(toUpdate);
+  const updates = (await db.select().from(incidentUpdate).where(and(eq(incidentUpdate.incidentId, id), publishedUpdate))).sort(compareUpdatesNewestFirst).map(toUpdate);
   const { rows } = await visibleComponents(db, p.id);
   const visible = new Map(rows.map((c) => [c.id, c]));
   const named = await db
     .selectDistinct({ id: incidentUpdateComponent.componentId })
     .from(incidentUpdateComponent)
     .innerJoin(incidentUpdate, eq(incidentUpdate.id, incidentUpdateComponent.incidentUpdateId))
-    .where(eq(incidentUpdate.incidentId, id));
+    .where(and(eq(incidentUpdate.incidentId, id), publishedUpdate));
   const affected = named
     .map((n) => visible.get(n.id))
     .filter((c): c is Component => c !== undefined)
@@ -455,7 +460,7 @@ export async function loadSyndication(db: Tx, select: { incidents: IncidentSelec
 
   const all = [...incidents, ...maintenances];
   const ids = all.map((i) => i.id);
-  const updates = ids.length ? await db.select().from(incidentUpdate).where(inArray(incidentUpdate.incidentId, ids)) : [];
+  const updates = ids.length ? await db.select().from(incidentUpdate).where(and(inArray(incidentUpdate.incidentId, ids), publishedUpdate)) : [];
   const updateIds = updates.map((u) => u.id);
   const touched = updateIds.length ? await db.select().from(incidentUpdateComponent).where(inArray(incidentUpdateComponent.incidentUpdateId, updateIds)) : [];
   const affectedByUpdate = new Map<string, SyndicatedAffected[]>();
@@ -536,7 +541,7 @@ export async function loadFeedEntries(db: Tx, limit = FEED_LIMIT): Promise<{ pag
     .select({ u: incidentUpdate, kind: incident.kind, name: incident.name })
     .from(incidentUpdate)
     .innerJoin(incident, eq(incident.id, incidentUpdate.incidentId))
-    .where(publishedOn(p.id))
+    .where(and(publishedOn(p.id), publishedUpdate))
     .orderBy(desc(incidentUpdate.displayAt), desc(incidentUpdate.seq), desc(incidentUpdate.id))
     .limit(limit);
   return {

@@ -122,6 +122,8 @@ async function loadIncidentSpans(db: Tx, pageId: string, componentIds: string[],
         eq(incident.pageId, pageId),
         isNotNull(incident.publishedAt),
         lte(incident.publishedAt, now),
+        // A scheduled update is not public until the worker publishes it.
+        isNull(incidentUpdate.publishAt),
         lt(incident.startedAt, now),
         or(isNull(incident.resolvedAt), gte(incident.resolvedAt, windowStart)),
         inArray(incidentUpdateComponent.componentId, componentIds),

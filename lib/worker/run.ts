@@ -1,4 +1,4 @@
-import { publishDueIncidents } from "../incidents/scheduled";
+import { publishDueIncidents, publishDueUpdates } from "../incidents/scheduled";
 import { runMaintenanceTransitions } from "../maintenance/transitions";
 import { rollOverUptimeDay } from "../uptime/rollover";
 import { deliverOneBatch, type DeliveryDeps, type WorkCtx } from "./deliver";
@@ -20,6 +20,8 @@ export const STEPS: readonly WorkStep[] = [
   // Transitions first: the outbox rows they write go out in the same run.
   { name: "maintenance", run: async (ctx) => (await runMaintenanceTransitions(ctx)) > 0 },
   { name: "scheduled-publish", run: async (ctx) => (await publishDueIncidents(ctx)) > 0 },
+  // After incidents: an update is only ever scheduled on a published incident.
+  { name: "scheduled-updates", run: async (ctx) => (await publishDueUpdates(ctx)) > 0 },
   { name: "uptime-rollover", run: async (ctx) => (await rollOverUptimeDay(ctx)) > 0 },
   { name: "deliver-email", run: deliverOneBatch },
 ];

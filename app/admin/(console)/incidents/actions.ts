@@ -19,7 +19,7 @@ import {
   type EditUpdateInput,
   type PostUpdateInput,
 } from "@/lib/incidents/incidents";
-import { scheduleIncident } from "@/lib/incidents/scheduled";
+import { scheduleIncident, scheduleIncidentUpdate } from "@/lib/incidents/scheduled";
 import { renderMarkdown } from "@/lib/markdown/render";
 import { renderIncidentEmail } from "@/lib/notifications/incident-email";
 import { getPage } from "@/lib/page/page";
@@ -70,15 +70,19 @@ export async function createIncidentAction(_prev: ActionState, fd: FormData): Pr
 export async function postUpdateAction(_prev: ActionState, fd: FormData): Promise<ActionState> {
   const { ctx } = await requireUser();
   return runAction(async () => {
-    await postIncidentUpdate(ctx, {
+    const fields = {
       incidentId: str(fd, "incidentId") ?? "",
       status: (str(fd, "status") ?? "") as IncidentStatusField,
       body: str(fd, "body") ?? "",
       components: componentStatuses(fd) as StatusMap,
       notify: bool(fd, "notify"),
-    });
+    };
+    // A publish time makes it a scheduled update; the use case reads the wall time in the page's zone.
+    const publishAt = str(fd, "publishAt");
+    if (publishAt) await scheduleIncidentUpdate(ctx, { ...fields, publishAt });
+    else await postIncidentUpdate(ctx, fields);
     refreshAfterWrite();
-    return { ok: true, message: "Update posted." };
+    return { ok: true, message: publishAt ? "Update scheduled." : "Update posted." };
   });
 }
 

@@ -44,11 +44,17 @@ function TimelineEntry({ incidentId, update, timeZone, canEdit, isOnly }: { inci
       <span aria-hidden className="absolute top-1.5 left-[5px] size-3 rounded-full border-2 border-white bg-zinc-400 ring-1 ring-zinc-300 dark:border-zinc-900 dark:ring-zinc-700" />
       <div className="flex flex-wrap items-center gap-x-3 gap-y-1">
         <IncidentStatusBadge status={update.status} />
-        <time dateTime={update.displayAt.toISOString()} className="text-sm text-zinc-600 dark:text-zinc-400">
-          {formatDateTime(update.displayAt, timeZone)}
-        </time>
+        {update.publishAt ? (
+          <span className="rounded bg-amber-100 px-1.5 py-0.5 text-xs font-medium text-amber-900 dark:bg-amber-900 dark:text-amber-100" data-testid="scheduled-update">
+            Scheduled for <time dateTime={update.publishAt.toISOString()}>{formatDateTime(update.publishAt, timeZone)}</time> · not public yet
+          </span>
+        ) : (
+          <time dateTime={update.displayAt.toISOString()} className="text-sm text-zinc-600 dark:text-zinc-400">
+            {formatDateTime(update.displayAt, timeZone)}
+          </time>
+        )}
         {update.authorName && <span className="text-xs text-zinc-500">by {update.authorName}</span>}
-        {update.deliverNotifications && <span className="text-xs text-zinc-500">· subscribers notified</span>}
+        {update.deliverNotifications && <span className="text-xs text-zinc-500">{update.publishAt ? "· will notify subscribers" : "· subscribers notified"}</span>}
       </div>
       {/* renderMarkdown's output is sanitized (lib/markdown/render.ts). */}
       <div className={`mt-2 ${markdownClass}`} dangerouslySetInnerHTML={{ __html: renderMarkdown(update.body) }} />
@@ -71,35 +77,42 @@ function TimelineEntry({ incidentId, update, timeZone, canEdit, isOnly }: { inci
       )}
       {canEdit && (
         <div className="mt-2 flex flex-wrap items-start gap-x-2">
-          <details className="open:basis-full">
-            <summary className="inline-block cursor-pointer rounded-md px-2 py-1 text-sm text-blue-700 hover:bg-blue-50 dark:text-blue-400 dark:hover:bg-blue-950">Edit update</summary>
-            <ActionForm action={editUpdateAction} className="mt-2 space-y-3 rounded-md border border-zinc-200 p-3 dark:border-zinc-800" aria-label="Edit update">
-              <input type="hidden" name="incidentId" value={incidentId} />
-              <input type="hidden" name="updateId" value={update.id} />
-              <input type="hidden" name="displayAtWas" value={localTime} />
-              <div className="grid gap-3 sm:grid-cols-2">
-                <FormField label="Status" name="status" id={`status-${update.id}`}>
-                  <Select name="status" id={`status-${update.id}`} defaultValue={update.status}>
-                    <StatusOptions />
-                  </Select>
+          {/* A scheduled update is deleted and scheduled again, not edited: its shown time is its publish time. */}
+          {!update.publishAt && (
+            <details className="open:basis-full">
+              <summary className="inline-block cursor-pointer rounded-md px-2 py-1 text-sm text-blue-700 hover:bg-blue-50 dark:text-blue-400 dark:hover:bg-blue-950">Edit update</summary>
+              <ActionForm action={editUpdateAction} className="mt-2 space-y-3 rounded-md border border-zinc-200 p-3 dark:border-zinc-800" aria-label="Edit update">
+                <input type="hidden" name="incidentId" value={incidentId} />
+                <input type="hidden" name="updateId" value={update.id} />
+                <input type="hidden" name="displayAtWas" value={localTime} />
+                <div className="grid gap-3 sm:grid-cols-2">
+                  <FormField label="Status" name="status" id={`status-${update.id}`}>
+                    <Select name="status" id={`status-${update.id}`} defaultValue={update.status}>
+                      <StatusOptions />
+                    </Select>
+                  </FormField>
+                  <FormField label={`Shown at (${zoneLabel(update.displayAt, timeZone)})`} name="displayAt" id={`displayAt-${update.id}`}>
+                    <Input name="displayAt" id={`displayAt-${update.id}`} type="datetime-local" defaultValue={localTime} />
+                  </FormField>
+                </div>
+                <FormField label="Message" name="body" id={`body-${update.id}`}>
+                  <Textarea name="body" id={`body-${update.id}`} defaultValue={update.body} required rows={4} maxLength={20000} />
                 </FormField>
-                <FormField label={`Shown at (${zoneLabel(update.displayAt, timeZone)})`} name="displayAt" id={`displayAt-${update.id}`}>
-                  <Input name="displayAt" id={`displayAt-${update.id}`} type="datetime-local" defaultValue={localTime} />
-                </FormField>
-              </div>
-              <FormField label="Message" name="body" id={`body-${update.id}`}>
-                <Textarea name="body" id={`body-${update.id}`} defaultValue={update.body} required rows={4} maxLength={20000} />
-              </FormField>
-              <SubmitButton variant="secondary" pendingLabel="Saving…">
-                Save update
-              </SubmitButton>
-            </ActionForm>
-          </details>
+                <SubmitButton variant="secondary" pendingLabel="Saving…">
+                  Save update
+                </SubmitButton>
+              </ActionForm>
+            </details>
+          )}
           {!isOnly && (
             <ActionForm action={deleteUpdateAction} className="space-y-2" aria-label="Delete update">
               <input type="hidden" name="incidentId" value={incidentId} />
               <input type="hidden" name="updateId" value={update.id} />
-              <ConfirmSubmit summary="Delete update" confirmLabel="Yes, delete this update" warning="The update disappears from the status page. Component changes it made stay in the history." />
+              <ConfirmSubmit
+                summary={update.publishAt ? "Delete scheduled update" : "Delete update"}
+                confirmLabel="Yes, delete this update"
+                warning={update.publishAt ? "It will not be published and nobody is notified." : "The update disappears from the status page. Component changes it made stay in the history."}
+              />
             </ActionForm>
           )}
         </div>
@@ -213,6 +226,7 @@ export default async function IncidentPage({ params, searchParams }: { params: P
   const closed = isClosedStatus(incident.status);
   const components = canEdit ? await pickerComponents(ctx.db, page.id) : [];
   const tz = page.timeZone;
+  const now = new Date();
   const row = await getIncidentOrThrow(ctx.db, page.id, incident.id);
   const [{ templates, prefill }, notes, team] = await Promise.all([
     canEdit ? templatePrefill(ctx.db, page, components, (await searchParams).template, incident.name) : { templates: [], prefill: null },
@@ -294,6 +308,14 @@ export default async function IncidentPage({ params, searchParams }: { params: P
                   />
                 </details>
                 <Checkbox name="notify" label="Notify subscribers" defaultChecked={prefill?.notify} />
+                <FormField
+                  label={`Publish at (${zoneLabel(now, tz)}, optional)`}
+                  name="publishAt"
+                  className="sm:max-w-xs"
+                  hint="Empty publishes now. A time saves it as scheduled: nothing shows on the status page and nobody is notified before then."
+                >
+                  <Input name="publishAt" type="datetime-local" min={toLocalInput(now, tz)} />
+                </FormField>
                 <div className="flex flex-wrap gap-3">
                   <SubmitButton pendingLabel="Posting…">Post update</SubmitButton>
                   <PostPreviewButton action={previewPostAction} />
@@ -304,7 +326,7 @@ export default async function IncidentPage({ params, searchParams }: { params: P
           <Card title="Timeline" description="Newest first.">
             <ol className="relative before:absolute before:top-2 before:bottom-2 before:left-[10px] before:w-px before:bg-zinc-200 dark:before:bg-zinc-800">
               {incident.updates.map((u) => (
-                <TimelineEntry key={u.id} incidentId={incident.id} update={u} timeZone={tz} canEdit={canEdit} isOnly={incident.updates.length === 1} />
+                <TimelineEntry key={u.id} incidentId={incident.id} update={u} timeZone={tz} canEdit={canEdit} isOnly={!u.publishAt && incident.updates.filter((x) => !x.publishAt).length === 1} />
               ))}
             </ol>
           </Card>
