@@ -36,18 +36,18 @@ describe("the comms lead's view", () => {
     const t = await createTestCtx();
     close = t.close;
     const now = t.clock.now();
-    await t.db.insert(user).values({ id: "u1", name: "Dana Lead", email: "dana@example.com", role: "editor", createdAt: now, updatedAt: now });
+    await t.db.insert(user).values({ id: "owner-dana-lead", name: "Dana Lead", email: "dana@example.com", role: "editor", createdAt: now, updatedAt: now });
     const api = await createComponent(t.ctx, { name: "API" });
     const { incident: crit } = await createIncident(t.ctx, { name: "API down", body: "x", components: { [api.id]: "major_outage" } });
     const { incident: minor } = await createIncident(t.ctx, { name: "Slow search", body: "x" });
-    await setIncidentPractice(t.ctx, { incidentId: crit.id, ownerUserId: "u1", urgency: "high" });
+    await setIncidentPractice(t.ctx, { incidentId: crit.id, ownerUserId: "owner-dana-lead", urgency: "high" });
     await expect(setIncidentPractice(t.ctx, { incidentId: crit.id, ownerUserId: "ghost" })).rejects.toThrow(/Unknown team member/);
     await addIncidentNote(t.ctx, { incidentId: crit.id, body: "SECRET-NOTE: the vendor's fault, don't say so" });
 
     t.clock.advance(31 * MIN);
     const p = await getPage(t.db);
     let view = await loadCommsView(t.db, p.id, t.clock.now());
-    expect(view[0]).toMatchObject({ id: crit.id, priority: "P1", overdue: true, overdueMinutes: 1, owner: { id: "u1", name: "Dana Lead" } });
+    expect(view[0]).toMatchObject({ id: crit.id, priority: "P1", overdue: true, overdueMinutes: 1, owner: { id: "owner-dana-lead", name: "Dana Lead" } });
     expect(view[1]).toMatchObject({ id: minor.id, priority: "P4", overdue: false });
 
     await postIncidentUpdate(t.ctx, { incidentId: crit.id, status: "identified", body: "Found it" });
@@ -72,6 +72,7 @@ describe("the comms lead's view", () => {
       await loadUptime(t.db, p.id, t.clock.now()),
     ]);
     expect(publicJson).toContain("API down");
-    for (const secret of ["SECRET-NOTE", "Dana Lead", "u1", "P1", "urgency", "owner"]) expect(publicJson).not.toContain(secret);
+    // Markers long enough that a random base36 id can never contain them by chance (regression: "u1" did).
+    for (const secret of ["SECRET-NOTE", "Dana Lead", "owner-dana-lead", "P1", "urgency", "owner"]) expect(publicJson).not.toContain(secret);
   });
 });
