@@ -1,4 +1,4 @@
-import { Honeypot } from "./honeypot";
+import { EmailAndSubmit, Honeypot } from "./subscription-fields";
 
 /**
  * "Follow this incident" on the public incident page: a plain HTML POST that
@@ -13,17 +13,7 @@ export function FollowForm({ incidentId }: { incidentId: string }) {
         Get email updates about this incident
       </label>
       <div className="flex gap-2">
-        <input
-          id="follow-email"
-          type="email"
-          name="email"
-          required
-          maxLength={254}
-          autoComplete="email"
-          placeholder="you@example.com"
-          className="block w-full rounded-md border border-zinc-300 bg-white px-3 py-2 text-sm dark:border-zinc-700 dark:bg-zinc-900"
-        />
-        <button className="rounded-md bg-blue-600 px-4 py-2 text-sm font-medium whitespace-nowrap text-white hover:bg-blue-700">Follow</button>
+        <EmailAndSubmit id="follow-email" submit="Follow" />
       </div>
       <Honeypot />
     </form>

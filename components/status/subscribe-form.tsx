@@ -1,4 +1,4 @@
-import { Honeypot } from "./honeypot";
+import { EmailAndSubmit, Honeypot } from "./subscription-fields";
 
 /**
  * The public subscribe form: a plain HTML POST that works without JavaScript
@@ -13,17 +13,7 @@ export function SubscribeForm({ components = [] }: { components?: { id: string; 
           Get email updates
         </label>
         <div className="mt-1 flex gap-2">
-          <input
-            id="subscribe-email"
-            type="email"
-            name="email"
-            required
-            maxLength={254}
-            autoComplete="email"
-            placeholder="you@example.com"
-            className="block w-full rounded-md border border-zinc-300 bg-white px-3 py-2 text-sm dark:border-zinc-700 dark:bg-zinc-900"
-          />
-          <button className="rounded-md bg-blue-600 px-4 py-2 text-sm font-medium text-white hover:bg-blue-700">Subscribe</button>
+          <EmailAndSubmit id="subscribe-email" submit="Subscribe" />
         </div>
       </div>
       {components.length > 0 && (

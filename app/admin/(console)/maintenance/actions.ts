@@ -5,24 +5,31 @@ import { cancelMaintenance, updateMaintenance } from "@/lib/maintenance/edit";
 import { createMaintenance, postMaintenanceUpdate, type PostMaintenanceUpdateInput } from "@/lib/maintenance/maintenance";
 import { refreshAfterWrite } from "../form-data";
 
+/** The fields the create and edit forms share, read one by one (no FormData spreading). */
+function windowFields(fd: FormData) {
+  const remind = str(fd, "remindMinutes");
+  return {
+    name: str(fd, "name") ?? "",
+    body: str(fd, "body") ?? "",
+    // Wall times from datetime-local fields: the use case reads them in the page's zone.
+    scheduledFor: str(fd, "scheduledFor") ?? "",
+    scheduledUntil: str(fd, "scheduledUntil") ?? "",
+    autoStart: bool(fd, "autoStart"),
+    autoComplete: bool(fd, "autoComplete"),
+    transitionComponents: bool(fd, "transitionComponents"),
+    remindMinutes: remind ? Number(remind) : null,
+    notifyAtStart: bool(fd, "notifyAtStart"),
+    notifyAtEnd: bool(fd, "notifyAtEnd"),
+  };
+}
+
 export async function createMaintenanceAction(_prev: ActionState, fd: FormData): Promise<ActionState> {
   const { ctx } = await requireUser("editor");
   return runAction(async () => {
-    const remind = str(fd, "remindMinutes");
     await createMaintenance(ctx, {
-      name: str(fd, "name") ?? "",
-      body: str(fd, "body") ?? "",
+      ...windowFields(fd),
       componentIds: fd.getAll("componentIds").filter((v): v is string => typeof v === "string"),
-      // Wall times from datetime-local fields: the use case reads them in the page's zone.
-      scheduledFor: str(fd, "scheduledFor") ?? "",
-      scheduledUntil: str(fd, "scheduledUntil") ?? "",
-      autoStart: bool(fd, "autoStart"),
-      autoComplete: bool(fd, "autoComplete"),
-      transitionComponents: bool(fd, "transitionComponents"),
-      remindMinutes: remind ? Number(remind) : null,
       notifyNow: bool(fd, "notifyNow"),
-      notifyAtStart: bool(fd, "notifyAtStart"),
-      notifyAtEnd: bool(fd, "notifyAtEnd"),
       backfilled: bool(fd, "backfilled"),
     });
     refreshAfterWrite();
@@ -47,20 +54,7 @@ export async function postMaintenanceUpdateAction(_prev: ActionState, fd: FormDa
 export async function updateMaintenanceAction(_prev: ActionState, fd: FormData): Promise<ActionState> {
   const { ctx } = await requireUser("editor");
   return runAction(async () => {
-    const remind = str(fd, "remindMinutes");
-    await updateMaintenance(ctx, {
-      maintenanceId: str(fd, "maintenanceId") ?? "",
-      name: str(fd, "name") ?? "",
-      body: str(fd, "body") ?? "",
-      scheduledFor: str(fd, "scheduledFor") ?? "",
-      scheduledUntil: str(fd, "scheduledUntil") ?? "",
-      autoStart: bool(fd, "autoStart"),
-      autoComplete: bool(fd, "autoComplete"),
-      transitionComponents: bool(fd, "transitionComponents"),
-      remindMinutes: remind ? Number(remind) : null,
-      notifyAtStart: bool(fd, "notifyAtStart"),
-      notifyAtEnd: bool(fd, "notifyAtEnd"),
-    });
+    await updateMaintenance(ctx, { ...windowFields(fd), maintenanceId: str(fd, "maintenanceId") ?? "" });
     refreshAfterWrite();
     return { ok: true, message: "Maintenance saved." };
   });

@@ -1,0 +1,35 @@
+// Fields shared by the public subscribe and follow-this-incident forms.
+
+/** The address field and its submit button, side by side. */
+export function EmailAndSubmit({ id, submit }: { id: string; submit: string }) {
+  return (
+    <>
+      <input
+        id={id}
+        type="email"
+        name="email"
+        required
+        maxLength={254}
+        autoComplete="email"
+        placeholder="you@example.com"
+        className="block w-full rounded-md border border-zinc-300 bg-white px-3 py-2 text-sm dark:border-zinc-700 dark:bg-zinc-900"
+      />
+      <button className="rounded-md bg-blue-600 px-4 py-2 text-sm font-medium whitespace-nowrap text-white hover:bg-blue-700">{submit}</button>
+    </>
+  );
+}
+
+/**
+ * A field people never see or fill in; bots that fill every field give
+ * themselves away (lib/subscribers drops such requests with the usual answer).
+ */
+export function Honeypot() {
+  return (
+    <div aria-hidden="true" style={{ position: "absolute", left: "-10000px", width: 1, height: 1, overflow: "hidden" }}>
+      <label>
+        Leave this empty
+        <input type="text" name="website" tabIndex={-1} autoComplete="off" />
+      </label>
+    </div>
+  );
+}
