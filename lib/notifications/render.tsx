@@ -1,13 +1,16 @@
 import { render } from "@react-email/render";
-import { and, eq, isNull } from "drizzle-orm";
+import { and, asc, eq, isNull } from "drizzle-orm";
 import type { Db, Tx } from "@/db/client";
-import { component, incident, incidentUpdate, incidentUpdateComponent, notification, page, type Notification } from "@/db/schema";
+import { INCIDENT_STATUS_LABELS, type NotificationKind } from "@/db/constants";
+import { component, incident, incidentUpdate, incidentUpdateComponent, notification, page, type Incident, type Notification, type Page } from "@/db/schema";
 import { ConfirmSubscriptionEmail } from "../email/templates/confirm-subscription";
 import type { Branding } from "../email/templates/layout";
 import { headerSafe } from "../email/types";
 import { newToken } from "../ids";
+import { publishedUpdate } from "../incidents/incidents";
+import { formatDateTime } from "../public/format";
 import { publicBaseUrl } from "../public/loaders";
-import { renderIncidentEmail } from "./incident-email";
+import { renderIncidentEmail, type IncidentEmailInput } from "./incident-email";
 
 export interface RenderedNotification {
   subject: string;
@@ -66,34 +69,101 @@ export function personalize(r: RenderedNotification, to: Recipient): { subject: 
   };
 }
 
-async function renderFresh(db: Tx, n: Notification, baseUrl: string, nonce: string) {
-  const p = (await db.query.page.findFirst({ where: eq(page.id, n.pageId) }))!;
+type Slots = { recipient: string; manageUrl: string; unsubscribeUrl: string };
+interface RenderEnv {
+  db: Tx;
+  n: Notification;
+  page: Page;
+  root: string;
+  brand: Branding;
+  slots: Slots;
+  confirmUrl: string;
+}
+type Rendered = { subject: string; html: string; text: string };
+
+/**
+ * How each notification kind is rendered. A Record over NOTIFICATION_KINDS, so
+ * a kind added to db/constants.ts does not compile until it has a renderer
+ * (and tests/email/every-kind.test.ts fails until it is driven end to end).
+ */
+const RENDERERS: Record<NotificationKind, (r: RenderEnv) => Promise<Rendered>> = {
+  subscription_confirmation: renderConfirmation,
+  incident_created: renderUpdate,
+  incident_updated: renderUpdate,
+  incident_resolved: renderUpdate,
+  maintenance_scheduled: renderUpdate,
+  maintenance_started: renderUpdate,
+  maintenance_completed: renderUpdate,
+  maintenance_reminder: renderReminder,
+  postmortem_published: renderPostmortem,
+};
+
+async function renderFresh(db: Tx, n: Notification, baseUrl: string, nonce: string): Promise<Rendered> {
+  const p = await db.query.page.findFirst({ where: eq(page.id, n.pageId) });
+  if (!p) throw new Error(`notification ${n.id}: page ${n.pageId} not found`);
   const root = publicBaseUrl(p, baseUrl);
   const brand: Branding = { pageName: p.name, pageUrl: root, brandColor: p.brandColor, logoUrl: p.logoUrl };
   const slots = { recipient: slot(nonce, "EMAIL"), manageUrl: slot(nonce, "MANAGE"), unsubscribeUrl: slot(nonce, "UNSUBSCRIBE") };
-  if (n.kind === "subscription_confirmation") {
-    const el = <ConfirmSubscriptionEmail brand={brand} confirmUrl={slot(nonce, "CONFIRM")} {...slots} />;
-    return { subject: headerSafe(`Confirm your subscription to ${p.name}`), html: await render(el), text: await render(el, { plainText: true }) };
-  }
-  const inc = (await db.query.incident.findFirst({ where: eq(incident.id, n.incidentId!) }))!;
-  const upd = (await db.query.incidentUpdate.findFirst({ where: eq(incidentUpdate.id, n.incidentUpdateId!) }))!;
-  const affected = await db
-    .select({ name: component.name, status: incidentUpdateComponent.newStatus, hidden: component.hidden })
+  return RENDERERS[n.kind]({ db, n, page: p, root, brand, slots, confirmUrl: slot(nonce, "CONFIRM") });
+}
+
+async function renderConfirmation({ page: p, brand, slots, confirmUrl }: RenderEnv): Promise<Rendered> {
+  const el = <ConfirmSubscriptionEmail brand={brand} confirmUrl={confirmUrl} {...slots} />;
+  return { subject: headerSafe(`Confirm your subscription to ${p.name}`), html: await render(el), text: await render(el, { plainText: true }) };
+}
+
+/** The incident (or maintenance) a notification is about; every kind but the confirmation has one. */
+async function incidentOf({ db, n }: RenderEnv): Promise<Incident> {
+  const inc = n.incidentId ? await db.query.incident.findFirst({ where: eq(incident.id, n.incidentId) }) : undefined;
+  if (!inc) throw new Error(`notification ${n.id} (${n.kind}): incident ${n.incidentId ?? "(none)"} not found`);
+  return inc;
+}
+
+/** Components named in one update, or (without one) each component's latest state across the incident's published updates. */
+async function affectedOf(db: Tx, by: { updateId: string } | { incidentId: string }) {
+  const rows = await db
+    .select({ id: component.id, name: component.name, status: incidentUpdateComponent.newStatus, hidden: component.hidden, at: incidentUpdate.displayAt })
     .from(incidentUpdateComponent)
     .innerJoin(component, eq(component.id, incidentUpdateComponent.componentId))
-    .where(eq(incidentUpdateComponent.incidentUpdateId, upd.id));
-  return renderIncidentEmail({
-    page: p,
-    root,
-    kind: inc.kind,
-    incidentId: inc.id,
-    incidentName: inc.name,
-    status: upd.status,
-    body: upd.body,
-    displayAt: upd.displayAt,
-    affected,
-    recipient: slots.recipient,
-    manageUrl: slots.manageUrl,
-    unsubscribeUrl: slots.unsubscribeUrl,
-  });
+    .innerJoin(incidentUpdate, eq(incidentUpdate.id, incidentUpdateComponent.incidentUpdateId))
+    .where("updateId" in by ? eq(incidentUpdate.id, by.updateId) : and(eq(incidentUpdate.incidentId, by.incidentId), publishedUpdate))
+    .orderBy(asc(incidentUpdate.displayAt), asc(incidentUpdate.id), asc(component.position));
+  const latest = new Map<string, (typeof rows)[number]>();
+  for (const r of rows) latest.set(r.id, r);
+  return [...latest.values()];
+}
+
+function emailOf(r: RenderEnv, inc: Incident, rest: Pick<IncidentEmailInput, "label" | "body" | "at" | "affected"> & { when?: string }) {
+  return renderIncidentEmail({ page: r.page, root: r.root, kind: inc.kind, incidentId: inc.id, incidentName: inc.name, ...r.slots, ...rest });
+}
+
+async function renderUpdate(r: RenderEnv): Promise<Rendered> {
+  const inc = await incidentOf(r);
+  const upd = r.n.incidentUpdateId ? await r.db.query.incidentUpdate.findFirst({ where: eq(incidentUpdate.id, r.n.incidentUpdateId) }) : undefined;
+  if (!upd) throw new Error(`notification ${r.n.id} (${r.n.kind}): incident update ${r.n.incidentUpdateId ?? "(none)"} not found`);
+  const affected = await affectedOf(r.db, { updateId: upd.id });
+  return emailOf(r, inc, { label: INCIDENT_STATUS_LABELS[upd.status], body: upd.body, at: upd.displayAt, affected });
+}
+
+/** Before the window: what was announced, and when it runs, in the page's zone. */
+async function renderReminder(r: RenderEnv): Promise<Rendered> {
+  const inc = await incidentOf(r);
+  const [announcement] = await r.db
+    .select()
+    .from(incidentUpdate)
+    .where(and(eq(incidentUpdate.incidentId, inc.id), publishedUpdate))
+    .orderBy(asc(incidentUpdate.displayAt), asc(incidentUpdate.id))
+    .limit(1);
+  const start = inc.scheduledFor ?? inc.startedAt;
+  const tz = r.page.timeZone;
+  const when = inc.scheduledFor && inc.scheduledUntil ? `${formatDateTime(inc.scheduledFor, tz)} – ${formatDateTime(inc.scheduledUntil, tz)}` : undefined;
+  const affected = await affectedOf(r.db, { incidentId: inc.id });
+  return emailOf(r, inc, { label: "Reminder", body: announcement?.body ?? "", at: start, when, affected });
+}
+
+async function renderPostmortem(r: RenderEnv): Promise<Rendered> {
+  const inc = await incidentOf(r);
+  if (!inc.postmortemBody || !inc.postmortemPublishedAt) throw new Error(`notification ${r.n.id}: the postmortem of ${inc.id} is not published`);
+  const affected = await affectedOf(r.db, { incidentId: inc.id });
+  return emailOf(r, inc, { label: "Postmortem", body: inc.postmortemBody, at: inc.postmortemPublishedAt, affected });
 }

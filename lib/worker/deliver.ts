@@ -1,7 +1,7 @@
 import { eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { notification, page, subscriber, type Notification, type Subscriber } from "@/db/schema";
-import type { Mailer, OutgoingEmail } from "../email/types";
+import type { Mailer, OutgoingEmail, SendOutcome } from "../email/types";
 import { headerSafe } from "../email/types";
 import { newId } from "../ids";
 import { ensureRendered, personalize } from "../notifications/render";
@@ -28,6 +28,8 @@ export interface DeliveryDeps {
   concurrency: number;
   backoffBaseMs: number;
   backoffMaxMs: number;
+  /** Where a delivery that is given up is reported (once, not every pass). */
+  log: (msg: string) => void;
 }
 
 export interface WorkCtx {
@@ -141,13 +143,8 @@ function addressOf(from: string): string {
   return /<([^>]+)>/.exec(from)?.[1] ?? from;
 }
 
-/** Sends one leased batch and records the outcome on its rows. Returns false when nothing was due. */
-export async function deliverOneBatch(ctx: WorkCtx, deps: DeliveryDeps): Promise<boolean> {
-  const batch = await leaseBatch(ctx, deps);
-  if (!batch) return false;
-  const { batchId, notification: n, rows, subs, attempts } = batch;
-  if (!rows.length) return true;
-
+/** Renders the batch's notification (once, stored) and hands the personalized emails to the mailer. */
+async function sendLeased(ctx: WorkCtx, deps: DeliveryDeps, { batchId, notification: n, rows, subs }: LeasedBatch): Promise<SendOutcome> {
   const p = (await ctx.db.query.page.findFirst({ where: eq(page.id, n.pageId) }))!;
   const root = publicBaseUrl(p, deps.baseUrl);
   const from = senderOf(p, deps.defaultFrom);
@@ -179,7 +176,25 @@ export async function deliverOneBatch(ctx: WorkCtx, deps: DeliveryDeps): Promise
     };
   });
 
-  const outcome = await deps.mailer.sendBatch(emails, `herald-batch-${batchId}`);
+  return deps.mailer.sendBatch(emails, `herald-batch-${batchId}`);
+}
+
+/** Sends one leased batch and records the outcome on its rows. Returns false when nothing was due. */
+export async function deliverOneBatch(ctx: WorkCtx, deps: DeliveryDeps): Promise<boolean> {
+  const batch = await leaseBatch(ctx, deps);
+  if (!batch) return false;
+  const { batchId, notification: n, rows, attempts } = batch;
+  if (!rows.length) return true;
+
+  // A batch that cannot be rendered or handed over (a bug, a missing row) is
+  // an attempt like a transport failure: it backs off, then fails with its
+  // error for the console's Outbox. Thrown, it would stay pending forever.
+  let outcome: SendOutcome;
+  try {
+    outcome = await sendLeased(ctx, deps, batch);
+  } catch (err) {
+    outcome = { kind: "transient", error: `could not render or send: ${err instanceof Error ? err.message : String(err)}`.slice(0, 500) };
+  }
   const now = ctx.now().getTime();
   const where = sql`batch_id = ${batchId} and status = 'pending'`;
   switch (outcome.kind) {
@@ -204,6 +219,8 @@ export async function deliverOneBatch(ctx: WorkCtx, deps: DeliveryDeps): Promise
     // falls through: out of attempts
     case "permanent":
       await write(ctx, sql`update delivery set status = 'failed', lease_owner = null, lease_until = null, last_error = ${outcome.error} where ${where}`);
+      // Once per batch, when it is given up: retries in between are visible in the Outbox.
+      deps.log(`[herald] ${rows.length} ${n.kind} deliveries of notification ${n.id} failed after ${attempts} attempt(s): ${outcome.error}`);
       break;
   }
   return true;

@@ -22,5 +22,6 @@ export function workDepsFromEnv(db: Db): WorkDeps {
     concurrency: e.HERALD_EMAIL_CONCURRENCY,
     backoffBaseMs: e.HERALD_EMAIL_BACKOFF_MS,
     backoffMaxMs: 10 * 60_000,
+    log: (msg) => console.error(msg),
   };
 }

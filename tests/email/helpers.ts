@@ -25,6 +25,7 @@ export function deps(mailer: Mailer, over: Partial<WorkDeps> = {}): WorkDeps {
     concurrency: 2,
     backoffBaseMs: 20,
     backoffMaxMs: 200,
+    log: () => {},
     ...over,
   };
 }
