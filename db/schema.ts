@@ -164,6 +164,8 @@ export const component = sqliteTable(
     startDate: text("start_date"),
     onlyShowIfDegraded: bool("only_show_if_degraded").notNull().default(false),
     hidden: bool("hidden").notNull().default(false),
+    // Uptime target in percent for the metrics page; null = the page's slaTarget.
+    uptimeTarget: real("uptime_target"),
     // Soft delete: history (status changes, incident timelines) keeps its rows.
     deletedAt: ts("deleted_at"),
     createdAt: created(),
