@@ -1,5 +1,5 @@
-// RSS 2.0 and Atom 1.0 history feeds (DESIGN.md §8): one entry per published
-// update of an incident or maintenance, newest first, the feed's date being
+// RSS 2.0 and Atom 1.0 history feeds (DESIGN.md §12): one entry per published
+// update of an incident or maintenance and one per published postmortem, newest first, the feed's date being
 // its newest entry's. Pure functions of the loader DTOs (loadFeedEntries).
 import { INCIDENT_STATUS_LABELS } from "@/db/constants";
 import type { FeedEntry, PublicPage } from "../public/loaders";
@@ -13,12 +13,15 @@ export interface FeedInput {
 }
 
 export const entryTitle = (e: FeedEntry) => `${e.incidentName} — ${INCIDENT_STATUS_LABELS[e.status]}`;
-export const entryLink = (baseUrl: string, e: FeedEntry) => `${baseUrl}/incidents/${e.incidentId}`;
+/** A postmortem's entry opens its section of the incident page (the heading id in app/(public)/incidents/[id]/page.tsx). */
+export const entryLink = (baseUrl: string, e: FeedEntry) => `${baseUrl}/incidents/${e.incidentId}${e.updateId === null ? "#postmortem-heading" : ""}`;
 /**
- * Stable across edits, renames and a change of public URL: built from the
- * page and update ids only.
+ * Stable across edits, renames, republishing and a change of public URL:
+ * built from the page and update ids only (an incident has at most one
+ * postmortem, so its entry is named after the incident).
  */
-export const entryId = (pageId: string, e: FeedEntry) => `urn:herald:${pageId}:incident-update:${e.updateId}`;
+export const entryId = (pageId: string, e: FeedEntry) =>
+  e.updateId === null ? `urn:herald:${pageId}:postmortem:${e.incidentId}` : `urn:herald:${pageId}:incident-update:${e.updateId}`;
 
 /** The feed's own date: its newest entry's, else a fixed epoch so an empty feed's bytes never change. */
 function feedDate(entries: readonly FeedEntry[]): Date {

@@ -520,7 +520,8 @@ export async function loadSyndication(db: Tx, select: { incidents: IncidentSelec
 
 /** One published update of a published incident or maintenance, as a feed entry. */
 export interface FeedEntry {
-  updateId: string;
+  /** The published update this entry is; null for an incident's published postmortem (one entry per incident). */
+  updateId: string | null;
   incidentId: string;
   kind: IncidentKind;
   incidentName: string;
@@ -534,7 +535,11 @@ export interface FeedEntry {
 
 export const FEED_LIMIT = 100;
 
-/** The most recent published updates, newest first (display time, then posting order). */
+/**
+ * The most recent published updates and published postmortems, newest first
+ * (display time, then posting order; a postmortem is dated at its publication
+ * and goes before an update of the same instant).
+ */
 export async function loadFeedEntries(db: Tx, limit = FEED_LIMIT): Promise<{ page: PublicPage; entries: FeedEntry[] }> {
   const p = await loadPublicPage(db);
   const rows = await db
@@ -544,9 +549,24 @@ export async function loadFeedEntries(db: Tx, limit = FEED_LIMIT): Promise<{ pag
     .where(and(publishedOn(p.id), publishedUpdate))
     .orderBy(desc(incidentUpdate.displayAt), desc(incidentUpdate.seq), desc(incidentUpdate.id))
     .limit(limit);
-  return {
-    page: p,
-    entries: rows.map(({ u, kind, name }) => ({
+  const postmortems = await db
+    .select()
+    .from(incident)
+    .where(and(publishedOn(p.id), isNotNull(incident.postmortemPublishedAt), isNotNull(incident.postmortemBody)))
+    .orderBy(desc(incident.postmortemPublishedAt), desc(incident.id))
+    .limit(limit);
+  const entries: FeedEntry[] = [
+    ...postmortems.map((i) => ({
+      updateId: null,
+      incidentId: i.id,
+      kind: i.kind,
+      incidentName: i.name,
+      status: "postmortem" as const,
+      at: i.postmortemPublishedAt!,
+      html: renderMarkdown(i.postmortemBody!),
+      text: markdownToText(i.postmortemBody!),
+    })),
+    ...rows.map(({ u, kind, name }) => ({
       updateId: u.id,
       incidentId: u.incidentId,
       kind,
@@ -556,7 +576,10 @@ export async function loadFeedEntries(db: Tx, limit = FEED_LIMIT): Promise<{ pag
       html: renderMarkdown(u.body),
       text: markdownToText(u.body),
     })),
-  };
+  ];
+  // Array.prototype.sort is stable: each list keeps its own order, postmortems first on a tie.
+  entries.sort((a, b) => b.at.getTime() - a.at.getTime());
+  return { page: p, entries: entries.slice(0, limit) };
 }
 
 /** A public component (not hidden, not deleted, not in a hidden group) for its badge; null otherwise. */
