@@ -2,8 +2,8 @@ import { render } from "@react-email/render";
 import { and, asc, eq, isNull } from "drizzle-orm";
 import type { Db, Tx } from "@/db/client";
 import { INCIDENT_STATUS_LABELS, type NotificationKind } from "@/db/constants";
-import { component, incident, incidentUpdate, incidentUpdateComponent, notification, page, type Incident, type Notification, type Page } from "@/db/schema";
-import { ConfirmSubscriptionEmail } from "../email/templates/confirm-subscription";
+import { component, delivery, incident, incidentUpdate, incidentUpdateComponent, notification, page, subscriber, subscriberComponent, subscriberIncident, type Incident, type Notification, type Page } from "@/db/schema";
+import { ConfirmSubscriptionEmail, type ConfirmScope } from "../email/templates/confirm-subscription";
 import type { Branding } from "../email/templates/layout";
 import { headerSafe } from "../email/types";
 import { newToken } from "../ids";
@@ -107,9 +107,36 @@ async function renderFresh(db: Tx, n: Notification, baseUrl: string, nonce: stri
   return RENDERERS[n.kind]({ db, n, page: p, root, brand, slots, confirmUrl: slot(nonce, "CONFIRM") });
 }
 
-async function renderConfirmation({ page: p, brand, slots, confirmUrl }: RenderEnv): Promise<Rendered> {
-  const el = <ConfirmSubscriptionEmail brand={brand} confirmUrl={confirmUrl} {...slots} />;
+/**
+ * The confirmation names what the subscriber chose. Bodies are rendered once
+ * per notification, but a confirmation notification has exactly one delivery
+ * (enqueueConfirmation), so its recipient's scope can be rendered into it.
+ */
+async function renderConfirmation({ db, n, page: p, brand, slots, confirmUrl }: RenderEnv): Promise<Rendered> {
+  const el = <ConfirmSubscriptionEmail brand={brand} confirmUrl={confirmUrl} scope={await confirmationScope(db, n)} {...slots} />;
   return { subject: headerSafe(`Confirm your subscription to ${p.name}`), html: await render(el), text: await render(el, { plainText: true }) };
+}
+
+async function confirmationScope(db: Tx, n: Notification): Promise<ConfirmScope> {
+  const recipients = await db.select({ subscriberId: delivery.subscriberId }).from(delivery).where(eq(delivery.notificationId, n.id));
+  if (recipients.length !== 1) throw new Error(`notification ${n.id} (${n.kind}): a confirmation needs exactly one recipient, found ${recipients.length}`);
+  const [{ subscriberId }] = recipients;
+  const sub = await db.query.subscriber.findFirst({ where: eq(subscriber.id, subscriberId) });
+  if (!sub) throw new Error(`notification ${n.id} (${n.kind}): subscriber ${subscriberId} not found`);
+  // Only what the public sees: a component hidden or deleted since is not named.
+  const components = await db
+    .select({ name: component.name })
+    .from(subscriberComponent)
+    .innerJoin(component, eq(component.id, subscriberComponent.componentId))
+    .where(and(eq(subscriberComponent.subscriberId, sub.id), isNull(component.deletedAt), eq(component.hidden, false)))
+    .orderBy(asc(component.position), asc(component.name));
+  const incidents = await db
+    .select({ name: incident.name })
+    .from(subscriberIncident)
+    .innerJoin(incident, eq(incident.id, subscriberIncident.incidentId))
+    .where(eq(subscriberIncident.subscriberId, sub.id))
+    .orderBy(asc(subscriberIncident.createdAt), asc(incident.id));
+  return { incidentOnly: sub.incidentOnly, components: components.map((c) => c.name), incidents: incidents.map((i) => i.name) };
 }
 
 /** The incident (or maintenance) a notification is about; every kind but the confirmation has one. */
