@@ -19,6 +19,8 @@ const Description = z
   .transform((s) => s || null)
   .nullable();
 const StartDate = z.iso.date("Use YYYY-MM-DD").nullable();
+/** Percent; null = the page's target (lib/metrics). */
+const UptimeTarget = z.number({ error: "Enter a percentage" }).min(0, "At least 0").max(100, "At most 100").nullable();
 
 export const CreateComponentInput = z.strictObject({
   name: Name,
@@ -29,6 +31,7 @@ export const CreateComponentInput = z.strictObject({
   onlyShowIfDegraded: z.boolean().default(false),
   hidden: z.boolean().default(false),
   startDate: StartDate.optional(),
+  uptimeTarget: UptimeTarget.default(null),
 });
 export type CreateComponentInput = z.input<typeof CreateComponentInput>;
 
@@ -42,6 +45,7 @@ export const UpdateComponentInput = z.strictObject({
   onlyShowIfDegraded: z.boolean().optional(),
   hidden: z.boolean().optional(),
   startDate: StartDate.optional(),
+  uptimeTarget: UptimeTarget.optional(),
 });
 export type UpdateComponentInput = z.input<typeof UpdateComponentInput>;
 
@@ -57,6 +61,7 @@ export function componentDto(c: Component) {
     onlyShowIfDegraded: c.onlyShowIfDegraded,
     hidden: c.hidden,
     startDate: c.startDate,
+    uptimeTarget: c.uptimeTarget,
   };
 }
 
@@ -127,6 +132,7 @@ export async function createComponent(ctx: Ctx, input: CreateComponentInput): Pr
       onlyShowIfDegraded: data.onlyShowIfDegraded,
       hidden: data.hidden,
       startDate: data.startDate ?? now.toISOString().slice(0, 10),
+      uptimeTarget: data.uptimeTarget,
       createdAt: now,
       updatedAt: now,
     });

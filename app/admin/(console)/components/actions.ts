@@ -21,6 +21,12 @@ import { refreshAfterWrite } from "../form-data";
 
 type StatusField = UpdateComponentInput["status"];
 
+/** Blank means "the page's target"; anything else must parse as a number (NaN is rejected by the use case). */
+function percentOrNull(value: string | undefined): number | null {
+  const v = value?.trim();
+  return v ? Number(v) : null;
+}
+
 /** The fields the create and edit forms share, read one by one. */
 function componentFields(fd: FormData) {
   return {
@@ -31,6 +37,7 @@ function componentFields(fd: FormData) {
     showcase: bool(fd, "showcase"),
     onlyShowIfDegraded: bool(fd, "onlyShowIfDegraded"),
     startDate: str(fd, "startDate") || null,
+    uptimeTarget: percentOrNull(str(fd, "uptimeTarget")),
   };
 }
 

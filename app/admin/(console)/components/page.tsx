@@ -54,7 +54,7 @@ function GroupSelect({ id, groups, value }: { id: string; groups: GroupItem[]; v
   );
 }
 
-function ComponentFields({ prefix, groups, c }: { prefix: string; groups: GroupItem[]; c?: ComponentItem }) {
+function ComponentFields({ prefix, groups, c, pageTarget }: { prefix: string; groups: GroupItem[]; c?: ComponentItem; pageTarget: number }) {
   return (
     <>
       <FormField label="Name" name="name" id={`${prefix}-name`}>
@@ -70,6 +70,9 @@ function ComponentFields({ prefix, groups, c }: { prefix: string; groups: GroupI
         <FormField label="Start date" name="startDate" id={`${prefix}-start`} hint="Uptime is counted from this day.">
           <Input name="startDate" id={`${prefix}-start`} type="date" defaultValue={c?.startDate ?? ""} />
         </FormField>
+        <FormField label="Uptime target (%)" name="uptimeTarget" id={`${prefix}-uptime-target`} hint={`Compared against on the metrics page. Blank: the page's target (${pageTarget} %).`}>
+          <Input name="uptimeTarget" id={`${prefix}-uptime-target`} type="number" step="0.001" min="0" max="100" placeholder={String(pageTarget)} defaultValue={c?.uptimeTarget ?? ""} />
+        </FormField>
       </div>
       <div className="space-y-2">
         <Checkbox name="showcase" id={`${prefix}-showcase`} label="Show uptime bars" defaultChecked={c?.showcase ?? true} />
@@ -80,7 +83,7 @@ function ComponentFields({ prefix, groups, c }: { prefix: string; groups: GroupI
   );
 }
 
-function ComponentRow({ c, groups, canEdit, canAdmin, first, last }: { c: ComponentItem; groups: GroupItem[]; canEdit: boolean; canAdmin: boolean; first: boolean; last: boolean }) {
+function ComponentRow({ c, groups, canEdit, canAdmin, first, last, pageTarget }: { c: ComponentItem; groups: GroupItem[]; canEdit: boolean; canAdmin: boolean; first: boolean; last: boolean; pageTarget: number }) {
   return (
     <li className="px-5 py-3" data-testid="component-row" data-component={c.name}>
       <div className="flex flex-wrap items-center justify-between gap-3">
@@ -123,7 +126,7 @@ function ComponentRow({ c, groups, canEdit, canAdmin, first, last }: { c: Compon
             <summary className="inline-block cursor-pointer rounded-md px-2 py-1 text-sm text-blue-700 hover:bg-blue-50 dark:text-blue-400 dark:hover:bg-blue-950">Edit</summary>
             <ActionForm action={updateComponentAction} className="mt-2 space-y-3 rounded-md border border-zinc-200 p-3 dark:border-zinc-800" aria-label={`Edit ${c.name}`}>
               <input type="hidden" name="id" value={c.id} />
-              <ComponentFields prefix={`c-${c.id}`} groups={groups} c={c} />
+              <ComponentFields prefix={`c-${c.id}`} groups={groups} c={c} pageTarget={pageTarget} />
               <SubmitButton variant="secondary" pendingLabel="Saving…">
                 Save component
               </SubmitButton>
@@ -152,7 +155,7 @@ export default async function ComponentsPage() {
     items.length ? (
       <ul className="divide-y divide-zinc-100 dark:divide-zinc-800">
         {items.map((c, i) => (
-          <ComponentRow key={c.id} c={c} groups={groups} canEdit={canEdit} canAdmin={canAdmin} first={i === 0} last={i === items.length - 1} />
+          <ComponentRow key={c.id} c={c} groups={groups} canEdit={canEdit} canAdmin={canAdmin} first={i === 0} last={i === items.length - 1} pageTarget={page.slaTarget} />
         ))}
       </ul>
     ) : (
@@ -225,7 +228,7 @@ export default async function ComponentsPage() {
           <div className="space-y-6">
             <Card title="Add component">
               <ActionForm action={createComponentAction} resetOnSuccess aria-label="Add component">
-                <ComponentFields prefix="new-component" groups={groups} />
+                <ComponentFields prefix="new-component" groups={groups} pageTarget={page.slaTarget} />
                 <SubmitButton pendingLabel="Adding…">Add component</SubmitButton>
               </ActionForm>
             </Card>
