@@ -1,4 +1,4 @@
-import { formatDate, formatDateTime } from "@/lib/public/format";
+import { formatDate, formatDateTime } from "@/lib/time/format";
 
 /**
  * A moment in the page's time zone; the machine-readable value is always UTC.

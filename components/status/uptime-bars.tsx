@@ -1,5 +1,5 @@
 import { COMPONENT_STATUS_LABELS, type ComponentStatus } from "@/db/constants";
-import { formatDuration } from "@/lib/public/format";
+import { formatDuration } from "@/lib/time/format";
 import type { UptimeDayDto } from "@/lib/uptime/load";
 import type { CSSProperties } from "react";
 import "./uptime-bars.css";

@@ -4,7 +4,7 @@ import type { Page } from "@/db/schema";
 import { IncidentUpdateEmail } from "../email/templates/incident-update";
 import { headerSafe } from "../email/types";
 import { markdownToText, renderMarkdown } from "../markdown/render";
-import { formatDateTime } from "../public/format";
+import { formatDateTime } from "../time/format";
 
 export interface IncidentEmailInput {
   page: Pick<Page, "name" | "brandColor" | "logoUrl" | "timeZone">;

@@ -8,7 +8,7 @@ import type { Branding } from "../email/templates/layout";
 import { headerSafe } from "../email/types";
 import { newToken } from "../ids";
 import { publishedUpdate } from "../incidents/incidents";
-import { formatDateTime } from "../public/format";
+import { formatDateTime } from "../time/format";
 import { publicBaseUrl } from "../public/loaders";
 import { renderIncidentEmail, type IncidentEmailInput } from "./incident-email";
 

@@ -3,7 +3,7 @@ import { notFound } from "next/navigation";
 import { INCIDENT_STATUS_LABELS } from "@/db/constants";
 import { impactText } from "@/components/status/incident-card";
 import { Time } from "@/components/status/time";
-import { formatMonth } from "@/lib/public/format";
+import { formatMonth } from "@/lib/time/format";
 import { loadHistory } from "@/lib/public/loaders";
 import { getDb } from "@/lib/runtime";
 

@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { requireUser } from "@/app/_server/auth";
 import { ComponentStatusBadge, ImpactBadge, IncidentStatusBadge, PriorityBadge } from "@/components/admin/badges";
-import { formatDateTime, formatDuration, formatTime } from "@/components/admin/time";
+import { formatDateTime, formatDuration, formatLasted, formatTime } from "@/components/admin/time";
 import { buttonLinkClass, Card, EmptyState, linkClass, PageHeader } from "@/components/admin/ui";
 import { hasRole } from "@/lib/context";
 import { loadCommsView, type CommsIncident } from "@/lib/incidents/practice";
@@ -65,7 +65,7 @@ function IncidentRow({ incident, timeZone, comms, now }: { incident: ConsoleInci
         {incident.resolvedAt ? (
           <>
             <div>Resolved {formatDateTime(incident.resolvedAt, timeZone)}</div>
-            <div className="text-xs text-zinc-500">Lasted {formatDuration(incident.resolvedAt.getTime() - incident.startedAt.getTime())}</div>
+            {formatLasted(incident.startedAt, incident.resolvedAt) && <div className="text-xs text-zinc-500">Lasted {formatLasted(incident.startedAt, incident.resolvedAt)}</div>}
           </>
         ) : (
           <>

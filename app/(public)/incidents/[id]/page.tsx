@@ -6,7 +6,7 @@ import { impactText } from "@/components/status/incident-card";
 import { Markdown } from "@/components/status/markdown";
 import { STATUS_TEXT, StatusIcon } from "@/components/status/status-icon";
 import { Time } from "@/components/status/time";
-import { formatDuration } from "@/lib/public/format";
+import { formatLasted } from "@/lib/time/format";
 import { env } from "@/lib/env";
 import { loadIncident, loadPublicPage, publicBaseUrl } from "@/lib/public/loaders";
 import { getDb } from "@/lib/runtime";
@@ -29,6 +29,8 @@ export default async function IncidentPage({ params }: Props) {
   if (!incident) notFound();
   const { timeZone } = await loadPublicPage(db);
   const closed = incident.resolvedAt !== null;
+  // None for a backfilled incident: it is recorded at one moment.
+  const lasted = formatLasted(incident.startedAt, incident.resolvedAt);
   return (
     <article className="space-y-8">
       <header className="space-y-2">
@@ -62,8 +64,12 @@ export default async function IncidentPage({ params }: Props) {
             <>
               {" · "}
               {incident.kind === "maintenance" ? "Completed" : "Resolved"} <Time at={incident.resolvedAt!} timeZone={timeZone} />
-              {" · "}
-              <span data-testid="duration">{`Lasted ${formatDuration(incident.resolvedAt!.getTime() - incident.startedAt.getTime())}`}</span>
+              {lasted && (
+                <>
+                  {" · "}
+                  <span data-testid="duration">{`Lasted ${lasted}`}</span>
+                </>
+              )}
             </>
           )}
         </p>

@@ -23,7 +23,7 @@ import { scheduleIncident, scheduleIncidentUpdate } from "@/lib/incidents/schedu
 import { renderMarkdown } from "@/lib/markdown/render";
 import { renderIncidentEmail } from "@/lib/notifications/incident-email";
 import { getPage } from "@/lib/page/page";
-import { formatDateTime } from "@/lib/public/format";
+import { formatDateTime } from "@/lib/time/format";
 import { publicBaseUrl } from "@/lib/public/loaders";
 import { componentStatuses, refreshAfterWrite } from "../form-data";
 

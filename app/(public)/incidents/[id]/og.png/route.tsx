@@ -2,7 +2,7 @@ import { ogCard } from "@/app/_og/card";
 import { IMPACT_LABELS, INCIDENT_STATUS_LABELS } from "@/db/constants";
 import { INDICATOR_COLORS } from "@/lib/badges/badge";
 import { OG_NAME_MAX, OG_TITLE_MAX, ogText } from "@/lib/og/text";
-import { formatDateTime } from "@/lib/public/format";
+import { formatDateTime } from "@/lib/time/format";
 import { loadIncident, loadPublicPage } from "@/lib/public/loaders";
 import { getDb } from "@/lib/runtime";
 

@@ -6,7 +6,7 @@ import { ComponentStatusBadge, ImpactBadge, IncidentStatusBadge, PriorityBadge }
 import { ComponentPicker } from "@/components/admin/component-picker";
 import { PostPreviewButton } from "@/components/admin/post-preview";
 import { TemplatePicker } from "@/components/admin/template-picker";
-import { formatDateTime, formatDuration, toLocalInput, zoneLabel } from "@/components/admin/time";
+import { formatDateTime, formatLasted, toLocalInput, zoneLabel } from "@/components/admin/time";
 import { Card, Checkbox, ConfirmSubmit, FormField, linkClass, markdownClass, PageHeader } from "@/components/admin/ui";
 import { Input, Select, Textarea } from "@/components/ui/form";
 import { COMPONENT_STATUS_LABELS, IMPACT_LABELS, IMPACTS, INCIDENT_STATUS_LABELS, INCIDENT_STATUSES, URGENCIES, type AnyIncidentStatus } from "@/db/constants";
@@ -259,10 +259,12 @@ export default async function IncidentPage({ params, searchParams }: { params: P
                     <dt className="inline text-zinc-500">Resolved </dt>
                     <dd className="inline">{formatDateTime(incident.resolvedAt, tz)}</dd>
                   </div>
-                  <div>
-                    <dt className="inline text-zinc-500">Duration </dt>
-                    <dd className="inline">{formatDuration(incident.resolvedAt.getTime() - incident.startedAt.getTime())}</dd>
-                  </div>
+                  {formatLasted(incident.startedAt, incident.resolvedAt) && (
+                    <div>
+                      <dt className="inline text-zinc-500">Duration </dt>
+                      <dd className="inline">{formatLasted(incident.startedAt, incident.resolvedAt)}</dd>
+                    </div>
+                  )}
                 </>
               )}
             </dl>
