@@ -19,8 +19,23 @@ export interface NotificationSummary {
   skipped: number;
 }
 
+/** "Incident created: API errors": how the console names a notification. */
+export function notificationLabel(n: Pick<NotificationSummary, "kind" | "incidentName">): string {
+  const kind = n.kind.replaceAll("_", " ");
+  return `${kind[0].toUpperCase()}${kind.slice(1)}${n.incidentName ? `: ${n.incidentName}` : ""}`;
+}
+
 /** The console's delivery log: one row per notification with counts per delivery state. */
 export async function listNotificationSummaries(ctx: Ctx, opts: { limit?: number } = {}): Promise<NotificationSummary[]> {
+  return summaries(ctx, undefined, opts.limit ?? 50);
+}
+
+/** One notification's summary (the heading of its deliveries page); undefined when it is not this page's. */
+export async function getNotificationSummary(ctx: Ctx, notificationId: string): Promise<NotificationSummary | undefined> {
+  return (await summaries(ctx, notificationId, 1))[0];
+}
+
+async function summaries(ctx: Ctx, notificationId: string | undefined, limit: number): Promise<NotificationSummary[]> {
   requireRole(ctx.actor, "viewer");
   const p = await getPage(ctx.db);
   return ctx.db
@@ -38,10 +53,10 @@ export async function listNotificationSummaries(ctx: Ctx, opts: { limit?: number
     .from(notification)
     .leftJoin(incident, eq(incident.id, notification.incidentId))
     .leftJoin(delivery, eq(delivery.notificationId, notification.id))
-    .where(eq(notification.pageId, p.id))
+    .where(and(eq(notification.pageId, p.id), notificationId === undefined ? undefined : eq(notification.id, notificationId)))
     .groupBy(notification.id)
     .orderBy(desc(notification.createdAt), desc(notification.id))
-    .limit(Math.min(Math.max(opts.limit ?? 50, 1), 200));
+    .limit(Math.min(Math.max(limit, 1), 200));
 }
 
 export interface DeliveryRow {

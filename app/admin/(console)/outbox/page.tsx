@@ -1,14 +1,14 @@
 import Link from "next/link";
 import { requireUser } from "@/app/_server/auth";
 import { ActionForm, SubmitButton } from "@/components/admin/action-form";
+import { formatDateTime } from "@/components/admin/time";
 import { Card, EmptyState, PageHeader } from "@/components/admin/ui";
 import { hasRole } from "@/lib/context";
 import { listOutbox } from "@/lib/email/outbox";
 import { env } from "@/lib/env";
-import { listNotificationSummaries } from "@/lib/notifications/status";
+import { listNotificationSummaries, notificationLabel } from "@/lib/notifications/status";
+import { getPage } from "@/lib/page/page";
 import { retryFailedAction } from "./actions";
-
-const when = (d: Date) => `${d.toISOString().replace("T", " ").slice(0, 19)} UTC`;
 
 export default async function OutboxPage({ searchParams }: { searchParams: Promise<{ q?: string }> }) {
   const { ctx } = await requireUser();
@@ -16,6 +16,8 @@ export default async function OutboxPage({ searchParams }: { searchParams: Promi
   const notifications = await listNotificationSummaries(ctx);
   const emails = await listOutbox(ctx.db, { q: typeof q === "string" ? q : undefined });
   const sending = Boolean(env().RESEND_API_KEY);
+  const tz = (await getPage(ctx.db)).timeZone;
+  const when = (d: Date) => formatDateTime(d, tz);
   return (
     <>
       <PageHeader
@@ -48,8 +50,7 @@ export default async function OutboxPage({ searchParams }: { searchParams: Promi
                   <tr key={n.id} className="border-t border-zinc-100 dark:border-zinc-800">
                     <td className="py-2">
                       <Link href={`/admin/outbox/notifications/${n.id}`} className="text-blue-700 hover:underline">
-                        {n.kind.replaceAll("_", " ")}
-                        {n.incidentName ? `: ${n.incidentName}` : ""}
+                        {notificationLabel(n)}
                       </Link>
                     </td>
                     <td>{when(n.createdAt)}</td>

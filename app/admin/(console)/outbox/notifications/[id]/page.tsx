@@ -1,14 +1,40 @@
+import Link from "next/link";
+import { notFound } from "next/navigation";
 import { requireUser } from "@/app/_server/auth";
-import { Card, EmptyState, PageHeader } from "@/components/admin/ui";
-import { listDeliveries } from "@/lib/notifications/status";
+import { formatDateTime } from "@/components/admin/time";
+import { Card, EmptyState, linkClass, PageHeader } from "@/components/admin/ui";
+import { getPage } from "@/lib/page/page";
+import { getNotificationSummary, listDeliveries, notificationLabel } from "@/lib/notifications/status";
+
+export async function generateMetadata({ params }: { params: Promise<{ id: string }> }) {
+  const { ctx } = await requireUser();
+  const n = await getNotificationSummary(ctx, (await params).id);
+  return { title: `${n ? notificationLabel(n) : "Notification"} · Outbox · Herald` };
+}
 
 export default async function NotificationDeliveriesPage({ params }: { params: Promise<{ id: string }> }) {
   const { ctx } = await requireUser();
-  const rows = await listDeliveries(ctx, (await params).id);
+  const id = (await params).id;
+  const [n, page] = await Promise.all([getNotificationSummary(ctx, id), getPage(ctx.db)]);
+  if (!n) notFound();
+  const rows = await listDeliveries(ctx, id);
+  const tz = page.timeZone;
   return (
     <>
-      <PageHeader title="Deliveries" description="Failures first; the first 200 recipients." />
-      <Card>
+      <p className="mb-2 text-sm">
+        <Link href="/admin/outbox" className={linkClass}>
+          ← Outbox
+        </Link>
+      </p>
+      <PageHeader
+        title={notificationLabel(n)}
+        description={
+          <>
+            Queued {formatDateTime(n.createdAt, tz)} · {n.sent} sent, {n.pending} pending, {n.failed} failed, {n.skipped} skipped. Deliveries, failures first; the first 200 recipients.
+          </>
+        }
+      />
+      <Card title="Deliveries">
         {rows.length === 0 ? (
           <EmptyState>No deliveries.</EmptyState>
         ) : (
@@ -28,7 +54,7 @@ export default async function NotificationDeliveriesPage({ params }: { params: P
                   <td className="py-2">{d.email}</td>
                   <td>{d.status}</td>
                   <td>{d.attempts}</td>
-                  <td>{(d.sentAt ?? d.nextAttemptAt).toISOString().replace("T", " ").slice(0, 19)}</td>
+                  <td className="whitespace-nowrap">{formatDateTime(d.sentAt ?? d.nextAttemptAt, tz)}</td>
                   <td className="text-red-700">{d.lastError}</td>
                 </tr>
               ))}
