@@ -40,6 +40,9 @@ const EnvSchema = z.object({
   HERALD_SUBSCRIBE_GLOBAL_HOUR: z.coerce.number().int().min(0).default(500),
   // How often each instance re-reads page.content_version for the public snapshots.
   HERALD_SNAPSHOT_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(500),
+  // Management API limit per key (lib/api-keys/rate-limit.ts): a token bucket per key, per process.
+  HERALD_API_RATE_PER_SEC: z.coerce.number().positive().max(10_000).default(1),
+  HERALD_API_BURST: z.coerce.number().int().min(1).max(100_000).default(10),
 });
 
 export type Env = z.infer<typeof EnvSchema> & { HERALD_SECRET: string };

@@ -3,8 +3,11 @@ import { eq } from "drizzle-orm";
 import type { z } from "zod";
 import { page as pageTable, type Page } from "@/db/schema";
 import { authenticateApiKey } from "@/lib/api-keys/api-keys";
+import { ApiKeyLimiter } from "@/lib/api-keys/rate-limit";
 import { parseInput, requireRole, type Ctx } from "@/lib/context";
+import { env } from "@/lib/env";
 import { DomainError, isDomainError, NotFoundError, UnauthorizedError, ValidationError } from "@/lib/errors";
+import { RateLimitedError } from "@/lib/limits/rate-limited";
 import { getDb, systemClock } from "@/lib/runtime";
 import { v1ValidationError } from "@/lib/statuspage/v1-input";
 import { wakeWorker } from "@/lib/worker/loop";
@@ -55,6 +58,14 @@ export interface ApiOptions {
 
 type RouteArgs<P> = { params: Promise<P> };
 
+// One limiter per process, on globalThis because Next may load this module
+// once per route bundle; the buckets must be shared by every v1 route.
+const g = globalThis as typeof globalThis & { __heraldApiLimiter?: ApiKeyLimiter };
+function apiLimiter(): ApiKeyLimiter {
+  const { HERALD_API_RATE_PER_SEC, HERALD_API_BURST } = env();
+  return (g.__heraldApiLimiter ??= new ApiKeyLimiter({ ratePerSec: HERALD_API_RATE_PER_SEC, burst: HERALD_API_BURST }));
+}
+
 export function apiRoute<P extends Record<string, string> = Record<string, never>>(
   handler: (call: ApiCall<P>) => Promise<unknown>,
   opts: ApiOptions = {},
@@ -64,7 +75,8 @@ export function apiRoute<P extends Record<string, string> = Record<string, never
       // Next passes no params to a route without dynamic segments.
       const params = ((await route?.params) ?? {}) as P;
       const db = getDb();
-      const { pageId, ...actor } = await authenticateApiKey(db, request.headers.get("authorization"), systemClock());
+      // Rate-limited per key before anything is written or the body is read.
+      const { pageId, ...actor } = await authenticateApiKey(db, request.headers.get("authorization"), systemClock(), apiLimiter());
       // Use cases check finer roles themselves; a viewer never writes anything.
       if (request.method !== "GET" && request.method !== "HEAD") requireRole(actor, "editor");
       for (const [name, value] of Object.entries(params)) {
@@ -102,6 +114,7 @@ function errorResponse(err: unknown, opts: ApiOptions): Response {
   if (err instanceof UnauthorizedError) {
     return json({ error: err.message }, err.status, { "www-authenticate": 'OAuth realm="Herald API", Bearer realm="Herald API"' });
   }
+  if (err instanceof RateLimitedError) return json({ error: err.message }, err.status, { "retry-after": String(err.retryAfterSeconds) });
   if (isDomainError(err)) return json({ error: err.message }, err.status);
   console.error("[herald] API request failed", err);
   return json({ error: "Internal error" }, 500);

@@ -4,6 +4,7 @@ import { z } from "zod";
 import type { Db, Tx } from "@/db/client";
 import { ROLES } from "@/db/constants";
 import { account, page, session, user, type User } from "@/db/schema";
+import { auditKeyCapsAfterRoleChange, revokeKeysOfRemovedUser } from "../api-keys/api-keys";
 import { audit } from "../audit";
 import { MIN_PASSWORD_LENGTH } from "../auth/auth";
 import { parseInput, requireRole, type Ctx } from "../context";
@@ -103,7 +104,11 @@ function checkCanManage(ctx: Ctx, target: User, newRole?: User["role"]) {
   if (newRole === "owner") throw new ValidationError("There is one owner", { role: ["Pick admin, editor or viewer"] });
 }
 
-/** Changes a role and ends the user's sessions, so no session outlives the role it was granted under. */
+/**
+ * Changes a role and ends the user's sessions, so no session outlives the role
+ * it was granted under. The user's API keys are capped at the new role when
+ * they authenticate (lib/api-keys); the change is audited per key here.
+ */
 export async function changeUserRole(ctx: Ctx, input: { userId: string; role: string }): Promise<User> {
   const data = parseInput(z.strictObject({ userId: z.string().min(1).max(64), role: z.enum(ROLES) }), input);
   return ctx.db.transaction(async (tx) => {
@@ -113,10 +118,12 @@ export async function changeUserRole(ctx: Ctx, input: { userId: string; role: st
     await tx.delete(session).where(eq(session.userId, before.id));
     const after = await getUserOrThrow(tx, before.id);
     await audit(tx, ctx, { pageId: null, action: "user.change_role", entityType: "user", entityId: before.id, before: userDto(before), after: userDto(after) });
+    await auditKeyCapsAfterRoleChange(tx, ctx, before, after);
     return after;
   });
 }
 
+/** Removes a user, ends their sessions and revokes the API keys they created. */
 export async function removeUser(ctx: Ctx, input: { userId: string }): Promise<void> {
   const data = parseInput(z.strictObject({ userId: z.string().min(1).max(64) }), input);
   await ctx.db.transaction(async (tx) => {
@@ -126,6 +133,7 @@ export async function removeUser(ctx: Ctx, input: { userId: string }): Promise<v
     await tx.delete(account).where(eq(account.userId, before.id));
     await tx.delete(user).where(eq(user.id, before.id));
     await audit(tx, ctx, { pageId: null, action: "user.remove", entityType: "user", entityId: before.id, before: userDto(before) });
+    await revokeKeysOfRemovedUser(tx, ctx, before);
   });
 }
 

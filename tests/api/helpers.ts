@@ -35,9 +35,13 @@ export interface CallOptions {
 
 export type ApiClient = Awaited<ReturnType<typeof startApi>>;
 
-/** The real server with a fresh database and one API key per role. */
+/**
+ * The real server with a fresh database and one API key per role. The per-key
+ * rate limit is raised so route tests can fire requests back to back; tests of
+ * the limit itself pass their own HERALD_API_* values.
+ */
 export async function startApi(opts: { env?: Record<string, string> } = {}) {
-  const server: RunningServer = await startServer(opts);
+  const server: RunningServer = await startServer({ env: { HERALD_API_RATE_PER_SEC: "1000", HERALD_API_BURST: "1000", ...opts.env } });
   const ctx: Ctx = { db: server.db, now: () => new Date(), actor: CLI_ACTOR };
   const page = await getPage(server.db);
   const makeKey = async (role: Exclude<Role, "owner">) => (await createApiKey(ctx, { name: `${role} key`, role })).key;

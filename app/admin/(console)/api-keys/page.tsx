@@ -3,7 +3,7 @@ import { ActionForm, SubmitButton } from "@/components/admin/action-form";
 import { formatDateTime } from "@/components/admin/time";
 import { Card, ConfirmSubmit, EmptyState, FormField, PageHeader, ReadOnlyNotice } from "@/components/admin/ui";
 import { Input, Select } from "@/components/ui/form";
-import { apiKeyDto, listApiKeys } from "@/lib/api-keys/api-keys";
+import { listApiKeys, type ApiKeyListItem } from "@/lib/api-keys/api-keys";
 import { hasRole } from "@/lib/context";
 import { getPage } from "@/lib/page/page";
 import { createApiKeyAction, revokeApiKeyAction } from "./actions";
@@ -13,7 +13,7 @@ export const metadata = { title: "API keys · Herald" };
 export default async function ApiKeysPage() {
   const { ctx } = await requireUser();
   const page = await getPage(ctx.db);
-  const keys = (await listApiKeys(ctx.db, page.id)).map(apiKeyDto);
+  const keys = await listApiKeys(ctx.db, page.id);
   const canAdmin = hasRole(ctx.actor, "admin");
   const tz = page.timeZone;
 
@@ -38,6 +38,7 @@ export default async function ApiKeysPage() {
                   <th className="py-2 pr-3 font-medium">Name</th>
                   <th className="py-2 pr-3 font-medium">Key</th>
                   <th className="py-2 pr-3 font-medium">Role</th>
+                  <th className="py-2 pr-3 font-medium">Created by</th>
                   <th className="py-2 pr-3 font-medium">Created</th>
                   <th className="py-2 pr-3 font-medium">Last used</th>
                   <th className="py-2 font-medium">
@@ -50,7 +51,12 @@ export default async function ApiKeysPage() {
                   <tr key={k.id} className={k.revokedAt ? "text-zinc-400" : ""}>
                     <td className="py-2 pr-3 font-medium">{k.name}</td>
                     <td className="py-2 pr-3 font-mono text-xs">{k.prefix}…</td>
-                    <td className="py-2 pr-3 capitalize">{k.role}</td>
+                    <td className="py-2 pr-3">
+                      <KeyRole k={k} />
+                    </td>
+                    <td className="py-2 pr-3">
+                      <Creator k={k} />
+                    </td>
                     <td className="py-2 pr-3 whitespace-nowrap">{formatDateTime(k.createdAt, tz)}</td>
                     <td className="py-2 pr-3 whitespace-nowrap">{k.lastUsedAt ? formatDateTime(k.lastUsedAt, tz) : "Never"}</td>
                     <td className="py-2 align-top">
@@ -74,7 +80,7 @@ export default async function ApiKeysPage() {
           )}
         </Card>
         {canAdmin && (
-          <Card title="Create a key" description="The key is shown once; only a hash is stored.">
+          <Card title="Create a key" description="The key is shown once; only a hash is stored. It belongs to you: it never acts above your role, and it is revoked if you are removed.">
             <ActionForm action={createApiKeyAction} resetOnSuccess aria-label="Create a key">
               <FormField label="Name" name="name" hint="What uses it, e.g. “Deploy pipeline”.">
                 <Input name="name" required maxLength={100} />
@@ -93,4 +99,22 @@ export default async function ApiKeysPage() {
       </div>
     </>
   );
+}
+
+/** The granted role, and the one the key acts with when its creator's role caps it. */
+function KeyRole({ k }: { k: ApiKeyListItem }) {
+  if (k.revokedAt || k.effectiveRole === k.role) return <span className="capitalize">{k.role}</span>;
+  return (
+    <>
+      <span className="capitalize">{k.role}</span>{" "}
+      <span className="text-xs text-amber-700 dark:text-amber-400">
+        {k.effectiveRole ? <>acts as {k.effectiveRole} (creator&rsquo;s role)</> : "inactive: creator removed"}
+      </span>
+    </>
+  );
+}
+
+function Creator({ k }: { k: ApiKeyListItem }) {
+  if (k.createdBy) return <span title={k.createdBy.email}>{k.createdBy.name}</span>;
+  return <span className="text-zinc-500">{k.creatorRemoved ? "Removed user" : "CLI"}</span>;
 }
