@@ -1,10 +1,10 @@
 // Incident practice metrics per month (the page's time zone) and per
 // component, for the console's metrics page and its CSV export.
 import { and, asc, eq, gte, inArray, isNotNull, isNull, lt } from "drizzle-orm";
-import Papa from "papaparse";
 import type { Tx } from "@/db/client";
 import { IMPACTS, type Impact } from "@/db/constants";
 import { component, incident, incidentUpdate, incidentUpdateComponent, page } from "@/db/schema";
+import { toCsv } from "../csv";
 import { NotFoundError } from "../errors";
 import { addDays, localDate, startOfLocalDay } from "../time/zone";
 import { componentUptime, groupUptime, type WindowDay } from "../uptime/compute";
@@ -133,17 +133,12 @@ export async function computeMetrics(db: Tx, pageId: string, now: Date, monthCou
   return { timeZone: p.timeZone, slaTarget: p.slaTarget, months, rows };
 }
 
-/** Spreadsheet apps run cells starting with these as formulas (CSV injection). */
-function cell(s: string): string {
-  return /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
-}
-
 export function metricsCsv(report: MetricsReport): string {
-  return Papa.unparse({
-    fields: ["month", "component", "incidents", ...IMPACTS.map((i) => `impact_${i}`), "time_to_first_update_min", "mtta_min", "mttr_min", "uptime_percent", "sla_target_percent", "sla_met"],
-    data: report.rows.map((r) => [
+  return toCsv(
+    ["month", "component", "incidents", ...IMPACTS.map((i) => `impact_${i}`), "time_to_first_update_min", "mtta_min", "mttr_min", "uptime_percent", "sla_target_percent", "sla_met"],
+    report.rows.map((r) => [
       r.month,
-      cell(r.componentName),
+      r.componentName,
       r.total,
       ...IMPACTS.map((i) => r.incidents[i]),
       r.timeToFirstUpdateMinutes ?? "",
@@ -153,5 +148,5 @@ export function metricsCsv(report: MetricsReport): string {
       report.slaTarget,
       r.slaMet === null ? "" : r.slaMet ? "yes" : "no",
     ]),
-  });
+  );
 }

@@ -1,10 +1,10 @@
-import Papa from "papaparse";
 import { and, count, desc, eq, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Tx } from "@/db/client";
 import { SUBSCRIBER_STATES, type SubscriberState } from "@/db/constants";
 import { subscriber, subscriberComponent, type Subscriber } from "@/db/schema";
 import { audit } from "../audit";
+import { parseCsv, toCsv } from "../csv";
 import { parseInput, requireRole, type Ctx } from "../context";
 import { ConflictError, NotFoundError, ValidationError } from "../errors";
 import { newId } from "../ids";
@@ -193,8 +193,7 @@ export interface ImportReport {
 export async function importSubscribersCsv(ctx: Ctx, secret: string, csv: string, opts: { confirm: boolean }): Promise<ImportReport> {
   requireRole(ctx.actor, "admin");
   if (csv.length > 5_000_000) throw new ValidationError("The file is too large (5 MB at most)");
-  const parsed = Papa.parse<string[]>(csv.trim(), { skipEmptyLines: true });
-  const rows = parsed.data;
+  const rows = parseCsv(csv);
   if (!rows.length) throw new ValidationError("The file has no rows");
   const header = rows[0].map((h) => h.trim().toLowerCase());
   const hasHeader = header.includes("email");
@@ -227,10 +226,10 @@ export async function exportSubscribersCsv(ctx: Ctx): Promise<string> {
   const p = await getPage(ctx.db);
   const rows = await ctx.db.select().from(subscriber).where(eq(subscriber.pageId, p.id)).orderBy(subscriber.createdAt);
   const all = await withScopes(ctx.db, rows);
-  return Papa.unparse({
-    fields: ["email", "state", "components", "created_at", "confirmed_at", "unsubscribed_at"],
-    data: all.map((s) => [s.email, s.state, s.componentIds.join(" "), s.createdAt.toISOString(), s.confirmedAt?.toISOString() ?? "", s.unsubscribedAt?.toISOString() ?? ""]),
-  });
+  return toCsv(
+    ["email", "state", "components", "created_at", "confirmed_at", "unsubscribed_at"],
+    all.map((s) => [s.email, s.state, s.componentIds.join(" "), s.createdAt.toISOString(), s.confirmedAt?.toISOString() ?? "", s.unsubscribedAt?.toISOString() ?? ""]),
+  );
 }
 
 /** Provider feedback (lib/email/webhook.ts): bounced or complaining addresses stop receiving mail. */
