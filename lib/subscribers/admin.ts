@@ -5,7 +5,7 @@ import { SUBSCRIBER_STATES, type SubscriberState } from "@/db/constants";
 import { subscriber, subscriberComponent, type Subscriber } from "@/db/schema";
 import { audit } from "../audit";
 import { parseCsv, toCsv } from "../csv";
-import { parseInput, requireRole, type Ctx } from "../context";
+import { hasRole, parseInput, requireRole, type Actor, type Ctx } from "../context";
 import { ConflictError, NotFoundError, ValidationError } from "../errors";
 import { newId } from "../ids";
 import { getPage } from "../page/page";
@@ -92,10 +92,20 @@ export async function getSubscriber(ctx: Ctx, id: string): Promise<SubscriberDto
   return (await withScopes(ctx.db, [row]))[0];
 }
 
+/**
+ * Consent: a subscriber is active without confirming (double opt-in skipped)
+ * only when an owner or admin adds them. The console form, the CSV import and
+ * the v1 API's skip_confirmation_notification all ask this; the console hides
+ * the option from everyone else.
+ */
+export function maySkipConfirmation(actor: Actor): boolean {
+  return hasRole(actor, "admin");
+}
+
 export const AddSubscriberInput = z.strictObject({
   email: Email,
   componentIds: z.array(z.string().regex(/^[0-9a-z]{1,32}$/)).max(500).default([]),
-  /** Statuspage's skip_confirmation_notification: active at once, no confirmation email. */
+  /** Statuspage's skip_confirmation_notification: active at once, no confirmation email (owners and admins only). */
   skipConfirmation: z.boolean().default(false),
 });
 export type AddSubscriberInput = z.input<typeof AddSubscriberInput>;
@@ -104,16 +114,19 @@ export type AddSubscriberInput = z.input<typeof AddSubscriberInput>;
  * Console / API add. A live subscription for the address is a conflict (the
  * operator may see it); so is naming a component that is not a public one of
  * this page (the public form drops those silently, an operator gets told).
+ * An editor asking to skip confirmation still adds the address, but it gets a
+ * confirmation email and stays unconfirmed until the person confirms.
  */
 export async function addSubscriber(ctx: Ctx, secret: string, input: AddSubscriberInput): Promise<SubscriberDto> {
   requireRole(ctx.actor, "editor");
   const data = parseInput(AddSubscriberInput, input);
+  const active = data.skipConfirmation && maySkipConfirmation(ctx.actor);
   return ctx.db.transaction(async (tx) => {
     const p = await getPage(tx);
     const componentIds = await validComponentIds(tx, p.id, data.componentIds);
     const unknown = [...new Set(data.componentIds)].filter((id) => !componentIds.includes(id));
     if (unknown.length) throw new ValidationError(`Unknown component: ${unknown[0]}`, { componentIds: [`Unknown component: ${unknown.join(", ")}`] });
-    const s = await insertSubscriber(tx, p.id, secret, data.email, componentIds, data.skipConfirmation, ctx.now());
+    const s = await insertSubscriber(tx, p.id, secret, data.email, componentIds, active, ctx.now());
     if (!s) throw new ConflictError("That address is already subscribed");
     await audit(tx, ctx, { pageId: p.id, action: "subscriber.add", entityType: "subscriber", entityId: s.id, after: { email: s.email, state: s.state } });
     return s;
@@ -188,7 +201,8 @@ export interface ImportReport {
 /**
  * CSV import: a column named "email" (or the first column), optionally
  * "components" (ids separated by spaces or semicolons). With `confirm`,
- * everyone gets a confirmation email; without, rows become active at once.
+ * everyone gets a confirmation email; without, rows become active at once
+ * (only as maySkipConfirmation allows).
  */
 export async function importSubscribersCsv(ctx: Ctx, secret: string, csv: string, opts: { confirm: boolean }): Promise<ImportReport> {
   requireRole(ctx.actor, "admin");
@@ -202,6 +216,7 @@ export async function importSubscribersCsv(ctx: Ctx, secret: string, csv: string
   const body = hasHeader ? rows.slice(1) : rows;
   if (body.length > 50_000) throw new ValidationError("At most 50,000 rows per import");
   const report: ImportReport = { added: 0, skipped: 0, invalid: [] };
+  const active = !opts.confirm && maySkipConfirmation(ctx.actor);
   await ctx.db.transaction(async (tx) => {
     const p = await getPage(tx);
     const now = ctx.now();
@@ -212,11 +227,11 @@ export async function importSubscribersCsv(ctx: Ctx, secret: string, csv: string
         continue;
       }
       const comps = compCol >= 0 ? (r[compCol] ?? "").split(/[\s;]+/).filter(Boolean) : [];
-      const added = await insertSubscriber(tx, p.id, secret, email.data, await validComponentIds(tx, p.id, comps), !opts.confirm, now);
+      const added = await insertSubscriber(tx, p.id, secret, email.data, await validComponentIds(tx, p.id, comps), active, now);
       if (added) report.added++;
       else report.skipped++;
     }
-    await audit(tx, ctx, { pageId: p.id, action: "subscriber.import", entityType: "subscriber", entityId: null, after: { ...report, confirm: opts.confirm } });
+    await audit(tx, ctx, { pageId: p.id, action: "subscriber.import", entityType: "subscriber", entityId: null, after: { ...report, confirm: !active } });
   });
   return report;
 }

@@ -33,7 +33,7 @@ const outboxTo = async (to: string) => (await listOutbox(t.db, { q: to })).filte
 describe("console subscribers", () => {
   it("add: with confirmation queues one email, without is active at once; a live duplicate is refused; a viewer cannot add", async () => {
     const a = await addSubscriber(t.ctx, SECRET, { email: "A@example.com" });
-    const b = await addSubscriber(t.as("editor"), SECRET, { email: "b@example.com", skipConfirmation: true });
+    const b = await addSubscriber(t.as("admin"), SECRET, { email: "b@example.com", skipConfirmation: true });
     expect([a.state, b.state]).toEqual(["unconfirmed", "active"]);
     await expect(addSubscriber(t.ctx, SECRET, { email: "a@EXAMPLE.com" })).rejects.toThrow(/already subscribed/);
     const before = await dbState(t.db);

@@ -4,7 +4,7 @@ import { Card, Checkbox, ConfirmSubmit, EmptyState, FormField, PageHeader } from
 import { Input, Select } from "@/components/ui/form";
 import { SUBSCRIBER_STATES } from "@/db/constants";
 import { hasRole } from "@/lib/context";
-import { listSubscribers, subscriberCounts } from "@/lib/subscribers/admin";
+import { listSubscribers, maySkipConfirmation, subscriberCounts } from "@/lib/subscribers/admin";
 import { LIMIT_LABELS, recentLimitHits, type SubscribeLimits } from "@/lib/subscribers/limits";
 import { addSubscriberAction, importSubscribersAction, removeSubscriberAction, resendConfirmationAction } from "./actions";
 
@@ -120,7 +120,11 @@ export default async function SubscribersPage({ searchParams }: { searchParams: 
                 <FormField label="Email" name="email">
                   <Input name="email" type="email" required maxLength={254} />
                 </FormField>
-                <Checkbox name="skipConfirmation" label="Skip confirmation (only with the person's consent)" />
+                {maySkipConfirmation(ctx.actor) ? (
+                  <Checkbox name="skipConfirmation" label="Skip confirmation (only with the person's consent)" />
+                ) : (
+                  <p className="text-sm text-zinc-500">The address gets a confirmation email and starts receiving updates once the person confirms.</p>
+                )}
                 <SubmitButton>Add</SubmitButton>
               </ActionForm>
             </Card>
