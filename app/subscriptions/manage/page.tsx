@@ -1,4 +1,5 @@
-import { listComponents } from "@/lib/components/components";
+import { ComponentSections } from "@/components/ui/component-sections";
+import { listComponentSections } from "@/lib/components/order";
 import { getPage } from "@/lib/page/page";
 import { getDb, systemClock } from "@/lib/runtime";
 import { viewByManageToken } from "@/lib/subscribers/subscribe";
@@ -22,7 +23,7 @@ export default async function ManagePage({ searchParams }: { searchParams: Promi
         <p className="text-sm">{view.email} receives no more updates. Subscribe again from the status page at any time.</p>
       </SubscriptionShell>
     );
-  const components = (await listComponents(db, page.id)).filter((c) => !c.hidden && !c.deletedAt);
+  const sections = await listComponentSections(db, page.id, { audience: "public" });
   const chosen = new Set(view.componentIds);
   return (
     <SubscriptionShell title="Your subscription">
@@ -42,15 +43,17 @@ export default async function ManagePage({ searchParams }: { searchParams: Promi
       )}
       <form method="post" action="/subscriptions/manage/submit" className="mb-6 space-y-3">
         <input type="hidden" name="token" value={token} />
-        {components.length > 0 && (
-          <fieldset className="space-y-1">
+        {sections.length > 0 && (
+          <fieldset>
             <legend className="mb-1 text-sm font-medium">Components (none ticked = everything)</legend>
-            {components.map((c) => (
-              <label key={c.id} className="flex items-center gap-2 text-sm">
-                <input type="checkbox" name="component" value={c.id} defaultChecked={chosen.has(c.id)} />
-                {c.name}
-              </label>
-            ))}
+            <ComponentSections sections={sections} listClassName="space-y-1">
+              {(c) => (
+                <label className="flex items-center gap-2 text-sm">
+                  <input type="checkbox" name="component" value={c.id} defaultChecked={chosen.has(c.id)} />
+                  {c.name}
+                </label>
+              )}
+            </ComponentSections>
           </fieldset>
         )}
         <button className={buttonClass}>Save preferences</button>

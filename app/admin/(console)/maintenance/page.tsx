@@ -4,7 +4,8 @@ import { Card, Checkbox, ConfirmSubmit, EmptyState, FormField, PageHeader, ReadO
 import { formatDateTime, toLocalInput } from "@/components/admin/time";
 import { Input, Select, Textarea } from "@/components/ui/form";
 import { INCIDENT_STATUS_LABELS, MAINTENANCE_STATUSES } from "@/db/constants";
-import { listComponents } from "@/lib/components/components";
+import { ComponentSections } from "@/components/ui/component-sections";
+import { listComponentSections } from "@/lib/components/order";
 import { hasRole } from "@/lib/context";
 import { loadMaintenanceForEdit, type MaintenanceEditDto } from "@/lib/maintenance/edit";
 import { listMaintenances, type ConsoleMaintenance } from "@/lib/maintenance/maintenance";
@@ -105,7 +106,7 @@ function EditForm({ m, tz }: { m: MaintenanceEditDto; tz: string }) {
 export default async function MaintenancePage() {
   const { ctx } = await requireUser();
   const page = await getPage(ctx.db);
-  const [items, components] = await Promise.all([listMaintenances(ctx.db, page.id), listComponents(ctx.db, page.id)]);
+  const [items, sections] = await Promise.all([listMaintenances(ctx.db, page.id), listComponentSections(ctx.db, page.id, { audience: "console" })]);
   const canEdit = hasRole(ctx.actor, "editor");
   const tz = page.timeZone;
   const start = new Date(Math.ceil((Date.now() + 86_400_000) / 3_600_000) * 3_600_000);
@@ -178,13 +179,15 @@ export default async function MaintenancePage() {
               </FormField>
               <fieldset>
                 <legend className="text-sm font-medium">Affected components</legend>
-                <div className="mt-1 max-h-48 space-y-1 overflow-y-auto">
-                  {components.map((c) => (
-                    <label key={c.id} className="flex items-center gap-2 text-sm">
-                      <input type="checkbox" name="componentIds" value={c.id} className="size-4 accent-blue-600" />
-                      {c.name}
-                    </label>
-                  ))}
+                <div className="mt-1 max-h-64 overflow-y-auto">
+                  <ComponentSections sections={sections} listClassName="space-y-1">
+                    {(c) => (
+                      <label className="flex items-center gap-2 text-sm">
+                        <input type="checkbox" name="componentIds" value={c.id} className="size-4 accent-blue-600" />
+                        {c.name}
+                      </label>
+                    )}
+                  </ComponentSections>
                 </div>
               </fieldset>
               <div className="space-y-2">

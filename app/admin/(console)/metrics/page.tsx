@@ -4,6 +4,7 @@ import { Card, Checkbox, FormField, PageHeader, secondaryButtonLinkClass } from 
 import { formatDuration } from "@/components/admin/time";
 import { Input } from "@/components/ui/form";
 import { IMPACT_LABELS, IMPACTS } from "@/db/constants";
+import { listComponentSections, type ComponentSection } from "@/lib/components/order";
 import { hasRole } from "@/lib/context";
 import { computeMetrics, METRIC_DEFINITIONS, type MetricsRow } from "@/lib/metrics/metrics";
 import { getPage } from "@/lib/page/page";
@@ -38,7 +39,10 @@ function Row({ r, label }: { r: MetricsRow; label: string }) {
   );
 }
 
-function MetricsTable({ caption, rows, label }: { caption: string; rows: MetricsRow[]; label: (r: MetricsRow) => string }) {
+/** Rows under an optional heading: the per-component table follows the page's groups (lib/components/order.ts). */
+type RowSection = { heading: string | null; rows: MetricsRow[] };
+
+function MetricsTable({ caption, sections, label }: { caption: string; sections: RowSection[]; label: (r: MetricsRow) => string }) {
   return (
     <div className="overflow-x-auto">
       <table className="w-full text-sm">
@@ -58,11 +62,20 @@ function MetricsTable({ caption, rows, label }: { caption: string; rows: Metrics
             <th className="py-2 font-medium">Uptime</th>
           </tr>
         </thead>
-        <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
-          {rows.map((r) => (
-            <Row key={`${r.month}-${r.componentId}`} r={r} label={label(r)} />
-          ))}
-        </tbody>
+        {sections.map((s, i) => (
+          <tbody key={s.heading ?? `rows-${i}`} className="divide-y divide-zinc-100 dark:divide-zinc-800">
+            {s.heading && (
+              <tr>
+                <th scope="rowgroup" colSpan={6 + IMPACTS.length} className="pt-4 pb-1 text-left text-xs font-semibold tracking-wide text-zinc-500 uppercase">
+                  {s.heading}
+                </th>
+              </tr>
+            )}
+            {s.rows.map((r) => (
+              <Row key={`${r.month}-${r.componentId}`} r={r} label={label(r)} />
+            ))}
+          </tbody>
+        ))}
       </table>
     </div>
   );
@@ -76,6 +89,11 @@ export default async function MetricsPage({ searchParams }: { searchParams: Prom
   const month = wanted && report.months.includes(wanted) ? wanted : report.months.at(-1)!;
   const overview = report.rows.filter((r) => r.componentId === null).reverse();
   const perComponent = report.rows.filter((r) => r.month === month && r.componentId !== null);
+  const rowOf = new Map(perComponent.map((r) => [r.componentId, r]));
+  const componentSections: RowSection[] = (await listComponentSections(ctx.db, page.id, { audience: "console" })).map((s: ComponentSection<{ id: string }>) => ({
+    heading: s.group?.name ?? null,
+    rows: s.components.flatMap((c) => rowOf.get(c.id) ?? []),
+  }));
 
   return (
     <>
@@ -90,7 +108,7 @@ export default async function MetricsPage({ searchParams }: { searchParams: Prom
       />
       <div className="space-y-6">
         <Card title="By month" description="All components.">
-          <MetricsTable caption="Metrics by month" rows={overview} label={(r) => r.month} />
+          <MetricsTable caption="Metrics by month" sections={[{ heading: null, rows: overview }]} label={(r) => r.month} />
         </Card>
         <Card title={`By component · ${month}`}>
           <nav aria-label="Month" className="mb-3 flex flex-wrap gap-1 text-xs">
@@ -100,7 +118,7 @@ export default async function MetricsPage({ searchParams }: { searchParams: Prom
               </a>
             ))}
           </nav>
-          <MetricsTable caption={`Metrics by component for ${month}`} rows={perComponent} label={(r) => r.componentName} />
+          <MetricsTable caption={`Metrics by component for ${month}`} sections={componentSections} label={(r) => r.componentName} />
         </Card>
         <div className="grid gap-6 lg:grid-cols-2">
           <Card title="Definitions">

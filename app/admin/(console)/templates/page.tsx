@@ -3,7 +3,8 @@ import { ActionForm, SubmitButton } from "@/components/admin/action-form";
 import { Card, Checkbox, ConfirmSubmit, EmptyState, FormField, PageHeader, ReadOnlyNotice } from "@/components/admin/ui";
 import { Input, Select, Textarea } from "@/components/ui/form";
 import { COMPONENT_STATUS_LABELS, COMPONENT_STATUSES, INCIDENT_STATUS_LABELS, INCIDENT_STATUSES } from "@/db/constants";
-import { listComponents } from "@/lib/components/components";
+import { ComponentSections } from "@/components/ui/component-sections";
+import { listComponentSections, type ComponentSection } from "@/lib/components/order";
 import { hasRole } from "@/lib/context";
 import { getPage } from "@/lib/page/page";
 import { listTemplates, PLACEHOLDER_HELP, PLACEHOLDERS, type TemplateDto } from "@/lib/templates/templates";
@@ -11,9 +12,9 @@ import { createTemplateAction, deleteTemplateAction, updateTemplateAction } from
 
 export const metadata = { title: "Templates · Herald" };
 
-type Comp = { id: string; name: string };
+type Sections = ComponentSection<{ id: string; name: string }>[];
 
-function TemplateFields({ prefix, t, components }: { prefix: string; t?: TemplateDto; components: Comp[] }) {
+function TemplateFields({ prefix, t, sections }: { prefix: string; t?: TemplateDto; sections: Sections }) {
   return (
     <>
       <div className="grid gap-3 sm:grid-cols-2">
@@ -36,12 +37,12 @@ function TemplateFields({ prefix, t, components }: { prefix: string; t?: Templat
       <FormField label="Message" name="body" id={`${prefix}-body`} hint="Markdown. Placeholders are listed on this page.">
         <Textarea name="body" id={`${prefix}-body`} defaultValue={t?.body} required maxLength={20000} />
       </FormField>
-      {components.length > 0 && (
+      {sections.length > 0 && (
         <fieldset>
           <legend className="text-sm font-medium">Component statuses to set</legend>
-          <div className="mt-1 grid gap-2 sm:grid-cols-2">
-            {components.map((c) => (
-              <label key={c.id} className="text-sm">
+          <ComponentSections sections={sections} listClassName="mt-1 grid gap-2 sm:grid-cols-2">
+            {(c) => (
+              <label className="text-sm">
                 {c.name}
                 <select
                   name={`status.${c.id}`}
@@ -56,8 +57,8 @@ function TemplateFields({ prefix, t, components }: { prefix: string; t?: Templat
                   ))}
                 </select>
               </label>
-            ))}
-          </div>
+            )}
+          </ComponentSections>
         </fieldset>
       )}
       <Checkbox name="notify" id={`${prefix}-notify`} label="Email subscribers by default" defaultChecked={t?.notify ?? false} />
@@ -68,9 +69,8 @@ function TemplateFields({ prefix, t, components }: { prefix: string; t?: Templat
 export default async function TemplatesPage() {
   const { ctx } = await requireUser();
   const page = await getPage(ctx.db);
-  const [templates, components] = await Promise.all([listTemplates(ctx.db, page.id), listComponents(ctx.db, page.id)]);
+  const [templates, sections] = await Promise.all([listTemplates(ctx.db, page.id), listComponentSections(ctx.db, page.id, { audience: "console" })]);
   const canEdit = hasRole(ctx.actor, "editor");
-  const comps = components.map((c) => ({ id: c.id, name: c.name }));
 
   return (
     <>
@@ -88,7 +88,7 @@ export default async function TemplatesPage() {
                     <summary className="cursor-pointer text-sm text-blue-700 dark:text-blue-400">Edit</summary>
                     <ActionForm action={updateTemplateAction} aria-label={`Edit ${t.name}`} className="mt-3 space-y-3">
                       <input type="hidden" name="id" value={t.id} />
-                      <TemplateFields prefix={`t-${t.id}`} t={t} components={comps} />
+                      <TemplateFields prefix={`t-${t.id}`} t={t} sections={sections} />
                       <SubmitButton pendingLabel="Saving…">Save</SubmitButton>
                     </ActionForm>
                   </details>
@@ -105,7 +105,7 @@ export default async function TemplatesPage() {
           {canEdit && (
             <Card title="New template">
               <ActionForm action={createTemplateAction} resetOnSuccess aria-label="New template">
-                <TemplateFields prefix="new" components={comps} />
+                <TemplateFields prefix="new" sections={sections} />
                 <SubmitButton pendingLabel="Creating…">Create template</SubmitButton>
               </ActionForm>
             </Card>
