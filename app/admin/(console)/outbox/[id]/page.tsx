@@ -1,11 +1,11 @@
 import { notFound } from "next/navigation";
 import { requireUser } from "@/app/_server/auth";
 import { Card, PageHeader } from "@/components/admin/ui";
-import { getOutboxEmail } from "@/lib/email/outbox";
+import { readOutboxEmail } from "@/lib/email/outbox";
 
 export default async function OutboxEmailPage({ params }: { params: Promise<{ id: string }> }) {
   const { ctx } = await requireUser();
-  const email = await getOutboxEmail(ctx.db, (await params).id);
+  const email = await readOutboxEmail(ctx, (await params).id);
   if (!email) notFound();
   const headers: [string, string][] = [["From", email.fromAddress], ["To", email.toAddress], ["Subject", email.subject], ...Object.entries(email.headers)];
   return (
