@@ -2,6 +2,7 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { createClient, type Client } from "@libsql/client";
 import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql";
+import { makePrivateFile, PRIVATE_DIR_MODE, tightenFile } from "./private-files";
 import * as schema from "./schema";
 
 export type Db = LibSQLDatabase<typeof schema>;
@@ -15,9 +16,19 @@ export interface OpenOptions {
 
 export function openDb({ url, authToken }: OpenOptions): { db: Db; client: Client } {
   if (url.startsWith("file:")) {
-    // libsql throws when the directory of a file database is missing.
     const file = url.slice("file:".length);
-    if (file && !file.startsWith(":memory:")) mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    if (file && !file.startsWith(":memory:")) {
+      const abs = path.resolve(file);
+      // libsql throws when the directory of a file database is missing. A new
+      // one is owner-only; an existing one may be any directory the operator
+      // chose and is left as it is (the data directory is tightened at start).
+      mkdirSync(path.dirname(abs), { recursive: true, mode: PRIVATE_DIR_MODE });
+      // Owner-only before SQLite opens it: SQLite gives the -wal and -shm files
+      // the database file's mode. Those of an existing install are tightened too.
+      makePrivateFile(abs);
+      tightenFile(`${abs}-wal`);
+      tightenFile(`${abs}-shm`);
+    }
   }
   // timeout = SQLite busy timeout: concurrent writers in other processes wait instead of failing.
   const client = createClient({ url, authToken, timeout: 5000 });

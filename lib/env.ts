@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { makePrivateDir, PRIVATE_FILE_MODE, tightenFile } from "@/db/private-files";
 
 // The only reader of process.env. Parsed lazily so importing a module never
 // requires configuration (tests build their own contexts).
@@ -56,16 +57,21 @@ export function env(): Env {
     const fields = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
     throw new Error(`Invalid environment: ${fields}`);
   }
+  // Once per process, before anything writes there: the data directory is
+  // owner-only, whether new or left world-readable by an older install.
+  makePrivateDir(parsed.data.HERALD_DATA_DIR);
   cached = { ...parsed.data, HERALD_SECRET: parsed.data.HERALD_SECRET ?? generatedSecret(parsed.data.HERALD_DATA_DIR) };
   return cached;
 }
 
-/** For the one-command start: a secret made once and kept beside the database. */
+/** For the one-command start: a secret made once and kept beside the database, owner-only. */
 function generatedSecret(dataDir: string): string {
   const file = path.join(dataDir, "secret");
-  if (existsSync(file)) return readFileSync(file, "utf8").trim();
-  mkdirSync(dataDir, { recursive: true });
+  if (existsSync(file)) {
+    tightenFile(file);
+    return readFileSync(file, "utf8").trim();
+  }
   const secret = randomBytes(32).toString("base64url");
-  writeFileSync(file, secret + "\n", { mode: 0o600, flag: "wx" });
+  writeFileSync(file, secret + "\n", { mode: PRIVATE_FILE_MODE, flag: "wx" });
   return secret;
 }

@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
 import { brotliCompress, constants, gzip } from "node:zlib";
+import { makePrivateFile, PRIVATE_DIR_MODE, tightenFile } from "@/db/private-files";
 
 const gzipAsync = promisify(gzip);
 const brotliAsync = promisify(brotliCompress);
@@ -89,6 +90,8 @@ export class SnapshotStore {
   /** Loads the persisted set; returns how many entries it held (0 when there is none or it is unreadable). */
   load(): number {
     if (!this.file) return 0;
+    // A file saved by an older Herald may be world-readable.
+    tightenFile(this.file);
     let parsed: { buildId?: string; entries?: PersistedEntry[] };
     try {
       parsed = JSON.parse(readFileSync(this.file, "utf8"));
@@ -139,8 +142,10 @@ export class SnapshotStore {
         gzip: s.gzip.toString("base64"),
         br: s.br.toString("base64"),
       }));
-    mkdirSync(path.dirname(this.file), { recursive: true });
+    mkdirSync(path.dirname(this.file), { recursive: true, mode: PRIVATE_DIR_MODE });
     const tmp = `${this.file}.${process.pid}.tmp`;
+    // The rename keeps the temp file's mode: owner-only (db/private-files.ts).
+    makePrivateFile(tmp);
     writeFileSync(tmp, JSON.stringify({ buildId: this.buildId, savedAt: new Date().toISOString(), entries }));
     renameSync(tmp, this.file);
   }
