@@ -1,82 +1,205 @@
 import Link from "next/link";
 import { requireUser } from "@/app/_server/auth";
 import { formatDateTime } from "@/components/admin/time";
-import { Card, EmptyState, PageHeader, secondaryButtonLinkClass } from "@/components/admin/ui";
-import { listAuditLog } from "@/lib/audit";
+import { Card, EmptyState, linkClass, PageHeader, secondaryButtonLinkClass } from "@/components/admin/ui";
+import { Field, Input, Select } from "@/components/ui/form";
+import { listAuditFacets, listAuditLog, parseAuditQuery, type AuditLogEntry, type AuditQuery } from "@/lib/audit";
+import { auditDiff } from "@/lib/audit-diff";
+import { ValidationError } from "@/lib/errors";
 import { getPage } from "@/lib/page/page";
 
 export const metadata = { title: "Audit log · Herald" };
 
-function Json({ label, value }: { label: string; value: unknown }) {
-  if (value === null || value === undefined) return null;
+type Raw = Record<string, string | string[] | undefined>;
+
+/** The filter's query string plus a page number, for links that keep the filter. */
+function href(filter: Omit<AuditQuery, "page">, page?: number): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(filter)) if (v) q.set(k, String(v));
+  if (page && page > 1) q.set("page", String(page));
+  const s = q.toString();
+  return s ? `/admin/audit?${s}` : "/admin/audit";
+}
+
+const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) ?? "";
+
+const KIND_CLASS = {
+  added: "bg-green-50 dark:bg-green-950/40",
+  removed: "bg-red-50 dark:bg-red-950/40",
+  changed: "",
+};
+
+/** Before/after as one row per changed field, across the full width of the log. */
+function Diff({ e }: { e: AuditLogEntry }) {
+  const d = auditDiff(e.before, e.after);
+  if (!d.lines.length) return <p className="text-xs text-zinc-500">No recorded changes{d.unchanged ? ` (${d.unchanged} fields as they were)` : ""}.</p>;
   return (
-    <div>
-      <div className="text-xs font-medium text-zinc-500">{label}</div>
-      <pre className="mt-1 max-h-80 overflow-auto rounded bg-zinc-100 p-2 font-mono text-xs dark:bg-zinc-800">{JSON.stringify(value, null, 2)}</pre>
-    </div>
+    <details>
+      <summary className="cursor-pointer text-sm text-blue-700 dark:text-blue-400">
+        {d.lines.length} {d.lines.length === 1 ? "field" : "fields"} {e.before === null ? "set" : e.after === null ? "removed" : "changed"}
+        {d.unchanged > 0 && <span className="text-zinc-500 dark:text-zinc-400"> · {d.unchanged} unchanged</span>}
+      </summary>
+      <table className="mt-2 w-full table-fixed text-xs" data-testid="audit-diff">
+        <thead>
+          <tr className="text-left text-zinc-500">
+            <th scope="col" className="w-1/5 py-1 pr-3 font-medium">
+              Field
+            </th>
+            <th scope="col" className="py-1 pr-3 font-medium">
+              Before
+            </th>
+            <th scope="col" className="py-1 font-medium">
+              After
+            </th>
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-zinc-100 align-top font-mono dark:divide-zinc-800">
+          {d.lines.map((l) => (
+            <tr key={l.path} className={KIND_CLASS[l.kind]}>
+              <th scope="row" className="py-1 pr-3 text-left font-medium break-words">
+                {l.path || "(value)"}
+              </th>
+              <td className="py-1 pr-3 whitespace-pre-wrap break-words">
+                {l.before === null ? <span className="text-zinc-400">—</span> : <del className="no-underline">{l.before}</del>}
+              </td>
+              <td className="py-1 whitespace-pre-wrap break-words">{l.after === null ? <span className="text-zinc-400">—</span> : <ins className="no-underline">{l.after}</ins>}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </details>
   );
 }
 
-export default async function AuditPage({ searchParams }: { searchParams: Promise<{ page?: string }> }) {
+function Filters({ raw, errors, facets }: { raw: Raw; errors?: ValidationError; facets: { actors: string[]; actions: string[] } }) {
+  const actor = first(raw.actor);
+  const action = first(raw.action);
+  // A value from a link that is not (or no longer) in the log still shows as chosen.
+  const actors = actor && !facets.actors.includes(actor) ? [actor, ...facets.actors] : facets.actors;
+  const actions = action && !facets.actions.includes(action) ? [action, ...facets.actions] : facets.actions;
+  return (
+    <form method="get" action="/admin/audit" role="search" aria-label="Filter the audit log" className="mb-4 grid items-end gap-3 sm:grid-cols-2 lg:grid-cols-[1fr_1fr_auto_auto_auto]">
+      {errors && (
+        <p role="alert" className="text-sm text-red-700 sm:col-span-2 lg:col-span-5 dark:text-red-400">
+          The filter could not be applied: {Object.values(errors.fieldErrors).flat()[0] ?? errors.message}. Nothing is shown until it is fixed.
+        </p>
+      )}
+      <Field label="Who" name="actor" errors={errors?.fieldErrors}>
+        <Select name="actor" defaultValue={actor}>
+          <option value="">Anyone</option>
+          {actors.map((a) => (
+            <option key={a} value={a}>
+              {a}
+            </option>
+          ))}
+        </Select>
+      </Field>
+      <Field label="Action" name="action" errors={errors?.fieldErrors}>
+        <Select name="action" defaultValue={action}>
+          <option value="">Any action</option>
+          {actions.map((a) => (
+            <option key={a} value={a}>
+              {a}
+            </option>
+          ))}
+        </Select>
+      </Field>
+      <Field label="From" name="from" errors={errors?.fieldErrors}>
+        <Input name="from" type="date" defaultValue={first(raw.from)} />
+      </Field>
+      <Field label="To" name="to" errors={errors?.fieldErrors}>
+        <Input name="to" type="date" defaultValue={first(raw.to)} />
+      </Field>
+      <div className="flex gap-2">
+        <button className="rounded-md bg-blue-600 px-4 py-2 text-sm font-medium text-white hover:bg-blue-700">Filter</button>
+        <Link href="/admin/audit" className={secondaryButtonLinkClass}>
+          Clear
+        </Link>
+      </div>
+    </form>
+  );
+}
+
+export default async function AuditPage({ searchParams }: { searchParams: Promise<Raw> }) {
   const { ctx } = await requireUser();
   const page = await getPage(ctx.db);
-  const wanted = Number((await searchParams).page ?? 1);
-  const log = await listAuditLog(ctx.db, page.id, { page: Number.isFinite(wanted) ? wanted : 1 });
   const tz = page.timeZone;
+  const raw = await searchParams;
+  let query: AuditQuery | null = null;
+  let invalid: ValidationError | undefined;
+  try {
+    query = parseAuditQuery(raw);
+  } catch (err) {
+    if (!(err instanceof ValidationError)) throw err;
+    invalid = err;
+  }
+  const facets = await listAuditFacets(ctx.db, page.id);
+  const { page: wanted, ...filter } = query ?? {};
+  const log = query ? await listAuditLog(ctx.db, page.id, { page: wanted ?? 1, filter, timeZone: tz }) : null;
+  const filtered = Object.values(filter).some(Boolean);
 
   return (
     <>
-      <PageHeader title="Audit log" description={`Every change, newest first. ${log.total} entries.`} />
-      <Card className="overflow-x-auto">
-        {log.entries.length ? (
-          <table className="w-full text-sm">
-            <thead>
-              <tr className="text-left text-xs uppercase tracking-wide text-zinc-500">
-                <th className="py-2 pr-3 font-medium">When</th>
-                <th className="py-2 pr-3 font-medium">Who</th>
-                <th className="py-2 pr-3 font-medium">Action</th>
-                <th className="py-2 pr-3 font-medium">Entity</th>
-                <th className="py-2 font-medium">Changes</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-zinc-100 align-top dark:divide-zinc-800">
-              {log.entries.map((e) => (
-                <tr key={e.id} data-testid="audit-entry">
-                  <td className="py-2 pr-3 whitespace-nowrap">{formatDateTime(e.at, tz)}</td>
-                  <td className="py-2 pr-3">
-                    <div>{e.actorLabel}</div>
-                    <div className="text-xs text-zinc-500">{e.actorType.replace("_", " ")}</div>
-                  </td>
-                  <td className="py-2 pr-3 font-mono text-xs">{e.action}</td>
-                  <td className="py-2 pr-3">
-                    <div>{e.entityType.replaceAll("_", " ")}</div>
-                    {e.entityId && <div className="font-mono text-xs text-zinc-500">{e.entityId}</div>}
-                  </td>
-                  <td className="py-2">
-                    {e.before !== null || e.after !== null ? (
-                      <details>
-                        <summary className="cursor-pointer text-blue-700 dark:text-blue-400">Before / after</summary>
-                        <div className="mt-2 grid gap-2 md:grid-cols-2">
-                          <Json label="Before" value={e.before} />
-                          <Json label="After" value={e.after} />
-                        </div>
-                      </details>
-                    ) : (
-                      <span className="text-zinc-400">—</span>
-                    )}
-                  </td>
+      <PageHeader
+        title="Audit log"
+        description={log ? `Every change, newest first, times in ${tz}. ${log.total} ${filtered ? "matching " : ""}${log.total === 1 ? "entry" : "entries"}.` : `Every change, newest first, times in ${tz}.`}
+      />
+      <Filters raw={raw} errors={invalid} facets={facets} />
+      {log && (
+        <Card className="overflow-x-auto">
+          {log.entries.length ? (
+            <table className="w-full text-sm">
+              <thead>
+                <tr className="text-left text-xs tracking-wide text-zinc-500 uppercase">
+                  <th className="py-2 pr-3 font-medium">When</th>
+                  <th className="py-2 pr-3 font-medium">Who</th>
+                  <th className="py-2 pr-3 font-medium">Action</th>
+                  <th className="py-2 font-medium">Entity</th>
                 </tr>
+              </thead>
+              {log.entries.map((e) => (
+                <tbody key={e.id} data-testid="audit-entry" className="border-t border-zinc-100 align-top dark:border-zinc-800">
+                  <tr>
+                    <td className="pt-2 pr-3 whitespace-nowrap">{formatDateTime(e.at, tz)}</td>
+                    <td className="pt-2 pr-3">
+                      <div>{e.actorLabel}</div>
+                      <div className="text-xs text-zinc-500">{e.actorType.replace("_", " ")}</div>
+                    </td>
+                    <td className="pt-2 pr-3 font-mono text-xs">{e.action}</td>
+                    <td className="pt-2">
+                      <div>{e.entityType.replaceAll("_", " ")}</div>
+                      {e.entityId && <div className="font-mono text-xs text-zinc-500">{e.entityId}</div>}
+                    </td>
+                  </tr>
+                  <tr>
+                    {/* The whole row's width: long values wrap instead of being cut off. */}
+                    <td colSpan={4} className="pt-1 pb-3">
+                      {e.before !== null || e.after !== null ? <Diff e={e} /> : <span className="text-xs text-zinc-400">No before/after recorded.</span>}
+                    </td>
+                  </tr>
+                </tbody>
               ))}
-            </tbody>
-          </table>
-        ) : (
-          <EmptyState>Nothing recorded yet.</EmptyState>
-        )}
-      </Card>
-      {log.pageCount > 1 && (
+            </table>
+          ) : (
+            <EmptyState>
+              {filtered ? (
+                <>
+                  Nothing matches this filter.{" "}
+                  <Link href="/admin/audit" className={linkClass}>
+                    Show everything
+                  </Link>
+                </>
+              ) : (
+                "Nothing recorded yet."
+              )}
+            </EmptyState>
+          )}
+        </Card>
+      )}
+      {log && log.pageCount > 1 && (
         <nav aria-label="Audit log pages" className="mt-4 flex items-center justify-between text-sm">
           {log.page > 1 ? (
-            <Link href={`/admin/audit?page=${log.page - 1}`} className={secondaryButtonLinkClass}>
+            <Link href={href(filter, log.page - 1)} className={secondaryButtonLinkClass}>
               ← Newer
             </Link>
           ) : (
@@ -86,7 +209,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
             Page {log.page} of {log.pageCount}
           </span>
           {log.page < log.pageCount ? (
-            <Link href={`/admin/audit?page=${log.page + 1}`} className={secondaryButtonLinkClass}>
+            <Link href={href(filter, log.page + 1)} className={secondaryButtonLinkClass}>
               Older →
             </Link>
           ) : (
