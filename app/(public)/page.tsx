@@ -12,16 +12,29 @@ export default async function StatusPage() {
   const { page, overall, active, upcoming, ungrouped, groups } = await loadStatusPage(db);
   // The day rolling over bumps the content version (lib/uptime/rollover.ts), so a snapshot never shows yesterday's bars.
   const uptime = await loadUptime(db, page.id, new Date());
+  // A maintenance window in progress is not an incident: it gets its own heading.
+  const incidents = active.filter((i) => i.kind !== "maintenance");
+  const maintenance = active.filter((i) => i.kind === "maintenance");
   return (
     <div className="space-y-10">
       <h1 className="sr-only">{page.name} status</h1>
       <Banner overall={overall} />
-      {active.length > 0 && (
+      {incidents.length > 0 && (
         <section aria-labelledby="active-heading" className="space-y-3">
           <h2 id="active-heading" className="text-lg font-semibold">
             Active incidents
           </h2>
-          {active.map((i) => (
+          {incidents.map((i) => (
+            <IncidentCard key={i.id} incident={i} timeZone={page.timeZone} />
+          ))}
+        </section>
+      )}
+      {maintenance.length > 0 && (
+        <section aria-labelledby="maintenance-heading" className="space-y-3">
+          <h2 id="maintenance-heading" className="text-lg font-semibold">
+            Maintenance in progress
+          </h2>
+          {maintenance.map((i) => (
             <IncidentCard key={i.id} incident={i} timeZone={page.timeZone} />
           ))}
         </section>

@@ -80,6 +80,8 @@ export function ComponentList({ ungrouped, groups, uptime }: { ungrouped: Public
             {/* After the members, not in <summary>: a summary's text is its accessible name. */}
             {bars.has(g.id) && (
               <div className="px-4 pb-3">
+                {/* Visible, so the group's row does not read as one more component's. */}
+                <p className="pt-2 text-xs font-medium text-zinc-600 dark:text-zinc-400">{g.name}: all components combined</p>
                 <UptimeBars name={`${g.name} (all components)`} days={bars.get(g.id)!.days} uptimePercent={bars.get(g.id)!.uptimePercent} incidentNames={false} />
               </div>
             )}

@@ -10,8 +10,10 @@ const IMPACT_BORDER: Record<PublicIncidentSummary["impact"], string> = {
   critical: "border-l-major",
 };
 
+/** "Maintenance", "No impact", "Minor impact"… (history, incident pages, cards and OG images). */
 export function impactText(i: Pick<PublicIncidentSummary, "kind" | "impact">): string {
-  return i.kind === "maintenance" ? "Maintenance" : `${IMPACT_LABELS[i.impact]} impact`;
+  if (i.kind === "maintenance") return "Maintenance";
+  return i.impact === "none" ? "No impact" : `${IMPACT_LABELS[i.impact]} impact`;
 }
 
 /** An open incident on the front page: its newest update in full, and a link to the timeline. */

@@ -93,7 +93,8 @@ function Item({ first, last, n, text, year, names, phone }: ReturnType<typeof da
 
 /**
  * A component's or group's daily bars, oldest first, with its uptime over the
- * window and the axis. Phones show the last 30 days (uptime-bars.css). Group
+ * window and the axis. Phones show the last 30 days (uptime-bars.css) and say
+ * that the percentage is still the whole window's. Group
  * bars count the day's incidents instead of naming them: the members' bars
  * name them already, and the page has a size budget.
  */
@@ -117,7 +118,8 @@ export function UptimeBars({ name, days, uptimePercent, incidentNames = true }: 
         </span>
         <span>
           {uptimePercent === null ? "No data yet" : `${formatPercent(uptimePercent)} uptime`}
-          <span className="sr-only">{` over the last ${days.length} days`}</span>
+          {/* Visible on phones, which show fewer days than the percentage covers (uptime-bars.css). */}
+          <span className="w">{` over the last ${days.length} days`}</span>
         </span>
         <span aria-hidden="true">Today</span>
       </p>

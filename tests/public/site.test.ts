@@ -155,7 +155,7 @@ describe("public site served from snapshots (in-process writes)", () => {
     }
     expect(html).toContain("How uptime is calculated");
     expect(html).toContain("a partial outage as 30 % down time");
-    expect(html).toMatch(/100% uptime<span class="sr-only"> over the last 90 days<\/span>/);
+    expect(html).toMatch(/100% uptime<span class="w"> over the last 90 days<\/span>/);
   });
 
   it("puts the subscribe form on every public page, working without JS", async () => {

@@ -1,5 +1,6 @@
 import { ogCard } from "@/app/_og/card";
-import { IMPACT_LABELS, INCIDENT_STATUS_LABELS } from "@/db/constants";
+import { impactText } from "@/components/status/incident-card";
+import { INCIDENT_STATUS_LABELS } from "@/db/constants";
 import { INDICATOR_COLORS } from "@/lib/badges/badge";
 import { OG_NAME_MAX, OG_TITLE_MAX, ogText } from "@/lib/og/text";
 import { formatDateTime } from "@/lib/time/format";
@@ -23,7 +24,7 @@ export async function GET(_req: Request, { params }: { params: Promise<{ id: str
     pageName: ogText(page.name, OG_NAME_MAX),
     title: ogText(incident.name, OG_TITLE_MAX),
     pill: {
-      text: `${maintenance ? "Maintenance" : incident.impact === "none" ? "No impact" : `${IMPACT_LABELS[incident.impact]} impact`} · ${INCIDENT_STATUS_LABELS[incident.status]}`,
+      text: `${impactText(incident)} · ${INCIDENT_STATUS_LABELS[incident.status]}`,
       color: maintenance ? INDICATOR_COLORS.maintenance : incident.impact === "none" ? NO_IMPACT_COLOR : INDICATOR_COLORS[incident.impact],
     },
     lines: latest ? [`Latest update: ${formatDateTime(latest.displayAt, page.timeZone)}`] : [],
