@@ -1,7 +1,16 @@
+import Link from "next/link";
 import { notFound } from "next/navigation";
 import { requireUser } from "@/app/_server/auth";
-import { Card, PageHeader } from "@/components/admin/ui";
+import { formatDateTime } from "@/components/admin/time";
+import { Card, linkClass, PageHeader } from "@/components/admin/ui";
 import { readOutboxEmail } from "@/lib/email/outbox";
+import { getPage } from "@/lib/page/page";
+
+export async function generateMetadata({ params }: { params: Promise<{ id: string }> }) {
+  const { ctx } = await requireUser();
+  const email = await readOutboxEmail(ctx, (await params).id);
+  return { title: `${email?.subject ?? "Email"} · Outbox · Herald` };
+}
 
 export default async function OutboxEmailPage({ params }: { params: Promise<{ id: string }> }) {
   const { ctx } = await requireUser();
@@ -10,7 +19,12 @@ export default async function OutboxEmailPage({ params }: { params: Promise<{ id
   const headers: [string, string][] = [["From", email.fromAddress], ["To", email.toAddress], ["Subject", email.subject], ...Object.entries(email.headers)];
   return (
     <>
-      <PageHeader title={email.subject} description={`To ${email.toAddress} · ${email.createdAt.toISOString()}`} />
+      <p className="mb-2 text-sm">
+        <Link href="/admin/outbox" className={linkClass}>
+          ← Outbox
+        </Link>
+      </p>
+      <PageHeader title={email.subject} description={`To ${email.toAddress} · ${formatDateTime(email.createdAt, (await getPage(ctx.db)).timeZone)}`} />
       <div className="space-y-6">
         <Card title="Headers">
           <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1 font-mono text-xs" data-testid="email-headers">
