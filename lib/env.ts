@@ -39,6 +39,12 @@ const EnvSchema = z.object({
   HERALD_SUBSCRIBE_PER_ADDRESS_DAY: z.coerce.number().int().min(0).default(3),
   HERALD_SUBSCRIBE_PER_IP_HOUR: z.coerce.number().int().min(0).default(10),
   HERALD_SUBSCRIBE_GLOBAL_HOUR: z.coerce.number().int().min(0).default(500),
+  // Who the client is (lib/edge/client-ip.ts): unset = the socket's address; a hop
+  // count ("1") or CIDRs of the proxies in front that append X-Forwarded-For.
+  HERALD_TRUSTED_PROXIES: z.string().max(2000).optional(),
+  // Sign-in limits (lib/auth/sign-in-limits.ts): wrong passwords per account per window, then 429 from any address.
+  HERALD_SIGNIN_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).max(1000).default(5),
+  HERALD_SIGNIN_LOCK_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
   // How often each instance re-reads page.content_version for the public snapshots.
   HERALD_SNAPSHOT_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(500),
   // Management API limit per key (lib/api-keys/rate-limit.ts): a token bucket per key, per process.

@@ -5,6 +5,7 @@ import { parseArgs, type ParseArgsConfig } from "node:util";
 import { seedDemo } from "@/db/seed";
 import type { Db } from "@/db/client";
 import { createApiKey, type CreateApiKeyInput } from "@/lib/api-keys/api-keys";
+import { signInLimitsFromEnv, unlockSignIn } from "@/lib/auth/sign-in-limits";
 import { CLI_ACTOR, type Ctx } from "@/lib/context";
 import { env } from "@/lib/env";
 import { isDomainError, ValidationError } from "@/lib/errors";
@@ -61,6 +62,16 @@ const COMMANDS: Record<string, Command> = {
       console.log("Use it as `Authorization: OAuth <key>` or `Bearer <key>`.");
       // Scripts read the key from the last line: nothing may be printed after it.
       console.log(key);
+    },
+  },
+  "unlock-sign-in": {
+    summary: "Let an account sign in again after too many wrong passwords",
+    usage: "unlock-sign-in --email <email>",
+    options: { email: { type: "string" } },
+    required: ["email"],
+    run: async (db, values) => {
+      await unlockSignIn(db, str(values.email), signInLimitsFromEnv(), systemClock());
+      console.log(`Sign-in for ${str(values.email)} is unlocked.`);
     },
   },
   "seed-demo": {

@@ -6,18 +6,25 @@ import { createServer, request, type IncomingMessage, type ServerResponse } from
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import next from "next";
-import { SESSION_COOKIE_MARKER } from "@/lib/auth/auth";
+import { describeTrust, parseTrustedProxies } from "@/lib/edge/client-ip";
+import { createEdge } from "@/lib/edge/edge";
 import { env } from "@/lib/env";
-import { readContentVersion } from "@/lib/public/loaders";
+import { loadPublicIndex, readContentVersion } from "@/lib/public/loaders";
 import { getDb } from "@/lib/runtime";
 import { staticHtml } from "@/lib/snapshots/html";
-import { NOT_FOUND_PAGE } from "@/lib/snapshots/routes";
+import { existsIn, NOT_FOUND_PAGE, type PathIndex } from "@/lib/snapshots/routes";
 import { createSnapshotServer, type Rendered } from "@/lib/snapshots/server";
 import { SnapshotStore } from "@/lib/snapshots/store";
 import { bootstrap } from "./bootstrap";
 
 Object.assign(process.env, { NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: process.env.NODE_ENV ?? "production" });
 const config = env();
+const trust = parseTrustedProxies(config.HERALD_TRUSTED_PROXIES);
+console.log(`[herald] ${describeTrust(trust)}`);
+if (config.NODE_ENV === "production" && !config.HERALD_URL?.startsWith("https://"))
+  console.warn(
+    `[herald] WARNING ${config.HERALD_URL ? `HERALD_URL (${config.HERALD_URL}) is not https` : "HERALD_URL is not set"}: session cookies are not marked Secure, no Strict-Transport-Security is sent, and emailed links use ${config.HERALD_URL ?? "localhost"}. Set HERALD_URL=https://status.example.com in production.`,
+  );
 
 const distDir = process.env.HERALD_DIST_DIR || ".next";
 if (!existsSync(`${distDir}/BUILD_ID`) || process.env.HERALD_REBUILD === "1") {
@@ -90,6 +97,20 @@ function readAsset(href: string): string | null {
   return assets.get(href)!;
 }
 
+// What public paths can exist, read once per content version: a random incident
+// id, component id or history page is a 404 without a render.
+let index: { version: number; paths: Promise<PathIndex> } | null = null;
+function pathIndex(version: number): Promise<PathIndex> {
+  if (index?.version !== version) {
+    const paths = loadPublicIndex(getDb());
+    index = { version, paths };
+    paths.catch(() => {
+      if (index?.paths === paths) index = null;
+    });
+  }
+  return index.paths;
+}
+
 const store = new SnapshotStore({ file: path.join(config.HERALD_DATA_DIR, "snapshots.json"), buildId });
 const restored = store.load();
 if (restored) console.log(`[herald] restored ${restored} saved public snapshots`);
@@ -105,28 +126,14 @@ const snapshots = createSnapshotServer({
   // kept (that page failing) keeps its scripts.
   transformHtml: (html, status) => (status === 200 ? staticHtml(html, readAsset) : html),
   notFoundKey: NOT_FOUND_PAGE,
+  exists: async (key, version) => existsIn(await pathIndex(version), key),
   pollMs: config.HERALD_SNAPSHOT_POLL_MS,
-  bypassCookie: SESSION_COOKIE_MARKER,
 });
 await snapshots.start();
 
-const UNAVAILABLE = `<!doctype html><html lang="en"><meta charset="utf-8"><title>Database unreachable · Herald</title>
-<main style="font:16px system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem">
-<h1>Herald cannot reach its database</h1>
-<p>The public status page is being served from the last saved copy. The console is unavailable until the database is reachable again; see the server log for the error.</p>
-</main></html>`;
-
-const server = createServer((req, res) => {
-  if (!booted && !req.url?.startsWith("/_next/")) {
-    const url = req.url ?? "/";
-    if (url.startsWith("/admin") || url.startsWith("/api")) {
-      res.writeHead(503, { "content-type": "text/html; charset=utf-8", "retry-after": "10" });
-      res.end(UNAVAILABLE);
-      return;
-    }
-  }
-  snapshots.handle(req, res, () => toNext(req, res));
-});
+const server = createServer(
+  createEdge({ snapshots, app: toNext, trust, secret: config.HERALD_SECRET, publicUrl: config.HERALD_URL, booted: () => booted }),
+);
 
 server.listen(config.PORT, config.HOST, () => {
   console.log(`[herald] ready on http://localhost:${config.PORT}`);

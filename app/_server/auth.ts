@@ -4,6 +4,7 @@ import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import type { Role } from "@/db/constants";
 import { createAuth, type Auth } from "@/lib/auth/auth";
+import { signInLimitsFromEnv } from "@/lib/auth/sign-in-limits";
 import { hasRole, type Ctx } from "@/lib/context";
 import { env } from "@/lib/env";
 import { getDb, systemClock } from "@/lib/runtime";
@@ -17,6 +18,7 @@ export function getAuth(): Auth {
     baseURL: env().HERALD_URL,
     production: env().NODE_ENV === "production",
     plugins: [nextCookies()],
+    signInLimits: signInLimitsFromEnv(),
   });
   return g.__heraldAuth;
 }

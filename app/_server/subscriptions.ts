@@ -1,4 +1,5 @@
 import "server-only";
+import { CLIENT_IP_HEADER } from "@/lib/edge/client-ip";
 import { env } from "@/lib/env";
 import type { SubscriptionConfig } from "@/lib/subscribers/subscribe";
 
@@ -16,13 +17,9 @@ export function subscriptionConfig(): SubscriptionConfig {
   };
 }
 
-/**
- * The client address for the per-IP limit: the first X-Forwarded-For hop
- * (Herald is meant to sit behind one proxy or CDN), else X-Real-IP.
- */
+/** The client address for the per-IP limit, as the edge decided it (lib/edge/client-ip.ts). */
 export function clientIp(req: Request): string {
-  const xff = req.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
-  return (xff || req.headers.get("x-real-ip") || "unknown").slice(0, 100);
+  return (req.headers.get(CLIENT_IP_HEADER) || "unknown").slice(0, 100);
 }
 
 /** 303 to a path on this site (a POST answered with a page to GET). */

@@ -8,6 +8,7 @@ import type { Tx } from "@/db/client";
 import type { AnyIncidentStatus, ComponentStatus, Impact, IncidentKind } from "@/db/constants";
 import { component, componentGroup, incident, incidentUpdate, incidentUpdateComponent, page, type Component, type Incident } from "@/db/schema";
 import { markdownToText, renderMarkdown } from "../markdown/render";
+import type { PathIndex } from "../snapshots/routes";
 import { compareUpdatesNewestFirst, isClosedStatus, overallStatus, worstComponentStatus, type OverallStatus } from "../status/rules";
 
 export interface PublicPage {
@@ -600,4 +601,12 @@ export async function loadOverall(db: Tx): Promise<{ page: PublicPage; overall: 
     .from(incident)
     .where(and(publishedOn(p.id), sql`${incident.status} not in ('resolved', 'postmortem', 'completed')`));
   return { page: p, overall: overallStatus({ components: rows, openIncidents: open }) };
+}
+
+/** Which public paths can exist now (lib/snapshots/routes.ts existsIn): the snapshot server renders nothing else. */
+export async function loadPublicIndex(db: Tx): Promise<PathIndex> {
+  const p = await loadPublicPage(db);
+  const incidents = new Set((await db.select({ id: incident.id }).from(incident).where(publishedOn(p.id))).map((r) => r.id));
+  const { rows } = await visibleComponents(db, p.id);
+  return { incidents, components: new Set(rows.map((c) => c.id)), historyPages: Math.max(1, Math.ceil(incidents.size / HISTORY_PAGE_SIZE)) };
 }

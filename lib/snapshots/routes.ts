@@ -40,6 +40,40 @@ export const PUBLIC_ROUTES: readonly PublicRoute[] = [
   { path: "/embed.js", headers: { "access-control-allow-origin": "*" } },
 ];
 
+/**
+ * Paths the application serves itself: the console, the APIs that are not
+ * snapshots, the subscription forms and Next's assets. Any other GET that is
+ * not a public route is answered with the saved 404 page, never a render.
+ */
+const APP_PATHS = ["/admin", "/api/v1", "/api/auth", "/api/cron", "/api/webhooks", "/subscriptions", "/_next"];
+
+export function isAppPath(pathname: string): boolean {
+  return APP_PATHS.some((p) => pathname === p || pathname.startsWith(`${p}/`));
+}
+
+/** What can exist at a content version (lib/public/loaders.ts loadPublicIndex). */
+export interface PathIndex {
+  incidents: ReadonlySet<string>;
+  components: ReadonlySet<string>;
+  historyPages: number;
+}
+
+const INCIDENT_KEY = /^\/incidents\/([0-9a-z]{1,32})(?:\/og\.png)?$/;
+const COMPONENT_KEY = /^\/components\/([0-9a-z]{1,32})\/badge\.svg$/;
+
+/** Whether a snapshot key names something that exists: random ids and page numbers must not cost a render. */
+export function existsIn(index: PathIndex, key: string): boolean {
+  const incidentId = INCIDENT_KEY.exec(key)?.[1];
+  if (incidentId) return index.incidents.has(incidentId);
+  const componentId = COMPONENT_KEY.exec(key)?.[1];
+  if (componentId) return index.components.has(componentId);
+  if (key.startsWith("/history?")) {
+    const n = new URLSearchParams(key.slice("/history?".length)).get("page") ?? "1";
+    return /^[1-9]\d{0,8}$/.test(n) && Number(n) <= index.historyPages;
+  }
+  return true;
+}
+
 /** The page every public 404 is served with (app/(public)/page-not-found); the server's `notFoundKey`. */
 export const NOT_FOUND_PAGE = "/page-not-found";
 

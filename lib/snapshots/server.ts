@@ -1,9 +1,13 @@
-// The snapshot server (DESIGN.md §4): public GETs without a session cookie are
-// answered from in-memory bytes keyed to page.content_version; a miss renders
-// once through Next and concurrent misses share that render. Plain node:http,
-// no Next imports: scripts/start.ts wires it in front of Next's handler.
+// The snapshot server (DESIGN.md §4, §8): every public GET is answered from
+// in-memory bytes keyed to page.content_version, whoever asks — public pages
+// are the same for staff and strangers, so no cookie or header can turn a
+// request into a render. A miss renders once through Next (concurrent misses
+// share that render) and only for a path that can exist: unknown ids, pages
+// and paths get the saved not-found page. Plain node:http, no Next imports:
+// scripts/start.ts wires it in front of Next's handler.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { PUBLIC_ROUTES, snapshotHeaders, snapshotKey, type PublicRoute } from "./routes";
+import { htmlCsp } from "./csp";
+import { isAppPath, PUBLIC_ROUTES, snapshotHeaders, snapshotKey, type PublicRoute } from "./routes";
 import { makeSnapshot, type Snapshot, type SnapshotStore } from "./store";
 
 export interface Rendered {
@@ -27,10 +31,17 @@ export interface SnapshotServerOptions {
    */
   notFoundKey?: string;
   routes?: readonly PublicRoute[];
+  /**
+   * Whether a key can exist at this version (a public incident id, a history
+   * page within range): false serves the not-found page without a render,
+   * null means it can't be told now (the database is away). Without it every
+   * key may exist.
+   */
+  exists?: (key: string, version: number) => Promise<boolean | null>;
+  /** Paths the application serves itself (default: routes.ts isAppPath); every other non-public GET is a 404. */
+  appPath?: (pathname: string) => boolean;
   /** Background version poll; other processes' writes show up within this. */
   pollMs?: number;
-  /** Requests carrying this cookie name go straight to the application. */
-  bypassCookie: string;
   cacheControl?: string;
   log?: (line: string) => void;
 }
@@ -42,6 +53,7 @@ export const PUBLIC_CACHE_CONTROL = "public, max-age=0, s-maxage=5, stale-while-
 
 export function createSnapshotServer(opts: SnapshotServerOptions) {
   const routes = opts.routes ?? PUBLIC_ROUTES;
+  const appPath = opts.appPath ?? isAppPath;
   const cacheControl = opts.cacheControl ?? PUBLIC_CACHE_CONTROL;
   const log = opts.log ?? ((line: string) => console.log(line));
   const inflight = new Map<string, Promise<Snapshot | Rendered>>();
@@ -121,10 +133,31 @@ export function createSnapshotServer(opts: SnapshotServerOptions) {
     return "etag" in page && page.status === 200 ? page : null;
   }
 
+  // The not-found page as a 404 response, made once per version: random paths
+  // and ids share it and never enter the store.
+  let notFound: { version: number | null; snap: Snapshot } | null = null;
+  async function sendNotFound(req: IncomingMessage, res: ServerResponse, v: number | null): Promise<void> {
+    if (!notFound || notFound.version !== v) {
+      let page: Snapshot | null = null;
+      if (v !== null) page = await notFoundPage(v).catch(() => null);
+      // Unknown version (or the page failed): the saved one from any version or build.
+      page ??= opts.notFoundKey ? (opts.store.get(opts.notFoundKey) ?? null) : null;
+      const body = page?.identity ?? Buffer.from(FALLBACK_404);
+      const snap = await makeSnapshot("404", page?.version ?? v ?? 0, 404, page?.contentType ?? "text/html; charset=utf-8", body);
+      if (!notFound || notFound.version !== v) notFound = { version: v, snap };
+    }
+    send(req, res, notFound.snap, "NOT-FOUND");
+  }
+
   async function serve(req: IncomingMessage, res: ServerResponse, key: string): Promise<void> {
     const v = await currentVersion();
     const cached = opts.store.get(key);
     if (cached && (v === null || cached.version === v)) return send(req, res, cached, "HIT");
+    // The database is away: nothing can render, and the last saved 404 page beats an error.
+    if (v === null) return sendNotFound(req, res, null);
+    const exists = opts.exists ? await opts.exists(key, v).catch(() => null) : true;
+    if (exists === false || (exists === null && !cached)) return sendNotFound(req, res, v);
+    if (exists === null) return send(req, res, cached!, "STALE");
     let result: Snapshot | Rendered;
     try {
       result = await renderOnce(key, v);
@@ -154,6 +187,7 @@ export function createSnapshotServer(opts: SnapshotServerOptions) {
     let h = perSnap.get(id);
     if (!h) {
       h = { ...snapshotHeaders(snap.key, routes), etag: snap.etag, "cache-control": cacheControl, vary: "Accept-Encoding", "x-herald-snapshot": state };
+      if (snap.contentType.startsWith("text/html")) h["content-security-policy"] = htmlCsp(snap.identity.toString("utf8"), String(h["content-security-policy"] ?? ""));
       if (variant !== "304") {
         h["content-type"] = snap.contentType;
         h["content-length"] = snap[variant].length;
@@ -188,16 +222,17 @@ export function createSnapshotServer(opts: SnapshotServerOptions) {
         res.once("close", markChanged);
         return next();
       }
-      const key = snapshotKey(req.url ?? "/", routes);
-      if (key === null || hasCookie(req.headers.cookie, opts.bypassCookie)) return next();
+      const url = req.url ?? "/";
+      const key = snapshotKey(url, routes);
+      if (key === null) {
+        const q = url.indexOf("?");
+        if (appPath(q === -1 ? url : url.slice(0, q))) return next();
+        return void sendNotFound(req, res, version).catch((err: unknown) => fail(res, `404 page: ${String(err)}`));
+      }
       // Hot path, synchronous: the version is known fresh and the snapshot is current.
       const cached = readGen >= changedGen ? opts.store.get(key) : undefined;
       if (cached && (version === null || cached.version === version)) return send(req, res, cached, "HIT");
-      serve(req, res, key).catch((err: unknown) => {
-        log(`[herald] ERROR snapshot of ${key} failed: ${String(err)}`);
-        if (res.headersSent) return res.destroy();
-        next();
-      });
+      serve(req, res, key).catch((err: unknown) => fail(res, `snapshot of ${key}: ${String(err)}`));
     },
     markChanged,
     /** Reads the version once, then polls it. */
@@ -213,6 +248,10 @@ export function createSnapshotServer(opts: SnapshotServerOptions) {
     get version() {
       return version;
     },
+    /** True while the content version cannot be read (the database is unreachable). */
+    get databaseDown() {
+      return failing || version === null;
+    },
     get renders() {
       return renders;
     },
@@ -221,19 +260,19 @@ export function createSnapshotServer(opts: SnapshotServerOptions) {
   function markChanged(): void {
     changedGen++;
   }
+
+  /** A public request that could not be answered: a plain 503, never the application (it would render). */
+  function fail(res: ServerResponse, what: string): void {
+    log(`[herald] ERROR ${what}`);
+    if (res.headersSent) return void res.destroy();
+    res.writeHead(503, { "content-type": "text/plain; charset=utf-8", "retry-after": "5", "cache-control": "no-store" });
+    res.end("The status page is briefly unavailable. Please retry in a few seconds.");
+  }
 }
+
+const FALLBACK_404 = `<!doctype html><html lang="en"><meta charset="utf-8"><title>Not found</title><main style="font:16px system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem"><h1>Page not found</h1><p><a href="/">Go to the status page</a></p></main></html>`;
 
 export type SnapshotServer = ReturnType<typeof createSnapshotServer>;
-
-function hasCookie(header: string | undefined, name: string): boolean {
-  if (!header) return false;
-  // Secure cookies carry a "__Secure-" prefix before the name.
-  return header.split(";").some((part) => {
-    const eq = part.indexOf("=");
-    const n = (eq === -1 ? part : part.slice(0, eq)).trim();
-    return n === name || n === `__Secure-${name}`;
-  });
-}
 
 export function etagMatches(header: string | undefined, etag: string): boolean {
   if (!header) return false;

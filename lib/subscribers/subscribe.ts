@@ -4,7 +4,8 @@ import type { Db, Tx } from "@/db/client";
 import { component, delivery, incident, notification, subscriber, subscriberComponent, subscriberIncident, type Subscriber } from "@/db/schema";
 import { newId } from "../ids";
 import { ValidationError } from "../errors";
-import { pruneSubscribeLimits, takeSubscribeAllowance, type SubscribeLimits } from "./limits";
+import { pruneCounters } from "../limits/counters";
+import { takeSubscribeAllowance, type SubscribeLimits } from "./limits";
 import { hashToken, isWellFormedToken, issueToken } from "./tokens";
 
 /** What the public subscription flows need besides the database and clock. */
@@ -122,7 +123,7 @@ async function withAllowance<T extends string>(
 ): Promise<T | "limited" | "suppressed"> {
   const now = ctx.now();
   return ctx.db.transaction(async (tx) => {
-    await pruneSubscribeLimits(tx, now);
+    await pruneCounters(tx, now);
     if (await takeSubscribeAllowance(tx, cfg.limits, data.email, data.ip, now)) return "limited";
     const existing = await tx
       .select()

@@ -28,7 +28,7 @@ afterEach(async () => {
   await Promise.all(open.splice(0).map((s) => new Promise((r) => s.close(r))));
 });
 
-async function harness(opts: { store?: SnapshotStore; renderDelayMs?: number; pollMs?: number; notFoundKey?: string } = {}): Promise<Harness> {
+async function harness(opts: { store?: SnapshotStore; renderDelayMs?: number; pollMs?: number; notFoundKey?: string; exists?: (key: string) => boolean | null } = {}): Promise<Harness> {
   let version = 1;
   const renders: string[] = [];
   const passedThrough: string[] = [];
@@ -43,7 +43,7 @@ async function harness(opts: { store?: SnapshotStore; renderDelayMs?: number; po
     readVersion: async () => version,
     pollMs: opts.pollMs ?? 60_000,
     notFoundKey: opts.notFoundKey,
-    bypassCookie: "herald.session_token",
+    exists: opts.exists && (async (key) => opts.exists!(key)),
     log: () => {},
   });
   await snapshots.start();
@@ -189,14 +189,66 @@ describe("snapshot server", () => {
     expect(res.body.toString()).toContain("<p>not found</p>");
   });
 
-  it("sends non-public paths, non-GETs and signed-in readers straight to the app", async () => {
+  it("sends the application's own paths and non-GETs straight to it", async () => {
     const h = await harness();
     await get(`${h.url}/admin`);
     await get(`${h.url}/_next/static/x.css`);
-    await get(`${h.url}/`, { cookie: "theme=dark; herald.session_token=abc" });
-    await get(`${h.url}/`, { cookie: "__Secure-herald.session_token=abc" });
-    expect(h.passedThrough).toEqual(["GET /admin", "GET /_next/static/x.css", "GET /", "GET /"]);
+    await get(`${h.url}/subscriptions/manage?token=x`);
+    await get(`${h.url}/`, {}, "POST");
+    expect(h.passedThrough).toEqual(["GET /admin", "GET /_next/static/x.css", "GET /subscriptions/manage?token=x", "POST /"]);
     expect(h.renders).toEqual([]);
+  });
+
+  // Regression: any session cookie, even a made-up one, turned every request into a full render.
+  it("serves the snapshot whatever cookie comes with the request", async () => {
+    const h = await harness();
+    for (const cookie of ["herald.session_token=anything", "__Secure-herald.session_token=abc.def", "theme=dark; herald.session_token=" + "x".repeat(4000)])
+      expect((await get(`${h.url}/`, { cookie })).headers["x-herald-snapshot"]).toMatch(/HIT|MISS/);
+    expect(h.passedThrough).toEqual([]);
+    expect(h.renders).toEqual(["/"]);
+  });
+
+  it("answers unknown paths, ids and page numbers with the saved 404 page and never renders them", async () => {
+    const h = await harness({ notFoundKey: "/page-not-found", exists: (key) => key === "/" || key === "/page-not-found" });
+    h.pages.set("/page-not-found", html(200, "<h1>Page not found</h1>"));
+    for (const path of ["/wp-login.php", "/random/deep/path?x=1", "/incidents/zzz999", "/incidents/ABC", "/history?page=99999", "/components/abc/badge.svg"]) {
+      const res = await get(`${h.url}${path}`);
+      expect(res.status, path).toBe(404);
+      expect(res.body.toString()).toContain("<h1>Page not found</h1>");
+    }
+    expect(h.renders).toEqual(["/page-not-found"]);
+    expect(h.passedThrough).toEqual([]);
+  });
+
+  it("with the version unreadable and nothing saved for a path, answers the saved 404 page instead of rendering", async () => {
+    const store = new SnapshotStore();
+    store.set(await makeSnapshot("/page-not-found", 3, 200, "text/html", Buffer.from("<h1>Saved 404</h1>")));
+    store.set(await makeSnapshot("/api/v2/summary.json", 3, 200, "application/json", Buffer.from('{"ok":true}')));
+    const rendered: string[] = [];
+    const down = createSnapshotServer({
+      store,
+      render: async (key) => {
+        rendered.push(key);
+        return { status: 500, contentType: "text/plain", body: Buffer.from("db down") };
+      },
+      readVersion: async () => {
+        throw new Error("unreachable");
+      },
+      notFoundKey: "/page-not-found",
+      log: () => {},
+    });
+    await down.start();
+    down.stop();
+    const server = createServer((req, res) => down.handle(req, res, () => res.end("app")));
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    open.push(server);
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    expect((await get(`${base}/api/v2/summary.json`)).body.toString()).toBe('{"ok":true}');
+    const missing = await get(`${base}/incidents/abc123`);
+    expect(missing.status).toBe(404);
+    expect(missing.body.toString()).toBe("<h1>Saved 404</h1>");
+    expect(rendered).toEqual([]);
+    expect(down.databaseDown).toBe(true);
   });
 
   it("keys by path and the route's own query parameters only", async () => {
@@ -251,7 +303,6 @@ describe("snapshot store", () => {
       readVersion: async () => {
         throw new Error("unreachable");
       },
-      bypassCookie: "s",
       log: () => {},
     });
     await cold.start();

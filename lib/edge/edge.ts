@@ -1,0 +1,86 @@
+// The request edge (DESIGN.md §8), in front of the snapshot server and Next:
+// one client address, security headers, body caps while reading, the console
+// and APIs answering 503 while the database is away, and signed-out console
+// GETs redirected without a render. Plain node:http; scripts/start.ts wires it.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { SnapshotServer } from "../snapshots/server";
+import { checkBody, readCapped, type BodyCap } from "./body";
+import { CLIENT_IP_HEADER, clientAddress, type TrustedProxies } from "./client-ip";
+import { hasSignedSessionCookie } from "./session-cookie";
+
+export interface EdgeOptions {
+  snapshots: Pick<SnapshotServer, "handle" | "databaseDown">;
+  /** Next's request handler. */
+  app: (req: IncomingMessage, res: ServerResponse) => void;
+  trust: TrustedProxies;
+  /** HERALD_SECRET: session cookies are signed with it. */
+  secret: string;
+  /** HERALD_URL: https turns on Strict-Transport-Security. */
+  publicUrl: string | undefined;
+  /** False until the database has been reached and migrated once. */
+  booted: () => boolean;
+}
+
+const UNAVAILABLE = `<!doctype html><html lang="en"><meta charset="utf-8"><title>Database unreachable · Herald</title>
+<main style="font:16px system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem">
+<h1>Herald cannot reach its database</h1>
+<p>The public status page is being served from the last saved copy. The console and the management API are unavailable until the database is reachable again; see the server log for the error. Herald reconnects by itself.</p>
+</main></html>`;
+
+/** Console pages a signed-out visitor may open. */
+const SIGNED_OUT_PAGES = new Set(["/admin/login", "/admin/setup"]);
+/** Served by the application and unusable without the database. */
+const NEEDS_DATABASE = ["/admin", "/api/v1", "/api/auth", "/api/cron", "/api/webhooks", "/subscriptions"];
+
+const under = (pathname: string, prefix: string) => pathname === prefix || pathname.startsWith(`${prefix}/`);
+
+export function createEdge(opts: EdgeOptions) {
+  const security: Record<string, string> = {
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "strict-origin-when-cross-origin",
+    ...(opts.publicUrl?.startsWith("https://") ? { "strict-transport-security": "max-age=31536000" } : {}),
+  };
+
+  function tooLarge(req: IncomingMessage, res: ServerResponse, cap: BodyCap): void {
+    // The rest of the body is never read: the connection closes after the answer.
+    res.writeHead(413, { "content-type": "text/plain; charset=utf-8", connection: "close", "cache-control": "no-store" });
+    res.end(`The request body is larger than ${cap.label}.`);
+    res.once("finish", () => req.socket.destroySoon());
+  }
+
+  function route(req: IncomingMessage, res: ServerResponse, pathname: string): void {
+    const method = req.method ?? "GET";
+    // Public pages still come from the snapshots; these can't be served without the database.
+    if ((!opts.booted() || opts.snapshots.databaseDown) && NEEDS_DATABASE.some((p) => under(pathname, p))) {
+      res.writeHead(503, { "content-type": "text/html; charset=utf-8", "retry-after": "10", "cache-control": "no-store" });
+      res.end(UNAVAILABLE);
+      return;
+    }
+    if ((method === "GET" || method === "HEAD") && under(pathname, "/admin") && !SIGNED_OUT_PAGES.has(pathname) && !hasSignedSessionCookie(req.headers.cookie, opts.secret)) {
+      res.writeHead(303, { location: "/admin/login", "cache-control": "no-store" });
+      res.end();
+      return;
+    }
+    opts.snapshots.handle(req, res, () => opts.app(req, res));
+  }
+
+  return function handle(req: IncomingMessage, res: ServerResponse): void {
+    for (const [k, v] of Object.entries(security)) res.setHeader(k, v);
+    // One decision of who the client is; nothing downstream reads X-Forwarded-For.
+    req.headers[CLIENT_IP_HEADER] = clientAddress(req.socket.remoteAddress, req.headers["x-forwarded-for"], req.headers["x-real-ip"], opts.trust);
+    const url = req.url ?? "/";
+    const q = url.indexOf("?");
+    const pathname = q === -1 ? url : url.slice(0, q);
+    const body = checkBody(req, pathname);
+    if (body.kind === "too_large") return tooLarge(req, res, body.cap);
+    if (body.kind === "pass") return route(req, res, pathname);
+    readCapped(req, body.cap.bytes).then(
+      (replay) => {
+        if (!replay) return tooLarge(req, res, body.cap);
+        // Responses go to the original; the replay only carries the counted bytes.
+        route(replay, res, pathname);
+      },
+      () => res.destroy(),
+    );
+  };
+}
