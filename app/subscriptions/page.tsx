@@ -2,16 +2,22 @@ import { SubscribeForm } from "@/components/status/subscribe-form";
 import { listComponents } from "@/lib/components/components";
 import { getPage } from "@/lib/page/page";
 import { getDb } from "@/lib/runtime";
+import { readSubscribeRetry } from "./retry";
 import { SubscriptionShell } from "./shell";
 
-/** A page of its own for the subscribe form (the status page embeds the same form). */
-export default async function SubscribePage() {
+/**
+ * A page of its own for the subscribe form (the status page embeds the same
+ * form), and where a rejected address comes back to, with the error beside
+ * the field (app/subscriptions/retry.ts).
+ */
+export default async function SubscribePage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const db = getDb();
   const page = await getPage(db);
   const components = (await listComponents(db, page.id)).filter((c) => !c.hidden && !c.deletedAt).map((c) => ({ id: c.id, name: c.name }));
+  const retry = readSubscribeRetry(await searchParams);
   return (
     <SubscriptionShell title="Subscribe to updates">
-      <SubscribeForm components={components} />
+      <SubscribeForm components={components} email={retry.email} error={retry.error} chosen={retry.chosen} />
     </SubscriptionShell>
   );
 }

@@ -4,8 +4,21 @@ import { EmailAndSubmit, Honeypot } from "./subscription-fields";
  * The public subscribe form: a plain HTML POST that works without JavaScript
  * (app/subscriptions/new/route.ts). `website` is a honeypot hidden from people
  * (and from assistive technology); bots that fill every field are dropped.
+ * With `components` (the subscribe page) the component list is shown open;
+ * `email`, `error` and `chosen` show the form again after a rejected address
+ * (app/subscriptions/retry.ts).
  */
-export function SubscribeForm({ components = [] }: { components?: { id: string; name: string }[] }) {
+export function SubscribeForm({
+  components = [],
+  email,
+  error,
+  chosen,
+}: {
+  components?: { id: string; name: string }[];
+  email?: string;
+  error?: string;
+  chosen?: ReadonlySet<string>;
+}) {
   return (
     <form method="post" action="/subscriptions/new" className="space-y-3" aria-label="Subscribe to updates">
       <div>
@@ -13,21 +26,26 @@ export function SubscribeForm({ components = [] }: { components?: { id: string; 
           Get email updates
         </label>
         <div className="mt-1 flex gap-2">
-          <EmailAndSubmit id="subscribe-email" submit="Subscribe" />
+          <EmailAndSubmit id="subscribe-email" submit="Subscribe" defaultValue={email} errorId={error ? "subscribe-email-error" : undefined} />
         </div>
+        {error && (
+          <p id="subscribe-email-error" role="alert" className="mt-1 text-sm text-red-700 dark:text-red-400">
+            {error}
+          </p>
+        )}
       </div>
       {components.length > 0 && (
-        <details className="text-sm">
-          <summary className="cursor-pointer text-zinc-600 dark:text-zinc-400">Only some components (default: all)</summary>
+        <fieldset className="text-sm">
+          <legend className="text-zinc-600 dark:text-zinc-400">Only some components (none ticked: all of them)</legend>
           <div className="mt-2 grid grid-cols-2 gap-1">
             {components.map((c) => (
               <label key={c.id} className="flex items-center gap-2">
-                <input type="checkbox" name="component" value={c.id} />
+                <input type="checkbox" name="component" value={c.id} defaultChecked={chosen?.has(c.id)} />
                 {c.name}
               </label>
             ))}
           </div>
-        </details>
+        </fieldset>
       )}
       <Honeypot />
     </form>

@@ -1,7 +1,11 @@
 // Fields shared by the public subscribe and follow-this-incident forms.
 
-/** The address field and its submit button, side by side. */
-export function EmailAndSubmit({ id, submit }: { id: string; submit: string }) {
+/**
+ * The address field and its submit button, side by side. With `errorId` the
+ * field is marked invalid, described by that element and focused (the form
+ * shown again after a rejected address).
+ */
+export function EmailAndSubmit({ id, submit, defaultValue, errorId }: { id: string; submit: string; defaultValue?: string; errorId?: string }) {
   return (
     <>
       <input
@@ -12,7 +16,11 @@ export function EmailAndSubmit({ id, submit }: { id: string; submit: string }) {
         maxLength={254}
         autoComplete="email"
         placeholder="you@example.com"
-        className="block w-full rounded-md border border-zinc-300 bg-white px-3 py-2 text-sm dark:border-zinc-700 dark:bg-zinc-900"
+        defaultValue={defaultValue}
+        aria-invalid={errorId ? true : undefined}
+        aria-describedby={errorId}
+        autoFocus={!!errorId}
+        className={`block w-full rounded-md border bg-white px-3 py-2 text-sm dark:bg-zinc-900 ${errorId ? "border-red-600 dark:border-red-500" : "border-zinc-300 dark:border-zinc-700"}`}
       />
       <button className="rounded-md bg-blue-600 px-4 py-2 text-sm font-medium whitespace-nowrap text-white hover:bg-blue-700">{submit}</button>
     </>

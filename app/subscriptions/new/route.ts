@@ -4,6 +4,7 @@ import { getPage } from "@/lib/page/page";
 import { getDb, systemClock } from "@/lib/runtime";
 import { subscribe } from "@/lib/subscribers/subscribe";
 import { wakeWorker } from "@/lib/worker/loop";
+import { subscribeRetryPath } from "../retry";
 
 /**
  * The subscribe form's POST (components/status/subscribe-form.tsx). Every
@@ -24,7 +25,8 @@ export async function POST(req: Request) {
     );
     wakeWorker();
   } catch (err) {
-    if (isDomainError(err)) return seeOther(req, "/subscriptions/check-email?invalid=1");
+    // Only a bad input throws a domain error: the form comes back with it beside the field.
+    if (isDomainError(err)) return seeOther(req, subscribeRetryPath("email", text("email"), form?.getAll("component") ?? []));
     console.error("[herald] subscribe failed", err);
     return new Response("Something went wrong. Please try again later.", { status: 503, headers: { "content-type": "text/plain; charset=utf-8" } });
   }
