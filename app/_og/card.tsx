@@ -1,21 +1,14 @@
 // The OG/Twitter card image (1200×630) shared by /og.png and
-// /incidents/[id]/og.png. All text goes through ogText (lib/og/text.ts) first,
-// and is drawn with the bundled fonts (lib/og/fonts.ts), never fetched ones.
+// /incidents/[id]/og.png: draws a CardText (lib/og/cards.ts), whose text went
+// through ogText (lib/og/text.ts), with the bundled fonts (lib/og/fonts.ts),
+// never fetched ones.
 import { ImageResponse } from "next/og";
+import type { CardText } from "@/lib/og/cards";
 import { ogFonts } from "@/lib/og/fonts";
 
 export const OG_SIZE = { width: 1200, height: 630 };
 
-export interface CardProps {
-  brandColor: string;
-  pageName: string;
-  title: string;
-  /** The coloured pill: status words and their colour. */
-  pill: { text: string; color: string };
-  lines: string[];
-}
-
-export async function ogCard({ brandColor, pageName, title, pill, lines }: CardProps): Promise<ImageResponse> {
+export async function ogCard({ brandColor, pageName, title, pill, lines }: CardText): Promise<ImageResponse> {
   const fonts = await ogFonts();
   return new ImageResponse(
     (
@@ -23,7 +16,7 @@ export async function ogCard({ brandColor, pageName, title, pill, lines }: CardP
         <div style={{ height: 16, background: /^#[0-9a-fA-F]{3,8}$/.test(brandColor) ? brandColor : "#2563eb" }} />
         <div style={{ display: "flex", flexDirection: "column", flex: 1, padding: "56px 72px", justifyContent: "space-between" }}>
           <div style={{ display: "flex", flexDirection: "column", gap: 28 }}>
-            <div style={{ fontSize: 34, color: "#52525b" }}>{pageName}</div>
+            {pageName && <div style={{ fontSize: 34, color: "#52525b" }}>{pageName}</div>}
             <div style={{ fontSize: title.length > 60 ? 52 : 68, fontWeight: 700, lineHeight: 1.15 }}>{title}</div>
           </div>
           <div style={{ display: "flex", flexDirection: "column", gap: 18 }}>

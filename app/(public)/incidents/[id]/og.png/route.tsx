@@ -2,7 +2,8 @@ import { ogCard } from "@/app/_og/card";
 import { impactText } from "@/components/status/incident-card";
 import { INCIDENT_STATUS_LABELS } from "@/db/constants";
 import { INDICATOR_COLORS } from "@/lib/badges/badge";
-import { OG_NAME_MAX, OG_TITLE_MAX, ogText } from "@/lib/og/text";
+import { cardPageName } from "@/lib/og/cards";
+import { OG_TITLE_MAX, ogText } from "@/lib/og/text";
 import { formatDateTime } from "@/lib/time/format";
 import { loadIncident, loadPublicPage } from "@/lib/public/loaders";
 import { getDb } from "@/lib/runtime";
@@ -21,7 +22,7 @@ export async function GET(_req: Request, { params }: { params: Promise<{ id: str
   const latest = incident.updates[0];
   return ogCard({
     brandColor: page.brandColor,
-    pageName: ogText(page.name, OG_NAME_MAX),
+    pageName: cardPageName(page.name),
     title: ogText(incident.name, OG_TITLE_MAX),
     pill: {
       text: `${impactText(incident)} · ${INCIDENT_STATUS_LABELS[incident.status]}`,
