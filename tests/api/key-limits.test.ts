@@ -4,6 +4,7 @@ import { apiKey, auditLog, incident, incidentUpdate, page as pageTable, type Use
 import { createApiKey } from "../../lib/api-keys/api-keys";
 import type { Ctx } from "../../lib/context";
 import { changeUserRole, createUser, removeUser } from "../../lib/users/users";
+import { consoleSession } from "../helpers/console-session";
 import { startApi, type ApiClient } from "./helpers";
 
 // The management API's per-key limit and the key lifecycle, over HTTP against
@@ -26,7 +27,7 @@ describe("management API v1: per-key rate limit and key lifecycle", () => {
   async function adminWithKey() {
     const u = await createUser(api.ctx, { name: `Staff ${++n}`, email: `staff${n}@example.com`, password: "correct horse battery", role: "admin" });
     const asUser: Ctx = { ...api.ctx, actor: { type: "user", id: u.id, label: u.email, role: u.role } };
-    const { key, apiKey: row } = await createApiKey(asUser, { name: `${u.name}'s key`, role: "admin" });
+    const { key, apiKey: row } = await createApiKey(asUser, { name: `Key of ${u.name}`, role: "admin" });
     return { user: u as User, key, id: row.id };
   }
   const incidentCount = () => api.server.db.$count(incident);
@@ -116,5 +117,29 @@ describe("management API v1: per-key rate limit and key lifecycle", () => {
     const other = await adminWithKey();
     await removeUser(api.ctx, { userId: other.user.id });
     expect((await api.post(`${api.base}/incidents`, { incident: { name: "Unaffected", body: "x" } }, { key })).status).toBe(201);
+  });
+
+  it("the console's API keys page shows each key's creator, role (and the role it acts with when capped), created and last used", async () => {
+    const { user, key } = await adminWithKey();
+    expect((await api.get(`${api.base}/incidents`, { key })).status).toBe(200);
+    await changeUserRole(api.ctx, { userId: user.id, role: "editor" });
+    const unused = await adminWithKey();
+    const gone = await adminWithKey();
+    await removeUser(api.ctx, { userId: gone.user.id });
+    await createApiKey(api.ctx, { name: "operator key", role: "editor" });
+    const owner = await consoleSession(api.server);
+    const res = await owner.get("/admin/api-keys");
+    expect(res.status).toBe(200);
+    const rowText = (name: string) => {
+      const row = res.html.split("<tr").find((r) => r.includes(name))!;
+      return row.replace(/<!--.*?-->/g, "").replace(/<[^>]+>/g, " ").replace(/\s+/g, " ");
+    };
+    const capped = rowText(`Key of ${user.name}<`);
+    expect(capped).toMatch(/admin acts as editor/);
+    expect(capped).toContain(user.name);
+    expect(capped).not.toMatch(/Never/);
+    expect(rowText(`Key of ${unused.user.name}<`)).toMatch(new RegExp(`admin ${unused.user.name} .* Never`));
+    expect(rowText("operator key")).toMatch(/editor CLI/);
+    expect(rowText(`Key of ${gone.user.name}<`)).toMatch(/admin Removed user .* Revoked/);
   });
 });
