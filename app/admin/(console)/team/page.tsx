@@ -66,7 +66,7 @@ export default async function TeamPage() {
                     </ActionForm>
                     <ActionForm action={removeUserAction} className="space-y-2" aria-label={`Remove ${u.email}`}>
                       <input type="hidden" name="userId" value={u.id} />
-                      <ConfirmSubmit summary="Remove" confirmLabel={`Remove ${u.email}`} warning="They are signed out and can no longer sign in." />
+                      <ConfirmSubmit summary="Remove" confirmLabel={`Remove ${u.email}`} warning="They are signed out and can no longer sign in; the API keys they created are revoked." />
                     </ActionForm>
                   </div>
                 ) : (
