@@ -79,6 +79,8 @@ export function readCapped(req: IncomingMessage, limit: number): Promise<Incomin
       replay.rawHeaders = Object.entries(headers).flatMap(([k, v]) => (Array.isArray(v) ? v.flatMap((x) => [k, x]) : [k, String(v)]));
       replay.push(body);
       replay.push(null);
+      // As the parser leaves a fully received request; stream helpers otherwise call its end premature.
+      replay.complete = true;
       resolve(replay);
     });
   });

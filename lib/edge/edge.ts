@@ -41,10 +41,12 @@ export function createEdge(opts: EdgeOptions) {
     ...(opts.publicUrl?.startsWith("https://") ? { "strict-transport-security": "max-age=31536000" } : {}),
   };
 
-  function tooLarge(req: IncomingMessage, res: ServerResponse, cap: BodyCap): void {
+  function tooLarge(req: IncomingMessage, res: ServerResponse, pathname: string, cap: BodyCap): void {
+    const message = `The request body is larger than ${cap.label}.`;
+    const api = under(pathname, "/api/v1");
     // The rest of the body is never read: the connection closes after the answer.
-    res.writeHead(413, { "content-type": "text/plain; charset=utf-8", connection: "close", "cache-control": "no-store" });
-    res.end(`The request body is larger than ${cap.label}.`);
+    res.writeHead(413, { "content-type": api ? "application/json" : "text/plain; charset=utf-8", connection: "close", "cache-control": "no-store" });
+    res.end(api ? JSON.stringify({ error: message }) : message);
     res.once("finish", () => req.socket.destroySoon());
   }
 
@@ -72,11 +74,11 @@ export function createEdge(opts: EdgeOptions) {
     const q = url.indexOf("?");
     const pathname = q === -1 ? url : url.slice(0, q);
     const body = checkBody(req, pathname);
-    if (body.kind === "too_large") return tooLarge(req, res, body.cap);
+    if (body.kind === "too_large") return tooLarge(req, res, pathname, body.cap);
     if (body.kind === "pass") return route(req, res, pathname);
     readCapped(req, body.cap.bytes).then(
       (replay) => {
-        if (!replay) return tooLarge(req, res, body.cap);
+        if (!replay) return tooLarge(req, res, pathname, body.cap);
         // Responses go to the original; the replay only carries the counted bytes.
         route(replay, res, pathname);
       },
