@@ -1,9 +1,13 @@
+import { env } from "@/lib/env";
+import { loadEmbed } from "@/lib/embed/model";
 import { embedScript } from "@/lib/embed/widget";
+import { getDb } from "@/lib/runtime";
 
 export const dynamic = "force-dynamic";
 
-export function GET() {
-  return new Response(embedScript(), {
+/** The script widget: carries the same model as /embed, so it needs no request of its own (a snapshot per content version). */
+export async function GET() {
+  return new Response(embedScript(await loadEmbed(getDb(), env().HERALD_URL)), {
     headers: { "content-type": "text/javascript; charset=utf-8", "cache-control": "no-store", "access-control-allow-origin": "*" },
   });
 }

@@ -1,49 +1,82 @@
-// The embeddable status widget: an HTML document for <iframe src="/embed">
-// and a script (/embed.js) that draws the same thing inside the host page
-// from /api/v2/summary.json. Pure functions; all text is escaped.
-import { IMPACT_LABELS, INCIDENT_STATUS_LABELS } from "@/db/constants";
-import { INDICATOR_COLORS } from "../badges/badge";
+// The embeddable status widget in its two forms, drawn from one EmbedModel
+// (./model.ts) with one markup and one stylesheet: an HTML document for
+// <iframe src="/embed"> and a script (/embed.js) that puts the same markup in
+// a shadow root of the host page. Pure functions; all text is escaped.
 import { escapeXml } from "../feeds/xml";
-import type { StatusPageData } from "../public/loaders";
+import type { EmbedModel } from "./model";
 
-/** The iframe document: overall status, open incidents and maintenances in progress, each linking to the page. */
-export function embedHtml(data: Pick<StatusPageData, "page" | "overall" | "active">, baseUrl: string): string {
-  const e = escapeXml;
-  const items = data.active
-    .map((i) => {
-      const kind = i.kind === "maintenance" ? "Maintenance" : i.impact === "none" ? "No impact" : `${IMPACT_LABELS[i.impact]} impact`;
-      return `<li><a href="${e(`${baseUrl}/incidents/${i.id}`)}" target="_blank" rel="noopener">${e(i.name)}</a><span>${e(`${kind} · ${INCIDENT_STATUS_LABELS[i.status]}`)}</span></li>`;
-    })
-    .join("");
-  const color = INDICATOR_COLORS[data.overall.indicator];
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${e(`${data.page.name} status`)}</title>
-<style>
-body{margin:0;font:14px/1.4 system-ui,-apple-system,"Segoe UI",sans-serif;color:#18181b;background:#fff}
-.w{border:1px solid #e4e4e7;border-left:6px solid ${color};border-radius:8px;padding:10px 14px}
+/** The message the iframe posts to its parent whenever its content's height changes. */
+export const EMBED_HEIGHT_MESSAGE = "herald:embed-height";
+
+/**
+ * The widget's look, light and dark (it follows the reader's colour scheme
+ * like the status page). Scoped to .w so it works in the iframe and inside
+ * the script's shadow root alike.
+ */
+export function embedCss(color: string): string {
+  return `.w{font:14px/1.4 system-ui,-apple-system,"Segoe UI",sans-serif;color:#18181b;background:#fff;border:1px solid #e4e4e7;border-left:6px solid ${color};border-radius:8px;padding:10px 14px;box-sizing:border-box;text-align:left}
 .s{display:flex;align-items:center;gap:8px;font-weight:600;color:inherit;text-decoration:none}
 .s:hover{text-decoration:underline}
 .d{width:10px;height:10px;border-radius:50%;background:${color};flex:none}
-ul{margin:8px 0 0;padding:0;list-style:none}li{margin-top:6px}li a{color:#1d4ed8}li span{display:block;font-size:12px;color:#52525b}
-.p{margin-top:8px;font-size:12px;color:#52525b}
-@media (prefers-color-scheme:dark){body{background:#18181b;color:#f4f4f5}.w{border-color:#3f3f46;border-left-color:${color}}li a{color:#93c5fd}li span,.p{color:#a1a1aa}}
+.w ul{margin:8px 0 0;padding:0;list-style:none}.w li{margin-top:6px}.w li a{color:#1d4ed8}.w li span{display:block;font-size:12px;color:#52525b}
+.p{margin-top:8px;font-size:12px;color:#52525b}.p a{color:inherit}
+@media (prefers-color-scheme:dark){.w{background:#18181b;color:#f4f4f5;border-color:#3f3f46;border-left-color:${color}}.w li a{color:#93c5fd}.w li span,.p{color:#a1a1aa}}`;
+}
+
+/** The widget itself: overall status, then each open item linking to its page. */
+export function embedMarkup(m: EmbedModel): string {
+  const e = escapeXml;
+  const link = (href: string, inner: string, cls = "") => `<a${cls ? ` class="${cls}"` : ""} href="${e(href)}" target="_blank" rel="noopener">${inner}</a>`;
+  const items = m.items.map((i) => `<li>${link(i.url, e(i.name))}<span>${e(i.label)}</span></li>`).join("");
+  return (
+    `<div class="w" data-indicator="${e(m.indicator)}">` +
+    link(`${m.baseUrl}/`, `<span class="d" aria-hidden="true"></span>${e(m.description)}`, "s") +
+    (items ? `<ul>${items}</ul>` : "") +
+    `<div class="p">${link(`${m.baseUrl}/`, e(`${m.pageName} status`))}</div></div>`
+  );
+}
+
+/** A first height for the iframe, before it reports its own (one line of status, one footer, ~two lines per item). */
+export function embedDefaultHeight(m: Pick<EmbedModel, "items">): number {
+  return 76 + 46 * m.items.length;
+}
+
+// Posts the body's height to the parent on load and on every resize (text
+// wrapping at another width, fonts loading). Inline and marked data-keep, so
+// the snapshot server keeps it (lib/snapshots/html.ts drops other scripts)
+// and its hash-based CSP (lib/snapshots/csp.ts) allows it; it loads nothing.
+const HEIGHT_SCRIPT = `(function(){function h(){parent.postMessage({type:"${EMBED_HEIGHT_MESSAGE}",height:Math.ceil(document.body.getBoundingClientRect().height)},"*")}h();addEventListener("load",h);if(window.ResizeObserver)new ResizeObserver(h).observe(document.body)})();`;
+
+// Inherited properties cross a shadow boundary: reset them, so a host page's
+// letter-spacing or line-height doesn't change the widget.
+const SHADOW_HOST_CSS = ":host{all:initial;display:block;max-width:420px}";
+
+/** The iframe document. */
+export function embedHtml(m: EmbedModel): string {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<meta name="color-scheme" content="light dark">
+<title>${escapeXml(`${m.pageName} status`)}</title>
+<style>
+html,body{margin:0;background:transparent}
+${embedCss(m.color)}
 </style></head>
-<body><div class="w">
-<a class="s" href="${e(baseUrl)}/" target="_blank" rel="noopener"><span class="d" aria-hidden="true"></span>${e(data.overall.description)}</a>
-${items ? `<ul>${items}</ul>` : ""}
-<div class="p"><a href="${e(baseUrl)}/" target="_blank" rel="noopener" style="color:inherit">${e(`${data.page.name} status`)}</a></div>
-</div></body></html>
+<body>${embedMarkup(m)}
+<script data-keep>${HEIGHT_SCRIPT}</script>
+</body></html>
 `;
 }
 
 /**
  * `<script src="…/embed.js" async></script>` puts the widget where the tag
- * is; `data-mode="iframe"` on the tag inserts the /embed iframe instead. The
- * widget lives in a shadow root so the host page's CSS cannot reach it, and
- * writes text with textContent only.
+ * is, in a shadow root so the host page's CSS cannot reach it. The markup is
+ * built and escaped here, on the server, from the same model as the iframe;
+ * the stylesheet is adopted (not a <style> element or style attributes), so a
+ * host CSP that forbids inline styles does not strip it. `data-mode="iframe"`
+ * (or a browser without shadow DOM) inserts the /embed iframe instead, sized
+ * from the heights the iframe posts.
  */
-export function embedScript(): string {
+export function embedScript(m: EmbedModel): string {
   return `(function () {
   var s = document.currentScript;
   if (!s) return;
@@ -51,36 +84,33 @@ export function embedScript(): string {
   var host = document.createElement("div");
   host.className = "herald-status";
   s.parentNode.insertBefore(host, s);
-  if (s.getAttribute("data-mode") === "iframe") {
+  if (s.getAttribute("data-mode") === "iframe" || !host.attachShadow) {
     var f = document.createElement("iframe");
     f.src = origin + "/embed";
-    f.title = "Service status";
-    f.style.cssText = "border:0;width:100%;max-width:420px;height:" + (s.getAttribute("data-height") || "140") + "px";
+    f.title = ${JSON.stringify(`${m.pageName} status`)};
+    f.style.cssText = "border:0;display:block;width:100%;max-width:420px;height:" + (Number(s.getAttribute("data-height")) || ${embedDefaultHeight(m)}) + "px";
+    window.addEventListener("message", function (ev) {
+      var d = ev.data;
+      if (ev.source !== f.contentWindow || ev.origin !== origin || !d || d.type !== ${JSON.stringify(EMBED_HEIGHT_MESSAGE)}) return;
+      if (typeof d.height === "number" && d.height > 0 && d.height < 10000) f.style.height = Math.ceil(d.height) + "px";
+    });
     host.appendChild(f);
     return;
   }
-  var colors = ${JSON.stringify(INDICATOR_COLORS)};
-  var root = host.attachShadow ? host.attachShadow({ mode: "open" }) : host;
-  fetch(origin + "/api/v2/summary.json").then(function (r) { return r.json(); }).then(function (d) {
-    var url = d.page.url || origin;
-    var color = colors[d.status.indicator] || "#555";
-    var box = document.createElement("div");
-    box.style.cssText = "font:14px/1.4 system-ui,sans-serif;border:1px solid #d4d4d8;border-left:6px solid " + color + ";border-radius:8px;padding:8px 12px;max-width:420px;background:#fff;color:#18181b";
-    var a = document.createElement("a");
-    a.href = url; a.target = "_blank"; a.rel = "noopener";
-    a.style.cssText = "font-weight:600;color:inherit;text-decoration:none";
-    a.textContent = "\\u25CF " + d.status.description;
-    box.appendChild(a);
-    var open = d.incidents.concat(d.scheduled_maintenances.filter(function (m) { return m.status === "in_progress" || m.status === "verifying"; }));
-    open.forEach(function (i) {
-      var l = document.createElement("a");
-      l.href = i.shortlink; l.target = "_blank"; l.rel = "noopener";
-      l.style.cssText = "display:block;margin-top:4px;color:#1d4ed8";
-      l.textContent = i.name + " (" + i.status.replace("_", " ") + ")";
-      box.appendChild(l);
-    });
-    root.appendChild(box);
-  }).catch(function () {});
+  var root = host.attachShadow({ mode: "open" });
+  var css = ${JSON.stringify(`${SHADOW_HOST_CSS}\n${embedCss(m.color)}`)};
+  if ("adoptedStyleSheets" in root && typeof CSSStyleSheet === "function" && "replaceSync" in CSSStyleSheet.prototype) {
+    var sheet = new CSSStyleSheet();
+    sheet.replaceSync(css);
+    root.adoptedStyleSheets = [sheet];
+  } else {
+    var style = document.createElement("style");
+    style.textContent = css;
+    root.appendChild(style);
+  }
+  var box = document.createElement("div");
+  box.innerHTML = ${JSON.stringify(embedMarkup(m))};
+  root.appendChild(box.firstChild);
 })();
 `;
 }

@@ -133,7 +133,9 @@ describe("syndication surfaces", () => {
     const script = await get(`${server.url}/embed.js`);
     expect(script.status).toBe(200);
     expect(script.headers["content-type"]).toMatch(/^text\/javascript/);
-    expect(script.text).toContain("/api/v2/summary.json");
+    // The script carries the widget's model itself (lib/embed/model.ts): the same links as the iframe.
+    expect(script.text).toContain(`${server.url}/incidents/${ids.open}`);
+    expect(script.text).not.toContain("Secret billing sync");
     for (const p of ["/", `/incidents/${ids.open}`, "/history", "/history.rss", "/badge.svg", "/api/v2/summary.json", "/admin/login"]) {
       const r = await get(`${server.url}${p}`);
       expect(r.headers["x-frame-options"], p).toBe("DENY");

@@ -1,0 +1,56 @@
+import { describe, expect, it } from "vitest";
+import { embedModel } from "./model";
+import { embedDefaultHeight, embedHtml, embedMarkup, embedScript } from "./widget";
+import type { PublicIncidentSummary, StatusPageData } from "../public/loaders";
+
+const item = (id: string, over: Partial<PublicIncidentSummary>): PublicIncidentSummary => ({
+  id,
+  kind: "incident",
+  name: id,
+  status: "investigating",
+  impact: "minor",
+  startedAt: new Date(0),
+  resolvedAt: null,
+  scheduledFor: null,
+  scheduledUntil: null,
+  latestUpdate: null,
+  ...over,
+});
+
+const data: Pick<StatusPageData, "page" | "overall" | "active"> = {
+  page: { id: "p", name: "Acme & Co", url: null, timeZone: "UTC", supportUrl: null, logoUrl: null, brandColor: "#000" },
+  overall: { indicator: "major", description: "Partial System Outage" },
+  active: [
+    item("m1", { kind: "maintenance", name: "Upgrade", status: "in_progress", impact: "none" }),
+    item("i2", { name: `<img src=x onerror=alert(1)> "quoted"`, impact: "major", status: "identified" }),
+    item("i1", { name: "Quiet", impact: "none" }),
+  ],
+};
+
+describe("embed model and widget", () => {
+  const model = embedModel(data, "https://status.example");
+
+  it("keeps the loader's order and labels each item by kind, impact and status", () => {
+    expect(model.items.map((i) => [i.url, i.label])).toEqual([
+      ["https://status.example/incidents/m1", "Maintenance · In progress"],
+      ["https://status.example/incidents/i2", "Major impact · Identified"],
+      ["https://status.example/incidents/i1", "No impact · Investigating"],
+    ]);
+    expect(model.color).toBe("#c2570c");
+  });
+
+  it("puts the same escaped markup in the iframe and in the script", () => {
+    const markup = embedMarkup(model);
+    expect(markup).toContain("&lt;img src=x onerror=alert(1)&gt; &quot;quoted&quot;");
+    expect(markup).not.toContain("<img");
+    expect(embedHtml(model)).toContain(markup);
+    // The script carries it as a JS string literal.
+    expect(embedScript(model)).toContain(JSON.stringify(markup));
+    expect(embedHtml(model)).toContain("<title>Acme &amp; Co status</title>");
+  });
+
+  it("sizes the iframe mode for its items before the frame reports its height", () => {
+    expect(embedDefaultHeight({ items: [] })).toBeLessThan(embedDefaultHeight(model));
+    expect(embedScript(model)).toContain(`|| ${embedDefaultHeight(model)}) + "px"`);
+  });
+});
