@@ -1,5 +1,5 @@
 "use client";
-import { createContext, useActionState, useContext, useEffect, useRef, useState, useTransition, type FormEvent, type ReactNode } from "react";
+import { createContext, useActionState, useContext, useEffect, useId, useRef, useState, useTransition, type FormEvent, type ReactNode } from "react";
 import type { FieldErrors } from "@/lib/errors";
 import { Button, FormMessage } from "@/components/ui/form";
 
@@ -14,7 +14,47 @@ export interface FormState {
 
 type FormAction = (prev: FormState, fd: FormData) => Promise<FormState>;
 
-const FormContext = createContext<{ errors?: FieldErrors; pending: boolean }>({ pending: false });
+const FormContext = createContext<{ errors?: FieldErrors; pending: boolean; idPrefix: string }>({ pending: false, idPrefix: "" });
+
+const errorId = (idPrefix: string, name: string) => `${idPrefix}${name}-error`;
+
+/**
+ * A "GET" submit button inside the form (formMethod="get", e.g. "Use
+ * template"): the page is loaded with the form's values in the query. Empty
+ * fields and component selects left at their current status (`was.<id>`) are
+ * dropped to keep the URL short; without JavaScript the browser sends them all.
+ */
+function navigateWithForm(submitter: HTMLButtonElement, fd: FormData) {
+  const url = new URL(submitter.formAction);
+  for (const [key, value] of fd) {
+    if (typeof value !== "string" || value === "" || key.startsWith("was.")) continue;
+    if (key.startsWith("status.") && fd.get(`was.${key.slice("status.".length)}`) === value) continue;
+    url.searchParams.append(key, value);
+  }
+  window.location.assign(url);
+}
+
+/**
+ * Marks the controls the action rejected (aria-invalid, described by their
+ * message beside them) and moves focus to the first, so a keyboard or screen
+ * reader user lands on what to fix.
+ */
+function markInvalid(form: HTMLFormElement, errors: FieldErrors | undefined, idPrefix: string) {
+  let first: HTMLElement | null = null;
+  for (const el of Array.from(form.elements)) {
+    if (!(el instanceof HTMLInputElement || el instanceof HTMLSelectElement || el instanceof HTMLTextAreaElement) || !el.name || el.type === "hidden") continue;
+    const bad = !!errors?.[el.name]?.length;
+    if (bad) {
+      el.setAttribute("aria-invalid", "true");
+      el.setAttribute("aria-describedby", errorId(idPrefix, el.name));
+      first ??= el;
+    } else if (el.getAttribute("aria-invalid")) {
+      el.removeAttribute("aria-invalid");
+      el.removeAttribute("aria-describedby");
+    }
+  }
+  first?.focus();
+}
 
 /**
  * A console form bound to a server action through useActionState. Field
@@ -43,21 +83,25 @@ export function ActionForm({
   const [state, formAction, pending] = useActionState(action, {});
   const [, startTransition] = useTransition();
   const ref = useRef<HTMLFormElement>(null);
+  const idPrefix = useId();
 
   useEffect(() => {
     if (state.ok && resetOnSuccess) ref.current?.reset();
-  }, [state, resetOnSuccess]);
+    if (ref.current) markInvalid(ref.current, state.fieldErrors, idPrefix);
+  }, [state, resetOnSuccess, idPrefix]);
 
   function onSubmit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
     const submitter = (e.nativeEvent as SubmitEvent).submitter;
-    const fd = new FormData(e.currentTarget, submitter instanceof HTMLButtonElement ? submitter : null);
+    const button = submitter instanceof HTMLButtonElement ? submitter : null;
+    const fd = new FormData(e.currentTarget, button);
+    if (button?.getAttribute("formmethod")?.toLowerCase() === "get") return navigateWithForm(button, fd);
     startTransition(() => formAction(fd));
   }
 
   return (
     <form ref={ref} action={formAction} onSubmit={onSubmit} className={className} aria-label={ariaLabel}>
-      <FormContext value={{ errors: state.fieldErrors, pending }}>
+      <FormContext value={{ errors: state.fieldErrors, pending, idPrefix }}>
         <FormMessage state={quiet ? { error: state.error } : state} />
         {state.secret && <SecretBox secret={state.secret} />}
         {children}
@@ -96,17 +140,27 @@ function SecretBox({ secret }: { secret: string }) {
 
 /** Inline errors for one field of the surrounding ActionForm. */
 export function ErrorsFor({ name }: { name: string }) {
-  const { errors } = useContext(FormContext);
+  const { errors, idPrefix } = useContext(FormContext);
   const messages = errors?.[name];
   if (!messages?.length) return null;
   return (
-    <>
+    <div id={errorId(idPrefix, name)} className="mt-1 space-y-1 text-xs text-red-700 dark:text-red-400" data-field-error={name}>
       {messages.map((m) => (
-        <p key={m} id={`${name}-error`} className="mt-1 text-xs text-red-700 dark:text-red-400" role="alert">
-          {m}
-        </p>
+        <p key={m}>{m}</p>
       ))}
-    </>
+    </div>
+  );
+}
+
+/** Children shown only once the action rejected the field `name` (e.g. a "post anyway" box after a warning), with its message. */
+export function ShowOnError({ name, children }: { name: string; children: ReactNode }) {
+  const { errors } = useContext(FormContext);
+  if (!errors?.[name]?.length) return null;
+  return (
+    <div className="rounded-md border border-amber-300 bg-amber-50 p-3 dark:border-amber-700 dark:bg-amber-950">
+      {children}
+      <ErrorsFor name={name} />
+    </div>
   );
 }
 

@@ -16,18 +16,21 @@ export interface PickerComponent {
  * names a component without changing it. In "update" mode each select starts
  * at the current status and a hidden `was.<id>` lets the action skip
  * components left as they were. `preset` (from a template) overrides a select's
- * starting value.
+ * starting value; `named` ticks "affected" boxes.
  */
 export function ComponentPicker({
   components,
   mode,
   highlight = [],
   preset = {},
+  named = [],
 }: {
   components: PickerComponent[];
   mode: "create" | "update";
   highlight?: string[];
-  preset?: Partial<Record<string, ComponentStatus>>;
+  preset?: Partial<Record<string, ComponentStatus | string>>;
+  /** "Affected" boxes to start ticked (create mode; a form shown again keeps them). */
+  named?: readonly string[];
 }) {
   if (!components.length) return <p className="text-sm text-zinc-500">No components yet.</p>;
   const first = new Set(highlight);
@@ -77,7 +80,7 @@ export function ComponentPicker({
               </td>
               {mode === "create" && (
                 <td className="py-2 text-center">
-                  <input type="checkbox" name="componentIds" value={c.id} aria-label={`${c.name} is affected`} className="size-4 accent-blue-600" />
+                  <input type="checkbox" name="componentIds" value={c.id} defaultChecked={named.includes(c.id)} aria-label={`${c.name} is affected`} className="size-4 accent-blue-600" />
                 </td>
               )}
             </tr>

@@ -15,6 +15,8 @@ export type PostPreview =
       email: { subject: string; html: string; text: string };
       /** Whether the form asks for the email to be sent. */
       notify: boolean;
+      /** Placeholders nothing filled in (posting warns about them too). */
+      unfilled: string[];
     };
 
 /**
@@ -63,6 +65,11 @@ function PreviewPanels({ preview, onClose }: { preview: Exclude<PostPreview, { e
           Close preview
         </button>
       </div>
+      {preview.unfilled.length > 0 && (
+        <p role="alert" className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100" data-testid="preview-unfilled">
+          Nothing fills in {preview.unfilled.join(", ")}: it would be published as written. Mark the affected components or edit the text.
+        </p>
+      )}
       <section aria-label="Public incident page entry">
         <h3 className="text-xs font-semibold tracking-wide text-zinc-500 uppercase">Status page timeline</h3>
         <div className="mt-1 rounded-md border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900" data-testid="preview-public">

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createTestCtx } from "@/db/testing";
 import { createComponent } from "../components/components";
 import { getPage } from "../page/page";
-import { createTemplate, deleteTemplate, fillTemplate, listTemplates, placeholderValues, updateTemplate } from "./templates";
+import { createTemplate, deleteTemplate, fillTemplate, listTemplates, mergeTemplate, placeholderValues, unfilledPlaceholders, updateTemplate } from "./templates";
 
 let close: (() => void) | undefined;
 afterEach(() => close?.());
@@ -51,5 +51,52 @@ describe("template CRUD", () => {
     expect(edited).toMatchObject({ status: "identified", notify: false, title: "{{component}} outage" });
     await deleteTemplate(t.ctx, { id: tpl.id });
     expect(await listTemplates(t.db, p.id)).toEqual([]);
+  });
+});
+
+// Issue 9, item 2: {{component}} was never filled when the template itself
+// named no component, nothing warned about it, and "Use template" threw away
+// what was already typed.
+describe("placeholders left in a text", () => {
+  it("finds known placeholders nothing filled and names that are not placeholders, but not expressions", () => {
+    const values = placeholderValues({ pageName: "Acme", timeZone: "UTC", now: new Date("2026-03-01T14:30:00Z"), componentNames: [] });
+    const filled = fillTemplate("[{{page}}] {{component}} unavailable; {{componet}} {{ components }} {{7*7}} ${x}", values);
+    expect(filled).toBe("[Acme] {{component}} unavailable; {{componet}} {{ components }} {{7*7}} ${x}");
+    expect(unfilledPlaceholders(filled)).toEqual(["{{component}}", "{{componet}}", "{{ components }}"]);
+    expect(unfilledPlaceholders(fillTemplate("{{component}} down", { ...values, component: "API" }))).toEqual([]);
+    expect(unfilledPlaceholders("{{7*7}} and {{}} and {{a.b}}")).toEqual([]);
+  });
+});
+
+describe("mergeTemplate", () => {
+  const tpl = { title: "{{component}} unavailable", body: "We are investigating issues with {{components}}.", status: "investigating" as const, components: { api: "major_outage" as const, web: "degraded_performance" as const }, notify: true };
+  const names: Record<string, string> = { api: "API", web: "Web", db: "Database" };
+  const order = ["db", "api", "web"];
+  const valuesFor = (ids: readonly string[]) =>
+    placeholderValues({ pageName: "Acme", timeZone: "UTC", now: new Date("2026-03-01T14:30:00Z"), componentNames: order.filter((id) => ids.includes(id)).map((id) => names[id]) });
+
+  it("keeps the name, message and component statuses already entered and adds the template's for the rest", () => {
+    const m = mergeTemplate(tpl, { name: "Checkout errors", body: "", components: { web: "operational", db: "partial_outage" }, named: [], notify: false }, valuesFor);
+    expect(m.name).toBe("Checkout errors");
+    expect(m.body).toBe("We are investigating issues with Database, API, Web.");
+    expect(m.components).toEqual({ api: "major_outage", web: "operational", db: "partial_outage" });
+    expect(m.status).toBe("investigating");
+    expect(m.notify).toBe(true);
+    expect(m.kept).toEqual({ name: true, body: false, components: 2 });
+  });
+
+  it("fills an empty form from the template, placeholders from the components ticked as affected too", () => {
+    const m = mergeTemplate({ ...tpl, components: {}, notify: false }, { name: "  ", body: "", components: {}, named: ["db"], notify: true }, valuesFor);
+    expect(m.name).toBe("Database unavailable");
+    expect(m.body).toBe("We are investigating issues with Database.");
+    expect(m.affected).toEqual(["db"]);
+    expect(m.notify).toBe(true);
+  });
+
+  it("keeps a typed message and leaves a placeholder it cannot fill for the warning", () => {
+    const m = mergeTemplate({ ...tpl, components: {} }, { name: "", body: "Our own words", components: {}, named: [], notify: false }, valuesFor);
+    expect(m.body).toBe("Our own words");
+    expect(m.name).toBe("{{component}} unavailable");
+    expect(unfilledPlaceholders(m.name)).toEqual(["{{component}}"]);
   });
 });

@@ -158,3 +158,68 @@ export function placeholderValues(c: PlaceholderContext): PlaceholderValues {
     ...(c.incidentName !== undefined ? { incident: c.incidentName } : {}),
   };
 }
+
+// `{{word}}`, with or without inner spaces: what a person means as a
+// placeholder. Expressions such as `{{7*7}}` are not, and stay as written.
+const PLACEHOLDER_LIKE = /\{\{\s*[A-Za-z_]+\s*\}\}/g;
+
+/**
+ * The placeholders still in a text once it is filled: a known one nothing
+ * could fill (no affected component for `{{component}}`) or a name that is
+ * not one (a typo). The console warns before posting such text.
+ */
+export function unfilledPlaceholders(text: string): string[] {
+  return [...new Set(text.match(PLACEHOLDER_LIKE) ?? [])];
+}
+
+/** What a post form held when a template was picked. */
+export interface EnteredPost {
+  name: string;
+  body: string;
+  /** Component status changes already chosen, by component id. */
+  components: Record<string, string>;
+  /** Components ticked as affected without a status change. */
+  named: readonly string[];
+  notify: boolean;
+}
+
+export interface MergedPost {
+  name: string;
+  body: string;
+  status: TemplateDto["status"];
+  components: Record<string, string>;
+  notify: boolean;
+  /** The affected components after the merge: status changes, then the ones only ticked. */
+  affected: string[];
+  /** What was kept from the form rather than taken from the template. */
+  kept: { name: boolean; body: boolean; components: number };
+}
+
+/**
+ * "Use template" merges into the form instead of replacing it: a name or
+ * message already typed stays (the template fills the empty ones, its
+ * placeholders filled), component statuses already chosen stay and the
+ * template's are added for the others, the status is the template's (it
+ * describes a phase), and notify is on if either asks for it.
+ */
+export function mergeTemplate(
+  t: Pick<TemplateDto, "title" | "body" | "status" | "components" | "notify">,
+  entered: EnteredPost,
+  /** The placeholder values once the affected components are known (ids, in no particular order). */
+  valuesFor: (affected: readonly string[]) => PlaceholderValues,
+): MergedPost {
+  const components = { ...t.components, ...entered.components };
+  const affected = [...new Set([...Object.keys(components), ...entered.named])];
+  const values = valuesFor(affected);
+  const keepName = entered.name.trim() !== "";
+  const keepBody = entered.body.trim() !== "";
+  return {
+    name: keepName ? entered.name : fillTemplate(t.title, values),
+    body: keepBody ? entered.body : fillTemplate(t.body, values),
+    status: t.status,
+    components,
+    notify: t.notify || entered.notify,
+    affected,
+    kept: { name: keepName, body: keepBody, components: Object.keys(entered.components).length },
+  };
+}

@@ -12,26 +12,49 @@ import {
   deleteIncident,
   deleteIncidentUpdate,
   editIncidentUpdate,
-  getIncidentOrThrow,
   postIncidentUpdate,
   updateIncident,
   type CreateIncidentInput,
   type EditUpdateInput,
   type PostUpdateInput,
 } from "@/lib/incidents/incidents";
+import { getConsoleIncident } from "@/lib/incidents/queries";
 import { scheduleIncident, scheduleIncidentUpdate } from "@/lib/incidents/scheduled";
 import { renderMarkdown } from "@/lib/markdown/render";
 import { renderIncidentEmail } from "@/lib/notifications/incident-email";
 import { getPage } from "@/lib/page/page";
+import { ValidationError } from "@/lib/errors";
+import type { Tx } from "@/db/client";
+import type { Page } from "@/db/schema";
 import { formatDateTime } from "@/lib/time/format";
 import { publicBaseUrl } from "@/lib/public/loaders";
 import { componentStatuses, refreshAfterWrite } from "../form-data";
+import { fillPostForm } from "./placeholders";
 
 // Enum-typed fields are passed through as the strings the form sent; the use
 // case's zod schema rejects anything that isn't a known value.
 type IncidentStatusField = PostUpdateInput["status"];
 type ImpactField = CreateIncidentInput["impactOverride"];
 type StatusMap = NonNullable<PostUpdateInput["components"]>;
+
+/**
+ * Fills a console post's placeholders (placeholders.ts) and refuses text that
+ * still holds one unless the form says to post it as written
+ * (`keepPlaceholders`, offered with the warning).
+ */
+async function filledPost(db: Tx, page: Page, fd: FormData, text: { name?: string; body: string }, incident?: { name: string; componentIds: readonly string[] }) {
+  const filled = await fillPostForm(db, page, fd, text, incident);
+  const left = [...new Set([...filled.unfilled.name, ...filled.unfilled.body])];
+  if (left.length && !bool(fd, "keepPlaceholders")) {
+    const what = left.join(", ");
+    const hint = left.some((p) => /^\{\{\s*components?\s*\}\}$/.test(p)) ? " Mark the affected components to fill it in, or edit the text." : " Edit the text.";
+    const fieldErrors: Record<string, string[]> = { keepPlaceholders: [`Nothing fills in ${what}.${hint}`] };
+    if (filled.unfilled.name.length) fieldErrors.name = [`Still holds ${filled.unfilled.name.join(", ")}`];
+    if (filled.unfilled.body.length) fieldErrors.body = [`Still holds ${filled.unfilled.body.join(", ")}`];
+    throw new ValidationError(`The text still holds ${what}, which nothing fills in. Fix it, or tick “Post it as written” to publish it like that.`, fieldErrors);
+  }
+  return filled;
+}
 
 function impactOverride(fd: FormData): ImpactField {
   const v = str(fd, "impactOverride");
@@ -42,14 +65,16 @@ export async function createIncidentAction(_prev: ActionState, fd: FormData): Pr
   const { ctx } = await requireUser();
   let id: string | undefined;
   const result = await runAction(async () => {
-    const { timeZone } = await getPage(ctx.db);
+    const page = await getPage(ctx.db);
+    const { timeZone } = page;
     const backfilled = bool(fd, "backfilled");
     const when = str(fd, "backfillDate");
     const publishAt = str(fd, "publishAt");
+    const text = await filledPost(ctx.db, page, fd, { name: str(fd, "name") ?? "", body: str(fd, "body") ?? "" });
     const fields = {
-      name: str(fd, "name") ?? "",
+      name: text.name ?? "",
       status: (str(fd, "status") || "investigating") as IncidentStatusField,
-      body: str(fd, "body") ?? "",
+      body: text.body,
       components: componentStatuses(fd) as StatusMap,
       componentIds: fd.getAll("componentIds").filter((v): v is string => typeof v === "string"),
       impactOverride: impactOverride(fd),
@@ -70,10 +95,13 @@ export async function createIncidentAction(_prev: ActionState, fd: FormData): Pr
 export async function postUpdateAction(_prev: ActionState, fd: FormData): Promise<ActionState> {
   const { ctx } = await requireUser();
   return runAction(async () => {
+    const page = await getPage(ctx.db);
+    const incident = await getConsoleIncident(ctx.db, page.id, str(fd, "incidentId") ?? "");
+    const text = await filledPost(ctx.db, page, fd, { body: str(fd, "body") ?? "" }, incident ? { name: incident.name, componentIds: incident.components.map((c) => c.id) } : undefined);
     const fields = {
       incidentId: str(fd, "incidentId") ?? "",
       status: (str(fd, "status") ?? "") as IncidentStatusField,
-      body: str(fd, "body") ?? "",
+      body: text.body,
       components: componentStatuses(fd) as StatusMap,
       notify: bool(fd, "notify"),
     };
@@ -157,11 +185,20 @@ export async function previewPostAction(fd: FormData): Promise<PostPreview> {
   const { ctx } = await requireUser("editor");
   try {
     const p = await getPage(ctx.db);
-    const body = (str(fd, "body") ?? "").trim();
     const status = str(fd, "status") || "investigating";
     const incidentId = str(fd, "incidentId");
-    const existing = incidentId ? await getIncidentOrThrow(ctx.db, p.id, incidentId) : null;
-    const name = existing?.name ?? (str(fd, "name") ?? "").trim();
+    const existing = incidentId ? await getConsoleIncident(ctx.db, p.id, incidentId) : null;
+    if (incidentId && !existing) return { error: "This incident no longer exists." };
+    // The same filling as posting, so the preview shows the text that would be published.
+    const filled = await fillPostForm(
+      ctx.db,
+      p,
+      fd,
+      { name: existing ? undefined : (str(fd, "name") ?? ""), body: str(fd, "body") ?? "" },
+      existing ? { name: existing.name, componentIds: existing.components.map((c) => c.id) } : undefined,
+    );
+    const body = filled.body.trim();
+    const name = existing?.name ?? (filled.name ?? "").trim();
     if (!name) return { error: "Give the incident a name to preview it." };
     if (!body) return { error: "Write a message to preview it." };
     if (!(INCIDENT_STATUSES as readonly string[]).includes(status)) return { error: "Pick a status." };
@@ -196,6 +233,7 @@ export async function previewPostAction(fd: FormData): Promise<PostPreview> {
       bodyHtml: renderMarkdown(body),
       email,
       notify: bool(fd, "notify") && !backfilled,
+      unfilled: [...new Set([...filled.unfilled.name, ...filled.unfilled.body])],
     };
   } catch (err) {
     console.error("[herald] preview failed", err);

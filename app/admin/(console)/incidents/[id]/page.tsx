@@ -2,6 +2,8 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { requireUser } from "@/app/_server/auth";
 import { ActionForm, SubmitButton } from "@/components/admin/action-form";
+import { NextUpdateDue } from "@/components/admin/next-update";
+import { KeepPlaceholders, PLACEHOLDER_HINT } from "@/components/admin/placeholders";
 import { ComponentStatusBadge, ImpactBadge, IncidentStatusBadge, PriorityBadge } from "@/components/admin/badges";
 import { ComponentPicker } from "@/components/admin/component-picker";
 import { PostPreviewButton } from "@/components/admin/post-preview";
@@ -13,7 +15,7 @@ import { COMPONENT_STATUS_LABELS, IMPACT_LABELS, IMPACTS, INCIDENT_STATUS_LABELS
 import { hasRole } from "@/lib/context";
 import { getIncidentOrThrow } from "@/lib/incidents/incidents";
 import { postmortemDto, type PostmortemDto } from "@/lib/incidents/postmortem";
-import { listIncidentNotes, priorityOf, type IncidentNoteDto } from "@/lib/incidents/practice";
+import { listIncidentNotes, loadCommsView, priorityOf, type IncidentNoteDto } from "@/lib/incidents/practice";
 import { getConsoleIncident, type ConsoleIncidentUpdate } from "@/lib/incidents/queries";
 import { renderMarkdown } from "@/lib/markdown/render";
 import { getPage } from "@/lib/page/page";
@@ -22,7 +24,7 @@ import { listUsers } from "@/lib/users/users";
 import { deleteIncidentAction, deleteUpdateAction, editUpdateAction, postUpdateAction, previewPostAction, resolveIncidentAction, updateIncidentAction } from "../actions";
 import { pickerComponents } from "../load-components";
 import { addNoteAction, publishPostmortemAction, revertPostmortemAction, savePostmortemAction, setPracticeAction } from "../practice-actions";
-import { templatePrefill } from "../template-prefill";
+import { prefillNotice, templatePrefill, type SearchParams } from "../template-prefill";
 
 export const metadata = { title: "Incident · Herald" };
 
@@ -165,7 +167,7 @@ function NotesCard({ incidentId, notes, canEdit, timeZone }: { incidentId: strin
 }
 
 /** Draft → preview → publish (optionally notifying) → revert to draft. */
-function PostmortemCard({ pm, closed, canEdit, timeZone }: { pm: PostmortemDto; closed: boolean; canEdit: boolean; timeZone: string }) {
+function PostmortemCard({ pm, closed, canEdit, timeZone, notify }: { pm: PostmortemDto; closed: boolean; canEdit: boolean; timeZone: string; notify: boolean }) {
   const state = pm.publishedAt
     ? `Published ${formatDateTime(pm.publishedAt, timeZone)}${pm.unpublishedChanges ? " · the draft has unpublished changes" : ""}`
     : pm.draft
@@ -197,7 +199,7 @@ function PostmortemCard({ pm, closed, canEdit, timeZone }: { pm: PostmortemDto; 
           <ActionForm action={publishPostmortemAction} aria-label="Publish postmortem" className="space-y-3">
             <input type="hidden" name="incidentId" value={pm.incidentId} />
             {!closed && <p className="text-sm text-amber-800 dark:text-amber-200">Resolve the incident before publishing its postmortem.</p>}
-            <Checkbox name="notify" id="postmortem-notify" label="Notify subscribers" hint="Email subscribers that the postmortem is out." />
+            <Checkbox key={String(notify)} name="notify" id="postmortem-notify" label="Notify subscribers" hint="Email subscribers that the postmortem is out." defaultChecked={notify} />
             <SubmitButton pendingLabel="Publishing…">{pm.publishedAt ? "Publish changes" : "Publish postmortem"}</SubmitButton>
           </ActionForm>
         )}
@@ -215,7 +217,7 @@ function PostmortemCard({ pm, closed, canEdit, timeZone }: { pm: PostmortemDto; 
   );
 }
 
-export default async function IncidentPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ template?: string }> }) {
+export default async function IncidentPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<SearchParams> }) {
   const { id } = await params;
   const { ctx } = await requireUser();
   const page = await getPage(ctx.db);
@@ -228,11 +230,23 @@ export default async function IncidentPage({ params, searchParams }: { params: P
   const tz = page.timeZone;
   const now = new Date();
   const row = await getIncidentOrThrow(ctx.db, page.id, incident.id);
-  const [{ templates, prefill }, notes, team] = await Promise.all([
-    canEdit ? templatePrefill(ctx.db, page, components, (await searchParams).template, incident.name) : { templates: [], prefill: null },
+  const query = await searchParams;
+  // "Use template" values belong to the timeline they were picked for: once an update is posted, the form starts fresh.
+  const forThisTimeline = query.prefillFor === String(incident.updates.length);
+  const [{ templates, prefill }, notes, team, comms] = await Promise.all([
+    canEdit && forThisTimeline
+      ? templatePrefill(ctx.db, page, components, query, { name: incident.name, componentIds: incident.components.map((c) => c.id) })
+      : canEdit
+        ? templatePrefill(ctx.db, page, components, {})
+        : { templates: [], prefill: null },
     listIncidentNotes(ctx.db, incident.id),
     listUsers(ctx.db),
+    closed ? [] : loadCommsView(ctx.db, page.id, now),
   ]);
+  const due = comms.find((c) => c.id === incident.id);
+  const notice = prefill && prefillNotice(prefill, false);
+  // "Notify subscribers" starts as this incident's last choice: under stress, the safe default is the one already made.
+  const lastNotify = incident.updates.find((u) => !u.publishAt)?.deliverNotifications ?? false;
   const owner = team.find((u) => u.id === row.ownerUserId);
 
   return (
@@ -268,6 +282,11 @@ export default async function IncidentPage({ params, searchParams }: { params: P
                 </>
               )}
             </dl>
+            {due && (
+              <p>
+                <NextUpdateDue comms={due} timeZone={tz} now={now} />
+              </p>
+            )}
             <div className="flex gap-4">
               <Link href="/admin" className={linkClass}>
                 ← All incidents
@@ -283,41 +302,50 @@ export default async function IncidentPage({ params, searchParams }: { params: P
         <div className="space-y-6 lg:col-span-2">
           {canEdit && (
             <Card title="Post an update" id="post-update">
-              <div className="mb-4 border-b border-zinc-100 pb-4 dark:border-zinc-800">
-                <TemplatePicker templates={templates} selected={prefill?.templateId} action={`/admin/incidents/${incident.id}#post-update`} id="update-template" />
-              </div>
-              {/* Keyed on the timeline length and template: after a post, or picking a template, the form starts fresh. */}
-              <ActionForm key={`${incident.updates.length}-${prefill?.templateId ?? ""}`} action={postUpdateAction} aria-label="Post an update">
+              {/* Not keyed on the timeline: after a post its "Update posted." stays; the fields inside start fresh. */}
+              <ActionForm action={postUpdateAction} aria-label="Post an update">
                 <input type="hidden" name="incidentId" value={incident.id} />
-                <FormField label="Status" name="status">
-                  <Select name="status" defaultValue={prefill?.status ?? NEXT_STATUS[incident.status] ?? incident.status} className="sm:max-w-xs">
-                    <StatusOptions />
-                  </Select>
-                </FormField>
-                <FormField label="Message" name="body" hint="Markdown is supported.">
-                  <Textarea name="body" required rows={4} maxLength={20000} defaultValue={prefill?.body} />
-                </FormField>
-                <details open={!closed} className="rounded-md border border-zinc-200 p-3 dark:border-zinc-800">
-                  <summary className="cursor-pointer text-sm font-medium">Component statuses</summary>
-                  <p className="mt-1 mb-2 text-xs text-zinc-500">
-                    Prefilled with the current statuses. When this update resolves the incident, affected components return to operational unless you change them here.
-                  </p>
-                  <ComponentPicker
-                    components={components}
-                    mode="update"
-                    preset={prefill?.components}
-                    highlight={[...Object.keys(prefill?.components ?? {}), ...incident.components.map((c) => c.id)]}
-                  />
-                </details>
-                <Checkbox name="notify" label="Notify subscribers" defaultChecked={prefill?.notify} />
-                <FormField
-                  label={`Publish at (${zoneLabel(now, tz)}, optional)`}
-                  name="publishAt"
-                  className="sm:max-w-xs"
-                  hint="Empty publishes now. A time saves it as scheduled: nothing shows on the status page and nobody is notified before then."
-                >
-                  <Input name="publishAt" type="datetime-local" min={toLocalInput(now, tz)} />
-                </FormField>
+                <input type="hidden" name="prefillFor" value={incident.updates.length} />
+                <div className="border-b border-zinc-100 pb-4 dark:border-zinc-800">
+                  <TemplatePicker templates={templates} selected={prefill?.templateId} action={`/admin/incidents/${incident.id}#post-update`} id="update-template" />
+                  {notice && (
+                    <p className="mt-2 text-sm text-zinc-600 dark:text-zinc-400" role="status">
+                      {notice}
+                    </p>
+                  )}
+                </div>
+                <div key={incident.updates.length} className="space-y-4">
+                  <FormField label="Status" name="status">
+                    <Select name="status" defaultValue={prefill?.status || NEXT_STATUS[incident.status] || incident.status} className="sm:max-w-xs">
+                      <StatusOptions />
+                    </Select>
+                  </FormField>
+                  <FormField label="Message" name="body" hint={<>Markdown is supported. {PLACEHOLDER_HINT}</>}>
+                    <Textarea name="body" required rows={4} maxLength={20000} defaultValue={prefill?.body} />
+                  </FormField>
+                  <details open={!closed} className="rounded-md border border-zinc-200 p-3 dark:border-zinc-800">
+                    <summary className="cursor-pointer text-sm font-medium">Component statuses</summary>
+                    <p className="mt-1 mb-2 text-xs text-zinc-500">
+                      Prefilled with the current statuses. When this update resolves the incident, affected components return to operational unless you change them here.
+                    </p>
+                    <ComponentPicker
+                      components={components}
+                      mode="update"
+                      preset={prefill?.components}
+                      highlight={[...Object.keys(prefill?.components ?? {}), ...incident.components.map((c) => c.id)]}
+                    />
+                  </details>
+                  <Checkbox name="notify" label="Notify subscribers" defaultChecked={prefill ? prefill.notify : lastNotify} />
+                  <FormField
+                    label={`Publish at (${zoneLabel(now, tz)}, optional)`}
+                    name="publishAt"
+                    className="sm:max-w-xs"
+                    hint="Empty publishes now. A time saves it as scheduled: nothing shows on the status page and nobody is notified before then."
+                  >
+                    <Input name="publishAt" type="datetime-local" min={toLocalInput(now, tz)} defaultValue={prefill?.publishAt} />
+                  </FormField>
+                  <KeepPlaceholders />
+                </div>
                 <div className="flex flex-wrap gap-3">
                   <SubmitButton pendingLabel="Posting…">Post update</SubmitButton>
                   <PostPreviewButton action={previewPostAction} />
@@ -332,18 +360,28 @@ export default async function IncidentPage({ params, searchParams }: { params: P
               ))}
             </ol>
           </Card>
-          {(closed || canEdit) && <PostmortemCard pm={postmortemDto(row)} closed={closed} canEdit={canEdit} timeZone={tz} />}
+          {(closed || canEdit) && <PostmortemCard pm={postmortemDto(row)} closed={closed} canEdit={canEdit} timeZone={tz} notify={lastNotify} />}
         </div>
         <div className="space-y-6">
-          {canEdit && !closed && (
-            <Card title="Resolve" description="Affected components return to operational.">
-              <ActionForm action={resolveIncidentAction} aria-label="Resolve incident">
-                <input type="hidden" name="incidentId" value={incident.id} />
-                <FormField label="Message" name="body" id="resolve-body">
-                  <Textarea name="body" id="resolve-body" required rows={3} defaultValue="This incident has been resolved." />
-                </FormField>
-                <Checkbox name="notify" id="resolve-notify" label="Notify subscribers" />
-                <SubmitButton pendingLabel="Resolving…">Resolve incident</SubmitButton>
+          {canEdit && (
+            // Still rendered once resolved, so the form (and its "Incident resolved." confirmation) stays mounted.
+            <Card title={closed ? "Resolved" : "Resolve"} description={closed ? undefined : "Affected components return to operational."}>
+              <ActionForm action={resolveIncidentAction} aria-label={closed ? "Resolved" : "Resolve incident"}>
+                {closed ? (
+                  <p className="text-sm text-zinc-600 dark:text-zinc-400">
+                    {incident.resolvedAt ? `Resolved ${formatDateTime(incident.resolvedAt, tz)}.` : "This incident is closed."} An update with another status reopens it.
+                  </p>
+                ) : (
+                  <>
+                    <input type="hidden" name="incidentId" value={incident.id} />
+                    <FormField label="Message" name="body" id="resolve-body">
+                      <Textarea name="body" id="resolve-body" required rows={3} defaultValue="This incident has been resolved." />
+                    </FormField>
+                    {/* Keyed on the default: when another update changes the last choice, the box follows it. */}
+                    <Checkbox key={String(lastNotify)} name="notify" id="resolve-notify" label="Notify subscribers" defaultChecked={lastNotify} />
+                    <SubmitButton pendingLabel="Resolving…">Resolve incident</SubmitButton>
+                  </>
+                )}
               </ActionForm>
             </Card>
           )}
