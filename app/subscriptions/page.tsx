@@ -1,5 +1,5 @@
 import { SubscribeForm } from "@/components/status/subscribe-form";
-import { listComponents } from "@/lib/components/components";
+import { listComponentSections } from "@/lib/components/order";
 import { getPage } from "@/lib/page/page";
 import { getDb } from "@/lib/runtime";
 import { readSubscribeRetry } from "./retry";
@@ -13,11 +13,11 @@ import { SubscriptionShell } from "./shell";
 export default async function SubscribePage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const db = getDb();
   const page = await getPage(db);
-  const components = (await listComponents(db, page.id)).filter((c) => !c.hidden && !c.deletedAt).map((c) => ({ id: c.id, name: c.name }));
+  const sections = await listComponentSections(db, page.id, { audience: "public" });
   const retry = readSubscribeRetry(await searchParams);
   return (
     <SubscriptionShell title="Subscribe to updates">
-      <SubscribeForm components={components} email={retry.email} error={retry.error} chosen={retry.chosen} />
+      <SubscribeForm sections={sections} email={retry.email} error={retry.error} chosen={retry.chosen} />
     </SubscriptionShell>
   );
 }

@@ -1,20 +1,23 @@
+import { ComponentSections } from "@/components/ui/component-sections";
+import type { ComponentSection } from "@/lib/components/order";
 import { EmailAndSubmit, Honeypot } from "./subscription-fields";
 
 /**
  * The public subscribe form: a plain HTML POST that works without JavaScript
  * (app/subscriptions/new/route.ts). `website` is a honeypot hidden from people
  * (and from assistive technology); bots that fill every field are dropped.
- * With `components` (the subscribe page) the component list is shown open;
+ * With `sections` (the subscribe page: the page's components in its order,
+ * under their groups, lib/components/order.ts) the component list is shown open;
  * `email`, `error` and `chosen` show the form again after a rejected address
  * (app/subscriptions/retry.ts).
  */
 export function SubscribeForm({
-  components = [],
+  sections = [],
   email,
   error,
   chosen,
 }: {
-  components?: { id: string; name: string }[];
+  sections?: ComponentSection<{ id: string; name: string }>[];
   email?: string;
   error?: string;
   chosen?: ReadonlySet<string>;
@@ -34,17 +37,17 @@ export function SubscribeForm({
           </p>
         )}
       </div>
-      {components.length > 0 && (
+      {sections.length > 0 && (
         <fieldset className="text-sm">
-          <legend className="text-zinc-600 dark:text-zinc-400">Only some components (none ticked: all of them)</legend>
-          <div className="mt-2 grid grid-cols-2 gap-1">
-            {components.map((c) => (
-              <label key={c.id} className="flex items-center gap-2">
+          <legend className="mb-2 text-zinc-600 dark:text-zinc-400">Only some components (none ticked: all of them)</legend>
+          <ComponentSections sections={sections} listClassName="grid grid-cols-2 gap-1">
+            {(c) => (
+              <label className="flex items-center gap-2">
                 <input type="checkbox" name="component" value={c.id} defaultChecked={chosen?.has(c.id)} />
                 {c.name}
               </label>
-            ))}
-          </div>
+            )}
+          </ComponentSections>
         </fieldset>
       )}
       <Honeypot />

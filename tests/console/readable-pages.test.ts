@@ -96,6 +96,14 @@ describe("public pages", () => {
     expect(page).toContain("Storage: all components combined");
   });
 
+  it("the subscribe page lists components in the page's order, under their groups", async () => {
+    const html = await publicPage("/subscriptions");
+    const form = html.slice(html.indexOf("Only some components"));
+    expectInOrder(text(form), ["Website", "REST API", "Dashboard", "Compute regions", "EU West (Frankfurt)", "US East (Virginia)", "Asia Pacific (Singapore)", "Storage", "Object storage", "Block storage"]);
+    expect(form).toMatch(/<legend[^>]*>Storage<\/legend>/);
+    expect(form).not.toContain("Internal billing sync");
+  });
+
   it("the history list says 'No impact', never 'None impact'", async () => {
     const history = text(await publicPage("/history"));
     expectInOrder(history, ["Heads-up without impact", "No impact"]);
