@@ -167,7 +167,7 @@ export function durationTrendChart(report: MetricsReport, key: DurationKey, id =
       (known.length > 1 ? `, ranging from ${minutesLabel(Math.min(...known))} to ${minutesLabel(Math.max(...known))}.` : ".")
     : `No incidents from ${monthSpan(report.months)}, so nothing to measure.`;
   const plot: Plot = { left: 70, right: WIDTH - 12, top: 16, bottom: 160 };
-  const { y, svg: axis } = yAxis(plot, niceTicks(Math.max(0, ...known), 3, MINUTE_STEPS), minutesLabel);
+  const { y, svg: axis } = yAxis(plot, niceTicks(Math.max(0, ...known), 3, MINUTE_STEPS), (m) => (m === 0 ? "0" : minutesLabel(m)));
   const b = band(plot, rows.length);
   let path = "";
   let pen = false;
@@ -215,9 +215,9 @@ export function uptimeTargetChart(report: MetricsReport, month: string, order?: 
       `. The axis starts at ${start} %.`
     : "No components.";
   const rowH = 30;
-  const plot: Plot = { left: 124, right: WIDTH - 118, top: 8, bottom: 8 + Math.max(1, rows.length) * rowH };
+  const plot: Plot = { left: 156, right: WIDTH - 112, top: 8, bottom: 8 + Math.max(1, rows.length) * rowH };
   const x = (p: number) => plot.left + ((plot.right - plot.left) * (p - start)) / (100 - start);
-  const name = (s: string) => (s.length > 17 ? `${s.slice(0, 16)}…` : s);
+  const name = (s: string) => (s.length > 18 ? `${s.slice(0, 17)}…` : s);
   const bars = rows
     .map((r, k) => {
       const top = plot.top + k * rowH;

@@ -6,6 +6,7 @@ import { Input } from "@/components/ui/form";
 import { IMPACT_LABELS, IMPACTS } from "@/db/constants";
 import { listComponentSections, type ComponentSection } from "@/lib/components/order";
 import { hasRole } from "@/lib/context";
+import { durationTrendChart, incidentsByImpactChart, uptimeTargetChart, type Chart } from "@/lib/metrics/charts";
 import { computeMetrics, METRIC_DEFINITIONS, type MetricsRow } from "@/lib/metrics/metrics";
 import { getPage } from "@/lib/page/page";
 import { uptimeFormula } from "@/lib/uptime/compute";
@@ -33,9 +34,50 @@ function Row({ r, label }: { r: MetricsRow; label: string }) {
       <td className="py-1.5 pr-3 text-right">{minutes(r.mttrMinutes)}</td>
       <td className="py-1.5 text-right">
         {pct(r.uptimePercent)}
-        {r.slaMet === false && <span className="ml-1 text-xs text-red-700 dark:text-red-400">below target</span>}
+        {r.slaMet === false && <span className="ml-1 text-xs text-red-700 dark:text-red-400">below {r.targetPercent} %</span>}
       </td>
     </tr>
+  );
+}
+
+/** A server-drawn SVG chart (lib/metrics/charts.ts) with its numbers as a table for anyone who can't see it. */
+function ChartFigure({ chart }: { chart: Chart }) {
+  return (
+    <figure className="min-w-0">
+      {/* The SVG is built from escaped text only; it holds no script. */}
+      <div className="text-zinc-800 dark:text-zinc-200" dangerouslySetInnerHTML={{ __html: chart.svg }} />
+      <details className="mt-2 text-sm">
+        <summary className="cursor-pointer text-zinc-600 dark:text-zinc-400">Show as table</summary>
+        <div className="mt-2 overflow-x-auto">
+          <table className="w-full text-sm">
+            <caption className="sr-only">{chart.table.caption}</caption>
+            <thead>
+              <tr className="text-right text-xs uppercase tracking-wide text-zinc-500">
+                {chart.table.head.map((h, k) => (
+                  <th key={h} scope="col" className={`py-1.5 pr-3 font-medium ${k === 0 ? "text-left" : ""}`}>
+                    {h}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
+              {chart.table.rows.map(([head, ...cells]) => (
+                <tr key={head}>
+                  <th scope="row" className="py-1.5 pr-3 text-left font-medium">
+                    {head}
+                  </th>
+                  {cells.map((c, k) => (
+                    <td key={k} className="py-1.5 pr-3 text-right">
+                      {c}
+                    </td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </details>
+    </figure>
   );
 }
 
@@ -99,7 +141,7 @@ export default async function MetricsPage({ searchParams }: { searchParams: Prom
     <>
       <PageHeader
         title="Metrics"
-        description={`Last 12 months in ${report.timeZone}. Uptime target: ${report.slaTarget} %.`}
+        description={`Up to 12 months, from the first incident, in ${report.timeZone}. Page uptime target: ${report.slaTarget} % (a component may set its own).`}
         actions={
           <a href="/admin/metrics/export.csv" className={secondaryButtonLinkClass}>
             Download CSV
@@ -107,6 +149,17 @@ export default async function MetricsPage({ searchParams }: { searchParams: Prom
         }
       />
       <div className="space-y-6">
+        <div className="grid gap-6 lg:grid-cols-2">
+          <Card title="Incidents" className="min-w-0 lg:col-span-2">
+            <ChartFigure chart={incidentsByImpactChart(report)} />
+          </Card>
+          <Card title="Time to resolve" className="min-w-0">
+            <ChartFigure chart={durationTrendChart(report, "mttrMinutes")} />
+          </Card>
+          <Card title="Time to first update" className="min-w-0">
+            <ChartFigure chart={durationTrendChart(report, "timeToFirstUpdateMinutes")} />
+          </Card>
+        </div>
         <Card title="By month" description="All components.">
           <MetricsTable caption="Metrics by month" sections={[{ heading: null, rows: overview }]} label={(r) => r.month} />
         </Card>
@@ -118,6 +171,9 @@ export default async function MetricsPage({ searchParams }: { searchParams: Prom
               </a>
             ))}
           </nav>
+          <div className="mb-4 max-w-2xl">
+            <ChartFigure chart={uptimeTargetChart(report, month, componentSections.flatMap((s) => s.rows.map((r) => r.componentId!)))} />
+          </div>
           <MetricsTable caption={`Metrics by component for ${month}`} sections={componentSections} label={(r) => r.componentName} />
         </Card>
         <div className="grid gap-6 lg:grid-cols-2">
