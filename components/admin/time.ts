@@ -4,7 +4,7 @@
 // (no React) so server actions can use them too.
 import { parseLocalInput, wallTimeToUtc } from "@/lib/time/zone";
 
-export { formatDateTime, formatDuration, formatLasted, formatTime, zoneLabel } from "@/lib/time/format";
+export { formatDate, formatDateTime, formatDuration, formatLasted, formatTime, zoneLabel } from "@/lib/time/format";
 export { toLocalInput } from "@/lib/time/zone";
 
 /**

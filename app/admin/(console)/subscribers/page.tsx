@@ -1,9 +1,11 @@
 import { requireUser } from "@/app/_server/auth";
 import { ActionForm, SubmitButton } from "@/components/admin/action-form";
+import { formatDate, formatDateTime } from "@/components/admin/time";
 import { Card, Checkbox, ConfirmSubmit, EmptyState, FormField, PageHeader } from "@/components/admin/ui";
 import { Input, Select } from "@/components/ui/form";
 import { SUBSCRIBER_STATES } from "@/db/constants";
 import { hasRole } from "@/lib/context";
+import { getPage } from "@/lib/page/page";
 import { listSubscribers, maySkipConfirmation, subscriberCounts } from "@/lib/subscribers/admin";
 import { LIMIT_LABELS, recentLimitHits, type SubscribeLimits } from "@/lib/subscribers/limits";
 import { addSubscriberAction, importSubscribersAction, removeSubscriberAction, resendConfirmationAction } from "./actions";
@@ -17,6 +19,7 @@ export default async function SubscribersPage({ searchParams }: { searchParams: 
   const counts = await subscriberCounts(ctx);
   const hits = await recentLimitHits(ctx.db, ctx.now());
   const canEdit = hasRole(ctx.actor, "editor");
+  const tz = (await getPage(ctx.db)).timeZone;
   const pages = Math.max(1, Math.ceil(list.total / list.perPage));
   const link = (p: number) => `?${new URLSearchParams({ ...(q ? { q } : {}), ...(state ? { state } : {}), page: String(p) })}`;
   return (
@@ -38,7 +41,7 @@ export default async function SubscribersPage({ searchParams }: { searchParams: 
             <ul className="space-y-1 text-sm">
               {hits.map((h, i) => (
                 <li key={i}>
-                  <strong>{LIMIT_LABELS[h.kind as keyof SubscribeLimits] ?? h.kind}</strong>: {h.blocked} refused, last at {h.lastBlockedAt?.toISOString().replace("T", " ").slice(0, 19)} UTC
+                  <strong>{LIMIT_LABELS[h.kind as keyof SubscribeLimits] ?? h.kind}</strong>: {h.blocked} refused, last at {h.lastBlockedAt && formatDateTime(h.lastBlockedAt, tz)}
                 </li>
               ))}
             </ul>
@@ -83,7 +86,7 @@ export default async function SubscribersPage({ searchParams }: { searchParams: 
                       {s.quarantineReason ? ` (${s.quarantineReason})` : ""}
                     </td>
                     <td>{s.componentIds.length ? `${s.componentIds.length} chosen` : "all"}</td>
-                    <td>{s.createdAt.toISOString().slice(0, 10)}</td>
+                    <td>{formatDate(s.createdAt, tz)}</td>
                     <td className="flex justify-end gap-2 py-1">
                       {canEdit && s.state === "unconfirmed" && (
                         <ActionForm action={resendConfirmationAction} className="" quiet>
