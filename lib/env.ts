@@ -42,6 +42,9 @@ const EnvSchema = z.object({
   // Who the client is (lib/edge/client-ip.ts): unset = the socket's address; a hop
   // count ("1") or CIDRs of the proxies in front that append X-Forwarded-For.
   HERALD_TRUSTED_PROXIES: z.string().max(2000).optional(),
+  // Requests per client address that reach the application without a session (lib/edge/edge.ts).
+  HERALD_EDGE_RATE_PER_SEC: z.coerce.number().positive().max(100_000).default(10),
+  HERALD_EDGE_BURST: z.coerce.number().int().min(1).max(100_000).default(40),
   // Sign-in limits (lib/auth/sign-in-limits.ts): wrong passwords per account per window, then 429 from any address.
   HERALD_SIGNIN_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).max(1000).default(5),
   HERALD_SIGNIN_LOCK_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),

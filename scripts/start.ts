@@ -132,7 +132,15 @@ const snapshots = createSnapshotServer({
 await snapshots.start();
 
 const server = createServer(
-  createEdge({ snapshots, app: toNext, trust, secret: config.HERALD_SECRET, publicUrl: config.HERALD_URL, booted: () => booted }),
+  createEdge({
+    snapshots,
+    app: toNext,
+    trust,
+    secret: config.HERALD_SECRET,
+    publicUrl: config.HERALD_URL,
+    booted: () => booted,
+    dynamicLimit: { ratePerSec: config.HERALD_EDGE_RATE_PER_SEC, burst: config.HERALD_EDGE_BURST },
+  }),
 );
 
 server.listen(config.PORT, config.HOST, () => {

@@ -3,6 +3,8 @@
 // and APIs answering 503 while the database is away, and signed-out console
 // GETs redirected without a render. Plain node:http; scripts/start.ts wires it.
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { TokenBuckets } from "../limits/token-bucket";
+import { isAppPath } from "../snapshots/routes";
 import type { SnapshotServer } from "../snapshots/server";
 import { checkBody, readCapped, type BodyCap } from "./body";
 import { CLIENT_IP_HEADER, clientAddress, type TrustedProxies } from "./client-ip";
@@ -19,6 +21,8 @@ export interface EdgeOptions {
   publicUrl: string | undefined;
   /** False until the database has been reached and migrated once. */
   booted: () => boolean;
+  /** Requests per client address that reach the application without a signed session (console sign-in page, forms, API). */
+  dynamicLimit: { ratePerSec: number; burst: number };
 }
 
 const UNAVAILABLE = `<!doctype html><html lang="en"><meta charset="utf-8"><title>Database unreachable · Herald</title>
@@ -29,10 +33,18 @@ const UNAVAILABLE = `<!doctype html><html lang="en"><meta charset="utf-8"><title
 
 /** Console pages a signed-out visitor may open. */
 const SIGNED_OUT_PAGES = new Set(["/admin/login", "/admin/setup"]);
+/**
+ * Exempt from the per-address limit: Next's static assets, and callers that
+ * prove themselves with a secret the route checks with one cheap lookup
+ * (provider webhooks, cron; API keys, which have their own per-key bucket).
+ */
+const CHEAP_PATHS = ["/_next", "/api/webhooks", "/api/cron"];
 /** Served by the application and unusable without the database. */
 const NEEDS_DATABASE = ["/admin", "/api/v1", "/api/auth", "/api/cron", "/api/webhooks", "/subscriptions"];
 
 const under = (pathname: string, prefix: string) => pathname === prefix || pathname.startsWith(`${prefix}/`);
+/** GET/HEAD outside the application's own paths: the snapshot server answers it (a page or the 404 page), never a render per request. */
+const isPublicSnapshot = (req: IncomingMessage, pathname: string) => (req.method === "GET" || req.method === "HEAD") && !isAppPath(pathname);
 
 export function createEdge(opts: EdgeOptions) {
   const security: Record<string, string> = {
@@ -50,8 +62,22 @@ export function createEdge(opts: EdgeOptions) {
     res.once("finish", () => req.socket.destroySoon());
   }
 
+  // Everything that is not a snapshot costs the application real work; a
+  // stranger's share of it is bounded per address. Signed-in staff are not counted.
+  const dynamic = new TokenBuckets({ ...opts.dynamicLimit, now: Date.now });
+  function overDynamicLimit(req: IncomingMessage, res: ServerResponse, pathname: string): boolean {
+    if (isPublicSnapshot(req, pathname) || CHEAP_PATHS.some((p) => under(pathname, p))) return false;
+    if ((under(pathname, "/api/v1") && req.headers.authorization) || hasSignedSessionCookie(req.headers.cookie, opts.secret)) return false;
+    const taken = dynamic.take(String(req.headers[CLIENT_IP_HEADER]));
+    if (taken.ok) return false;
+    res.writeHead(429, { "content-type": "text/plain; charset=utf-8", "retry-after": String(Math.max(1, Math.ceil(taken.retryAfterMs / 1000))), "cache-control": "no-store" });
+    res.end("Too many requests from your address. Please wait a moment.");
+    return true;
+  }
+
   function route(req: IncomingMessage, res: ServerResponse, pathname: string): void {
     const method = req.method ?? "GET";
+    if (overDynamicLimit(req, res, pathname)) return;
     // Public pages still come from the snapshots; these can't be served without the database.
     if ((!opts.booted() || opts.snapshots.databaseDown) && NEEDS_DATABASE.some((p) => under(pathname, p))) {
       res.writeHead(503, { "content-type": "text/html; charset=utf-8", "retry-after": "10", "cache-control": "no-store" });

@@ -233,10 +233,21 @@ describe("the edge behind a trusted proxy (HERALD_TRUSTED_PROXIES=1)", () => {
   });
 });
 
-describe("the edge with an https public URL", () => {
+describe("the edge with an https public URL and a tight per-address limit", () => {
   let s: RunningServer;
   beforeAll(async () => {
-    s = await startServer({ env: { HERALD_URL: "https://status.example.com" } });
+    s = await startServer({ env: { HERALD_URL: "https://status.example.com", HERALD_EDGE_RATE_PER_SEC: "1", HERALD_EDGE_BURST: "5" } });
+  });
+
+  it("bounds a stranger's requests that reach the application, never the public pages", async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 8; i++) statuses.push((await fetch(`${s.url}/subscriptions/check-email`, { headers: { "x-forwarded-for": `198.51.100.${i}` } })).status);
+    expect(statuses.slice(0, 5)).toEqual([200, 200, 200, 200, 200]);
+    expect(statuses.slice(5)).toEqual([429, 429, 429]);
+    const limited = await fetch(`${s.url}/admin/login`);
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+    for (let i = 0; i < 30; i++) expect((await fetch(`${s.url}/`)).status).toBe(200);
   });
   afterAll(() => s?.stop());
 

@@ -48,6 +48,9 @@ export async function startServer(opts: { env?: Record<string, string>; dataDir?
       DATABASE_URL: databaseUrl,
       HERALD_DATA_DIR: dataDir,
       HERALD_URL: `http://127.0.0.1:${port}`,
+      // Tests fire requests back to back from one address; tests of the limit pass their own.
+      HERALD_EDGE_RATE_PER_SEC: "1000",
+      HERALD_EDGE_BURST: "1000",
       ...opts.env,
     },
     stdio: ["ignore", "pipe", "pipe"],

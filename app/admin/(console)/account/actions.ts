@@ -1,6 +1,7 @@
 "use server";
 import { isAPIError } from "better-auth/api";
 import { headers } from "next/headers";
+import { redirect } from "next/navigation";
 import { getAuth, requireUser } from "@/app/_server/auth";
 import { runAction, str, type ActionState } from "@/app/_server/actions";
 import { MIN_PASSWORD_LENGTH } from "@/lib/auth/auth";
@@ -33,6 +34,8 @@ export async function changePasswordAction(_prev: ActionState, fd: FormData): Pr
       throw err;
     }
     await recordPasswordChange(ctx);
-    return { ok: true, message: "Password changed. Your other sessions were signed out." };
+    // A fresh page load: this request still carries the old session cookie, which the change revoked,
+    // so re-rendering the console in this response would bounce through the login page.
+    redirect("/admin/account?changed=1");
   });
 }
