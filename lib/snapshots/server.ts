@@ -40,6 +40,12 @@ export interface SnapshotServerOptions {
   exists?: (key: string, version: number) => Promise<boolean | null>;
   /** Paths the application serves itself (default: routes.ts isAppPath); every other non-public GET is a 404. */
   appPath?: (pathname: string) => boolean;
+  /**
+   * Keys rendered as soon as a new version is seen, before anyone asks: the
+   * first reader after a publish then waits for a render that is already under
+   * way (or done) instead of starting one. Default: every fixed public path.
+   */
+  warmKeys?: readonly string[];
   /** Background version poll; other processes' writes show up within this. */
   pollMs?: number;
   cacheControl?: string;
@@ -54,6 +60,7 @@ export const PUBLIC_CACHE_CONTROL = "public, max-age=0, s-maxage=5, stale-while-
 export function createSnapshotServer(opts: SnapshotServerOptions) {
   const routes = opts.routes ?? PUBLIC_ROUTES;
   const appPath = opts.appPath ?? isAppPath;
+  const warmKeys = opts.warmKeys ?? routes.flatMap((r) => (typeof r.path === "string" ? [r.path] : []));
   const cacheControl = opts.cacheControl ?? PUBLIC_CACHE_CONTROL;
   const log = opts.log ?? ((line: string) => console.log(line));
   const inflight = new Map<string, Promise<Snapshot | Rendered>>();
@@ -74,8 +81,10 @@ export function createSnapshotServer(opts: SnapshotServerOptions) {
     const done = opts
       .readVersion()
       .then((v) => {
+        const changed = v !== version;
         version = v;
         readGen = Math.max(readGen, gen);
+        if (changed) void warm(v);
         if (failing) log("[herald] content version readable again");
         failing = false;
       })
@@ -89,6 +98,15 @@ export function createSnapshotServer(opts: SnapshotServerOptions) {
       });
     reading = { gen, done };
     return done;
+  }
+
+  /** Renders the warm set for version v, one key at a time, stopping when a newer version arrives. */
+  async function warm(v: number): Promise<void> {
+    for (const key of warmKeys) {
+      if (version !== v) return;
+      if (opts.store.get(key)?.version === v) continue;
+      await renderOnce(key, v).catch((err: unknown) => log(`[herald] ERROR warming ${key}: ${String(err)}`));
+    }
   }
 
   async function currentVersion(): Promise<number | null> {
@@ -219,7 +237,11 @@ export function createSnapshotServer(opts: SnapshotServerOptions) {
     handle(req: IncomingMessage, res: ServerResponse, next: () => void): void {
       const method = req.method ?? "GET";
       if (method !== "GET" && method !== "HEAD") {
-        res.once("close", markChanged);
+        // Read the version as soon as the write is done: a publish starts its renders at once.
+        res.once("close", () => {
+          markChanged();
+          void refresh();
+        });
         return next();
       }
       const url = req.url ?? "/";

@@ -28,7 +28,9 @@ afterEach(async () => {
   await Promise.all(open.splice(0).map((s) => new Promise((r) => s.close(r))));
 });
 
-async function harness(opts: { store?: SnapshotStore; renderDelayMs?: number; pollMs?: number; notFoundKey?: string; exists?: (key: string) => boolean | null } = {}): Promise<Harness> {
+async function harness(
+  opts: { store?: SnapshotStore; renderDelayMs?: number; pollMs?: number; notFoundKey?: string; exists?: (key: string) => boolean | null; warmKeys?: string[] } = {},
+): Promise<Harness> {
   let version = 1;
   const renders: string[] = [];
   const passedThrough: string[] = [];
@@ -44,6 +46,8 @@ async function harness(opts: { store?: SnapshotStore; renderDelayMs?: number; po
     pollMs: opts.pollMs ?? 60_000,
     notFoundKey: opts.notFoundKey,
     exists: opts.exists && (async (key) => opts.exists!(key)),
+    // Counting renders below is about requests; warming has its own test.
+    warmKeys: opts.warmKeys ?? [],
     log: () => {},
   });
   await snapshots.start();
@@ -119,6 +123,22 @@ describe("snapshot server", () => {
     expect(head.body.length).toBe(0);
     expect(negotiate("*")).toBe("br");
     expect(negotiate("gzip;q=0, identity")).toBe("identity");
+  });
+
+  it("renders the warm set as soon as a new version is seen, and the first reader after a publish joins that render", async () => {
+    const h = await harness({ warmKeys: ["/", "/history"], renderDelayMs: 50 });
+    await new Promise((r) => setTimeout(r, 150));
+    expect(h.renders).toEqual(["/", "/history"]);
+    h.pages.set("/", html(200, "<p>home v2</p>"));
+    h.setVersion(2);
+    // A write finishes (any non-GET): the version is re-read at once and warming starts before any GET.
+    await get(`${h.url}/publish`, {}, "POST");
+    await new Promise((r) => setTimeout(r, 20));
+    expect(h.renders).toEqual(["/", "/history", "/"]);
+    const page = await get(`${h.url}/`);
+    expect(page.body.toString()).toContain("home v2");
+    await new Promise((r) => setTimeout(r, 100));
+    expect(h.renders).toEqual(["/", "/history", "/", "/history"]);
   });
 
   it("shares one render between concurrent misses", async () => {
