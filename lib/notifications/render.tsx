@@ -7,6 +7,7 @@ import { ConfirmSubscriptionEmail, type ConfirmScope } from "../email/templates/
 import type { Branding } from "../email/templates/layout";
 import { headerSafe } from "../email/types";
 import { newToken } from "../ids";
+import { listComponentSections } from "../components/order";
 import { publishedUpdate } from "../incidents/incidents";
 import { formatDateTime } from "../time/format";
 import { publicBaseUrl } from "../public/loaders";
@@ -123,13 +124,9 @@ async function confirmationScope(db: Tx, n: Notification): Promise<ConfirmScope>
   const [{ subscriberId }] = recipients;
   const sub = await db.query.subscriber.findFirst({ where: eq(subscriber.id, subscriberId) });
   if (!sub) throw new Error(`notification ${n.id} (${n.kind}): subscriber ${subscriberId} not found`);
-  // Only what the public sees: a component hidden or deleted since is not named.
-  const components = await db
-    .select({ name: component.name })
-    .from(subscriberComponent)
-    .innerJoin(component, eq(component.id, subscriberComponent.componentId))
-    .where(and(eq(subscriberComponent.subscriberId, sub.id), isNull(component.deletedAt), eq(component.hidden, false)))
-    .orderBy(asc(component.position), asc(component.name));
+  // In the page's order, and only what the public sees: a component hidden or deleted since is not named.
+  const chosen = new Set((await db.select({ id: subscriberComponent.componentId }).from(subscriberComponent).where(eq(subscriberComponent.subscriberId, sub.id))).map((r) => r.id));
+  const components = (await listComponentSections(db, n.pageId, { audience: "public" })).flatMap((s) => s.components).filter((c) => chosen.has(c.id));
   const incidents = await db
     .select({ name: incident.name })
     .from(subscriberIncident)
