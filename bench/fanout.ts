@@ -8,7 +8,7 @@ import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { sql } from "drizzle-orm";
-import { createTestCtx } from "../db/testing";
+import { createTestCtx } from "../tests/helpers/test-db";
 import { createIncident } from "../lib/incidents/incidents";
 import { getPage } from "../lib/page/page";
 import { issueToken } from "../lib/subscribers/tokens";

@@ -5,7 +5,7 @@ import { sql } from "drizzle-orm";
 import { openDb } from "./client";
 import { MIGRATIONS_FOLDER, migrateDb } from "./migrate";
 import { account, incidentNote, incidentTemplate, outboxEmail, rateLimit, session, subscribeLimit, subscriberIncident, verification } from "./schema";
-import { createTestCtx } from "./testing";
+import { createTestCtx } from "../tests/helpers/test-db";
 import { createApiKey } from "../lib/api-keys/api-keys";
 import { createComponent, createGroup } from "../lib/components/components";
 import { createIncident, postIncidentUpdate } from "../lib/incidents/incidents";

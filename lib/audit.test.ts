@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestCtx } from "@/db/testing";
+import { createTestCtx } from "@/tests/helpers/test-db";
 import { listAuditFacets, listAuditLog, parseAuditQuery } from "./audit";
 import { createComponent, updateComponent } from "./components/components";
 import { ValidationError } from "./errors";

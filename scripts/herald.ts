@@ -2,7 +2,7 @@
 // makes sure the page exists first, then runs the same lib use cases as the
 // console, acting as the CLI. Exit codes: 0 ok, 1 the command failed, 2 usage.
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { seedDemo } from "@/db/seed";
+import { seedDemo } from "@/lib/demo/seed-demo";
 import type { Db } from "@/db/client";
 import { createApiKey, type CreateApiKeyInput } from "@/lib/api-keys/api-keys";
 import { signInLimitsFromEnv, unlockSignIn } from "@/lib/auth/sign-in-limits";

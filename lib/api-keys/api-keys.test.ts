@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { asc, eq, sql } from "drizzle-orm";
-import { createTestCtx } from "@/db/testing";
+import { createTestCtx } from "@/tests/helpers/test-db";
 import { account, apiKey, auditLog, session, user } from "@/db/schema";
 import { dbState } from "@/tests/helpers/db-state";
 import type { User } from "@/db/schema";

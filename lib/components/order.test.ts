@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestCtx } from "@/db/testing";
+import { createTestCtx } from "@/tests/helpers/test-db";
 import { getPage } from "../page/page";
 import { createComponent, createGroup, listComponents, reorderGroups } from "./components";
 import { listComponentSections, pageOrderIndex } from "./order";

@@ -1,7 +1,7 @@
 import { XMLParser } from "fast-xml-parser";
 import Parser from "rss-parser";
 import { afterEach, describe, expect, it } from "vitest";
-import { createTestCtx } from "@/db/testing";
+import { createTestCtx } from "@/tests/helpers/test-db";
 import { createComponent } from "../components/components";
 import { createIncident, postIncidentUpdate } from "../incidents/incidents";
 import { publishPostmortem, revertPostmortem, savePostmortemDraft } from "../incidents/postmortem";

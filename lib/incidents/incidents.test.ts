@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { and, asc, eq } from "drizzle-orm";
-import { createTestCtx } from "@/db/testing";
+import { createTestCtx } from "@/tests/helpers/test-db";
 import { auditLog, component, componentStatusChange, delivery, incident, incidentUpdate, incidentUpdateComponent, notification, page } from "@/db/schema";
 import { addSubscriber, dbState } from "@/tests/helpers/db-state";
 import { createComponent } from "../components/components";

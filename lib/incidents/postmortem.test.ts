@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
-import { createTestCtx } from "@/db/testing";
+import { createTestCtx } from "@/tests/helpers/test-db";
 import { incident, notification, page } from "@/db/schema";
 import { createComponent } from "../components/components";
 import { loadIncident } from "../public/loaders";

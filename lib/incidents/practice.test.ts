@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { createTestCtx } from "@/db/testing";
+import { createTestCtx } from "@/tests/helpers/test-db";
 import { user } from "@/db/schema";
 import { createComponent } from "../components/components";
 import { getPage } from "../page/page";

@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
-import { createTestCtx } from "@/db/testing";
+import { createTestCtx } from "@/tests/helpers/test-db";
 import { component, delivery, incident, notification, page, subscriber } from "@/db/schema";
 import { dbState } from "@/tests/helpers/db-state";
 import { createComponent } from "../components/components";

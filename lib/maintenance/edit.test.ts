@@ -1,6 +1,6 @@
 import { asc, eq } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
-import { createTestCtx } from "@/db/testing";
+import { createTestCtx } from "@/tests/helpers/test-db";
 import { component, incident, incidentUpdate, notification, page } from "@/db/schema";
 import { createComponent, updateComponent } from "../components/components";
 import { getPage } from "../page/page";

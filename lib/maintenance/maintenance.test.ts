@@ -1,6 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
-import { createTestCtx } from "@/db/testing";
+import { createTestCtx } from "@/tests/helpers/test-db";
 import { auditLog, component, componentStatusChange, delivery, incident, notification, page, subscriber } from "@/db/schema";
 import { createComponent } from "../components/components";
 import { getPage, updatePage } from "../page/page";

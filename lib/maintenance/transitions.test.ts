@@ -3,7 +3,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
-import { createTestCtx } from "@/db/testing";
+import { createTestCtx } from "@/tests/helpers/test-db";
 import { incident, incidentUpdate, notification } from "@/db/schema";
 import { createComponent } from "../components/components";
 import { createMaintenance } from "./maintenance";

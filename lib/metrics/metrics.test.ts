@@ -1,6 +1,6 @@
 import Papa from "papaparse";
 import { afterEach, describe, expect, it } from "vitest";
-import { createTestCtx } from "@/db/testing";
+import { createTestCtx } from "@/tests/helpers/test-db";
 import { createComponent } from "../components/components";
 import { createIncident, postIncidentUpdate } from "../incidents/incidents";
 import { getPage, updatePage } from "../page/page";

@@ -1,7 +1,7 @@
 // The metrics a lead reads: which months are listed, time to first update
 // from the start of impact, and uptime against each component's own target.
 import { afterEach, describe, expect, it } from "vitest";
-import { createTestCtx } from "@/db/testing";
+import { createTestCtx } from "@/tests/helpers/test-db";
 import { createComponent, updateComponent } from "../components/components";
 import { createIncident, editIncidentUpdate, postIncidentUpdate } from "../incidents/incidents";
 import { getPage, updatePage } from "../page/page";

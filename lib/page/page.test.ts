@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { asc } from "drizzle-orm";
-import { createTestCtx } from "@/db/testing";
+import { createTestCtx } from "@/tests/helpers/test-db";
 import { auditLog } from "@/db/schema";
 import { dbState } from "@/tests/helpers/db-state";
 import { ForbiddenError, ValidationError } from "../errors";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { AnyIncidentStatus, ComponentStatus, Impact, IncidentKind } from "@/db/constants";
-import { createTestCtx } from "@/db/testing";
+import { createTestCtx } from "@/tests/helpers/test-db";
 import { createComponent, createGroup, updateComponent } from "../components/components";
 import { createIncident, postIncidentUpdate, resolveIncident } from "../incidents/incidents";
 import { loadStatusPage } from "../public/loaders";

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
-import { createTestCtx } from "@/db/testing";
+import { createTestCtx } from "@/tests/helpers/test-db";
 import { incident } from "@/db/schema";
 import { createComponent, createGroup, updateComponent } from "../components/components";
 import { createIncident, postIncidentUpdate } from "../incidents/incidents";

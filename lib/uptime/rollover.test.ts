@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { createTestCtx } from "@/db/testing";
+import { createTestCtx } from "@/tests/helpers/test-db";
 import { page } from "@/db/schema";
 import { updatePage } from "../page/page";
 import { rollOverUptimeDay } from "./rollover";

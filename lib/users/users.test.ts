@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { asc, eq } from "drizzle-orm";
 import { verifyPassword } from "better-auth/crypto";
-import { createTestCtx, createTestDb } from "@/db/testing";
+import { createTestCtx, createTestDb } from "@/tests/helpers/test-db";
 import { account, auditLog, session, user } from "@/db/schema";
 import { dbState } from "@/tests/helpers/db-state";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../errors";

@@ -5,7 +5,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { asc, eq, isNull } from "drizzle-orm";
 import { openDb, type Db } from "@/db/client";
-import { SEED_MARKER_ACTION } from "@/db/seed";
+import { SEED_MARKER_ACTION } from "@/lib/demo/seed-demo";
 import { auditLog, component, componentGroup, componentStatusChange, incident, incidentNote, incidentTemplate, incidentUpdate, notification, page, subscriber, user } from "@/db/schema";
 import { authenticateApiKey } from "@/lib/api-keys/api-keys";
 import { createComponent } from "@/lib/components/components";

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createTestCtx } from "@/db/testing";
+import { createTestCtx } from "@/tests/helpers/test-db";
 import { createComponent, updateComponent } from "@/lib/components/components";
 import { getOutboxEmail, listOutbox } from "@/lib/email/outbox";
 import { createIncident } from "@/lib/incidents/incidents";

@@ -1,7 +1,7 @@
 import Papa from "papaparse";
 import { sql } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createTestCtx } from "@/db/testing";
+import { createTestCtx } from "@/tests/helpers/test-db";
 import { createComponent } from "@/lib/components/components";
 import { listOutbox } from "@/lib/email/outbox";
 import { createIncident } from "@/lib/incidents/incidents";

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createTestCtx } from "@/db/testing";
+import { createTestCtx } from "@/tests/helpers/test-db";
 import { createComponent } from "@/lib/components/components";
 import { createIncident, postIncidentUpdate } from "@/lib/incidents/incidents";
 import { getPage } from "@/lib/page/page";

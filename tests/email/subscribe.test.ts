@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createTestCtx } from "@/db/testing";
+import { createTestCtx } from "@/tests/helpers/test-db";
 import { page as pageTable } from "@/db/schema";
 import { listOutbox, getOutboxEmail } from "@/lib/email/outbox";
 import { getPage } from "@/lib/page/page";

@@ -1,7 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Role } from "@/db/constants";
-import { actor, createTestCtx } from "@/db/testing";
+import { actor, createTestCtx } from "@/tests/helpers/test-db";
 import { auditLog, notification } from "@/db/schema";
 import { listOutbox } from "@/lib/email/outbox";
 import { addSubscriber, importSubscribersCsv, maySkipConfirmation } from "@/lib/subscribers/admin";

@@ -1,6 +1,6 @@
 import Papa from "papaparse";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createTestCtx } from "@/db/testing";
+import { createTestCtx } from "@/tests/helpers/test-db";
 import { parseCsv, toCsv } from "@/lib/csv";
 import { addSubscriber, exportSubscribersCsv, importSubscribersCsv, listSubscribers } from "@/lib/subscribers/admin";
 import { SECRET } from "../email/helpers";

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Role } from "@/db/constants";
-import { createTestCtx } from "@/db/testing";
+import { createTestCtx } from "@/tests/helpers/test-db";
 import { getOutboxEmail, listOutbox, readOutboxEmail } from "@/lib/email/outbox";
 import { createIncident } from "@/lib/incidents/incidents";
 import { addSubscriber } from "@/lib/subscribers/admin";

@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { seedDemo } from "../../db/seed";
+import { seedDemo } from "../../lib/demo/seed-demo";
 import { componentGroup, incident, incidentNote } from "../../db/schema";
 import { createComponent, createGroup } from "../../lib/components/components";
 import { createIncident, postIncidentUpdate } from "../../lib/incidents/incidents";
