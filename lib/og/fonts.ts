@@ -13,9 +13,19 @@
 // ("Elevated  API  error").
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import type { ImageResponse } from "next/og";
 
-export type OgFont = NonNullable<NonNullable<ConstructorParameters<typeof ImageResponse>[1]>["fonts"]>[number];
+/**
+ * A font as satori (inside next/og's ImageResponse) takes it. Spelled out here
+ * because lib imports nothing from next; app/_og/card.tsx hands these to
+ * ImageResponse, so the compiler still checks the shape against next/og.
+ */
+export interface OgFont {
+  name: string;
+  data: Buffer | ArrayBuffer;
+  weight?: 100 | 200 | 300 | 400 | 500 | 600 | 700 | 800 | 900;
+  style?: "normal" | "italic";
+  lang?: string;
+}
 
 // Read relative to the working directory: `npm start` and the tests run Next from
 // the repository root, and bundlers would rewrite require.resolve.
