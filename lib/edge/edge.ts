@@ -4,7 +4,7 @@
 // GETs redirected without a render. Plain node:http; scripts/start.ts wires it.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { TokenBuckets } from "../limits/token-bucket";
-import { isAppPath } from "../snapshots/routes";
+import { isAppPath, pathUnder as under } from "../snapshots/routes";
 import type { SnapshotServer } from "../snapshots/server";
 import { checkBody, readCapped, type BodyCap } from "./body";
 import { CLIENT_IP_HEADER, clientAddress, type TrustedProxies } from "./client-ip";
@@ -42,7 +42,6 @@ const CHEAP_PATHS = ["/_next", "/api/webhooks", "/api/cron"];
 /** Served by the application and unusable without the database. */
 const NEEDS_DATABASE = ["/admin", "/api/v1", "/api/auth", "/api/cron", "/api/webhooks", "/subscriptions"];
 
-const under = (pathname: string, prefix: string) => pathname === prefix || pathname.startsWith(`${prefix}/`);
 /** GET/HEAD outside the application's own paths: the snapshot server answers it (a page or the 404 page), never a render per request. */
 const isPublicSnapshot = (req: IncomingMessage, pathname: string) => (req.method === "GET" || req.method === "HEAD") && !isAppPath(pathname);
 

@@ -47,8 +47,11 @@ export const PUBLIC_ROUTES: readonly PublicRoute[] = [
  */
 const APP_PATHS = ["/admin", "/api/v1", "/api/auth", "/api/cron", "/api/webhooks", "/subscriptions", "/_next"];
 
+/** `/admin` and `/admin/…`, but not `/administrator`. */
+export const pathUnder = (pathname: string, prefix: string): boolean => pathname === prefix || pathname.startsWith(`${prefix}/`);
+
 export function isAppPath(pathname: string): boolean {
-  return APP_PATHS.some((p) => pathname === p || pathname.startsWith(`${p}/`));
+  return APP_PATHS.some((p) => pathUnder(pathname, p));
 }
 
 /** What can exist at a content version (lib/public/loaders.ts loadPublicIndex). */
