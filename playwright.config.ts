@@ -7,6 +7,8 @@ export default defineConfig({
   testDir: "e2e",
   globalSetup: "./tests/global-setup.ts",
   timeout: 60_000,
+  // Sign-in and setup hash passwords (scrypt, slow on purpose): a busy 2-core machine needs more than 5 s.
+  expect: { timeout: 15_000 },
   workers: 1,
   // A project per spec file: workers are never shared between projects, so the
   // worker-scoped server fixture (e2e/fixtures.ts) gives every file a fresh database.
