@@ -62,10 +62,15 @@ export type Job =
   | { kind: "posts"; url: string; path: string; bytes: number; contentLength: number; chunked: number; pauseMs: number }
   | ({ kind: "actors" } & ActorsConfig);
 
-export type JobResult =
+export type JobResult = (
   | { kind: "cannon"; runs: Record<string, CannonStats> }
   | { kind: "posts"; modes: Record<"content-length" | "chunked", SurfaceStats & { mbSent: number }> }
-  | { kind: "actors"; surfaces: Record<string, SurfaceStats>; publishes: Array<{ at: number; incidentId: string; status: string }>; signIns: number; limited: number };
+  | { kind: "actors"; surfaces: Record<string, SurfaceStats>; publishes: Array<{ at: number; incidentId: string; status: string }>; signIns: number; limited: number }
+) & {
+  /** CPU the load process itself used: on a shared machine, the generator's share is part of the picture. */
+  cpuS: number;
+};
+type Result = JobResult extends infer R ? (R extends unknown ? Omit<R, "cpuS"> : never) : never;
 
 let stopped = false;
 const stopWaiters: Array<() => void> = [];
@@ -134,7 +139,7 @@ function hostileRequest(scenario: Scenario, paths: string[]): (req: CannonReques
   }
 }
 
-async function cannon(job: Extract<Job, { kind: "cannon" }>): Promise<JobResult> {
+async function cannon(job: Extract<Job, { kind: "cannon" }>): Promise<Result> {
   const instances = job.runs.map((run) =>
     autocannon({
       url: job.url,
@@ -174,7 +179,7 @@ async function cannon(job: Extract<Job, { kind: "cannon" }>): Promise<JobResult>
  * Each request keeps writing until the server answers or hangs up, so a server
  * that reads everything is made to read everything.
  */
-async function posts(job: Extract<Job, { kind: "posts" }>): Promise<JobResult> {
+async function posts(job: Extract<Job, { kind: "posts" }>): Promise<Result> {
   const chunk = Buffer.alloc(64 * 1024, "a");
   const head = Buffer.from("email=bench%40example.com&website=&pad=");
   const stats = { "content-length": newSurface(), chunked: newSurface() };
@@ -253,7 +258,7 @@ function summarize(s: Surface): SurfaceStats {
  * user opening console pages. Each writer has its own key and stays under the
  * per-key limit; a 429 is honoured (Retry-After) and counted, not retried early.
  */
-async function actors(cfg: Extract<Job, { kind: "actors" }>): Promise<JobResult> {
+async function actors(cfg: Extract<Job, { kind: "actors" }>): Promise<Result> {
   const surfaces: Record<string, Surface> = { "v1 publish": newSurface(), "v1 write": newSurface(), "console sign-in": newSurface(), console: newSurface() };
   const publishes: Array<{ at: number; incidentId: string; status: string }> = [];
   let signIns = 0;
@@ -356,5 +361,6 @@ async function actors(cfg: Extract<Job, { kind: "actors" }>): Promise<JobResult>
 
 process.once("message", async (job: Job) => {
   const result = job.kind === "cannon" ? await cannon(job) : job.kind === "posts" ? await posts(job) : await actors(job);
-  process.send!(result, () => process.exit(0));
+  const cpu = process.cpuUsage();
+  process.send!({ ...result, cpuS: (cpu.user + cpu.system) / 1e6 }, () => process.exit(0));
 });

@@ -123,11 +123,15 @@ export function countRenders(output: string, from = 0, to = output.length): { st
  * never shares an event loop with the server or with the bench's own fakes.
  * `stop()` asks an open-ended job to finish; `done` resolves with its result.
  */
+const loadChildren = new Set<ChildProcess>();
+process.on("exit", () => {
+  for (const child of loadChildren) child.kill("SIGKILL");
+});
+
 export function runLoad<K extends Job["kind"]>(job: Extract<Job, { kind: K }>): { done: Promise<Extract<JobResult, { kind: K }>>; stop: () => void } {
   const child: ChildProcess = fork(path.join(root, "bench/load.ts"), [], { cwd: root, execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
-  process.on("exit", () => {
-    if (child.exitCode === null) child.kill("SIGKILL");
-  });
+  loadChildren.add(child);
+  child.once("exit", () => loadChildren.delete(child));
   const done = new Promise<Extract<JobResult, { kind: K }>>((resolve, reject) => {
     child.once("message", (m) => resolve(m as Extract<JobResult, { kind: K }>));
     child.once("exit", (code) => reject(new Error(`load process (${job.kind}) exited with ${code} before reporting`)));
