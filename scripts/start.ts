@@ -68,7 +68,9 @@ const renderPort = (renderServer.address() as AddressInfo).port;
 
 function render(key: string): Promise<Rendered> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: "127.0.0.1", port: renderPort, path: key, headers: { accept: "text/html,*/*" } }, (res) => {
+    // A fresh loopback connection per render (renders are rare): a kept-alive socket could be closed
+    // by the render server's idle timeout just as a render reuses it (ECONNRESET under load).
+    const req = request({ host: "127.0.0.1", port: renderPort, path: key, headers: { accept: "text/html,*/*" }, agent: false }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (c: Buffer) => chunks.push(c));
       res.on("end", () =>
