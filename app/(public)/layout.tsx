@@ -66,7 +66,8 @@ export default async function PublicLayout({ children }: { children: ReactNode }
             <SubscribeForm />
             <p className="mt-2 text-zinc-600 dark:text-zinc-400">
               Confirm by email; unsubscribe at any time.{" "}
-              <a href="/subscriptions" className="text-blue-700 hover:underline dark:text-blue-400">
+              {/* Links in running text are underlined: colour alone does not tell them apart (axe link-in-text-block). */}
+              <a href="/subscriptions" className="text-blue-700 underline underline-offset-2 hover:decoration-2 dark:text-blue-400">
                 Choose components
               </a>
             </p>
@@ -78,14 +79,14 @@ export default async function PublicLayout({ children }: { children: ReactNode }
           </p>
           <p className="flex flex-wrap gap-x-4 gap-y-1">
             {page.supportUrl && (
-              <a href={page.supportUrl} className="font-medium text-blue-700 hover:underline dark:text-blue-400" rel="noopener">
+              <a href={page.supportUrl} className="font-medium text-blue-700 underline underline-offset-2 hover:decoration-2 dark:text-blue-400" rel="noopener">
                 Contact support
               </a>
             )}
-            <a href="/history.rss" className="hover:underline">
+            <a href="/history.rss" className="underline underline-offset-2 hover:decoration-2">
               RSS
             </a>
-            <a href="/history.atom" className="hover:underline">
+            <a href="/history.atom" className="underline underline-offset-2 hover:decoration-2">
               Atom
             </a>
             <span>

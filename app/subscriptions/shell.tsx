@@ -8,7 +8,8 @@ export async function SubscriptionShell({ title, children }: { title: string; ch
   return (
     <main className="mx-auto max-w-lg px-4 py-12">
       <p className="mb-6 text-sm">
-        <a href="/" className="font-semibold text-zinc-900 hover:text-blue-700 dark:text-zinc-100" style={{ color: page.brandColor }}>
+        {/* The brand colour marks the name but never colours text: an operator's colour may not contrast in either scheme. */}
+        <a href="/" className="border-l-4 pl-2 font-semibold text-zinc-900 hover:underline dark:text-zinc-100" style={{ borderColor: page.brandColor }}>
           {page.name}
         </a>
       </p>
