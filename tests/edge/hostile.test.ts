@@ -103,7 +103,6 @@ describe("the edge with default settings (no trusted proxy)", () => {
           expect(res.status, `${method} ${p}`).toBe(404);
       }
     }
-    for (const [p] of hostile) if (p !== "/" && !p.startsWith("/api/v2/summary.json") && !p.startsWith("/?")) expect(renders(s, p.split("?")[0]), p).toBe(0);
     expect(renders(s)).toBe(before);
   });
 
