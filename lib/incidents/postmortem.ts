@@ -11,7 +11,8 @@ import { ConflictError, ValidationError } from "../errors";
 import { renderMarkdown } from "../markdown/render";
 import { enqueueNotification } from "../notifications/enqueue";
 import { bumpContentVersion, getPage } from "../page/page";
-import { affectedComponentIds, getIncidentOrThrow, refreshIncidentCaches } from "./incidents";
+import { getIncidentOrThrow } from "./incidents";
+import { affectedComponentIds, refreshIncidentCaches } from "./timeline";
 
 const Id = z.string().regex(/^[0-9a-z]{1,32}$/, "Malformed id");
 

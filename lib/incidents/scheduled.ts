@@ -18,18 +18,8 @@ import { serialized } from "../jobs/serialize";
 import { enqueueNotification } from "../notifications/enqueue";
 import { bumpContentVersion, getPage } from "../page/page";
 import { resolveZonedInput, ZonedInput } from "../time/zoned-input";
-import {
-  affectedComponentIds,
-  applyRecordedComponentChanges,
-  CreateIncidentInput,
-  getIncidentOrThrow,
-  incidentDto,
-  PostUpdateInput,
-  refreshIncidentCaches,
-  updateDto,
-  updateWentPublic,
-  writeUpdate,
-} from "./incidents";
+import { CreateIncidentInput, getIncidentOrThrow, incidentDto, PostUpdateInput, updateDto } from "./incidents";
+import { affectedComponentIds, applyRecordedComponentChanges, refreshIncidentCaches, updateWentPublic, writeUpdate } from "./timeline";
 
 export const ScheduleIncidentInput = CreateIncidentInput.omit({ backfilled: true, backfillDate: true }).extend({ publishAt: ZonedInput });
 export type ScheduleIncidentInput = z.input<typeof ScheduleIncidentInput>;

@@ -8,7 +8,7 @@ import { incident, incidentUpdate, type Incident, type IncidentUpdate } from "@/
 import { audit } from "../audit";
 import { parseInput, requireRole, type Ctx } from "../context";
 import { ConflictError } from "../errors";
-import { refreshIncidentCaches } from "../incidents/incidents";
+import { refreshIncidentCaches } from "../incidents/timeline";
 import { bumpContentVersion, getPage } from "../page/page";
 import { resolveZonedInput, ZonedInput } from "../time/zoned-input";
 import { applyMaintenanceStatus, getMaintenanceOrThrow, maintenanceDto, REMIND_MINUTES_MAX, REMIND_MINUTES_MIN, validateWindow } from "./maintenance";

@@ -11,7 +11,7 @@ import { audit } from "../audit";
 import { parseInput, requireRole, type Ctx } from "../context";
 import { NotFoundError, ValidationError } from "../errors";
 import { newId } from "../ids";
-import { affectedComponentIds, refreshIncidentCaches, writeUpdate } from "../incidents/incidents";
+import { affectedComponentIds, refreshIncidentCaches, writeUpdate } from "../incidents/timeline";
 import { enqueueNotification } from "../notifications/enqueue";
 import { bumpContentVersion, getPage } from "../page/page";
 import { resolveZonedInput, ZonedInput } from "../time/zoned-input";

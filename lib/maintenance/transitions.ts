@@ -11,7 +11,7 @@ import { audit } from "../audit";
 import { serialized } from "../jobs/serialize";
 import { SYSTEM_ACTOR, type Ctx } from "../context";
 import { enqueueNotification } from "../notifications/enqueue";
-import { affectedComponentIds } from "../incidents/incidents";
+import { affectedComponentIds } from "../incidents/timeline";
 import { applyMaintenanceStatus, maintenanceDto } from "./maintenance";
 
 export interface SchedulerCtx {

@@ -6,7 +6,7 @@ import { IMPACTS, type ComponentStatus, type Impact } from "@/db/constants";
 import { component, incident, incidentUpdate, incidentUpdateComponent, page, type Incident } from "@/db/schema";
 import { toCsv } from "../csv";
 import { NotFoundError } from "../errors";
-import { publishedUpdate } from "../incidents/incidents";
+import { publishedIncidentOn, publishedUpdate } from "../public/visibility";
 import { addDays, localDate, startOfLocalDay } from "../time/zone";
 import { componentUptime, groupUptime, type StatusChangePoint, type WindowDay } from "../uptime/compute";
 import { loadStatusHistories } from "../uptime/load";
@@ -111,7 +111,7 @@ export function timeToFirstUpdateMinutes(
 }
 
 /** Published incidents only; maintenance is not an incident here. */
-const countedIncidents = (pageId: string) => and(eq(incident.pageId, pageId), eq(incident.kind, "incident"), isNotNull(incident.publishedAt));
+const countedIncidents = (pageId: string) => and(publishedIncidentOn(pageId), eq(incident.kind, "incident"));
 
 /** The last `monthCount` months including the current one (none before the first incident), per component (hidden ones too: this is the console). */
 export async function computeMetrics(db: Tx, pageId: string, now: Date, monthCount = 12): Promise<MetricsReport> {

@@ -8,9 +8,9 @@ import type { Branding } from "../email/templates/layout";
 import { headerSafe } from "../email/types";
 import { newToken } from "../ids";
 import { listComponentSections } from "../components/order";
-import { publishedUpdate } from "../incidents/incidents";
+import { publishedUpdate } from "../public/visibility";
 import { formatDateTime } from "../time/format";
-import { publicBaseUrl } from "../public/loaders";
+import { publicBaseUrl } from "../public/page";
 import { renderIncidentEmail, type IncidentEmailInput } from "./incident-email";
 
 export interface RenderedNotification {
