@@ -7,7 +7,7 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import next from "next";
 import { describeTrust, parseTrustedProxies } from "@/lib/edge/client-ip";
-import { createEdge } from "@/lib/edge/edge";
+import { createEdge, securityHeaders } from "@/lib/edge/edge";
 import { env } from "@/lib/env";
 import { loadPublicIndex, readContentVersion } from "@/lib/public/loaders";
 import { getDb } from "@/lib/runtime";
@@ -129,6 +129,7 @@ const snapshots = createSnapshotServer({
   transformHtml: (html, status) => (status === 200 ? staticHtml(html, readAsset) : html),
   notFoundKey: NOT_FOUND_PAGE,
   exists: async (key, version) => existsIn(await pathIndex(version), key),
+  headers: securityHeaders(config.HERALD_URL),
   pollMs: config.HERALD_SNAPSHOT_POLL_MS,
 });
 await snapshots.start();

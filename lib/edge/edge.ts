@@ -45,12 +45,17 @@ const NEEDS_DATABASE = ["/admin", "/api/v1", "/api/auth", "/api/cron", "/api/web
 /** GET/HEAD outside the application's own paths: the snapshot server answers it (a page or the 404 page), never a render per request. */
 const isPublicSnapshot = (req: IncomingMessage, pathname: string) => (req.method === "GET" || req.method === "HEAD") && !isAppPath(pathname);
 
-export function createEdge(opts: EdgeOptions) {
-  const security: Record<string, string> = {
+/** Sent with every response: by the edge itself, and by the snapshot server, which scripts/start.ts gives the same set. */
+export function securityHeaders(publicUrl: string | undefined): Readonly<Record<string, string>> {
+  return {
     "x-content-type-options": "nosniff",
     "referrer-policy": "strict-origin-when-cross-origin",
-    ...(opts.publicUrl?.startsWith("https://") ? { "strict-transport-security": "max-age=31536000" } : {}),
+    ...(publicUrl?.startsWith("https://") ? { "strict-transport-security": "max-age=31536000" } : {}),
   };
+}
+
+export function createEdge(opts: EdgeOptions) {
+  const security = Object.entries(securityHeaders(opts.publicUrl));
 
   function tooLarge(req: IncomingMessage, res: ServerResponse, pathname: string, cap: BodyCap): void {
     const message = `The request body is larger than ${cap.label}.`;
@@ -92,12 +97,16 @@ export function createEdge(opts: EdgeOptions) {
   }
 
   return function handle(req: IncomingMessage, res: ServerResponse): void {
-    for (const [k, v] of Object.entries(security)) res.setHeader(k, v);
-    // One decision of who the client is; nothing downstream reads X-Forwarded-For.
-    req.headers[CLIENT_IP_HEADER] = clientAddress(req.socket.remoteAddress, req.headers["x-forwarded-for"], req.headers["x-real-ip"], opts.trust);
     const url = req.url ?? "/";
     const q = url.indexOf("?");
     const pathname = q === -1 ? url : url.slice(0, q);
+    // The hot path: a public GET/HEAD without a body belongs to the snapshot server
+    // alone (its answers carry the security headers already), and nothing below matters to it.
+    if (isPublicSnapshot(req, pathname) && req.headers["content-length"] === undefined && req.headers["transfer-encoding"] === undefined)
+      return opts.snapshots.handle(req, res, () => opts.app(req, res));
+    for (const [k, v] of security) res.setHeader(k, v);
+    // One decision of who the client is; nothing downstream reads X-Forwarded-For.
+    req.headers[CLIENT_IP_HEADER] = clientAddress(req.socket.remoteAddress, req.headers["x-forwarded-for"], req.headers["x-real-ip"], opts.trust);
     const body = checkBody(req, pathname);
     if (body.kind === "too_large") return tooLarge(req, res, pathname, body.cap);
     if (body.kind === "pass") return route(req, res, pathname);

@@ -80,8 +80,18 @@ export function existsIn(index: PathIndex, key: string): boolean {
 /** The page every public 404 is served with (app/(public)/page-not-found); the server's `notFoundKey`. */
 export const NOT_FOUND_PAGE = "/page-not-found";
 
+// Fixed paths by a map lookup, then the few patterns: this runs on every public request.
+const indexes = new WeakMap<readonly PublicRoute[], { exact: Map<string, PublicRoute>; patterns: PublicRoute[] }>();
+
 function findRoute(pathname: string, routes: readonly PublicRoute[]): PublicRoute | undefined {
-  return routes.find((r) => (typeof r.path === "string" ? r.path === pathname : r.path.test(pathname)));
+  let index = indexes.get(routes);
+  if (!index) {
+    index = { exact: new Map(), patterns: [] };
+    for (const r of routes) if (typeof r.path === "string") index.exact.set(r.path, r);
+    else index.patterns.push(r);
+    indexes.set(routes, index);
+  }
+  return index.exact.get(pathname) ?? index.patterns.find((r) => (r.path as RegExp).test(pathname));
 }
 
 const resolvedHeaders = new WeakMap<PublicRoute, Readonly<Record<string, string>>>();

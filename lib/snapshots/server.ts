@@ -49,6 +49,8 @@ export interface SnapshotServerOptions {
   /** Background version poll; other processes' writes show up within this. */
   pollMs?: number;
   cacheControl?: string;
+  /** Sent with every response the snapshot server writes (the edge's security headers). */
+  headers?: Readonly<Record<string, string>>;
   log?: (line: string) => void;
 }
 
@@ -188,6 +190,7 @@ export function createSnapshotServer(opts: SnapshotServerOptions) {
     // Not storable (an error, a redirect) or the version is unknown: the last good snapshot beats an error page.
     if (cached && result.status >= 500) return send(req, res, cached, "STALE");
     res.writeHead(result.status, {
+      ...opts.headers,
       ...snapshotHeaders(key, routes),
       "content-type": result.contentType,
       "cache-control": "no-store",
@@ -204,7 +207,7 @@ export function createSnapshotServer(opts: SnapshotServerOptions) {
     const id = `${variant}|${state}`;
     let h = perSnap.get(id);
     if (!h) {
-      h = { ...snapshotHeaders(snap.key, routes), etag: snap.etag, "cache-control": cacheControl, vary: "Accept-Encoding", "x-herald-snapshot": state };
+      h = { ...opts.headers, ...snapshotHeaders(snap.key, routes), etag: snap.etag, "cache-control": cacheControl, vary: "Accept-Encoding", "x-herald-snapshot": state };
       if (snap.contentType.startsWith("text/html")) h["content-security-policy"] = htmlCsp(snap.identity.toString("utf8"), String(h["content-security-policy"] ?? ""));
       if (variant !== "304") {
         h["content-type"] = snap.contentType;
@@ -287,7 +290,7 @@ export function createSnapshotServer(opts: SnapshotServerOptions) {
   function fail(res: ServerResponse, what: string): void {
     log(`[herald] ERROR ${what}`);
     if (res.headersSent) return void res.destroy();
-    res.writeHead(503, { "content-type": "text/plain; charset=utf-8", "retry-after": "5", "cache-control": "no-store" });
+    res.writeHead(503, { ...opts.headers, "content-type": "text/plain; charset=utf-8", "retry-after": "5", "cache-control": "no-store" });
     res.end("The status page is briefly unavailable. Please retry in a few seconds.");
   }
 }
