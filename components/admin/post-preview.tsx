@@ -1,23 +1,7 @@
 "use client";
 import { useState, useTransition, type MouseEvent } from "react";
 import { Button } from "@/components/ui/form";
-
-/** What a form's update will look like once posted (built by previewPostAction). */
-export type PostPreview =
-  | { error: string }
-  | {
-      error?: undefined;
-      statusLabel: string;
-      timeIso: string;
-      timeText: string;
-      /** Sanitized HTML, as the public incident page renders it. */
-      bodyHtml: string;
-      email: { subject: string; html: string; text: string };
-      /** Whether the form asks for the email to be sent. */
-      notify: boolean;
-      /** Placeholders nothing filled in (posting warns about them too). */
-      unfilled: string[];
-    };
+import type { PostPreview } from "@/lib/incidents/preview";
 
 /**
  * "Preview" beside a post form's submit: sends the form's current values to a

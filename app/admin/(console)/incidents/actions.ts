@@ -2,9 +2,7 @@
 import { redirect } from "next/navigation";
 import { requireUser } from "@/app/_server/auth";
 import { bool, runAction, str, type ActionState } from "@/app/_server/actions";
-import type { PostPreview } from "@/components/admin/post-preview";
 import { fromLocalInput } from "@/components/admin/time";
-import { INCIDENT_STATUS_LABELS, INCIDENT_STATUSES } from "@/db/constants";
 import { listComponents } from "@/lib/components/components";
 import { env } from "@/lib/env";
 import {
@@ -20,14 +18,12 @@ import {
 } from "@/lib/incidents/incidents";
 import { getConsoleIncident } from "@/lib/incidents/queries";
 import { scheduleIncident, scheduleIncidentUpdate } from "@/lib/incidents/scheduled";
-import { renderMarkdown } from "@/lib/markdown/render";
-import { renderIncidentEmail } from "@/lib/notifications/incident-email";
+import { previewPost, type PostPreview } from "@/lib/incidents/preview";
 import { getPage } from "@/lib/page/page";
 import { ValidationError } from "@/lib/errors";
 import type { Tx } from "@/db/client";
 import type { Page } from "@/db/schema";
-import { formatDateTime } from "@/lib/time/format";
-import { publicBaseUrl } from "@/lib/public/loaders";
+import { publicBaseUrl } from "@/lib/public/page";
 import { componentStatuses, refreshAfterWrite } from "../form-data";
 import { fillPostForm } from "./placeholders";
 
@@ -184,57 +180,35 @@ export async function deleteIncidentAction(_prev: ActionState, fd: FormData): Pr
 export async function previewPostAction(fd: FormData): Promise<PostPreview> {
   const { ctx } = await requireUser("editor");
   try {
-    const p = await getPage(ctx.db);
-    const status = str(fd, "status") || "investigating";
+    const page = await getPage(ctx.db);
     const incidentId = str(fd, "incidentId");
-    const existing = incidentId ? await getConsoleIncident(ctx.db, p.id, incidentId) : null;
+    const existing = incidentId ? await getConsoleIncident(ctx.db, page.id, incidentId) : null;
     if (incidentId && !existing) return { error: "This incident no longer exists." };
     // The same filling as posting, so the preview shows the text that would be published.
     const filled = await fillPostForm(
       ctx.db,
-      p,
+      page,
       fd,
       { name: existing ? undefined : (str(fd, "name") ?? ""), body: str(fd, "body") ?? "" },
       existing ? { name: existing.name, componentIds: existing.components.map((c) => c.id) } : undefined,
     );
-    const body = filled.body.trim();
-    const name = existing?.name ?? (filled.name ?? "").trim();
-    if (!name) return { error: "Give the incident a name to preview it." };
-    if (!body) return { error: "Write a message to preview it." };
-    if (!(INCIDENT_STATUSES as readonly string[]).includes(status)) return { error: "Pick a status." };
-    const changes = componentStatuses(fd);
-    const named = new Set(fd.getAll("componentIds").filter((v): v is string => typeof v === "string"));
-    const affected = (await listComponents(ctx.db, p.id))
-      .filter((c) => c.id in changes || named.has(c.id))
-      .map((c) => ({ name: c.name, status: (changes[c.id] as typeof c.status | undefined) ?? c.status, hidden: c.hidden }));
     const backfilled = bool(fd, "backfilled");
     const when = backfilled ? str(fd, "backfillDate") : str(fd, "publishAt");
-    const at = when ? fromLocalInput(when, p.timeZone) : new Date();
-    const displayAt = Number.isNaN(at.getTime()) ? new Date() : at;
-    const root = publicBaseUrl(p, env().HERALD_URL);
-    const email = await renderIncidentEmail({
-      page: p,
-      root,
-      kind: "incident",
-      incidentId: existing?.id ?? "new",
-      incidentName: name,
-      label: INCIDENT_STATUS_LABELS[status as IncidentStatusField],
-      body,
-      at: displayAt,
-      affected,
-      recipient: "subscriber@example.com",
-      manageUrl: `${root}/subscriptions/manage`,
-      unsubscribeUrl: `${root}/subscriptions/unsubscribe`,
-    });
-    return {
-      statusLabel: INCIDENT_STATUS_LABELS[status as IncidentStatusField],
-      timeIso: displayAt.toISOString(),
-      timeText: formatDateTime(displayAt, p.timeZone),
-      bodyHtml: renderMarkdown(body),
-      email,
-      notify: bool(fd, "notify") && !backfilled,
-      unfilled: [...new Set([...filled.unfilled.name, ...filled.unfilled.body])],
-    };
+    return await previewPost(
+      { page, components: await listComponents(ctx.db, page.id), root: publicBaseUrl(page, env().HERALD_URL), now: ctx.now() },
+      {
+        incident: existing && { id: existing.id, name: existing.name },
+        name: filled.name ?? "",
+        body: filled.body,
+        status: str(fd, "status") || "investigating",
+        components: componentStatuses(fd),
+        componentIds: fd.getAll("componentIds").filter((v): v is string => typeof v === "string"),
+        at: when ? fromLocalInput(when, page.timeZone) : undefined,
+        notify: bool(fd, "notify"),
+        backfilled,
+        unfilled: [...filled.unfilled.name, ...filled.unfilled.body],
+      },
+    );
   } catch (err) {
     console.error("[herald] preview failed", err);
     return { error: "The preview could not be rendered. The error was logged." };
