@@ -24,6 +24,8 @@ async function changePassword(page: Page, current: string, next: string) {
 }
 
 test("changing the password signs out the other sessions, and wrong current passwords are limited", async ({ page, browser, server }) => {
+  // Eight password hashes (scrypt, slow on purpose) plus two sign-ins.
+  test.setTimeout(150_000);
   await setupOwner(server.db, new Date(), OWNER);
   await signIn(page, OWNER.password);
   const laptop = await browser.newContext({ baseURL: server.url });
