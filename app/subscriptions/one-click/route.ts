@@ -1,6 +1,5 @@
+import { formRoute } from "@/app/_server/forms";
 import { seeOther } from "@/app/_server/subscriptions";
-import { getPage } from "@/lib/page/page";
-import { getDb, systemClock } from "@/lib/runtime";
 import { unsubscribeByToken } from "@/lib/subscribers/subscribe";
 
 // The List-Unsubscribe URL of every email. RFC 8058: the mail client POSTs
@@ -8,15 +7,13 @@ import { unsubscribeByToken } from "@/lib/subscribers/subscribe";
 // the only credential. The unsubscribe page's button posts here too, with the
 // token in the form. A GET (a person clicking, or a scanner) changes nothing.
 
-export async function POST(req: Request) {
-  const form = await req.formData().catch(() => null);
-  const fromForm = form?.get("token");
-  const token = typeof fromForm === "string" ? fromForm : new URL(req.url).searchParams.get("token");
-  const db = getDb();
-  const ok = await unsubscribeByToken({ db, now: systemClock }, (await getPage(db)).id, token);
-  if (typeof fromForm === "string") return seeOther(req, `/subscriptions/done?what=${ok ? "unsubscribed" : "invalid"}`);
+export const POST = formRoute({ name: "unsubscribe", invalid: () => "/subscriptions/done?what=invalid" }, async (f) => {
+  const fromForm = f.form?.get("token");
+  const token = typeof fromForm === "string" ? fromForm : new URL(f.request.url).searchParams.get("token");
+  const ok = await unsubscribeByToken(f.ctx, f.pageId, token);
+  if (typeof fromForm === "string") return `/subscriptions/done?what=${ok ? "unsubscribed" : "invalid"}`;
   return new Response(ok ? "Unsubscribed.\n" : "This link is not valid.\n", { status: ok ? 200 : 404, headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" } });
-}
+});
 
 export async function GET(req: Request) {
   const token = new URL(req.url).searchParams.get("token") ?? "";

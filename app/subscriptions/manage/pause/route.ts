@@ -1,13 +1,9 @@
-import { seeOther } from "@/app/_server/subscriptions";
-import { getPage } from "@/lib/page/page";
-import { getDb, systemClock } from "@/lib/runtime";
+import { formRoute } from "@/app/_server/forms";
 import { setPausedByToken } from "@/lib/subscribers/subscribe";
 
 /** The manage page's Pause / Resume buttons (`paused` = "1" pauses, anything else resumes). */
-export async function POST(req: Request) {
-  const form = await req.formData().catch(() => null);
-  const paused = form?.get("paused") === "1";
-  const db = getDb();
-  const ok = await setPausedByToken({ db, now: systemClock }, (await getPage(db)).id, form?.get("token"), paused);
-  return seeOther(req, `/subscriptions/done?what=${ok ? (paused ? "paused" : "resumed") : "invalid"}`);
-}
+export const POST = formRoute({ name: "pause", invalid: () => "/subscriptions/done?what=invalid" }, async (f) => {
+  const paused = f.text("paused") === "1";
+  const ok = await setPausedByToken(f.ctx, f.pageId, f.form?.get("token"), paused);
+  return `/subscriptions/done?what=${ok ? (paused ? "paused" : "resumed") : "invalid"}`;
+});

@@ -1,13 +1,8 @@
-import { seeOther } from "@/app/_server/subscriptions";
-import { getPage } from "@/lib/page/page";
-import { getDb, systemClock } from "@/lib/runtime";
+import { formRoute } from "@/app/_server/forms";
 import { updatePreferencesByToken } from "@/lib/subscribers/subscribe";
 
 /** Saves the manage page's component choice (none ticked = everything). */
-export async function POST(req: Request) {
-  const form = await req.formData().catch(() => null);
-  const db = getDb();
-  const ids = (form?.getAll("component") ?? []).filter((v): v is string => typeof v === "string").slice(0, 500);
-  const ok = await updatePreferencesByToken({ db, now: systemClock }, (await getPage(db)).id, form?.get("token"), ids);
-  return seeOther(req, `/subscriptions/done?what=${ok ? "saved" : "invalid"}`);
-}
+export const POST = formRoute({ name: "manage", invalid: () => "/subscriptions/done?what=invalid" }, async (f) => {
+  const ok = await updatePreferencesByToken(f.ctx, f.pageId, f.form?.get("token"), f.all("component"));
+  return `/subscriptions/done?what=${ok ? "saved" : "invalid"}`;
+});
