@@ -18,6 +18,12 @@ export type MaintenanceStatus = (typeof MAINTENANCE_STATUSES)[number];
 
 export type AnyIncidentStatus = IncidentStatus | MaintenanceStatus;
 
+/** The statuses that end an incident or a maintenance; every other status is open (lib/status/rules.ts isClosedStatus). */
+export const CLOSED_STATUSES = ["resolved", "postmortem", "completed"] as const satisfies readonly AnyIncidentStatus[];
+
+/** A maintenance that has started and is not completed. */
+export const MAINTENANCE_UNDERWAY_STATUSES = ["in_progress", "verifying"] as const satisfies readonly MaintenanceStatus[];
+
 export const IMPACTS = ["none", "minor", "major", "critical"] as const;
 export type Impact = (typeof IMPACTS)[number];
 

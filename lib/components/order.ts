@@ -5,7 +5,8 @@
 // (subscribe and manage forms, maintenance and template forms, metrics) goes
 // through here instead.
 import type { Tx } from "@/db/client";
-import type { Component, ComponentGroup } from "@/db/schema";
+import type { Component } from "@/db/schema";
+import { publicOnly } from "../public/visibility";
 import { listComponents, listGroups } from "./components";
 
 export interface ComponentSection<C> {
@@ -43,14 +44,10 @@ export function pageOrderIndex(sections: readonly ComponentSection<{ id: string 
 /**
  * The page's components in sections. `audience: "public"` keeps what the
  * public page shows: no hidden components, and no hidden group nor its members
- * (as lib/public/loaders.ts). The console sees everything not deleted.
+ * (lib/public/visibility.ts publicOnly). The console sees everything not deleted.
  */
 export async function listComponentSections(db: Tx, pageId: string, opts: { audience: "public" | "console" }): Promise<ComponentSection<Component>[]> {
   const [components, groups] = await Promise.all([listComponents(db, pageId), listGroups(db, pageId)]);
-  const isPublic = opts.audience === "public";
-  const shownGroups = groups.filter((g: ComponentGroup) => !isPublic || !g.hidden);
-  return sectionsInPageOrder(
-    components.filter((c) => !isPublic || !c.hidden),
-    shownGroups,
-  );
+  const shown = opts.audience === "public" ? publicOnly(components, groups) : { components, groups };
+  return sectionsInPageOrder(shown.components, shown.groups);
 }

@@ -2,7 +2,7 @@
 // public update is due, which are overdue), owner, priority from impact ×
 // urgency, and internal notes. All of it is console-only: no public loader
 // reads these columns or the incident_note table.
-import { and, asc, desc, eq, inArray, isNull, notInArray } from "drizzle-orm";
+import { and, asc, desc, eq, inArray } from "drizzle-orm";
 import { z } from "zod";
 import type { Tx } from "@/db/client";
 import { URGENCIES, type Impact, type Priority, type Urgency } from "@/db/constants";
@@ -10,11 +10,12 @@ import { incident, incidentNote, incidentUpdate, page, user, type Page } from "@
 import { audit } from "../audit";
 import { parseInput, requireRole, type Ctx } from "../context";
 import { ValidationError } from "../errors";
-import { newId } from "../ids";
+import { Id, newId } from "../ids";
 import { getPage } from "../page/page";
+import { publishedUpdate } from "../public/visibility";
+import { openStatus } from "../status/conditions";
 import { getIncidentOrThrow } from "./incidents";
 
-const Id = z.string().regex(/^[0-9a-z]{1,32}$/, "Malformed id");
 const MINUTE = 60_000;
 
 // ---------------------------------------------------------------- rules (pure)
@@ -87,8 +88,6 @@ export interface CommsIncident {
   overdueMinutes: number;
 }
 
-const CLOSED = ["resolved", "postmortem"] as const;
-
 /** Open incidents for the comms lead: overdue first, then soonest due. */
 export async function loadCommsView(db: Tx, pageId: string, now: Date): Promise<CommsIncident[]> {
   const p = (await db.query.page.findFirst({ where: eq(page.id, pageId) }))!;
@@ -96,10 +95,10 @@ export async function loadCommsView(db: Tx, pageId: string, now: Date): Promise<
   const rows = await db
     .select()
     .from(incident)
-    .where(and(eq(incident.pageId, pageId), eq(incident.kind, "incident"), notInArray(incident.status, [...CLOSED])));
+    .where(and(eq(incident.pageId, pageId), eq(incident.kind, "incident"), openStatus));
   if (!rows.length) return [];
   const ids = rows.map((r) => r.id);
-  const updates = await db.select({ incidentId: incidentUpdate.incidentId, createdAt: incidentUpdate.createdAt }).from(incidentUpdate).where(and(inArray(incidentUpdate.incidentId, ids), isNull(incidentUpdate.publishAt)));
+  const updates = await db.select({ incidentId: incidentUpdate.incidentId, createdAt: incidentUpdate.createdAt }).from(incidentUpdate).where(and(inArray(incidentUpdate.incidentId, ids), publishedUpdate));
   const ownerIds = [...new Set(rows.map((r) => r.ownerUserId).filter((x): x is string => !!x))];
   const owners = ownerIds.length ? await db.select({ id: user.id, name: user.name }).from(user).where(inArray(user.id, ownerIds)) : [];
   const ownerById = new Map(owners.map((o) => [o.id, o]));

@@ -1,8 +1,11 @@
 // Read models for the admin console: plain DTOs with the columns its pages need.
 import { and, asc, desc, eq, inArray, isNotNull, isNull } from "drizzle-orm";
 import type { Tx } from "@/db/client";
-import type { AnyIncidentStatus, ComponentStatus, Impact } from "@/db/constants";
+import type { AnyIncidentStatus, ComponentStatus, Impact, Urgency } from "@/db/constants";
 import { component, incident, incidentUpdate, incidentUpdateComponent, user } from "@/db/schema";
+import { publishedUpdate } from "../public/visibility";
+import { postmortemDto, type PostmortemDto } from "./postmortem";
+import { openStatus } from "../status/conditions";
 import { compareUpdatesNewestFirst } from "../status/rules";
 
 export interface ConsoleAffectedComponent {
@@ -49,11 +52,16 @@ export interface ConsoleIncidentUpdate {
 export interface ConsoleIncidentDetail extends ConsoleIncidentSummary {
   identifiedAt: Date | null;
   monitoringAt: Date | null;
+  /** When it went public (null while a scheduled incident waits for publishAt). */
+  publishedAt: Date | null;
+  publishAt: Date | null;
+  /** Internal practice (lib/incidents/practice.ts): who owns it and how urgent it is. */
+  ownerUserId: string | null;
+  urgency: Urgency | null;
+  postmortem: PostmortemDto;
   /** Newest first (display time, then posting order). */
   updates: ConsoleIncidentUpdate[];
 }
-
-const OPEN_STATUSES: AnyIncidentStatus[] = ["investigating", "identified", "monitoring"];
 
 type IncidentRow = typeof incident.$inferSelect;
 
@@ -63,14 +71,14 @@ async function summarize(db: Tx, rows: IncidentRow[]): Promise<ConsoleIncidentSu
   const updates = await db
     .select({ incidentId: incidentUpdate.incidentId, displayAt: incidentUpdate.displayAt })
     .from(incidentUpdate)
-    .where(and(inArray(incidentUpdate.incidentId, ids), isNull(incidentUpdate.publishAt)));
+    .where(and(inArray(incidentUpdate.incidentId, ids), publishedUpdate));
   // Scheduled updates don't count yet: not for the last update time, not for the affected components.
   const affected = await db
     .selectDistinct({ incidentId: incidentUpdate.incidentId, id: component.id, name: component.name, status: component.status, deletedAt: component.deletedAt })
     .from(incidentUpdateComponent)
     .innerJoin(incidentUpdate, eq(incidentUpdate.id, incidentUpdateComponent.incidentUpdateId))
     .innerJoin(component, eq(component.id, incidentUpdateComponent.componentId))
-    .where(and(inArray(incidentUpdate.incidentId, ids), isNull(incidentUpdate.publishAt)))
+    .where(and(inArray(incidentUpdate.incidentId, ids), publishedUpdate))
     .orderBy(asc(component.position), asc(component.name));
   const lastUpdate = new Map<string, Date>();
   for (const u of updates) {
@@ -99,7 +107,7 @@ export async function listConsoleIncidents(db: Tx, pageId: string, opts: { resol
   const open = await db
     .select()
     .from(incident)
-    .where(and(base, inArray(incident.status, OPEN_STATUSES)))
+    .where(and(base, openStatus))
     .orderBy(desc(incident.startedAt));
   const resolved = await db
     .select()
@@ -149,6 +157,11 @@ export async function getConsoleIncident(db: Tx, pageId: string, id: string): Pr
     ...summary,
     identifiedAt: row.identifiedAt,
     monitoringAt: row.monitoringAt,
+    publishedAt: row.publishedAt,
+    publishAt: row.publishAt,
+    ownerUserId: row.ownerUserId,
+    urgency: row.urgency,
+    postmortem: postmortemDto(row),
     updates: updates.map(({ seq: _seq, ...u }) => ({
       ...u,
       components: changes.filter((c) => c.updateId === u.id).map(({ updateId: _u, ...c }) => c),

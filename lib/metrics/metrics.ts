@@ -1,6 +1,6 @@
 // Incident practice metrics per month (the page's time zone) and per
 // component, for the console's metrics page and its CSV export.
-import { and, asc, eq, gte, inArray, isNotNull, isNull, lt, min } from "drizzle-orm";
+import { and, asc, eq, gte, inArray, isNull, lt, min } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import { IMPACTS, type ComponentStatus, type Impact } from "@/db/constants";
 import { component, incident, incidentUpdate, incidentUpdateComponent, page, type Incident } from "@/db/schema";

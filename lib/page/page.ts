@@ -31,7 +31,10 @@ export async function ensurePage(db: Db, now: Date, name = "Herald"): Promise<Pa
   });
 }
 
-/** Called inside every transaction that changes anything public. */
+/**
+ * The one writer of content_version: called inside every transaction that
+ * changes anything public (content-version.test.ts checks no other code writes it).
+ */
 export async function bumpContentVersion(tx: Tx, pageId: string, now: Date): Promise<void> {
   await tx
     .update(page)
@@ -39,8 +42,18 @@ export async function bumpContentVersion(tx: Tx, pageId: string, now: Date): Pro
     .where(eq(page.id, pageId));
 }
 
-export async function getContentVersion(db: Tx, pageId: string): Promise<number> {
-  const row = await db.select({ v: page.contentVersion }).from(page).where(eq(page.id, pageId)).get();
+/**
+ * The one reader of content_version: the snapshot server keys every public
+ * response to it. Without a page id, the first page's (the one page served).
+ */
+export async function getContentVersion(db: Tx, pageId?: string): Promise<number> {
+  const row = await db
+    .select({ v: page.contentVersion })
+    .from(page)
+    .where(pageId === undefined ? undefined : eq(page.id, pageId))
+    .orderBy(asc(page.createdAt))
+    .limit(1)
+    .get();
   if (!row) throw new NotFoundError("Page");
   return row.v;
 }

@@ -4,6 +4,8 @@
 // are dropped before rendering, so random query strings cannot multiply
 // renders or snapshots.
 
+import { ID_SOURCE } from "../ids";
+
 export interface PublicRoute {
   path: string | RegExp;
   query?: readonly string[];
@@ -20,7 +22,7 @@ const v2 = (path: string): PublicRoute => ({ path: `/api/v2/${path}.json`, heade
 
 export const PUBLIC_ROUTES: readonly PublicRoute[] = [
   { path: "/" },
-  { path: /^\/incidents\/[0-9a-z]{1,32}$/ },
+  { path: new RegExp(`^/incidents/${ID_SOURCE}$`) },
   { path: "/history", query: ["page"] },
   v2("summary"),
   v2("status"),
@@ -33,9 +35,9 @@ export const PUBLIC_ROUTES: readonly PublicRoute[] = [
   { path: "/history.rss" },
   { path: "/history.atom" },
   { path: "/badge.svg" },
-  { path: /^\/components\/[0-9a-z]{1,32}\/badge\.svg$/ },
+  { path: new RegExp(`^/components/${ID_SOURCE}/badge\\.svg$`) },
   { path: "/og.png" },
-  { path: /^\/incidents\/[0-9a-z]{1,32}\/og\.png$/ },
+  { path: new RegExp(`^/incidents/${ID_SOURCE}/og\\.png$`) },
   { path: "/embed", frameable: true, headers: { "content-security-policy": "frame-ancestors *" } },
   { path: "/embed.js", headers: { "access-control-allow-origin": "*" } },
 ];
@@ -54,15 +56,15 @@ export function isAppPath(pathname: string): boolean {
   return APP_PATHS.some((p) => pathUnder(pathname, p));
 }
 
-/** What can exist at a content version (lib/public/loaders.ts loadPublicIndex). */
+/** What can exist at a content version (lib/public/index.ts loadPublicIndex). */
 export interface PathIndex {
   incidents: ReadonlySet<string>;
   components: ReadonlySet<string>;
   historyPages: number;
 }
 
-const INCIDENT_KEY = /^\/incidents\/([0-9a-z]{1,32})(?:\/og\.png)?$/;
-const COMPONENT_KEY = /^\/components\/([0-9a-z]{1,32})\/badge\.svg$/;
+const INCIDENT_KEY = new RegExp(`^/incidents/(${ID_SOURCE})(?:/og\\.png)?$`);
+const COMPONENT_KEY = new RegExp(`^/components/(${ID_SOURCE})/badge\\.svg$`);
 
 /** Whether a snapshot key names something that exists: random ids and page numbers must not cost a render. */
 export function existsIn(index: PathIndex, key: string): boolean {

@@ -1,6 +1,6 @@
 // Pure rules: no database, no clock. Everything the public page says about
 // "how bad is it" comes from these functions.
-import type { AnyIncidentStatus, ComponentStatus, Impact, IncidentKind } from "@/db/constants";
+import { CLOSED_STATUSES, MAINTENANCE_UNDERWAY_STATUSES, type AnyIncidentStatus, type ComponentStatus, type Impact, type IncidentKind } from "@/db/constants";
 
 const COMPONENT_SEVERITY: Record<ComponentStatus, number> = {
   operational: 0,
@@ -67,7 +67,7 @@ export function timelineFromUpdates(updates: readonly UpdateForRules[]): Inciden
   const oldestFirst = [...sorted].reverse();
   const firstAt = (statuses: AnyIncidentStatus[]) => oldestFirst.find((u) => statuses.includes(u.status))?.displayAt ?? null;
   const status = sorted[0].status;
-  const closed = status === "resolved" || status === "postmortem" || status === "completed";
+  const closed = isClosedStatus(status);
   return {
     status,
     identifiedAt: firstAt(["identified"]),
@@ -77,7 +77,11 @@ export function timelineFromUpdates(updates: readonly UpdateForRules[]): Inciden
 }
 
 export function isClosedStatus(status: AnyIncidentStatus): boolean {
-  return status === "resolved" || status === "postmortem" || status === "completed";
+  return (CLOSED_STATUSES as readonly AnyIncidentStatus[]).includes(status);
+}
+
+export function isMaintenanceUnderway(status: AnyIncidentStatus): boolean {
+  return (MAINTENANCE_UNDERWAY_STATUSES as readonly AnyIncidentStatus[]).includes(status);
 }
 
 export type Indicator = Impact | "maintenance";
@@ -113,7 +117,7 @@ export function overallStatus({ components, openIncidents }: OverallInput): Over
   if (impact !== "none") return { indicator: impact, description: DESCRIPTIONS[impact] };
   const maintenance =
     components.some((c) => c.status === "under_maintenance") ||
-    openIncidents.some((i) => i.kind === "maintenance" && (i.status === "in_progress" || i.status === "verifying"));
+    openIncidents.some((i) => i.kind === "maintenance" && isMaintenanceUnderway(i.status));
   const indicator: Indicator = maintenance ? "maintenance" : "none";
   return { indicator, description: DESCRIPTIONS[indicator] };
 }

@@ -1,7 +1,7 @@
 // Statuspage management API v1 shapes: rows → JSON (snake_case, ISO-8601 UTC
 // timestamps, ids unchanged) and the read queries behind the v1 endpoints.
 // Reads only: nothing here writes.
-import { and, asc, desc, eq, exists, inArray, isNull, notInArray, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, exists, inArray, isNull, or, sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import type { ComponentStatus } from "@/db/constants";
 import {
@@ -17,6 +17,7 @@ import {
   type Page,
 } from "@/db/schema";
 import { NotFoundError } from "../errors";
+import { openStatus } from "../status/conditions";
 import { compareUpdatesNewestFirst } from "../status/rules";
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -244,9 +245,6 @@ export async function getIncidentUpdateV1(db: Tx, p: Page, incidentId: string, u
   return found;
 }
 
-// Keep in step with isClosedStatus (lib/status/rules.ts).
-const CLOSED_INCIDENT_STATUSES = ["resolved", "postmortem", "completed"] as const;
-
 export interface ListIncidentsQuery {
   /** Text searched in the name and the updates' bodies. */
   q?: string;
@@ -259,7 +257,7 @@ export interface ListIncidentsQuery {
 /** Newest first (by start time); backfilled history sorts by when it happened. */
 export async function listIncidentsV1(db: Tx, p: Page, query: ListIncidentsQuery): Promise<IncidentV1[]> {
   const conditions = [eq(incident.pageId, p.id), eq(incident.kind, "incident")];
-  if (query.unresolvedOnly) conditions.push(notInArray(incident.status, [...CLOSED_INCIDENT_STATUSES]));
+  if (query.unresolvedOnly) conditions.push(openStatus);
   if (query.q) {
     const pattern = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     const matches = (col: typeof incident.name | typeof incidentUpdate.body) => sql`${col} like ${pattern} escape '\\'`;

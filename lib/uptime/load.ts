@@ -2,11 +2,12 @@
 // window's rows: the change log inside the window plus one baseline row per
 // component, so the cost does not grow with years of history (measured in
 // load.test.ts), and no rollup table is needed.
-import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, lt, lte, or } from "drizzle-orm";
+import { and, asc, desc, eq, gte, inArray, isNull, lt, lte, or } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import type { ComponentStatus } from "@/db/constants";
-import { component, componentGroup, componentStatusChange, incident, incidentUpdate, incidentUpdateComponent, page } from "@/db/schema";
+import { componentStatusChange, incident, incidentUpdate, incidentUpdateComponent, page } from "@/db/schema";
 import { NotFoundError } from "../errors";
+import { publicComponents, publishedIncidentOn, publishedUpdate } from "../public/visibility";
 import { componentUptime, groupUptime, uptimeFormula, UPTIME_DAYS, windowDays, type IncidentSpan, type StatusChangePoint, type UptimeSeries } from "./compute";
 
 export interface UptimeDayDto {
@@ -62,20 +63,7 @@ export async function loadUptime(db: Tx, pageId: string, now: Date, opts: { days
   if (!p) throw new NotFoundError("Page");
   const window = windowDays({ timeZone: p.timeZone, now, days: opts.days ?? UPTIME_DAYS });
   const windowStart = window[0].start;
-  const groups = await db
-    .select()
-    .from(componentGroup)
-    .where(and(eq(componentGroup.pageId, pageId), eq(componentGroup.hidden, false)))
-    .orderBy(asc(componentGroup.position));
-  const visibleGroups = new Set(groups.map((g) => g.id));
-  // Members of a hidden group are hidden with it, as in lib/public/loaders.ts.
-  const comps = (
-    await db
-      .select()
-      .from(component)
-      .where(and(eq(component.pageId, pageId), isNull(component.deletedAt), eq(component.hidden, false)))
-      .orderBy(asc(component.position), asc(component.createdAt))
-  ).filter((c) => c.groupId === null || visibleGroups.has(c.groupId));
+  const { rows: comps, groups } = await publicComponents(db, pageId);
   const ids = comps.map((c) => c.id);
 
   const changes = await loadStatusHistories(db, ids, windowStart, now);
@@ -119,11 +107,9 @@ async function loadIncidentSpans(db: Tx, pageId: string, componentIds: string[],
     .innerJoin(incidentUpdateComponent, eq(incidentUpdateComponent.incidentUpdateId, incidentUpdate.id))
     .where(
       and(
-        eq(incident.pageId, pageId),
-        isNotNull(incident.publishedAt),
+        publishedIncidentOn(pageId),
         lte(incident.publishedAt, now),
-        // A scheduled update is not public until the worker publishes it.
-        isNull(incidentUpdate.publishAt),
+        publishedUpdate,
         lt(incident.startedAt, now),
         or(isNull(incident.resolvedAt), gte(incident.resolvedAt, windowStart)),
         inArray(incidentUpdateComponent.componentId, componentIds),

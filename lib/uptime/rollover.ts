@@ -1,10 +1,11 @@
 // Scheduler step: at the page's local midnight the uptime bars move by one
 // day, so the public snapshots must re-render even though no content changed.
-// The conditional UPDATE makes the bump happen once per day however many
-// workers run.
-import { and, eq, isNull, ne, or, sql } from "drizzle-orm";
+// The conditional UPDATE of uptime_day makes the bump happen once per day
+// however many workers run.
+import { and, eq, isNull, ne, or } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { page } from "@/db/schema";
+import { bumpContentVersion } from "../page/page";
 import { localDate } from "../time/zone";
 
 /** Bumps content_version for every page whose local day changed; returns how many. */
@@ -15,11 +16,15 @@ export async function rollOverUptimeDay(ctx: { db: Db; now: () => Date }): Promi
   for (const p of pages) {
     const today = localDate(now, p.timeZone);
     if (p.uptimeDay === today) continue;
-    const r = await ctx.db
-      .update(page)
-      .set({ uptimeDay: today, contentVersion: sql`${page.contentVersion} + 1`, updatedAt: now })
-      .where(and(eq(page.id, p.id), or(isNull(page.uptimeDay), ne(page.uptimeDay, today))));
-    done += r.rowsAffected;
+    done += await ctx.db.transaction(async (tx) => {
+      const r = await tx
+        .update(page)
+        .set({ uptimeDay: today })
+        .where(and(eq(page.id, p.id), or(isNull(page.uptimeDay), ne(page.uptimeDay, today))));
+      if (!r.rowsAffected) return 0;
+      await bumpContentVersion(tx, p.id, now);
+      return 1;
+    });
   }
   return done;
 }
