@@ -9,7 +9,8 @@ import next from "next";
 import { describeTrust, parseTrustedProxies } from "@/lib/edge/client-ip";
 import { createEdge, securityHeaders } from "@/lib/edge/edge";
 import { env } from "@/lib/env";
-import { loadPublicIndex, readContentVersion } from "@/lib/public/loaders";
+import { getContentVersion } from "@/lib/page/page";
+import { loadPublicIndex } from "@/lib/public/index";
 import { getDb } from "@/lib/runtime";
 import { staticHtml } from "@/lib/snapshots/html";
 import { existsIn, NOT_FOUND_PAGE, type PathIndex } from "@/lib/snapshots/routes";
@@ -121,7 +122,7 @@ const snapshots = createSnapshotServer({
   render,
   readVersion: async () => {
     if (!booted) await tryBootstrap();
-    return readContentVersion(getDb());
+    return getContentVersion(getDb());
   },
   // Next 16 sends a not-found page as a shell its client runtime fills in: 404s
   // are served with NOT_FOUND_PAGE's complete body, and a 404 shell that is

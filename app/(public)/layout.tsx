@@ -3,7 +3,7 @@ import type { ReactNode } from "react";
 import { SubscribeForm } from "@/components/status/subscribe-form";
 import { LOCAL_TIME_SCRIPT } from "@/components/status/time";
 import { env } from "@/lib/env";
-import { loadPublicPage, publicBaseUrl } from "@/lib/public/loaders";
+import { loadPublicPage, publicBaseUrl } from "@/lib/public/page";
 import { getDb } from "@/lib/runtime";
 
 // Public pages read the database on every render; the snapshot server

@@ -1,7 +1,7 @@
 import { Banner } from "@/components/status/banner";
 import { ComponentList } from "@/components/status/component-list";
 import { IncidentCard } from "@/components/status/incident-card";
-import { loadStatusPage } from "@/lib/public/loaders";
+import { loadStatusPage } from "@/lib/public/status-page";
 import { getDb } from "@/lib/runtime";
 import { loadUptime } from "@/lib/uptime/load";
 

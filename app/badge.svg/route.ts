@@ -1,5 +1,5 @@
 import { pageBadge } from "@/lib/badges/badge";
-import { loadOverall } from "@/lib/public/loaders";
+import { loadOverall } from "@/lib/public/badges/overall";
 import { getDb } from "@/lib/runtime";
 
 export const dynamic = "force-dynamic";

@@ -1,6 +1,7 @@
 import { env } from "@/lib/env";
 import { buildRss } from "@/lib/feeds/feeds";
-import { loadFeedEntries, publicBaseUrl } from "@/lib/public/loaders";
+import { loadFeedEntries } from "@/lib/public/feed";
+import { publicBaseUrl } from "@/lib/public/page";
 import { getDb } from "@/lib/runtime";
 
 export const dynamic = "force-dynamic";

@@ -1,6 +1,6 @@
 import { ogCard } from "@/app/_og/card";
 import { siteCardText } from "@/lib/og/cards";
-import { loadOverall } from "@/lib/public/loaders";
+import { loadOverall } from "@/lib/public/badges/overall";
 import { getDb } from "@/lib/runtime";
 
 export const dynamic = "force-dynamic";

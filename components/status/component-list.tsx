@@ -1,5 +1,5 @@
 import { COMPONENT_STATUS_LABELS } from "@/db/constants";
-import type { PublicComponent, PublicGroup } from "@/lib/public/loaders";
+import type { PublicComponent, PublicGroup } from "@/lib/public/status-page";
 import type { UptimeDto } from "@/lib/uptime/load";
 import { STATUS_TEXT, StatusIcon } from "./status-icon";
 import { UptimeBars } from "./uptime-bars";

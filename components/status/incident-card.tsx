@@ -1,5 +1,5 @@
 import { IMPACT_LABELS, INCIDENT_STATUS_LABELS } from "@/db/constants";
-import type { PublicIncidentSummary } from "@/lib/public/loaders";
+import type { PublicIncidentSummary } from "@/lib/public/incident";
 import { Markdown } from "./markdown";
 import { Time } from "./time";
 

@@ -4,7 +4,8 @@
 import { IMPACT_LABELS, INCIDENT_STATUS_LABELS } from "@/db/constants";
 import type { Tx } from "@/db/client";
 import { INDICATOR_COLORS } from "../badges/badge";
-import { loadStatusPage, publicBaseUrl, type StatusPageData } from "../public/loaders";
+import { publicBaseUrl } from "../public/page";
+import { loadStatusPage, type StatusPageData } from "../public/status-page";
 import type { Indicator } from "../status/rules";
 
 export interface EmbedItem {

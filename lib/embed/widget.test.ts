@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { embedModel } from "./model";
 import { embedDefaultHeight, embedHtml, embedMarkup, embedScript } from "./widget";
-import type { PublicIncidentSummary, StatusPageData } from "../public/loaders";
+import type { PublicIncidentSummary } from "../public/incident";
+import type { StatusPageData } from "../public/status-page";
 
 const item = (id: string, over: Partial<PublicIncidentSummary>): PublicIncidentSummary => ({
   id,

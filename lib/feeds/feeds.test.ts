@@ -1,7 +1,8 @@
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import Parser from "rss-parser";
 import { describe, expect, it } from "vitest";
-import type { FeedEntry, PublicPage } from "../public/loaders";
+import type { FeedEntry } from "../public/feed";
+import type { PublicPage } from "../public/page";
 import { renderMarkdown } from "../markdown/render";
 import { buildAtom, buildRss } from "./feeds";
 import { escapeXml, stripInvalidXmlChars } from "./xml";

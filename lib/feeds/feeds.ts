@@ -2,7 +2,8 @@
 // update of an incident or maintenance and one per published postmortem, newest first, the feed's date being
 // its newest entry's. Pure functions of the loader DTOs (loadFeedEntries).
 import { INCIDENT_STATUS_LABELS } from "@/db/constants";
-import type { FeedEntry, PublicPage } from "../public/loaders";
+import type { FeedEntry } from "../public/feed";
+import type { PublicPage } from "../public/page";
 import { escapeXml } from "./xml";
 
 export interface FeedInput {

@@ -5,7 +5,7 @@ import { createTestCtx } from "@/tests/helpers/test-db";
 import { createComponent } from "../components/components";
 import { createIncident, postIncidentUpdate } from "../incidents/incidents";
 import { publishPostmortem, revertPostmortem, savePostmortemDraft } from "../incidents/postmortem";
-import { loadFeedEntries } from "../public/loaders";
+import { loadFeedEntries } from "../public/feed";
 import { buildAtom, buildRss } from "./feeds";
 
 let close: (() => void) | undefined;

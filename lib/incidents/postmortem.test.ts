@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createTestCtx } from "@/tests/helpers/test-db";
 import { incident, notification, page } from "@/db/schema";
 import { createComponent } from "../components/components";
-import { loadIncident } from "../public/loaders";
+import { loadIncident } from "../public/incident";
 import { createIncident, editIncidentUpdate, postIncidentUpdate } from "./incidents";
 import { publishPostmortem, revertPostmortem, savePostmortemDraft } from "./postmortem";
 

@@ -6,7 +6,11 @@ import { component, delivery, incident, notification, page, subscriber } from "@
 import { dbState } from "@/tests/helpers/db-state";
 import { createComponent } from "../components/components";
 import { getPage, updatePage } from "../page/page";
-import { loadFeedEntries, loadHistory, loadIncident, loadStatusPage, loadSyndication } from "../public/loaders";
+import { loadFeedEntries } from "../public/feed";
+import { loadHistory } from "../public/history";
+import { loadIncident } from "../public/incident";
+import { loadStatusPage } from "../public/status-page";
+import { loadSyndication } from "../public/syndication";
 import { loadUptime } from "../uptime/load";
 import { runDueWork, STEPS, type WorkDeps } from "../worker/run";
 import { createIncident, deleteIncidentUpdate, postIncidentUpdate, updateIncident } from "./incidents";

@@ -4,7 +4,7 @@ import { createTestCtx } from "@/tests/helpers/test-db";
 import { auditLog, component, componentStatusChange, delivery, incident, notification, page, subscriber } from "@/db/schema";
 import { createComponent } from "../components/components";
 import { getPage, updatePage } from "../page/page";
-import { loadStatusPage } from "../public/loaders";
+import { loadStatusPage } from "../public/status-page";
 import { createMaintenance, listMaintenances, postMaintenanceUpdate } from "./maintenance";
 import { runMaintenanceTransitions } from "./transitions";
 

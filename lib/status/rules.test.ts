@@ -3,7 +3,7 @@ import type { AnyIncidentStatus, ComponentStatus, Impact, IncidentKind } from "@
 import { createTestCtx } from "@/tests/helpers/test-db";
 import { createComponent, createGroup, updateComponent } from "../components/components";
 import { createIncident, postIncidentUpdate, resolveIncident } from "../incidents/incidents";
-import { loadStatusPage } from "../public/loaders";
+import { loadStatusPage } from "../public/status-page";
 import { compareUpdatesNewestFirst, impactFromComponentStatuses, isClosedStatus, overallStatus, timelineFromUpdates, worstComponentStatus, worstImpact } from "./rules";
 
 const at = (iso: string) => new Date(`2026-03-01T${iso}:00Z`);

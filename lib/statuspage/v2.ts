@@ -1,7 +1,7 @@
 // Statuspage API v2 (REFERENCE.md): pure functions from the public loader DTOs
 // (lib/public/loaders.ts: loadSyndication) to the exact JSON existing clients
 // parse. Field order, nulls and enums follow Statuspage's responses.
-import type { SyndicatedComponent, SyndicatedIncident, SyndicatedUpdate, SyndicationData } from "../public/loaders";
+import type { SyndicatedComponent, SyndicatedIncident, SyndicatedUpdate, SyndicationData } from "../public/syndication";
 
 const offsetFormatters = new Map<string, Intl.DateTimeFormat>();
 

@@ -5,7 +5,7 @@ import type { Mailer, OutgoingEmail, SendOutcome } from "../email/types";
 import { headerSafe } from "../email/types";
 import { newId } from "../ids";
 import { ensureRendered, personalize } from "../notifications/render";
-import { publicBaseUrl } from "../public/loaders";
+import { publicBaseUrl } from "../public/page";
 import { revealToken } from "../subscribers/tokens";
 import type { Pacer } from "./pacer";
 

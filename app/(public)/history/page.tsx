@@ -4,7 +4,7 @@ import { INCIDENT_STATUS_LABELS } from "@/db/constants";
 import { impactText } from "@/components/status/incident-card";
 import { Time } from "@/components/status/time";
 import { formatMonth } from "@/lib/time/format";
-import { loadHistory } from "@/lib/public/loaders";
+import { loadHistory } from "@/lib/public/history";
 import { getDb } from "@/lib/runtime";
 
 export const dynamic = "force-dynamic";

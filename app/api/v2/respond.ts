@@ -2,7 +2,8 @@
 // with open CORS. The snapshot server (lib/snapshots/routes.ts) serves these
 // paths as bytes with the same CORS headers and an ETag.
 import { env } from "@/lib/env";
-import { loadSyndication, publicBaseUrl, type IncidentSelection, type MaintenanceSelection } from "@/lib/public/loaders";
+import { publicBaseUrl } from "@/lib/public/page";
+import { loadSyndication, type IncidentSelection, type MaintenanceSelection } from "@/lib/public/syndication";
 import { getDb } from "@/lib/runtime";
 import type { V2Context } from "@/lib/statuspage/v2";
 import { V2_CORS_HEADERS } from "@/lib/snapshots/routes";

@@ -8,7 +8,8 @@ import { STATUS_TEXT, StatusIcon } from "@/components/status/status-icon";
 import { Time } from "@/components/status/time";
 import { formatLasted } from "@/lib/time/format";
 import { env } from "@/lib/env";
-import { loadIncident, loadPublicPage, publicBaseUrl } from "@/lib/public/loaders";
+import { loadIncident } from "@/lib/public/incident";
+import { loadPublicPage, publicBaseUrl } from "@/lib/public/page";
 import { getDb } from "@/lib/runtime";
 
 export const dynamic = "force-dynamic";

@@ -1,5 +1,5 @@
 import { componentBadge } from "@/lib/badges/badge";
-import { loadPublicComponent } from "@/lib/public/loaders";
+import { loadPublicComponent } from "@/lib/public/badges/overall";
 import { getDb } from "@/lib/runtime";
 
 export const dynamic = "force-dynamic";

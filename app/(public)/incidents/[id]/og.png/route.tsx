@@ -5,7 +5,8 @@ import { INDICATOR_COLORS } from "@/lib/badges/badge";
 import { cardPageName } from "@/lib/og/cards";
 import { OG_TITLE_MAX, ogText } from "@/lib/og/text";
 import { formatDateTime } from "@/lib/time/format";
-import { loadIncident, loadPublicPage } from "@/lib/public/loaders";
+import { loadIncident } from "@/lib/public/incident";
+import { loadPublicPage } from "@/lib/public/page";
 import { getDb } from "@/lib/runtime";
 
 export const dynamic = "force-dynamic";

@@ -1,0 +1,37 @@
+// The page's banner and a component's status, for badges, OG images and the
+// embed widget.
+import { and } from "drizzle-orm";
+import type { Tx } from "@/db/client";
+import { incident } from "@/db/schema";
+import { isId } from "../../ids";
+import { openStatus } from "../../status/conditions";
+import { overallStatus, type OverallStatus } from "../../status/rules";
+import { loadPublicPage, type PublicPage } from "../page";
+import type { PublicComponent } from "../status-page";
+import { publicComponents, publishedIncidentOn } from "../visibility";
+
+/** The banner from the page's public components and its published open incidents and maintenances. */
+export async function overallOf(db: Tx, pageId: string, components: readonly { status: PublicComponent["status"] }[]): Promise<OverallStatus> {
+  const open = await db
+    .select({ kind: incident.kind, status: incident.status, impact: incident.impact })
+    .from(incident)
+    .where(and(publishedIncidentOn(pageId), openStatus));
+  return overallStatus({ components, openIncidents: open });
+}
+
+/** A public component (not hidden, not deleted, not in a hidden group) for its badge; null otherwise. */
+export async function loadPublicComponent(db: Tx, id: string): Promise<(PublicComponent & { pageName: string }) | null> {
+  if (!isId(id)) return null;
+  const p = await loadPublicPage(db);
+  const { rows } = await publicComponents(db, p.id);
+  const c = rows.find((r) => r.id === id);
+  return c ? { id: c.id, name: c.name, description: c.description, status: c.status, pageName: p.name } : null;
+}
+
+/** The page's name and banner, for badges, OG images and the embed widget. */
+export async function loadOverall(db: Tx): Promise<{ page: PublicPage; overall: OverallStatus }> {
+  const p = await loadPublicPage(db);
+  const { rows } = await publicComponents(db, p.id);
+  return { page: p, overall: await overallOf(db, p.id, rows) };
+}
+

@@ -1,0 +1,116 @@
+// A public incident or maintenance: its summary DTO (shared by the status
+// page and history) and its page with the full public timeline.
+import { and, eq, inArray } from "drizzle-orm";
+import type { Tx } from "@/db/client";
+import type { AnyIncidentStatus, ComponentStatus, Impact, IncidentKind } from "@/db/constants";
+import { incident, incidentUpdate, incidentUpdateComponent, type Component, type Incident } from "@/db/schema";
+import { isId } from "../ids";
+import { renderMarkdown } from "../markdown/render";
+import { compareUpdatesNewestFirst } from "../status/rules";
+import { loadPublicPage } from "./page";
+import { publicComponents, publishedIncidentOn, publishedUpdate } from "./visibility";
+
+export interface PublicUpdate {
+  id: string;
+  status: AnyIncidentStatus;
+  displayAt: Date;
+  /** Sanitized HTML from the update's markdown. */
+  html: string;
+}
+
+export interface PublicIncidentSummary {
+  id: string;
+  kind: IncidentKind;
+  name: string;
+  status: AnyIncidentStatus;
+  impact: Impact;
+  startedAt: Date;
+  resolvedAt: Date | null;
+  scheduledFor: Date | null;
+  scheduledUntil: Date | null;
+  latestUpdate: PublicUpdate | null;
+}
+
+
+export interface AffectedComponent {
+  id: string;
+  name: string;
+  status: ComponentStatus;
+}
+
+export interface IncidentDetail extends PublicIncidentSummary {
+  updates: PublicUpdate[];
+  affected: AffectedComponent[];
+  postmortemHtml: string | null;
+  postmortemPublishedAt: Date | null;
+}
+
+
+export function toUpdate(u: typeof incidentUpdate.$inferSelect): PublicUpdate {
+  return { id: u.id, status: u.status, displayAt: u.displayAt, html: renderMarkdown(u.body) };
+}
+
+export function summaryOf(i: Incident, latest: PublicUpdate | null): PublicIncidentSummary {
+  return {
+    id: i.id,
+    kind: i.kind,
+    name: i.name,
+    status: i.status,
+    impact: i.impact,
+    startedAt: i.startedAt,
+    resolvedAt: i.resolvedAt,
+    scheduledFor: i.scheduledFor,
+    scheduledUntil: i.scheduledUntil,
+    latestUpdate: latest,
+  };
+}
+
+/** Newest update of each incident, in one query. */
+export async function latestUpdates(db: Tx, incidentIds: string[]): Promise<Map<string, typeof incidentUpdate.$inferSelect>> {
+  if (!incidentIds.length) return new Map();
+  const rows = await db
+    .select()
+    .from(incidentUpdate)
+    .where(and(inArray(incidentUpdate.incidentId, incidentIds), publishedUpdate));
+  const newest = new Map<string, typeof incidentUpdate.$inferSelect>();
+  for (const u of rows) {
+    const cur = newest.get(u.incidentId);
+    if (!cur || compareUpdatesNewestFirst(u, cur) < 0) newest.set(u.incidentId, u);
+  }
+  return newest;
+}
+
+
+/** A published incident or maintenance with its full timeline; null when it is unknown or not public. */
+export async function loadIncident(db: Tx, id: string): Promise<IncidentDetail | null> {
+  if (!isId(id)) return null;
+  const p = await loadPublicPage(db);
+  const row = await db
+    .select()
+    .from(incident)
+    .where(and(publishedIncidentOn(p.id), eq(incident.id, id)))
+    .get();
+  if (!row) return null;
+  const updates = (await db.select().from(incidentUpdate).where(and(eq(incidentUpdate.incidentId, id), publishedUpdate))).sort(compareUpdatesNewestFirst).map(toUpdate);
+  const { rows } = await publicComponents(db, p.id);
+  const visible = new Map(rows.map((c) => [c.id, c]));
+  const named = await db
+    .selectDistinct({ id: incidentUpdateComponent.componentId })
+    .from(incidentUpdateComponent)
+    .innerJoin(incidentUpdate, eq(incidentUpdate.id, incidentUpdateComponent.incidentUpdateId))
+    .where(and(eq(incidentUpdate.incidentId, id), publishedUpdate));
+  const affected = named
+    .map((n) => visible.get(n.id))
+    .filter((c): c is Component => c !== undefined)
+    .sort((a, b) => a.position - b.position || a.name.localeCompare(b.name))
+    .map((c) => ({ id: c.id, name: c.name, status: c.status }));
+  const postmortemPublished = row.postmortemPublishedAt !== null && row.postmortemBody !== null;
+  return {
+    ...summaryOf(row, updates[0] ?? null),
+    updates,
+    affected,
+    postmortemHtml: postmortemPublished ? renderMarkdown(row.postmortemBody!) : null,
+    postmortemPublishedAt: postmortemPublished ? row.postmortemPublishedAt : null,
+  };
+}
+
