@@ -9,7 +9,9 @@ export default defineConfig({
   timeout: 60_000,
   // Sign-in and setup hash passwords (scrypt, slow on purpose): a busy 2-core machine needs more than 5 s.
   expect: { timeout: 15_000 },
-  workers: 1,
+  // Two spec files at a time (each has its own server and database): most of a
+  // journey is waiting, and CI must stay under 15 minutes on two cores.
+  workers: 2,
   // A project per spec file: workers are never shared between projects, so the
   // worker-scoped server fixture (e2e/fixtures.ts) gives every file a fresh database.
   projects: readdirSync("e2e")
