@@ -7,6 +7,7 @@ import { ApiKeyLimiter } from "@/lib/api-keys/rate-limit";
 import { parseInput, requireRole, type Ctx } from "@/lib/context";
 import { env } from "@/lib/env";
 import { DomainError, isDomainError, NotFoundError, UnauthorizedError, ValidationError } from "@/lib/errors";
+import { isId } from "@/lib/ids";
 import { RateLimitedError } from "@/lib/limits/rate-limited";
 import { getDb, systemClock } from "@/lib/runtime";
 import { v1ValidationError } from "@/lib/statuspage/v1-input";
@@ -17,7 +18,6 @@ import { wakeWorker } from "@/lib/worker/loop";
 // inside stay thin: parse, call one lib use case, serialize.
 
 const MAX_BODY_BYTES = 1024 * 1024;
-const ID = /^[0-9a-z]{1,32}$/;
 const PARAM_LABELS: Record<string, string> = {
   pageId: "Page",
   componentId: "Component",
@@ -80,7 +80,7 @@ export function apiRoute<P extends Record<string, string> = Record<string, never
       // Use cases check finer roles themselves; a viewer never writes anything.
       if (request.method !== "GET" && request.method !== "HEAD") requireRole(actor, "editor");
       for (const [name, value] of Object.entries(params)) {
-        if (!ID.test(value)) throw new NotFoundError(PARAM_LABELS[name] ?? "Resource");
+        if (!isId(value)) throw new NotFoundError(PARAM_LABELS[name] ?? "Resource");
       }
       if (params.pageId !== undefined && params.pageId !== pageId) throw new NotFoundError("Page");
       const page = await db.query.page.findFirst({ where: eq(pageTable.id, pageId) });

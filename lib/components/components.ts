@@ -6,11 +6,10 @@ import { component, componentGroup, componentStatusChange, type Component, type 
 import { audit } from "../audit";
 import { parseInput, requireRole, type Ctx } from "../context";
 import { NotFoundError, ValidationError } from "../errors";
-import { newId } from "../ids";
+import { Id, newId } from "../ids";
 import { bumpContentVersion, getPage } from "../page/page";
 import { applyComponentStatuses, loadComponentsOrThrow } from "./status-changes";
 
-const Id = z.string().regex(/^[0-9a-z]{1,32}$/, "Malformed id");
 const Name = z.string().trim().min(1, "Name is required").max(255, "At most 255 characters");
 const Description = z
   .string()

@@ -8,13 +8,13 @@ import { incident, type Incident } from "@/db/schema";
 import { audit } from "../audit";
 import { parseInput, requireRole, type Ctx } from "../context";
 import { ConflictError, ValidationError } from "../errors";
+import { Id } from "../ids";
 import { renderMarkdown } from "../markdown/render";
 import { enqueueNotification } from "../notifications/enqueue";
 import { bumpContentVersion, getPage } from "../page/page";
 import { getIncidentOrThrow } from "./incidents";
 import { affectedComponentIds, refreshIncidentCaches } from "./timeline";
 
-const Id = z.string().regex(/^[0-9a-z]{1,32}$/, "Malformed id");
 
 export const SavePostmortemDraftInput = z.strictObject({
   incidentId: Id,

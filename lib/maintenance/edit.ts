@@ -8,12 +8,12 @@ import { incident, incidentUpdate, type Incident, type IncidentUpdate } from "@/
 import { audit } from "../audit";
 import { parseInput, requireRole, type Ctx } from "../context";
 import { ConflictError } from "../errors";
+import { Id } from "../ids";
 import { refreshIncidentCaches } from "../incidents/timeline";
 import { bumpContentVersion, getPage } from "../page/page";
 import { resolveZonedInput, ZonedInput } from "../time/zoned-input";
 import { applyMaintenanceStatus, getMaintenanceOrThrow, maintenanceDto, REMIND_MINUTES_MAX, REMIND_MINUTES_MIN, validateWindow } from "./maintenance";
 
-const Id = z.string().regex(/^[0-9a-z]{1,32}$/, "Malformed id");
 
 export const UpdateMaintenanceInput = z.strictObject({
   maintenanceId: Id,

@@ -10,13 +10,12 @@ import { component, incident, type Incident, type IncidentUpdate } from "@/db/sc
 import { audit } from "../audit";
 import { parseInput, requireRole, type Ctx } from "../context";
 import { NotFoundError, ValidationError } from "../errors";
-import { newId } from "../ids";
+import { Id, newId } from "../ids";
 import { affectedComponentIds, refreshIncidentCaches, writeUpdate } from "../incidents/timeline";
 import { enqueueNotification } from "../notifications/enqueue";
 import { bumpContentVersion, getPage } from "../page/page";
 import { resolveZonedInput, ZonedInput } from "../time/zoned-input";
 
-const Id = z.string().regex(/^[0-9a-z]{1,32}$/, "Malformed id");
 const Name = z.string().trim().min(1, "Name is required").max(255, "At most 255 characters");
 const Body = z.string().trim().min(1, "A message is required").max(20_000, "At most 20,000 characters");
 

@@ -8,8 +8,11 @@ import { component, componentGroup, incident, incidentUpdate, type Component, ty
 /** A scheduled update (publish_at set) is not public until the scheduler publishes it and clears publish_at. */
 export const publishedUpdate = isNull(incidentUpdate.publishAt);
 
-/** The page's incidents and maintenances that are published (a scheduled incident is not until its publish time). */
-export const publishedIncidentOn = (pageId: string) => and(eq(incident.pageId, pageId), isNotNull(incident.publishedAt));
+/** An incident or maintenance is public once published (a scheduled incident is not until its publish time). */
+export const publishedIncident = isNotNull(incident.publishedAt);
+
+/** The page's published incidents and maintenances. */
+export const publishedIncidentOn = (pageId: string) => and(eq(incident.pageId, pageId), publishedIncident);
 
 /**
  * The hidden-component rule: a component is public when it is not hidden and

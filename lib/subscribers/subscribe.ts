@@ -1,10 +1,11 @@
-import { and, eq, inArray, isNotNull, isNull, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db, Tx } from "@/db/client";
 import { component, delivery, incident, notification, subscriber, subscriberComponent, subscriberIncident, type Subscriber } from "@/db/schema";
-import { newId } from "../ids";
+import { Id, newId } from "../ids";
 import { ValidationError } from "../errors";
 import { pruneCounters } from "../limits/counters";
+import { publishedIncident, publishedIncidentOn } from "../public/visibility";
 import { takeSubscribeAllowance, type SubscribeLimits } from "./limits";
 import { hashToken, isWellFormedToken, issueToken } from "./tokens";
 
@@ -30,7 +31,6 @@ export const Email = z
   .pipe(z.email({ error: "Enter a valid email address" }))
   .transform((e) => e.toLowerCase());
 
-const Id = z.string().regex(/^[0-9a-z]{1,32}$/, "Malformed id");
 
 export const SubscribeInput = z.object({
   email: Email,
@@ -87,7 +87,7 @@ export async function followIncident(ctx: PublicCtx, pageId: string, input: Foll
   const data = parsePublic(FollowIncidentInput, input);
   if (data.honeypot) return "honeypot";
   // Only what the public can see: published incidents of this page.
-  const inc = await ctx.db.query.incident.findFirst({ where: and(eq(incident.id, data.incidentId), eq(incident.pageId, pageId), isNotNull(incident.publishedAt)) });
+  const inc = await ctx.db.query.incident.findFirst({ where: and(eq(incident.id, data.incidentId), publishedIncidentOn(pageId)) });
   if (!inc) return "no_incident";
   return withAllowance<FollowOutcome>(ctx, pageId, data, cfg, async (tx, existing, now) => {
     const active = existing.find((s) => s.state === "active");
@@ -227,7 +227,7 @@ async function view(db: Tx, s: Subscriber): Promise<SubscriptionView> {
     .select({ name: incident.name })
     .from(subscriberIncident)
     .innerJoin(incident, eq(incident.id, subscriberIncident.incidentId))
-    .where(and(eq(subscriberIncident.subscriberId, s.id), isNotNull(incident.publishedAt)))
+    .where(and(eq(subscriberIncident.subscriberId, s.id), publishedIncident))
     .orderBy(subscriberIncident.createdAt);
   return { email: s.email, state: s.state, componentIds: scope.map((r) => r.id), paused: s.pausedAt !== null, incidentOnly: s.incidentOnly, following: followed.map((r) => r.name) };
 }

@@ -11,10 +11,9 @@ import { audit } from "../audit";
 import { loadComponentsOrThrow } from "../components/status-changes";
 import { parseInput, requireRole, type Ctx } from "../context";
 import { NotFoundError } from "../errors";
-import { newId } from "../ids";
+import { Id, newId } from "../ids";
 import { getPage } from "../page/page";
 
-const Id = z.string().regex(/^[0-9a-z]{1,32}$/, "Malformed id");
 
 const fields = {
   name: z.string().trim().min(1, "Name is required").max(100, "At most 100 characters"),
