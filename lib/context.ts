@@ -18,6 +18,12 @@ export interface Ctx {
   actor: Actor;
 }
 
+/**
+ * The same without an acting party: the public subscription flows (the
+ * visitor is anonymous), the delivery worker and the scheduler.
+ */
+export type PublicCtx = Omit<Ctx, "actor">;
+
 export const SYSTEM_ACTOR: Actor = { type: "system", id: null, label: "system", role: "owner" };
 export const CLI_ACTOR: Actor = { type: "cli", id: null, label: "cli", role: "owner" };
 

@@ -1,5 +1,5 @@
 import "server-only";
-import type { Db } from "@/db/client";
+import type { PublicCtx } from "@/lib/context";
 import { isDomainError } from "@/lib/errors";
 import { getPage } from "@/lib/page/page";
 import { getDb, systemClock } from "@/lib/runtime";
@@ -24,7 +24,7 @@ export interface FormCall {
   text: (key: string) => string;
   /** A repeated field's string values (at most 500). */
   all: (key: string) => string[];
-  ctx: { db: Db; now: () => Date };
+  ctx: PublicCtx;
   pageId: string;
   /** The client address, as the edge decided it. */
   ip: string;

@@ -5,29 +5,23 @@
 // goes on; the others see zero rows and skip. Within one process, calls are
 // also serialized (lib/jobs/serialize.ts).
 import { and, eq, gt, inArray, isNotNull, isNull, lte, sql } from "drizzle-orm";
-import type { Db } from "@/db/client";
 import { incident, type Incident } from "@/db/schema";
 import { audit } from "../audit";
 import { serialized } from "../jobs/serialize";
-import { SYSTEM_ACTOR, type Ctx } from "../context";
+import { SYSTEM_ACTOR, type Ctx, type PublicCtx } from "../context";
 import { enqueueNotification } from "../notifications/enqueue";
 import { affectedComponentIds } from "../incidents/timeline";
 import { applyMaintenanceStatus, maintenanceDto } from "./maintenance";
-
-export interface SchedulerCtx {
-  db: Db;
-  now: () => Date;
-}
 
 export const STARTED_BODY = "Scheduled maintenance is now in progress. We will provide updates as necessary.";
 export const COMPLETED_BODY = "The scheduled maintenance has been completed.";
 
 /** Performs every due transition once; returns how many it performed. */
-export async function runMaintenanceTransitions(ctx: SchedulerCtx): Promise<number> {
+export async function runMaintenanceTransitions(ctx: PublicCtx): Promise<number> {
   return serialized(ctx.db, "scheduler", () => runAll(ctx));
 }
 
-async function runAll(ctx: SchedulerCtx): Promise<number> {
+async function runAll(ctx: PublicCtx): Promise<number> {
   const sys: Ctx = { db: ctx.db, now: ctx.now, actor: SYSTEM_ACTOR };
   const now = ctx.now();
   let done = 0;

@@ -1,7 +1,8 @@
 import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
-import type { Db, Tx } from "@/db/client";
+import type { Tx } from "@/db/client";
 import { component, delivery, incident, notification, subscriber, subscriberComponent, subscriberIncident, type Subscriber } from "@/db/schema";
+import type { PublicCtx } from "../context";
 import { Id, newId } from "../ids";
 import { ValidationError } from "../errors";
 import { pruneCounters } from "../limits/counters";
@@ -14,11 +15,6 @@ export interface SubscriptionConfig {
   /** HERALD_SECRET: encrypts link tokens for the worker (tokens.ts). */
   secret: string;
   limits: SubscribeLimits;
-}
-
-export interface PublicCtx {
-  db: Db;
-  now: () => Date;
 }
 
 /** A pending confirmation link stops working after a week. */

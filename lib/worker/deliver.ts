@@ -1,6 +1,6 @@
 import { eq, inArray, sql, type SQL } from "drizzle-orm";
-import type { Db } from "@/db/client";
 import { notification, page, subscriber, type Notification, type Subscriber } from "@/db/schema";
+import type { PublicCtx } from "../context";
 import type { Mailer, OutgoingEmail, SendOutcome } from "../email/types";
 import { headerSafe } from "../email/types";
 import { newId } from "../ids";
@@ -32,15 +32,10 @@ export interface DeliveryDeps {
   log: (msg: string) => void;
 }
 
-export interface WorkCtx {
-  db: Db;
-  now: () => Date;
-}
-
 // Every write goes through db.transaction, which this process runs one at a
 // time (db/client.ts): a bare write while a publish transaction is open in the
 // same process would busy-wait on the event loop that transaction needs.
-const write = (ctx: WorkCtx, q: SQL) => ctx.db.transaction((tx) => tx.run(q));
+const write = (ctx: PublicCtx, q: SQL) => ctx.db.transaction((tx) => tx.run(q));
 
 interface LeasedRow {
   id: string;
@@ -76,7 +71,7 @@ interface LeasedBatch {
  * planner otherwise walks every pending row for the retry lease (~10 ms per
  * batch at 50k queued) or a notification's already-sent rows for a new one.
  */
-async function leaseBatch(ctx: WorkCtx, deps: DeliveryDeps): Promise<LeasedBatch | null> {
+async function leaseBatch(ctx: PublicCtx, deps: DeliveryDeps): Promise<LeasedBatch | null> {
   const now = ctx.now().getTime();
   const until = now + deps.leaseMs;
   const free = sql`status = 'pending' and next_attempt_at <= ${now} and (lease_until is null or lease_until < ${now})`;
@@ -144,7 +139,7 @@ function addressOf(from: string): string {
 }
 
 /** Renders the batch's notification (once, stored) and hands the personalized emails to the mailer. */
-async function sendLeased(ctx: WorkCtx, deps: DeliveryDeps, { batchId, notification: n, rows, subs }: LeasedBatch): Promise<SendOutcome> {
+async function sendLeased(ctx: PublicCtx, deps: DeliveryDeps, { batchId, notification: n, rows, subs }: LeasedBatch): Promise<SendOutcome> {
   const p = (await ctx.db.query.page.findFirst({ where: eq(page.id, n.pageId) }))!;
   const root = publicBaseUrl(p, deps.baseUrl);
   const from = senderOf(p, deps.defaultFrom);
@@ -180,7 +175,7 @@ async function sendLeased(ctx: WorkCtx, deps: DeliveryDeps, { batchId, notificat
 }
 
 /** Sends one leased batch and records the outcome on its rows. Returns false when nothing was due. */
-export async function deliverOneBatch(ctx: WorkCtx, deps: DeliveryDeps): Promise<boolean> {
+export async function deliverOneBatch(ctx: PublicCtx, deps: DeliveryDeps): Promise<boolean> {
   const batch = await leaseBatch(ctx, deps);
   if (!batch) return false;
   const { batchId, notification: n, rows, attempts } = batch;

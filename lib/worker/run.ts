@@ -1,7 +1,8 @@
 import { publishDueIncidents, publishDueUpdates } from "../incidents/scheduled";
 import { runMaintenanceTransitions } from "../maintenance/transitions";
 import { rollOverUptimeDay } from "../uptime/rollover";
-import { deliverOneBatch, type DeliveryDeps, type WorkCtx } from "./deliver";
+import type { PublicCtx } from "../context";
+import { deliverOneBatch, type DeliveryDeps } from "./deliver";
 
 export type WorkDeps = DeliveryDeps;
 
@@ -13,7 +14,7 @@ export type WorkDeps = DeliveryDeps;
  */
 export interface WorkStep {
   name: string;
-  run(ctx: WorkCtx, deps: WorkDeps): Promise<boolean>;
+  run(ctx: PublicCtx, deps: WorkDeps): Promise<boolean>;
 }
 
 export const STEPS: readonly WorkStep[] = [
@@ -34,7 +35,7 @@ export interface RunReport {
 }
 
 /** Drains everything due, within `budgetMs` of wall time. Safe to run in several processes at once (leases). */
-export async function runDueWork(ctx: WorkCtx, deps: WorkDeps, opts: { budgetMs?: number; steps?: readonly WorkStep[] } = {}): Promise<RunReport> {
+export async function runDueWork(ctx: PublicCtx, deps: WorkDeps, opts: { budgetMs?: number; steps?: readonly WorkStep[] } = {}): Promise<RunReport> {
   const deadline = Date.now() + (opts.budgetMs ?? 50_000);
   const done: Record<string, number> = {};
   let more = false;
