@@ -1,24 +1,16 @@
 // The public history: published incidents by month, paged.
 import { count, desc } from "drizzle-orm";
 import type { Tx } from "@/db/client";
-import type { AnyIncidentStatus, Impact, IncidentKind } from "@/db/constants";
 import { incident } from "@/db/schema";
 import { markdownToText } from "../markdown/render";
-import { latestUpdates } from "./incident";
+import { latestUpdates, type PublicIncidentSummary } from "./incident";
 import { loadPublicPage, type PublicPage } from "./page";
 import { publishedIncidentOn } from "./visibility";
 
-export interface HistoryIncident {
-  id: string;
-  kind: IncidentKind;
-  name: string;
-  status: AnyIncidentStatus;
-  impact: Impact;
-  startedAt: Date;
-  resolvedAt: Date | null;
+export type HistoryIncident = Pick<PublicIncidentSummary, "id" | "kind" | "name" | "status" | "impact" | "startedAt" | "resolvedAt"> & {
   /** Plain-text excerpt of the newest update. */
   summary: string;
-}
+};
 
 export interface HistoryMonth {
   /** "YYYY-MM" in the page's time zone. */

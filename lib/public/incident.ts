@@ -50,7 +50,8 @@ export function toUpdate(u: typeof incidentUpdate.$inferSelect): PublicUpdate {
   return { id: u.id, status: u.status, displayAt: u.displayAt, html: renderMarkdown(u.body) };
 }
 
-export function summaryOf(i: Incident, latest: PublicUpdate | null): PublicIncidentSummary {
+/** The columns every public view of an incident or maintenance shows. */
+export function publicIncidentFields(i: Incident): Omit<PublicIncidentSummary, "latestUpdate"> {
   return {
     id: i.id,
     kind: i.kind,
@@ -61,8 +62,11 @@ export function summaryOf(i: Incident, latest: PublicUpdate | null): PublicIncid
     resolvedAt: i.resolvedAt,
     scheduledFor: i.scheduledFor,
     scheduledUntil: i.scheduledUntil,
-    latestUpdate: latest,
   };
+}
+
+export function summaryOf(i: Incident, latest: PublicUpdate | null): PublicIncidentSummary {
+  return { ...publicIncidentFields(i), latestUpdate: latest };
 }
 
 /** Newest update of each incident, in one query. */

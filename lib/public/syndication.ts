@@ -7,6 +7,7 @@ import { incident, incidentUpdate, incidentUpdateComponent, type Component, type
 import { maintenanceUnderway, openStatus } from "../status/conditions";
 import { compareUpdatesNewestFirst, worstComponentStatus, type OverallStatus } from "../status/rules";
 import { overallOf } from "./badges/overall";
+import { publicIncidentFields } from "./incident";
 import { loadPublicPageRow, publicPageOf, type PublicPage } from "./page";
 import { publicComponents, publishedIncidentOn, publishedUpdate } from "./visibility";
 
@@ -186,18 +187,10 @@ export async function loadSyndication(db: Tx, select: { incidents: IncidentSelec
     );
     const named = new Set(own.flatMap((u) => u.affected.map((a) => a.id)));
     return {
-      id: i.id,
-      kind: i.kind,
-      name: i.name,
-      status: i.status,
-      impact: i.impact,
+      ...publicIncidentFields(i),
       createdAt: i.createdAt,
       updatedAt: i.updatedAt,
-      startedAt: i.startedAt,
       monitoringAt: i.monitoringAt,
-      resolvedAt: i.resolvedAt,
-      scheduledFor: i.scheduledFor,
-      scheduledUntil: i.scheduledUntil,
       updates: own,
       components: components.filter((c) => named.has(c.id) && c.memberIds === null),
     };
