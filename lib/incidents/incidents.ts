@@ -6,12 +6,11 @@ import { delivery, incident, incidentUpdate, incidentUpdateComponent, notificati
 import { audit } from "../audit";
 import { parseInput, requireRole, type Ctx } from "../context";
 import { NotFoundError, ValidationError } from "../errors";
-import { newId } from "../ids";
+import { Id, newId } from "../ids";
 import { bumpContentVersion, getPage } from "../page/page";
 import { publishedUpdate } from "../public/visibility";
 import { maybeNotify, refreshIncidentCaches, updateWentPublic, writeUpdate } from "./timeline";
 
-const Id = z.string().regex(/^[0-9a-z]{1,32}$/, "Malformed id");
 const Name = z.string().trim().min(1, "Name is required").max(255, "At most 255 characters");
 const Body = z.string().trim().min(1, "A message is required").max(20_000, "At most 20,000 characters");
 const ComponentStatusMap = z

@@ -5,12 +5,14 @@
 // goes on; the others see zero rows and skip. Within one process, calls are
 // also serialized (lib/jobs/serialize.ts).
 import { and, eq, gt, inArray, isNotNull, isNull, lte, sql } from "drizzle-orm";
+import { MAINTENANCE_UNDERWAY_STATUSES } from "@/db/constants";
 import { incident, type Incident } from "@/db/schema";
 import { audit } from "../audit";
 import { serialized } from "../jobs/serialize";
 import { SYSTEM_ACTOR, type Ctx, type PublicCtx } from "../context";
 import { enqueueNotification } from "../notifications/enqueue";
 import { affectedComponentIds } from "../incidents/timeline";
+import { maintenanceUnderway } from "../status/conditions";
 import { applyMaintenanceStatus, maintenanceDto } from "./maintenance";
 
 export const STARTED_BODY = "Scheduled maintenance is now in progress. We will provide updates as necessary.";
@@ -54,8 +56,8 @@ async function runAll(ctx: PublicCtx): Promise<number> {
   const complete = await ctx.db
     .select({ id: incident.id })
     .from(incident)
-    .where(and(maintenance, inArray(incident.status, ["in_progress", "verifying"]), eq(incident.scheduledAutoCompleted, true), lte(incident.scheduledUntil, now)));
-  for (const { id } of complete) if (await transition(sys, id, ["in_progress", "verifying"], "completed")) done++;
+    .where(and(maintenance, maintenanceUnderway, eq(incident.scheduledAutoCompleted, true), lte(incident.scheduledUntil, now)));
+  for (const { id } of complete) if (await transition(sys, id, [...MAINTENANCE_UNDERWAY_STATUSES], "completed")) done++;
   return done;
 }
 
