@@ -7,7 +7,7 @@ import { audit } from "../audit";
 import { parseCsv, toCsv } from "../csv";
 import { hasRole, parseInput, requireRole, type Actor, type Ctx } from "../context";
 import { ConflictError, NotFoundError, ValidationError } from "../errors";
-import { newId } from "../ids";
+import { Id, newId } from "../ids";
 import { getPage } from "../page/page";
 import { Email, enqueueConfirmation, setScope, validComponentIds } from "./subscribe";
 import { issueToken } from "./tokens";
@@ -104,7 +104,7 @@ export function maySkipConfirmation(actor: Actor): boolean {
 
 export const AddSubscriberInput = z.strictObject({
   email: Email,
-  componentIds: z.array(z.string().regex(/^[0-9a-z]{1,32}$/)).max(500).default([]),
+  componentIds: z.array(Id).max(500).default([]),
   /** Statuspage's skip_confirmation_notification: active at once, no confirmation email (owners and admins only). */
   skipConfirmation: z.boolean().default(false),
 });
