@@ -70,7 +70,7 @@ async function frameIn(page: Page, section: string): Promise<Frame> {
 }
 
 test("the script and the iframe list the same items in the status page's order", async ({ page, server }) => {
-  // The loader's order (lib/public/loaders.ts): newest first, the maintenance started last.
+  // The loader's order (lib/public/status-page.ts): newest first, the maintenance started last.
   const onPage = ["Database upgrade", "REST API unreachable", "Checkout fails for some cards"];
   await openHost(page);
   const scripted = await page.locator("#script .w li a").allTextContents();

@@ -1,5 +1,5 @@
 // Statuspage API v2 (REFERENCE.md): pure functions from the public loader DTOs
-// (lib/public/loaders.ts: loadSyndication) to the exact JSON existing clients
+// (lib/public/syndication.ts: loadSyndication) to the exact JSON existing clients
 // parse. Field order, nulls and enums follow Statuspage's responses.
 import type { SyndicatedComponent, SyndicatedIncident, SyndicatedUpdate, SyndicationData } from "../public/syndication";
 
@@ -23,7 +23,7 @@ export function isoWithOffset(at: Date, timeZone: string): string {
 
 export interface V2Context {
   data: SyndicationData;
-  /** The public base URL (lib/public/loaders.ts: publicBaseUrl). */
+  /** The public base URL (lib/public/page.ts: publicBaseUrl). */
   baseUrl: string;
 }
 
