@@ -45,7 +45,7 @@ function raw(url: string, opts: { method?: string; headers?: Record<string, stri
   });
 }
 
-describe("the edge with default settings (no trusted proxy)", () => {
+describe("the edge with default settings (no trusted proxy)", { timeout: 120_000 }, () => {
   let s: RunningServer;
   beforeAll(async () => {
     s = await startServer();
@@ -192,7 +192,7 @@ describe("the edge with default settings (no trusted proxy)", () => {
   });
 });
 
-describe("the edge behind a trusted proxy (HERALD_TRUSTED_PROXIES=1)", () => {
+describe("the edge behind a trusted proxy (HERALD_TRUSTED_PROXIES=1)", { timeout: 120_000 }, () => {
   let s: RunningServer;
   beforeAll(async () => {
     s = await startServer({ env: { HERALD_TRUSTED_PROXIES: "1" } });
@@ -231,10 +231,10 @@ describe("the edge behind a trusted proxy (HERALD_TRUSTED_PROXIES=1)", () => {
   });
 });
 
-describe("the edge with an https public URL and a tight per-address limit", () => {
+describe("the edge with an https public URL and a tight per-address limit", { timeout: 120_000 }, () => {
   let s: RunningServer;
   beforeAll(async () => {
-    s = await startServer({ env: { HERALD_URL: "https://status.example.com", HERALD_EDGE_RATE_PER_SEC: "1", HERALD_EDGE_BURST: "5" } });
+    s = await startServer({ env: { HERALD_URL: "https://status.example.com", HERALD_EDGE_RATE_PER_SEC: "0.01", HERALD_EDGE_BURST: "5" } });
   });
 
   it("bounds a stranger's requests that reach the application, never the public pages", async () => {
