@@ -6,7 +6,8 @@ import { defineConfig } from "@playwright/test";
 export default defineConfig({
   testDir: "e2e",
   globalSetup: "./tests/global-setup.ts",
-  timeout: 60_000,
+  // Long journeys on a two-core machine running two spec files at once.
+  timeout: 120_000,
   // Sign-in and setup hash passwords (scrypt, slow on purpose): a busy 2-core machine needs more than 5 s.
   expect: { timeout: 15_000 },
   // Two spec files at a time (each has its own server and database): most of a
