@@ -31,8 +31,8 @@ const UNAVAILABLE = `<!doctype html><html lang="en"><meta charset="utf-8"><title
 <p>The public status page is being served from the last saved copy. The console and the management API are unavailable until the database is reachable again; see the server log for the error. Herald reconnects by itself.</p>
 </main></html>`;
 
-const LINGER_MS = 1000;
-const LINGER_BYTES = 1024 * 1024;
+const LINGER_MS = 2000;
+const LINGER_BYTES = 4 * 1024 * 1024;
 
 /** Console pages a signed-out visitor may open. */
 const SIGNED_OUT_PAGES = new Set(["/admin/login", "/admin/setup"]);
@@ -63,19 +63,21 @@ export function createEdge(opts: EdgeOptions) {
   function tooLarge(req: IncomingMessage, res: ServerResponse, pathname: string, cap: BodyCap): void {
     const message = `The request body is larger than ${cap.label}.`;
     const api = under(pathname, "/api/v1");
-    // The body is never buffered or parsed, and the connection closes after the answer. Like
-    // nginx's lingering close, what the client is still sending is discarded for a moment (at most
-    // LINGER_BYTES, LINGER_MS) so it can read the 413 instead of failing its write with EPIPE.
-    res.writeHead(413, { "content-type": api ? "application/json" : "text/plain; charset=utf-8", connection: "close", "cache-control": "no-store" });
+    // The body is never buffered or parsed. Like nginx's lingering close, what the client is
+    // still sending is discarded for a moment (at most LINGER_BYTES, LINGER_MS) so it can read
+    // the 413 instead of failing its write; past that the connection is cut. ("Connection:
+    // close" would make Node close the socket the moment the answer is out, mid-upload.)
+    res.writeHead(413, { "content-type": api ? "application/json" : "text/plain; charset=utf-8", "cache-control": "no-store" });
     res.end(api ? JSON.stringify({ error: message }) : message);
     let discarded = 0;
-    const close = () => req.socket.destroy();
-    const timer = setTimeout(close, LINGER_MS);
+    const cut = () => req.socket.destroy();
+    const timer = setTimeout(cut, LINGER_MS);
     timer.unref();
+    req.once("end", () => clearTimeout(timer));
     req.socket.once("close", () => clearTimeout(timer));
     req.on("data", (chunk: Buffer) => {
       discarded += chunk.length;
-      if (discarded > LINGER_BYTES) close();
+      if (discarded > LINGER_BYTES) cut();
     });
     req.resume();
   }
