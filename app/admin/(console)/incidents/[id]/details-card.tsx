@@ -1,7 +1,7 @@
 import { ActionForm, SubmitButton } from "@/components/admin/action-form";
 import { Card, FormField } from "@/components/admin/ui";
 import { Input, Select } from "@/components/ui/form";
-import { IMPACT_LABELS, IMPACTS } from "@/db/constants";
+import { ImpactOptions } from "../impact-options";
 import type { ConsoleIncidentDetail } from "@/lib/incidents/queries";
 import { updateIncidentAction } from "../actions";
 
@@ -16,12 +16,7 @@ export function DetailsCard({ incident }: { incident: ConsoleIncidentDetail }) {
         </FormField>
         <FormField label="Impact" name="impactOverride" id="incident-impact" hint="Computed from the affected components unless set.">
           <Select name="impactOverride" id="incident-impact" defaultValue={incident.impactOverride ?? ""}>
-            <option value="">Computed from components</option>
-            {IMPACTS.map((i) => (
-              <option key={i} value={i}>
-                {IMPACT_LABELS[i]}
-              </option>
-            ))}
+            <ImpactOptions />
           </Select>
         </FormField>
         <SubmitButton variant="secondary" pendingLabel="Saving…">

@@ -8,7 +8,8 @@ import { TemplatePicker } from "@/components/admin/template-picker";
 import { toLocalInput, zoneLabel } from "@/components/admin/time";
 import { Card, Checkbox, FormField, linkClass, PageHeader } from "@/components/admin/ui";
 import { Input, Select, Textarea } from "@/components/ui/form";
-import { IMPACT_LABELS, IMPACTS, INCIDENT_STATUS_LABELS, INCIDENT_STATUSES } from "@/db/constants";
+import { INCIDENT_STATUS_LABELS, INCIDENT_STATUSES } from "@/db/constants";
+import { ImpactOptions } from "../impact-options";
 import { getPage } from "@/lib/page/page";
 import { createIncidentAction, previewPostAction } from "../actions";
 import { pickerComponents } from "../load-components";
@@ -72,12 +73,7 @@ export default async function NewIncidentPage({ searchParams }: { searchParams: 
           <div className="space-y-4">
             <FormField label="Impact" name="impactOverride" hint="Computed from the component statuses unless you pick one.">
               <Select name="impactOverride" defaultValue={prefill?.impactOverride ?? ""} className="sm:max-w-xs">
-                <option value="">Computed from components</option>
-                {IMPACTS.map((i) => (
-                  <option key={i} value={i}>
-                    {IMPACT_LABELS[i]}
-                  </option>
-                ))}
+                <ImpactOptions />
               </Select>
             </FormField>
             <Checkbox name="notify" label="Notify subscribers" hint="Email and feed subscribers hear about this update." defaultChecked={prefill?.notify} />
