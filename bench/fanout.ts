@@ -72,7 +72,8 @@ const sampler = setInterval(() => {
 const d0 = Date.now();
 while (true) {
   await new Promise((r) => setTimeout(r, 1000));
-  const pending = (await t.db.all<{ n: number }>(sql`select count(*) as n from delivery where status = 'pending'`))[0].n;
+  const pending = (await t.db.all<{ n: number }>(sql`select count(*) as n from delivery where status = 'pending'`))[0]
+    .n;
   if (pending === 0) break;
   if (Date.now() - d0 > ((N / 100 / RATE) * 3 + 60) * 1000) throw new Error(`delivery too slow: ${pending} pending`);
 }
@@ -83,8 +84,14 @@ const limited = fake.requests.filter((r) => r.outcome.startsWith("429")).length;
 const span = (ok[ok.length - 1].at - ok[0].at) / 1000;
 const achieved = (ok.length - 1) / span;
 const unique = new Set(fake.accepted.map((e) => e.to)).size;
-console.log(`delivered ${fake.accepted.length} emails (${unique} unique) in ${ok.length} batches over ${span.toFixed(1)} s; ${limited} requests got 429`);
-console.log(`achieved ${achieved.toFixed(2)} req/s against a limit of ${RATE}: ratio ${(achieved / RATE).toFixed(3)} (target ≥ 0.95)`);
-console.log(`worker peak RSS ${(peakKb / 1024).toFixed(0)} MB (target ≤ 300); worker CPU ${(cpuTicks / 100).toFixed(1)} s (${((cpuTicks * 10) / ok.length).toFixed(1)} ms per batch)`);
+console.log(
+  `delivered ${fake.accepted.length} emails (${unique} unique) in ${ok.length} batches over ${span.toFixed(1)} s; ${limited} requests got 429`,
+);
+console.log(
+  `achieved ${achieved.toFixed(2)} req/s against a limit of ${RATE}: ratio ${(achieved / RATE).toFixed(3)} (target ≥ 0.95)`,
+);
+console.log(
+  `worker peak RSS ${(peakKb / 1024).toFixed(0)} MB (target ≤ 300); worker CPU ${(cpuTicks / 100).toFixed(1)} s (${((cpuTicks * 10) / ok.length).toFixed(1)} ms per batch)`,
+);
 await fake.close();
 t.close();

@@ -65,7 +65,13 @@ export type Job =
 export type JobResult = (
   | { kind: "cannon"; runs: Record<string, CannonStats> }
   | { kind: "posts"; modes: Record<"content-length" | "chunked", SurfaceStats & { mbSent: number }> }
-  | { kind: "actors"; surfaces: Record<string, SurfaceStats>; publishes: Array<{ at: number; incidentId: string; status: string }>; signIns: number; limited: number }
+  | {
+      kind: "actors";
+      surfaces: Record<string, SurfaceStats>;
+      publishes: Array<{ at: number; incidentId: string; status: string }>;
+      signIns: number;
+      limited: number;
+    }
 ) & {
   /** CPU the load process itself used: on a shared machine, the generator's share is part of the picture. */
   cpuS: number;
@@ -99,18 +105,47 @@ const pause = (ms: number) =>
 
 // ------------------------------------------------------------------ hostile inputs
 
-const rid = (n = 12) =>
-  Array.from(randomBytes(n), (b) => "0123456789abcdefghijklmnopqrstuvwxyz"[b % 36]).join("");
+const rid = (n = 12) => Array.from(randomBytes(n), (b) => "0123456789abcdefghijklmnopqrstuvwxyz"[b % 36]).join("");
 const pick = <T>(xs: readonly T[]): T => xs[randomInt(xs.length)];
 
 const ODD_HEADERS: ReadonlyArray<() => Record<string, string>> = [
   () => ({ accept: `application/${rid(6)}` }),
   () => ({ accept: "text/x-component", rsc: "1" }),
-  () => ({ "next-router-prefetch": "1", rsc: "1", "next-router-state-tree": encodeURIComponent(JSON.stringify(["", { children: [rid(), {}] }])) }),
-  () => ({ "accept-encoding": pick(["zstd", "br;q=0, gzip;q=0, identity;q=0", "*;q=0", `x-${rid(5)}`, "gzip;q=abc, br;q=-1", "identity"]) }),
-  () => ({ range: pick(["bytes=0-10", "bytes=-5", "bytes=abc", "bytes=999999999-", Array.from({ length: 50 }, (_, i) => `${i}-${i}`).join(",").replace(/^/, "bytes=")]) }),
-  () => ({ "if-none-match": `"${rid(20)}"`, "if-modified-since": pick(["yesterday", "Thu, 01 Jan 1970 00:00:00 GMT", rid()]) }),
-  () => ({ "x-forwarded-for": `${randomInt(256)}.${randomInt(256)}.${randomInt(256)}.${randomInt(256)}`, "x-forwarded-host": `${rid(8)}.example`, "x-forwarded-proto": "https" }),
+  () => ({
+    "next-router-prefetch": "1",
+    rsc: "1",
+    "next-router-state-tree": encodeURIComponent(JSON.stringify(["", { children: [rid(), {}] }])),
+  }),
+  () => ({
+    "accept-encoding": pick([
+      "zstd",
+      "br;q=0, gzip;q=0, identity;q=0",
+      "*;q=0",
+      `x-${rid(5)}`,
+      "gzip;q=abc, br;q=-1",
+      "identity",
+    ]),
+  }),
+  () => ({
+    range: pick([
+      "bytes=0-10",
+      "bytes=-5",
+      "bytes=abc",
+      "bytes=999999999-",
+      Array.from({ length: 50 }, (_, i) => `${i}-${i}`)
+        .join(",")
+        .replace(/^/, "bytes="),
+    ]),
+  }),
+  () => ({
+    "if-none-match": `"${rid(20)}"`,
+    "if-modified-since": pick(["yesterday", "Thu, 01 Jan 1970 00:00:00 GMT", rid()]),
+  }),
+  () => ({
+    "x-forwarded-for": `${randomInt(256)}.${randomInt(256)}.${randomInt(256)}.${randomInt(256)}`,
+    "x-forwarded-host": `${rid(8)}.example`,
+    "x-forwarded-proto": "https",
+  }),
 ];
 
 function hostileRequest(scenario: Scenario, paths: string[]): (req: CannonRequest) => CannonRequest {
@@ -123,17 +158,44 @@ function hostileRequest(scenario: Scenario, paths: string[]): (req: CannonReques
       return (req) => ({
         ...req,
         path: next(),
-        headers: { ...req.headers, cookie: `${pick(["", "__Secure-"])}herald.session_token=${rid(32)}.${randomBytes(24).toString("base64url")}; theme=${rid(4)}` },
+        headers: {
+          ...req.headers,
+          cookie: `${pick(["", "__Secure-"])}herald.session_token=${rid(32)}.${randomBytes(24).toString("base64url")}; theme=${rid(4)}`,
+        },
       });
     case "random-incident":
-      return (req) => ({ ...req, path: pick([`/incidents/${rid()}`, `/incidents/${rid()}`, `/incidents/${rid()}/og.png`, `/components/${rid()}/badge.svg`]) });
+      return (req) => ({
+        ...req,
+        path: pick([
+          `/incidents/${rid()}`,
+          `/incidents/${rid()}`,
+          `/incidents/${rid()}/og.png`,
+          `/components/${rid()}/badge.svg`,
+        ]),
+      });
     case "random-path":
       return (req) => ({
         ...req,
-        path: pick([`/${rid(8)}`, `/${rid(6)}/${rid(6)}.php`, `/wp-login.php?${rid(4)}=${rid(8)}`, `/api/v2/${rid(8)}.json`, `/_next/static/${rid(10)}.js`, `/history/${rid(6)}`, `/.env?${rid(3)}`]),
+        path: pick([
+          `/${rid(8)}`,
+          `/${rid(6)}/${rid(6)}.php`,
+          `/wp-login.php?${rid(4)}=${rid(8)}`,
+          `/api/v2/${rid(8)}.json`,
+          `/_next/static/${rid(10)}.js`,
+          `/history/${rid(6)}`,
+          `/.env?${rid(3)}`,
+        ]),
       });
     case "random-query":
-      return (req) => ({ ...req, path: pick([`${next()}?${rid(6)}=${rid(10)}`, `${next()}?${rid(3)}&${rid(3)}=${rid(3)}`, `/history?page=${randomInt(1, 1_000_000)}`, `/history?page=${rid(8)}`]) });
+      return (req) => ({
+        ...req,
+        path: pick([
+          `${next()}?${rid(6)}=${rid(10)}`,
+          `${next()}?${rid(3)}&${rid(3)}=${rid(3)}`,
+          `/history?page=${randomInt(1, 1_000_000)}`,
+          `/history?page=${rid(8)}`,
+        ]),
+      });
     case "odd-headers":
       return (req) => ({ ...req, path: next(), headers: { ...req.headers, ...pick(ODD_HEADERS)() } });
   }
@@ -148,7 +210,11 @@ async function cannon(job: Extract<Job, { kind: "cannon" }>): Promise<Result> {
       overallRate: run.rate,
       headers: { "accept-encoding": "gzip, deflate, br", accept: "text/html,application/json,*/*" },
       // One fixed path needs no per-request setup (the clean runs: no cost on the generator).
-      requests: [run.scenario === "plain" && run.paths.length === 1 ? { method: "GET", path: run.paths[0] } : { method: "GET", path: run.paths[0], setupRequest: hostileRequest(run.scenario, run.paths) }],
+      requests: [
+        run.scenario === "plain" && run.paths.length === 1
+          ? { method: "GET", path: run.paths[0] }
+          : { method: "GET", path: run.paths[0], setupRequest: hostileRequest(run.scenario, run.paths) },
+      ],
       timeout: 30,
     }),
   );
@@ -189,7 +255,10 @@ async function posts(job: Extract<Job, { kind: "posts" }>): Promise<Result> {
     new Promise<void>((resolve) => {
       const started = performance.now();
       let answered = false;
-      const headers: Record<string, string | number> = { "content-type": "application/x-www-form-urlencoded", origin: job.url };
+      const headers: Record<string, string | number> = {
+        "content-type": "application/x-www-form-urlencoded",
+        origin: job.url,
+      };
       if (mode === "content-length") headers["content-length"] = job.bytes;
       const req = request(`${job.url}${job.path}`, { method: "POST", headers, agent: false });
       const finish = (key: string, isError: boolean) => {
@@ -211,7 +280,10 @@ async function posts(job: Extract<Job, { kind: "posts" }>): Promise<Result> {
       let written = 0;
       const pump = () => {
         while (!answered && written < job.bytes) {
-          const piece = written === 0 ? Buffer.concat([head, chunk.subarray(head.length)]) : chunk.subarray(0, Math.min(chunk.length, job.bytes - written));
+          const piece =
+            written === 0
+              ? Buffer.concat([head, chunk.subarray(head.length)])
+              : chunk.subarray(0, Math.min(chunk.length, job.bytes - written));
           written += piece.length;
           sent[mode] += piece.length;
           if (!req.write(piece)) return void req.once("drain", pump);
@@ -227,8 +299,14 @@ async function posts(job: Extract<Job, { kind: "posts" }>): Promise<Result> {
       await pause(job.pauseMs);
     }
   };
-  await Promise.all([...Array.from({ length: job.contentLength }, () => loop("content-length")), ...Array.from({ length: job.chunked }, () => loop("chunked"))]);
-  const done = (mode: "content-length" | "chunked") => ({ ...summarize(stats[mode]), mbSent: Math.round(sent[mode] / 1024 / 1024) });
+  await Promise.all([
+    ...Array.from({ length: job.contentLength }, () => loop("content-length")),
+    ...Array.from({ length: job.chunked }, () => loop("chunked")),
+  ]);
+  const done = (mode: "content-length" | "chunked") => ({
+    ...summarize(stats[mode]),
+    mbSent: Math.round(sent[mode] / 1024 / 1024),
+  });
   return { kind: "posts", modes: { "content-length": done("content-length"), chunked: done("chunked") } };
 }
 
@@ -248,7 +326,14 @@ function record(s: Surface, ms: number, key: string, isError: boolean): void {
 function summarize(s: Surface): SurfaceStats {
   const sorted = [...s.latencies].sort((a, b) => a - b);
   const round = (n: number) => Math.round(n * 10) / 10;
-  return { requests: sorted.length, p50: round(percentile(sorted, 50)), p99: round(percentile(sorted, 99)), max: round(sorted[sorted.length - 1] ?? NaN), statuses: s.statuses, errors: s.errors };
+  return {
+    requests: sorted.length,
+    p50: round(percentile(sorted, 50)),
+    p99: round(percentile(sorted, 99)),
+    max: round(sorted[sorted.length - 1] ?? NaN),
+    statuses: s.statuses,
+    errors: s.errors,
+  };
 }
 
 /**
@@ -259,7 +344,12 @@ function summarize(s: Surface): SurfaceStats {
  * per-key limit; a 429 is honoured (Retry-After) and counted, not retried early.
  */
 async function actors(cfg: Extract<Job, { kind: "actors" }>): Promise<Result> {
-  const surfaces: Record<string, Surface> = { "v1 publish": newSurface(), "v1 write": newSurface(), "console sign-in": newSurface(), console: newSurface() };
+  const surfaces: Record<string, Surface> = {
+    "v1 publish": newSurface(),
+    "v1 write": newSurface(),
+    "console sign-in": newSurface(),
+    console: newSurface(),
+  };
   const publishes: Array<{ at: number; incidentId: string; status: string }> = [];
   let signIns = 0;
   let limited = 0;
@@ -295,7 +385,11 @@ async function actors(cfg: Extract<Job, { kind: "actors" }>): Promise<Result> {
   }
 
   const publisher = async () => {
-    const next: Record<string, string> = { investigating: "identified", identified: "monitoring", monitoring: "resolved" };
+    const next: Record<string, string> = {
+      investigating: "identified",
+      identified: "monitoring",
+      monitoring: "resolved",
+    };
     let open: { id: string; status: string } | null = null;
     let n = 0;
     while (!stopped) {
@@ -303,7 +397,13 @@ async function actors(cfg: Extract<Job, { kind: "actors" }>): Promise<Result> {
       n++;
       if (!open) {
         const created = await v1("v1 publish", cfg.publisherKey, "POST", "/incidents", {
-          incident: { name: `Soak incident ${n}`, status: "investigating", body: `Update ${n}: we are looking into **elevated errors**.`, deliver_notifications: true, components: { [pick(cfg.componentIds)]: "partial_outage" } },
+          incident: {
+            name: `Soak incident ${n}`,
+            status: "investigating",
+            body: `Update ${n}: we are looking into **elevated errors**.`,
+            deliver_notifications: true,
+            components: { [pick(cfg.componentIds)]: "partial_outage" },
+          },
         });
         if (created) open = { id: created.id, status: "investigating" };
         if (created) publishes.push({ at, incidentId: created.id, status: "investigating" });
@@ -320,11 +420,20 @@ async function actors(cfg: Extract<Job, { kind: "actors" }>): Promise<Result> {
   };
 
   const writer = async () => {
-    const statuses = ["operational", "degraded_performance", "operational", "partial_outage", "operational", "under_maintenance"];
+    const statuses = [
+      "operational",
+      "degraded_performance",
+      "operational",
+      "partial_outage",
+      "operational",
+      "under_maintenance",
+    ];
     let n = 0;
     while (!stopped) {
       const at = Date.now();
-      await v1("v1 write", cfg.writerKey, "PATCH", `/components/${cfg.componentIds[n % cfg.componentIds.length]}`, { component: { status: statuses[n % statuses.length] } });
+      await v1("v1 write", cfg.writerKey, "PATCH", `/components/${cfg.componentIds[n % cfg.componentIds.length]}`, {
+        component: { status: statuses[n % statuses.length] },
+      });
       n++;
       await pause(Math.max(0, cfg.writeEverySec * 1000 - (Date.now() - at)));
     }
@@ -347,20 +456,30 @@ async function actors(cfg: Extract<Job, { kind: "actors" }>): Promise<Result> {
       const at = Date.now();
       if (!cookie) await signIn();
       if (cookie) {
-        const res = await timed("console", `${cfg.url}${cfg.consolePaths[n++ % cfg.consolePaths.length]}`, { headers: { cookie } });
+        const res = await timed("console", `${cfg.url}${cfg.consolePaths[n++ % cfg.consolePaths.length]}`, {
+          headers: { cookie },
+        });
         // Sent back to the login page: the session is gone; sign in again.
-        if (res && res.status >= 300 && res.status < 400 && res.headers.get("location")?.includes("/admin/login")) cookie = null;
+        if (res && res.status >= 300 && res.status < 400 && res.headers.get("location")?.includes("/admin/login"))
+          cookie = null;
       }
       await pause(Math.max(0, cfg.consoleEverySec * 1000 - (Date.now() - at)));
     }
   };
 
   await Promise.all([publisher(), writer(), consoleUser()]);
-  return { kind: "actors", surfaces: Object.fromEntries(Object.entries(surfaces).map(([k, s]) => [k, summarize(s)])), publishes, signIns, limited };
+  return {
+    kind: "actors",
+    surfaces: Object.fromEntries(Object.entries(surfaces).map(([k, s]) => [k, summarize(s)])),
+    publishes,
+    signIns,
+    limited,
+  };
 }
 
 process.once("message", async (job: Job) => {
-  const result = job.kind === "cannon" ? await cannon(job) : job.kind === "posts" ? await posts(job) : await actors(job);
+  const result =
+    job.kind === "cannon" ? await cannon(job) : job.kind === "posts" ? await posts(job) : await actors(job);
   const cpu = process.cpuUsage();
   process.send!({ ...result, cpuS: (cpu.user + cpu.system) / 1e6 }, () => process.exit(0));
 });

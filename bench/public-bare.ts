@@ -4,8 +4,12 @@ import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 
 const [file, port] = process.argv.slice(2);
-const routes: Record<string, { headers: Record<string, string>; body: string }> = JSON.parse(readFileSync(file, "utf8"));
-const bytes = new Map(Object.entries(routes).map(([p, r]) => [p, { headers: r.headers, body: Buffer.from(r.body, "base64") }]));
+const routes: Record<string, { headers: Record<string, string>; body: string }> = JSON.parse(
+  readFileSync(file, "utf8"),
+);
+const bytes = new Map(
+  Object.entries(routes).map(([p, r]) => [p, { headers: r.headers, body: Buffer.from(r.body, "base64") }]),
+);
 
 createServer((req, res) => {
   const r = bytes.get(req.url ?? "/");

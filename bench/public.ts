@@ -49,12 +49,22 @@ async function seed(url: string): Promise<{ openIncidentId: string; pastIncident
     for (let i = 0; i < rows.length; i += 500) {
       const chunk = rows.slice(i, i + 500);
       const values = chunk.map(() => `(${cols.map(() => "?").join(",")})`).join(",");
-      await tx.execute({ sql: `insert into ${table} (${cols.join(",")}) values ${values}`, args: chunk.flat() as never[] });
+      await tx.execute({
+        sql: `insert into ${table} (${cols.join(",")}) values ${values}`,
+        args: chunk.flat() as never[],
+      });
     }
   };
-  await tx.execute({ sql: "update page set name = 'Globex Cloud', support_url = 'https://support.globex.example' where id = ?", args: [page.id] });
+  await tx.execute({
+    sql: "update page set name = 'Globex Cloud', support_url = 'https://support.globex.example' where id = ?",
+    args: [page.id],
+  });
   const groups = ["Core platform", "Compute", "Storage", "Networking", "Developer tools"];
-  await insert("component_group", ["id", "page_id", "name", "position", "created_at", "updated_at"], groups.map((g, i) => [id("g", i), page.id, g, i, now, now]));
+  await insert(
+    "component_group",
+    ["id", "page_id", "name", "position", "created_at", "updated_at"],
+    groups.map((g, i) => [id("g", i), page.id, g, i, now, now]),
+  );
   const components = Array.from({ length: COMPONENTS }, (_, i) => [
     id("c", i),
     page.id,
@@ -66,7 +76,11 @@ async function seed(url: string): Promise<{ openIncidentId: string; pastIncident
     now,
     now,
   ]);
-  await insert("component", ["id", "page_id", "group_id", "name", "description", "position", "status", "created_at", "updated_at"], components);
+  await insert(
+    "component",
+    ["id", "page_id", "group_id", "name", "description", "position", "status", "created_at", "updated_at"],
+    components,
+  );
   const span = YEARS * 365 * 86_400_000;
   const incidents: unknown[][] = [];
   const updates: unknown[][] = [];
@@ -76,30 +90,128 @@ async function seed(url: string): Promise<{ openIncidentId: string; pastIncident
     const start = now - span + Math.floor((i / INCIDENTS) * span);
     const open = i === INCIDENTS - 1;
     const resolvedAt = open ? null : start + 3_600_000;
-    incidents.push([id("i", i), page.id, `Incident ${i + 1}: elevated errors on ${components[i % COMPONENTS][3]}`, open ? "identified" : "resolved", ["minor", "major", "critical"][i % 3], start, resolvedAt, start, start, start]);
+    incidents.push([
+      id("i", i),
+      page.id,
+      `Incident ${i + 1}: elevated errors on ${components[i % COMPONENTS][3]}`,
+      open ? "identified" : "resolved",
+      ["minor", "major", "critical"][i % 3],
+      start,
+      resolvedAt,
+      start,
+      start,
+      start,
+    ]);
     for (let u = 0; u < UPDATES_PER_INCIDENT; u++) {
-      const status = open ? (u === 0 ? "investigating" : "identified") : statuses[Math.min(3, Math.floor((u * 4) / UPDATES_PER_INCIDENT) + (u === UPDATES_PER_INCIDENT - 1 ? 3 : 0))];
+      const status = open
+        ? u === 0
+          ? "investigating"
+          : "identified"
+        : statuses[Math.min(3, Math.floor((u * 4) / UPDATES_PER_INCIDENT) + (u === UPDATES_PER_INCIDENT - 1 ? 3 : 0))];
       const at = start + u * 360_000;
-      updates.push([id("u", i * UPDATES_PER_INCIDENT + u), id("i", i), status, `Update ${u + 1}: we are **working on it**. More details in [the docs](https://docs.example.com/${i}).`, at, u + 1, at, at]);
+      updates.push([
+        id("u", i * UPDATES_PER_INCIDENT + u),
+        id("i", i),
+        status,
+        `Update ${u + 1}: we are **working on it**. More details in [the docs](https://docs.example.com/${i}).`,
+        at,
+        u + 1,
+        at,
+        at,
+      ]);
     }
     affected.push([id("u", i * UPDATES_PER_INCIDENT), components[i % COMPONENTS][0], "operational", "partial_outage"]);
   }
-  await insert("incident", ["id", "page_id", "name", "status", "impact", "started_at", "resolved_at", "published_at", "created_at", "updated_at"], incidents);
-  await insert("incident_update", ["id", "incident_id", "status", "body", "display_at", "seq", "created_at", "updated_at"], updates);
-  await insert("incident_update_component", ["incident_update_id", "component_id", "old_status", "new_status"], affected);
+  await insert(
+    "incident",
+    [
+      "id",
+      "page_id",
+      "name",
+      "status",
+      "impact",
+      "started_at",
+      "resolved_at",
+      "published_at",
+      "created_at",
+      "updated_at",
+    ],
+    incidents,
+  );
+  await insert(
+    "incident_update",
+    ["id", "incident_id", "status", "body", "display_at", "seq", "created_at", "updated_at"],
+    updates,
+  );
+  await insert(
+    "incident_update_component",
+    ["incident_update_id", "component_id", "old_status", "new_status"],
+    affected,
+  );
   // The status log the uptime bars are computed from: each component created
   // ten years ago, and every incident taking its component down for its hour.
-  const changes: unknown[][] = components.map((c, n) => [id("sc", n), page.id, c[0], null, "operational", now - span, "manual", null, null, now - span]);
+  const changes: unknown[][] = components.map((c, n) => [
+    id("sc", n),
+    page.id,
+    c[0],
+    null,
+    "operational",
+    now - span,
+    "manual",
+    null,
+    null,
+    now - span,
+  ]);
   incidents.forEach((inc, n) => {
     const componentId = components[n % COMPONENTS][0];
     const start = inc[5] as number;
-    changes.push([id("sd", n), page.id, componentId, "operational", "partial_outage", start, "incident_update", inc[0], id("u", n * UPDATES_PER_INCIDENT), start]);
-    if (inc[6] !== null) changes.push([id("se", n), page.id, componentId, "partial_outage", "operational", inc[6], "incident_update", inc[0], null, inc[6]]);
+    changes.push([
+      id("sd", n),
+      page.id,
+      componentId,
+      "operational",
+      "partial_outage",
+      start,
+      "incident_update",
+      inc[0],
+      id("u", n * UPDATES_PER_INCIDENT),
+      start,
+    ]);
+    if (inc[6] !== null)
+      changes.push([
+        id("se", n),
+        page.id,
+        componentId,
+        "partial_outage",
+        "operational",
+        inc[6],
+        "incident_update",
+        inc[0],
+        null,
+        inc[6],
+      ]);
   });
-  await insert("component_status_change", ["id", "page_id", "component_id", "old_status", "new_status", "at", "source", "incident_id", "incident_update_id", "created_at"], changes);
+  await insert(
+    "component_status_change",
+    [
+      "id",
+      "page_id",
+      "component_id",
+      "old_status",
+      "new_status",
+      "at",
+      "source",
+      "incident_id",
+      "incident_update_id",
+      "created_at",
+    ],
+    changes,
+  );
   await tx.commit();
   client.close();
-  console.log(`seeded ${COMPONENTS} components, ${INCIDENTS} incidents, ${INCIDENTS * UPDATES_PER_INCIDENT} updates in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  console.log(
+    `seeded ${COMPONENTS} components, ${INCIDENTS} incidents, ${INCIDENTS * UPDATES_PER_INCIDENT} updates in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
   return { openIncidentId: id("i", INCIDENTS - 1), pastIncidentId: id("i", INCIDENTS - 2) };
 }
 
@@ -120,15 +232,17 @@ function spawnUntilReady(args: string[], env: NodeJS.ProcessEnv, marker: string)
 }
 
 function get(url: string, headers: Record<string, string> = {}) {
-  return new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }>((resolve, reject) => {
-    const req = request(url, { headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
-    });
-    req.on("error", reject);
-    req.end();
-  });
+  return new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }>(
+    (resolve, reject) => {
+      const req = request(url, { headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
+      });
+      req.on("error", reject);
+      req.end();
+    },
+  );
 }
 
 function peakRssMb(pid: number): number {
@@ -151,15 +265,20 @@ async function load(url: string) {
   if (WRK) {
     const out = await new Promise<string>((resolve, reject) => {
       const header = Object.entries(ACCEPT).flatMap(([k, v]) => ["-H", `${k}: ${v}`]);
-      const child = spawn("wrk", ["-t1", `-c${CONNECTIONS}`, `-d${DURATION_S}s`, "--latency", ...header, url], { stdio: ["ignore", "pipe", "inherit"] });
+      const child = spawn("wrk", ["-t1", `-c${CONNECTIONS}`, `-d${DURATION_S}s`, "--latency", ...header, url], {
+        stdio: ["ignore", "pipe", "inherit"],
+      });
       let text = "";
       child.stdout.on("data", (d) => (text += d));
       child.on("exit", (code) => (code === 0 ? resolve(text) : reject(new Error(`wrk exited ${code}`))));
     });
     const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0);
     // Timeouts (wrk's are 2 s) are the shared machine stalling, not errors; anything else is.
-    const [connect, read, write] = (/Socket errors: connect (\d+), read (\d+), write (\d+)/.exec(out) ?? []).slice(1).map(Number);
-    if (non2xx || connect || read || write) throw new Error(`${url}: ${non2xx} non-2xx, socket errors: ${/Socket errors: (.*)/.exec(out)?.[1]}`);
+    const [connect, read, write] = (/Socket errors: connect (\d+), read (\d+), write (\d+)/.exec(out) ?? [])
+      .slice(1)
+      .map(Number);
+    if (non2xx || connect || read || write)
+      throw new Error(`${url}: ${non2xx} non-2xx, socket errors: ${/Socket errors: (.*)/.exec(out)?.[1]}`);
     return { rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)![1]), p50: wrkMs(out, "50%"), p99: wrkMs(out, "99%") };
   }
   const r = await autocannon({ url, connections: CONNECTIONS, duration: DURATION_S, headers: ACCEPT });
@@ -172,11 +291,26 @@ const { openIncidentId, pastIncidentId } = await seed(dbUrl);
 const port = await freePort();
 const herald = await spawnUntilReady(
   ["--import", "tsx", "scripts/start.ts"],
-  { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", PORT: String(port), HOST: "127.0.0.1", DATABASE_URL: dbUrl, HERALD_DATA_DIR: dir, HERALD_WORKER: "off" },
+  {
+    ...process.env,
+    NODE_ENV: "production",
+    NEXT_TELEMETRY_DISABLED: "1",
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    DATABASE_URL: dbUrl,
+    HERALD_DATA_DIR: dir,
+    HERALD_WORKER: "off",
+  },
   "[herald] ready",
 );
 const base = `http://127.0.0.1:${port}`;
-const paths: Record<string, string> = { "/": "/", incident: `/incidents/${pastIncidentId}`, summary: "/api/v2/summary.json", rss: "/history.rss", badge: "/badge.svg" };
+const paths: Record<string, string> = {
+  "/": "/",
+  incident: `/incidents/${pastIncidentId}`,
+  summary: "/api/v2/summary.json",
+  rss: "/history.rss",
+  badge: "/badge.svg",
+};
 
 const firstRender = performance.now();
 const home = await get(`${base}/`, ACCEPT);
@@ -189,7 +323,10 @@ for (const p of Object.values(paths)) {
 }
 
 // Herald renders its fixed public paths when it sees a version: let that finish before measuring.
-const renderLines = () => outputs.get(herald)!().split("\n").filter((l) => l.includes("snapshot render")).length;
+const renderLines = () =>
+  outputs.get(herald)!()
+    .split("\n")
+    .filter((l) => l.includes("snapshot render")).length;
 for (let seen = -1; seen !== renderLines(); ) {
   seen = renderLines();
   await new Promise((r) => setTimeout(r, 2000));
@@ -198,7 +335,17 @@ for (let seen = -1; seen !== renderLines(); ) {
 // The bare baseline serves exactly Herald's bytes and headers.
 const pick = (r: typeof home) => {
   const headers: Record<string, string> = {};
-  for (const h of ["content-type", "content-encoding", "etag", "cache-control", "vary", "access-control-allow-origin", "x-frame-options", "content-security-policy"]) if (r.headers[h]) headers[h] = String(r.headers[h]);
+  for (const h of [
+    "content-type",
+    "content-encoding",
+    "etag",
+    "cache-control",
+    "vary",
+    "access-control-allow-origin",
+    "x-frame-options",
+    "content-security-policy",
+  ])
+    if (r.headers[h]) headers[h] = String(r.headers[h]);
   return { headers, body: r.body.toString("base64") };
 };
 const bytesFile = path.join(dir, "bare.json");
@@ -207,7 +354,8 @@ const barePort = await freePort();
 await spawnUntilReady(["--import", "tsx", "bench/public-bare.ts", bytesFile, String(barePort)], process.env, "ready");
 const bare = `http://127.0.0.1:${barePort}`;
 
-const results: Record<string, { herald: Awaited<ReturnType<typeof load>>; bare: Awaited<ReturnType<typeof load>> }> = {};
+const results: Record<string, { herald: Awaited<ReturnType<typeof load>>; bare: Awaited<ReturnType<typeof load>> }> =
+  {};
 for (const [name, p] of Object.entries(paths)) {
   const b = await load(`${bare}${p}`);
   const h = await load(`${base}${p}`);
@@ -227,25 +375,48 @@ async function timeToFresh(name: string, nudge: () => Promise<unknown>): Promise
   }
 }
 // Through Herald's server: any non-GET (a console action, an API call) marks the version for re-reading.
-const inProcessMs = await timeToFresh("Publish through the server", () => fetch(`${base}/api/v1/pages/x`, { method: "PATCH", body: "{}" }).then((r) => r.arrayBuffer()));
+const inProcessMs = await timeToFresh("Publish through the server", () =>
+  fetch(`${base}/api/v1/pages/x`, { method: "PATCH", body: "{}" }).then((r) => r.arrayBuffer()),
+);
 // From another process (the CLI): found by the version poll.
 const cliMs = await timeToFresh("Publish from the CLI", async () => {});
 client.close();
 
 const rss = peakRssMb(herald.pid!);
 const fmt = (n: number) => n.toFixed(0).padStart(7);
-console.log(`\nHerald public site, ${CONNECTIONS} connections × ${DURATION_S} s, Accept-Encoding: br, load from ${WRK ? "wrk (1 thread)" : "autocannon"} (figures vary on a shared machine; ratios are what counts)`);
+console.log(
+  `\nHerald public site, ${CONNECTIONS} connections × ${DURATION_S} s, Accept-Encoding: br, load from ${WRK ? "wrk (1 thread)" : "autocannon"} (figures vary on a shared machine; ratios are what counts)`,
+);
 console.log("page        herald req/s   bare req/s   ratio   p50 ms   p99 ms");
 for (const [name, r] of Object.entries(results)) {
-  console.log(`${name.padEnd(10)} ${fmt(r.herald.rps)}      ${fmt(r.bare.rps)}    ${(r.herald.rps / r.bare.rps).toFixed(2)}×   ${fmt(r.herald.p50)}  ${fmt(r.herald.p99)}`);
+  console.log(
+    `${name.padEnd(10)} ${fmt(r.herald.rps)}      ${fmt(r.bare.rps)}    ${(r.herald.rps / r.bare.rps).toFixed(2)}×   ${fmt(r.herald.p50)}  ${fmt(r.herald.p99)}`,
+  );
 }
-console.log(`\n/ size: ${(gzipHome.body.length / 1024).toFixed(1)} KB gzip, ${(home.body.length / 1024).toFixed(1)} KB brotli (HTML with inlined CSS, no scripts)`);
+console.log(
+  `\n/ size: ${(gzipHome.body.length / 1024).toFixed(1)} KB gzip, ${(home.body.length / 1024).toFixed(1)} KB brotli (HTML with inlined CSS, no scripts)`,
+);
 console.log(`first render of / (cold, 10k incidents): ${firstRenderMs.toFixed(0)} ms`);
-console.log(`publish → first fresh /: ${inProcessMs.toFixed(0)} ms through the server, ${cliMs.toFixed(0)} ms from the CLI (poll)`);
+console.log(
+  `publish → first fresh /: ${inProcessMs.toFixed(0)} ms through the server, ${cliMs.toFixed(0)} ms from the CLI (poll)`,
+);
 console.log(`Herald peak RSS: ${rss} MB`);
-console.log(`\nHerald's renders:\n${outputs.get(herald)!().split("\n").filter((l) => l.includes("snapshot render")).join("\n")}`);
+console.log(
+  `\nHerald's renders:\n${outputs.get(herald)!()
+    .split("\n")
+    .filter((l) => l.includes("snapshot render"))
+    .join("\n")}`,
+);
 console.log(
   "\nJSON " +
-    JSON.stringify({ results, gzipBytes: gzipHome.body.length, brBytes: home.body.length, firstRenderMs, publishToFreshMs: { inProcess: inProcessMs, cli: cliMs }, peakRssMb: rss, openIncidentId }),
+    JSON.stringify({
+      results,
+      gzipBytes: gzipHome.body.length,
+      brBytes: home.body.length,
+      firstRenderMs,
+      publishToFreshMs: { inProcess: inProcessMs, cli: cliMs },
+      peakRssMb: rss,
+      openIncidentId,
+    }),
 );
 process.exit(0);

@@ -119,7 +119,13 @@ const shares: Array<[string, string[], CannonRun["scenario"], number]> = [
   ["/badge.svg", ["/badge.svg"], "plain", 5],
   ["/ + summary, forged cookie", ["/", "/api/v2/summary.json"], "forged-cookie", 10],
 ];
-const runs: CannonRun[] = shares.map(([name, paths, scenario, connections]) => ({ name, paths, scenario, connections, rate: Math.max(1, Math.round((RATE * connections) / 50)) }));
+const runs: CannonRun[] = shares.map(([name, paths, scenario, connections]) => ({
+  name,
+  paths,
+  scenario,
+  connections,
+  rate: Math.max(1, Math.round((RATE * connections) / 50)),
+}));
 
 const rss: Array<{ atS: number; mb: number | null; loadAvg: number }> = [];
 const t0 = Date.now();
@@ -134,7 +140,9 @@ const cpu0 = cpuSeconds(herald.pid);
 const sampler = setInterval(() => rssAt("sample"), 5000);
 
 const count = async (q: ReturnType<typeof sql>) => (await db.all<{ n: number }>(q))[0].n;
-console.log(`soak: ${MINUTES} min, ${SUBSCRIBERS} subscribers, publish every ${PUBLISH_EVERY_S} s, public load ${RATE} req/s over 50 connections`);
+console.log(
+  `soak: ${MINUTES} min, ${SUBSCRIBERS} subscribers, publish every ${PUBLISH_EVERY_S} s, public load ${RATE} req/s over 50 connections`,
+);
 const load = runLoad({ kind: "cannon", url: herald.url, seconds: MINUTES * 60, runs });
 const people = runLoad({
   kind: "actors",
@@ -147,14 +155,27 @@ const people = runLoad({
   publishEverySec: PUBLISH_EVERY_S,
   writeEverySec: 2,
   consoleEverySec: 2,
-  consolePaths: ["/admin", "/admin/components", "/admin/subscribers", "/admin/outbox", "/admin/metrics", "/admin/audit", "/admin/api-keys", "/admin/team", "/admin/settings", "/admin/maintenance"],
+  consolePaths: [
+    "/admin",
+    "/admin/components",
+    "/admin/subscribers",
+    "/admin/outbox",
+    "/admin/metrics",
+    "/admin/audit",
+    "/admin/api-keys",
+    "/admin/team",
+    "/admin/settings",
+    "/admin/maintenance",
+  ],
 });
 
 const progress = setInterval(async () => {
   foldAccepted();
   const pending = await count(sql`select count(*) as n from delivery where status = 'pending'`);
   const notifications = await count(sql`select count(*) as n from notification`);
-  console.log(`  ${(elapsedS() / 60).toFixed(1)} min: RSS ${rssMb(herald.pid)} MB, ${notifications} notifications, ${pending} deliveries pending, ${acceptedTotal} emails accepted`);
+  console.log(
+    `  ${(elapsedS() / 60).toFixed(1)} min: RSS ${rssMb(herald.pid)} MB, ${notifications} notifications, ${pending} deliveries pending, ${acceptedTotal} emails accepted`,
+  );
 }, 60_000);
 const total = MINUTES * 60_000;
 await sleep(total / 5);
@@ -195,9 +216,20 @@ interface Check {
   /** Accepted emails that no delivery row accounts for. */
   strays: number;
 }
-const check: Check = { notifications: 0, deliveries: 0, sent: 0, notSent: {}, short: 0, missing: 0, duplicates: 0, strays: 0 };
+const check: Check = {
+  notifications: 0,
+  deliveries: 0,
+  sent: 0,
+  notSent: {},
+  short: 0,
+  missing: 0,
+  duplicates: 0,
+  strays: 0,
+};
 const claimedKeys = new Set<string>();
-for (const n of await db.all<{ id: string; kind: string }>(sql`select id, kind from notification order by created_at`)) {
+for (const n of await db.all<{ id: string; kind: string }>(
+  sql`select id, kind from notification order by created_at`,
+)) {
   check.notifications++;
   const rows = await db.all<{ email: string; status: string; batch_id: string | null }>(
     sql`select s.email, d.status, d.batch_id from delivery d join subscriber s on s.id = d.subscriber_id where d.notification_id = ${n.id}`,
@@ -221,9 +253,15 @@ for (const n of await db.all<{ id: string; kind: string }>(sql`select id, kind f
   for (const [to, c] of got) if (!expected.has(to)) check.strays += c;
 }
 for (const [key, m] of acceptedByKey) if (!claimedKeys.has(key)) for (const c of m.values()) check.strays += c;
-const exactlyOnce = check.missing === 0 && check.duplicates === 0 && check.strays === 0 && check.sent === check.deliveries && check.short === 0;
+const exactlyOnce =
+  check.missing === 0 &&
+  check.duplicates === 0 &&
+  check.strays === 0 &&
+  check.sent === check.deliveries &&
+  check.short === 0;
 const providerOutcomes: Record<string, number> = {};
-for (const r of fake.requests) providerOutcomes[r.outcome || "(no answer)"] = (providerOutcomes[r.outcome || "(no answer)"] ?? 0) + 1;
+for (const r of fake.requests)
+  providerOutcomes[r.outcome || "(no answer)"] = (providerOutcomes[r.outcome || "(no answer)"] ?? 0) + 1;
 
 const serverLog = herald.output();
 await herald.stop();
@@ -232,43 +270,70 @@ client.close();
 
 // ------------------------------------------------------------------ report
 
-const surfaces: Record<string, SurfaceStats | (typeof publicResult.runs)[string]> = { ...publicResult.runs, ...peopleResult.surfaces };
-const fiveXx = (statuses: Record<string, number>) => Object.entries(statuses).reduce((s, [code, n]) => s + (code.startsWith("5") ? n : 0), 0);
-const errorCount = (e: number | Record<string, number>) => (typeof e === "number" ? e : Object.values(e).reduce((s, n) => s + n, 0));
+const surfaces: Record<string, SurfaceStats | (typeof publicResult.runs)[string]> = {
+  ...publicResult.runs,
+  ...peopleResult.surfaces,
+};
+const fiveXx = (statuses: Record<string, number>) =>
+  Object.entries(statuses).reduce((s, [code, n]) => s + (code.startsWith("5") ? n : 0), 0);
+const errorCount = (e: number | Record<string, number>) =>
+  typeof e === "number" ? e : Object.values(e).reduce((s, n) => s + n, 0);
 const total5xx = Object.values(surfaces).reduce((s, r) => s + fiveXx(r.statuses), 0);
 const totalErrors = Object.values(surfaces).reduce((s, r) => s + errorCount(r.errors), 0);
 const warm = marks.find((m) => m.label === "after warm-up")!.mb!;
 const end = marks.find((m) => m.label === "end")!.mb!;
 const growth = (end - warm) / warm;
 const peak = Math.max(...rss.map((r) => r.mb ?? 0));
-const codes = (s: Record<string, number>) => Object.entries(s).map(([c, n]) => `${c}×${n}`).join(" ") || "-";
+const codes = (s: Record<string, number>) =>
+  Object.entries(s)
+    .map(([c, n]) => `${c}×${n}`)
+    .join(" ") || "-";
 const pad = (v: string | number, n: number) => String(v).padStart(n);
 
 const lines: string[] = [];
-lines.push(`\nHerald soak: ${MINUTES} min${MINUTES !== 30 ? ` (--minutes ${MINUTES}; the default is 30)` : ""}, public ${RATE} req/s over 50 connections (10 with forged cookies), publish + notify every ${PUBLISH_EVERY_S} s to ${SUBSCRIBERS} subscribers, console user, v1 writer`);
+lines.push(
+  `\nHerald soak: ${MINUTES} min${MINUTES !== 30 ? ` (--minutes ${MINUTES}; the default is 30)` : ""}, public ${RATE} req/s over 50 connections (10 with forged cookies), publish + notify every ${PUBLISH_EVERY_S} s to ${SUBSCRIBERS} subscribers, console user, v1 writer`,
+);
 lines.push("(shared 2-core machine: latencies include the generators' share of the CPU)\n");
 lines.push("surface                          requests   req/s   p50 ms   p99 ms   max ms  statuses / errors");
 for (const [name, r] of Object.entries(surfaces)) {
   const rps = "rps" in r ? r.rps.toFixed(0) : (r.requests / (MINUTES * 60)).toFixed(2);
   const e = errorCount(r.errors);
-  lines.push(`${name.padEnd(32)} ${pad(r.requests, 8)}  ${pad(rps, 6)}  ${pad(r.p50.toFixed(0), 7)}  ${pad(r.p99.toFixed(0), 7)}  ${pad(r.max.toFixed(0), 7)}  ${codes(r.statuses)}${e ? `  errors: ${typeof r.errors === "number" ? e : codes(r.errors)}` : ""}`);
+  lines.push(
+    `${name.padEnd(32)} ${pad(r.requests, 8)}  ${pad(rps, 6)}  ${pad(r.p50.toFixed(0), 7)}  ${pad(r.p99.toFixed(0), 7)}  ${pad(r.max.toFixed(0), 7)}  ${codes(r.statuses)}${e ? `  errors: ${typeof r.errors === "number" ? e : codes(r.errors)}` : ""}`,
+  );
 }
-lines.push(`5xx: ${total5xx} (must be 0: ${total5xx === 0 ? "met" : "NOT met"}); connection errors/timeouts: ${totalErrors}; v1 429s honoured: ${peopleResult.limited}; console sign-ins: ${peopleResult.signIns}`);
-lines.push(`\nHerald RSS (MB): start ${marks[0].mb}, after warm-up ${warm}, middle ${marks.find((m) => m.label === "middle")!.mb}, end ${end}, after drain ${marks.find((m) => m.label === "after drain")!.mb}, peak sample ${peak}`);
+lines.push(
+  `5xx: ${total5xx} (must be 0: ${total5xx === 0 ? "met" : "NOT met"}); connection errors/timeouts: ${totalErrors}; v1 429s honoured: ${peopleResult.limited}; console sign-ins: ${peopleResult.signIns}`,
+);
+lines.push(
+  `\nHerald RSS (MB): start ${marks[0].mb}, after warm-up ${warm}, middle ${marks.find((m) => m.label === "middle")!.mb}, end ${end}, after drain ${marks.find((m) => m.label === "after drain")!.mb}, peak sample ${peak}`,
+);
 lines.push(`machine load average (2 cores) at those points: ${marks.map((m) => m.loadAvg).join(" / ")}`);
-lines.push(`RSS growth after warm-up: ${(growth * 100).toFixed(1)} % (target ≤ 10 %: ${growth <= 0.1 ? "met" : "NOT met"}); server CPU ${serverCpuS.toFixed(0)} s over ${MINUTES * 60} s`);
-lines.push(`\nemail: ${peopleResult.publishes.length} publishes → ${check.notifications} notifications, ${check.deliveries} deliveries, ${check.sent} sent, ${acceptedTotal} emails accepted by the provider; drained ${drainS} s after the load stopped`);
+lines.push(
+  `RSS growth after warm-up: ${(growth * 100).toFixed(1)} % (target ≤ 10 %: ${growth <= 0.1 ? "met" : "NOT met"}); server CPU ${serverCpuS.toFixed(0)} s over ${MINUTES * 60} s`,
+);
+lines.push(
+  `\nemail: ${peopleResult.publishes.length} publishes → ${check.notifications} notifications, ${check.deliveries} deliveries, ${check.sent} sent, ${acceptedTotal} emails accepted by the provider; drained ${drainS} s after the load stopped`,
+);
 lines.push(`provider answers: ${codes(providerOutcomes)}`);
 lines.push(
   `exactly once: ${exactlyOnce ? "yes" : "NO"} — missing ${check.missing}, duplicates ${check.duplicates}, strays ${check.strays}, unsent ${codes(check.notSent)}, notifications short of ${SUBSCRIBERS} deliveries ${check.short}`,
 );
 const errorLines = serverLog.split("\n").filter((l) => /ERROR|request failed|failed after|Unhandled/i.test(l));
-if (errorLines.length) lines.push(`server log lines that look like errors: ${errorLines.length}, first: ${errorLines[0].slice(0, 200)}`);
+if (errorLines.length)
+  lines.push(`server log lines that look like errors: ${errorLines.length}, first: ${errorLines[0].slice(0, 200)}`);
 console.log(lines.join("\n"));
 
 const file = writeResult("soak", {
   at: new Date().toISOString(),
-  settings: { minutes: MINUTES, rate: RATE, subscribers: SUBSCRIBERS, publishEverySec: PUBLISH_EVERY_S, faults: FAULTS },
+  settings: {
+    minutes: MINUTES,
+    rate: RATE,
+    subscribers: SUBSCRIBERS,
+    publishEverySec: PUBLISH_EVERY_S,
+    faults: FAULTS,
+  },
   surfaces,
   total5xx,
   totalErrors,

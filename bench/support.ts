@@ -19,7 +19,11 @@ export interface Herald {
   stop: () => Promise<void>;
 }
 
-export async function startHerald(opts: { dataDir: string; databaseUrl: string; env?: Record<string, string> }): Promise<Herald> {
+export async function startHerald(opts: {
+  dataDir: string;
+  databaseUrl: string;
+  env?: Record<string, string>;
+}): Promise<Herald> {
   const port = await freePort();
   const child = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
     cwd: root,
@@ -59,7 +63,10 @@ export async function startHerald(opts: { dataDir: string; databaseUrl: string; 
   let stopping = false;
   child.once("exit", (code, signal) => {
     exit = { code, signal };
-    if (!stopping) console.error(`[bench] Herald exited on its own (code ${code}, signal ${signal}); its last lines:\n${output.split("\n").slice(-30).join("\n")}`);
+    if (!stopping)
+      console.error(
+        `[bench] Herald exited on its own (code ${code}, signal ${signal}); its last lines:\n${output.split("\n").slice(-30).join("\n")}`,
+      );
   });
   return {
     url: `http://127.0.0.1:${port}`,
@@ -102,7 +109,11 @@ export function loadAverage(): number {
 }
 
 /** Counts the snapshot renders the server logged in output[from, to). */
-export function countRenders(output: string, from = 0, to = output.length): { stored: number; notStored: number; keys: Record<string, number> } {
+export function countRenders(
+  output: string,
+  from = 0,
+  to = output.length,
+): { stored: number; notStored: number; keys: Record<string, number> } {
   const keys: Record<string, number> = {};
   let stored = 0;
   let notStored = 0;
@@ -128,8 +139,14 @@ process.on("exit", () => {
   for (const child of loadChildren) child.kill("SIGKILL");
 });
 
-export function runLoad<K extends Job["kind"]>(job: Extract<Job, { kind: K }>): { done: Promise<Extract<JobResult, { kind: K }>>; stop: () => void } {
-  const child: ChildProcess = fork(path.join(root, "bench/load.ts"), [], { cwd: root, execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+export function runLoad<K extends Job["kind"]>(
+  job: Extract<Job, { kind: K }>,
+): { done: Promise<Extract<JobResult, { kind: K }>>; stop: () => void } {
+  const child: ChildProcess = fork(path.join(root, "bench/load.ts"), [], {
+    cwd: root,
+    execArgv: ["--import", "tsx"],
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
   loadChildren.add(child);
   child.once("exit", () => loadChildren.delete(child));
   const done = new Promise<Extract<JobResult, { kind: K }>>((resolve, reject) => {

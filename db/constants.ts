@@ -22,7 +22,10 @@ export type AnyIncidentStatus = IncidentStatus | MaintenanceStatus;
 export const CLOSED_STATUSES = ["resolved", "postmortem", "completed"] as const satisfies readonly AnyIncidentStatus[];
 
 /** A maintenance that has started and is not completed. */
-export const MAINTENANCE_UNDERWAY_STATUSES = ["in_progress", "verifying"] as const satisfies readonly MaintenanceStatus[];
+export const MAINTENANCE_UNDERWAY_STATUSES = [
+  "in_progress",
+  "verifying",
+] as const satisfies readonly MaintenanceStatus[];
 
 export const IMPACTS = ["none", "minor", "major", "critical"] as const;
 export type Impact = (typeof IMPACTS)[number];

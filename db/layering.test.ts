@@ -35,7 +35,11 @@ interface Import {
 function importsOf(file: string): Import[] {
   const { importedFiles } = ts.preProcessFile(readFileSync(path.join(ROOT, file), "utf8"), true, true);
   return importedFiles.map(({ fileName: specifier }) => {
-    const local = specifier.startsWith("@/") ? path.join(ROOT, specifier.slice(2)) : specifier.startsWith(".") ? path.resolve(ROOT, path.dirname(file), specifier) : null;
+    const local = specifier.startsWith("@/")
+      ? path.join(ROOT, specifier.slice(2))
+      : specifier.startsWith(".")
+        ? path.resolve(ROOT, path.dirname(file), specifier)
+        : null;
     if (local === null) {
       const parts = specifier.split("/");
       return { file, specifier, folder: null, pkg: specifier.startsWith("@") ? parts.slice(0, 2).join("/") : parts[0] };

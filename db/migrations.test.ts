@@ -4,7 +4,17 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { openDb } from "./client";
 import { MIGRATIONS_FOLDER, migrateDb } from "./migrate";
-import { account, incidentNote, incidentTemplate, outboxEmail, rateLimit, session, subscribeLimit, subscriberIncident, verification } from "./schema";
+import {
+  account,
+  incidentNote,
+  incidentTemplate,
+  outboxEmail,
+  rateLimit,
+  session,
+  subscribeLimit,
+  subscriberIncident,
+  verification,
+} from "./schema";
 import { createTestCtx } from "../tests/helpers/test-db";
 import { createApiKey } from "../lib/api-keys/api-keys";
 import { createComponent, createGroup } from "../lib/components/components";
@@ -31,32 +41,98 @@ beforeAll(async () => {
   const now = t.clock.now();
   const later = new Date(now.getTime() + 86_400_000);
   const pageId = (await getPage(t.db)).id;
-  const owner = await setupOwner(t.db, now, { name: "Olive", email: "olive@example.com", password: "correct horse battery" });
-  await t.db.insert(session).values({ id: newId(16), token: newId(32), userId: owner.id, expiresAt: later, createdAt: now, updatedAt: now });
-  await t.db.insert(verification).values({ id: newId(16), identifier: "reset:olive@example.com", value: "x", expiresAt: later, createdAt: now, updatedAt: now });
-  await t.db.insert(rateLimit).values({ id: newId(16), key: "127.0.0.1/sign-in/email", count: 1, lastRequest: now.getTime() });
+  const owner = await setupOwner(t.db, now, {
+    name: "Olive",
+    email: "olive@example.com",
+    password: "correct horse battery",
+  });
+  await t.db
+    .insert(session)
+    .values({ id: newId(16), token: newId(32), userId: owner.id, expiresAt: later, createdAt: now, updatedAt: now });
+  await t.db
+    .insert(verification)
+    .values({
+      id: newId(16),
+      identifier: "reset:olive@example.com",
+      value: "x",
+      expiresAt: later,
+      createdAt: now,
+      updatedAt: now,
+    });
+  await t.db
+    .insert(rateLimit)
+    .values({ id: newId(16), key: "127.0.0.1/sign-in/email", count: 1, lastRequest: now.getTime() });
   const group = await createGroup(t.ctx, { name: "Core" });
   const api = await createComponent(t.ctx, { name: "API", groupId: group.id });
   const web = await createComponent(t.ctx, { name: "Website" });
   const everything = await addSubscriber(t.db, pageId, "all@example.com", "active");
   await addSubscriber(t.db, pageId, "scoped@example.com", "active", [api.id, web.id]);
   await addSubscriber(t.db, pageId, "left@example.com", "unsubscribed", [api.id]);
-  const { incident } = await createIncident(t.ctx, { name: "API down", body: "Investigating", components: { [api.id]: "major_outage" }, notify: true });
+  const { incident } = await createIncident(t.ctx, {
+    name: "API down",
+    body: "Investigating",
+    components: { [api.id]: "major_outage" },
+    notify: true,
+  });
   await postIncidentUpdate(t.ctx, { incidentId: incident.id, status: "resolved", body: "Fixed", notify: true });
   await t.db.insert(subscriberIncident).values({ subscriberId: everything, incidentId: incident.id, createdAt: now });
-  await t.db.insert(incidentNote).values({ id: newId(), incidentId: incident.id, authorLabel: "olive@example.com", body: "Internal note", createdAt: now });
-  await t.db.insert(incidentTemplate).values({ id: newId(), pageId, name: "DB slow", title: "Database latency", body: "We are investigating.", status: "investigating", components: { [api.id]: "degraded_performance" }, createdAt: now, updatedAt: now });
-  await t.db.insert(outboxEmail).values({ id: newId(), idempotencyKey: "k1", position: 0, fromAddress: "status@acme.example", toAddress: "all@example.com", subject: "s", html: "<p>h</p>", text: "t", headers: {}, createdAt: now });
+  await t.db
+    .insert(incidentNote)
+    .values({
+      id: newId(),
+      incidentId: incident.id,
+      authorLabel: "olive@example.com",
+      body: "Internal note",
+      createdAt: now,
+    });
+  await t.db
+    .insert(incidentTemplate)
+    .values({
+      id: newId(),
+      pageId,
+      name: "DB slow",
+      title: "Database latency",
+      body: "We are investigating.",
+      status: "investigating",
+      components: { [api.id]: "degraded_performance" },
+      createdAt: now,
+      updatedAt: now,
+    });
+  await t.db
+    .insert(outboxEmail)
+    .values({
+      id: newId(),
+      idempotencyKey: "k1",
+      position: 0,
+      fromAddress: "status@acme.example",
+      toAddress: "all@example.com",
+      subject: "s",
+      html: "<p>h</p>",
+      text: "t",
+      headers: {},
+      createdAt: now,
+    });
   await t.db.insert(subscribeLimit).values({ key: "ip:127.0.0.1:1", kind: "ip", windowEnd: later, count: 1 });
   await createApiKey(t.ctx, { name: "CI" });
-  await t.db.insert(account).values({ id: newId(16), accountId: owner.id, providerId: "github", userId: owner.id, createdAt: now, updatedAt: now });
+  await t.db
+    .insert(account)
+    .values({
+      id: newId(16),
+      accountId: owner.id,
+      providerId: "github",
+      userId: owner.id,
+      createdAt: now,
+      updatedAt: now,
+    });
 });
 afterAll(() => t.close());
 
 describe("migrations", () => {
   it("the fixture fills every table (add new tables to it)", async () => {
     const state = await dbState(t.db);
-    const empty = Object.entries(state).filter(([, n]) => n === 0).map(([name]) => name);
+    const empty = Object.entries(state)
+      .filter(([, n]) => n === 0)
+      .map(([name]) => name);
     expect(empty).toEqual([]);
   });
 
@@ -79,7 +155,8 @@ describe("migrations", () => {
   it("no migration declares ON DELETE CASCADE", () => {
     const files = readdirSync(MIGRATIONS_FOLDER).filter((f) => f.endsWith(".sql"));
     expect(files.length).toBeGreaterThan(0);
-    for (const f of files) expect(readFileSync(path.join(MIGRATIONS_FOLDER, f), "utf8"), f).not.toMatch(/on\s+delete\s+cascade/i);
+    for (const f of files)
+      expect(readFileSync(path.join(MIGRATIONS_FOLDER, f), "utf8"), f).not.toMatch(/on\s+delete\s+cascade/i);
   });
 
   it("no foreign key in the migrated database cascades deletes", async () => {
@@ -90,8 +167,13 @@ describe("migrations", () => {
   });
 
   it("every migration is listed in the journal the migrator reads", () => {
-    const journal = JSON.parse(readFileSync(path.join(MIGRATIONS_FOLDER, "meta", "_journal.json"), "utf8")) as { entries: { tag: string }[] };
-    const files = readdirSync(MIGRATIONS_FOLDER).filter((f) => f.endsWith(".sql")).map((f) => f.replace(/\.sql$/, "")).sort();
+    const journal = JSON.parse(readFileSync(path.join(MIGRATIONS_FOLDER, "meta", "_journal.json"), "utf8")) as {
+      entries: { tag: string }[];
+    };
+    const files = readdirSync(MIGRATIONS_FOLDER)
+      .filter((f) => f.endsWith(".sql"))
+      .map((f) => f.replace(/\.sql$/, ""))
+      .sort();
     expect(journal.entries.map((e) => e.tag).sort()).toEqual(files);
   });
 });

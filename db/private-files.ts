@@ -20,7 +20,9 @@ function tighten(target: string, mode: number): void {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === "ENOENT") return;
-    console.warn(`[herald] WARNING could not make ${target} owner-only (chmod ${mode.toString(8)}: ${code ?? String(err)})`);
+    console.warn(
+      `[herald] WARNING could not make ${target} owner-only (chmod ${mode.toString(8)}: ${code ?? String(err)})`,
+    );
   }
 }
 

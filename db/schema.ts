@@ -247,7 +247,10 @@ export const incident = sqliteTable(
     createdAt: created(),
     updatedAt: updated(),
   },
-  (t) => [index("incident_page_started").on(t.pageId, t.startedAt), index("incident_page_status").on(t.pageId, t.status)],
+  (t) => [
+    index("incident_page_started").on(t.pageId, t.startedAt),
+    index("incident_page_status").on(t.pageId, t.status),
+  ],
 );
 
 export const incidentUpdate = sqliteTable(
@@ -271,7 +274,10 @@ export const incidentUpdate = sqliteTable(
     createdAt: created(),
     updatedAt: updated(),
   },
-  (t) => [index("incident_update_incident_display").on(t.incidentId, t.displayAt), index("incident_update_publish_at").on(t.publishAt)],
+  (t) => [
+    index("incident_update_incident_display").on(t.incidentId, t.displayAt),
+    index("incident_update_publish_at").on(t.publishAt),
+  ],
 );
 
 export const incidentUpdateComponent = sqliteTable(
@@ -381,7 +387,10 @@ export const subscriberComponent = sqliteTable(
       .notNull()
       .references(() => component.id),
   },
-  (t) => [primaryKey({ columns: [t.subscriberId, t.componentId] }), index("subscriber_component_component").on(t.componentId)],
+  (t) => [
+    primaryKey({ columns: [t.subscriberId, t.componentId] }),
+    index("subscriber_component_component").on(t.componentId),
+  ],
 );
 
 /** "Follow this incident": the subscriber gets this incident's updates whatever its component scope. */
@@ -396,7 +405,10 @@ export const subscriberIncident = sqliteTable(
       .references(() => incident.id),
     createdAt: created(),
   },
-  (t) => [primaryKey({ columns: [t.subscriberId, t.incidentId] }), index("subscriber_incident_incident").on(t.incidentId)],
+  (t) => [
+    primaryKey({ columns: [t.subscriberId, t.incidentId] }),
+    index("subscriber_incident_incident").on(t.incidentId),
+  ],
 );
 
 export const notification = sqliteTable(
@@ -474,7 +486,10 @@ export const outboxEmail = sqliteTable(
     headers: text("headers", { mode: "json" }).$type<Record<string, string>>().notNull(),
     createdAt: created(),
   },
-  (t) => [uniqueIndex("outbox_email_key").on(t.idempotencyKey, t.position), index("outbox_email_created").on(t.createdAt)],
+  (t) => [
+    uniqueIndex("outbox_email_key").on(t.idempotencyKey, t.position),
+    index("outbox_email_created").on(t.createdAt),
+  ],
 );
 
 /**

@@ -65,13 +65,25 @@ test.beforeAll(async ({ server }) => {
 // axe walks every uptime bar on `/` (thousands of nodes): slow on a shared two-core machine.
 test.setTimeout(120_000);
 
-const PAGES = ["status", "incident", "resolved incident", "maintenance in progress", "scheduled maintenance", "history", "subscriptions", "embed", "not found"];
+const PAGES = [
+  "status",
+  "incident",
+  "resolved incident",
+  "maintenance in progress",
+  "scheduled maintenance",
+  "history",
+  "subscriptions",
+  "embed",
+  "not found",
+];
 
 test("each group's aggregate uptime row has a visible caption", async ({ page }) => {
   await page.goto("/");
   // The combined row sits outside the group's <details>: visible whether the group is open or not.
   await expect(page.getByText("Compute regions: all components combined")).toBeVisible();
-  await expect(page.getByRole("list", { name: "Compute regions (all components): uptime per day, last 90 days" })).toBeVisible();
+  await expect(
+    page.getByRole("list", { name: "Compute regions (all components): uptime per day, last 90 days" }),
+  ).toBeVisible();
 });
 
 for (const colorScheme of ["light", "dark"] as const) {
@@ -87,7 +99,10 @@ for (const colorScheme of ["light", "dark"] as const) {
         const { violations } = await new AxeBuilder({ page }).analyze();
         const found = violations
           .filter((v) => v.impact === "serious" || v.impact === "critical")
-          .map((v) => `${v.id} [${v.impact}] ${v.help}\n${v.nodes.map((n) => `    ${n.target.join(" ")}: ${n.failureSummary?.replace(/\n/g, " ")}`).join("\n")}`);
+          .map(
+            (v) =>
+              `${v.id} [${v.impact}] ${v.help}\n${v.nodes.map((n) => `    ${n.target.join(" ")}: ${n.failureSummary?.replace(/\n/g, " ")}`).join("\n")}`,
+          );
         expect(found, `${path}\n${found.join("\n")}`).toEqual([]);
       });
     }

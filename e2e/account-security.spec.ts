@@ -23,7 +23,11 @@ async function changePassword(page: Page, current: string, next: string) {
   await page.getByRole("button", { name: "Change password" }).click();
 }
 
-test("changing the password signs out the other sessions, and wrong current passwords are limited", async ({ page, browser, server }) => {
+test("changing the password signs out the other sessions, and wrong current passwords are limited", async ({
+  page,
+  browser,
+  server,
+}) => {
   // Eight password hashes (scrypt, slow on purpose) plus two sign-ins.
   test.setTimeout(150_000);
   await setupOwner(server.db, new Date(), OWNER);

@@ -18,12 +18,23 @@ let api = "";
 let dashboard = "";
 
 test.beforeAll(async ({ server }) => {
-  await setupOwner(server.db, new Date(), { pageName: "Acme Status", name: "Olive", email: "owner@example.com", password: "correct-horse-battery" });
+  await setupOwner(server.db, new Date(), {
+    pageName: "Acme Status",
+    name: "Olive",
+    email: "owner@example.com",
+    password: "correct-horse-battery",
+  });
   const ctx = cliCtx(server.db);
   api = (await createComponent(ctx, { name: "API" })).id;
   dashboard = (await createComponent(ctx, { name: "Dashboard" })).id;
   // A template that names no component: {{component}} must come from the form.
-  await createTemplate(ctx, { name: "Component down", title: "{{component}} unavailable", body: "We are investigating issues with {{components}}.", status: "identified", notify: true });
+  await createTemplate(ctx, {
+    name: "Component down",
+    title: "{{component}} unavailable",
+    body: "We are investigating issues with {{components}}.",
+    status: "identified",
+    notify: true,
+  });
 });
 
 async function signIn(page: Page) {
@@ -34,7 +45,9 @@ async function signIn(page: Page) {
   await page.waitForURL(/\/admin$/);
 }
 
-test("“Use template” keeps the name and component choices already entered and fills placeholders from them", async ({ page }) => {
+test("“Use template” keeps the name and component choices already entered and fills placeholders from them", async ({
+  page,
+}) => {
   await signIn(page);
   await page.goto("/admin/incidents/new");
   const form = page.getByRole("form", { name: "New incident" });
@@ -58,7 +71,11 @@ test("without JavaScript, “Use template” still merges (a plain GET of the fo
   // Signing in needs JavaScript; the session then serves a browser without it.
   const signedIn = await browser.newContext({ baseURL });
   await signIn(await signedIn.newPage());
-  const noJs = await browser.newContext({ baseURL, javaScriptEnabled: false, storageState: await signedIn.storageState() });
+  const noJs = await browser.newContext({
+    baseURL,
+    javaScriptEnabled: false,
+    storageState: await signedIn.storageState(),
+  });
   await signedIn.close();
   const page = await noJs.newPage();
   await page.goto("/admin/incidents/new");
@@ -74,7 +91,9 @@ test("without JavaScript, “Use template” still merges (a plain GET of the fo
   await noJs.close();
 });
 
-test("a placeholder nothing fills is shown in the preview and stops the post until it is filled or accepted", async ({ page }) => {
+test("a placeholder nothing fills is shown in the preview and stops the post until it is filled or accepted", async ({
+  page,
+}) => {
   await signIn(page);
   await page.goto("/admin/incidents/new");
   const form = page.getByRole("form", { name: "New incident" });
@@ -104,8 +123,16 @@ test("a placeholder nothing fills is shown in the preview and stops the post unt
   await expect(page.getByTestId("timeline-entry").first()).toContainText("We are investigating issues with API.");
 });
 
-test("the incident page: notify starts as the last choice, the next update due shows, posting confirms, errors read plainly", async ({ page, server }) => {
-  const { incident } = await createIncident(cliCtx(server.db), { name: "Queue delays", body: "Jobs are delayed.", components: { [api]: "degraded_performance" }, notify: true });
+test("the incident page: notify starts as the last choice, the next update due shows, posting confirms, errors read plainly", async ({
+  page,
+  server,
+}) => {
+  const { incident } = await createIncident(cliCtx(server.db), {
+    name: "Queue delays",
+    body: "Jobs are delayed.",
+    components: { [api]: "degraded_performance" },
+    notify: true,
+  });
   await signIn(page);
   await page.goto(`/admin/incidents/${incident.id}`);
 

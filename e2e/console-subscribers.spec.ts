@@ -21,7 +21,12 @@ const OWNER = { email: "owner@example.com", password: "correct-horse-battery" };
 let cookies: Awaited<ReturnType<BrowserContext["cookies"]>> = [];
 
 test.beforeAll(async ({ server, browser }) => {
-  await setupOwner(server.db, new Date(), { pageName: "Acme Status", name: "Olive", email: OWNER.email, password: OWNER.password });
+  await setupOwner(server.db, new Date(), {
+    pageName: "Acme Status",
+    name: "Olive",
+    email: OWNER.email,
+    password: OWNER.password,
+  });
   const context = await browser.newContext({ baseURL: server.url });
   const page = await context.newPage();
   await page.goto("/admin/login");
@@ -37,9 +42,11 @@ test.beforeEach(async ({ context }) => {
   await context.addCookies(cookies);
 });
 
-const row = (page: Page, email: string) => page.locator("main tbody tr").filter({ has: page.getByRole("cell", { name: email, exact: true }) });
+const row = (page: Page, email: string) =>
+  page.locator("main tbody tr").filter({ has: page.getByRole("cell", { name: email, exact: true }) });
 const stateOf = (r: Locator) => r.locator("td").nth(1);
-const addForm = (page: Page) => page.locator("form").filter({ has: page.getByLabel("Skip confirmation (only with the person's consent)") });
+const addForm = (page: Page) =>
+  page.locator("form").filter({ has: page.getByLabel("Skip confirmation (only with the person's consent)") });
 const importForm = (page: Page) => page.locator("form").filter({ has: page.getByLabel("CSV file") });
 
 async function dbState(db: Parameters<typeof cliCtx>[0], email: string) {
@@ -66,7 +73,9 @@ async function expectOutbox(page: Page, to: string, subject: RegExp, n: number) 
 async function importCsv(page: Page, csv: string, opts: { confirm: boolean }) {
   await page.goto("/admin/subscribers");
   const form = importForm(page);
-  await form.getByLabel("CSV file").setInputFiles({ name: "subscribers.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+  await form
+    .getByLabel("CSV file")
+    .setInputFiles({ name: "subscribers.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
   await form.getByLabel("Send each address a confirmation email (recommended)").setChecked(opts.confirm);
   await form.getByRole("button", { name: "Import" }).click();
   return form.getByRole("status");
@@ -92,7 +101,9 @@ test("add a subscriber with and without confirmation", async ({ page, server }) 
   await expect(form.getByRole("status")).toHaveText("Confirmation queued for pending@example.com");
   await expect(stateOf(row(page, "pending@example.com"))).toHaveText("unconfirmed");
   expect(await dbState(server.db, "pending@example.com")).toEqual(["unconfirmed"]);
-  await expect(page.getByRole("heading", { name: "Subscribers" }).locator("..")).toContainText("1 active · 1 unconfirmed · 0 unsubscribed");
+  await expect(page.getByRole("heading", { name: "Subscribers" }).locator("..")).toContainText(
+    "1 active · 1 unconfirmed · 0 unsubscribed",
+  );
 
   // A live address again is refused, nothing new is written.
   await form.getByLabel("Email").fill("skip@example.com");
@@ -106,7 +117,11 @@ test("add a subscriber with and without confirmation", async ({ page, server }) 
 
 test("CSV import without confirmation, with confirmation, and with bad addresses", async ({ page, server }) => {
   // Without confirmation: active at once; an already-live address is skipped.
-  let status = await importCsv(page, "email,components\nimp-a@example.com,\nIMP-B@Example.com,\nimp-c@example.com,\nskip@example.com,\n", { confirm: false });
+  let status = await importCsv(
+    page,
+    "email,components\nimp-a@example.com,\nIMP-B@Example.com,\nimp-c@example.com,\nskip@example.com,\n",
+    { confirm: false },
+  );
   await expect(status).toHaveText("3 added, 1 already subscribed, 0 invalid");
   for (const e of ["imp-a@example.com", "imp-b@example.com", "imp-c@example.com"]) {
     await expect(stateOf(row(page, e))).toHaveText("active");
@@ -131,14 +146,20 @@ test("CSV import without confirmation, with confirmation, and with bad addresses
   expect(await server.db.$count(subscriber, sql`${subscriber.email} in ('not-an-email', 'bob@@example.com')`)).toBe(0);
   await expect(row(page, "not-an-email")).toHaveCount(0);
 
-  await expect(page.getByRole("heading", { name: "Subscribers" }).locator("..")).toContainText("5 active · 3 unconfirmed · 0 unsubscribed");
-  for (const e of ["conf-a@example.com", "conf-b@example.com"]) await expectOutbox(page, e, /Confirm your subscription/, 1);
+  await expect(page.getByRole("heading", { name: "Subscribers" }).locator("..")).toContainText(
+    "5 active · 3 unconfirmed · 0 unsubscribed",
+  );
+  for (const e of ["conf-a@example.com", "conf-b@example.com"])
+    await expectOutbox(page, e, /Confirm your subscription/, 1);
   for (const e of ["imp-a@example.com", "good@example.com"]) expect(await outboxCount(page, e, /.*/)).toBe(0);
 });
 
 test("export CSV downloads every address with its state", async ({ page }) => {
   await page.goto("/admin/subscribers");
-  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Export CSV" }).click()]);
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("link", { name: "Export CSV" }).click(),
+  ]);
   expect(download.suggestedFilename()).toBe("subscribers.csv");
   const csv = await readFile((await download.path())!, "utf8");
   const lines = csv.trim().split(/\r?\n/);
@@ -157,13 +178,19 @@ test("export CSV downloads every address with its state", async ({ page }) => {
 
 test("resend confirmation sends a second confirmation email", async ({ page, server }) => {
   await expectOutbox(page, "pending@example.com", /Confirm your subscription/, 1);
-  const tokenBefore = (await server.db.query.subscriber.findFirst({ where: eq(subscriber.email, "pending@example.com") }))!.confirmTokenHash;
+  const tokenBefore = (await server.db.query.subscriber.findFirst({
+    where: eq(subscriber.email, "pending@example.com"),
+  }))!.confirmTokenHash;
   await page.goto("/admin/subscribers");
   const r = row(page, "pending@example.com");
   await r.getByRole("button", { name: "Resend confirmation" }).click();
   // The old link stops working: a new token.
   await expect
-    .poll(async () => (await server.db.query.subscriber.findFirst({ where: eq(subscriber.email, "pending@example.com") }))!.confirmTokenHash)
+    .poll(
+      async () =>
+        (await server.db.query.subscriber.findFirst({ where: eq(subscriber.email, "pending@example.com") }))!
+          .confirmTokenHash,
+    )
     .not.toBe(tokenBefore);
   await expectOutbox(page, "pending@example.com", /Confirm your subscription/, 2);
   expect(await dbState(server.db, "pending@example.com")).toEqual(["unconfirmed"]);
@@ -206,7 +233,8 @@ test("search and state filter narrow the list", async ({ page }) => {
 
   await page.goto("/admin/subscribers?state=unconfirmed");
   await expect(page.locator("main tbody tr")).toHaveCount(3);
-  for (const e of ["pending@example.com", "conf-a@example.com", "conf-b@example.com"]) await expect(row(page, e)).toHaveCount(1);
+  for (const e of ["pending@example.com", "conf-a@example.com", "conf-b@example.com"])
+    await expect(row(page, e)).toHaveCount(1);
 
   await page.goto("/admin/subscribers?state=unsubscribed");
   await expect(page.locator("main tbody tr")).toHaveCount(1);
@@ -218,10 +246,18 @@ test("search and state filter narrow the list", async ({ page }) => {
 
 test("a failed delivery shows its error and Retry failed sends it", async ({ page, server }) => {
   // An incident with notify on: the active subscribers get a delivery each.
-  const { incident } = await createIncident(cliCtx(server.db), { name: "Retry me", status: "investigating", body: "Something broke.", notify: true });
+  const { incident } = await createIncident(cliCtx(server.db), {
+    name: "Retry me",
+    status: "investigating",
+    body: "Something broke.",
+    notify: true,
+  });
   const n = (await server.db.query.notification.findFirst({ where: eq(notification.incidentId, incident.id) }))!;
   const target = (await server.db.query.subscriber.findFirst({ where: eq(subscriber.email, "imp-a@example.com") }))!;
-  const deliveryOf = () => server.db.query.delivery.findFirst({ where: and(eq(delivery.notificationId, n.id), eq(delivery.subscriberId, target.id)) });
+  const deliveryOf = () =>
+    server.db.query.delivery.findFirst({
+      where: and(eq(delivery.notificationId, n.id), eq(delivery.subscriberId, target.id)),
+    });
   await expect.poll(async () => (await deliveryOf())?.status, { timeout: 30_000 }).toBe("sent");
   const sentBefore = await server.db.$count(outboxEmail, eq(outboxEmail.toAddress, "imp-a@example.com"));
 
@@ -253,5 +289,11 @@ test("a failed delivery shows its error and Retry failed sends it", async ({ pag
   await nRow.getByRole("link", { name: /Retry me/ }).click();
   await expect(dRow.locator("td").nth(1)).toHaveText("sent");
   // Nobody unsubscribed or unconfirmed got the update.
-  for (const e of ["imp-c@example.com", "pending@example.com"]) expect(await server.db.$count(outboxEmail, and(eq(outboxEmail.toAddress, e), sql`${outboxEmail.subject} like '%Retry me%'`))).toBe(0);
+  for (const e of ["imp-c@example.com", "pending@example.com"])
+    expect(
+      await server.db.$count(
+        outboxEmail,
+        and(eq(outboxEmail.toAddress, e), sql`${outboxEmail.subject} like '%Retry me%'`),
+      ),
+    ).toBe(0);
 });

@@ -63,7 +63,9 @@ test("owner sets up, builds components, runs an incident to resolution", async (
   await addComponent.getByLabel("Description").fill("REST and GraphQL endpoints");
   await addComponent.getByLabel("Group").selectOption({ label: "Core services" });
   await addComponent.getByRole("button", { name: "Add component" }).click();
-  await expect(page.getByRole("region", { name: "Group Core services" }).getByText("API", { exact: true })).toBeVisible();
+  await expect(
+    page.getByRole("region", { name: "Group Core services" }).getByText("API", { exact: true }),
+  ).toBeVisible();
 
   await addComponent.getByLabel("Name").fill("Website");
   await addComponent.getByLabel("Group").selectOption({ label: "Core services" });
@@ -163,7 +165,10 @@ test("a viewer sees the console read-only", async ({ page }, testInfo) => {
   await signIn(page, VIEWER);
   await expect(page.getByRole("link", { name: "New incident" })).toHaveCount(0);
 
-  await page.getByRole("region", { name: "Recently resolved" }).getByRole("link", { name: "Elevated API error rates" }).click();
+  await page
+    .getByRole("region", { name: "Recently resolved" })
+    .getByRole("link", { name: "Elevated API error rates" })
+    .click();
   await expect(page.getByRole("heading", { name: "Elevated API error rates" })).toBeVisible();
   await expect(page.getByTestId("timeline-entry")).toHaveCount(2);
   await expect(page.locator("form")).toHaveCount(1); // only "Sign out"

@@ -23,12 +23,28 @@ const RED = "rgb(192, 57, 43)";
 test.beforeAll(async ({ server }) => {
   const s = await seedStatusPage(server.db);
   const ctx = cliCtx(server.db);
-  await createIncident(ctx, { name: "Checkout fails for some cards", body: "Investigating.", components: { [s.website.id]: "degraded_performance" } });
-  await createIncident(ctx, { name: "REST API unreachable", status: "identified", body: "Found it.", components: { [s.api.id]: "major_outage" } });
+  await createIncident(ctx, {
+    name: "Checkout fails for some cards",
+    body: "Investigating.",
+    components: { [s.website.id]: "degraded_performance" },
+  });
+  await createIncident(ctx, {
+    name: "REST API unreachable",
+    status: "identified",
+    body: "Found it.",
+    components: { [s.api.id]: "major_outage" },
+  });
   // Started after both incidents: the newest open item, first on the status page.
-  const m = await createMaintenance(ctx, { name: "Database upgrade", body: "Planned.", scheduledFor: new Date(Date.now() + 30_000), scheduledUntil: new Date(Date.now() + 3_600_000) });
+  const m = await createMaintenance(ctx, {
+    name: "Database upgrade",
+    body: "Planned.",
+    scheduledFor: new Date(Date.now() + 30_000),
+    scheduledUntil: new Date(Date.now() + 3_600_000),
+  });
   await postMaintenanceUpdate(ctx, { maintenanceId: m.maintenance.id, status: "in_progress", body: "Started." });
-  host = createServer((_req, res) => res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(hostPage(server.url)));
+  host = createServer((_req, res) =>
+    res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(hostPage(server.url)),
+  );
   await new Promise<void>((resolve) => host.listen(0, "127.0.0.1", resolve));
   hostUrl = `http://localhost:${(host.address() as AddressInfo).port}/`;
   expect(new URL(hostUrl).origin).not.toBe(new URL(server.url).origin);
@@ -77,13 +93,22 @@ test("the script and the iframe list the same items in the status page's order",
   const framed = await (await frameIn(page, "bare-iframe")).locator(".w li a").allTextContents();
   expect(scripted).toEqual(onPage);
   expect(framed).toEqual(onPage);
-  expect(await page.locator("#script .w li span").allTextContents()).toEqual(["Maintenance · In progress", "Critical impact · Identified", "Minor impact · Investigating"]);
+  expect(await page.locator("#script .w li span").allTextContents()).toEqual([
+    "Maintenance · In progress",
+    "Critical impact · Identified",
+    "Minor impact · Investigating",
+  ]);
   // Links open the incident pages on the status site.
-  await expect(page.locator("#script .w li a").first()).toHaveAttribute("href", new RegExp(`^${server.url}/incidents/[0-9a-z]+$`));
+  await expect(page.locator("#script .w li a").first()).toHaveAttribute(
+    "href",
+    new RegExp(`^${server.url}/incidents/[0-9a-z]+$`),
+  );
 });
 
 for (const colorScheme of ["light", "dark"] as const) {
-  test(`the script widget and the iframe follow the ${colorScheme} colour scheme and colour the status dot`, async ({ page }) => {
+  test(`the script widget and the iframe follow the ${colorScheme} colour scheme and colour the status dot`, async ({
+    page,
+  }) => {
     await page.emulateMedia({ colorScheme });
     await openHost(page);
     const bg = colorScheme === "dark" ? "rgb(24, 24, 27)" : "rgb(255, 255, 255)";

@@ -17,7 +17,12 @@ const MIN = 60_000;
 let cookies: Awaited<ReturnType<BrowserContext["cookies"]>> = [];
 
 test.beforeAll(async ({ server, browser }) => {
-  await setupOwner(server.db, new Date(), { pageName: "Acme Status", name: "Lena", email: OWNER.email, password: OWNER.password });
+  await setupOwner(server.db, new Date(), {
+    pageName: "Acme Status",
+    name: "Lena",
+    email: OWNER.email,
+    password: OWNER.password,
+  });
   await ensurePage(server.db, new Date());
   let clock = Date.now() - 75 * DAY;
   const ctx = cliCtx(server.db, () => new Date(clock));
@@ -34,7 +39,11 @@ test.beforeAll(async ({ server, browser }) => {
     clock = Date.now() - days * DAY;
     await updateComponent(ctx, { id: comp, status });
     clock += firstAfter * MIN;
-    const { incident } = await createIncident(ctx, { name: `Trouble ${days} days ago`, body: "Investigating.", components: { [comp]: status } });
+    const { incident } = await createIncident(ctx, {
+      name: `Trouble ${days} days ago`,
+      body: "Investigating.",
+      components: { [comp]: status },
+    });
     clock += down * MIN;
     await postIncidentUpdate(ctx, { incidentId: incident.id, status: "resolved", body: "Fixed." });
   }
@@ -63,7 +72,9 @@ test("a component's uptime target is set in the components console and used by t
   await row.getByRole("button", { name: "Save component" }).click();
   await expect(page.getByText("Component saved.")).toBeVisible();
   await page.reload();
-  await expect(page.getByTestId("component-row").filter({ hasText: "Email delivery" }).getByLabel("Uptime target (%)")).toHaveValue("99.99");
+  await expect(
+    page.getByTestId("component-row").filter({ hasText: "Email delivery" }).getByLabel("Uptime target (%)"),
+  ).toHaveValue("99.99");
 
   await page.goto("/admin/metrics");
   const uptime = page.getByRole("img", { name: /^Uptime against target per component/ });
@@ -72,16 +83,25 @@ test("a component's uptime target is set in the components console and used by t
 });
 
 for (const width of [390, 1280]) {
-  test(`charts at ${width} px: accessible SVG with a table, no script, months from the first incident`, async ({ page }, info) => {
+  test(`charts at ${width} px: accessible SVG with a table, no script, months from the first incident`, async ({
+    page,
+  }, info) => {
     await page.setViewportSize({ width, height: 900 });
     await page.goto("/admin/metrics");
     const charts = page.getByRole("img");
-    const names = ["Incidents per month by impact", "Mean time to resolve per month", "Mean time to first update per month", /^Uptime against target per component/];
+    const names = [
+      "Incidents per month by impact",
+      "Mean time to resolve per month",
+      "Mean time to first update per month",
+      /^Uptime against target per component/,
+    ];
     for (const name of names) await expect(page.getByRole("img", { name })).toBeVisible();
     expect(await charts.locator("xpath=self::*[local-name()='svg']").count()).toBe(4);
     expect(await page.locator("svg[role=img] script").count()).toBe(0);
     // Three months: the first incident's month to now, never twelve with nine empty ones.
-    const monthsTable = page.locator("figure").filter({ has: page.getByRole("img", { name: "Incidents per month by impact" }) });
+    const monthsTable = page
+      .locator("figure")
+      .filter({ has: page.getByRole("img", { name: "Incidents per month by impact" }) });
     await monthsTable.getByText("Show as table").click();
     const rows = monthsTable.locator("tbody tr");
     expect(await rows.count()).toBeGreaterThanOrEqual(3);
@@ -89,13 +109,16 @@ for (const width of [390, 1280]) {
     // Nothing overflows the phone's width.
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
     // Time to first update counts from when the component broke, not from the incident's own first post.
-    const ttfu = page.locator("figure").filter({ has: page.getByRole("img", { name: "Mean time to first update per month" }) });
+    const ttfu = page
+      .locator("figure")
+      .filter({ has: page.getByRole("img", { name: "Mean time to first update per month" }) });
     await expect(ttfu.locator("desc")).not.toContainText("under a minute in");
     for (const colorScheme of ["light", "dark"] as const) {
       await page.emulateMedia({ colorScheme });
       await page.screenshot({ path: info.outputPath(`metrics-${width}-${colorScheme}.png`), fullPage: true });
       const figures = page.locator("figure");
-      for (let k = 0; k < (await figures.count()); k++) await figures.nth(k).screenshot({ path: info.outputPath(`chart-${k}-${width}-${colorScheme}.png`) });
+      for (let k = 0; k < (await figures.count()); k++)
+        await figures.nth(k).screenshot({ path: info.outputPath(`chart-${k}-${width}-${colorScheme}.png`) });
     }
   });
 }

@@ -18,7 +18,12 @@ const SECRET_NOTE = "Rolled back build 4512; root cause suspected in the cache l
 test.describe.configure({ mode: "serial" });
 
 test.beforeAll(async ({ server }) => {
-  await setupOwner(server.db, new Date(), { pageName: "Acme Status", name: "Olive", email: "owner@example.com", password: "correct-horse-battery" });
+  await setupOwner(server.db, new Date(), {
+    pageName: "Acme Status",
+    name: "Olive",
+    email: "owner@example.com",
+    password: "correct-horse-battery",
+  });
   const ctx = cliCtx(server.db);
   await createComponent(ctx, { name: "API" });
   await createComponent(ctx, { name: "Dashboard" });
@@ -34,14 +39,19 @@ async function signIn(page: Page) {
 
 let incidentId = "";
 
-test("a template fills the new-incident form, the preview renders, and the incident list shows cadence", async ({ page, server }) => {
+test("a template fills the new-incident form, the preview renders, and the incident list shows cadence", async ({
+  page,
+  server,
+}) => {
   await signIn(page);
 
   await page.goto("/admin/templates");
   const tpl = page.getByRole("form", { name: "New template" });
   await tpl.getByLabel("Template name").fill("API outage");
   await tpl.getByLabel("Title").fill("{{component}} unavailable");
-  await tpl.getByLabel("Message").fill("We are investigating errors on **{{component}}** at {{page}}. {{7*7}} stays literal.");
+  await tpl
+    .getByLabel("Message")
+    .fill("We are investigating errors on **{{component}}** at {{page}}. {{7*7}} stays literal.");
   await tpl.locator("label").filter({ hasText: /^API/ }).locator("select").selectOption("major_outage");
   await tpl.getByRole("button", { name: "Create template" }).click();
   await expect(page.getByText("Template created.")).toBeVisible();
@@ -52,7 +62,9 @@ test("a template fills the new-incident form, the preview renders, and the incid
   await expect(page).toHaveURL(/template=/);
   const form = page.getByRole("form", { name: "New incident" });
   await expect(form.getByLabel("Incident name")).toHaveValue("API unavailable");
-  await expect(form.getByLabel("Message")).toHaveValue("We are investigating errors on **API** at Acme Status. {{7*7}} stays literal.");
+  await expect(form.getByLabel("Message")).toHaveValue(
+    "We are investigating errors on **API** at Acme Status. {{7*7}} stays literal.",
+  );
   await expect(form.locator('select[name^="status."]').first()).toHaveValue("major_outage");
 
   await form.getByLabel("Notify subscribers").check();
@@ -71,10 +83,17 @@ test("a template fills the new-incident form, the preview renders, and the incid
   incidentId = page.url().split("/").pop()!;
 
   // Another incident whose last public update was three hours ago: past every default cadence.
-  const old = await createIncident(cliCtx(server.db), { name: "Slow dashboard", body: "Looking into it.", components: {} });
+  const old = await createIncident(cliCtx(server.db), {
+    name: "Slow dashboard",
+    body: "Looking into it.",
+    components: {},
+  });
   const past = new Date(Date.now() - 3 * 3_600_000);
   await server.db.update(incident).set({ startedAt: past, publishedAt: past }).where(eq(incident.id, old.incident.id));
-  await server.db.update(incidentUpdate).set({ createdAt: past, displayAt: past }).where(eq(incidentUpdate.incidentId, old.incident.id));
+  await server.db
+    .update(incidentUpdate)
+    .set({ createdAt: past, displayAt: past })
+    .where(eq(incidentUpdate.incidentId, old.incident.id));
 
   await page.goto("/admin");
   const fresh = page.getByTestId("incident-row").filter({ hasText: "API unavailable" });
@@ -95,7 +114,10 @@ test("a template fills the new-incident form, the preview renders, and the incid
   await expect(cadence.getByText("Update cadence saved.")).toBeVisible();
 });
 
-test("owner, urgency and internal notes stay in the console; a postmortem goes draft → preview → public → draft", async ({ page, request }) => {
+test("owner, urgency and internal notes stay in the console; a postmortem goes draft → preview → public → draft", async ({
+  page,
+  request,
+}) => {
   await signIn(page);
   await page.goto(`/admin/incidents/${incidentId}`);
 
@@ -149,7 +171,10 @@ test("owner, urgency and internal notes stay in the console; a postmortem goes d
   await expect(page.getByText("Rolled back build 4512")).toHaveCount(0);
 
   await page.goto(`/admin/incidents/${incidentId}`);
-  await page.getByRole("form", { name: "Revert postmortem to draft" }).getByRole("button", { name: "Revert to draft" }).click();
+  await page
+    .getByRole("form", { name: "Revert postmortem to draft" })
+    .getByRole("button", { name: "Revert to draft" })
+    .click();
   await expect(card).toContainText("Draft — not on the status page yet");
   expect(await (await request.get(`/incidents/${incidentId}`)).text()).not.toContain("cache stampede");
 });
@@ -157,7 +182,12 @@ test("owner, urgency and internal notes stay in the console; a postmortem goes d
 test("a scheduled maintenance can be edited and cancelled before it starts", async ({ page, server }) => {
   const ctx = cliCtx(server.db);
   const start = new Date(Date.now() + 86_400_000);
-  await createMaintenance(ctx, { name: "DB upgrade", body: "Upgrading.", scheduledFor: start, scheduledUntil: new Date(start.getTime() + 3_600_000) });
+  await createMaintenance(ctx, {
+    name: "DB upgrade",
+    body: "Upgrading.",
+    scheduledFor: start,
+    scheduledUntil: new Date(start.getTime() + 3_600_000),
+  });
   await signIn(page);
   await page.goto("/admin/maintenance");
   const item = page.getByTestId("maintenance-item").filter({ hasText: "DB upgrade" });
@@ -175,7 +205,9 @@ test("a scheduled maintenance can be edited and cancelled before it starts", asy
   await cancel.getByText("Cancel maintenance…").click();
   await cancel.getByRole("button", { name: "Yes, cancel “Database upgrade”" }).click();
   await expect(page.getByTestId("maintenance-item")).toHaveCount(0);
-  await expect(page.locator("section").filter({ has: page.getByRole("heading", { name: "Completed" }) })).toContainText("Database upgrade");
+  await expect(page.locator("section").filter({ has: page.getByRole("heading", { name: "Completed" }) })).toContainText(
+    "Database upgrade",
+  );
 });
 
 test("an incident saved to publish later stays off the public site", async ({ page, request }) => {
@@ -192,5 +224,7 @@ test("an incident saved to publish later stays off the public site", async ({ pa
   const id = page.url().split("/").pop()!;
   expect((await request.get(`/incidents/${id}`)).status()).toBe(404);
   await page.goto("/admin");
-  await expect(page.getByTestId("incident-row").filter({ hasText: "Planned failover notice" }).getByTestId("next-update")).toHaveText("Scheduled, not public yet");
+  await expect(
+    page.getByTestId("incident-row").filter({ hasText: "Planned failover notice" }).getByTestId("next-update"),
+  ).toHaveText("Scheduled, not public yet");
 });

@@ -9,8 +9,18 @@ import { expect, test } from "./fixtures";
 // the console's maintenance, templates and metrics pages work.
 
 test.beforeAll(async ({ server }) => {
-  await setupOwner(server.db, new Date(), { pageName: "Acme Status", name: "Olive", email: "owner@example.com", password: "correct-horse-battery" });
-  await createUser(cliCtx(server.db), { name: "Ed", email: "ed@example.com", password: "correct-horse-battery", role: "editor" });
+  await setupOwner(server.db, new Date(), {
+    pageName: "Acme Status",
+    name: "Olive",
+    email: "owner@example.com",
+    password: "correct-horse-battery",
+  });
+  await createUser(cliCtx(server.db), {
+    name: "Ed",
+    email: "ed@example.com",
+    password: "correct-horse-battery",
+    role: "editor",
+  });
 });
 
 test("a maintenance window goes upcoming → in progress → history on its own", async ({ page, server }) => {
@@ -68,7 +78,9 @@ test("console: schedule maintenance, keep template placeholders literal, export 
   await form.getByRole("button", { name: "Schedule" }).click();
   await expect(form.getByRole("alert").first()).toHaveText("The end must be after the start");
   const start = await form.getByLabel(/Starts/).inputValue();
-  await form.getByLabel(/Ends/).fill(start.replace(/T(\d\d)/, (_, h) => `T${String(Math.min(23, Number(h) + 1)).padStart(2, "0")}`));
+  await form
+    .getByLabel(/Ends/)
+    .fill(start.replace(/T(\d\d)/, (_, h) => `T${String(Math.min(23, Number(h) + 1)).padStart(2, "0")}`));
   await form.getByRole("button", { name: "Schedule" }).click();
   await expect(page.getByText("Maintenance scheduled.")).toBeVisible();
   await expect(page.getByTestId("maintenance-item").filter({ hasText: "Network upgrade" })).toContainText("Scheduled");

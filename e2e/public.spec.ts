@@ -48,7 +48,12 @@ for (const javaScriptEnabled of [false, true]) {
           const shown = [...ol.children].filter((li) => getComputedStyle(li).display !== "none") as HTMLElement[];
           const days = (li: HTMLElement) => Number(li.style.getPropertyValue("--n") || 1);
           const single = shown.find((li) => days(li) === 1)!.getBoundingClientRect().width;
-          return { columns: shown.reduce((n, li) => n + days(li), 0), runs: shown.filter((li) => days(li) > 1).map((li) => li.getBoundingClientRect().width - (days(li) * single + (days(li) - 1) * 2)) };
+          return {
+            columns: shown.reduce((n, li) => n + days(li), 0),
+            runs: shown
+              .filter((li) => days(li) > 1)
+              .map((li) => li.getBoundingClientRect().width - (days(li) * single + (days(li) - 1) * 2)),
+          };
         });
         expect(layout.columns).toBe(width < 640 ? 30 : 90);
         expect(layout.runs.length).toBeGreaterThan(0);
@@ -57,7 +62,10 @@ for (const javaScriptEnabled of [false, true]) {
         await trouble.focus();
         await expect(trouble.locator("span")).toBeVisible();
         await expect(trouble).toHaveAccessibleName(/partial outage|degraded performance/);
-        await info.attach(`status-${width}-js-${javaScriptEnabled ? "on" : "off"}`, { body: await page.screenshot({ fullPage: true }), contentType: "image/png" });
+        await info.attach(`status-${width}-js-${javaScriptEnabled ? "on" : "off"}`, {
+          body: await page.screenshot({ fullPage: true }),
+          contentType: "image/png",
+        });
 
         await page.getByRole("link", { name: "View incident timeline" }).click();
         await expect(page).toHaveURL(new RegExp(`/incidents/${incidentId}$`));
@@ -70,7 +78,10 @@ for (const javaScriptEnabled of [false, true]) {
         await expect(page.getByRole("heading", { name: "Affected components" })).toBeVisible();
         await expect(page.locator("main time").first()).toHaveAttribute("datetime", /Z$/);
         await expect(page.locator("main strong", { hasText: "REST API" })).toBeVisible();
-        await info.attach(`incident-${width}-js-${javaScriptEnabled ? "on" : "off"}`, { body: await page.screenshot({ fullPage: true }), contentType: "image/png" });
+        await info.attach(`incident-${width}-js-${javaScriptEnabled ? "on" : "off"}`, {
+          body: await page.screenshot({ fullPage: true }),
+          contentType: "image/png",
+        });
         await page.getByRole("link", { name: "Incident history" }).click();
         await expect(page.getByRole("heading", { name: "Incident history" })).toBeVisible();
       });
@@ -94,7 +105,9 @@ for (const javaScriptEnabled of [false, true]) {
 
 test.describe("in another time zone", () => {
   test.use({ timezoneId: "America/New_York" });
-  test("the optional script shows times in the reader's zone, with the page's zone in the tooltip", async ({ page }) => {
+  test("the optional script shows times in the reader's zone, with the page's zone in the tooltip", async ({
+    page,
+  }) => {
     await page.goto(`/incidents/${incidentId}`);
     const time = page.locator("main time[data-l]").first();
     await expect(time).toContainText(/EST|EDT/);

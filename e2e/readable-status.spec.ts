@@ -21,9 +21,16 @@ async function shot(page: Page, info: TestInfo, name: string) {
 test.beforeAll(async ({ server }) => {
   const s = await seedStatusPage(server.db);
   await updateComponent(s.ctx, { id: s.eu.id, status: "partial_outage" });
-  await createIncident(cliCtx(server.db), { name: "API latency in EU West", status: "identified", body: "Elevated latency.", components: { [s.eu.id]: "partial_outage" } });
+  await createIncident(cliCtx(server.db), {
+    name: "API latency in EU West",
+    status: "identified",
+    body: "Elevated latency.",
+    components: { [s.eu.id]: "partial_outage" },
+  });
   // A long value, as the audit log's diff must show it whole.
-  await updatePage(s.ctx, { name: "Acme Cloud — status of every public service, region and integration we run for customers" });
+  await updatePage(s.ctx, {
+    name: "Acme Cloud — status of every public service, region and integration we run for customers",
+  });
   await setupOwner(server.db, new Date(), OWNER);
   await new Promise((r) => setTimeout(r, 1200));
 });
@@ -33,9 +40,13 @@ for (const width of [390, 1280]) {
     await page.setViewportSize({ width, height: 900 });
     await page.goto("/");
     const bars = page.locator(".ub").first();
-    const columns = await bars.locator("ol").evaluate((ol) =>
-      [...ol.children].filter((li) => getComputedStyle(li).display !== "none").reduce((n, li) => n + Number((li as HTMLElement).style.getPropertyValue("--n") || 1), 0),
-    );
+    const columns = await bars
+      .locator("ol")
+      .evaluate((ol) =>
+        [...ol.children]
+          .filter((li) => getComputedStyle(li).display !== "none")
+          .reduce((n, li) => n + Number((li as HTMLElement).style.getPropertyValue("--n") || 1), 0),
+      );
     const axis = bars.locator("> p");
     // Screen readers always get the window; sighted readers on phones too (a 1 px clip elsewhere).
     const windowWidth = (await axis.getByText("over the last 90 days").boundingBox())!.width;
@@ -68,7 +79,9 @@ test("the audit log shows before/after as a full-width diff", async ({ page }, i
   await entry.locator("summary").click();
   const diff = entry.getByTestId("audit-diff");
   await expect(diff).toBeVisible();
-  const value = diff.getByText("Acme Cloud — status of every public service, region and integration we run for customers");
+  const value = diff.getByText(
+    "Acme Cloud — status of every public service, region and integration we run for customers",
+  );
   await expect(value).toBeVisible();
   // The diff spans the log's width (it was a pair of 200 px boxes in the last column) and the value is not cut off.
   const table = (await page.getByTestId("audit-entry").first().locator("xpath=ancestor::table[1]").boundingBox())!;

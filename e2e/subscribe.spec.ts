@@ -11,7 +11,10 @@ const OWNER = { name: "Olivia Owner", email: "owner@example.com", password: "cor
 const READER = "reader@example.com";
 
 async function openNewestEmailTo(page: Page, to: string, subject: RegExp) {
-  const row = page.locator("li", { hasText: to }).filter({ has: page.getByRole("link", { name: subject }) }).first();
+  const row = page
+    .locator("li", { hasText: to })
+    .filter({ has: page.getByRole("link", { name: subject }) })
+    .first();
   await expect(async () => {
     await page.goto("/admin/outbox");
     await expect(row).toBeVisible({ timeout: 1000 });
@@ -22,7 +25,10 @@ async function openNewestEmailTo(page: Page, to: string, subject: RegExp) {
 
 test.setTimeout(120_000);
 
-test("subscribe, confirm, receive, one-click unsubscribe — using only the console's Outbox", async ({ page, server }, testInfo) => {
+test("subscribe, confirm, receive, one-click unsubscribe — using only the console's Outbox", async ({
+  page,
+  server,
+}, testInfo) => {
   await page.goto("/admin");
   await page.getByLabel("Status page name").fill("Acme Status");
   await page.getByLabel("Your name").fill(OWNER.name);
@@ -59,11 +65,15 @@ test("subscribe, confirm, receive, one-click unsubscribe — using only the cons
   expect(update).toContain("We are investigating slow queries.");
   const headers = (await page.getByTestId("email-headers").textContent()) ?? "";
   expect(headers).toContain("List-Unsubscribe-PostList-Unsubscribe=One-Click");
-  expect(headers).toMatch(/List-Unsubscribe<https?:\/\/\S+\/subscriptions\/one-click\?token=[A-Za-z0-9_-]{43}>, <mailto:/);
+  expect(headers).toMatch(
+    /List-Unsubscribe<https?:\/\/\S+\/subscriptions\/one-click\?token=[A-Za-z0-9_-]{43}>, <mailto:/,
+  );
   await page.screenshot({ path: testInfo.outputPath("update-email.png"), fullPage: true });
 
   // RFC 8058 one-click, as a mail client does it: POST, no cookies.
-  const oneClick = /<(https?:\/\/\S+\/subscriptions\/one-click\?token=[A-Za-z0-9_-]{43})>/.exec(headers)![1].replace(/^https?:\/\/[^/]+/, server.url);
+  const oneClick = /<(https?:\/\/\S+\/subscriptions\/one-click\?token=[A-Za-z0-9_-]{43})>/
+    .exec(headers)![1]
+    .replace(/^https?:\/\/[^/]+/, server.url);
   const mailClient = await pwRequest.newContext();
   const res = await mailClient.post(oneClick, { form: { "List-Unsubscribe": "One-Click" } });
   expect(res.status()).toBe(200);

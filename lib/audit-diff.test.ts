@@ -15,7 +15,10 @@ describe("auditDiff: the audit log's before/after as a readable diff", () => {
   });
 
   it("flattens nested values to dotted paths and marks added and removed fields", () => {
-    const d = auditDiff({ components: { api: "operational", web: "operational" }, tags: ["a"] }, { components: { api: "partial_outage" }, tags: ["a", "b"], notify: false });
+    const d = auditDiff(
+      { components: { api: "operational", web: "operational" }, tags: ["a"] },
+      { components: { api: "partial_outage" }, tags: ["a", "b"], notify: false },
+    );
     expect(d.lines).toEqual([
       { path: "components.api", kind: "changed", before: "operational", after: "partial_outage" },
       { path: "tags[1]", kind: "added", before: null, after: "b" },
@@ -26,8 +29,12 @@ describe("auditDiff: the audit log's before/after as a readable diff", () => {
   });
 
   it("a created entity shows every field as added; a deleted one as removed", () => {
-    expect(auditDiff(null, { name: "API" }).lines).toEqual([{ path: "name", kind: "added", before: null, after: "API" }]);
-    expect(auditDiff({ name: "API" }, null).lines).toEqual([{ path: "name", kind: "removed", before: "API", after: null }]);
+    expect(auditDiff(null, { name: "API" }).lines).toEqual([
+      { path: "name", kind: "added", before: null, after: "API" },
+    ]);
+    expect(auditDiff({ name: "API" }, null).lines).toEqual([
+      { path: "name", kind: "removed", before: "API", after: null },
+    ]);
     expect(auditDiff(null, null)).toEqual({ lines: [], unchanged: 0 });
   });
 

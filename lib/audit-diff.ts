@@ -54,7 +54,13 @@ export function auditDiff(before: unknown, after: unknown): AuditDiff {
     const x = displayValue(a.get(path));
     const y = displayValue(b.get(path));
     if (inA && inB && x === y) unchanged++;
-    else lines.push({ path, kind: !inA ? "added" : !inB ? "removed" : "changed", before: inA ? x : null, after: inB ? y : null });
+    else
+      lines.push({
+        path,
+        kind: !inA ? "added" : !inB ? "removed" : "changed",
+        before: inA ? x : null,
+        after: inB ? y : null,
+      });
   }
   return { lines, unchanged };
 }

@@ -24,7 +24,9 @@ afterAll(() => t.close());
 
 const list = async (raw: Record<string, string | string[] | undefined>) => {
   const { page, ...filter } = parseAuditQuery(raw);
-  return (await listAuditLog(t.db, pageId, { page, filter, timeZone: NY })).entries.map((e) => `${e.actorLabel} ${e.action}`);
+  return (await listAuditLog(t.db, pageId, { page, filter, timeZone: NY })).entries.map(
+    (e) => `${e.actorLabel} ${e.action}`,
+  );
 };
 
 describe("audit log filters", () => {

@@ -105,8 +105,16 @@ export function parseAuditQuery(raw: Record<string, string | string[] | undefine
 /** Distinct actors and actions in the page's log, for the filter's choices. */
 export async function listAuditFacets(db: Tx, pageId: string): Promise<{ actors: string[]; actions: string[] }> {
   const where = or(eq(auditLog.pageId, pageId), isNull(auditLog.pageId));
-  const actors = await db.selectDistinct({ v: auditLog.actorLabel }).from(auditLog).where(where).orderBy(asc(auditLog.actorLabel));
-  const actions = await db.selectDistinct({ v: auditLog.action }).from(auditLog).where(where).orderBy(asc(auditLog.action));
+  const actors = await db
+    .selectDistinct({ v: auditLog.actorLabel })
+    .from(auditLog)
+    .where(where)
+    .orderBy(asc(auditLog.actorLabel));
+  const actions = await db
+    .selectDistinct({ v: auditLog.action })
+    .from(auditLog)
+    .where(where)
+    .orderBy(asc(auditLog.action));
   return { actors: actors.map((r) => r.v), actions: actions.map((r) => r.v) };
 }
 

@@ -45,7 +45,9 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.in
   for (const issue of result.error.issues) {
     const key = issue.path.length ? issue.path.join(".") : "_";
     const message =
-      issue.code === "unrecognized_keys" ? `Unknown field${issue.keys.length > 1 ? "s" : ""}: ${issue.keys.join(", ")}` : issue.message;
+      issue.code === "unrecognized_keys"
+        ? `Unknown field${issue.keys.length > 1 ? "s" : ""}: ${issue.keys.join(", ")}`
+        : issue.message;
     (fieldErrors[key] ??= []).push(message);
   }
   const first = Object.entries(fieldErrors)[0];

@@ -22,5 +22,7 @@ export function toCsv(fields: string[], rows: CsvCell[][]): string {
 
 /** Rows of cells (no header handling), blank lines skipped, escaped formula cells restored. */
 export function parseCsv(text: string): string[][] {
-  return Papa.parse<string[]>(text.trim(), { skipEmptyLines: true }).data.map((row) => row.map((cell) => cell.replace(ESCAPED_FORMULA, "")));
+  return Papa.parse<string[]>(text.trim(), { skipEmptyLines: true }).data.map((row) =>
+    row.map((cell) => cell.replace(ESCAPED_FORMULA, "")),
+  );
 }

@@ -47,7 +47,12 @@ const EnvSchema = z.object({
   HERALD_EDGE_BURST: z.coerce.number().int().min(1).max(100_000).default(40),
   // Sign-in limits (lib/auth/sign-in-limits.ts): wrong passwords per account per window, then 429 from any address.
   HERALD_SIGNIN_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).max(1000).default(5),
-  HERALD_SIGNIN_LOCK_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+  HERALD_SIGNIN_LOCK_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(15),
   // How often each instance re-reads page.content_version for the public snapshots.
   HERALD_SNAPSHOT_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(500),
   // Management API limit per key (lib/api-keys/rate-limit.ts): a token bucket per key, per process.

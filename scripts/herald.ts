@@ -37,7 +37,12 @@ const COMMANDS: Record<string, Command> = {
   "create-user": {
     summary: "Add a console user (role owner only while Herald has no owner)",
     usage: "create-user --email <email> --password <password> --role <owner|admin|editor|viewer> [--name <name>]",
-    options: { email: { type: "string" }, password: { type: "string" }, role: { type: "string" }, name: { type: "string" } },
+    options: {
+      email: { type: "string" },
+      password: { type: "string" },
+      role: { type: "string" },
+      name: { type: "string" },
+    },
     required: ["email", "password", "role"],
     run: async (db, values) => {
       const [email, password, role] = [str(values.email), str(values.password), str(values.role)];
@@ -58,7 +63,9 @@ const COMMANDS: Record<string, Command> = {
     run: async (db, values) => {
       const role = values.role === undefined ? {} : { role: str(values.role) as CreateApiKeyInput["role"] };
       const { key, apiKey } = await createApiKey(cliCtx(db), { name: str(values.name), ...role });
-      console.log(`Created ${apiKey.role} API key "${apiKey.name}" (id ${apiKey.id}). It is shown only once; store it now.`);
+      console.log(
+        `Created ${apiKey.role} API key "${apiKey.name}" (id ${apiKey.id}). It is shown only once; store it now.`,
+      );
       console.log("Use it as `Authorization: OAuth <key>` or `Bearer <key>`.");
       // Scripts read the key from the last line: nothing may be printed after it.
       console.log(key);
@@ -80,7 +87,12 @@ const COMMANDS: Record<string, Command> = {
     options: { force: { type: "boolean" } },
     run: async (db, values) => {
       const config = env();
-      const result = await seedDemo(db, { force: values.force === true, now: systemClock(), publicUrl: config.HERALD_URL ?? `http://localhost:${config.PORT}`, secret: config.HERALD_SECRET });
+      const result = await seedDemo(db, {
+        force: values.force === true,
+        now: systemClock(),
+        publicUrl: config.HERALD_URL ?? `http://localhost:${config.PORT}`,
+        secret: config.HERALD_SECRET,
+      });
       console.log(result.message);
     },
   },
@@ -104,7 +116,8 @@ function help(): string {
 function printError(err: unknown): void {
   if (err instanceof ValidationError) {
     console.error(`error: ${err.message}`);
-    for (const [field, messages] of Object.entries(err.fieldErrors)) for (const m of messages) console.error(`  ${field === "_" ? "input" : field}: ${m}`);
+    for (const [field, messages] of Object.entries(err.fieldErrors))
+      for (const m of messages) console.error(`  ${field === "_" ? "input" : field}: ${m}`);
   } else if (isDomainError(err)) {
     console.error(`error: ${err.message}`);
   } else {

@@ -30,7 +30,10 @@ if (config.NODE_ENV === "production" && !config.HERALD_URL?.startsWith("https://
 const distDir = process.env.HERALD_DIST_DIR || ".next";
 if (!existsSync(`${distDir}/BUILD_ID`) || process.env.HERALD_REBUILD === "1") {
   console.log("[herald] building (first start)…");
-  const result = spawnSync(process.execPath, ["node_modules/next/dist/bin/next", "build"], { stdio: "inherit", env: process.env });
+  const result = spawnSync(process.execPath, ["node_modules/next/dist/bin/next", "build"], {
+    stdio: "inherit",
+    env: process.env,
+  });
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 const buildId = readFileSync(`${distDir}/BUILD_ID`, "utf8").trim();
@@ -46,7 +49,9 @@ async function tryBootstrap(): Promise<void> {
 try {
   await tryBootstrap();
 } catch (err) {
-  console.error(`[herald] ERROR the database is unreachable or cannot be migrated (${String(err)}). Serving the last saved public pages; the console is unavailable until it is back.`);
+  console.error(
+    `[herald] ERROR the database is unreachable or cannot be migrated (${String(err)}). Serving the last saved public pages; the console is unavailable until it is back.`,
+  );
 }
 
 const app = next({ dev: false, dir: process.cwd() });
@@ -71,19 +76,22 @@ function render(key: string): Promise<Rendered> {
   return new Promise((resolve, reject) => {
     // A fresh loopback connection per render (renders are rare): a kept-alive socket could be closed
     // by the render server's idle timeout just as a render reuses it (ECONNRESET under load).
-    const req = request({ host: "127.0.0.1", port: renderPort, path: key, headers: { accept: "text/html,*/*" }, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () =>
-        resolve({
-          status: res.statusCode ?? 500,
-          contentType: String(res.headers["content-type"] ?? "application/octet-stream"),
-          body: Buffer.concat(chunks),
-          location: res.headers.location,
-        }),
-      );
-      res.on("error", reject);
-    });
+    const req = request(
+      { host: "127.0.0.1", port: renderPort, path: key, headers: { accept: "text/html,*/*" }, agent: false },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () =>
+          resolve({
+            status: res.statusCode ?? 500,
+            contentType: String(res.headers["content-type"] ?? "application/octet-stream"),
+            body: Buffer.concat(chunks),
+            location: res.headers.location,
+          }),
+        );
+        res.on("error", reject);
+      },
+    );
     req.on("error", reject);
     req.end();
   });

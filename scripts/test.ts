@@ -23,7 +23,12 @@ const built = run(bin("next"), ["build"], { NODE_ENV: "production" }) === 0;
 step("next build", built);
 
 for (const [name, file, cmd, args] of [
-  ["vitest", ".vitest.json", bin("vitest"), ["run", "--reporter=default", "--reporter=json", "--outputFile=.vitest.json"]],
+  [
+    "vitest",
+    ".vitest.json",
+    bin("vitest"),
+    ["run", "--reporter=default", "--reporter=json", "--outputFile=.vitest.json"],
+  ],
   ["playwright", ".playwright.json", bin("playwright"), ["test"]],
 ] as const) {
   if (!built) break;

@@ -17,7 +17,12 @@ export async function generateMetadata(): Promise<Metadata> {
   return {
     metadataBase: new URL(base),
     title: { default: `${page.name} Status`, template: `%s · ${page.name} Status` },
-    openGraph: { type: "website", siteName: `${page.name} Status`, title: `${page.name} Status`, images: [{ url: `${base}/og.png`, width: 1200, height: 630 }] },
+    openGraph: {
+      type: "website",
+      siteName: `${page.name} Status`,
+      title: `${page.name} Status`,
+      images: [{ url: `${base}/og.png`, width: 1200, height: 630 }],
+    },
     twitter: { card: "summary_large_image", images: [`${base}/og.png`] },
     description: `Current status, incidents and scheduled maintenance for ${page.name}.`,
     alternates: {
@@ -33,7 +38,10 @@ export default async function PublicLayout({ children }: { children: ReactNode }
   const page = await loadPublicPage(getDb());
   return (
     <div className="flex min-h-screen flex-col bg-zinc-50 dark:bg-zinc-950">
-      <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:top-2 focus:left-2 focus:rounded focus:bg-white focus:px-3 focus:py-2 focus:text-zinc-900">
+      <a
+        href="#main"
+        className="sr-only focus:not-sr-only focus:absolute focus:top-2 focus:left-2 focus:rounded focus:bg-white focus:px-3 focus:py-2 focus:text-zinc-900"
+      >
         Skip to content
       </a>
       <div className="h-1" style={{ background: page.brandColor }} />
@@ -48,7 +56,10 @@ export default async function PublicLayout({ children }: { children: ReactNode }
             )}
           </a>
           <nav aria-label="Status page" className="flex items-center gap-4 text-sm font-medium">
-            <a href="/history" className="text-zinc-700 hover:text-blue-700 hover:underline dark:text-zinc-300 dark:hover:text-blue-400">
+            <a
+              href="/history"
+              className="text-zinc-700 hover:text-blue-700 hover:underline dark:text-zinc-300 dark:hover:text-blue-400"
+            >
               Incident history
             </a>
             <a href="/subscriptions" className="rounded-md bg-blue-600 px-3 py-1.5 text-white hover:bg-blue-700">
@@ -67,7 +78,10 @@ export default async function PublicLayout({ children }: { children: ReactNode }
             <p className="mt-2 text-zinc-600 dark:text-zinc-400">
               Confirm by email; unsubscribe at any time.{" "}
               {/* Links in running text are underlined: colour alone does not tell them apart (axe link-in-text-block). */}
-              <a href="/subscriptions" className="text-blue-700 underline underline-offset-2 hover:decoration-2 dark:text-blue-400">
+              <a
+                href="/subscriptions"
+                className="text-blue-700 underline underline-offset-2 hover:decoration-2 dark:text-blue-400"
+              >
                 Choose components
               </a>
             </p>
@@ -79,7 +93,11 @@ export default async function PublicLayout({ children }: { children: ReactNode }
           </p>
           <p className="flex flex-wrap gap-x-4 gap-y-1">
             {page.supportUrl && (
-              <a href={page.supportUrl} className="font-medium text-blue-700 underline underline-offset-2 hover:decoration-2 dark:text-blue-400" rel="noopener">
+              <a
+                href={page.supportUrl}
+                className="font-medium text-blue-700 underline underline-offset-2 hover:decoration-2 dark:text-blue-400"
+                rel="noopener"
+              >
                 Contact support
               </a>
             )}

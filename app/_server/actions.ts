@@ -25,7 +25,14 @@ export async function runAction(fn: () => Promise<ActionState | void>): Promise<
     return state;
   } catch (err) {
     // next/navigation's redirect()/notFound() throw; let them through.
-    if (err && typeof err === "object" && "digest" in err && typeof err.digest === "string" && err.digest.startsWith("NEXT_")) throw err;
+    if (
+      err &&
+      typeof err === "object" &&
+      "digest" in err &&
+      typeof err.digest === "string" &&
+      err.digest.startsWith("NEXT_")
+    )
+      throw err;
     if (err instanceof ValidationError) return { error: validationSummary(err), fieldErrors: err.fieldErrors };
     if (isDomainError(err)) return { error: err.message };
     console.error("[herald] action failed", err);
@@ -44,7 +51,9 @@ function validationSummary(err: ValidationError): string {
   const keyed = Object.entries(err.fieldErrors).filter(([, m]) => m.length);
   if (!keyed.length || !keyed.some(([key]) => err.message.startsWith(`${key}: `))) return err.message;
   const messages = [...new Set(keyed.map(([, m]) => m[0].replace(/\.$/, "")))];
-  return keyed.length === 1 ? `Please check the marked field: ${messages[0]}.` : `Please check the ${keyed.length} marked fields: ${messages.join("; ")}.`;
+  return keyed.length === 1
+    ? `Please check the marked field: ${messages[0]}.`
+    : `Please check the ${keyed.length} marked fields: ${messages.join("; ")}.`;
 }
 
 export function str(fd: FormData, key: string): string | undefined {

@@ -76,7 +76,12 @@ export function apiRoute<P extends Record<string, string> = Record<string, never
       const params = ((await route?.params) ?? {}) as P;
       const db = getDb();
       // Rate-limited per key before anything is written or the body is read.
-      const { pageId, ...actor } = await authenticateApiKey(db, request.headers.get("authorization"), systemClock(), apiLimiter());
+      const { pageId, ...actor } = await authenticateApiKey(
+        db,
+        request.headers.get("authorization"),
+        systemClock(),
+        apiLimiter(),
+      );
       // Use cases check finer roles themselves; a viewer never writes anything.
       if (request.method !== "GET" && request.method !== "HEAD") requireRole(actor, "editor");
       for (const [name, value] of Object.entries(params)) {
@@ -112,9 +117,12 @@ function errorResponse(err: unknown, opts: ApiOptions): Response {
     return json({ error: e.message, errors: e.fieldErrors }, e.status);
   }
   if (err instanceof UnauthorizedError) {
-    return json({ error: err.message }, err.status, { "www-authenticate": 'OAuth realm="Herald API", Bearer realm="Herald API"' });
+    return json({ error: err.message }, err.status, {
+      "www-authenticate": 'OAuth realm="Herald API", Bearer realm="Herald API"',
+    });
   }
-  if (err instanceof RateLimitedError) return json({ error: err.message }, err.status, { "retry-after": String(err.retryAfterSeconds) });
+  if (err instanceof RateLimitedError)
+    return json({ error: err.message }, err.status, { "retry-after": String(err.retryAfterSeconds) });
   if (isDomainError(err)) return json({ error: err.message }, err.status);
   console.error("[herald] API request failed", err);
   return json({ error: "Internal error" }, 500);

@@ -46,5 +46,8 @@ export async function requireUser(min: Role = "viewer"): Promise<{ user: Session
   const user = await getSessionUser();
   if (!user) redirect("/admin/login");
   if (!hasRole({ type: "user", id: user.id, label: user.email, role: user.role }, min)) redirect("/admin?denied=1");
-  return { user, ctx: { db: getDb(), now: systemClock, actor: { type: "user", id: user.id, label: user.email, role: user.role } } };
+  return {
+    user,
+    ctx: { db: getDb(), now: systemClock, actor: { type: "user", id: user.id, label: user.email, role: user.role } },
+  };
 }

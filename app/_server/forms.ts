@@ -41,7 +41,8 @@ export interface FormRouteOptions {
 export function formRoute(options: FormRouteOptions, handler: (call: FormCall) => Promise<string | Response>) {
   return async (request: Request): Promise<Response> => {
     const form = await request.formData().catch(() => null);
-    const all = (key: string) => (form?.getAll(key) ?? []).filter((v): v is string => typeof v === "string").slice(0, MAX_VALUES);
+    const all = (key: string) =>
+      (form?.getAll(key) ?? []).filter((v): v is string => typeof v === "string").slice(0, MAX_VALUES);
     let call: FormCall | undefined;
     try {
       const db = getDb();
@@ -64,7 +65,10 @@ export function formRoute(options: FormRouteOptions, handler: (call: FormCall) =
     } catch (err) {
       if (call && isDomainError(err)) return seeOther(request, options.invalid(call));
       console.error(`[herald] ${options.name} failed`, err);
-      return new Response("Something went wrong. Please try again later.", { status: 503, headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" } });
+      return new Response("Something went wrong. Please try again later.", {
+        status: 503,
+        headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" },
+      });
     }
   };
 }

@@ -8,6 +8,10 @@ export const dynamic = "force-dynamic";
 /** The script widget: carries the same model as /embed, so it needs no request of its own (a snapshot per content version). */
 export async function GET() {
   return new Response(embedScript(await loadEmbed(getDb(), env().HERALD_URL)), {
-    headers: { "content-type": "text/javascript; charset=utf-8", "cache-control": "no-store", "access-control-allow-origin": "*" },
+    headers: {
+      "content-type": "text/javascript; charset=utf-8",
+      "cache-control": "no-store",
+      "access-control-allow-origin": "*",
+    },
   });
 }

@@ -8,6 +8,10 @@ export const dynamic = "force-dynamic";
 /** The iframe widget. The one public response other sites may frame (next.config.ts, lib/snapshots/routes.ts). */
 export async function GET() {
   return new Response(embedHtml(await loadEmbed(getDb(), env().HERALD_URL)), {
-    headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store", "content-security-policy": "frame-ancestors *" },
+    headers: {
+      "content-type": "text/html; charset=utf-8",
+      "cache-control": "no-store",
+      "content-security-policy": "frame-ancestors *",
+    },
   });
 }

@@ -9,5 +9,7 @@ export const dynamic = "force-dynamic";
 export async function GET() {
   const { page, entries } = await loadFeedEntries(getDb());
   const body = buildRss({ page, entries, baseUrl: publicBaseUrl(page, env().HERALD_URL) });
-  return new Response(body, { headers: { "content-type": "application/rss+xml; charset=utf-8", "cache-control": "no-store" } });
+  return new Response(body, {
+    headers: { "content-type": "application/rss+xml; charset=utf-8", "cache-control": "no-store" },
+  });
 }

@@ -7,7 +7,11 @@ import { getDb } from "@/lib/runtime";
 // Every page needs a document title (axe document-title; e2e/accessibility.spec.ts).
 export async function generateMetadata(): Promise<Metadata> {
   const page = await getPage(getDb());
-  return { title: `Email updates · ${page.name} Status`, referrer: "no-referrer", robots: { index: false, follow: false } };
+  return {
+    title: `Email updates · ${page.name} Status`,
+    referrer: "no-referrer",
+    robots: { index: false, follow: false },
+  };
 }
 export const dynamic = "force-dynamic";
 

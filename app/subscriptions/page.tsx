@@ -10,7 +10,11 @@ import { SubscriptionShell } from "./shell";
  * form), and where a rejected address comes back to, with the error beside
  * the field (app/subscriptions/retry.ts).
  */
-export default async function SubscribePage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function SubscribePage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const db = getDb();
   const page = await getPage(db);
   const sections = await listComponentSections(db, page.id, { audience: "public" });

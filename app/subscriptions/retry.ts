@@ -18,7 +18,8 @@ const ID = /^[0-9a-z]{1,32}$/;
 /** Where a rejected subscribe goes: the form, with the error and the entered address and components. */
 export function subscribeRetryPath(error: SubscribeError, email: string, componentIds: readonly unknown[]): string {
   const q = new URLSearchParams({ error, email: email.slice(0, MAX_EMAIL) });
-  for (const id of componentIds.slice(0, MAX_COMPONENTS)) if (typeof id === "string" && ID.test(id)) q.append("component", id);
+  for (const id of componentIds.slice(0, MAX_COMPONENTS))
+    if (typeof id === "string" && ID.test(id)) q.append("component", id);
   return `/subscriptions?${q}`;
 }
 
@@ -33,7 +34,10 @@ const one = (v: string | string[] | undefined) => (typeof v === "string" ? v : u
 /** Reads subscribeRetryPath's query; unknown error codes and malformed ids are ignored. */
 export function readSubscribeRetry(params: Record<string, string | string[] | undefined>): SubscribeRetry {
   const code = one(params.error);
-  const ids = [params.component ?? []].flat().filter((id) => ID.test(id)).slice(0, MAX_COMPONENTS);
+  const ids = [params.component ?? []]
+    .flat()
+    .filter((id) => ID.test(id))
+    .slice(0, MAX_COMPONENTS);
   return {
     error: code && Object.hasOwn(SUBSCRIBE_ERRORS, code) ? SUBSCRIBE_ERRORS[code as SubscribeError] : undefined,
     email: one(params.email)?.slice(0, MAX_EMAIL),

@@ -1,5 +1,16 @@
 "use client";
-import { createContext, useActionState, useContext, useEffect, useId, useRef, useState, useTransition, type FormEvent, type ReactNode } from "react";
+import {
+  createContext,
+  useActionState,
+  useContext,
+  useEffect,
+  useId,
+  useRef,
+  useState,
+  useTransition,
+  type FormEvent,
+  type ReactNode,
+} from "react";
 import type { FieldErrors } from "@/lib/errors";
 import { Button, FormMessage } from "@/components/ui/form";
 
@@ -14,7 +25,10 @@ export interface FormState {
 
 type FormAction = (prev: FormState, fd: FormData) => Promise<FormState>;
 
-const FormContext = createContext<{ errors?: FieldErrors; pending: boolean; idPrefix: string }>({ pending: false, idPrefix: "" });
+const FormContext = createContext<{ errors?: FieldErrors; pending: boolean; idPrefix: string }>({
+  pending: false,
+  idPrefix: "",
+});
 
 const errorId = (idPrefix: string, name: string) => `${idPrefix}${name}-error`;
 
@@ -42,7 +56,12 @@ function navigateWithForm(submitter: HTMLButtonElement, fd: FormData) {
 function markInvalid(form: HTMLFormElement, errors: FieldErrors | undefined, idPrefix: string) {
   let first: HTMLElement | null = null;
   for (const el of Array.from(form.elements)) {
-    if (!(el instanceof HTMLInputElement || el instanceof HTMLSelectElement || el instanceof HTMLTextAreaElement) || !el.name || el.type === "hidden") continue;
+    if (
+      !(el instanceof HTMLInputElement || el instanceof HTMLSelectElement || el instanceof HTMLTextAreaElement) ||
+      !el.name ||
+      el.type === "hidden"
+    )
+      continue;
     const bad = !!errors?.[el.name]?.length;
     if (bad) {
       el.setAttribute("aria-invalid", "true");
@@ -144,7 +163,11 @@ export function ErrorsFor({ name }: { name: string }) {
   const messages = errors?.[name];
   if (!messages?.length) return null;
   return (
-    <div id={errorId(idPrefix, name)} className="mt-1 space-y-1 text-xs text-red-700 dark:text-red-400" data-field-error={name}>
+    <div
+      id={errorId(idPrefix, name)}
+      className="mt-1 space-y-1 text-xs text-red-700 dark:text-red-400"
+      data-field-error={name}
+    >
       {messages.map((m) => (
         <p key={m}>{m}</p>
       ))}

@@ -8,14 +8,27 @@ import {
   type Priority,
 } from "@/db/constants";
 
-const pill = "inline-flex items-center gap-1.5 whitespace-nowrap rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset";
+const pill =
+  "inline-flex items-center gap-1.5 whitespace-nowrap rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset";
 
 const COMPONENT_STYLES: Record<ComponentStatus, { pill: string; dot: string }> = {
-  operational: { pill: "bg-green-50 text-green-800 ring-green-600/20 dark:bg-green-950 dark:text-green-200", dot: "bg-operational" },
-  degraded_performance: { pill: "bg-yellow-50 text-yellow-800 ring-yellow-600/30 dark:bg-yellow-950 dark:text-yellow-200", dot: "bg-degraded" },
-  partial_outage: { pill: "bg-orange-50 text-orange-800 ring-orange-600/30 dark:bg-orange-950 dark:text-orange-200", dot: "bg-partial" },
+  operational: {
+    pill: "bg-green-50 text-green-800 ring-green-600/20 dark:bg-green-950 dark:text-green-200",
+    dot: "bg-operational",
+  },
+  degraded_performance: {
+    pill: "bg-yellow-50 text-yellow-800 ring-yellow-600/30 dark:bg-yellow-950 dark:text-yellow-200",
+    dot: "bg-degraded",
+  },
+  partial_outage: {
+    pill: "bg-orange-50 text-orange-800 ring-orange-600/30 dark:bg-orange-950 dark:text-orange-200",
+    dot: "bg-partial",
+  },
   major_outage: { pill: "bg-red-50 text-red-800 ring-red-600/30 dark:bg-red-950 dark:text-red-200", dot: "bg-major" },
-  under_maintenance: { pill: "bg-blue-50 text-blue-800 ring-blue-600/30 dark:bg-blue-950 dark:text-blue-200", dot: "bg-maintenance" },
+  under_maintenance: {
+    pill: "bg-blue-50 text-blue-800 ring-blue-600/30 dark:bg-blue-950 dark:text-blue-200",
+    dot: "bg-maintenance",
+  },
 };
 
 export function ComponentStatusBadge({ status }: { status: ComponentStatus }) {
@@ -57,7 +70,10 @@ const IMPACT_STYLES: Record<Impact, string> = {
 
 export function ImpactBadge({ impact, overridden = false }: { impact: Impact; overridden?: boolean }) {
   return (
-    <span className={`${pill} ${IMPACT_STYLES[impact]}`} title={overridden ? "Set by hand" : "Computed from the affected components"}>
+    <span
+      className={`${pill} ${IMPACT_STYLES[impact]}`}
+      title={overridden ? "Set by hand" : "Computed from the affected components"}
+    >
       {IMPACT_LABELS[impact]} impact{overridden ? " (set)" : ""}
     </span>
   );
@@ -73,7 +89,11 @@ const PRIORITY_STYLES: Record<Priority, string> = {
 /** Console-only: priority from impact × urgency (lib/incidents/practice.ts). */
 export function PriorityBadge({ priority }: { priority: Priority }) {
   return (
-    <span className={`${pill} ${PRIORITY_STYLES[priority]} font-semibold`} title="Priority (impact × urgency), shown only in the console" data-testid="priority">
+    <span
+      className={`${pill} ${PRIORITY_STYLES[priority]} font-semibold`}
+      title="Priority (impact × urgency), shown only in the console"
+      data-testid="priority"
+    >
       {priority}
     </span>
   );

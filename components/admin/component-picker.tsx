@@ -80,7 +80,14 @@ export function ComponentPicker({
               </td>
               {mode === "create" && (
                 <td className="py-2 text-center">
-                  <input type="checkbox" name="componentIds" value={c.id} defaultChecked={named.includes(c.id)} aria-label={`${c.name} is affected`} className="size-4 accent-blue-600" />
+                  <input
+                    type="checkbox"
+                    name="componentIds"
+                    value={c.id}
+                    defaultChecked={named.includes(c.id)}
+                    aria-label={`${c.name} is affected`}
+                    className="size-4 accent-blue-600"
+                  />
                 </td>
               )}
             </tr>

@@ -10,7 +10,8 @@ export interface NavItem {
 /** The console's sections; the current one is marked for sighted and screen-reader users. */
 export function ConsoleNav({ items }: { items: NavItem[] }) {
   const pathname = usePathname();
-  const isCurrent = (href: string) => (href === "/admin" ? pathname === "/admin" || pathname.startsWith("/admin/incidents") : pathname.startsWith(href));
+  const isCurrent = (href: string) =>
+    href === "/admin" ? pathname === "/admin" || pathname.startsWith("/admin/incidents") : pathname.startsWith(href);
   return (
     <nav aria-label="Console" className="flex flex-wrap gap-1 text-sm">
       {items.map((n) => (

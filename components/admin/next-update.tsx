@@ -14,13 +14,18 @@ export function NextUpdateDue({ comms, timeZone, now }: { comms: CommsIncident; 
     );
   if (comms.overdue)
     return (
-      <span className="rounded-md bg-red-600 px-2 py-0.5 font-medium text-white" data-testid="next-update" data-overdue="true">
+      <span
+        className="rounded-md bg-red-600 px-2 py-0.5 font-medium text-white"
+        data-testid="next-update"
+        data-overdue="true"
+      >
         Update overdue by {formatDuration(comms.overdueMinutes * 60_000)}
       </span>
     );
   return (
     <span className="text-zinc-600 dark:text-zinc-400" data-testid="next-update">
-      Next update due <time dateTime={comms.nextUpdateDue.toISOString()}>{formatTime(comms.nextUpdateDue, timeZone)}</time> (in{" "}
+      Next update due{" "}
+      <time dateTime={comms.nextUpdateDue.toISOString()}>{formatTime(comms.nextUpdateDue, timeZone)}</time> (in{" "}
       {formatDuration(comms.nextUpdateDue.getTime() - now.getTime())})
     </span>
   );

@@ -28,7 +28,10 @@ export function PostPreviewButton({ action }: { action: (fd: FormData) => Promis
       {preview && (
         <div className="order-last basis-full" role="region" aria-label="Preview">
           {preview.error !== undefined ? (
-            <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 dark:bg-red-950 dark:text-red-200">
+            <p
+              role="alert"
+              className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 dark:bg-red-950 dark:text-red-200"
+            >
               {preview.error}
             </p>
           ) : (
@@ -40,7 +43,13 @@ export function PostPreviewButton({ action }: { action: (fd: FormData) => Promis
   );
 }
 
-function PreviewPanels({ preview, onClose }: { preview: Exclude<PostPreview, { error: string }>; onClose: () => void }) {
+function PreviewPanels({
+  preview,
+  onClose,
+}: {
+  preview: Exclude<PostPreview, { error: string }>;
+  onClose: () => void;
+}) {
   return (
     <div className="mt-2 space-y-4 rounded-md border border-blue-200 bg-blue-50/50 p-4 dark:border-blue-900 dark:bg-blue-950/30">
       <div className="flex items-center justify-between">
@@ -50,13 +59,21 @@ function PreviewPanels({ preview, onClose }: { preview: Exclude<PostPreview, { e
         </button>
       </div>
       {preview.unfilled.length > 0 && (
-        <p role="alert" className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100" data-testid="preview-unfilled">
-          Nothing fills in {preview.unfilled.join(", ")}: it would be published as written. Mark the affected components or edit the text.
+        <p
+          role="alert"
+          className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100"
+          data-testid="preview-unfilled"
+        >
+          Nothing fills in {preview.unfilled.join(", ")}: it would be published as written. Mark the affected components
+          or edit the text.
         </p>
       )}
       <section aria-label="Public incident page entry">
         <h3 className="text-xs font-semibold tracking-wide text-zinc-500 uppercase">Status page timeline</h3>
-        <div className="mt-1 rounded-md border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900" data-testid="preview-public">
+        <div
+          className="mt-1 rounded-md border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900"
+          data-testid="preview-public"
+        >
           <p className="font-semibold">{preview.statusLabel}</p>
           <p className="text-sm text-zinc-500">
             <time dateTime={preview.timeIso}>{preview.timeText}</time>
@@ -70,16 +87,27 @@ function PreviewPanels({ preview, onClose }: { preview: Exclude<PostPreview, { e
       </section>
       <section aria-label="Subscriber email">
         <h3 className="text-xs font-semibold tracking-wide text-zinc-500 uppercase">Subscriber email</h3>
-        {!preview.notify && <p className="mt-1 text-sm text-amber-800 dark:text-amber-200">Not sent: “Notify subscribers” is not ticked.</p>}
+        {!preview.notify && (
+          <p className="mt-1 text-sm text-amber-800 dark:text-amber-200">
+            Not sent: “Notify subscribers” is not ticked.
+          </p>
+        )}
         <p className="mt-1 text-sm">
           <span className="text-zinc-500">Subject: </span>
           <span data-testid="preview-subject">{preview.email.subject}</span>
         </p>
         {/* An empty sandbox: the email's HTML runs no script and can't navigate the console. */}
-        <iframe sandbox="" srcDoc={preview.email.html} title="Email preview (HTML)" className="mt-2 h-[28rem] w-full rounded-md border border-zinc-200 bg-white dark:border-zinc-800" />
+        <iframe
+          sandbox=""
+          srcDoc={preview.email.html}
+          title="Email preview (HTML)"
+          className="mt-2 h-[28rem] w-full rounded-md border border-zinc-200 bg-white dark:border-zinc-800"
+        />
         <details className="mt-2">
           <summary className="cursor-pointer text-sm text-blue-700 dark:text-blue-400">Plain-text version</summary>
-          <pre className="mt-2 max-h-80 overflow-auto rounded-md bg-white p-3 text-xs whitespace-pre-wrap dark:bg-zinc-900">{preview.email.text}</pre>
+          <pre className="mt-2 max-h-80 overflow-auto rounded-md bg-white p-3 text-xs whitespace-pre-wrap dark:bg-zinc-900">
+            {preview.email.text}
+          </pre>
         </details>
       </section>
     </div>

@@ -8,7 +8,17 @@ import { linkClass, secondaryButtonLinkClass } from "./ui";
  * template merged into what was entered — nothing typed is lost, and it works
  * without JavaScript (ActionForm sends a shorter query when it can).
  */
-export function TemplatePicker({ templates, selected, action, id }: { templates: { id: string; name: string }[]; selected?: string | null; action: string; id: string }) {
+export function TemplatePicker({
+  templates,
+  selected,
+  action,
+  id,
+}: {
+  templates: { id: string; name: string }[];
+  selected?: string | null;
+  action: string;
+  id: string;
+}) {
   if (!templates.length)
     return (
       <p className="text-sm text-zinc-500">

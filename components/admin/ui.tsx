@@ -2,7 +2,21 @@ import type { ReactNode } from "react";
 import { ErrorsFor, SubmitButton } from "./action-form";
 
 /** Label, control, hint and inline errors (from the surrounding ActionForm). */
-export function FormField({ label, name, id, hint, children, className = "" }: { label: string; name: string; id?: string; hint?: ReactNode; children: ReactNode; className?: string }) {
+export function FormField({
+  label,
+  name,
+  id,
+  hint,
+  children,
+  className = "",
+}: {
+  label: string;
+  name: string;
+  id?: string;
+  hint?: ReactNode;
+  children: ReactNode;
+  className?: string;
+}) {
   return (
     <div className={className}>
       <label htmlFor={id ?? name} className="block text-sm font-medium text-zinc-800 dark:text-zinc-200">
@@ -15,10 +29,28 @@ export function FormField({ label, name, id, hint, children, className = "" }: {
   );
 }
 
-export function Checkbox({ name, id = name, label, defaultChecked, hint }: { name: string; id?: string; label: ReactNode; defaultChecked?: boolean; hint?: ReactNode }) {
+export function Checkbox({
+  name,
+  id = name,
+  label,
+  defaultChecked,
+  hint,
+}: {
+  name: string;
+  id?: string;
+  label: ReactNode;
+  defaultChecked?: boolean;
+  hint?: ReactNode;
+}) {
   return (
     <div className="flex items-start gap-2">
-      <input id={id} name={name} type="checkbox" defaultChecked={defaultChecked} className="mt-0.5 size-4 rounded border-zinc-300 accent-blue-600" />
+      <input
+        id={id}
+        name={name}
+        type="checkbox"
+        defaultChecked={defaultChecked}
+        className="mt-0.5 size-4 rounded border-zinc-300 accent-blue-600"
+      />
       <div>
         <label htmlFor={id} className="text-sm">
           {label}
@@ -29,7 +61,15 @@ export function Checkbox({ name, id = name, label, defaultChecked, hint }: { nam
   );
 }
 
-export function PageHeader({ title, description, actions }: { title: ReactNode; description?: ReactNode; actions?: ReactNode }) {
+export function PageHeader({
+  title,
+  description,
+  actions,
+}: {
+  title: ReactNode;
+  description?: ReactNode;
+  actions?: ReactNode;
+}) {
   return (
     <div className="mb-6 flex flex-wrap items-start justify-between gap-4">
       <div className="min-w-0">
@@ -41,9 +81,24 @@ export function PageHeader({ title, description, actions }: { title: ReactNode; 
   );
 }
 
-export function Card({ title, description, children, className = "", id }: { title?: ReactNode; description?: ReactNode; children: ReactNode; className?: string; id?: string }) {
+export function Card({
+  title,
+  description,
+  children,
+  className = "",
+  id,
+}: {
+  title?: ReactNode;
+  description?: ReactNode;
+  children: ReactNode;
+  className?: string;
+  id?: string;
+}) {
   return (
-    <section id={id} className={`rounded-lg border border-zinc-200 bg-white shadow-sm dark:border-zinc-800 dark:bg-zinc-900 ${className}`}>
+    <section
+      id={id}
+      className={`rounded-lg border border-zinc-200 bg-white shadow-sm dark:border-zinc-800 dark:bg-zinc-900 ${className}`}
+    >
       {(title || description) && (
         <header className="border-b border-zinc-200 px-5 py-3 dark:border-zinc-800">
           {title && <h2 className="text-base font-semibold">{title}</h2>}
@@ -56,19 +111,35 @@ export function Card({ title, description, children, className = "", id }: { tit
 }
 
 export function EmptyState({ children }: { children: ReactNode }) {
-  return <p className="rounded-md border border-dashed border-zinc-300 px-4 py-6 text-center text-sm text-zinc-500 dark:border-zinc-700">{children}</p>;
+  return (
+    <p className="rounded-md border border-dashed border-zinc-300 px-4 py-6 text-center text-sm text-zinc-500 dark:border-zinc-700">
+      {children}
+    </p>
+  );
 }
 
 /** The read-only notice shown to roles that can't use a page's forms. */
 export function ReadOnlyNotice({ children }: { children: ReactNode }) {
-  return <p className="mb-4 rounded-md bg-zinc-100 px-3 py-2 text-sm text-zinc-700 dark:bg-zinc-800 dark:text-zinc-300">{children}</p>;
+  return (
+    <p className="mb-4 rounded-md bg-zinc-100 px-3 py-2 text-sm text-zinc-700 dark:bg-zinc-800 dark:text-zinc-300">
+      {children}
+    </p>
+  );
 }
 
 /**
  * A destructive step that works without JavaScript: the <details> reveals a
  * second, explicit submit. The caller wraps it in the form that performs it.
  */
-export function ConfirmSubmit({ summary, confirmLabel, warning }: { summary: string; confirmLabel: string; warning?: ReactNode }) {
+export function ConfirmSubmit({
+  summary,
+  confirmLabel,
+  warning,
+}: {
+  summary: string;
+  confirmLabel: string;
+  warning?: ReactNode;
+}) {
   return (
     <details className="group">
       <summary className="cursor-pointer list-none rounded-md px-2 py-1 text-sm text-red-700 hover:bg-red-50 dark:text-red-400 dark:hover:bg-red-950 [&::-webkit-details-marker]:hidden">

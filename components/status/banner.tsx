@@ -11,7 +11,10 @@ const BG: Record<OverallStatus["indicator"], string> = {
 
 export function Banner({ overall }: { overall: OverallStatus }) {
   return (
-    <section aria-label="Overall status" className={`flex items-center gap-3 rounded-xl px-5 py-4 text-white shadow-sm ${BG[overall.indicator]}`}>
+    <section
+      aria-label="Overall status"
+      className={`flex items-center gap-3 rounded-xl px-5 py-4 text-white shadow-sm ${BG[overall.indicator]}`}
+    >
       <span className="rounded-full bg-white p-0.5">
         <StatusIcon status={INDICATOR_STATUS[overall.indicator]} />
       </span>

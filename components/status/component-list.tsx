@@ -34,9 +34,19 @@ function Row({ c, bars }: { c: PublicComponent; bars: Bars }) {
 const LIST = "divide-y divide-zinc-200 dark:divide-zinc-800";
 
 /** Components and collapsible groups; with `uptime`, bars under showcased components and every group. */
-export function ComponentList({ ungrouped, groups, uptime }: { ungrouped: PublicComponent[]; groups: PublicGroup[]; uptime?: UptimeDto }) {
+export function ComponentList({
+  ungrouped,
+  groups,
+  uptime,
+}: {
+  ungrouped: PublicComponent[];
+  groups: PublicGroup[];
+  uptime?: UptimeDto;
+}) {
   if (!ungrouped.length && !groups.length) return null;
-  const bars: Bars = new Map([...(uptime?.components.filter((c) => c.showcase) ?? []), ...(uptime?.groups ?? [])].map((b) => [b.id, b]));
+  const bars: Bars = new Map(
+    [...(uptime?.components.filter((c) => c.showcase) ?? []), ...(uptime?.groups ?? [])].map((b) => [b.id, b]),
+  );
   return (
     <section aria-labelledby="components-heading">
       <div className="mb-3 flex flex-wrap items-baseline justify-between gap-x-4">
@@ -50,7 +60,9 @@ export function ComponentList({ ungrouped, groups, uptime }: { ungrouped: Public
           </details>
         )}
       </div>
-      <ul className={`overflow-hidden rounded-xl border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900 ${LIST}`}>
+      <ul
+        className={`overflow-hidden rounded-xl border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900 ${LIST}`}
+      >
         {ungrouped.map((c) => (
           <Row key={c.id} c={c} bars={bars} />
         ))}
@@ -60,7 +72,11 @@ export function ComponentList({ ungrouped, groups, uptime }: { ungrouped: Public
             <details open={g.status !== "operational"} className="group">
               <summary className="flex cursor-pointer list-none items-center justify-between gap-4 px-4 py-3 hover:bg-zinc-50 dark:hover:bg-zinc-800/50 [&::-webkit-details-marker]:hidden">
                 <span className="flex min-w-0 items-center gap-2">
-                  <svg viewBox="0 0 20 20" aria-hidden="true" className="size-4 shrink-0 text-zinc-500 transition-transform group-open:rotate-90">
+                  <svg
+                    viewBox="0 0 20 20"
+                    aria-hidden="true"
+                    className="size-4 shrink-0 text-zinc-500 transition-transform group-open:rotate-90"
+                  >
                     <path d="M7 5l5 5-5 5" stroke="currentColor" strokeWidth="2" fill="none" strokeLinecap="round" />
                   </svg>
                   <span className="font-medium">{g.name}</span>
@@ -70,8 +86,12 @@ export function ComponentList({ ungrouped, groups, uptime }: { ungrouped: Public
                 </span>
                 <StatusLabel status={g.status} />
               </summary>
-              {g.description && <p className="px-4 pb-2 pl-10 text-sm text-zinc-600 dark:text-zinc-400">{g.description}</p>}
-              <ul className={`border-t border-zinc-200 bg-zinc-50/60 pl-6 dark:border-zinc-800 dark:bg-zinc-950/40 ${LIST}`}>
+              {g.description && (
+                <p className="px-4 pb-2 pl-10 text-sm text-zinc-600 dark:text-zinc-400">{g.description}</p>
+              )}
+              <ul
+                className={`border-t border-zinc-200 bg-zinc-50/60 pl-6 dark:border-zinc-800 dark:bg-zinc-950/40 ${LIST}`}
+              >
                 {g.components.map((c) => (
                   <Row key={c.id} c={c} bars={bars} />
                 ))}
@@ -81,8 +101,15 @@ export function ComponentList({ ungrouped, groups, uptime }: { ungrouped: Public
             {bars.has(g.id) && (
               <div className="px-4 pb-3">
                 {/* Visible, so the group's row does not read as one more component's. */}
-                <p className="pt-2 text-xs font-medium text-zinc-600 dark:text-zinc-400">{g.name}: all components combined</p>
-                <UptimeBars name={`${g.name} (all components)`} days={bars.get(g.id)!.days} uptimePercent={bars.get(g.id)!.uptimePercent} incidentNames={false} />
+                <p className="pt-2 text-xs font-medium text-zinc-600 dark:text-zinc-400">
+                  {g.name}: all components combined
+                </p>
+                <UptimeBars
+                  name={`${g.name} (all components)`}
+                  days={bars.get(g.id)!.days}
+                  uptimePercent={bars.get(g.id)!.uptimePercent}
+                  incidentNames={false}
+                />
               </div>
             )}
           </li>

@@ -28,7 +28,14 @@ export function StatusIcon({ status, className = "" }: { status: ComponentStatus
       ) : (
         <circle cx="10" cy="10" r="9" fill="currentColor" />
       )}
-      <path d={PATHS[status]} stroke="#fff" strokeWidth="2.2" strokeLinecap="round" strokeLinejoin="round" fill="none" />
+      <path
+        d={PATHS[status]}
+        stroke="#fff"
+        strokeWidth="2.2"
+        strokeLinecap="round"
+        strokeLinejoin="round"
+        fill="none"
+      />
     </svg>
   );
 }

@@ -29,7 +29,12 @@ export function SubscribeForm({
           Get email updates
         </label>
         <div className="mt-1 flex gap-2">
-          <EmailAndSubmit id="subscribe-email" submit="Subscribe" defaultValue={email} errorId={error ? "subscribe-email-error" : undefined} />
+          <EmailAndSubmit
+            id="subscribe-email"
+            submit="Subscribe"
+            defaultValue={email}
+            errorId={error ? "subscribe-email-error" : undefined}
+          />
         </div>
         {error && (
           <p id="subscribe-email-error" role="alert" className="mt-1 text-sm text-red-700 dark:text-red-400">
@@ -39,7 +44,9 @@ export function SubscribeForm({
       </div>
       {sections.length > 0 && (
         <fieldset className="text-sm">
-          <legend className="mb-2 text-zinc-600 dark:text-zinc-400">Only some components (none ticked: all of them)</legend>
+          <legend className="mb-2 text-zinc-600 dark:text-zinc-400">
+            Only some components (none ticked: all of them)
+          </legend>
           <ComponentSections sections={sections} listClassName="grid grid-cols-2 gap-1">
             {(c) => (
               <label className="flex items-center gap-2">

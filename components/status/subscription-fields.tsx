@@ -5,7 +5,17 @@
  * field is marked invalid, described by that element and focused (the form
  * shown again after a rejected address).
  */
-export function EmailAndSubmit({ id, submit, defaultValue, errorId }: { id: string; submit: string; defaultValue?: string; errorId?: string }) {
+export function EmailAndSubmit({
+  id,
+  submit,
+  defaultValue,
+  errorId,
+}: {
+  id: string;
+  submit: string;
+  defaultValue?: string;
+  errorId?: string;
+}) {
   return (
     <>
       <input
@@ -22,7 +32,9 @@ export function EmailAndSubmit({ id, submit, defaultValue, errorId }: { id: stri
         autoFocus={!!errorId}
         className={`block w-full rounded-md border bg-white px-3 py-2 text-sm dark:bg-zinc-900 ${errorId ? "border-red-600 dark:border-red-500" : "border-zinc-300 dark:border-zinc-700"}`}
       />
-      <button className="rounded-md bg-blue-600 px-4 py-2 text-sm font-medium whitespace-nowrap text-white hover:bg-blue-700">{submit}</button>
+      <button className="rounded-md bg-blue-600 px-4 py-2 text-sm font-medium whitespace-nowrap text-white hover:bg-blue-700">
+        {submit}
+      </button>
     </>
   );
 }

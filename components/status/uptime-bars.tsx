@@ -45,7 +45,10 @@ export function formatPercent(p: number): string {
 function describe(d: UptimeDayDto): string {
   if (d.worst === null || d.uptimePercent === null) return "no data";
   if (d.worst === "operational" && !d.downMinutes && d.uptimePercent === 100) return "no downtime";
-  const parts = [d.worst === "operational" && !d.downMinutes ? "no downtime" : COMPONENT_STATUS_LABELS[d.worst].toLowerCase(), `${formatPercent(d.uptimePercent)} up`];
+  const parts = [
+    d.worst === "operational" && !d.downMinutes ? "no downtime" : COMPONENT_STATUS_LABELS[d.worst].toLowerCase(),
+    `${formatPercent(d.uptimePercent)} up`,
+  ];
   if (d.downMinutes) parts.push(`${formatDuration(d.downMinutes * 60_000)} down`);
   return parts.join(", ");
 }
@@ -58,14 +61,24 @@ function incidentsText(d: UptimeDayDto, names: boolean): string {
 const cls = (d: UptimeDayDto) => (d.worst === null ? "n" : CLASS[d.worst]);
 
 /** Consecutive days as items: one per day with incidents, one per run of days that read the same otherwise. */
-export function dayItems(days: UptimeDayDto[], phoneDays = PHONE_DAYS): { first: UptimeDayDto; last: UptimeDayDto; n: number; text: string }[] {
+export function dayItems(
+  days: UptimeDayDto[],
+  phoneDays = PHONE_DAYS,
+): { first: UptimeDayDto; last: UptimeDayDto; n: number; text: string }[] {
   const items: { first: UptimeDayDto; last: UptimeDayDto; n: number; text: string }[] = [];
   const phoneStart = days.length - phoneDays;
   days.forEach((d, i) => {
     const text = describe(d);
     const prev = items.at(-1);
     // A run never crosses into the days phones show, so phones can hide whole items.
-    if (prev && !d.incidents.length && !prev.last.incidents.length && cls(prev.last) === cls(d) && prev.text === text && i !== phoneStart) {
+    if (
+      prev &&
+      !d.incidents.length &&
+      !prev.last.incidents.length &&
+      cls(prev.last) === cls(d) &&
+      prev.text === text &&
+      i !== phoneStart
+    ) {
       prev.last = d;
       prev.n++;
     } else items.push({ first: d, last: d, n: 1, text });
@@ -73,7 +86,15 @@ export function dayItems(days: UptimeDayDto[], phoneDays = PHONE_DAYS): { first:
   return items;
 }
 
-function Item({ first, last, n, text, year, names, phone }: ReturnType<typeof dayItems>[number] & { year: string; names: boolean; phone: boolean }) {
+function Item({
+  first,
+  last,
+  n,
+  text,
+  year,
+  names,
+  phone,
+}: ReturnType<typeof dayItems>[number] & { year: string; names: boolean; phone: boolean }) {
   const label = (
     <span>
       <b>{n === 1 ? dayLabel(first.date, year) : `${dayLabel(first.date, year)} – ${dayLabel(last.date, year)}`}</b>
@@ -82,7 +103,10 @@ function Item({ first, last, n, text, year, names, phone }: ReturnType<typeof da
     </span>
   );
   // `s` marks the first item phones show; `--n` is the run's length in days.
-  const props = { className: phone ? `${cls(first)} s` : cls(first), style: n > 1 ? ({ "--n": n } as CSSProperties) : undefined };
+  const props = {
+    className: phone ? `${cls(first)} s` : cls(first),
+    style: n > 1 ? ({ "--n": n } as CSSProperties) : undefined,
+  };
   if (!first.incidents.length) return <li {...props}>{label}</li>;
   return (
     <li {...props}>
@@ -98,13 +122,26 @@ function Item({ first, last, n, text, year, names, phone }: ReturnType<typeof da
  * bars count the day's incidents instead of naming them: the members' bars
  * name them already, and the page has a size budget.
  */
-export function UptimeBars({ name, days, uptimePercent, incidentNames = true }: { name: string; days: UptimeDayDto[]; uptimePercent: number | null; incidentNames?: boolean }) {
+export function UptimeBars({
+  name,
+  days,
+  uptimePercent,
+  incidentNames = true,
+}: {
+  name: string;
+  days: UptimeDayDto[];
+  uptimePercent: number | null;
+  incidentNames?: boolean;
+}) {
   const year = days.at(-1)?.date.slice(0, 4) ?? "";
   let column = 0;
   return (
     <div className="ub">
       {/* The column count, when not the CSS's 90. */}
-      <ol aria-label={`${name}: uptime per day, last ${days.length} days`} style={days.length === 90 ? undefined : ({ "--d": days.length } as CSSProperties)}>
+      <ol
+        aria-label={`${name}: uptime per day, last ${days.length} days`}
+        style={days.length === 90 ? undefined : ({ "--d": days.length } as CSSProperties)}
+      >
         {dayItems(days).map((item) => {
           const phone = column === days.length - PHONE_DAYS;
           column += item.n;

@@ -4,7 +4,19 @@ import type { FieldErrors } from "@/lib/errors";
 const control =
   "mt-1 block w-full rounded-md border border-zinc-300 bg-white px-3 py-2 text-sm shadow-sm focus:border-blue-600 focus:outline-none focus:ring-2 focus:ring-blue-600/30 dark:border-zinc-700 dark:bg-zinc-900";
 
-export function Field({ label, name, errors, hint, children }: { label: string; name: string; errors?: FieldErrors; hint?: ReactNode; children: ReactNode }) {
+export function Field({
+  label,
+  name,
+  errors,
+  hint,
+  children,
+}: {
+  label: string;
+  name: string;
+  errors?: FieldErrors;
+  hint?: ReactNode;
+  children: ReactNode;
+}) {
   const messages = errors?.[name];
   return (
     <div className="block">
@@ -36,12 +48,22 @@ export function Select(props: SelectHTMLAttributes<HTMLSelectElement> & { name: 
 
 const buttonStyles = {
   primary: "bg-blue-600 text-white hover:bg-blue-700 disabled:bg-blue-400",
-  secondary: "border border-zinc-300 bg-white text-zinc-900 hover:bg-zinc-50 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100 dark:hover:bg-zinc-800",
+  secondary:
+    "border border-zinc-300 bg-white text-zinc-900 hover:bg-zinc-50 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100 dark:hover:bg-zinc-800",
   danger: "bg-red-700 text-white hover:bg-red-800 disabled:bg-red-400",
 };
 
-export function Button({ variant = "primary", className = "", ...props }: React.ButtonHTMLAttributes<HTMLButtonElement> & { variant?: keyof typeof buttonStyles }) {
-  return <button {...props} className={`inline-flex items-center justify-center rounded-md px-3 py-2 text-sm font-medium shadow-sm transition-colors ${buttonStyles[variant]} ${className}`} />;
+export function Button({
+  variant = "primary",
+  className = "",
+  ...props
+}: React.ButtonHTMLAttributes<HTMLButtonElement> & { variant?: keyof typeof buttonStyles }) {
+  return (
+    <button
+      {...props}
+      className={`inline-flex items-center justify-center rounded-md px-3 py-2 text-sm font-medium shadow-sm transition-colors ${buttonStyles[variant]} ${className}`}
+    />
+  );
 }
 
 export function FormMessage({ state }: { state: { error?: string; message?: string } }) {
@@ -53,7 +75,10 @@ export function FormMessage({ state }: { state: { error?: string; message?: stri
     );
   if (state.message)
     return (
-      <p role="status" className="rounded-md bg-green-50 px-3 py-2 text-sm text-green-800 dark:bg-green-950 dark:text-green-200">
+      <p
+        role="status"
+        className="rounded-md bg-green-50 px-3 py-2 text-sm text-green-800 dark:bg-green-950 dark:text-green-200"
+      >
         {state.message}
       </p>
     );

@@ -27,9 +27,16 @@ describe("createApiKey", () => {
   it("returns the key once and stores only its hash; the audit row carries no secret", async () => {
     const { key, apiKey: row } = await createApiKey(t.as("admin"), { name: "CI", role: "editor" });
     expect(key).toMatch(/^hrld_[A-Za-z0-9_-]{43}$/);
-    expect(row).toMatchObject({ name: "CI", role: "editor", prefix: key.slice(0, 11), revokedAt: null, createdByUserId: "user-admin" });
+    expect(row).toMatchObject({
+      name: "CI",
+      role: "editor",
+      prefix: key.slice(0, 11),
+      revokedAt: null,
+      createdByUserId: "user-admin",
+    });
     expect(row.keyHash).not.toContain(key.slice(5));
-    const dump = JSON.stringify(await t.db.all(sql`select * from api_key`)) + JSON.stringify(await t.db.select().from(auditLog));
+    const dump =
+      JSON.stringify(await t.db.all(sql`select * from api_key`)) + JSON.stringify(await t.db.select().from(auditLog));
     expect(dump).not.toContain(key);
     const a = await lastAudit();
     expect(a).toMatchObject({ action: "api_key.create", entityId: row.id, actorLabel: "admin@example.com" });
@@ -66,7 +73,9 @@ describe("authenticateApiKey", () => {
     const actor = await authenticateApiKey(t.db, `OAuth ${key}`, now);
     expect(actor).toMatchObject({ type: "api_key", id: row.id, role: "viewer", pageId: row.pageId });
     expect(actor.label).not.toContain(key);
-    expect(await authenticateApiKey(t.db, `Bearer ${key}`, new Date(now.getTime() + 30_000))).toMatchObject({ id: row.id });
+    expect(await authenticateApiKey(t.db, `Bearer ${key}`, new Date(now.getTime() + 30_000))).toMatchObject({
+      id: row.id,
+    });
     const used = async () => (await t.db.query.apiKey.findFirst({ where: eq(apiKey.id, row.id) }))!.lastUsedAt;
     expect(await used()).toEqual(now);
     await authenticateApiKey(t.db, `bearer ${key}`, new Date(now.getTime() + 120_000));
@@ -121,9 +130,11 @@ describe("key lifecycle: a key belongs to the user who created it", () => {
   const PASSWORD = "correct horse battery";
   const asUser = (u: User): Ctx => ({ ...t.ctx, actor: { type: "user", id: u.id, label: u.email, role: u.role } });
   const auth = (key: string) => authenticateApiKey(t.db, `OAuth ${key}`, t.clock.now());
-  const auditsFor = (id: string) => t.db.select().from(auditLog).where(eq(auditLog.entityId, id)).orderBy(asc(auditLog.at));
+  const auditsFor = (id: string) =>
+    t.db.select().from(auditLog).where(eq(auditLog.entityId, id)).orderBy(asc(auditLog.at));
   let n = 0;
-  const newUser = (role: "admin" | "editor") => createUser(cli, { name: `User ${++n}`, email: `user${n}@example.com`, password: PASSWORD, role });
+  const newUser = (role: "admin" | "editor") =>
+    createUser(cli, { name: `User ${++n}`, email: `user${n}@example.com`, password: PASSWORD, role });
 
   it("acts at most with its creator's current role; demotions and promotions are audited per key", async () => {
     const ada = await newUser("admin");
@@ -138,7 +149,13 @@ describe("key lifecycle: a key belongs to the user who created it", () => {
       action: "api_key.role_cap",
       actorLabel: "cli",
       before: { role: "admin", effectiveRole: "admin" },
-      after: { role: "admin", effectiveRole: "editor", reason: "creator_role_changed", creator: ada.email, creatorRole: "editor" },
+      after: {
+        role: "admin",
+        effectiveRole: "editor",
+        reason: "creator_role_changed",
+        creator: ada.email,
+        creatorRole: "editor",
+      },
     });
     // The editor key was not above the new role: nothing to audit for it.
     expect((await auditsFor(editorKey.apiKey.id)).map((a) => a.action)).toEqual(["api_key.create"]);
@@ -146,26 +163,45 @@ describe("key lifecycle: a key belongs to the user who created it", () => {
     await changeUserRole(cli, { userId: ada.id, role: "viewer" });
     expect((await auth(adminKey.key)).role).toBe("viewer");
     expect((await auth(editorKey.key)).role).toBe("viewer");
-    expect((await auditsFor(editorKey.apiKey.id)).at(-1)).toMatchObject({ action: "api_key.role_cap", after: { effectiveRole: "viewer" } });
+    expect((await auditsFor(editorKey.apiKey.id)).at(-1)).toMatchObject({
+      action: "api_key.role_cap",
+      after: { effectiveRole: "viewer" },
+    });
 
     await changeUserRole(cli, { userId: ada.id, role: "admin" });
     expect((await auth(adminKey.key)).role).toBe("admin");
-    expect((await auditsFor(adminKey.apiKey.id)).map((a) => a.action)).toEqual(["api_key.create", "api_key.role_cap", "api_key.role_cap", "api_key.role_cap"]);
+    expect((await auditsFor(adminKey.apiKey.id)).map((a) => a.action)).toEqual([
+      "api_key.create",
+      "api_key.role_cap",
+      "api_key.role_cap",
+      "api_key.role_cap",
+    ]);
 
     const listed = (await listApiKeys(t.db, adminKey.apiKey.pageId)).find((k) => k.id === adminKey.apiKey.id)!;
-    expect(listed).toMatchObject({ role: "admin", effectiveRole: "admin", createdBy: { name: ada.name, email: ada.email }, creatorRemoved: false });
+    expect(listed).toMatchObject({
+      role: "admin",
+      effectiveRole: "admin",
+      createdBy: { name: ada.name, email: ada.email },
+      creatorRemoved: false,
+    });
   });
 
   it("the console lists a capped key with both roles", async () => {
     const bob = await newUser("admin");
     const k = await createApiKey(asUser(bob), { name: "Bob's", role: "admin" });
     await changeUserRole(cli, { userId: bob.id, role: "editor" });
-    expect((await listApiKeys(t.db, k.apiKey.pageId)).find((x) => x.id === k.apiKey.id)).toMatchObject({ role: "admin", effectiveRole: "editor" });
+    expect((await listApiKeys(t.db, k.apiKey.pageId)).find((x) => x.id === k.apiKey.id)).toMatchObject({
+      role: "admin",
+      effectiveRole: "editor",
+    });
   });
 
   it("is revoked, with an audit row, in the transaction that removes its creator; CLI keys stay", async () => {
     const cat = await newUser("editor");
-    const k1 = await createApiKey({ ...asUser(cat), actor: { ...asUser(cat).actor, role: "admin" } }, { name: "Cat's", role: "editor" });
+    const k1 = await createApiKey(
+      { ...asUser(cat), actor: { ...asUser(cat).actor, role: "admin" } },
+      { name: "Cat's", role: "editor" },
+    );
     const cliKey = await createApiKey(cli, { name: "Operator's", role: "editor" });
     await removeUser(cli, { userId: cat.id });
     await expect(auth(k1.key)).rejects.toThrow(UnauthorizedError);

@@ -26,7 +26,15 @@ export const CreateApiKeyInput = z.strictObject({
 export type CreateApiKeyInput = z.input<typeof CreateApiKeyInput>;
 
 export function apiKeyDto(k: ApiKey) {
-  return { id: k.id, name: k.name, prefix: k.prefix, role: k.role, createdAt: k.createdAt, lastUsedAt: k.lastUsedAt, revokedAt: k.revokedAt };
+  return {
+    id: k.id,
+    name: k.name,
+    prefix: k.prefix,
+    role: k.role,
+    createdAt: k.createdAt,
+    lastUsedAt: k.lastUsedAt,
+    revokedAt: k.revokedAt,
+  };
 }
 
 type Creator = { id: string; name: string; email: string; role: Role };
@@ -79,7 +87,8 @@ export async function listApiKeys(db: Tx, pageId: string): Promise<ApiKeyListIte
 export async function createApiKey(ctx: Ctx, input: CreateApiKeyInput): Promise<{ key: string; apiKey: ApiKey }> {
   requireRole(ctx.actor, "admin");
   // A key minting keys would make keys with no creator, outside any cap.
-  if (ctx.actor.type !== "user" && ctx.actor.type !== "cli") throw new ForbiddenError("API keys are created in the console or with the CLI");
+  if (ctx.actor.type !== "user" && ctx.actor.type !== "cli")
+    throw new ForbiddenError("API keys are created in the console or with the CLI");
   const data = parseInput(CreateApiKeyInput, input);
   if (data.role === "admin" && ctx.actor.role !== "owner" && ctx.actor.role !== "admin") throw new ForbiddenError();
   const key = KEY_PREFIX + newToken();
@@ -98,7 +107,13 @@ export async function createApiKey(ctx: Ctx, input: CreateApiKeyInput): Promise<
       createdAt: now,
     });
     const row = (await tx.query.apiKey.findFirst({ where: eq(apiKey.id, id) }))!;
-    await audit(tx, ctx, { pageId: p.id, action: "api_key.create", entityType: "api_key", entityId: id, after: apiKeyDto(row) });
+    await audit(tx, ctx, {
+      pageId: p.id,
+      action: "api_key.create",
+      entityType: "api_key",
+      entityId: id,
+      after: apiKeyDto(row),
+    });
     return { key, apiKey: row };
   });
 }
@@ -112,7 +127,13 @@ export async function revokeApiKey(ctx: Ctx, input: { id: string }): Promise<voi
     if (!before) throw new NotFoundError("API key");
     if (before.revokedAt) return;
     await tx.update(apiKey).set({ revokedAt: ctx.now() }).where(eq(apiKey.id, id));
-    await audit(tx, ctx, { pageId: p.id, action: "api_key.revoke", entityType: "api_key", entityId: id, before: apiKeyDto(before) });
+    await audit(tx, ctx, {
+      pageId: p.id,
+      action: "api_key.revoke",
+      entityType: "api_key",
+      entityId: id,
+      before: apiKeyDto(before),
+    });
   });
 }
 
@@ -123,7 +144,12 @@ export async function revokeApiKey(ctx: Ctx, input: { id: string }): Promise<voi
  * lifecycle check costs no extra query. The limiter, when given, is checked
  * before anything is written (last_used_at included).
  */
-export async function authenticateApiKey(db: Tx, header: string | null, now: Date, limiter?: ApiKeyLimiter): Promise<Actor & { pageId: string }> {
+export async function authenticateApiKey(
+  db: Tx,
+  header: string | null,
+  now: Date,
+  limiter?: ApiKeyLimiter,
+): Promise<Actor & { pageId: string }> {
   const match = header?.match(/^(?:OAuth|Bearer)\s+(\S+)\s*$/i);
   if (!match) throw new UnauthorizedError("Send an API key as `Authorization: OAuth <key>` or `Bearer <key>`");
   const [found] = await keysWithCreators(db, and(eq(apiKey.keyHash, sha256(match[1])), isNull(apiKey.revokedAt)));
@@ -140,7 +166,10 @@ export async function authenticateApiKey(db: Tx, header: string | null, now: Dat
 
 /** Inside removeUser's transaction: the removed user's keys stop working with them, one audit row each. */
 export async function revokeKeysOfRemovedUser(tx: Tx, ctx: Ctx, removed: { id: string; email: string }): Promise<void> {
-  const keys = await tx.select().from(apiKey).where(and(eq(apiKey.createdByUserId, removed.id), isNull(apiKey.revokedAt)));
+  const keys = await tx
+    .select()
+    .from(apiKey)
+    .where(and(eq(apiKey.createdByUserId, removed.id), isNull(apiKey.revokedAt)));
   for (const k of keys) {
     await tx.update(apiKey).set({ revokedAt: ctx.now() }).where(eq(apiKey.id, k.id));
     await audit(tx, ctx, {
@@ -159,7 +188,10 @@ export async function revokeKeysOfRemovedUser(tx: Tx, ctx: Ctx, removed: { id: s
  * user whose effective role changes (capped by a demotion, or lifted again).
  */
 export async function auditKeyCapsAfterRoleChange(tx: Tx, ctx: Ctx, before: Creator, after: Creator): Promise<void> {
-  const keys = await tx.select().from(apiKey).where(and(eq(apiKey.createdByUserId, before.id), isNull(apiKey.revokedAt)));
+  const keys = await tx
+    .select()
+    .from(apiKey)
+    .where(and(eq(apiKey.createdByUserId, before.id), isNull(apiKey.revokedAt)));
   for (const k of keys) {
     const was = effectiveKeyRole(k, before);
     const now = effectiveKeyRole(k, after);
@@ -170,7 +202,13 @@ export async function auditKeyCapsAfterRoleChange(tx: Tx, ctx: Ctx, before: Crea
       entityType: "api_key",
       entityId: k.id,
       before: { role: k.role, effectiveRole: was },
-      after: { role: k.role, effectiveRole: now, reason: "creator_role_changed", creator: after.email, creatorRole: after.role },
+      after: {
+        role: k.role,
+        effectiveRole: now,
+        reason: "creator_role_changed",
+        creator: after.email,
+        creatorRole: after.role,
+      },
     });
   }
 }

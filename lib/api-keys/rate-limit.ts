@@ -27,6 +27,10 @@ export class ApiKeyLimiter {
   /** Takes one request from the key's bucket or throws RateLimitedError. */
   check(keyId: string): void {
     const r = this.buckets.take(keyId);
-    if (!r.ok) throw new RateLimitedError("Rate limit exceeded for this API key; retry after the number of seconds in Retry-After", r.retryAfterMs);
+    if (!r.ok)
+      throw new RateLimitedError(
+        "Rate limit exceeded for this API key; retry after the number of seconds in Retry-After",
+        r.retryAfterMs,
+      );
   }
 }

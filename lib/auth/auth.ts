@@ -31,17 +31,36 @@ const SIGN_IN = "/sign-in/email";
  * edge decided) and per account (sign-in-limits.ts, in the hooks). Public
  * sign-up is off: users come from owner setup, the console or the CLI (lib/users).
  */
-export function createAuth({ db, secret, baseURL, production, plugins = [], signInLimits = DEFAULT_SIGN_IN_LIMITS }: AuthOptions) {
+export function createAuth({
+  db,
+  secret,
+  baseURL,
+  production,
+  plugins = [],
+  signInLimits = DEFAULT_SIGN_IN_LIMITS,
+}: AuthOptions) {
   return betterAuth({
     appName: "Herald",
     secret,
     baseURL,
     database: drizzleAdapter(db, {
       provider: "sqlite",
-      schema: { user: schema.user, session: schema.session, account: schema.account, verification: schema.verification, rateLimit: schema.rateLimit },
+      schema: {
+        user: schema.user,
+        session: schema.session,
+        account: schema.account,
+        verification: schema.verification,
+        rateLimit: schema.rateLimit,
+      },
     }),
     user: { additionalFields: { role: { type: "string", input: false, required: false, defaultValue: "viewer" } } },
-    emailAndPassword: { enabled: true, disableSignUp: true, minPasswordLength: MIN_PASSWORD_LENGTH, maxPasswordLength: 256, revokeSessionsOnPasswordReset: true },
+    emailAndPassword: {
+      enabled: true,
+      disableSignUp: true,
+      minPasswordLength: MIN_PASSWORD_LENGTH,
+      maxPasswordLength: 256,
+      revokeSessionsOnPasswordReset: true,
+    },
     session: { expiresIn: 60 * 60 * 24 * 14, updateAge: 60 * 60 * 24 },
     rateLimit: {
       enabled: true,
@@ -56,12 +75,22 @@ export function createAuth({ db, secret, baseURL, production, plugins = [], sign
         const email = typeof ctx.body?.email === "string" ? ctx.body.email : "";
         const retryAfterSec = await takeAttempt(db, "signIn", email, signInLimits, new Date());
         if (retryAfterSec !== null)
-          throw new APIError("TOO_MANY_REQUESTS", { message: "Too many sign-in attempts for this account. Try again later.", code: "ACCOUNT_LOCKED" }, { "retry-after": String(retryAfterSec) });
+          throw new APIError(
+            "TOO_MANY_REQUESTS",
+            { message: "Too many sign-in attempts for this account. Try again later.", code: "ACCOUNT_LOCKED" },
+            { "retry-after": String(retryAfterSec) },
+          );
       }),
       after: createAuthMiddleware(async (ctx) => {
         if (ctx.path !== SIGN_IN || isAPIError(ctx.context.returned)) return;
         // A right password is not a failure: give the counted attempt back.
-        await attemptSucceeded(db, "signIn", typeof ctx.body?.email === "string" ? ctx.body.email : "", signInLimits, new Date());
+        await attemptSucceeded(
+          db,
+          "signIn",
+          typeof ctx.body?.email === "string" ? ctx.body.email : "",
+          signInLimits,
+          new Date(),
+        );
       }),
     },
     advanced: {

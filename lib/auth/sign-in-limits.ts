@@ -23,7 +23,13 @@ export function signInLimitsFromEnv(): SignInLimits {
 export type AttemptKind = "signIn" | "changePassword";
 
 function counter(kind: AttemptKind, subject: string, limits: SignInLimits, now: Date): Counter {
-  return windowCounter(kind, subject.trim().toLowerCase(), limits.failuresPerAccount, limits.windowMinutes * 60_000, now.getTime());
+  return windowCounter(
+    kind,
+    subject.trim().toLowerCase(),
+    limits.failuresPerAccount,
+    limits.windowMinutes * 60_000,
+    now.getTime(),
+  );
 }
 
 /**
@@ -31,13 +37,25 @@ function counter(kind: AttemptKind, subject: string, limits: SignInLimits, now: 
  * password change). Returns the seconds to wait when the account is over its
  * limit, else null.
  */
-export async function takeAttempt(db: Db, kind: AttemptKind, subject: string, limits: SignInLimits, now: Date): Promise<number | null> {
+export async function takeAttempt(
+  db: Db,
+  kind: AttemptKind,
+  subject: string,
+  limits: SignInLimits,
+  now: Date,
+): Promise<number | null> {
   const hit = await db.transaction((tx) => takeAllowance(tx, [counter(kind, subject, limits, now)], now));
   return hit ? Math.max(1, Math.ceil((hit.windowEnd - now.getTime()) / 1000)) : null;
 }
 
 /** The attempt was right: it does not count against the account. */
-export async function attemptSucceeded(db: Db, kind: AttemptKind, subject: string, limits: SignInLimits, now: Date): Promise<void> {
+export async function attemptSucceeded(
+  db: Db,
+  kind: AttemptKind,
+  subject: string,
+  limits: SignInLimits,
+  now: Date,
+): Promise<void> {
   await db.transaction((tx) => refund(tx, counter(kind, subject, limits, now)));
 }
 

@@ -11,7 +11,13 @@ const RED = "#c0392b";
 const BLUE = "#1f6fb2";
 
 // Contrast ≥ 4.5:1 against white text at badge size.
-export const INDICATOR_COLORS: Record<Indicator, string> = { none: GREEN, minor: YELLOW, major: ORANGE, critical: RED, maintenance: BLUE };
+export const INDICATOR_COLORS: Record<Indicator, string> = {
+  none: GREEN,
+  minor: YELLOW,
+  major: ORANGE,
+  critical: RED,
+  maintenance: BLUE,
+};
 export const COMPONENT_COLORS: Record<ComponentStatus, string> = {
   operational: GREEN,
   degraded_performance: YELLOW,
@@ -37,7 +43,12 @@ function textWidth(text: string): number {
 
 function clamp(text: string, max: number): string {
   const chars = [...text.replace(/\s+/g, " ").trim()];
-  return chars.length > max ? `${chars.slice(0, max - 1).join("").trimEnd()}…` : chars.join("");
+  return chars.length > max
+    ? `${chars
+        .slice(0, max - 1)
+        .join("")
+        .trimEnd()}…`
+    : chars.join("");
 }
 
 export interface BadgeInput {

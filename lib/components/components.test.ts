@@ -6,7 +6,16 @@ import { dbState } from "@/tests/helpers/db-state";
 import type { Ctx } from "../context";
 import { ForbiddenError, NotFoundError, ValidationError } from "../errors";
 import { getContentVersion, getPage } from "../page/page";
-import { createComponent, createGroup, deleteComponent, deleteGroup, listComponents, reorderComponents, updateComponent, updateGroup } from "./components";
+import {
+  createComponent,
+  createGroup,
+  deleteComponent,
+  deleteGroup,
+  listComponents,
+  reorderComponents,
+  updateComponent,
+  updateGroup,
+} from "./components";
 
 let t: Awaited<ReturnType<typeof createTestCtx>>;
 let pageId: string;
@@ -18,7 +27,12 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 const lastAudit = async () => (await t.db.select().from(auditLog).orderBy(asc(auditLog.at)).all()).at(-1)!;
-const history = (id: string) => t.db.select().from(componentStatusChange).where(eq(componentStatusChange.componentId, id)).orderBy(asc(componentStatusChange.at));
+const history = (id: string) =>
+  t.db
+    .select()
+    .from(componentStatusChange)
+    .where(eq(componentStatusChange.componentId, id))
+    .orderBy(asc(componentStatusChange.at));
 const version = () => getContentVersion(t.db, pageId);
 
 async function expectUnchanged(fn: () => Promise<unknown>, error: new (...args: never[]) => Error) {
@@ -30,12 +44,39 @@ async function expectUnchanged(fn: () => Promise<unknown>, error: new (...args: 
 describe("createComponent", () => {
   it("writes the component, its first status change and an audit row, and bumps the content version", async () => {
     const v0 = await version();
-    const c = await createComponent(t.as("admin"), { name: "  API  ", description: "Public API", status: "degraded_performance" });
-    expect(c).toMatchObject({ name: "API", description: "Public API", status: "degraded_performance", position: 0, groupId: null, hidden: false, startDate: "2026-03-01", pageId });
-    expect(await history(c.id)).toEqual([expect.objectContaining({ oldStatus: null, newStatus: "degraded_performance", source: "manual", at: t.clock.now() })]);
+    const c = await createComponent(t.as("admin"), {
+      name: "  API  ",
+      description: "Public API",
+      status: "degraded_performance",
+    });
+    expect(c).toMatchObject({
+      name: "API",
+      description: "Public API",
+      status: "degraded_performance",
+      position: 0,
+      groupId: null,
+      hidden: false,
+      startDate: "2026-03-01",
+      pageId,
+    });
+    expect(await history(c.id)).toEqual([
+      expect.objectContaining({
+        oldStatus: null,
+        newStatus: "degraded_performance",
+        source: "manual",
+        at: t.clock.now(),
+      }),
+    ]);
     expect(await version()).toBe(v0 + 1);
     const a = await lastAudit();
-    expect(a).toMatchObject({ action: "component.create", entityType: "component", entityId: c.id, actorType: "user", actorLabel: "admin@example.com", before: null });
+    expect(a).toMatchObject({
+      action: "component.create",
+      entityType: "component",
+      entityId: c.id,
+      actorType: "user",
+      actorLabel: "admin@example.com",
+      before: null,
+    });
     expect(a.after).toMatchObject({ name: "API", status: "degraded_performance" });
   });
 
@@ -67,7 +108,16 @@ describe("createComponent", () => {
   it("rejects a group of another page", async () => {
     const later = new Date(t.clock.now().getTime() + 1000);
     await t.db.insert(page).values({ id: "otherpage1", name: "Internal", createdAt: later, updatedAt: later });
-    await t.db.insert(componentGroup).values({ id: "foreigngroup", pageId: "otherpage1", name: "Theirs", position: 0, createdAt: later, updatedAt: later });
+    await t.db
+      .insert(componentGroup)
+      .values({
+        id: "foreigngroup",
+        pageId: "otherpage1",
+        name: "Theirs",
+        position: 0,
+        createdAt: later,
+        updatedAt: later,
+      });
     await expectUnchanged(() => createComponent(t.ctx, { name: "n", groupId: "foreigngroup" }), ValidationError);
   });
 
@@ -84,7 +134,12 @@ describe("updateComponent", () => {
     const v0 = await version();
     const after = await updateComponent(t.as("editor"), { id: c.id, status: "major_outage" });
     expect(after.status).toBe("major_outage");
-    expect((await history(c.id)).at(-1)).toMatchObject({ oldStatus: "operational", newStatus: "major_outage", source: "manual", at: t.clock.now() });
+    expect((await history(c.id)).at(-1)).toMatchObject({
+      oldStatus: "operational",
+      newStatus: "major_outage",
+      source: "manual",
+      at: t.clock.now(),
+    });
     expect(await version()).toBe(v0 + 1);
     const a = await lastAudit();
     expect(a).toMatchObject({ action: "component.set_status", actorLabel: "editor@example.com" });

@@ -77,24 +77,34 @@ export async function listComponents(db: Tx, pageId: string): Promise<Component[
 }
 
 export async function listGroups(db: Tx, pageId: string): Promise<ComponentGroup[]> {
-  return db.select().from(componentGroup).where(eq(componentGroup.pageId, pageId)).orderBy(asc(componentGroup.position), asc(componentGroup.createdAt));
+  return db
+    .select()
+    .from(componentGroup)
+    .where(eq(componentGroup.pageId, pageId))
+    .orderBy(asc(componentGroup.position), asc(componentGroup.createdAt));
 }
 
 export async function getComponentOrThrow(tx: Tx, pageId: string, id: string): Promise<Component> {
-  const row = await tx.query.component.findFirst({ where: and(eq(component.id, id), eq(component.pageId, pageId), isNull(component.deletedAt)) });
+  const row = await tx.query.component.findFirst({
+    where: and(eq(component.id, id), eq(component.pageId, pageId), isNull(component.deletedAt)),
+  });
   if (!row) throw new NotFoundError("Component");
   return row;
 }
 
 export async function getGroupOrThrow(tx: Tx, pageId: string, id: string): Promise<ComponentGroup> {
-  const row = await tx.query.componentGroup.findFirst({ where: and(eq(componentGroup.id, id), eq(componentGroup.pageId, pageId)) });
+  const row = await tx.query.componentGroup.findFirst({
+    where: and(eq(componentGroup.id, id), eq(componentGroup.pageId, pageId)),
+  });
   if (!row) throw new NotFoundError("Component group");
   return row;
 }
 
 async function checkGroup(tx: Tx, pageId: string, groupId: string | null | undefined): Promise<void> {
   if (!groupId) return;
-  const g = await tx.query.componentGroup.findFirst({ where: and(eq(componentGroup.id, groupId), eq(componentGroup.pageId, pageId)) });
+  const g = await tx.query.componentGroup.findFirst({
+    where: and(eq(componentGroup.id, groupId), eq(componentGroup.pageId, pageId)),
+  });
   if (!g) throw new ValidationError("Unknown component group", { groupId: ["Unknown component group"] });
 }
 
@@ -102,7 +112,13 @@ async function nextComponentPosition(tx: Tx, pageId: string, groupId: string | n
   const row = await tx
     .select({ p: max(component.position) })
     .from(component)
-    .where(and(eq(component.pageId, pageId), isNull(component.deletedAt), groupId ? eq(component.groupId, groupId) : isNull(component.groupId)))
+    .where(
+      and(
+        eq(component.pageId, pageId),
+        isNull(component.deletedAt),
+        groupId ? eq(component.groupId, groupId) : isNull(component.groupId),
+      ),
+    )
     .get();
   return (row?.p ?? -1) + 1;
 }
@@ -148,7 +164,13 @@ export async function createComponent(ctx: Ctx, input: CreateComponentInput): Pr
     });
     if (!data.hidden) await bumpContentVersion(tx, p.id, now);
     const row = await getComponentOrThrow(tx, p.id, id);
-    await audit(tx, ctx, { pageId: p.id, action: "component.create", entityType: "component", entityId: id, after: componentDto(row) });
+    await audit(tx, ctx, {
+      pageId: p.id,
+      action: "component.create",
+      entityType: "component",
+      entityId: id,
+      after: componentDto(row),
+    });
     return row;
   });
 }
@@ -168,12 +190,20 @@ export async function updateComponent(ctx: Ctx, input: UpdateComponentInput): Pr
     if (Object.keys(fields).length) {
       await tx
         .update(component)
-        .set({ ...fields, ...(moved ? { position: await nextComponentPosition(tx, p.id, fields.groupId ?? null) } : {}), updatedAt: now })
+        .set({
+          ...fields,
+          ...(moved ? { position: await nextComponentPosition(tx, p.id, fields.groupId ?? null) } : {}),
+          updatedAt: now,
+        })
         .where(eq(component.id, id));
     }
     if (status) {
       const loaded = await loadComponentsOrThrow(tx, p.id, [id]);
-      await applyComponentStatuses(tx, loaded, new Map([[id, status]]), { pageId: p.id, at: now, source: sourceOf(ctx) });
+      await applyComponentStatuses(tx, loaded, new Map([[id, status]]), {
+        pageId: p.id,
+        at: now,
+        source: sourceOf(ctx),
+      });
     }
     const after = await getComponentOrThrow(tx, p.id, id);
     // Hiding or un-hiding changes what the public sees, even for a hidden component.
@@ -200,7 +230,13 @@ export async function deleteComponent(ctx: Ctx, input: { id: string }): Promise<
     // Soft delete: its status history and incident timelines stay intact.
     await tx.update(component).set({ deletedAt: now, updatedAt: now }).where(eq(component.id, id));
     if (!before.hidden) await bumpContentVersion(tx, p.id, now);
-    await audit(tx, ctx, { pageId: p.id, action: "component.delete", entityType: "component", entityId: id, before: componentDto(before) });
+    await audit(tx, ctx, {
+      pageId: p.id,
+      action: "component.delete",
+      entityType: "component",
+      entityId: id,
+      before: componentDto(before),
+    });
   });
 }
 
@@ -213,17 +249,31 @@ export async function reorderComponents(ctx: Ctx, input: z.input<typeof ReorderI
   await ctx.db.transaction(async (tx) => {
     const p = await getPage(tx);
     const members = (await listComponents(tx, p.id)).filter((c) => c.groupId === groupId);
-    assertSameSet(members.map((c) => c.id), ids);
-    for (const [position, id] of ids.entries()) await tx.update(component).set({ position }).where(eq(component.id, id));
+    assertSameSet(
+      members.map((c) => c.id),
+      ids,
+    );
+    for (const [position, id] of ids.entries())
+      await tx.update(component).set({ position }).where(eq(component.id, id));
     await bumpContentVersion(tx, p.id, ctx.now());
-    await audit(tx, ctx, { pageId: p.id, action: "component.reorder", entityType: "component_group", entityId: groupId, before: members.map((c) => c.id), after: ids });
+    await audit(tx, ctx, {
+      pageId: p.id,
+      action: "component.reorder",
+      entityType: "component_group",
+      entityId: groupId,
+      before: members.map((c) => c.id),
+      after: ids,
+    });
   });
 }
 
 function assertSameSet(current: string[], wanted: string[]): void {
   const a = [...current].sort().join(",");
   const b = [...wanted].sort().join(",");
-  if (a !== b || new Set(wanted).size !== wanted.length) throw new ValidationError("The order must list each item exactly once", { ids: ["The order must list each item exactly once"] });
+  if (a !== b || new Set(wanted).size !== wanted.length)
+    throw new ValidationError("The order must list each item exactly once", {
+      ids: ["The order must list each item exactly once"],
+    });
 }
 
 // ---------------------------------------------------------------- groups
@@ -252,7 +302,8 @@ async function setGroupMembers(tx: Tx, pageId: string, groupId: string, ids: str
     .update(component)
     .set({ groupId: null, position: sql`${component.position} + 100000`, updatedAt: now })
     .where(and(eq(component.groupId, groupId), isNull(component.deletedAt)));
-  for (const [position, id] of ids.entries()) await tx.update(component).set({ groupId, position, updatedAt: now }).where(eq(component.id, id));
+  for (const [position, id] of ids.entries())
+    await tx.update(component).set({ groupId, position, updatedAt: now }).where(eq(component.id, id));
 }
 
 export async function createGroup(ctx: Ctx, input: CreateGroupInput): Promise<ComponentGroup> {
@@ -262,7 +313,11 @@ export async function createGroup(ctx: Ctx, input: CreateGroupInput): Promise<Co
     const p = await getPage(tx);
     const now = ctx.now();
     const id = newId();
-    const last = await tx.select({ p: max(componentGroup.position) }).from(componentGroup).where(eq(componentGroup.pageId, p.id)).get();
+    const last = await tx
+      .select({ p: max(componentGroup.position) })
+      .from(componentGroup)
+      .where(eq(componentGroup.pageId, p.id))
+      .get();
     await tx.insert(componentGroup).values({
       id,
       pageId: p.id,
@@ -276,7 +331,13 @@ export async function createGroup(ctx: Ctx, input: CreateGroupInput): Promise<Co
     if (data.componentIds) await setGroupMembers(tx, p.id, id, data.componentIds, now);
     await bumpContentVersion(tx, p.id, now);
     const row = await getGroupOrThrow(tx, p.id, id);
-    await audit(tx, ctx, { pageId: p.id, action: "component_group.create", entityType: "component_group", entityId: id, after: { ...groupDto(row), componentIds: data.componentIds ?? [] } });
+    await audit(tx, ctx, {
+      pageId: p.id,
+      action: "component_group.create",
+      entityType: "component_group",
+      entityId: id,
+      after: { ...groupDto(row), componentIds: data.componentIds ?? [] },
+    });
     return row;
   });
 }
@@ -295,7 +356,14 @@ export async function updateGroup(ctx: Ctx, input: UpdateGroupInput): Promise<Co
     if (componentIds) await setGroupMembers(tx, p.id, id, componentIds, now);
     await bumpContentVersion(tx, p.id, now);
     const after = await getGroupOrThrow(tx, p.id, id);
-    await audit(tx, ctx, { pageId: p.id, action: "component_group.update", entityType: "component_group", entityId: id, before: groupDto(before), after: { ...groupDto(after), ...(componentIds ? { componentIds } : {}) } });
+    await audit(tx, ctx, {
+      pageId: p.id,
+      action: "component_group.update",
+      entityType: "component_group",
+      entityId: id,
+      before: groupDto(before),
+      after: { ...groupDto(after), ...(componentIds ? { componentIds } : {}) },
+    });
     return after;
   });
 }
@@ -311,7 +379,13 @@ export async function deleteGroup(ctx: Ctx, input: { id: string }): Promise<void
     await setGroupMembers(tx, p.id, id, [], now);
     await tx.delete(componentGroup).where(eq(componentGroup.id, id));
     await bumpContentVersion(tx, p.id, now);
-    await audit(tx, ctx, { pageId: p.id, action: "component_group.delete", entityType: "component_group", entityId: id, before: groupDto(before) });
+    await audit(tx, ctx, {
+      pageId: p.id,
+      action: "component_group.delete",
+      entityType: "component_group",
+      entityId: id,
+      before: groupDto(before),
+    });
   });
 }
 
@@ -321,9 +395,20 @@ export async function reorderGroups(ctx: Ctx, input: { ids: string[] }): Promise
   await ctx.db.transaction(async (tx) => {
     const p = await getPage(tx);
     const groups = await listGroups(tx, p.id);
-    assertSameSet(groups.map((g) => g.id), ids);
-    for (const [position, id] of ids.entries()) await tx.update(componentGroup).set({ position }).where(eq(componentGroup.id, id));
+    assertSameSet(
+      groups.map((g) => g.id),
+      ids,
+    );
+    for (const [position, id] of ids.entries())
+      await tx.update(componentGroup).set({ position }).where(eq(componentGroup.id, id));
     await bumpContentVersion(tx, p.id, ctx.now());
-    await audit(tx, ctx, { pageId: p.id, action: "component_group.reorder", entityType: "page", entityId: p.id, before: groups.map((g) => g.id), after: ids });
+    await audit(tx, ctx, {
+      pageId: p.id,
+      action: "component_group.reorder",
+      entityType: "page",
+      entityId: p.id,
+      before: groups.map((g) => g.id),
+      after: ids,
+    });
   });
 }

@@ -26,7 +26,8 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const names = (sections: Awaited<ReturnType<typeof listComponentSections>>) => sections.map((s) => [s.group?.name ?? null, s.components.map((c) => c.name)]);
+const names = (sections: Awaited<ReturnType<typeof listComponentSections>>) =>
+  sections.map((s) => [s.group?.name ?? null, s.components.map((c) => c.name)]);
 
 describe("the page's component order", () => {
   it("is what the public page shows: ungrouped first, then each group in its order with its members", async () => {
@@ -50,7 +51,15 @@ describe("the page's component order", () => {
     const flat = (await listComponents(t.db, pageId)).map((c) => c.name);
     const ordered = [...pageOrderIndex(await listComponentSections(t.db, pageId, { audience: "console" })).keys()];
     const byId = new Map((await listComponents(t.db, pageId)).map((c) => [c.id, c.name]));
-    expect(ordered.map((id) => byId.get(id))).toEqual(["Website", "Status probe", "API", "Dashboard", "EU West", "US East", "Billing sync"]);
+    expect(ordered.map((id) => byId.get(id))).toEqual([
+      "Website",
+      "Status probe",
+      "API",
+      "Dashboard",
+      "EU West",
+      "US East",
+      "Billing sync",
+    ]);
     expect(flat).not.toEqual(ordered.map((id) => byId.get(id)));
   });
 });

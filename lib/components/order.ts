@@ -18,14 +18,18 @@ export interface ComponentSection<C> {
 type Orderable = { id: string; groupId: string | null; position: number; createdAt: Date };
 type GroupLike = { id: string; name: string; position: number; createdAt: Date };
 
-const byPosition = (a: { position: number; createdAt: Date }, b: { position: number; createdAt: Date }) => a.position - b.position || a.createdAt.getTime() - b.createdAt.getTime();
+const byPosition = (a: { position: number; createdAt: Date }, b: { position: number; createdAt: Date }) =>
+  a.position - b.position || a.createdAt.getTime() - b.createdAt.getTime();
 
 /**
  * Components in page order, in sections: the ungrouped ones (if any), then
  * every group that has members. A component of a group not in `groups` (a
  * hidden group left out by the caller) is left out with it.
  */
-export function sectionsInPageOrder<C extends Orderable>(components: readonly C[], groups: readonly GroupLike[]): ComponentSection<C>[] {
+export function sectionsInPageOrder<C extends Orderable>(
+  components: readonly C[],
+  groups: readonly GroupLike[],
+): ComponentSection<C>[] {
   const sorted = [...components].sort(byPosition);
   const ungrouped = sorted.filter((c) => c.groupId === null);
   const sections: ComponentSection<C>[] = ungrouped.length ? [{ group: null, components: ungrouped }] : [];
@@ -46,7 +50,11 @@ export function pageOrderIndex(sections: readonly ComponentSection<{ id: string 
  * public page shows: no hidden components, and no hidden group nor its members
  * (lib/public/visibility.ts publicOnly). The console sees everything not deleted.
  */
-export async function listComponentSections(db: Tx, pageId: string, opts: { audience: "public" | "console" }): Promise<ComponentSection<Component>[]> {
+export async function listComponentSections(
+  db: Tx,
+  pageId: string,
+  opts: { audience: "public" | "console" },
+): Promise<ComponentSection<Component>[]> {
   const [components, groups] = await Promise.all([listComponents(db, pageId), listGroups(db, pageId)]);
   const shown = opts.audience === "public" ? publicOnly(components, groups) : { components, groups };
   return sectionsInPageOrder(shown.components, shown.groups);

@@ -6,7 +6,12 @@ import { ValidationError } from "../errors";
 import { newId } from "../ids";
 
 /** Loads live components of the page by id; unknown, deleted or foreign ids are a validation error. */
-export async function loadComponentsOrThrow(tx: Tx, pageId: string, ids: readonly string[], field = "components"): Promise<Map<string, Component>> {
+export async function loadComponentsOrThrow(
+  tx: Tx,
+  pageId: string,
+  ids: readonly string[],
+  field = "components",
+): Promise<Map<string, Component>> {
   const unique = [...new Set(ids)];
   if (unique.length === 0) return new Map();
   const rows = await tx
@@ -15,7 +20,10 @@ export async function loadComponentsOrThrow(tx: Tx, pageId: string, ids: readonl
     .where(and(eq(component.pageId, pageId), inArray(component.id, unique), isNull(component.deletedAt)));
   const byId = new Map(rows.map((r) => [r.id, r]));
   const missing = unique.filter((id) => !byId.has(id));
-  if (missing.length) throw new ValidationError(`Unknown component: ${missing.join(", ")}`, { [field]: [`Unknown component: ${missing.join(", ")}`] });
+  if (missing.length)
+    throw new ValidationError(`Unknown component: ${missing.join(", ")}`, {
+      [field]: [`Unknown component: ${missing.join(", ")}`],
+    });
   return byId;
 }
 

@@ -93,17 +93,20 @@ function historyTime(now: Date, daysAgo: number, time: string): Date {
 const fromNow = (s: SeedState, minutes: number) => new Date(s.now.getTime() + minutes * MINUTE);
 const after = (d: Date, minutes: number) => new Date(d.getTime() + minutes * MINUTE);
 const storyStart = (s: SeedState, story: StoryIncident) =>
-  "minutesAgo" in story.start ? fromNow(s, -story.start.minutesAgo) : historyTime(s.now, story.start.daysAgo, story.start.time);
+  "minutesAgo" in story.start
+    ? fromNow(s, -story.start.minutesAgo)
+    : historyTime(s.now, story.start.daysAgo, story.start.time);
 const ids = (s: SeedState, keys: Key[]) => keys.map((k) => s.components.get(k)!);
 
-function componentMap(s: SeedState, statuses: Partial<Record<Key, ComponentStatus>> = {}): Record<string, ComponentStatus> {
+function componentMap(
+  s: SeedState,
+  statuses: Partial<Record<Key, ComponentStatus>> = {},
+): Record<string, ComponentStatus> {
   return Object.fromEntries(Object.entries(statuses).map(([key, status]) => [s.components.get(key as Key)!, status]));
 }
 
 const settings: Chapter = (s) =>
-  s.freshPage
-    ? [{ at: s.startOfHistory, run: () => updatePage(s.ctx, { ...PAGE, url: s.publicUrl }) }]
-    : [];
+  s.freshPage ? [{ at: s.startOfHistory, run: () => updatePage(s.ctx, { ...PAGE, url: s.publicUrl }) }] : [];
 
 const components: Chapter = (s) => [
   {
@@ -111,7 +114,11 @@ const components: Chapter = (s) => [
     run: async () => {
       for (const g of GROUPS) {
         const group = await createGroup(s.ctx, { name: g.name, description: g.description });
-        for (const c of g.components) s.components.set(c.key, (await createComponent(s.ctx, { name: c.name, description: c.description, groupId: group.id })).id);
+        for (const c of g.components)
+          s.components.set(
+            c.key,
+            (await createComponent(s.ctx, { name: c.name, description: c.description, groupId: group.id })).id,
+          );
       }
     },
   },
@@ -127,7 +134,8 @@ const incidents: Chapter = (s) => {
         at: after(start, u.at),
         run: async () => {
           const fields = { status: u.status, body: u.body, components: componentMap(s, u.components) };
-          if (i === 0) s.incidents.set(story.name, (await createIncident(s.ctx, { name: story.name, ...fields })).incident.id);
+          if (i === 0)
+            s.incidents.set(story.name, (await createIncident(s.ctx, { name: story.name, ...fields })).incident.id);
           else await postIncidentUpdate(s.ctx, { incidentId: s.incidents.get(story.name)!, ...fields });
         },
       });
@@ -156,10 +164,17 @@ const practice: Chapter = (s) => {
       at: after(start, 5),
       run: async () => {
         const owner = await s.ctx.db.query.user.findFirst({ where: eq(user.role, "owner"), columns: { id: true } });
-        await setIncidentPractice(s.ctx, { incidentId: incidentId(), urgency: OPEN_INCIDENT_PRACTICE.urgency, ownerUserId: owner?.id ?? null });
+        await setIncidentPractice(s.ctx, {
+          incidentId: incidentId(),
+          urgency: OPEN_INCIDENT_PRACTICE.urgency,
+          ownerUserId: owner?.id ?? null,
+        });
       },
     },
-    { at: after(start, OPEN_INCIDENT_PRACTICE.note.at), run: () => addIncidentNote(s.ctx, { incidentId: incidentId(), body: OPEN_INCIDENT_PRACTICE.note.body }) },
+    {
+      at: after(start, OPEN_INCIDENT_PRACTICE.note.at),
+      run: () => addIncidentNote(s.ctx, { incidentId: incidentId(), body: OPEN_INCIDENT_PRACTICE.note.body }),
+    },
   ];
 };
 
@@ -167,12 +182,25 @@ const postmortem: Chapter = (s) => {
   const story = HISTORY.find((h) => h.name === POSTMORTEM.incident)!;
   const start = storyStart(s, story);
   const resolved = after(start, story.updates.at(-1)!.at);
-  const utc = new Intl.DateTimeFormat("en-GB", { timeZone: "UTC", day: "numeric", month: "long", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+  const utc = new Intl.DateTimeFormat("en-GB", {
+    timeZone: "UTC",
+    day: "numeric",
+    month: "long",
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+  });
   const timeline = POSTMORTEM.timeline.map(([at, what]) => `- **${utc.format(after(start, at))}**: ${what}`).join("\n");
   const incidentId = () => s.incidents.get(POSTMORTEM.incident)!;
   return [
-    { at: after(resolved, POSTMORTEM.draftedDaysAfterResolved * 24 * 60), run: () => savePostmortemDraft(s.ctx, { incidentId: incidentId(), body: POSTMORTEM.body(timeline) }) },
-    { at: after(resolved, POSTMORTEM.publishedDaysAfterResolved * 24 * 60), run: () => publishPostmortem(s.ctx, { incidentId: incidentId(), notify: false }) },
+    {
+      at: after(resolved, POSTMORTEM.draftedDaysAfterResolved * 24 * 60),
+      run: () => savePostmortemDraft(s.ctx, { incidentId: incidentId(), body: POSTMORTEM.body(timeline) }),
+    },
+    {
+      at: after(resolved, POSTMORTEM.publishedDaysAfterResolved * 24 * 60),
+      run: () => publishPostmortem(s.ctx, { incidentId: incidentId(), notify: false }),
+    },
   ];
 };
 
@@ -191,7 +219,10 @@ const blips: Chapter = (s) =>
     const id = () => s.components.get(b.key)!;
     return [
       { at, run: () => updateComponent(s.ctx, { id: id(), status: b.status }) },
-      { at: new Date(at.getTime() + b.minutes * MINUTE), run: () => updateComponent(s.ctx, { id: id(), status: "operational" }) },
+      {
+        at: new Date(at.getTime() + b.minutes * MINUTE),
+        run: () => updateComponent(s.ctx, { id: id(), status: "operational" }),
+      },
     ];
   });
 
@@ -204,10 +235,22 @@ const maintenances: Chapter = (s) =>
         at: fromNow(s, m.announced),
         run: async () => {
           const [scheduledFor, scheduledUntil] = m.window.map((min) => fromNow(s, min));
-          maintenanceId = (await createMaintenance(s.ctx, { name: m.name, body: m.body, componentIds: ids(s, m.keys), scheduledFor, scheduledUntil, remindMinutes: 60 })).maintenance.id;
+          maintenanceId = (
+            await createMaintenance(s.ctx, {
+              name: m.name,
+              body: m.body,
+              componentIds: ids(s, m.keys),
+              scheduledFor,
+              scheduledUntil,
+              remindMinutes: 60,
+            })
+          ).maintenance.id;
         },
       },
-      ...m.updates.map((u) => ({ at: fromNow(s, u.at), run: () => postMaintenanceUpdate(s.ctx, { maintenanceId, status: u.status, body: u.body }) })),
+      ...m.updates.map((u) => ({
+        at: fromNow(s, u.at),
+        run: () => postMaintenanceUpdate(s.ctx, { maintenanceId, status: u.status, body: u.body }),
+      })),
     ];
   });
 
@@ -218,14 +261,29 @@ const subscribers: Chapter = (s) => {
     {
       at: historyTime(s.now, 80, "12:00"),
       run: async () => {
-        for (const sub of SUBSCRIBERS) await addSubscriber(s.ctx, secret, { email: sub.email, componentIds: ids(s, sub.keys), skipConfirmation: true });
+        for (const sub of SUBSCRIBERS)
+          await addSubscriber(s.ctx, secret, {
+            email: sub.email,
+            componentIds: ids(s, sub.keys),
+            skipConfirmation: true,
+          });
       },
     },
   ];
 };
 
 // Order matters only for events at the same moment: settings and components come first.
-const CHAPTERS: Chapter[] = [settings, components, subscribers, templates, incidents, practice, postmortem, blips, maintenances];
+const CHAPTERS: Chapter[] = [
+  settings,
+  components,
+  subscribers,
+  templates,
+  incidents,
+  practice,
+  postmortem,
+  blips,
+  maintenances,
+];
 
 /** Runs every chapter's events in time order with the seed's clock set to each event's time. */
 async function runChapters(s: SeedState, setClock: (at: Date) => void): Promise<void> {
@@ -239,11 +297,16 @@ async function runChapters(s: SeedState, setClock: (at: Date) => void): Promise<
 }
 
 async function findMarker(db: Db, pageId: string) {
-  return db.query.auditLog.findFirst({ where: and(eq(auditLog.pageId, pageId), eq(auditLog.action, SEED_MARKER_ACTION)) });
+  return db.query.auditLog.findFirst({
+    where: and(eq(auditLog.pageId, pageId), eq(auditLog.action, SEED_MARKER_ACTION)),
+  });
 }
 
 async function hasOwnData(db: Db, pageId: string): Promise<boolean> {
-  const [c] = await db.select({ n: count() }).from(component).where(and(eq(component.pageId, pageId), isNull(component.deletedAt)));
+  const [c] = await db
+    .select({ n: count() })
+    .from(component)
+    .where(and(eq(component.pageId, pageId), isNull(component.deletedAt)));
   const [i] = await db.select({ n: count() }).from(incident).where(eq(incident.pageId, pageId));
   const [sub] = await db.select({ n: count() }).from(subscriber).where(eq(subscriber.pageId, pageId));
   return c.n + i.n + sub.n > 0;
@@ -258,10 +321,13 @@ async function hasOwnData(db: Db, pageId: string): Promise<boolean> {
 export async function seedDemo(db: Db, options: SeedOptions): Promise<SeedResult> {
   const p = await getPage(db);
   const marker = await findMarker(db, p.id);
-  if (marker) return { seeded: false, message: `The demo was already seeded on ${marker.at.toISOString()}; nothing changed.` };
+  if (marker)
+    return { seeded: false, message: `The demo was already seeded on ${marker.at.toISOString()}; nothing changed.` };
   const ownData = await hasOwnData(db, p.id);
   if (ownData && !options.force) {
-    throw new ConflictError("This page already has components, incidents or subscribers of its own. Run seed-demo --force to add the demo next to them.");
+    throw new ConflictError(
+      "This page already has components, incidents or subscribers of its own. Run seed-demo --force to add the demo next to them.",
+    );
   }
   let clock = 0;
   const ctx: Ctx = { db, actor: SEED_ACTOR, now: () => new Date(clock) };
@@ -282,7 +348,13 @@ export async function seedDemo(db: Db, options: SeedOptions): Promise<SeedResult
   await runChapters(state, setClock);
   setClock(options.now);
   await db.transaction((tx) =>
-    audit(tx, ctx, { pageId: p.id, action: SEED_MARKER_ACTION, entityType: "page", entityId: p.id, after: { components: state.components.size, days: SEED_DAYS } }),
+    audit(tx, ctx, {
+      pageId: p.id,
+      action: SEED_MARKER_ACTION,
+      entityType: "page",
+      entityId: p.id,
+      after: { components: state.components.size, days: SEED_DAYS },
+    }),
   );
   return {
     seeded: true,

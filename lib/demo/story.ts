@@ -12,9 +12,25 @@ export const PAGE = {
   timeZone: "America/New_York",
 };
 
-export type Key = "api" | "dashboard" | "auth" | "webhooks" | "db" | "search" | "storage" | "backups" | "email" | "sms" | "slack" | "billing";
+export type Key =
+  | "api"
+  | "dashboard"
+  | "auth"
+  | "webhooks"
+  | "db"
+  | "search"
+  | "storage"
+  | "backups"
+  | "email"
+  | "sms"
+  | "slack"
+  | "billing";
 
-export const GROUPS: { name: string; description: string; components: { key: Key; name: string; description: string }[] }[] = [
+export const GROUPS: {
+  name: string;
+  description: string;
+  components: { key: Key; name: string; description: string }[];
+}[] = [
   {
     name: "Core Platform",
     description: "The services every Acme Cloud customer uses directly.",
@@ -67,38 +83,100 @@ export const HISTORY: StoryIncident[] = [
     name: "Elevated API error rates",
     start: { daysAgo: 86, time: "14:05" },
     updates: [
-      { at: 0, status: "investigating", components: { api: "partial_outage" }, body: "We are investigating elevated 5xx error rates on the API. Some requests may fail or time out; retrying usually succeeds." },
-      { at: 18, status: "identified", body: "A configuration change to the API load balancers sent part of the traffic to nodes that were being drained. We are rolling the change back." },
-      { at: 41, status: "monitoring", components: { api: "degraded_performance" }, body: "The rollback is complete and error rates are back to normal. Latency is still slightly elevated while caches warm up; we are monitoring." },
-      { at: 75, status: "resolved", body: "Error rates and latency have been normal for 30 minutes. This incident is resolved.\n\nWe have added a check that blocks load balancer changes that route traffic to draining nodes." },
+      {
+        at: 0,
+        status: "investigating",
+        components: { api: "partial_outage" },
+        body: "We are investigating elevated 5xx error rates on the API. Some requests may fail or time out; retrying usually succeeds.",
+      },
+      {
+        at: 18,
+        status: "identified",
+        body: "A configuration change to the API load balancers sent part of the traffic to nodes that were being drained. We are rolling the change back.",
+      },
+      {
+        at: 41,
+        status: "monitoring",
+        components: { api: "degraded_performance" },
+        body: "The rollback is complete and error rates are back to normal. Latency is still slightly elevated while caches warm up; we are monitoring.",
+      },
+      {
+        at: 75,
+        status: "resolved",
+        body: "Error rates and latency have been normal for 30 minutes. This incident is resolved.\n\nWe have added a check that blocks load balancer changes that route traffic to draining nodes.",
+      },
     ],
   },
   {
     name: "Delayed email notifications",
     start: { daysAgo: 79, time: "09:20" },
     updates: [
-      { at: 0, status: "investigating", components: { email: "degraded_performance" }, body: "Emails sent by Acme Cloud (alerts, invitations, password resets) are arriving with delays of up to 30 minutes. We are investigating." },
-      { at: 25, status: "identified", body: "Our email provider is throttling one of our sending pools. We are moving traffic to a second pool." },
-      { at: 55, status: "monitoring", body: "Traffic has moved and new emails are delivered within seconds. The queued backlog is draining." },
-      { at: 90, status: "resolved", body: "All queued emails have been delivered; the longest delay was about 40 minutes. No email was lost." },
+      {
+        at: 0,
+        status: "investigating",
+        components: { email: "degraded_performance" },
+        body: "Emails sent by Acme Cloud (alerts, invitations, password resets) are arriving with delays of up to 30 minutes. We are investigating.",
+      },
+      {
+        at: 25,
+        status: "identified",
+        body: "Our email provider is throttling one of our sending pools. We are moving traffic to a second pool.",
+      },
+      {
+        at: 55,
+        status: "monitoring",
+        body: "Traffic has moved and new emails are delivered within seconds. The queued backlog is draining.",
+      },
+      {
+        at: 90,
+        status: "resolved",
+        body: "All queued emails have been delivered; the longest delay was about 40 minutes. No email was lost.",
+      },
     ],
   },
   {
     name: "Dashboard unavailable for some users in Europe",
     start: { daysAgo: 71, time: "02:10" },
     updates: [
-      { at: 0, status: "investigating", components: { dashboard: "partial_outage", auth: "degraded_performance" }, body: "Some users in Europe see certificate errors when opening the dashboard. The API is not affected." },
-      { at: 22, status: "identified", body: "One of our CDN's European edge locations is serving an expired certificate. The CDN provider is replacing it and we have routed traffic around that location." },
-      { at: 64, status: "resolved", body: "The certificate has been replaced and traffic is back on the usual route. The dashboard is available to everyone." },
+      {
+        at: 0,
+        status: "investigating",
+        components: { dashboard: "partial_outage", auth: "degraded_performance" },
+        body: "Some users in Europe see certificate errors when opening the dashboard. The API is not affected.",
+      },
+      {
+        at: 22,
+        status: "identified",
+        body: "One of our CDN's European edge locations is serving an expired certificate. The CDN provider is replacing it and we have routed traffic around that location.",
+      },
+      {
+        at: 64,
+        status: "resolved",
+        body: "The certificate has been replaced and traffic is back on the usual route. The dashboard is available to everyone.",
+      },
     ],
   },
   {
     name: "Slack notifications not posting",
     start: { daysAgo: 63, time: "17:45" },
     updates: [
-      { at: 0, status: "investigating", components: { slack: "major_outage" }, body: "Alerts are not being posted to Slack channels. Email and SMS alerts are unaffected. We are investigating." },
-      { at: 35, status: "identified", body: "Slack rejected our app's tokens after a permissions change on their side. We are working with Slack to restore them; no action is needed from you." },
-      { at: 120, status: "monitoring", components: { slack: "operational" }, body: "Tokens have been restored and alerts are posting again. Alerts raised during the outage have been re-sent." },
+      {
+        at: 0,
+        status: "investigating",
+        components: { slack: "major_outage" },
+        body: "Alerts are not being posted to Slack channels. Email and SMS alerts are unaffected. We are investigating.",
+      },
+      {
+        at: 35,
+        status: "identified",
+        body: "Slack rejected our app's tokens after a permissions change on their side. We are working with Slack to restore them; no action is needed from you.",
+      },
+      {
+        at: 120,
+        status: "monitoring",
+        components: { slack: "operational" },
+        body: "Tokens have been restored and alerts are posting again. Alerts raised during the outage have been re-sent.",
+      },
       { at: 180, status: "resolved", body: "Slack alerts have been reliable for an hour. This incident is resolved." },
     ],
   },
@@ -107,58 +185,155 @@ export const HISTORY: StoryIncident[] = [
     name: "Search results delayed after index migration",
     start: { daysAgo: 55, time: "08:30" },
     updates: [
-      { at: 0, status: "investigating", components: { search: "degraded_performance" }, body: "New and updated records can take up to 20 minutes to appear in search results. Searching existing data works normally." },
-      { at: 150, status: "identified", body: "The migration of search indexes to our new cluster is re-indexing far more documents than planned, which delays fresh writes. Queries are not affected; only freshness is." },
-      { at: 22 * 60, status: "identified", body: "Re-indexing is about 60% complete. We have added capacity to the new cluster and expect freshness to recover over the next day." },
-      { at: 44 * 60, status: "monitoring", body: "Re-indexing has finished and the backlog is cleared. New records appear in search within 30 seconds. We are monitoring." },
-      { at: 54 * 60, status: "resolved", body: "Search freshness has stayed under 30 seconds for 10 hours. This incident is resolved.\n\nWe have changed our migration runbook to re-index in smaller batches." },
+      {
+        at: 0,
+        status: "investigating",
+        components: { search: "degraded_performance" },
+        body: "New and updated records can take up to 20 minutes to appear in search results. Searching existing data works normally.",
+      },
+      {
+        at: 150,
+        status: "identified",
+        body: "The migration of search indexes to our new cluster is re-indexing far more documents than planned, which delays fresh writes. Queries are not affected; only freshness is.",
+      },
+      {
+        at: 22 * 60,
+        status: "identified",
+        body: "Re-indexing is about 60% complete. We have added capacity to the new cluster and expect freshness to recover over the next day.",
+      },
+      {
+        at: 44 * 60,
+        status: "monitoring",
+        body: "Re-indexing has finished and the backlog is cleared. New records appear in search within 30 seconds. We are monitoring.",
+      },
+      {
+        at: 54 * 60,
+        status: "resolved",
+        body: "Search freshness has stayed under 30 seconds for 10 hours. This incident is resolved.\n\nWe have changed our migration runbook to re-index in smaller batches.",
+      },
     ],
   },
   {
     name: "Payment processing failures",
     start: { daysAgo: 47, time: "11:00" },
     updates: [
-      { at: 0, status: "investigating", components: { billing: "major_outage" }, body: "Card payments and plan upgrades are failing. Your service is not affected. We are investigating." },
-      { at: 15, status: "identified", body: "Our payment processor is having an outage. We are in contact with them and following their status updates." },
-      { at: 80, status: "monitoring", components: { billing: "degraded_performance" }, body: "Payments are succeeding again. Renewals that failed during the outage are being retried automatically." },
-      { at: 140, status: "resolved", body: "All failed renewals have been retried successfully. No action is needed from you and no account was suspended." },
+      {
+        at: 0,
+        status: "investigating",
+        components: { billing: "major_outage" },
+        body: "Card payments and plan upgrades are failing. Your service is not affected. We are investigating.",
+      },
+      {
+        at: 15,
+        status: "identified",
+        body: "Our payment processor is having an outage. We are in contact with them and following their status updates.",
+      },
+      {
+        at: 80,
+        status: "monitoring",
+        components: { billing: "degraded_performance" },
+        body: "Payments are succeeding again. Renewals that failed during the outage are being retried automatically.",
+      },
+      {
+        at: 140,
+        status: "resolved",
+        body: "All failed renewals have been retried successfully. No action is needed from you and no account was suspended.",
+      },
     ],
   },
   {
     name: "Increased latency on the primary database",
     start: { daysAgo: 38, time: "21:15" },
     updates: [
-      { at: 0, status: "investigating", components: { db: "degraded_performance", api: "degraded_performance" }, body: "API requests that write data are slower than usual (p95 around 2 seconds). We are investigating the primary database." },
-      { at: 28, status: "identified", body: "A long-running maintenance query was holding locks on a busy table. We have stopped it and latency is recovering." },
-      { at: 70, status: "resolved", body: "Latency is back to normal. The query has been rescheduled for a low-traffic window and now runs in smaller batches." },
+      {
+        at: 0,
+        status: "investigating",
+        components: { db: "degraded_performance", api: "degraded_performance" },
+        body: "API requests that write data are slower than usual (p95 around 2 seconds). We are investigating the primary database.",
+      },
+      {
+        at: 28,
+        status: "identified",
+        body: "A long-running maintenance query was holding locks on a busy table. We have stopped it and latency is recovering.",
+      },
+      {
+        at: 70,
+        status: "resolved",
+        body: "Latency is back to normal. The query has been rescheduled for a low-traffic window and now runs in smaller batches.",
+      },
     ],
   },
   {
     name: "SMS verification codes delayed in some regions",
     start: { daysAgo: 29, time: "13:40" },
     updates: [
-      { at: 0, status: "investigating", components: { sms: "degraded_performance", auth: "degraded_performance" }, body: "Verification codes sent by SMS to numbers in Brazil and Mexico are arriving late. Authenticator apps work normally." },
-      { at: 45, status: "monitoring", body: "Our SMS provider has rerouted traffic through a different carrier. Codes now arrive within a few seconds; we are monitoring." },
-      { at: 105, status: "resolved", body: "SMS delivery times have been normal for an hour. This incident is resolved." },
+      {
+        at: 0,
+        status: "investigating",
+        components: { sms: "degraded_performance", auth: "degraded_performance" },
+        body: "Verification codes sent by SMS to numbers in Brazil and Mexico are arriving late. Authenticator apps work normally.",
+      },
+      {
+        at: 45,
+        status: "monitoring",
+        body: "Our SMS provider has rerouted traffic through a different carrier. Codes now arrive within a few seconds; we are monitoring.",
+      },
+      {
+        at: 105,
+        status: "resolved",
+        body: "SMS delivery times have been normal for an hour. This incident is resolved.",
+      },
     ],
   },
   {
     name: "File uploads failing",
     start: { daysAgo: 20, time: "04:05" },
     updates: [
-      { at: 0, status: "investigating", components: { storage: "major_outage", dashboard: "degraded_performance" }, body: "Uploading files and attachments fails with an error. Existing files can still be downloaded." },
-      { at: 12, status: "identified", body: "A storage credential expired during a scheduled rotation. We are issuing a new one." },
-      { at: 26, status: "monitoring", components: { storage: "operational", dashboard: "operational" }, body: "Uploads work again. Please retry any upload that failed in the last half hour." },
-      { at: 60, status: "resolved", body: "Uploads have been working normally for half an hour. Credential rotation now checks the new credential before retiring the old one." },
+      {
+        at: 0,
+        status: "investigating",
+        components: { storage: "major_outage", dashboard: "degraded_performance" },
+        body: "Uploading files and attachments fails with an error. Existing files can still be downloaded.",
+      },
+      {
+        at: 12,
+        status: "identified",
+        body: "A storage credential expired during a scheduled rotation. We are issuing a new one.",
+      },
+      {
+        at: 26,
+        status: "monitoring",
+        components: { storage: "operational", dashboard: "operational" },
+        body: "Uploads work again. Please retry any upload that failed in the last half hour.",
+      },
+      {
+        at: 60,
+        status: "resolved",
+        body: "Uploads have been working normally for half an hour. Credential rotation now checks the new credential before retiring the old one.",
+      },
     ],
   },
   {
     name: "Sign-in errors for single sign-on users",
     start: { daysAgo: 12, time: "15:30" },
     updates: [
-      { at: 0, status: "investigating", components: { auth: "partial_outage" }, body: "Some users signing in with SAML single sign-on see an \"invalid response\" error. Password sign-in works." },
-      { at: 20, status: "identified", body: "A library update changed how we validate clock skew in SAML responses. We are reverting it." },
-      { at: 38, status: "monitoring", components: { auth: "operational" }, body: "The revert is deployed and single sign-on works again. We are monitoring sign-in success rates." },
+      {
+        at: 0,
+        status: "investigating",
+        components: { auth: "partial_outage" },
+        body: 'Some users signing in with SAML single sign-on see an "invalid response" error. Password sign-in works.',
+      },
+      {
+        at: 20,
+        status: "identified",
+        body: "A library update changed how we validate clock skew in SAML responses. We are reverting it.",
+      },
+      {
+        at: 38,
+        status: "monitoring",
+        components: { auth: "operational" },
+        body: "The revert is deployed and single sign-on works again. We are monitoring sign-in success rates.",
+      },
       { at: 85, status: "resolved", body: "Sign-in success rates are back to normal. This incident is resolved." },
     ],
   },
@@ -166,7 +341,12 @@ export const HISTORY: StoryIncident[] = [
     name: "Dashboard slow to load",
     start: { daysAgo: 5, time: "10:10" },
     updates: [
-      { at: 0, status: "investigating", components: { dashboard: "degraded_performance" }, body: "The dashboard takes longer than usual to load project pages. We are investigating." },
+      {
+        at: 0,
+        status: "investigating",
+        components: { dashboard: "degraded_performance" },
+        body: "The dashboard takes longer than usual to load project pages. We are investigating.",
+      },
       { at: 50, status: "resolved", body: "A slow cache node was replaced and page load times are back to normal." },
     ],
   },
@@ -177,9 +357,23 @@ export const OPEN_INCIDENT: StoryIncident = {
   name: "Webhook deliveries failing for some endpoints",
   start: { minutesAgo: 95 },
   updates: [
-    { at: 0, status: "investigating", components: { webhooks: "partial_outage" }, body: "Some webhook deliveries are failing with connection timeouts. Failed deliveries are queued and will be retried. We are investigating." },
-    { at: 43, status: "identified", body: "A network change in one of our regions dropped outbound connections to some customer endpoints. We are rolling it back." },
-    { at: 95, status: "monitoring", components: { webhooks: "degraded_performance" }, body: "The rollback is complete and new deliveries succeed. We are retrying the queued backlog, so some events may still arrive late." },
+    {
+      at: 0,
+      status: "investigating",
+      components: { webhooks: "partial_outage" },
+      body: "Some webhook deliveries are failing with connection timeouts. Failed deliveries are queued and will be retried. We are investigating.",
+    },
+    {
+      at: 43,
+      status: "identified",
+      body: "A network change in one of our regions dropped outbound connections to some customer endpoints. We are rolling it back.",
+    },
+    {
+      at: 95,
+      status: "monitoring",
+      components: { webhooks: "degraded_performance" },
+      body: "The rollback is complete and new deliveries succeed. We are retrying the queued backlog, so some events may still arrive late.",
+    },
   ],
 };
 
@@ -217,9 +411,15 @@ export const POSTMORTEM = {
     [-35, "The planned migration of search indexes to the new cluster starts."],
     [-12, "Our freshness alert fires: new records take more than 5 minutes to become searchable."],
     [0, "First public update. The search on-call engineer starts investigating."],
-    [150, "Cause identified: the migration is re-indexing every document instead of replaying recent writes. We decide to finish the migration rather than roll back, because a rollback would have meant re-indexing the old cluster as well."],
+    [
+      150,
+      "Cause identified: the migration is re-indexing every document instead of replaying recent writes. We decide to finish the migration rather than roll back, because a rollback would have meant re-indexing the old cluster as well.",
+    ],
     [22 * 60, "Re-indexing is 60% complete. We grow the new cluster from 12 to 20 nodes to speed it up."],
-    [44 * 60, "Re-indexing finishes and the backlog of fresh writes clears. New records are searchable within 30 seconds again."],
+    [
+      44 * 60,
+      "Re-indexing finishes and the backlog of fresh writes clears. New records are searchable within 30 seconds again.",
+    ],
     [54 * 60, "After 10 hours of normal freshness, we resolve the incident."],
   ] as [number, string][],
   body: (timeline: string) => `## Summary
@@ -307,9 +507,21 @@ export const MAINTENANCES: {
     window: [-40 * 24 * 60, -40 * 24 * 60 + 90],
     body: "We will upgrade the primary database clusters to a new minor version. Writes may pause for up to 30 seconds per cluster during the switchover; reads are not affected.",
     updates: [
-      { at: -40 * 24 * 60, status: "in_progress", body: "The upgrade has started. Clusters are being switched over one at a time." },
-      { at: -40 * 24 * 60 + 70, status: "verifying", body: "All clusters run the new version. We are verifying replication and backups." },
-      { at: -40 * 24 * 60 + 85, status: "completed", body: "The upgrade is complete. The longest write pause was 12 seconds." },
+      {
+        at: -40 * 24 * 60,
+        status: "in_progress",
+        body: "The upgrade has started. Clusters are being switched over one at a time.",
+      },
+      {
+        at: -40 * 24 * 60 + 70,
+        status: "verifying",
+        body: "All clusters run the new version. We are verifying replication and backups.",
+      },
+      {
+        at: -40 * 24 * 60 + 85,
+        status: "completed",
+        body: "The upgrade is complete. The longest write pause was 12 seconds.",
+      },
     ],
   },
   {
@@ -318,7 +530,13 @@ export const MAINTENANCES: {
     announced: -3 * 24 * 60,
     window: [-40, 80],
     body: "We are moving backup snapshots to new storage. New snapshots are paused during the window and resume right after; existing backups stay available for restores.",
-    updates: [{ at: -40, status: "in_progress", body: "The migration has started. Snapshot creation is paused until it completes." }],
+    updates: [
+      {
+        at: -40,
+        status: "in_progress",
+        body: "The migration has started. Snapshot creation is paused until it completes.",
+      },
+    ],
   },
   {
     name: "Network maintenance in the EU region",

@@ -76,7 +76,9 @@ export function readCapped(req: IncomingMessage, limit: number): Promise<Incomin
       const headers = { ...req.headers, "content-length": String(body.length) };
       delete headers["transfer-encoding"];
       replay.headers = headers;
-      replay.rawHeaders = Object.entries(headers).flatMap(([k, v]) => (Array.isArray(v) ? v.flatMap((x) => [k, x]) : [k, String(v)]));
+      replay.rawHeaders = Object.entries(headers).flatMap(([k, v]) =>
+        Array.isArray(v) ? v.flatMap((x) => [k, x]) : [k, String(v)],
+      );
       replay.push(body);
       replay.push(null);
       // As the parser leaves a fully received request; stream helpers otherwise call its end premature.

@@ -24,7 +24,10 @@ export function parseTrustedProxies(value: string | undefined): TrustedProxies {
     return { kind: "hops", hops };
   }
   const list = new BlockList();
-  for (const part of v.split(",").map((p) => p.trim()).filter(Boolean)) {
+  for (const part of v
+    .split(",")
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const [addr, bits, extra] = part.split("/");
     const family = isIP(addr);
     const prefix = bits === undefined ? (family === 6 ? 128 : 32) : Number(bits);
@@ -37,8 +40,10 @@ export function parseTrustedProxies(value: string | undefined): TrustedProxies {
 
 /** For the start-up log. */
 export function describeTrust(t: TrustedProxies): string {
-  if (t.kind === "none") return "client addresses: the connection's own address (X-Forwarded-For and X-Real-IP are ignored; set HERALD_TRUSTED_PROXIES behind a proxy)";
-  if (t.kind === "hops") return `client addresses: ${t.hops} trusted proxy hop(s) — the X-Forwarded-For entry ${t.hops} from the right`;
+  if (t.kind === "none")
+    return "client addresses: the connection's own address (X-Forwarded-For and X-Real-IP are ignored; set HERALD_TRUSTED_PROXIES behind a proxy)";
+  if (t.kind === "hops")
+    return `client addresses: ${t.hops} trusted proxy hop(s) — the X-Forwarded-For entry ${t.hops} from the right`;
   return `client addresses: X-Forwarded-For through proxies in ${t.text} — the first address from the right outside them`;
 }
 
@@ -60,11 +65,19 @@ function contains(list: BlockList, addr: string): boolean {
  * count only when HERALD_TRUSTED_PROXIES says a proxy sets them; entries a
  * client could have written (left of the trusted hops) are never used.
  */
-export function clientAddress(remote: string | undefined, forwardedFor: string | string[] | undefined, realIp: string | string[] | undefined, trust: TrustedProxies): string {
+export function clientAddress(
+  remote: string | undefined,
+  forwardedFor: string | string[] | undefined,
+  realIp: string | string[] | undefined,
+  trust: TrustedProxies,
+): string {
   const peer = normalize(remote) ?? "unknown";
   if (trust.kind === "none") return peer;
   // Several X-Forwarded-For headers are one list, in order.
-  const hops = (Array.isArray(forwardedFor) ? forwardedFor.join(",") : (forwardedFor ?? "")).split(",").map((h) => h.trim()).filter(Boolean);
+  const hops = (Array.isArray(forwardedFor) ? forwardedFor.join(",") : (forwardedFor ?? ""))
+    .split(",")
+    .map((h) => h.trim())
+    .filter(Boolean);
   const real = normalize(Array.isArray(realIp) ? realIp[realIp.length - 1] : realIp);
   if (trust.kind === "hops") {
     if (!hops.length) return real ?? peer;

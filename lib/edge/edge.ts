@@ -46,7 +46,8 @@ const CHEAP_PATHS = ["/_next", "/api/webhooks", "/api/cron"];
 const NEEDS_DATABASE = ["/admin", "/api/v1", "/api/auth", "/api/cron", "/api/webhooks", "/subscriptions"];
 
 /** GET/HEAD outside the application's own paths: the snapshot server answers it (a page or the 404 page), never a render per request. */
-const isPublicSnapshot = (req: IncomingMessage, pathname: string) => (req.method === "GET" || req.method === "HEAD") && !isAppPath(pathname);
+const isPublicSnapshot = (req: IncomingMessage, pathname: string) =>
+  (req.method === "GET" || req.method === "HEAD") && !isAppPath(pathname);
 
 /** Sent with every response: by the edge itself, and by the snapshot server, which scripts/start.ts gives the same set. */
 export function securityHeaders(publicUrl: string | undefined): Readonly<Record<string, string>> {
@@ -67,7 +68,10 @@ export function createEdge(opts: EdgeOptions) {
     // still sending is discarded for a moment (at most LINGER_BYTES, LINGER_MS) so it can read
     // the 413 instead of failing its write; past that the connection is cut. ("Connection:
     // close" would make Node close the socket the moment the answer is out, mid-upload.)
-    res.writeHead(413, { "content-type": api ? "application/json" : "text/plain; charset=utf-8", "cache-control": "no-store" });
+    res.writeHead(413, {
+      "content-type": api ? "application/json" : "text/plain; charset=utf-8",
+      "cache-control": "no-store",
+    });
     res.end(api ? JSON.stringify({ error: message }) : message);
     let discarded = 0;
     const cut = () => req.socket.destroy();
@@ -87,10 +91,18 @@ export function createEdge(opts: EdgeOptions) {
   const dynamic = new TokenBuckets({ ...opts.dynamicLimit, now: Date.now });
   function overDynamicLimit(req: IncomingMessage, res: ServerResponse, pathname: string): boolean {
     if (isPublicSnapshot(req, pathname) || CHEAP_PATHS.some((p) => under(pathname, p))) return false;
-    if ((under(pathname, "/api/v1") && req.headers.authorization) || hasSignedSessionCookie(req.headers.cookie, opts.secret)) return false;
+    if (
+      (under(pathname, "/api/v1") && req.headers.authorization) ||
+      hasSignedSessionCookie(req.headers.cookie, opts.secret)
+    )
+      return false;
     const taken = dynamic.take(String(req.headers[CLIENT_IP_HEADER]));
     if (taken.ok) return false;
-    res.writeHead(429, { "content-type": "text/plain; charset=utf-8", "retry-after": String(Math.max(1, Math.ceil(taken.retryAfterMs / 1000))), "cache-control": "no-store" });
+    res.writeHead(429, {
+      "content-type": "text/plain; charset=utf-8",
+      "retry-after": String(Math.max(1, Math.ceil(taken.retryAfterMs / 1000))),
+      "cache-control": "no-store",
+    });
     res.end("Too many requests from your address. Please wait a moment.");
     return true;
   }
@@ -100,11 +112,20 @@ export function createEdge(opts: EdgeOptions) {
     if (overDynamicLimit(req, res, pathname)) return;
     // Public pages still come from the snapshots; these can't be served without the database.
     if ((!opts.booted() || opts.snapshots.databaseDown) && NEEDS_DATABASE.some((p) => under(pathname, p))) {
-      res.writeHead(503, { "content-type": "text/html; charset=utf-8", "retry-after": "10", "cache-control": "no-store" });
+      res.writeHead(503, {
+        "content-type": "text/html; charset=utf-8",
+        "retry-after": "10",
+        "cache-control": "no-store",
+      });
       res.end(UNAVAILABLE);
       return;
     }
-    if ((method === "GET" || method === "HEAD") && under(pathname, "/admin") && !SIGNED_OUT_PAGES.has(pathname) && !hasSignedSessionCookie(req.headers.cookie, opts.secret)) {
+    if (
+      (method === "GET" || method === "HEAD") &&
+      under(pathname, "/admin") &&
+      !SIGNED_OUT_PAGES.has(pathname) &&
+      !hasSignedSessionCookie(req.headers.cookie, opts.secret)
+    ) {
       res.writeHead(303, { location: "/admin/login", "cache-control": "no-store" });
       res.end();
       return;
@@ -118,11 +139,20 @@ export function createEdge(opts: EdgeOptions) {
     const pathname = q === -1 ? url : url.slice(0, q);
     // The hot path: a public GET/HEAD without a body belongs to the snapshot server
     // alone (its answers carry the security headers already), and nothing below matters to it.
-    if (isPublicSnapshot(req, pathname) && req.headers["content-length"] === undefined && req.headers["transfer-encoding"] === undefined)
+    if (
+      isPublicSnapshot(req, pathname) &&
+      req.headers["content-length"] === undefined &&
+      req.headers["transfer-encoding"] === undefined
+    )
       return opts.snapshots.handle(req, res, () => opts.app(req, res));
     for (const [k, v] of security) res.setHeader(k, v);
     // One decision of who the client is; nothing downstream reads X-Forwarded-For.
-    req.headers[CLIENT_IP_HEADER] = clientAddress(req.socket.remoteAddress, req.headers["x-forwarded-for"], req.headers["x-real-ip"], opts.trust);
+    req.headers[CLIENT_IP_HEADER] = clientAddress(
+      req.socket.remoteAddress,
+      req.headers["x-forwarded-for"],
+      req.headers["x-real-ip"],
+      opts.trust,
+    );
     const body = checkBody(req, pathname);
     if (body.kind === "too_large") return tooLarge(req, res, pathname, body.cap);
     if (body.kind === "pass") return route(req, res, pathname);

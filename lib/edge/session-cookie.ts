@@ -14,7 +14,8 @@ function sessionCookie(header: string | undefined): string | null {
     const eq = part.indexOf("=");
     if (eq === -1) continue;
     const name = part.slice(0, eq).trim();
-    if (name === SESSION_COOKIE_MARKER || name === `__Secure-${SESSION_COOKIE_MARKER}`) return part.slice(eq + 1).trim();
+    if (name === SESSION_COOKIE_MARKER || name === `__Secure-${SESSION_COOKIE_MARKER}`)
+      return part.slice(eq + 1).trim();
   }
   return null;
 }

@@ -7,7 +7,12 @@ import type { Mailer } from "./types";
 /** The transport the environment asks for: Resend with a key, otherwise the outbox. */
 export function mailerFromEnv(db: Db): Mailer {
   const e = env();
-  if (e.RESEND_API_KEY) return createResendMailer({ apiKey: e.RESEND_API_KEY, baseUrl: e.RESEND_BASE_URL, timeoutMs: e.HERALD_EMAIL_TIMEOUT_MS });
+  if (e.RESEND_API_KEY)
+    return createResendMailer({
+      apiKey: e.RESEND_API_KEY,
+      baseUrl: e.RESEND_BASE_URL,
+      timeoutMs: e.HERALD_EMAIL_TIMEOUT_MS,
+    });
   return createOutboxMailer(db);
 }
 

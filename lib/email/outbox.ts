@@ -28,7 +28,10 @@ export function createOutboxMailer(db: Db, now: () => Date = () => new Date()): 
         createdAt: at,
       }));
       await db.transaction((tx) => tx.insert(outboxEmail).values(rows).onConflictDoNothing());
-      const stored = await db.select({ id: outboxEmail.id, position: outboxEmail.position }).from(outboxEmail).where(eq(outboxEmail.idempotencyKey, idempotencyKey));
+      const stored = await db
+        .select({ id: outboxEmail.id, position: outboxEmail.position })
+        .from(outboxEmail)
+        .where(eq(outboxEmail.idempotencyKey, idempotencyKey));
       const ids = stored.sort((a, b) => a.position - b.position).map((r) => r.id);
       return { kind: "accepted", ids };
     },
@@ -46,7 +49,12 @@ export async function listOutbox(db: Tx, opts: { q?: string; limit?: number } = 
   const q = opts.q?.trim();
   const where = q ? or(like(outboxEmail.toAddress, `%${q}%`), like(outboxEmail.subject, `%${q}%`)) : undefined;
   return db
-    .select({ id: outboxEmail.id, to: outboxEmail.toAddress, subject: outboxEmail.subject, createdAt: outboxEmail.createdAt })
+    .select({
+      id: outboxEmail.id,
+      to: outboxEmail.toAddress,
+      subject: outboxEmail.subject,
+      createdAt: outboxEmail.createdAt,
+    })
     .from(outboxEmail)
     .where(where)
     .orderBy(desc(outboxEmail.createdAt), desc(outboxEmail.id))

@@ -17,16 +17,25 @@ export function createResendMailer(opts: ResendMailerOptions): Mailer {
   return {
     name: "resend",
     async sendBatch(emails: OutgoingEmail[], idempotencyKey: string): Promise<SendOutcome> {
-      const payload = emails.map((e) => ({ from: e.from, to: [e.to], subject: e.subject, html: e.html, text: e.text, headers: e.headers }));
+      const payload = emails.map((e) => ({
+        from: e.from,
+        to: [e.to],
+        subject: e.subject,
+        html: e.html,
+        text: e.text,
+        headers: e.headers,
+      }));
       const res = await client.batch.send(payload, { idempotencyKey, signal: AbortSignal.timeout(opts.timeoutMs) });
       if (!res.error) {
         const ids = (res.data?.data ?? []).map((d) => d.id);
-        if (ids.length !== emails.length) return { kind: "transient", error: `provider accepted ${ids.length} of ${emails.length}` };
+        if (ids.length !== emails.length)
+          return { kind: "transient", error: `provider accepted ${ids.length} of ${emails.length}` };
         return { kind: "accepted", ids };
       }
       const status = (res.error as { statusCode?: number | null }).statusCode ?? null;
       const error = `${status ?? "network"} ${res.error.name}: ${res.error.message}`.slice(0, 500);
-      if (status === 429) return { kind: "rate_limited", retryAfterMs: retryAfterMs(res.headers?.["retry-after"]), error };
+      if (status === 429)
+        return { kind: "rate_limited", retryAfterMs: retryAfterMs(res.headers?.["retry-after"]), error };
       // No status = the request never completed (refused, reset, timed out).
       if (status === null || status >= 500 || status === 408) return { kind: "transient", error };
       return { kind: "permanent", error };

@@ -7,7 +7,11 @@ import { quarantineAddress } from "../subscribers/admin";
  * a timestamp tolerance against replays) using the SDK's own verifier.
  * Returns the event, or null when the signature does not hold.
  */
-export function verifyResendWebhook(secret: string, payload: string, headers: { id: string | null; timestamp: string | null; signature: string | null }): WebhookEventPayload | null {
+export function verifyResendWebhook(
+  secret: string,
+  payload: string,
+  headers: { id: string | null; timestamp: string | null; signature: string | null },
+): WebhookEventPayload | null {
   if (!headers.id || !headers.timestamp || !headers.signature) return null;
   try {
     // verify() needs no API access; the constructor just insists on some key.

@@ -33,8 +33,17 @@ export function embedModel(data: Pick<StatusPageData, "page" | "overall" | "acti
     description: data.overall.description,
     color: INDICATOR_COLORS[data.overall.indicator],
     items: data.active.map((i) => {
-      const kind = i.kind === "maintenance" ? "Maintenance" : i.impact === "none" ? "No impact" : `${IMPACT_LABELS[i.impact]} impact`;
-      return { name: i.name, url: `${baseUrl}/incidents/${i.id}`, label: `${kind} · ${INCIDENT_STATUS_LABELS[i.status]}` };
+      const kind =
+        i.kind === "maintenance"
+          ? "Maintenance"
+          : i.impact === "none"
+            ? "No impact"
+            : `${IMPACT_LABELS[i.impact]} impact`;
+      return {
+        name: i.name,
+        url: `${baseUrl}/incidents/${i.id}`,
+        label: `${kind} · ${INCIDENT_STATUS_LABELS[i.status]}`,
+      };
     }),
   };
 }

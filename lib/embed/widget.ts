@@ -26,7 +26,8 @@ export function embedCss(color: string): string {
 /** The widget itself: overall status, then each open item linking to its page. */
 export function embedMarkup(m: EmbedModel): string {
   const e = escapeXml;
-  const link = (href: string, inner: string, cls = "") => `<a${cls ? ` class="${cls}"` : ""} href="${e(href)}" target="_blank" rel="noopener">${inner}</a>`;
+  const link = (href: string, inner: string, cls = "") =>
+    `<a${cls ? ` class="${cls}"` : ""} href="${e(href)}" target="_blank" rel="noopener">${inner}</a>`;
   const items = m.items.map((i) => `<li>${link(i.url, e(i.name))}<span>${e(i.label)}</span></li>`).join("");
   return (
     `<div class="w" data-indicator="${e(m.indicator)}">` +

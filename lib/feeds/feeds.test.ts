@@ -9,7 +9,15 @@ import { escapeXml, stripInvalidXmlChars } from "./xml";
 
 const NASTY = `Tom & Jerry <b>bold</b> ]]> "quoted" 'single' \u0000\u0001\u0008\u000B\u000C\u001F\uFFFE\uFFFF ok 🔥👩‍👩‍👧 مرحبا بالعالم שלום \uD800 lone \uDC00 low`;
 
-const page: PublicPage = { id: "pg1", name: `Acme & <Co> ]]>\u0007`, url: null, timeZone: "UTC", supportUrl: null, logoUrl: null, brandColor: "#000" };
+const page: PublicPage = {
+  id: "pg1",
+  name: `Acme & <Co> ]]>\u0007`,
+  url: null,
+  timeZone: "UTC",
+  supportUrl: null,
+  logoUrl: null,
+  brandColor: "#000",
+};
 
 function entry(n: number, over: Partial<FeedEntry> = {}): FeedEntry {
   const body = `${NASTY}\n\n[link](javascript:alert(1)) <img src=x onerror=alert(1)> **strong** ${n}`;
@@ -51,8 +59,16 @@ describe.each([
   it("parses with a feed reader: newest first, stable ids, absolute links, sanitized HTML", async () => {
     const feed = await new Parser().parseString(xml);
     expect(feed.items).toHaveLength(3);
-    expect(feed.items.map((i) => i.link)).toEqual(["https://status.example.com/incidents/i1", "https://status.example.com/incidents/i2", "https://status.example.com/incidents/i3"]);
-    expect(feed.items.map((i) => i.guid ?? i.id)).toEqual(["urn:herald:pg1:incident-update:u1", "urn:herald:pg1:incident-update:u2", "urn:herald:pg1:incident-update:u3"]);
+    expect(feed.items.map((i) => i.link)).toEqual([
+      "https://status.example.com/incidents/i1",
+      "https://status.example.com/incidents/i2",
+      "https://status.example.com/incidents/i3",
+    ]);
+    expect(feed.items.map((i) => i.guid ?? i.id)).toEqual([
+      "urn:herald:pg1:incident-update:u1",
+      "urn:herald:pg1:incident-update:u2",
+      "urn:herald:pg1:incident-update:u3",
+    ]);
     const first = feed.items[0];
     expect(first.title).toContain("Tom & Jerry <b>bold</b> ]]>");
     expect(first.title).toContain("🔥");

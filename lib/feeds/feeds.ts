@@ -15,14 +15,17 @@ export interface FeedInput {
 
 export const entryTitle = (e: FeedEntry) => `${e.incidentName} — ${INCIDENT_STATUS_LABELS[e.status]}`;
 /** A postmortem's entry opens its section of the incident page (the heading id in app/(public)/incidents/[id]/page.tsx). */
-export const entryLink = (baseUrl: string, e: FeedEntry) => `${baseUrl}/incidents/${e.incidentId}${e.updateId === null ? "#postmortem-heading" : ""}`;
+export const entryLink = (baseUrl: string, e: FeedEntry) =>
+  `${baseUrl}/incidents/${e.incidentId}${e.updateId === null ? "#postmortem-heading" : ""}`;
 /**
  * Stable across edits, renames, republishing and a change of public URL:
  * built from the page and update ids only (an incident has at most one
  * postmortem, so its entry is named after the incident).
  */
 export const entryId = (pageId: string, e: FeedEntry) =>
-  e.updateId === null ? `urn:herald:${pageId}:postmortem:${e.incidentId}` : `urn:herald:${pageId}:incident-update:${e.updateId}`;
+  e.updateId === null
+    ? `urn:herald:${pageId}:postmortem:${e.incidentId}`
+    : `urn:herald:${pageId}:incident-update:${e.updateId}`;
 
 /** The feed's own date: its newest entry's, else a fixed epoch so an empty feed's bytes never change. */
 function feedDate(entries: readonly FeedEntry[]): Date {

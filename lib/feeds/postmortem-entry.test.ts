@@ -17,7 +17,14 @@ async function feeds(db: Parameters<typeof loadFeedEntries>[0]) {
   const { page, entries } = await loadFeedEntries(db);
   const rss = await new Parser().parseString(buildRss({ page, entries, baseUrl: BASE }));
   const atom = new XMLParser({ ignoreAttributes: false }).parse(buildAtom({ page, entries, baseUrl: BASE })).feed;
-  const atomEntries = [atom.entry ?? []].flat() as { id: string; title: { "#text": string }; updated: string; published: string; content: { "#text": string }; link: { "@_href": string } }[];
+  const atomEntries = [atom.entry ?? []].flat() as {
+    id: string;
+    title: { "#text": string };
+    updated: string;
+    published: string;
+    content: { "#text": string };
+    link: { "@_href": string };
+  }[];
   return { page, rss, atom, atomEntries };
 }
 
@@ -26,7 +33,11 @@ describe("a published postmortem in the history feeds", () => {
     const t = await createTestCtx();
     close = t.close;
     const c = await createComponent(t.ctx, { name: "API" });
-    const { incident: inc } = await createIncident(t.ctx, { name: "Login outage", body: "Down", components: { [c.id]: "major_outage" } });
+    const { incident: inc } = await createIncident(t.ctx, {
+      name: "Login outage",
+      body: "Down",
+      components: { [c.id]: "major_outage" },
+    });
     t.clock.advance(3_600_000);
     await postIncidentUpdate(t.ctx, { incidentId: inc.id, status: "resolved", body: "Fixed" });
     t.clock.advance(86_400_000);
@@ -77,6 +88,11 @@ describe("a published postmortem in the history feeds", () => {
     t.clock.advance(60_000);
     await createIncident(t.ctx, { name: "Second", body: "Slow" });
     const { rss } = await feeds(t.db);
-    expect(rss.items.map((i) => i.title)).toEqual(["Second — Investigating", "First — Postmortem", "First — Resolved", "First — Investigating"]);
+    expect(rss.items.map((i) => i.title)).toEqual([
+      "Second — Investigating",
+      "First — Postmortem",
+      "First — Resolved",
+      "First — Investigating",
+    ]);
   });
 });

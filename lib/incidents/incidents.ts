@@ -2,7 +2,15 @@ import { and, desc, eq, inArray } from "drizzle-orm";
 import { z } from "zod";
 import type { Tx } from "@/db/client";
 import { COMPONENT_STATUSES, IMPACTS, INCIDENT_STATUSES } from "@/db/constants";
-import { delivery, incident, incidentUpdate, incidentUpdateComponent, notification, type Incident, type IncidentUpdate } from "@/db/schema";
+import {
+  delivery,
+  incident,
+  incidentUpdate,
+  incidentUpdateComponent,
+  notification,
+  type Incident,
+  type IncidentUpdate,
+} from "@/db/schema";
 import { audit } from "../audit";
 import { parseInput, requireRole, type Ctx } from "../context";
 import { NotFoundError, ValidationError } from "../errors";
@@ -18,7 +26,9 @@ const ComponentStatusMap = z
   .refine((m) => Object.keys(m).length <= 500, "Too many components");
 const ComponentIds = z.array(Id).max(500);
 // Dates arrive as Date (lib callers), ISO strings (API) or form values.
-const When = z.coerce.date({ error: "Invalid date" }).refine((d) => d.getUTCFullYear() >= 1970 && d.getUTCFullYear() <= 9999, "Date out of range");
+const When = z.coerce
+  .date({ error: "Invalid date" })
+  .refine((d) => d.getUTCFullYear() >= 1970 && d.getUTCFullYear() <= 9999, "Date out of range");
 
 export const CreateIncidentInput = z.strictObject({
   name: Name,
@@ -74,31 +84,49 @@ export function incidentDto(i: Incident) {
 }
 
 export function updateDto(u: IncidentUpdate) {
-  return { id: u.id, status: u.status, body: u.body, displayAt: u.displayAt, deliverNotifications: u.deliverNotifications, publishAt: u.publishAt };
+  return {
+    id: u.id,
+    status: u.status,
+    body: u.body,
+    displayAt: u.displayAt,
+    deliverNotifications: u.deliverNotifications,
+    publishAt: u.publishAt,
+  };
 }
 
 export async function getIncidentOrThrow(tx: Tx, pageId: string, id: string): Promise<Incident> {
-  const row = await tx.query.incident.findFirst({ where: and(eq(incident.id, id), eq(incident.pageId, pageId), eq(incident.kind, "incident")) });
+  const row = await tx.query.incident.findFirst({
+    where: and(eq(incident.id, id), eq(incident.pageId, pageId), eq(incident.kind, "incident")),
+  });
   if (!row) throw new NotFoundError("Incident");
   return row;
 }
 
 async function getUpdateOrThrow(tx: Tx, incidentId: string, updateId: string): Promise<IncidentUpdate> {
-  const row = await tx.query.incidentUpdate.findFirst({ where: and(eq(incidentUpdate.id, updateId), eq(incidentUpdate.incidentId, incidentId)) });
+  const row = await tx.query.incidentUpdate.findFirst({
+    where: and(eq(incidentUpdate.id, updateId), eq(incidentUpdate.incidentId, incidentId)),
+  });
   if (!row) throw new NotFoundError("Incident update");
   return row;
 }
 
 function checkDisplayAt(displayAt: Date | undefined, now: Date): Date {
   if (!displayAt) return now;
-  if (displayAt.getTime() > now.getTime() + 60_000) throw new ValidationError("The display time cannot be in the future", { displayAt: ["Cannot be in the future"] });
+  if (displayAt.getTime() > now.getTime() + 60_000)
+    throw new ValidationError("The display time cannot be in the future", { displayAt: ["Cannot be in the future"] });
   return displayAt;
 }
 
-export async function createIncident(ctx: Ctx, input: CreateIncidentInput): Promise<{ incident: Incident; update: IncidentUpdate }> {
+export async function createIncident(
+  ctx: Ctx,
+  input: CreateIncidentInput,
+): Promise<{ incident: Incident; update: IncidentUpdate }> {
   requireRole(ctx.actor, "editor");
   const data = parseInput(CreateIncidentInput, input);
-  if (data.backfilled && !data.backfillDate) throw new ValidationError("A backfilled incident needs the date it happened", { backfillDate: ["Required for a backfilled incident"] });
+  if (data.backfilled && !data.backfillDate)
+    throw new ValidationError("A backfilled incident needs the date it happened", {
+      backfillDate: ["Required for a backfilled incident"],
+    });
   return ctx.db.transaction(async (tx) => {
     const p = await getPage(tx);
     const now = ctx.now();
@@ -132,12 +160,21 @@ export async function createIncident(ctx: Ctx, input: CreateIncidentInput): Prom
     const created = await refreshIncidentCaches(tx, id, now);
     await maybeNotify(tx, p.id, "incident_created", created, update, now);
     await bumpContentVersion(tx, p.id, now);
-    await audit(tx, ctx, { pageId: p.id, action: "incident.create", entityType: "incident", entityId: id, after: { ...incidentDto(created), update: updateDto(update), components: data.components } });
+    await audit(tx, ctx, {
+      pageId: p.id,
+      action: "incident.create",
+      entityType: "incident",
+      entityId: id,
+      after: { ...incidentDto(created), update: updateDto(update), components: data.components },
+    });
     return { incident: created, update };
   });
 }
 
-export async function postIncidentUpdate(ctx: Ctx, input: PostUpdateInput): Promise<{ incident: Incident; update: IncidentUpdate }> {
+export async function postIncidentUpdate(
+  ctx: Ctx,
+  input: PostUpdateInput,
+): Promise<{ incident: Incident; update: IncidentUpdate }> {
   requireRole(ctx.actor, "editor");
   const data = parseInput(PostUpdateInput, input);
   return ctx.db.transaction((tx) => postUpdateInTx(tx, ctx, data));
@@ -159,7 +196,14 @@ async function postUpdateInTx(tx: Tx, ctx: Ctx, data: z.infer<typeof PostUpdateI
     touchCurrentState: !before.backfilled,
   });
   const after = await updateWentPublic(tx, p.id, before, update, now);
-  await audit(tx, ctx, { pageId: p.id, action: "incident.post_update", entityType: "incident", entityId: before.id, before: incidentDto(before), after: { ...incidentDto(after), update: updateDto(update), components: data.components } });
+  await audit(tx, ctx, {
+    pageId: p.id,
+    action: "incident.post_update",
+    entityType: "incident",
+    entityId: before.id,
+    before: incidentDto(before),
+    after: { ...incidentDto(after), update: updateDto(update), components: data.components },
+  });
   return { incident: after, update };
 }
 
@@ -189,7 +233,14 @@ export async function editIncidentUpdate(ctx: Ctx, input: EditUpdateInput): Prom
     await refreshIncidentCaches(tx, data.incidentId, now);
     await bumpContentVersion(tx, p.id, now);
     const after = await getUpdateOrThrow(tx, data.incidentId, data.updateId);
-    await audit(tx, ctx, { pageId: p.id, action: "incident_update.edit", entityType: "incident_update", entityId: before.id, before: updateDto(before), after: updateDto(after) });
+    await audit(tx, ctx, {
+      pageId: p.id,
+      action: "incident_update.edit",
+      entityType: "incident_update",
+      entityId: before.id,
+      before: updateDto(before),
+      after: updateDto(after),
+    });
     return after;
   });
 }
@@ -203,7 +254,10 @@ export async function deleteIncidentUpdate(ctx: Ctx, input: { incidentId: string
     const before = await getUpdateOrThrow(tx, data.incidentId, data.updateId);
     // A scheduled update can always go; a published one only while another published one remains.
     if (!before.publishAt) {
-      const count = await tx.$count(incidentUpdate, and(eq(incidentUpdate.incidentId, data.incidentId), publishedUpdate));
+      const count = await tx.$count(
+        incidentUpdate,
+        and(eq(incidentUpdate.incidentId, data.incidentId), publishedUpdate),
+      );
       if (count <= 1) throw new ValidationError("An incident keeps at least one update; delete the incident instead");
     }
     const now = ctx.now();
@@ -212,7 +266,13 @@ export async function deleteIncidentUpdate(ctx: Ctx, input: { incidentId: string
     await tx.delete(incidentUpdate).where(eq(incidentUpdate.id, before.id));
     await refreshIncidentCaches(tx, data.incidentId, now);
     await bumpContentVersion(tx, p.id, now);
-    await audit(tx, ctx, { pageId: p.id, action: "incident_update.delete", entityType: "incident_update", entityId: before.id, before: updateDto(before) });
+    await audit(tx, ctx, {
+      pageId: p.id,
+      action: "incident_update.delete",
+      entityType: "incident_update",
+      entityId: before.id,
+      before: updateDto(before),
+    });
   });
 }
 
@@ -229,7 +289,14 @@ async function updateIncidentInTx(tx: Tx, ctx: Ctx, { id, ...fields }: z.infer<t
   await tx.update(incident).set(fields).where(eq(incident.id, id));
   const after = await refreshIncidentCaches(tx, id, now);
   await bumpContentVersion(tx, p.id, now);
-  await audit(tx, ctx, { pageId: p.id, action: "incident.update", entityType: "incident", entityId: id, before: incidentDto(before), after: incidentDto(after) });
+  await audit(tx, ctx, {
+    pageId: p.id,
+    action: "incident.update",
+    entityType: "incident",
+    entityId: id,
+    before: incidentDto(before),
+    after: incidentDto(after),
+  });
   return after;
 }
 
@@ -237,7 +304,10 @@ async function updateIncidentInTx(tx: Tx, ctx: Ctx, { id, ...fields }: z.infer<t
  * Statuspage's PATCH: edit the incident and/or post an update, in ONE
  * transaction so a failure in either half leaves nothing behind.
  */
-export async function patchIncident(ctx: Ctx, input: { edit?: UpdateIncidentInput; post?: PostUpdateInput }): Promise<void> {
+export async function patchIncident(
+  ctx: Ctx,
+  input: { edit?: UpdateIncidentInput; post?: PostUpdateInput },
+): Promise<void> {
   requireRole(ctx.actor, "editor");
   const edit = input.edit && parseInput(UpdateIncidentInput, input.edit);
   const post = input.post && parseInput(PostUpdateInput, input.post);
@@ -263,13 +333,24 @@ export async function deleteIncident(ctx: Ctx, input: { id: string }): Promise<v
   await ctx.db.transaction(async (tx) => {
     const p = await getPage(tx);
     const before = await getIncidentOrThrow(tx, p.id, id);
-    const updates = await tx.select().from(incidentUpdate).where(eq(incidentUpdate.incidentId, id)).orderBy(desc(incidentUpdate.displayAt));
+    const updates = await tx
+      .select()
+      .from(incidentUpdate)
+      .where(eq(incidentUpdate.incidentId, id))
+      .orderBy(desc(incidentUpdate.displayAt));
     await cancelPendingDeliveries(tx, eq(notification.incidentId, id));
     const updateIds = updates.map((u) => u.id);
-    if (updateIds.length) await tx.delete(incidentUpdateComponent).where(inArray(incidentUpdateComponent.incidentUpdateId, updateIds));
+    if (updateIds.length)
+      await tx.delete(incidentUpdateComponent).where(inArray(incidentUpdateComponent.incidentUpdateId, updateIds));
     await tx.delete(incidentUpdate).where(eq(incidentUpdate.incidentId, id));
     await tx.delete(incident).where(eq(incident.id, id));
     await bumpContentVersion(tx, p.id, ctx.now());
-    await audit(tx, ctx, { pageId: p.id, action: "incident.delete", entityType: "incident", entityId: id, before: { ...incidentDto(before), updates: updates.map(updateDto) } });
+    await audit(tx, ctx, {
+      pageId: p.id,
+      action: "incident.delete",
+      entityType: "incident",
+      entityId: id,
+      before: { ...incidentDto(before), updates: updates.map(updateDto) },
+    });
   });
 }

@@ -14,18 +14,26 @@ async function resolvedIncident() {
   const t = await createTestCtx();
   close = t.close;
   const c = await createComponent(t.ctx, { name: "API" });
-  const { incident: inc } = await createIncident(t.ctx, { name: "Outage", body: "Down", components: { [c.id]: "major_outage" } });
+  const { incident: inc } = await createIncident(t.ctx, {
+    name: "Outage",
+    body: "Down",
+    components: { [c.id]: "major_outage" },
+  });
   t.clock.advance(3_600_000);
   const { update } = await postIncidentUpdate(t.ctx, { incidentId: inc.id, status: "resolved", body: "Fixed" });
   return { ...t, inc, resolvedUpdate: update };
 }
-const version = async (t: Awaited<ReturnType<typeof resolvedIncident>>) => (await t.db.select({ v: page.contentVersion }).from(page).get())!.v;
+const version = async (t: Awaited<ReturnType<typeof resolvedIncident>>) =>
+  (await t.db.select({ v: page.contentVersion }).from(page).get())!.v;
 
 describe("postmortems", () => {
   it("draft → preview → publish → revert, public only while published", async () => {
     const t = await resolvedIncident();
     const v0 = await version(t);
-    const draft = await savePostmortemDraft(t.ctx, { incidentId: t.inc.id, body: "## Cause\n\nA bad deploy <script>alert(1)</script>" });
+    const draft = await savePostmortemDraft(t.ctx, {
+      incidentId: t.inc.id,
+      body: "## Cause\n\nA bad deploy <script>alert(1)</script>",
+    });
     expect(draft.draftHtml).toContain("<h2>Cause</h2>");
     expect(draft.draftHtml).not.toContain("<script");
     expect(await version(t)).toBe(v0);
@@ -41,7 +49,9 @@ describe("postmortems", () => {
     // MTTR keeps measuring to the resolution, not to the postmortem.
     const row = (await t.db.select().from(incident).where(eq(incident.id, t.inc.id)).get())!;
     expect(row.resolvedAt!.getTime()).toBe(t.resolvedUpdate.displayAt.getTime());
-    expect((await t.db.select({ k: notification.kind }).from(notification)).map((r) => r.k)).toContain("postmortem_published");
+    expect((await t.db.select({ k: notification.kind }).from(notification)).map((r) => r.k)).toContain(
+      "postmortem_published",
+    );
 
     // Editing an old update recomputes the caches: the status stays postmortem.
     await editIncidentUpdate(t.ctx, { incidentId: t.inc.id, updateId: t.resolvedUpdate.id, body: "Fixed for good" });

@@ -15,7 +15,6 @@ import { bumpContentVersion, getPage } from "../page/page";
 import { getIncidentOrThrow } from "./incidents";
 import { affectedComponentIds, refreshIncidentCaches } from "./timeline";
 
-
 export const SavePostmortemDraftInput = z.strictObject({
   incidentId: Id,
   body: z.string().trim().max(100_000, "At most 100,000 characters"),
@@ -63,7 +62,14 @@ export async function savePostmortemDraft(ctx: Ctx, input: SavePostmortemDraftIn
       .set({ postmortemDraft: data.body || null, updatedAt: now })
       .where(eq(incident.id, before.id));
     const after = await getIncidentOrThrow(tx, p.id, before.id);
-    await audit(tx, ctx, { pageId: p.id, action: "postmortem.save_draft", entityType: "incident", entityId: before.id, before: { draft: before.postmortemDraft }, after: { draft: after.postmortemDraft } });
+    await audit(tx, ctx, {
+      pageId: p.id,
+      action: "postmortem.save_draft",
+      entityType: "incident",
+      entityId: before.id,
+      before: { draft: before.postmortemDraft },
+      after: { draft: after.postmortemDraft },
+    });
     return postmortemDto(after);
   });
 }
@@ -74,8 +80,10 @@ export async function publishPostmortem(ctx: Ctx, input: PublishPostmortemInput)
   return ctx.db.transaction(async (tx) => {
     const p = await getPage(tx);
     const before = await getIncidentOrThrow(tx, p.id, data.incidentId);
-    if (!before.postmortemDraft?.trim()) throw new ValidationError("Write the postmortem before publishing it", { body: ["Write the postmortem first"] });
-    if (before.status !== "resolved" && before.status !== "postmortem") throw new ConflictError("Resolve the incident before publishing its postmortem");
+    if (!before.postmortemDraft?.trim())
+      throw new ValidationError("Write the postmortem before publishing it", { body: ["Write the postmortem first"] });
+    if (before.status !== "resolved" && before.status !== "postmortem")
+      throw new ConflictError("Resolve the incident before publishing its postmortem");
     const now = ctx.now();
     await tx
       .update(incident)
@@ -84,10 +92,23 @@ export async function publishPostmortem(ctx: Ctx, input: PublishPostmortemInput)
     const after = await refreshIncidentCaches(tx, before.id, now);
     // Backfilled history never notifies; neither does an unpublished incident.
     if (data.notify && !before.backfilled && before.publishedAt) {
-      await enqueueNotification(tx, { pageId: p.id, kind: "postmortem_published", incidentId: before.id, incidentUpdateId: null, componentIds: await affectedComponentIds(tx, before.id), now });
+      await enqueueNotification(tx, {
+        pageId: p.id,
+        kind: "postmortem_published",
+        incidentId: before.id,
+        incidentUpdateId: null,
+        componentIds: await affectedComponentIds(tx, before.id),
+        now,
+      });
     }
     await bumpContentVersion(tx, p.id, now);
-    await audit(tx, ctx, { pageId: p.id, action: "postmortem.publish", entityType: "incident", entityId: before.id, after: { body: after.postmortemBody, notify: data.notify } });
+    await audit(tx, ctx, {
+      pageId: p.id,
+      action: "postmortem.publish",
+      entityType: "incident",
+      entityId: before.id,
+      after: { body: after.postmortemBody, notify: data.notify },
+    });
     return postmortemDto(after);
   });
 }
@@ -103,11 +124,22 @@ export async function revertPostmortem(ctx: Ctx, input: { incidentId: string }):
     const now = ctx.now();
     await tx
       .update(incident)
-      .set({ postmortemDraft: before.postmortemDraft ?? before.postmortemBody, postmortemBody: null, postmortemPublishedAt: null, updatedAt: now })
+      .set({
+        postmortemDraft: before.postmortemDraft ?? before.postmortemBody,
+        postmortemBody: null,
+        postmortemPublishedAt: null,
+        updatedAt: now,
+      })
       .where(eq(incident.id, before.id));
     const after = await refreshIncidentCaches(tx, before.id, now);
     await bumpContentVersion(tx, p.id, now);
-    await audit(tx, ctx, { pageId: p.id, action: "postmortem.revert", entityType: "incident", entityId: before.id, before: { body: before.postmortemBody } });
+    await audit(tx, ctx, {
+      pageId: p.id,
+      action: "postmortem.revert",
+      entityType: "incident",
+      entityId: before.id,
+      before: { body: before.postmortemBody },
+    });
     return postmortemDto(after);
   });
 }

@@ -8,7 +8,16 @@ import { loadIncident } from "../public/incident";
 import { loadStatusPage } from "../public/status-page";
 import { loadUptime } from "../uptime/load";
 import { createIncident, postIncidentUpdate } from "./incidents";
-import { addIncidentNote, DEFAULT_CADENCE, listIncidentNotes, loadCommsView, nextUpdateDue, priorityOf, setIncidentPractice, updateCadencePolicy } from "./practice";
+import {
+  addIncidentNote,
+  DEFAULT_CADENCE,
+  listIncidentNotes,
+  loadCommsView,
+  nextUpdateDue,
+  priorityOf,
+  setIncidentPractice,
+  updateCadencePolicy,
+} from "./practice";
 
 const MIN = 60_000;
 let close: (() => void) | undefined;
@@ -25,11 +34,19 @@ describe("rules", () => {
 
   it("first update within 15 minutes, then per impact", () => {
     const start = new Date("2026-03-01T12:00:00Z");
-    expect(nextUpdateDue(DEFAULT_CADENCE, { startedAt: start, impact: "critical", postedAt: [] }).toISOString()).toBe("2026-03-01T12:15:00.000Z");
+    expect(nextUpdateDue(DEFAULT_CADENCE, { startedAt: start, impact: "critical", postedAt: [] }).toISOString()).toBe(
+      "2026-03-01T12:15:00.000Z",
+    );
     const posted = [new Date("2026-03-01T12:05:00Z"), new Date("2026-03-01T12:20:00Z")];
-    expect(nextUpdateDue(DEFAULT_CADENCE, { startedAt: start, impact: "critical", postedAt: posted }).toISOString()).toBe("2026-03-01T12:50:00.000Z");
-    expect(nextUpdateDue(DEFAULT_CADENCE, { startedAt: start, impact: "major", postedAt: posted }).toISOString()).toBe("2026-03-01T13:20:00.000Z");
-    expect(nextUpdateDue(DEFAULT_CADENCE, { startedAt: start, impact: "none", postedAt: posted }).toISOString()).toBe("2026-03-01T14:20:00.000Z");
+    expect(
+      nextUpdateDue(DEFAULT_CADENCE, { startedAt: start, impact: "critical", postedAt: posted }).toISOString(),
+    ).toBe("2026-03-01T12:50:00.000Z");
+    expect(nextUpdateDue(DEFAULT_CADENCE, { startedAt: start, impact: "major", postedAt: posted }).toISOString()).toBe(
+      "2026-03-01T13:20:00.000Z",
+    );
+    expect(nextUpdateDue(DEFAULT_CADENCE, { startedAt: start, impact: "none", postedAt: posted }).toISOString()).toBe(
+      "2026-03-01T14:20:00.000Z",
+    );
   });
 });
 
@@ -38,25 +55,54 @@ describe("the comms lead's view", () => {
     const t = await createTestCtx();
     close = t.close;
     const now = t.clock.now();
-    await t.db.insert(user).values({ id: "owner-dana-lead", name: "Dana Lead", email: "dana@example.com", role: "editor", createdAt: now, updatedAt: now });
+    await t.db
+      .insert(user)
+      .values({
+        id: "owner-dana-lead",
+        name: "Dana Lead",
+        email: "dana@example.com",
+        role: "editor",
+        createdAt: now,
+        updatedAt: now,
+      });
     const api = await createComponent(t.ctx, { name: "API" });
-    const { incident: crit } = await createIncident(t.ctx, { name: "API down", body: "x", components: { [api.id]: "major_outage" } });
+    const { incident: crit } = await createIncident(t.ctx, {
+      name: "API down",
+      body: "x",
+      components: { [api.id]: "major_outage" },
+    });
     const { incident: minor } = await createIncident(t.ctx, { name: "Slow search", body: "x" });
     await setIncidentPractice(t.ctx, { incidentId: crit.id, ownerUserId: "owner-dana-lead", urgency: "high" });
-    await expect(setIncidentPractice(t.ctx, { incidentId: crit.id, ownerUserId: "ghost" })).rejects.toThrow(/Unknown team member/);
+    await expect(setIncidentPractice(t.ctx, { incidentId: crit.id, ownerUserId: "ghost" })).rejects.toThrow(
+      /Unknown team member/,
+    );
     await addIncidentNote(t.ctx, { incidentId: crit.id, body: "SECRET-NOTE: the vendor's fault, don't say so" });
 
     t.clock.advance(31 * MIN);
     const p = await getPage(t.db);
     let view = await loadCommsView(t.db, p.id, t.clock.now());
-    expect(view[0]).toMatchObject({ id: crit.id, priority: "P1", overdue: true, overdueMinutes: 1, owner: { id: "owner-dana-lead", name: "Dana Lead" } });
+    expect(view[0]).toMatchObject({
+      id: crit.id,
+      priority: "P1",
+      overdue: true,
+      overdueMinutes: 1,
+      owner: { id: "owner-dana-lead", name: "Dana Lead" },
+    });
     expect(view[1]).toMatchObject({ id: minor.id, priority: "P4", overdue: false });
 
     await postIncidentUpdate(t.ctx, { incidentId: crit.id, status: "identified", body: "Found it" });
     view = await loadCommsView(t.db, p.id, t.clock.now());
-    expect(view.find((v) => v.id === crit.id)).toMatchObject({ overdue: false, nextUpdateDue: new Date(t.clock.now().getTime() + 30 * MIN) });
+    expect(view.find((v) => v.id === crit.id)).toMatchObject({
+      overdue: false,
+      nextUpdateDue: new Date(t.clock.now().getTime() + 30 * MIN),
+    });
 
-    await updateCadencePolicy(t.ctx, { criticalMinutes: 10, majorMinutes: 20, minorMinutes: 30, firstUpdateMinutes: 5 });
+    await updateCadencePolicy(t.ctx, {
+      criticalMinutes: 10,
+      majorMinutes: 20,
+      minorMinutes: 30,
+      firstUpdateMinutes: 5,
+    });
     t.clock.advance(11 * MIN);
     // Both are overdue now; the longest overdue comes first.
     view = await loadCommsView(t.db, p.id, t.clock.now());
@@ -64,9 +110,18 @@ describe("the comms lead's view", () => {
       [minor.id, true, 12],
       [crit.id, true, 1],
     ]);
-    await expect(updateCadencePolicy(t.as("editor"), { criticalMinutes: 10, majorMinutes: 20, minorMinutes: 30, firstUpdateMinutes: 5 })).rejects.toThrow(/admin/);
+    await expect(
+      updateCadencePolicy(t.as("editor"), {
+        criticalMinutes: 10,
+        majorMinutes: 20,
+        minorMinutes: 30,
+        firstUpdateMinutes: 5,
+      }),
+    ).rejects.toThrow(/admin/);
 
-    expect((await listIncidentNotes(t.db, crit.id)).map((n) => n.body)).toEqual(["SECRET-NOTE: the vendor's fault, don't say so"]);
+    expect((await listIncidentNotes(t.db, crit.id)).map((n) => n.body)).toEqual([
+      "SECRET-NOTE: the vendor's fault, don't say so",
+    ]);
     const publicJson = JSON.stringify([
       await loadStatusPage(t.db),
       await loadIncident(t.db, crit.id),
@@ -75,6 +130,7 @@ describe("the comms lead's view", () => {
     ]);
     expect(publicJson).toContain("API down");
     // Markers long enough that a random base36 id can never contain them by chance (regression: "u1" did).
-    for (const secret of ["SECRET-NOTE", "Dana Lead", "owner-dana-lead", "P1", "urgency", "owner"]) expect(publicJson).not.toContain(secret);
+    for (const secret of ["SECRET-NOTE", "Dana Lead", "owner-dana-lead", "P1", "urgency", "owner"])
+      expect(publicJson).not.toContain(secret);
   });
 });

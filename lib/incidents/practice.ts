@@ -40,15 +40,29 @@ export interface CadencePolicy {
   firstUpdateMinutes: number;
 }
 
-export const DEFAULT_CADENCE: CadencePolicy = { criticalMinutes: 30, majorMinutes: 60, minorMinutes: 120, firstUpdateMinutes: 15 };
+export const DEFAULT_CADENCE: CadencePolicy = {
+  criticalMinutes: 30,
+  majorMinutes: 60,
+  minorMinutes: 120,
+  firstUpdateMinutes: 15,
+};
 
 export function cadenceOf(p: Page): CadencePolicy {
-  return { criticalMinutes: p.cadenceCriticalMinutes, majorMinutes: p.cadenceMajorMinutes, minorMinutes: p.cadenceMinorMinutes, firstUpdateMinutes: p.firstUpdateMinutes };
+  return {
+    criticalMinutes: p.cadenceCriticalMinutes,
+    majorMinutes: p.cadenceMajorMinutes,
+    minorMinutes: p.cadenceMinorMinutes,
+    firstUpdateMinutes: p.firstUpdateMinutes,
+  };
 }
 
 /** Minutes between public updates at this impact; "none" follows the minor rhythm. */
 export function cadenceMinutes(policy: CadencePolicy, impact: Impact): number {
-  return impact === "critical" ? policy.criticalMinutes : impact === "major" ? policy.majorMinutes : policy.minorMinutes;
+  return impact === "critical"
+    ? policy.criticalMinutes
+    : impact === "major"
+      ? policy.majorMinutes
+      : policy.minorMinutes;
 }
 
 export interface DueInput {
@@ -98,13 +112,20 @@ export async function loadCommsView(db: Tx, pageId: string, now: Date): Promise<
     .where(and(eq(incident.pageId, pageId), eq(incident.kind, "incident"), openStatus));
   if (!rows.length) return [];
   const ids = rows.map((r) => r.id);
-  const updates = await db.select({ incidentId: incidentUpdate.incidentId, createdAt: incidentUpdate.createdAt }).from(incidentUpdate).where(and(inArray(incidentUpdate.incidentId, ids), publishedUpdate));
+  const updates = await db
+    .select({ incidentId: incidentUpdate.incidentId, createdAt: incidentUpdate.createdAt })
+    .from(incidentUpdate)
+    .where(and(inArray(incidentUpdate.incidentId, ids), publishedUpdate));
   const ownerIds = [...new Set(rows.map((r) => r.ownerUserId).filter((x): x is string => !!x))];
-  const owners = ownerIds.length ? await db.select({ id: user.id, name: user.name }).from(user).where(inArray(user.id, ownerIds)) : [];
+  const owners = ownerIds.length
+    ? await db.select({ id: user.id, name: user.name }).from(user).where(inArray(user.id, ownerIds))
+    : [];
   const ownerById = new Map(owners.map((o) => [o.id, o]));
   const out = rows.map((r): CommsIncident => {
     // A scheduled incident's updates count from when it goes public.
-    const postedAt = updates.filter((u) => u.incidentId === r.id).map((u) => (r.publishedAt && u.createdAt < r.publishedAt ? r.publishedAt : u.createdAt));
+    const postedAt = updates
+      .filter((u) => u.incidentId === r.id)
+      .map((u) => (r.publishedAt && u.createdAt < r.publishedAt ? r.publishedAt : u.createdAt));
     const due = nextUpdateDue(policy, { startedAt: r.startedAt, impact: r.impact, postedAt });
     const late = Math.max(0, Math.floor((now.getTime() - due.getTime()) / MINUTE));
     return {
@@ -122,7 +143,9 @@ export async function loadCommsView(db: Tx, pageId: string, now: Date): Promise<
       overdueMinutes: r.publishedAt !== null ? late : 0,
     };
   });
-  return out.sort((a, b) => Number(b.overdue) - Number(a.overdue) || a.nextUpdateDue.getTime() - b.nextUpdateDue.getTime());
+  return out.sort(
+    (a, b) => Number(b.overdue) - Number(a.overdue) || a.nextUpdateDue.getTime() - b.nextUpdateDue.getTime(),
+  );
 }
 
 // ---------------------------------------------------------------- use cases
@@ -157,7 +180,10 @@ export async function setIncidentPractice(ctx: Ctx, input: SetIncidentPracticeIn
   });
 }
 
-export const AddNoteInput = z.strictObject({ incidentId: Id, body: z.string().trim().min(1, "Write something").max(10_000, "At most 10,000 characters") });
+export const AddNoteInput = z.strictObject({
+  incidentId: Id,
+  body: z.string().trim().min(1, "Write something").max(10_000, "At most 10,000 characters"),
+});
 export type AddNoteInput = z.input<typeof AddNoteInput>;
 
 export interface IncidentNoteDto {
@@ -173,10 +199,23 @@ export async function addIncidentNote(ctx: Ctx, input: AddNoteInput): Promise<In
   return ctx.db.transaction(async (tx) => {
     const p = await getPage(tx);
     await getIncidentOrThrow(tx, p.id, data.incidentId);
-    const row = { id: newId(), incidentId: data.incidentId, authorUserId: ctx.actor.type === "user" ? ctx.actor.id : null, authorLabel: ctx.actor.label, body: data.body, createdAt: ctx.now() };
+    const row = {
+      id: newId(),
+      incidentId: data.incidentId,
+      authorUserId: ctx.actor.type === "user" ? ctx.actor.id : null,
+      authorLabel: ctx.actor.label,
+      body: data.body,
+      createdAt: ctx.now(),
+    };
     await tx.insert(incidentNote).values(row);
     // The audit row records that a note was added, not its text.
-    await audit(tx, ctx, { pageId: p.id, action: "incident.add_note", entityType: "incident", entityId: data.incidentId, after: { noteId: row.id } });
+    await audit(tx, ctx, {
+      pageId: p.id,
+      action: "incident.add_note",
+      entityType: "incident",
+      entityId: data.incidentId,
+      after: { noteId: row.id },
+    });
     return { id: row.id, body: row.body, authorLabel: row.authorLabel, createdAt: row.createdAt };
   });
 }
@@ -184,14 +223,32 @@ export async function addIncidentNote(ctx: Ctx, input: AddNoteInput): Promise<In
 /** Newest first. Console only. */
 export async function listIncidentNotes(db: Tx, incidentId: string): Promise<IncidentNoteDto[]> {
   return db
-    .select({ id: incidentNote.id, body: incidentNote.body, authorLabel: incidentNote.authorLabel, createdAt: incidentNote.createdAt })
+    .select({
+      id: incidentNote.id,
+      body: incidentNote.body,
+      authorLabel: incidentNote.authorLabel,
+      createdAt: incidentNote.createdAt,
+    })
     .from(incidentNote)
     .where(eq(incidentNote.incidentId, incidentId))
     .orderBy(desc(incidentNote.createdAt), asc(incidentNote.id));
 }
 
-const Minutes = z.number().int().min(5, "At least 5 minutes").max(24 * 60, "At most a day");
-export const UpdateCadenceInput = z.strictObject({ criticalMinutes: Minutes, majorMinutes: Minutes, minorMinutes: Minutes, firstUpdateMinutes: z.number().int().min(1).max(24 * 60) });
+const Minutes = z
+  .number()
+  .int()
+  .min(5, "At least 5 minutes")
+  .max(24 * 60, "At most a day");
+export const UpdateCadenceInput = z.strictObject({
+  criticalMinutes: Minutes,
+  majorMinutes: Minutes,
+  minorMinutes: Minutes,
+  firstUpdateMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60),
+});
 export type UpdateCadenceInput = z.input<typeof UpdateCadenceInput>;
 
 export async function updateCadencePolicy(ctx: Ctx, input: UpdateCadenceInput): Promise<CadencePolicy> {
@@ -201,9 +258,21 @@ export async function updateCadencePolicy(ctx: Ctx, input: UpdateCadenceInput): 
     const before = await getPage(tx);
     await tx
       .update(page)
-      .set({ cadenceCriticalMinutes: d.criticalMinutes, cadenceMajorMinutes: d.majorMinutes, cadenceMinorMinutes: d.minorMinutes, firstUpdateMinutes: d.firstUpdateMinutes })
+      .set({
+        cadenceCriticalMinutes: d.criticalMinutes,
+        cadenceMajorMinutes: d.majorMinutes,
+        cadenceMinorMinutes: d.minorMinutes,
+        firstUpdateMinutes: d.firstUpdateMinutes,
+      })
       .where(eq(page.id, before.id));
-    await audit(tx, ctx, { pageId: before.id, action: "page.update_cadence", entityType: "page", entityId: before.id, before: cadenceOf(before), after: d });
+    await audit(tx, ctx, {
+      pageId: before.id,
+      action: "page.update_cadence",
+      entityType: "page",
+      entityId: before.id,
+      before: cadenceOf(before),
+      after: d,
+    });
     return d;
   });
 }

@@ -30,14 +30,22 @@ async function setup() {
   const secret = await createComponent(t.ctx, { name: "Internal DB" });
   await updateComponent(t.ctx, { id: secret.id, hidden: true });
   const page = await getPage(t.db);
-  const args = { page, components: await listComponents(t.db, page.id), root: "https://status.example.com", now: t.clock.now() };
+  const args = {
+    page,
+    components: await listComponents(t.db, page.id),
+    root: "https://status.example.com",
+    now: t.clock.now(),
+  };
   return { ...t, api, web, secret, args };
 }
 
 describe("previewPost", () => {
   it("renders the public entry and the email from the form's values, saving nothing", async () => {
     const t = await setup();
-    const p = await previewPost(t.args, values({ components: { [t.api.id]: "major_outage", [t.secret.id]: "major_outage" }, componentIds: [t.web.id] }));
+    const p = await previewPost(
+      t.args,
+      values({ components: { [t.api.id]: "major_outage", [t.secret.id]: "major_outage" }, componentIds: [t.web.id] }),
+    );
     if (p.error !== undefined) throw new Error(p.error);
     expect(p.statusLabel).toBe("Identified");
     expect(p.timeIso).toBe(t.clock.now().toISOString());
@@ -57,7 +65,10 @@ describe("previewPost", () => {
   it("an update previews under the incident's own name, at the form's time, and backfill never notifies", async () => {
     const t = await setup();
     const at = new Date("2026-02-01T08:30:00Z");
-    const p = await previewPost(t.args, values({ incident: { id: "abc123", name: "Login errors" }, name: "", status: "resolved", at, backfilled: true }));
+    const p = await previewPost(
+      t.args,
+      values({ incident: { id: "abc123", name: "Login errors" }, name: "", status: "resolved", at, backfilled: true }),
+    );
     if (p.error !== undefined) throw new Error(p.error);
     expect(p.email.subject).toBe("[Acme Status] Resolved: Login errors");
     expect(p.timeIso).toBe(at.toISOString());
@@ -69,9 +80,13 @@ describe("previewPost", () => {
 
   it("says what is missing instead of previewing", async () => {
     const t = await setup();
-    expect(await previewPost(t.args, values({ name: "  " }))).toEqual({ error: "Give the incident a name to preview it." });
+    expect(await previewPost(t.args, values({ name: "  " }))).toEqual({
+      error: "Give the incident a name to preview it.",
+    });
     expect(await previewPost(t.args, values({ body: " " }))).toEqual({ error: "Write a message to preview it." });
     expect(await previewPost(t.args, values({ status: "exploded" }))).toEqual({ error: "Pick a status." });
-    expect(await previewPost(t.args, values({ unfilled: ["{{component}}", "{{component}}"] }))).toMatchObject({ unfilled: ["{{component}}"] });
+    expect(await previewPost(t.args, values({ unfilled: ["{{component}}", "{{component}}"] }))).toMatchObject({
+      unfilled: ["{{component}}"],
+    });
   });
 });

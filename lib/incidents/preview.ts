@@ -64,7 +64,11 @@ export async function previewPost(args: PreviewPostArgs, values: PreviewPostValu
   const named = new Set(values.componentIds);
   const affected = args.components
     .filter((c) => c.id in values.components || named.has(c.id))
-    .map((c) => ({ name: c.name, status: (values.components[c.id] as ComponentStatus | undefined) ?? c.status, hidden: c.hidden }));
+    .map((c) => ({
+      name: c.name,
+      status: (values.components[c.id] as ComponentStatus | undefined) ?? c.status,
+      hidden: c.hidden,
+    }));
   const displayAt = values.at && !Number.isNaN(values.at.getTime()) ? values.at : args.now;
   const email = await renderIncidentEmail({
     page,

@@ -74,7 +74,13 @@ async function summarize(db: Tx, rows: IncidentRow[]): Promise<ConsoleIncidentSu
     .where(and(inArray(incidentUpdate.incidentId, ids), publishedUpdate));
   // Scheduled updates don't count yet: not for the last update time, not for the affected components.
   const affected = await db
-    .selectDistinct({ incidentId: incidentUpdate.incidentId, id: component.id, name: component.name, status: component.status, deletedAt: component.deletedAt })
+    .selectDistinct({
+      incidentId: incidentUpdate.incidentId,
+      id: component.id,
+      name: component.name,
+      status: component.status,
+      deletedAt: component.deletedAt,
+    })
     .from(incidentUpdateComponent)
     .innerJoin(incidentUpdate, eq(incidentUpdate.id, incidentUpdateComponent.incidentUpdateId))
     .innerJoin(component, eq(component.id, incidentUpdateComponent.componentId))
@@ -104,11 +110,7 @@ async function summarize(db: Tx, rows: IncidentRow[]): Promise<ConsoleIncidentSu
 /** Open incidents (all of them, newest first) and the most recently resolved ones. */
 export async function listConsoleIncidents(db: Tx, pageId: string, opts: { resolvedLimit?: number } = {}) {
   const base = and(eq(incident.pageId, pageId), eq(incident.kind, "incident"));
-  const open = await db
-    .select()
-    .from(incident)
-    .where(and(base, openStatus))
-    .orderBy(desc(incident.startedAt));
+  const open = await db.select().from(incident).where(and(base, openStatus)).orderBy(desc(incident.startedAt));
   const resolved = await db
     .select()
     .from(incident)
@@ -119,7 +121,9 @@ export async function listConsoleIncidents(db: Tx, pageId: string, opts: { resol
 }
 
 export async function getConsoleIncident(db: Tx, pageId: string, id: string): Promise<ConsoleIncidentDetail | null> {
-  const row = await db.query.incident.findFirst({ where: and(eq(incident.id, id), eq(incident.pageId, pageId), eq(incident.kind, "incident")) });
+  const row = await db.query.incident.findFirst({
+    where: and(eq(incident.id, id), eq(incident.pageId, pageId), eq(incident.kind, "incident")),
+  });
   if (!row) return null;
   const [summary] = await summarize(db, [row]);
   const updates = await db
@@ -150,7 +154,12 @@ export async function getConsoleIncident(db: Tx, pageId: string, id: string): Pr
         })
         .from(incidentUpdateComponent)
         .innerJoin(component, eq(component.id, incidentUpdateComponent.componentId))
-        .where(inArray(incidentUpdateComponent.incidentUpdateId, updates.map((u) => u.id)))
+        .where(
+          inArray(
+            incidentUpdateComponent.incidentUpdateId,
+            updates.map((u) => u.id),
+          ),
+        )
         .orderBy(asc(component.position), asc(component.name))
     : [];
   return {

@@ -19,9 +19,17 @@ import { enqueueNotification } from "../notifications/enqueue";
 import { bumpContentVersion, getPage } from "../page/page";
 import { resolveZonedInput, ZonedInput } from "../time/zoned-input";
 import { CreateIncidentInput, getIncidentOrThrow, incidentDto, PostUpdateInput, updateDto } from "./incidents";
-import { affectedComponentIds, applyRecordedComponentChanges, refreshIncidentCaches, updateWentPublic, writeUpdate } from "./timeline";
+import {
+  affectedComponentIds,
+  applyRecordedComponentChanges,
+  refreshIncidentCaches,
+  updateWentPublic,
+  writeUpdate,
+} from "./timeline";
 
-export const ScheduleIncidentInput = CreateIncidentInput.omit({ backfilled: true, backfillDate: true }).extend({ publishAt: ZonedInput });
+export const ScheduleIncidentInput = CreateIncidentInput.omit({ backfilled: true, backfillDate: true }).extend({
+  publishAt: ZonedInput,
+});
 export type ScheduleIncidentInput = z.input<typeof ScheduleIncidentInput>;
 
 export const ScheduleUpdateInput = PostUpdateInput.omit({ displayAt: true }).extend({ publishAt: ZonedInput });
@@ -32,12 +40,17 @@ const MAX_AHEAD_MS = 366 * 86_400_000;
 /** The publish time in UTC: typed in the page's zone, in the future, within a year. */
 function futurePublishTime(value: Date | string, timeZone: string, now: Date): Date {
   const publishAt = resolveZonedInput(value, timeZone, "publishAt");
-  if (publishAt.getTime() <= now.getTime()) throw new ValidationError("The publish time must be in the future", { publishAt: ["Must be in the future"] });
-  if (publishAt.getTime() > now.getTime() + MAX_AHEAD_MS) throw new ValidationError("The publish time must be within a year", { publishAt: ["Must be within a year"] });
+  if (publishAt.getTime() <= now.getTime())
+    throw new ValidationError("The publish time must be in the future", { publishAt: ["Must be in the future"] });
+  if (publishAt.getTime() > now.getTime() + MAX_AHEAD_MS)
+    throw new ValidationError("The publish time must be within a year", { publishAt: ["Must be within a year"] });
   return publishAt;
 }
 
-export async function scheduleIncident(ctx: Ctx, input: ScheduleIncidentInput): Promise<{ incident: Incident; update: IncidentUpdate }> {
+export async function scheduleIncident(
+  ctx: Ctx,
+  input: ScheduleIncidentInput,
+): Promise<{ incident: Incident; update: IncidentUpdate }> {
   requireRole(ctx.actor, "editor");
   const data = parseInput(ScheduleIncidentInput, input);
   return ctx.db.transaction(async (tx) => {
@@ -71,7 +84,13 @@ export async function scheduleIncident(ctx: Ctx, input: ScheduleIncidentInput): 
       touchCurrentState: false,
     });
     const created = await refreshIncidentCaches(tx, id, now);
-    await audit(tx, ctx, { pageId: p.id, action: "incident.schedule", entityType: "incident", entityId: id, after: { ...incidentDto(created), publishAt, components: data.components } });
+    await audit(tx, ctx, {
+      pageId: p.id,
+      action: "incident.schedule",
+      entityType: "incident",
+      entityId: id,
+      after: { ...incidentDto(created), publishAt, components: data.components },
+    });
     return { incident: created, update };
   });
 }
@@ -106,8 +125,14 @@ export async function scheduleIncidentUpdate(ctx: Ctx, input: ScheduleUpdateInpu
     const now = ctx.now();
     const publishAt = futurePublishTime(data.publishAt, p.timeZone, now);
     // Its publish would notify about an incident nobody can see yet.
-    if (!inc.publishedAt) throw new ValidationError("This incident is not published yet", { publishAt: ["The incident is not published yet"] });
-    if (inc.backfilled) throw new ValidationError("A backfilled incident is history; its updates cannot be scheduled", { publishAt: ["Not for a backfilled incident"] });
+    if (!inc.publishedAt)
+      throw new ValidationError("This incident is not published yet", {
+        publishAt: ["The incident is not published yet"],
+      });
+    if (inc.backfilled)
+      throw new ValidationError("A backfilled incident is history; its updates cannot be scheduled", {
+        publishAt: ["Not for a backfilled incident"],
+      });
     const update = await writeUpdate(tx, ctx, {
       pageId: p.id,
       incidentId: inc.id,
@@ -121,7 +146,13 @@ export async function scheduleIncidentUpdate(ctx: Ctx, input: ScheduleUpdateInpu
       touchCurrentState: false,
       publishAt,
     });
-    await audit(tx, ctx, { pageId: p.id, action: "incident_update.schedule", entityType: "incident_update", entityId: update.id, after: { ...updateDto(update), incidentId: inc.id, components: data.components } });
+    await audit(tx, ctx, {
+      pageId: p.id,
+      action: "incident_update.schedule",
+      entityType: "incident_update",
+      entityId: update.id,
+      after: { ...updateDto(update), incidentId: inc.id, components: data.components },
+    });
     return update;
   });
 }
@@ -156,7 +187,14 @@ async function publishUpdate(ctx: Ctx, id: string): Promise<boolean> {
     // Every recorded row was asked for: scheduled updates name no component without a status.
     await applyRecordedComponentChanges(tx, now, before.pageId, update, () => true);
     const after = await updateWentPublic(tx, before.pageId, before, update, now);
-    await audit(tx, ctx, { pageId: before.pageId, action: "incident_update.publish_scheduled", entityType: "incident_update", entityId: id, before: incidentDto(before), after: { ...incidentDto(after), update: updateDto(update) } });
+    await audit(tx, ctx, {
+      pageId: before.pageId,
+      action: "incident_update.publish_scheduled",
+      entityType: "incident_update",
+      entityId: id,
+      before: incidentDto(before),
+      after: { ...incidentDto(after), update: updateDto(update) },
+    });
     return true;
   });
 }
@@ -170,16 +208,35 @@ async function publishOne(ctx: Ctx, id: string): Promise<boolean> {
       .where(and(eq(incident.id, id), isNull(incident.publishedAt)));
     if (claim.rowsAffected !== 1) return false;
     const inc = (await tx.query.incident.findFirst({ where: eq(incident.id, id) }))!;
-    const first = (await tx.select().from(incidentUpdate).where(eq(incidentUpdate.incidentId, id)).orderBy(asc(incidentUpdate.seq)).limit(1).get())!;
+    const first = (await tx
+      .select()
+      .from(incidentUpdate)
+      .where(eq(incidentUpdate.incidentId, id))
+      .orderBy(asc(incidentUpdate.seq))
+      .limit(1)
+      .get())!;
     // Rows whose new status differs from the one recorded at scheduling time
     // are the requested changes; equal ones were only named as affected.
     await applyRecordedComponentChanges(tx, now, inc.pageId, first, (r) => r.newStatus !== r.oldStatus);
     const after = await refreshIncidentCaches(tx, id, now);
     if (first.deliverNotifications) {
-      await enqueueNotification(tx, { pageId: inc.pageId, kind: "incident_created", incidentId: id, incidentUpdateId: first.id, componentIds: await affectedComponentIds(tx, id), now });
+      await enqueueNotification(tx, {
+        pageId: inc.pageId,
+        kind: "incident_created",
+        incidentId: id,
+        incidentUpdateId: first.id,
+        componentIds: await affectedComponentIds(tx, id),
+        now,
+      });
     }
     await bumpContentVersion(tx, inc.pageId, now);
-    await audit(tx, ctx, { pageId: inc.pageId, action: "incident.publish_scheduled", entityType: "incident", entityId: id, after: incidentDto(after) });
+    await audit(tx, ctx, {
+      pageId: inc.pageId,
+      action: "incident.publish_scheduled",
+      entityType: "incident",
+      entityId: id,
+      after: incidentDto(after),
+    });
     return true;
   });
 }

@@ -1,7 +1,14 @@
 import { and, eq, inArray, isNull, max, ne } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import type { AnyIncidentStatus, ComponentStatus, NotificationKind } from "@/db/constants";
-import { component, incident, incidentUpdate, incidentUpdateComponent, type Incident, type IncidentUpdate } from "@/db/schema";
+import {
+  component,
+  incident,
+  incidentUpdate,
+  incidentUpdateComponent,
+  type Incident,
+  type IncidentUpdate,
+} from "@/db/schema";
 import { applyComponentStatuses, loadComponentsOrThrow } from "../components/status-changes";
 import type { Ctx } from "../context";
 import { NotFoundError } from "../errors";
@@ -9,7 +16,12 @@ import { newId } from "../ids";
 import { enqueueNotification } from "../notifications/enqueue";
 import { bumpContentVersion } from "../page/page";
 import { publishedUpdate } from "../public/visibility";
-import { compareUpdatesNewestFirst, impactFromComponentStatuses, isClosedStatus, timelineFromUpdates } from "../status/rules";
+import {
+  compareUpdatesNewestFirst,
+  impactFromComponentStatuses,
+  isClosedStatus,
+  timelineFromUpdates,
+} from "../status/rules";
 
 /*
  * The timeline engine: writing an update with its component changes, and
@@ -41,7 +53,10 @@ export async function refreshIncidentCaches(tx: Tx, incidentId: string, now: Dat
     .where(and(eq(incidentUpdate.incidentId, incidentId), publishedUpdate));
   const derived = timelineFromUpdates(updates);
   // A resolved incident with a published postmortem reads "postmortem" (lib/incidents/postmortem.ts).
-  const timeline = derived.status === "resolved" && row.postmortemPublishedAt ? { ...derived, status: "postmortem" as const } : derived;
+  const timeline =
+    derived.status === "resolved" && row.postmortemPublishedAt
+      ? { ...derived, status: "postmortem" as const }
+      : derived;
   // Hidden components don't count: impact is public (banner, v2 JSON) and must not reveal them.
   const statuses = await tx
     .select({ s: incidentUpdateComponent.newStatus })
@@ -64,11 +79,22 @@ export async function refreshIncidentCaches(tx: Tx, incidentId: string, now: Dat
  * incident still holds them: its newest word on the component is not
  * operational (an older outage it has since released does not count).
  */
-async function componentsToRestore(tx: Tx, pageId: string, incidentId: string, explicit: Set<string>): Promise<string[]> {
+async function componentsToRestore(
+  tx: Tx,
+  pageId: string,
+  incidentId: string,
+  explicit: Set<string>,
+): Promise<string[]> {
   const affected = (await affectedComponentIds(tx, incidentId)).filter((id) => !explicit.has(id));
   if (!affected.length) return [];
   const mentions = await tx
-    .select({ incidentId: incidentUpdate.incidentId, componentId: incidentUpdateComponent.componentId, newStatus: incidentUpdateComponent.newStatus, displayAt: incidentUpdate.displayAt, seq: incidentUpdate.seq })
+    .select({
+      incidentId: incidentUpdate.incidentId,
+      componentId: incidentUpdateComponent.componentId,
+      newStatus: incidentUpdateComponent.newStatus,
+      displayAt: incidentUpdate.displayAt,
+      seq: incidentUpdate.seq,
+    })
     .from(incidentUpdateComponent)
     .innerJoin(incidentUpdate, eq(incidentUpdate.id, incidentUpdateComponent.incidentUpdateId))
     .innerJoin(incident, eq(incident.id, incidentUpdate.incidentId))
@@ -111,7 +137,11 @@ export interface WriteUpdateArgs {
 export async function writeUpdate(tx: Tx, ctx: Ctx, args: WriteUpdateArgs): Promise<IncidentUpdate> {
   const now = ctx.now();
   const id = newId();
-  const last = await tx.select({ seq: max(incidentUpdate.seq) }).from(incidentUpdate).where(eq(incidentUpdate.incidentId, args.incidentId)).get();
+  const last = await tx
+    .select({ seq: max(incidentUpdate.seq) })
+    .from(incidentUpdate)
+    .where(eq(incidentUpdate.incidentId, args.incidentId))
+    .get();
   await tx.insert(incidentUpdate).values({
     id,
     incidentId: args.incidentId,
@@ -129,19 +159,38 @@ export async function writeUpdate(tx: Tx, ctx: Ctx, args: WriteUpdateArgs): Prom
   return (await tx.query.incidentUpdate.findFirst({ where: eq(incidentUpdate.id, id) }))!;
 }
 
-type ComponentChangeArgs = Pick<WriteUpdateArgs, "pageId" | "incidentId" | "status" | "components" | "mentioned" | "touchCurrentState"> & { updateId: string };
+type ComponentChangeArgs = Pick<
+  WriteUpdateArgs,
+  "pageId" | "incidentId" | "status" | "components" | "mentioned" | "touchCurrentState"
+> & { updateId: string };
 
 /** Writes the update's incident_update_component rows, applying the changes to the components when touchCurrentState. */
 async function recordComponentChanges(tx: Tx, now: Date, args: ComponentChangeArgs): Promise<void> {
   const wanted = new Map<string, ComponentStatus>(Object.entries(args.components));
   if (args.status === "resolved" && args.touchCurrentState) {
-    for (const id of await componentsToRestore(tx, args.pageId, args.incidentId, new Set(wanted.keys()))) wanted.set(id, "operational");
+    for (const id of await componentsToRestore(tx, args.pageId, args.incidentId, new Set(wanted.keys())))
+      wanted.set(id, "operational");
   }
   const loaded = await loadComponentsOrThrow(tx, args.pageId, [...wanted.keys(), ...args.mentioned]);
   const changes = args.touchCurrentState
-    ? await applyComponentStatuses(tx, loaded, wanted, { pageId: args.pageId, at: now, source: "incident_update", incidentId: args.incidentId, incidentUpdateId: args.updateId })
-    : [...wanted].map(([componentId, newStatus]) => ({ componentId, oldStatus: loaded.get(componentId)!.status, newStatus }));
-  const rows = changes.map((c) => ({ incidentUpdateId: args.updateId, componentId: c.componentId, oldStatus: c.oldStatus, newStatus: c.newStatus }));
+    ? await applyComponentStatuses(tx, loaded, wanted, {
+        pageId: args.pageId,
+        at: now,
+        source: "incident_update",
+        incidentId: args.incidentId,
+        incidentUpdateId: args.updateId,
+      })
+    : [...wanted].map(([componentId, newStatus]) => ({
+        componentId,
+        oldStatus: loaded.get(componentId)!.status,
+        newStatus,
+      }));
+  const rows = changes.map((c) => ({
+    incidentUpdateId: args.updateId,
+    componentId: c.componentId,
+    oldStatus: c.oldStatus,
+    newStatus: c.newStatus,
+  }));
   for (const mentionedId of args.mentioned) {
     if (wanted.has(mentionedId)) continue;
     const status = loaded.get(mentionedId)!.status;
@@ -165,11 +214,19 @@ export async function applyRecordedComponentChanges(
   update: IncidentUpdate,
   requested: (row: { oldStatus: ComponentStatus; newStatus: ComponentStatus }) => boolean,
 ): Promise<void> {
-  const recorded = await tx.select().from(incidentUpdateComponent).where(eq(incidentUpdateComponent.incidentUpdateId, update.id));
+  const recorded = await tx
+    .select()
+    .from(incidentUpdateComponent)
+    .where(eq(incidentUpdateComponent.incidentUpdateId, update.id));
   const ids = recorded.map((r) => r.componentId);
   const live = new Set(
     ids.length
-      ? (await tx.select({ id: component.id }).from(component).where(and(eq(component.pageId, pageId), inArray(component.id, ids), isNull(component.deletedAt)))).map((r) => r.id)
+      ? (
+          await tx
+            .select({ id: component.id })
+            .from(component)
+            .where(and(eq(component.pageId, pageId), inArray(component.id, ids), isNull(component.deletedAt)))
+        ).map((r) => r.id)
       : [],
   );
   const kept = recorded.filter((r) => live.has(r.componentId));
@@ -186,18 +243,39 @@ export async function applyRecordedComponentChanges(
 }
 
 /** Enqueues the update's notification when it asked for one (never for backfilled history). */
-export async function maybeNotify(tx: Tx, pageId: string, kind: NotificationKind, inc: Incident, update: IncidentUpdate, now: Date) {
+export async function maybeNotify(
+  tx: Tx,
+  pageId: string,
+  kind: NotificationKind,
+  inc: Incident,
+  update: IncidentUpdate,
+  now: Date,
+) {
   if (!update.deliverNotifications || inc.backfilled) return;
-  await enqueueNotification(tx, { pageId, kind, incidentId: inc.id, incidentUpdateId: update.id, componentIds: await affectedComponentIds(tx, inc.id), now });
+  await enqueueNotification(tx, {
+    pageId,
+    kind,
+    incidentId: inc.id,
+    incidentUpdateId: update.id,
+    componentIds: await affectedComponentIds(tx, inc.id),
+    now,
+  });
 }
 
 /**
  * An update has just become public (posted now, or a scheduled one
  * published): recompute the caches, notify if it asked to, bump the version.
  */
-export async function updateWentPublic(tx: Tx, pageId: string, before: Incident, update: IncidentUpdate, now: Date): Promise<Incident> {
+export async function updateWentPublic(
+  tx: Tx,
+  pageId: string,
+  before: Incident,
+  update: IncidentUpdate,
+  now: Date,
+): Promise<Incident> {
   const after = await refreshIncidentCaches(tx, before.id, now);
-  const kind = isClosedStatus(after.status) && !isClosedStatus(before.status) ? "incident_resolved" : "incident_updated";
+  const kind =
+    isClosedStatus(after.status) && !isClosedStatus(before.status) ? "incident_resolved" : "incident_updated";
   await maybeNotify(tx, pageId, kind, after, update, now);
   await bumpContentVersion(tx, pageId, now);
   return after;

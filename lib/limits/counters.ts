@@ -34,7 +34,12 @@ export async function takeAllowance(tx: Tx, counters: readonly Counter[], now: D
   const rows = await tx
     .select({ key: subscribeLimit.key, count: subscribeLimit.count })
     .from(subscribeLimit)
-    .where(sql`${subscribeLimit.key} in (${sql.join(list.map((c) => sql`${c.key}`), sql`, `)})`);
+    .where(
+      sql`${subscribeLimit.key} in (${sql.join(
+        list.map((c) => sql`${c.key}`),
+        sql`, `,
+      )})`,
+    );
   const counts = new Map(rows.map((r) => [r.key, r.count]));
   const hit = list.find((c) => (counts.get(c.key) ?? 0) >= c.limit) ?? null;
   for (const c of list) {
@@ -42,10 +47,19 @@ export async function takeAllowance(tx: Tx, counters: readonly Counter[], now: D
     if (hit && !blocked) continue;
     await tx
       .insert(subscribeLimit)
-      .values({ key: c.key, kind: c.kind, windowEnd: new Date(c.windowEnd), count: hit ? 0 : 1, blocked, lastBlockedAt: blocked ? now : null })
+      .values({
+        key: c.key,
+        kind: c.kind,
+        windowEnd: new Date(c.windowEnd),
+        count: hit ? 0 : 1,
+        blocked,
+        lastBlockedAt: blocked ? now : null,
+      })
       .onConflictDoUpdate({
         target: subscribeLimit.key,
-        set: hit ? { blocked: sql`${subscribeLimit.blocked} + 1`, lastBlockedAt: now } : { count: sql`${subscribeLimit.count} + 1` },
+        set: hit
+          ? { blocked: sql`${subscribeLimit.blocked} + 1`, lastBlockedAt: now }
+          : { count: sql`${subscribeLimit.count} + 1` },
       });
   }
   return hit;
@@ -53,7 +67,10 @@ export async function takeAllowance(tx: Tx, counters: readonly Counter[], now: D
 
 /** Gives back one counted attempt (e.g. a sign-in that succeeded). */
 export async function refund(tx: Tx, c: Counter): Promise<void> {
-  await tx.update(subscribeLimit).set({ count: sql`max(${subscribeLimit.count} - 1, 0)` }).where(eq(subscribeLimit.key, c.key));
+  await tx
+    .update(subscribeLimit)
+    .set({ count: sql`max(${subscribeLimit.count} - 1, 0)` })
+    .where(eq(subscribeLimit.key, c.key));
 }
 
 /** Forgets a counter's current window (the CLI's unlock). */

@@ -32,7 +32,8 @@ export class TokenBuckets {
   private readonly sweepAbove: number;
 
   constructor(opts: TokenBucketOptions) {
-    if (!(opts.ratePerSec > 0) || !Number.isFinite(opts.ratePerSec)) throw new RangeError("ratePerSec must be a positive number");
+    if (!(opts.ratePerSec > 0) || !Number.isFinite(opts.ratePerSec))
+      throw new RangeError("ratePerSec must be a positive number");
     if (!Number.isInteger(opts.burst) || opts.burst < 1) throw new RangeError("burst must be an integer of at least 1");
     this.ratePerMs = opts.ratePerSec / 1000;
     this.burst = opts.burst;

@@ -56,8 +56,18 @@ describe("updateMaintenance", () => {
     expect(r.name).toBe("Database upgrade");
     expect(r.scheduledFor!.toISOString()).toBe("2026-03-01T16:00:00.000Z");
     expect(r.scheduledUntil!.toISOString()).toBe("2026-03-01T17:30:00.000Z");
-    expect([r.scheduledAutoInProgress, r.scheduledAutoCompleted, r.scheduledRemindMinutes, r.autoTransitionDeliverNotificationsAtStart]).toEqual([true, false, 15, true]);
-    const first = await t.db.select().from(incidentUpdate).where(eq(incidentUpdate.incidentId, t.m.id)).orderBy(asc(incidentUpdate.seq)).get();
+    expect([
+      r.scheduledAutoInProgress,
+      r.scheduledAutoCompleted,
+      r.scheduledRemindMinutes,
+      r.autoTransitionDeliverNotificationsAtStart,
+    ]).toEqual([true, false, 15, true]);
+    const first = await t.db
+      .select()
+      .from(incidentUpdate)
+      .where(eq(incidentUpdate.incidentId, t.m.id))
+      .orderBy(asc(incidentUpdate.seq))
+      .get();
     expect(first!.body).toBe("We will upgrade **Postgres**.");
     expect(await version(t)).toBeGreaterThan(v0);
   });
@@ -75,7 +85,9 @@ describe("updateMaintenance", () => {
 
   it("validates the window like creation does", async () => {
     const t = await setup();
-    await expect(updateMaintenance(t.ctx, edit(t, { scheduledUntil: "2026-03-01T15:00" }))).rejects.toThrow(/end must be after the start/);
+    await expect(updateMaintenance(t.ctx, edit(t, { scheduledUntil: "2026-03-01T15:00" }))).rejects.toThrow(
+      /end must be after the start/,
+    );
     expect((await row(t)).name).toBe("DB upgrade");
   });
 
@@ -95,11 +107,18 @@ describe("cancelMaintenance", () => {
     await cancelMaintenance(t.ctx, { maintenanceId: t.m.id, body: "Cancelled: the vendor postponed.", notify: true });
     const r = await row(t);
     expect(r.status).toBe("completed");
-    expect((await t.db.select().from(component).where(eq(component.id, t.api.id)).get())!.status).toBe("under_maintenance");
+    expect((await t.db.select().from(component).where(eq(component.id, t.api.id)).get())!.status).toBe(
+      "under_maintenance",
+    );
     expect(await kinds(t)).toEqual(["maintenance_completed"]);
     t.clock.set(new Date("2026-03-01T14:30:00Z"));
     expect(await runMaintenanceTransitions(t.ctx)).toBe(0);
-    const last = await t.db.select().from(incidentUpdate).where(eq(incidentUpdate.incidentId, t.m.id)).orderBy(asc(incidentUpdate.seq)).all();
+    const last = await t.db
+      .select()
+      .from(incidentUpdate)
+      .where(eq(incidentUpdate.incidentId, t.m.id))
+      .orderBy(asc(incidentUpdate.seq))
+      .all();
     expect(last.at(-1)!.body).toBe("Cancelled: the vendor postponed.");
   });
 

@@ -12,8 +12,14 @@ import { Id } from "../ids";
 import { refreshIncidentCaches } from "../incidents/timeline";
 import { bumpContentVersion, getPage } from "../page/page";
 import { resolveZonedInput, ZonedInput } from "../time/zoned-input";
-import { applyMaintenanceStatus, getMaintenanceOrThrow, maintenanceDto, REMIND_MINUTES_MAX, REMIND_MINUTES_MIN, validateWindow } from "./maintenance";
-
+import {
+  applyMaintenanceStatus,
+  getMaintenanceOrThrow,
+  maintenanceDto,
+  REMIND_MINUTES_MAX,
+  REMIND_MINUTES_MIN,
+  validateWindow,
+} from "./maintenance";
 
 export const UpdateMaintenanceInput = z.strictObject({
   maintenanceId: Id,
@@ -25,7 +31,12 @@ export const UpdateMaintenanceInput = z.strictObject({
   autoStart: z.boolean(),
   autoComplete: z.boolean(),
   transitionComponents: z.boolean(),
-  remindMinutes: z.number().int().min(REMIND_MINUTES_MIN, `At least ${REMIND_MINUTES_MIN} minutes`).max(REMIND_MINUTES_MAX, "At most a week").nullable(),
+  remindMinutes: z
+    .number()
+    .int()
+    .min(REMIND_MINUTES_MIN, `At least ${REMIND_MINUTES_MIN} minutes`)
+    .max(REMIND_MINUTES_MAX, "At most a week")
+    .nullable(),
   notifyAtStart: z.boolean(),
   notifyAtEnd: z.boolean(),
 });
@@ -33,7 +44,12 @@ export type UpdateMaintenanceInput = z.input<typeof UpdateMaintenanceInput>;
 
 export const CancelMaintenanceInput = z.strictObject({
   maintenanceId: Id,
-  body: z.string().trim().min(1, "A message is required").max(20_000, "At most 20,000 characters").default("This maintenance has been cancelled."),
+  body: z
+    .string()
+    .trim()
+    .min(1, "A message is required")
+    .max(20_000, "At most 20,000 characters")
+    .default("This maintenance has been cancelled."),
   notify: z.boolean().default(false),
 });
 export type CancelMaintenanceInput = z.input<typeof CancelMaintenanceInput>;
@@ -41,7 +57,13 @@ export type CancelMaintenanceInput = z.input<typeof CancelMaintenanceInput>;
 /** The edit form's starting values: the maintenance's settings and its announcement. */
 export async function loadMaintenanceForEdit(db: Tx, pageId: string, id: string) {
   const m = await getMaintenanceOrThrow(db, pageId, id);
-  const first = await db.select({ body: incidentUpdate.body }).from(incidentUpdate).where(eq(incidentUpdate.incidentId, m.id)).orderBy(asc(incidentUpdate.seq)).limit(1).get();
+  const first = await db
+    .select({ body: incidentUpdate.body })
+    .from(incidentUpdate)
+    .where(eq(incidentUpdate.incidentId, m.id))
+    .orderBy(asc(incidentUpdate.seq))
+    .limit(1)
+    .get();
   return { ...maintenanceDto(m), body: first?.body ?? "" };
 }
 export type MaintenanceEditDto = Awaited<ReturnType<typeof loadMaintenanceForEdit>>;
@@ -82,11 +104,25 @@ export async function updateMaintenance(ctx: Ctx, input: UpdateMaintenanceInput)
         updatedAt: now,
       })
       .where(eq(incident.id, before.id));
-    const first = await tx.select().from(incidentUpdate).where(eq(incidentUpdate.incidentId, before.id)).orderBy(asc(incidentUpdate.seq)).limit(1).get();
-    if (first && first.body !== data.body) await tx.update(incidentUpdate).set({ body: data.body, updatedAt: now }).where(eq(incidentUpdate.id, first.id));
+    const first = await tx
+      .select()
+      .from(incidentUpdate)
+      .where(eq(incidentUpdate.incidentId, before.id))
+      .orderBy(asc(incidentUpdate.seq))
+      .limit(1)
+      .get();
+    if (first && first.body !== data.body)
+      await tx.update(incidentUpdate).set({ body: data.body, updatedAt: now }).where(eq(incidentUpdate.id, first.id));
     const after = await refreshIncidentCaches(tx, before.id, now);
     await bumpContentVersion(tx, p.id, now);
-    await audit(tx, ctx, { pageId: p.id, action: "maintenance.update", entityType: "incident", entityId: before.id, before: maintenanceDto(before), after: { ...maintenanceDto(after), body: data.body } });
+    await audit(tx, ctx, {
+      pageId: p.id,
+      action: "maintenance.update",
+      entityType: "incident",
+      entityId: before.id,
+      before: maintenanceDto(before),
+      after: { ...maintenanceDto(after), body: data.body },
+    });
     return after;
   });
 }
@@ -97,7 +133,10 @@ export async function updateMaintenance(ctx: Ctx, input: UpdateMaintenanceInput)
  * automation flags are cleared first so completing it changes no component,
  * not even one another maintenance has put under maintenance.
  */
-export async function cancelMaintenance(ctx: Ctx, input: CancelMaintenanceInput): Promise<{ maintenance: Incident; update: IncidentUpdate }> {
+export async function cancelMaintenance(
+  ctx: Ctx,
+  input: CancelMaintenanceInput,
+): Promise<{ maintenance: Incident; update: IncidentUpdate }> {
   requireRole(ctx.actor, "editor");
   const data = parseInput(CancelMaintenanceInput, input);
   return ctx.db.transaction(async (tx) => {
@@ -118,7 +157,14 @@ export async function cancelMaintenance(ctx: Ctx, input: CancelMaintenanceInput)
       .where(eq(incident.id, before.id));
     const stopped = await getMaintenanceOrThrow(tx, p.id, before.id);
     const result = await applyMaintenanceStatus(tx, ctx, stopped, "completed", data.body, data.notify);
-    await audit(tx, ctx, { pageId: p.id, action: "maintenance.cancel", entityType: "incident", entityId: before.id, before: maintenanceDto(before), after: { ...maintenanceDto(result.maintenance), notify: data.notify } });
+    await audit(tx, ctx, {
+      pageId: p.id,
+      action: "maintenance.cancel",
+      entityType: "incident",
+      entityId: before.id,
+      before: maintenanceDto(before),
+      after: { ...maintenanceDto(result.maintenance), notify: data.notify },
+    });
     return result;
   });
 }

@@ -1,7 +1,16 @@
 import { and, eq } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { createTestCtx } from "@/tests/helpers/test-db";
-import { auditLog, component, componentStatusChange, delivery, incident, notification, page, subscriber } from "@/db/schema";
+import {
+  auditLog,
+  component,
+  componentStatusChange,
+  delivery,
+  incident,
+  notification,
+  page,
+  subscriber,
+} from "@/db/schema";
 import { createComponent } from "../components/components";
 import { getPage, updatePage } from "../page/page";
 import { loadStatusPage } from "../public/status-page";
@@ -16,19 +25,36 @@ async function setup() {
   close = t.close;
   const api = await createComponent(t.ctx, { name: "API" });
   const p = await getPage(t.db);
-  await t.db.insert(subscriber).values({ id: "sub1", pageId: p.id, email: "a@example.com", state: "active", createdAt: t.clock.now(), updatedAt: t.clock.now() });
+  await t.db
+    .insert(subscriber)
+    .values({
+      id: "sub1",
+      pageId: p.id,
+      email: "a@example.com",
+      state: "active",
+      createdAt: t.clock.now(),
+      updatedAt: t.clock.now(),
+    });
   return { ...t, api, pageId: p.id };
 }
 
-const version = async (t: Awaited<ReturnType<typeof setup>>) => (await t.db.select({ v: page.contentVersion }).from(page).get())!.v;
-const kinds = async (t: Awaited<ReturnType<typeof setup>>) => (await t.db.select({ k: notification.kind }).from(notification)).map((r) => r.k);
+const version = async (t: Awaited<ReturnType<typeof setup>>) =>
+  (await t.db.select({ v: page.contentVersion }).from(page).get())!.v;
+const kinds = async (t: Awaited<ReturnType<typeof setup>>) =>
+  (await t.db.select({ k: notification.kind }).from(notification)).map((r) => r.k);
 
 describe("createMaintenance", () => {
   it("reads the window in the page's time zone, across a DST change", async () => {
     const t = await setup();
     await updatePage(t.ctx, { timeZone: "America/New_York" });
     t.clock.set(new Date("2026-03-01T12:00:00Z"));
-    const { maintenance } = await createMaintenance(t.ctx, { name: "DB upgrade", body: "Upgrading", componentIds: [t.api.id], scheduledFor: "2026-03-08T01:00", scheduledUntil: "2026-03-08T04:00" });
+    const { maintenance } = await createMaintenance(t.ctx, {
+      name: "DB upgrade",
+      body: "Upgrading",
+      componentIds: [t.api.id],
+      scheduledFor: "2026-03-08T01:00",
+      scheduledUntil: "2026-03-08T04:00",
+    });
     expect(maintenance.scheduledFor!.toISOString()).toBe("2026-03-08T06:00:00.000Z"); // EST
     expect(maintenance.scheduledUntil!.toISOString()).toBe("2026-03-08T08:00:00.000Z"); // EDT: 2 real hours
     expect(maintenance.status).toBe("scheduled");
@@ -38,7 +64,14 @@ describe("createMaintenance", () => {
   it("rejects a start inside the spring-forward gap", async () => {
     const t = await setup();
     await updatePage(t.ctx, { timeZone: "America/New_York" });
-    await expect(createMaintenance(t.ctx, { name: "x", body: "x", scheduledFor: "2026-03-08T02:30", scheduledUntil: "2026-03-08T05:00" })).rejects.toThrow(/does not exist in America\/New_York/);
+    await expect(
+      createMaintenance(t.ctx, {
+        name: "x",
+        body: "x",
+        scheduledFor: "2026-03-08T02:30",
+        scheduledUntil: "2026-03-08T05:00",
+      }),
+    ).rejects.toThrow(/does not exist in America\/New_York/);
   });
 
   it.each([
@@ -51,7 +84,9 @@ describe("createMaintenance", () => {
     ["malformed", "tomorrow", "2026-03-02T11:00", /YYYY-MM-DD/],
   ])("rejects %s", async (_, from, until, msg) => {
     const t = await setup();
-    await expect(createMaintenance(t.ctx, { name: "x", body: "x", scheduledFor: from, scheduledUntil: until })).rejects.toThrow(msg);
+    await expect(
+      createMaintenance(t.ctx, { name: "x", body: "x", scheduledFor: from, scheduledUntil: until }),
+    ).rejects.toThrow(msg);
     expect(await t.db.$count(incident)).toBe(0);
   });
 
@@ -75,15 +110,33 @@ describe("createMaintenance", () => {
 
   it("notifies on creation only when asked", async () => {
     const t = await setup();
-    await createMaintenance(t.ctx, { name: "Quiet", body: "x", scheduledFor: "2026-03-02T10:00", scheduledUntil: "2026-03-02T11:00" });
+    await createMaintenance(t.ctx, {
+      name: "Quiet",
+      body: "x",
+      scheduledFor: "2026-03-02T10:00",
+      scheduledUntil: "2026-03-02T11:00",
+    });
     expect(await kinds(t)).toEqual([]);
-    await createMaintenance(t.ctx, { name: "Loud", body: "x", scheduledFor: "2026-03-02T10:00", scheduledUntil: "2026-03-02T11:00", notifyNow: true });
+    await createMaintenance(t.ctx, {
+      name: "Loud",
+      body: "x",
+      scheduledFor: "2026-03-02T10:00",
+      scheduledUntil: "2026-03-02T11:00",
+      notifyNow: true,
+    });
     expect(await kinds(t)).toEqual(["maintenance_scheduled"]);
   });
 
   it("needs the editor role", async () => {
     const t = await setup();
-    await expect(createMaintenance(t.as("viewer"), { name: "x", body: "x", scheduledFor: "2026-03-02T10:00", scheduledUntil: "2026-03-02T11:00" })).rejects.toThrow(/editor/);
+    await expect(
+      createMaintenance(t.as("viewer"), {
+        name: "x",
+        body: "x",
+        scheduledFor: "2026-03-02T10:00",
+        scheduledUntil: "2026-03-02T11:00",
+      }),
+    ).rejects.toThrow(/editor/);
   });
 });
 
@@ -132,12 +185,21 @@ describe("the maintenance lifecycle", () => {
     const log = await t.db.select().from(componentStatusChange).where(eq(componentStatusChange.componentId, t.api.id));
     expect(log.map((c) => c.newStatus)).toEqual(["operational", "under_maintenance", "operational"]);
     const actions = (await t.db.select({ a: auditLog.action }).from(auditLog)).map((r) => r.a);
-    expect(actions).toEqual(expect.arrayContaining(["maintenance.remind", "maintenance.auto_start", "maintenance.auto_complete"]));
+    expect(actions).toEqual(
+      expect.arrayContaining(["maintenance.remind", "maintenance.auto_start", "maintenance.auto_complete"]),
+    );
   });
 
   it("sends nothing at start or end when the flags are off, and leaves components when told to", async () => {
     const t = await setup();
-    await createMaintenance(t.ctx, { name: "Quiet", body: "x", componentIds: [t.api.id], scheduledFor: "2026-03-01T13:00", scheduledUntil: "2026-03-01T14:00", transitionComponents: false });
+    await createMaintenance(t.ctx, {
+      name: "Quiet",
+      body: "x",
+      componentIds: [t.api.id],
+      scheduledFor: "2026-03-01T13:00",
+      scheduledUntil: "2026-03-01T14:00",
+      transitionComponents: false,
+    });
     t.clock.set(new Date("2026-03-01T13:30:00Z"));
     expect(await runMaintenanceTransitions(t.ctx)).toBe(1);
     expect((await t.db.select().from(component).get())!.status).toBe("operational");
@@ -146,7 +208,14 @@ describe("the maintenance lifecycle", () => {
 
   it("a window missed entirely while no worker ran still starts, then completes", async () => {
     const t = await setup();
-    const { maintenance: m } = await createMaintenance(t.ctx, { name: "M", body: "x", componentIds: [t.api.id], scheduledFor: "2026-03-01T13:00", scheduledUntil: "2026-03-01T14:00", remindMinutes: 30 });
+    const { maintenance: m } = await createMaintenance(t.ctx, {
+      name: "M",
+      body: "x",
+      componentIds: [t.api.id],
+      scheduledFor: "2026-03-01T13:00",
+      scheduledUntil: "2026-03-01T14:00",
+      remindMinutes: 30,
+    });
     t.clock.set(new Date("2026-03-02T00:00:00Z"));
     expect(await runMaintenanceTransitions(t.ctx)).toBe(2);
     const row = (await t.db.select().from(incident).where(eq(incident.id, m.id)).get())!;
@@ -157,10 +226,22 @@ describe("the maintenance lifecycle", () => {
 
   it("manual updates move through verifying and completed; auto-complete then has nothing to do", async () => {
     const t = await setup();
-    const { maintenance: m } = await createMaintenance(t.ctx, { name: "M", body: "x", componentIds: [t.api.id], scheduledFor: "2026-03-01T13:00", scheduledUntil: "2026-03-01T14:00", autoStart: false });
+    const { maintenance: m } = await createMaintenance(t.ctx, {
+      name: "M",
+      body: "x",
+      componentIds: [t.api.id],
+      scheduledFor: "2026-03-01T13:00",
+      scheduledUntil: "2026-03-01T14:00",
+      autoStart: false,
+    });
     t.clock.set(new Date("2026-03-01T13:05:00Z"));
     expect(await runMaintenanceTransitions(t.ctx)).toBe(0); // no auto start
-    await postMaintenanceUpdate(t.ctx, { maintenanceId: m.id, status: "in_progress", body: "Started by hand", notify: true });
+    await postMaintenanceUpdate(t.ctx, {
+      maintenanceId: m.id,
+      status: "in_progress",
+      body: "Started by hand",
+      notify: true,
+    });
     expect((await t.db.select().from(component).get())!.status).toBe("under_maintenance");
     await postMaintenanceUpdate(t.ctx, { maintenanceId: m.id, status: "verifying", body: "Checking" });
     const done = await postMaintenanceUpdate(t.ctx, { maintenanceId: m.id, status: "completed", body: "Done" });
@@ -176,12 +257,21 @@ describe("the maintenance lifecycle", () => {
   it("two concurrent scheduler calls perform each transition exactly once", async () => {
     const t = await setup();
     for (let i = 0; i < 3; i++) {
-      await createMaintenance(t.ctx, { name: `M${i}`, body: "x", componentIds: [t.api.id], scheduledFor: "2026-03-01T13:00", scheduledUntil: "2026-03-01T14:00", notifyAtStart: true });
+      await createMaintenance(t.ctx, {
+        name: `M${i}`,
+        body: "x",
+        componentIds: [t.api.id],
+        scheduledFor: "2026-03-01T13:00",
+        scheduledUntil: "2026-03-01T14:00",
+        notifyAtStart: true,
+      });
     }
     t.clock.set(new Date("2026-03-01T13:00:00Z"));
     const [a, b] = await Promise.all([runMaintenanceTransitions(t.ctx), runMaintenanceTransitions(t.ctx)]);
     expect(a + b).toBe(3);
     expect(await t.db.$count(notification, eq(notification.kind, "maintenance_started"))).toBe(3);
-    expect(await t.db.$count(incident, and(eq(incident.kind, "maintenance"), eq(incident.status, "in_progress")))).toBe(3);
+    expect(await t.db.$count(incident, and(eq(incident.kind, "maintenance"), eq(incident.status, "in_progress")))).toBe(
+      3,
+    );
   });
 });

@@ -5,7 +5,12 @@
 import { and, asc, desc, eq, inArray, isNull } from "drizzle-orm";
 import { z } from "zod";
 import type { Tx } from "@/db/client";
-import { MAINTENANCE_STATUSES, type ComponentStatus, type MaintenanceStatus, type NotificationKind } from "@/db/constants";
+import {
+  MAINTENANCE_STATUSES,
+  type ComponentStatus,
+  type MaintenanceStatus,
+  type NotificationKind,
+} from "@/db/constants";
 import { component, incident, type Incident, type IncidentUpdate } from "@/db/schema";
 import { audit } from "../audit";
 import { parseInput, requireRole, type Ctx } from "../context";
@@ -39,7 +44,13 @@ export const CreateMaintenanceInput = z.strictObject({
   /** Components to under_maintenance at the start and back to operational at the end. */
   transitionComponents: z.boolean().default(true),
   /** null = no reminder. */
-  remindMinutes: z.number().int().min(REMIND_MINUTES_MIN, `At least ${REMIND_MINUTES_MIN} minutes`).max(REMIND_MINUTES_MAX, "At most a week").nullable().default(null),
+  remindMinutes: z
+    .number()
+    .int()
+    .min(REMIND_MINUTES_MIN, `At least ${REMIND_MINUTES_MIN} minutes`)
+    .max(REMIND_MINUTES_MAX, "At most a week")
+    .nullable()
+    .default(null),
   notifyNow: z.boolean().default(false),
   notifyAtStart: z.boolean().default(false),
   notifyAtEnd: z.boolean().default(false),
@@ -59,17 +70,27 @@ export type PostMaintenanceUpdateInput = z.input<typeof PostMaintenanceUpdateInp
 export function validateWindow(start: Date, end: Date, now: Date, backfilled: boolean): void {
   const errors: Record<string, string[]> = {};
   const maxYear = now.getUTCFullYear() + MAX_YEARS_AHEAD;
-  for (const [field, d] of [["scheduledFor", start], ["scheduledUntil", end]] as const) {
-    if (d.getUTCFullYear() < 2000 || d.getUTCFullYear() > maxYear) errors[field] = [`Pick a date between 2000 and ${maxYear}`];
+  for (const [field, d] of [
+    ["scheduledFor", start],
+    ["scheduledUntil", end],
+  ] as const) {
+    if (d.getUTCFullYear() < 2000 || d.getUTCFullYear() > maxYear)
+      errors[field] = [`Pick a date between 2000 and ${maxYear}`];
   }
   if (!errors.scheduledUntil && !errors.scheduledFor) {
-    if (end.getTime() <= start.getTime()) errors.scheduledUntil = [end.getTime() === start.getTime() ? "The window cannot be zero-length" : "The end must be after the start"];
-    else if (end.getTime() - start.getTime() > MAX_WINDOW_MS) errors.scheduledUntil = ["A window lasts at most 31 days"];
+    if (end.getTime() <= start.getTime())
+      errors.scheduledUntil = [
+        end.getTime() === start.getTime() ? "The window cannot be zero-length" : "The end must be after the start",
+      ];
+    else if (end.getTime() - start.getTime() > MAX_WINDOW_MS)
+      errors.scheduledUntil = ["A window lasts at most 31 days"];
   }
   if (!errors.scheduledFor) {
     const past = start.getTime() < now.getTime() - PAST_GRACE_MS;
-    if (past && !backfilled) errors.scheduledFor = ["The start is in the past; record it as a backfilled maintenance instead"];
-    if (backfilled && end.getTime() > now.getTime()) errors.scheduledUntil = ["A backfilled maintenance must have ended already"];
+    if (past && !backfilled)
+      errors.scheduledFor = ["The start is in the past; record it as a backfilled maintenance instead"];
+    if (backfilled && end.getTime() > now.getTime())
+      errors.scheduledUntil = ["A backfilled maintenance must have ended already"];
   }
   const first = Object.entries(errors)[0];
   if (first) throw new ValidationError(first[1][0], errors);
@@ -93,12 +114,17 @@ export function maintenanceDto(i: Incident) {
 }
 
 export async function getMaintenanceOrThrow(tx: Tx, pageId: string, id: string): Promise<Incident> {
-  const row = await tx.query.incident.findFirst({ where: and(eq(incident.id, id), eq(incident.pageId, pageId), eq(incident.kind, "maintenance")) });
+  const row = await tx.query.incident.findFirst({
+    where: and(eq(incident.id, id), eq(incident.pageId, pageId), eq(incident.kind, "maintenance")),
+  });
   if (!row) throw new NotFoundError("Maintenance");
   return row;
 }
 
-export async function createMaintenance(ctx: Ctx, input: CreateMaintenanceInput): Promise<{ maintenance: Incident; update: IncidentUpdate }> {
+export async function createMaintenance(
+  ctx: Ctx,
+  input: CreateMaintenanceInput,
+): Promise<{ maintenance: Incident; update: IncidentUpdate }> {
   requireRole(ctx.actor, "editor");
   const data = parseInput(CreateMaintenanceInput, input);
   return ctx.db.transaction(async (tx) => {
@@ -144,9 +170,23 @@ export async function createMaintenance(ctx: Ctx, input: CreateMaintenanceInput)
       touchCurrentState: false,
     });
     const created = await refreshIncidentCaches(tx, id, now);
-    if (notify) await enqueueNotification(tx, { pageId: p.id, kind: "maintenance_scheduled", incidentId: id, incidentUpdateId: update.id, componentIds: data.componentIds, now });
+    if (notify)
+      await enqueueNotification(tx, {
+        pageId: p.id,
+        kind: "maintenance_scheduled",
+        incidentId: id,
+        incidentUpdateId: update.id,
+        componentIds: data.componentIds,
+        now,
+      });
     await bumpContentVersion(tx, p.id, now);
-    await audit(tx, ctx, { pageId: p.id, action: "maintenance.create", entityType: "incident", entityId: id, after: { ...maintenanceDto(created), componentIds: data.componentIds } });
+    await audit(tx, ctx, {
+      pageId: p.id,
+      action: "maintenance.create",
+      entityType: "incident",
+      entityId: id,
+      after: { ...maintenanceDto(created), componentIds: data.componentIds },
+    });
     return { maintenance: created, update };
   });
 }
@@ -184,7 +224,14 @@ async function componentChanges(tx: Tx, m: Incident, to: MaintenanceStatus): Pro
  * transaction: component changes, caches, outbox (when notify), version bump.
  * Shared by the console (postMaintenanceUpdate) and the scheduler.
  */
-export async function applyMaintenanceStatus(tx: Tx, ctx: Ctx, m: Incident, to: MaintenanceStatus, body: string, notify: boolean): Promise<{ maintenance: Incident; update: IncidentUpdate }> {
+export async function applyMaintenanceStatus(
+  tx: Tx,
+  ctx: Ctx,
+  m: Incident,
+  to: MaintenanceStatus,
+  body: string,
+  notify: boolean,
+): Promise<{ maintenance: Incident; update: IncidentUpdate }> {
   const now = ctx.now();
   const send = notify && !m.backfilled;
   const update = await writeUpdate(tx, ctx, {
@@ -199,12 +246,23 @@ export async function applyMaintenanceStatus(tx: Tx, ctx: Ctx, m: Incident, to: 
     touchCurrentState: !m.backfilled,
   });
   const after = await refreshIncidentCaches(tx, m.id, now);
-  if (send) await enqueueNotification(tx, { pageId: m.pageId, kind: NOTIFY_KIND[to], incidentId: m.id, incidentUpdateId: update.id, componentIds: await affectedComponentIds(tx, m.id), now });
+  if (send)
+    await enqueueNotification(tx, {
+      pageId: m.pageId,
+      kind: NOTIFY_KIND[to],
+      incidentId: m.id,
+      incidentUpdateId: update.id,
+      componentIds: await affectedComponentIds(tx, m.id),
+      now,
+    });
   await bumpContentVersion(tx, m.pageId, now);
   return { maintenance: after, update };
 }
 
-export async function postMaintenanceUpdate(ctx: Ctx, input: PostMaintenanceUpdateInput): Promise<{ maintenance: Incident; update: IncidentUpdate }> {
+export async function postMaintenanceUpdate(
+  ctx: Ctx,
+  input: PostMaintenanceUpdateInput,
+): Promise<{ maintenance: Incident; update: IncidentUpdate }> {
   requireRole(ctx.actor, "editor");
   const data = parseInput(PostMaintenanceUpdateInput, input);
   return ctx.db.transaction(async (tx) => {
@@ -217,7 +275,10 @@ export async function postMaintenanceUpdate(ctx: Ctx, input: PostMaintenanceUpda
       entityType: "incident",
       entityId: before.id,
       before: maintenanceDto(before),
-      after: { ...maintenanceDto(result.maintenance), update: { id: result.update.id, status: result.update.status, body: result.update.body } },
+      after: {
+        ...maintenanceDto(result.maintenance),
+        update: { id: result.update.id, status: result.update.status, body: result.update.body },
+      },
     });
     return result;
   });
@@ -247,7 +308,13 @@ export async function listMaintenances(db: Tx, pageId: string, limit = 100): Pro
   const out: ConsoleMaintenance[] = [];
   for (const r of rows) {
     const ids = await affectedComponentIds(db, r.id);
-    const comps = ids.length ? await db.select({ id: component.id, name: component.name }).from(component).where(inArray(component.id, ids)).orderBy(asc(component.position)) : [];
+    const comps = ids.length
+      ? await db
+          .select({ id: component.id, name: component.name })
+          .from(component)
+          .where(inArray(component.id, ids))
+          .orderBy(asc(component.position))
+      : [];
     out.push({
       id: r.id,
       name: r.name,
@@ -262,5 +329,8 @@ export async function listMaintenances(db: Tx, pageId: string, limit = 100): Pro
     });
   }
   const open = (m: ConsoleMaintenance) => m.status !== "completed";
-  return [...out.filter(open).sort((a, b) => a.scheduledFor.getTime() - b.scheduledFor.getTime()), ...out.filter((m) => !open(m))];
+  return [
+    ...out.filter(open).sort((a, b) => a.scheduledFor.getTime() - b.scheduledFor.getTime()),
+    ...out.filter((m) => !open(m)),
+  ];
 }

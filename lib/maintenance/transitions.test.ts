@@ -22,24 +22,39 @@ describe("runMaintenanceTransitions across processes", () => {
     const c = await createComponent(t.ctx, { name: "API" });
     const ids = [];
     for (let i = 0; i < 4; i++) {
-      const { maintenance } = await createMaintenance(t.ctx, { name: `M${i}`, body: "x", componentIds: [c.id], scheduledFor: "2026-03-01T13:00", scheduledUntil: "2026-03-01T14:00", remindMinutes: 30, notifyAtStart: true });
+      const { maintenance } = await createMaintenance(t.ctx, {
+        name: `M${i}`,
+        body: "x",
+        componentIds: [c.id],
+        scheduledFor: "2026-03-01T13:00",
+        scheduledUntil: "2026-03-01T14:00",
+        remindMinutes: 30,
+        notifyAtStart: true,
+      });
       ids.push(maintenance.id);
     }
     const goAt = Date.now() + 4000;
-    const worker = (now: string) => run(tsx, [fixture, t.url, now, String(goAt)], { cwd: path.resolve(import.meta.dirname, "../..") });
+    const worker = (now: string) =>
+      run(tsx, [fixture, t.url, now, String(goAt)], { cwd: path.resolve(import.meta.dirname, "../..") });
     // Reminder due for all four: 12:30 ≤ now < 13:00.
     const reminders = await Promise.all([worker("2026-03-01T12:45:00Z"), worker("2026-03-01T12:45:00Z")]);
     expect(reminders.map((r) => Number(r.stdout)).reduce((a, b) => a + b)).toBe(4);
     const goAt2 = Date.now() + 4000;
     const starts = await Promise.all(
-      [0, 1].map(() => run(tsx, [fixture, t.url, "2026-03-01T13:00:00Z", String(goAt2)], { cwd: path.resolve(import.meta.dirname, "../..") })),
+      [0, 1].map(() =>
+        run(tsx, [fixture, t.url, "2026-03-01T13:00:00Z", String(goAt2)], {
+          cwd: path.resolve(import.meta.dirname, "../.."),
+        }),
+      ),
     );
     expect(starts.map((r) => Number(r.stdout)).reduce((a, b) => a + b)).toBe(4);
     expect(await t.db.$count(notification, eq(notification.kind, "maintenance_reminder"))).toBe(4);
     expect(await t.db.$count(notification, eq(notification.kind, "maintenance_started"))).toBe(4);
     for (const id of ids) {
       expect(await t.db.$count(incidentUpdate, eq(incidentUpdate.incidentId, id))).toBe(2);
-      expect((await t.db.select({ s: incident.status }).from(incident).where(eq(incident.id, id)).get())!.s).toBe("in_progress");
+      expect((await t.db.select({ s: incident.status }).from(incident).where(eq(incident.id, id)).get())!.s).toBe(
+        "in_progress",
+      );
     }
   }, 60_000);
 });

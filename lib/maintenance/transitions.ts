@@ -48,7 +48,14 @@ async function runAll(ctx: PublicCtx): Promise<number> {
   const start = await ctx.db
     .select({ id: incident.id })
     .from(incident)
-    .where(and(maintenance, eq(incident.status, "scheduled"), eq(incident.scheduledAutoInProgress, true), lte(incident.scheduledFor, now)));
+    .where(
+      and(
+        maintenance,
+        eq(incident.status, "scheduled"),
+        eq(incident.scheduledAutoInProgress, true),
+        lte(incident.scheduledFor, now),
+      ),
+    );
   for (const { id } of start) if (await transition(sys, id, ["scheduled"], "in_progress")) done++;
 
   // After the starts: a window that began and ended while no worker ran still
@@ -56,7 +63,14 @@ async function runAll(ctx: PublicCtx): Promise<number> {
   const complete = await ctx.db
     .select({ id: incident.id })
     .from(incident)
-    .where(and(maintenance, maintenanceUnderway, eq(incident.scheduledAutoCompleted, true), lte(incident.scheduledUntil, now)));
+    .where(
+      and(
+        maintenance,
+        maintenanceUnderway,
+        eq(incident.scheduledAutoCompleted, true),
+        lte(incident.scheduledUntil, now),
+      ),
+    );
   for (const { id } of complete) if (await transition(sys, id, [...MAINTENANCE_UNDERWAY_STATUSES], "completed")) done++;
   return done;
 }
@@ -70,13 +84,31 @@ async function sendReminder(ctx: Ctx, id: string): Promise<boolean> {
       .where(and(eq(incident.id, id), isNull(incident.reminderSentAt), eq(incident.status, "scheduled")));
     if (claim.rowsAffected !== 1) return false;
     const m = (await tx.query.incident.findFirst({ where: eq(incident.id, id) }))!;
-    await enqueueNotification(tx, { pageId: m.pageId, kind: "maintenance_reminder", incidentId: id, incidentUpdateId: null, componentIds: await affectedComponentIds(tx, id), now });
-    await audit(tx, ctx, { pageId: m.pageId, action: "maintenance.remind", entityType: "incident", entityId: id, after: maintenanceDto(m) });
+    await enqueueNotification(tx, {
+      pageId: m.pageId,
+      kind: "maintenance_reminder",
+      incidentId: id,
+      incidentUpdateId: null,
+      componentIds: await affectedComponentIds(tx, id),
+      now,
+    });
+    await audit(tx, ctx, {
+      pageId: m.pageId,
+      action: "maintenance.remind",
+      entityType: "incident",
+      entityId: id,
+      after: maintenanceDto(m),
+    });
     return true;
   });
 }
 
-async function transition(ctx: Ctx, id: string, from: Incident["status"][], to: "in_progress" | "completed"): Promise<boolean> {
+async function transition(
+  ctx: Ctx,
+  id: string,
+  from: Incident["status"][],
+  to: "in_progress" | "completed",
+): Promise<boolean> {
   return ctx.db.transaction(async (tx) => {
     // The claim: only one worker's update matches a row still in `from`.
     const claim = await tx
@@ -85,9 +117,25 @@ async function transition(ctx: Ctx, id: string, from: Incident["status"][], to: 
       .where(and(eq(incident.id, id), inArray(incident.status, from)));
     if (claim.rowsAffected !== 1) return false;
     const before = (await tx.query.incident.findFirst({ where: eq(incident.id, id) }))!;
-    const notify = to === "in_progress" ? before.autoTransitionDeliverNotificationsAtStart : before.autoTransitionDeliverNotificationsAtEnd;
-    const { maintenance } = await applyMaintenanceStatus(tx, ctx, before, to, to === "in_progress" ? STARTED_BODY : COMPLETED_BODY, notify);
-    await audit(tx, ctx, { pageId: before.pageId, action: to === "in_progress" ? "maintenance.auto_start" : "maintenance.auto_complete", entityType: "incident", entityId: id, after: maintenanceDto(maintenance) });
+    const notify =
+      to === "in_progress"
+        ? before.autoTransitionDeliverNotificationsAtStart
+        : before.autoTransitionDeliverNotificationsAtEnd;
+    const { maintenance } = await applyMaintenanceStatus(
+      tx,
+      ctx,
+      before,
+      to,
+      to === "in_progress" ? STARTED_BODY : COMPLETED_BODY,
+      notify,
+    );
+    await audit(tx, ctx, {
+      pageId: before.pageId,
+      action: to === "in_progress" ? "maintenance.auto_start" : "maintenance.auto_complete",
+      entityType: "incident",
+      entityId: id,
+      after: maintenanceDto(maintenance),
+    });
     return true;
   });
 }

@@ -7,7 +7,10 @@ const PAYLOADS: [string, string][] = [
   ["an img onerror", "<img src=x onerror=alert(1)>"],
   ["an svg onload", "<svg onload=alert(1)></svg>"],
   ["an iframe", '<iframe src="https://evil.example"></iframe>'],
-  ["an event handler on an allowed tag", '<a href="https://ok.example" onclick="alert(1)">x</a> <p onmouseover="alert(1)">y</p>'],
+  [
+    "an event handler on an allowed tag",
+    '<a href="https://ok.example" onclick="alert(1)">x</a> <p onmouseover="alert(1)">y</p>',
+  ],
   ["a javascript: link", "[x](javascript:alert(1))"],
   ["a JavaScript: link with odd case and spaces", "[x]( JaVaScRiPt:alert(1) )"],
   ["an entity-encoded scheme", "[x](jav&#x61;script:alert(1))"],
@@ -27,16 +30,22 @@ describe("renderMarkdown sanitizes", () => {
   // Payload text may survive as escaped text; what matters is the markup: no
   // dangerous element, no event handler attribute, no URL with another scheme.
   it.each(PAYLOADS)("%s", (_what, source) => {
-    const tags = renderMarkdown(source).toLowerCase().match(/<[^>]*>/g) ?? [];
+    const tags =
+      renderMarkdown(source)
+        .toLowerCase()
+        .match(/<[^>]*>/g) ?? [];
     for (const tag of tags) {
       expect(tag).not.toMatch(/^<\/?(script|img|svg|iframe|object|embed|style|form|button|input)\b/);
       expect(tag).not.toMatch(/\son[a-z]+\s*=/);
-      for (const [, url] of tag.matchAll(/\s(?:href|src|action|formaction|xlink:href)\s*=\s*"([^"]*)"/g)) expect(url).toMatch(/^(https?:|mailto:)/);
+      for (const [, url] of tag.matchAll(/\s(?:href|src|action|formaction|xlink:href)\s*=\s*"([^"]*)"/g))
+        expect(url).toMatch(/^(https?:|mailto:)/);
     }
   });
 
   it("keeps ordinary links but drops anything but http(s) and mailto", () => {
-    const html = renderMarkdown("[docs](https://acme.example/docs) [mail](mailto:ops@acme.example) [ftp](ftp://acme.example)");
+    const html = renderMarkdown(
+      "[docs](https://acme.example/docs) [mail](mailto:ops@acme.example) [ftp](ftp://acme.example)",
+    );
     expect(html).toContain('<a href="https://acme.example/docs">docs</a>');
     expect(html).toContain('<a href="mailto:ops@acme.example">mail</a>');
     expect(html).not.toContain("ftp://");
@@ -56,7 +65,23 @@ describe("renderMarkdown sanitizes", () => {
 describe("renderMarkdown renders ordinary markdown", () => {
   it("paragraphs, bold, italics, lists, code and tables", () => {
     const html = renderMarkdown(
-      ["We are **investigating** _elevated_ errors.", "", "- API", "- Dashboard", "", "1. first", "2. second", "", "```", "curl https://api.acme.example", "```", "", "| a | b |", "|---|---|", "| 1 | 2 |"].join("\n"),
+      [
+        "We are **investigating** _elevated_ errors.",
+        "",
+        "- API",
+        "- Dashboard",
+        "",
+        "1. first",
+        "2. second",
+        "",
+        "```",
+        "curl https://api.acme.example",
+        "```",
+        "",
+        "| a | b |",
+        "|---|---|",
+        "| 1 | 2 |",
+      ].join("\n"),
     );
     expect(html).toContain("<p>We are <strong>investigating</strong> <em>elevated</em> errors.</p>");
     expect(html).toMatch(/<ul>\s*<li>API<\/li>\s*<li>Dashboard<\/li>\s*<\/ul>/);
@@ -66,6 +91,8 @@ describe("renderMarkdown renders ordinary markdown", () => {
   });
 
   it("gives a plain-text version for summaries", () => {
-    expect(markdownToText("We are **investigating**. See [docs](https://x.example).\n\n```\ncode\n```")).toBe("We are investigating. See docs.");
+    expect(markdownToText("We are **investigating**. See [docs](https://x.example).\n\n```\ncode\n```")).toBe(
+      "We are investigating. See docs.",
+    );
   });
 });

@@ -10,7 +10,9 @@ import { unified } from "unified";
 // images (they'd be tracking pixels in emails and mixed content on the page).
 const schema = {
   ...defaultSchema,
-  tagNames: (defaultSchema.tagNames ?? []).filter((t) => !["img", "picture", "source", "input", "details", "summary"].includes(t)),
+  tagNames: (defaultSchema.tagNames ?? []).filter(
+    (t) => !["img", "picture", "source", "input", "details", "summary"].includes(t),
+  ),
   protocols: { href: ["http", "https", "mailto"] },
   clobberPrefix: "md-",
 };

@@ -24,7 +24,12 @@ export interface Chart {
   table: ChartTable;
 }
 
-export const IMPACT_CHART_COLORS: Record<Impact, string> = { none: "#71717a", minor: INDICATOR_COLORS.minor, major: INDICATOR_COLORS.major, critical: INDICATOR_COLORS.critical };
+export const IMPACT_CHART_COLORS: Record<Impact, string> = {
+  none: "#71717a",
+  minor: INDICATOR_COLORS.minor,
+  major: INDICATOR_COLORS.major,
+  critical: INDICATOR_COLORS.critical,
+};
 const MET = INDICATOR_COLORS.none;
 const MISSED = INDICATOR_COLORS.critical;
 const LINE = "#2563eb";
@@ -55,7 +60,10 @@ function monthTicks(months: readonly string[], center: (k: number) => number, y:
       const [year, mm] = m.split("-");
       const short = formatMonth(m).slice(0, 3);
       const withYear = k === 0 || mm === "01";
-      return text(center(k), y, short, 'text-anchor="middle"') + (withYear ? text(center(k), y + FONT + 2, year, 'text-anchor="middle" opacity="0.7"') : "");
+      return (
+        text(center(k), y, short, 'text-anchor="middle"') +
+        (withYear ? text(center(k), y + FONT + 2, year, 'text-anchor="middle" opacity="0.7"') : "")
+      );
     })
     .join("");
 }
@@ -95,7 +103,11 @@ function yAxis(plot: Plot, ticks: number[], label: (v: number) => string): { y: 
   const max = ticks.at(-1)!;
   const y = (v: number) => plot.bottom - ((plot.bottom - plot.top) * v) / max;
   const svgText = ticks
-    .map((t) => `<line x1="${plot.left}" x2="${plot.right}" y1="${num(y(t))}" y2="${num(y(t))}" stroke="currentColor" stroke-opacity="${t === 0 ? 0.5 : 0.12}"/>` + text(plot.left - 6, y(t) + 4, label(t), 'text-anchor="end" opacity="0.7"'))
+    .map(
+      (t) =>
+        `<line x1="${plot.left}" x2="${plot.right}" y1="${num(y(t))}" y2="${num(y(t))}" stroke="currentColor" stroke-opacity="${t === 0 ? 0.5 : 0.12}"/>` +
+        text(plot.left - 6, y(t) + 4, label(t), 'text-anchor="end" opacity="0.7"'),
+    )
     .join("");
   return { y, svg: svgText };
 }
@@ -104,14 +116,16 @@ function legend(items: { label: string; color: string }[], y: number): string {
   let x = 8;
   return items
     .map(({ label, color }) => {
-      const out = `<rect x="${x}" y="${y - 10}" width="11" height="11" rx="2" fill="${color}"/>` + text(x + 16, y, label);
+      const out =
+        `<rect x="${x}" y="${y - 10}" width="11" height="11" rx="2" fill="${color}"/>` + text(x + 16, y, label);
       x += 16 + label.length * FONT * 0.6 + 14;
       return out;
     })
     .join("");
 }
 
-const overview = (report: MetricsReport): MetricsRow[] => report.months.map((m) => report.rows.find((r) => r.month === m && r.componentId === null)!);
+const overview = (report: MetricsReport): MetricsRow[] =>
+  report.months.map((m) => report.rows.find((r) => r.month === m && r.componentId === null)!);
 
 function monthSpan(months: readonly string[]): string {
   return months.length === 1 ? formatMonth(months[0]) : `${formatMonth(months[0])} to ${formatMonth(months.at(-1)!)}`;
@@ -125,7 +139,11 @@ export function incidentsByImpactChart(report: MetricsReport, id = "chart-incide
   const title = "Incidents per month by impact";
   const description =
     `${total} incident${total === 1 ? "" : "s"} from ${monthSpan(report.months)}` +
-    (total ? `; most in ${formatMonth(busiest.month)} (${busiest.total}). ` + IMPACTS.map((i) => `${IMPACT_LABELS[i]}: ${rows.reduce((a, r) => a + r.incidents[i], 0)}`).join(", ") + "." : ".");
+    (total
+      ? `; most in ${formatMonth(busiest.month)} (${busiest.total}). ` +
+        IMPACTS.map((i) => `${IMPACT_LABELS[i]}: ${rows.reduce((a, r) => a + r.incidents[i], 0)}`).join(", ") +
+        "."
+      : ".");
   const plot: Plot = { left: 40, right: WIDTH - 8, top: 34, bottom: 190 };
   const { y, svg: axis } = yAxis(plot, niceTicks(Math.max(...rows.map((r) => r.total)), 4), (v) => String(v));
   const b = band(plot, rows.length);
@@ -143,17 +161,31 @@ export function incidentsByImpactChart(report: MetricsReport, id = "chart-incide
         .join("");
     })
     .join("");
-  const body = legend(IMPACTS.map((i) => ({ label: IMPACT_LABELS[i], color: IMPACT_CHART_COLORS[i] })), 16) + axis + bars + monthTicks(report.months, b.center, plot.bottom + 18);
+  const body =
+    legend(
+      IMPACTS.map((i) => ({ label: IMPACT_LABELS[i], color: IMPACT_CHART_COLORS[i] })),
+      16,
+    ) +
+    axis +
+    bars +
+    monthTicks(report.months, b.center, plot.bottom + 18);
   return {
     title,
     description,
     svg: svg(id, 228, title, description, body),
-    table: { caption: title, head: ["Month", "Total", ...IMPACTS.map((i) => IMPACT_LABELS[i])], rows: rows.map((r) => [formatMonth(r.month), String(r.total), ...IMPACTS.map((i) => String(r.incidents[i]))]) },
+    table: {
+      caption: title,
+      head: ["Month", "Total", ...IMPACTS.map((i) => IMPACT_LABELS[i])],
+      rows: rows.map((r) => [formatMonth(r.month), String(r.total), ...IMPACTS.map((i) => String(r.incidents[i]))]),
+    },
   };
 }
 
 type DurationKey = "mttrMinutes" | "timeToFirstUpdateMinutes";
-const DURATION_TITLES: Record<DurationKey, string> = { mttrMinutes: "Mean time to resolve", timeToFirstUpdateMinutes: "Mean time to first update" };
+const DURATION_TITLES: Record<DurationKey, string> = {
+  mttrMinutes: "Mean time to resolve",
+  timeToFirstUpdateMinutes: "Mean time to first update",
+};
 
 /** A line of a monthly mean duration; months without incidents are gaps. */
 export function durationTrendChart(report: MetricsReport, key: DurationKey, id = `chart-${key}`): Chart {
@@ -164,10 +196,14 @@ export function durationTrendChart(report: MetricsReport, key: DurationKey, id =
   const latest = rows.findLast((r) => r[key] !== null);
   const description = latest
     ? `${DURATION_TITLES[key]} from ${monthSpan(report.months)}: ${minutesLabel(latest[key]!)} in ${formatMonth(latest.month)}` +
-      (known.length > 1 ? `, ranging from ${minutesLabel(Math.min(...known))} to ${minutesLabel(Math.max(...known))}.` : ".")
+      (known.length > 1
+        ? `, ranging from ${minutesLabel(Math.min(...known))} to ${minutesLabel(Math.max(...known))}.`
+        : ".")
     : `No incidents from ${monthSpan(report.months)}, so nothing to measure.`;
   const plot: Plot = { left: 70, right: WIDTH - 12, top: 16, bottom: 160 };
-  const { y, svg: axis } = yAxis(plot, niceTicks(Math.max(0, ...known), 3, MINUTE_STEPS), (m) => (m === 0 ? "0" : minutesLabel(m)));
+  const { y, svg: axis } = yAxis(plot, niceTicks(Math.max(0, ...known), 3, MINUTE_STEPS), (m) =>
+    m === 0 ? "0" : minutesLabel(m),
+  );
   const b = band(plot, rows.length);
   let path = "";
   let pen = false;
@@ -179,15 +215,35 @@ export function durationTrendChart(report: MetricsReport, key: DurationKey, id =
     }
   });
   const dots = values
-    .map((v, k) => (v === null ? "" : `<circle cx="${num(b.center(k))}" cy="${num(y(v))}" r="4" fill="${LINE}"><title>${e(`${formatMonth(rows[k].month)}: ${minutesLabel(v)}`)}</title></circle>`))
+    .map((v, k) =>
+      v === null
+        ? ""
+        : `<circle cx="${num(b.center(k))}" cy="${num(y(v))}" r="4" fill="${LINE}"><title>${e(`${formatMonth(rows[k].month)}: ${minutesLabel(v)}`)}</title></circle>`,
+    )
     .join("");
-  const empty = known.length ? "" : text((plot.left + plot.right) / 2, (plot.top + plot.bottom) / 2, "No incidents yet", 'text-anchor="middle" opacity="0.7"');
-  const body = axis + (path ? `<path d="${path}" fill="none" stroke="${LINE}" stroke-width="2.5" stroke-linejoin="round"/>` : "") + dots + empty + monthTicks(report.months, b.center, plot.bottom + 18);
+  const empty = known.length
+    ? ""
+    : text(
+        (plot.left + plot.right) / 2,
+        (plot.top + plot.bottom) / 2,
+        "No incidents yet",
+        'text-anchor="middle" opacity="0.7"',
+      );
+  const body =
+    axis +
+    (path ? `<path d="${path}" fill="none" stroke="${LINE}" stroke-width="2.5" stroke-linejoin="round"/>` : "") +
+    dots +
+    empty +
+    monthTicks(report.months, b.center, plot.bottom + 18);
   return {
     title,
     description,
     svg: svg(id, 198, title, description, body),
-    table: { caption: title, head: ["Month", DURATION_TITLES[key]], rows: rows.map((r) => [formatMonth(r.month), r[key] === null ? "—" : minutesLabel(r[key]!)]) },
+    table: {
+      caption: title,
+      head: ["Month", DURATION_TITLES[key]],
+      rows: rows.map((r) => [formatMonth(r.month), r[key] === null ? "—" : minutesLabel(r[key]!)]),
+    },
   };
 }
 
@@ -202,7 +258,12 @@ export function uptimeAxisStart(values: readonly number[]): number {
  * when below. `order` lists component ids as the page shows them (groups
  * included, lib/components/order.ts); components not in it are left out.
  */
-export function uptimeTargetChart(report: MetricsReport, month: string, order?: readonly string[], id = "chart-uptime"): Chart {
+export function uptimeTargetChart(
+  report: MetricsReport,
+  month: string,
+  order?: readonly string[],
+  id = "chart-uptime",
+): Chart {
   const inMonth = report.rows.filter((r) => r.month === month && r.componentId !== null);
   const rows = order ? order.flatMap((cid) => inMonth.find((r) => r.componentId === cid) ?? []) : inMonth;
   const title = `Uptime against target per component, ${formatMonth(month)}`;
@@ -211,7 +272,9 @@ export function uptimeTargetChart(report: MetricsReport, month: string, order?: 
   const start = uptimeAxisStart([...measured.map((r) => r.uptimePercent!), ...rows.map((r) => r.targetPercent)]);
   const description = rows.length
     ? `${measured.length - below.length} of ${measured.length} measured component${measured.length === 1 ? "" : "s"} met their target` +
-      (below.length ? `; below target: ${below.map((r) => `${r.componentName} ${percent(r.uptimePercent!)} (target ${r.targetPercent} %)`).join(", ")}` : "") +
+      (below.length
+        ? `; below target: ${below.map((r) => `${r.componentName} ${percent(r.uptimePercent!)} (target ${r.targetPercent} %)`).join(", ")}`
+        : "") +
       `. The axis starts at ${start} %.`
     : "No components.";
   const rowH = 30;
@@ -226,23 +289,43 @@ export function uptimeTargetChart(report: MetricsReport, month: string, order?: 
       const label = text(plot.left - 8, mid + 4, name(r.componentName), 'text-anchor="end"');
       const track = `<rect x="${plot.left}" y="${num(top + 6)}" width="${plot.right - plot.left}" height="${rowH - 12}" rx="3" fill="currentColor" fill-opacity="0.08"/>`;
       const targetMark = `<line x1="${num(x(r.targetPercent))}" x2="${num(x(r.targetPercent))}" y1="${num(top + 2)}" y2="${num(top + rowH - 2)}" stroke="currentColor" stroke-width="2"><title>${e(`Target ${r.targetPercent} %`)}</title></line>`;
-      if (r.uptimePercent === null) return `<g><title>${e(`${r.componentName}: not tracked in ${formatMonth(month)}`)}</title>${label}${track}${text(plot.right + 8, mid + 4, "no data", 'opacity="0.7"')}</g>`;
+      if (r.uptimePercent === null)
+        return `<g><title>${e(`${r.componentName}: not tracked in ${formatMonth(month)}`)}</title>${label}${track}${text(plot.right + 8, mid + 4, "no data", 'opacity="0.7"')}</g>`;
       const met = r.slaMet !== false;
       const bar = `<rect x="${plot.left}" y="${num(top + 6)}" width="${num(Math.max(2, x(r.uptimePercent) - plot.left))}" height="${rowH - 12}" rx="3" fill="${met ? MET : MISSED}"/>`;
-      const value = text(plot.right + 8, mid + 4, `${percent(r.uptimePercent)}${met ? "" : " ✕"}`, met ? "" : `font-weight="600"`);
+      const value = text(
+        plot.right + 8,
+        mid + 4,
+        `${percent(r.uptimePercent)}${met ? "" : " ✕"}`,
+        met ? "" : `font-weight="600"`,
+      );
       return `<g><title>${e(`${r.componentName}: ${percent(r.uptimePercent)}, target ${r.targetPercent} %${met ? "" : ", below target"}`)}</title>${label}${track}${bar}${targetMark}${value}</g>`;
     })
     .join("");
   const axisY = plot.bottom + 16;
-  const axis = [start, 100].map((p) => text(x(p), axisY, `${p} %`, `text-anchor="${p === 100 ? "end" : "start"}" opacity="0.7"`)).join("") + text((plot.left + plot.right) / 2, axisY, "| target", 'text-anchor="middle" opacity="0.7"');
+  const axis =
+    [start, 100]
+      .map((p) => text(x(p), axisY, `${p} %`, `text-anchor="${p === 100 ? "end" : "start"}" opacity="0.7"`))
+      .join("") + text((plot.left + plot.right) / 2, axisY, "| target", 'text-anchor="middle" opacity="0.7"');
   return {
     title,
     description,
-    svg: svg(id, axisY + 8, title, description, (rows.length ? bars : text(WIDTH / 2, 24, "No components", 'text-anchor="middle" opacity="0.7"')) + axis),
+    svg: svg(
+      id,
+      axisY + 8,
+      title,
+      description,
+      (rows.length ? bars : text(WIDTH / 2, 24, "No components", 'text-anchor="middle" opacity="0.7"')) + axis,
+    ),
     table: {
       caption: title,
       head: ["Component", "Uptime", "Target", "Met"],
-      rows: rows.map((r) => [r.componentName, r.uptimePercent === null ? "—" : percent(r.uptimePercent), `${r.targetPercent} %`, r.slaMet === null ? "—" : r.slaMet ? "yes" : "no"]),
+      rows: rows.map((r) => [
+        r.componentName,
+        r.uptimePercent === null ? "—" : percent(r.uptimePercent),
+        `${r.targetPercent} %`,
+        r.slaMet === null ? "—" : r.slaMet ? "yes" : "no",
+      ]),
     },
   };
 }

@@ -12,11 +12,35 @@ import { componentUptime, groupUptime, type StatusChangePoint, type WindowDay } 
 import { loadStatusHistories } from "../uptime/load";
 
 export const METRIC_DEFINITIONS: { key: string; label: string; definition: string }[] = [
-  { key: "incidents", label: "Incidents", definition: "Published incidents that started in the month (page time zone), by impact. Maintenance is not counted." },
-  { key: "ttfu", label: "Time to first update", definition: "Mean minutes from the start of impact to an incident's first public update (when it was posted, or published if scheduled). Impact starts at the earliest of: the incident's start, an update back-dated before it, and an outage of a component it names that was already going on when it was opened. Backfilled incidents are left out." },
-  { key: "mtta", label: "MTTA", definition: "Mean time to acknowledge: minutes from start to the first “identified” update, over incidents that reached it." },
-  { key: "mttr", label: "MTTR", definition: "Mean time to resolve: minutes from start to resolution, over incidents resolved so far." },
-  { key: "uptime", label: "Uptime", definition: "Uptime % for the month by the published formula (major outage fully down, partial outage 30 %); “All components” is the mean of the components. Compared against the component's uptime target, or the page's target when it has none." },
+  {
+    key: "incidents",
+    label: "Incidents",
+    definition:
+      "Published incidents that started in the month (page time zone), by impact. Maintenance is not counted.",
+  },
+  {
+    key: "ttfu",
+    label: "Time to first update",
+    definition:
+      "Mean minutes from the start of impact to an incident's first public update (when it was posted, or published if scheduled). Impact starts at the earliest of: the incident's start, an update back-dated before it, and an outage of a component it names that was already going on when it was opened. Backfilled incidents are left out.",
+  },
+  {
+    key: "mtta",
+    label: "MTTA",
+    definition:
+      "Mean time to acknowledge: minutes from start to the first “identified” update, over incidents that reached it.",
+  },
+  {
+    key: "mttr",
+    label: "MTTR",
+    definition: "Mean time to resolve: minutes from start to resolution, over incidents resolved so far.",
+  },
+  {
+    key: "uptime",
+    label: "Uptime",
+    definition:
+      "Uptime % for the month by the published formula (major outage fully down, partial outage 30 %); “All components” is the mean of the components. Compared against the component's uptime target, or the page's target when it has none.",
+  },
 ];
 
 export interface MetricsRow {
@@ -82,7 +106,10 @@ const isImpact = (s: ComponentStatus) => s !== "operational" && s !== "under_mai
  * major outage) that ends at `at`; null when it was fine just before `at`.
  * Changes at or after `at` (the incident's own) don't count.
  */
-export function outageStartBefore(changes: readonly Pick<StatusChangePoint, "at" | "newStatus">[], at: Date): Date | null {
+export function outageStartBefore(
+  changes: readonly Pick<StatusChangePoint, "at" | "newStatus">[],
+  at: Date,
+): Date | null {
   let start: Date | null = null;
   for (const c of [...changes].sort((a, b) => a.at.getTime() - b.at.getTime())) {
     if (c.at.getTime() >= at.getTime()) break;
@@ -106,7 +133,11 @@ export function timeToFirstUpdateMinutes(
 ): number | null {
   if (!updates.length || i.backfilled) return null;
   const posted = Math.max(Math.min(...updates.map((u) => u.createdAt.getTime())), i.publishedAt?.getTime() ?? 0);
-  const impact = Math.min(i.startedAt.getTime(), ...updates.map((u) => u.displayAt.getTime()), ...outageStarts.filter((d): d is Date => d !== null).map((d) => d.getTime()));
+  const impact = Math.min(
+    i.startedAt.getTime(),
+    ...updates.map((u) => u.displayAt.getTime()),
+    ...outageStarts.filter((d): d is Date => d !== null).map((d) => d.getTime()),
+  );
   return Math.max(0, posted - impact) / MINUTE;
 }
 
@@ -118,12 +149,21 @@ export async function computeMetrics(db: Tx, pageId: string, now: Date, monthCou
   const p = await db.query.page.findFirst({ where: eq(page.id, pageId) });
   if (!p) throw new NotFoundError("Page");
   const monthOf = (d: Date) => localDate(d, p.timeZone).slice(0, 7);
-  const first = await db.select({ at: min(incident.startedAt) }).from(incident).where(countedIncidents(pageId)).get();
+  const first = await db
+    .select({ at: min(incident.startedAt) })
+    .from(incident)
+    .where(countedIncidents(pageId))
+    .get();
   const months = reportMonths(monthOf(now), monthCount, first?.at ? monthOf(first.at) : null);
   const from = startOfLocalDay(`${months[0]}-01`, p.timeZone);
 
   const comps = await db
-    .select({ id: component.id, name: component.name, startDate: component.startDate, uptimeTarget: component.uptimeTarget })
+    .select({
+      id: component.id,
+      name: component.name,
+      startDate: component.startDate,
+      uptimeTarget: component.uptimeTarget,
+    })
     .from(component)
     .where(and(eq(component.pageId, pageId), isNull(component.deletedAt)))
     .orderBy(asc(component.position), asc(component.createdAt));
@@ -134,7 +174,11 @@ export async function computeMetrics(db: Tx, pageId: string, now: Date, monthCou
   const ids = incidents.map((i) => i.id);
   const updates = ids.length
     ? await db
-        .select({ incidentId: incidentUpdate.incidentId, displayAt: incidentUpdate.displayAt, createdAt: incidentUpdate.createdAt })
+        .select({
+          incidentId: incidentUpdate.incidentId,
+          displayAt: incidentUpdate.displayAt,
+          createdAt: incidentUpdate.createdAt,
+        })
         .from(incidentUpdate)
         .where(and(inArray(incidentUpdate.incidentId, ids), publishedUpdate))
     : [];
@@ -157,7 +201,9 @@ export async function computeMetrics(db: Tx, pageId: string, now: Date, monthCou
     timeToFirstUpdateMinutes(
       i,
       updates.filter((u) => u.incidentId === i.id),
-      links.filter((l) => l.incidentId === i.id).map((l) => outageStartBefore(histories.get(l.componentId) ?? [], i.startedAt)),
+      links
+        .filter((l) => l.incidentId === i.id)
+        .map((l) => outageStartBefore(histories.get(l.componentId) ?? [], i.startedAt)),
     );
   const summarize = (list: typeof incidents) => {
     const byImpact = Object.fromEntries(IMPACTS.map((k) => [k, 0])) as Record<Impact, number>;
@@ -166,8 +212,12 @@ export async function computeMetrics(db: Tx, pageId: string, now: Date, monthCou
       incidents: byImpact,
       total: list.length,
       timeToFirstUpdateMinutes: mean(list.map(firstUpdate).filter((x): x is number => x !== null)),
-      mttaMinutes: mean(list.filter((i) => i.identifiedAt).map((i) => (i.identifiedAt!.getTime() - i.startedAt.getTime()) / MINUTE)),
-      mttrMinutes: mean(list.filter((i) => i.resolvedAt).map((i) => (i.resolvedAt!.getTime() - i.startedAt.getTime()) / MINUTE)),
+      mttaMinutes: mean(
+        list.filter((i) => i.identifiedAt).map((i) => (i.identifiedAt!.getTime() - i.startedAt.getTime()) / MINUTE),
+      ),
+      mttrMinutes: mean(
+        list.filter((i) => i.resolvedAt).map((i) => (i.resolvedAt!.getTime() - i.startedAt.getTime()) / MINUTE),
+      ),
     };
   };
 
@@ -176,15 +226,33 @@ export async function computeMetrics(db: Tx, pageId: string, now: Date, monthCou
     const window = monthWindow(month, p.timeZone, now);
     const opts = { timeZone: p.timeZone, now, window, countsMaintenance: p.uptimeCountsMaintenance };
     const inMonth = incidents.filter((i) => monthOf(i.startedAt) === month);
-    const series = comps.map((c) => componentUptime({ id: c.id, startDate: c.startDate, changes: histories.get(c.id)! }, [], opts));
+    const series = comps.map((c) =>
+      componentUptime({ id: c.id, startDate: c.startDate, changes: histories.get(c.id)! }, [], opts),
+    );
     const met = (u: number | null, target: number) => (u === null ? null : u >= target);
     const all = groupUptime(series).uptimePercent;
-    rows.push({ month, componentId: null, componentName: "All components", ...summarize(inMonth), uptimePercent: all, targetPercent: p.slaTarget, slaMet: met(all, p.slaTarget) });
+    rows.push({
+      month,
+      componentId: null,
+      componentName: "All components",
+      ...summarize(inMonth),
+      uptimePercent: all,
+      targetPercent: p.slaTarget,
+      slaMet: met(all, p.slaTarget),
+    });
     comps.forEach((c, k) => {
       const mine = new Set(links.filter((l) => l.componentId === c.id).map((l) => l.incidentId));
       const u = series[k].uptimePercent;
       const target = c.uptimeTarget ?? p.slaTarget;
-      rows.push({ month, componentId: c.id, componentName: c.name, ...summarize(inMonth.filter((i) => mine.has(i.id))), uptimePercent: u, targetPercent: target, slaMet: met(u, target) });
+      rows.push({
+        month,
+        componentId: c.id,
+        componentName: c.name,
+        ...summarize(inMonth.filter((i) => mine.has(i.id))),
+        uptimePercent: u,
+        targetPercent: target,
+        slaMet: met(u, target),
+      });
     });
   }
   return { timeZone: p.timeZone, slaTarget: p.slaTarget, months, rows };
@@ -192,7 +260,18 @@ export async function computeMetrics(db: Tx, pageId: string, now: Date, monthCou
 
 export function metricsCsv(report: MetricsReport): string {
   return toCsv(
-    ["month", "component", "incidents", ...IMPACTS.map((i) => `impact_${i}`), "time_to_first_update_min", "mtta_min", "mttr_min", "uptime_percent", "sla_target_percent", "sla_met"],
+    [
+      "month",
+      "component",
+      "incidents",
+      ...IMPACTS.map((i) => `impact_${i}`),
+      "time_to_first_update_min",
+      "mtta_min",
+      "mttr_min",
+      "uptime_percent",
+      "sla_target_percent",
+      "sla_met",
+    ],
     report.rows.map((r) => [
       r.month,
       r.componentName,

@@ -45,11 +45,24 @@ describe("timeToFirstUpdateMinutes", () => {
   const inc = { startedAt: t(30), publishedAt: t(30), backfilled: false };
   it("counts from the earliest of the start, a back-dated update and an outage already going on", () => {
     expect(timeToFirstUpdateMinutes(inc, [{ displayAt: t(30), createdAt: t(30) }], [])).toBe(0);
-    expect(timeToFirstUpdateMinutes(inc, [{ displayAt: t(12), createdAt: t(30) }, { displayAt: t(40), createdAt: t(40) }], [])).toBe(18);
+    expect(
+      timeToFirstUpdateMinutes(
+        inc,
+        [
+          { displayAt: t(12), createdAt: t(30) },
+          { displayAt: t(40), createdAt: t(40) },
+        ],
+        [],
+      ),
+    ).toBe(18);
     expect(timeToFirstUpdateMinutes(inc, [{ displayAt: t(30), createdAt: t(30) }], [t(5), null, t(20)])).toBe(25);
     // A scheduled incident's first update counts when it went public.
-    expect(timeToFirstUpdateMinutes({ ...inc, publishedAt: t(50) }, [{ displayAt: t(30), createdAt: t(30) }], [])).toBe(20);
-    expect(timeToFirstUpdateMinutes({ ...inc, backfilled: true }, [{ displayAt: t(12), createdAt: t(30) }], [])).toBeNull();
+    expect(timeToFirstUpdateMinutes({ ...inc, publishedAt: t(50) }, [{ displayAt: t(30), createdAt: t(30) }], [])).toBe(
+      20,
+    );
+    expect(
+      timeToFirstUpdateMinutes({ ...inc, backfilled: true }, [{ displayAt: t(12), createdAt: t(30) }], []),
+    ).toBeNull();
     expect(timeToFirstUpdateMinutes(inc, [], [t(5)])).toBeNull();
   });
 });
@@ -66,15 +79,27 @@ describe("computeMetrics", () => {
     t.clock.set(new Date("2026-03-10T10:00:00Z"));
     await updateComponent(t.ctx, { id: api.id, status: "major_outage" });
     t.clock.advance(12 * MIN);
-    const { incident: a } = await createIncident(t.ctx, { name: "API down", body: "x", components: { [api.id]: "major_outage" } });
+    const { incident: a } = await createIncident(t.ctx, {
+      name: "API down",
+      body: "x",
+      components: { [api.id]: "major_outage" },
+    });
     t.clock.advance(30 * MIN);
     await postIncidentUpdate(t.ctx, { incidentId: a.id, status: "resolved", body: "fixed" });
 
     // Web: the first update is back-dated to when it broke (09:54 for a post at 10:00).
     t.clock.set(new Date("2026-03-20T10:00:00Z"));
-    const { incident: b, update: first } = await createIncident(t.ctx, { name: "Web slow", body: "x", components: { [web.id]: "degraded_performance" } });
+    const { incident: b, update: first } = await createIncident(t.ctx, {
+      name: "Web slow",
+      body: "x",
+      components: { [web.id]: "degraded_performance" },
+    });
     t.clock.advance(MIN);
-    await editIncidentUpdate(t.ctx, { incidentId: b.id, updateId: first.id, displayAt: new Date("2026-03-20T09:54:00Z") });
+    await editIncidentUpdate(t.ctx, {
+      incidentId: b.id,
+      updateId: first.id,
+      displayAt: new Date("2026-03-20T09:54:00Z"),
+    });
 
     t.clock.set(new Date("2026-03-31T12:00:00Z"));
     const p = await getPage(t.db);
@@ -99,7 +124,11 @@ describe("computeMetrics", () => {
 
     // 60 min down each, over 10 days: 99.58 %.
     t.clock.set(new Date("2026-03-05T10:00:00Z"));
-    const { incident } = await createIncident(t.ctx, { name: "All down", body: "x", components: { [strict.id]: "major_outage", [lax.id]: "major_outage", [plain.id]: "major_outage" } });
+    const { incident } = await createIncident(t.ctx, {
+      name: "All down",
+      body: "x",
+      components: { [strict.id]: "major_outage", [lax.id]: "major_outage", [plain.id]: "major_outage" },
+    });
     t.clock.advance(60 * MIN);
     await postIncidentUpdate(t.ctx, { incidentId: incident.id, status: "resolved", body: "fixed" });
 

@@ -32,7 +32,9 @@ export interface IncidentEmailInput {
  * placeholders) and the console's "Preview before posting" (with the form's
  * values) both render through this.
  */
-export async function renderIncidentEmail(i: IncidentEmailInput): Promise<{ subject: string; html: string; text: string }> {
+export async function renderIncidentEmail(
+  i: IncidentEmailInput,
+): Promise<{ subject: string; html: string; text: string }> {
   const el = (
     <IncidentUpdateEmail
       brand={{ pageName: i.page.name, pageUrl: i.root, brandColor: i.page.brandColor, logoUrl: i.page.logoUrl }}
@@ -42,7 +44,9 @@ export async function renderIncidentEmail(i: IncidentEmailInput): Promise<{ subj
       bodyHtml={renderMarkdown(i.body)}
       bodyText={markdownToText(i.body)}
       displayAt={i.when ?? formatDateTime(i.at, i.page.timeZone)}
-      affected={i.affected.filter((a) => !a.hidden).map((a) => ({ name: a.name, statusLabel: COMPONENT_STATUS_LABELS[a.status] }))}
+      affected={i.affected
+        .filter((a) => !a.hidden)
+        .map((a) => ({ name: a.name, statusLabel: COMPONENT_STATUS_LABELS[a.status] }))}
       incidentUrl={`${i.root}/incidents/${i.incidentId}`}
       recipient={i.recipient}
       manageUrl={i.manageUrl}

@@ -2,7 +2,21 @@ import { render } from "@react-email/render";
 import { and, asc, eq, isNull } from "drizzle-orm";
 import type { Db, Tx } from "@/db/client";
 import { INCIDENT_STATUS_LABELS, type NotificationKind } from "@/db/constants";
-import { component, delivery, incident, incidentUpdate, incidentUpdateComponent, notification, page, subscriber, subscriberComponent, subscriberIncident, type Incident, type Notification, type Page } from "@/db/schema";
+import {
+  component,
+  delivery,
+  incident,
+  incidentUpdate,
+  incidentUpdateComponent,
+  notification,
+  page,
+  subscriber,
+  subscriberComponent,
+  subscriberIncident,
+  type Incident,
+  type Notification,
+  type Page,
+} from "@/db/schema";
 import { ConfirmSubscriptionEmail, type ConfirmScope } from "../email/templates/confirm-subscription";
 import type { Branding } from "../email/templates/layout";
 import { headerSafe } from "../email/types";
@@ -43,7 +57,9 @@ const anySlot = (nonce: string) => new RegExp(`HERALD-${nonce}-(${SLOTS.join("|"
 export async function ensureRendered(db: Db, n: Notification, baseUrl: string): Promise<RenderedNotification> {
   if (n.renderedHtml && n.renderedText && n.renderedSubject && n.renderNonce)
     return { subject: n.renderedSubject, html: n.renderedHtml, text: n.renderedText, nonce: n.renderNonce };
-  const nonce = newToken().replace(/[^A-Za-z0-9]/g, "").slice(0, 16);
+  const nonce = newToken()
+    .replace(/[^A-Za-z0-9]/g, "")
+    .slice(0, 16);
   const fresh = await renderFresh(db, n, baseUrl, nonce);
   // Two workers may render at once: the first write wins and both use it.
   await db.transaction((tx) =>
@@ -53,13 +69,24 @@ export async function ensureRendered(db: Db, n: Notification, baseUrl: string): 
       .where(and(eq(notification.id, n.id), isNull(notification.renderedHtml))),
   );
   const stored = (await db.query.notification.findFirst({ where: eq(notification.id, n.id) }))!;
-  return { subject: stored.renderedSubject!, html: stored.renderedHtml!, text: stored.renderedText!, nonce: stored.renderNonce! };
+  return {
+    subject: stored.renderedSubject!,
+    html: stored.renderedHtml!,
+    text: stored.renderedText!,
+    nonce: stored.renderNonce!,
+  };
 }
 
-const escapeHtml = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+const escapeHtml = (s: string) =>
+  s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
 export function personalize(r: RenderedNotification, to: Recipient): { subject: string; html: string; text: string } {
-  const values: Record<Slot, string> = { EMAIL: to.email, MANAGE: to.manageUrl, UNSUBSCRIBE: to.unsubscribeUrl, CONFIRM: to.confirmUrl };
+  const values: Record<Slot, string> = {
+    EMAIL: to.email,
+    MANAGE: to.manageUrl,
+    UNSUBSCRIBE: to.unsubscribeUrl,
+    CONFIRM: to.confirmUrl,
+  };
   // One pass per body (the worker runs this for every recipient), and a
   // function replacer so a "$&" in a value is inserted literally.
   const slots = anySlot(r.nonce);
@@ -104,7 +131,11 @@ async function renderFresh(db: Tx, n: Notification, baseUrl: string, nonce: stri
   if (!p) throw new Error(`notification ${n.id}: page ${n.pageId} not found`);
   const root = publicBaseUrl(p, baseUrl);
   const brand: Branding = { pageName: p.name, pageUrl: root, brandColor: p.brandColor, logoUrl: p.logoUrl };
-  const slots = { recipient: slot(nonce, "EMAIL"), manageUrl: slot(nonce, "MANAGE"), unsubscribeUrl: slot(nonce, "UNSUBSCRIBE") };
+  const slots = {
+    recipient: slot(nonce, "EMAIL"),
+    manageUrl: slot(nonce, "MANAGE"),
+    unsubscribeUrl: slot(nonce, "UNSUBSCRIBE"),
+  };
   return RENDERERS[n.kind]({ db, n, page: p, root, brand, slots, confirmUrl: slot(nonce, "CONFIRM") });
 }
 
@@ -114,26 +145,51 @@ async function renderFresh(db: Tx, n: Notification, baseUrl: string, nonce: stri
  * (enqueueConfirmation), so its recipient's scope can be rendered into it.
  */
 async function renderConfirmation({ db, n, page: p, brand, slots, confirmUrl }: RenderEnv): Promise<Rendered> {
-  const el = <ConfirmSubscriptionEmail brand={brand} confirmUrl={confirmUrl} scope={await confirmationScope(db, n)} {...slots} />;
-  return { subject: headerSafe(`Confirm your subscription to ${p.name}`), html: await render(el), text: await render(el, { plainText: true }) };
+  const el = (
+    <ConfirmSubscriptionEmail brand={brand} confirmUrl={confirmUrl} scope={await confirmationScope(db, n)} {...slots} />
+  );
+  return {
+    subject: headerSafe(`Confirm your subscription to ${p.name}`),
+    html: await render(el),
+    text: await render(el, { plainText: true }),
+  };
 }
 
 async function confirmationScope(db: Tx, n: Notification): Promise<ConfirmScope> {
-  const recipients = await db.select({ subscriberId: delivery.subscriberId }).from(delivery).where(eq(delivery.notificationId, n.id));
-  if (recipients.length !== 1) throw new Error(`notification ${n.id} (${n.kind}): a confirmation needs exactly one recipient, found ${recipients.length}`);
+  const recipients = await db
+    .select({ subscriberId: delivery.subscriberId })
+    .from(delivery)
+    .where(eq(delivery.notificationId, n.id));
+  if (recipients.length !== 1)
+    throw new Error(
+      `notification ${n.id} (${n.kind}): a confirmation needs exactly one recipient, found ${recipients.length}`,
+    );
   const [{ subscriberId }] = recipients;
   const sub = await db.query.subscriber.findFirst({ where: eq(subscriber.id, subscriberId) });
   if (!sub) throw new Error(`notification ${n.id} (${n.kind}): subscriber ${subscriberId} not found`);
   // In the page's order, and only what the public sees: a component hidden or deleted since is not named.
-  const chosen = new Set((await db.select({ id: subscriberComponent.componentId }).from(subscriberComponent).where(eq(subscriberComponent.subscriberId, sub.id))).map((r) => r.id));
-  const components = (await listComponentSections(db, n.pageId, { audience: "public" })).flatMap((s) => s.components).filter((c) => chosen.has(c.id));
+  const chosen = new Set(
+    (
+      await db
+        .select({ id: subscriberComponent.componentId })
+        .from(subscriberComponent)
+        .where(eq(subscriberComponent.subscriberId, sub.id))
+    ).map((r) => r.id),
+  );
+  const components = (await listComponentSections(db, n.pageId, { audience: "public" }))
+    .flatMap((s) => s.components)
+    .filter((c) => chosen.has(c.id));
   const incidents = await db
     .select({ name: incident.name })
     .from(subscriberIncident)
     .innerJoin(incident, eq(incident.id, subscriberIncident.incidentId))
     .where(eq(subscriberIncident.subscriberId, sub.id))
     .orderBy(asc(subscriberIncident.createdAt), asc(incident.id));
-  return { incidentOnly: sub.incidentOnly, components: components.map((c) => c.name), incidents: incidents.map((i) => i.name) };
+  return {
+    incidentOnly: sub.incidentOnly,
+    components: components.map((c) => c.name),
+    incidents: incidents.map((i) => i.name),
+  };
 }
 
 /** The incident (or maintenance) a notification is about; every kind but the confirmation has one. */
@@ -146,25 +202,52 @@ async function incidentOf({ db, n }: RenderEnv): Promise<Incident> {
 /** Components named in one update, or (without one) each component's latest state across the incident's published updates. */
 async function affectedOf(db: Tx, by: { updateId: string } | { incidentId: string }) {
   const rows = await db
-    .select({ id: component.id, name: component.name, status: incidentUpdateComponent.newStatus, hidden: component.hidden, at: incidentUpdate.displayAt })
+    .select({
+      id: component.id,
+      name: component.name,
+      status: incidentUpdateComponent.newStatus,
+      hidden: component.hidden,
+      at: incidentUpdate.displayAt,
+    })
     .from(incidentUpdateComponent)
     .innerJoin(component, eq(component.id, incidentUpdateComponent.componentId))
     .innerJoin(incidentUpdate, eq(incidentUpdate.id, incidentUpdateComponent.incidentUpdateId))
-    .where("updateId" in by ? eq(incidentUpdate.id, by.updateId) : and(eq(incidentUpdate.incidentId, by.incidentId), publishedUpdate))
+    .where(
+      "updateId" in by
+        ? eq(incidentUpdate.id, by.updateId)
+        : and(eq(incidentUpdate.incidentId, by.incidentId), publishedUpdate),
+    )
     .orderBy(asc(incidentUpdate.displayAt), asc(incidentUpdate.id), asc(component.position));
   const latest = new Map<string, (typeof rows)[number]>();
   for (const r of rows) latest.set(r.id, r);
   return [...latest.values()];
 }
 
-function emailOf(r: RenderEnv, inc: Incident, rest: Pick<IncidentEmailInput, "label" | "body" | "at" | "affected"> & { when?: string }) {
-  return renderIncidentEmail({ page: r.page, root: r.root, kind: inc.kind, incidentId: inc.id, incidentName: inc.name, ...r.slots, ...rest });
+function emailOf(
+  r: RenderEnv,
+  inc: Incident,
+  rest: Pick<IncidentEmailInput, "label" | "body" | "at" | "affected"> & { when?: string },
+) {
+  return renderIncidentEmail({
+    page: r.page,
+    root: r.root,
+    kind: inc.kind,
+    incidentId: inc.id,
+    incidentName: inc.name,
+    ...r.slots,
+    ...rest,
+  });
 }
 
 async function renderUpdate(r: RenderEnv): Promise<Rendered> {
   const inc = await incidentOf(r);
-  const upd = r.n.incidentUpdateId ? await r.db.query.incidentUpdate.findFirst({ where: eq(incidentUpdate.id, r.n.incidentUpdateId) }) : undefined;
-  if (!upd) throw new Error(`notification ${r.n.id} (${r.n.kind}): incident update ${r.n.incidentUpdateId ?? "(none)"} not found`);
+  const upd = r.n.incidentUpdateId
+    ? await r.db.query.incidentUpdate.findFirst({ where: eq(incidentUpdate.id, r.n.incidentUpdateId) })
+    : undefined;
+  if (!upd)
+    throw new Error(
+      `notification ${r.n.id} (${r.n.kind}): incident update ${r.n.incidentUpdateId ?? "(none)"} not found`,
+    );
   const affected = await affectedOf(r.db, { updateId: upd.id });
   return emailOf(r, inc, { label: INCIDENT_STATUS_LABELS[upd.status], body: upd.body, at: upd.displayAt, affected });
 }
@@ -180,14 +263,18 @@ async function renderReminder(r: RenderEnv): Promise<Rendered> {
     .limit(1);
   const start = inc.scheduledFor ?? inc.startedAt;
   const tz = r.page.timeZone;
-  const when = inc.scheduledFor && inc.scheduledUntil ? `${formatDateTime(inc.scheduledFor, tz)} – ${formatDateTime(inc.scheduledUntil, tz)}` : undefined;
+  const when =
+    inc.scheduledFor && inc.scheduledUntil
+      ? `${formatDateTime(inc.scheduledFor, tz)} – ${formatDateTime(inc.scheduledUntil, tz)}`
+      : undefined;
   const affected = await affectedOf(r.db, { incidentId: inc.id });
   return emailOf(r, inc, { label: "Reminder", body: announcement?.body ?? "", at: start, when, affected });
 }
 
 async function renderPostmortem(r: RenderEnv): Promise<Rendered> {
   const inc = await incidentOf(r);
-  if (!inc.postmortemBody || !inc.postmortemPublishedAt) throw new Error(`notification ${r.n.id}: the postmortem of ${inc.id} is not published`);
+  if (!inc.postmortemBody || !inc.postmortemPublishedAt)
+    throw new Error(`notification ${r.n.id}: the postmortem of ${inc.id} is not published`);
   const affected = await affectedOf(r.db, { incidentId: inc.id });
   return emailOf(r, inc, { label: "Postmortem", body: inc.postmortemBody, at: inc.postmortemPublishedAt, affected });
 }

@@ -26,12 +26,18 @@ export function notificationLabel(n: Pick<NotificationSummary, "kind" | "inciden
 }
 
 /** The console's delivery log: one row per notification with counts per delivery state. */
-export async function listNotificationSummaries(ctx: Ctx, opts: { limit?: number } = {}): Promise<NotificationSummary[]> {
+export async function listNotificationSummaries(
+  ctx: Ctx,
+  opts: { limit?: number } = {},
+): Promise<NotificationSummary[]> {
   return summaries(ctx, undefined, opts.limit ?? 50);
 }
 
 /** One notification's summary (the heading of its deliveries page); undefined when it is not this page's. */
-export async function getNotificationSummary(ctx: Ctx, notificationId: string): Promise<NotificationSummary | undefined> {
+export async function getNotificationSummary(
+  ctx: Ctx,
+  notificationId: string,
+): Promise<NotificationSummary | undefined> {
   return (await summaries(ctx, notificationId, 1))[0];
 }
 
@@ -53,7 +59,12 @@ async function summaries(ctx: Ctx, notificationId: string | undefined, limit: nu
     .from(notification)
     .leftJoin(incident, eq(incident.id, notification.incidentId))
     .leftJoin(delivery, eq(delivery.notificationId, notification.id))
-    .where(and(eq(notification.pageId, p.id), notificationId === undefined ? undefined : eq(notification.id, notificationId)))
+    .where(
+      and(
+        eq(notification.pageId, p.id),
+        notificationId === undefined ? undefined : eq(notification.id, notificationId),
+      ),
+    )
     .groupBy(notification.id)
     .orderBy(desc(notification.createdAt), desc(notification.id))
     .limit(Math.min(Math.max(limit, 1), 200));
@@ -70,7 +81,11 @@ export interface DeliveryRow {
 }
 
 /** Deliveries of one notification, failures first. */
-export async function listDeliveries(ctx: Ctx, notificationId: string, opts: { limit?: number } = {}): Promise<DeliveryRow[]> {
+export async function listDeliveries(
+  ctx: Ctx,
+  notificationId: string,
+  opts: { limit?: number } = {},
+): Promise<DeliveryRow[]> {
   requireRole(ctx.actor, "viewer");
   const p = await getPage(ctx.db);
   return ctx.db
@@ -99,14 +114,22 @@ export async function retryFailedDeliveries(ctx: Ctx, notificationId: string): P
   requireRole(ctx.actor, "editor");
   return ctx.db.transaction(async (tx: Tx) => {
     const p = await getPage(tx);
-    const n = await tx.query.notification.findFirst({ where: and(eq(notification.id, notificationId), eq(notification.pageId, p.id)) });
+    const n = await tx.query.notification.findFirst({
+      where: and(eq(notification.id, notificationId), eq(notification.pageId, p.id)),
+    });
     if (!n) throw new NotFoundError("Notification");
     const now = ctx.now();
     const res = await tx
       .update(delivery)
       .set({ status: "pending", attempts: 0, batchId: null, leaseOwner: null, leaseUntil: null, nextAttemptAt: now })
       .where(and(eq(delivery.notificationId, n.id), eq(delivery.status, "failed")));
-    await audit(tx, ctx, { pageId: p.id, action: "notification.retry_failed", entityType: "notification", entityId: n.id, after: { retried: res.rowsAffected } });
+    await audit(tx, ctx, {
+      pageId: p.id,
+      action: "notification.retry_failed",
+      entityType: "notification",
+      entityId: n.id,
+      after: { retried: res.rowsAffected },
+    });
     return res.rowsAffected;
   });
 }

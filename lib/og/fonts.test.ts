@@ -2,7 +2,8 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { ogFonts, withoutKerning } from "./fonts";
 
-const tags = (font: Buffer) => Array.from({ length: font.readUInt16BE(4) }, (_, i) => font.toString("latin1", 12 + 16 * i, 16 + 16 * i));
+const tags = (font: Buffer) =>
+  Array.from({ length: font.readUInt16BE(4) }, (_, i) => font.toString("latin1", 12 + 16 * i, 16 + 16 * i));
 
 describe("OG fonts without kerning (satori measured words unkerned and drew them kerned: doubled-looking spaces)", () => {
   const geist = readFileSync("node_modules/next/dist/compiled/@vercel/og/Geist-Regular.ttf");

@@ -43,7 +43,14 @@ let fonts: Promise<OgFont[]> | undefined;
  */
 export function ogFonts(): Promise<OgFont[]> {
   fonts ??= Promise.all(
-    FILES.map(async ({ name, file }): Promise<OgFont> => ({ name, data: withoutKerning(await readFile(path.join(process.cwd(), file))), weight: 400, style: "normal" })),
+    FILES.map(
+      async ({ name, file }): Promise<OgFont> => ({
+        name,
+        data: withoutKerning(await readFile(path.join(process.cwd(), file))),
+        weight: 400,
+        style: "normal",
+      }),
+    ),
   ).catch((err: unknown) => {
     fonts = undefined;
     throw err;

@@ -11,7 +11,8 @@ describe("ogText", () => {
 
 describe("visualOrder (satori draws every line left to right)", () => {
   it("leaves text without right-to-left characters alone", () => {
-    for (const t of ["Elevated API error rates", "Сбой при входе", "障害が発生しています", ""]) expect(visualOrder(t)).toBe(t);
+    for (const t of ["Elevated API error rates", "Сбой при входе", "障害が発生しています", ""])
+      expect(visualOrder(t)).toBe(t);
   });
 
   it("reverses a right-to-left paragraph, keeping left-to-right runs and numbers in order", () => {
@@ -27,6 +28,8 @@ describe("visualOrder (satori draws every line left to right)", () => {
 
   it("keeps combining marks with their letters", () => {
     // shin + qamats + shin dot stays one cluster, as does vav + holam.
-    expect(visualOrder("\u05E9\u05B8\u05C1\u05DC\u05D5\u05B9\u05DD")).toBe("\u05DD\u05D5\u05B9\u05DC\u05E9\u05B8\u05C1");
+    expect(visualOrder("\u05E9\u05B8\u05C1\u05DC\u05D5\u05B9\u05DD")).toBe(
+      "\u05DD\u05D5\u05B9\u05DC\u05E9\u05B8\u05C1",
+    );
   });
 });

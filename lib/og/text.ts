@@ -11,7 +11,14 @@ const INVISIBLE = /[\p{Cc}\p{Cs}]/gu;
 export function ogText(text: string, max: number): string {
   const clean = text.replace(EMOJI, "").replace(INVISIBLE, " ").replace(/\s+/g, " ").trim();
   const chars = [...clean];
-  return visualOrder(chars.length > max ? `${chars.slice(0, max - 1).join("").trimEnd()}…` : clean);
+  return visualOrder(
+    chars.length > max
+      ? `${chars
+          .slice(0, max - 1)
+          .join("")
+          .trimEnd()}…`
+      : clean,
+  );
 }
 
 export const OG_TITLE_MAX = 110;
@@ -19,7 +26,18 @@ export const OG_NAME_MAX = 60;
 
 const RTL = /[\p{Script=Hebrew}\p{Script=Arabic}\p{Script=Syriac}\p{Script=Thaana}\p{Script=Nko}]/u;
 const STRONG_LTR = /[\p{L}\p{N}]/u;
-const MIRRORED: Record<string, string> = { "(": ")", ")": "(", "[": "]", "]": "[", "{": "}", "}": "{", "<": ">", ">": "<", "«": "»", "»": "«" };
+const MIRRORED: Record<string, string> = {
+  "(": ")",
+  ")": "(",
+  "[": "]",
+  "]": "[",
+  "{": "}",
+  "}": "{",
+  "<": ">",
+  ">": "<",
+  "«": "»",
+  "»": "«",
+};
 const graphemes = new Intl.Segmenter(undefined, { granularity: "grapheme" });
 
 /**

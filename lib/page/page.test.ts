@@ -25,10 +25,23 @@ describe("updatePage", () => {
       brandColor: "#112233",
       emailFrom: "",
     });
-    expect(after).toMatchObject({ name: "Acme Status", url: "https://status.acme.example", timeZone: "Europe/Berlin", supportUrl: "https://acme.example/help", brandColor: "#112233", emailFrom: null, updatedAt: t.clock.now() });
+    expect(after).toMatchObject({
+      name: "Acme Status",
+      url: "https://status.acme.example",
+      timeZone: "Europe/Berlin",
+      supportUrl: "https://acme.example/help",
+      brandColor: "#112233",
+      emailFrom: null,
+      updatedAt: t.clock.now(),
+    });
     expect(after.contentVersion).toBe(before.contentVersion + 1);
     const [a] = (await t.db.select().from(auditLog).orderBy(asc(auditLog.at))).slice(-1);
-    expect(a).toMatchObject({ action: "page.update", entityType: "page", entityId: before.id, actorLabel: "admin@example.com" });
+    expect(a).toMatchObject({
+      action: "page.update",
+      entityType: "page",
+      entityId: before.id,
+      actorLabel: "admin@example.com",
+    });
     expect(a.before).toMatchObject({ timeZone: "UTC", url: null });
     expect(a.after).toMatchObject({ timeZone: "Europe/Berlin", url: "https://status.acme.example" });
   });

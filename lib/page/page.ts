@@ -25,7 +25,14 @@ export async function ensurePage(db: Db, now: Date, name = "Herald"): Promise<Pa
     const existing = await findPage(tx);
     if (existing) return existing;
     // uptimeDay starts at today so the first worker pass doesn't bump the version (lib/uptime/rollover.ts).
-    const row = { id: newId(), name, timeZone: "UTC", uptimeDay: localDate(now, "UTC"), createdAt: now, updatedAt: now };
+    const row = {
+      id: newId(),
+      name,
+      timeZone: "UTC",
+      uptimeDay: localDate(now, "UTC"),
+      createdAt: now,
+      updatedAt: now,
+    };
     await tx.insert(page).values(row);
     return getPage(tx);
   });

@@ -4,7 +4,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestCtx } from "@/tests/helpers/test-db";
 import { createComponent, createGroup, deleteComponent, updateComponent, updateGroup } from "../components/components";
-import { createIncident, deleteIncidentUpdate, editIncidentUpdate, postIncidentUpdate, updateIncident } from "../incidents/incidents";
+import {
+  createIncident,
+  deleteIncidentUpdate,
+  editIncidentUpdate,
+  postIncidentUpdate,
+  updateIncident,
+} from "../incidents/incidents";
 import { publishPostmortem, savePostmortemDraft } from "../incidents/postmortem";
 import { createMaintenance, postMaintenanceUpdate } from "../maintenance/maintenance";
 import { getContentVersion, updatePage } from "../page/page";
@@ -33,23 +39,66 @@ describe("the content version", () => {
       ["second component", async () => (ids.web = (await createComponent(t.ctx, { name: "Web" })).id)],
       ["component status", () => updateComponent(t.ctx, { id: ids.api, status: "degraded_performance" })],
       ["group renamed", () => updateGroup(t.ctx, { id: ids.group, name: "Core services" })],
-      ["new incident", async () => (ids.incident = (await createIncident(t.ctx, { name: "Slow API", body: "Looking", components: { [ids.api]: "partial_outage" } })).incident.id)],
-      ["incident update", async () => (ids.update = (await postIncidentUpdate(t.ctx, { incidentId: ids.incident, status: "identified", body: "Found it" })).update.id)],
-      ["update edited", () => editIncidentUpdate(t.ctx, { incidentId: ids.incident, updateId: ids.update, body: "Found the cause" })],
+      [
+        "new incident",
+        async () =>
+          (ids.incident = (
+            await createIncident(t.ctx, {
+              name: "Slow API",
+              body: "Looking",
+              components: { [ids.api]: "partial_outage" },
+            })
+          ).incident.id),
+      ],
+      [
+        "incident update",
+        async () =>
+          (ids.update = (
+            await postIncidentUpdate(t.ctx, { incidentId: ids.incident, status: "identified", body: "Found it" })
+          ).update.id),
+      ],
+      [
+        "update edited",
+        () => editIncidentUpdate(t.ctx, { incidentId: ids.incident, updateId: ids.update, body: "Found the cause" }),
+      ],
       ["incident renamed", () => updateIncident(t.ctx, { id: ids.incident, name: "Slow API responses" })],
       ["update deleted", () => deleteIncidentUpdate(t.ctx, { incidentId: ids.incident, updateId: ids.update })],
-      ["incident resolved", () => postIncidentUpdate(t.ctx, { incidentId: ids.incident, status: "resolved", body: "Fixed" })],
-      ["postmortem published", async () => {
-        await savePostmortemDraft(t.ctx, { incidentId: ids.incident, body: "A bad deploy" });
-        await publishPostmortem(t.ctx, { incidentId: ids.incident });
-      }],
-      ["maintenance scheduled", async () => (ids.maintenance = (await createMaintenance(t.ctx, { name: "DB upgrade", body: "Upgrading", componentIds: [ids.web], scheduledFor: "2026-03-10T01:00", scheduledUntil: "2026-03-10T04:00" })).maintenance.id)],
-      ["maintenance update", () => postMaintenanceUpdate(t.ctx, { maintenanceId: ids.maintenance, status: "in_progress", body: "Started" })],
+      [
+        "incident resolved",
+        () => postIncidentUpdate(t.ctx, { incidentId: ids.incident, status: "resolved", body: "Fixed" }),
+      ],
+      [
+        "postmortem published",
+        async () => {
+          await savePostmortemDraft(t.ctx, { incidentId: ids.incident, body: "A bad deploy" });
+          await publishPostmortem(t.ctx, { incidentId: ids.incident });
+        },
+      ],
+      [
+        "maintenance scheduled",
+        async () =>
+          (ids.maintenance = (
+            await createMaintenance(t.ctx, {
+              name: "DB upgrade",
+              body: "Upgrading",
+              componentIds: [ids.web],
+              scheduledFor: "2026-03-10T01:00",
+              scheduledUntil: "2026-03-10T04:00",
+            })
+          ).maintenance.id),
+      ],
+      [
+        "maintenance update",
+        () => postMaintenanceUpdate(t.ctx, { maintenanceId: ids.maintenance, status: "in_progress", body: "Started" }),
+      ],
       ["component deleted", () => deleteComponent(t.ctx, { id: ids.web })],
-      ["the uptime day rolled over", async () => {
-        t.clock.advance(24 * 60 * 60 * 1000);
-        await rollOverUptimeDay(t.ctx);
-      }],
+      [
+        "the uptime day rolled over",
+        async () => {
+          t.clock.advance(24 * 60 * 60 * 1000);
+          await rollOverUptimeDay(t.ctx);
+        },
+      ],
     ];
     const missed: string[] = [];
     for (const [name, change] of steps) if ((await growth(change)) < 1) missed.push(name);

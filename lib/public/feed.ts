@@ -41,7 +41,9 @@ export async function loadFeedEntries(db: Tx, limit = FEED_LIMIT): Promise<{ pag
   const postmortems = await db
     .select()
     .from(incident)
-    .where(and(publishedIncidentOn(p.id), isNotNull(incident.postmortemPublishedAt), isNotNull(incident.postmortemBody)))
+    .where(
+      and(publishedIncidentOn(p.id), isNotNull(incident.postmortemPublishedAt), isNotNull(incident.postmortemBody)),
+    )
     .orderBy(desc(incident.postmortemPublishedAt), desc(incident.id))
     .limit(limit);
   const entries: FeedEntry[] = [
@@ -70,4 +72,3 @@ export async function loadFeedEntries(db: Tx, limit = FEED_LIMIT): Promise<{ pag
   entries.sort((a, b) => b.at.getTime() - a.at.getTime());
   return { page: p, entries: entries.slice(0, limit) };
 }
-

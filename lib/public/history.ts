@@ -7,7 +7,10 @@ import { latestUpdates, type PublicIncidentSummary } from "./incident";
 import { loadPublicPage, type PublicPage } from "./page";
 import { publishedIncidentOn } from "./visibility";
 
-export type HistoryIncident = Pick<PublicIncidentSummary, "id" | "kind" | "name" | "status" | "impact" | "startedAt" | "resolvedAt"> & {
+export type HistoryIncident = Pick<
+  PublicIncidentSummary,
+  "id" | "kind" | "name" | "status" | "impact" | "startedAt" | "resolvedAt"
+> & {
   /** Plain-text excerpt of the newest update. */
   summary: string;
 };
@@ -76,4 +79,3 @@ export async function loadHistory(db: Tx, pageNumber: number): Promise<HistoryDa
   }
   return { page: p, pageNumber, pageCount, months };
 }
-

@@ -31,7 +31,6 @@ export interface PublicIncidentSummary {
   latestUpdate: PublicUpdate | null;
 }
 
-
 export interface AffectedComponent {
   id: string;
   name: string;
@@ -44,7 +43,6 @@ export interface IncidentDetail extends PublicIncidentSummary {
   postmortemHtml: string | null;
   postmortemPublishedAt: Date | null;
 }
-
 
 export function toUpdate(u: typeof incidentUpdate.$inferSelect): PublicUpdate {
   return { id: u.id, status: u.status, displayAt: u.displayAt, html: renderMarkdown(u.body) };
@@ -70,7 +68,10 @@ export function summaryOf(i: Incident, latest: PublicUpdate | null): PublicIncid
 }
 
 /** Newest update of each incident, in one query. */
-export async function latestUpdates(db: Tx, incidentIds: string[]): Promise<Map<string, typeof incidentUpdate.$inferSelect>> {
+export async function latestUpdates(
+  db: Tx,
+  incidentIds: string[],
+): Promise<Map<string, typeof incidentUpdate.$inferSelect>> {
   if (!incidentIds.length) return new Map();
   const rows = await db
     .select()
@@ -84,7 +85,6 @@ export async function latestUpdates(db: Tx, incidentIds: string[]): Promise<Map<
   return newest;
 }
 
-
 /** A published incident or maintenance with its full timeline; null when it is unknown or not public. */
 export async function loadIncident(db: Tx, id: string): Promise<IncidentDetail | null> {
   if (!isId(id)) return null;
@@ -95,7 +95,14 @@ export async function loadIncident(db: Tx, id: string): Promise<IncidentDetail |
     .where(and(publishedIncidentOn(p.id), eq(incident.id, id)))
     .get();
   if (!row) return null;
-  const updates = (await db.select().from(incidentUpdate).where(and(eq(incidentUpdate.incidentId, id), publishedUpdate))).sort(compareUpdatesNewestFirst).map(toUpdate);
+  const updates = (
+    await db
+      .select()
+      .from(incidentUpdate)
+      .where(and(eq(incidentUpdate.incidentId, id), publishedUpdate))
+  )
+    .sort(compareUpdatesNewestFirst)
+    .map(toUpdate);
   const { rows } = await publicComponents(db, p.id);
   const visible = new Map(rows.map((c) => [c.id, c]));
   const named = await db
@@ -117,4 +124,3 @@ export async function loadIncident(db: Tx, id: string): Promise<IncidentDetail |
     postmortemPublishedAt: postmortemPublished ? row.postmortemPublishedAt : null,
   };
 }
-

@@ -21,7 +21,15 @@ export async function loadPublicPageRow(db: Tx): Promise<Page> {
 }
 
 export function publicPageOf(p: Page): PublicPage {
-  return { id: p.id, name: p.name, url: p.url, timeZone: p.timeZone, supportUrl: p.supportUrl, logoUrl: p.logoUrl, brandColor: p.brandColor };
+  return {
+    id: p.id,
+    name: p.name,
+    url: p.url,
+    timeZone: p.timeZone,
+    supportUrl: p.supportUrl,
+    logoUrl: p.logoUrl,
+    brandColor: p.brandColor,
+  };
 }
 
 export async function loadPublicPage(db: Tx): Promise<PublicPage> {

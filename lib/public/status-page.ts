@@ -25,7 +25,6 @@ export interface PublicGroup {
   components: PublicComponent[];
 }
 
-
 export interface StatusPageData {
   page: PublicPage;
   overall: OverallStatus;
@@ -36,7 +35,6 @@ export interface StatusPageData {
   ungrouped: PublicComponent[];
   groups: PublicGroup[];
 }
-
 
 export async function loadStatusPage(db: Tx): Promise<StatusPageData> {
   const p = await loadPublicPage(db);
@@ -58,7 +56,12 @@ export async function loadStatusPage(db: Tx): Promise<StatusPageData> {
 
   // Components that only show when degraded still count toward the banner.
   const shown = rows.filter((c) => !c.onlyShowIfDegraded || c.status !== "operational");
-  const dto = (c: Component): PublicComponent => ({ id: c.id, name: c.name, description: c.description, status: c.status });
+  const dto = (c: Component): PublicComponent => ({
+    id: c.id,
+    name: c.name,
+    description: c.description,
+    status: c.status,
+  });
   const publicGroups: PublicGroup[] = [];
   for (const g of groups) {
     const members = rows.filter((c) => c.groupId === g.id);
@@ -81,4 +84,3 @@ export async function loadStatusPage(db: Tx): Promise<StatusPageData> {
     groups: publicGroups,
   };
 }
-

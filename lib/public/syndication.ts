@@ -93,7 +93,10 @@ const MAINTENANCE_WHERE: Record<Exclude<MaintenanceSelection, "none" | "recent">
  * visible groups that are not hidden or deleted, published incidents and
  * maintenances, and affected components filtered to the same visible set.
  */
-export async function loadSyndication(db: Tx, select: { incidents: IncidentSelection; maintenances: MaintenanceSelection }): Promise<SyndicationData> {
+export async function loadSyndication(
+  db: Tx,
+  select: { incidents: IncidentSelection; maintenances: MaintenanceSelection },
+): Promise<SyndicationData> {
   const p = await loadPublicPageRow(db);
   const { rows, groups } = await publicComponents(db, p.id);
 
@@ -140,7 +143,13 @@ export async function loadSyndication(db: Tx, select: { incidents: IncidentSelec
       : await db
           .select()
           .from(incident)
-          .where(and(publishedIncidentOn(p.id), eq(incident.kind, "incident"), select.incidents === "unresolved" ? openStatus : undefined))
+          .where(
+            and(
+              publishedIncidentOn(p.id),
+              eq(incident.kind, "incident"),
+              select.incidents === "unresolved" ? openStatus : undefined,
+            ),
+          )
           .orderBy(desc(incident.startedAt), desc(incident.id))
           .limit(select.incidents === "recent" ? SYNDICATION_LIST_LIMIT : -1);
   const maintenances =
@@ -149,15 +158,35 @@ export async function loadSyndication(db: Tx, select: { incidents: IncidentSelec
       : await db
           .select()
           .from(incident)
-          .where(and(publishedIncidentOn(p.id), eq(incident.kind, "maintenance"), select.maintenances === "recent" ? undefined : MAINTENANCE_WHERE[select.maintenances]))
-          .orderBy(...(select.maintenances === "recent" ? [desc(incident.scheduledFor), desc(incident.id)] : [asc(incident.scheduledFor), asc(incident.id)]))
+          .where(
+            and(
+              publishedIncidentOn(p.id),
+              eq(incident.kind, "maintenance"),
+              select.maintenances === "recent" ? undefined : MAINTENANCE_WHERE[select.maintenances],
+            ),
+          )
+          .orderBy(
+            ...(select.maintenances === "recent"
+              ? [desc(incident.scheduledFor), desc(incident.id)]
+              : [asc(incident.scheduledFor), asc(incident.id)]),
+          )
           .limit(select.maintenances === "recent" ? SYNDICATION_LIST_LIMIT : -1);
 
   const all = [...incidents, ...maintenances];
   const ids = all.map((i) => i.id);
-  const updates = ids.length ? await db.select().from(incidentUpdate).where(and(inArray(incidentUpdate.incidentId, ids), publishedUpdate)) : [];
+  const updates = ids.length
+    ? await db
+        .select()
+        .from(incidentUpdate)
+        .where(and(inArray(incidentUpdate.incidentId, ids), publishedUpdate))
+    : [];
   const updateIds = updates.map((u) => u.id);
-  const touched = updateIds.length ? await db.select().from(incidentUpdateComponent).where(inArray(incidentUpdateComponent.incidentUpdateId, updateIds)) : [];
+  const touched = updateIds.length
+    ? await db
+        .select()
+        .from(incidentUpdateComponent)
+        .where(inArray(incidentUpdateComponent.incidentUpdateId, updateIds))
+    : [];
   const affectedByUpdate = new Map<string, SyndicatedAffected[]>();
   for (const t of touched) {
     const c = byId.get(t.componentId);
@@ -182,7 +211,9 @@ export async function loadSyndication(db: Tx, select: { incidents: IncidentSelec
         createdAt: u.createdAt,
         updatedAt: u.updatedAt,
         deliverNotifications: u.deliverNotifications,
-        affected: (affectedByUpdate.get(u.id) ?? []).sort((a, b) => byId.get(a.id)!.position - byId.get(b.id)!.position),
+        affected: (affectedByUpdate.get(u.id) ?? []).sort(
+          (a, b) => byId.get(a.id)!.position - byId.get(b.id)!.position,
+        ),
       }),
     );
     const named = new Set(own.flatMap((u) => u.affected.map((a) => a.id)));
@@ -204,4 +235,3 @@ export async function loadSyndication(db: Tx, select: { incidents: IncidentSelec
     maintenances: maintenances.map(toSyndicated),
   };
 }
-

@@ -19,17 +19,23 @@ export const publishedIncidentOn = (pageId: string) => and(eq(incident.pageId, p
  * its group (if any) is not hidden. A hidden group hides its members. The
  * caller has already left out deleted components.
  */
-export function publicOnly<C extends Pick<Component, "hidden" | "groupId">, G extends Pick<ComponentGroup, "id" | "hidden">>(
-  components: readonly C[],
-  groups: readonly G[],
-): { components: C[]; groups: G[] } {
+export function publicOnly<
+  C extends Pick<Component, "hidden" | "groupId">,
+  G extends Pick<ComponentGroup, "id" | "hidden">,
+>(components: readonly C[], groups: readonly G[]): { components: C[]; groups: G[] } {
   const shownGroups = groups.filter((g) => !g.hidden);
   const shownIds = new Set(shownGroups.map((g) => g.id));
-  return { components: components.filter((c) => !c.hidden && (c.groupId === null || shownIds.has(c.groupId))), groups: shownGroups };
+  return {
+    components: components.filter((c) => !c.hidden && (c.groupId === null || shownIds.has(c.groupId))),
+    groups: shownGroups,
+  };
 }
 
 /** The page's public components and groups (publicOnly over the live rows), in page order. */
-export async function publicComponents(db: Tx, pageId: string): Promise<{ rows: Component[]; groups: ComponentGroup[] }> {
+export async function publicComponents(
+  db: Tx,
+  pageId: string,
+): Promise<{ rows: Component[]; groups: ComponentGroup[] }> {
   const groups = await db
     .select()
     .from(componentGroup)

@@ -8,7 +8,9 @@ const INLINE_SCRIPT = /<script\b[^>]*>([\s\S]*?)<\/script>/gi;
 
 /** `frameAncestors` is the route's framing policy ("frame-ancestors 'none'" or "frame-ancestors *"). */
 export function htmlCsp(html: string, frameAncestors: string): string {
-  const hashes = [...html.matchAll(INLINE_SCRIPT)].map((m) => `'sha256-${createHash("sha256").update(m[1], "utf8").digest("base64")}'`);
+  const hashes = [...html.matchAll(INLINE_SCRIPT)].map(
+    (m) => `'sha256-${createHash("sha256").update(m[1], "utf8").digest("base64")}'`,
+  );
   return [
     "default-src 'none'",
     `script-src ${hashes.length ? hashes.join(" ") : "'none'"}`,

@@ -14,7 +14,12 @@ const CLASS_ATTR = /\bclass="([^"]*)"/g;
 export function usedClasses(html: string): Set<string> {
   const out = new Set<string>();
   for (const m of html.matchAll(CLASS_ATTR)) {
-    const value = m[1].replaceAll("&amp;", "&").replaceAll("&quot;", '"').replaceAll("&#x27;", "'").replaceAll("&lt;", "<").replaceAll("&gt;", ">");
+    const value = m[1]
+      .replaceAll("&amp;", "&")
+      .replaceAll("&quot;", '"')
+      .replaceAll("&#x27;", "'")
+      .replaceAll("&lt;", "<")
+      .replaceAll("&gt;", ">");
     for (const c of value.split(/\s+/)) if (c) out.add(c);
   }
   return out;
@@ -28,7 +33,9 @@ export function usedTags(html: string): Set<string> {
 }
 
 function unescapeIdent(s: string): string {
-  return s.replace(/\\([0-9a-fA-F]{1,6}) ?|\\(.)/g, (_, hex: string | undefined, ch: string | undefined) => (hex ? String.fromCodePoint(parseInt(hex, 16)) : ch!));
+  return s.replace(/\\([0-9a-fA-F]{1,6}) ?|\\(.)/g, (_, hex: string | undefined, ch: string | undefined) =>
+    hex ? String.fromCodePoint(parseInt(hex, 16)) : ch!,
+  );
 }
 
 /** Splits on commas outside parentheses and brackets. */

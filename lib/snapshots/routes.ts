@@ -16,7 +16,10 @@ export interface PublicRoute {
 }
 
 /** Every public response but the embed widget refuses framing (next.config.ts sends the same for Next's own responses). */
-export const FRAME_DENY: Readonly<Record<string, string>> = { "x-frame-options": "DENY", "content-security-policy": "frame-ancestors 'none'" };
+export const FRAME_DENY: Readonly<Record<string, string>> = {
+  "x-frame-options": "DENY",
+  "content-security-policy": "frame-ancestors 'none'",
+};
 export const V2_CORS_HEADERS: Readonly<Record<string, string>> = { "access-control-allow-origin": "*" };
 const v2 = (path: string): PublicRoute => ({ path: `/api/v2/${path}.json`, headers: V2_CORS_HEADERS });
 
@@ -50,7 +53,8 @@ export const PUBLIC_ROUTES: readonly PublicRoute[] = [
 const APP_PATHS = ["/admin", "/api/v1", "/api/auth", "/api/cron", "/api/webhooks", "/subscriptions", "/_next"];
 
 /** `/admin` and `/admin/…`, but not `/administrator`. */
-export const pathUnder = (pathname: string, prefix: string): boolean => pathname === prefix || pathname.startsWith(`${prefix}/`);
+export const pathUnder = (pathname: string, prefix: string): boolean =>
+  pathname === prefix || pathname.startsWith(`${prefix}/`);
 
 export function isAppPath(pathname: string): boolean {
   return APP_PATHS.some((p) => pathUnder(pathname, p));
@@ -89,8 +93,9 @@ function findRoute(pathname: string, routes: readonly PublicRoute[]): PublicRout
   let index = indexes.get(routes);
   if (!index) {
     index = { exact: new Map(), patterns: [] };
-    for (const r of routes) if (typeof r.path === "string") index.exact.set(r.path, r);
-    else index.patterns.push(r);
+    for (const r of routes)
+      if (typeof r.path === "string") index.exact.set(r.path, r);
+      else index.patterns.push(r);
     indexes.set(routes, index);
   }
   return index.exact.get(pathname) ?? index.patterns.find((r) => (r.path as RegExp).test(pathname));
@@ -99,7 +104,10 @@ function findRoute(pathname: string, routes: readonly PublicRoute[]): PublicRout
 const resolvedHeaders = new WeakMap<PublicRoute, Readonly<Record<string, string>>>();
 
 /** Extra response headers for a snapshot key (framing policy, CORS). */
-export function snapshotHeaders(key: string, routes: readonly PublicRoute[] = PUBLIC_ROUTES): Readonly<Record<string, string>> {
+export function snapshotHeaders(
+  key: string,
+  routes: readonly PublicRoute[] = PUBLIC_ROUTES,
+): Readonly<Record<string, string>> {
   const q = key.indexOf("?");
   const route = findRoute(q === -1 ? key : key.slice(0, q), routes);
   if (!route) return FRAME_DENY;

@@ -129,7 +129,10 @@ export function createSnapshotServer(opts: SnapshotServerOptions) {
           log(`[herald] snapshot render ${key} v${v} → ${r.status} in ${ms} ms (not stored)`);
           return r;
         }
-        const notFound = r.status === 404 && key !== opts.notFoundKey && r.contentType.startsWith("text/html") ? await notFoundPage(v) : null;
+        const notFound =
+          r.status === 404 && key !== opts.notFoundKey && r.contentType.startsWith("text/html")
+            ? await notFoundPage(v)
+            : null;
         const body = notFound
           ? notFound.identity
           : opts.transformHtml && r.contentType.startsWith("text/html")
@@ -163,7 +166,13 @@ export function createSnapshotServer(opts: SnapshotServerOptions) {
       // Unknown version (or the page failed): the saved one from any version or build.
       page ??= opts.notFoundKey ? (opts.store.get(opts.notFoundKey) ?? null) : null;
       const body = page?.identity ?? Buffer.from(FALLBACK_404);
-      const snap = await makeSnapshot("404", page?.version ?? v ?? 0, 404, page?.contentType ?? "text/html; charset=utf-8", body);
+      const snap = await makeSnapshot(
+        "404",
+        page?.version ?? v ?? 0,
+        404,
+        page?.contentType ?? "text/html; charset=utf-8",
+        body,
+      );
       if (!notFound || notFound.version !== v) notFound = { version: v, snap };
     }
     send(req, res, notFound.snap, "NOT-FOUND");
@@ -201,14 +210,29 @@ export function createSnapshotServer(opts: SnapshotServerOptions) {
 
   // Response headers per snapshot, encoding and cache state, built once.
   const headerCache = new WeakMap<Snapshot, Map<string, Record<string, string | number>>>();
-  function headersFor(snap: Snapshot, variant: "br" | "gzip" | "identity" | "304", state: string): Record<string, string | number> {
+  function headersFor(
+    snap: Snapshot,
+    variant: "br" | "gzip" | "identity" | "304",
+    state: string,
+  ): Record<string, string | number> {
     let perSnap = headerCache.get(snap);
     if (!perSnap) headerCache.set(snap, (perSnap = new Map()));
     const id = `${variant}|${state}`;
     let h = perSnap.get(id);
     if (!h) {
-      h = { ...opts.headers, ...snapshotHeaders(snap.key, routes), etag: snap.etag, "cache-control": cacheControl, vary: "Accept-Encoding", "x-herald-snapshot": state };
-      if (snap.contentType.startsWith("text/html")) h["content-security-policy"] = htmlCsp(snap.identity.toString("utf8"), String(h["content-security-policy"] ?? ""));
+      h = {
+        ...opts.headers,
+        ...snapshotHeaders(snap.key, routes),
+        etag: snap.etag,
+        "cache-control": cacheControl,
+        vary: "Accept-Encoding",
+        "x-herald-snapshot": state,
+      };
+      if (snap.contentType.startsWith("text/html"))
+        h["content-security-policy"] = htmlCsp(
+          snap.identity.toString("utf8"),
+          String(h["content-security-policy"] ?? ""),
+        );
       if (variant !== "304") {
         h["content-type"] = snap.contentType;
         h["content-length"] = snap[variant].length;
@@ -290,7 +314,12 @@ export function createSnapshotServer(opts: SnapshotServerOptions) {
   function fail(res: ServerResponse, what: string): void {
     log(`[herald] ERROR ${what}`);
     if (res.headersSent) return void res.destroy();
-    res.writeHead(503, { ...opts.headers, "content-type": "text/plain; charset=utf-8", "retry-after": "5", "cache-control": "no-store" });
+    res.writeHead(503, {
+      ...opts.headers,
+      "content-type": "text/plain; charset=utf-8",
+      "retry-after": "5",
+      "cache-control": "no-store",
+    });
     res.end("The status page is briefly unavailable. Please retry in a few seconds.");
   }
 }

@@ -22,10 +22,18 @@ export interface Snapshot {
   br: Buffer;
 }
 
-export async function makeSnapshot(key: string, version: number, status: number, contentType: string, body: Buffer): Promise<Snapshot> {
+export async function makeSnapshot(
+  key: string,
+  version: number,
+  status: number,
+  contentType: string,
+  body: Buffer,
+): Promise<Snapshot> {
   const [gz, br] = await Promise.all([
     gzipAsync(body, { level: 9 }),
-    brotliAsync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: body.length } }),
+    brotliAsync(body, {
+      params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: body.length },
+    }),
   ]);
   const etag = `"${createHash("sha256").update(body).digest("base64url").slice(0, 27)}"`;
   return { key, version, status, contentType, etag, identity: body, gzip: gz, br };

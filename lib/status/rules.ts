@@ -1,6 +1,13 @@
 // Pure rules: no database, no clock. Everything the public page says about
 // "how bad is it" comes from these functions.
-import { CLOSED_STATUSES, MAINTENANCE_UNDERWAY_STATUSES, type AnyIncidentStatus, type ComponentStatus, type Impact, type IncidentKind } from "@/db/constants";
+import {
+  CLOSED_STATUSES,
+  MAINTENANCE_UNDERWAY_STATUSES,
+  type AnyIncidentStatus,
+  type ComponentStatus,
+  type Impact,
+  type IncidentKind,
+} from "@/db/constants";
 
 const COMPONENT_SEVERITY: Record<ComponentStatus, number> = {
   operational: 0,
@@ -45,7 +52,10 @@ export interface UpdateForRules {
 }
 
 /** Newest first: by display time, then by posting order for updates shown at the same moment. */
-export function compareUpdatesNewestFirst(a: Pick<UpdateForRules, "displayAt" | "seq">, b: Pick<UpdateForRules, "displayAt" | "seq">): number {
+export function compareUpdatesNewestFirst(
+  a: Pick<UpdateForRules, "displayAt" | "seq">,
+  b: Pick<UpdateForRules, "displayAt" | "seq">,
+): number {
   return b.displayAt.getTime() - a.displayAt.getTime() || b.seq - a.seq;
 }
 
@@ -65,7 +75,8 @@ export function timelineFromUpdates(updates: readonly UpdateForRules[]): Inciden
   if (updates.length === 0) throw new Error("An incident always has at least one update");
   const sorted = [...updates].sort(compareUpdatesNewestFirst);
   const oldestFirst = [...sorted].reverse();
-  const firstAt = (statuses: AnyIncidentStatus[]) => oldestFirst.find((u) => statuses.includes(u.status))?.displayAt ?? null;
+  const firstAt = (statuses: AnyIncidentStatus[]) =>
+    oldestFirst.find((u) => statuses.includes(u.status))?.displayAt ?? null;
   const status = sorted[0].status;
   const closed = isClosedStatus(status);
   return {
@@ -112,7 +123,9 @@ export interface OverallInput {
  * Resolved incidents never count, so resolving always restores green.
  */
 export function overallStatus({ components, openIncidents }: OverallInput): OverallStatus {
-  const incidentImpacts = openIncidents.filter((i) => i.kind === "incident" && !isClosedStatus(i.status)).map((i) => i.impact);
+  const incidentImpacts = openIncidents
+    .filter((i) => i.kind === "incident" && !isClosedStatus(i.status))
+    .map((i) => i.impact);
   const impact = worstImpact([impactFromComponentStatuses(components.map((c) => c.status)), ...incidentImpacts]);
   if (impact !== "none") return { indicator: impact, description: DESCRIPTIONS[impact] };
   const maintenance =

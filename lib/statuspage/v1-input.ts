@@ -5,16 +5,34 @@
 // cases validate again (lengths, ids of this page); their field names are
 // translated back to the API's by v1ValidationError.
 import { z } from "zod";
-import { COMPONENT_STATUSES, IMPACTS, INCIDENT_STATUSES, type AnyIncidentStatus, type IncidentStatus } from "@/db/constants";
-import type { CreateComponentInput, CreateGroupInput, UpdateComponentInput, UpdateGroupInput } from "../components/components";
+import {
+  COMPONENT_STATUSES,
+  IMPACTS,
+  INCIDENT_STATUSES,
+  type AnyIncidentStatus,
+  type IncidentStatus,
+} from "@/db/constants";
+import type {
+  CreateComponentInput,
+  CreateGroupInput,
+  UpdateComponentInput,
+  UpdateGroupInput,
+} from "../components/components";
 import { ValidationError, type FieldErrors } from "../errors";
-import type { CreateIncidentInput, EditUpdateInput, PostUpdateInput, UpdateIncidentInput } from "../incidents/incidents";
+import type {
+  CreateIncidentInput,
+  EditUpdateInput,
+  PostUpdateInput,
+  UpdateIncidentInput,
+} from "../incidents/incidents";
 import type { UpdatePageInput } from "../page/page";
 
 const Text = z.string();
 const NullableText = z.string().nullable();
 const Ids = z.array(z.string()).max(500);
-const Timestamp = z.union([z.iso.datetime({ offset: true }), z.iso.date()], { error: "Use an ISO-8601 date or date-time" });
+const Timestamp = z.union([z.iso.datetime({ offset: true }), z.iso.date()], {
+  error: "Use an ISO-8601 date or date-time",
+});
 const ComponentStatusMap = z.record(z.string(), z.enum(COMPONENT_STATUSES, { error: "Unknown component status" }));
 const IncidentStatusEnum = z.enum(INCIDENT_STATUSES, { error: "Unknown incident status" });
 const ImpactEnum = z.enum(IMPACTS, { error: "Unknown impact" }).nullable();
@@ -121,7 +139,9 @@ const IncidentPatchFields = z.strictObject({
 });
 
 export const IncidentCreateBody = z.strictObject({
-  incident: IncidentPatchFields.extend({ backfilled: z.boolean(), backfill_date: Timestamp }).partial().required({ name: true }),
+  incident: IncidentPatchFields.extend({ backfilled: z.boolean(), backfill_date: Timestamp })
+    .partial()
+    .required({ name: true }),
 });
 export const IncidentPatchBody = z.strictObject({ incident: IncidentPatchFields.partial() });
 
@@ -141,7 +161,8 @@ export function toCreateIncidentInput(body: z.infer<typeof IncidentCreateBody>):
   });
 }
 
-const isIncidentStatus = (s: AnyIncidentStatus): s is IncidentStatus => (INCIDENT_STATUSES as readonly string[]).includes(s);
+const isIncidentStatus = (s: AnyIncidentStatus): s is IncidentStatus =>
+  (INCIDENT_STATUSES as readonly string[]).includes(s);
 
 export interface IncidentPatchPlan {
   /** Edits of the incident itself (name, impact override). */
@@ -155,10 +176,15 @@ export interface IncidentPatchPlan {
  * components without a status: on a PATCH they must come with one in
  * `components` (a new update only records status changes).
  */
-export function planIncidentPatch(id: string, currentStatus: AnyIncidentStatus, body: z.infer<typeof IncidentPatchBody>): IncidentPatchPlan {
+export function planIncidentPatch(
+  id: string,
+  currentStatus: AnyIncidentStatus,
+  body: z.infer<typeof IncidentPatchBody>,
+): IncidentPatchPlan {
   const i = body.incident;
   const plan: IncidentPatchPlan = {};
-  if (i.name !== undefined || i.impact_override !== undefined) plan.edit = defined({ id, name: i.name, impactOverride: i.impact_override });
+  if (i.name !== undefined || i.impact_override !== undefined)
+    plan.edit = defined({ id, name: i.name, impactOverride: i.impact_override });
   const missing = (i.component_ids ?? []).filter((c) => !i.components || !(c in i.components));
   if (missing.length) {
     const message = `Give each listed component a status in components: ${missing.join(", ")}`;
@@ -166,7 +192,13 @@ export function planIncidentPatch(id: string, currentStatus: AnyIncidentStatus, 
   }
   if (i.status !== undefined || i.body !== undefined || i.components !== undefined) {
     const status = i.status ?? (isIncidentStatus(currentStatus) ? currentStatus : "investigating");
-    plan.post = defined({ incidentId: id, status, body: i.body ?? DEFAULT_BODIES[status], components: i.components, notify: i.deliver_notifications });
+    plan.post = defined({
+      incidentId: id,
+      status,
+      body: i.body ?? DEFAULT_BODIES[status],
+      components: i.components,
+      notify: i.deliver_notifications,
+    });
   } else if (i.deliver_notifications !== undefined) {
     const message = "deliver_notifications applies to a new update: send it with status, body or components";
     throw new ValidationError(message, { "incident.deliver_notifications": [message] });
@@ -184,7 +216,11 @@ export const IncidentUpdatePatchBody = z.strictObject({
     .partial(),
 });
 
-export function toEditUpdateInput(incidentId: string, updateId: string, body: z.infer<typeof IncidentUpdatePatchBody>): EditUpdateInput {
+export function toEditUpdateInput(
+  incidentId: string,
+  updateId: string,
+  body: z.infer<typeof IncidentUpdatePatchBody>,
+): EditUpdateInput {
   const u = body.incident_update;
   return defined({ incidentId, updateId, body: u.body, status: u.status, displayAt: u.display_at });
 }
@@ -218,9 +254,11 @@ export function parseListQuery(params: URLSearchParams): z.infer<typeof ListQuer
     else if (values.length === 1) raw[key] = values[0];
   }
   const parsed = ListQuery.safeParse(raw);
-  if (!parsed.success) for (const issue of parsed.error.issues) (fieldErrors[issue.path.join(".")] ??= []).push(issue.message);
+  if (!parsed.success)
+    for (const issue of parsed.error.issues) (fieldErrors[issue.path.join(".")] ??= []).push(issue.message);
   const first = Object.entries(fieldErrors)[0];
-  if (first || !parsed.success) throw new ValidationError(first ? `${first[0]}: ${first[1][0]}` : "Invalid query", fieldErrors);
+  if (first || !parsed.success)
+    throw new ValidationError(first ? `${first[0]}: ${first[1][0]}` : "Invalid query", fieldErrors);
   return parsed.data;
 }
 
@@ -233,7 +271,11 @@ const snake = (s: string) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
  * the `component` wrapper becomes `component.group_id`. Keys that already
  * name the wrapper (errors of the schemas above) stay as they are.
  */
-export function v1ValidationError(err: ValidationError, wrapper: string, renames: Record<string, string> = {}): ValidationError {
+export function v1ValidationError(
+  err: ValidationError,
+  wrapper: string,
+  renames: Record<string, string> = {},
+): ValidationError {
   const fieldErrors: FieldErrors = {};
   for (const [key, messages] of Object.entries(err.fieldErrors)) {
     const [head, ...rest] = key.split(".");

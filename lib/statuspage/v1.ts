@@ -135,7 +135,11 @@ export type IncidentV1 = ReturnType<typeof incidentV1>;
 const liveComponents = (pageId: string) => and(eq(component.pageId, pageId), isNull(component.deletedAt));
 
 export async function listComponentsV1(db: Tx, pageId: string): Promise<ComponentV1[]> {
-  const rows = await db.select().from(component).where(liveComponents(pageId)).orderBy(asc(component.position), asc(component.createdAt));
+  const rows = await db
+    .select()
+    .from(component)
+    .where(liveComponents(pageId))
+    .orderBy(asc(component.position), asc(component.createdAt));
   return rows.map(componentV1);
 }
 
@@ -166,7 +170,9 @@ export async function listComponentGroupsV1(db: Tx, pageId: string): Promise<Com
 }
 
 export async function getComponentGroupV1(db: Tx, pageId: string, id: string): Promise<ComponentGroupV1> {
-  const g = await db.query.componentGroup.findFirst({ where: and(eq(componentGroup.id, id), eq(componentGroup.pageId, pageId)) });
+  const g = await db.query.componentGroup.findFirst({
+    where: and(eq(componentGroup.id, id), eq(componentGroup.pageId, pageId)),
+  });
   if (!g) throw new NotFoundError("Component group");
   const members = await groupMembers(db, pageId, [id]);
   return componentGroupV1(g, members.get(id) ?? []);
@@ -233,13 +239,20 @@ export async function incidentsV1(db: Tx, p: Page, rows: Incident[]): Promise<In
 }
 
 export async function getIncidentV1(db: Tx, p: Page, id: string): Promise<IncidentV1> {
-  const row = await db.query.incident.findFirst({ where: and(eq(incident.id, id), eq(incident.pageId, p.id), eq(incident.kind, "incident")) });
+  const row = await db.query.incident.findFirst({
+    where: and(eq(incident.id, id), eq(incident.pageId, p.id), eq(incident.kind, "incident")),
+  });
   if (!row) throw new NotFoundError("Incident");
   const [out] = await incidentsV1(db, p, [row]);
   return out;
 }
 
-export async function getIncidentUpdateV1(db: Tx, p: Page, incidentId: string, updateId: string): Promise<IncidentUpdateV1> {
+export async function getIncidentUpdateV1(
+  db: Tx,
+  p: Page,
+  incidentId: string,
+  updateId: string,
+): Promise<IncidentUpdateV1> {
   const found = (await getIncidentV1(db, p, incidentId)).incident_updates.find((u) => u.id === updateId);
   if (!found) throw new NotFoundError("Incident update");
   return found;

@@ -11,7 +11,8 @@ const offsetFormatters = new Map<string, Intl.DateTimeFormat>();
  */
 export function isoWithOffset(at: Date, timeZone: string): string {
   let f = offsetFormatters.get(timeZone);
-  if (!f) offsetFormatters.set(timeZone, (f = new Intl.DateTimeFormat("en-US", { timeZone, timeZoneName: "longOffset" })));
+  if (!f)
+    offsetFormatters.set(timeZone, (f = new Intl.DateTimeFormat("en-US", { timeZone, timeZoneName: "longOffset" })));
   const name = f.formatToParts(at).find((p) => p.type === "timeZoneName")?.value ?? "GMT";
   const m = /^GMT(?:([+-])(\d{1,2})(?::(\d{2}))?)?$/.exec(name);
   const sign = m?.[1] === "-" ? -1 : 1;
@@ -66,7 +67,9 @@ function v2Update(ctx: V2Context, incidentId: string, u: SyndicatedUpdate) {
     created_at: time(ctx, u.createdAt),
     updated_at: time(ctx, u.updatedAt),
     display_at: time(ctx, u.displayAt),
-    affected_components: u.affected.length ? u.affected.map((a) => ({ code: a.id, name: a.name, old_status: a.oldStatus, new_status: a.newStatus })) : null,
+    affected_components: u.affected.length
+      ? u.affected.map((a) => ({ code: a.id, name: a.name, old_status: a.oldStatus, new_status: a.newStatus }))
+      : null,
     deliver_notifications: u.deliverNotifications,
     custom_tweet: null,
     tweet_id: null,
@@ -95,11 +98,20 @@ export function v2Incident(ctx: V2Context, i: SyndicatedIncident) {
 
 export const v2Status = (ctx: V2Context) => ({ page: v2Page(ctx), status: ctx.data.overall });
 
-export const v2Components = (ctx: V2Context) => ({ page: v2Page(ctx), components: ctx.data.components.map((c) => v2Component(ctx, c)) });
+export const v2Components = (ctx: V2Context) => ({
+  page: v2Page(ctx),
+  components: ctx.data.components.map((c) => v2Component(ctx, c)),
+});
 
-export const v2Incidents = (ctx: V2Context) => ({ page: v2Page(ctx), incidents: ctx.data.incidents.map((i) => v2Incident(ctx, i)) });
+export const v2Incidents = (ctx: V2Context) => ({
+  page: v2Page(ctx),
+  incidents: ctx.data.incidents.map((i) => v2Incident(ctx, i)),
+});
 
-export const v2Maintenances = (ctx: V2Context) => ({ page: v2Page(ctx), scheduled_maintenances: ctx.data.maintenances.map((i) => v2Incident(ctx, i)) });
+export const v2Maintenances = (ctx: V2Context) => ({
+  page: v2Page(ctx),
+  scheduled_maintenances: ctx.data.maintenances.map((i) => v2Incident(ctx, i)),
+});
 
 /** summary.json: the status, every component, unresolved incidents, upcoming and in-progress maintenances. */
 export const v2Summary = (ctx: V2Context) => ({

@@ -44,9 +44,18 @@ function dto(s: Subscriber, componentIds: string[]): SubscriberDto {
 
 async function withScopes(db: Tx, rows: Subscriber[]): Promise<SubscriberDto[]> {
   if (!rows.length) return [];
-  const scopes = await db.select().from(subscriberComponent).where(inArray(subscriberComponent.subscriberId, rows.map((r) => r.id)));
+  const scopes = await db
+    .select()
+    .from(subscriberComponent)
+    .where(
+      inArray(
+        subscriberComponent.subscriberId,
+        rows.map((r) => r.id),
+      ),
+    );
   const by = new Map<string, string[]>();
-  for (const s of scopes) (by.get(s.subscriberId) ?? by.set(s.subscriberId, []).get(s.subscriberId)!).push(s.componentId);
+  for (const s of scopes)
+    (by.get(s.subscriberId) ?? by.set(s.subscriberId, []).get(s.subscriberId)!).push(s.componentId);
   return rows.map((r) => dto(r, by.get(r.id) ?? []));
 }
 
@@ -63,7 +72,11 @@ export async function listSubscribers(ctx: Ctx, input: ListSubscribersInput = {}
   const data = parseInput(ListSubscribersInput, input);
   const p = await getPage(ctx.db);
   const q = data.q?.replace(/[%_\\]/g, (c) => `\\${c}`);
-  const where = and(eq(subscriber.pageId, p.id), data.state ? eq(subscriber.state, data.state) : undefined, q ? sql`${subscriber.email} like ${`%${q}%`} escape '\\'` : undefined);
+  const where = and(
+    eq(subscriber.pageId, p.id),
+    data.state ? eq(subscriber.state, data.state) : undefined,
+    q ? sql`${subscriber.email} like ${`%${q}%`} escape '\\'` : undefined,
+  );
   const total = await ctx.db.$count(subscriber, where);
   const rows = await ctx.db
     .select()
@@ -78,7 +91,11 @@ export async function listSubscribers(ctx: Ctx, input: ListSubscribersInput = {}
 export async function subscriberCounts(ctx: Ctx): Promise<Record<SubscriberState, number>> {
   requireRole(ctx.actor, "viewer");
   const p = await getPage(ctx.db);
-  const rows = await ctx.db.select({ state: subscriber.state, n: count() }).from(subscriber).where(eq(subscriber.pageId, p.id)).groupBy(subscriber.state);
+  const rows = await ctx.db
+    .select({ state: subscriber.state, n: count() })
+    .from(subscriber)
+    .where(eq(subscriber.pageId, p.id))
+    .groupBy(subscriber.state);
   const out = { unconfirmed: 0, active: 0, unsubscribed: 0, quarantined: 0 };
   for (const r of rows) out[r.state] = r.n;
   return out;
@@ -87,7 +104,9 @@ export async function subscriberCounts(ctx: Ctx): Promise<Record<SubscriberState
 export async function getSubscriber(ctx: Ctx, id: string): Promise<SubscriberDto> {
   requireRole(ctx.actor, "viewer");
   const p = await getPage(ctx.db);
-  const row = await ctx.db.query.subscriber.findFirst({ where: and(eq(subscriber.id, id), eq(subscriber.pageId, p.id)) });
+  const row = await ctx.db.query.subscriber.findFirst({
+    where: and(eq(subscriber.id, id), eq(subscriber.pageId, p.id)),
+  });
   if (!row) throw new NotFoundError("Subscriber");
   return (await withScopes(ctx.db, [row]))[0];
 }
@@ -125,17 +144,38 @@ export async function addSubscriber(ctx: Ctx, secret: string, input: AddSubscrib
     const p = await getPage(tx);
     const componentIds = await validComponentIds(tx, p.id, data.componentIds);
     const unknown = [...new Set(data.componentIds)].filter((id) => !componentIds.includes(id));
-    if (unknown.length) throw new ValidationError(`Unknown component: ${unknown[0]}`, { componentIds: [`Unknown component: ${unknown.join(", ")}`] });
+    if (unknown.length)
+      throw new ValidationError(`Unknown component: ${unknown[0]}`, {
+        componentIds: [`Unknown component: ${unknown.join(", ")}`],
+      });
     const s = await insertSubscriber(tx, p.id, secret, data.email, componentIds, active, ctx.now());
     if (!s) throw new ConflictError("That address is already subscribed");
-    await audit(tx, ctx, { pageId: p.id, action: "subscriber.add", entityType: "subscriber", entityId: s.id, after: { email: s.email, state: s.state } });
+    await audit(tx, ctx, {
+      pageId: p.id,
+      action: "subscriber.add",
+      entityType: "subscriber",
+      entityId: s.id,
+      after: { email: s.email, state: s.state },
+    });
     return s;
   });
 }
 
-async function insertSubscriber(tx: Tx, pageId: string, secret: string, email: string, componentIds: string[], active: boolean, now: Date): Promise<SubscriberDto | null> {
+async function insertSubscriber(
+  tx: Tx,
+  pageId: string,
+  secret: string,
+  email: string,
+  componentIds: string[],
+  active: boolean,
+  now: Date,
+): Promise<SubscriberDto | null> {
   const live = await tx.query.subscriber.findFirst({
-    where: and(eq(subscriber.pageId, pageId), sql`lower(${subscriber.email}) = ${email}`, inArray(subscriber.state, ["unconfirmed", "active"])),
+    where: and(
+      eq(subscriber.pageId, pageId),
+      sql`lower(${subscriber.email}) = ${email}`,
+      inArray(subscriber.state, ["unconfirmed", "active"]),
+    ),
   });
   if (live) return null;
   const id = newId();
@@ -170,9 +210,21 @@ export async function removeSubscriber(ctx: Ctx, id: string): Promise<void> {
     const now = ctx.now();
     await tx
       .update(subscriber)
-      .set({ state: "unsubscribed", unsubscribedAt: row.unsubscribedAt ?? now, confirmTokenHash: null, confirmTokenEnc: null, updatedAt: now })
+      .set({
+        state: "unsubscribed",
+        unsubscribedAt: row.unsubscribedAt ?? now,
+        confirmTokenHash: null,
+        confirmTokenEnc: null,
+        updatedAt: now,
+      })
       .where(eq(subscriber.id, id));
-    await audit(tx, ctx, { pageId: p.id, action: "subscriber.remove", entityType: "subscriber", entityId: id, before: { email: row.email, state: row.state } });
+    await audit(tx, ctx, {
+      pageId: p.id,
+      action: "subscriber.remove",
+      entityType: "subscriber",
+      entityId: id,
+      before: { email: row.email, state: row.state },
+    });
   });
 }
 
@@ -186,9 +238,17 @@ export async function resendConfirmation(ctx: Ctx, secret: string, id: string): 
     if (row.state !== "unconfirmed") throw new ConflictError("Only unconfirmed subscribers get a confirmation email");
     const now = ctx.now();
     const confirm = issueToken(secret);
-    await tx.update(subscriber).set({ confirmTokenHash: confirm.hash, confirmTokenEnc: confirm.enc, updatedAt: now }).where(eq(subscriber.id, id));
+    await tx
+      .update(subscriber)
+      .set({ confirmTokenHash: confirm.hash, confirmTokenEnc: confirm.enc, updatedAt: now })
+      .where(eq(subscriber.id, id));
     await enqueueConfirmation(tx, p.id, id, now);
-    await audit(tx, ctx, { pageId: p.id, action: "subscriber.resend_confirmation", entityType: "subscriber", entityId: id });
+    await audit(tx, ctx, {
+      pageId: p.id,
+      action: "subscriber.resend_confirmation",
+      entityType: "subscriber",
+      entityId: id,
+    });
   });
 }
 
@@ -204,7 +264,12 @@ export interface ImportReport {
  * everyone gets a confirmation email; without, rows become active at once
  * (only as maySkipConfirmation allows).
  */
-export async function importSubscribersCsv(ctx: Ctx, secret: string, csv: string, opts: { confirm: boolean }): Promise<ImportReport> {
+export async function importSubscribersCsv(
+  ctx: Ctx,
+  secret: string,
+  csv: string,
+  opts: { confirm: boolean },
+): Promise<ImportReport> {
   requireRole(ctx.actor, "admin");
   if (csv.length > 5_000_000) throw new ValidationError("The file is too large (5 MB at most)");
   const rows = parseCsv(csv);
@@ -227,11 +292,25 @@ export async function importSubscribersCsv(ctx: Ctx, secret: string, csv: string
         continue;
       }
       const comps = compCol >= 0 ? (r[compCol] ?? "").split(/[\s;]+/).filter(Boolean) : [];
-      const added = await insertSubscriber(tx, p.id, secret, email.data, await validComponentIds(tx, p.id, comps), active, now);
+      const added = await insertSubscriber(
+        tx,
+        p.id,
+        secret,
+        email.data,
+        await validComponentIds(tx, p.id, comps),
+        active,
+        now,
+      );
       if (added) report.added++;
       else report.skipped++;
     }
-    await audit(tx, ctx, { pageId: p.id, action: "subscriber.import", entityType: "subscriber", entityId: null, after: { ...report, confirm: !active } });
+    await audit(tx, ctx, {
+      pageId: p.id,
+      action: "subscriber.import",
+      entityType: "subscriber",
+      entityId: null,
+      after: { ...report, confirm: !active },
+    });
   });
   return report;
 }
@@ -243,7 +322,14 @@ export async function exportSubscribersCsv(ctx: Ctx): Promise<string> {
   const all = await withScopes(ctx.db, rows);
   return toCsv(
     ["email", "state", "components", "created_at", "confirmed_at", "unsubscribed_at"],
-    all.map((s) => [s.email, s.state, s.componentIds.join(" "), s.createdAt.toISOString(), s.confirmedAt?.toISOString() ?? "", s.unsubscribedAt?.toISOString() ?? ""]),
+    all.map((s) => [
+      s.email,
+      s.state,
+      s.componentIds.join(" "),
+      s.createdAt.toISOString(),
+      s.confirmedAt?.toISOString() ?? "",
+      s.unsubscribedAt?.toISOString() ?? "",
+    ]),
   );
 }
 
@@ -252,7 +338,11 @@ export async function quarantineAddress(db: Tx, email: string, reason: string, n
   const res = await db
     .update(subscriber)
     .set({ state: "quarantined", quarantinedAt: now, quarantineReason: reason.slice(0, 200), updatedAt: now })
-    .where(and(sql`lower(${subscriber.email}) = ${email.toLowerCase()}`, inArray(subscriber.state, ["unconfirmed", "active"])));
+    .where(
+      and(
+        sql`lower(${subscriber.email}) = ${email.toLowerCase()}`,
+        inArray(subscriber.state, ["unconfirmed", "active"]),
+      ),
+    );
   return res.rowsAffected;
 }
-

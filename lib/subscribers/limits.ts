@@ -11,7 +11,12 @@ export interface SubscribeLimits {
   globalHour: number;
 }
 
-export const DEFAULT_SUBSCRIBE_LIMITS: SubscribeLimits = { perAddress15m: 1, perAddressDay: 3, perIpHour: 10, globalHour: 500 };
+export const DEFAULT_SUBSCRIBE_LIMITS: SubscribeLimits = {
+  perAddress15m: 1,
+  perAddressDay: 3,
+  perIpHour: 10,
+  globalHour: 500,
+};
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -32,7 +37,13 @@ function counters(limits: SubscribeLimits, email: string, ip: string, now: numbe
  * lock), so concurrent requests are serialized (lib/limits/counters.ts).
  * Returns the first limit hit, or null when the request may proceed.
  */
-export async function takeSubscribeAllowance(tx: Tx, limits: SubscribeLimits, email: string, ip: string, now: Date): Promise<keyof SubscribeLimits | null> {
+export async function takeSubscribeAllowance(
+  tx: Tx,
+  limits: SubscribeLimits,
+  email: string,
+  ip: string,
+  now: Date,
+): Promise<keyof SubscribeLimits | null> {
   const hit = await takeAllowance(tx, counters(limits, email, ip, now.getTime()), now);
   return (hit?.kind as keyof SubscribeLimits | undefined) ?? null;
 }
@@ -47,9 +58,20 @@ export interface LimitHit {
 /** For the console: windows in the last week where a subscribe limit refused requests. */
 export async function recentLimitHits(db: Tx, now: Date): Promise<LimitHit[]> {
   return db
-    .select({ kind: subscribeLimit.kind, blocked: subscribeLimit.blocked, lastBlockedAt: subscribeLimit.lastBlockedAt, windowEnd: subscribeLimit.windowEnd })
+    .select({
+      kind: subscribeLimit.kind,
+      blocked: subscribeLimit.blocked,
+      lastBlockedAt: subscribeLimit.lastBlockedAt,
+      windowEnd: subscribeLimit.windowEnd,
+    })
     .from(subscribeLimit)
-    .where(and(sql`${subscribeLimit.blocked} > 0`, gt(subscribeLimit.windowEnd, new Date(now.getTime() - 7 * 24 * HOUR)), inArray(subscribeLimit.kind, Object.keys(LIMIT_LABELS))))
+    .where(
+      and(
+        sql`${subscribeLimit.blocked} > 0`,
+        gt(subscribeLimit.windowEnd, new Date(now.getTime() - 7 * 24 * HOUR)),
+        inArray(subscribeLimit.kind, Object.keys(LIMIT_LABELS)),
+      ),
+    )
     .orderBy(desc(subscribeLimit.lastBlockedAt))
     .limit(50);
 }

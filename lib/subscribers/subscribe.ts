@@ -1,7 +1,16 @@
 import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Tx } from "@/db/client";
-import { component, delivery, incident, notification, subscriber, subscriberComponent, subscriberIncident, type Subscriber } from "@/db/schema";
+import {
+  component,
+  delivery,
+  incident,
+  notification,
+  subscriber,
+  subscriberComponent,
+  subscriberIncident,
+  type Subscriber,
+} from "@/db/schema";
 import type { PublicCtx } from "../context";
 import { Id, newId } from "../ids";
 import { ValidationError } from "../errors";
@@ -27,7 +36,6 @@ export const Email = z
   .pipe(z.email({ error: "Enter a valid email address" }))
   .transform((e) => e.toLowerCase());
 
-
 export const SubscribeInput = z.object({
   email: Email,
   componentIds: z.array(Id).max(500).default([]),
@@ -50,7 +58,12 @@ export type SubscribeOutcome = "confirmation_queued" | "already_active" | "suppr
  * confirmation email itself is an outbox row the worker sends; its token is
  * never part of the response.
  */
-export async function subscribe(ctx: PublicCtx, pageId: string, input: SubscribeInput, cfg: SubscriptionConfig): Promise<SubscribeOutcome> {
+export async function subscribe(
+  ctx: PublicCtx,
+  pageId: string,
+  input: SubscribeInput,
+  cfg: SubscriptionConfig,
+): Promise<SubscribeOutcome> {
   const data = parsePublic(SubscribeInput, input);
   if (data.honeypot) return "honeypot";
   const componentIds = await validComponentIds(ctx.db, pageId, data.componentIds);
@@ -58,7 +71,9 @@ export async function subscribe(ctx: PublicCtx, pageId: string, input: Subscribe
     if (existing.some((s) => s.state === "active")) return "already_active";
     const pending = existing.find((s) => s.state === "unconfirmed");
     // Asking for the whole page turns a pending "follow this incident" into a full subscription.
-    const id = pending ? await renewConfirmation(tx, pending.id, cfg.secret, now, { incidentOnly: false }) : await insertPending(tx, pageId, data.email, cfg.secret, now, false);
+    const id = pending
+      ? await renewConfirmation(tx, pending.id, cfg.secret, now, { incidentOnly: false })
+      : await insertPending(tx, pageId, data.email, cfg.secret, now, false);
     await setScope(tx, id, componentIds);
     await enqueueConfirmation(tx, pageId, id, now);
     return "confirmation_queued";
@@ -79,11 +94,18 @@ export type FollowOutcome = SubscribeOutcome | "following" | "no_incident";
  * address becomes an incident-only subscriber who hears about the followed
  * incidents and nothing else.
  */
-export async function followIncident(ctx: PublicCtx, pageId: string, input: FollowIncidentInput, cfg: SubscriptionConfig): Promise<FollowOutcome> {
+export async function followIncident(
+  ctx: PublicCtx,
+  pageId: string,
+  input: FollowIncidentInput,
+  cfg: SubscriptionConfig,
+): Promise<FollowOutcome> {
   const data = parsePublic(FollowIncidentInput, input);
   if (data.honeypot) return "honeypot";
   // Only what the public can see: published incidents of this page.
-  const inc = await ctx.db.query.incident.findFirst({ where: and(eq(incident.id, data.incidentId), publishedIncidentOn(pageId)) });
+  const inc = await ctx.db.query.incident.findFirst({
+    where: and(eq(incident.id, data.incidentId), publishedIncidentOn(pageId)),
+  });
   if (!inc) return "no_incident";
   return withAllowance<FollowOutcome>(ctx, pageId, data, cfg, async (tx, existing, now) => {
     const active = existing.find((s) => s.state === "active");
@@ -92,7 +114,9 @@ export async function followIncident(ctx: PublicCtx, pageId: string, input: Foll
       return "following";
     }
     const pending = existing.find((s) => s.state === "unconfirmed");
-    const id = pending ? await renewConfirmation(tx, pending.id, cfg.secret, now, {}) : await insertPending(tx, pageId, data.email, cfg.secret, now, true);
+    const id = pending
+      ? await renewConfirmation(tx, pending.id, cfg.secret, now, {})
+      : await insertPending(tx, pageId, data.email, cfg.secret, now, true);
     await follow(tx, id, inc.id, now);
     await enqueueConfirmation(tx, pageId, id, now);
     return "confirmation_queued";
@@ -101,7 +125,8 @@ export async function followIncident(ctx: PublicCtx, pageId: string, input: Foll
 
 function parsePublic<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
   const parsed = schema.safeParse(input);
-  if (!parsed.success) throw new ValidationError("Enter a valid email address", { email: ["Enter a valid email address"] });
+  if (!parsed.success)
+    throw new ValidationError("Enter a valid email address", { email: ["Enter a valid email address"] });
   return parsed.data;
 }
 
@@ -124,15 +149,28 @@ async function withAllowance<T extends string>(
     const existing = await tx
       .select()
       .from(subscriber)
-      .where(and(eq(subscriber.pageId, pageId), sql`lower(${subscriber.email}) = ${data.email}`, inArray(subscriber.state, ["unconfirmed", "active", "quarantined"])))
+      .where(
+        and(
+          eq(subscriber.pageId, pageId),
+          sql`lower(${subscriber.email}) = ${data.email}`,
+          inArray(subscriber.state, ["unconfirmed", "active", "quarantined"]),
+        ),
+      )
       .all();
-    if (!existing.some((s) => s.state === "active") && existing.some((s) => s.state === "quarantined")) return "suppressed";
+    if (!existing.some((s) => s.state === "active") && existing.some((s) => s.state === "quarantined"))
+      return "suppressed";
     return body(tx, existing, now);
   });
 }
 
 /** A new confirmation link for a pending row (the old one stops working). */
-async function renewConfirmation(tx: Tx, id: string, secret: string, now: Date, set: { incidentOnly?: boolean }): Promise<string> {
+async function renewConfirmation(
+  tx: Tx,
+  id: string,
+  secret: string,
+  now: Date,
+  set: { incidentOnly?: boolean },
+): Promise<string> {
   const confirm = issueToken(secret);
   await tx
     .update(subscriber)
@@ -141,7 +179,14 @@ async function renewConfirmation(tx: Tx, id: string, secret: string, now: Date, 
   return id;
 }
 
-async function insertPending(tx: Tx, pageId: string, email: string, secret: string, now: Date, incidentOnly: boolean): Promise<string> {
+async function insertPending(
+  tx: Tx,
+  pageId: string,
+  email: string,
+  secret: string,
+  now: Date,
+  incidentOnly: boolean,
+): Promise<string> {
   const id = newId();
   const confirm = issueToken(secret);
   const manage = issueToken(secret);
@@ -168,13 +213,18 @@ async function follow(tx: Tx, subscriberId: string, incidentId: string, now: Dat
 /** One subscription_confirmation notification with its single delivery. */
 export async function enqueueConfirmation(tx: Tx, pageId: string, subscriberId: string, now: Date): Promise<void> {
   const notificationId = newId();
-  await tx.insert(notification).values({ id: notificationId, pageId, kind: "subscription_confirmation", createdAt: now });
-  await tx.insert(delivery).values({ id: newId(), notificationId, subscriberId, status: "pending", nextAttemptAt: now, createdAt: now });
+  await tx
+    .insert(notification)
+    .values({ id: notificationId, pageId, kind: "subscription_confirmation", createdAt: now });
+  await tx
+    .insert(delivery)
+    .values({ id: newId(), notificationId, subscriberId, status: "pending", nextAttemptAt: now, createdAt: now });
 }
 
 export async function setScope(tx: Tx, subscriberId: string, componentIds: readonly string[]): Promise<void> {
   await tx.delete(subscriberComponent).where(eq(subscriberComponent.subscriberId, subscriberId));
-  if (componentIds.length) await tx.insert(subscriberComponent).values(componentIds.map((componentId) => ({ subscriberId, componentId })));
+  if (componentIds.length)
+    await tx.insert(subscriberComponent).values(componentIds.map((componentId) => ({ subscriberId, componentId })));
 }
 
 /** Unknown, deleted or hidden components are dropped: the form offers only public ones. */
@@ -183,11 +233,23 @@ export async function validComponentIds(db: Tx, pageId: string, ids: readonly st
   const rows = await db
     .select({ id: component.id })
     .from(component)
-    .where(and(eq(component.pageId, pageId), inArray(component.id, [...new Set(ids)]), isNull(component.deletedAt), eq(component.hidden, false)));
+    .where(
+      and(
+        eq(component.pageId, pageId),
+        inArray(component.id, [...new Set(ids)]),
+        isNull(component.deletedAt),
+        eq(component.hidden, false),
+      ),
+    );
   return rows.map((r) => r.id);
 }
 
-async function findByToken(db: Tx, pageId: string, column: "confirm" | "manage", token: unknown): Promise<Subscriber | undefined> {
+async function findByToken(
+  db: Tx,
+  pageId: string,
+  column: "confirm" | "manage",
+  token: unknown,
+): Promise<Subscriber | undefined> {
   if (!isWellFormedToken(token)) return undefined;
   const col = column === "confirm" ? subscriber.confirmTokenHash : subscriber.manageTokenHash;
   // Scoped to the page: a token from another page's email finds nothing here.
@@ -206,26 +268,44 @@ export interface SubscriptionView {
 }
 
 /** For the GET pages: shows what a link is for without changing anything. */
-export async function viewByConfirmToken(ctx: PublicCtx, pageId: string, token: unknown): Promise<SubscriptionView | null> {
+export async function viewByConfirmToken(
+  ctx: PublicCtx,
+  pageId: string,
+  token: unknown,
+): Promise<SubscriptionView | null> {
   const s = await findByToken(ctx.db, pageId, "confirm", token);
   if (!s || s.state !== "unconfirmed" || ctx.now().getTime() - s.updatedAt.getTime() > CONFIRM_TTL_MS) return null;
   return view(ctx.db, s);
 }
 
-export async function viewByManageToken(ctx: PublicCtx, pageId: string, token: unknown): Promise<SubscriptionView | null> {
+export async function viewByManageToken(
+  ctx: PublicCtx,
+  pageId: string,
+  token: unknown,
+): Promise<SubscriptionView | null> {
   const s = await findByToken(ctx.db, pageId, "manage", token);
   return s ? view(ctx.db, s) : null;
 }
 
 async function view(db: Tx, s: Subscriber): Promise<SubscriptionView> {
-  const scope = await db.select({ id: subscriberComponent.componentId }).from(subscriberComponent).where(eq(subscriberComponent.subscriberId, s.id));
+  const scope = await db
+    .select({ id: subscriberComponent.componentId })
+    .from(subscriberComponent)
+    .where(eq(subscriberComponent.subscriberId, s.id));
   const followed = await db
     .select({ name: incident.name })
     .from(subscriberIncident)
     .innerJoin(incident, eq(incident.id, subscriberIncident.incidentId))
     .where(and(eq(subscriberIncident.subscriberId, s.id), publishedIncident))
     .orderBy(subscriberIncident.createdAt);
-  return { email: s.email, state: s.state, componentIds: scope.map((r) => r.id), paused: s.pausedAt !== null, incidentOnly: s.incidentOnly, following: followed.map((r) => r.name) };
+  return {
+    email: s.email,
+    state: s.state,
+    componentIds: scope.map((r) => r.id),
+    paused: s.pausedAt !== null,
+    incidentOnly: s.incidentOnly,
+    following: followed.map((r) => r.name),
+  };
 }
 
 /** POST only. Returns the manage token's view on success, null for a bad or used link. */
@@ -253,7 +333,13 @@ export async function unsubscribeByToken(ctx: PublicCtx, pageId: string, token: 
   if (s.state === "active" || s.state === "unconfirmed") {
     await ctx.db
       .update(subscriber)
-      .set({ state: "unsubscribed", unsubscribedAt: now, confirmTokenHash: null, confirmTokenEnc: null, updatedAt: now })
+      .set({
+        state: "unsubscribed",
+        unsubscribedAt: now,
+        confirmTokenHash: null,
+        confirmTokenEnc: null,
+        updatedAt: now,
+      })
       .where(eq(subscriber.id, s.id));
   }
   return true;
@@ -265,7 +351,12 @@ export async function unsubscribeByToken(ctx: PublicCtx, pageId: string, token: 
  * incident-only follower becomes a full subscriber (the manage token proves
  * the address is theirs).
  */
-export async function updatePreferencesByToken(ctx: PublicCtx, pageId: string, token: unknown, componentIds: string[]): Promise<boolean> {
+export async function updatePreferencesByToken(
+  ctx: PublicCtx,
+  pageId: string,
+  token: unknown,
+  componentIds: string[],
+): Promise<boolean> {
   const s = await findByToken(ctx.db, pageId, "manage", token);
   if (!s || (s.state !== "active" && s.state !== "unconfirmed")) return false;
   const ids = await validComponentIds(ctx.db, pageId, componentIds);
@@ -277,7 +368,12 @@ export async function updatePreferencesByToken(ctx: PublicCtx, pageId: string, t
 }
 
 /** Pause or resume an active subscription from the manage page (POST only). Repeating either is a success. */
-export async function setPausedByToken(ctx: PublicCtx, pageId: string, token: unknown, paused: boolean): Promise<boolean> {
+export async function setPausedByToken(
+  ctx: PublicCtx,
+  pageId: string,
+  token: unknown,
+  paused: boolean,
+): Promise<boolean> {
   const s = await findByToken(ctx.db, pageId, "manage", token);
   if (!s || s.state !== "active") return false;
   const now = ctx.now();

@@ -35,10 +35,16 @@ export const SubscriberCreateBody = z.strictObject({
 });
 
 export function toAddSubscriberInput({ subscriber: s }: z.infer<typeof SubscriberCreateBody>): AddSubscriberInput {
-  return { email: s.email, componentIds: s.component_ids ?? [], skipConfirmation: s.skip_confirmation_notification ?? false };
+  return {
+    email: s.email,
+    componentIds: s.component_ids ?? [],
+    skipConfirmation: s.skip_confirmation_notification ?? false,
+  };
 }
 
-const StateQuery = z.enum([...SUBSCRIBER_STATES, "all"], { error: `One of ${[...SUBSCRIBER_STATES, "all"].join(", ")}` }).default("active");
+const StateQuery = z
+  .enum([...SUBSCRIBER_STATES, "all"], { error: `One of ${[...SUBSCRIBER_STATES, "all"].join(", ")}` })
+  .default("active");
 
 /**
  * `?q=&state=&limit=&page=`. As on Statuspage, `state` defaults to active and

@@ -2,7 +2,16 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createTestCtx } from "@/tests/helpers/test-db";
 import { createComponent } from "../components/components";
 import { getPage } from "../page/page";
-import { createTemplate, deleteTemplate, fillTemplate, listTemplates, mergeTemplate, placeholderValues, unfilledPlaceholders, updateTemplate } from "./templates";
+import {
+  createTemplate,
+  deleteTemplate,
+  fillTemplate,
+  listTemplates,
+  mergeTemplate,
+  placeholderValues,
+  unfilledPlaceholders,
+  updateTemplate,
+} from "./templates";
 
 let close: (() => void) | undefined;
 afterEach(() => close?.());
@@ -11,9 +20,9 @@ describe("fillTemplate", () => {
   const values = { component: "API", components: "API, Web", page: "Acme", time: "14:05 UTC", date: "2026-03-01" };
 
   it("substitutes the fixed placeholders", () => {
-    expect(fillTemplate("{{component}} is down on {{page}} since {{time}} ({{date}}); affected: {{components}}", values)).toBe(
-      "API is down on Acme since 14:05 UTC (2026-03-01); affected: API, Web",
-    );
+    expect(
+      fillTemplate("{{component}} is down on {{page}} since {{time}} ({{date}}); affected: {{components}}", values),
+    ).toBe("API is down on Acme since 14:05 UTC (2026-03-01); affected: API, Web");
   });
 
   it("leaves expressions, unknown names and JS interpolation literal", () => {
@@ -30,7 +39,12 @@ describe("fillTemplate", () => {
   });
 
   it("builds values in the page's zone", () => {
-    const v = placeholderValues({ pageName: "Acme", timeZone: "Australia/Brisbane", now: new Date("2026-03-01T14:30:00Z"), componentNames: ["API", "Web"] });
+    const v = placeholderValues({
+      pageName: "Acme",
+      timeZone: "Australia/Brisbane",
+      now: new Date("2026-03-01T14:30:00Z"),
+      componentNames: ["API", "Web"],
+    });
     expect(v).toMatchObject({ page: "Acme", date: "2026-03-02", component: "API", components: "API, Web" });
     expect(v.time).toMatch(/^00:30 /);
   });
@@ -42,11 +56,30 @@ describe("template CRUD", () => {
     close = t.close;
     const c = await createComponent(t.ctx, { name: "API" });
     const p = await getPage(t.db);
-    const tpl = await createTemplate(t.ctx, { name: "Outage", title: "{{component}} outage", body: "We are investigating.", status: "investigating", components: { [c.id]: "major_outage" }, notify: true });
+    const tpl = await createTemplate(t.ctx, {
+      name: "Outage",
+      title: "{{component}} outage",
+      body: "We are investigating.",
+      status: "investigating",
+      components: { [c.id]: "major_outage" },
+      notify: true,
+    });
     expect(await listTemplates(t.db, p.id)).toEqual([tpl]);
-    await expect(createTemplate(t.ctx, { name: "Bad", title: "x", body: "x", status: "identified", components: { nosuchcomponent: "major_outage" } })).rejects.toThrow(/Unknown component/);
-    await expect(createTemplate(t.as("viewer"), { name: "V", title: "x", body: "x", status: "identified" })).rejects.toThrow(/editor/);
-    await expect(createTemplate(t.ctx, { name: "X", title: "x", body: "x", status: "identified", isAdmin: true } as never)).rejects.toThrow(/Unknown field/);
+    await expect(
+      createTemplate(t.ctx, {
+        name: "Bad",
+        title: "x",
+        body: "x",
+        status: "identified",
+        components: { nosuchcomponent: "major_outage" },
+      }),
+    ).rejects.toThrow(/Unknown component/);
+    await expect(
+      createTemplate(t.as("viewer"), { name: "V", title: "x", body: "x", status: "identified" }),
+    ).rejects.toThrow(/editor/);
+    await expect(
+      createTemplate(t.ctx, { name: "X", title: "x", body: "x", status: "identified", isAdmin: true } as never),
+    ).rejects.toThrow(/Unknown field/);
     const edited = await updateTemplate(t.ctx, { id: tpl.id, status: "identified", notify: false });
     expect(edited).toMatchObject({ status: "identified", notify: false, title: "{{component}} outage" });
     await deleteTemplate(t.ctx, { id: tpl.id });
@@ -59,8 +92,16 @@ describe("template CRUD", () => {
 // what was already typed.
 describe("placeholders left in a text", () => {
   it("finds known placeholders nothing filled and names that are not placeholders, but not expressions", () => {
-    const values = placeholderValues({ pageName: "Acme", timeZone: "UTC", now: new Date("2026-03-01T14:30:00Z"), componentNames: [] });
-    const filled = fillTemplate("[{{page}}] {{component}} unavailable; {{componet}} {{ components }} {{7*7}} ${x}", values);
+    const values = placeholderValues({
+      pageName: "Acme",
+      timeZone: "UTC",
+      now: new Date("2026-03-01T14:30:00Z"),
+      componentNames: [],
+    });
+    const filled = fillTemplate(
+      "[{{page}}] {{component}} unavailable; {{componet}} {{ components }} {{7*7}} ${x}",
+      values,
+    );
     expect(filled).toBe("[Acme] {{component}} unavailable; {{componet}} {{ components }} {{7*7}} ${x}");
     expect(unfilledPlaceholders(filled)).toEqual(["{{component}}", "{{componet}}", "{{ components }}"]);
     expect(unfilledPlaceholders(fillTemplate("{{component}} down", { ...values, component: "API" }))).toEqual([]);
@@ -69,14 +110,35 @@ describe("placeholders left in a text", () => {
 });
 
 describe("mergeTemplate", () => {
-  const tpl = { title: "{{component}} unavailable", body: "We are investigating issues with {{components}}.", status: "investigating" as const, components: { api: "major_outage" as const, web: "degraded_performance" as const }, notify: true };
+  const tpl = {
+    title: "{{component}} unavailable",
+    body: "We are investigating issues with {{components}}.",
+    status: "investigating" as const,
+    components: { api: "major_outage" as const, web: "degraded_performance" as const },
+    notify: true,
+  };
   const names: Record<string, string> = { api: "API", web: "Web", db: "Database" };
   const order = ["db", "api", "web"];
   const valuesFor = (ids: readonly string[]) =>
-    placeholderValues({ pageName: "Acme", timeZone: "UTC", now: new Date("2026-03-01T14:30:00Z"), componentNames: order.filter((id) => ids.includes(id)).map((id) => names[id]) });
+    placeholderValues({
+      pageName: "Acme",
+      timeZone: "UTC",
+      now: new Date("2026-03-01T14:30:00Z"),
+      componentNames: order.filter((id) => ids.includes(id)).map((id) => names[id]),
+    });
 
   it("keeps the name, message and component statuses already entered and adds the template's for the rest", () => {
-    const m = mergeTemplate(tpl, { name: "Checkout errors", body: "", components: { web: "operational", db: "partial_outage" }, named: [], notify: false }, valuesFor);
+    const m = mergeTemplate(
+      tpl,
+      {
+        name: "Checkout errors",
+        body: "",
+        components: { web: "operational", db: "partial_outage" },
+        named: [],
+        notify: false,
+      },
+      valuesFor,
+    );
     expect(m.name).toBe("Checkout errors");
     expect(m.body).toBe("We are investigating issues with Database, API, Web.");
     expect(m.components).toEqual({ api: "major_outage", web: "operational", db: "partial_outage" });
@@ -86,7 +148,11 @@ describe("mergeTemplate", () => {
   });
 
   it("fills an empty form from the template, placeholders from the components ticked as affected too", () => {
-    const m = mergeTemplate({ ...tpl, components: {}, notify: false }, { name: "  ", body: "", components: {}, named: ["db"], notify: true }, valuesFor);
+    const m = mergeTemplate(
+      { ...tpl, components: {}, notify: false },
+      { name: "  ", body: "", components: {}, named: ["db"], notify: true },
+      valuesFor,
+    );
     expect(m.name).toBe("Database unavailable");
     expect(m.body).toBe("We are investigating issues with Database.");
     expect(m.affected).toEqual(["db"]);
@@ -94,7 +160,11 @@ describe("mergeTemplate", () => {
   });
 
   it("keeps a typed message and leaves a placeholder it cannot fill for the warning", () => {
-    const m = mergeTemplate({ ...tpl, components: {} }, { name: "", body: "Our own words", components: {}, named: [], notify: false }, valuesFor);
+    const m = mergeTemplate(
+      { ...tpl, components: {} },
+      { name: "", body: "Our own words", components: {}, named: [], notify: false },
+      valuesFor,
+    );
     expect(m.body).toBe("Our own words");
     expect(m.name).toBe("{{component}} unavailable");
     expect(unfilledPlaceholders(m.name)).toEqual(["{{component}}"]);

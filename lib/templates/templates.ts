@@ -14,7 +14,6 @@ import { NotFoundError } from "../errors";
 import { Id, newId } from "../ids";
 import { getPage } from "../page/page";
 
-
 const fields = {
   name: z.string().trim().min(1, "Name is required").max(100, "At most 100 characters"),
   title: z.string().trim().min(1, "A title is required").max(255, "At most 255 characters"),
@@ -26,7 +25,11 @@ const fields = {
   notify: z.boolean(),
 };
 
-export const CreateTemplateInput = z.strictObject({ ...fields, components: fields.components.default({}), notify: fields.notify.default(false) });
+export const CreateTemplateInput = z.strictObject({
+  ...fields,
+  components: fields.components.default({}),
+  notify: fields.notify.default(false),
+});
 export type CreateTemplateInput = z.input<typeof CreateTemplateInput>;
 
 export const UpdateTemplateInput = z.strictObject({
@@ -51,16 +54,30 @@ export interface TemplateDto {
 }
 
 export function templateDto(t: IncidentTemplate): TemplateDto {
-  return { id: t.id, name: t.name, title: t.title, body: t.body, status: t.status, components: t.components, notify: t.notify };
+  return {
+    id: t.id,
+    name: t.name,
+    title: t.title,
+    body: t.body,
+    status: t.status,
+    components: t.components,
+    notify: t.notify,
+  };
 }
 
 export async function listTemplates(db: Tx, pageId: string): Promise<TemplateDto[]> {
-  const rows = await db.select().from(incidentTemplate).where(eq(incidentTemplate.pageId, pageId)).orderBy(asc(incidentTemplate.name));
+  const rows = await db
+    .select()
+    .from(incidentTemplate)
+    .where(eq(incidentTemplate.pageId, pageId))
+    .orderBy(asc(incidentTemplate.name));
   return rows.map(templateDto);
 }
 
 export async function getTemplateOrThrow(db: Tx, pageId: string, id: string): Promise<IncidentTemplate> {
-  const row = await db.query.incidentTemplate.findFirst({ where: and(eq(incidentTemplate.id, id), eq(incidentTemplate.pageId, pageId)) });
+  const row = await db.query.incidentTemplate.findFirst({
+    where: and(eq(incidentTemplate.id, id), eq(incidentTemplate.pageId, pageId)),
+  });
   if (!row) throw new NotFoundError("Template");
   return row;
 }
@@ -75,7 +92,13 @@ export async function createTemplate(ctx: Ctx, input: CreateTemplateInput): Prom
     const id = newId();
     await tx.insert(incidentTemplate).values({ id, pageId: p.id, ...data, createdAt: now, updatedAt: now });
     const dto = templateDto(await getTemplateOrThrow(tx, p.id, id));
-    await audit(tx, ctx, { pageId: p.id, action: "template.create", entityType: "incident_template", entityId: id, after: dto });
+    await audit(tx, ctx, {
+      pageId: p.id,
+      action: "template.create",
+      entityType: "incident_template",
+      entityId: id,
+      after: dto,
+    });
     return dto;
   });
 }
@@ -92,7 +115,14 @@ export async function updateTemplate(ctx: Ctx, input: UpdateTemplateInput): Prom
       .set({ ...data, updatedAt: ctx.now() })
       .where(eq(incidentTemplate.id, id));
     const after = templateDto(await getTemplateOrThrow(tx, p.id, id));
-    await audit(tx, ctx, { pageId: p.id, action: "template.update", entityType: "incident_template", entityId: id, before, after });
+    await audit(tx, ctx, {
+      pageId: p.id,
+      action: "template.update",
+      entityType: "incident_template",
+      entityId: id,
+      before,
+      after,
+    });
     return after;
   });
 }
@@ -104,7 +134,13 @@ export async function deleteTemplate(ctx: Ctx, input: { id: string }): Promise<v
     const p = await getPage(tx);
     const before = templateDto(await getTemplateOrThrow(tx, p.id, id));
     await tx.delete(incidentTemplate).where(eq(incidentTemplate.id, id));
-    await audit(tx, ctx, { pageId: p.id, action: "template.delete", entityType: "incident_template", entityId: id, before });
+    await audit(tx, ctx, {
+      pageId: p.id,
+      action: "template.delete",
+      entityType: "incident_template",
+      entityId: id,
+      before,
+    });
   });
 }
 
@@ -147,8 +183,18 @@ export interface PlaceholderContext {
 
 /** The values for fillTemplate from what the form knows. */
 export function placeholderValues(c: PlaceholderContext): PlaceholderValues {
-  const time = new Intl.DateTimeFormat("en-GB", { timeZone: c.timeZone, hour: "2-digit", minute: "2-digit", timeZoneName: "short" }).format(c.now);
-  const date = new Intl.DateTimeFormat("en-CA", { timeZone: c.timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(c.now);
+  const time = new Intl.DateTimeFormat("en-GB", {
+    timeZone: c.timeZone,
+    hour: "2-digit",
+    minute: "2-digit",
+    timeZoneName: "short",
+  }).format(c.now);
+  const date = new Intl.DateTimeFormat("en-CA", {
+    timeZone: c.timeZone,
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+  }).format(c.now);
   return {
     page: c.pageName,
     time,

@@ -15,12 +15,22 @@ function formatter(timeZone: string, opts: Intl.DateTimeFormatOptions): Intl.Dat
 
 /** "Mar 1, 2026, 14:05 EST" */
 export function formatDateTime(at: Date, timeZone: string): string {
-  return formatter(timeZone, { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZoneName: "short" }).format(at);
+  return formatter(timeZone, {
+    year: "numeric",
+    month: "short",
+    day: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+    timeZoneName: "short",
+  }).format(at);
 }
 
 /** "14:05 EST" (today's times in lists) */
 export function formatTime(at: Date, timeZone: string): string {
-  return formatter(timeZone, { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZoneName: "short" }).format(at);
+  return formatter(timeZone, { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZoneName: "short" }).format(
+    at,
+  );
 }
 
 /** "Mar 1, 2026" */
@@ -36,7 +46,11 @@ export function formatMonth(key: string): string {
 
 /** The zone's short name at that instant ("EST", "CET", "GMT+10", "UTC"). */
 export function zoneLabel(at: Date, timeZone: string): string {
-  return formatter(timeZone, { timeZoneName: "short" }).formatToParts(at).find((p) => p.type === "timeZoneName")?.value ?? timeZone;
+  return (
+    formatter(timeZone, { timeZoneName: "short" })
+      .formatToParts(at)
+      .find((p) => p.type === "timeZoneName")?.value ?? timeZone
+  );
 }
 
 const MINUTE = 60_000;

@@ -43,7 +43,9 @@ describe("wall time to UTC", () => {
   });
 
   it("an ambiguous fall-back time resolves to its first occurrence", () => {
-    expect(wallTimeToUtc({ year: 2026, month: 11, day: 1, hour: 1, minute: 30 }, NY)!.toISOString()).toBe("2026-11-01T05:30:00.000Z");
+    expect(wallTimeToUtc({ year: 2026, month: 11, day: 1, hour: 1, minute: 30 }, NY)!.toISOString()).toBe(
+      "2026-11-01T05:30:00.000Z",
+    );
   });
 
   it("round-trips through the datetime-local format", () => {

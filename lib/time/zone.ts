@@ -33,8 +33,16 @@ export interface WallTime {
 
 function wallParts(t: number, timeZone: string): WallTime & { second: number } {
   const parts: Record<string, number> = {};
-  for (const p of formatter(timeZone).formatToParts(new Date(t))) if (p.type !== "literal") parts[p.type] = Number(p.value);
-  return { year: parts.year, month: parts.month, day: parts.day, hour: parts.hour, minute: parts.minute, second: parts.second };
+  for (const p of formatter(timeZone).formatToParts(new Date(t)))
+    if (p.type !== "literal") parts[p.type] = Number(p.value);
+  return {
+    year: parts.year,
+    month: parts.month,
+    day: parts.day,
+    hour: parts.hour,
+    minute: parts.minute,
+    second: parts.second,
+  };
 }
 
 /** Offset of the zone from UTC at instant t, in ms (UTC+10 → +36e6). */
@@ -57,7 +65,9 @@ function sameWall(t: number, timeZone: string, w: WallTime): boolean {
 export function wallTimeToUtc(w: WallTime, timeZone: string): Date | null {
   const naive = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute);
   // The offsets a day either side cover any single transition near this time.
-  const candidates = [...new Set([naive - zoneOffsetMs(naive - DAY, timeZone), naive - zoneOffsetMs(naive + DAY, timeZone)])]
+  const candidates = [
+    ...new Set([naive - zoneOffsetMs(naive - DAY, timeZone), naive - zoneOffsetMs(naive + DAY, timeZone)]),
+  ]
     .filter((t) => sameWall(t, timeZone, w))
     .sort((a, b) => a - b);
   return candidates.length ? new Date(candidates[0]) : null;

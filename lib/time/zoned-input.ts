@@ -14,10 +14,14 @@ export function resolveZonedInput(value: Date | string, timeZone: string, field:
   };
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? fail("Invalid date") : value;
   const wall = parseLocalInput(value);
-  if (wall) return wallTimeToUtc(wall, timeZone) ?? fail(`${value.replace("T", " ")} does not exist in ${timeZone} (the clocks skip that hour)`);
+  if (wall)
+    return (
+      wallTimeToUtc(wall, timeZone) ??
+      fail(`${value.replace("T", " ")} does not exist in ${timeZone} (the clocks skip that hour)`)
+    );
   // Only full ISO instants with an explicit offset; anything else is ambiguous.
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value)) return fail("Use YYYY-MM-DDTHH:MM");
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value))
+    return fail("Use YYYY-MM-DDTHH:MM");
   const d = new Date(value);
   return Number.isNaN(d.getTime()) ? fail("Invalid date") : d;
 }
-

@@ -1,12 +1,22 @@
 // Golden tests for the uptime formula: every expected number is worked out by hand.
 import { describe, expect, it } from "vitest";
 import type { ComponentStatus } from "@/db/constants";
-import { componentUptime, groupUptime, windowDays, type ComponentHistory, type IncidentSpan, type StatusChangePoint } from "./compute";
+import {
+  componentUptime,
+  groupUptime,
+  windowDays,
+  type ComponentHistory,
+  type IncidentSpan,
+  type StatusChangePoint,
+} from "./compute";
 
 const utc = { timeZone: "UTC", now: new Date("2026-03-31T12:00:00Z"), countsMaintenance: false };
 const created = new Date("2025-01-01T00:00:00Z");
 
-function history(changes: [string, ComponentStatus][], opts: { startDate?: string | null; createdAt?: Date } = {}): ComponentHistory {
+function history(
+  changes: [string, ComponentStatus][],
+  opts: { startDate?: string | null; createdAt?: Date } = {},
+): ComponentHistory {
   const points: StatusChangePoint[] = [{ at: opts.createdAt ?? created, oldStatus: null, newStatus: "operational" }];
   let prev: ComponentStatus = "operational";
   for (const [at, s] of changes) {
@@ -28,14 +38,28 @@ describe("componentUptime", () => {
   });
 
   it("an outage across midnight is split between the two days", () => {
-    const s = componentUptime(history([["2026-03-10T23:00:00Z", "major_outage"], ["2026-03-11T01:00:00Z", "operational"]]), [], utc);
+    const s = componentUptime(
+      history([
+        ["2026-03-10T23:00:00Z", "major_outage"],
+        ["2026-03-11T01:00:00Z", "operational"],
+      ]),
+      [],
+      utc,
+    );
     expect(day(s, "2026-03-10")).toMatchObject({ worst: "major_outage", uptimePercent: 95.83, downMs: 3_600_000 });
     expect(day(s, "2026-03-11")).toMatchObject({ worst: "major_outage", uptimePercent: 95.83, downMs: 3_600_000 });
     expect(day(s, "2026-03-12")).toMatchObject({ worst: "operational", uptimePercent: 100 });
   });
 
   it("an outage across noon counts 1 hour, not 12", () => {
-    const s = componentUptime(history([["2026-03-10T11:30:00Z", "major_outage"], ["2026-03-10T12:30:00Z", "operational"]]), [], utc);
+    const s = componentUptime(
+      history([
+        ["2026-03-10T11:30:00Z", "major_outage"],
+        ["2026-03-10T12:30:00Z", "operational"],
+      ]),
+      [],
+      utc,
+    );
     expect(day(s, "2026-03-10").downMs).toBe(3_600_000);
     expect(day(s, "2026-03-10").uptimePercent).toBe(95.83);
   });
@@ -48,40 +72,79 @@ describe("componentUptime", () => {
   });
 
   it("a start date before creation extends tracking back; one after it hides earlier days", () => {
-    const back = componentUptime(history([], { createdAt: new Date("2026-03-20T06:00:00Z"), startDate: "2026-03-15" }), [], utc);
+    const back = componentUptime(
+      history([], { createdAt: new Date("2026-03-20T06:00:00Z"), startDate: "2026-03-15" }),
+      [],
+      utc,
+    );
     expect(day(back, "2026-03-14").uptimePercent).toBeNull();
     expect(day(back, "2026-03-15").trackedMs).toBe(24 * 3_600_000);
-    const later = componentUptime(history([["2026-03-10T00:00:00Z", "major_outage"]], { startDate: "2026-03-25" }), [], utc);
+    const later = componentUptime(
+      history([["2026-03-10T00:00:00Z", "major_outage"]], { startDate: "2026-03-25" }),
+      [],
+      utc,
+    );
     expect(day(later, "2026-03-24").uptimePercent).toBeNull();
     expect(day(later, "2026-03-25").uptimePercent).toBe(0);
   });
 
   it("a partial outage counts 30 % as down", () => {
-    const s = componentUptime(history([["2026-03-10T00:00:00Z", "partial_outage"], ["2026-03-10T10:00:00Z", "operational"]]), [], utc);
+    const s = componentUptime(
+      history([
+        ["2026-03-10T00:00:00Z", "partial_outage"],
+        ["2026-03-10T10:00:00Z", "operational"],
+      ]),
+      [],
+      utc,
+    );
     // 10 h × 0.3 = 3 h down of 24 h
     expect(day(s, "2026-03-10")).toMatchObject({ worst: "partial_outage", uptimePercent: 87.5 });
   });
 
   it("degraded performance counts as up but is the day's worst state", () => {
-    const s = componentUptime(history([["2026-03-10T00:00:00Z", "degraded_performance"], ["2026-03-10T10:00:00Z", "operational"]]), [], utc);
+    const s = componentUptime(
+      history([
+        ["2026-03-10T00:00:00Z", "degraded_performance"],
+        ["2026-03-10T10:00:00Z", "operational"],
+      ]),
+      [],
+      utc,
+    );
     expect(day(s, "2026-03-10")).toMatchObject({ worst: "degraded_performance", uptimePercent: 100 });
   });
 
   it("maintenance counts as up unless the page says otherwise", () => {
-    const h = history([["2026-03-10T00:00:00Z", "under_maintenance"], ["2026-03-10T06:00:00Z", "operational"]]);
+    const h = history([
+      ["2026-03-10T00:00:00Z", "under_maintenance"],
+      ["2026-03-10T06:00:00Z", "operational"],
+    ]);
     expect(day(componentUptime(h, [], utc), "2026-03-10").uptimePercent).toBe(100);
     expect(day(componentUptime(h, [], { ...utc, countsMaintenance: true }), "2026-03-10").uptimePercent).toBe(75);
   });
 
   it("today only counts up to now", () => {
-    const s = componentUptime(history([["2026-03-31T06:00:00Z", "major_outage"], ["2026-03-31T09:00:00Z", "operational"]]), [], utc);
+    const s = componentUptime(
+      history([
+        ["2026-03-31T06:00:00Z", "major_outage"],
+        ["2026-03-31T09:00:00Z", "operational"],
+      ]),
+      [],
+      utc,
+    );
     // 3 h down of the 12 h so far
     expect(day(s, "2026-03-31")).toMatchObject({ trackedMs: 12 * 3_600_000, uptimePercent: 75 });
   });
 
   it("the spring-forward day in New York has 23 hours", () => {
     const ny = { ...utc, timeZone: "America/New_York" };
-    const s = componentUptime(history([["2026-03-08T12:00:00Z", "major_outage"], ["2026-03-08T13:00:00Z", "operational"]]), [], ny);
+    const s = componentUptime(
+      history([
+        ["2026-03-08T12:00:00Z", "major_outage"],
+        ["2026-03-08T13:00:00Z", "operational"],
+      ]),
+      [],
+      ny,
+    );
     const d = day(s, "2026-03-08");
     expect(d.trackedMs).toBe(23 * 3_600_000);
     expect(d.uptimePercent).toBe(95.65);
@@ -89,7 +152,14 @@ describe("componentUptime", () => {
 
   it("the fall-back day in New York has 25 hours", () => {
     const ny = { ...utc, timeZone: "America/New_York", now: new Date("2026-11-15T12:00:00Z") };
-    const s = componentUptime(history([["2026-11-01T12:00:00Z", "major_outage"], ["2026-11-01T13:00:00Z", "operational"]]), [], ny);
+    const s = componentUptime(
+      history([
+        ["2026-11-01T12:00:00Z", "major_outage"],
+        ["2026-11-01T13:00:00Z", "operational"],
+      ]),
+      [],
+      ny,
+    );
     const d = day(s, "2026-11-01");
     expect(d.trackedMs).toBe(25 * 3_600_000);
     expect(d.uptimePercent).toBe(96);
@@ -102,9 +172,33 @@ describe("componentUptime", () => {
       ["2026-03-10T14:00:00Z", "operational"],
     ]);
     const incidents: IncidentSpan[] = [
-      { id: "a", name: "A", impact: "critical", kind: "incident", startedAt: new Date("2026-03-10T10:00:00Z"), resolvedAt: new Date("2026-03-10T13:00:00Z"), componentIds: ["c1"] },
-      { id: "b", name: "B", impact: "major", kind: "incident", startedAt: new Date("2026-03-10T11:00:00Z"), resolvedAt: new Date("2026-03-10T14:00:00Z"), componentIds: ["c1"] },
-      { id: "other", name: "Elsewhere", impact: "minor", kind: "incident", startedAt: new Date("2026-03-10T11:00:00Z"), resolvedAt: null, componentIds: ["c2"] },
+      {
+        id: "a",
+        name: "A",
+        impact: "critical",
+        kind: "incident",
+        startedAt: new Date("2026-03-10T10:00:00Z"),
+        resolvedAt: new Date("2026-03-10T13:00:00Z"),
+        componentIds: ["c1"],
+      },
+      {
+        id: "b",
+        name: "B",
+        impact: "major",
+        kind: "incident",
+        startedAt: new Date("2026-03-10T11:00:00Z"),
+        resolvedAt: new Date("2026-03-10T14:00:00Z"),
+        componentIds: ["c1"],
+      },
+      {
+        id: "other",
+        name: "Elsewhere",
+        impact: "minor",
+        kind: "incident",
+        startedAt: new Date("2026-03-10T11:00:00Z"),
+        resolvedAt: null,
+        componentIds: ["c2"],
+      },
     ];
     const d = day(componentUptime(h, incidents, utc), "2026-03-10");
     // 3 h major + 1 h × 0.3 partial = 3.3 h of 24 h
@@ -114,8 +208,19 @@ describe("componentUptime", () => {
 
   it("an outage at 23:30 in UTC+10 lands on that local day", () => {
     const bne = { ...utc, timeZone: "Australia/Brisbane" };
-    const h = history([["2026-03-10T13:30:00Z", "major_outage"], ["2026-03-10T14:00:00Z", "operational"]]);
-    const inc: IncidentSpan = { id: "late", name: "Late", impact: "critical", kind: "incident", startedAt: new Date("2026-03-10T13:30:00Z"), resolvedAt: new Date("2026-03-10T14:00:00Z"), componentIds: ["c1"] };
+    const h = history([
+      ["2026-03-10T13:30:00Z", "major_outage"],
+      ["2026-03-10T14:00:00Z", "operational"],
+    ]);
+    const inc: IncidentSpan = {
+      id: "late",
+      name: "Late",
+      impact: "critical",
+      kind: "incident",
+      startedAt: new Date("2026-03-10T13:30:00Z"),
+      resolvedAt: new Date("2026-03-10T14:00:00Z"),
+      componentIds: ["c1"],
+    };
     const s = componentUptime(h, [inc], bne);
     expect(day(s, "2026-03-10")).toMatchObject({ worst: "major_outage", downMs: 1_800_000 });
     expect(day(s, "2026-03-10").incidents.map((i) => i.id)).toEqual(["late"]);
@@ -123,7 +228,14 @@ describe("componentUptime", () => {
   });
 
   it("the window percentage weighs days by their tracked time", () => {
-    const s = componentUptime(history([["2026-03-10T00:00:00Z", "major_outage"], ["2026-03-11T00:00:00Z", "operational"]]), [], utc);
+    const s = componentUptime(
+      history([
+        ["2026-03-10T00:00:00Z", "major_outage"],
+        ["2026-03-11T00:00:00Z", "operational"],
+      ]),
+      [],
+      utc,
+    );
     // 24 h down over 89.5 days tracked
     expect(s.uptimePercent).toBe(Math.round(10000 * (1 - 24 / (89 * 24 + 12))) / 100);
   });
@@ -132,7 +244,14 @@ describe("componentUptime", () => {
 describe("groupUptime", () => {
   it("takes the worst member status and the mean member downtime", () => {
     const up = componentUptime(history([]), [], utc);
-    const down = componentUptime(history([["2026-03-10T00:00:00Z", "major_outage"], ["2026-03-11T00:00:00Z", "operational"]]), [], utc);
+    const down = componentUptime(
+      history([
+        ["2026-03-10T00:00:00Z", "major_outage"],
+        ["2026-03-11T00:00:00Z", "operational"],
+      ]),
+      [],
+      utc,
+    );
     const g = groupUptime([up, down]);
     expect(g.days.find((d) => d.date === "2026-03-10")).toMatchObject({ worst: "major_outage", uptimePercent: 50 });
     expect(g.days.find((d) => d.date === "2026-03-09")).toMatchObject({ worst: "operational", uptimePercent: 100 });
@@ -140,7 +259,14 @@ describe("groupUptime", () => {
 
   it("ignores members without data that day", () => {
     const young = componentUptime(history([], { createdAt: new Date("2026-03-20T00:00:00Z") }), [], utc);
-    const old = componentUptime(history([["2026-03-10T00:00:00Z", "partial_outage"], ["2026-03-11T00:00:00Z", "operational"]]), [], utc);
+    const old = componentUptime(
+      history([
+        ["2026-03-10T00:00:00Z", "partial_outage"],
+        ["2026-03-11T00:00:00Z", "operational"],
+      ]),
+      [],
+      utc,
+    );
     expect(groupUptime([young, old]).days.find((d) => d.date === "2026-03-10")!.uptimePercent).toBe(70);
   });
 });

@@ -157,7 +157,11 @@ function percent(tracked: number, down: number): number | null {
 }
 
 /** 90 local-day buckets for one component. */
-export function componentUptime(h: ComponentHistory, incidents: readonly IncidentSpan[], opts: ComputeOptions): UptimeSeries {
+export function componentUptime(
+  h: ComponentHistory,
+  incidents: readonly IncidentSpan[],
+  opts: ComputeOptions,
+): UptimeSeries {
   const segs = segments(h, opts);
   const mine = incidents.filter((i) => i.componentIds.includes(h.id));
   const now = opts.now.getTime();
@@ -211,7 +215,9 @@ export function groupUptime(members: readonly UptimeSeries[]): UptimeSeries {
     const withData = members.map((m) => m.days[i]).filter((d) => d.trackedMs > 0);
     const seen = new Map<string, UptimeDayIncident>();
     for (const m of members) for (const inc of m.days[i].incidents) seen.set(inc.id, inc);
-    const meanDown = withData.length ? withData.reduce((s, d) => s + d.downMs / d.trackedMs, 0) / withData.length : null;
+    const meanDown = withData.length
+      ? withData.reduce((s, d) => s + d.downMs / d.trackedMs, 0) / withData.length
+      : null;
     return {
       date: d0.date,
       start: d0.start,

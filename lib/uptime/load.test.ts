@@ -22,7 +22,11 @@ describe("loadUptime", () => {
     await createGroup(t.ctx, { name: "Private group", hidden: true, componentIds: [inner.id] });
     const g = await createGroup(t.ctx, { name: "Core", componentIds: [api.id, web.id] });
     t.clock.advance(HOUR);
-    const { incident: inc } = await createIncident(t.ctx, { name: "API down", body: "x", components: { [api.id]: "major_outage", [secret.id]: "major_outage" } });
+    const { incident: inc } = await createIncident(t.ctx, {
+      name: "API down",
+      body: "x",
+      components: { [api.id]: "major_outage", [secret.id]: "major_outage" },
+    });
     t.clock.advance(2 * HOUR);
     await postIncidentUpdate(t.ctx, { incidentId: inc.id, status: "resolved", body: "ok" });
     // An unpublished (scheduled) incident must not appear in any tooltip.

@@ -8,7 +8,16 @@ import type { ComponentStatus } from "@/db/constants";
 import { componentStatusChange, incident, incidentUpdate, incidentUpdateComponent, page } from "@/db/schema";
 import { NotFoundError } from "../errors";
 import { publicComponents, publishedIncidentOn, publishedUpdate } from "../public/visibility";
-import { componentUptime, groupUptime, uptimeFormula, UPTIME_DAYS, windowDays, type IncidentSpan, type StatusChangePoint, type UptimeSeries } from "./compute";
+import {
+  componentUptime,
+  groupUptime,
+  uptimeFormula,
+  UPTIME_DAYS,
+  windowDays,
+  type IncidentSpan,
+  type StatusChangePoint,
+  type UptimeSeries,
+} from "./compute";
 
 export interface UptimeDayDto {
   /** Local date in the page's zone, "YYYY-MM-DD". */
@@ -50,7 +59,13 @@ export interface UptimeDto {
 }
 
 function daysDto(s: UptimeSeries): UptimeDayDto[] {
-  return s.days.map((d) => ({ date: d.date, worst: d.worst, uptimePercent: d.uptimePercent, downMinutes: Math.round(d.downMs / 60_000), incidents: d.incidents }));
+  return s.days.map((d) => ({
+    date: d.date,
+    worst: d.worst,
+    uptimePercent: d.uptimePercent,
+    downMinutes: Math.round(d.downMs / 60_000),
+    incidents: d.incidents,
+  }));
 }
 
 /**
@@ -70,7 +85,12 @@ export async function loadUptime(db: Tx, pageId: string, now: Date, opts: { days
 
   const spans = ids.length ? await loadIncidentSpans(db, pageId, ids, windowStart, now) : [];
   const opts2 = { timeZone: p.timeZone, now, window, countsMaintenance: p.uptimeCountsMaintenance };
-  const series = new Map(comps.map((c) => [c.id, componentUptime({ id: c.id, startDate: c.startDate, changes: changes.get(c.id)! }, spans, opts2)]));
+  const series = new Map(
+    comps.map((c) => [
+      c.id,
+      componentUptime({ id: c.id, startDate: c.startDate, changes: changes.get(c.id)! }, spans, opts2),
+    ]),
+  );
 
   return {
     timeZone: p.timeZone,
@@ -78,20 +98,39 @@ export async function loadUptime(db: Tx, pageId: string, now: Date, opts: { days
     formula: uptimeFormula(p.uptimeCountsMaintenance),
     components: comps.map((c) => {
       const s = series.get(c.id)!;
-      return { id: c.id, name: c.name, groupId: c.groupId, showcase: c.showcase, uptimePercent: s.uptimePercent, days: daysDto(s) };
+      return {
+        id: c.id,
+        name: c.name,
+        groupId: c.groupId,
+        showcase: c.showcase,
+        uptimePercent: s.uptimePercent,
+        days: daysDto(s),
+      };
     }),
     groups: groups
       .map((g) => {
         const members = comps.filter((c) => c.groupId === g.id);
         const s = groupUptime(members.map((c) => series.get(c.id)!));
-        return { id: g.id, name: g.name, componentIds: members.map((c) => c.id), uptimePercent: s.uptimePercent, days: daysDto(s) };
+        return {
+          id: g.id,
+          name: g.name,
+          componentIds: members.map((c) => c.id),
+          uptimePercent: s.uptimePercent,
+          days: daysDto(s),
+        };
       })
       .filter((g) => g.componentIds.length > 0),
   };
 }
 
 /** Published incidents and maintenances overlapping the window, with the components they name. */
-async function loadIncidentSpans(db: Tx, pageId: string, componentIds: string[], windowStart: Date, now: Date): Promise<IncidentSpan[]> {
+async function loadIncidentSpans(
+  db: Tx,
+  pageId: string,
+  componentIds: string[],
+  windowStart: Date,
+  now: Date,
+): Promise<IncidentSpan[]> {
   const rows = await db
     .selectDistinct({
       id: incident.id,
@@ -118,7 +157,15 @@ async function loadIncidentSpans(db: Tx, pageId: string, componentIds: string[],
     .orderBy(asc(incident.startedAt));
   const byId = new Map<string, IncidentSpan & { componentIds: string[] }>();
   for (const r of rows) {
-    const span = byId.get(r.id) ?? { id: r.id, name: r.name, impact: r.kind === "maintenance" ? "maintenance" : r.impact, kind: r.kind, startedAt: r.startedAt, resolvedAt: r.resolvedAt, componentIds: [] };
+    const span = byId.get(r.id) ?? {
+      id: r.id,
+      name: r.name,
+      impact: r.kind === "maintenance" ? "maintenance" : r.impact,
+      kind: r.kind,
+      startedAt: r.startedAt,
+      resolvedAt: r.resolvedAt,
+      componentIds: [],
+    };
     span.componentIds.push(r.componentId);
     byId.set(r.id, span);
   }
@@ -130,17 +177,37 @@ async function loadIncidentSpans(db: Tx, pageId: string, componentIds: string[],
  * change before `from` (the state the range opens in): one range query and
  * one indexed lookup per component on (component_id, at).
  */
-export async function loadStatusHistories(db: Tx, ids: readonly string[], from: Date, to: Date): Promise<Map<string, StatusChangePoint[]>> {
+export async function loadStatusHistories(
+  db: Tx,
+  ids: readonly string[],
+  from: Date,
+  to: Date,
+): Promise<Map<string, StatusChangePoint[]>> {
   const changes = new Map<string, StatusChangePoint[]>(ids.map((id) => [id, []]));
   if (!ids.length) return changes;
   const inRange = await db
-    .select({ componentId: componentStatusChange.componentId, at: componentStatusChange.at, oldStatus: componentStatusChange.oldStatus, newStatus: componentStatusChange.newStatus })
+    .select({
+      componentId: componentStatusChange.componentId,
+      at: componentStatusChange.at,
+      oldStatus: componentStatusChange.oldStatus,
+      newStatus: componentStatusChange.newStatus,
+    })
     .from(componentStatusChange)
-    .where(and(inArray(componentStatusChange.componentId, [...ids]), gte(componentStatusChange.at, from), lte(componentStatusChange.at, to)));
+    .where(
+      and(
+        inArray(componentStatusChange.componentId, [...ids]),
+        gte(componentStatusChange.at, from),
+        lte(componentStatusChange.at, to),
+      ),
+    );
   for (const c of inRange) changes.get(c.componentId)!.push(c);
   for (const id of ids) {
     const base = await db
-      .select({ at: componentStatusChange.at, oldStatus: componentStatusChange.oldStatus, newStatus: componentStatusChange.newStatus })
+      .select({
+        at: componentStatusChange.at,
+        oldStatus: componentStatusChange.oldStatus,
+        newStatus: componentStatusChange.newStatus,
+      })
       .from(componentStatusChange)
       .where(and(eq(componentStatusChange.componentId, id), lt(componentStatusChange.at, from)))
       .orderBy(desc(componentStatusChange.at))

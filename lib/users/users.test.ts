@@ -17,10 +17,13 @@ describe("setupOwner", () => {
     try {
       const now = new Date("2026-03-01T12:00:00Z");
       const results = await Promise.allSettled(
-        Array.from({ length: 5 }, (_, i) => setupOwner(t.db, now, { name: `Owner ${i}`, email: `owner${i}@example.com`, password: PASSWORD })),
+        Array.from({ length: 5 }, (_, i) =>
+          setupOwner(t.db, now, { name: `Owner ${i}`, email: `owner${i}@example.com`, password: PASSWORD }),
+        ),
       );
       expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
-      for (const r of results.filter((r) => r.status === "rejected")) expect((r as PromiseRejectedResult).reason).toBeInstanceOf(ConflictError);
+      for (const r of results.filter((r) => r.status === "rejected"))
+        expect((r as PromiseRejectedResult).reason).toBeInstanceOf(ConflictError);
       const users = await t.db.select().from(user);
       expect(users).toHaveLength(1);
       expect(users[0].role).toBe("owner");
@@ -35,16 +38,27 @@ describe("setupOwner", () => {
     const t = await createTestDb();
     try {
       const now = new Date();
-      const owner = await setupOwner(t.db, now, { name: "Olive", email: "Olive@Example.com", password: PASSWORD, pageName: "Olive Status" });
+      const owner = await setupOwner(t.db, now, {
+        name: "Olive",
+        email: "Olive@Example.com",
+        password: PASSWORD,
+        pageName: "Olive Status",
+      });
       expect(owner).toMatchObject({ email: "olive@example.com", role: "owner" });
       expect(await hasOwner(t.db)).toBe(true);
       const [acc] = await t.db.select().from(account).where(eq(account.userId, owner.id));
       expect(acc.password).not.toContain(PASSWORD);
       expect(await verifyPassword({ hash: acc.password!, password: PASSWORD })).toBe(true);
       const before = await dbState(t.db);
-      await expect(setupOwner(t.db, now, { name: "Mallory", email: "m@example.com", password: PASSWORD })).rejects.toThrow(ConflictError);
-      await expect(setupOwner(t.db, now, { name: "Mallory", email: "m@example.com", password: "short" })).rejects.toThrow(ValidationError);
-      await expect(setupOwner(t.db, now, { name: "Mallory", email: "m@example.com", password: PASSWORD, role: "owner" } as never)).rejects.toThrow(ValidationError);
+      await expect(
+        setupOwner(t.db, now, { name: "Mallory", email: "m@example.com", password: PASSWORD }),
+      ).rejects.toThrow(ConflictError);
+      await expect(
+        setupOwner(t.db, now, { name: "Mallory", email: "m@example.com", password: "short" }),
+      ).rejects.toThrow(ValidationError);
+      await expect(
+        setupOwner(t.db, now, { name: "Mallory", email: "m@example.com", password: PASSWORD, role: "owner" } as never),
+      ).rejects.toThrow(ValidationError);
       expect(await dbState(t.db)).toEqual(before);
     } finally {
       t.close();
@@ -62,12 +76,26 @@ describe("users", () => {
   const lastAudit = async () => (await t.db.select().from(auditLog).orderBy(asc(auditLog.at)).all()).at(-1)!;
   async function addSession(userId: string) {
     const now = t.clock.now();
-    await t.db.insert(session).values({ id: newId(16), token: newId(32), userId, expiresAt: new Date(now.getTime() + 86_400_000), createdAt: now, updatedAt: now });
+    await t.db
+      .insert(session)
+      .values({
+        id: newId(16),
+        token: newId(32),
+        userId,
+        expiresAt: new Date(now.getTime() + 86_400_000),
+        createdAt: now,
+        updatedAt: now,
+      });
   }
   const sessionsOf = (userId: string) => t.db.select().from(session).where(eq(session.userId, userId));
 
   it("createUser writes the user, a credential account and an audit row without the password", async () => {
-    const u = await createUser(t.as("admin"), { name: "Eddie", email: "EDDIE@example.com", password: PASSWORD, role: "editor" });
+    const u = await createUser(t.as("admin"), {
+      name: "Eddie",
+      email: "EDDIE@example.com",
+      password: PASSWORD,
+      role: "editor",
+    });
     expect(u).toMatchObject({ name: "Eddie", email: "eddie@example.com", role: "editor" });
     const [acc] = await t.db.select().from(account).where(eq(account.userId, u.id));
     expect(acc.providerId).toBe("credential");
@@ -85,16 +113,24 @@ describe("users", () => {
     ["an extra key", { isAdmin: true }, ValidationError],
   ])("rejects %s and changes nothing", async (_what, patch, error) => {
     const before = await dbState(t.db);
-    await expect(createUser(t.ctx, { name: "N", email: "new@example.com", password: PASSWORD, role: "viewer", ...patch } as never)).rejects.toThrow(error);
+    await expect(
+      createUser(t.ctx, { name: "N", email: "new@example.com", password: PASSWORD, role: "viewer", ...patch } as never),
+    ).rejects.toThrow(error);
     expect(await dbState(t.db)).toEqual(before);
   });
 
   it("only the owner adds admins; editors add nobody", async () => {
     const before = await dbState(t.db);
-    await expect(createUser(t.as("admin"), { name: "A", email: "a2@example.com", password: PASSWORD, role: "admin" })).rejects.toThrow(ForbiddenError);
-    await expect(createUser(t.as("editor"), { name: "V", email: "v@example.com", password: PASSWORD, role: "viewer" })).rejects.toThrow(ForbiddenError);
+    await expect(
+      createUser(t.as("admin"), { name: "A", email: "a2@example.com", password: PASSWORD, role: "admin" }),
+    ).rejects.toThrow(ForbiddenError);
+    await expect(
+      createUser(t.as("editor"), { name: "V", email: "v@example.com", password: PASSWORD, role: "viewer" }),
+    ).rejects.toThrow(ForbiddenError);
     expect(await dbState(t.db)).toEqual(before);
-    expect((await createUser(t.ctx, { name: "Ada", email: "ada@example.com", password: PASSWORD, role: "admin" })).role).toBe("admin");
+    expect(
+      (await createUser(t.ctx, { name: "Ada", email: "ada@example.com", password: PASSWORD, role: "admin" })).role,
+    ).toBe("admin");
   });
 
   it("a role change revokes the user's sessions and is audited with before/after", async () => {
@@ -139,6 +175,12 @@ describe("users", () => {
     t.clock.advance(1000);
     await recordPasswordChange(t.as("editor"));
     const a = await lastAudit();
-    expect(a).toMatchObject({ action: "user.change_password", actorId: "user-editor", entityId: "user-editor", before: null, after: null });
+    expect(a).toMatchObject({
+      action: "user.change_password",
+      actorId: "user-editor",
+      entityId: "user-editor",
+      before: null,
+      after: null,
+    });
   });
 });

@@ -19,10 +19,20 @@ const Email = z
 const Password = z.string().min(MIN_PASSWORD_LENGTH, `At least ${MIN_PASSWORD_LENGTH} characters`).max(256);
 const PersonName = z.string().trim().min(1, "Name is required").max(255);
 
-export const SetupOwnerInput = z.strictObject({ name: PersonName, email: Email, password: Password, pageName: z.string().trim().min(1).max(255).optional() });
+export const SetupOwnerInput = z.strictObject({
+  name: PersonName,
+  email: Email,
+  password: Password,
+  pageName: z.string().trim().min(1).max(255).optional(),
+});
 export type SetupOwnerInput = z.input<typeof SetupOwnerInput>;
 
-export const CreateUserInput = z.strictObject({ name: PersonName, email: Email, password: Password, role: z.enum(ROLES) });
+export const CreateUserInput = z.strictObject({
+  name: PersonName,
+  email: Email,
+  password: Password,
+  role: z.enum(ROLES),
+});
 export type CreateUserInput = z.input<typeof CreateUserInput>;
 
 export function userDto(u: User) {
@@ -37,12 +47,36 @@ export async function listUsers(db: Tx): Promise<User[]> {
   return db.select().from(user).orderBy(asc(user.createdAt));
 }
 
-async function insertUser(tx: Tx, data: { name: string; email: string; password: string; role: User["role"] }, now: Date): Promise<User> {
+async function insertUser(
+  tx: Tx,
+  data: { name: string; email: string; password: string; role: User["role"] },
+  now: Date,
+): Promise<User> {
   const existing = await tx.query.user.findFirst({ where: eq(user.email, data.email), columns: { id: true } });
   if (existing) throw new ConflictError("A user with that email already exists");
   const id = newId(16);
-  await tx.insert(user).values({ id, name: data.name, email: data.email, role: data.role, emailVerified: false, createdAt: now, updatedAt: now });
-  await tx.insert(account).values({ id: newId(16), accountId: id, providerId: "credential", userId: id, password: await hashPassword(data.password), createdAt: now, updatedAt: now });
+  await tx
+    .insert(user)
+    .values({
+      id,
+      name: data.name,
+      email: data.email,
+      role: data.role,
+      emailVerified: false,
+      createdAt: now,
+      updatedAt: now,
+    });
+  await tx
+    .insert(account)
+    .values({
+      id: newId(16),
+      accountId: id,
+      providerId: "credential",
+      userId: id,
+      password: await hashPassword(data.password),
+      createdAt: now,
+      updatedAt: now,
+    });
   return (await tx.query.user.findFirst({ where: eq(user.id, id) }))!;
 }
 
@@ -68,7 +102,13 @@ export async function setupOwner(db: Db, now: Date, input: SetupOwnerInput): Pro
         await bumpContentVersion(tx, pageRow.id, now);
       }
       const ctx: Ctx = { db, now: () => now, actor: { type: "user", id: owner.id, label: owner.email, role: "owner" } };
-      await audit(tx, ctx, { pageId: pageRow.id, action: "user.setup_owner", entityType: "user", entityId: owner.id, after: userDto(owner) });
+      await audit(tx, ctx, {
+        pageId: pageRow.id,
+        action: "user.setup_owner",
+        entityType: "user",
+        entityId: owner.id,
+        after: userDto(owner),
+      });
       return owner;
     });
   } catch (err) {
@@ -80,11 +120,20 @@ export async function setupOwner(db: Db, now: Date, input: SetupOwnerInput): Pro
 export async function createUser(ctx: Ctx, input: CreateUserInput): Promise<User> {
   requireRole(ctx.actor, "admin");
   const data = parseInput(CreateUserInput, input);
-  if (data.role === "owner") throw new ValidationError("There is one owner; transfer ownership instead", { role: ["Pick admin, editor or viewer"] });
+  if (data.role === "owner")
+    throw new ValidationError("There is one owner; transfer ownership instead", {
+      role: ["Pick admin, editor or viewer"],
+    });
   if (data.role === "admin" && ctx.actor.role !== "owner") throw new ForbiddenError("Only the owner can add admins");
   return ctx.db.transaction(async (tx) => {
     const created = await insertUser(tx, data, ctx.now());
-    await audit(tx, ctx, { pageId: null, action: "user.create", entityType: "user", entityId: created.id, after: userDto(created) });
+    await audit(tx, ctx, {
+      pageId: null,
+      action: "user.create",
+      entityType: "user",
+      entityId: created.id,
+      after: userDto(created),
+    });
     return created;
   });
 }
@@ -100,7 +149,8 @@ function checkCanManage(ctx: Ctx, target: User, newRole?: User["role"]) {
   requireRole(ctx.actor, "admin");
   if (target.role === "owner") throw new ForbiddenError("The owner cannot be changed or removed");
   if (target.id === ctx.actor.id) throw new ForbiddenError("You cannot change your own role or remove yourself");
-  if ((target.role === "admin" || newRole === "admin") && ctx.actor.role !== "owner") throw new ForbiddenError("Only the owner can manage admins");
+  if ((target.role === "admin" || newRole === "admin") && ctx.actor.role !== "owner")
+    throw new ForbiddenError("Only the owner can manage admins");
   if (newRole === "owner") throw new ValidationError("There is one owner", { role: ["Pick admin, editor or viewer"] });
 }
 
@@ -117,7 +167,14 @@ export async function changeUserRole(ctx: Ctx, input: { userId: string; role: st
     await tx.update(user).set({ role: data.role, updatedAt: ctx.now() }).where(eq(user.id, before.id));
     await tx.delete(session).where(eq(session.userId, before.id));
     const after = await getUserOrThrow(tx, before.id);
-    await audit(tx, ctx, { pageId: null, action: "user.change_role", entityType: "user", entityId: before.id, before: userDto(before), after: userDto(after) });
+    await audit(tx, ctx, {
+      pageId: null,
+      action: "user.change_role",
+      entityType: "user",
+      entityId: before.id,
+      before: userDto(before),
+      after: userDto(after),
+    });
     await auditKeyCapsAfterRoleChange(tx, ctx, before, after);
     return after;
   });
@@ -132,7 +189,13 @@ export async function removeUser(ctx: Ctx, input: { userId: string }): Promise<v
     await tx.delete(session).where(eq(session.userId, before.id));
     await tx.delete(account).where(eq(account.userId, before.id));
     await tx.delete(user).where(eq(user.id, before.id));
-    await audit(tx, ctx, { pageId: null, action: "user.remove", entityType: "user", entityId: before.id, before: userDto(before) });
+    await audit(tx, ctx, {
+      pageId: null,
+      action: "user.remove",
+      entityType: "user",
+      entityId: before.id,
+      before: userDto(before),
+    });
     await revokeKeysOfRemovedUser(tx, ctx, before);
   });
 }
@@ -140,5 +203,7 @@ export async function removeUser(ctx: Ctx, input: { userId: string }): Promise<v
 /** The password itself changes through better-auth (it hashes and ends other sessions); the audit log records that it happened. */
 export async function recordPasswordChange(ctx: Ctx): Promise<void> {
   if (!ctx.actor.id) return;
-  await ctx.db.transaction((tx) => audit(tx, ctx, { pageId: null, action: "user.change_password", entityType: "user", entityId: ctx.actor.id }));
+  await ctx.db.transaction((tx) =>
+    audit(tx, ctx, { pageId: null, action: "user.change_password", entityType: "user", entityId: ctx.actor.id }),
+  );
 }

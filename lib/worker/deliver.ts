@@ -103,7 +103,12 @@ async function leaseBatch(ctx: PublicCtx, deps: DeliveryDeps): Promise<LeasedBat
             manageTokenEnc: subscriber.manageTokenEnc,
           })
           .from(subscriber)
-          .where(inArray(subscriber.id, rows.map((r) => r.subscriber_id)))
+          .where(
+            inArray(
+              subscriber.id,
+              rows.map((r) => r.subscriber_id),
+            ),
+          )
       ).map((s) => [s.id, s]),
     );
     // Unsubscribed, quarantined or paused since enqueue → skipped. Decided only before
@@ -113,12 +118,16 @@ async function leaseBatch(ctx: PublicCtx, deps: DeliveryDeps): Promise<LeasedBat
       const skipped = rows.filter((r) => !eligible(n.kind, subs.get(r.subscriber_id)));
       if (skipped.length) {
         await tx.run(sql`update delivery set status = 'skipped', lease_owner = null, lease_until = null, last_error = 'not subscribed at send time'
-          where id in (${sql.join(skipped.map((r) => sql`${r.id}`), sql`, `)})`);
+          where id in (${sql.join(
+            skipped.map((r) => sql`${r.id}`),
+            sql`, `,
+          )})`);
         rows = rows.filter((r) => !skipped.includes(r));
       }
     }
     // Counted before the request: a crash after it still counts as tried.
-    if (rows.length) await tx.run(sql`update delivery set attempts = attempts + 1 where batch_id = ${batchId} and status = 'pending'`);
+    if (rows.length)
+      await tx.run(sql`update delivery set attempts = attempts + 1 where batch_id = ${batchId} and status = 'pending'`);
     rows.sort((a, b) => (a.id < b.id ? -1 : 1));
     return { batchId, notification: n, rows, subs, attempts: rows.length ? rows[0].attempts + 1 : 0 };
   });
@@ -126,7 +135,9 @@ async function leaseBatch(ctx: PublicCtx, deps: DeliveryDeps): Promise<LeasedBat
 
 function eligible(kind: string, s: Recipient | undefined): boolean {
   if (!s) return false;
-  return kind === "subscription_confirmation" ? s.state === "unconfirmed" && !!s.confirmTokenEnc : s.state === "active" && s.pausedAt === null;
+  return kind === "subscription_confirmation"
+    ? s.state === "unconfirmed" && !!s.confirmTokenEnc
+    : s.state === "active" && s.pausedAt === null;
 }
 
 function senderOf(p: { name: string; emailFrom: string | null }, fallback: string): string {
@@ -139,7 +150,11 @@ function addressOf(from: string): string {
 }
 
 /** Renders the batch's notification (once, stored) and hands the personalized emails to the mailer. */
-async function sendLeased(ctx: PublicCtx, deps: DeliveryDeps, { batchId, notification: n, rows, subs }: LeasedBatch): Promise<SendOutcome> {
+async function sendLeased(
+  ctx: PublicCtx,
+  deps: DeliveryDeps,
+  { batchId, notification: n, rows, subs }: LeasedBatch,
+): Promise<SendOutcome> {
   const p = (await ctx.db.query.page.findFirst({ where: eq(page.id, n.pageId) }))!;
   const root = publicBaseUrl(p, deps.baseUrl);
   const from = senderOf(p, deps.defaultFrom);
@@ -188,34 +203,51 @@ export async function deliverOneBatch(ctx: PublicCtx, deps: DeliveryDeps): Promi
   try {
     outcome = await sendLeased(ctx, deps, batch);
   } catch (err) {
-    outcome = { kind: "transient", error: `could not render or send: ${err instanceof Error ? err.message : String(err)}`.slice(0, 500) };
+    outcome = {
+      kind: "transient",
+      error: `could not render or send: ${err instanceof Error ? err.message : String(err)}`.slice(0, 500),
+    };
   }
   const now = ctx.now().getTime();
   const where = sql`batch_id = ${batchId} and status = 'pending'`;
   switch (outcome.kind) {
     case "accepted": {
       const ids = JSON.stringify(Object.fromEntries(rows.map((r, i) => [r.id, outcome.ids[i]])));
-      await write(ctx, sql`update delivery set status = 'sent', sent_at = ${now}, provider_message_id = json_extract(${ids}, '$."' || id || '"'),
-        lease_owner = null, lease_until = null, last_error = null where ${where}`);
+      await write(
+        ctx,
+        sql`update delivery set status = 'sent', sent_at = ${now}, provider_message_id = json_extract(${ids}, '$."' || id || '"'),
+        lease_owner = null, lease_until = null, last_error = null where ${where}`,
+      );
       break;
     }
     case "rate_limited":
       // The provider's pace, not this batch's fault: not counted as an attempt.
       deps.pacer.pause(outcome.retryAfterMs);
-      await write(ctx, sql`update delivery set attempts = attempts - 1, next_attempt_at = ${now + outcome.retryAfterMs},
-        lease_owner = null, lease_until = null, last_error = ${outcome.error} where ${where}`);
+      await write(
+        ctx,
+        sql`update delivery set attempts = attempts - 1, next_attempt_at = ${now + outcome.retryAfterMs},
+        lease_owner = null, lease_until = null, last_error = ${outcome.error} where ${where}`,
+      );
       break;
     case "transient":
       if (attempts < deps.maxAttempts) {
         const wait = Math.min(deps.backoffBaseMs * 2 ** (attempts - 1), deps.backoffMaxMs);
-        await write(ctx, sql`update delivery set next_attempt_at = ${now + wait}, lease_owner = null, lease_until = null, last_error = ${outcome.error} where ${where}`);
+        await write(
+          ctx,
+          sql`update delivery set next_attempt_at = ${now + wait}, lease_owner = null, lease_until = null, last_error = ${outcome.error} where ${where}`,
+        );
         break;
       }
     // falls through: out of attempts
     case "permanent":
-      await write(ctx, sql`update delivery set status = 'failed', lease_owner = null, lease_until = null, last_error = ${outcome.error} where ${where}`);
+      await write(
+        ctx,
+        sql`update delivery set status = 'failed', lease_owner = null, lease_until = null, last_error = ${outcome.error} where ${where}`,
+      );
       // Once per batch, when it is given up: retries in between are visible in the Outbox.
-      deps.log(`[herald] ${rows.length} ${n.kind} deliveries of notification ${n.id} failed after ${attempts} attempt(s): ${outcome.error}`);
+      deps.log(
+        `[herald] ${rows.length} ${n.kind} deliveries of notification ${n.id} failed after ${attempts} attempt(s): ${outcome.error}`,
+      );
       break;
   }
   return true;

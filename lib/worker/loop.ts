@@ -12,7 +12,12 @@ export interface WorkerLoop {
  * time; a failing pass is logged and retried on the next tick. Used by the
  * in-process worker (instrumentation.ts) and `npm run worker`.
  */
-export function startWorkerLoop(ctx: PublicCtx, deps: WorkDeps, intervalMs: number, log: (msg: string, err?: unknown) => void = console.error): WorkerLoop {
+export function startWorkerLoop(
+  ctx: PublicCtx,
+  deps: WorkDeps,
+  intervalMs: number,
+  log: (msg: string, err?: unknown) => void = console.error,
+): WorkerLoop {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;

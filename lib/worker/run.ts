@@ -35,7 +35,11 @@ export interface RunReport {
 }
 
 /** Drains everything due, within `budgetMs` of wall time. Safe to run in several processes at once (leases). */
-export async function runDueWork(ctx: PublicCtx, deps: WorkDeps, opts: { budgetMs?: number; steps?: readonly WorkStep[] } = {}): Promise<RunReport> {
+export async function runDueWork(
+  ctx: PublicCtx,
+  deps: WorkDeps,
+  opts: { budgetMs?: number; steps?: readonly WorkStep[] } = {},
+): Promise<RunReport> {
   const deadline = Date.now() + (opts.budgetMs ?? 50_000);
   const done: Record<string, number> = {};
   let more = false;

@@ -54,9 +54,17 @@ describe("management API v1: authentication and pages", () => {
   });
 
   it("lets an editor key post incidents but not restructure components", async () => {
-    const created = await api.post(`${api.base}/components`, { component: { name: "Editor's" } }, { key: api.keys.editor });
+    const created = await api.post(
+      `${api.base}/components`,
+      { component: { name: "Editor's" } },
+      { key: api.keys.editor },
+    );
     expect(created.status).toBe(403);
-    const incident = await api.post(`${api.base}/incidents`, { incident: { name: "Editor's incident", body: "Looking" } }, { key: api.keys.editor });
+    const incident = await api.post(
+      `${api.base}/incidents`,
+      { incident: { name: "Editor's incident", body: "Looking" } },
+      { key: api.keys.editor },
+    );
     expect(incident.status).toBe(201);
   });
 
@@ -72,7 +80,12 @@ describe("management API v1: authentication and pages", () => {
   });
 
   it("answers 404 for an unknown page id, in every route", async () => {
-    for (const path of ["/pages/zzzzzzzzzzzz", "/pages/zzzzzzzzzzzz/components", "/pages/zzzzzzzzzzzz/incidents", "/pages/NOT-AN-ID/component-groups"]) {
+    for (const path of [
+      "/pages/zzzzzzzzzzzz",
+      "/pages/zzzzzzzzzzzz/components",
+      "/pages/zzzzzzzzzzzz/incidents",
+      "/pages/NOT-AN-ID/component-groups",
+    ]) {
       const res = await api.get(path);
       expect(res.status, path).toBe(404);
       expect(res.body.error).toBe("Page not found");
@@ -80,9 +93,16 @@ describe("management API v1: authentication and pages", () => {
   });
 
   it("patches the page settings", async () => {
-    const res = await api.patch(api.base, { page: { name: "Acme Status", url: "https://status.acme.test/", time_zone: "Europe/Berlin" } });
+    const res = await api.patch(api.base, {
+      page: { name: "Acme Status", url: "https://status.acme.test/", time_zone: "Europe/Berlin" },
+    });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ name: "Acme Status", url: "https://status.acme.test", domain: "status.acme.test", time_zone: "Europe/Berlin" });
+    expect(res.body).toMatchObject({
+      name: "Acme Status",
+      url: "https://status.acme.test",
+      domain: "status.acme.test",
+      time_zone: "Europe/Berlin",
+    });
     expect((await api.get(api.base)).body.name).toBe("Acme Status");
   });
 

@@ -12,7 +12,14 @@ describe("management API v1: components and component groups", () => {
 
   it("creates, reads, lists, patches and deletes a component", async () => {
     const created = await api.post(`${api.base}/components`, {
-      component: { name: "API", description: "Public REST API", status: "degraded_performance", showcase: false, only_show_if_degraded: true, start_date: "2026-01-15" },
+      component: {
+        name: "API",
+        description: "Public REST API",
+        status: "degraded_performance",
+        showcase: false,
+        only_show_if_degraded: true,
+        start_date: "2026-01-15",
+      },
     });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({
@@ -37,11 +44,16 @@ describe("management API v1: components and component groups", () => {
     const list = await api.get(`${api.base}/components`);
     expect(list.body.map((c: { id: string }) => c.id)).toContain(id);
 
-    const patched = await api.patch(`${api.base}/components/${id}`, { component: { name: "REST API", status: "major_outage", description: null } });
+    const patched = await api.patch(`${api.base}/components/${id}`, {
+      component: { name: "REST API", status: "major_outage", description: null },
+    });
     expect(patched.status).toBe(200);
     expect(patched.body).toMatchObject({ id, name: "REST API", status: "major_outage", description: null });
     // The status change is logged as coming from the API, for uptime.
-    const changes = await api.server.db.select().from(componentStatusChange).where(eq(componentStatusChange.componentId, id));
+    const changes = await api.server.db
+      .select()
+      .from(componentStatusChange)
+      .where(eq(componentStatusChange.componentId, id));
     expect(changes.map((c) => [c.oldStatus, c.newStatus, c.source])).toEqual([
       [null, "degraded_performance", "api"],
       ["degraded_performance", "major_outage", "api"],
@@ -52,7 +64,11 @@ describe("management API v1: components and component groups", () => {
       ["component.update", "api_key"],
     ]);
 
-    const put = await api.put(`${api.base}/components/${id}`, { component: { status: "operational" } }, { key: api.keys.editor });
+    const put = await api.put(
+      `${api.base}/components/${id}`,
+      { component: { status: "operational" } },
+      { key: api.keys.editor },
+    );
     expect(put.status).toBe(200);
     expect(put.body.status).toBe("operational");
 
@@ -69,9 +85,16 @@ describe("management API v1: components and component groups", () => {
     const b = (await api.post(`${api.base}/components`, { component: { name: "Workers" } })).body.id;
     const c = (await api.post(`${api.base}/components`, { component: { name: "Database" } })).body.id;
 
-    const created = await api.post(`${api.base}/component-groups`, { component_group: { name: "Core", description: "The core", components: [b, a] } });
+    const created = await api.post(`${api.base}/component-groups`, {
+      component_group: { name: "Core", description: "The core", components: [b, a] },
+    });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ page_id: api.page.id, name: "Core", description: "The core", components: [b, a] });
+    expect(created.body).toMatchObject({
+      page_id: api.page.id,
+      name: "Core",
+      description: "The core",
+      components: [b, a],
+    });
     const id = created.body.id;
     expect((await api.get(`${api.base}/components/${a}`)).body.group_id).toBe(id);
 
@@ -79,7 +102,9 @@ describe("management API v1: components and component groups", () => {
     const list = await api.get(`${api.base}/component-groups`);
     expect(list.body.map((g: { id: string }) => g.id)).toEqual([id]);
 
-    const patched = await api.patch(`${api.base}/component-groups/${id}`, { component_group: { name: "Platform", components: [c, a] } });
+    const patched = await api.patch(`${api.base}/component-groups/${id}`, {
+      component_group: { name: "Platform", components: [c, a] },
+    });
     expect(patched.status).toBe(200);
     expect(patched.body).toMatchObject({ name: "Platform", components: [c, a] });
     // Left out of the list: no longer in the group.
@@ -100,7 +125,9 @@ describe("management API v1: components and component groups", () => {
 
   it("rejects group members that are unknown, and a group_id of no group", async () => {
     const before = await api.snapshot();
-    const group = await api.post(`${api.base}/component-groups`, { component_group: { name: "Ghosts", components: ["zzzzzzzzzzzz"] } });
+    const group = await api.post(`${api.base}/component-groups`, {
+      component_group: { name: "Ghosts", components: ["zzzzzzzzzzzz"] },
+    });
     expect(group.status).toBe(422);
     expect(group.body.errors["component_group.components"]).toEqual(["Unknown component: zzzzzzzzzzzz"]);
     const comp = await api.post(`${api.base}/components`, { component: { name: "Orphan", group_id: "zzzzzzzzzzzz" } });

@@ -41,7 +41,9 @@ export type ApiClient = Awaited<ReturnType<typeof startApi>>;
  * the limit itself pass their own HERALD_API_* values.
  */
 export async function startApi(opts: { env?: Record<string, string> } = {}) {
-  const server: RunningServer = await startServer({ env: { HERALD_API_RATE_PER_SEC: "1000", HERALD_API_BURST: "1000", ...opts.env } });
+  const server: RunningServer = await startServer({
+    env: { HERALD_API_RATE_PER_SEC: "1000", HERALD_API_BURST: "1000", ...opts.env },
+  });
   const ctx: Ctx = { db: server.db, now: () => new Date(), actor: CLI_ACTOR };
   const page = await getPage(server.db);
   const makeKey = async (role: Exclude<Role, "owner">) => (await createApiKey(ctx, { name: `${role} key`, role })).key;

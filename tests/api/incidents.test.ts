@@ -13,7 +13,17 @@ describe("management API v1: incidents and incident updates", () => {
     web = (await api.post(`${api.base}/components`, { component: { name: "Web" } })).body.id;
     db = (await api.post(`${api.base}/components`, { component: { name: "Database" } })).body.id;
     const now = new Date();
-    await api.server.db.insert(subscriber).values({ id: newId(), pageId: api.page.id, email: "reader@example.com", state: "active", confirmedAt: now, createdAt: now, updatedAt: now });
+    await api.server.db
+      .insert(subscriber)
+      .values({
+        id: newId(),
+        pageId: api.page.id,
+        email: "reader@example.com",
+        state: "active",
+        confirmedAt: now,
+        createdAt: now,
+        updatedAt: now,
+      });
   });
   afterAll(() => api?.stop());
 
@@ -75,30 +85,49 @@ describe("management API v1: incidents and incident updates", () => {
 
   it("posts an update on PATCH with status and body, edits on PATCH with name only, and resolving restores components", async () => {
     const inc = (
-      await api.post(`${api.base}/incidents`, { incident: { name: "Slow queries", body: "Looking", components: { [db]: "degraded_performance" } } })
+      await api.post(`${api.base}/incidents`, {
+        incident: { name: "Slow queries", body: "Looking", components: { [db]: "degraded_performance" } },
+      })
     ).body;
     expect((await component(db)).status).toBe("degraded_performance");
 
-    const identified = await api.patch(`${api.base}/incidents/${inc.id}`, { incident: { status: "identified", body: "A missing index.", components: { [db]: "major_outage" } } });
+    const identified = await api.patch(`${api.base}/incidents/${inc.id}`, {
+      incident: { status: "identified", body: "A missing index.", components: { [db]: "major_outage" } },
+    });
     expect(identified.status).toBe(200);
     expect(identified.body).toMatchObject({ status: "identified", impact: "critical" });
-    expect(identified.body.incident_updates.map((u: { status: string }) => u.status)).toEqual(["identified", "investigating"]);
+    expect(identified.body.incident_updates.map((u: { status: string }) => u.status)).toEqual([
+      "identified",
+      "investigating",
+    ]);
     expect((await component(db)).status).toBe("major_outage");
 
-    const renamed = await api.patch(`${api.base}/incidents/${inc.id}`, { incident: { name: "Slow database queries", impact_override: "minor" } });
+    const renamed = await api.patch(`${api.base}/incidents/${inc.id}`, {
+      incident: { name: "Slow database queries", impact_override: "minor" },
+    });
     expect(renamed.status).toBe(200);
     expect(renamed.body).toMatchObject({ name: "Slow database queries", impact: "minor", impact_override: "minor" });
     expect(renamed.body.incident_updates).toHaveLength(2);
 
-    const monitoring = await api.put(`${api.base}/incidents/${inc.id}`, { incident: { status: "monitoring" } }, { key: api.keys.editor });
+    const monitoring = await api.put(
+      `${api.base}/incidents/${inc.id}`,
+      { incident: { status: "monitoring" } },
+      { key: api.keys.editor },
+    );
     expect(monitoring.status).toBe(200);
     expect(monitoring.body.monitoring_at).toBe(monitoring.body.incident_updates[0].display_at);
-    expect(monitoring.body.incident_updates[0].body).toBe("A fix has been implemented and we are monitoring the results.");
+    expect(monitoring.body.incident_updates[0].body).toBe(
+      "A fix has been implemented and we are monitoring the results.",
+    );
 
-    const resolved = await api.patch(`${api.base}/incidents/${inc.id}`, { incident: { status: "resolved", body: "Fixed." } });
+    const resolved = await api.patch(`${api.base}/incidents/${inc.id}`, {
+      incident: { status: "resolved", body: "Fixed." },
+    });
     expect(resolved.body.status).toBe("resolved");
     expect(resolved.body.resolved_at).toBe(resolved.body.incident_updates[0].display_at);
-    expect(resolved.body.incident_updates[0].affected_components).toEqual([{ code: db, name: "Database", old_status: "major_outage", new_status: "operational" }]);
+    expect(resolved.body.incident_updates[0].affected_components).toEqual([
+      { code: db, name: "Database", old_status: "major_outage", new_status: "operational" },
+    ]);
     expect((await component(db)).status).toBe("operational");
 
     const unresolved = await api.get(`${api.base}/incidents/unresolved`);
@@ -109,7 +138,14 @@ describe("management API v1: incidents and incident updates", () => {
   it("records a backfilled incident at its date without touching current state or notifying", async () => {
     const before = await api.snapshot();
     const res = await api.post(`${api.base}/incidents`, {
-      incident: { name: "Last year's outage", body: "It was down.", backfilled: true, backfill_date: "2025-06-01T10:00:00Z", components: { [web]: "major_outage" }, deliver_notifications: true },
+      incident: {
+        name: "Last year's outage",
+        body: "It was down.",
+        backfilled: true,
+        backfill_date: "2025-06-01T10:00:00Z",
+        components: { [web]: "major_outage" },
+        deliver_notifications: true,
+      },
     });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ backfilled: true, status: "resolved", started_at: "2025-06-01T10:00:00.000Z" });
@@ -120,7 +156,9 @@ describe("management API v1: incidents and incident updates", () => {
   });
 
   it("edits and deletes an incident update", async () => {
-    const inc = (await api.post(`${api.base}/incidents`, { incident: { name: "Login trouble", body: "Typo in this mesage" } })).body;
+    const inc = (
+      await api.post(`${api.base}/incidents`, { incident: { name: "Login trouble", body: "Typo in this mesage" } })
+    ).body;
     await api.patch(`${api.base}/incidents/${inc.id}`, { incident: { body: "Still looking" } });
     const [latest, first] = (await api.get(`${api.base}/incidents/${inc.id}`)).body.incident_updates;
 
@@ -128,13 +166,19 @@ describe("management API v1: incidents and incident updates", () => {
       incident_update: { body: "Login fails for some users", display_at: "2026-01-01T09:00:00Z" },
     });
     expect(edited.status).toBe(200);
-    expect(edited.body).toMatchObject({ id: first.id, body: "Login fails for some users", display_at: "2026-01-01T09:00:00.000Z" });
+    expect(edited.body).toMatchObject({
+      id: first.id,
+      body: "Login fails for some users",
+      display_at: "2026-01-01T09:00:00.000Z",
+    });
     expect((await api.get(`${api.base}/incidents/${inc.id}/incident_updates/${first.id}`)).body).toEqual(edited.body);
 
     const deleted = await api.del(`${api.base}/incidents/${inc.id}/incident_updates/${latest.id}`);
     expect(deleted.status).toBe(200);
     expect(deleted.body).toMatchObject({ id: latest.id, body: "Still looking" });
-    expect((await api.get(`${api.base}/incidents/${inc.id}`)).body.incident_updates.map((u: { id: string }) => u.id)).toEqual([first.id]);
+    expect(
+      (await api.get(`${api.base}/incidents/${inc.id}`)).body.incident_updates.map((u: { id: string }) => u.id),
+    ).toEqual([first.id]);
 
     // The last update cannot go: delete the incident instead.
     const last = await api.del(`${api.base}/incidents/${inc.id}/incident_updates/${first.id}`);
@@ -149,7 +193,8 @@ describe("management API v1: incidents and incident updates", () => {
   it("lists newest first, searches with q and pages with limit and page", async () => {
     const names = ["Paging one", "Paging two", "Paging three"];
     const ids: string[] = [];
-    for (const name of names) ids.push((await api.post(`${api.base}/incidents`, { incident: { name, body: "Zebra 100% down_time" } })).body.id);
+    for (const name of names)
+      ids.push((await api.post(`${api.base}/incidents`, { incident: { name, body: "Zebra 100% down_time" } })).body.id);
     const newest = ids.toReversed();
 
     const all = await api.get(`${api.base}/incidents?q=Paging`);

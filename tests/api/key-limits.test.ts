@@ -25,19 +25,28 @@ describe("management API v1: per-key rate limit and key lifecycle", () => {
   let n = 0;
   /** An admin and an admin key made by them in the console. */
   async function adminWithKey() {
-    const u = await createUser(api.ctx, { name: `Staff ${++n}`, email: `staff${n}@example.com`, password: "correct horse battery", role: "admin" });
+    const u = await createUser(api.ctx, {
+      name: `Staff ${++n}`,
+      email: `staff${n}@example.com`,
+      password: "correct horse battery",
+      role: "admin",
+    });
     const asUser: Ctx = { ...api.ctx, actor: { type: "user", id: u.id, label: u.email, role: u.role } };
     const { key, apiKey: row } = await createApiKey(asUser, { name: `Key of ${u.name}`, role: "admin" });
     return { user: u as User, key, id: row.id };
   }
   const incidentCount = () => api.server.db.$count(incident);
-  const pageUrl = async () => (await api.server.db.select({ url: pageTable.url }).from(pageTable).where(eq(pageTable.id, api.page.id)).get())!.url;
+  const pageUrl = async () =>
+    (await api.server.db.select({ url: pageTable.url }).from(pageTable).where(eq(pageTable.id, api.page.id)).get())!
+      .url;
 
   it("a rate-limited key: 15 writes at once pass the burst of 10, the rest get 429 with Retry-After and write nothing; it works again after waiting", async () => {
     const { key } = await createApiKey(api.ctx, { name: "busy script", role: "editor" });
     const before = { incidents: await incidentCount(), updates: await api.server.db.$count(incidentUpdate) };
     const results = await Promise.all(
-      Array.from({ length: 15 }, (_, i) => api.post(`${api.base}/incidents`, { incident: { name: `Burst ${i}`, body: "Looking" } }, { key })),
+      Array.from({ length: 15 }, (_, i) =>
+        api.post(`${api.base}/incidents`, { incident: { name: `Burst ${i}`, body: "Looking" } }, { key }),
+      ),
     );
     const created = results.filter((r) => r.status === 201);
     const limited = results.filter((r) => r.status === 429);
@@ -58,15 +67,23 @@ describe("management API v1: per-key rate limit and key lifecycle", () => {
     expect((await api.get(`${api.base}/incidents`)).status).toBe(200);
 
     const retryAfter = Math.max(...limited.map((r) => Number(r.headers.get("retry-after"))));
-    expect((await api.post(`${api.base}/incidents`, { incident: { name: "Too soon", body: "x" } }, { key })).status).toBe(429);
+    expect(
+      (await api.post(`${api.base}/incidents`, { incident: { name: "Too soon", body: "x" } }, { key })).status,
+    ).toBe(429);
     await sleep(retryAfter * 1000 + 100);
-    const again = await api.post(`${api.base}/incidents`, { incident: { name: "After waiting", body: "Looking" } }, { key });
+    const again = await api.post(
+      `${api.base}/incidents`,
+      { incident: { name: "After waiting", body: "Looking" } },
+      { key },
+    );
     expect(again.status).toBe(201);
   });
 
   it("reads count against the limit too", async () => {
     const { key } = await createApiKey(api.ctx, { name: "busy reader", role: "viewer" });
-    const statuses = (await Promise.all(Array.from({ length: 15 }, () => api.get(`${api.base}/components`, { key })))).map((r) => r.status);
+    const statuses = (
+      await Promise.all(Array.from({ length: 15 }, () => api.get(`${api.base}/components`, { key })))
+    ).map((r) => r.status);
     expect(statuses.filter((s) => s === 200).length).toBeLessThanOrEqual(11);
     expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(4);
   });
@@ -83,13 +100,21 @@ describe("management API v1: per-key rate limit and key lifecycle", () => {
     expect(refused.body.error).toMatch(/admin/);
     expect(await pageUrl()).toBe(url);
     expect(await api.snapshot()).toEqual(before);
-    expect((await api.post(`${api.base}/incidents`, { incident: { name: "Still an editor", body: "Looking" } }, { key })).status).toBe(201);
-    const cap = await api.server.db.select().from(auditLog).where(and(eq(auditLog.entityId, id), eq(auditLog.action, "api_key.role_cap")));
+    expect(
+      (await api.post(`${api.base}/incidents`, { incident: { name: "Still an editor", body: "Looking" } }, { key }))
+        .status,
+    ).toBe(201);
+    const cap = await api.server.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.entityId, id), eq(auditLog.action, "api_key.role_cap")));
     expect(cap).toHaveLength(1);
     expect(cap[0].after).toMatchObject({ effectiveRole: "editor", creator: user.email });
 
     await changeUserRole(api.ctx, { userId: user.id, role: "viewer" });
-    expect((await api.post(`${api.base}/incidents`, { incident: { name: "Viewer now", body: "x" } }, { key })).status).toBe(403);
+    expect(
+      (await api.post(`${api.base}/incidents`, { incident: { name: "Viewer now", body: "x" } }, { key })).status,
+    ).toBe(403);
     expect((await api.get(`${api.base}/incidents`, { key })).status).toBe(200);
 
     await changeUserRole(api.ctx, { userId: user.id, role: "admin" });
@@ -108,7 +133,10 @@ describe("management API v1: per-key rate limit and key lifecycle", () => {
     expect(await api.snapshot()).toEqual(before);
     const row = (await api.server.db.query.apiKey.findFirst({ where: eq(apiKey.id, id) }))!;
     expect(row.revokedAt).not.toBeNull();
-    const [revoke] = await api.server.db.select().from(auditLog).where(and(eq(auditLog.entityId, id), eq(auditLog.action, "api_key.revoke")));
+    const [revoke] = await api.server.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.entityId, id), eq(auditLog.action, "api_key.revoke")));
     expect(revoke.after).toMatchObject({ reason: "creator_removed", creator: user.email });
   });
 
@@ -116,7 +144,9 @@ describe("management API v1: per-key rate limit and key lifecycle", () => {
     const { key } = await adminWithKey();
     const other = await adminWithKey();
     await removeUser(api.ctx, { userId: other.user.id });
-    expect((await api.post(`${api.base}/incidents`, { incident: { name: "Unaffected", body: "x" } }, { key })).status).toBe(201);
+    expect(
+      (await api.post(`${api.base}/incidents`, { incident: { name: "Unaffected", body: "x" } }, { key })).status,
+    ).toBe(201);
   });
 
   it("the console's API keys page shows each key's creator, role (and the role it acts with when capped), created and last used", async () => {
@@ -132,7 +162,10 @@ describe("management API v1: per-key rate limit and key lifecycle", () => {
     expect(res.status).toBe(200);
     const rowText = (name: string) => {
       const row = res.html.split("<tr").find((r) => r.includes(name))!;
-      return row.replace(/<!--.*?-->/g, "").replace(/<[^>]+>/g, " ").replace(/\s+/g, " ");
+      return row
+        .replace(/<!--.*?-->/g, "")
+        .replace(/<[^>]+>/g, " ")
+        .replace(/\s+/g, " ");
     };
     const capped = rowText(`Key of ${user.name}<`);
     expect(capped).toMatch(/admin acts as editor/);

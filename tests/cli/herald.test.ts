@@ -6,7 +6,20 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { asc, eq, isNull } from "drizzle-orm";
 import { openDb, type Db } from "@/db/client";
 import { SEED_MARKER_ACTION } from "@/lib/demo/seed-demo";
-import { auditLog, component, componentGroup, componentStatusChange, incident, incidentNote, incidentTemplate, incidentUpdate, notification, page, subscriber, user } from "@/db/schema";
+import {
+  auditLog,
+  component,
+  componentGroup,
+  componentStatusChange,
+  incident,
+  incidentNote,
+  incidentTemplate,
+  incidentUpdate,
+  notification,
+  page,
+  subscriber,
+  user,
+} from "@/db/schema";
 import { authenticateApiKey } from "@/lib/api-keys/api-keys";
 import { createComponent } from "@/lib/components/components";
 import { CLI_ACTOR } from "@/lib/context";
@@ -23,12 +36,22 @@ interface Run {
 
 /** Runs the real CLI in a subprocess against its own data directory. */
 function herald(dataDir: string, ...args: string[]): Promise<Run> {
-  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: `file:${path.join(dataDir, "herald.db")}`, HERALD_DATA_DIR: dataDir, NODE_ENV: "test" };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATABASE_URL: `file:${path.join(dataDir, "herald.db")}`,
+    HERALD_DATA_DIR: dataDir,
+    NODE_ENV: "test",
+  };
   delete env.HERALD_URL;
   return new Promise((resolve) => {
-    execFile(process.execPath, ["--import", "tsx", "scripts/herald.ts", ...args], { cwd: root, env, timeout: 60_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      ["--import", "tsx", "scripts/herald.ts", ...args],
+      { cwd: root, env, timeout: 60_000 },
+      (err, stdout, stderr) => {
+        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -79,10 +102,28 @@ describe("herald CLI", { timeout: 120_000 }, () => {
   });
 
   it("create-user adds users without printing the password; bad input exits 1 and writes nothing", async () => {
-    const owner = await w.run("create-user", "--email", "Olive@Example.com", "--password", PASSWORD, "--role", "owner", "--name", "Olive");
+    const owner = await w.run(
+      "create-user",
+      "--email",
+      "Olive@Example.com",
+      "--password",
+      PASSWORD,
+      "--role",
+      "owner",
+      "--name",
+      "Olive",
+    );
     expect(owner.code).toBe(0);
     expect(owner.stdout).toContain("Created owner olive@example.com");
-    const editor = await w.run("create-user", "--email", "eddie@example.com", "--password", PASSWORD, "--role", "editor");
+    const editor = await w.run(
+      "create-user",
+      "--email",
+      "eddie@example.com",
+      "--password",
+      PASSWORD,
+      "--role",
+      "editor",
+    );
     expect(editor.code).toBe(0);
     for (const r of [owner, editor]) expect(r.stdout + r.stderr).not.toContain(PASSWORD);
     const users = await w.db().select().from(user).orderBy(asc(user.email));
@@ -90,17 +131,44 @@ describe("herald CLI", { timeout: 120_000 }, () => {
       ["eddie@example.com", "editor", "eddie"],
       ["olive@example.com", "owner", "Olive"],
     ]);
-    expect((await w.db().select().from(auditLog).where(eq(auditLog.action, "user.create")))[0]).toMatchObject({ actorType: "cli", actorLabel: "cli" });
+    expect((await w.db().select().from(auditLog).where(eq(auditLog.action, "user.create")))[0]).toMatchObject({
+      actorType: "cli",
+      actorLabel: "cli",
+    });
 
     const before = await dbState(w.db());
-    const badRole = await w.run("create-user", "--email", "x@example.com", "--password", PASSWORD, "--role", "superuser");
+    const badRole = await w.run(
+      "create-user",
+      "--email",
+      "x@example.com",
+      "--password",
+      PASSWORD,
+      "--role",
+      "superuser",
+    );
     expect(badRole.code).toBe(1);
     expect(badRole.stderr).toMatch(/role: .*(admin|editor|viewer)/i);
     const badEmail = await w.run("create-user", "--email", "not-an-email", "--password", PASSWORD, "--role", "viewer");
     expect(badEmail).toMatchObject({ code: 1, stderr: expect.stringContaining("email: Enter a valid email address") });
-    const secondOwner = await w.run("create-user", "--email", "mallory@example.com", "--password", PASSWORD, "--role", "owner");
+    const secondOwner = await w.run(
+      "create-user",
+      "--email",
+      "mallory@example.com",
+      "--password",
+      PASSWORD,
+      "--role",
+      "owner",
+    );
     expect(secondOwner).toMatchObject({ code: 1, stderr: expect.stringContaining("already set up") });
-    const duplicate = await w.run("create-user", "--email", "EDDIE@example.com", "--password", PASSWORD, "--role", "viewer");
+    const duplicate = await w.run(
+      "create-user",
+      "--email",
+      "EDDIE@example.com",
+      "--password",
+      PASSWORD,
+      "--role",
+      "viewer",
+    );
     expect(duplicate.code).toBe(1);
     for (const r of [badRole, badEmail, secondOwner, duplicate]) expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(await dbState(w.db())).toEqual(before);
@@ -133,14 +201,21 @@ describe("herald seed-demo", { timeout: 180_000 }, () => {
 
   it("seeds a realistic page with 90 days of history, then a second run changes nothing", async () => {
     // An owner set up before seeding becomes the open incident's owner.
-    expect((await w.run("create-user", "--email", "olive@example.com", "--password", PASSWORD, "--role", "owner")).code).toBe(0);
+    expect(
+      (await w.run("create-user", "--email", "olive@example.com", "--password", PASSWORD, "--role", "owner")).code,
+    ).toBe(0);
     const started = Date.now();
     const first = await w.run("seed-demo");
     expect(first.stderr).toBe("");
     expect(first).toMatchObject({ code: 0, stdout: expect.stringContaining("Seeded the Acme Cloud demo") });
     const db = w.db();
     const [p] = await db.select().from(page);
-    expect(p).toMatchObject({ name: "Acme Cloud", timeZone: "America/New_York", supportUrl: expect.stringMatching(/^https:\/\//), url: expect.stringMatching(/^http/) });
+    expect(p).toMatchObject({
+      name: "Acme Cloud",
+      timeZone: "America/New_York",
+      supportUrl: expect.stringMatching(/^https:\/\//),
+      url: expect.stringMatching(/^http/),
+    });
     expect(await db.select().from(componentGroup)).toHaveLength(3);
     const comps = await db.select().from(component).where(isNull(component.deletedAt));
     expect(comps).toHaveLength(12);
@@ -148,7 +223,12 @@ describe("herald seed-demo", { timeout: 180_000 }, () => {
 
     const all = await db.select().from(incident).orderBy(asc(incident.startedAt));
     const incidents = all.filter((i) => i.kind === "incident");
-    expect(all.filter((i) => i.kind === "maintenance").map((m) => m.status).sort()).toEqual(["completed", "in_progress", "scheduled"]);
+    expect(
+      all
+        .filter((i) => i.kind === "maintenance")
+        .map((m) => m.status)
+        .sort(),
+    ).toEqual(["completed", "in_progress", "scheduled"]);
     const subs = await db.select().from(subscriber);
     expect(subs.length).toBeGreaterThanOrEqual(5);
     expect(subs.every((s) => s.state === "active")).toBe(true);
@@ -156,7 +236,11 @@ describe("herald seed-demo", { timeout: 180_000 }, () => {
     expect(await db.select().from(notification)).toHaveLength(0);
     const open = incidents.filter((i) => i.status !== "resolved" && i.status !== "postmortem");
     expect(open).toHaveLength(1);
-    const openUpdates = await db.select().from(incidentUpdate).where(eq(incidentUpdate.incidentId, open[0].id)).orderBy(asc(incidentUpdate.seq));
+    const openUpdates = await db
+      .select()
+      .from(incidentUpdate)
+      .where(eq(incidentUpdate.incidentId, open[0].id))
+      .orderBy(asc(incidentUpdate.seq));
     expect(openUpdates.map((u) => u.status)).toEqual(["investigating", "identified", "monitoring"]);
     // The newest update is "now" (the moment of seeding).
     expect(openUpdates[2].displayAt.getTime()).toBeGreaterThanOrEqual(started - 1000);
@@ -179,7 +263,9 @@ describe("herald seed-demo", { timeout: 180_000 }, () => {
     expect(days.filter((d) => d === "degraded_performance").length).toBeGreaterThanOrEqual(10);
     expect(days.filter((d) => d === "partial_outage" || d === "major_outage").length).toBeGreaterThanOrEqual(5);
     expect(days).toContain("major_outage");
-    expect(uptime.components.every((c) => c.uptimePercent !== null && c.uptimePercent > 99 && c.uptimePercent <= 100)).toBe(true);
+    expect(
+      uptime.components.every((c) => c.uptimePercent !== null && c.uptimePercent > 99 && c.uptimePercent <= 100),
+    ).toBe(true);
 
     // The comms lead's fields on the open incident, and a published postmortem on the multi-day one.
     const [owner] = await db.select().from(user).where(eq(user.role, "owner"));
@@ -190,7 +276,8 @@ describe("herald seed-demo", { timeout: 180_000 }, () => {
     expect(reviewed[0].resolvedAt!.getTime() - reviewed[0].startedAt.getTime()).toBeGreaterThan(day);
     expect(reviewed[0].postmortemPublishedAt!.getTime()).toBeGreaterThan(reviewed[0].resolvedAt!.getTime());
     expect(reviewed[0].postmortemDraft).toBe(reviewed[0].postmortemBody);
-    for (const heading of ["## Summary", "## Impact", "## Root cause", "## Timeline (UTC)", "## What we're changing"]) expect(reviewed[0].postmortemBody).toContain(heading);
+    for (const heading of ["## Summary", "## Impact", "## Root cause", "## Timeline (UTC)", "## What we're changing"])
+      expect(reviewed[0].postmortemBody).toContain(heading);
 
     const templates = await db.select().from(incidentTemplate).orderBy(asc(incidentTemplate.name));
     expect(templates.map((t) => [t.name, t.status])).toEqual([

@@ -25,7 +25,12 @@ let session: Awaited<ReturnType<typeof consoleSession>>;
 const ids = { notified: "", short: "", backfilled: "", quiet: "", maintenance: "", open: "" };
 
 /** The text a reader sees (tags and React's text separators removed). */
-const text = (html: string) => html.replace(/<!-- -->/g, "").replace(/<[^>]+>/g, " ").replace(/&amp;/g, "&").replace(/\s+/g, " ");
+const text = (html: string) =>
+  html
+    .replace(/<!-- -->/g, "")
+    .replace(/<[^>]+>/g, " ")
+    .replace(/&amp;/g, "&")
+    .replace(/\s+/g, " ");
 const publicPage = async (path: string) => {
   const r = await fetch(`${server.url}${path}`);
   expect(r.status).toBe(200);
@@ -53,17 +58,45 @@ beforeAll(async () => {
   const block = await createComponent(ctx, { name: "Block storage" });
   await createGroup(ctx, { name: "Storage", componentIds: [obj.id, block.id] });
 
-  await addSubscriber(ctx, "test-secret-test-secret-test-secret-0123", { email: "reader@example.com", skipConfirmation: true });
-  ids.notified = (await createIncident(ctx, { name: "Login failures", status: "investigating", body: "Looking into it.", components: { [s.api.id]: "major_outage" }, notify: true })).incident.id;
+  await addSubscriber(ctx, "test-secret-test-secret-test-secret-0123", {
+    email: "reader@example.com",
+    skipConfirmation: true,
+  });
+  ids.notified = (
+    await createIncident(ctx, {
+      name: "Login failures",
+      status: "investigating",
+      body: "Looking into it.",
+      components: { [s.api.id]: "major_outage" },
+      notify: true,
+    })
+  ).incident.id;
   ids.open = ids.notified;
 
   // Resolved after 2 min 45 s: "3 min", in the console and publicly alike.
   const t0 = Date.now() - 60 * MIN;
-  ids.short = (await createIncident(cliCtx(server.db, () => new Date(t0)), { name: "Short blip", status: "investigating", body: "Blip.", components: { [s.website.id]: "partial_outage" } })).incident.id;
-  await resolveIncident(cliCtx(server.db, () => new Date(t0 + 2 * MIN + 45_000)), { incidentId: ids.short, body: "Fine again." });
+  ids.short = (
+    await createIncident(
+      cliCtx(server.db, () => new Date(t0)),
+      { name: "Short blip", status: "investigating", body: "Blip.", components: { [s.website.id]: "partial_outage" } },
+    )
+  ).incident.id;
+  await resolveIncident(
+    cliCtx(server.db, () => new Date(t0 + 2 * MIN + 45_000)),
+    { incidentId: ids.short, body: "Fine again." },
+  );
 
-  ids.backfilled = (await createIncident(ctx, { name: "Old outage", body: "Recorded later.", backfilled: true, backfillDate: new Date(Date.now() - 3 * 86_400_000) })).incident.id;
-  ids.quiet = (await createIncident(ctx, { name: "Heads-up without impact", status: "investigating", body: "Nothing broken." })).incident.id;
+  ids.backfilled = (
+    await createIncident(ctx, {
+      name: "Old outage",
+      body: "Recorded later.",
+      backfilled: true,
+      backfillDate: new Date(Date.now() - 3 * 86_400_000),
+    })
+  ).incident.id;
+  ids.quiet = (
+    await createIncident(ctx, { name: "Heads-up without impact", status: "investigating", body: "Nothing broken." })
+  ).incident.id;
   await resolveIncident(ctx, { incidentId: ids.quiet, body: "Done." });
 
   const { maintenance } = await createMaintenance(ctx, {
@@ -87,7 +120,9 @@ describe("public pages", () => {
   it("an in-progress maintenance has its own heading, not 'Active incidents'", async () => {
     const page = text(await publicPage("/"));
     expectInOrder(page, ["Active incidents", "Login failures", "Maintenance in progress", "Database upgrade"]);
-    expect(page.slice(page.indexOf("Active incidents"), page.indexOf("Maintenance in progress"))).not.toContain("Database upgrade");
+    expect(page.slice(page.indexOf("Active incidents"), page.indexOf("Maintenance in progress"))).not.toContain(
+      "Database upgrade",
+    );
   });
 
   it("each group's combined uptime row has a visible caption", async () => {
@@ -99,7 +134,18 @@ describe("public pages", () => {
   it("the subscribe page lists components in the page's order, under their groups", async () => {
     const html = await publicPage("/subscriptions");
     const form = html.slice(html.indexOf("Only some components"));
-    expectInOrder(text(form), ["Website", "REST API", "Dashboard", "Compute regions", "EU West (Frankfurt)", "US East (Virginia)", "Asia Pacific (Singapore)", "Storage", "Object storage", "Block storage"]);
+    expectInOrder(text(form), [
+      "Website",
+      "REST API",
+      "Dashboard",
+      "Compute regions",
+      "EU West (Frankfurt)",
+      "US East (Virginia)",
+      "Asia Pacific (Singapore)",
+      "Storage",
+      "Object storage",
+      "Block storage",
+    ]);
     expect(form).toMatch(/<legend[^>]*>Storage<\/legend>/);
     expect(form).not.toContain("Internal billing sync");
   });
@@ -120,7 +166,18 @@ describe("public pages", () => {
 
 describe("console", () => {
   it("forms and the metrics table list components in the page's order, under their groups", async () => {
-    const order = ["Website", "REST API", "Dashboard", "Compute regions", "EU West (Frankfurt)", "US East (Virginia)", "Asia Pacific (Singapore)", "Storage", "Object storage", "Block storage"];
+    const order = [
+      "Website",
+      "REST API",
+      "Dashboard",
+      "Compute regions",
+      "EU West (Frankfurt)",
+      "US East (Virginia)",
+      "Asia Pacific (Singapore)",
+      "Storage",
+      "Object storage",
+      "Block storage",
+    ];
     const maintenance = await session.get("/admin/maintenance");
     expect(maintenance.status).toBe(200);
     const form = maintenance.html.slice(maintenance.html.indexOf("Affected components"));
@@ -139,7 +196,11 @@ describe("console", () => {
   });
 
   it("a notification's Outbox page has its name as title, a back link and times in the page's zone", async () => {
-    const n = (await server.db.select().from(notification).where(and(eq(notification.incidentId, ids.notified), eq(notification.kind, "incident_created"))).get())!;
+    const n = (await server.db
+      .select()
+      .from(notification)
+      .where(and(eq(notification.incidentId, ids.notified), eq(notification.kind, "incident_created")))
+      .get())!;
     const res = await session.get(`/admin/outbox/notifications/${n.id}`);
     expect(res.status).toBe(200);
     expect(res.html).toMatch(/<h1[^>]*>Incident created: Login failures<\/h1>/);
@@ -158,11 +219,24 @@ describe("console", () => {
   it("a stored email's Outbox page has a back link and its time in the page's zone", async () => {
     // Stored by the outbox transport, as the worker does without RESEND_API_KEY.
     const sent = await createOutboxMailer(server.db).sendBatch(
-      [{ from: "Acme <status@example.com>", to: "reader@example.com", subject: "[Acme Cloud] Login failures", html: "<p>hi</p>", text: "hi", headers: {} }],
+      [
+        {
+          from: "Acme <status@example.com>",
+          to: "reader@example.com",
+          subject: "[Acme Cloud] Login failures",
+          html: "<p>hi</p>",
+          text: "hi",
+          headers: {},
+        },
+      ],
       "readable-pages-1",
     );
     expect(sent.kind).toBe("accepted");
-    const email = await server.db.select().from(outboxEmail).where(eq(outboxEmail.idempotencyKey, "readable-pages-1")).get();
+    const email = await server.db
+      .select()
+      .from(outboxEmail)
+      .where(eq(outboxEmail.idempotencyKey, "readable-pages-1"))
+      .get();
     const res = await session.get(`/admin/outbox/${email!.id}`);
     expect(res.status).toBe(200);
     expect(res.html).toMatch(/<a [^>]*href="\/admin\/outbox"[^>]*>← Outbox<\/a>/);
@@ -181,12 +255,16 @@ describe("console", () => {
     // The seeded incident and the four above.
     expect(entries(creates.html)).toBe(5);
     expect(text(creates.html)).toContain("5 matching entries");
-    expect(creates.html.match(/<td[^>]*font-mono[^>]*>([a-z_.]+)<\/td>/g)?.every((td) => td.includes(">incident.create<"))).toBe(true);
+    expect(
+      creates.html.match(/<td[^>]*font-mono[^>]*>([a-z_.]+)<\/td>/g)?.every((td) => td.includes(">incident.create<")),
+    ).toBe(true);
 
     // The page setting change (Europe/Berlin → New York) as one row per changed field.
     const settings = await session.get("/admin/audit?action=page.update");
     const diff = settings.html.slice(settings.html.indexOf('data-testid="audit-diff"'));
-    expect(diff).toMatch(/<th scope="row"[^>]*>timeZone<\/th><td[^>]*><del[^>]*>Europe\/Berlin<\/del><\/td><td[^>]*><ins[^>]*>America\/New_York<\/ins>/);
+    expect(diff).toMatch(
+      /<th scope="row"[^>]*>timeZone<\/th><td[^>]*><del[^>]*>Europe\/Berlin<\/del><\/td><td[^>]*><ins[^>]*>America\/New_York<\/ins>/,
+    );
 
     const future = await session.get("/admin/audit?from=2999-01-01");
     expect(entries(future.html)).toBe(0);

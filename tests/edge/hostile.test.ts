@@ -24,20 +24,35 @@ const signIn = (s: RunningServer, email: string, password: string, headers: Reco
   });
 
 /** Snapshot renders the server logged for a key (or all of them). */
-const renders = (s: RunningServer, key?: string) => s.output().split("\n").filter((l) => l.includes("snapshot render ") && (!key || l.includes(`render ${key} `))).length;
+const renders = (s: RunningServer, key?: string) =>
+  s
+    .output()
+    .split("\n")
+    .filter((l) => l.includes("snapshot render ") && (!key || l.includes(`render ${key} `))).length;
 
 /** A raw request, for bodies fetch won't send (a declared length it never completes, chunked streams). */
-function raw(url: string, opts: { method?: string; headers?: Record<string, string>; chunks?: Buffer[]; partial?: Buffer }) {
-  return new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string; ms: number }>((resolve, reject) => {
+function raw(
+  url: string,
+  opts: { method?: string; headers?: Record<string, string>; chunks?: Buffer[]; partial?: Buffer },
+) {
+  return new Promise<{
+    status: number;
+    headers: Record<string, string | string[] | undefined>;
+    body: string;
+    ms: number;
+  }>((resolve, reject) => {
     const started = performance.now();
     const req = request(url, { method: opts.method ?? "POST", headers: opts.headers }, (res) => {
       let body = "";
       res.on("data", (c) => (body += c));
-      res.on("end", () => resolve({ status: res.statusCode!, headers: res.headers, body, ms: performance.now() - started }));
+      res.on("end", () =>
+        resolve({ status: res.statusCode!, headers: res.headers, body, ms: performance.now() - started }),
+      );
       res.on("error", reject);
     });
     req.on("error", reject);
-    if (opts.partial) req.write(opts.partial); // and never the rest
+    if (opts.partial)
+      req.write(opts.partial); // and never the rest
     else {
       for (const c of opts.chunks ?? []) req.write(c);
       req.end();
@@ -55,7 +70,10 @@ describe("the edge with default settings (no trusted proxy)", { timeout: 120_000
 
   it("ignores X-Forwarded-For: rotating it does not escape the per-address sign-in limit", async () => {
     const statuses: number[] = [];
-    for (let i = 0; i < 12; i++) statuses.push((await signIn(s, `nobody${i}@example.com`, "wrong password!", { "x-forwarded-for": `198.51.100.${i}` })).status);
+    for (let i = 0; i < 12; i++)
+      statuses.push(
+        (await signIn(s, `nobody${i}@example.com`, "wrong password!", { "x-forwarded-for": `198.51.100.${i}` })).status,
+      );
     expect(statuses.slice(0, 10).every((x) => x === 401)).toBe(true);
     expect(statuses.slice(10)).toEqual([429, 429]);
     expect(s.output()).not.toContain("could not determine a client IP");
@@ -66,7 +84,12 @@ describe("the edge with default settings (no trusted proxy)", { timeout: 120_000
   it("serves the snapshot to a forged session cookie, and to every other cookie", async () => {
     await fetch(`${s.url}/`);
     const before = renders(s, "/");
-    for (const cookie of ["herald.session_token=anything", "herald.session_token=abc.def", "__Secure-herald.session_token=x", `herald.session_token=${"a".repeat(3000)}`]) {
+    for (const cookie of [
+      "herald.session_token=anything",
+      "herald.session_token=abc.def",
+      "__Secure-herald.session_token=x",
+      `herald.session_token=${"a".repeat(3000)}`,
+    ]) {
       const res = await fetch(`${s.url}/`, { headers: { cookie } });
       expect(res.status).toBe(200);
       expect(res.headers.get("x-herald-snapshot")).toBe("HIT");
@@ -99,7 +122,15 @@ describe("the edge with default settings (no trusted proxy)", { timeout: 120_000
       for (const method of ["GET", "HEAD"]) {
         const res = await fetch(`${s.url}${p}`, { method, headers });
         expect(res.status, `${method} ${p}`).toBeLessThan(500);
-        if (p.startsWith("/incidents/") || p.startsWith("/components/") || p.startsWith("/history?") || p.startsWith("/wp") || p.startsWith("/.") || p.startsWith("/a/") || p.startsWith("/api/v2/nothing"))
+        if (
+          p.startsWith("/incidents/") ||
+          p.startsWith("/components/") ||
+          p.startsWith("/history?") ||
+          p.startsWith("/wp") ||
+          p.startsWith("/.") ||
+          p.startsWith("/a/") ||
+          p.startsWith("/api/v2/nothing")
+        )
           expect(res.status, `${method} ${p}`).toBe(404);
       }
     }
@@ -107,7 +138,10 @@ describe("the edge with default settings (no trusted proxy)", { timeout: 120_000
   });
 
   it("renders a real incident page once it exists, and the 404 page only once per version", async () => {
-    const { incident } = await createIncident({ db: s.db, now: () => new Date(), actor: CLI_ACTOR }, { name: "Real one", body: "Looking", notify: false });
+    const { incident } = await createIncident(
+      { db: s.db, now: () => new Date(), actor: CLI_ACTOR },
+      { name: "Real one", body: "Looking", notify: false },
+    );
     await new Promise((r) => setTimeout(r, 700)); // the version poll
     const res = await fetch(`${s.url}/incidents/${incident.id}`);
     expect(res.status).toBe(200);
@@ -132,7 +166,9 @@ describe("the edge with default settings (no trusted proxy)", { timeout: 120_000
       chunks: [Buffer.from("email=chunked%40exam"), Buffer.from("ple.com")],
     });
     expect(small.status).toBe(303);
-    const [{ n }] = await s.db.all<{ n: number }>(sql`select count(*) as n from subscriber where email = 'chunked@example.com'`);
+    const [{ n }] = await s.db.all<{ n: number }>(
+      sql`select count(*) as n from subscriber where email = 'chunked@example.com'`,
+    );
     expect(n).toBe(1);
   });
 
@@ -141,18 +177,27 @@ describe("the edge with default settings (no trusted proxy)", { timeout: 120_000
       const res = await fetch(`${s.url}/subscriptions/new`, {
         method: "POST",
         redirect: "manual",
-        headers: { "content-type": "application/x-www-form-urlencoded", "x-forwarded-for": `203.0.113.${i}`, "x-real-ip": `203.0.113.${i}` },
+        headers: {
+          "content-type": "application/x-www-form-urlencoded",
+          "x-forwarded-for": `203.0.113.${i}`,
+          "x-real-ip": `203.0.113.${i}`,
+        },
         body: new URLSearchParams({ email: `bomb${i}@example.com` }),
       });
       expect(res.status).toBe(303);
     }
     // One was the chunked form above: 9 of these 15 get through.
-    const [{ n }] = await s.db.all<{ n: number }>(sql`select count(*) as n from notification where kind = 'subscription_confirmation'`);
+    const [{ n }] = await s.db.all<{ n: number }>(
+      sql`select count(*) as n from notification where kind = 'subscription_confirmation'`,
+    );
     expect(n).toBe(10);
   });
 
   it("caps the management API at 1 MB and webhooks at 256 KB", async () => {
-    const v1 = await raw(`${s.url}/api/v1/pages`, { headers: { "content-type": "application/json", "content-length": String(2 * 1024 * 1024) }, partial: Buffer.from("{") });
+    const v1 = await raw(`${s.url}/api/v1/pages`, {
+      headers: { "content-type": "application/json", "content-length": String(2 * 1024 * 1024) },
+      partial: Buffer.from("{"),
+    });
     expect(v1.status).toBe(413);
     expect(v1.body).toContain("1 MB");
     const hook = await raw(`${s.url}/api/webhooks/resend`, {
@@ -218,28 +263,41 @@ describe("the edge behind a trusted proxy (HERALD_TRUSTED_PROXIES=1)", { timeout
     expect(retry).toBeLessThanOrEqual(15 * 60);
     // The owner, from a fresh address, with the right password: still locked.
     expect((await signIn(s, OWNER.email, OWNER.password, { "x-forwarded-for": "192.0.2.77" })).status).toBe(429);
-    const cli = await promisify(execFile)(process.execPath, ["--import", "tsx", "scripts/herald.ts", "unlock-sign-in", "--email", OWNER.email], {
-      cwd: root,
-      env: { ...process.env, DATABASE_URL: s.databaseUrl, HERALD_DATA_DIR: s.dataDir },
-    });
+    const cli = await promisify(execFile)(
+      process.execPath,
+      ["--import", "tsx", "scripts/herald.ts", "unlock-sign-in", "--email", OWNER.email],
+      {
+        cwd: root,
+        env: { ...process.env, DATABASE_URL: s.databaseUrl, HERALD_DATA_DIR: s.dataDir },
+      },
+    );
     expect(cli.stdout).toContain("unlocked");
     expect((await signIn(s, OWNER.email, OWNER.password, { "x-forwarded-for": "192.0.2.77" })).status).toBe(200);
   });
 
   it("never counts right passwords: six sign-ins in a row all succeed", async () => {
-    for (let i = 0; i < 6; i++) expect((await signIn(s, OWNER.email, OWNER.password, { "x-forwarded-for": `192.0.2.${100 + i}` })).status).toBe(200);
+    for (let i = 0; i < 6; i++)
+      expect((await signIn(s, OWNER.email, OWNER.password, { "x-forwarded-for": `192.0.2.${100 + i}` })).status).toBe(
+        200,
+      );
   });
 });
 
 describe("the edge with an https public URL and a tight per-address limit", { timeout: 120_000 }, () => {
   let s: RunningServer;
   beforeAll(async () => {
-    s = await startServer({ env: { HERALD_URL: "https://status.example.com", HERALD_EDGE_RATE_PER_SEC: "0.01", HERALD_EDGE_BURST: "5" } });
+    s = await startServer({
+      env: { HERALD_URL: "https://status.example.com", HERALD_EDGE_RATE_PER_SEC: "0.01", HERALD_EDGE_BURST: "5" },
+    });
   });
 
   it("bounds a stranger's requests that reach the application, never the public pages", async () => {
     const statuses: number[] = [];
-    for (let i = 0; i < 8; i++) statuses.push((await fetch(`${s.url}/subscriptions/check-email`, { headers: { "x-forwarded-for": `198.51.100.${i}` } })).status);
+    for (let i = 0; i < 8; i++)
+      statuses.push(
+        (await fetch(`${s.url}/subscriptions/check-email`, { headers: { "x-forwarded-for": `198.51.100.${i}` } }))
+          .status,
+      );
     expect(statuses.slice(0, 5)).toEqual([200, 200, 200, 200, 200]);
     expect(statuses.slice(5)).toEqual([429, 429, 429]);
     const limited = await fetch(`${s.url}/admin/login`);
@@ -250,6 +308,9 @@ describe("the edge with an https public URL and a tight per-address limit", { ti
   afterAll(() => s?.stop());
 
   it("sends Strict-Transport-Security", async () => {
-    for (const p of ["/", "/admin/login"]) expect((await fetch(`${s.url}${p}`, { redirect: "manual" })).headers.get("strict-transport-security"), p).toBe("max-age=31536000");
+    for (const p of ["/", "/admin/login"])
+      expect((await fetch(`${s.url}${p}`, { redirect: "manual" })).headers.get("strict-transport-security"), p).toBe(
+        "max-age=31536000",
+      );
   });
 });

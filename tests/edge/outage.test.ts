@@ -10,7 +10,15 @@ import { startServer, type RunningServer } from "../helpers/server";
 // saved snapshots but /api/v2/summary.json answered 503 and an unknown incident
 // id 500. Widgets and aggregators read that JSON hardest during an outage.
 
-const PUBLIC = ["/", "/history", "/api/v2/summary.json", "/api/v2/status.json", "/history.rss", "/history.atom", "/badge.svg"];
+const PUBLIC = [
+  "/",
+  "/history",
+  "/api/v2/summary.json",
+  "/api/v2/status.json",
+  "/history.rss",
+  "/history.atom",
+  "/badge.svg",
+];
 
 describe("with the database unreachable", () => {
   const dir = mkdtempSync(path.join(tmpdir(), "herald-outage-"));
@@ -27,7 +35,10 @@ describe("with the database unreachable", () => {
     mkdirSync(dataDir);
     const first = await startServer({ dataDir });
     servers.push(first);
-    const { incident } = await createIncident({ db: first.db, now: () => new Date(), actor: CLI_ACTOR }, { name: "Saved incident", body: "Looking", notify: false });
+    const { incident } = await createIncident(
+      { db: first.db, now: () => new Date(), actor: CLI_ACTOR },
+      { name: "Saved incident", body: "Looking", notify: false },
+    );
     await new Promise((r) => setTimeout(r, 700));
     const saved = new Map<string, string>();
     for (const p of [...PUBLIC, `/incidents/${incident.id}`]) {
@@ -53,7 +64,12 @@ describe("with the database unreachable", () => {
       expect(res.status, p).toBe(404);
       expect(await res.text(), p).toBe(notFound);
     }
-    for (const [method, p] of [["GET", "/admin/login"], ["GET", "/api/v1/pages"], ["POST", "/subscriptions/new"], ["POST", "/api/auth/sign-in/email"]]) {
+    for (const [method, p] of [
+      ["GET", "/admin/login"],
+      ["GET", "/api/v1/pages"],
+      ["POST", "/subscriptions/new"],
+      ["POST", "/api/auth/sign-in/email"],
+    ]) {
       const res = await fetch(`${down.url}${p}`, { method, redirect: "manual" });
       expect(res.status, `${method} ${p}`).toBe(503);
       expect(await res.text()).toContain("cannot reach its database");

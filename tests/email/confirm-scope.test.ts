@@ -36,7 +36,12 @@ describe("the confirmation email names what was chosen", () => {
     const web = await createComponent(t.ctx, { name: "Dashboard & Web" });
     await createComponent(t.ctx, { name: "Billing" });
     const secret = await createComponent(t.ctx, { name: "Internal cluster" });
-    await subscribe(pub(), pageId, { email: "some@example.com", componentIds: [web.id, api.id, secret.id], ip: "192.0.2.1" }, cfg);
+    await subscribe(
+      pub(),
+      pageId,
+      { email: "some@example.com", componentIds: [web.id, api.id, secret.id], ip: "192.0.2.1" },
+      cfg,
+    );
     // Hidden after it was chosen: its name must not reach the email.
     await updateComponent(t.ctx, { id: secret.id, hidden: true });
     await subscribe(pub(), pageId, { email: "all@example.com", ip: "192.0.2.2" }, cfg);
@@ -54,7 +59,12 @@ describe("the confirmation email names what was chosen", () => {
   it("a new address following one incident is told which incident, and nothing about components", async () => {
     await createComponent(t.ctx, { name: "Public API" });
     const { incident } = await createIncident(t.ctx, { name: "Login failures", body: "Looking into it" });
-    await followIncident(pub(), pageId, { email: "follower@example.com", incidentId: incident.id, ip: "192.0.2.3" }, cfg);
+    await followIncident(
+      pub(),
+      pageId,
+      { email: "follower@example.com", incidentId: incident.id, ip: "192.0.2.3" },
+      cfg,
+    );
     await drain();
     const mail = await mailTo("follower@example.com");
     expect(mail.text).toContain("The incident you follow: Login failures.");
@@ -69,6 +79,12 @@ describe("the confirmation email names what was chosen", () => {
     await drain();
     expect((await mailTo("a@example.com")).text).toContain("Components you chose: Public API.");
     expect((await mailTo("b@example.com")).text).toContain("Components you chose: Web.");
-    expect((await t.db.all<{ n: number }>(sql`select count(*) as n from notification where kind = 'subscription_confirmation'`))[0].n).toBe(2);
+    expect(
+      (
+        await t.db.all<{ n: number }>(
+          sql`select count(*) as n from notification where kind = 'subscription_confirmation'`,
+        )
+      )[0].n,
+    ).toBe(2);
   });
 });

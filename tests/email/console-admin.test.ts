@@ -6,7 +6,14 @@ import { createComponent } from "@/lib/components/components";
 import { listOutbox } from "@/lib/email/outbox";
 import { createIncident } from "@/lib/incidents/incidents";
 import { retryFailedDeliveries, listNotificationSummaries } from "@/lib/notifications/status";
-import { addSubscriber, exportSubscribersCsv, importSubscribersCsv, listSubscribers, resendConfirmation, subscriberCounts } from "@/lib/subscribers/admin";
+import {
+  addSubscriber,
+  exportSubscribersCsv,
+  importSubscribersCsv,
+  listSubscribers,
+  resendConfirmation,
+  subscriberCounts,
+} from "@/lib/subscribers/admin";
 import { runDueWork } from "@/lib/worker/run";
 import { startFakeResend, type FakeResend } from "../helpers/fake-resend";
 import { dbState } from "../helpers/db-state";
@@ -27,7 +34,8 @@ beforeEach(async () => {
 });
 afterEach(() => t.close());
 
-const drain = (mailer = outboxMailer(t.db), over = {}) => runDueWork({ db: t.db, now: t.clock.now }, deps(mailer, over), { budgetMs: 10_000 });
+const drain = (mailer = outboxMailer(t.db), over = {}) =>
+  runDueWork({ db: t.db, now: t.clock.now }, deps(mailer, over), { budgetMs: 10_000 });
 const outboxTo = async (to: string) => (await listOutbox(t.db, { q: to })).filter((i) => i.to === to);
 
 describe("console subscribers", () => {
@@ -47,11 +55,18 @@ describe("console subscribers", () => {
   it("CSV import with confirmation mails everyone new; without, they are active and mailed nothing; duplicates and bad rows are reported", async () => {
     const api = await createComponent(t.ctx, { name: "API" });
     await addSubscriber(t.ctx, SECRET, { email: "old@example.com", skipConfirmation: true });
-    const withConfirm = await importSubscribersCsv(t.ctx, SECRET, `email,components\nnew1@example.com,${api.id}\nOLD@example.com,\nnot-an-address,\n`, { confirm: true });
+    const withConfirm = await importSubscribersCsv(
+      t.ctx,
+      SECRET,
+      `email,components\nnew1@example.com,${api.id}\nOLD@example.com,\nnot-an-address,\n`,
+      { confirm: true },
+    );
     expect(withConfirm).toEqual({ added: 1, skipped: 1, invalid: ["not-an-address"] });
     const quiet = await importSubscribersCsv(t.ctx, SECRET, "q1@example.com\nq2@example.com\n", { confirm: false });
     expect(quiet).toEqual({ added: 2, skipped: 0, invalid: [] });
-    await expect(importSubscribersCsv(t.as("editor"), SECRET, "x@example.com", { confirm: false })).rejects.toThrow(/admin role/);
+    await expect(importSubscribersCsv(t.as("editor"), SECRET, "x@example.com", { confirm: false })).rejects.toThrow(
+      /admin role/,
+    );
     expect(await subscriberCounts(t.ctx)).toMatchObject({ active: 3, unconfirmed: 1 });
     const new1 = (await listSubscribers(t.ctx, { q: "new1" })).subscribers[0];
     expect(new1).toMatchObject({ state: "unconfirmed", componentIds: [api.id] });
@@ -71,7 +86,8 @@ describe("console subscribers", () => {
   it("resend confirmation: a new link (the old one dies) and a second email; refused for an active subscriber", async () => {
     const s = await addSubscriber(t.ctx, SECRET, { email: "r@example.com" });
     await drain();
-    const hash = async () => (await t.db.all<{ h: string }>(sql`select confirm_token_hash as h from subscriber where id = ${s.id}`))[0].h;
+    const hash = async () =>
+      (await t.db.all<{ h: string }>(sql`select confirm_token_hash as h from subscriber where id = ${s.id}`))[0].h;
     const first = await hash();
     await resendConfirmation(t.ctx, SECRET, s.id);
     expect(await hash()).not.toBe(first);
@@ -84,7 +100,8 @@ describe("console subscribers", () => {
 
 describe("console outbox: retry failed", () => {
   it("puts only the failed deliveries back with fresh batches, and they are then sent", async () => {
-    for (const email of ["f1@example.com", "f2@example.com"]) await addSubscriber(t.ctx, SECRET, { email, skipConfirmation: true });
+    for (const email of ["f1@example.com", "f2@example.com"])
+      await addSubscriber(t.ctx, SECRET, { email, skipConfirmation: true });
     await createIncident(t.ctx, { name: "Outage", body: "x", notify: true });
     fake.misbehave(() => ({ kind: "500" }));
     await drain(resendMailer(fake.url), { maxAttempts: 1 });

@@ -28,7 +28,8 @@ beforeEach(async () => {
 afterEach(() => t.close());
 
 const work = { db: () => t.db, now: () => new Date() };
-const drain = (d = deps(resendMailer(fake.url))) => runDueWork({ db: work.db(), now: work.now }, d, { budgetMs: 20_000 });
+const drain = (d = deps(resendMailer(fake.url))) =>
+  runDueWork({ db: work.db(), now: work.now }, d, { budgetMs: 20_000 });
 
 async function drainUntilIdle(d = deps(resendMailer(fake.url)), maxMs = 15_000) {
   const end = Date.now() + maxMs;
@@ -48,18 +49,27 @@ describe("delivery worker against the fake Resend", () => {
     await addActive(t.db, pageId, 230, { prefix: "all" });
     await addActive(t.db, pageId, 20, { prefix: "api", componentIds: [api.id] });
     await addActive(t.db, pageId, 15, { prefix: "web", componentIds: [web.id] });
-    await createIncident(t.ctx, { name: "API down", body: "We are **looking**.", components: { [api.id]: "major_outage" }, notify: true });
+    await createIncident(t.ctx, {
+      name: "API down",
+      body: "We are **looking**.",
+      components: { [api.id]: "major_outage" },
+      notify: true,
+    });
     await drainUntilIdle();
     const to = fake.accepted.map((e) => e.to);
     expect(to).toHaveLength(250);
     expect(new Set(to).size).toBe(250);
     expect(to.some((a) => a.startsWith("web"))).toBe(false);
     expect(Math.max(...fake.requests.map((r) => r.count))).toBeLessThanOrEqual(100);
-    expect(fake.requests.every((r) => /^herald-batch-[0-9a-z]+$/.test(String(r.headers["idempotency-key"])))).toBe(true);
+    expect(fake.requests.every((r) => /^herald-batch-[0-9a-z]+$/.test(String(r.headers["idempotency-key"])))).toBe(
+      true,
+    );
     const e = fake.accepted[0];
     expect(e.subject).toBe("[Acme Status] Investigating: API down");
     expect(e.headers["List-Unsubscribe-Post"]).toBe("List-Unsubscribe=One-Click");
-    expect(e.headers["List-Unsubscribe"]).toMatch(/^<https:\/\/status\.example\.com\/subscriptions\/one-click\?token=[A-Za-z0-9_-]{43}>, <mailto:status@example\.com\?subject=unsubscribe>$/);
+    expect(e.headers["List-Unsubscribe"]).toMatch(
+      /^<https:\/\/status\.example\.com\/subscriptions\/one-click\?token=[A-Za-z0-9_-]{43}>, <mailto:status@example\.com\?subject=unsubscribe>$/,
+    );
     expect(e.html).toContain("<strong>looking</strong>");
     expect(e.html).toContain(`https://status.example.com/subscriptions/manage?token=`);
     expect(e.text).toContain("We are looking");
@@ -71,7 +81,13 @@ describe("delivery worker against the fake Resend", () => {
     await addActive(t.db, pageId, 5);
     const { incident } = await createIncident(t.ctx, { name: "Quiet", body: "x", notify: false });
     await postIncidentUpdate(t.ctx, { incidentId: incident.id, status: "identified", body: "still quiet" });
-    await createIncident(t.ctx, { name: "Old", body: "history", notify: true, backfilled: true, backfillDate: new Date(Date.now() - 86_400_000) });
+    await createIncident(t.ctx, {
+      name: "Old",
+      body: "history",
+      notify: true,
+      backfilled: true,
+      backfillDate: new Date(Date.now() - 86_400_000),
+    });
     await drain();
     expect(await deliveryCounts(t.db)).toEqual({});
     expect(fake.requests).toHaveLength(0);
@@ -83,7 +99,12 @@ describe("delivery worker against the fake Resend", () => {
     await t.db.run(sql`update subscriber set state = 'unsubscribed' where id = ${ids[0]}`);
     await t.db.run(sql`update subscriber set state = 'quarantined' where id = ${ids[1]}`);
     await drainUntilIdle();
-    expect(fake.accepted.map((e) => e.to).sort()).toEqual(ids.slice(2).map((_, i) => `user${i + 2}@example.com`).sort());
+    expect(fake.accepted.map((e) => e.to).sort()).toEqual(
+      ids
+        .slice(2)
+        .map((_, i) => `user${i + 2}@example.com`)
+        .sort(),
+    );
     expect(await deliveryCounts(t.db)).toEqual({ sent: 8, skipped: 2 });
   });
 
@@ -134,7 +155,11 @@ describe("delivery worker against the fake Resend", () => {
   it("two workers draining at once never send the same row", async () => {
     await addActive(t.db, pageId, 600);
     await createIncident(t.ctx, { name: "Down", body: "x", notify: true });
-    await Promise.all([drain(deps(resendMailer(fake.url))), drain(deps(resendMailer(fake.url))), drain(deps(resendMailer(fake.url)))]);
+    await Promise.all([
+      drain(deps(resendMailer(fake.url))),
+      drain(deps(resendMailer(fake.url))),
+      drain(deps(resendMailer(fake.url))),
+    ]);
     expect(fake.accepted).toHaveLength(600);
     expect(new Set(fake.accepted.map((e) => e.to)).size).toBe(600);
     expect(new Set(fake.requests.map((r) => r.headers["idempotency-key"])).size).toBe(6);

@@ -42,9 +42,11 @@ afterEach(() => t.close());
 
 const cfg = { secret: SECRET, limits: DEFAULT_SUBSCRIBE_LIMITS };
 const pub = () => ({ db: t.db, now: t.clock.now });
-const drain = (over = {}) => runDueWork({ db: t.db, now: t.clock.now }, deps(resendMailer(fake.url), over), { budgetMs: 10_000 });
+const drain = (over = {}) =>
+  runDueWork({ db: t.db, now: t.clock.now }, deps(resendMailer(fake.url), over), { budgetMs: 10_000 });
 const subjectsTo = (to: string) => fake.accepted.filter((e) => e.to === to).map((e) => e.subject);
-const confirmLink = (to: string) => /\/subscriptions\/confirm\?token=([A-Za-z0-9_-]{43})/.exec(fake.accepted.findLast((e) => e.to === to)!.text)![1];
+const confirmLink = (to: string) =>
+  /\/subscriptions\/confirm\?token=([A-Za-z0-9_-]{43})/.exec(fake.accepted.findLast((e) => e.to === to)!.text)![1];
 
 describe("every notification kind reaches every subscriber", () => {
   it("incident, maintenance, reminder, postmortem, confirmation and a followed incident: each subscriber gets each once", async () => {
@@ -56,18 +58,37 @@ describe("every notification kind reaches every subscriber", () => {
     expect(everyone).toBeTruthy();
 
     // A new subscriber: the confirmation email, then confirmed by its link.
-    expect(await subscribe(pub(), pageId, { email: "new@example.com", ip: "198.51.100.1" }, cfg)).toBe("confirmation_queued");
+    expect(await subscribe(pub(), pageId, { email: "new@example.com", ip: "198.51.100.1" }, cfg)).toBe(
+      "confirmation_queued",
+    );
     await drain();
     expect(await confirmSubscription(pub(), pageId, confirmLink("new@example.com"))).toBe(true);
 
-    const { incident } = await createIncident(t.ctx, { name: "API errors", body: "Looking into **errors**.", components: { [api.id]: "major_outage" }, notify: true });
+    const { incident } = await createIncident(t.ctx, {
+      name: "API errors",
+      body: "Looking into **errors**.",
+      components: { [api.id]: "major_outage" },
+      notify: true,
+    });
     // Someone follows only this incident (its own confirmation first).
-    expect(await followIncident(pub(), pageId, { email: "follower@example.com", ip: "198.51.100.2", incidentId: incident.id }, cfg)).toBe("confirmation_queued");
+    expect(
+      await followIncident(
+        pub(),
+        pageId,
+        { email: "follower@example.com", ip: "198.51.100.2", incidentId: incident.id },
+        cfg,
+      ),
+    ).toBe("confirmation_queued");
     await drain();
     expect(await confirmSubscription(pub(), pageId, confirmLink("follower@example.com"))).toBe(true);
 
     await postIncidentUpdate(t.ctx, { incidentId: incident.id, status: "identified", body: "Found it.", notify: true });
-    await resolveIncident(t.ctx, { incidentId: incident.id, body: "Fixed.", components: { [api.id]: "operational" }, notify: true });
+    await resolveIncident(t.ctx, {
+      incidentId: incident.id,
+      body: "Fixed.",
+      components: { [api.id]: "operational" },
+      notify: true,
+    });
     await savePostmortemDraft(t.ctx, { incidentId: incident.id, body: "## What happened\nA bad deploy." });
     await publishPostmortem(t.ctx, { incidentId: incident.id, notify: true });
     await drain();
@@ -95,7 +116,12 @@ describe("every notification kind reaches every subscriber", () => {
     expect(kinds).toEqual([...NOTIFICATION_KINDS].sort());
     expect(await deliveryCounts(t.db)).toEqual({ sent: expect.any(Number) });
 
-    const incidentMails = ["[Acme Status] Investigating: API errors", "[Acme Status] Identified: API errors", "[Acme Status] Resolved: API errors", "[Acme Status] Postmortem: API errors"];
+    const incidentMails = [
+      "[Acme Status] Investigating: API errors",
+      "[Acme Status] Identified: API errors",
+      "[Acme Status] Resolved: API errors",
+      "[Acme Status] Postmortem: API errors",
+    ];
     const maintenanceMails = [
       "[Acme Status] Scheduled: Database upgrade",
       "[Acme Status] Reminder: Database upgrade",
@@ -128,7 +154,15 @@ describe("every notification kind reaches every subscriber", () => {
   it("a notification that cannot be rendered is retried, then marked failed with its error and logged once", async () => {
     await addActive(t.db, pageId, 3);
     // An event whose incident is gone: rendering it must fail, not hang.
-    await t.db.insert(notification).values({ id: newId(), pageId, kind: "postmortem_published", incidentId: "gone00000000", createdAt: t.clock.now() });
+    await t.db
+      .insert(notification)
+      .values({
+        id: newId(),
+        pageId,
+        kind: "postmortem_published",
+        incidentId: "gone00000000",
+        createdAt: t.clock.now(),
+      });
     const id = (await t.db.select({ id: notification.id }).from(notification))[0].id;
     await t.db.run(sql`insert into delivery (id, notification_id, subscriber_id, status, attempts, next_attempt_at, created_at)
       select lower(hex(randomblob(6))), ${id}, s.id, 'pending', 0, 0, 0 from subscriber s`);
@@ -138,7 +172,9 @@ describe("every notification kind reaches every subscriber", () => {
       await drain(over);
       t.clock.advance(1000);
     }
-    const rows = await t.db.all<{ status: string; attempts: number; last_error: string }>(sql`select status, attempts, last_error from delivery`);
+    const rows = await t.db.all<{ status: string; attempts: number; last_error: string }>(
+      sql`select status, attempts, last_error from delivery`,
+    );
     expect(rows).toHaveLength(3);
     for (const r of rows) {
       expect(r.status).toBe("failed");
@@ -150,4 +186,3 @@ describe("every notification kind reaches every subscriber", () => {
     expect(fake.requests).toHaveLength(0);
   });
 });
-

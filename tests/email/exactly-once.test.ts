@@ -73,11 +73,27 @@ describe("exactly-once delivery", () => {
     await addActive(t.db, pageId, 150, { prefix: "web", componentIds: [web.id] });
     await addActive(t.db, pageId, 50, { prefix: "gone", state: "unsubscribed" });
     const late = await addActive(t.db, pageId, 40, { prefix: "late" });
-    await createIncident(t.ctx, { name: "API down", body: "Looking into it", components: { [api.id]: "major_outage" }, notify: true });
+    await createIncident(t.ctx, {
+      name: "API down",
+      body: "Looking into it",
+      components: { [api.id]: "major_outage" },
+      notify: true,
+    });
     // Unsubscribed after the update was queued, before anything was sent.
-    await t.db.run(sql`update subscriber set state = 'unsubscribed' where id in (${sql.join(late.map((id) => sql`${id}`), sql`, `)})`);
+    await t.db.run(
+      sql`update subscriber set state = 'unsubscribed' where id in (${sql.join(
+        late.map((id) => sql`${id}`),
+        sql`, `,
+      )})`,
+    );
 
-    const kinds: Misbehaviour[] = [{ kind: "500" }, { kind: "429", retryAfter: 0 }, { kind: "drop" }, { kind: "slow", ms: 700 }, { kind: "accept-then-drop" }];
+    const kinds: Misbehaviour[] = [
+      { kind: "500" },
+      { kind: "429", retryAfter: 0 },
+      { kind: "drop" },
+      { kind: "slow", ms: 700 },
+      { kind: "accept-then-drop" },
+    ];
     fake.misbehave((n) => (n % 3 === 0 ? kinds[(n / 3) % kinds.length] : null));
 
     const first = spawnWorker();
@@ -87,23 +103,33 @@ describe("exactly-once delivery", () => {
     await until(() => fake.accepted.length >= 1000, 60_000, `second worker to send more\n${second.output()}`);
     await kill(second.child, "SIGKILL");
     const third = spawnWorker();
-    const pending = async () => (await t.db.all<{ n: number }>(sql`select count(*) as n from delivery where status = 'pending'`))[0].n;
+    const pending = async () =>
+      (await t.db.all<{ n: number }>(sql`select count(*) as n from delivery where status = 'pending'`))[0].n;
     await until(async () => (await pending()) === 0, 90_000, `the outbox to drain\n${third.output()}`);
     await kill(third.child, "SIGTERM");
 
     const perAddress = new Map<string, number>();
     for (const e of fake.accepted) perAddress.set(e.to, (perAddress.get(e.to) ?? 0) + 1);
-    const expected = [...Array.from({ length: 1400 }, (_, i) => `all${i}@example.com`), ...Array.from({ length: 600 }, (_, i) => `api${i}@example.com`)];
+    const expected = [
+      ...Array.from({ length: 1400 }, (_, i) => `all${i}@example.com`),
+      ...Array.from({ length: 600 }, (_, i) => `api${i}@example.com`),
+    ];
     expect(perAddress.size).toBe(2000);
     expect(expected.filter((a) => perAddress.get(a) !== 1)).toEqual([]);
     expect([...perAddress.keys()].filter((a) => /^(web|gone|late)/.test(a))).toEqual([]);
-    const statuses = await t.db.all<{ status: string; n: number }>(sql`select status, count(*) as n from delivery group by status`);
+    const statuses = await t.db.all<{ status: string; n: number }>(
+      sql`select status, count(*) as n from delivery group by status`,
+    );
     expect(Object.fromEntries(statuses.map((s) => [s.status, s.n]))).toEqual({ sent: 2000, skipped: 40 });
     // The failures really happened, and retries reused keys (replays), not new sends.
     // A slow or dropped answer may land on a first send or on a replay, depending on timing.
     const outcomes = fake.requests.map((r) => r.outcome);
     for (const o of ["500", "429", "drop"]) expect(outcomes).toContain(o);
-    for (const suffix of ["+slow", "+drop"]) expect(outcomes.some((o) => o.endsWith(suffix)), suffix).toBe(true);
+    for (const suffix of ["+slow", "+drop"])
+      expect(
+        outcomes.some((o) => o.endsWith(suffix)),
+        suffix,
+      ).toBe(true);
     expect(outcomes.some((o) => o.startsWith("replay"))).toBe(true);
   }, 240_000);
 });

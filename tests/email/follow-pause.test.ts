@@ -6,7 +6,15 @@ import { createComponent } from "@/lib/components/components";
 import { createIncident, postIncidentUpdate } from "@/lib/incidents/incidents";
 import { getPage } from "@/lib/page/page";
 import { DEFAULT_SUBSCRIBE_LIMITS } from "@/lib/subscribers/limits";
-import { confirmSubscription, followIncident, setPausedByToken, subscribe, unsubscribeByToken, updatePreferencesByToken, viewByManageToken } from "@/lib/subscribers/subscribe";
+import {
+  confirmSubscription,
+  followIncident,
+  setPausedByToken,
+  subscribe,
+  unsubscribeByToken,
+  updatePreferencesByToken,
+  viewByManageToken,
+} from "@/lib/subscribers/subscribe";
 import { runDueWork } from "@/lib/worker/run";
 import { addActive, deps, outboxMailer, SECRET } from "./helpers";
 
@@ -22,15 +30,19 @@ beforeEach(async () => {
 afterEach(() => t.close());
 
 const drain = () => runDueWork({ db: t.db, now: t.clock.now }, deps(outboxMailer(t.db)), { budgetMs: 10_000 });
-const tokenIn = (text: string, kind: string) => new RegExp(`/subscriptions/${kind}\\?token=([A-Za-z0-9_-]{43})`).exec(text)?.[1];
+const tokenIn = (text: string, kind: string) =>
+  new RegExp(`/subscriptions/${kind}\\?token=([A-Za-z0-9_-]{43})`).exec(text)?.[1];
 /** The newest outbox email to `to` (texts hold the links). */
 const mailTo = async (to: string) => {
   const item = (await listOutbox(t.db, { q: to })).find((i) => i.to === to);
   return item ? (await getOutboxEmail(t.db, item.id))! : undefined;
 };
-const subjectsTo = async (to: string) => (await listOutbox(t.db, { q: to })).filter((i) => i.to === to).map((i) => i.subject);
+const subjectsTo = async (to: string) =>
+  (await listOutbox(t.db, { q: to })).filter((i) => i.to === to).map((i) => i.subject);
 const deliveriesOf = (email: string) =>
-  t.db.all<{ status: string; last_error: string | null }>(sql`select d.status, d.last_error from delivery d join subscriber s on s.id = d.subscriber_id where s.email = ${email} order by d.created_at`);
+  t.db.all<{ status: string; last_error: string | null }>(
+    sql`select d.status, d.last_error from delivery d join subscriber s on s.id = d.subscriber_id where s.email = ${email} order by d.created_at`,
+  );
 
 /** Subscribes and confirms through the public flow; returns the manage token. */
 async function confirmedVia(action: () => Promise<unknown>, email: string): Promise<string> {
@@ -43,7 +55,10 @@ async function confirmedVia(action: () => Promise<unknown>, email: string): Prom
 
 describe("pause and resume", () => {
   it("a subscriber paused after enqueue is skipped at send time; paused at publish time gets no delivery; resumed gets the next one", async () => {
-    const manage = await confirmedVia(() => subscribe(pub(), pageId, { email: "p@example.com", ip: "1" }, cfg), "p@example.com");
+    const manage = await confirmedVia(
+      () => subscribe(pub(), pageId, { email: "p@example.com", ip: "1" }, cfg),
+      "p@example.com",
+    );
     await addActive(t.db, pageId, 1, { prefix: "other" });
 
     const first = await createIncident(t.ctx, { name: "First", body: "x", notify: true });
@@ -51,7 +66,10 @@ describe("pause and resume", () => {
     expect(await setPausedByToken(pub(), pageId, manage, true)).toBe(true);
     expect((await viewByManageToken(pub(), pageId, manage))?.paused).toBe(true);
     await drain();
-    expect(await deliveriesOf("p@example.com")).toEqual([{ status: "sent", last_error: null }, { status: "skipped", last_error: "not subscribed at send time" }]);
+    expect(await deliveriesOf("p@example.com")).toEqual([
+      { status: "sent", last_error: null },
+      { status: "skipped", last_error: "not subscribed at send time" },
+    ]);
     expect(await subjectsTo("other0@example.com")).toHaveLength(1);
 
     // Paused at publish time: not even queued.
@@ -72,7 +90,9 @@ describe("pause and resume", () => {
     const manage = tokenIn((await mailTo("u@example.com"))!.text, "unsubscribe")!;
     expect(await setPausedByToken(pub(), pageId, manage, true)).toBe(false);
     expect(await setPausedByToken(pub(), pageId, "x".repeat(43), true)).toBe(false);
-    expect((await t.db.all<{ paused_at: number | null }>(sql`select paused_at from subscriber`))[0].paused_at).toBeNull();
+    expect(
+      (await t.db.all<{ paused_at: number | null }>(sql`select paused_at from subscriber`))[0].paused_at,
+    ).toBeNull();
   });
 });
 
@@ -84,16 +104,32 @@ describe("follow this incident", () => {
     await addActive(t.db, pageId, 2, { prefix: "all" });
     await addActive(t.db, pageId, 1, { prefix: "web", componentIds: [api.id] });
 
-    expect(await followIncident(pub(), pageId, { email: "f@example.com", incidentId: followed.incident.id, ip: "1" }, cfg)).toBe("confirmation_queued");
+    expect(
+      await followIncident(pub(), pageId, { email: "f@example.com", incidentId: followed.incident.id, ip: "1" }, cfg),
+    ).toBe("confirmation_queued");
     // Unconfirmed: nothing but the confirmation.
-    await postIncidentUpdate(t.ctx, { incidentId: followed.incident.id, status: "identified", body: "c", notify: true });
+    await postIncidentUpdate(t.ctx, {
+      incidentId: followed.incident.id,
+      status: "identified",
+      body: "c",
+      notify: true,
+    });
     await drain();
     expect(await subjectsTo("f@example.com")).toEqual([expect.stringMatching(/^Confirm your subscription/)]);
     const manage = await confirmedVia(async () => undefined, "f@example.com");
-    expect(await viewByManageToken(pub(), pageId, manage)).toMatchObject({ state: "active", incidentOnly: true, following: ["Followed"] });
+    expect(await viewByManageToken(pub(), pageId, manage)).toMatchObject({
+      state: "active",
+      incidentOnly: true,
+      following: ["Followed"],
+    });
 
     await postIncidentUpdate(t.ctx, { incidentId: other.incident.id, status: "identified", body: "d", notify: true });
-    await postIncidentUpdate(t.ctx, { incidentId: followed.incident.id, status: "monitoring", body: "e", notify: true });
+    await postIncidentUpdate(t.ctx, {
+      incidentId: followed.incident.id,
+      status: "monitoring",
+      body: "e",
+      notify: true,
+    });
     await drain();
     const subjects = await subjectsTo("f@example.com");
     expect(subjects.filter((s) => !s.startsWith("Confirm"))).toEqual(["[Acme Status] Monitoring: Followed"]);
@@ -109,11 +145,21 @@ describe("follow this incident", () => {
   it("an active subscriber scoped to other components gets the followed incident too, with no confirmation email", async () => {
     const api = await createComponent(t.ctx, { name: "API" });
     const web = await createComponent(t.ctx, { name: "Web" });
-    const manage = await confirmedVia(() => subscribe(pub(), pageId, { email: "s@example.com", componentIds: [web.id], ip: "1" }, loose), "s@example.com");
-    const inc = await createIncident(t.ctx, { name: "API trouble", body: "a", components: { [api.id]: "major_outage" }, notify: true });
+    const manage = await confirmedVia(
+      () => subscribe(pub(), pageId, { email: "s@example.com", componentIds: [web.id], ip: "1" }, loose),
+      "s@example.com",
+    );
+    const inc = await createIncident(t.ctx, {
+      name: "API trouble",
+      body: "a",
+      components: { [api.id]: "major_outage" },
+      notify: true,
+    });
     await drain();
     expect(await subjectsTo("s@example.com")).toHaveLength(1);
-    expect(await followIncident(pub(), pageId, { email: "S@example.com", incidentId: inc.incident.id, ip: "1" }, loose)).toBe("following");
+    expect(
+      await followIncident(pub(), pageId, { email: "S@example.com", incidentId: inc.incident.id, ip: "1" }, loose),
+    ).toBe("following");
     await postIncidentUpdate(t.ctx, { incidentId: inc.incident.id, status: "resolved", body: "b", notify: true });
     await drain();
     expect((await subjectsTo("s@example.com"))[0]).toBe("[Acme Status] Resolved: API trouble");
@@ -130,9 +176,15 @@ describe("follow this incident", () => {
     // One per address per 15 minutes, whichever form it came through.
     expect(await followIncident(pub(), pageId, input, cfg)).toBe("limited");
     expect(await subscribe(pub(), pageId, { email: "victim@example.com", ip: "8.8.8.8" }, cfg)).toBe("limited");
-    expect(await followIncident(pub(), pageId, { ...input, email: "bot@example.com", honeypot: "http://spam" }, cfg)).toBe("honeypot");
-    expect(await followIncident(pub(), pageId, { ...input, email: "x@example.com", incidentId: "doesnotexist" }, cfg)).toBe("no_incident");
-    await expect(followIncident(pub(), pageId, { ...input, email: "not an address" }, cfg)).rejects.toThrow(/valid email/);
+    expect(
+      await followIncident(pub(), pageId, { ...input, email: "bot@example.com", honeypot: "http://spam" }, cfg),
+    ).toBe("honeypot");
+    expect(
+      await followIncident(pub(), pageId, { ...input, email: "x@example.com", incidentId: "doesnotexist" }, cfg),
+    ).toBe("no_incident");
+    await expect(followIncident(pub(), pageId, { ...input, email: "not an address" }, cfg)).rejects.toThrow(
+      /valid email/,
+    );
     const rows = await t.db.all<{ email: string }>(sql`select email from subscriber`);
     expect(rows.map((r) => r.email)).toEqual(["victim@example.com"]);
     await drain();

@@ -30,11 +30,17 @@ export function deps(mailer: Mailer, over: Partial<WorkDeps> = {}): WorkDeps {
   };
 }
 
-export const resendMailer = (url: string, timeoutMs = 1000) => createResendMailer({ apiKey: "re_test_key", baseUrl: url, timeoutMs });
+export const resendMailer = (url: string, timeoutMs = 1000) =>
+  createResendMailer({ apiKey: "re_test_key", baseUrl: url, timeoutMs });
 export const outboxMailer = (db: Db) => createOutboxMailer(db);
 
 /** Active subscribers inserted directly (fast, for volume tests). Returns their ids. */
-export async function addActive(db: Db, pageId: string, n: number, opts: { prefix?: string; componentIds?: string[]; state?: "active" | "unsubscribed" | "quarantined" } = {}): Promise<string[]> {
+export async function addActive(
+  db: Db,
+  pageId: string,
+  n: number,
+  opts: { prefix?: string; componentIds?: string[]; state?: "active" | "unsubscribed" | "quarantined" } = {},
+): Promise<string[]> {
   const ids: string[] = [];
   const now = new Date();
   const rows: (typeof subscriber.$inferInsert)[] = [];
@@ -58,11 +64,19 @@ export async function addActive(db: Db, pageId: string, n: number, opts: { prefi
   for (let i = 0; i < rows.length; i += 500) await db.insert(subscriber).values(rows.slice(i, i + 500));
   if (opts.componentIds?.length)
     for (let i = 0; i < ids.length; i += 500)
-      await db.insert(subscriberComponent).values(ids.slice(i, i + 500).flatMap((subscriberId) => opts.componentIds!.map((componentId) => ({ subscriberId, componentId }))));
+      await db
+        .insert(subscriberComponent)
+        .values(
+          ids
+            .slice(i, i + 500)
+            .flatMap((subscriberId) => opts.componentIds!.map((componentId) => ({ subscriberId, componentId }))),
+        );
   return ids;
 }
 
 export async function deliveryCounts(db: Db): Promise<Record<string, number>> {
-  const rows = await db.all<{ status: string; n: number }>(sql`select status, count(*) as n from delivery group by status`);
+  const rows = await db.all<{ status: string; n: number }>(
+    sql`select status, count(*) as n from delivery group by status`,
+  );
   return Object.fromEntries(rows.map((r) => [r.status, r.n]));
 }

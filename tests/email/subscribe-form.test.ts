@@ -32,7 +32,12 @@ describe("the subscribe form on the real server", () => {
   afterAll(() => server.stop());
 
   const post = (form: [string, string][], ip: string) =>
-    fetch(`${server.url}/subscriptions/new`, { method: "POST", body: new URLSearchParams(form), redirect: "manual", headers: { "x-forwarded-for": ip } });
+    fetch(`${server.url}/subscriptions/new`, {
+      method: "POST",
+      body: new URLSearchParams(form),
+      redirect: "manual",
+      headers: { "x-forwarded-for": ip },
+    });
   const get = async (path: string) => (await fetch(`${server.url}${path}`)).text();
 
   it("“Choose components” opens with the component list expanded", async () => {
@@ -55,12 +60,19 @@ describe("the subscribe form on the real server", () => {
     expect(location.startsWith("/subscriptions?")).toBe(true);
     const html = await get(location);
     expect(html).not.toContain("Go back");
-    expect(html).toMatch(/<p id="subscribe-email-error" role="alert"[^>]*>Enter a valid email address, like name@example.com.<\/p>/);
+    expect(html).toMatch(
+      /<p id="subscribe-email-error" role="alert"[^>]*>Enter a valid email address, like name@example.com.<\/p>/,
+    );
     const field = /<input[^>]*id="subscribe-email"[^>]*>/.exec(html)![0];
     expect(field).toContain('value="ann at example"');
     expect(field).toContain('aria-invalid="true"');
     expect(field).toContain('aria-describedby="subscribe-email-error"');
-    expect(/<input[^>]*value="([0-9a-z]+)"[^>]*checked=""|<input[^>]*checked=""[^>]*value="([0-9a-z]+)"/.exec(html)?.slice(1).find(Boolean)).toBe(web);
+    expect(
+      /<input[^>]*value="([0-9a-z]+)"[^>]*checked=""|<input[^>]*checked=""[^>]*value="([0-9a-z]+)"/
+        .exec(html)
+        ?.slice(1)
+        .find(Boolean),
+    ).toBe(web);
     expect(html).not.toMatch(new RegExp(`checked=""[^>]*value="${api}"|value="${api}"[^>]*checked=""`));
     // Nothing was stored for the rejected request.
     expect((await server.db.all<{ n: number }>(sql`select count(*) as n from subscriber`))[0].n).toBe(0);
@@ -71,7 +83,9 @@ describe("the subscribe form on the real server", () => {
     const html = await get(res.headers.get("location")!);
     expect(html).not.toContain("<script>alert(1)");
     expect(html).toContain("&lt;script&gt;alert(1)&lt;/script&gt;");
-    const forged = await get(`/subscriptions?error=${encodeURIComponent("Your account is locked, call +1 555")}&email=x`);
+    const forged = await get(
+      `/subscriptions?error=${encodeURIComponent("Your account is locked, call +1 555")}&email=x`,
+    );
     expect(forged).not.toContain("account is locked");
     expect(forged).not.toContain('role="alert"');
   });
@@ -83,7 +97,13 @@ describe("the subscribe form on the real server", () => {
       ["known@example.com", "203.0.113.21"],
       ["other@example.com", "203.0.113.22"],
     ]) {
-      const res = await post([["email", email], ["component", api]], ip);
+      const res = await post(
+        [
+          ["email", email],
+          ["component", api],
+        ],
+        ip,
+      );
       answers.push(`${res.status} ${res.headers.get("location")}`);
     }
     expect(answers).toEqual(Array(3).fill("303 /subscriptions/check-email"));

@@ -5,7 +5,13 @@ import { page as pageTable } from "@/db/schema";
 import { listOutbox, getOutboxEmail } from "@/lib/email/outbox";
 import { getPage } from "@/lib/page/page";
 import { DEFAULT_SUBSCRIBE_LIMITS, recentLimitHits } from "@/lib/subscribers/limits";
-import { confirmSubscription, subscribe, unsubscribeByToken, viewByConfirmToken, viewByManageToken } from "@/lib/subscribers/subscribe";
+import {
+  confirmSubscription,
+  subscribe,
+  unsubscribeByToken,
+  viewByConfirmToken,
+  viewByManageToken,
+} from "@/lib/subscribers/subscribe";
 import { runDueWork } from "@/lib/worker/run";
 import { deps, outboxMailer, SECRET } from "./helpers";
 
@@ -19,13 +25,17 @@ beforeEach(async () => {
 });
 afterEach(() => t.close());
 
-const count = async (table: string) => (await t.db.all<{ n: number }>(sql.raw(`select count(*) as n from ${table}`)))[0].n;
+const count = async (table: string) =>
+  (await t.db.all<{ n: number }>(sql.raw(`select count(*) as n from ${table}`)))[0].n;
 const drain = () => runDueWork({ db: t.db, now: t.clock.now }, deps(outboxMailer(t.db)), { budgetMs: 10_000 });
-const tokenIn = (text: string, kind: string) => new RegExp(`/subscriptions/${kind}\\?token=([A-Za-z0-9_-]{43})`).exec(text)?.[1];
+const tokenIn = (text: string, kind: string) =>
+  new RegExp(`/subscriptions/${kind}\\?token=([A-Za-z0-9_-]{43})`).exec(text)?.[1];
 
 describe("double opt-in", () => {
   it("queues the confirmation in the outbox (never sent in the request), confirms only on POST, and the manage token unsubscribes", async () => {
-    expect(await subscribe(pub(), pageId, { email: "Ann@Example.com", ip: "1.1.1.1" }, cfg)).toBe("confirmation_queued");
+    expect(await subscribe(pub(), pageId, { email: "Ann@Example.com", ip: "1.1.1.1" }, cfg)).toBe(
+      "confirmation_queued",
+    );
     expect(await count("outbox_email")).toBe(0);
     await drain();
     const [item] = await listOutbox(t.db);
@@ -69,7 +79,11 @@ describe("double opt-in", () => {
 
 describe("abuse limits", () => {
   it("subscription bombing: one victim address gets one confirmation per 15 minutes and three per day", async () => {
-    const results = await Promise.all(Array.from({ length: 30 }, (_, i) => subscribe(pub(), pageId, { email: "victim@example.com", ip: `10.0.0.${i}` }, cfg)));
+    const results = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        subscribe(pub(), pageId, { email: "victim@example.com", ip: `10.0.0.${i}` }, cfg),
+      ),
+    );
     expect(results.filter((r) => r === "confirmation_queued")).toHaveLength(1);
     for (let i = 0; i < 10; i++) {
       t.clock.advance(16 * 60_000);
@@ -82,19 +96,23 @@ describe("abuse limits", () => {
 
   it("rotation from one IP: many addresses from one client stop at the per-IP limit before any write", async () => {
     const results = [];
-    for (let i = 0; i < 25; i++) results.push(await subscribe(pub(), pageId, { email: `bot${i}@example.com`, ip: "6.6.6.6" }, cfg));
+    for (let i = 0; i < 25; i++)
+      results.push(await subscribe(pub(), pageId, { email: `bot${i}@example.com`, ip: "6.6.6.6" }, cfg));
     expect(results.filter((r) => r === "confirmation_queued")).toHaveLength(DEFAULT_SUBSCRIBE_LIMITS.perIpHour);
     expect(await count("subscriber")).toBe(DEFAULT_SUBSCRIBE_LIMITS.perIpHour);
   });
 
   it("a global ceiling holds across addresses and IPs", async () => {
     const tight = { ...cfg, limits: { ...DEFAULT_SUBSCRIBE_LIMITS, globalHour: 5 } };
-    for (let i = 0; i < 12; i++) await subscribe(pub(), pageId, { email: `g${i}@example.com`, ip: `9.9.9.${i}` }, tight);
+    for (let i = 0; i < 12; i++)
+      await subscribe(pub(), pageId, { email: `g${i}@example.com`, ip: `9.9.9.${i}` }, tight);
     expect(await count("subscriber")).toBe(5);
   });
 
   it("the honeypot field writes nothing", async () => {
-    expect(await subscribe(pub(), pageId, { email: "x@example.com", ip: "1", honeypot: "http://spam" }, cfg)).toBe("honeypot");
+    expect(await subscribe(pub(), pageId, { email: "x@example.com", ip: "1", honeypot: "http://spam" }, cfg)).toBe(
+      "honeypot",
+    );
     expect(await count("subscriber")).toBe(0);
   });
 });
@@ -105,11 +123,21 @@ describe("tokens", () => {
     await drain();
     const mail = (await getOutboxEmail(t.db, (await listOutbox(t.db))[0].id))!;
     const confirm = tokenIn(mail.text, "confirm")!;
-    for (const bad of ["", "x", "A".repeat(43), confirm.slice(0, -1) + (confirm.endsWith("A") ? "B" : "A"), `${confirm}' or 1=1 --`, null, 42])
+    for (const bad of [
+      "",
+      "x",
+      "A".repeat(43),
+      confirm.slice(0, -1) + (confirm.endsWith("A") ? "B" : "A"),
+      `${confirm}' or 1=1 --`,
+      null,
+      42,
+    ])
       expect(await confirmSubscription(pub(), pageId, bad)).toBe(false);
     // A second page: its id does not own this token.
     const other = "otherpage123";
-    await t.db.insert(pageTable).values({ id: other, name: "Other", createdAt: t.clock.now(), updatedAt: t.clock.now() });
+    await t.db
+      .insert(pageTable)
+      .values({ id: other, name: "Other", createdAt: t.clock.now(), updatedAt: t.clock.now() });
     expect(await confirmSubscription(pub(), other, confirm)).toBe(false);
     expect(await viewByConfirmToken(pub(), other, confirm)).toBeNull();
     expect(await confirmSubscription(pub(), pageId, confirm)).toBe(true);

@@ -6,7 +6,11 @@ const root = path.resolve(import.meta.dirname, "../..");
 
 /** Builds Next once unless HERALD_SKIP_BUILD=1 and a build exists (scripts/test.ts builds first). */
 export function ensureBuild(): void {
-  if (process.env.HERALD_SKIP_BUILD === "1" && existsSync(path.join(root, process.env.HERALD_DIST_DIR || ".next", "BUILD_ID"))) return;
+  if (
+    process.env.HERALD_SKIP_BUILD === "1" &&
+    existsSync(path.join(root, process.env.HERALD_DIST_DIR || ".next", "BUILD_ID"))
+  )
+    return;
   const result = spawnSync(process.execPath, ["node_modules/next/dist/bin/next", "build"], {
     cwd: root,
     stdio: "inherit",

@@ -28,10 +28,17 @@ export async function dbState(db: Db): Promise<Record<string, number>> {
 }
 
 /** Subscriber rows are inserted directly: their use cases belong to another feature. */
-export async function addSubscriber(db: Db, pageId: string, email: string, state: SubscriberState, componentIds: string[] = []): Promise<string> {
+export async function addSubscriber(
+  db: Db,
+  pageId: string,
+  email: string,
+  state: SubscriberState,
+  componentIds: string[] = [],
+): Promise<string> {
   const id = newId();
   const now = new Date("2026-01-01T00:00:00Z");
   await db.insert(subscriber).values({ id, pageId, email, state, createdAt: now, updatedAt: now });
-  if (componentIds.length) await db.insert(subscriberComponent).values(componentIds.map((componentId) => ({ subscriberId: id, componentId })));
+  if (componentIds.length)
+    await db.insert(subscriberComponent).values(componentIds.map((componentId) => ({ subscriberId: id, componentId })));
   return id;
 }

@@ -96,7 +96,15 @@ export async function startFakeResend(): Promise<FakeResend> {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const raw = Buffer.concat(chunks).toString("utf8");
-    const rec: RecordedRequest = { n: requests.length + 1, method: req.method ?? "", path: req.url ?? "", headers: req.headers, count: 0, at: Date.now(), outcome: "" };
+    const rec: RecordedRequest = {
+      n: requests.length + 1,
+      method: req.method ?? "",
+      path: req.url ?? "",
+      headers: req.headers,
+      count: 0,
+      at: Date.now(),
+      outcome: "",
+    };
     requests.push(rec);
     if (req.method !== "POST" || req.url !== "/emails/batch") {
       rec.outcome = "404";
@@ -118,7 +126,12 @@ export async function startFakeResend(): Promise<FakeResend> {
       limit.last = now;
       if (limit.tokens < 1) {
         rec.outcome = "429-limit";
-        return send(res, 429, { name: "rate_limit_exceeded", message: "Too many requests", statusCode: 429 }, { "retry-after": "1" });
+        return send(
+          res,
+          429,
+          { name: "rate_limit_exceeded", message: "Too many requests", statusCode: 429 },
+          { "retry-after": "1" },
+        );
       }
       limit.tokens -= 1;
     }
@@ -131,7 +144,14 @@ export async function startFakeResend(): Promise<FakeResend> {
         const prior = keys.get(key)!;
         if (prior.bodyHash !== bodyHash) {
           rec.outcome = "409";
-          return { status: 409, body: { name: "invalid_idempotent_request", message: "Same idempotency key, different body", statusCode: 409 } };
+          return {
+            status: 409,
+            body: {
+              name: "invalid_idempotent_request",
+              message: "Same idempotency key, different body",
+              statusCode: 409,
+            },
+          };
         }
         rec.outcome = "replay";
         return { status: 200, body: prior.response };
@@ -142,7 +162,12 @@ export async function startFakeResend(): Promise<FakeResend> {
     switch (m?.kind) {
       case "429":
         rec.outcome = "429";
-        return send(res, 429, { name: "rate_limit_exceeded", message: "Too many requests", statusCode: 429 }, { "retry-after": String(m.retryAfter) });
+        return send(
+          res,
+          429,
+          { name: "rate_limit_exceeded", message: "Too many requests", statusCode: 429 },
+          { "retry-after": String(m.retryAfter) },
+        );
       case "500":
         rec.outcome = "500";
         return send(res, 500, { name: "internal_server_error", message: "Boom", statusCode: 500 });

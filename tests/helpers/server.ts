@@ -33,7 +33,9 @@ export async function freePort(): Promise<number> {
  * a free port with a fresh data directory and SQLite file. The Next build must
  * already exist (tests/global-setup.ts builds it once per run).
  */
-export async function startServer(opts: { env?: Record<string, string>; dataDir?: string } = {}): Promise<RunningServer> {
+export async function startServer(
+  opts: { env?: Record<string, string>; dataDir?: string } = {},
+): Promise<RunningServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(path.join(tmpdir(), "herald-srv-"));
   const databaseUrl = `file:${path.join(dataDir, "herald.db")}`;
   const port = await freePort();

@@ -14,13 +14,20 @@ export async function seedStatusPage(db: Db) {
   const ctx = cliCtx(db);
   await ensurePage(db, new Date());
   await updatePage(ctx, { name: "Acme Cloud", supportUrl: "https://support.example.com", timeZone: "Europe/Berlin" });
-  const website = await createComponent(ctx, { name: "Website", description: "www.acme.example and the marketing pages" });
+  const website = await createComponent(ctx, {
+    name: "Website",
+    description: "www.acme.example and the marketing pages",
+  });
   const api = await createComponent(ctx, { name: "REST API", description: "api.acme.example, all versions" });
   const dashboard = await createComponent(ctx, { name: "Dashboard" });
   const eu = await createComponent(ctx, { name: "EU West (Frankfurt)" });
   const us = await createComponent(ctx, { name: "US East (Virginia)" });
   const ap = await createComponent(ctx, { name: "Asia Pacific (Singapore)" });
-  await createGroup(ctx, { name: "Compute regions", description: "Virtual machines and containers", componentIds: [eu.id, us.id, ap.id] });
+  await createGroup(ctx, {
+    name: "Compute regions",
+    description: "Virtual machines and containers",
+    componentIds: [eu.id, us.id, ap.id],
+  });
   const secret = await createComponent(ctx, { name: "Internal billing sync", hidden: true });
   const past = await createIncident(ctx, {
     name: "Elevated error rates on the dashboard",
@@ -28,7 +35,15 @@ export async function seedStatusPage(db: Db) {
     body: "We are investigating **elevated error rates** when loading the dashboard.",
     components: { [dashboard.id]: "degraded_performance" },
   });
-  await postIncidentUpdate(ctx, { incidentId: past.incident.id, status: "identified", body: "A faulty deploy was identified and is being rolled back." });
-  await postIncidentUpdate(ctx, { incidentId: past.incident.id, status: "resolved", body: "The rollback is complete and error rates are back to normal." });
+  await postIncidentUpdate(ctx, {
+    incidentId: past.incident.id,
+    status: "identified",
+    body: "A faulty deploy was identified and is being rolled back.",
+  });
+  await postIncidentUpdate(ctx, {
+    incidentId: past.incident.id,
+    status: "resolved",
+    body: "The rollback is complete and error rates are back to normal.",
+  });
   return { ctx, website, api, dashboard, eu, us, ap, secret, resolvedIncident: past.incident };
 }

@@ -13,24 +13,31 @@ import { startServer, type RunningServer } from "../helpers/server";
 import { cliCtx, seedStatusPage } from "./seed";
 
 function get(url: string, headers: Record<string, string> = {}) {
-  return new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }>((resolve, reject) => {
-    const req = request(url, { headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
-    });
-    req.on("error", reject);
-    req.end();
-  });
+  return new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }>(
+    (resolve, reject) => {
+      const req = request(url, { headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
+      });
+      req.on("error", reject);
+      req.end();
+    },
+  );
 }
 const text = async (url: string) => (await get(url)).body.toString();
-const renderLines = (server: RunningServer, key: string) => server.output().split("\n").filter((l) => l.includes(`snapshot render ${key} v`)).length;
+const renderLines = (server: RunningServer, key: string) =>
+  server
+    .output()
+    .split("\n")
+    .filter((l) => l.includes(`snapshot render ${key} v`)).length;
 
 describe("public site served from snapshots (in-process writes)", () => {
   let server: RunningServer;
   let seeded: Awaited<ReturnType<typeof seedStatusPage>>;
   /** Any non-GET through Herald's server, as the console or the API would send after a publish. */
-  const nonGet = () => fetch(`${server.url}/api/v1/pages/nope`, { method: "PATCH", body: "{}" }).then((r) => r.arrayBuffer());
+  const nonGet = () =>
+    fetch(`${server.url}/api/v1/pages/nope`, { method: "PATCH", body: "{}" }).then((r) => r.arrayBuffer());
 
   beforeAll(async () => {
     // The poll is a minute away: only the "a non-GET finished" mark can make these tests pass.
@@ -100,7 +107,9 @@ describe("public site served from snapshots (in-process writes)", () => {
     expect(resolvedHome).toMatch(/<b>[^<]+<\/b>: major outage, [\d.]+% up[^<]*<i>Checkout failing for some cards<\/i>/);
     const resolvedDetail = await text(`${server.url}/incidents/${incident.id}`);
     expect(resolvedDetail).toContain("a certificate had expired");
-    expect(resolvedDetail.indexOf("a certificate had expired")).toBeLessThan(resolvedDetail.indexOf("some cards</strong>"));
+    expect(resolvedDetail.indexOf("a certificate had expired")).toBeLessThan(
+      resolvedDetail.indexOf("some cards</strong>"),
+    );
     expect(resolvedDetail.replaceAll("<!-- -->", "")).toMatch(/Lasted (under a minute|\d+ min)/);
   });
 
@@ -111,7 +120,7 @@ describe("public site served from snapshots (in-process writes)", () => {
     expect(first.headers["cache-control"]).toBe("public, max-age=0, s-maxage=5, stale-while-revalidate=30");
     const html = gunzipSync(first.body).toString();
     // Only the optional local-time script survives (components/status/time.tsx).
-    expect(html.match(/<script\b[^>]*>/g)).toEqual(["<script data-keep=\"true\">"]);
+    expect(html.match(/<script\b[^>]*>/g)).toEqual(['<script data-keep="true">']);
     expect(html).toContain("<style>");
     expect(first.body.length).toBeLessThan(15 * 1024);
     expect((await get(`${server.url}/`, { "accept-encoding": "br, gzip" })).headers["content-encoding"]).toBe("br");
@@ -145,8 +154,16 @@ describe("public site served from snapshots (in-process writes)", () => {
     expect(html.match(/<ol aria-label="[^"]*: uptime per day/g)).toHaveLength(7);
     // A run of quiet days is one item spanning its days, labelled with the range; days with trouble are links.
     const date = "[A-Z][a-z]{2} \\d{1,2}(, \\d{4})?";
-    expect(html).toMatch(new RegExp(`<li class="[on]( s)?" style="--n:\\d+"><span><b>${date} – ${date}</b>: (no data|no downtime)</span></li>`));
-    expect(html).toMatch(new RegExp(`<li class="[dpmu]( s)?"><a href="/incidents/\\w+"><span><b>${date}</b>: [a-z ]+, [\\d.]+% up[^<]*<i>[^<]+</i></span></a></li>`));
+    expect(html).toMatch(
+      new RegExp(
+        `<li class="[on]( s)?" style="--n:\\d+"><span><b>${date} – ${date}</b>: (no data|no downtime)</span></li>`,
+      ),
+    );
+    expect(html).toMatch(
+      new RegExp(
+        `<li class="[dpmu]( s)?"><a href="/incidents/\\w+"><span><b>${date}</b>: [a-z ]+, [\\d.]+% up[^<]*<i>[^<]+</i></span></a></li>`,
+      ),
+    );
     // Every bar set covers the window's 90 days exactly, and marks where phones' last 30 begin.
     for (const [, body] of html.matchAll(/<ol aria-label="[^"]*: uptime per day, last 90 days">(.*?)<\/ol>/g)) {
       const items = [...body.matchAll(/<li class="[^"]*"(?: style="--n:(\d+)")?>/g)];

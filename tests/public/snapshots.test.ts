@@ -29,7 +29,14 @@ afterEach(async () => {
 });
 
 async function harness(
-  opts: { store?: SnapshotStore; renderDelayMs?: number; pollMs?: number; notFoundKey?: string; exists?: (key: string) => boolean | null; warmKeys?: string[] } = {},
+  opts: {
+    store?: SnapshotStore;
+    renderDelayMs?: number;
+    pollMs?: number;
+    notFoundKey?: string;
+    exists?: (key: string) => boolean | null;
+    warmKeys?: string[];
+  } = {},
 ): Promise<Harness> {
   let version = 1;
   const renders: string[] = [];
@@ -71,20 +78,26 @@ async function harness(
 }
 
 function html(status: number, body: string): Rendered {
-  return { status, contentType: "text/html; charset=utf-8", body: Buffer.from(`<!DOCTYPE html><html><body>${body}</body></html>`) };
+  return {
+    status,
+    contentType: "text/html; charset=utf-8",
+    body: Buffer.from(`<!DOCTYPE html><html><body>${body}</body></html>`),
+  };
 }
 
 /** Raw GET (fetch would decompress and hide the encoding). */
 function get(url: string, headers: Record<string, string> = {}, method = "GET") {
-  return new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }>((resolve, reject) => {
-    const req = request(url, { method, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
-    });
-    req.on("error", reject);
-    req.end();
-  });
+  return new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }>(
+    (resolve, reject) => {
+      const req = request(url, { method, headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
+      });
+      req.on("error", reject);
+      req.end();
+    },
+  );
 }
 
 describe("snapshot server", () => {
@@ -186,7 +199,7 @@ describe("snapshot server", () => {
 
   it("serves every HTML 404 with the not-found page's complete body, rendered once per version (Next's 404 is a blank shell without JS)", async () => {
     const h = await harness({ notFoundKey: "/page-not-found" });
-    h.pages.set("/page-not-found", html(200, "<h1>Page not found</h1><a href=\"/\">Back</a>"));
+    h.pages.set("/page-not-found", html(200, '<h1>Page not found</h1><a href="/">Back</a>'));
     for (const key of ["/incidents/abc123", "/incidents/def456", "/history?page=9"]) {
       const res = await get(`${h.url}${key}`);
       expect(res.status, key).toBe(404);
@@ -215,23 +228,42 @@ describe("snapshot server", () => {
     await get(`${h.url}/_next/static/x.css`);
     await get(`${h.url}/subscriptions/manage?token=x`);
     await get(`${h.url}/`, {}, "POST");
-    expect(h.passedThrough).toEqual(["GET /admin", "GET /_next/static/x.css", "GET /subscriptions/manage?token=x", "POST /"]);
+    expect(h.passedThrough).toEqual([
+      "GET /admin",
+      "GET /_next/static/x.css",
+      "GET /subscriptions/manage?token=x",
+      "POST /",
+    ]);
     expect(h.renders).toEqual([]);
   });
 
   // Regression: any session cookie, even a made-up one, turned every request into a full render.
   it("serves the snapshot whatever cookie comes with the request", async () => {
     const h = await harness();
-    for (const cookie of ["herald.session_token=anything", "__Secure-herald.session_token=abc.def", "theme=dark; herald.session_token=" + "x".repeat(4000)])
+    for (const cookie of [
+      "herald.session_token=anything",
+      "__Secure-herald.session_token=abc.def",
+      "theme=dark; herald.session_token=" + "x".repeat(4000),
+    ])
       expect((await get(`${h.url}/`, { cookie })).headers["x-herald-snapshot"]).toMatch(/HIT|MISS/);
     expect(h.passedThrough).toEqual([]);
     expect(h.renders).toEqual(["/"]);
   });
 
   it("answers unknown paths, ids and page numbers with the saved 404 page and never renders them", async () => {
-    const h = await harness({ notFoundKey: "/page-not-found", exists: (key) => key === "/" || key === "/page-not-found" });
+    const h = await harness({
+      notFoundKey: "/page-not-found",
+      exists: (key) => key === "/" || key === "/page-not-found",
+    });
     h.pages.set("/page-not-found", html(200, "<h1>Page not found</h1>"));
-    for (const path of ["/wp-login.php", "/random/deep/path?x=1", "/incidents/zzz999", "/incidents/ABC", "/history?page=99999", "/components/abc/badge.svg"]) {
+    for (const path of [
+      "/wp-login.php",
+      "/random/deep/path?x=1",
+      "/incidents/zzz999",
+      "/incidents/ABC",
+      "/history?page=99999",
+      "/components/abc/badge.svg",
+    ]) {
       const res = await get(`${h.url}${path}`);
       expect(res.status, path).toBe(404);
       expect(res.body.toString()).toContain("<h1>Page not found</h1>");
@@ -367,7 +399,10 @@ describe("static HTML", () => {
   });
 
   it("keeps a script marked data-keep", () => {
-    const out = staticHtml('<body><p>hi</p><script data-keep="">run()</script><script>self.__next_f.push([1])</script></body>', () => null);
+    const out = staticHtml(
+      '<body><p>hi</p><script data-keep="">run()</script><script>self.__next_f.push([1])</script></body>',
+      () => null,
+    );
     expect(out).toBe('<body><p>hi</p><script data-keep="">run()</script></body>');
   });
 });
@@ -378,15 +413,27 @@ describe("pruneCss", () => {
     "@layer base{*{margin:0}html{font-family:var(--default-font)}}" +
     "@layer utilities{.text-red{color:var(--color-red)}.text-blue{color:var(--color-blue)}.dark\\:text-red{@media (prefers-color-scheme:dark){color:red}}" +
     ".\\[\\&_a\\]\\:underline a{text-decoration:underline}:where(.space-y-2>:not(:last-child)){margin:1px}.py-0\\.5{padding:1px}.a:not(.b){color:red}}" +
-    "@media (width>=40rem){.sm\\:flex{display:flex}.sm\\:grid{display:grid}}@property --tw-x{syntax:\"*\";inherits:false}";
+    '@media (width>=40rem){.sm\\:flex{display:flex}.sm\\:grid{display:grid}}@property --tw-x{syntax:"*";inherits:false}';
 
   it("keeps exactly the rules the page's classes can match, and the theme variables they read", () => {
     const used = usedClasses('<p class="text-red dark:text-red [&amp;_a]:underline py-0.5 a sm:flex">x</p>');
     const out = pruneCss(css, used);
-    for (const kept of [".text-red{", ".dark\\:text-red{", ".\\[\\&_a\\]\\:underline a{", ".py-0\\.5{", ".a:not(.b){", ".sm\\:flex{", "*{margin:0}", "--color-red:#f00", '--font-sans:ui-sans-serif, "Segoe UI"', "--default-font:var(--font-sans)"]) {
+    for (const kept of [
+      ".text-red{",
+      ".dark\\:text-red{",
+      ".\\[\\&_a\\]\\:underline a{",
+      ".py-0\\.5{",
+      ".a:not(.b){",
+      ".sm\\:flex{",
+      "*{margin:0}",
+      "--color-red:#f00",
+      '--font-sans:ui-sans-serif, "Segoe UI"',
+      "--default-font:var(--font-sans)",
+    ]) {
       expect(out, kept).toContain(kept);
     }
-    for (const dropped of [".text-blue{", "--color-blue", "space-y-2", ".sm\\:grid", "@property --tw-x"]) expect(out, dropped).not.toContain(dropped);
+    for (const dropped of [".text-blue{", "--color-blue", "space-y-2", ".sm\\:grid", "@property --tw-x"])
+      expect(out, dropped).not.toContain(dropped);
     expect(out).toContain("@media (width>=40rem){");
   });
 
@@ -397,8 +444,17 @@ describe("pruneCss", () => {
       ".a{color:var(--color-red);margin:var(--tw-read);--tw-unread:1}" +
       '@property --tw-read{syntax:"*";inherits:false;initial-value:0}@property --tw-unread{syntax:"*";inherits:false;initial-value:0}@keyframes spin{to{rotate:1turn}}';
     const out = pruneCss(theme, new Set(["a"]));
-    for (const kept of ["--color-red:#f00", "--color-red:lab(50% 80 60)", "--tw-read:0", "@property --tw-read{", "@keyframes spin{", "--tw-unread:1}"]) expect(out, kept).toContain(kept);
-    for (const dropped of ["--color-blue", "@property --tw-unread", "--tw-unread:0", "--tw-shadow"]) expect(out, dropped).not.toContain(dropped);
+    for (const kept of [
+      "--color-red:#f00",
+      "--color-red:lab(50% 80 60)",
+      "--tw-read:0",
+      "@property --tw-read{",
+      "@keyframes spin{",
+      "--tw-unread:1}",
+    ])
+      expect(out, kept).toContain(kept);
+    for (const dropped of ["--color-blue", "@property --tw-unread", "--tw-unread:0", "--tw-shadow"])
+      expect(out, dropped).not.toContain(dropped);
   });
 
   it("with the page's element types, drops rules only for elements the page lacks", () => {
@@ -408,13 +464,26 @@ describe("pruneCss", () => {
       "svg,video{display:block}.x a{color:red}.x table{margin:0}::file-selector-button{margin:0}:-moz-focusring:where(:not(iframe)){outline:auto}[hidden]:where(:not([hidden=until-found])){display:none}" +
       ".\\[\\&_a\\]\\:u a{text-decoration:underline}tbody{color:red}";
     const out = pruneCss(base, usedClasses('<p class="x [&amp;_a]:u">'), tags);
-    for (const kept of ["a{color:inherit}", "svg,video{", ".x a{", "::file-selector-button{", ":-moz-focusring", "[hidden]:where(", "\\:u a{", "tbody{"]) expect(out, kept).toContain(kept);
-    for (const dropped of ["hr{", "abbr", "code,kbd", "optgroup", ".x table"]) expect(out, dropped).not.toContain(dropped);
+    for (const kept of [
+      "a{color:inherit}",
+      "svg,video{",
+      ".x a{",
+      "::file-selector-button{",
+      ":-moz-focusring",
+      "[hidden]:where(",
+      "\\:u a{",
+      "tbody{",
+    ])
+      expect(out, kept).toContain(kept);
+    for (const dropped of ["hr{", "abbr", "code,kbd", "optgroup", ".x table"])
+      expect(out, dropped).not.toContain(dropped);
     // Without the element types, only classes count.
     expect(pruneCss("hr{height:0}", new Set())).toBe("hr{height:0}");
   });
 
   it("drops grouping rules left empty", () => {
-    expect(pruneCss("@media (width>=40rem){.sm\\:grid{display:grid}}.x{color:red}", new Set(["x"]))).toBe(".x{color:red}");
+    expect(pruneCss("@media (width>=40rem){.sm\\:grid{display:grid}}.x{color:red}", new Set(["x"]))).toBe(
+      ".x{color:red}",
+    );
   });
 });

@@ -45,13 +45,23 @@ describe("consent and secrets over HTTP", () => {
       .map((c) => c.split(";")[0])
       .join("; ");
   }
-  async function consoleGet(role: Exclude<Role, "owner">, p: string): Promise<{ status: number; type: string; body: string }> {
+  async function consoleGet(
+    role: Exclude<Role, "owner">,
+    p: string,
+  ): Promise<{ status: number; type: string; body: string }> {
     const res = await fetch(`${api.server.url}${p}`, { headers: { cookie: cookies[role] }, redirect: "manual" });
     return { status: res.status, type: res.headers.get("content-type") ?? "", body: await res.text() };
   }
   const outboxRows = (to: string) =>
-    api.server.db.all<{ id: string; html: string; text: string; headers: string }>(sql`select id, html, text, headers from outbox_email where to_address = ${to}`);
-  const deliveriesOf = async (subscriberId: string) => (await api.server.db.all<{ n: number }>(sql`select count(*) as n from delivery where subscriber_id = ${subscriberId}`))[0].n;
+    api.server.db.all<{ id: string; html: string; text: string; headers: string }>(
+      sql`select id, html, text, headers from outbox_email where to_address = ${to}`,
+    );
+  const deliveriesOf = async (subscriberId: string) =>
+    (
+      await api.server.db.all<{ n: number }>(
+        sql`select count(*) as n from delivery where subscriber_id = ${subscriberId}`,
+      )
+    )[0].n;
 
   beforeAll(async () => {
     api = await startApi();
@@ -60,14 +70,23 @@ describe("consent and secrets over HTTP", () => {
   afterAll(() => api?.stop());
 
   it("an editor's v1 POST with skip_confirmation_notification gets an unconfirmed subscriber and a confirmation email; an admin's is active with none", async () => {
-    const ed = await api.post(subs(), { subscriber: { email: "ed-skip@example.com", skip_confirmation_notification: true } }, { key: api.keys.editor });
+    const ed = await api.post(
+      subs(),
+      { subscriber: { email: "ed-skip@example.com", skip_confirmation_notification: true } },
+      { key: api.keys.editor },
+    );
     expect(ed.status).toBe(201);
     expect(ed.body).toMatchObject({ state: "unconfirmed", skip_confirmation_notification: false });
-    const mails = await waitFor(() => outboxRows("ed-skip@example.com"), (r) => r.length > 0);
+    const mails = await waitFor(
+      () => outboxRows("ed-skip@example.com"),
+      (r) => r.length > 0,
+    );
     expect(mails).toHaveLength(1);
     expect(mails[0].text).toMatch(/\/subscriptions\/confirm\?token=[A-Za-z0-9_-]{43}/);
 
-    const ad = await api.post(subs(), { subscriber: { email: "ad-skip@example.com", skip_confirmation_notification: true } });
+    const ad = await api.post(subs(), {
+      subscriber: { email: "ad-skip@example.com", skip_confirmation_notification: true },
+    });
     expect(ad.status).toBe(201);
     expect(ad.body).toMatchObject({ state: "active", skip_confirmation_notification: true });
     expect(await deliveriesOf(ad.body.id)).toBe(0);
@@ -86,12 +105,25 @@ describe("consent and secrets over HTTP", () => {
   it("a viewer (and an editor) reading the outbox sees token links redacted; an admin sees them", async () => {
     // A confirmation email (confirm link) and an incident email (manage, unsubscribe, one-click, List-Unsubscribe).
     expect((await api.post(subs(), { subscriber: { email: "pending-reader@example.com" } })).status).toBe(201);
-    expect((await api.post(subs(), { subscriber: { email: "reader@example.com", skip_confirmation_notification: true } })).status).toBe(201);
+    expect(
+      (await api.post(subs(), { subscriber: { email: "reader@example.com", skip_confirmation_notification: true } }))
+        .status,
+    ).toBe(201);
     await createIncident(api.ctx, { name: "Database trouble", body: "Looking into it", notify: true });
-    const [incidentMail] = await waitFor(() => outboxRows("reader@example.com"), (r) => r.length > 0);
-    const [confirmMail] = await waitFor(() => outboxRows("pending-reader@example.com"), (r) => r.length > 0);
+    const [incidentMail] = await waitFor(
+      () => outboxRows("reader@example.com"),
+      (r) => r.length > 0,
+    );
+    const [confirmMail] = await waitFor(
+      () => outboxRows("pending-reader@example.com"),
+      (r) => r.length > 0,
+    );
     for (const mail of [confirmMail, incidentMail]) {
-      const tokens = [...new Set([...`${mail.html}${mail.text}${mail.headers}`.matchAll(/token=([A-Za-z0-9_-]{43})/g)].map((m) => m[1]))];
+      const tokens = [
+        ...new Set(
+          [...`${mail.html}${mail.text}${mail.headers}`.matchAll(/token=([A-Za-z0-9_-]{43})/g)].map((m) => m[1]),
+        ),
+      ];
       expect(tokens.length).toBeGreaterThan(0);
 
       const admin = await consoleGet("admin", `/admin/outbox/${mail.id}`);
@@ -110,19 +142,26 @@ describe("consent and secrets over HTTP", () => {
   });
 
   it("a formula cell in the subscriber and metrics exports is escaped", async () => {
-    expect((await api.post(subs(), { subscriber: { email: "-2+3@example.com", skip_confirmation_notification: true } })).status).toBe(201);
+    expect(
+      (await api.post(subs(), { subscriber: { email: "-2+3@example.com", skip_confirmation_notification: true } }))
+        .status,
+    ).toBe(201);
     const exp = await consoleGet("admin", "/admin/subscribers/export");
     expect(exp.status).toBe(200);
     expect(exp.type).toMatch(/^text\/csv/);
-    const emails = Papa.parse<Record<string, string>>(exp.body, { header: true, skipEmptyLines: true }).data.map((r) => r.email);
+    const emails = Papa.parse<Record<string, string>>(exp.body, { header: true, skipEmptyLines: true }).data.map(
+      (r) => r.email,
+    );
     expect(emails).toContain("'-2+3@example.com");
     expect(emails).not.toContain("-2+3@example.com");
 
-    await createComponent(api.ctx, { name: "=HYPERLINK(\"http://evil.example\",\"x\")" });
+    await createComponent(api.ctx, { name: '=HYPERLINK("http://evil.example","x")' });
     const metrics = await consoleGet("viewer", "/admin/metrics/export.csv");
     expect(metrics.status).toBe(200);
-    const names = Papa.parse<Record<string, string>>(metrics.body, { header: true, skipEmptyLines: true }).data.map((r) => r.component);
-    expect(names).toContain("'=HYPERLINK(\"http://evil.example\",\"x\")");
+    const names = Papa.parse<Record<string, string>>(metrics.body, { header: true, skipEmptyLines: true }).data.map(
+      (r) => r.component,
+    );
+    expect(names).toContain('\'=HYPERLINK("http://evil.example","x")');
     expect(names.filter((n) => /^[=+\-@\t\r]/.test(n))).toEqual([]);
   });
 });
@@ -156,7 +195,11 @@ describe("data directory modes at start", { timeout: 120_000 }, () => {
     const dataDir = path.join(root, "old");
     mkdirSync(dataDir, { mode: 0o755 });
     chmodSync(dataDir, 0o755);
-    const files = { db: path.join(dataDir, "herald.db"), secret: path.join(dataDir, "secret"), snapshots: path.join(dataDir, "snapshots.json") };
+    const files = {
+      db: path.join(dataDir, "herald.db"),
+      secret: path.join(dataDir, "secret"),
+      snapshots: path.join(dataDir, "snapshots.json"),
+    };
     writeFileSync(files.db, "");
     writeFileSync(files.secret, "an-older-install-secret-of-enough-length-0123456789\n");
     writeFileSync(files.snapshots, JSON.stringify({ buildId: "older", entries: [] }));

@@ -24,14 +24,22 @@ const confirmations = () => t.db.$count(notification, eq(notification.kind, "sub
 
 describe("skipping confirmation", () => {
   it("is allowed to owners and admins only", () => {
-    expect((["owner", "admin", "editor", "viewer"] as Role[]).map((r) => maySkipConfirmation(actor(r)))).toEqual([true, true, false, false]);
+    expect((["owner", "admin", "editor", "viewer"] as Role[]).map((r) => maySkipConfirmation(actor(r)))).toEqual([
+      true,
+      true,
+      false,
+      false,
+    ]);
   });
 
   it("an editor asking to skip still adds the address, unconfirmed, with a confirmation email; the audit row says so", async () => {
     const s = await addSubscriber(t.as("editor"), SECRET, { email: "ed@example.com", skipConfirmation: true });
     expect(s).toMatchObject({ state: "unconfirmed", confirmedAt: null });
     expect(await confirmations()).toBe(1);
-    const [row] = await t.db.select().from(auditLog).where(and(eq(auditLog.action, "subscriber.add"), eq(auditLog.entityId, s.id)));
+    const [row] = await t.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, "subscriber.add"), eq(auditLog.entityId, s.id)));
     expect(row.after).toEqual({ email: "ed@example.com", state: "unconfirmed" });
     await drain();
     expect(await mailsTo("ed@example.com")).toBe(1);
@@ -47,9 +55,13 @@ describe("skipping confirmation", () => {
   });
 
   it("a CSV import without confirmation makes the rows active only for an admin; editors may not import at all", async () => {
-    expect(await importSubscribersCsv(t.as("admin"), SECRET, "a1@example.com\na2@example.com\n", { confirm: false })).toEqual({ added: 2, skipped: 0, invalid: [] });
+    expect(
+      await importSubscribersCsv(t.as("admin"), SECRET, "a1@example.com\na2@example.com\n", { confirm: false }),
+    ).toEqual({ added: 2, skipped: 0, invalid: [] });
     expect(await confirmations()).toBe(0);
-    await expect(importSubscribersCsv(t.as("editor"), SECRET, "e1@example.com\n", { confirm: false })).rejects.toThrow(/admin role/);
+    await expect(importSubscribersCsv(t.as("editor"), SECRET, "e1@example.com\n", { confirm: false })).rejects.toThrow(
+      /admin role/,
+    );
     const [row] = await t.db.select().from(auditLog).where(eq(auditLog.action, "subscriber.import"));
     expect(row.after).toMatchObject({ added: 2, confirm: false });
   });

@@ -39,21 +39,33 @@ describe("stored emails in the console", () => {
     }
   });
 
-  it.each(["editor", "viewer"] as Role[])("an %s sees every token redacted in the html, the text and the headers, and the rest unchanged", async (role) => {
-    for (const item of await storedEmails()) {
-      const raw = (await getOutboxEmail(t.db, item.id))!;
-      const secrets = new Set([...tokensIn(raw.html), ...tokensIn(raw.text), ...tokensIn(JSON.stringify(raw.headers))]);
-      expect(secrets.size).toBeGreaterThan(0);
-      const shown = (await readOutboxEmail(t.as(role), item.id))!;
-      const all = JSON.stringify(shown);
-      for (const token of secrets) expect(all).not.toContain(token);
-      expect(shown.text).toContain("token=[redacted]");
-      expect(shown.html).toContain("token=[redacted]");
-      if (item.to === "active@example.com") expect(shown.headers["List-Unsubscribe"]).toMatch(/^<https:\/\/status\.example\.com\/subscriptions\/one-click\?token=\[redacted\]>, <mailto:/);
-      expect(shown.text.replaceAll("token=[redacted]", "").split("\n")).toEqual(raw.text.replace(TOKEN, "").split("\n"));
-      expect({ ...shown, html: "", text: "", headers: {} }).toEqual({ ...raw, html: "", text: "", headers: {} });
-    }
-  });
+  it.each(["editor", "viewer"] as Role[])(
+    "an %s sees every token redacted in the html, the text and the headers, and the rest unchanged",
+    async (role) => {
+      for (const item of await storedEmails()) {
+        const raw = (await getOutboxEmail(t.db, item.id))!;
+        const secrets = new Set([
+          ...tokensIn(raw.html),
+          ...tokensIn(raw.text),
+          ...tokensIn(JSON.stringify(raw.headers)),
+        ]);
+        expect(secrets.size).toBeGreaterThan(0);
+        const shown = (await readOutboxEmail(t.as(role), item.id))!;
+        const all = JSON.stringify(shown);
+        for (const token of secrets) expect(all).not.toContain(token);
+        expect(shown.text).toContain("token=[redacted]");
+        expect(shown.html).toContain("token=[redacted]");
+        if (item.to === "active@example.com")
+          expect(shown.headers["List-Unsubscribe"]).toMatch(
+            /^<https:\/\/status\.example\.com\/subscriptions\/one-click\?token=\[redacted\]>, <mailto:/,
+          );
+        expect(shown.text.replaceAll("token=[redacted]", "").split("\n")).toEqual(
+          raw.text.replace(TOKEN, "").split("\n"),
+        );
+        expect({ ...shown, html: "", text: "", headers: {} }).toEqual({ ...raw, html: "", text: "", headers: {} });
+      }
+    },
+  );
 
   it("an unknown id is undefined for everyone", async () => {
     expect(await readOutboxEmail(t.as("viewer"), "nope")).toBeUndefined();

@@ -20,10 +20,19 @@ describe("embed widget", () => {
     const ctx = cliCtx(server.db);
     await ensurePage(server.db, new Date());
     const api = await createComponent(ctx, { name: "API" });
-    const a = await createIncident(ctx, { name: "Older incident", body: "x", components: { [api.id]: "major_outage" } });
+    const a = await createIncident(ctx, {
+      name: "Older incident",
+      body: "x",
+      components: { [api.id]: "major_outage" },
+    });
     const b = await createIncident(ctx, { name: "Newer incident", body: "x" });
     // The maintenance started last: the status page lists it first.
-    const m = await createMaintenance(ctx, { name: "Upgrade", body: "Planned.", scheduledFor: new Date(Date.now() + 60_000), scheduledUntil: new Date(Date.now() + 3_600_000) });
+    const m = await createMaintenance(ctx, {
+      name: "Upgrade",
+      body: "Planned.",
+      scheduledFor: new Date(Date.now() + 60_000),
+      scheduledUntil: new Date(Date.now() + 3_600_000),
+    });
     await postMaintenanceUpdate(ctx, { maintenanceId: m.maintenance.id, status: "in_progress", body: "Started." });
     order = [m.maintenance.id, b.incident.id, a.incident.id];
     await nudge(server);

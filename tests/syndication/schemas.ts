@@ -4,13 +4,27 @@
 // schemas.
 import { z } from "zod";
 
-const Timestamp = z.string().regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/, "ISO-8601 with an offset");
+const Timestamp = z
+  .string()
+  .regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/, "ISO-8601 with an offset");
 const Id = z.string().min(1);
-const ComponentStatus = z.enum(["operational", "degraded_performance", "partial_outage", "major_outage", "under_maintenance"]);
+const ComponentStatus = z.enum([
+  "operational",
+  "degraded_performance",
+  "partial_outage",
+  "major_outage",
+  "under_maintenance",
+]);
 const IncidentStatus = z.enum(["investigating", "identified", "monitoring", "resolved", "postmortem"]);
 const MaintenanceStatus = z.enum(["scheduled", "in_progress", "verifying", "completed"]);
 
-export const PageEnvelope = z.strictObject({ id: Id, name: z.string(), url: z.url(), time_zone: z.string().min(1), updated_at: Timestamp });
+export const PageEnvelope = z.strictObject({
+  id: Id,
+  name: z.string(),
+  url: z.url(),
+  time_zone: z.string().min(1),
+  updated_at: Timestamp,
+});
 
 export const Component = z.strictObject({
   id: Id,
@@ -21,7 +35,10 @@ export const Component = z.strictObject({
   position: z.number().int(),
   description: z.string().nullable(),
   showcase: z.boolean(),
-  start_date: z.string().regex(/^\d{4}-\d\d-\d\d$/).nullable(),
+  start_date: z
+    .string()
+    .regex(/^\d{4}-\d\d-\d\d$/)
+    .nullable(),
   group_id: Id.nullable(),
   page_id: Id,
   group: z.boolean(),
@@ -38,7 +55,10 @@ const Update = (status: z.ZodType) =>
     created_at: Timestamp,
     updated_at: Timestamp,
     display_at: Timestamp,
-    affected_components: z.array(z.strictObject({ code: Id, name: z.string(), old_status: ComponentStatus, new_status: ComponentStatus })).min(1).nullable(),
+    affected_components: z
+      .array(z.strictObject({ code: Id, name: z.string(), old_status: ComponentStatus, new_status: ComponentStatus }))
+      .min(1)
+      .nullable(),
     deliver_notifications: z.boolean(),
     custom_tweet: z.null(),
     tweet_id: z.null(),
@@ -75,13 +95,22 @@ export const Maintenance = z.strictObject({
 
 export const Status = z.strictObject({
   indicator: z.enum(["none", "minor", "major", "critical", "maintenance"]),
-  description: z.enum(["All Systems Operational", "Partially Degraded Service", "Partial System Outage", "Major Service Outage", "Service Under Maintenance"]),
+  description: z.enum([
+    "All Systems Operational",
+    "Partially Degraded Service",
+    "Partial System Outage",
+    "Major Service Outage",
+    "Service Under Maintenance",
+  ]),
 });
 
 export const StatusResponse = z.strictObject({ page: PageEnvelope, status: Status });
 export const ComponentsResponse = z.strictObject({ page: PageEnvelope, components: z.array(Component) });
 export const IncidentsResponse = z.strictObject({ page: PageEnvelope, incidents: z.array(Incident).max(50) });
-export const MaintenancesResponse = z.strictObject({ page: PageEnvelope, scheduled_maintenances: z.array(Maintenance).max(50) });
+export const MaintenancesResponse = z.strictObject({
+  page: PageEnvelope,
+  scheduled_maintenances: z.array(Maintenance).max(50),
+});
 export const SummaryResponse = z.strictObject({
   page: PageEnvelope,
   components: z.array(Component),

@@ -23,40 +23,60 @@ describe("syndication surfaces", () => {
     const ctx = cliCtx(server.db);
     const api = await createComponent(ctx, { name: "REST API" });
     const secret = await createComponent(ctx, { name: "Secret billing sync", hidden: true });
-    const open = await createIncident(ctx, { name: `🔥 ${NASTY} ${"very long title ".repeat(10)}`, body: `First: ${NASTY} [x](javascript:alert(1))`, components: { [api.id]: "partial_outage" } });
+    const open = await createIncident(ctx, {
+      name: `🔥 ${NASTY} ${"very long title ".repeat(10)}`,
+      body: `First: ${NASTY} [x](javascript:alert(1))`,
+      components: { [api.id]: "partial_outage" },
+    });
     // A hidden component's outage must not reach the badge, the OG image or the widget.
     await updateComponent(ctx, { id: secret.id, status: "major_outage" });
     await postIncidentUpdate(ctx, { incidentId: open.incident.id, status: "identified", body: "Second update" });
     const draft = await createIncident(ctx, { name: "Draft never published", body: "draft body" });
     await server.db.update(incident).set({ publishedAt: null }).where(eq(incident.id, draft.incident.id));
-    const m = await createMaintenance(ctx, { name: "Database upgrade", body: "Upgrade planned.", scheduledFor: new Date(Date.now() + 60_000), scheduledUntil: new Date(Date.now() + 3_600_000) });
+    const m = await createMaintenance(ctx, {
+      name: "Database upgrade",
+      body: "Upgrade planned.",
+      scheduledFor: new Date(Date.now() + 60_000),
+      scheduledUntil: new Date(Date.now() + 3_600_000),
+    });
     await postMaintenanceUpdate(ctx, { maintenanceId: m.maintenance.id, status: "in_progress", body: "Started." });
-    ids = { api: api.id, secret: secret.id, open: open.incident.id, draft: draft.incident.id, maintenance: m.maintenance.id };
+    ids = {
+      api: api.id,
+      secret: secret.id,
+      open: open.incident.id,
+      draft: draft.incident.id,
+      maintenance: m.maintenance.id,
+    };
     await nudge(server);
   });
   afterAll(() => server.stop());
 
-  it.each(["/history.rss", "/history.atom"])("%s: valid XML, one entry per published update, newest first, absolute links, no drafts", async (p) => {
-    const r = await get(`${server.url}${p}`);
-    expect(r.status).toBe(200);
-    expect(r.headers["content-type"]).toMatch(p.endsWith("rss") ? /^application\/rss\+xml/ : /^application\/atom\+xml/);
-    expect(r.headers.etag).toBeTruthy();
-    expect(XMLValidator.validate(r.text)).toBe(true);
-    const feed = await new Parser().parseString(r.text);
-    // open: 2 updates, maintenance: 2 updates; the draft's update is not public.
-    expect(feed.items).toHaveLength(4);
-    expect(feed.items.map((i) => i.link)).toEqual([
-      `${server.url}/incidents/${ids.maintenance}`,
-      `${server.url}/incidents/${ids.maintenance}`,
-      `${server.url}/incidents/${ids.open}`,
-      `${server.url}/incidents/${ids.open}`,
-    ]);
-    const dates = feed.items.map((i) => Date.parse(i.isoDate!));
-    expect(dates).toEqual([...dates].sort((a, b) => b - a));
-    expect(r.text).not.toContain("Draft never published");
-    expect(r.text).not.toContain("javascript:");
-    expect(new Set(feed.items.map((i) => i.guid ?? i.id)).size).toBe(4);
-  });
+  it.each(["/history.rss", "/history.atom"])(
+    "%s: valid XML, one entry per published update, newest first, absolute links, no drafts",
+    async (p) => {
+      const r = await get(`${server.url}${p}`);
+      expect(r.status).toBe(200);
+      expect(r.headers["content-type"]).toMatch(
+        p.endsWith("rss") ? /^application\/rss\+xml/ : /^application\/atom\+xml/,
+      );
+      expect(r.headers.etag).toBeTruthy();
+      expect(XMLValidator.validate(r.text)).toBe(true);
+      const feed = await new Parser().parseString(r.text);
+      // open: 2 updates, maintenance: 2 updates; the draft's update is not public.
+      expect(feed.items).toHaveLength(4);
+      expect(feed.items.map((i) => i.link)).toEqual([
+        `${server.url}/incidents/${ids.maintenance}`,
+        `${server.url}/incidents/${ids.maintenance}`,
+        `${server.url}/incidents/${ids.open}`,
+        `${server.url}/incidents/${ids.open}`,
+      ]);
+      const dates = feed.items.map((i) => Date.parse(i.isoDate!));
+      expect(dates).toEqual([...dates].sort((a, b) => b - a));
+      expect(r.text).not.toContain("Draft never published");
+      expect(r.text).not.toContain("javascript:");
+      expect(new Set(feed.items.map((i) => i.guid ?? i.id)).size).toBe(4);
+    },
+  );
 
   it("serves the page badge and component badges; hidden and unknown components 404", async () => {
     const page = await get(`${server.url}/badge.svg`);
@@ -96,10 +116,22 @@ describe("syndication surfaces", () => {
     // One clock for all: the cards differ only in their titles.
     const at = new Date(Math.floor(Date.now() / 60_000) * 60_000 - 3_600_000);
     const ctx = cliCtx(server.db, () => at);
-    const card = async (name: string) => (await createIncident(ctx, { name, status: "resolved", body: "Resolved." })).incident.id;
-    const titles = ["API の応答が遅延しています", "تأخر في إرسال رسائل البريد", "Сбой при входе в систему", "תקלה בשליחת הודעות", "Καθυστερήσεις στο API"];
+    const card = async (name: string) =>
+      (await createIncident(ctx, { name, status: "resolved", body: "Resolved." })).incident.id;
+    const titles = [
+      "API の応答が遅延しています",
+      "تأخر في إرسال رسائل البريد",
+      "Сбой при входе в систему",
+      "תקלה בשליחת הודעות",
+      "Καθυστερήσεις στο API",
+    ];
     // Same-length pairs in one script: drawn as missing-glyph boxes, each pair would be byte-identical images.
-    const pairs = [["障害発生", "服务中断"], ["شكرا", "سلام"], ["שלום", "תודה"], ["장애발생", "점검완료"]];
+    const pairs = [
+      ["障害発生", "服务中断"],
+      ["شكرا", "سلام"],
+      ["שלום", "תודה"],
+      ["장애발생", "점검완료"],
+    ];
     const ids = new Map<string, string>();
     for (const t of [...titles, ...pairs.flat()]) ids.set(t, await card(t));
     await nudge(server);
@@ -136,7 +168,15 @@ describe("syndication surfaces", () => {
     // The script carries the widget's model itself (lib/embed/model.ts): the same links as the iframe.
     expect(script.text).toContain(`${server.url}/incidents/${ids.open}`);
     expect(script.text).not.toContain("Secret billing sync");
-    for (const p of ["/", `/incidents/${ids.open}`, "/history", "/history.rss", "/badge.svg", "/api/v2/summary.json", "/admin/login"]) {
+    for (const p of [
+      "/",
+      `/incidents/${ids.open}`,
+      "/history",
+      "/history.rss",
+      "/badge.svg",
+      "/api/v2/summary.json",
+      "/admin/login",
+    ]) {
       const r = await get(`${server.url}${p}`);
       expect(r.headers["x-frame-options"], p).toBe("DENY");
       expect(r.headers["content-security-policy"], p).toContain("frame-ancestors 'none'");

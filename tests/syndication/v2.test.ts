@@ -15,9 +15,17 @@ import { getPage } from "../../lib/page/page";
 import { startServer, type RunningServer } from "../helpers/server";
 import { cliCtx } from "../public/seed";
 import { get, nudge } from "./helpers";
-import { ComponentsResponse, ENDPOINTS, IncidentsResponse, MaintenancesResponse, StatusResponse, SummaryResponse } from "./schemas";
+import {
+  ComponentsResponse,
+  ENDPOINTS,
+  IncidentsResponse,
+  MaintenancesResponse,
+  StatusResponse,
+  SummaryResponse,
+} from "./schemas";
 
-const fixture = (name: string): unknown => JSON.parse(readFileSync(path.join(import.meta.dirname, "fixtures", name), "utf8"));
+const fixture = (name: string): unknown =>
+  JSON.parse(readFileSync(path.join(import.meta.dirname, "fixtures", name), "utf8"));
 
 async function json(server: RunningServer, p: string) {
   const r = await get(`${server.url}${p}`);
@@ -47,9 +55,16 @@ describe("the documented shapes", () => {
     expect(SummaryResponse.parse(fixture("summary.json"))).toBeTruthy();
     // And they catch drift: an extra key, a Z-less timestamp, a wrong enum.
     const inc = fixture("incidents.json") as any;
-    expect(IncidentsResponse.safeParse({ ...inc, incidents: [{ ...inc.incidents[0], internal_note: "x" }] }).success).toBe(false);
-    expect(IncidentsResponse.safeParse({ ...inc, incidents: [{ ...inc.incidents[0], started_at: "2026-02-27 16:13" }] }).success).toBe(false);
-    expect(IncidentsResponse.safeParse({ ...inc, incidents: [{ ...inc.incidents[0], impact: "maintenance" }] }).success).toBe(false);
+    expect(
+      IncidentsResponse.safeParse({ ...inc, incidents: [{ ...inc.incidents[0], internal_note: "x" }] }).success,
+    ).toBe(false);
+    expect(
+      IncidentsResponse.safeParse({ ...inc, incidents: [{ ...inc.incidents[0], started_at: "2026-02-27 16:13" }] })
+        .success,
+    ).toBe(false);
+    expect(
+      IncidentsResponse.safeParse({ ...inc, incidents: [{ ...inc.incidents[0], impact: "maintenance" }] }).success,
+    ).toBe(false);
   });
 });
 
@@ -71,7 +86,11 @@ describe("API v2 against the real server", () => {
   });
 
   it("answers CORS preflights and revalidates with ETag", async () => {
-    const pre = await get(`${server.url}/api/v2/summary.json`, { origin: "https://example.com", "access-control-request-method": "GET" }, "OPTIONS");
+    const pre = await get(
+      `${server.url}/api/v2/summary.json`,
+      { origin: "https://example.com", "access-control-request-method": "GET" },
+      "OPTIONS",
+    );
     expect(pre.status).toBe(204);
     expect(pre.headers["access-control-allow-origin"]).toBe("*");
     expect(String(pre.headers["access-control-allow-methods"])).toContain("GET");
@@ -100,14 +119,34 @@ describe("API v2 against the real server", () => {
     const draft = await createIncident(ctx, { name: "Draft never published", body: "draft body" });
     await server.db.update(incident).set({ publishedAt: null }).where(eq(incident.id, draft.incident.id));
     const p = await getPage(server.db);
-    await server.db.insert(incidentNote).values({ id: "note1", incidentId: open.incident.id, authorLabel: "ops", body: "Internal: customer X is angry", createdAt: new Date() });
+    await server.db
+      .insert(incidentNote)
+      .values({
+        id: "note1",
+        incidentId: open.incident.id,
+        authorLabel: "ops",
+        body: "Internal: customer X is angry",
+        createdAt: new Date(),
+      });
     // More than 50 incidents: the list endpoints keep the 50 most recent.
-    for (let i = 0; i < 52; i++) await createIncident(ctx, { name: `Old blip ${i}`, status: "resolved", body: "Done." });
+    for (let i = 0; i < 52; i++)
+      await createIncident(ctx, { name: `Old blip ${i}`, status: "resolved", body: "Done." });
     await nudge(server);
 
     const all = await checkAll(server);
     const everything = JSON.stringify(all);
-    for (const leak of ["Secret billing sync", "Member of a hidden group", "Hidden group", "Draft never published", "Internal: customer X", secret.id, inGroup.id, draft.incident.id, "owner_user_id", "urgency"]) {
+    for (const leak of [
+      "Secret billing sync",
+      "Member of a hidden group",
+      "Hidden group",
+      "Draft never published",
+      "Internal: customer X",
+      secret.id,
+      inGroup.id,
+      draft.incident.id,
+      "owner_user_id",
+      "urgency",
+    ]) {
       expect(everything, leak).not.toContain(leak);
     }
 
@@ -119,7 +158,8 @@ describe("API v2 against the real server", () => {
       expect(g.components.length).toBeGreaterThan(0);
       for (const id of g.components) expect(components.find((c) => c.id === id)?.group_id).toBe(g.id);
     }
-    for (const c of components.filter((c) => c.group_id)) expect(groups.find((g) => g.id === c.group_id)?.components).toContain(c.id);
+    for (const c of components.filter((c) => c.group_id))
+      expect(groups.find((g) => g.id === c.group_id)?.components).toContain(c.id);
     expect(components.every((c) => c.page_id === p.id)).toBe(true);
 
     const recent = all["/api/v2/incidents.json"].incidents as any[];
@@ -131,7 +171,9 @@ describe("API v2 against the real server", () => {
     expect(edge.shortlink).toBe(`${server.url}/incidents/${open.incident.id}`);
     expect(edge.incident_updates.map((u: any) => u.status)).toEqual(["identified", "investigating"]);
     expect(edge.incident_updates[1].body).toBe("Looking into **edge** errors.");
-    expect(edge.incident_updates[1].affected_components).toEqual([{ code: shown.id, name: "Visible edge", old_status: "operational", new_status: "partial_outage" }]);
+    expect(edge.incident_updates[1].affected_components).toEqual([
+      { code: shown.id, name: "Visible edge", old_status: "operational", new_status: "partial_outage" },
+    ]);
     expect(edge.incident_updates[0].affected_components).toBeNull();
     expect(edge.components.map((c: any) => c.id)).toEqual([shown.id]);
     expect(all["/api/v2/summary.json"].incidents.map((i: any) => i.id)).toEqual(unresolved.map((i) => i.id));
@@ -148,16 +190,35 @@ describe("API v2 against the real server", () => {
     const c = await createComponent(ctx, { name: "Primary database" });
     const start = new Date(Date.now() + 60_000);
     const end = new Date(start.getTime() + 3_600_000);
-    const { maintenance } = await createMaintenance(ctx, { name: "Database upgrade", body: "We will upgrade the database.", componentIds: [c.id], scheduledFor: start, scheduledUntil: end });
-    const later = await createMaintenance(ctx, { name: "Next week's upgrade", body: "Later.", scheduledFor: new Date(start.getTime() + 7 * 86_400_000), scheduledUntil: new Date(end.getTime() + 7 * 86_400_000) });
+    const { maintenance } = await createMaintenance(ctx, {
+      name: "Database upgrade",
+      body: "We will upgrade the database.",
+      componentIds: [c.id],
+      scheduledFor: start,
+      scheduledUntil: end,
+    });
+    const later = await createMaintenance(ctx, {
+      name: "Next week's upgrade",
+      body: "Later.",
+      scheduledFor: new Date(start.getTime() + 7 * 86_400_000),
+      scheduledUntil: new Date(end.getTime() + 7 * 86_400_000),
+    });
     await nudge(server);
     let all = await checkAll(server);
-    const mine = (list: any[]) => list.map((m) => m.id).filter((id: string) => id === maintenance.id || id === later.maintenance.id);
+    const mine = (list: any[]) =>
+      list.map((m) => m.id).filter((id: string) => id === maintenance.id || id === later.maintenance.id);
     // Soonest first (the demo seed may hold maintenances of its own).
-    expect(mine(all["/api/v2/scheduled-maintenances/upcoming.json"].scheduled_maintenances)).toEqual([maintenance.id, later.maintenance.id]);
+    expect(mine(all["/api/v2/scheduled-maintenances/upcoming.json"].scheduled_maintenances)).toEqual([
+      maintenance.id,
+      later.maintenance.id,
+    ]);
     expect(mine(all["/api/v2/scheduled-maintenances/active.json"].scheduled_maintenances)).toEqual([]);
 
-    await postMaintenanceUpdate(ctx, { maintenanceId: maintenance.id, status: "in_progress", body: "The upgrade has started." });
+    await postMaintenanceUpdate(ctx, {
+      maintenanceId: maintenance.id,
+      status: "in_progress",
+      body: "The upgrade has started.",
+    });
     await nudge(server);
     all = await checkAll(server);
     const active = all["/api/v2/scheduled-maintenances/active.json"].scheduled_maintenances;
@@ -170,9 +231,15 @@ describe("API v2 against the real server", () => {
     expect(Date.parse(m.scheduled_until)).toBe(end.getTime());
     expect(m.incident_updates.map((u: any) => u.status)).toEqual(["in_progress", "scheduled"]);
     expect(m.components.map((x: any) => x.id)).toEqual([c.id]);
-    expect(mine(all["/api/v2/scheduled-maintenances/upcoming.json"].scheduled_maintenances)).toEqual([later.maintenance.id]);
-    expect(mine(all["/api/v2/summary.json"].scheduled_maintenances).sort()).toEqual([maintenance.id, later.maintenance.id].sort());
-    expect(all["/api/v2/scheduled-maintenances.json"].scheduled_maintenances.map((m: any) => m.id)).toContain(maintenance.id);
+    expect(mine(all["/api/v2/scheduled-maintenances/upcoming.json"].scheduled_maintenances)).toEqual([
+      later.maintenance.id,
+    ]);
+    expect(mine(all["/api/v2/summary.json"].scheduled_maintenances).sort()).toEqual(
+      [maintenance.id, later.maintenance.id].sort(),
+    );
+    expect(all["/api/v2/scheduled-maintenances.json"].scheduled_maintenances.map((m: any) => m.id)).toContain(
+      maintenance.id,
+    );
     const db = all["/api/v2/components.json"].components.find((x: any) => x.id === c.id);
     expect(db.status).toBe("under_maintenance");
   });

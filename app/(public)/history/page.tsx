@@ -29,7 +29,10 @@ export default async function HistoryPage({ searchParams }: Props) {
       {months.length === 0 && <p className="text-zinc-600 dark:text-zinc-400">No incidents reported yet.</p>}
       {months.map((m) => (
         <section key={m.key} aria-labelledby={`m-${m.key}`}>
-          <h2 id={`m-${m.key}`} className="mb-3 border-b border-zinc-200 pb-2 text-lg font-semibold dark:border-zinc-800">
+          <h2
+            id={`m-${m.key}`}
+            className="mb-3 border-b border-zinc-200 pb-2 text-lg font-semibold dark:border-zinc-800"
+          >
             {formatMonth(m.key)}
           </h2>
           <ul className="space-y-4">
@@ -39,7 +42,8 @@ export default async function HistoryPage({ searchParams }: Props) {
                   {i.name}
                 </a>
                 <p className="text-xs text-zinc-500 dark:text-zinc-400">
-                  {impactText(i)} · {INCIDENT_STATUS_LABELS[i.status]} · <Time at={i.startedAt} timeZone={page.timeZone} />
+                  {impactText(i)} · {INCIDENT_STATUS_LABELS[i.status]} ·{" "}
+                  <Time at={i.startedAt} timeZone={page.timeZone} />
                   {i.resolvedAt && (
                     <>
                       {" "}
@@ -54,9 +58,16 @@ export default async function HistoryPage({ searchParams }: Props) {
         </section>
       ))}
       {pageCount > 1 && (
-        <nav aria-label="History pages" className="flex items-center justify-between border-t border-zinc-200 pt-4 text-sm dark:border-zinc-800">
+        <nav
+          aria-label="History pages"
+          className="flex items-center justify-between border-t border-zinc-200 pt-4 text-sm dark:border-zinc-800"
+        >
           {current > 1 ? (
-            <a href={current === 2 ? "/history" : `/history?page=${current - 1}`} rel="prev" className="font-medium text-blue-700 hover:underline dark:text-blue-400">
+            <a
+              href={current === 2 ? "/history" : `/history?page=${current - 1}`}
+              rel="prev"
+              className="font-medium text-blue-700 hover:underline dark:text-blue-400"
+            >
               ← Newer
             </a>
           ) : (
@@ -66,7 +77,11 @@ export default async function HistoryPage({ searchParams }: Props) {
             Page {current} of {pageCount}
           </span>
           {current < pageCount ? (
-            <a href={`/history?page=${current + 1}`} rel="next" className="font-medium text-blue-700 hover:underline dark:text-blue-400">
+            <a
+              href={`/history?page=${current + 1}`}
+              rel="next"
+              className="font-medium text-blue-700 hover:underline dark:text-blue-400"
+            >
               Older →
             </a>
           ) : (

@@ -20,32 +20,53 @@ function CommsLine({ comms, timeZone, now }: { comms: CommsIncident; timeZone: s
   return (
     <div className="mt-2 flex flex-wrap items-center gap-x-3 gap-y-1 text-sm">
       <PriorityBadge priority={comms.priority} />
-      <span className="text-zinc-600 dark:text-zinc-400">{comms.owner ? `Owner: ${comms.owner.name}` : "No owner"}</span>
+      <span className="text-zinc-600 dark:text-zinc-400">
+        {comms.owner ? `Owner: ${comms.owner.name}` : "No owner"}
+      </span>
       {!comms.published ? (
         <span className="text-amber-800 dark:text-amber-200" data-testid="next-update">
           Scheduled, not public yet
         </span>
       ) : comms.overdue ? (
-        <span className="rounded-md bg-red-600 px-2 py-0.5 font-medium text-white" data-testid="next-update" data-overdue="true">
+        <span
+          className="rounded-md bg-red-600 px-2 py-0.5 font-medium text-white"
+          data-testid="next-update"
+          data-overdue="true"
+        >
           Update overdue by {formatDuration(comms.overdueMinutes * 60_000)}
         </span>
       ) : (
         <span className="text-zinc-600 dark:text-zinc-400" data-testid="next-update">
-          Next update due <time dateTime={comms.nextUpdateDue.toISOString()}>{formatTime(comms.nextUpdateDue, timeZone)}</time> ({fromNow(comms.nextUpdateDue, now)})
+          Next update due{" "}
+          <time dateTime={comms.nextUpdateDue.toISOString()}>{formatTime(comms.nextUpdateDue, timeZone)}</time> (
+          {fromNow(comms.nextUpdateDue, now)})
         </span>
       )}
     </div>
   );
 }
 
-function IncidentRow({ incident, timeZone, comms, now }: { incident: ConsoleIncidentSummary; timeZone: string; comms?: CommsIncident; now: Date }) {
+function IncidentRow({
+  incident,
+  timeZone,
+  comms,
+  now,
+}: {
+  incident: ConsoleIncidentSummary;
+  timeZone: string;
+  comms?: CommsIncident;
+  now: Date;
+}) {
   return (
     <li
       className={`flex flex-col gap-2 px-5 py-4 sm:flex-row sm:items-start sm:justify-between ${comms?.overdue ? "border-l-4 border-red-600 bg-red-50/60 dark:bg-red-950/30" : ""}`}
       data-testid="incident-row"
     >
       <div className="min-w-0">
-        <Link href={`/admin/incidents/${incident.id}`} className="font-medium text-zinc-900 hover:text-blue-700 hover:underline dark:text-zinc-100">
+        <Link
+          href={`/admin/incidents/${incident.id}`}
+          className="font-medium text-zinc-900 hover:text-blue-700 hover:underline dark:text-zinc-100"
+        >
           {incident.name}
         </Link>
         <div className="mt-1.5 flex flex-wrap items-center gap-2">
@@ -65,7 +86,11 @@ function IncidentRow({ incident, timeZone, comms, now }: { incident: ConsoleInci
         {incident.resolvedAt ? (
           <>
             <div>Resolved {formatDateTime(incident.resolvedAt, timeZone)}</div>
-            {formatLasted(incident.startedAt, incident.resolvedAt) && <div className="text-xs text-zinc-500">Lasted {formatLasted(incident.startedAt, incident.resolvedAt)}</div>}
+            {formatLasted(incident.startedAt, incident.resolvedAt) && (
+              <div className="text-xs text-zinc-500">
+                Lasted {formatLasted(incident.startedAt, incident.resolvedAt)}
+              </div>
+            )}
           </>
         ) : (
           <>
@@ -78,7 +103,11 @@ function IncidentRow({ incident, timeZone, comms, now }: { incident: ConsoleInci
   );
 }
 
-export default async function ConsoleHome({ searchParams }: { searchParams: Promise<{ denied?: string; deleted?: string }> }) {
+export default async function ConsoleHome({
+  searchParams,
+}: {
+  searchParams: Promise<{ denied?: string; deleted?: string }>;
+}) {
   const { ctx } = await requireUser();
   const params = await searchParams;
   const page = await getPage(ctx.db);
@@ -107,21 +136,37 @@ export default async function ConsoleHome({ searchParams }: { searchParams: Prom
         }
       />
       {params.denied && (
-        <p role="alert" className="mb-4 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-100">
+        <p
+          role="alert"
+          className="mb-4 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-100"
+        >
           Your role does not allow that page.
         </p>
       )}
       {params.deleted && (
-        <p role="status" className="mb-4 rounded-md bg-green-50 px-3 py-2 text-sm text-green-800 dark:bg-green-950 dark:text-green-200">
+        <p
+          role="status"
+          className="mb-4 rounded-md bg-green-50 px-3 py-2 text-sm text-green-800 dark:bg-green-950 dark:text-green-200"
+        >
           Incident deleted.
         </p>
       )}
       <div className="grid items-start gap-6 lg:grid-cols-3">
         <div className="space-y-6 lg:col-span-2">
-          <section aria-labelledby="open-heading" className="rounded-lg border border-zinc-200 bg-white shadow-sm dark:border-zinc-800 dark:bg-zinc-900">
-            <h2 id="open-heading" className="border-b border-zinc-200 px-5 py-3 text-base font-semibold dark:border-zinc-800">
+          <section
+            aria-labelledby="open-heading"
+            className="rounded-lg border border-zinc-200 bg-white shadow-sm dark:border-zinc-800 dark:bg-zinc-900"
+          >
+            <h2
+              id="open-heading"
+              className="border-b border-zinc-200 px-5 py-3 text-base font-semibold dark:border-zinc-800"
+            >
               Open incidents <span className="ml-1 text-sm font-normal text-zinc-500">{open.length}</span>
-              {overdue > 0 && <span className="ml-2 rounded-full bg-red-600 px-2 py-0.5 text-xs font-medium text-white">{overdue} overdue</span>}
+              {overdue > 0 && (
+                <span className="ml-2 rounded-full bg-red-600 px-2 py-0.5 text-xs font-medium text-white">
+                  {overdue} overdue
+                </span>
+              )}
             </h2>
             {open.length ? (
               <ul className="divide-y divide-zinc-200 dark:divide-zinc-800">
@@ -135,8 +180,14 @@ export default async function ConsoleHome({ searchParams }: { searchParams: Prom
               </div>
             )}
           </section>
-          <section aria-labelledby="resolved-heading" className="rounded-lg border border-zinc-200 bg-white shadow-sm dark:border-zinc-800 dark:bg-zinc-900">
-            <h2 id="resolved-heading" className="border-b border-zinc-200 px-5 py-3 text-base font-semibold dark:border-zinc-800">
+          <section
+            aria-labelledby="resolved-heading"
+            className="rounded-lg border border-zinc-200 bg-white shadow-sm dark:border-zinc-800 dark:bg-zinc-900"
+          >
+            <h2
+              id="resolved-heading"
+              className="border-b border-zinc-200 px-5 py-3 text-base font-semibold dark:border-zinc-800"
+            >
               Recently resolved
             </h2>
             {resolved.length ? (

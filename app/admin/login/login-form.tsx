@@ -15,7 +15,10 @@ export function LoginForm() {
     setPending(true);
     setError(null);
     const fd = new FormData(e.currentTarget);
-    const { error } = await authClient.signIn.email({ email: String(fd.get("email")), password: String(fd.get("password")) });
+    const { error } = await authClient.signIn.email({
+      email: String(fd.get("email")),
+      password: String(fd.get("password")),
+    });
     if (error) {
       setPending(false);
       setError(error.status === 429 ? "Too many attempts. Wait a minute and try again." : "Wrong email or password.");
@@ -27,7 +30,10 @@ export function LoginForm() {
   return (
     <form onSubmit={onSubmit} className="mt-8 space-y-4">
       {error && (
-        <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 dark:bg-red-950 dark:text-red-200">
+        <p
+          role="alert"
+          className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 dark:bg-red-950 dark:text-red-200"
+        >
           {error}
         </p>
       )}

@@ -7,7 +7,12 @@ import { getDb, systemClock } from "@/lib/runtime";
 import { setupOwner } from "@/lib/users/users";
 
 export async function setupOwnerAction(_prev: ActionState, fd: FormData): Promise<ActionState> {
-  const input = { name: str(fd, "name") ?? "", email: str(fd, "email") ?? "", password: str(fd, "password") ?? "", pageName: str(fd, "pageName") || undefined };
+  const input = {
+    name: str(fd, "name") ?? "",
+    email: str(fd, "email") ?? "",
+    password: str(fd, "password") ?? "",
+    pageName: str(fd, "pageName") || undefined,
+  };
   const result = await runAction(async () => {
     await setupOwner(getDb(), systemClock(), input);
   });

@@ -12,7 +12,9 @@ export default async function SetupPage() {
   return (
     <main className="mx-auto max-w-md px-6 py-16">
       <h1 className="text-2xl font-semibold">Welcome to Herald</h1>
-      <p className="mt-2 text-sm text-zinc-600 dark:text-zinc-400">Create the owner account. You can invite your team afterwards.</p>
+      <p className="mt-2 text-sm text-zinc-600 dark:text-zinc-400">
+        Create the owner account. You can invite your team afterwards.
+      </p>
       <SetupForm />
     </main>
   );

@@ -15,7 +15,11 @@ async function handle(req: Request) {
   const secret = env().HERALD_CRON_SECRET;
   if (!secret) return Response.json({ error: "Cron is not enabled (set HERALD_CRON_SECRET)" }, { status: 403 });
   const given = /^Bearer (.+)$/.exec(req.headers.get("authorization") ?? "")?.[1];
-  if (!given) return Response.json({ error: "Authentication required" }, { status: 401, headers: { "www-authenticate": "Bearer" } });
+  if (!given)
+    return Response.json(
+      { error: "Authentication required" },
+      { status: 401, headers: { "www-authenticate": "Bearer" } },
+    );
   // Hash both sides first so the comparison's length check leaks nothing.
   if (!constantTimeEqual(sha256(given), sha256(secret))) return Response.json({ error: "Forbidden" }, { status: 403 });
   const db = getDb();

@@ -8,7 +8,10 @@ import { getDb } from "@/lib/runtime";
 import type { V2Context } from "@/lib/statuspage/v2";
 import { V2_CORS_HEADERS } from "@/lib/snapshots/routes";
 
-export async function v2Json(select: { incidents: IncidentSelection; maintenances: MaintenanceSelection }, serialize: (ctx: V2Context) => unknown): Promise<Response> {
+export async function v2Json(
+  select: { incidents: IncidentSelection; maintenances: MaintenanceSelection },
+  serialize: (ctx: V2Context) => unknown,
+): Promise<Response> {
   const data = await loadSyndication(getDb(), select);
   const body = serialize({ data, baseUrl: publicBaseUrl(data.page, env().HERALD_URL) });
   return Response.json(body, { headers: { ...V2_CORS_HEADERS, "cache-control": "no-store" } });
@@ -18,6 +21,11 @@ export async function v2Json(select: { incidents: IncidentSelection; maintenance
 export function v2Options(): Response {
   return new Response(null, {
     status: 204,
-    headers: { ...V2_CORS_HEADERS, "access-control-allow-methods": "GET, HEAD, OPTIONS", "access-control-allow-headers": "*", "access-control-max-age": "86400" },
+    headers: {
+      ...V2_CORS_HEADERS,
+      "access-control-allow-methods": "GET, HEAD, OPTIONS",
+      "access-control-allow-headers": "*",
+      "access-control-max-age": "86400",
+    },
   });
 }

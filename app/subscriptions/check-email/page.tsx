@@ -11,8 +11,8 @@ export default async function CheckEmailPage({ searchParams }: { searchParams: P
   return (
     <SubscriptionShell title="Check your inbox">
       <p className="text-sm leading-6">
-        If the address can receive updates, we have sent it an email with a link to confirm the subscription. Nothing is sent to it until the subscription
-        is confirmed. The link works for 7 days.
+        If the address can receive updates, we have sent it an email with a link to confirm the subscription. Nothing is
+        sent to it until the subscription is confirmed. The link works for 7 days.
       </p>
     </SubscriptionShell>
   );

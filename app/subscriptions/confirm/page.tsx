@@ -11,7 +11,9 @@ export default async function ConfirmPage({ searchParams }: { searchParams: Prom
   if (!view)
     return (
       <SubscriptionShell title="This link is not valid">
-        <p className="text-sm">It may have been used already or expired. Subscribe again from the status page to get a new one.</p>
+        <p className="text-sm">
+          It may have been used already or expired. Subscribe again from the status page to get a new one.
+        </p>
       </SubscriptionShell>
     );
   return (

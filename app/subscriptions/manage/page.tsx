@@ -20,7 +20,9 @@ export default async function ManagePage({ searchParams }: { searchParams: Promi
   if (view.state === "unsubscribed")
     return (
       <SubscriptionShell title="You are unsubscribed">
-        <p className="text-sm">{view.email} receives no more updates. Subscribe again from the status page at any time.</p>
+        <p className="text-sm">
+          {view.email} receives no more updates. Subscribe again from the status page at any time.
+        </p>
       </SubscriptionShell>
     );
   const sections = await listComponentSections(db, page.id, { audience: "public" });

@@ -9,8 +9,11 @@ import { subscribeRetryPath } from "../retry";
  * the same 303 to the same page, so the answer says nothing about the address.
  * Only a bad input throws a domain error: the form comes back with it beside the field.
  */
-export const POST = formRoute({ name: "subscribe", invalid: (f) => subscribeRetryPath("email", f.text("email"), f.all("component")) }, async (f) => {
-  const input = { email: f.text("email"), componentIds: f.all("component"), honeypot: f.text("website"), ip: f.ip };
-  await subscribe(f.ctx, f.pageId, input, subscriptionConfig());
-  return "/subscriptions/check-email";
-});
+export const POST = formRoute(
+  { name: "subscribe", invalid: (f) => subscribeRetryPath("email", f.text("email"), f.all("component")) },
+  async (f) => {
+    const input = { email: f.text("email"), componentIds: f.all("component"), honeypot: f.text("website"), ip: f.ip };
+    await subscribe(f.ctx, f.pageId, input, subscriptionConfig());
+    return "/subscriptions/check-email";
+  },
+);

@@ -12,7 +12,10 @@ export const POST = formRoute({ name: "unsubscribe", invalid: () => "/subscripti
   const token = typeof fromForm === "string" ? fromForm : new URL(f.request.url).searchParams.get("token");
   const ok = await unsubscribeByToken(f.ctx, f.pageId, token);
   if (typeof fromForm === "string") return `/subscriptions/done?what=${ok ? "unsubscribed" : "invalid"}`;
-  return new Response(ok ? "Unsubscribed.\n" : "This link is not valid.\n", { status: ok ? 200 : 404, headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" } });
+  return new Response(ok ? "Unsubscribed.\n" : "This link is not valid.\n", {
+    status: ok ? 200 : 404,
+    headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" },
+  });
 });
 
 export async function GET(req: Request) {

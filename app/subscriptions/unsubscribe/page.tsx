@@ -4,7 +4,11 @@ import { viewByManageToken } from "@/lib/subscribers/subscribe";
 import { buttonClass, SubscriptionShell, tokenParam } from "../shell";
 
 /** The email footer's "unsubscribe" link. The button POSTs; a GET changes nothing. */
-export default async function UnsubscribePage({ searchParams }: { searchParams: Promise<{ token?: string | string[] }> }) {
+export default async function UnsubscribePage({
+  searchParams,
+}: {
+  searchParams: Promise<{ token?: string | string[] }>;
+}) {
   const token = tokenParam((await searchParams).token);
   const db = getDb();
   const view = await viewByManageToken({ db, now: systemClock }, (await getPage(db)).id, token);
@@ -28,7 +32,10 @@ export default async function UnsubscribePage({ searchParams }: { searchParams: 
       <form method="post" action="/subscriptions/one-click" className="flex items-center gap-4">
         <input type="hidden" name="token" value={token} />
         <button className={buttonClass}>Unsubscribe</button>
-        <a href={`/subscriptions/manage?token=${encodeURIComponent(token)}`} className="text-sm text-blue-700 underline">
+        <a
+          href={`/subscriptions/manage?token=${encodeURIComponent(token)}`}
+          className="text-sm text-blue-700 underline"
+        >
           Change which components instead
         </a>
       </form>

@@ -34,7 +34,11 @@ function ScopeText({ scope }: { scope: ConfirmScope }) {
   if (scope.incidentOnly) return follows || null;
   return (
     <>
-      <Text style={textStyle}>{scope.components.length ? `Components you chose: ${scope.components.join(", ")}.` : "Components you chose: all of them."}</Text>
+      <Text style={textStyle}>
+        {scope.components.length
+          ? `Components you chose: ${scope.components.join(", ")}.`
+          : "Components you chose: all of them."}
+      </Text>
       {follows}
     </>
   );
@@ -47,8 +51,8 @@ export function ConfirmSubscriptionEmail(p: ConfirmEmailProps) {
       preview={`Confirm your subscription to ${p.brand.pageName}`}
       footer={
         <>
-          Someone (hopefully you) asked to send {p.recipient} status updates from {p.brand.pageName}. If that was not you, ignore this email: nothing
-          will be sent unless the subscription is confirmed.{" "}
+          Someone (hopefully you) asked to send {p.recipient} status updates from {p.brand.pageName}. If that was not
+          you, ignore this email: nothing will be sent unless the subscription is confirmed.{" "}
           <Link href={p.unsubscribeUrl} style={linkStyle}>
             Cancel this request
           </Link>
@@ -60,11 +64,21 @@ export function ConfirmSubscriptionEmail(p: ConfirmEmailProps) {
         Confirm your subscription
       </Heading>
       <Text style={textStyle}>
-        Confirm that you want email updates about {p.scope.incidentOnly ? "an incident" : "incidents and maintenance"} from {p.brand.pageName}. The link
-        opens a page with a button; nothing changes until you press it.
+        Confirm that you want email updates about {p.scope.incidentOnly ? "an incident" : "incidents and maintenance"}{" "}
+        from {p.brand.pageName}. The link opens a page with a button; nothing changes until you press it.
       </Text>
       <ScopeText scope={p.scope} />
-      <Button href={p.confirmUrl} style={{ backgroundColor: p.brand.brandColor, borderRadius: 6, color: "#ffffff", fontSize: 14, fontWeight: 600, padding: "10px 16px" }}>
+      <Button
+        href={p.confirmUrl}
+        style={{
+          backgroundColor: p.brand.brandColor,
+          borderRadius: 6,
+          color: "#ffffff",
+          fontSize: 14,
+          fontWeight: 600,
+          padding: "10px 16px",
+        }}
+      >
         Confirm subscription
       </Button>
       <Text style={{ color: "#71717a", fontSize: 12, lineHeight: "18px" }}>The link works for 7 days.</Text>

@@ -42,14 +42,27 @@ export function IncidentUpdateEmail(p: IncidentEmailProps) {
         </>
       }
     >
-      <Text style={{ color: "#71717a", fontSize: 12, letterSpacing: "0.04em", margin: "12px 0 0", textTransform: "uppercase" }}>{p.kindLabel}</Text>
+      <Text
+        style={{
+          color: "#71717a",
+          fontSize: 12,
+          letterSpacing: "0.04em",
+          margin: "12px 0 0",
+          textTransform: "uppercase",
+        }}
+      >
+        {p.kindLabel}
+      </Text>
       <Heading as="h1" style={{ color: "#18181b", fontSize: 20, lineHeight: "28px", margin: "4px 0 12px" }}>
         {p.incidentName}
       </Heading>
       <Text style={{ fontSize: 14, margin: "0 0 4px" }}>
         <strong>{p.statusLabel}</strong> <span style={{ color: "#71717a" }}>· {p.displayAt}</span>
       </Text>
-      <div style={{ color: "#27272a", fontSize: 14, lineHeight: "22px" }} dangerouslySetInnerHTML={{ __html: p.bodyHtml }} />
+      <div
+        style={{ color: "#27272a", fontSize: 14, lineHeight: "22px" }}
+        dangerouslySetInnerHTML={{ __html: p.bodyHtml }}
+      />
       {p.affected.length > 0 && (
         <Section style={{ backgroundColor: "#fafafa", borderRadius: 6, margin: "12px 0", padding: "8px 12px" }}>
           <Text style={{ fontSize: 13, fontWeight: 600, margin: "4px 0" }}>Affected components</Text>
@@ -60,7 +73,18 @@ export function IncidentUpdateEmail(p: IncidentEmailProps) {
           ))}
         </Section>
       )}
-      <Button href={p.incidentUrl} style={{ backgroundColor: p.brand.brandColor, borderRadius: 6, color: "#ffffff", fontSize: 14, fontWeight: 600, marginTop: 8, padding: "10px 16px" }}>
+      <Button
+        href={p.incidentUrl}
+        style={{
+          backgroundColor: p.brand.brandColor,
+          borderRadius: 6,
+          color: "#ffffff",
+          fontSize: 14,
+          fontWeight: 600,
+          marginTop: 8,
+          padding: "10px 16px",
+        }}
+      >
         View on the status page
       </Button>
     </EmailLayout>

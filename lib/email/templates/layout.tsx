@@ -20,18 +20,48 @@ export interface Branding {
   logoUrl: string | null;
 }
 
-export function EmailLayout({ brand, preview, footer, children }: { brand: Branding; preview: string; footer: ReactNode; children: ReactNode }) {
+export function EmailLayout({
+  brand,
+  preview,
+  footer,
+  children,
+}: {
+  brand: Branding;
+  preview: string;
+  footer: ReactNode;
+  children: ReactNode;
+}) {
   return (
     <Html lang="en">
       <Head />
       <Preview>{preview}</Preview>
-      <Body style={{ backgroundColor: "#f4f4f5", fontFamily: "-apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif", margin: 0, padding: "24px 0" }}>
-        <Container style={{ backgroundColor: "#ffffff", border: "1px solid #e4e4e7", borderRadius: 8, maxWidth: 560, margin: "0 auto" }}>
-          <Section style={{ borderTop: `4px solid ${brand.brandColor}`, borderRadius: "8px 8px 0 0", padding: "20px 28px 0" }}>
+      <Body
+        style={{
+          backgroundColor: "#f4f4f5",
+          fontFamily: "-apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif",
+          margin: 0,
+          padding: "24px 0",
+        }}
+      >
+        <Container
+          style={{
+            backgroundColor: "#ffffff",
+            border: "1px solid #e4e4e7",
+            borderRadius: 8,
+            maxWidth: 560,
+            margin: "0 auto",
+          }}
+        >
+          <Section
+            style={{ borderTop: `4px solid ${brand.brandColor}`, borderRadius: "8px 8px 0 0", padding: "20px 28px 0" }}
+          >
             {brand.logoUrl ? (
               <Img src={brand.logoUrl} alt={brand.pageName} height={32} />
             ) : (
-              <Link href={brand.pageUrl} style={{ color: "#18181b", fontSize: 16, fontWeight: 600, textDecoration: "none" }}>
+              <Link
+                href={brand.pageUrl}
+                style={{ color: "#18181b", fontSize: 16, fontWeight: 600, textDecoration: "none" }}
+              >
                 {brand.pageName}
               </Link>
             )}

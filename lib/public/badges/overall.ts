@@ -11,7 +11,11 @@ import type { PublicComponent } from "../status-page";
 import { publicComponents, publishedIncidentOn } from "../visibility";
 
 /** The banner from the page's public components and its published open incidents and maintenances. */
-export async function overallOf(db: Tx, pageId: string, components: readonly { status: PublicComponent["status"] }[]): Promise<OverallStatus> {
+export async function overallOf(
+  db: Tx,
+  pageId: string,
+  components: readonly { status: PublicComponent["status"] }[],
+): Promise<OverallStatus> {
   const open = await db
     .select({ kind: incident.kind, status: incident.status, impact: incident.impact })
     .from(incident)
@@ -20,7 +24,10 @@ export async function overallOf(db: Tx, pageId: string, components: readonly { s
 }
 
 /** A public component (not hidden, not deleted, not in a hidden group) for its badge; null otherwise. */
-export async function loadPublicComponent(db: Tx, id: string): Promise<(PublicComponent & { pageName: string }) | null> {
+export async function loadPublicComponent(
+  db: Tx,
+  id: string,
+): Promise<(PublicComponent & { pageName: string }) | null> {
   if (!isId(id)) return null;
   const p = await loadPublicPage(db);
   const { rows } = await publicComponents(db, p.id);
@@ -34,4 +41,3 @@ export async function loadOverall(db: Tx): Promise<{ page: PublicPage; overall: 
   const { rows } = await publicComponents(db, p.id);
   return { page: p, overall: await overallOf(db, p.id, rows) };
 }
-

@@ -20,8 +20,16 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const db = getDb();
   const incident = await loadIncident(db, (await params).id);
   if (!incident) return { title: "Not found" };
-  const image = { url: `${publicBaseUrl(await loadPublicPage(db), env().HERALD_URL)}/incidents/${incident.id}/og.png`, width: 1200, height: 630 };
-  return { title: incident.name, openGraph: { type: "article", title: incident.name, images: [image] }, twitter: { card: "summary_large_image", images: [image.url] } };
+  const image = {
+    url: `${publicBaseUrl(await loadPublicPage(db), env().HERALD_URL)}/incidents/${incident.id}/og.png`,
+    width: 1200,
+    height: 630,
+  };
+  return {
+    title: incident.name,
+    openGraph: { type: "article", title: incident.name, images: [image] },
+    twitter: { card: "summary_large_image", images: [image.url] },
+  };
 }
 
 export default async function IncidentPage({ params }: Props) {
@@ -42,8 +50,12 @@ export default async function IncidentPage({ params }: Props) {
         </p>
         <h1 className="text-2xl font-bold tracking-tight text-balance">{incident.name}</h1>
         <p className="flex flex-wrap items-center gap-2 text-sm">
-          <span className="rounded-full bg-zinc-200 px-2.5 py-0.5 font-medium dark:bg-zinc-800">{INCIDENT_STATUS_LABELS[incident.status]}</span>
-          <span className="rounded-full border border-zinc-300 px-2.5 py-0.5 dark:border-zinc-700">{impactText(incident)}</span>
+          <span className="rounded-full bg-zinc-200 px-2.5 py-0.5 font-medium dark:bg-zinc-800">
+            {INCIDENT_STATUS_LABELS[incident.status]}
+          </span>
+          <span className="rounded-full border border-zinc-300 px-2.5 py-0.5 dark:border-zinc-700">
+            {impactText(incident)}
+          </span>
         </p>
         <p className="text-sm text-zinc-600 dark:text-zinc-400">
           {incident.kind === "maintenance" && incident.scheduledFor ? (
@@ -64,7 +76,8 @@ export default async function IncidentPage({ params }: Props) {
           {closed && (
             <>
               {" · "}
-              {incident.kind === "maintenance" ? "Completed" : "Resolved"} <Time at={incident.resolvedAt!} timeZone={timeZone} />
+              {incident.kind === "maintenance" ? "Completed" : "Resolved"}{" "}
+              <Time at={incident.resolvedAt!} timeZone={timeZone} />
               {lasted && (
                 <>
                   {" · "}
@@ -79,8 +92,14 @@ export default async function IncidentPage({ params }: Props) {
       {!closed && <FollowForm incidentId={incident.id} />}
 
       {incident.affected.length > 0 && (
-        <section aria-labelledby="affected-heading" className="rounded-xl border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900">
-          <h2 id="affected-heading" className="text-sm font-semibold tracking-wide text-zinc-600 uppercase dark:text-zinc-400">
+        <section
+          aria-labelledby="affected-heading"
+          className="rounded-xl border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900"
+        >
+          <h2
+            id="affected-heading"
+            className="text-sm font-semibold tracking-wide text-zinc-600 uppercase dark:text-zinc-400"
+          >
             Affected components
           </h2>
           <ul className="mt-2 flex flex-wrap gap-x-6 gap-y-2">
@@ -96,7 +115,10 @@ export default async function IncidentPage({ params }: Props) {
       )}
 
       {incident.postmortemHtml && (
-        <section aria-labelledby="postmortem-heading" className="rounded-xl border border-zinc-200 bg-white p-5 dark:border-zinc-800 dark:bg-zinc-900">
+        <section
+          aria-labelledby="postmortem-heading"
+          className="rounded-xl border border-zinc-200 bg-white p-5 dark:border-zinc-800 dark:bg-zinc-900"
+        >
           <h2 id="postmortem-heading" className="text-lg font-semibold">
             Postmortem
           </h2>
@@ -116,7 +138,10 @@ export default async function IncidentPage({ params }: Props) {
         <ol className="relative space-y-6 border-l-2 border-zinc-200 pl-6 dark:border-zinc-800">
           {incident.updates.map((u) => (
             <li key={u.id} className="relative">
-              <span aria-hidden="true" className={`absolute top-1.5 -left-[31px] size-3 rounded-full border-2 border-zinc-50 dark:border-zinc-950 ${u.status === "resolved" || u.status === "completed" ? "bg-operational" : "bg-zinc-400"}`} />
+              <span
+                aria-hidden="true"
+                className={`absolute top-1.5 -left-[31px] size-3 rounded-full border-2 border-zinc-50 dark:border-zinc-950 ${u.status === "resolved" || u.status === "completed" ? "bg-operational" : "bg-zinc-400"}`}
+              />
               <h3 className="font-semibold">{INCIDENT_STATUS_LABELS[u.status]}</h3>
               <p className="text-sm text-zinc-500 dark:text-zinc-400">
                 <Time at={u.displayAt} timeZone={timeZone} />

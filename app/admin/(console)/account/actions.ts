@@ -16,7 +16,8 @@ export async function changePasswordAction(_prev: ActionState, fd: FormData): Pr
   const newPassword = str(fd, "newPassword") ?? "";
   const fieldErrors: FieldErrors = {};
   if (!currentPassword) fieldErrors.currentPassword = ["Enter your current password"];
-  if (newPassword.length < MIN_PASSWORD_LENGTH) fieldErrors.newPassword = [`At least ${MIN_PASSWORD_LENGTH} characters`];
+  if (newPassword.length < MIN_PASSWORD_LENGTH)
+    fieldErrors.newPassword = [`At least ${MIN_PASSWORD_LENGTH} characters`];
   else if (newPassword.length > 256) fieldErrors.newPassword = ["At most 256 characters"];
   else if (newPassword !== str(fd, "confirmPassword")) fieldErrors.confirmPassword = ["The passwords do not match"];
   if (Object.keys(fieldErrors).length) return { error: "Check the highlighted fields.", fieldErrors };
@@ -24,13 +25,22 @@ export async function changePasswordAction(_prev: ActionState, fd: FormData): Pr
     // Wrong current passwords are limited per account like sign-ins: a stolen session can't guess its way to the password.
     const limits = signInLimitsFromEnv();
     const retryAfterSec = await takeAttempt(ctx.db, "changePassword", user.id, limits, ctx.now());
-    if (retryAfterSec !== null) return { error: `Too many attempts. Try again in ${Math.ceil(retryAfterSec / 60)} min.` };
+    if (retryAfterSec !== null)
+      return { error: `Too many attempts. Try again in ${Math.ceil(retryAfterSec / 60)} min.` };
     try {
-      await getAuth().api.changePassword({ body: { currentPassword, newPassword, revokeOtherSessions: true }, headers: await headers() });
+      await getAuth().api.changePassword({
+        body: { currentPassword, newPassword, revokeOtherSessions: true },
+        headers: await headers(),
+      });
       await attemptSucceeded(ctx.db, "changePassword", user.id, limits, ctx.now());
     } catch (err) {
-      if (isAPIError(err) && err.body?.code === "INVALID_PASSWORD") return { error: "Check the highlighted fields.", fieldErrors: { currentPassword: ["That is not your current password"] } };
-      if (isAPIError(err) && err.statusCode === 429) return { error: "Too many attempts. Wait a minute and try again." };
+      if (isAPIError(err) && err.body?.code === "INVALID_PASSWORD")
+        return {
+          error: "Check the highlighted fields.",
+          fieldErrors: { currentPassword: ["That is not your current password"] },
+        };
+      if (isAPIError(err) && err.statusCode === 429)
+        return { error: "Too many attempts. Wait a minute and try again." };
       throw err;
     }
     await recordPasswordChange(ctx);

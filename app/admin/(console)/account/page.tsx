@@ -14,7 +14,10 @@ export default async function AccountPage({ searchParams }: { searchParams: Prom
     <>
       <PageHeader title="Your account" description={`${user.name} · ${user.email} · ${user.role}`} />
       {changed && (
-        <p role="status" className="mb-4 max-w-lg rounded-md bg-green-50 px-3 py-2 text-sm text-green-800 dark:bg-green-950 dark:text-green-200">
+        <p
+          role="status"
+          className="mb-4 max-w-lg rounded-md bg-green-50 px-3 py-2 text-sm text-green-800 dark:bg-green-950 dark:text-green-200"
+        >
           Password changed. Your other sessions were signed out.
         </p>
       )}
@@ -24,7 +27,14 @@ export default async function AccountPage({ searchParams }: { searchParams: Prom
             <Input name="currentPassword" type="password" required autoComplete="current-password" />
           </FormField>
           <FormField label="New password" name="newPassword" hint={`At least ${MIN_PASSWORD_LENGTH} characters.`}>
-            <Input name="newPassword" type="password" required minLength={MIN_PASSWORD_LENGTH} maxLength={256} autoComplete="new-password" />
+            <Input
+              name="newPassword"
+              type="password"
+              required
+              minLength={MIN_PASSWORD_LENGTH}
+              maxLength={256}
+              autoComplete="new-password"
+            />
           </FormField>
           <FormField label="Repeat the new password" name="confirmPassword">
             <Input name="confirmPassword" type="password" required autoComplete="new-password" />

@@ -8,7 +8,10 @@ export async function createApiKeyAction(_prev: ActionState, fd: FormData): Prom
   const { ctx } = await requireUser();
   return runAction(async () => {
     // The role is checked against the allowed list by the use case.
-    const { key, apiKey } = await createApiKey(ctx, { name: str(fd, "name") ?? "", role: (str(fd, "role") ?? "") as CreateApiKeyInput["role"] });
+    const { key, apiKey } = await createApiKey(ctx, {
+      name: str(fd, "name") ?? "",
+      role: (str(fd, "role") ?? "") as CreateApiKeyInput["role"],
+    });
     refreshAfterWrite();
     return { ok: true, message: `Key “${apiKey.name}” created.`, secret: key };
   });

@@ -23,7 +23,8 @@ export default async function ApiKeysPage() {
         title="API keys"
         description={
           <>
-            For the management API under <code className="font-mono">/api/v1</code>. Send a key as <code className="font-mono">Authorization: OAuth &lt;key&gt;</code> or{" "}
+            For the management API under <code className="font-mono">/api/v1</code>. Send a key as{" "}
+            <code className="font-mono">Authorization: OAuth &lt;key&gt;</code> or{" "}
             <code className="font-mono">Bearer &lt;key&gt;</code>. Page id: <code className="font-mono">{page.id}</code>
           </>
         }
@@ -58,14 +59,20 @@ export default async function ApiKeysPage() {
                       <Creator k={k} />
                     </td>
                     <td className="py-2 pr-3 whitespace-nowrap">{formatDateTime(k.createdAt, tz)}</td>
-                    <td className="py-2 pr-3 whitespace-nowrap">{k.lastUsedAt ? formatDateTime(k.lastUsedAt, tz) : "Never"}</td>
+                    <td className="py-2 pr-3 whitespace-nowrap">
+                      {k.lastUsedAt ? formatDateTime(k.lastUsedAt, tz) : "Never"}
+                    </td>
                     <td className="py-2 align-top">
                       {k.revokedAt ? (
                         <span className="text-xs">Revoked {formatDateTime(k.revokedAt, tz)}</span>
                       ) : canAdmin ? (
                         <ActionForm action={revokeApiKeyAction} className="space-y-2" aria-label={`Revoke ${k.name}`}>
                           <input type="hidden" name="id" value={k.id} />
-                          <ConfirmSubmit summary="Revoke" confirmLabel={`Revoke ${k.name}`} warning="Requests with this key fail from now on." />
+                          <ConfirmSubmit
+                            summary="Revoke"
+                            confirmLabel={`Revoke ${k.name}`}
+                            warning="Requests with this key fail from now on."
+                          />
                         </ActionForm>
                       ) : (
                         <span className="text-xs text-green-700">Active</span>
@@ -80,7 +87,10 @@ export default async function ApiKeysPage() {
           )}
         </Card>
         {canAdmin && (
-          <Card title="Create a key" description="The key is shown once; only a hash is stored. It belongs to you: it never acts above your role, and it is revoked if you are removed.">
+          <Card
+            title="Create a key"
+            description="The key is shown once; only a hash is stored. It belongs to you: it never acts above your role, and it is revoked if you are removed."
+          >
             <ActionForm action={createApiKeyAction} resetOnSuccess aria-label="Create a key">
               <FormField label="Name" name="name" hint="What uses it, e.g. “Deploy pipeline”.">
                 <Input name="name" required maxLength={100} />

@@ -32,11 +32,17 @@ const KIND_CLASS = {
 /** Before/after as one row per changed field, across the full width of the log. */
 function Diff({ e }: { e: AuditLogEntry }) {
   const d = auditDiff(e.before, e.after);
-  if (!d.lines.length) return <p className="text-xs text-zinc-500">No recorded changes{d.unchanged ? ` (${d.unchanged} fields as they were)` : ""}.</p>;
+  if (!d.lines.length)
+    return (
+      <p className="text-xs text-zinc-500">
+        No recorded changes{d.unchanged ? ` (${d.unchanged} fields as they were)` : ""}.
+      </p>
+    );
   return (
     <details>
       <summary className="cursor-pointer text-sm text-blue-700 dark:text-blue-400">
-        {d.lines.length} {d.lines.length === 1 ? "field" : "fields"} {e.before === null ? "set" : e.after === null ? "removed" : "changed"}
+        {d.lines.length} {d.lines.length === 1 ? "field" : "fields"}{" "}
+        {e.before === null ? "set" : e.after === null ? "removed" : "changed"}
         {d.unchanged > 0 && <span className="text-zinc-500 dark:text-zinc-400"> · {d.unchanged} unchanged</span>}
       </summary>
       <table className="mt-2 w-full table-fixed text-xs" data-testid="audit-diff">
@@ -60,9 +66,19 @@ function Diff({ e }: { e: AuditLogEntry }) {
                 {l.path || "(value)"}
               </th>
               <td className="py-1 pr-3 whitespace-pre-wrap break-words">
-                {l.before === null ? <span className="text-zinc-400">—</span> : <del className="no-underline">{l.before}</del>}
+                {l.before === null ? (
+                  <span className="text-zinc-400">—</span>
+                ) : (
+                  <del className="no-underline">{l.before}</del>
+                )}
               </td>
-              <td className="py-1 whitespace-pre-wrap break-words">{l.after === null ? <span className="text-zinc-400">—</span> : <ins className="no-underline">{l.after}</ins>}</td>
+              <td className="py-1 whitespace-pre-wrap break-words">
+                {l.after === null ? (
+                  <span className="text-zinc-400">—</span>
+                ) : (
+                  <ins className="no-underline">{l.after}</ins>
+                )}
+              </td>
             </tr>
           ))}
         </tbody>
@@ -71,17 +87,32 @@ function Diff({ e }: { e: AuditLogEntry }) {
   );
 }
 
-function Filters({ raw, errors, facets }: { raw: Raw; errors?: ValidationError; facets: { actors: string[]; actions: string[] } }) {
+function Filters({
+  raw,
+  errors,
+  facets,
+}: {
+  raw: Raw;
+  errors?: ValidationError;
+  facets: { actors: string[]; actions: string[] };
+}) {
   const actor = first(raw.actor);
   const action = first(raw.action);
   // A value from a link that is not (or no longer) in the log still shows as chosen.
   const actors = actor && !facets.actors.includes(actor) ? [actor, ...facets.actors] : facets.actors;
   const actions = action && !facets.actions.includes(action) ? [action, ...facets.actions] : facets.actions;
   return (
-    <form method="get" action="/admin/audit" role="search" aria-label="Filter the audit log" className="mb-4 grid items-end gap-3 sm:grid-cols-2 lg:grid-cols-[1fr_1fr_auto_auto_auto]">
+    <form
+      method="get"
+      action="/admin/audit"
+      role="search"
+      aria-label="Filter the audit log"
+      className="mb-4 grid items-end gap-3 sm:grid-cols-2 lg:grid-cols-[1fr_1fr_auto_auto_auto]"
+    >
       {errors && (
         <p role="alert" className="text-sm text-red-700 sm:col-span-2 lg:col-span-5 dark:text-red-400">
-          The filter could not be applied: {Object.values(errors.fieldErrors).flat()[0] ?? errors.message}. Nothing is shown until it is fixed.
+          The filter could not be applied: {Object.values(errors.fieldErrors).flat()[0] ?? errors.message}. Nothing is
+          shown until it is fixed.
         </p>
       )}
       <Field label="Who" name="actor" errors={errors?.fieldErrors}>
@@ -111,7 +142,9 @@ function Filters({ raw, errors, facets }: { raw: Raw; errors?: ValidationError; 
         <Input name="to" type="date" defaultValue={first(raw.to)} />
       </Field>
       <div className="flex gap-2">
-        <button className="rounded-md bg-blue-600 px-4 py-2 text-sm font-medium text-white hover:bg-blue-700">Filter</button>
+        <button className="rounded-md bg-blue-600 px-4 py-2 text-sm font-medium text-white hover:bg-blue-700">
+          Filter
+        </button>
         <Link href="/admin/audit" className={secondaryButtonLinkClass}>
           Clear
         </Link>
@@ -142,7 +175,11 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
     <>
       <PageHeader
         title="Audit log"
-        description={log ? `Every change, newest first, times in ${tz}. ${log.total} ${filtered ? "matching " : ""}${log.total === 1 ? "entry" : "entries"}.` : `Every change, newest first, times in ${tz}.`}
+        description={
+          log
+            ? `Every change, newest first, times in ${tz}. ${log.total} ${filtered ? "matching " : ""}${log.total === 1 ? "entry" : "entries"}.`
+            : `Every change, newest first, times in ${tz}.`
+        }
       />
       <Filters raw={raw} errors={invalid} facets={facets} />
       {log && (
@@ -158,7 +195,11 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                 </tr>
               </thead>
               {log.entries.map((e) => (
-                <tbody key={e.id} data-testid="audit-entry" className="border-t border-zinc-100 align-top dark:border-zinc-800">
+                <tbody
+                  key={e.id}
+                  data-testid="audit-entry"
+                  className="border-t border-zinc-100 align-top dark:border-zinc-800"
+                >
                   <tr>
                     <td className="pt-2 pr-3 whitespace-nowrap">{formatDateTime(e.at, tz)}</td>
                     <td className="pt-2 pr-3">
@@ -174,7 +215,11 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                   <tr>
                     {/* The whole row's width: long values wrap instead of being cut off. */}
                     <td colSpan={4} className="pt-1 pb-3">
-                      {e.before !== null || e.after !== null ? <Diff e={e} /> : <span className="text-xs text-zinc-400">No before/after recorded.</span>}
+                      {e.before !== null || e.after !== null ? (
+                        <Diff e={e} />
+                      ) : (
+                        <span className="text-xs text-zinc-400">No before/after recorded.</span>
+                      )}
                     </td>
                   </tr>
                 </tbody>

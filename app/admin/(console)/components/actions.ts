@@ -70,7 +70,10 @@ export async function createGroupAction(_prev: ActionState, fd: FormData): Promi
 }
 
 export async function updateGroupAction(_prev: ActionState, fd: FormData): Promise<ActionState> {
-  return act(async (ctx) => void (await updateGroup(ctx, { id: str(fd, "id") ?? "", ...groupFields(fd) })), "Group saved.");
+  return act(
+    async (ctx) => void (await updateGroup(ctx, { id: str(fd, "id") ?? "", ...groupFields(fd) })),
+    "Group saved.",
+  );
 }
 
 export async function deleteGroupAction(_prev: ActionState, fd: FormData): Promise<ActionState> {
@@ -90,11 +93,18 @@ export async function createComponentAction(_prev: ActionState, fd: FormData): P
 }
 
 export async function updateComponentAction(_prev: ActionState, fd: FormData): Promise<ActionState> {
-  return act(async (ctx) => void (await updateComponent(ctx, { id: str(fd, "id") ?? "", ...componentFields(fd) })), "Component saved.");
+  return act(
+    async (ctx) => void (await updateComponent(ctx, { id: str(fd, "id") ?? "", ...componentFields(fd) })),
+    "Component saved.",
+  );
 }
 
 export async function setComponentStatusAction(_prev: ActionState, fd: FormData): Promise<ActionState> {
-  return act(async (ctx) => void (await updateComponent(ctx, { id: str(fd, "id") ?? "", status: (str(fd, "status") ?? "") as StatusField })), "Status set.");
+  return act(
+    async (ctx) =>
+      void (await updateComponent(ctx, { id: str(fd, "id") ?? "", status: (str(fd, "status") ?? "") as StatusField })),
+    "Status set.",
+  );
 }
 
 export async function moveComponentAction(_prev: ActionState, fd: FormData): Promise<ActionState> {

@@ -38,16 +38,27 @@ type StatusMap = NonNullable<PostUpdateInput["components"]>;
  * still holds one unless the form says to post it as written
  * (`keepPlaceholders`, offered with the warning).
  */
-async function filledPost(db: Tx, page: Page, fd: FormData, text: { name?: string; body: string }, incident?: { name: string; componentIds: readonly string[] }) {
+async function filledPost(
+  db: Tx,
+  page: Page,
+  fd: FormData,
+  text: { name?: string; body: string },
+  incident?: { name: string; componentIds: readonly string[] },
+) {
   const filled = await fillPostForm(db, page, fd, text, incident);
   const left = [...new Set([...filled.unfilled.name, ...filled.unfilled.body])];
   if (left.length && !bool(fd, "keepPlaceholders")) {
     const what = left.join(", ");
-    const hint = left.some((p) => /^\{\{\s*components?\s*\}\}$/.test(p)) ? " Mark the affected components to fill it in, or edit the text." : " Edit the text.";
+    const hint = left.some((p) => /^\{\{\s*components?\s*\}\}$/.test(p))
+      ? " Mark the affected components to fill it in, or edit the text."
+      : " Edit the text.";
     const fieldErrors: Record<string, string[]> = { keepPlaceholders: [`Nothing fills in ${what}.${hint}`] };
     if (filled.unfilled.name.length) fieldErrors.name = [`Still holds ${filled.unfilled.name.join(", ")}`];
     if (filled.unfilled.body.length) fieldErrors.body = [`Still holds ${filled.unfilled.body.join(", ")}`];
-    throw new ValidationError(`The text still holds ${what}, which nothing fills in. Fix it, or tick “Post it as written” to publish it like that.`, fieldErrors);
+    throw new ValidationError(
+      `The text still holds ${what}, which nothing fills in. Fix it, or tick “Post it as written” to publish it like that.`,
+      fieldErrors,
+    );
   }
   return filled;
 }
@@ -80,7 +91,11 @@ export async function createIncidentAction(_prev: ActionState, fd: FormData): Pr
     const created =
       publishAt && !backfilled
         ? await scheduleIncident(ctx, { ...fields, publishAt })
-        : await createIncident(ctx, { ...fields, backfilled, backfillDate: backfilled && when ? fromLocalInput(when, timeZone) : undefined });
+        : await createIncident(ctx, {
+            ...fields,
+            backfilled,
+            backfillDate: backfilled && when ? fromLocalInput(when, timeZone) : undefined,
+          });
     id = created.incident.id;
     refreshAfterWrite();
   });
@@ -93,7 +108,13 @@ export async function postUpdateAction(_prev: ActionState, fd: FormData): Promis
   return runAction(async () => {
     const page = await getPage(ctx.db);
     const incident = await getConsoleIncident(ctx.db, page.id, str(fd, "incidentId") ?? "");
-    const text = await filledPost(ctx.db, page, fd, { body: str(fd, "body") ?? "" }, incident ? { name: incident.name, componentIds: incident.components.map((c) => c.id) } : undefined);
+    const text = await filledPost(
+      ctx.db,
+      page,
+      fd,
+      { body: str(fd, "body") ?? "" },
+      incident ? { name: incident.name, componentIds: incident.components.map((c) => c.id) } : undefined,
+    );
     const fields = {
       incidentId: str(fd, "incidentId") ?? "",
       status: (str(fd, "status") ?? "") as IncidentStatusField,
@@ -156,7 +177,11 @@ export async function deleteUpdateAction(_prev: ActionState, fd: FormData): Prom
 export async function updateIncidentAction(_prev: ActionState, fd: FormData): Promise<ActionState> {
   const { ctx } = await requireUser();
   return runAction(async () => {
-    await updateIncident(ctx, { id: str(fd, "id") ?? "", name: str(fd, "name") ?? "", impactOverride: impactOverride(fd) });
+    await updateIncident(ctx, {
+      id: str(fd, "id") ?? "",
+      name: str(fd, "name") ?? "",
+      impactOverride: impactOverride(fd),
+    });
     refreshAfterWrite();
     return { ok: true, message: "Incident saved." };
   });
@@ -195,7 +220,12 @@ export async function previewPostAction(fd: FormData): Promise<PostPreview> {
     const backfilled = bool(fd, "backfilled");
     const when = backfilled ? str(fd, "backfillDate") : str(fd, "publishAt");
     return await previewPost(
-      { page, components: await listComponents(ctx.db, page.id), root: publicBaseUrl(page, env().HERALD_URL), now: ctx.now() },
+      {
+        page,
+        components: await listComponents(ctx.db, page.id),
+        root: publicBaseUrl(page, env().HERALD_URL),
+        now: ctx.now(),
+      },
       {
         incident: existing && { id: existing.id, name: existing.name },
         name: filled.name ?? "",

@@ -7,7 +7,16 @@ import { listComponents, listGroups } from "@/lib/components/components";
 export async function pickerComponents(db: Tx, pageId: string): Promise<PickerComponent[]> {
   const groups = await listGroups(db, pageId);
   const components = await listComponents(db, pageId);
-  const ordered = [...groups.flatMap((g) => components.filter((c) => c.groupId === g.id)), ...components.filter((c) => !c.groupId)];
+  const ordered = [
+    ...groups.flatMap((g) => components.filter((c) => c.groupId === g.id)),
+    ...components.filter((c) => !c.groupId),
+  ];
   const groupName = new Map(groups.map((g) => [g.id, g.name]));
-  return ordered.map((c) => ({ id: c.id, name: c.name, status: c.status, groupName: c.groupId ? (groupName.get(c.groupId) ?? null) : null, hidden: c.hidden }));
+  return ordered.map((c) => ({
+    id: c.id,
+    name: c.name,
+    status: c.status,
+    groupName: c.groupId ? (groupName.get(c.groupId) ?? null) : null,
+    hidden: c.hidden,
+  }));
 }

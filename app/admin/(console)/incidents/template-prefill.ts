@@ -65,11 +65,24 @@ export async function templatePrefill(
     backfillDate: str(fd, "backfillDate") || undefined,
   };
   const t = templates.find((x) => x.id === str(fd, "template"));
-  if (!t) return { templates, prefill: { templateId: null, ...entered, status: str(fd, "status"), ...rest, kept: null } };
-  const merged = mergeTemplate(t, entered, (affected) => postPlaceholderValues(page, components, [...affected, ...(incident?.componentIds ?? [])], incident?.name));
+  if (!t)
+    return { templates, prefill: { templateId: null, ...entered, status: str(fd, "status"), ...rest, kept: null } };
+  const merged = mergeTemplate(t, entered, (affected) =>
+    postPlaceholderValues(page, components, [...affected, ...(incident?.componentIds ?? [])], incident?.name),
+  );
   return {
     templates,
-    prefill: { templateId: t.id, name: merged.name, body: merged.body, status: merged.status, components: merged.components, named: entered.named, notify: merged.notify, ...rest, kept: merged.kept },
+    prefill: {
+      templateId: t.id,
+      name: merged.name,
+      body: merged.body,
+      status: merged.status,
+      components: merged.components,
+      named: entered.named,
+      notify: merged.notify,
+      ...rest,
+      kept: merged.kept,
+    },
   };
 }
 

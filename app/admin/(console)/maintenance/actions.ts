@@ -2,7 +2,11 @@
 import { requireUser } from "@/app/_server/auth";
 import { bool, runAction, str, type ActionState } from "@/app/_server/actions";
 import { cancelMaintenance, updateMaintenance } from "@/lib/maintenance/edit";
-import { createMaintenance, postMaintenanceUpdate, type PostMaintenanceUpdateInput } from "@/lib/maintenance/maintenance";
+import {
+  createMaintenance,
+  postMaintenanceUpdate,
+  type PostMaintenanceUpdateInput,
+} from "@/lib/maintenance/maintenance";
 import { refreshAfterWrite } from "../form-data";
 
 /** The fields the create and edit forms share, read one by one (no FormData spreading). */
@@ -63,7 +67,11 @@ export async function updateMaintenanceAction(_prev: ActionState, fd: FormData):
 export async function cancelMaintenanceAction(_prev: ActionState, fd: FormData): Promise<ActionState> {
   const { ctx } = await requireUser("editor");
   return runAction(async () => {
-    await cancelMaintenance(ctx, { maintenanceId: str(fd, "maintenanceId") ?? "", body: str(fd, "body") ?? "", notify: bool(fd, "notify") });
+    await cancelMaintenance(ctx, {
+      maintenanceId: str(fd, "maintenanceId") ?? "",
+      body: str(fd, "body") ?? "",
+      notify: bool(fd, "notify"),
+    });
     refreshAfterWrite();
     return { ok: true, message: "Maintenance cancelled." };
   });

@@ -1,6 +1,14 @@
 import { requireUser } from "@/app/_server/auth";
 import { ActionForm, SubmitButton } from "@/components/admin/action-form";
-import { Card, Checkbox, ConfirmSubmit, EmptyState, FormField, PageHeader, ReadOnlyNotice } from "@/components/admin/ui";
+import {
+  Card,
+  Checkbox,
+  ConfirmSubmit,
+  EmptyState,
+  FormField,
+  PageHeader,
+  ReadOnlyNotice,
+} from "@/components/admin/ui";
 import { formatDateTime, toLocalInput } from "@/components/admin/time";
 import { Input, Select, Textarea } from "@/components/ui/form";
 import { INCIDENT_STATUS_LABELS, MAINTENANCE_STATUSES } from "@/db/constants";
@@ -10,7 +18,12 @@ import { hasRole } from "@/lib/context";
 import { loadMaintenanceForEdit, type MaintenanceEditDto } from "@/lib/maintenance/edit";
 import { listMaintenances, type ConsoleMaintenance } from "@/lib/maintenance/maintenance";
 import { getPage } from "@/lib/page/page";
-import { cancelMaintenanceAction, createMaintenanceAction, postMaintenanceUpdateAction, updateMaintenanceAction } from "./actions";
+import {
+  cancelMaintenanceAction,
+  createMaintenanceAction,
+  postMaintenanceUpdateAction,
+  updateMaintenanceAction,
+} from "./actions";
 
 export const metadata = { title: "Maintenance · Herald" };
 
@@ -24,7 +37,12 @@ const REMIND_OPTIONS = [
 function UpdateForm({ m }: { m: ConsoleMaintenance }) {
   const next = m.status === "scheduled" ? "in_progress" : m.status === "in_progress" ? "verifying" : "completed";
   return (
-    <ActionForm action={postMaintenanceUpdateAction} resetOnSuccess aria-label={`Post an update to ${m.name}`} className="mt-3 space-y-3">
+    <ActionForm
+      action={postMaintenanceUpdateAction}
+      resetOnSuccess
+      aria-label={`Post an update to ${m.name}`}
+      className="mt-3 space-y-3"
+    >
       <input type="hidden" name="maintenanceId" value={m.id} />
       <div className="grid gap-3 sm:grid-cols-[12rem_1fr]">
         <FormField label="Status" name="status" id={`status-${m.id}`}>
@@ -53,33 +71,83 @@ function EditForm({ m, tz }: { m: MaintenanceEditDto; tz: string }) {
   const f = (name: string) => `${name}-${m.id}`;
   return (
     <details className="mt-3">
-      <summary className="inline-block cursor-pointer rounded-md px-2 py-1 text-sm text-blue-700 hover:bg-blue-50 dark:text-blue-400 dark:hover:bg-blue-950">Edit maintenance</summary>
-      <ActionForm action={updateMaintenanceAction} aria-label={`Edit ${m.name}`} className="mt-2 space-y-3 rounded-md border border-zinc-200 p-3 dark:border-zinc-800">
+      <summary className="inline-block cursor-pointer rounded-md px-2 py-1 text-sm text-blue-700 hover:bg-blue-50 dark:text-blue-400 dark:hover:bg-blue-950">
+        Edit maintenance
+      </summary>
+      <ActionForm
+        action={updateMaintenanceAction}
+        aria-label={`Edit ${m.name}`}
+        className="mt-2 space-y-3 rounded-md border border-zinc-200 p-3 dark:border-zinc-800"
+      >
         <input type="hidden" name="maintenanceId" value={m.id} />
         <FormField label="Name" name="name" id={f("name")}>
           <Input name="name" id={f("name")} required maxLength={255} defaultValue={m.name} />
         </FormField>
-        <FormField label="Message" name="body" id={f("body")} hint="The announcement (its first timeline entry). Markdown.">
+        <FormField
+          label="Message"
+          name="body"
+          id={f("body")}
+          hint="The announcement (its first timeline entry). Markdown."
+        >
           <Textarea name="body" id={f("body")} rows={3} required maxLength={20000} defaultValue={m.body} />
         </FormField>
         <div className="grid gap-3 sm:grid-cols-2">
           <FormField label={`Starts (${tz})`} name="scheduledFor" id={f("scheduledFor")}>
-            <Input name="scheduledFor" id={f("scheduledFor")} type="datetime-local" required defaultValue={m.scheduledFor ? toLocalInput(m.scheduledFor, tz) : ""} />
+            <Input
+              name="scheduledFor"
+              id={f("scheduledFor")}
+              type="datetime-local"
+              required
+              defaultValue={m.scheduledFor ? toLocalInput(m.scheduledFor, tz) : ""}
+            />
           </FormField>
           <FormField label={`Ends (${tz})`} name="scheduledUntil" id={f("scheduledUntil")}>
-            <Input name="scheduledUntil" id={f("scheduledUntil")} type="datetime-local" required defaultValue={m.scheduledUntil ? toLocalInput(m.scheduledUntil, tz) : ""} />
+            <Input
+              name="scheduledUntil"
+              id={f("scheduledUntil")}
+              type="datetime-local"
+              required
+              defaultValue={m.scheduledUntil ? toLocalInput(m.scheduledUntil, tz) : ""}
+            />
           </FormField>
         </div>
         <div className="grid gap-2 sm:grid-cols-2">
           <Checkbox name="autoStart" id={f("autoStart")} label="Start automatically" defaultChecked={m.autoStart} />
-          <Checkbox name="autoComplete" id={f("autoComplete")} label="Complete automatically" defaultChecked={m.autoComplete} />
-          <Checkbox name="transitionComponents" id={f("transitionComponents")} label="Components “under maintenance” during the window" defaultChecked={m.transitionComponents} />
-          <Checkbox name="notifyAtStart" id={f("notifyAtStart")} label="Email subscribers at the start" defaultChecked={m.notifyAtStart} />
-          <Checkbox name="notifyAtEnd" id={f("notifyAtEnd")} label="Email subscribers at the end" defaultChecked={m.notifyAtEnd} />
+          <Checkbox
+            name="autoComplete"
+            id={f("autoComplete")}
+            label="Complete automatically"
+            defaultChecked={m.autoComplete}
+          />
+          <Checkbox
+            name="transitionComponents"
+            id={f("transitionComponents")}
+            label="Components “under maintenance” during the window"
+            defaultChecked={m.transitionComponents}
+          />
+          <Checkbox
+            name="notifyAtStart"
+            id={f("notifyAtStart")}
+            label="Email subscribers at the start"
+            defaultChecked={m.notifyAtStart}
+          />
+          <Checkbox
+            name="notifyAtEnd"
+            id={f("notifyAtEnd")}
+            label="Email subscribers at the end"
+            defaultChecked={m.notifyAtEnd}
+          />
         </div>
         <FormField label="Reminder" name="remindMinutes" id={f("remindMinutes")}>
-          <Select name="remindMinutes" id={f("remindMinutes")} defaultValue={m.remindMinutes === null ? "" : String(m.remindMinutes)} className="sm:max-w-xs">
-            {REMIND_OPTIONS.some((o) => o.value === String(m.remindMinutes ?? "")) ? null : <option value={String(m.remindMinutes)}>{m.remindMinutes} minutes before</option>}
+          <Select
+            name="remindMinutes"
+            id={f("remindMinutes")}
+            defaultValue={m.remindMinutes === null ? "" : String(m.remindMinutes)}
+            className="sm:max-w-xs"
+          >
+            {REMIND_OPTIONS.some((o) => o.value === String(m.remindMinutes ?? "")) ? null : (
+              <option value={String(m.remindMinutes)}>{m.remindMinutes} minutes before</option>
+            )}
             {REMIND_OPTIONS.map((o) => (
               <option key={o.value} value={o.value}>
                 {o.label}
@@ -91,13 +159,28 @@ function EditForm({ m, tz }: { m: MaintenanceEditDto; tz: string }) {
           Save changes
         </SubmitButton>
       </ActionForm>
-      <ActionForm action={cancelMaintenanceAction} aria-label={`Cancel ${m.name}`} className="mt-3 space-y-3 rounded-md border border-red-200 p-3 dark:border-red-900">
+      <ActionForm
+        action={cancelMaintenanceAction}
+        aria-label={`Cancel ${m.name}`}
+        className="mt-3 space-y-3 rounded-md border border-red-200 p-3 dark:border-red-900"
+      >
         <input type="hidden" name="maintenanceId" value={m.id} />
         <FormField label="Cancellation message" name="body" id={f("cancel-body")}>
-          <Textarea name="body" id={f("cancel-body")} rows={2} required maxLength={20000} defaultValue="This maintenance has been cancelled." />
+          <Textarea
+            name="body"
+            id={f("cancel-body")}
+            rows={2}
+            required
+            maxLength={20000}
+            defaultValue="This maintenance has been cancelled."
+          />
         </FormField>
         <Checkbox name="notify" id={f("cancel-notify")} label="Email subscribers" />
-        <ConfirmSubmit summary="Cancel maintenance…" confirmLabel={`Yes, cancel “${m.name}”`} warning="It is marked completed with this message; nothing starts and no component changes." />
+        <ConfirmSubmit
+          summary="Cancel maintenance…"
+          confirmLabel={`Yes, cancel “${m.name}”`}
+          warning="It is marked completed with this message; nothing starts and no component changes."
+        />
       </ActionForm>
     </details>
   );
@@ -106,18 +189,28 @@ function EditForm({ m, tz }: { m: MaintenanceEditDto; tz: string }) {
 export default async function MaintenancePage() {
   const { ctx } = await requireUser();
   const page = await getPage(ctx.db);
-  const [items, sections] = await Promise.all([listMaintenances(ctx.db, page.id), listComponentSections(ctx.db, page.id, { audience: "console" })]);
+  const [items, sections] = await Promise.all([
+    listMaintenances(ctx.db, page.id),
+    listComponentSections(ctx.db, page.id, { audience: "console" }),
+  ]);
   const canEdit = hasRole(ctx.actor, "editor");
   const tz = page.timeZone;
   const start = new Date(Math.ceil((Date.now() + 86_400_000) / 3_600_000) * 3_600_000);
   const open = items.filter((m) => m.status !== "completed");
   const done = items.filter((m) => m.status === "completed");
-  const editable = canEdit ? await Promise.all(open.filter((m) => m.status === "scheduled").map((m) => loadMaintenanceForEdit(ctx.db, page.id, m.id))) : [];
+  const editable = canEdit
+    ? await Promise.all(
+        open.filter((m) => m.status === "scheduled").map((m) => loadMaintenanceForEdit(ctx.db, page.id, m.id)),
+      )
+    : [];
   const editById = new Map(editable.map((e) => [e.id, e]));
 
   return (
     <>
-      <PageHeader title="Scheduled maintenance" description={`Windows are entered and shown in the page's time zone (${tz}).`} />
+      <PageHeader
+        title="Scheduled maintenance"
+        description={`Windows are entered and shown in the page's time zone (${tz}).`}
+      />
       {!canEdit && <ReadOnlyNotice>You can view maintenance; scheduling needs the editor role.</ReadOnlyNotice>}
       <div className="grid gap-6 lg:grid-cols-[1fr_24rem]">
         <div className="space-y-6">
@@ -137,7 +230,8 @@ export default async function MaintenancePage() {
                       {m.components.length > 0 && ` · ${m.components.map((c) => c.name).join(", ")}`}
                     </p>
                     <p className="text-xs text-zinc-500">
-                      {m.autoStart ? "Starts automatically" : "Started by hand"} · {m.autoComplete ? "completes automatically" : "completed by hand"}
+                      {m.autoStart ? "Starts automatically" : "Started by hand"} ·{" "}
+                      {m.autoComplete ? "completes automatically" : "completed by hand"}
                       {m.remindMinutes !== null && ` · reminder ${m.remindMinutes} min before`}
                     </p>
                     {editById.has(m.id) && <EditForm m={editById.get(m.id)!} tz={tz} />}
@@ -175,7 +269,12 @@ export default async function MaintenancePage() {
                 <Input name="scheduledFor" type="datetime-local" required defaultValue={toLocalInput(start, tz)} />
               </FormField>
               <FormField label={`Ends (${tz})`} name="scheduledUntil">
-                <Input name="scheduledUntil" type="datetime-local" required defaultValue={toLocalInput(new Date(start.getTime() + 3_600_000), tz)} />
+                <Input
+                  name="scheduledUntil"
+                  type="datetime-local"
+                  required
+                  defaultValue={toLocalInput(new Date(start.getTime() + 3_600_000), tz)}
+                />
               </FormField>
               <fieldset>
                 <legend className="text-sm font-medium">Affected components</legend>
@@ -193,11 +292,19 @@ export default async function MaintenancePage() {
               <div className="space-y-2">
                 <Checkbox name="autoStart" label="Start automatically" defaultChecked />
                 <Checkbox name="autoComplete" label="Complete automatically" defaultChecked />
-                <Checkbox name="transitionComponents" label="Set components to “under maintenance” during the window" defaultChecked />
+                <Checkbox
+                  name="transitionComponents"
+                  label="Set components to “under maintenance” during the window"
+                  defaultChecked
+                />
                 <Checkbox name="notifyNow" label="Email subscribers now" />
                 <Checkbox name="notifyAtStart" label="Email subscribers at the start" />
                 <Checkbox name="notifyAtEnd" label="Email subscribers at the end" />
-                <Checkbox name="backfilled" label="Backfill: record a past maintenance" hint="No emails, no component changes." />
+                <Checkbox
+                  name="backfilled"
+                  label="Backfill: record a past maintenance"
+                  hint="No emails, no component changes."
+                />
               </div>
               <FormField label="Reminder" name="remindMinutes">
                 <Select name="remindMinutes" defaultValue="">

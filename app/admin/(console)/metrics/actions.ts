@@ -8,7 +8,10 @@ export async function updateUptimeSettingsAction(_prev: ActionState, fd: FormDat
   const { ctx } = await requireUser("admin");
   return runAction(async () => {
     const target = str(fd, "slaTarget")?.trim();
-    await updatePage(ctx, { slaTarget: target ? Number(target) : undefined, uptimeCountsMaintenance: bool(fd, "uptimeCountsMaintenance") });
+    await updatePage(ctx, {
+      slaTarget: target ? Number(target) : undefined,
+      uptimeCountsMaintenance: bool(fd, "uptimeCountsMaintenance"),
+    });
     refreshAfterWrite();
     return { ok: true, message: "Saved." };
   });

@@ -34,7 +34,9 @@ function Row({ r, label }: { r: MetricsRow; label: string }) {
       <td className="py-1.5 pr-3 text-right">{minutes(r.mttrMinutes)}</td>
       <td className="py-1.5 text-right">
         {pct(r.uptimePercent)}
-        {r.slaMet === false && <span className="ml-1 text-xs text-red-700 dark:text-red-400">below {r.targetPercent} %</span>}
+        {r.slaMet === false && (
+          <span className="ml-1 text-xs text-red-700 dark:text-red-400">below {r.targetPercent} %</span>
+        )}
       </td>
     </tr>
   );
@@ -84,7 +86,15 @@ function ChartFigure({ chart }: { chart: Chart }) {
 /** Rows under an optional heading: the per-component table follows the page's groups (lib/components/order.ts). */
 type RowSection = { heading: string | null; rows: MetricsRow[] };
 
-function MetricsTable({ caption, sections, label }: { caption: string; sections: RowSection[]; label: (r: MetricsRow) => string }) {
+function MetricsTable({
+  caption,
+  sections,
+  label,
+}: {
+  caption: string;
+  sections: RowSection[];
+  label: (r: MetricsRow) => string;
+}) {
   return (
     <div className="overflow-x-auto">
       <table className="w-full text-sm">
@@ -108,7 +118,11 @@ function MetricsTable({ caption, sections, label }: { caption: string; sections:
           <tbody key={s.heading ?? `rows-${i}`} className="divide-y divide-zinc-100 dark:divide-zinc-800">
             {s.heading && (
               <tr>
-                <th scope="rowgroup" colSpan={6 + IMPACTS.length} className="pt-4 pb-1 text-left text-xs font-semibold tracking-wide text-zinc-500 uppercase">
+                <th
+                  scope="rowgroup"
+                  colSpan={6 + IMPACTS.length}
+                  className="pt-4 pb-1 text-left text-xs font-semibold tracking-wide text-zinc-500 uppercase"
+                >
                   {s.heading}
                 </th>
               </tr>
@@ -132,10 +146,12 @@ export default async function MetricsPage({ searchParams }: { searchParams: Prom
   const overview = report.rows.filter((r) => r.componentId === null).reverse();
   const perComponent = report.rows.filter((r) => r.month === month && r.componentId !== null);
   const rowOf = new Map(perComponent.map((r) => [r.componentId, r]));
-  const componentSections: RowSection[] = (await listComponentSections(ctx.db, page.id, { audience: "console" })).map((s: ComponentSection<{ id: string }>) => ({
-    heading: s.group?.name ?? null,
-    rows: s.components.flatMap((c) => rowOf.get(c.id) ?? []),
-  }));
+  const componentSections: RowSection[] = (await listComponentSections(ctx.db, page.id, { audience: "console" })).map(
+    (s: ComponentSection<{ id: string }>) => ({
+      heading: s.group?.name ?? null,
+      rows: s.components.flatMap((c) => rowOf.get(c.id) ?? []),
+    }),
+  );
 
   return (
     <>
@@ -161,20 +177,39 @@ export default async function MetricsPage({ searchParams }: { searchParams: Prom
           </Card>
         </div>
         <Card title="By month" description="All components.">
-          <MetricsTable caption="Metrics by month" sections={[{ heading: null, rows: overview }]} label={(r) => r.month} />
+          <MetricsTable
+            caption="Metrics by month"
+            sections={[{ heading: null, rows: overview }]}
+            label={(r) => r.month}
+          />
         </Card>
         <Card title={`By component · ${month}`}>
           <nav aria-label="Month" className="mb-3 flex flex-wrap gap-1 text-xs">
             {report.months.map((m) => (
-              <a key={m} href={`/admin/metrics?month=${m}`} aria-current={m === month ? "page" : undefined} className="rounded px-2 py-1 hover:bg-zinc-100 aria-[current=page]:bg-zinc-200 dark:hover:bg-zinc-800 dark:aria-[current=page]:bg-zinc-700">
+              <a
+                key={m}
+                href={`/admin/metrics?month=${m}`}
+                aria-current={m === month ? "page" : undefined}
+                className="rounded px-2 py-1 hover:bg-zinc-100 aria-[current=page]:bg-zinc-200 dark:hover:bg-zinc-800 dark:aria-[current=page]:bg-zinc-700"
+              >
                 {m}
               </a>
             ))}
           </nav>
           <div className="mb-4 max-w-2xl">
-            <ChartFigure chart={uptimeTargetChart(report, month, componentSections.flatMap((s) => s.rows.map((r) => r.componentId!)))} />
+            <ChartFigure
+              chart={uptimeTargetChart(
+                report,
+                month,
+                componentSections.flatMap((s) => s.rows.map((r) => r.componentId!)),
+              )}
+            />
           </div>
-          <MetricsTable caption={`Metrics by component for ${month}`} sections={componentSections} label={(r) => r.componentName} />
+          <MetricsTable
+            caption={`Metrics by component for ${month}`}
+            sections={componentSections}
+            label={(r) => r.componentName}
+          />
         </Card>
         <div className="grid gap-6 lg:grid-cols-2">
           <Card title="Definitions">
@@ -195,9 +230,21 @@ export default async function MetricsPage({ searchParams }: { searchParams: Prom
             <Card title="Uptime settings">
               <ActionForm action={updateUptimeSettingsAction} aria-label="Uptime settings">
                 <FormField label="Uptime target (%)" name="slaTarget">
-                  <Input name="slaTarget" type="number" step="0.001" min="0" max="100" defaultValue={String(page.slaTarget)} required />
+                  <Input
+                    name="slaTarget"
+                    type="number"
+                    step="0.001"
+                    min="0"
+                    max="100"
+                    defaultValue={String(page.slaTarget)}
+                    required
+                  />
                 </FormField>
-                <Checkbox name="uptimeCountsMaintenance" label="Count scheduled maintenance as down time" defaultChecked={page.uptimeCountsMaintenance} />
+                <Checkbox
+                  name="uptimeCountsMaintenance"
+                  label="Count scheduled maintenance as down time"
+                  defaultChecked={page.uptimeCountsMaintenance}
+                />
                 <SubmitButton pendingLabel="Saving…">Save</SubmitButton>
               </ActionForm>
             </Card>

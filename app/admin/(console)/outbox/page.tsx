@@ -72,9 +72,19 @@ export default async function OutboxPage({ searchParams }: { searchParams: Promi
             </table>
           )}
         </Card>
-        <Card title="Stored emails" description="What the outbox transport kept (newest first), with the exact HTML, text and headers.">
+        <Card
+          title="Stored emails"
+          description="What the outbox transport kept (newest first), with the exact HTML, text and headers."
+        >
           <form method="get" className="mb-3" role="search">
-            <input name="q" type="search" defaultValue={q} placeholder="Recipient or subject…" aria-label="Search stored emails" className="rounded-md border border-zinc-300 px-3 py-1.5 text-sm dark:border-zinc-700 dark:bg-zinc-900" />
+            <input
+              name="q"
+              type="search"
+              defaultValue={q}
+              placeholder="Recipient or subject…"
+              aria-label="Search stored emails"
+              className="rounded-md border border-zinc-300 px-3 py-1.5 text-sm dark:border-zinc-700 dark:bg-zinc-900"
+            />
           </form>
           {emails.length === 0 ? (
             <EmptyState>No stored emails.</EmptyState>

@@ -35,10 +35,18 @@ export default async function SettingsPage() {
             <FormField label="Page name" name="name">
               <Input name="name" defaultValue={page.name} required maxLength={255} />
             </FormField>
-            <FormField label="Public URL" name="url" hint="Where readers find the page, e.g. https://status.example.com. Used in emails and feeds.">
+            <FormField
+              label="Public URL"
+              name="url"
+              hint="Where readers find the page, e.g. https://status.example.com. Used in emails and feeds."
+            >
               <Input name="url" type="url" defaultValue={page.url ?? ""} placeholder="https://status.example.com" />
             </FormField>
-            <FormField label="Time zone" name="timeZone" hint="Times on the status page and in this console are shown in this zone.">
+            <FormField
+              label="Time zone"
+              name="timeZone"
+              hint="Times on the status page and in this console are shown in this zone."
+            >
               <Select name="timeZone" defaultValue={page.timeZone}>
                 {zones.map((z) => (
                   <option key={z} value={z}>
@@ -48,19 +56,47 @@ export default async function SettingsPage() {
               </Select>
             </FormField>
             <FormField label="Support URL" name="supportUrl" hint="A “Get help” link on the status page.">
-              <Input name="supportUrl" type="url" defaultValue={page.supportUrl ?? ""} placeholder="https://example.com/support" />
+              <Input
+                name="supportUrl"
+                type="url"
+                defaultValue={page.supportUrl ?? ""}
+                placeholder="https://example.com/support"
+              />
             </FormField>
             <FormField label="Logo URL" name="logoUrl">
-              <Input name="logoUrl" type="url" defaultValue={page.logoUrl ?? ""} placeholder="https://example.com/logo.svg" />
+              <Input
+                name="logoUrl"
+                type="url"
+                defaultValue={page.logoUrl ?? ""}
+                placeholder="https://example.com/logo.svg"
+              />
             </FormField>
             <FormField label="Brand colour" name="brandColor" hint="Hex, like #2563eb.">
               <div className="mt-1 flex items-center gap-2">
-                <span aria-hidden className="size-9 shrink-0 rounded-md border border-zinc-300 dark:border-zinc-700" style={{ backgroundColor: page.brandColor }} />
-                <Input name="brandColor" defaultValue={page.brandColor} pattern="#[0-9a-fA-F]{6}" className="!mt-0 max-w-40 font-mono" />
+                <span
+                  aria-hidden
+                  className="size-9 shrink-0 rounded-md border border-zinc-300 dark:border-zinc-700"
+                  style={{ backgroundColor: page.brandColor }}
+                />
+                <Input
+                  name="brandColor"
+                  defaultValue={page.brandColor}
+                  pattern="#[0-9a-fA-F]{6}"
+                  className="!mt-0 max-w-40 font-mono"
+                />
               </div>
             </FormField>
-            <FormField label="Email sender" name="emailFrom" hint="The From address of subscriber emails, e.g. status@example.com.">
-              <Input name="emailFrom" type="email" defaultValue={page.emailFrom ?? ""} placeholder="status@example.com" />
+            <FormField
+              label="Email sender"
+              name="emailFrom"
+              hint="The From address of subscriber emails, e.g. status@example.com."
+            >
+              <Input
+                name="emailFrom"
+                type="email"
+                defaultValue={page.emailFrom ?? ""}
+                placeholder="status@example.com"
+              />
             </FormField>
             {canAdmin && <SubmitButton pendingLabel="Saving…">Save settings</SubmitButton>}
           </fieldset>
@@ -75,8 +111,22 @@ export default async function SettingsPage() {
           <fieldset disabled={!canAdmin} className="space-y-4">
             <div className="grid gap-4 sm:grid-cols-2">
               {CADENCE_FIELDS.map((f) => (
-                <FormField key={f.key} label={`${f.label} (minutes)`} name={f.key} hint={`Default ${DEFAULT_CADENCE[f.key]}.`}>
-                  <Input name={f.key} type="number" min={f.key === "firstUpdateMinutes" ? 1 : 5} max={1440} step={1} required defaultValue={cadence[f.key]} className="max-w-32" />
+                <FormField
+                  key={f.key}
+                  label={`${f.label} (minutes)`}
+                  name={f.key}
+                  hint={`Default ${DEFAULT_CADENCE[f.key]}.`}
+                >
+                  <Input
+                    name={f.key}
+                    type="number"
+                    min={f.key === "firstUpdateMinutes" ? 1 : 5}
+                    max={1440}
+                    step={1}
+                    required
+                    defaultValue={cadence[f.key]}
+                    className="max-w-32"
+                  />
                 </FormField>
               ))}
             </div>

@@ -8,7 +8,10 @@ import { addSubscriber, importSubscribersCsv, removeSubscriber, resendConfirmati
 export async function addSubscriberAction(_prev: ActionState, fd: FormData): Promise<ActionState> {
   return runAction(async () => {
     const { ctx } = await requireUser("editor");
-    const s = await addSubscriber(ctx, env().HERALD_SECRET, { email: str(fd, "email") ?? "", skipConfirmation: bool(fd, "skipConfirmation") });
+    const s = await addSubscriber(ctx, env().HERALD_SECRET, {
+      email: str(fd, "email") ?? "",
+      skipConfirmation: bool(fd, "skipConfirmation"),
+    });
     revalidatePath("/admin/subscribers");
     return { ok: true, message: s.state === "active" ? `${s.email} added` : `Confirmation queued for ${s.email}` };
   });
@@ -21,7 +24,10 @@ export async function importSubscribersAction(_prev: ActionState, fd: FormData):
     const csv = file instanceof File && file.size ? await file.text() : (str(fd, "csv") ?? "");
     const r = await importSubscribersCsv(ctx, env().HERALD_SECRET, csv, { confirm: bool(fd, "confirm") });
     revalidatePath("/admin/subscribers");
-    return { ok: true, message: `${r.added} added, ${r.skipped} already subscribed, ${r.invalid.length} invalid${r.invalid.length ? `: ${r.invalid.slice(0, 5).join(", ")}` : ""}` };
+    return {
+      ok: true,
+      message: `${r.added} added, ${r.skipped} already subscribed, ${r.invalid.length} invalid${r.invalid.length ? `: ${r.invalid.slice(0, 5).join(", ")}` : ""}`,
+    };
   });
 }
 

@@ -8,12 +8,23 @@ import { hasRole } from "@/lib/context";
 import { getPage } from "@/lib/page/page";
 import { listSubscribers, maySkipConfirmation, subscriberCounts } from "@/lib/subscribers/admin";
 import { LIMIT_LABELS, recentLimitHits, type SubscribeLimits } from "@/lib/subscribers/limits";
-import { addSubscriberAction, importSubscribersAction, removeSubscriberAction, resendConfirmationAction } from "./actions";
+import {
+  addSubscriberAction,
+  importSubscribersAction,
+  removeSubscriberAction,
+  resendConfirmationAction,
+} from "./actions";
 
-export default async function SubscribersPage({ searchParams }: { searchParams: Promise<{ q?: string; state?: string; page?: string }> }) {
+export default async function SubscribersPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ q?: string; state?: string; page?: string }>;
+}) {
   const { ctx } = await requireUser();
   const sp = await searchParams;
-  const state = (SUBSCRIBER_STATES as readonly string[]).includes(sp.state ?? "") ? (sp.state as (typeof SUBSCRIBER_STATES)[number]) : undefined;
+  const state = (SUBSCRIBER_STATES as readonly string[]).includes(sp.state ?? "")
+    ? (sp.state as (typeof SUBSCRIBER_STATES)[number])
+    : undefined;
   const q = typeof sp.q === "string" ? sp.q.slice(0, 254) : undefined;
   const list = await listSubscribers(ctx, { q, state, page: Number(sp.page) || 1 });
   const counts = await subscriberCounts(ctx);
@@ -21,7 +32,8 @@ export default async function SubscribersPage({ searchParams }: { searchParams: 
   const canEdit = hasRole(ctx.actor, "editor");
   const tz = (await getPage(ctx.db)).timeZone;
   const pages = Math.max(1, Math.ceil(list.total / list.perPage));
-  const link = (p: number) => `?${new URLSearchParams({ ...(q ? { q } : {}), ...(state ? { state } : {}), page: String(p) })}`;
+  const link = (p: number) =>
+    `?${new URLSearchParams({ ...(q ? { q } : {}), ...(state ? { state } : {}), page: String(p) })}`;
   return (
     <>
       <PageHeader
@@ -29,7 +41,10 @@ export default async function SubscribersPage({ searchParams }: { searchParams: 
         description={`${counts.active} active · ${counts.unconfirmed} unconfirmed · ${counts.unsubscribed} unsubscribed · ${counts.quarantined} quarantined`}
         actions={
           hasRole(ctx.actor, "admin") && (
-            <a href="/admin/subscribers/export" className="rounded-md border border-zinc-300 px-3 py-2 text-sm hover:bg-zinc-50 dark:border-zinc-700">
+            <a
+              href="/admin/subscribers/export"
+              className="rounded-md border border-zinc-300 px-3 py-2 text-sm hover:bg-zinc-50 dark:border-zinc-700"
+            >
               Export CSV
             </a>
           )
@@ -37,11 +52,15 @@ export default async function SubscribersPage({ searchParams }: { searchParams: 
       />
       <div className="space-y-6">
         {hits.length > 0 && (
-          <Card title="Subscribe limits hit" description="Requests the abuse limits refused in the last week (configure with HERALD_SUBSCRIBE_* settings).">
+          <Card
+            title="Subscribe limits hit"
+            description="Requests the abuse limits refused in the last week (configure with HERALD_SUBSCRIBE_* settings)."
+          >
             <ul className="space-y-1 text-sm">
               {hits.map((h, i) => (
                 <li key={i}>
-                  <strong>{LIMIT_LABELS[h.kind as keyof SubscribeLimits] ?? h.kind}</strong>: {h.blocked} refused, last at {h.lastBlockedAt && formatDateTime(h.lastBlockedAt, tz)}
+                  <strong>{LIMIT_LABELS[h.kind as keyof SubscribeLimits] ?? h.kind}</strong>: {h.blocked} refused, last
+                  at {h.lastBlockedAt && formatDateTime(h.lastBlockedAt, tz)}
                 </li>
               ))}
             </ul>
@@ -97,7 +116,11 @@ export default async function SubscribersPage({ searchParams }: { searchParams: 
                       {canEdit && (s.state === "active" || s.state === "unconfirmed") && (
                         <ActionForm action={removeSubscriberAction} className="" quiet aria-label={`Remove ${s.email}`}>
                           <input type="hidden" name="id" value={s.id} />
-                          <ConfirmSubmit summary="Remove" confirmLabel="Yes, remove" warning={`${s.email} stops receiving email at once.`} />
+                          <ConfirmSubmit
+                            summary="Remove"
+                            confirmLabel="Yes, remove"
+                            warning={`${s.email} stops receiving email at once.`}
+                          />
                         </ActionForm>
                       )}
                     </td>
@@ -126,18 +149,27 @@ export default async function SubscribersPage({ searchParams }: { searchParams: 
                 {maySkipConfirmation(ctx.actor) ? (
                   <Checkbox name="skipConfirmation" label="Skip confirmation (only with the person's consent)" />
                 ) : (
-                  <p className="text-sm text-zinc-500">The address gets a confirmation email and starts receiving updates once the person confirms.</p>
+                  <p className="text-sm text-zinc-500">
+                    The address gets a confirmation email and starts receiving updates once the person confirms.
+                  </p>
                 )}
                 <SubmitButton>Add</SubmitButton>
               </ActionForm>
             </Card>
             {hasRole(ctx.actor, "admin") && (
-              <Card title="Import CSV" description='A column "email" (or the first column); optional "components" with ids separated by spaces.'>
+              <Card
+                title="Import CSV"
+                description='A column "email" (or the first column); optional "components" with ids separated by spaces.'
+              >
                 <ActionForm action={importSubscribersAction} resetOnSuccess>
                   <FormField label="CSV file" name="file">
                     <input id="file" name="file" type="file" accept=".csv,text/csv" className="mt-1 block text-sm" />
                   </FormField>
-                  <Checkbox name="confirm" label="Send each address a confirmation email (recommended)" defaultChecked />
+                  <Checkbox
+                    name="confirm"
+                    label="Send each address a confirmation email (recommended)"
+                    defaultChecked
+                  />
                   <SubmitButton>Import</SubmitButton>
                 </ActionForm>
               </Card>

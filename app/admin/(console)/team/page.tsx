@@ -26,7 +26,8 @@ export default async function TeamPage() {
   const canAdmin = hasRole(ctx.actor, "admin");
   const isOwner = me.role === "owner";
   // Mirrors lib/users checkCanManage so only usable forms are shown; the use case decides.
-  const canManage = (u: { id: string; role: Role }) => canAdmin && u.role !== "owner" && u.id !== me.id && (u.role !== "admin" || isOwner);
+  const canManage = (u: { id: string; role: Role }) =>
+    canAdmin && u.role !== "owner" && u.id !== me.id && (u.role !== "admin" || isOwner);
   const assignable: Role[] = isOwner ? ["admin", "editor", "viewer"] : ["editor", "viewer"];
 
   return (
@@ -37,7 +38,11 @@ export default async function TeamPage() {
         <Card className="lg:col-span-2" title={`Members (${users.length})`}>
           <ul className="-my-2 divide-y divide-zinc-100 dark:divide-zinc-800">
             {users.map((u) => (
-              <li key={u.id} className="flex flex-wrap items-start justify-between gap-3 py-3" data-testid="team-member">
+              <li
+                key={u.id}
+                className="flex flex-wrap items-start justify-between gap-3 py-3"
+                data-testid="team-member"
+              >
                 <div className="min-w-0">
                   <div className="font-medium">
                     {u.name}
@@ -48,12 +53,22 @@ export default async function TeamPage() {
                 </div>
                 {canManage(u) ? (
                   <div className="flex flex-wrap items-start gap-2">
-                    <ActionForm action={changeRoleAction} quiet className="flex flex-wrap items-center gap-2" aria-label={`Role of ${u.email}`}>
+                    <ActionForm
+                      action={changeRoleAction}
+                      quiet
+                      className="flex flex-wrap items-center gap-2"
+                      aria-label={`Role of ${u.email}`}
+                    >
                       <input type="hidden" name="userId" value={u.id} />
                       <label htmlFor={`role-${u.id}`} className="sr-only">
                         Role of {u.email}
                       </label>
-                      <select id={`role-${u.id}`} name="role" defaultValue={u.role} className="rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm dark:border-zinc-700 dark:bg-zinc-900">
+                      <select
+                        id={`role-${u.id}`}
+                        name="role"
+                        defaultValue={u.role}
+                        className="rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm dark:border-zinc-700 dark:bg-zinc-900"
+                      >
                         {assignable.map((r) => (
                           <option key={r} value={r}>
                             {ROLE_LABEL[r]}
@@ -66,11 +81,18 @@ export default async function TeamPage() {
                     </ActionForm>
                     <ActionForm action={removeUserAction} className="space-y-2" aria-label={`Remove ${u.email}`}>
                       <input type="hidden" name="userId" value={u.id} />
-                      <ConfirmSubmit summary="Remove" confirmLabel={`Remove ${u.email}`} warning="They are signed out and can no longer sign in; the API keys they created are revoked." />
+                      <ConfirmSubmit
+                        summary="Remove"
+                        confirmLabel={`Remove ${u.email}`}
+                        warning="They are signed out and can no longer sign in; the API keys they created are revoked."
+                      />
                     </ActionForm>
                   </div>
                 ) : (
-                  <span className="rounded-full bg-zinc-100 px-2 py-0.5 text-xs font-medium text-zinc-700 dark:bg-zinc-800 dark:text-zinc-300" title={ROLE_INFO[u.role]}>
+                  <span
+                    className="rounded-full bg-zinc-100 px-2 py-0.5 text-xs font-medium text-zinc-700 dark:bg-zinc-800 dark:text-zinc-300"
+                    title={ROLE_INFO[u.role]}
+                  >
                     {ROLE_LABEL[u.role]}
                   </span>
                 )}
@@ -88,9 +110,21 @@ export default async function TeamPage() {
                 <Input name="email" id="new-user-email" type="email" required autoComplete="off" />
               </FormField>
               <FormField label="Password" name="password" id="new-user-password" hint="At least 10 characters.">
-                <Input name="password" id="new-user-password" type="password" required minLength={10} autoComplete="new-password" />
+                <Input
+                  name="password"
+                  id="new-user-password"
+                  type="password"
+                  required
+                  minLength={10}
+                  autoComplete="new-password"
+                />
               </FormField>
-              <FormField label="Role" name="role" id="new-user-role" hint="Editors publish incidents and component statuses; admins also manage settings, components, the team and API keys; viewers only read.">
+              <FormField
+                label="Role"
+                name="role"
+                id="new-user-role"
+                hint="Editors publish incidents and component statuses; admins also manage settings, components, the team and API keys; viewers only read."
+              >
                 <Select name="role" id="new-user-role" defaultValue="editor">
                   {assignable.map((r) => (
                     <option key={r} value={r}>

@@ -1,6 +1,14 @@
 import { requireUser } from "@/app/_server/auth";
 import { ActionForm, SubmitButton } from "@/components/admin/action-form";
-import { Card, Checkbox, ConfirmSubmit, EmptyState, FormField, PageHeader, ReadOnlyNotice } from "@/components/admin/ui";
+import {
+  Card,
+  Checkbox,
+  ConfirmSubmit,
+  EmptyState,
+  FormField,
+  PageHeader,
+  ReadOnlyNotice,
+} from "@/components/admin/ui";
 import { Input, Select, Textarea } from "@/components/ui/form";
 import { COMPONENT_STATUS_LABELS, COMPONENT_STATUSES, INCIDENT_STATUS_LABELS, INCIDENT_STATUSES } from "@/db/constants";
 import { ComponentSections } from "@/components/ui/component-sections";
@@ -34,7 +42,12 @@ function TemplateFields({ prefix, t, sections }: { prefix: string; t?: TemplateD
       <FormField label="Title" name="title" id={`${prefix}-title`}>
         <Input name="title" id={`${prefix}-title`} defaultValue={t?.title} required maxLength={255} />
       </FormField>
-      <FormField label="Message" name="body" id={`${prefix}-body`} hint="Markdown. Placeholders are listed on this page.">
+      <FormField
+        label="Message"
+        name="body"
+        id={`${prefix}-body`}
+        hint="Markdown. Placeholders are listed on this page."
+      >
         <Textarea name="body" id={`${prefix}-body`} defaultValue={t?.body} required maxLength={20000} />
       </FormField>
       {sections.length > 0 && (
@@ -61,7 +74,12 @@ function TemplateFields({ prefix, t, sections }: { prefix: string; t?: TemplateD
           </ComponentSections>
         </fieldset>
       )}
-      <Checkbox name="notify" id={`${prefix}-notify`} label="Email subscribers by default" defaultChecked={t?.notify ?? false} />
+      <Checkbox
+        name="notify"
+        id={`${prefix}-notify`}
+        label="Email subscribers by default"
+        defaultChecked={t?.notify ?? false}
+      />
     </>
   );
 }
@@ -69,12 +87,18 @@ function TemplateFields({ prefix, t, sections }: { prefix: string; t?: TemplateD
 export default async function TemplatesPage() {
   const { ctx } = await requireUser();
   const page = await getPage(ctx.db);
-  const [templates, sections] = await Promise.all([listTemplates(ctx.db, page.id), listComponentSections(ctx.db, page.id, { audience: "console" })]);
+  const [templates, sections] = await Promise.all([
+    listTemplates(ctx.db, page.id),
+    listComponentSections(ctx.db, page.id, { audience: "console" }),
+  ]);
   const canEdit = hasRole(ctx.actor, "editor");
 
   return (
     <>
-      <PageHeader title="Incident templates" description="Prepared text for each phase of an incident, picked when creating an incident or posting an update." />
+      <PageHeader
+        title="Incident templates"
+        description="Prepared text for each phase of an incident, picked when creating an incident or posting an update."
+      />
       {!canEdit && <ReadOnlyNotice>Editing templates needs the editor role.</ReadOnlyNotice>}
       <div className="grid gap-6 lg:grid-cols-[1fr_22rem]">
         <div className="space-y-4">
@@ -110,11 +134,15 @@ export default async function TemplatesPage() {
               </ActionForm>
             </Card>
           )}
-          <Card title="Placeholders" description="Replaced when the template is used. Anything else in braces is kept as written.">
+          <Card
+            title="Placeholders"
+            description="Replaced when the template is used. Anything else in braces is kept as written."
+          >
             <dl className="space-y-1 text-sm">
               {PLACEHOLDERS.map((p) => (
                 <div key={p}>
-                  <dt className="inline font-mono">{`{{${p}}}`}</dt> <dd className="inline text-zinc-600 dark:text-zinc-400">— {PLACEHOLDER_HELP[p]}</dd>
+                  <dt className="inline font-mono">{`{{${p}}}`}</dt>{" "}
+                  <dd className="inline text-zinc-600 dark:text-zinc-400">— {PLACEHOLDER_HELP[p]}</dd>
                 </div>
               ))}
             </dl>

@@ -17,7 +17,11 @@ const NO_IMPACT_COLOR = "#52525b";
 export async function GET(_req: Request, { params }: { params: Promise<{ id: string }> }) {
   const db = getDb();
   const incident = await loadIncident(db, (await params).id);
-  if (!incident) return new Response("Not found\n", { status: 404, headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" } });
+  if (!incident)
+    return new Response("Not found\n", {
+      status: 404,
+      headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" },
+    });
   const page = await loadPublicPage(db);
   const maintenance = incident.kind === "maintenance";
   const latest = incident.updates[0];
@@ -27,7 +31,11 @@ export async function GET(_req: Request, { params }: { params: Promise<{ id: str
     title: ogText(incident.name, OG_TITLE_MAX),
     pill: {
       text: `${impactText(incident)} · ${INCIDENT_STATUS_LABELS[incident.status]}`,
-      color: maintenance ? INDICATOR_COLORS.maintenance : incident.impact === "none" ? NO_IMPACT_COLOR : INDICATOR_COLORS[incident.impact],
+      color: maintenance
+        ? INDICATOR_COLORS.maintenance
+        : incident.impact === "none"
+          ? NO_IMPACT_COLOR
+          : INDICATOR_COLORS[incident.impact],
     },
     lines: latest ? [`Latest update: ${formatDateTime(latest.displayAt, page.timeZone)}`] : [],
   });

@@ -10,7 +10,11 @@ export function AffectedCard({ incident }: { incident: ConsoleIncidentDetail }) 
           {incident.components.map((c) => (
             <li key={c.id} className="flex items-center justify-between gap-2 text-sm">
               <span>{c.name}</span>
-              {c.currentStatus ? <ComponentStatusBadge status={c.currentStatus} /> : <span className="text-xs text-zinc-500">deleted</span>}
+              {c.currentStatus ? (
+                <ComponentStatusBadge status={c.currentStatus} />
+              ) : (
+                <span className="text-xs text-zinc-500">deleted</span>
+              )}
             </li>
           ))}
         </ul>

@@ -14,7 +14,12 @@ export function DetailsCard({ incident }: { incident: ConsoleIncidentDetail }) {
         <FormField label="Name" name="name" id="incident-name">
           <Input name="name" id="incident-name" defaultValue={incident.name} required maxLength={255} />
         </FormField>
-        <FormField label="Impact" name="impactOverride" id="incident-impact" hint="Computed from the affected components unless set.">
+        <FormField
+          label="Impact"
+          name="impactOverride"
+          id="incident-impact"
+          hint="Computed from the affected components unless set."
+        >
           <Select name="impactOverride" id="incident-impact" defaultValue={incident.impactOverride ?? ""}>
             <ImpactOptions />
           </Select>

@@ -7,7 +7,17 @@ import { priorityOf, type CommsIncident } from "@/lib/incidents/practice";
 import type { ConsoleIncidentDetail } from "@/lib/incidents/queries";
 
 /** Name, badges, times, when the next update is due, and links. */
-export function IncidentHeader({ incident, tz, due, now }: { incident: ConsoleIncidentDetail; tz: string; due: CommsIncident | undefined; now: Date }) {
+export function IncidentHeader({
+  incident,
+  tz,
+  due,
+  now,
+}: {
+  incident: ConsoleIncidentDetail;
+  tz: string;
+  due: CommsIncident | undefined;
+  now: Date;
+}) {
   return (
     <PageHeader
       title={incident.name}
@@ -18,7 +28,11 @@ export function IncidentHeader({ incident, tz, due, now }: { incident: ConsoleIn
             <ImpactBadge impact={incident.impact} overridden={!!incident.impactOverride} />
             <PriorityBadge priority={priorityOf(incident.impact, incident.urgency)} />
             {incident.backfilled && <span className="text-xs text-zinc-500">Backfilled</span>}
-            {!incident.publishedAt && incident.publishAt && <span className="text-xs font-medium text-amber-800 dark:text-amber-200">Scheduled: public from {formatDateTime(incident.publishAt, tz)}</span>}
+            {!incident.publishedAt && incident.publishAt && (
+              <span className="text-xs font-medium text-amber-800 dark:text-amber-200">
+                Scheduled: public from {formatDateTime(incident.publishAt, tz)}
+              </span>
+            )}
           </div>
           <dl className="flex flex-wrap gap-x-6 gap-y-1">
             <div>

@@ -11,14 +11,23 @@ import { setPracticeAction } from "../practice-actions";
 const URGENCY_LABELS = { low: "Low", medium: "Medium", high: "High" } as const;
 
 /** Internal practice: the owner, the urgency and the priority they make with the impact. */
-export function OwnerCard({ incident, team, canEdit }: { incident: ConsoleIncidentDetail; team: Awaited<ReturnType<typeof listUsers>>; canEdit: boolean }) {
+export function OwnerCard({
+  incident,
+  team,
+  canEdit,
+}: {
+  incident: ConsoleIncidentDetail;
+  team: Awaited<ReturnType<typeof listUsers>>;
+  canEdit: boolean;
+}) {
   const owner = team.find((u) => u.id === incident.ownerUserId);
   return (
     <Card title="Owner and priority" description="Internal: shown only in the console.">
       <p className="mb-3 flex items-center gap-2 text-sm">
         Priority <PriorityBadge priority={priorityOf(incident.impact, incident.urgency)} />
         <span className="text-xs text-zinc-500">
-          impact {IMPACT_LABELS[incident.impact].toLowerCase()} × urgency {incident.urgency ? URGENCY_LABELS[incident.urgency].toLowerCase() : "medium (unset)"}
+          impact {IMPACT_LABELS[incident.impact].toLowerCase()} × urgency{" "}
+          {incident.urgency ? URGENCY_LABELS[incident.urgency].toLowerCase() : "medium (unset)"}
         </span>
       </p>
       {canEdit ? (
@@ -34,7 +43,12 @@ export function OwnerCard({ incident, team, canEdit }: { incident: ConsoleIncide
               ))}
             </Select>
           </FormField>
-          <FormField label="Urgency" name="urgency" id="incident-urgency" hint="How fast it needs attention; with the impact it sets the priority.">
+          <FormField
+            label="Urgency"
+            name="urgency"
+            id="incident-urgency"
+            hint="How fast it needs attention; with the impact it sets the priority."
+          >
             <Select name="urgency" id="incident-urgency" defaultValue={incident.urgency ?? ""}>
               <option value="">Not set (counts as medium)</option>
               {URGENCIES.map((u) => (

@@ -21,7 +21,13 @@ import { TimelineCard } from "./timeline";
 
 export const metadata = { title: "Incident · Herald" };
 
-export default async function IncidentPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<SearchParams> }) {
+export default async function IncidentPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<SearchParams>;
+}) {
   const { id } = await params;
   const { ctx } = await requireUser();
   const page = await getPage(ctx.db);
@@ -38,7 +44,10 @@ export default async function IncidentPage({ params, searchParams }: { params: P
   const forThisTimeline = query.prefillFor === String(incident.updates.length);
   const [{ templates, prefill }, notes, team, comms] = await Promise.all([
     canEdit && forThisTimeline
-      ? templatePrefill(ctx.db, page, components, query, { name: incident.name, componentIds: incident.components.map((c) => c.id) })
+      ? templatePrefill(ctx.db, page, components, query, {
+          name: incident.name,
+          componentIds: incident.components.map((c) => c.id),
+        })
       : canEdit
         ? templatePrefill(ctx.db, page, components, {})
         : { templates: [], prefill: null },
@@ -57,10 +66,28 @@ export default async function IncidentPage({ params, searchParams }: { params: P
       <div className="grid items-start gap-6 lg:grid-cols-3">
         <div className="space-y-6 lg:col-span-2">
           {canEdit && (
-            <PostUpdateCard incident={incident} components={components} templates={templates} prefill={prefill} notice={notice} closed={closed} lastNotify={lastNotify} tz={tz} now={now} />
+            <PostUpdateCard
+              incident={incident}
+              components={components}
+              templates={templates}
+              prefill={prefill}
+              notice={notice}
+              closed={closed}
+              lastNotify={lastNotify}
+              tz={tz}
+              now={now}
+            />
           )}
           <TimelineCard incident={incident} timeZone={tz} canEdit={canEdit} />
-          {(closed || canEdit) && <PostmortemCard pm={incident.postmortem} closed={closed} canEdit={canEdit} timeZone={tz} notify={lastNotify} />}
+          {(closed || canEdit) && (
+            <PostmortemCard
+              pm={incident.postmortem}
+              closed={closed}
+              canEdit={canEdit}
+              timeZone={tz}
+              notify={lastNotify}
+            />
+          )}
         </div>
         <div className="space-y-6">
           {canEdit && <ResolveCard incident={incident} closed={closed} lastNotify={lastNotify} tz={tz} />}

@@ -42,7 +42,12 @@ export function PostUpdateCard({
         <input type="hidden" name="incidentId" value={incident.id} />
         <input type="hidden" name="prefillFor" value={incident.updates.length} />
         <div className="border-b border-zinc-100 pb-4 dark:border-zinc-800">
-          <TemplatePicker templates={templates} selected={prefill?.templateId} action={`/admin/incidents/${incident.id}#post-update`} id="update-template" />
+          <TemplatePicker
+            templates={templates}
+            selected={prefill?.templateId}
+            action={`/admin/incidents/${incident.id}#post-update`}
+            id="update-template"
+          />
           {notice && (
             <p className="mt-2 text-sm text-zinc-600 dark:text-zinc-400" role="status">
               {notice}
@@ -51,7 +56,11 @@ export function PostUpdateCard({
         </div>
         <div key={incident.updates.length} className="space-y-4">
           <FormField label="Status" name="status">
-            <Select name="status" defaultValue={prefill?.status || NEXT_STATUS[incident.status] || incident.status} className="sm:max-w-xs">
+            <Select
+              name="status"
+              defaultValue={prefill?.status || NEXT_STATUS[incident.status] || incident.status}
+              className="sm:max-w-xs"
+            >
               <StatusOptions />
             </Select>
           </FormField>
@@ -61,7 +70,8 @@ export function PostUpdateCard({
           <details open={!closed} className="rounded-md border border-zinc-200 p-3 dark:border-zinc-800">
             <summary className="cursor-pointer text-sm font-medium">Component statuses</summary>
             <p className="mt-1 mb-2 text-xs text-zinc-500">
-              Prefilled with the current statuses. When this update resolves the incident, affected components return to operational unless you change them here.
+              Prefilled with the current statuses. When this update resolves the incident, affected components return to
+              operational unless you change them here.
             </p>
             <ComponentPicker
               components={components}
@@ -77,7 +87,12 @@ export function PostUpdateCard({
             className="sm:max-w-xs"
             hint="Empty publishes now. A time saves it as scheduled: nothing shows on the status page and nobody is notified before then."
           >
-            <Input name="publishAt" type="datetime-local" min={toLocalInput(now, tz)} defaultValue={prefill?.publishAt} />
+            <Input
+              name="publishAt"
+              type="datetime-local"
+              min={toLocalInput(now, tz)}
+              defaultValue={prefill?.publishAt}
+            />
           </FormField>
           <KeepPlaceholders />
         </div>

@@ -6,7 +6,19 @@ import type { PostmortemDto } from "@/lib/incidents/postmortem";
 import { publishPostmortemAction, revertPostmortemAction, savePostmortemAction } from "../practice-actions";
 
 /** Draft → preview → publish (optionally notifying) → revert to draft. */
-export function PostmortemCard({ pm, closed, canEdit, timeZone, notify }: { pm: PostmortemDto; closed: boolean; canEdit: boolean; timeZone: string; notify: boolean }) {
+export function PostmortemCard({
+  pm,
+  closed,
+  canEdit,
+  timeZone,
+  notify,
+}: {
+  pm: PostmortemDto;
+  closed: boolean;
+  canEdit: boolean;
+  timeZone: string;
+  notify: boolean;
+}) {
   const state = pm.publishedAt
     ? `Published ${formatDateTime(pm.publishedAt, timeZone)}${pm.unpublishedChanges ? " · the draft has unpublished changes" : ""}`
     : pm.draft
@@ -17,9 +29,18 @@ export function PostmortemCard({ pm, closed, canEdit, timeZone, notify }: { pm: 
       <div className="space-y-4">
         {canEdit && (
           // Keyed on the publish state: publishing or reverting clears the last "Draft saved" message.
-          <ActionForm key={pm.publishedAt?.toISOString() ?? "draft"} action={savePostmortemAction} aria-label="Postmortem draft">
+          <ActionForm
+            key={pm.publishedAt?.toISOString() ?? "draft"}
+            action={savePostmortemAction}
+            aria-label="Postmortem draft"
+          >
             <input type="hidden" name="incidentId" value={pm.incidentId} />
-            <FormField label="Draft" name="body" id="postmortem-body" hint="Markdown. What happened, the impact, the cause, and what changes now. Saving keeps it private.">
+            <FormField
+              label="Draft"
+              name="body"
+              id="postmortem-body"
+              hint="Markdown. What happened, the impact, the cause, and what changes now. Saving keeps it private."
+            >
               <Textarea name="body" id="postmortem-body" rows={10} maxLength={100000} defaultValue={pm.draft ?? ""} />
             </FormField>
             <SubmitButton variant="secondary" pendingLabel="Saving…">
@@ -28,8 +49,13 @@ export function PostmortemCard({ pm, closed, canEdit, timeZone, notify }: { pm: 
           </ActionForm>
         )}
         {pm.draftHtml && (
-          <section aria-label="Postmortem preview" className="rounded-md border border-zinc-200 p-4 dark:border-zinc-800">
-            <h3 className="text-xs font-semibold tracking-wide text-zinc-500 uppercase">Preview — as the incident page will show it</h3>
+          <section
+            aria-label="Postmortem preview"
+            className="rounded-md border border-zinc-200 p-4 dark:border-zinc-800"
+          >
+            <h3 className="text-xs font-semibold tracking-wide text-zinc-500 uppercase">
+              Preview — as the incident page will show it
+            </h3>
             {/* postmortemDto renders with lib/markdown/render.ts, which sanitizes. */}
             <div className={`mt-2 ${markdownClass}`} dangerouslySetInnerHTML={{ __html: pm.draftHtml }} />
           </section>
@@ -37,9 +63,22 @@ export function PostmortemCard({ pm, closed, canEdit, timeZone, notify }: { pm: 
         {canEdit && pm.draft && pm.unpublishedChanges && (
           <ActionForm action={publishPostmortemAction} aria-label="Publish postmortem" className="space-y-3">
             <input type="hidden" name="incidentId" value={pm.incidentId} />
-            {!closed && <p className="text-sm text-amber-800 dark:text-amber-200">Resolve the incident before publishing its postmortem.</p>}
-            <Checkbox key={String(notify)} name="notify" id="postmortem-notify" label="Notify subscribers" hint="Email subscribers that the postmortem is out." defaultChecked={notify} />
-            <SubmitButton pendingLabel="Publishing…">{pm.publishedAt ? "Publish changes" : "Publish postmortem"}</SubmitButton>
+            {!closed && (
+              <p className="text-sm text-amber-800 dark:text-amber-200">
+                Resolve the incident before publishing its postmortem.
+              </p>
+            )}
+            <Checkbox
+              key={String(notify)}
+              name="notify"
+              id="postmortem-notify"
+              label="Notify subscribers"
+              hint="Email subscribers that the postmortem is out."
+              defaultChecked={notify}
+            />
+            <SubmitButton pendingLabel="Publishing…">
+              {pm.publishedAt ? "Publish changes" : "Publish postmortem"}
+            </SubmitButton>
           </ActionForm>
         )}
         {canEdit && pm.publishedAt && (

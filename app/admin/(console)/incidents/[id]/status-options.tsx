@@ -2,7 +2,11 @@ import { INCIDENT_STATUS_LABELS, INCIDENT_STATUSES, type AnyIncidentStatus } fro
 
 const STATUSES = INCIDENT_STATUSES.filter((s) => s !== "postmortem");
 /** The status the post form suggests next. */
-export const NEXT_STATUS: Partial<Record<AnyIncidentStatus, AnyIncidentStatus>> = { investigating: "identified", identified: "monitoring", monitoring: "resolved" };
+export const NEXT_STATUS: Partial<Record<AnyIncidentStatus, AnyIncidentStatus>> = {
+  investigating: "identified",
+  identified: "monitoring",
+  monitoring: "resolved",
+};
 
 /** The incident statuses a post can set (postmortem is the postmortem card's). */
 export function StatusOptions() {

@@ -38,9 +38,19 @@ export default async function NewIncidentPage({ searchParams }: { searchParams: 
         }
       />
       {/* Keyed on the template: after "Use template" the form starts over with the merged values. */}
-      <ActionForm key={prefill?.templateId ?? ""} action={createIncidentAction} className="space-y-6" aria-label="New incident">
+      <ActionForm
+        key={prefill?.templateId ?? ""}
+        action={createIncidentAction}
+        className="space-y-6"
+        aria-label="New incident"
+      >
         <Card>
-          <TemplatePicker templates={templates} selected={prefill?.templateId} action="/admin/incidents/new" id="template" />
+          <TemplatePicker
+            templates={templates}
+            selected={prefill?.templateId}
+            action="/admin/incidents/new"
+            id="template"
+          />
           {notice && (
             <p className="mt-2 text-sm text-zinc-600 dark:text-zinc-400" role="status">
               {notice}
@@ -49,8 +59,18 @@ export default async function NewIncidentPage({ searchParams }: { searchParams: 
         </Card>
         <Card title="What is happening">
           <div className="space-y-4">
-            <FormField label="Incident name" name="name" hint="Shown as the title on the status page. At most 255 characters.">
-              <Input name="name" required maxLength={255} placeholder="Elevated error rates on the API" defaultValue={prefill?.name} />
+            <FormField
+              label="Incident name"
+              name="name"
+              hint="Shown as the title on the status page. At most 255 characters."
+            >
+              <Input
+                name="name"
+                required
+                maxLength={255}
+                placeholder="Elevated error rates on the API"
+                defaultValue={prefill?.name}
+              />
             </FormField>
             <FormField label="Status" name="status">
               <Select name="status" defaultValue={prefill?.status || "investigating"} className="sm:max-w-xs">
@@ -61,29 +81,63 @@ export default async function NewIncidentPage({ searchParams }: { searchParams: 
                 ))}
               </Select>
             </FormField>
-            <FormField label="Message" name="body" hint={<>Markdown: **bold**, _italic_, [links](https://example.com), lists. {PLACEHOLDER_HINT}</>}>
-              <Textarea name="body" required rows={6} maxLength={20000} placeholder="We are investigating elevated error rates…" defaultValue={prefill?.body} />
+            <FormField
+              label="Message"
+              name="body"
+              hint={<>Markdown: **bold**, _italic_, [links](https://example.com), lists. {PLACEHOLDER_HINT}</>}
+            >
+              <Textarea
+                name="body"
+                required
+                rows={6}
+                maxLength={20000}
+                placeholder="We are investigating elevated error rates…"
+                defaultValue={prefill?.body}
+              />
             </FormField>
           </div>
         </Card>
-        <Card title="Affected components" description="Set a new status, or tick “Affected” to name a component without changing it.">
-          <ComponentPicker components={components} mode="create" preset={prefill?.components} named={prefill?.named} highlight={[...Object.keys(prefill?.components ?? {}), ...(prefill?.named ?? [])]} />
+        <Card
+          title="Affected components"
+          description="Set a new status, or tick “Affected” to name a component without changing it."
+        >
+          <ComponentPicker
+            components={components}
+            mode="create"
+            preset={prefill?.components}
+            named={prefill?.named}
+            highlight={[...Object.keys(prefill?.components ?? {}), ...(prefill?.named ?? [])]}
+          />
         </Card>
         <Card title="Impact and delivery">
           <div className="space-y-4">
-            <FormField label="Impact" name="impactOverride" hint="Computed from the component statuses unless you pick one.">
+            <FormField
+              label="Impact"
+              name="impactOverride"
+              hint="Computed from the component statuses unless you pick one."
+            >
               <Select name="impactOverride" defaultValue={prefill?.impactOverride ?? ""} className="sm:max-w-xs">
                 <ImpactOptions />
               </Select>
             </FormField>
-            <Checkbox name="notify" label="Notify subscribers" hint="Email and feed subscribers hear about this update." defaultChecked={prefill?.notify} />
+            <Checkbox
+              name="notify"
+              label="Notify subscribers"
+              hint="Email and feed subscribers hear about this update."
+              defaultChecked={prefill?.notify}
+            />
             <FormField
               label={`Publish at (${zoneLabel(now, page.timeZone)}, optional)`}
               name="publishAt"
               className="sm:max-w-xs"
               hint="Save it now and make it public later: nothing shows on the status page and nobody is notified before then."
             >
-              <Input name="publishAt" type="datetime-local" min={toLocalInput(now, page.timeZone)} defaultValue={prefill?.publishAt} />
+              <Input
+                name="publishAt"
+                type="datetime-local"
+                min={toLocalInput(now, page.timeZone)}
+                defaultValue={prefill?.publishAt}
+              />
             </FormField>
             <div className="rounded-md border border-zinc-200 p-3 dark:border-zinc-800">
               <Checkbox
@@ -92,8 +146,17 @@ export default async function NewIncidentPage({ searchParams }: { searchParams: 
                 label="Backfill a past incident"
                 hint="Records history only: it is stored as resolved, notifies nobody and leaves current component statuses alone."
               />
-              <FormField label={`When it happened (${zoneLabel(now, page.timeZone)})`} name="backfillDate" className="mt-3 sm:max-w-xs">
-                <Input name="backfillDate" type="datetime-local" max={toLocalInput(now, page.timeZone)} defaultValue={prefill?.backfillDate} />
+              <FormField
+                label={`When it happened (${zoneLabel(now, page.timeZone)})`}
+                name="backfillDate"
+                className="mt-3 sm:max-w-xs"
+              >
+                <Input
+                  name="backfillDate"
+                  type="datetime-local"
+                  max={toLocalInput(now, page.timeZone)}
+                  defaultValue={prefill?.backfillDate}
+                />
               </FormField>
             </div>
           </div>
@@ -102,7 +165,10 @@ export default async function NewIncidentPage({ searchParams }: { searchParams: 
         <div className="flex flex-wrap gap-3">
           <SubmitButton pendingLabel="Publishing…">Create incident</SubmitButton>
           <PostPreviewButton action={previewPostAction} />
-          <Link href="/admin" className="inline-flex items-center px-3 text-sm text-zinc-600 hover:underline dark:text-zinc-400">
+          <Link
+            href="/admin"
+            className="inline-flex items-center px-3 text-sm text-zinc-600 hover:underline dark:text-zinc-400"
+          >
             Cancel
           </Link>
         </div>

@@ -16,7 +16,12 @@ export default async function OutboxEmailPage({ params }: { params: Promise<{ id
   const { ctx } = await requireUser();
   const email = await readOutboxEmail(ctx, (await params).id);
   if (!email) notFound();
-  const headers: [string, string][] = [["From", email.fromAddress], ["To", email.toAddress], ["Subject", email.subject], ...Object.entries(email.headers)];
+  const headers: [string, string][] = [
+    ["From", email.fromAddress],
+    ["To", email.toAddress],
+    ["Subject", email.subject],
+    ...Object.entries(email.headers),
+  ];
   return (
     <>
       <p className="mb-2 text-sm">
@@ -24,10 +29,16 @@ export default async function OutboxEmailPage({ params }: { params: Promise<{ id
           ← Outbox
         </Link>
       </p>
-      <PageHeader title={email.subject} description={`To ${email.toAddress} · ${formatDateTime(email.createdAt, (await getPage(ctx.db)).timeZone)}`} />
+      <PageHeader
+        title={email.subject}
+        description={`To ${email.toAddress} · ${formatDateTime(email.createdAt, (await getPage(ctx.db)).timeZone)}`}
+      />
       <div className="space-y-6">
         <Card title="Headers">
-          <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1 font-mono text-xs" data-testid="email-headers">
+          <dl
+            className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1 font-mono text-xs"
+            data-testid="email-headers"
+          >
             {headers.map(([k, v]) => (
               <div key={k} className="contents">
                 <dt className="text-zinc-500">{k}</dt>
@@ -38,7 +49,12 @@ export default async function OutboxEmailPage({ params }: { params: Promise<{ id
         </Card>
         <Card title="HTML">
           {/* Sandboxed without scripts: the email renders as a mail client would, inert. */}
-          <iframe title="Email HTML" sandbox="" srcDoc={email.html} className="h-[600px] w-full rounded border border-zinc-200 bg-white" />
+          <iframe
+            title="Email HTML"
+            sandbox=""
+            srcDoc={email.html}
+            className="h-[600px] w-full rounded border border-zinc-200 bg-white"
+          />
         </Card>
         <Card title="Plain text">
           <pre className="whitespace-pre-wrap text-xs" data-testid="email-text">

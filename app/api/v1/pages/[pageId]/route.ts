@@ -9,5 +9,8 @@ type Params = { pageId: string };
 
 export const GET = apiRoute<Params>(async ({ page }) => pageV1(page));
 
-const patch = apiRoute<Params>(async ({ ctx, body }) => pageV1(await updatePage(ctx, toUpdatePageInput(await body(PagePatchBody)))), { wrapper: "page" });
+const patch = apiRoute<Params>(
+  async ({ ctx, body }) => pageV1(await updatePage(ctx, toUpdatePageInput(await body(PagePatchBody)))),
+  { wrapper: "page" },
+);
 export { patch as PATCH, patch as PUT };

@@ -30,7 +30,8 @@ export default async function NotificationDeliveriesPage({ params }: { params: P
         title={notificationLabel(n)}
         description={
           <>
-            Queued {formatDateTime(n.createdAt, tz)} · {n.sent} sent, {n.pending} pending, {n.failed} failed, {n.skipped} skipped. Deliveries, failures first; the first 200 recipients.
+            Queued {formatDateTime(n.createdAt, tz)} · {n.sent} sent, {n.pending} pending, {n.failed} failed,{" "}
+            {n.skipped} skipped. Deliveries, failures first; the first 200 recipients.
           </>
         }
       />

@@ -10,6 +10,7 @@ type Params = { pageId: string };
 export const GET = apiRoute<Params>(async ({ ctx, page }) => listComponentsV1(ctx.db, page.id));
 
 export const POST = apiRoute<Params>(
-  async ({ ctx, body }) => componentV1(await createComponent(ctx, toCreateComponentInput(await body(ComponentCreateBody)))),
+  async ({ ctx, body }) =>
+    componentV1(await createComponent(ctx, toCreateComponentInput(await body(ComponentCreateBody)))),
   { status: 201, wrapper: "component" },
 );

@@ -7,7 +7,9 @@ export const dynamic = "force-dynamic";
 
 type Params = { pageId: string };
 
-export const GET = apiRoute<Params>(async ({ ctx, page, query }) => listIncidentsV1(ctx.db, page, parseListQuery(query)));
+export const GET = apiRoute<Params>(async ({ ctx, page, query }) =>
+  listIncidentsV1(ctx.db, page, parseListQuery(query)),
+);
 
 export const POST = apiRoute<Params>(
   async ({ ctx, page, body }) => {

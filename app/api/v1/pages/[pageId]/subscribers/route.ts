@@ -7,7 +7,9 @@ export const dynamic = "force-dynamic";
 
 type Params = { pageId: string };
 
-export const GET = apiRoute<Params>(async ({ ctx, query }) => (await listSubscribers(ctx, parseSubscriberQuery(query))).subscribers.map(subscriberV1));
+export const GET = apiRoute<Params>(async ({ ctx, query }) =>
+  (await listSubscribers(ctx, parseSubscriberQuery(query))).subscribers.map(subscriberV1),
+);
 
 /**
  * A live subscription for the address already → 409 (the existing one is left
@@ -16,6 +18,11 @@ export const GET = apiRoute<Params>(async ({ ctx, query }) => (await listSubscri
  * email (lib/subscribers/admin.ts maySkipConfirmation).
  */
 export const POST = apiRoute<Params>(
-  async ({ ctx, body }) => subscriberV1(await addSubscriber(ctx, env().HERALD_SECRET, toAddSubscriberInput(await body(SubscriberCreateBody)))),
-  { status: 201, wrapper: "subscriber", renames: { componentIds: "component_ids", skipConfirmation: "skip_confirmation_notification" } },
+  async ({ ctx, body }) =>
+    subscriberV1(await addSubscriber(ctx, env().HERALD_SECRET, toAddSubscriberInput(await body(SubscriberCreateBody)))),
+  {
+    status: 201,
+    wrapper: "subscriber",
+    renames: { componentIds: "component_ids", skipConfirmation: "skip_confirmation_notification" },
+  },
 );

@@ -7,7 +7,9 @@ export const dynamic = "force-dynamic";
 
 type Params = { pageId: string; groupId: string };
 
-export const GET = apiRoute<Params>(async ({ ctx, page, params }) => getComponentGroupV1(ctx.db, page.id, params.groupId));
+export const GET = apiRoute<Params>(async ({ ctx, page, params }) =>
+  getComponentGroupV1(ctx.db, page.id, params.groupId),
+);
 
 const patch = apiRoute<Params>(
   async ({ ctx, page, params, body }) => {

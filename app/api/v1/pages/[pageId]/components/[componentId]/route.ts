@@ -7,10 +7,13 @@ export const dynamic = "force-dynamic";
 
 type Params = { pageId: string; componentId: string };
 
-export const GET = apiRoute<Params>(async ({ ctx, page, params }) => componentV1(await getComponentOrThrow(ctx.db, page.id, params.componentId)));
+export const GET = apiRoute<Params>(async ({ ctx, page, params }) =>
+  componentV1(await getComponentOrThrow(ctx.db, page.id, params.componentId)),
+);
 
 const patch = apiRoute<Params>(
-  async ({ ctx, params, body }) => componentV1(await updateComponent(ctx, toUpdateComponentInput(params.componentId, await body(ComponentPatchBody)))),
+  async ({ ctx, params, body }) =>
+    componentV1(await updateComponent(ctx, toUpdateComponentInput(params.componentId, await body(ComponentPatchBody)))),
   { wrapper: "component" },
 );
 export { patch as PATCH, patch as PUT };

@@ -7,11 +7,16 @@ export const dynamic = "force-dynamic";
 
 type Params = { pageId: string; incidentId: string; updateId: string };
 
-export const GET = apiRoute<Params>(async ({ ctx, page, params }) => getIncidentUpdateV1(ctx.db, page, params.incidentId, params.updateId));
+export const GET = apiRoute<Params>(async ({ ctx, page, params }) =>
+  getIncidentUpdateV1(ctx.db, page, params.incidentId, params.updateId),
+);
 
 const patch = apiRoute<Params>(
   async ({ ctx, page, params, body }) => {
-    await editIncidentUpdate(ctx, toEditUpdateInput(params.incidentId, params.updateId, await body(IncidentUpdatePatchBody)));
+    await editIncidentUpdate(
+      ctx,
+      toEditUpdateInput(params.incidentId, params.updateId, await body(IncidentUpdatePatchBody)),
+    );
     return getIncidentUpdateV1(ctx.db, page, params.incidentId, params.updateId);
   },
   { wrapper: "incident_update" },
