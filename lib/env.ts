@@ -60,8 +60,14 @@ const EnvSchema = z.object({
   HERALD_API_BURST: z.coerce.number().int().min(1).max(100_000).default(10),
   // Outbound requests to user-given URLs (lib/net/fetch.ts): http:// targets and
   // loopback/private/link-local/CGNAT/… addresses are refused unless set to 1.
-  HERALD_WEBHOOK_ALLOW_HTTP: z.enum(["0", "1"]).default("0").transform((v) => v === "1"),
-  HERALD_WEBHOOK_ALLOW_PRIVATE: z.enum(["0", "1"]).default("0").transform((v) => v === "1"),
+  HERALD_WEBHOOK_ALLOW_HTTP: z
+    .enum(["0", "1"])
+    .default("0")
+    .transform((v) => v === "1"),
+  HERALD_WEBHOOK_ALLOW_PRIVATE: z
+    .enum(["0", "1"])
+    .default("0")
+    .transform((v) => v === "1"),
 });
 
 export type Env = z.infer<typeof EnvSchema> & { HERALD_SECRET: string };

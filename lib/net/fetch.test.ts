@@ -84,7 +84,11 @@ describe("safeFetch", () => {
     server.close();
   });
 
-  async function refused(url: string, policy: NetPolicy, resolve?: (h: string) => Promise<{ address: string; family: number }[]>) {
+  async function refused(
+    url: string,
+    policy: NetPolicy,
+    resolve?: (h: string) => Promise<{ address: string; family: number }[]>,
+  ) {
     const before = hits.length;
     const err = await safeFetch(url, { policy, resolve }).then(
       () => null,
@@ -111,7 +115,8 @@ describe("safeFetch", () => {
   it("refuses a public-looking name that resolves to 127.0.0.1 at connect time (DNS rebinding)", async () => {
     let calls = 0;
     // A validator asking first would have seen a public address; the connection's own lookup gets loopback.
-    const rebinding = async (_host: string) => (calls++ === 0 ? [{ address: "93.184.216.34", family: 4 }] : [{ address: "127.0.0.1", family: 4 }]);
+    const rebinding = async (_host: string) =>
+      calls++ === 0 ? [{ address: "93.184.216.34", family: 4 }] : [{ address: "127.0.0.1", family: 4 }];
     await rebinding("hooks.example.com");
     const err = await refused(`http://hooks.example.com:${port}/x`, STRICT, rebinding);
     expect(err.message).toContain("127.0.0.1");
@@ -147,7 +152,9 @@ describe("safeFetch", () => {
   });
 
   it("ends a request that gets no answer at the deadline", async () => {
-    const err = await safeFetch(`http://127.0.0.1:${port}/slow`, { policy: LOCAL, timeoutMs: 150 }).catch((e: NetError) => e);
+    const err = await safeFetch(`http://127.0.0.1:${port}/slow`, { policy: LOCAL, timeoutMs: 150 }).catch(
+      (e: NetError) => e,
+    );
     expect(err).toBeInstanceOf(NetError);
     expect((err as NetError).code).toBe("timeout");
   });

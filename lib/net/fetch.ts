@@ -92,7 +92,10 @@ export function checkTargetUrl(raw: string, policy: NetPolicy = netPolicyFromEnv
     throw new NetError("bad_url", "not a valid URL");
   }
   if (url.protocol !== "https:" && !(url.protocol === "http:" && policy.allowHttp))
-    throw new NetError("bad_url", policy.allowHttp ? "the URL must start with https:// or http://" : "the URL must start with https://");
+    throw new NetError(
+      "bad_url",
+      policy.allowHttp ? "the URL must start with https:// or http://" : "the URL must start with https://",
+    );
   if (url.username || url.password) throw new NetError("bad_url", "the URL must not contain a user name or password");
   const host = url.hostname.replace(/^\[|\]$/g, "");
   if (isIP(host) && !policy.allowPrivate && classifyAddress(host) !== "allowed")
@@ -119,7 +122,8 @@ function guardedLookup(policy: NetPolicy, resolve: (hostname: string) => Promise
         // private records is either misconfigured or probing.
         const bad = policy.allowPrivate ? undefined : usable.find((a) => classifyAddress(a.address) !== "allowed");
         if (bad) return callback(forbidden(hostname, bad.address), "");
-        if (!usable.length) return callback(Object.assign(new Error(`${hostname} has no address`), { code: "ENOTFOUND" }), "");
+        if (!usable.length)
+          return callback(Object.assign(new Error(`${hostname} has no address`), { code: "ENOTFOUND" }), "");
         if (options.all) return callback(null, usable);
         callback(null, usable[0].address, usable[0].family);
       },
@@ -129,7 +133,10 @@ function guardedLookup(policy: NetPolicy, resolve: (hostname: string) => Promise
 }
 
 function forbidden(host: string, address: string): NetError {
-  return new NetError("forbidden_address", `${host} resolves to ${address} (${classifyAddress(address)}), which is not a public address`);
+  return new NetError(
+    "forbidden_address",
+    `${host} resolves to ${address} (${classifyAddress(address)}), which is not a public address`,
+  );
 }
 
 /**
@@ -166,7 +173,10 @@ export function safeFetch(raw: string, opts: SafeFetchOptions = {}): Promise<Saf
       agent: url.protocol === "https:" ? agents.https : agents.http,
       lookup: guardedLookup(policy, opts.resolve ?? systemResolve) as unknown as typeof dnsLookup,
     });
-    const timer = setTimeout(() => fail(new NetError("timeout", `no complete answer within ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () => fail(new NetError("timeout", `no complete answer within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
 
     const checkPeer = (socket: Socket) => {
       const peer = socket.remoteAddress;
@@ -193,7 +203,13 @@ export function safeFetch(raw: string, opts: SafeFetchOptions = {}): Promise<Saf
         if (settled) return;
         settled = true;
         clearTimeout(timer);
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks), truncated, remoteAddress: res.socket?.remoteAddress ?? "" });
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          body: Buffer.concat(chunks),
+          truncated,
+          remoteAddress: res.socket?.remoteAddress ?? "",
+        });
       };
       res.on("data", (chunk: Buffer) => {
         if (truncated) return;
