@@ -170,7 +170,7 @@ export function writeResult(name: string, data: unknown): string {
   const dir = path.join(root, "bench/results");
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${name}-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
-  writeFileSync(file, JSON.stringify(data, null, 2) + "\n");
+  writeFileSync(file, `${JSON.stringify(data, null, 2)}\n`);
   return path.relative(root, file);
 }
 

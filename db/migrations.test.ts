@@ -49,16 +49,14 @@ beforeAll(async () => {
   await t.db
     .insert(session)
     .values({ id: newId(16), token: newId(32), userId: owner.id, expiresAt: later, createdAt: now, updatedAt: now });
-  await t.db
-    .insert(verification)
-    .values({
-      id: newId(16),
-      identifier: "reset:olive@example.com",
-      value: "x",
-      expiresAt: later,
-      createdAt: now,
-      updatedAt: now,
-    });
+  await t.db.insert(verification).values({
+    id: newId(16),
+    identifier: "reset:olive@example.com",
+    value: "x",
+    expiresAt: later,
+    createdAt: now,
+    updatedAt: now,
+  });
   await t.db
     .insert(rateLimit)
     .values({ id: newId(16), key: "127.0.0.1/sign-in/email", count: 1, lastRequest: now.getTime() });
@@ -76,54 +74,46 @@ beforeAll(async () => {
   });
   await postIncidentUpdate(t.ctx, { incidentId: incident.id, status: "resolved", body: "Fixed", notify: true });
   await t.db.insert(subscriberIncident).values({ subscriberId: everything, incidentId: incident.id, createdAt: now });
-  await t.db
-    .insert(incidentNote)
-    .values({
-      id: newId(),
-      incidentId: incident.id,
-      authorLabel: "olive@example.com",
-      body: "Internal note",
-      createdAt: now,
-    });
-  await t.db
-    .insert(incidentTemplate)
-    .values({
-      id: newId(),
-      pageId,
-      name: "DB slow",
-      title: "Database latency",
-      body: "We are investigating.",
-      status: "investigating",
-      components: { [api.id]: "degraded_performance" },
-      createdAt: now,
-      updatedAt: now,
-    });
-  await t.db
-    .insert(outboxEmail)
-    .values({
-      id: newId(),
-      idempotencyKey: "k1",
-      position: 0,
-      fromAddress: "status@acme.example",
-      toAddress: "all@example.com",
-      subject: "s",
-      html: "<p>h</p>",
-      text: "t",
-      headers: {},
-      createdAt: now,
-    });
+  await t.db.insert(incidentNote).values({
+    id: newId(),
+    incidentId: incident.id,
+    authorLabel: "olive@example.com",
+    body: "Internal note",
+    createdAt: now,
+  });
+  await t.db.insert(incidentTemplate).values({
+    id: newId(),
+    pageId,
+    name: "DB slow",
+    title: "Database latency",
+    body: "We are investigating.",
+    status: "investigating",
+    components: { [api.id]: "degraded_performance" },
+    createdAt: now,
+    updatedAt: now,
+  });
+  await t.db.insert(outboxEmail).values({
+    id: newId(),
+    idempotencyKey: "k1",
+    position: 0,
+    fromAddress: "status@acme.example",
+    toAddress: "all@example.com",
+    subject: "s",
+    html: "<p>h</p>",
+    text: "t",
+    headers: {},
+    createdAt: now,
+  });
   await t.db.insert(subscribeLimit).values({ key: "ip:127.0.0.1:1", kind: "ip", windowEnd: later, count: 1 });
   await createApiKey(t.ctx, { name: "CI" });
-  await t.db
-    .insert(account)
-    .values({
-      id: newId(16),
-      accountId: owner.id,
-      providerId: "github",
-      userId: owner.id,
-      createdAt: now,
-      updatedAt: now,
-    });
+  await t.db.insert(account).values({
+    id: newId(16),
+    accountId: owner.id,
+    providerId: "github",
+    userId: owner.id,
+    createdAt: now,
+    updatedAt: now,
+  });
 });
 afterAll(() => t.close());
 

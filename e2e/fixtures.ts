@@ -7,7 +7,7 @@ import { startServer, type RunningServer } from "../tests/helpers/server";
  */
 export const test = base.extend<object, { server: RunningServer }>({
   server: [
-    // eslint-disable-next-line no-empty-pattern
+    // biome-ignore lint/correctness/noEmptyPattern: Playwright reads the fixture's dependencies from this pattern
     async ({}, use) => {
       const server = await startServer();
       await use(server);

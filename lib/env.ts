@@ -96,6 +96,6 @@ function generatedSecret(dataDir: string): string {
     return readFileSync(file, "utf8").trim();
   }
   const secret = randomBytes(32).toString("base64url");
-  writeFileSync(file, secret + "\n", { mode: PRIVATE_FILE_MODE, flag: "wx" });
+  writeFileSync(file, `${secret}\n`, { mode: PRIVATE_FILE_MODE, flag: "wx" });
   return secret;
 }

@@ -46,6 +46,6 @@ for (const [name, file, cmd, args] of [
   if (status !== 0 && f === 0) step(`${name} exited ${status}`, false);
 }
 
-console.log("\n" + steps.join("\n"));
+console.log(`\n${steps.join("\n")}`);
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed === 0 ? 0 : 1);

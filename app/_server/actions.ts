@@ -17,7 +17,7 @@ export interface ActionState {
  * errors; anything else is logged in full for the operator and shown as a
  * generic message (never err.message to the browser).
  */
-export async function runAction(fn: () => Promise<ActionState | void>): Promise<ActionState> {
+export async function runAction(fn: () => Promise<ActionState | undefined>): Promise<ActionState> {
   try {
     const state = (await fn()) ?? { ok: true };
     // A committed action may have queued email: the in-process worker sends it now, not on its next tick.

@@ -26,7 +26,7 @@ export function PostPreviewButton({ action }: { action: (fd: FormData) => Promis
         {pending ? "Rendering…" : "Preview"}
       </Button>
       {preview && (
-        <div className="order-last basis-full" role="region" aria-label="Preview">
+        <section className="order-last basis-full" aria-label="Preview">
           {preview.error !== undefined ? (
             <p
               role="alert"
@@ -37,7 +37,7 @@ export function PostPreviewButton({ action }: { action: (fd: FormData) => Promis
           ) : (
             <PreviewPanels preview={preview} onClose={() => setPreview(null)} />
           )}
-        </div>
+        </section>
       )}
     </>
   );
@@ -78,9 +78,9 @@ function PreviewPanels({
           <p className="text-sm text-zinc-500">
             <time dateTime={preview.timeIso}>{preview.timeText}</time>
           </p>
-          {/* Sanitized by lib/markdown/render.ts, as on the public page. */}
           <div
             className="mt-2 space-y-2 text-sm break-words [&_a]:text-blue-700 [&_a]:underline [&_ol]:list-decimal [&_ol]:pl-5 [&_ul]:list-disc [&_ul]:pl-5"
+            // biome-ignore lint/security/noDangerouslySetInnerHtml: bodyHtml comes from lib/markdown/render.ts, which sanitizes
             dangerouslySetInnerHTML={{ __html: preview.bodyHtml }}
           />
         </div>

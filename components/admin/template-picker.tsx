@@ -29,6 +29,7 @@ export function TemplatePicker({
       </p>
     );
   return (
+    // biome-ignore lint/a11y/useSemanticElements: a fieldset would need a visible legend; the label is the aria-label
     <div className="flex flex-wrap items-end gap-2" role="group" aria-label="Use a template">
       <div>
         <label htmlFor={id} className="block text-sm font-medium text-zinc-800 dark:text-zinc-200">

@@ -29,10 +29,14 @@ export function EmailAndSubmit({
         defaultValue={defaultValue}
         aria-invalid={errorId ? true : undefined}
         aria-describedby={errorId}
+        // biome-ignore lint/a11y/noAutofocus: only when the server answers with an error, so the reader lands on it
         autoFocus={!!errorId}
         className={`block w-full rounded-md border bg-white px-3 py-2 text-sm dark:bg-zinc-900 ${errorId ? "border-red-600 dark:border-red-500" : "border-zinc-300 dark:border-zinc-700"}`}
       />
-      <button className="rounded-md bg-blue-600 px-4 py-2 text-sm font-medium whitespace-nowrap text-white hover:bg-blue-700">
+      <button
+        type="submit"
+        className="rounded-md bg-blue-600 px-4 py-2 text-sm font-medium whitespace-nowrap text-white hover:bg-blue-700"
+      >
         {submit}
       </button>
     </>

@@ -108,16 +108,14 @@ describe("createComponent", () => {
   it("rejects a group of another page", async () => {
     const later = new Date(t.clock.now().getTime() + 1000);
     await t.db.insert(page).values({ id: "otherpage1", name: "Internal", createdAt: later, updatedAt: later });
-    await t.db
-      .insert(componentGroup)
-      .values({
-        id: "foreigngroup",
-        pageId: "otherpage1",
-        name: "Theirs",
-        position: 0,
-        createdAt: later,
-        updatedAt: later,
-      });
+    await t.db.insert(componentGroup).values({
+      id: "foreigngroup",
+      pageId: "otherpage1",
+      name: "Theirs",
+      position: 0,
+      createdAt: later,
+      updatedAt: later,
+    });
     await expectUnchanged(() => createComponent(t.ctx, { name: "n", groupId: "foreigngroup" }), ValidationError);
   });
 

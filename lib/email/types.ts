@@ -27,8 +27,8 @@ export interface Mailer {
 
 /** Strips what could end a header line or smuggle a new one (CR/LF, other controls). */
 export function headerSafe(value: string, max = 200): string {
-  // eslint-disable-next-line no-control-regex
   const clean = value
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this strips
     .replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ")
     .replace(/\s+/g, " ")
     .trim();

@@ -178,16 +178,14 @@ describe("createIncident", () => {
     const later = new Date(t.clock.now().getTime() + 1000);
     const otherPage = "otherpage1";
     await t.db.insert(page).values({ id: otherPage, name: "Internal", createdAt: later, updatedAt: later });
-    await t.db
-      .insert(component)
-      .values({
-        id: "foreigncomp1",
-        pageId: otherPage,
-        name: "Other",
-        position: 0,
-        createdAt: later,
-        updatedAt: later,
-      });
+    await t.db.insert(component).values({
+      id: "foreigncomp1",
+      pageId: otherPage,
+      name: "Other",
+      position: 0,
+      createdAt: later,
+      updatedAt: later,
+    });
     for (const id of ["nosuchcomponent", "foreigncomp1"]) {
       const before = await dbState(t.db);
       await expect(

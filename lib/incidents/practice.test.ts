@@ -55,16 +55,14 @@ describe("the comms lead's view", () => {
     const t = await createTestCtx();
     close = t.close;
     const now = t.clock.now();
-    await t.db
-      .insert(user)
-      .values({
-        id: "owner-dana-lead",
-        name: "Dana Lead",
-        email: "dana@example.com",
-        role: "editor",
-        createdAt: now,
-        updatedAt: now,
-      });
+    await t.db.insert(user).values({
+      id: "owner-dana-lead",
+      name: "Dana Lead",
+      email: "dana@example.com",
+      role: "editor",
+      createdAt: now,
+      updatedAt: now,
+    });
     const api = await createComponent(t.ctx, { name: "API" });
     const { incident: crit } = await createIncident(t.ctx, {
       name: "API down",

@@ -27,16 +27,14 @@ describe("scheduled publishing", () => {
     const api = await createComponent(t.ctx, { name: "API" });
     const web = await createComponent(t.ctx, { name: "Web" });
     const p = await getPage(t.db);
-    await t.db
-      .insert(subscriber)
-      .values({
-        id: "sub1",
-        pageId: p.id,
-        email: "a@example.com",
-        state: "active",
-        createdAt: t.clock.now(),
-        updatedAt: t.clock.now(),
-      });
+    await t.db.insert(subscriber).values({
+      id: "sub1",
+      pageId: p.id,
+      email: "a@example.com",
+      state: "active",
+      createdAt: t.clock.now(),
+      updatedAt: t.clock.now(),
+    });
     await updatePage(t.ctx, { timeZone: "America/New_York" });
     const v0 = (await t.db.select({ v: page.contentVersion }).from(page).get())!.v;
 
@@ -126,16 +124,14 @@ describe("scheduled updates", () => {
     const api = await createComponent(t.ctx, { name: "API" });
     const web = await createComponent(t.ctx, { name: "Web" });
     const p = await getPage(t.db);
-    await t.db
-      .insert(subscriber)
-      .values({
-        id: "sub1",
-        pageId: p.id,
-        email: "a@example.com",
-        state: "active",
-        createdAt: t.clock.now(),
-        updatedAt: t.clock.now(),
-      });
+    await t.db.insert(subscriber).values({
+      id: "sub1",
+      pageId: p.id,
+      email: "a@example.com",
+      state: "active",
+      createdAt: t.clock.now(),
+      updatedAt: t.clock.now(),
+    });
     await updatePage(t.ctx, { timeZone: "America/New_York" });
     const { incident: inc } = await createIncident(t.ctx, {
       name: "Slow API",

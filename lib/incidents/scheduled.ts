@@ -7,7 +7,7 @@
 // apply the components, notify and bump the version, exactly once (a
 // conditional UPDATE on published_at / publish_at is the claim).
 import { and, asc, eq, isNotNull, isNull, lte, sql } from "drizzle-orm";
-import { z } from "zod";
+import type { z } from "zod";
 import type { Db } from "@/db/client";
 import { incident, incidentUpdate, type Incident, type IncidentUpdate } from "@/db/schema";
 import { audit } from "../audit";

@@ -25,16 +25,14 @@ async function setup() {
   close = t.close;
   const api = await createComponent(t.ctx, { name: "API" });
   const p = await getPage(t.db);
-  await t.db
-    .insert(subscriber)
-    .values({
-      id: "sub1",
-      pageId: p.id,
-      email: "a@example.com",
-      state: "active",
-      createdAt: t.clock.now(),
-      updatedAt: t.clock.now(),
-    });
+  await t.db.insert(subscriber).values({
+    id: "sub1",
+    pageId: p.id,
+    email: "a@example.com",
+    state: "active",
+    createdAt: t.clock.now(),
+    updatedAt: t.clock.now(),
+  });
   return { ...t, api, pageId: p.id };
 }
 

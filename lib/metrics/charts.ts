@@ -116,8 +116,7 @@ function legend(items: { label: string; color: string }[], y: number): string {
   let x = 8;
   return items
     .map(({ label, color }) => {
-      const out =
-        `<rect x="${x}" y="${y - 10}" width="11" height="11" rx="2" fill="${color}"/>` + text(x + 16, y, label);
+      const out = `<rect x="${x}" y="${y - 10}" width="11" height="11" rx="2" fill="${color}"/>${text(x + 16, y, label)}`;
       x += 16 + label.length * FONT * 0.6 + 14;
       return out;
     })

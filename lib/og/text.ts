@@ -4,6 +4,7 @@
 // satori lays every line out left to right, so right-to-left text is put into
 // visual order here (visualOrder).
 
+// biome-ignore lint/suspicious/noMisleadingCharacterClass: joiners and selectors are removed one by one on purpose
 const EMOJI = /\p{Extended_Pictographic}|\p{Regional_Indicator}|[\u{1F3FB}-\u{1F3FF}\u200D\uFE0E\uFE0F\u20E3]/gu;
 // Controls and lone surrogates have no glyph either.
 const INVISIBLE = /[\p{Cc}\p{Cs}]/gu;

@@ -162,7 +162,7 @@ function pruneRegistrations(css: string): string {
   // The fallback block: declarations only, inside an @supports and a universal rule.
   const start = out.indexOf(FALLBACK);
   const end = blockEnd(out, start + FALLBACK.length - 1);
-  const pruned = out.slice(start, end).replace(/\{([^{}]*)\}/g, (block, body: string) => {
+  const pruned = out.slice(start, end).replace(/\{([^{}]*)\}/g, (_block, body: string) => {
     const kept = splitDeclarations(body).filter((d) => !d.startsWith("--") || read.has(d.slice(0, d.indexOf(":"))));
     return `{${kept.join(";")}}`;
   });

@@ -274,7 +274,7 @@ export async function viewByConfirmToken(
   token: unknown,
 ): Promise<SubscriptionView | null> {
   const s = await findByToken(ctx.db, pageId, "confirm", token);
-  if (!s || s.state !== "unconfirmed" || ctx.now().getTime() - s.updatedAt.getTime() > CONFIRM_TTL_MS) return null;
+  if (s?.state !== "unconfirmed" || ctx.now().getTime() - s.updatedAt.getTime() > CONFIRM_TTL_MS) return null;
   return view(ctx.db, s);
 }
 
@@ -313,7 +313,7 @@ export async function confirmSubscription(ctx: PublicCtx, pageId: string, token:
   const now = ctx.now();
   return ctx.db.transaction(async (tx) => {
     const s = await findByToken(tx, pageId, "confirm", token);
-    if (!s || s.state !== "unconfirmed" || now.getTime() - s.updatedAt.getTime() > CONFIRM_TTL_MS) return false;
+    if (s?.state !== "unconfirmed" || now.getTime() - s.updatedAt.getTime() > CONFIRM_TTL_MS) return false;
     await tx
       .update(subscriber)
       .set({ state: "active", confirmedAt: now, confirmTokenHash: null, confirmTokenEnc: null, updatedAt: now })
@@ -375,7 +375,7 @@ export async function setPausedByToken(
   paused: boolean,
 ): Promise<boolean> {
   const s = await findByToken(ctx.db, pageId, "manage", token);
-  if (!s || s.state !== "active") return false;
+  if (s?.state !== "active") return false;
   const now = ctx.now();
   await ctx.db
     .update(subscriber)

@@ -76,16 +76,14 @@ describe("users", () => {
   const lastAudit = async () => (await t.db.select().from(auditLog).orderBy(asc(auditLog.at)).all()).at(-1)!;
   async function addSession(userId: string) {
     const now = t.clock.now();
-    await t.db
-      .insert(session)
-      .values({
-        id: newId(16),
-        token: newId(32),
-        userId,
-        expiresAt: new Date(now.getTime() + 86_400_000),
-        createdAt: now,
-        updatedAt: now,
-      });
+    await t.db.insert(session).values({
+      id: newId(16),
+      token: newId(32),
+      userId,
+      expiresAt: new Date(now.getTime() + 86_400_000),
+      createdAt: now,
+      updatedAt: now,
+    });
   }
   const sessionsOf = (userId: string) => t.db.select().from(session).where(eq(session.userId, userId));
 

@@ -55,28 +55,24 @@ async function insertUser(
   const existing = await tx.query.user.findFirst({ where: eq(user.email, data.email), columns: { id: true } });
   if (existing) throw new ConflictError("A user with that email already exists");
   const id = newId(16);
-  await tx
-    .insert(user)
-    .values({
-      id,
-      name: data.name,
-      email: data.email,
-      role: data.role,
-      emailVerified: false,
-      createdAt: now,
-      updatedAt: now,
-    });
-  await tx
-    .insert(account)
-    .values({
-      id: newId(16),
-      accountId: id,
-      providerId: "credential",
-      userId: id,
-      password: await hashPassword(data.password),
-      createdAt: now,
-      updatedAt: now,
-    });
+  await tx.insert(user).values({
+    id,
+    name: data.name,
+    email: data.email,
+    role: data.role,
+    emailVerified: false,
+    createdAt: now,
+    updatedAt: now,
+  });
+  await tx.insert(account).values({
+    id: newId(16),
+    accountId: id,
+    providerId: "credential",
+    userId: id,
+    password: await hashPassword(data.password),
+    createdAt: now,
+    updatedAt: now,
+  });
   return (await tx.query.user.findFirst({ where: eq(user.id, id) }))!;
 }
 

@@ -229,6 +229,7 @@ export async function deliverOneBatch(ctx: PublicCtx, deps: DeliveryDeps): Promi
         lease_owner = null, lease_until = null, last_error = ${outcome.error} where ${where}`,
       );
       break;
+    // biome-ignore lint/suspicious/noFallthroughSwitchClause: out of attempts, a transient failure is permanent
     case "transient":
       if (attempts < deps.maxAttempts) {
         const wait = Math.min(deps.backoffBaseMs * 2 ** (attempts - 1), deps.backoffMaxMs);

@@ -43,29 +43,25 @@ describe("management API v1: bad input is rejected and changes nothing", () => {
     await db
       .insert(component)
       .values({ id: other.component, pageId: other.page, name: "Secret", position: 0, createdAt: at, updatedAt: at });
-    await db
-      .insert(incident)
-      .values({
-        id: other.incident,
-        pageId: other.page,
-        name: "Secret",
-        status: "investigating",
-        startedAt: at,
-        createdAt: at,
-        updatedAt: at,
-      });
-    await db
-      .insert(incidentUpdate)
-      .values({
-        id: other.update,
-        incidentId: other.incident,
-        status: "investigating",
-        body: "x",
-        displayAt: at,
-        seq: 1,
-        createdAt: at,
-        updatedAt: at,
-      });
+    await db.insert(incident).values({
+      id: other.incident,
+      pageId: other.page,
+      name: "Secret",
+      status: "investigating",
+      startedAt: at,
+      createdAt: at,
+      updatedAt: at,
+    });
+    await db.insert(incidentUpdate).values({
+      id: other.update,
+      incidentId: other.incident,
+      status: "investigating",
+      body: "x",
+      displayAt: at,
+      seq: 1,
+      createdAt: at,
+      updatedAt: at,
+    });
   });
   afterAll(() => api?.stop());
 

@@ -13,17 +13,15 @@ describe("management API v1: incidents and incident updates", () => {
     web = (await api.post(`${api.base}/components`, { component: { name: "Web" } })).body.id;
     db = (await api.post(`${api.base}/components`, { component: { name: "Database" } })).body.id;
     const now = new Date();
-    await api.server.db
-      .insert(subscriber)
-      .values({
-        id: newId(),
-        pageId: api.page.id,
-        email: "reader@example.com",
-        state: "active",
-        confirmedAt: now,
-        createdAt: now,
-        updatedAt: now,
-      });
+    await api.server.db.insert(subscriber).values({
+      id: newId(),
+      pageId: api.page.id,
+      email: "reader@example.com",
+      state: "active",
+      confirmedAt: now,
+      createdAt: now,
+      updatedAt: now,
+    });
   });
   afterAll(() => api?.stop());
 

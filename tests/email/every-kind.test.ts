@@ -154,15 +154,13 @@ describe("every notification kind reaches every subscriber", () => {
   it("a notification that cannot be rendered is retried, then marked failed with its error and logged once", async () => {
     await addActive(t.db, pageId, 3);
     // An event whose incident is gone: rendering it must fail, not hang.
-    await t.db
-      .insert(notification)
-      .values({
-        id: newId(),
-        pageId,
-        kind: "postmortem_published",
-        incidentId: "gone00000000",
-        createdAt: t.clock.now(),
-      });
+    await t.db.insert(notification).values({
+      id: newId(),
+      pageId,
+      kind: "postmortem_published",
+      incidentId: "gone00000000",
+      createdAt: t.clock.now(),
+    });
     const id = (await t.db.select({ id: notification.id }).from(notification))[0].id;
     await t.db.run(sql`insert into delivery (id, notification_id, subscriber_id, status, attempts, next_attempt_at, created_at)
       select lower(hex(randomblob(6))), ${id}, s.id, 'pending', 0, 0, 0 from subscriber s`);

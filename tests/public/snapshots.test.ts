@@ -243,7 +243,7 @@ describe("snapshot server", () => {
     for (const cookie of [
       "herald.session_token=anything",
       "__Secure-herald.session_token=abc.def",
-      "theme=dark; herald.session_token=" + "x".repeat(4000),
+      `theme=dark; herald.session_token=${"x".repeat(4000)}`,
     ])
       expect((await get(`${h.url}/`, { cookie })).headers["x-herald-snapshot"]).toMatch(/HIT|MISS/);
     expect(h.passedThrough).toEqual([]);

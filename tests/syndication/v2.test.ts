@@ -119,15 +119,13 @@ describe("API v2 against the real server", () => {
     const draft = await createIncident(ctx, { name: "Draft never published", body: "draft body" });
     await server.db.update(incident).set({ publishedAt: null }).where(eq(incident.id, draft.incident.id));
     const p = await getPage(server.db);
-    await server.db
-      .insert(incidentNote)
-      .values({
-        id: "note1",
-        incidentId: open.incident.id,
-        authorLabel: "ops",
-        body: "Internal: customer X is angry",
-        createdAt: new Date(),
-      });
+    await server.db.insert(incidentNote).values({
+      id: "note1",
+      incidentId: open.incident.id,
+      authorLabel: "ops",
+      body: "Internal: customer X is angry",
+      createdAt: new Date(),
+    });
     // More than 50 incidents: the list endpoints keep the 50 most recent.
     for (let i = 0; i < 52; i++)
       await createIncident(ctx, { name: `Old blip ${i}`, status: "resolved", body: "Done." });

@@ -41,7 +41,9 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
               {user.email}
             </Link>
             <form action={signOutAction}>
-              <button className="text-zinc-600 underline hover:text-blue-700 dark:text-zinc-400">Sign out</button>
+              <button type="submit" className="text-zinc-600 underline hover:text-blue-700 dark:text-zinc-400">
+                Sign out
+              </button>
             </form>
           </div>
         </div>

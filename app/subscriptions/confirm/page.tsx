@@ -23,7 +23,9 @@ export default async function ConfirmPage({ searchParams }: { searchParams: Prom
       </p>
       <form method="post" action="/subscriptions/confirm/submit">
         <input type="hidden" name="token" value={token} />
-        <button className={buttonClass}>Confirm subscription</button>
+        <button type="submit" className={buttonClass}>
+          Confirm subscription
+        </button>
       </form>
     </SubscriptionShell>
   );

@@ -36,8 +36,8 @@ export default async function ManagePage({ searchParams }: { searchParams: Promi
         <div className="mb-4 text-sm">
           <p>You follow:</p>
           <ul className="ml-5 list-disc">
-            {view.following.map((name, i) => (
-              <li key={i}>{name}</li>
+            {view.following.map((name) => (
+              <li key={name}>{name}</li>
             ))}
           </ul>
           {view.incidentOnly && <p className="mt-2">Save preferences below to get all updates of this page as well.</p>}
@@ -58,18 +58,24 @@ export default async function ManagePage({ searchParams }: { searchParams: Promi
             </ComponentSections>
           </fieldset>
         )}
-        <button className={buttonClass}>Save preferences</button>
+        <button type="submit" className={buttonClass}>
+          Save preferences
+        </button>
       </form>
       {view.state === "active" && (
         <form method="post" action="/subscriptions/manage/pause" className="mb-3">
           <input type="hidden" name="token" value={token} />
           <input type="hidden" name="paused" value={view.paused ? "0" : "1"} />
-          <button className={secondaryClass}>{view.paused ? "Resume updates" : "Pause updates"}</button>
+          <button type="submit" className={secondaryClass}>
+            {view.paused ? "Resume updates" : "Pause updates"}
+          </button>
         </form>
       )}
       <form method="post" action="/subscriptions/one-click">
         <input type="hidden" name="token" value={token} />
-        <button className={secondaryClass}>Unsubscribe from everything</button>
+        <button type="submit" className={secondaryClass}>
+          Unsubscribe from everything
+        </button>
       </form>
     </SubscriptionShell>
   );

@@ -31,7 +31,9 @@ export default async function UnsubscribePage({
       </p>
       <form method="post" action="/subscriptions/one-click" className="flex items-center gap-4">
         <input type="hidden" name="token" value={token} />
-        <button className={buttonClass}>Unsubscribe</button>
+        <button type="submit" className={buttonClass}>
+          Unsubscribe
+        </button>
         <a
           href={`/subscriptions/manage?token=${encodeURIComponent(token)}`}
           className="text-sm text-blue-700 underline"

@@ -61,6 +61,7 @@ export function IncidentUpdateEmail(p: IncidentEmailProps) {
       </Text>
       <div
         style={{ color: "#27272a", fontSize: 14, lineHeight: "22px" }}
+        // biome-ignore lint/security/noDangerouslySetInnerHtml: bodyHtml is sanitized markdown (lib/markdown/render.ts)
         dangerouslySetInnerHTML={{ __html: p.bodyHtml }}
       />
       {p.affected.length > 0 && (

@@ -102,6 +102,7 @@ function Filters({
   const actors = actor && !facets.actors.includes(actor) ? [actor, ...facets.actors] : facets.actors;
   const actions = action && !facets.actions.includes(action) ? [action, ...facets.actions] : facets.actions;
   return (
+    // biome-ignore lint/a11y/useSemanticElements: the form itself is the search landmark (no wrapper element)
     <form
       method="get"
       action="/admin/audit"
@@ -142,7 +143,10 @@ function Filters({
         <Input name="to" type="date" defaultValue={first(raw.to)} />
       </Field>
       <div className="flex gap-2">
-        <button className="rounded-md bg-blue-600 px-4 py-2 text-sm font-medium text-white hover:bg-blue-700">
+        <button
+          type="submit"
+          className="rounded-md bg-blue-600 px-4 py-2 text-sm font-medium text-white hover:bg-blue-700"
+        >
           Filter
         </button>
         <Link href="/admin/audit" className={secondaryButtonLinkClass}>

@@ -46,7 +46,7 @@ function Row({ r, label }: { r: MetricsRow; label: string }) {
 function ChartFigure({ chart }: { chart: Chart }) {
   return (
     <figure className="min-w-0">
-      {/* The SVG is built from escaped text only; it holds no script. */}
+      {/* biome-ignore lint/security/noDangerouslySetInnerHtml: the SVG is built from escaped text only; it holds no script */}
       <div className="text-zinc-800 dark:text-zinc-200" dangerouslySetInnerHTML={{ __html: chart.svg }} />
       <details className="mt-2 text-sm">
         <summary className="cursor-pointer text-zinc-600 dark:text-zinc-400">Show as table</summary>
@@ -69,7 +69,7 @@ function ChartFigure({ chart }: { chart: Chart }) {
                     {head}
                   </th>
                   {cells.map((c, k) => (
-                    <td key={k} className="py-1.5 pr-3 text-right">
+                    <td key={chart.table.head[k + 1]} className="py-1.5 pr-3 text-right">
                       {c}
                     </td>
                   ))}

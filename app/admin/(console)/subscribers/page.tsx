@@ -57,8 +57,8 @@ export default async function SubscribersPage({
             description="Requests the abuse limits refused in the last week (configure with HERALD_SUBSCRIBE_* settings)."
           >
             <ul className="space-y-1 text-sm">
-              {hits.map((h, i) => (
-                <li key={i}>
+              {hits.map((h) => (
+                <li key={h.kind}>
                   <strong>{LIMIT_LABELS[h.kind as keyof SubscribeLimits] ?? h.kind}</strong>: {h.blocked} refused, last
                   at {h.lastBlockedAt && formatDateTime(h.lastBlockedAt, tz)}
                 </li>
@@ -67,6 +67,7 @@ export default async function SubscribersPage({
           </Card>
         )}
         <Card>
+          {/* biome-ignore lint/a11y/useSemanticElements: the form itself is the search landmark (no wrapper element) */}
           <form method="get" className="mb-4 flex flex-wrap items-end gap-3" role="search">
             <FormField label="Search" name="q">
               <Input name="q" type="search" defaultValue={q} placeholder="Email contains…" />
@@ -81,7 +82,9 @@ export default async function SubscribersPage({
                 ))}
               </Select>
             </FormField>
-            <button className="rounded-md border border-zinc-300 px-3 py-2 text-sm dark:border-zinc-700">Filter</button>
+            <button type="submit" className="rounded-md border border-zinc-300 px-3 py-2 text-sm dark:border-zinc-700">
+              Filter
+            </button>
           </form>
           {list.subscribers.length === 0 ? (
             <EmptyState>No subscribers match.</EmptyState>

@@ -56,7 +56,7 @@ export function PostmortemCard({
             <h3 className="text-xs font-semibold tracking-wide text-zinc-500 uppercase">
               Preview — as the incident page will show it
             </h3>
-            {/* postmortemDto renders with lib/markdown/render.ts, which sanitizes. */}
+            {/* biome-ignore lint/security/noDangerouslySetInnerHtml: postmortemDto renders with lib/markdown/render.ts, which sanitizes */}
             <div className={`mt-2 ${markdownClass}`} dangerouslySetInnerHTML={{ __html: pm.draftHtml }} />
           </section>
         )}

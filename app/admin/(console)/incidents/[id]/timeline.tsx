@@ -81,7 +81,7 @@ function TimelineEntry({
           </span>
         )}
       </div>
-      {/* renderMarkdown's output is sanitized (lib/markdown/render.ts). */}
+      {/* biome-ignore lint/security/noDangerouslySetInnerHtml: renderMarkdown's output is sanitized (lib/markdown/render.ts) */}
       <div className={`mt-2 ${markdownClass}`} dangerouslySetInnerHTML={{ __html: renderMarkdown(update.body) }} />
       {update.components.length > 0 && (
         <ul className="mt-2 flex flex-wrap gap-2" aria-label="Component changes">
