@@ -17,7 +17,8 @@ export interface ActionState {
  * errors; anything else is logged in full for the operator and shown as a
  * generic message (never err.message to the browser).
  */
-export async function runAction(fn: () => Promise<ActionState | undefined>): Promise<ActionState> {
+// biome-ignore lint/suspicious/noConfusingVoidType: most actions return nothing and redirect; a few return a state
+export async function runAction(fn: () => Promise<ActionState | void>): Promise<ActionState> {
   try {
     const state = (await fn()) ?? { ok: true };
     // A committed action may have queued email: the in-process worker sends it now, not on its next tick.
