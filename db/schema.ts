@@ -121,6 +121,10 @@ export const page = sqliteTable("page", {
   cadenceMajorMinutes: integer("cadence_major_minutes").notNull().default(60),
   cadenceMinorMinutes: integer("cadence_minor_minutes").notNull().default(120),
   firstUpdateMinutes: integer("first_update_minutes").notNull().default(15),
+  // Maintenance reminders: minutes before the start a new maintenance reminds
+  // subscribers unless its form or API call chooses otherwise; null = off
+  // (Statuspage's page-level scheduled_remind_prior default; lib/maintenance).
+  maintenanceRemindMinutes: integer("maintenance_remind_minutes"),
   // Bumped in every transaction that changes anything public; the public
   // snapshot server keys its cache to it (DESIGN.md §4).
   contentVersion: integer("content_version").notNull().default(1),
@@ -244,6 +248,11 @@ export const incident = sqliteTable(
     // Console-only fields for the comms lead (lib/incidents/practice.ts); never public.
     ownerUserId: text("owner_user_id"),
     urgency: text("urgency", { enum: URGENCIES }),
+    // Calendar (lib/public/calendar.ts): raised by refreshIncidentCaches on
+    // every change of the incident (timeline, name, window), so it is the
+    // iCalendar SEQUENCE; set when a maintenance is cancelled (STATUS:CANCELLED).
+    revision: integer("revision").notNull().default(0),
+    cancelledAt: ts("cancelled_at"),
     createdAt: created(),
     updatedAt: updated(),
   },

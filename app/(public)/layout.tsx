@@ -29,6 +29,8 @@ export async function generateMetadata(): Promise<Metadata> {
       types: {
         "application/rss+xml": [{ url: "/history.rss", title: `${page.name} status history (RSS)` }],
         "application/atom+xml": [{ url: "/history.atom", title: `${page.name} status history (Atom)` }],
+        "application/feed+json": [{ url: "/history.json", title: `${page.name} status history (JSON Feed)` }],
+        "text/calendar": [{ url: "/maintenance.ics", title: `${page.name} maintenance calendar` }],
       },
     },
   };
@@ -106,6 +108,12 @@ export default async function PublicLayout({ children }: { children: ReactNode }
             </a>
             <a href="/history.atom" className="underline underline-offset-2 hover:decoration-2">
               Atom
+            </a>
+            <a href="/history.json" className="underline underline-offset-2 hover:decoration-2">
+              JSON Feed
+            </a>
+            <a href="/maintenance.ics" className="underline underline-offset-2 hover:decoration-2">
+              Maintenance calendar
             </a>
             <span>
               Powered by <span className="font-medium">Herald</span>

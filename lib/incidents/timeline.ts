@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull, max, ne } from "drizzle-orm";
+import { and, eq, inArray, isNull, max, ne, sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import type { AnyIncidentStatus, ComponentStatus, NotificationKind } from "@/db/constants";
 import {
@@ -66,11 +66,12 @@ export async function refreshIncidentCaches(tx: Tx, incidentId: string, now: Dat
     .where(and(eq(incidentUpdate.incidentId, incidentId), publishedUpdate, eq(component.hidden, false)));
   // Impact is the worst the incident ever was, so a resolved incident keeps its colour in history.
   const impact = row.impactOverride ?? impactFromComponentStatuses(statuses.map((s) => s.s));
+  // Every change of an incident passes here, so the revision counts them (the calendar's SEQUENCE).
   await tx
     .update(incident)
-    .set({ ...timeline, impact, updatedAt: now })
+    .set({ ...timeline, impact, revision: sql`${incident.revision} + 1`, updatedAt: now })
     .where(eq(incident.id, incidentId));
-  return { ...row, ...timeline, impact, updatedAt: now };
+  return { ...row, ...timeline, impact, revision: row.revision + 1, updatedAt: now };
 }
 
 /**

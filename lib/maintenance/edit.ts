@@ -12,14 +12,8 @@ import { Id } from "../ids";
 import { refreshIncidentCaches } from "../incidents/timeline";
 import { bumpContentVersion, getPage } from "../page/page";
 import { resolveZonedInput, ZonedInput } from "../time/zoned-input";
-import {
-  applyMaintenanceStatus,
-  getMaintenanceOrThrow,
-  maintenanceDto,
-  REMIND_MINUTES_MAX,
-  REMIND_MINUTES_MIN,
-  validateWindow,
-} from "./maintenance";
+import { applyMaintenanceStatus, getMaintenanceOrThrow, maintenanceDto, validateWindow } from "./maintenance";
+import { RemindMinutes } from "./remind";
 
 export const UpdateMaintenanceInput = z.strictObject({
   maintenanceId: Id,
@@ -31,12 +25,7 @@ export const UpdateMaintenanceInput = z.strictObject({
   autoStart: z.boolean(),
   autoComplete: z.boolean(),
   transitionComponents: z.boolean(),
-  remindMinutes: z
-    .number()
-    .int()
-    .min(REMIND_MINUTES_MIN, `At least ${REMIND_MINUTES_MIN} minutes`)
-    .max(REMIND_MINUTES_MAX, "At most a week")
-    .nullable(),
+  remindMinutes: RemindMinutes,
   notifyAtStart: z.boolean(),
   notifyAtEnd: z.boolean(),
 });
@@ -153,6 +142,7 @@ export async function cancelMaintenance(
         autoTransitionToOperationalState: false,
         autoTransitionDeliverNotificationsAtStart: false,
         autoTransitionDeliverNotificationsAtEnd: false,
+        cancelledAt: ctx.now(),
       })
       .where(eq(incident.id, before.id));
     const stopped = await getMaintenanceOrThrow(tx, p.id, before.id);

@@ -125,6 +125,28 @@ describe("createMaintenance", () => {
     expect(await kinds(t)).toEqual(["maintenance_scheduled"]);
   });
 
+  it("takes the page's default reminder unless the caller chooses one; two racing schedulers remind once", async () => {
+    const t = await setup();
+    await updatePage(t.ctx, { maintenanceRemindMinutes: 60 });
+    const window = { body: "x", scheduledFor: "2026-03-01T14:00", scheduledUntil: "2026-03-01T15:00" };
+    const byDefault = await createMaintenance(t.ctx, { name: "Default", ...window });
+    const off = await createMaintenance(t.ctx, { name: "Off", ...window, remindMinutes: null });
+    const own = await createMaintenance(t.ctx, { name: "Own", ...window, remindMinutes: 15 });
+    const remind = async (id: string) => (await t.db.select().from(incident).where(eq(incident.id, id)).get())!;
+    expect((await remind(byDefault.maintenance.id)).scheduledRemindMinutes).toBe(60);
+    expect((await remind(off.maintenance.id)).scheduledRemindPrior).toBe(false);
+    expect((await remind(own.maintenance.id)).scheduledRemindMinutes).toBe(15);
+    t.clock.set(new Date("2026-03-01T13:30:00Z"));
+    const [a, b] = await Promise.all([runMaintenanceTransitions(t.ctx), runMaintenanceTransitions(t.ctx)]);
+    expect(a + b).toBe(1);
+    const sent = await t.db
+      .select({ id: notification.incidentId })
+      .from(notification)
+      .where(eq(notification.kind, "maintenance_reminder"));
+    expect(sent).toEqual([{ id: byDefault.maintenance.id }]);
+    await expect(updatePage(t.ctx, { maintenanceRemindMinutes: 2 })).rejects.toThrow(/At least 5 minutes/);
+  });
+
   it("needs the editor role", async () => {
     const t = await setup();
     await expect(

@@ -20,13 +20,11 @@ import { affectedComponentIds, refreshIncidentCaches, writeUpdate } from "../inc
 import { enqueueNotification } from "../notifications/enqueue";
 import { bumpContentVersion, getPage } from "../page/page";
 import { resolveZonedInput, ZonedInput } from "../time/zoned-input";
+import { RemindMinutes } from "./remind";
 
 const Name = z.string().trim().min(1, "Name is required").max(255, "At most 255 characters");
 const Body = z.string().trim().min(1, "A message is required").max(20_000, "At most 20,000 characters");
 
-/** Reminders go out between 5 minutes and a week before the start. */
-export const REMIND_MINUTES_MIN = 5;
-export const REMIND_MINUTES_MAX = 7 * 24 * 60;
 /** A window may not start further ahead than this (absurd years, typos like 20266). */
 const MAX_YEARS_AHEAD = 5;
 const MAX_WINDOW_MS = 31 * 86_400_000;
@@ -43,14 +41,8 @@ export const CreateMaintenanceInput = z.strictObject({
   autoComplete: z.boolean().default(true),
   /** Components to under_maintenance at the start and back to operational at the end. */
   transitionComponents: z.boolean().default(true),
-  /** null = no reminder. */
-  remindMinutes: z
-    .number()
-    .int()
-    .min(REMIND_MINUTES_MIN, `At least ${REMIND_MINUTES_MIN} minutes`)
-    .max(REMIND_MINUTES_MAX, "At most a week")
-    .nullable()
-    .default(null),
+  /** null = no reminder; left out = the page's default (page.maintenanceRemindMinutes). */
+  remindMinutes: RemindMinutes.optional(),
   notifyNow: z.boolean().default(false),
   notifyAtStart: z.boolean().default(false),
   notifyAtEnd: z.boolean().default(false),
@@ -135,6 +127,7 @@ export async function createMaintenance(
     validateWindow(start, end, now, data.backfilled);
     const id = newId();
     const status: MaintenanceStatus = data.backfilled ? "completed" : "scheduled";
+    const remindMinutes = data.remindMinutes === undefined ? p.maintenanceRemindMinutes : data.remindMinutes;
     await tx.insert(incident).values({
       id,
       pageId: p.id,
@@ -144,8 +137,8 @@ export async function createMaintenance(
       startedAt: start,
       scheduledFor: start,
       scheduledUntil: end,
-      scheduledRemindPrior: data.remindMinutes !== null && !data.backfilled,
-      scheduledRemindMinutes: data.remindMinutes,
+      scheduledRemindPrior: remindMinutes !== null && !data.backfilled,
+      scheduledRemindMinutes: remindMinutes,
       scheduledAutoInProgress: data.autoStart && !data.backfilled,
       scheduledAutoCompleted: data.autoComplete && !data.backfilled,
       autoTransitionToMaintenanceState: data.transitionComponents,

@@ -6,6 +6,7 @@ import { audit } from "../audit";
 import { parseInput, requireRole, type Ctx } from "../context";
 import { NotFoundError } from "../errors";
 import { newId } from "../ids";
+import { RemindMinutes } from "../maintenance/remind";
 import { localDate } from "../time/zone";
 
 /** Herald serves one page today; every row carries page_id so a second can come later. */
@@ -93,6 +94,8 @@ export const UpdatePageInput = z.strictObject({
   emailFrom: z.union([z.literal("").transform(() => null), z.email().max(320), z.null()]).optional(),
   uptimeCountsMaintenance: z.boolean().optional(),
   slaTarget: z.number({ error: "Enter a percentage" }).min(0, "At least 0").max(100, "At most 100").optional(),
+  /** Default reminder for new maintenance, in minutes before the start; null = off . */
+  maintenanceRemindMinutes: RemindMinutes.optional(),
 });
 export type UpdatePageInput = z.input<typeof UpdatePageInput>;
 
@@ -108,6 +111,7 @@ export function pageSettingsDto(p: Page) {
     emailFrom: p.emailFrom,
     uptimeCountsMaintenance: p.uptimeCountsMaintenance,
     slaTarget: p.slaTarget,
+    maintenanceRemindMinutes: p.maintenanceRemindMinutes,
   };
 }
 

@@ -37,6 +37,8 @@ export const PUBLIC_ROUTES: readonly PublicRoute[] = [
   v2("scheduled-maintenances/active"),
   { path: "/history.rss" },
   { path: "/history.atom" },
+  { path: "/history.json", headers: { "access-control-allow-origin": "*" } },
+  { path: "/maintenance.ics" },
   { path: "/badge.svg" },
   { path: new RegExp(`^/components/${ID_SOURCE}/badge\\.svg$`) },
   { path: "/og.png" },

@@ -130,3 +130,35 @@ export const ENDPOINTS = {
   "/api/v2/scheduled-maintenances/upcoming.json": MaintenancesResponse,
   "/api/v2/scheduled-maintenances/active.json": MaintenancesResponse,
 } as const;
+
+// JSON Feed 1.1 (https://jsonfeed.org/version/1.1) as a strict schema: the
+// required fields (version, title, items; each item's id and content_html or
+// content_text), the types of the optional ones we send, and no unknown keys
+// (the spec reserves unprefixed names; extensions start with "_").
+const Author = z
+  .strictObject({ name: z.string().optional(), url: z.url().optional(), avatar: z.url().optional() })
+  .refine((a) => Object.keys(a).length > 0, "an author needs a field");
+const Item = z
+  .strictObject({
+    id: z.string().min(1),
+    url: z.url().optional(),
+    title: z.string().optional(),
+    content_html: z.string().optional(),
+    content_text: z.string().optional(),
+    date_published: Timestamp.optional(),
+    tags: z.array(z.string()).optional(),
+  })
+  .refine(
+    (i) => i.content_html !== undefined || i.content_text !== undefined,
+    "content_html or content_text is required",
+  );
+export const JsonFeed = z.strictObject({
+  version: z.literal("https://jsonfeed.org/version/1.1"),
+  title: z.string().min(1),
+  home_page_url: z.url().optional(),
+  feed_url: z.url().optional(),
+  description: z.string().optional(),
+  language: z.string().optional(),
+  authors: z.array(Author).optional(),
+  items: z.array(Item),
+});

@@ -9,6 +9,7 @@ import {
   PageHeader,
   ReadOnlyNotice,
 } from "@/components/admin/ui";
+import { RemindSelect } from "@/components/admin/remind-select";
 import { formatDateTime, toLocalInput } from "@/components/admin/time";
 import { Input, Select, Textarea } from "@/components/ui/form";
 import { INCIDENT_STATUS_LABELS, MAINTENANCE_STATUSES } from "@/db/constants";
@@ -26,13 +27,6 @@ import {
 } from "./actions";
 
 export const metadata = { title: "Maintenance · Herald" };
-
-const REMIND_OPTIONS = [
-  { value: "", label: "No reminder" },
-  { value: "15", label: "15 minutes before" },
-  { value: "60", label: "1 hour before" },
-  { value: "1440", label: "1 day before" },
-];
 
 function UpdateForm({ m }: { m: ConsoleMaintenance }) {
   const next = m.status === "scheduled" ? "in_progress" : m.status === "in_progress" ? "verifying" : "completed";
@@ -139,21 +133,7 @@ function EditForm({ m, tz }: { m: MaintenanceEditDto; tz: string }) {
           />
         </div>
         <FormField label="Reminder" name="remindMinutes" id={f("remindMinutes")}>
-          <Select
-            name="remindMinutes"
-            id={f("remindMinutes")}
-            defaultValue={m.remindMinutes === null ? "" : String(m.remindMinutes)}
-            className="sm:max-w-xs"
-          >
-            {REMIND_OPTIONS.some((o) => o.value === String(m.remindMinutes ?? "")) ? null : (
-              <option value={String(m.remindMinutes)}>{m.remindMinutes} minutes before</option>
-            )}
-            {REMIND_OPTIONS.map((o) => (
-              <option key={o.value} value={o.value}>
-                {o.label}
-              </option>
-            ))}
-          </Select>
+          <RemindSelect name="remindMinutes" id={f("remindMinutes")} value={m.remindMinutes} className="sm:max-w-xs" />
         </FormField>
         <SubmitButton variant="secondary" pendingLabel="Saving…">
           Save changes
@@ -306,14 +286,8 @@ export default async function MaintenancePage() {
                   hint="No emails, no component changes."
                 />
               </div>
-              <FormField label="Reminder" name="remindMinutes">
-                <Select name="remindMinutes" defaultValue="">
-                  {REMIND_OPTIONS.map((o) => (
-                    <option key={o.value} value={o.value}>
-                      {o.label}
-                    </option>
-                  ))}
-                </Select>
+              <FormField label="Reminder" name="remindMinutes" hint="The default is set in Settings.">
+                <RemindSelect name="remindMinutes" value={page.maintenanceRemindMinutes} />
               </FormField>
               <SubmitButton pendingLabel="Scheduling…">Schedule</SubmitButton>
             </ActionForm>

@@ -7,6 +7,7 @@ import { refreshAfterWrite } from "../form-data";
 
 export async function updatePageAction(_prev: ActionState, fd: FormData): Promise<ActionState> {
   const { ctx } = await requireUser();
+  const remind = str(fd, "maintenanceRemindMinutes");
   return runAction(async () => {
     await updatePage(ctx, {
       name: str(fd, "name") ?? "",
@@ -16,6 +17,7 @@ export async function updatePageAction(_prev: ActionState, fd: FormData): Promis
       logoUrl: str(fd, "logoUrl") ?? "",
       brandColor: str(fd, "brandColor") ?? "",
       emailFrom: str(fd, "emailFrom") ?? "",
+      maintenanceRemindMinutes: remind ? Number(remind) : null,
     });
     refreshAfterWrite();
     return { ok: true, message: "Settings saved." };

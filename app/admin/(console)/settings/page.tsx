@@ -1,6 +1,7 @@
 import { requireUser } from "@/app/_server/auth";
 import { ActionForm, SubmitButton } from "@/components/admin/action-form";
 import { Card, FormField, PageHeader, ReadOnlyNotice } from "@/components/admin/ui";
+import { RemindSelect } from "@/components/admin/remind-select";
 import { Input, Select } from "@/components/ui/form";
 import { hasRole } from "@/lib/context";
 import { cadenceOf, DEFAULT_CADENCE, type CadencePolicy } from "@/lib/incidents/practice";
@@ -96,6 +97,17 @@ export default async function SettingsPage() {
                 type="email"
                 defaultValue={page.emailFrom ?? ""}
                 placeholder="status@example.com"
+              />
+            </FormField>
+            <FormField
+              label="Maintenance reminder"
+              name="maintenanceRemindMinutes"
+              hint="The reminder a new maintenance starts with; each maintenance can change it."
+            >
+              <RemindSelect
+                name="maintenanceRemindMinutes"
+                value={page.maintenanceRemindMinutes}
+                className="sm:max-w-xs"
               />
             </FormField>
             {canAdmin && <SubmitButton pendingLabel="Saving…">Save settings</SubmitButton>}
