@@ -65,6 +65,22 @@ export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 export const DELIVERY_STATUSES = ["pending", "sent", "failed", "skipped"] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
+// ---- channel targets (webhook, Slack, Teams, Discord; lib/channels)
+export const CHANNEL_KINDS = ["webhook", "slack", "teams", "discord"] as const;
+export type ChannelKind = (typeof CHANNEL_KINDS)[number];
+export const CHANNEL_KIND_LABELS: Record<ChannelKind, string> = {
+  webhook: "Webhook",
+  slack: "Slack",
+  teams: "Microsoft Teams",
+  discord: "Discord",
+};
+/** pending: added by a visitor, not verified yet; disabled: after repeated failed events (staff re-enable). */
+export const CHANNEL_STATES = ["pending", "active", "disabled", "unsubscribed"] as const;
+export type ChannelState = (typeof CHANNEL_STATES)[number];
+/** Which events a target receives. */
+export const CHANNEL_EVENTS = ["incidents", "maintenance"] as const;
+export type ChannelEvent = (typeof CHANNEL_EVENTS)[number];
+
 export const ACTOR_TYPES = ["user", "api_key", "cli", "system"] as const;
 export type ActorType = (typeof ACTOR_TYPES)[number];
 

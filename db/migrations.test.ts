@@ -6,6 +6,7 @@ import { openDb } from "./client";
 import { MIGRATIONS_FOLDER, migrateDb } from "./migrate";
 import {
   account,
+  channelPayload,
   incidentNote,
   incidentTemplate,
   outboxEmail,
@@ -17,6 +18,7 @@ import {
 } from "./schema";
 import { createTestCtx } from "../tests/helpers/test-db";
 import { createApiKey } from "../lib/api-keys/api-keys";
+import { addChannelTarget } from "../lib/subscribers/channels";
 import { createComponent, createGroup } from "../lib/components/components";
 import { createIncident, postIncidentUpdate } from "../lib/incidents/incidents";
 import { newId } from "../lib/ids";
@@ -66,6 +68,17 @@ beforeAll(async () => {
   const everything = await addSubscriber(t.db, pageId, "all@example.com", "active");
   await addSubscriber(t.db, pageId, "scoped@example.com", "active", [api.id, web.id]);
   await addSubscriber(t.db, pageId, "left@example.com", "unsubscribed", [api.id]);
+  const channelEnv = {
+    secret: "s".repeat(32),
+    policy: { allowHttp: true, allowPrivate: true },
+    baseUrl: "https://x.example",
+    timeoutMs: 1000,
+  };
+  await addChannelTarget(t.ctx, channelEnv, {
+    kind: "webhook",
+    url: "https://hooks.example.com/a",
+    componentIds: [api.id],
+  });
   const { incident } = await createIncident(t.ctx, {
     name: "API down",
     body: "Investigating",
@@ -104,6 +117,8 @@ beforeAll(async () => {
     headers: {},
     createdAt: now,
   });
+  const [n] = await t.db.all<{ id: string }>(sql`select id from notification limit 1`);
+  await t.db.insert(channelPayload).values({ notificationId: n.id, kind: "webhook", body: "{}", createdAt: now });
   await t.db.insert(subscribeLimit).values({ key: "ip:127.0.0.1:1", kind: "ip", windowEnd: later, count: 1 });
   await createApiKey(t.ctx, { name: "CI" });
   await t.db.insert(account).values({

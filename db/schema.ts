@@ -2,6 +2,9 @@ import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import {
   ACTOR_TYPES,
+  type CHANNEL_EVENTS,
+  CHANNEL_KINDS,
+  CHANNEL_STATES,
   COMPONENT_STATUSES,
   DELIVERY_STATUSES,
   IMPACTS,
@@ -518,6 +521,122 @@ export const subscribeLimit = sqliteTable(
   },
   (t) => [index("subscribe_limit_window").on(t.windowEnd)],
 );
+
+// ---------------------------------------------------------------- channel targets (issue 12)
+// Webhook, Slack, Teams and Discord subscribers. They share the email outbox's
+// `notification` rows (written in the publish transaction); each target gets
+// one `channel_delivery` per notification, enqueued in the same transaction
+// (lib/notifications/enqueue.ts) and sent by lib/worker/deliver-channels.ts.
+
+export const channelTarget = sqliteTable(
+  "channel_target",
+  {
+    id: text("id").primaryKey(),
+    pageId: text("page_id")
+      .notNull()
+      .references(() => page.id),
+    kind: text("kind", { enum: CHANNEL_KINDS }).notNull(),
+    state: text("state", { enum: CHANNEL_STATES }).notNull(),
+    // A Slack/Teams/Discord URL is itself a credential: stored encrypted under a
+    // key derived from HERALD_SECRET (lib/subscribers/tokens.ts seal), looked
+    // up by its SHA-256, shown only as `label` (origin and a masked path).
+    urlEnc: text("url_enc").notNull(),
+    urlHash: text("url_hash").notNull(),
+    label: text("label").notNull(),
+    // Lower-case host name: requests are paced per host.
+    host: text("host").notNull(),
+    // Webhooks: the Standard Webhooks secret ("whsec_…"), encrypted; shown once.
+    secretEnc: text("secret_enc"),
+    // Told when the target is disabled after failures (Statuspage's `email`).
+    ownerEmail: text("owner_email"),
+    events: text("events", { mode: "json" }).$type<ChannelEventChoice[]>().notNull(),
+    // Visitors' targets: the code sent in the verification event (hash only).
+    verifyCodeHash: text("verify_code_hash"),
+    verifyAttempts: integer("verify_attempts").notNull().default(0),
+    // The link in every payload's meta.unsubscribe and on the visitor's page.
+    manageTokenHash: text("manage_token_hash").notNull(),
+    manageTokenEnc: text("manage_token_enc").notNull(),
+    addedBy: text("added_by", { enum: ["staff", "api", "visitor"] }).notNull(),
+    // Events in a row that ended failed; reset by a delivered one.
+    consecutiveFailures: integer("consecutive_failures").notNull().default(0),
+    verifiedAt: ts("verified_at"),
+    disabledAt: ts("disabled_at"),
+    disabledReason: text("disabled_reason"),
+    unsubscribedAt: ts("unsubscribed_at"),
+    createdAt: created(),
+    updatedAt: updated(),
+  },
+  (t) => [
+    uniqueIndex("channel_target_live_url")
+      .on(t.pageId, t.urlHash)
+      .where(sql`state in ('pending', 'active', 'disabled')`),
+    index("channel_target_page_state").on(t.pageId, t.state),
+    uniqueIndex("channel_target_manage_token").on(t.manageTokenHash),
+  ],
+);
+
+export const channelTargetComponent = sqliteTable(
+  "channel_target_component",
+  {
+    targetId: text("target_id")
+      .notNull()
+      .references(() => channelTarget.id),
+    componentId: text("component_id")
+      .notNull()
+      .references(() => component.id),
+  },
+  (t) => [
+    primaryKey({ columns: [t.targetId, t.componentId] }),
+    index("channel_target_component_component").on(t.componentId),
+  ],
+);
+
+export const channelDelivery = sqliteTable(
+  "channel_delivery",
+  {
+    // Also the Standard Webhooks `webhook-id` ("msg_" + id): the same on every retry.
+    id: text("id").primaryKey(),
+    notificationId: text("notification_id")
+      .notNull()
+      .references(() => notification.id),
+    targetId: text("target_id")
+      .notNull()
+      .references(() => channelTarget.id),
+    status: text("status", { enum: DELIVERY_STATUSES }).notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: ts("next_attempt_at").notNull(),
+    leaseOwner: text("lease_owner"),
+    leaseUntil: ts("lease_until"),
+    // The last answer's HTTP status (null: no answer) and error, for the console's delivery log.
+    lastStatus: integer("last_status"),
+    lastError: text("last_error"),
+    sentAt: ts("sent_at"),
+    createdAt: created(),
+  },
+  (t) => [
+    uniqueIndex("channel_delivery_notification_target").on(t.notificationId, t.targetId),
+    index("channel_delivery_due").on(t.status, t.nextAttemptAt),
+    index("channel_delivery_target").on(t.targetId, t.createdAt),
+  ],
+);
+
+/** A notification's body per channel kind, rendered once (the first worker writes it, retries reuse it). */
+export const channelPayload = sqliteTable(
+  "channel_payload",
+  {
+    notificationId: text("notification_id")
+      .notNull()
+      .references(() => notification.id),
+    kind: text("kind", { enum: CHANNEL_KINDS }).notNull(),
+    body: text("body").notNull(),
+    createdAt: created(),
+  },
+  (t) => [primaryKey({ columns: [t.notificationId, t.kind] })],
+);
+
+export type ChannelEventChoice = (typeof CHANNEL_EVENTS)[number];
+export type ChannelTarget = typeof channelTarget.$inferSelect;
+export type ChannelDelivery = typeof channelDelivery.$inferSelect;
 
 // ---------------------------------------------------------------- API keys and audit
 

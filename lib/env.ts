@@ -68,6 +68,14 @@ const EnvSchema = z.object({
     .enum(["0", "1"])
     .default("0")
     .transform((v) => v === "1"),
+  // Channel delivery (lib/worker/deliver-channels.ts): per-request deadline, requests in
+  // flight per target host, attempts per event, failed events in a row before a
+  // target is disabled, first retry delay (doubles per attempt up to 30 minutes).
+  HERALD_CHANNEL_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(10_000),
+  HERALD_CHANNEL_HOST_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  HERALD_CHANNEL_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+  HERALD_CHANNEL_DISABLE_AFTER: z.coerce.number().int().min(1).max(1000).default(5),
+  HERALD_CHANNEL_BACKOFF_MS: z.coerce.number().int().min(10).default(5000),
 });
 
 export type Env = z.infer<typeof EnvSchema> & { HERALD_SECRET: string };

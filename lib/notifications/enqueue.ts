@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import type { NotificationKind } from "@/db/constants";
 import { notification } from "@/db/schema";
+import { EVENT_OF_KIND } from "../channels/events";
 import { newId } from "../ids";
 
 export interface EnqueueInput {
@@ -47,5 +48,22 @@ export async function enqueueNotification(tx: Tx, input: EnqueueInput): Promise<
     where s.page_id = ${input.pageId} and s.state = 'active' and s.paused_at is null
       and ((s.incident_only = 0 and (not exists (select 1 from subscriber_component sc where sc.subscriber_id = s.id) ${scope}))
         or exists (select 1 from subscriber_incident si where si.subscriber_id = s.id and si.incident_id = ${input.incidentId}))`);
+  // Channel targets (webhook, Slack, Teams, Discord) that chose this kind of
+  // event, same scope rule; no follow-an-incident for them.
+  const event = EVENT_OF_KIND[input.kind];
+  const channelScope = input.componentIds.length
+    ? sql`or exists (select 1 from channel_target_component tc where tc.target_id = t.id and tc.component_id in (${sql.join(
+        input.componentIds.map((c) => sql`${c}`),
+        sql`, `,
+      )}))`
+    : sql``;
+  if (event)
+    await tx.run(sql`
+      insert into channel_delivery (id, notification_id, target_id, status, attempts, next_attempt_at, created_at)
+      select lower(hex(randomblob(8))), ${id}, t.id, 'pending', 0, ${at}, ${at}
+      from channel_target t
+      where t.page_id = ${input.pageId} and t.state = 'active'
+        and exists (select 1 from json_each(t.events) e where e.value = ${event})
+        and (not exists (select 1 from channel_target_component tc where tc.target_id = t.id) ${channelScope})`);
   return id;
 }

@@ -12,23 +12,35 @@ export interface IssuedToken {
   enc: string;
 }
 
-function key(secret: string): Buffer {
-  return createHash("sha256").update(`herald:subscriber-link-token:${secret}`).digest();
+/** What a sealed value is for; each purpose has its own key, so one can never be opened as another. */
+export type SealPurpose = "subscriber-link-token" | "channel-url" | "channel-secret";
+
+function key(secret: string, purpose: SealPurpose): Buffer {
+  return createHash("sha256").update(`herald:${purpose}:${secret}`).digest();
+}
+
+/** AES-256-GCM under a key derived from HERALD_SECRET: link tokens, channel target URLs and signing secrets. */
+export function seal(secret: string, purpose: SealPurpose, plain: string): string {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv("aes-256-gcm", key(secret, purpose), iv);
+  const ct = Buffer.concat([cipher.update(plain, "utf8"), cipher.final()]);
+  return Buffer.concat([iv, cipher.getAuthTag(), ct]).toString("base64url");
+}
+
+export function unseal(secret: string, purpose: SealPurpose, enc: string): string {
+  const raw = Buffer.from(enc, "base64url");
+  const decipher = createDecipheriv("aes-256-gcm", key(secret, purpose), raw.subarray(0, 12));
+  decipher.setAuthTag(raw.subarray(12, 28));
+  return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString("utf8");
 }
 
 export function issueToken(secret: string): IssuedToken {
   const token = newToken();
-  const iv = randomBytes(12);
-  const cipher = createCipheriv("aes-256-gcm", key(secret), iv);
-  const ct = Buffer.concat([cipher.update(token, "utf8"), cipher.final()]);
-  return { token, hash: sha256(token), enc: Buffer.concat([iv, cipher.getAuthTag(), ct]).toString("base64url") };
+  return { token, hash: sha256(token), enc: seal(secret, "subscriber-link-token", token) };
 }
 
 export function revealToken(secret: string, enc: string): string {
-  const raw = Buffer.from(enc, "base64url");
-  const decipher = createDecipheriv("aes-256-gcm", key(secret), raw.subarray(0, 12));
-  decipher.setAuthTag(raw.subarray(12, 28));
-  return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString("utf8");
+  return unseal(secret, "subscriber-link-token", enc);
 }
 
 /** Tokens are base64url of 32 bytes; anything else is rejected before a lookup. */

@@ -3,6 +3,8 @@ import type { Db } from "@/db/client";
 import { mailerFromEnv } from "../email/from-env";
 import { env } from "../env";
 import { newId } from "../ids";
+import { netPolicyFromEnv } from "../net/fetch";
+import { createHostLimiter } from "./host-limiter";
 import { createPacer } from "./pacer";
 import type { WorkDeps } from "./run";
 
@@ -23,5 +25,17 @@ export function workDepsFromEnv(db: Db): WorkDeps {
     backoffBaseMs: e.HERALD_EMAIL_BACKOFF_MS,
     backoffMaxMs: 10 * 60_000,
     log: (msg) => console.error(msg),
+    channels: {
+      policy: netPolicyFromEnv(),
+      hosts: createHostLimiter(e.HERALD_CHANNEL_HOST_CONCURRENCY),
+      timeoutMs: e.HERALD_CHANNEL_TIMEOUT_MS,
+      // Each lane holds at most perHost rows per host: one round of timeouts, with room to spare.
+      leaseMs: Math.max(60_000, 4 * e.HERALD_CHANNEL_TIMEOUT_MS),
+      maxAttempts: e.HERALD_CHANNEL_MAX_ATTEMPTS,
+      disableAfter: e.HERALD_CHANNEL_DISABLE_AFTER,
+      batchSize: 100,
+      backoffBaseMs: e.HERALD_CHANNEL_BACKOFF_MS,
+      backoffMaxMs: 30 * 60_000,
+    },
   };
 }

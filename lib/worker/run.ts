@@ -3,8 +3,9 @@ import { runMaintenanceTransitions } from "../maintenance/transitions";
 import { rollOverUptimeDay } from "../uptime/rollover";
 import type { PublicCtx } from "../context";
 import { deliverOneBatch, type DeliveryDeps } from "./deliver";
+import { type ChannelDeliveryDeps, deliverChannelBatch } from "./deliver-channels";
 
-export type WorkDeps = DeliveryDeps;
+export type WorkDeps = DeliveryDeps & { channels: ChannelDeliveryDeps };
 
 /**
  * One kind of background work. `run` does one unit (e.g. one batch) and says
@@ -25,6 +26,8 @@ export const STEPS: readonly WorkStep[] = [
   { name: "scheduled-updates", run: async (ctx) => (await publishDueUpdates(ctx)) > 0 },
   { name: "uptime-rollover", run: async (ctx) => (await rollOverUptimeDay(ctx)) > 0 },
   { name: "deliver-email", run: deliverOneBatch },
+  // Webhook, Slack, Teams and Discord targets, from the same notifications.
+  { name: "deliver-channels", run: deliverChannelBatch },
 ];
 
 export interface RunReport {

@@ -6,6 +6,7 @@ import { createResendMailer } from "@/lib/email/resend";
 import type { Mailer } from "@/lib/email/types";
 import { newId } from "@/lib/ids";
 import { issueToken } from "@/lib/subscribers/tokens";
+import { createHostLimiter } from "@/lib/worker/host-limiter";
 import { createPacer } from "@/lib/worker/pacer";
 import type { WorkDeps } from "@/lib/worker/run";
 
@@ -26,6 +27,17 @@ export function deps(mailer: Mailer, over: Partial<WorkDeps> = {}): WorkDeps {
     backoffBaseMs: 20,
     backoffMaxMs: 200,
     log: () => {},
+    channels: {
+      policy: { allowHttp: true, allowPrivate: true },
+      hosts: createHostLimiter(4),
+      timeoutMs: 1000,
+      leaseMs: 5000,
+      maxAttempts: 4,
+      disableAfter: 3,
+      batchSize: 100,
+      backoffBaseMs: 20,
+      backoffMaxMs: 200,
+    },
     ...over,
   };
 }

@@ -1,0 +1,109 @@
+// What every channel says about one notification, loaded once per notification
+// (lib/channels/render.ts) from public data only: published updates, visible
+// components. Each adapter (webhook.ts, slack.ts, teams.ts, discord.ts) turns
+// it into its own body.
+import { and, eq } from "drizzle-orm";
+import type { Tx } from "@/db/client";
+import type { Impact, IncidentKind, NotificationKind } from "@/db/constants";
+import { incident, incidentUpdate, type Notification, page } from "@/db/schema";
+import { loadSyndication } from "../public/syndication";
+import { publicBaseUrl } from "../public/page";
+import { publishedUpdate } from "../public/visibility";
+import { type IncidentV1, incidentsV1 } from "../statuspage/v1";
+import type { OverallStatus } from "../status/rules";
+
+export interface ChannelEventData {
+  kind: Exclude<NotificationKind, "subscription_confirmation">;
+  pageId: string;
+  pageName: string;
+  /** The public site's root, no trailing slash. */
+  root: string;
+  overall: OverallStatus;
+  incidentKind: IncidentKind;
+  /** The Statuspage incident object, published updates only (newest first), visible components only. */
+  incident: IncidentV1;
+  url: string;
+  /** "Investigating", "Reminder", "Postmortem", "Completed", … */
+  label: string;
+  /** The markdown this notification is about: the update's body, the announcement (reminder) or the postmortem. */
+  body: string;
+  impact: Impact;
+  affected: { name: string; status: string }[];
+  /** When it happened (the notification's time): also meta.generated_at, so retries carry the same bytes. */
+  at: Date;
+}
+
+const LABELS: Record<string, string> = {
+  investigating: "Investigating",
+  identified: "Identified",
+  monitoring: "Monitoring",
+  resolved: "Resolved",
+  postmortem: "Postmortem",
+  scheduled: "Scheduled",
+  in_progress: "In progress",
+  verifying: "Verifying",
+  completed: "Completed",
+};
+
+export async function loadChannelEvent(db: Tx, n: Notification, baseUrl: string): Promise<ChannelEventData> {
+  const kind = n.kind;
+  if (kind === "subscription_confirmation") throw new Error(`notification ${n.id}: confirmations are email only`);
+  const p = await db.query.page.findFirst({ where: eq(page.id, n.pageId) });
+  if (!p) throw new Error(`notification ${n.id}: page ${n.pageId} not found`);
+  const inc = n.incidentId ? await db.query.incident.findFirst({ where: eq(incident.id, n.incidentId) }) : undefined;
+  if (!inc) throw new Error(`notification ${n.id}: incident ${n.incidentId ?? "(none)"} not found`);
+  const root = publicBaseUrl(p, baseUrl);
+  const [full] = await incidentsV1(db, p, [inc]);
+  const published = new Set(
+    (
+      await db
+        .select({ id: incidentUpdate.id })
+        .from(incidentUpdate)
+        .where(and(eq(incidentUpdate.incidentId, inc.id), publishedUpdate))
+    ).map((u) => u.id),
+  );
+  const { components: visible, overall } = await loadSyndication(db, { incidents: "none", maintenances: "none" });
+  const visibleIds = new Set(visible.map((c) => c.id));
+  const updates = full.incident_updates
+    .filter((u) => published.has(u.id))
+    .map((u) => ({ ...u, affected_components: u.affected_components?.filter((a) => visibleIds.has(a.code)) ?? null }));
+  const v1: IncidentV1 = {
+    ...full,
+    shortlink: `${root}/incidents/${inc.id}`,
+    incident_updates: updates,
+    components: full.components.filter((c) => visibleIds.has(c.id)),
+  };
+
+  const update = n.incidentUpdateId ? updates.find((u) => u.id === n.incidentUpdateId) : undefined;
+  let label = update ? (LABELS[update.status] ?? update.status) : (LABELS[inc.status] ?? inc.status);
+  let body = update?.body ?? "";
+  if (kind === "maintenance_reminder") {
+    label = "Reminder";
+    body = updates.at(-1)?.body ?? "";
+  } else if (kind === "postmortem_published") {
+    label = "Postmortem";
+    body = inc.postmortemBody ?? "";
+  }
+  // The components this update names, or every one the incident touched.
+  const affected = (update?.affected_components ?? updates.flatMap((u) => u.affected_components ?? []))
+    .reduce(
+      (m, a) => m.set(a.code, { name: a.name, status: a.new_status }),
+      new Map<string, { name: string; status: string }>(),
+    )
+    .values();
+  return {
+    kind,
+    pageId: p.id,
+    pageName: p.name,
+    root,
+    overall,
+    incidentKind: inc.kind,
+    incident: v1,
+    url: `${root}/incidents/${inc.id}`,
+    label,
+    body,
+    impact: inc.impact,
+    affected: [...affected],
+    at: n.createdAt,
+  };
+}

@@ -1,0 +1,258 @@
+// Delivery to channel targets (webhook, Slack, Teams, Discord) from the same
+// outbox the publish transaction writes (channel_delivery rows beside the email
+// deliveries). One unit of work = one leased batch:
+//  1. lease (one transaction): due rows, at most `perHost` per target host so a
+//     batch never queues long behind one slow host; the attempt is counted
+//     before the request (a crash after it still counts); rows whose target is
+//     no longer active are skipped;
+//  2. send: each row through the per-host limiter and the SSRF-safe fetch;
+//     bodies are rendered once per notification and kind (channel_payload);
+//     a webhook's `webhook-id` is the delivery's id, so a retry after a crash
+//     or timeout carries the same id and receivers drop the replay;
+//  3. record (one transaction): sent; retry with exponential backoff
+//     (Retry-After honoured); or failed after `maxAttempts` / at once for a
+//     permanent answer. `disableAfter` failed events in a row disable the
+//     target; its owner, if it has an email, is told once.
+import { eq, inArray, sql } from "drizzle-orm";
+import { type ChannelTarget, channelTarget, type Notification, notification, page } from "@/db/schema";
+import type { ChannelOutcome } from "../channels/classify";
+import { ensureChannelPayload } from "../channels/render";
+import { sendToChannel } from "../channels/send";
+import { webhookIdOf } from "../channels/sign";
+import type { PublicCtx } from "../context";
+import { headerSafe, type Mailer } from "../email/types";
+import type { NetPolicy } from "../net/fetch";
+import { publicBaseUrl } from "../public/page";
+import { manageUrlOf, targetCredentials } from "../subscribers/channels";
+import type { HostLimiter } from "./host-limiter";
+
+export interface ChannelDeliveryDeps {
+  policy: NetPolicy;
+  hosts: HostLimiter;
+  /** Per request (connect, answer, body). */
+  timeoutMs: number;
+  /** Longer than a batch can take: perHost rows per host per lane, each up to timeoutMs. */
+  leaseMs: number;
+  maxAttempts: number;
+  /** Failed events in a row before a target is disabled. */
+  disableAfter: number;
+  batchSize: number;
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+}
+
+/** What the channel step takes from the worker's dependencies. */
+export interface ChannelWorkDeps {
+  channels: ChannelDeliveryDeps;
+  mailer: Mailer;
+  secret: string;
+  baseUrl: string;
+  defaultFrom: string;
+  workerId: string;
+  log: (msg: string) => void;
+}
+
+interface Leased {
+  id: string;
+  notification_id: string;
+  target_id: string;
+  attempts: number;
+}
+
+interface Result {
+  row: Leased;
+  target: ChannelTarget;
+  outcome: ChannelOutcome;
+}
+
+export async function deliverChannelBatch(ctx: PublicCtx, deps: ChannelWorkDeps): Promise<boolean> {
+  const c = deps.channels;
+  const now = ctx.now();
+  const at = now.getTime();
+  const free = sql`d.status = 'pending' and d.next_attempt_at <= ${at} and (d.lease_until is null or d.lease_until < ${at})`;
+
+  const leased = await ctx.db.transaction(async (tx) => {
+    const rows = await tx.all<Leased>(sql`
+      update channel_delivery set lease_owner = ${deps.workerId}, lease_until = ${at + c.leaseMs}, attempts = attempts + 1
+      where id in (
+        select id from (
+          select d.id, d.next_attempt_at,
+            row_number() over (partition by t.host order by d.next_attempt_at, d.id) as nth
+          from (select * from channel_delivery d indexed by channel_delivery_due where ${free}
+                order by d.next_attempt_at limit ${c.batchSize * 20}) d
+          join channel_target t on t.id = d.target_id)
+        where nth <= ${c.hosts.perHost} order by next_attempt_at limit ${c.batchSize})
+      returning id, notification_id, target_id, attempts`);
+    if (!rows.length) return null;
+    const targets = new Map(
+      (
+        await tx
+          .select()
+          .from(channelTarget)
+          .where(
+            inArray(
+              channelTarget.id,
+              rows.map((r) => r.target_id),
+            ),
+          )
+      ).map((t) => [t.id, t]),
+    );
+    // Removed, disabled or (never) pending since enqueue → skipped, whatever the attempt.
+    const skipped = rows.filter((r) => targets.get(r.target_id)?.state !== "active");
+    if (skipped.length)
+      await tx.run(sql`update channel_delivery set status = 'skipped', lease_owner = null, lease_until = null,
+        last_error = 'target not active at send time' where id in (${sql.join(
+          skipped.map((r) => sql`${r.id}`),
+          sql`, `,
+        )})`);
+    const live = rows.filter((r) => !skipped.includes(r));
+    const notifications = new Map(
+      live.length
+        ? (
+            await tx
+              .select()
+              .from(notification)
+              .where(
+                inArray(
+                  notification.id,
+                  live.map((r) => r.notification_id),
+                ),
+              )
+          ).map((n) => [n.id, n])
+        : [],
+    );
+    return { rows: live, targets, notifications };
+  });
+  if (!leased) return false;
+  if (!leased.rows.length) return true;
+
+  const p = (await ctx.db.query.page.findFirst({
+    where: eq(page.id, leased.notifications.values().next().value!.pageId),
+  }))!;
+  const root = publicBaseUrl(p, deps.baseUrl);
+  // One render per notification and kind for the whole batch (and, stored, for every later one).
+  const bodies = new Map<string, Promise<string>>();
+  const bodyOf = (n: Notification, t: ChannelTarget) => {
+    const key = `${n.id}:${t.kind}`;
+    let b = bodies.get(key);
+    if (!b) bodies.set(key, (b = ensureChannelPayload(ctx.db, n, t.kind, deps.baseUrl)));
+    return b;
+  };
+
+  const results: Result[] = await Promise.all(
+    leased.rows.map(async (row): Promise<Result> => {
+      const target = leased.targets.get(row.target_id)!;
+      const n = leased.notifications.get(row.notification_id)!;
+      try {
+        const body = await bodyOf(n, target);
+        const { url, signingSecret } = targetCredentials(deps.secret, target);
+        const { outcome } = await c.hosts.run(target.host, () =>
+          sendToChannel({
+            kind: target.kind,
+            url,
+            body,
+            id: webhookIdOf(row.id),
+            webhook: signingSecret
+              ? {
+                  secret: signingSecret,
+                  unsubscribe: manageUrlOf(root, deps.secret, target),
+                  generatedAt: n.createdAt,
+                }
+              : undefined,
+            now: ctx.now(),
+            policy: c.policy,
+            timeoutMs: c.timeoutMs,
+          }),
+        );
+        return { row, target, outcome };
+      } catch (err) {
+        // Render or decrypt failures are attempts like any other: they back off, then fail visibly.
+        const error = `could not render or send: ${err instanceof Error ? err.message : String(err)}`.slice(0, 500);
+        return { row, target, outcome: { kind: "retry", status: null, retryAfterMs: null, error } };
+      }
+    }),
+  );
+
+  const disabled = await record(ctx, deps, results);
+  for (const t of disabled) await tellOwner(deps, t, p.name, root);
+  return true;
+}
+
+async function record(ctx: PublicCtx, deps: ChannelWorkDeps, results: Result[]): Promise<ChannelTarget[]> {
+  const c = deps.channels;
+  const now = ctx.now();
+  const at = now.getTime();
+  const mine = (id: string) => sql`id = ${id} and status = 'pending' and lease_owner = ${deps.workerId}`;
+  return ctx.db.transaction(async (tx) => {
+    const failedTargets = new Set<string>();
+    const okTargets = new Set<string>();
+    for (const { row, target, outcome } of results) {
+      const error = outcome.kind === "done" ? null : outcome.error.slice(0, 500);
+      if (outcome.kind === "done") {
+        await tx.run(sql`update channel_delivery set status = 'sent', sent_at = ${at}, last_status = ${outcome.status},
+          last_error = null, lease_owner = null, lease_until = null where ${mine(row.id)}`);
+        okTargets.add(target.id);
+      } else if (outcome.kind === "retry" && row.attempts < c.maxAttempts) {
+        const backoff = Math.min(c.backoffBaseMs * 2 ** (row.attempts - 1), c.backoffMaxMs);
+        const wait = Math.max(backoff, outcome.retryAfterMs ?? 0);
+        await tx.run(sql`update channel_delivery set next_attempt_at = ${at + wait}, last_status = ${outcome.status},
+          last_error = ${error}, lease_owner = null, lease_until = null where ${mine(row.id)}`);
+      } else {
+        const res = await tx.run(sql`update channel_delivery set status = 'failed', last_status = ${outcome.status},
+          last_error = ${error}, lease_owner = null, lease_until = null where ${mine(row.id)}`);
+        if (res.rowsAffected) {
+          failedTargets.add(target.id);
+          await tx.run(
+            sql`update channel_target set consecutive_failures = consecutive_failures + 1 where id = ${target.id}`,
+          );
+          deps.log(
+            `[herald] ${target.kind} delivery ${row.id} to ${target.label} failed after ${row.attempts} attempt(s): ${error}`,
+          );
+        }
+      }
+    }
+    // A delivered event ends the streak, unless the same batch also failed one for that target.
+    for (const id of okTargets)
+      if (!failedTargets.has(id))
+        await tx.run(
+          sql`update channel_target set consecutive_failures = 0 where id = ${id} and consecutive_failures > 0`,
+        );
+    if (!failedTargets.size) return [];
+    const reason = `${c.disableAfter} events in a row could not be delivered`;
+    return tx.all<ChannelTarget>(sql`
+      update channel_target set state = 'disabled', disabled_at = ${at}, disabled_reason = ${reason}, updated_at = ${at}
+      where state = 'active' and consecutive_failures >= ${c.disableAfter} and id in (${sql.join(
+        [...failedTargets].map((id) => sql`${id}`),
+        sql`, `,
+      )})
+      returning id, kind, label, owner_email as ownerEmail, disabled_at as disabledAt`);
+  });
+}
+
+/** Once, right after the transaction that disabled the target; a failure is logged, not retried. */
+async function tellOwner(deps: ChannelWorkDeps, t: ChannelTarget, pageName: string, root: string): Promise<void> {
+  deps.log(`[herald] ${t.kind} target ${t.label} disabled after ${deps.channels.disableAfter} failed events`);
+  if (!t.ownerEmail) return;
+  const text = [
+    `Notifications from ${pageName} to your ${t.kind} target ${t.label} have stopped:`,
+    `${deps.channels.disableAfter} events in a row could not be delivered.`,
+    "",
+    `Once the target answers again, ask the status page's team to re-enable it, or add it again on ${root}/subscriptions.`,
+  ].join("\n");
+  const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  const outcome = await deps.mailer.sendBatch(
+    [
+      {
+        from: deps.defaultFrom,
+        to: t.ownerEmail,
+        subject: headerSafe(`[${pageName}] Notifications to your ${t.kind} target were disabled`, 250),
+        html: `<p>${esc(text).replace(/\n/g, "<br>")}</p>`,
+        text,
+        headers: {},
+      },
+    ],
+    `herald-channel-disabled-${t.id}-${new Date(t.disabledAt ?? 0).getTime()}`,
+  );
+  if (outcome.kind !== "accepted")
+    deps.log(`[herald] could not tell ${t.label}'s owner that it was disabled: ${outcome.error}`);
+}
