@@ -43,7 +43,16 @@ export type IncidentKind = (typeof INCIDENT_KINDS)[number];
 export const ROLES = ["owner", "admin", "editor", "viewer"] as const;
 export type Role = (typeof ROLES)[number];
 
-export const STATUS_CHANGE_SOURCES = ["incident_update", "maintenance", "manual", "api", "scheduler"] as const;
+/** "automation": an inbound monitor alert (lib/integrations); "vendor": a followed third-party status page (lib/vendors). */
+export const STATUS_CHANGE_SOURCES = [
+  "incident_update",
+  "maintenance",
+  "manual",
+  "api",
+  "scheduler",
+  "automation",
+  "vendor",
+] as const;
 export type StatusChangeSource = (typeof STATUS_CHANGE_SOURCES)[number];
 
 export const SUBSCRIBER_STATES = ["unconfirmed", "active", "unsubscribed", "quarantined"] as const;
@@ -109,4 +118,18 @@ export const IMPACT_LABELS: Record<Impact, string> = {
   minor: "Minor",
   major: "Major",
   critical: "Critical",
+};
+
+/** What a matching integration rule does about an incident when it sets a component's status (lib/integrations). */
+export const INTEGRATION_INCIDENT_MODES = ["none", "draft", "publish"] as const;
+export type IntegrationIncidentMode = (typeof INTEGRATION_INCIDENT_MODES)[number];
+
+/** Third-party status page formats a component can follow (lib/vendors). */
+export const VENDOR_KINDS = ["statuspage", "instatus", "herald"] as const;
+export type VendorKind = (typeof VENDOR_KINDS)[number];
+
+export const VENDOR_KIND_LABELS: Record<VendorKind, string> = {
+  statuspage: "Atlassian Statuspage (summary.json)",
+  instatus: "Instatus (summary.json)",
+  herald: "Another Herald page",
 };

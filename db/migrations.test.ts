@@ -7,6 +7,12 @@ import { MIGRATIONS_FOLDER, migrateDb } from "./migrate";
 import {
   account,
   channelPayload,
+  automationComponent,
+  componentVendor,
+  integration,
+  integrationAlert,
+  integrationEvent,
+  integrationRule,
   incidentNote,
   incidentTemplate,
   outboxEmail,
@@ -126,6 +132,49 @@ beforeAll(async () => {
     accountId: owner.id,
     providerId: "github",
     userId: owner.id,
+    createdAt: now,
+    updatedAt: now,
+  });
+  // Automation (lib/integrations, lib/vendors).
+  const hook = newId();
+  await t.db
+    .insert(integration)
+    .values({ id: hook, pageId, name: "Prometheus", tokenHash: "x".repeat(64), createdAt: now, updatedAt: now });
+  await t.db.insert(integrationRule).values({
+    id: newId(),
+    integrationId: hook,
+    position: 0,
+    match: { service: "api" },
+    componentId: api.id,
+    status: "major_outage",
+    createdAt: now,
+  });
+  await t.db.insert(integrationAlert).values({
+    integrationId: hook,
+    alertKey: "fp1",
+    componentId: api.id,
+    status: "major_outage",
+    firing: true,
+    summary: "down",
+    updatedAt: now,
+  });
+  await t.db.insert(integrationEvent).values({
+    id: newId(),
+    integrationId: hook,
+    at: now,
+    format: "alertmanager",
+    alerts: 1,
+    outcome: ["API → major_outage"],
+  });
+  await t.db
+    .insert(automationComponent)
+    .values({ componentId: api.id, pageId, wanted: "operational", dueAt: later, updatedAt: now });
+  await t.db.insert(componentVendor).values({
+    componentId: web.id,
+    pageId,
+    kind: "statuspage",
+    url: "https://status.example.com/api/v2/summary.json",
+    nextPollAt: now,
     createdAt: now,
     updatedAt: now,
   });

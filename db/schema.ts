@@ -17,6 +17,8 @@ import {
   ROLES,
   STATUS_CHANGE_SOURCES,
   SUBSCRIBER_STATES,
+  INTEGRATION_INCIDENT_MODES,
+  VENDOR_KINDS,
 } from "./constants";
 
 // Every time is stored as UTC integer milliseconds (drizzle maps them to Date).
@@ -678,6 +680,147 @@ export const auditLog = sqliteTable(
   (t) => [index("audit_log_page_at").on(t.pageId, t.at)],
 );
 
+// ---------------------------------------------------------------- automation: monitor integrations and vendor components
+// lib/integrations (inbound alerts at /api/integrations/<id>/<token>) and
+// lib/vendors (polling third-party status pages). Status changes they make go
+// through component_status_change with source "automation" / "vendor".
+
+/** An inbound alert endpoint. The token is only ever stored hashed; its URL is shown once. */
+export const integration = sqliteTable(
+  "integration",
+  {
+    id: text("id").primaryKey(),
+    pageId: text("page_id")
+      .notNull()
+      .references(() => page.id),
+    name: text("name").notNull(),
+    tokenHash: text("token_hash").notNull(),
+    // Debounce: a change must still be wanted this long after it was first asked for (0 = at once).
+    holdSeconds: integer("hold_seconds").notNull().default(120),
+    // Requests accepted per minute; more are answered 429 with Retry-After.
+    perMinute: integer("per_minute").notNull().default(60),
+    lastEventAt: ts("last_event_at"),
+    deletedAt: ts("deleted_at"),
+    createdAt: created(),
+    updatedAt: updated(),
+  },
+  (t) => [index("integration_page").on(t.pageId)],
+);
+
+/** Maps alerts whose labels equal every `match` entry to a component and the status it takes while they fire. */
+export const integrationRule = sqliteTable(
+  "integration_rule",
+  {
+    id: text("id").primaryKey(),
+    integrationId: text("integration_id")
+      .notNull()
+      .references(() => integration.id),
+    position: integer("position").notNull(),
+    match: text("match", { mode: "json" }).$type<Record<string, string>>().notNull(),
+    componentId: text("component_id")
+      .notNull()
+      .references(() => component.id),
+    status: text("status", { enum: COMPONENT_STATUSES }).notNull(),
+    incidentMode: text("incident_mode", { enum: INTEGRATION_INCIDENT_MODES }).notNull().default("none"),
+    // Only with incident_mode "publish": whether the published incident notifies subscribers.
+    notify: bool("notify").notNull().default(false),
+    createdAt: created(),
+  },
+  (t) => [index("integration_rule_integration").on(t.integrationId, t.position)],
+);
+
+/** The last word of each alert per component it maps to: what is firing now. */
+export const integrationAlert = sqliteTable(
+  "integration_alert",
+  {
+    integrationId: text("integration_id")
+      .notNull()
+      .references(() => integration.id),
+    // The alert's fingerprint, or a hash of its labels when the sender gives none.
+    alertKey: text("alert_key").notNull(),
+    componentId: text("component_id")
+      .notNull()
+      .references(() => component.id),
+    ruleId: text("rule_id"),
+    status: text("status", { enum: COMPONENT_STATUSES }).notNull(),
+    firing: bool("firing").notNull(),
+    summary: text("summary").notNull(),
+    updatedAt: updated(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.integrationId, t.alertKey, t.componentId] }),
+    index("integration_alert_component").on(t.componentId),
+  ],
+);
+
+/**
+ * Per component driven by alerts: the change waiting out the hold (wanted +
+ * due_at, applied by runDueWork) and the incident automation opened for the
+ * current episode (so a second alert does not open a second one).
+ */
+export const automationComponent = sqliteTable("automation_component", {
+  componentId: text("component_id")
+    .primaryKey()
+    .references(() => component.id),
+  pageId: text("page_id")
+    .notNull()
+    .references(() => page.id),
+  wanted: text("wanted", { enum: COMPONENT_STATUSES }),
+  dueAt: ts("due_at"),
+  integrationId: text("integration_id"),
+  ruleId: text("rule_id"),
+  summary: text("summary"),
+  incidentId: text("incident_id"),
+  updatedAt: updated(),
+});
+
+/** What each request to an integration did, newest kept (lib/integrations/events.ts prunes). */
+export const integrationEvent = sqliteTable(
+  "integration_event",
+  {
+    id: text("id").primaryKey(),
+    integrationId: text("integration_id")
+      .notNull()
+      .references(() => integration.id),
+    at: ts("at").notNull(),
+    format: text("format").notNull(),
+    alerts: integer("alerts").notNull(),
+    // One line per effect, e.g. "API → major_outage (held 120 s)".
+    outcome: text("outcome", { mode: "json" }).$type<string[]>().notNull(),
+    test: bool("test").notNull().default(false),
+  },
+  (t) => [index("integration_event_integration_at").on(t.integrationId, t.at)],
+);
+
+/** A component that mirrors a third-party status page. `following` false = staff override in force. */
+export const componentVendor = sqliteTable(
+  "component_vendor",
+  {
+    componentId: text("component_id")
+      .primaryKey()
+      .references(() => component.id),
+    pageId: text("page_id")
+      .notNull()
+      .references(() => page.id),
+    kind: text("kind", { enum: VENDOR_KINDS }).notNull(),
+    url: text("url").notNull(),
+    // The vendor's component id (Statuspage, Herald); null = the vendor's overall status.
+    vendorComponentId: text("vendor_component_id"),
+    following: bool("following").notNull().default(true),
+    etag: text("etag"),
+    vendorStatus: text("vendor_status", { enum: COMPONENT_STATUSES }),
+    nextPollAt: ts("next_poll_at").notNull(),
+    leaseUntil: ts("lease_until"),
+    lastPolledAt: ts("last_polled_at"),
+    // "ok", "not_modified" or an error line shown on the component form.
+    lastResult: text("last_result"),
+    lastOkAt: ts("last_ok_at"),
+    createdAt: created(),
+    updatedAt: updated(),
+  },
+  (t) => [index("component_vendor_due").on(t.nextPollAt)],
+);
+
 export type User = typeof user.$inferSelect;
 export type Page = typeof page.$inferSelect;
 export type ComponentGroup = typeof componentGroup.$inferSelect;
@@ -694,3 +837,7 @@ export type Delivery = typeof delivery.$inferSelect;
 export type OutboxEmail = typeof outboxEmail.$inferSelect;
 export type ApiKey = typeof apiKey.$inferSelect;
 export type AuditLogRow = typeof auditLog.$inferSelect;
+export type Integration = typeof integration.$inferSelect;
+export type IntegrationRule = typeof integrationRule.$inferSelect;
+export type IntegrationEvent = typeof integrationEvent.$inferSelect;
+export type ComponentVendor = typeof componentVendor.$inferSelect;

@@ -17,6 +17,8 @@ const cap = (bytes: number): BodyCap => ({ bytes, label: bytes >= MB ? `${bytes 
 export const BODY_CAPS: readonly { prefix: string; cap: BodyCap; what: string }[] = [
   { prefix: "/api/v1/", cap: cap(1 * MB), what: "management API (JSON)" },
   { prefix: "/api/webhooks/", cap: cap(256 * KB), what: "provider webhooks" },
+  // Alertmanager groups up to MAX_ALERTS alerts (lib/integrations/payload.ts) with their labels and annotations.
+  { prefix: "/api/integrations/", cap: cap(512 * KB), what: "monitor alerts (Alertmanager, Grafana, generic JSON)" },
   // The subscriber CSV import (5 MB of CSV, lib/subscribers/admin.ts) plus the form's own fields.
   { prefix: "/admin/subscribers", cap: cap(6 * MB), what: "console subscriber import" },
   { prefix: "/admin", cap: cap(1 * MB), what: "console forms (postmortems run to 100,000 characters)" },

@@ -43,7 +43,15 @@ const SIGNED_OUT_PAGES = new Set(["/admin/login", "/admin/setup"]);
  */
 const CHEAP_PATHS = ["/_next", "/api/webhooks", "/api/cron"];
 /** Served by the application and unusable without the database. */
-const NEEDS_DATABASE = ["/admin", "/api/v1", "/api/auth", "/api/cron", "/api/webhooks", "/subscriptions"];
+const NEEDS_DATABASE = [
+  "/admin",
+  "/api/v1",
+  "/api/auth",
+  "/api/cron",
+  "/api/webhooks",
+  "/api/integrations",
+  "/subscriptions",
+];
 
 /** GET/HEAD outside the application's own paths: the snapshot server answers it (a page or the 404 page), never a render per request. */
 const isPublicSnapshot = (req: IncomingMessage, pathname: string) =>

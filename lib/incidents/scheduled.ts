@@ -8,7 +8,7 @@
 // conditional UPDATE on published_at / publish_at is the claim).
 import { and, asc, eq, isNotNull, isNull, lte, sql } from "drizzle-orm";
 import type { z } from "zod";
-import type { Db } from "@/db/client";
+import type { Db, Tx } from "@/db/client";
 import { incident, incidentUpdate, type Incident, type IncidentUpdate } from "@/db/schema";
 import { audit } from "../audit";
 import { parseInput, requireRole, SYSTEM_ACTOR, type Ctx } from "../context";
@@ -200,43 +200,45 @@ async function publishUpdate(ctx: Ctx, id: string): Promise<boolean> {
 }
 
 async function publishOne(ctx: Ctx, id: string): Promise<boolean> {
-  return ctx.db.transaction(async (tx) => {
-    const now = ctx.now();
-    const claim = await tx
-      .update(incident)
-      .set({ publishedAt: now, updatedAt: now })
-      .where(and(eq(incident.id, id), isNull(incident.publishedAt)));
-    if (claim.rowsAffected !== 1) return false;
-    const inc = (await tx.query.incident.findFirst({ where: eq(incident.id, id) }))!;
-    const first = (await tx
-      .select()
-      .from(incidentUpdate)
-      .where(eq(incidentUpdate.incidentId, id))
-      .orderBy(asc(incidentUpdate.seq))
-      .limit(1)
-      .get())!;
-    // Rows whose new status differs from the one recorded at scheduling time
-    // are the requested changes; equal ones were only named as affected.
-    await applyRecordedComponentChanges(tx, now, inc.pageId, first, (r) => r.newStatus !== r.oldStatus);
-    const after = await refreshIncidentCaches(tx, id, now);
-    if (first.deliverNotifications) {
-      await enqueueNotification(tx, {
-        pageId: inc.pageId,
-        kind: "incident_created",
-        incidentId: id,
-        incidentUpdateId: first.id,
-        componentIds: await affectedComponentIds(tx, id),
-        now,
-      });
-    }
-    await bumpContentVersion(tx, inc.pageId, now);
-    await audit(tx, ctx, {
+  return ctx.db.transaction((tx) => publishUnpublishedIncident(tx, ctx, id, "incident.publish_scheduled"));
+}
+
+/**
+ * Makes an unpublished incident public inside the caller's transaction: a
+ * scheduled one whose time came, or a draft (lib/incidents/drafts.ts,
+ * opened by lib/integrations) a person publishes. The conditional UPDATE on
+ * published_at is the claim; false when it was already published.
+ */
+export async function publishUnpublishedIncident(tx: Tx, ctx: Ctx, id: string, action: string): Promise<boolean> {
+  const now = ctx.now();
+  const claim = await tx
+    .update(incident)
+    .set({ publishedAt: now, updatedAt: now })
+    .where(and(eq(incident.id, id), isNull(incident.publishedAt)));
+  if (claim.rowsAffected !== 1) return false;
+  const inc = (await tx.query.incident.findFirst({ where: eq(incident.id, id) }))!;
+  const first = (await tx
+    .select()
+    .from(incidentUpdate)
+    .where(eq(incidentUpdate.incidentId, id))
+    .orderBy(asc(incidentUpdate.seq))
+    .limit(1)
+    .get())!;
+  // Rows whose new status differs from the one recorded at scheduling time
+  // are the requested changes; equal ones were only named as affected.
+  await applyRecordedComponentChanges(tx, now, inc.pageId, first, (r) => r.newStatus !== r.oldStatus);
+  const after = await refreshIncidentCaches(tx, id, now);
+  if (first.deliverNotifications) {
+    await enqueueNotification(tx, {
       pageId: inc.pageId,
-      action: "incident.publish_scheduled",
-      entityType: "incident",
-      entityId: id,
-      after: incidentDto(after),
+      kind: "incident_created",
+      incidentId: id,
+      incidentUpdateId: first.id,
+      componentIds: await affectedComponentIds(tx, id),
+      now,
     });
-    return true;
-  });
+  }
+  await bumpContentVersion(tx, inc.pageId, now);
+  await audit(tx, ctx, { pageId: inc.pageId, action, entityType: "incident", entityId: id, after: incidentDto(after) });
+  return true;
 }

@@ -52,7 +52,16 @@ export const PUBLIC_ROUTES: readonly PublicRoute[] = [
  * snapshots, the subscription forms and Next's assets. Any other GET that is
  * not a public route is answered with the saved 404 page, never a render.
  */
-const APP_PATHS = ["/admin", "/api/v1", "/api/auth", "/api/cron", "/api/webhooks", "/subscriptions", "/_next"];
+const APP_PATHS = [
+  "/admin",
+  "/api/v1",
+  "/api/auth",
+  "/api/cron",
+  "/api/webhooks",
+  "/api/integrations",
+  "/subscriptions",
+  "/_next",
+];
 
 /** `/admin` and `/admin/…`, but not `/administrator`. */
 export const pathUnder = (pathname: string, prefix: string): boolean =>

@@ -1,11 +1,17 @@
 import { publishDueIncidents, publishDueUpdates } from "../incidents/scheduled";
 import { runMaintenanceTransitions } from "../maintenance/transitions";
+import { applyDueAutomation } from "../integrations/engine";
 import { rollOverUptimeDay } from "../uptime/rollover";
+import { type PollDeps, pollOneVendor } from "../vendors/poll";
 import type { PublicCtx } from "../context";
 import { deliverOneBatch, type DeliveryDeps } from "./deliver";
 import { type ChannelDeliveryDeps, deliverChannelBatch } from "./deliver-channels";
 
-export type WorkDeps = DeliveryDeps & { channels: ChannelDeliveryDeps };
+export type WorkDeps = DeliveryDeps & {
+  channels: ChannelDeliveryDeps;
+  /** Vendor polling's network policy and deadline (lib/vendors/poll.ts); defaults from the environment. */
+  vendor?: PollDeps;
+};
 
 /**
  * One kind of background work. `run` does one unit (e.g. one batch) and says
@@ -24,10 +30,14 @@ export const STEPS: readonly WorkStep[] = [
   { name: "scheduled-publish", run: async (ctx) => (await publishDueIncidents(ctx)) > 0 },
   // After incidents: an update is only ever scheduled on a published incident.
   { name: "scheduled-updates", run: async (ctx) => (await publishDueUpdates(ctx)) > 0 },
+  // Monitor alerts whose hold is over (lib/integrations).
+  { name: "automation", run: async (ctx) => (await applyDueAutomation(ctx)) > 0 },
   { name: "uptime-rollover", run: async (ctx) => (await rollOverUptimeDay(ctx)) > 0 },
   { name: "deliver-email", run: deliverOneBatch },
   // Webhook, Slack, Teams and Discord targets, from the same notifications.
   { name: "deliver-channels", run: deliverChannelBatch },
+  // Last: a slow vendor page (up to its deadline) must not hold up the outbox.
+  { name: "vendors", run: (ctx, deps) => pollOneVendor(ctx, deps.vendor) },
 ];
 
 export interface RunReport {

@@ -18,6 +18,7 @@ const NAV = [
   { href: "/admin/outbox", label: "Outbox" },
   { href: "/admin/settings", label: "Settings" },
   { href: "/admin/team", label: "Team" },
+  { href: "/admin/integrations", label: "Integrations" },
   { href: "/admin/api-keys", label: "API keys" },
   { href: "/admin/audit", label: "Audit log" },
 ];

@@ -15,6 +15,7 @@ import { COMPONENT_STATUS_LABELS, COMPONENT_STATUSES } from "@/db/constants";
 import { componentDto, groupDto, listComponents, listGroups } from "@/lib/components/components";
 import { hasRole } from "@/lib/context";
 import { getPage } from "@/lib/page/page";
+import { listComponentVendors, type VendorView } from "@/lib/vendors/vendors";
 import {
   createComponentAction,
   createGroupAction,
@@ -26,6 +27,7 @@ import {
   updateComponentAction,
   updateGroupAction,
 } from "./actions";
+import { VendorForm, VendorLine } from "./vendor-settings";
 
 export const metadata = { title: "Components · Herald" };
 
@@ -169,6 +171,8 @@ function ComponentRow({
   first,
   last,
   pageTarget,
+  vendor,
+  tz,
 }: {
   c: ComponentItem;
   groups: GroupItem[];
@@ -177,6 +181,8 @@ function ComponentRow({
   first: boolean;
   last: boolean;
   pageTarget: number;
+  vendor: VendorView | undefined;
+  tz: string;
 }) {
   return (
     <li className="px-5 py-3" data-testid="component-row" data-component={c.name}>
@@ -196,6 +202,7 @@ function ComponentRow({
             )}
           </div>
           {c.description && <p className="mt-0.5 text-sm text-zinc-600 dark:text-zinc-400">{c.description}</p>}
+          {vendor && <VendorLine componentId={c.id} name={c.name} vendor={vendor} tz={tz} canEdit={canEdit} />}
         </div>
         <div className="flex flex-wrap items-center gap-2">
           {canEdit ? (
@@ -250,6 +257,7 @@ function ComponentRow({
               </SubmitButton>
             </ActionForm>
           </details>
+          <VendorForm componentId={c.id} name={c.name} vendor={vendor} />
           <ActionForm action={deleteComponentAction} className="space-y-2" aria-label={`Delete ${c.name}`}>
             <input type="hidden" name="id" value={c.id} />
             <ConfirmSubmit
@@ -272,6 +280,7 @@ export default async function ComponentsPage() {
   const canEdit = hasRole(ctx.actor, "editor");
   const canAdmin = hasRole(ctx.actor, "admin");
   const ungrouped = components.filter((c) => !c.groupId);
+  const vendors = await listComponentVendors(ctx.db, page.id);
 
   const list = (items: ComponentItem[]) =>
     items.length ? (
@@ -286,6 +295,8 @@ export default async function ComponentsPage() {
             first={i === 0}
             last={i === items.length - 1}
             pageTarget={page.slaTarget}
+            vendor={vendors.get(c.id)}
+            tz={page.timeZone}
           />
         ))}
       </ul>

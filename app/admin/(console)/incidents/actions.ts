@@ -17,6 +17,7 @@ import {
   type PostUpdateInput,
 } from "@/lib/incidents/incidents";
 import { getConsoleIncident } from "@/lib/incidents/queries";
+import { publishDraftIncident } from "@/lib/incidents/drafts";
 import { scheduleIncident, scheduleIncidentUpdate } from "@/lib/incidents/scheduled";
 import { previewPost, type PostPreview } from "@/lib/incidents/preview";
 import { getPage } from "@/lib/page/page";
@@ -243,4 +244,14 @@ export async function previewPostAction(fd: FormData): Promise<PostPreview> {
     console.error("[herald] preview failed", err);
     return { error: "The preview could not be rendered. The error was logged." };
   }
+}
+
+/** A draft (opened by a monitor alert, lib/integrations) goes public; notifying is the person's choice. */
+export async function publishDraftAction(_prev: ActionState, fd: FormData): Promise<ActionState> {
+  const { ctx } = await requireUser();
+  return runAction(async () => {
+    await publishDraftIncident(ctx, { id: str(fd, "id") ?? "", notify: bool(fd, "notify") });
+    refreshAfterWrite();
+    return { ok: true, message: "Published." };
+  });
 }

@@ -28,6 +28,9 @@ export function IncidentHeader({
             <ImpactBadge impact={incident.impact} overridden={!!incident.impactOverride} />
             <PriorityBadge priority={priorityOf(incident.impact, incident.urgency)} />
             {incident.backfilled && <span className="text-xs text-zinc-500">Backfilled</span>}
+            {!incident.publishedAt && !incident.publishAt && (
+              <span className="text-xs font-medium text-amber-800 dark:text-amber-200">Draft: not public</span>
+            )}
             {!incident.publishedAt && incident.publishAt && (
               <span className="text-xs font-medium text-amber-800 dark:text-amber-200">
                 Scheduled: public from {formatDateTime(incident.publishAt, tz)}

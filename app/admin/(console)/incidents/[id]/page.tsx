@@ -14,6 +14,7 @@ import { DetailsCard } from "./details-card";
 import { IncidentHeader } from "./header";
 import { NotesCard } from "./notes-card";
 import { OwnerCard } from "./owner-card";
+import { PublishDraftCard } from "./publish-draft-card";
 import { PostUpdateCard } from "./post-update-card";
 import { PostmortemCard } from "./postmortem-card";
 import { ResolveCard } from "./resolve-card";
@@ -90,6 +91,7 @@ export default async function IncidentPage({
           )}
         </div>
         <div className="space-y-6">
+          {canEdit && !incident.publishedAt && !incident.publishAt && <PublishDraftCard incident={incident} />}
           {canEdit && <ResolveCard incident={incident} closed={closed} lastNotify={lastNotify} tz={tz} />}
           <OwnerCard incident={incident} team={team} canEdit={canEdit} />
           <NotesCard incidentId={incident.id} notes={notes} canEdit={canEdit} timeZone={tz} />
