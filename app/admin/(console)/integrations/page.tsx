@@ -265,7 +265,7 @@ function IntegrationCard({
                 </div>
                 <ul className="mt-1 list-disc pl-5">
                   {e.outcome.map((line, n) => (
-                    // Lines of one event have no identity beyond their place.
+                    // biome-ignore lint/suspicious/noArrayIndexKey: an event's lines never change once written; their place is their identity.
                     <li key={`${e.id}-${n}`}>{line}</li>
                   ))}
                 </ul>
