@@ -10,6 +10,7 @@ import {
   incident,
   integrationAlert,
   integrationEvent,
+  integrationRule,
   notification,
   type Component,
 } from "@/db/schema";
@@ -34,6 +35,7 @@ import {
   addIntegrationRule,
   createIntegration,
   deleteIntegration,
+  deleteIntegrationRule,
   parseMatchText,
   updateIntegration,
 } from "./integrations";
@@ -213,6 +215,21 @@ describe("firing and resolved (no hold)", () => {
     expect({ ...after, integration_event: before.integration_event, subscribe_limit: before.subscribe_limit }).toEqual(
       before,
     );
+    await send(id, token, { component: c.id, status: "resolved" });
+    expect(await statusOf(c)).toBe("operational");
+  });
+});
+
+describe("rules", () => {
+  it("deleting a rule forgets its alerts, so they cannot hold the component forever", async () => {
+    const { c, id, token } = await setup();
+    await send(id, token, alertmanagerFiring());
+    const rule = (await t.db.select().from(integrationRule).where(eq(integrationRule.integrationId, id)).get())!;
+    await deleteIntegrationRule(t.ctx, { integrationId: id, ruleId: rule.id });
+    expect(await t.db.$count(integrationAlert, eq(integrationAlert.integrationId, id))).toBe(0);
+    // The alert's resolve now matches no rule; another signal on the component still settles it.
+    await send(id, token, alertmanagerResolved());
+    await send(id, token, { component: c.id, status: "degraded_performance" });
     await send(id, token, { component: c.id, status: "resolved" });
     expect(await statusOf(c)).toBe("operational");
   });

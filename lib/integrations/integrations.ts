@@ -7,6 +7,7 @@ import { COMPONENT_STATUSES, INTEGRATION_INCIDENT_MODES } from "@/db/constants";
 import {
   component,
   integration,
+  integrationAlert,
   integrationEvent,
   integrationRule,
   type Integration,
@@ -240,6 +241,8 @@ export async function deleteIntegrationRule(ctx: Ctx, input: { integrationId: st
     });
     if (!rule) throw new NotFoundError("Rule");
     await tx.delete(integrationRule).where(eq(integrationRule.id, rule.id));
+    // Its alerts would otherwise stay "firing" forever: a later resolve matches no rule and never reaches them.
+    await tx.delete(integrationAlert).where(eq(integrationAlert.ruleId, rule.id));
     await audit(tx, ctx, {
       pageId: p.id,
       action: "integration.delete_rule",
