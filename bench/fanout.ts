@@ -26,8 +26,10 @@ const t0 = performance.now();
 // Generated inside SQLite: one manage token (encrypted) shared by all rows keeps setup fast; hashes stay unique.
 await t.db.run(sql`
   with recursive n(i) as (select 1 union all select i + 1 from n where i < ${N})
-  insert into subscriber (id, page_id, email, state, manage_token_hash, manage_token_enc, confirmed_at, created_at, updated_at)
-  select 's' || i, ${pageId}, 'user' || i || '@example.com', 'active', 'h' || i, ${token.enc}, ${Date.now()}, ${Date.now()}, ${Date.now()} from n`);
+  insert into subscriber (id, page_id, email, state, manage_token_hash, manage_token_enc, confirmed_at, created_at,
+  updated_at)
+  select 's' || i, ${pageId}, 'user' || i || '@example.com', 'active', 'h' || i, ${token.enc}, ${Date.now()},
+  ${Date.now()}, ${Date.now()} from n`);
 console.log(`seeded ${N} subscribers in ${Math.round(performance.now() - t0)} ms`);
 
 const p0 = performance.now();
@@ -57,7 +59,8 @@ const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", "scripts/
   stdio: ["ignore", "inherit", "inherit"],
 });
 let peakKb = 0;
-// The worker's CPU time (utime + stime, in clock ticks of 10 ms): unlike the rate, it hardly depends on how busy the machine is.
+// The worker's CPU time (utime + stime, in clock ticks of 10 ms): unlike the rate, it hardly depends on how busy the
+// machine is.
 let cpuTicks = 0;
 const sampler = setInterval(() => {
   try {
@@ -85,13 +88,16 @@ const span = (ok[ok.length - 1].at - ok[0].at) / 1000;
 const achieved = (ok.length - 1) / span;
 const unique = new Set(fake.accepted.map((e) => e.to)).size;
 console.log(
-  `delivered ${fake.accepted.length} emails (${unique} unique) in ${ok.length} batches over ${span.toFixed(1)} s; ${limited} requests got 429`,
+  `delivered ${fake.accepted.length} emails (${unique} unique) in ${ok.length} batches over ${span.toFixed(1)} s; ` +
+    `${limited} requests got 429`,
 );
 console.log(
-  `achieved ${achieved.toFixed(2)} req/s against a limit of ${RATE}: ratio ${(achieved / RATE).toFixed(3)} (target ≥ 0.95)`,
+  `achieved ${achieved.toFixed(2)} req/s against a limit of ${RATE}: ` +
+    `ratio ${(achieved / RATE).toFixed(3)} (target ≥ 0.95)`,
 );
 console.log(
-  `worker peak RSS ${(peakKb / 1024).toFixed(0)} MB (target ≤ 300); worker CPU ${(cpuTicks / 100).toFixed(1)} s (${((cpuTicks * 10) / ok.length).toFixed(1)} ms per batch)`,
+  `worker peak RSS ${(peakKb / 1024).toFixed(0)} MB (target ≤ 300); worker CPU ${(cpuTicks / 100).toFixed(1)} s ` +
+    `(${((cpuTicks * 10) / ok.length).toFixed(1)} ms per batch)`,
 );
 await fake.close();
 t.close();

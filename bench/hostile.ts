@@ -194,7 +194,8 @@ const codes = (s: Record<string, number>) =>
 const errs = (e: number | Record<string, number>) => (typeof e === "number" ? String(e) : codes(e));
 const lines: string[] = [];
 lines.push(
-  `\nHerald under hostile traffic: clean ${CLEAN_PATHS.join(" + ")} at 50 connections, ${SECONDS} s per phase; hostile GETs ≈${HOSTILE_RATE} req/s (42 connections) + 4 streams of ${POST_MB} MB POSTs`,
+  `\nHerald under hostile traffic: clean ${CLEAN_PATHS.join(" + ")} at 50 connections, ${SECONDS} s per phase; ` +
+    `hostile GETs ≈${HOSTILE_RATE} req/s (42 connections) + 4 streams of ${POST_MB} MB POSTs`,
 );
 lines.push(
   "(shared 2-core machine: the generators compete with the server for CPU; ratios within this run are what counts)\n",
@@ -204,27 +205,35 @@ for (const p of CLEAN_PATHS) {
   const b = baseline.clean[p];
   const a = attack.clean[p];
   lines.push(
-    `${p.padEnd(24)} ${pad(fmt(b.rps), 14)}  ${pad(fmt(a.rps), 12)}  ${(a.rps / b.rps).toFixed(2)}×  ${pad(ms(b), 8)} → ${pad(ms(a), 6)}     ${pad(fmt(after.clean[p].rps), 8)}`,
+    `${p.padEnd(24)} ${pad(fmt(b.rps), 14)}  ${pad(fmt(a.rps), 12)}  ${(a.rps / b.rps).toFixed(2)}×  ` +
+      `${pad(ms(b), 8)} → ${pad(ms(a), 6)}     ${pad(fmt(after.clean[p].rps), 8)}`,
   );
 }
 lines.push(
-  `${"both".padEnd(24)} ${pad(fmt(total(baseline)), 14)}  ${pad(fmt(total(attack)), 12)}  ${ratio.toFixed(2)}×  (target ≥ 0.80×: ${ratio >= 0.8 ? "met" : "NOT met"})  ${pad(fmt(total(after)), 8)}`,
+  `${"both".padEnd(24)} ${pad(fmt(total(baseline)), 14)}  ${pad(fmt(total(attack)), 12)}  ${ratio.toFixed(2)}×  ` +
+    `(target ≥ 0.80×: ${ratio >= 0.8 ? "met" : "NOT met"})  ${pad(fmt(total(after)), 8)}`,
 );
 lines.push(
-  `under attack / control (same generators, hostile traffic sent to a decoy): ${(total(attack) / total(control)).toFixed(2)}× (control ${fmt(total(control))} req/s, p99 ${Object.values(control.clean).map(ms).join("/")} ms)`,
+  `under attack / control (same generators, hostile traffic sent to a decoy): ` +
+    `${(total(attack) / total(control)).toFixed(2)}× (control ${fmt(total(control))} req/s, p99 ` +
+    `${Object.values(control.clean).map(ms).join("/")} ms)`,
 );
 lines.push(
-  `under attack / clean run after it: ${(total(attack) / total(after)).toFixed(2)}× (how far the two clean-alone phases differ shows the machine's noise)`,
+  `under attack / clean run after it: ${(total(attack) / total(after)).toFixed(2)}× (how far the two clean-alone ` +
+    `phases differ shows the machine's noise)`,
 );
 lines.push(`clean non-200s or errors in all phases: ${clean5xx}`);
 lines.push("\nhostile kind                        requests   req/s   p99 ms  statuses / errors");
 for (const [name, r] of hostileRows)
   lines.push(
-    `${name.padEnd(34)} ${pad(r.requests, 9)}  ${pad(fmt(r.requests / (SECONDS + 4)), 6)}  ${pad(ms(r), 7)}  ${codes(r.statuses)}${errs(r.errors) !== "0" && errs(r.errors) !== "-" ? `  errors: ${errs(r.errors)}` : ""}`,
+    `${name.padEnd(34)} ${pad(r.requests, 9)}  ${pad(fmt(r.requests / (SECONDS + 4)), 6)}  ${pad(ms(r), 7)}  ` +
+      `${codes(r.statuses)}${errs(r.errors) !== "0" && errs(r.errors) !== "-" ? `  errors: ${errs(r.errors)}` : ""}`,
   );
 lines.push(`hostile 5xx: ${hostile5xx}${hostile5xx ? "  ← FINDING" : ""}`);
 lines.push(
-  `\nsnapshot renders: baseline ${baseline.renders.stored + baseline.renders.notStored}, control ${control.renders.stored + control.renders.notStored}, during the attack ${attack.renders.stored} stored + ${attack.renders.notStored} not stored, after ${after.renders.stored + after.renders.notStored}`,
+  `\nsnapshot renders: baseline ${baseline.renders.stored + baseline.renders.notStored}, control ` +
+    `${control.renders.stored + control.renders.notStored}, during the attack ${attack.renders.stored} stored + ` +
+    `${attack.renders.notStored} not stored, after ${after.renders.stored + after.renders.notStored}`,
 );
 if (attack.renders.stored + attack.renders.notStored)
   lines.push(`  during the attack, by key: ${codes(attack.renders.keys)}`);
@@ -233,13 +242,16 @@ const cpuOf = (p: Phase) =>
     .map(([k, v]) => `${k} ${v.toFixed(1)}`)
     .join(", ");
 lines.push(
-  `server CPU: baseline ${baseline.serverCpuS.toFixed(1)} s, control ${control.serverCpuS.toFixed(1)} s, attack ${attack.serverCpuS.toFixed(1)} s (of ${SECONDS + 4} s wall), after ${after.serverCpuS.toFixed(1)} s`,
+  `server CPU: baseline ${baseline.serverCpuS.toFixed(1)} s, control ${control.serverCpuS.toFixed(1)} s, attack ` +
+    `${attack.serverCpuS.toFixed(1)} s (of ${SECONDS + 4} s wall), after ${after.serverCpuS.toFixed(1)} s`,
 );
 lines.push(
-  `load processes' CPU (s): baseline ${cpuOf(baseline)}; control ${cpuOf(control)}; attack ${cpuOf(attack)}; after ${cpuOf(after)}`,
+  `load processes' CPU (s): baseline ${cpuOf(baseline)}; control ${cpuOf(control)}; attack ${cpuOf(attack)}; after ` +
+    `${cpuOf(after)}`,
 );
 lines.push(
-  `machine load average (2 cores): ${[baseline, control, attack, after].map((p) => p.loadAvg).join(" / ")} at the end of each phase`,
+  `machine load average (2 cores): ${[baseline, control, attack, after].map((p) => p.loadAvg).join(" / ")} at the ` +
+    `end of each phase`,
 );
 if (serverErrors.length)
   lines.push(`server log lines that look like errors: ${serverErrors.length}, first: ${serverErrors[0].slice(0, 200)}`);

@@ -160,7 +160,9 @@ function hostileRequest(scenario: Scenario, paths: string[]): (req: CannonReques
         path: next(),
         headers: {
           ...req.headers,
-          cookie: `${pick(["", "__Secure-"])}herald.session_token=${rid(32)}.${randomBytes(24).toString("base64url")}; theme=${rid(4)}`,
+          cookie:
+            `${pick(["", "__Secure-"])}herald.session_token=${rid(32)}.` +
+            `${randomBytes(24).toString("base64url")}; theme=${rid(4)}`,
         },
       });
     case "random-incident":

@@ -210,7 +210,8 @@ async function seed(url: string): Promise<{ openIncidentId: string; pastIncident
   await tx.commit();
   client.close();
   console.log(
-    `seeded ${COMPONENTS} components, ${INCIDENTS} incidents, ${INCIDENTS * UPDATES_PER_INCIDENT} updates in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    `seeded ${COMPONENTS} components, ${INCIDENTS} incidents, ${INCIDENTS * UPDATES_PER_INCIDENT} updates in ` +
+      `${((performance.now() - started) / 1000).toFixed(1)} s`,
   );
   return { openIncidentId: id("i", INCIDENTS - 1), pastIncidentId: id("i", INCIDENTS - 2) };
 }
@@ -385,20 +386,25 @@ client.close();
 const rss = peakRssMb(herald.pid!);
 const fmt = (n: number) => n.toFixed(0).padStart(7);
 console.log(
-  `\nHerald public site, ${CONNECTIONS} connections × ${DURATION_S} s, Accept-Encoding: br, load from ${WRK ? "wrk (1 thread)" : "autocannon"} (figures vary on a shared machine; ratios are what counts)`,
+  `\nHerald public site, ${CONNECTIONS} connections × ${DURATION_S} s, Accept-Encoding: br, load from ` +
+    `${WRK ? "wrk (1 thread)" : "autocannon"} (figures vary on a shared machine; ratios are what counts)`,
 );
 console.log("page        herald req/s   bare req/s   ratio   p50 ms   p99 ms");
 for (const [name, r] of Object.entries(results)) {
   console.log(
-    `${name.padEnd(10)} ${fmt(r.herald.rps)}      ${fmt(r.bare.rps)}    ${(r.herald.rps / r.bare.rps).toFixed(2)}×   ${fmt(r.herald.p50)}  ${fmt(r.herald.p99)}`,
+    `${name.padEnd(10)} ${fmt(r.herald.rps)}      ${fmt(r.bare.rps)}    ` +
+      `${(r.herald.rps / r.bare.rps).toFixed(2)}×   ` +
+      `${fmt(r.herald.p50)}  ${fmt(r.herald.p99)}`,
   );
 }
 console.log(
-  `\n/ size: ${(gzipHome.body.length / 1024).toFixed(1)} KB gzip, ${(home.body.length / 1024).toFixed(1)} KB brotli (HTML with inlined CSS, no scripts)`,
+  `\n/ size: ${(gzipHome.body.length / 1024).toFixed(1)} KB gzip, ${(home.body.length / 1024).toFixed(1)} KB brotli ` +
+    `(HTML with inlined CSS, no scripts)`,
 );
 console.log(`first render of / (cold, 10k incidents): ${firstRenderMs.toFixed(0)} ms`);
 console.log(
-  `publish → first fresh /: ${inProcessMs.toFixed(0)} ms through the server, ${cliMs.toFixed(0)} ms from the CLI (poll)`,
+  `publish → first fresh /: ${inProcessMs.toFixed(0)} ms through the server, ${cliMs.toFixed(0)} ms from the CLI ` +
+    `(poll)`,
 );
 console.log(`Herald peak RSS: ${rss} MB`);
 console.log(

@@ -56,12 +56,15 @@ const ctx = cliCtx(db);
 const pageId = (await getPage(db)).id;
 const publisherKey = (await createApiKey(ctx, { name: "soak publisher", role: "editor" })).key;
 const writerKey = (await createApiKey(ctx, { name: "soak component writer", role: "admin" })).key;
-// Generated inside SQLite like bench/fanout.ts: one manage token (encrypted with the server's secret) shared by all rows.
+// Generated inside SQLite like bench/fanout.ts: one manage token (encrypted with the server's secret) shared by all
+// rows.
 const token = issueToken(SECRET);
 await db.run(sql`
   with recursive n(i) as (select 1 union all select i + 1 from n where i < ${SUBSCRIBERS})
-  insert into subscriber (id, page_id, email, state, manage_token_hash, manage_token_enc, confirmed_at, created_at, updated_at)
-  select 'soak' || i, ${pageId}, 'reader' || i || '@example.com', 'active', 'soakhash' || i, ${token.enc}, ${Date.now()}, ${Date.now()}, ${Date.now()} from n`);
+  insert into subscriber (id, page_id, email, state, manage_token_hash, manage_token_enc, confirmed_at, created_at,
+  updated_at)
+  select 'soak' || i, ${pageId}, 'reader' || i || '@example.com', 'active', 'soakhash' || i, ${token.enc},
+  ${Date.now()}, ${Date.now()}, ${Date.now()} from n`);
 
 const fake = await startFakeResend();
 fake.rateLimit(12);
@@ -141,7 +144,8 @@ const sampler = setInterval(() => rssAt("sample"), 5000);
 
 const count = async (q: ReturnType<typeof sql>) => (await db.all<{ n: number }>(q))[0].n;
 console.log(
-  `soak: ${MINUTES} min, ${SUBSCRIBERS} subscribers, publish every ${PUBLISH_EVERY_S} s, public load ${RATE} req/s over 50 connections`,
+  `soak: ${MINUTES} min, ${SUBSCRIBERS} subscribers, publish every ${PUBLISH_EVERY_S} s, public load ${RATE} req/s ` +
+    `over 50 connections`,
 );
 const load = runLoad({ kind: "cannon", url: herald.url, seconds: MINUTES * 60, runs });
 const people = runLoad({
@@ -174,7 +178,8 @@ const progress = setInterval(async () => {
   const pending = await count(sql`select count(*) as n from delivery where status = 'pending'`);
   const notifications = await count(sql`select count(*) as n from notification`);
   console.log(
-    `  ${(elapsedS() / 60).toFixed(1)} min: RSS ${rssMb(herald.pid)} MB, ${notifications} notifications, ${pending} deliveries pending, ${acceptedTotal} emails accepted`,
+    `  ${(elapsedS() / 60).toFixed(1)} min: RSS ${rssMb(herald.pid)} MB, ${notifications} notifications, ${pending} ` +
+      `deliveries pending, ${acceptedTotal} emails accepted`,
   );
 }, 60_000);
 const total = MINUTES * 60_000;
@@ -232,7 +237,8 @@ for (const n of await db.all<{ id: string; kind: string }>(
 )) {
   check.notifications++;
   const rows = await db.all<{ email: string; status: string; batch_id: string | null }>(
-    sql`select s.email, d.status, d.batch_id from delivery d join subscriber s on s.id = d.subscriber_id where d.notification_id = ${n.id}`,
+    sql`select s.email, d.status, d.batch_id from delivery d join subscriber s on s.id = d.subscriber_id where
+    d.notification_id = ${n.id}`,
   );
   check.deliveries += rows.length;
   if (n.kind !== "subscription_confirmation" && rows.length !== SUBSCRIBERS) check.short++;
@@ -292,7 +298,9 @@ const pad = (v: string | number, n: number) => String(v).padStart(n);
 
 const lines: string[] = [];
 lines.push(
-  `\nHerald soak: ${MINUTES} min${MINUTES !== 30 ? ` (--minutes ${MINUTES}; the default is 30)` : ""}, public ${RATE} req/s over 50 connections (10 with forged cookies), publish + notify every ${PUBLISH_EVERY_S} s to ${SUBSCRIBERS} subscribers, console user, v1 writer`,
+  `\nHerald soak: ${MINUTES} min${MINUTES !== 30 ? ` (--minutes ${MINUTES}; the default is 30)` : ""}, public ` +
+    `${RATE} req/s over 50 connections (10 with forged cookies), publish + notify every ${PUBLISH_EVERY_S} s to ` +
+    `${SUBSCRIBERS} subscribers, console user, v1 writer`,
 );
 lines.push("(shared 2-core machine: latencies include the generators' share of the CPU)\n");
 lines.push("surface                          requests   req/s   p50 ms   p99 ms   max ms  statuses / errors");
@@ -300,25 +308,35 @@ for (const [name, r] of Object.entries(surfaces)) {
   const rps = "rps" in r ? r.rps.toFixed(0) : (r.requests / (MINUTES * 60)).toFixed(2);
   const e = errorCount(r.errors);
   lines.push(
-    `${name.padEnd(32)} ${pad(r.requests, 8)}  ${pad(rps, 6)}  ${pad(r.p50.toFixed(0), 7)}  ${pad(r.p99.toFixed(0), 7)}  ${pad(r.max.toFixed(0), 7)}  ${codes(r.statuses)}${e ? `  errors: ${typeof r.errors === "number" ? e : codes(r.errors)}` : ""}`,
+    `${name.padEnd(32)} ${pad(r.requests, 8)}  ${pad(rps, 6)}  ${pad(r.p50.toFixed(0), 7)}  ` +
+      `${pad(r.p99.toFixed(0), 7)}  ${pad(r.max.toFixed(0), 7)}  ` +
+      `${codes(r.statuses)}${e ? `  errors: ${typeof r.errors === "number" ? e : codes(r.errors)}` : ""}`,
   );
 }
 lines.push(
-  `5xx: ${total5xx} (must be 0: ${total5xx === 0 ? "met" : "NOT met"}); connection errors/timeouts: ${totalErrors}; v1 429s honoured: ${peopleResult.limited}; console sign-ins: ${peopleResult.signIns}`,
+  `5xx: ${total5xx} (must be 0: ${total5xx === 0 ? "met" : "NOT met"}); connection errors/timeouts: ${totalErrors}; ` +
+    `v1 429s honoured: ${peopleResult.limited}; console sign-ins: ${peopleResult.signIns}`,
 );
 lines.push(
-  `\nHerald RSS (MB): start ${marks[0].mb}, after warm-up ${warm}, middle ${marks.find((m) => m.label === "middle")!.mb}, end ${end}, after drain ${marks.find((m) => m.label === "after drain")!.mb}, peak sample ${peak}`,
+  `\nHerald RSS (MB): start ${marks[0].mb}, after warm-up ${warm}, middle ` +
+    `${marks.find((m) => m.label === "middle")!.mb}, end ${end}, after drain ` +
+    `${marks.find((m) => m.label === "after drain")!.mb}, peak sample ${peak}`,
 );
 lines.push(`machine load average (2 cores) at those points: ${marks.map((m) => m.loadAvg).join(" / ")}`);
 lines.push(
-  `RSS growth after warm-up: ${(growth * 100).toFixed(1)} % (target ≤ 10 %: ${growth <= 0.1 ? "met" : "NOT met"}); server CPU ${serverCpuS.toFixed(0)} s over ${MINUTES * 60} s`,
+  `RSS growth after warm-up: ${(growth * 100).toFixed(1)} % (target ≤ 10 %: ${growth <= 0.1 ? "met" : "NOT met"}); ` +
+    `server CPU ${serverCpuS.toFixed(0)} s over ${MINUTES * 60} s`,
 );
 lines.push(
-  `\nemail: ${peopleResult.publishes.length} publishes → ${check.notifications} notifications, ${check.deliveries} deliveries, ${check.sent} sent, ${acceptedTotal} emails accepted by the provider; drained ${drainS} s after the load stopped`,
+  `\nemail: ${peopleResult.publishes.length} publishes → ${check.notifications} notifications, ${check.deliveries} ` +
+    `deliveries, ${check.sent} sent, ${acceptedTotal} emails accepted by the provider; drained ${drainS} s after ` +
+    `the load stopped`,
 );
 lines.push(`provider answers: ${codes(providerOutcomes)}`);
 lines.push(
-  `exactly once: ${exactlyOnce ? "yes" : "NO"} — missing ${check.missing}, duplicates ${check.duplicates}, strays ${check.strays}, unsent ${codes(check.notSent)}, notifications short of ${SUBSCRIBERS} deliveries ${check.short}`,
+  `exactly once: ${exactlyOnce ? "yes" : "NO"} — missing ${check.missing}, duplicates ${check.duplicates}, strays ` +
+    `${check.strays}, unsent ${codes(check.notSent)}, notifications short of ${SUBSCRIBERS} deliveries ` +
+    `${check.short}`,
 );
 const errorLines = serverLog.split("\n").filter((l) => /ERROR|request failed|failed after|Unhandled/i.test(l));
 if (errorLines.length)

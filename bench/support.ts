@@ -65,7 +65,8 @@ export async function startHerald(opts: {
     exit = { code, signal };
     if (!stopping)
       console.error(
-        `[bench] Herald exited on its own (code ${code}, signal ${signal}); its last lines:\n${output.split("\n").slice(-30).join("\n")}`,
+        `[bench] Herald exited on its own (code ${code}, signal ${signal}); its last ` +
+          `lines:\n${output.split("\n").slice(-30).join("\n")}`,
       );
   });
   return {

@@ -18,7 +18,9 @@ export type MaintenanceStatus = (typeof MAINTENANCE_STATUSES)[number];
 
 export type AnyIncidentStatus = IncidentStatus | MaintenanceStatus;
 
-/** The statuses that end an incident or a maintenance; every other status is open (lib/status/rules.ts isClosedStatus). */
+/**
+ * The statuses that end an incident or a maintenance; every other status is open (lib/status/rules.ts isClosedStatus).
+ */
 export const CLOSED_STATUSES = ["resolved", "postmortem", "completed"] as const satisfies readonly AnyIncidentStatus[];
 
 /** A maintenance that has started and is not completed. */

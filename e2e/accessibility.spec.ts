@@ -18,19 +18,25 @@ test.beforeAll(async ({ server }) => {
   const ctx = cliCtx(server.db);
   await savePostmortemDraft(ctx, {
     incidentId: s.resolvedIncident.id,
-    body: "## What happened\n\nA deploy shipped a broken cache key. See the [deploy log](https://example.com/log) for details.\n\n- rollback took 12 minutes\n- no data was lost",
+    body:
+      "## What happened\n\nA deploy shipped a broken cache key. See the [deploy log](https://example.com/log) " +
+      "for details.\n\n- rollback took 12 minutes\n- no data was lost",
   });
   await publishPostmortem(ctx, { incidentId: s.resolvedIncident.id });
   const open = await createIncident(ctx, {
     name: "API latency in EU West",
     status: "investigating",
-    body: "Requests to the **REST API** from EU West see elevated latency. Follow the [provider's notice](https://example.com/notice) for their side.",
+    body:
+      "Requests to the **REST API** from EU West see elevated latency. Follow the [provider's " +
+      "notice](https://example.com/notice) for their side.",
     components: { [s.api.id]: "degraded_performance", [s.eu.id]: "partial_outage" },
   });
   await postIncidentUpdate(ctx, {
     incidentId: open.incident.id,
     status: "identified",
-    body: "A saturated link between two racks.\n\n> Traffic is being moved to `fra-2`.\n\n| region | p99 |\n| --- | --- |\n| EU West | 4 s |\n\n- no errors",
+    body:
+      "A saturated link between two racks.\n\n> Traffic is being moved to `fra-2`.\n\n| region | p99 |\n| --- | " +
+      "--- |\n| EU West | 4 s |\n\n- no errors",
   });
   const running = await createMaintenance(ctx, {
     name: "Database upgrade",
@@ -101,7 +107,8 @@ for (const colorScheme of ["light", "dark"] as const) {
           .filter((v) => v.impact === "serious" || v.impact === "critical")
           .map(
             (v) =>
-              `${v.id} [${v.impact}] ${v.help}\n${v.nodes.map((n) => `    ${n.target.join(" ")}: ${n.failureSummary?.replace(/\n/g, " ")}`).join("\n")}`,
+              `${v.id} [${v.impact}] ${v.help}\n` +
+              v.nodes.map((n) => `    ${n.target.join(" ")}: ${n.failureSummary?.replace(/\n/g, " ")}`).join("\n"),
           );
         expect(found, `${path}\n${found.join("\n")}`).toEqual([]);
       });

@@ -45,7 +45,7 @@ async function signIn(page: Page) {
   await page.waitForURL(/\/admin$/);
 }
 
-test("“Use template” keeps the name and component choices already entered and fills placeholders from them", async ({
+test("“Use template” keeps the name and components already entered and fills placeholders from them", async ({
   page,
 }) => {
   await signIn(page);
@@ -123,47 +123,50 @@ test("a placeholder nothing fills is shown in the preview and stops the post unt
   await expect(page.getByTestId("timeline-entry").first()).toContainText("We are investigating issues with API.");
 });
 
-test("the incident page: notify starts as the last choice, the next update due shows, posting confirms, errors read plainly", async ({
-  page,
-  server,
-}) => {
-  const { incident } = await createIncident(cliCtx(server.db), {
-    name: "Queue delays",
-    body: "Jobs are delayed.",
-    components: { [api]: "degraded_performance" },
-    notify: true,
-  });
-  await signIn(page);
-  await page.goto(`/admin/incidents/${incident.id}`);
+test(
+  "the incident page: notify starts as the last choice, the " +
+    "next update due shows, posting confirms, errors read plainly",
+  async ({ page, server }) => {
+    const { incident } = await createIncident(cliCtx(server.db), {
+      name: "Queue delays",
+      body: "Jobs are delayed.",
+      components: { [api]: "degraded_performance" },
+      notify: true,
+    });
+    await signIn(page);
+    await page.goto(`/admin/incidents/${incident.id}`);
 
-  await expect(page.getByTestId("next-update")).toContainText("Next update due");
-  const post = page.getByRole("form", { name: "Post an update" });
-  await expect(post.getByLabel("Notify subscribers")).toBeChecked();
-  await expect(page.getByRole("form", { name: "Resolve incident" }).getByLabel("Notify subscribers")).toBeChecked();
+    await expect(page.getByTestId("next-update")).toContainText("Next update due");
+    const post = page.getByRole("form", { name: "Post an update" });
+    await expect(post.getByLabel("Notify subscribers")).toBeChecked();
+    await expect(page.getByRole("form", { name: "Resolve incident" }).getByLabel("Notify subscribers")).toBeChecked();
 
-  await post.getByLabel("Message").fill("We found the cause.");
-  await post.getByLabel("Notify subscribers").uncheck();
-  await post.getByRole("button", { name: "Post update" }).click();
-  await expect(post.getByRole("status")).toHaveText("Update posted.");
-  await expect(page.getByTestId("timeline-entry").first()).toContainText("We found the cause.");
-  // The form starts fresh after the post, and the last choice (no notification) is now the default.
-  await expect(post.getByLabel("Message")).toHaveValue("");
-  await expect(post.getByLabel("Notify subscribers")).not.toBeChecked();
-  await expect(page.getByRole("form", { name: "Resolve incident" }).getByLabel("Notify subscribers")).not.toBeChecked();
+    await post.getByLabel("Message").fill("We found the cause.");
+    await post.getByLabel("Notify subscribers").uncheck();
+    await post.getByRole("button", { name: "Post update" }).click();
+    await expect(post.getByRole("status")).toHaveText("Update posted.");
+    await expect(page.getByTestId("timeline-entry").first()).toContainText("We found the cause.");
+    // The form starts fresh after the post, and the last choice (no notification) is now the default.
+    await expect(post.getByLabel("Message")).toHaveValue("");
+    await expect(post.getByLabel("Notify subscribers")).not.toBeChecked();
+    await expect(
+      page.getByRole("form", { name: "Resolve incident" }).getByLabel("Notify subscribers"),
+    ).not.toBeChecked();
 
-  const details = page.getByRole("form", { name: "Incident details" });
-  await details.getByLabel("Name").fill("   ");
-  await details.getByRole("button", { name: "Save" }).click();
-  const summary = details.getByRole("alert");
-  await expect(summary).toContainText("Please check the marked field");
-  await expect(summary).not.toContainText("name:");
-  await expect(details.getByLabel("Name")).toHaveAttribute("aria-invalid", "true");
-  await expect(details.locator("[data-field-error=name]")).toBeVisible();
+    const details = page.getByRole("form", { name: "Incident details" });
+    await details.getByLabel("Name").fill("   ");
+    await details.getByRole("button", { name: "Save" }).click();
+    const summary = details.getByRole("alert");
+    await expect(summary).toContainText("Please check the marked field");
+    await expect(summary).not.toContainText("name:");
+    await expect(details.getByLabel("Name")).toHaveAttribute("aria-invalid", "true");
+    await expect(details.locator("[data-field-error=name]")).toBeVisible();
 
-  const resolve = page.getByRole("form", { name: "Resolve incident" });
-  await resolve.getByRole("button", { name: "Resolve incident" }).click();
-  await expect(page.getByRole("form", { name: "Resolved" }).getByRole("status")).toHaveText("Incident resolved.");
-});
+    const resolve = page.getByRole("form", { name: "Resolve incident" });
+    await resolve.getByRole("button", { name: "Resolve incident" }).click();
+    await expect(page.getByRole("form", { name: "Resolved" }).getByRole("status")).toHaveText("Incident resolved.");
+  },
+);
 
 test("“Choose components” opens the subscribe page with the component list expanded", async ({ page }) => {
   await page.goto("/");

@@ -56,18 +56,23 @@ test.afterAll(() => new Promise<void>((resolve) => host.close(() => resolve())))
 
 /** The host page: the snippets as README.md documents them, on an origin of its own. */
 function hostPage(origin: string): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport"
+  content="width=device-width,initial-scale=1">
 <meta name="color-scheme" content="light dark"><title>Host</title>
-<style>body{font:16px Georgia,serif;margin:16px;line-height:2;letter-spacing:1px}@media (prefers-color-scheme:dark){body{background:#0b0b0c;color:#eee}} a{color:green}</style></head>
+<style>body{font:16px Georgia,serif;margin:16px;line-height:2;letter-spacing:1px}@media
+(prefers-color-scheme:dark){body{background:#0b0b0c;color:#eee}} a{color:green}</style></head>
 <body><h1>A customer's site</h1>
 <section id="script"><h2>Script</h2><script src="${origin}/embed.js" async></script></section>
-<section id="script-iframe"><h2>Script, iframe mode</h2><script src="${origin}/embed.js" data-mode="iframe" async></script></section>
+<section id="script-iframe"><h2>Script, iframe mode</h2><script src="${origin}/embed.js" data-mode="iframe"
+async></script></section>
 <section id="bare-iframe"><h2>Iframe</h2>
-<iframe id="herald-status" src="${origin}/embed" title="Service status" style="border:0;width:100%;max-width:420px;height:170px"></iframe>
+<iframe id="herald-status" src="${origin}/embed" title="Service status"
+style="border:0;width:100%;max-width:420px;height:170px"></iframe>
 <script>
 addEventListener("message", function (e) {
   var f = document.getElementById("herald-status");
-  if (e.source === f.contentWindow && e.data && e.data.type === "herald:embed-height") f.style.height = e.data.height + "px";
+  if (e.source === f.contentWindow && e.data && e.data.type === "herald:embed-height") f.style.height = e.data.height +
+  "px";
 });
 </script></section>
 </body></html>`;

@@ -114,7 +114,7 @@ test("a template fills the new-incident form, the preview renders, and the incid
   await expect(cadence.getByText("Update cadence saved.")).toBeVisible();
 });
 
-test("owner, urgency and internal notes stay in the console; a postmortem goes draft → preview → public → draft", async ({
+test("owner, urgency and notes stay in the console; a postmortem goes draft → preview → public → draft", async ({
   page,
   request,
 }) => {

@@ -34,7 +34,10 @@ function flatten(value: unknown, prefix: string, out: Map<string, unknown>): Map
 
 const LOOKS_LIKE_JSON = /^(?:-?\d|true$|false$|null$)/;
 
-/** A leaf as text: strings as written (quoted when they would read as a number, boolean or null), everything else as JSON. */
+/**
+ * A leaf as text: strings as written (quoted when they would read as a number, boolean or null), everything else as
+ * JSON.
+ */
 export function displayValue(v: unknown): string {
   if (typeof v === "string") return LOOKS_LIKE_JSON.test(v) ? JSON.stringify(v) : v;
   if (v === undefined) return "—";

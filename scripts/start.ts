@@ -24,7 +24,10 @@ const trust = parseTrustedProxies(config.HERALD_TRUSTED_PROXIES);
 console.log(`[herald] ${describeTrust(trust)}`);
 if (config.NODE_ENV === "production" && !config.HERALD_URL?.startsWith("https://"))
   console.warn(
-    `[herald] WARNING ${config.HERALD_URL ? `HERALD_URL (${config.HERALD_URL}) is not https` : "HERALD_URL is not set"}: session cookies are not marked Secure, no Strict-Transport-Security is sent, and emailed links use ${config.HERALD_URL ?? "localhost"}. Set HERALD_URL=https://status.example.com in production.`,
+    `[herald] WARNING ` +
+      `${config.HERALD_URL ? `HERALD_URL (${config.HERALD_URL}) is not https` : "HERALD_URL is not set"}: session ` +
+      `cookies are not marked Secure, no Strict-Transport-Security is sent, and emailed links use ` +
+      `${config.HERALD_URL ?? "localhost"}. Set HERALD_URL=https://status.example.com in production.`,
   );
 
 const distDir = process.env.HERALD_DIST_DIR || ".next";
@@ -50,7 +53,8 @@ try {
   await tryBootstrap();
 } catch (err) {
   console.error(
-    `[herald] ERROR the database is unreachable or cannot be migrated (${String(err)}). Serving the last saved public pages; the console is unavailable until it is back.`,
+    `[herald] ERROR the database is unreachable or cannot be migrated (${String(err)}). Serving the last saved ` +
+      `public pages; the console is unavailable until it is back.`,
   );
 }
 

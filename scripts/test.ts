@@ -1,4 +1,4 @@
-// `npm test`: type-check, build once, then every vitest and Playwright test.
+// `npm test` (also `npm run validate`): lint, type-check, build once, then every vitest and Playwright test.
 // Ends with the line CI reads: "N passed, N failed".
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
@@ -18,6 +18,7 @@ function step(name: string, ok: boolean) {
   else failed++;
 }
 
+step("lint", run("npm", ["run", "--silent", "lint"]) === 0);
 step("typecheck", run(bin("next"), ["typegen"]) === 0 && run(bin("tsc"), ["--noEmit"]) === 0);
 const built = run(bin("next"), ["build"], { NODE_ENV: "production" }) === 0;
 step("next build", built);

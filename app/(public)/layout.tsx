@@ -42,7 +42,10 @@ export default async function PublicLayout({ children }: { children: ReactNode }
     <div className="flex min-h-screen flex-col bg-zinc-50 dark:bg-zinc-950">
       <a
         href="#main"
-        className="sr-only focus:not-sr-only focus:absolute focus:top-2 focus:left-2 focus:rounded focus:bg-white focus:px-3 focus:py-2 focus:text-zinc-900"
+        className={
+          "sr-only focus:not-sr-only focus:absolute focus:top-2 focus:left-2 focus:rounded focus:bg-white " +
+          "focus:px-3 focus:py-2 focus:text-zinc-900"
+        }
       >
         Skip to content
       </a>
@@ -73,13 +76,19 @@ export default async function PublicLayout({ children }: { children: ReactNode }
       <main id="main" className="mx-auto w-full max-w-3xl flex-1 px-4 py-8">
         {children}
       </main>
-      <footer className="border-t border-zinc-200 bg-white text-sm text-zinc-600 dark:border-zinc-800 dark:bg-zinc-900 dark:text-zinc-400">
+      <footer
+        className={
+          "border-t border-zinc-200 bg-white text-sm text-zinc-600 " +
+          "dark:border-zinc-800 dark:bg-zinc-900 dark:text-zinc-400"
+        }
+      >
         <div className="mx-auto max-w-3xl border-b border-zinc-200 px-4 py-6 dark:border-zinc-800">
           <div className="max-w-md text-zinc-900 dark:text-zinc-100">
             <SubscribeForm />
             <p className="mt-2 text-zinc-600 dark:text-zinc-400">
               Confirm by email; unsubscribe at any time.{" "}
-              {/* Links in running text are underlined: colour alone does not tell them apart (axe link-in-text-block). */}
+              {/* Links in running text are underlined: colour alone does not tell them apart (axe
+                 link-in-text-block). */}
               <a
                 href="/subscriptions"
                 className="text-blue-700 underline underline-offset-2 hover:decoration-2 dark:text-blue-400"

@@ -10,7 +10,8 @@ export const dynamic = "force-dynamic";
 export default async function StatusPage() {
   const db = getDb();
   const { page, overall, active, upcoming, ungrouped, groups } = await loadStatusPage(db);
-  // The day rolling over bumps the content version (lib/uptime/rollover.ts), so a snapshot never shows yesterday's bars.
+  // The day rolling over bumps the content version (lib/uptime/rollover.ts), so a snapshot never shows yesterday's
+  // bars.
   const uptime = await loadUptime(db, page.id, new Date());
   // A maintenance window in progress is not an incident: it gets its own heading.
   const incidents = active.filter((i) => i.kind !== "maintenance");

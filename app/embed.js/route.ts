@@ -5,7 +5,10 @@ import { getDb } from "@/lib/runtime";
 
 export const dynamic = "force-dynamic";
 
-/** The script widget: carries the same model as /embed, so it needs no request of its own (a snapshot per content version). */
+/**
+ * The script widget: carries the same model as /embed, so it needs no request of its own (a snapshot per content
+ * version).
+ */
 export async function GET() {
   return new Response(embedScript(await loadEmbed(getDb(), env().HERALD_URL)), {
     headers: {

@@ -8,7 +8,8 @@ export async function SubscriptionShell({ title, children }: { title: string; ch
   return (
     <main className="mx-auto max-w-lg px-4 py-12">
       <p className="mb-6 text-sm">
-        {/* The brand colour marks the name but never colours text: an operator's colour may not contrast in either scheme. */}
+        {/* The brand colour marks the name but never colours text: an operator's colour may not contrast in either
+           scheme. */}
         <a
           href="/"
           className="border-l-4 pl-2 font-semibold text-zinc-900 hover:underline dark:text-zinc-100"
@@ -26,9 +27,11 @@ export async function SubscriptionShell({ title, children }: { title: string; ch
 }
 
 export const buttonClass =
-  "inline-flex items-center justify-center rounded-md bg-blue-600 px-4 py-2 text-sm font-medium text-white shadow-sm hover:bg-blue-700";
+  "inline-flex items-center justify-center rounded-md bg-blue-600 px-4 py-2 text-sm font-medium text-white shadow-sm " +
+  "hover:bg-blue-700";
 export const secondaryClass =
-  "inline-flex items-center justify-center rounded-md border border-zinc-300 bg-white px-4 py-2 text-sm font-medium text-zinc-900 hover:bg-zinc-50 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100";
+  "inline-flex items-center justify-center rounded-md border border-zinc-300 bg-white px-4 py-2 text-sm font-medium " +
+  "text-zinc-900 hover:bg-zinc-50 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100";
 
 export function tokenParam(v: string | string[] | undefined): string {
   return typeof v === "string" ? v.slice(0, 100) : "";

@@ -141,7 +141,10 @@ function SecretBox({ secret }: { secret: string }) {
           aria-label="New API key"
           data-testid="new-api-key"
           onFocus={(e) => e.currentTarget.select()}
-          className="w-full rounded-md border border-amber-300 bg-white px-2 py-1 font-mono text-xs dark:border-amber-700 dark:bg-zinc-900"
+          className={
+            "w-full rounded-md border border-amber-300 bg-white px-2 py-1 font-mono text-xs " +
+            "dark:border-amber-700 dark:bg-zinc-900"
+          }
         />
         <Button
           type="button"
@@ -175,7 +178,10 @@ export function ErrorsFor({ name }: { name: string }) {
   );
 }
 
-/** Children shown only once the action rejected the field `name` (e.g. a "post anyway" box after a warning), with its message. */
+/**
+ * Children shown only once the action rejected the field `name` (e.g. a "post anyway" box after a warning), with its
+ * message.
+ */
 export function ShowOnError({ name, children }: { name: string; children: ReactNode }) {
   const { errors } = useContext(FormContext);
   if (!errors?.[name]?.length) return null;

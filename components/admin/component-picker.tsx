@@ -68,7 +68,10 @@ export function ComponentPicker({
                   id={`status.${c.id}`}
                   name={`status.${c.id}`}
                   defaultValue={preset[c.id] ?? (mode === "update" ? c.status : "")}
-                  className="block w-full rounded-md border border-zinc-300 bg-white px-2 py-1.5 text-sm dark:border-zinc-700 dark:bg-zinc-900"
+                  className={
+                    "block w-full rounded-md border border-zinc-300 bg-white px-2 py-1.5 text-sm " +
+                    "dark:border-zinc-700 dark:bg-zinc-900"
+                  }
                 >
                   {mode === "create" && <option value="">No change</option>}
                   {COMPONENT_STATUSES.map((s) => (

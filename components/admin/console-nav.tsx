@@ -19,7 +19,12 @@ export function ConsoleNav({ items }: { items: NavItem[] }) {
           key={n.href}
           href={n.href}
           aria-current={isCurrent(n.href) ? "page" : undefined}
-          className="rounded-md px-2.5 py-1.5 text-zinc-700 hover:bg-zinc-100 hover:text-zinc-900 aria-[current=page]:bg-zinc-100 aria-[current=page]:font-medium aria-[current=page]:text-zinc-900 dark:text-zinc-300 dark:hover:bg-zinc-800 dark:aria-[current=page]:bg-zinc-800 dark:aria-[current=page]:text-white"
+          className={
+            "rounded-md px-2.5 py-1.5 text-zinc-700 hover:bg-zinc-100 hover:text-zinc-900 " +
+            "aria-[current=page]:bg-zinc-100 aria-[current=page]:font-medium aria-[current=page]:text-zinc-900 " +
+            "dark:text-zinc-300 dark:hover:bg-zinc-800 dark:aria-[current=page]:bg-zinc-800 " +
+            "dark:aria-[current=page]:text-white"
+          }
         >
           {n.label}
         </Link>

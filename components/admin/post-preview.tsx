@@ -51,7 +51,12 @@ function PreviewPanels({
   onClose: () => void;
 }) {
   return (
-    <div className="mt-2 space-y-4 rounded-md border border-blue-200 bg-blue-50/50 p-4 dark:border-blue-900 dark:bg-blue-950/30">
+    <div
+      className={
+        "mt-2 space-y-4 rounded-md border border-blue-200 " +
+        "bg-blue-50/50 p-4 dark:border-blue-900 dark:bg-blue-950/30"
+      }
+    >
       <div className="flex items-center justify-between">
         <p className="text-sm font-medium">Preview — nothing has been posted yet.</p>
         <button type="button" onClick={onClose} className="text-sm text-blue-700 hover:underline dark:text-blue-400">
@@ -61,7 +66,10 @@ function PreviewPanels({
       {preview.unfilled.length > 0 && (
         <p
           role="alert"
-          className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100"
+          className={
+            "rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 " +
+            "dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100"
+          }
           data-testid="preview-unfilled"
         >
           Nothing fills in {preview.unfilled.join(", ")}: it would be published as written. Mark the affected components
@@ -79,8 +87,11 @@ function PreviewPanels({
             <time dateTime={preview.timeIso}>{preview.timeText}</time>
           </p>
           <div
-            className="mt-2 space-y-2 text-sm break-words [&_a]:text-blue-700 [&_a]:underline [&_ol]:list-decimal [&_ol]:pl-5 [&_ul]:list-disc [&_ul]:pl-5"
-            // biome-ignore lint/security/noDangerouslySetInnerHtml: bodyHtml comes from lib/markdown/render.ts, which sanitizes
+            className={
+              "mt-2 space-y-2 text-sm break-words [&_a]:text-blue-700 [&_a]:underline [&_ol]:list-decimal " +
+              "[&_ol]:pl-5 [&_ul]:list-disc [&_ul]:pl-5"
+            }
+            // biome-ignore lint/security/noDangerouslySetInnerHtml: sanitized by lib/markdown/render.ts
             dangerouslySetInnerHTML={{ __html: preview.bodyHtml }}
           />
         </div>
@@ -105,7 +116,11 @@ function PreviewPanels({
         />
         <details className="mt-2">
           <summary className="cursor-pointer text-sm text-blue-700 dark:text-blue-400">Plain-text version</summary>
-          <pre className="mt-2 max-h-80 overflow-auto rounded-md bg-white p-3 text-xs whitespace-pre-wrap dark:bg-zinc-900">
+          <pre
+            className={
+              "mt-2 max-h-80 overflow-auto rounded-md bg-white p-3 text-xs " + "whitespace-pre-wrap dark:bg-zinc-900"
+            }
+          >
             {preview.email.text}
           </pre>
         </details>

@@ -81,6 +81,8 @@ export function PageHeader({
   );
 }
 
+const CARD = "rounded-lg border border-zinc-200 bg-white shadow-sm dark:border-zinc-800 dark:bg-zinc-900";
+
 export function Card({
   title,
   description,
@@ -95,10 +97,7 @@ export function Card({
   id?: string;
 }) {
   return (
-    <section
-      id={id}
-      className={`rounded-lg border border-zinc-200 bg-white shadow-sm dark:border-zinc-800 dark:bg-zinc-900 ${className}`}
-    >
+    <section id={id} className={`${CARD} ${className}`}>
       {(title || description) && (
         <header className="border-b border-zinc-200 px-5 py-3 dark:border-zinc-800">
           {title && <h2 className="text-base font-semibold">{title}</h2>}
@@ -112,7 +111,12 @@ export function Card({
 
 export function EmptyState({ children }: { children: ReactNode }) {
   return (
-    <p className="rounded-md border border-dashed border-zinc-300 px-4 py-6 text-center text-sm text-zinc-500 dark:border-zinc-700">
+    <p
+      className={
+        "rounded-md border border-dashed border-zinc-300 px-4 py-6 " +
+        "text-center text-sm text-zinc-500 dark:border-zinc-700"
+      }
+    >
       {children}
     </p>
   );
@@ -142,10 +146,20 @@ export function ConfirmSubmit({
 }) {
   return (
     <details className="group">
-      <summary className="cursor-pointer list-none rounded-md px-2 py-1 text-sm text-red-700 hover:bg-red-50 dark:text-red-400 dark:hover:bg-red-950 [&::-webkit-details-marker]:hidden">
+      <summary
+        className={
+          "cursor-pointer list-none rounded-md px-2 py-1 text-sm " +
+          "text-red-700 hover:bg-red-50 dark:text-red-400 " +
+          "dark:hover:bg-red-950 [&::-webkit-details-marker]:hidden"
+        }
+      >
         {summary}
       </summary>
-      <div className="mt-2 space-y-2 rounded-md border border-red-200 bg-red-50 p-3 dark:border-red-900 dark:bg-red-950">
+      <div
+        className={
+          "mt-2 space-y-2 rounded-md border border-red-200 bg-red-50 " + "p-3 dark:border-red-900 dark:bg-red-950"
+        }
+      >
         {warning && <p className="text-sm text-red-900 dark:text-red-100">{warning}</p>}
         <SubmitButton variant="danger" pendingLabel="Deleting…">
           {confirmLabel}
@@ -157,10 +171,18 @@ export function ConfirmSubmit({
 
 export const linkClass = "text-blue-700 hover:underline dark:text-blue-400";
 export const buttonLinkClass =
-  "inline-flex items-center justify-center rounded-md bg-blue-600 px-3 py-2 text-sm font-medium text-white shadow-sm hover:bg-blue-700";
+  "inline-flex items-center justify-center rounded-md bg-blue-600 px-3 py-2 text-sm font-medium text-white shadow-sm " +
+  "hover:bg-blue-700";
 export const secondaryButtonLinkClass =
-  "inline-flex items-center justify-center rounded-md border border-zinc-300 bg-white px-3 py-2 text-sm font-medium shadow-sm hover:bg-zinc-50 dark:border-zinc-700 dark:bg-zinc-900 dark:hover:bg-zinc-800";
+  "inline-flex items-center justify-center rounded-md border border-zinc-300 bg-white px-3 py-2 text-sm font-medium " +
+  "shadow-sm hover:bg-zinc-50 dark:border-zinc-700 dark:bg-zinc-900 dark:hover:bg-zinc-800";
 
 /** Typography for rendered (already sanitized) markdown. */
 export const markdownClass =
-  "text-sm leading-relaxed text-zinc-800 dark:text-zinc-200 [&_a]:text-blue-700 [&_a]:underline dark:[&_a]:text-blue-400 [&_p]:my-2 [&_ul]:my-2 [&_ul]:list-disc [&_ul]:pl-5 [&_ol]:my-2 [&_ol]:list-decimal [&_ol]:pl-5 [&_code]:rounded [&_code]:bg-zinc-100 [&_code]:px-1 [&_code]:font-mono [&_code]:text-[0.85em] dark:[&_code]:bg-zinc-800 [&_pre]:my-2 [&_pre]:overflow-x-auto [&_pre]:rounded [&_pre]:bg-zinc-100 [&_pre]:p-3 dark:[&_pre]:bg-zinc-800 [&_h1]:font-semibold [&_h2]:font-semibold [&_h3]:font-semibold [&_blockquote]:border-l-2 [&_blockquote]:border-zinc-300 [&_blockquote]:pl-3 [&_table]:my-2 [&_td]:border [&_td]:px-2 [&_th]:border [&_th]:px-2";
+  "text-sm leading-relaxed text-zinc-800 dark:text-zinc-200 [&_a]:text-blue-700 [&_a]:underline " +
+  "dark:[&_a]:text-blue-400 [&_p]:my-2 [&_ul]:my-2 [&_ul]:list-disc [&_ul]:pl-5 [&_ol]:my-2 [&_ol]:list-decimal " +
+  "[&_ol]:pl-5 [&_code]:rounded [&_code]:bg-zinc-100 [&_code]:px-1 [&_code]:font-mono [&_code]:text-[0.85em] " +
+  "dark:[&_code]:bg-zinc-800 [&_pre]:my-2 [&_pre]:overflow-x-auto [&_pre]:rounded [&_pre]:bg-zinc-100 [&_pre]:p-3 " +
+  "dark:[&_pre]:bg-zinc-800 [&_h1]:font-semibold [&_h2]:font-semibold [&_h3]:font-semibold " +
+  "[&_blockquote]:border-l-2 [&_blockquote]:border-zinc-300 [&_blockquote]:pl-3 [&_table]:my-2 [&_td]:border " +
+  "[&_td]:px-2 [&_th]:border [&_th]:px-2";

@@ -32,6 +32,7 @@ function Row({ c, bars }: { c: PublicComponent; bars: Bars }) {
 }
 
 const LIST = "divide-y divide-zinc-200 dark:divide-zinc-800";
+const GROUP_LIST = "border-t border-zinc-200 bg-zinc-50/60 pl-6 dark:border-zinc-800 dark:bg-zinc-950/40";
 
 /** Components and collapsible groups; with `uptime`, bars under showcased components and every group. */
 export function ComponentList({
@@ -61,7 +62,10 @@ export function ComponentList({
         )}
       </div>
       <ul
-        className={`overflow-hidden rounded-xl border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900 ${LIST}`}
+        className={
+          `overflow-hidden rounded-xl border border-zinc-200 bg-white ` +
+          `dark:border-zinc-800 dark:bg-zinc-900 ${LIST}`
+        }
       >
         {ungrouped.map((c) => (
           <Row key={c.id} c={c} bars={bars} />
@@ -70,7 +74,13 @@ export function ComponentList({
           <li key={g.id}>
             {/* Collapsed unless something in the group is wrong, so trouble is visible at a glance. */}
             <details open={g.status !== "operational"} className="group">
-              <summary className="flex cursor-pointer list-none items-center justify-between gap-4 px-4 py-3 hover:bg-zinc-50 dark:hover:bg-zinc-800/50 [&::-webkit-details-marker]:hidden">
+              <summary
+                className={
+                  "flex cursor-pointer list-none items-center justify-between " +
+                  "gap-4 px-4 py-3 hover:bg-zinc-50 dark:hover:bg-zinc-800/50 " +
+                  "[&::-webkit-details-marker]:hidden"
+                }
+              >
                 <span className="flex min-w-0 items-center gap-2">
                   <svg
                     viewBox="0 0 20 20"
@@ -89,9 +99,7 @@ export function ComponentList({
               {g.description && (
                 <p className="px-4 pb-2 pl-10 text-sm text-zinc-600 dark:text-zinc-400">{g.description}</p>
               )}
-              <ul
-                className={`border-t border-zinc-200 bg-zinc-50/60 pl-6 dark:border-zinc-800 dark:bg-zinc-950/40 ${LIST}`}
-              >
+              <ul className={`${GROUP_LIST} ${LIST}`}>
                 {g.components.map((c) => (
                   <Row key={c.id} c={c} bars={bars} />
                 ))}

@@ -21,7 +21,11 @@ export function IncidentCard({ incident: i, timeZone }: { incident: PublicIncide
   const u = i.latestUpdate;
   return (
     <article
-      className={`rounded-xl border-y border-r border-l-4 border-y-zinc-200 border-r-zinc-200 bg-white p-4 shadow-sm dark:border-y-zinc-800 dark:border-r-zinc-800 dark:bg-zinc-900 ${i.kind === "maintenance" ? "border-l-maintenance" : IMPACT_BORDER[i.impact]}`}
+      className={
+        "rounded-xl border-y border-r border-l-4 border-y-zinc-200 border-r-zinc-200 bg-white p-4 shadow-sm " +
+        "dark:border-y-zinc-800 dark:border-r-zinc-800 dark:bg-zinc-900 " +
+        (i.kind === "maintenance" ? "border-l-maintenance" : IMPACT_BORDER[i.impact])
+      }
     >
       <h3 className="text-base font-semibold">
         <a href={`/incidents/${i.id}`} className="hover:underline">

@@ -31,7 +31,10 @@ export function EmailAndSubmit({
         aria-describedby={errorId}
         // biome-ignore lint/a11y/noAutofocus: only when the server answers with an error, so the reader lands on it
         autoFocus={!!errorId}
-        className={`block w-full rounded-md border bg-white px-3 py-2 text-sm dark:bg-zinc-900 ${errorId ? "border-red-600 dark:border-red-500" : "border-zinc-300 dark:border-zinc-700"}`}
+        className={
+          "block w-full rounded-md border bg-white px-3 py-2 text-sm dark:bg-zinc-900 " +
+          (errorId ? "border-red-600 dark:border-red-500" : "border-zinc-300 dark:border-zinc-700")
+        }
       />
       <button
         type="submit"

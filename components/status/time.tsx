@@ -23,7 +23,14 @@ export function Time({ at, timeZone, dateOnly = false }: { at: Date; timeZone: s
  * the tooltip, and the footer note says so. Without it the page is complete.
  */
 export const LOCAL_TIME_SCRIPT =
-  '(()=>{const n=document.querySelector("[data-tz]"),z=Intl.DateTimeFormat().resolvedOptions().timeZone;if(!n||!z||n.dataset.tz===z)return;' +
-  'const f=new Intl.DateTimeFormat(void 0,{year:"numeric",month:"short",day:"numeric",hour:"2-digit",minute:"2-digit",timeZoneName:"short"});' +
-  'for(const t of document.querySelectorAll("time[data-l]")){t.title=t.textContent+" ("+n.dataset.tz+")";t.textContent=f.format(new Date(t.dateTime))}' +
+  '(()=>{const n=document.querySelector("[data-tz]"),z=Intl.Dat' +
+  "eTimeFormat().resolvedOptions().timeZone;if(!n||!z||n.datase" +
+  "t.tz===z)return;" +
+  "const f=new Intl.DateTimeFormat(void " +
+  '0,{year:"numeric",month:"short",day:"numeric",hour:"2-digit"' +
+  ',minute:"2-digit",timeZoneName:"short"});' +
+  'for(const t of document.querySelectorAll("time[data-l]")){t.' +
+  'title=t.textContent+" ' +
+  '("+n.dataset.tz+")";t.textContent=f.format(new ' +
+  "Date(t.dateTime))}" +
   'n.textContent="Times are shown in your time zone, "+z+". Hover a time to see it in "+n.dataset.tz+"."})()';

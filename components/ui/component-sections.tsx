@@ -21,7 +21,7 @@ export function ComponentSections<C extends { id: string }>({
     <div className="space-y-3">
       {sections.map((s) => {
         const items = (
-          // biome-ignore lint/correctness/useJsxKeyInIterable: not an item itself; the fieldset or section around it has the key
+          // biome-ignore lint/correctness/useJsxKeyInIterable: its keyed wrapper is below
           <div className={listClassName}>
             {s.components.map((c) => (
               <Fragment key={c.id}>{children(c)}</Fragment>

@@ -2,7 +2,8 @@ import type { InputHTMLAttributes, ReactNode, SelectHTMLAttributes, TextareaHTML
 import type { FieldErrors } from "@/lib/errors";
 
 const control =
-  "mt-1 block w-full rounded-md border border-zinc-300 bg-white px-3 py-2 text-sm shadow-sm focus:border-blue-600 focus:outline-none focus:ring-2 focus:ring-blue-600/30 dark:border-zinc-700 dark:bg-zinc-900";
+  "mt-1 block w-full rounded-md border border-zinc-300 bg-white px-3 py-2 text-sm shadow-sm focus:border-blue-600 " +
+  "focus:outline-none focus:ring-2 focus:ring-blue-600/30 dark:border-zinc-700 dark:bg-zinc-900";
 
 export function Field({
   label,
@@ -49,7 +50,8 @@ export function Select(props: SelectHTMLAttributes<HTMLSelectElement> & { name: 
 const buttonStyles = {
   primary: "bg-blue-600 text-white hover:bg-blue-700 disabled:bg-blue-400",
   secondary:
-    "border border-zinc-300 bg-white text-zinc-900 hover:bg-zinc-50 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100 dark:hover:bg-zinc-800",
+    "border border-zinc-300 bg-white text-zinc-900 hover:bg-zinc-50 dark:border-zinc-700 dark:bg-zinc-900 " +
+    "dark:text-zinc-100 dark:hover:bg-zinc-800",
   danger: "bg-red-700 text-white hover:bg-red-800 disabled:bg-red-400",
 };
 
@@ -61,7 +63,11 @@ export function Button({
   return (
     <button
       {...props}
-      className={`inline-flex items-center justify-center rounded-md px-3 py-2 text-sm font-medium shadow-sm transition-colors ${buttonStyles[variant]} ${className}`}
+      className={
+        `inline-flex items-center justify-center rounded-md px-3 ` +
+        `py-2 text-sm font-medium shadow-sm transition-colors ` +
+        `${buttonStyles[variant]} ${className}`
+      }
     />
   );
 }

@@ -215,14 +215,17 @@ describe("key lifecycle: a key belongs to the user who created it", () => {
     });
   });
 
-  it("refuses a key whose creator is gone even if it was never revoked (a user deleted before keys followed them)", async () => {
-    const dan = await newUser("admin");
-    const k = await createApiKey(asUser(dan), { name: "Dan's", role: "admin" });
-    await t.db.delete(session).where(eq(session.userId, dan.id));
-    await t.db.delete(account).where(eq(account.userId, dan.id));
-    await t.db.delete(user).where(eq(user.id, dan.id));
-    await expect(auth(k.key)).rejects.toThrow(UnauthorizedError);
-  });
+  it(
+    "refuses a key whose creator is gone even if it was never " + "revoked (a user deleted before keys followed them)",
+    async () => {
+      const dan = await newUser("admin");
+      const k = await createApiKey(asUser(dan), { name: "Dan's", role: "admin" });
+      await t.db.delete(session).where(eq(session.userId, dan.id));
+      await t.db.delete(account).where(eq(account.userId, dan.id));
+      await t.db.delete(user).where(eq(user.id, dan.id));
+      await expect(auth(k.key)).rejects.toThrow(UnauthorizedError);
+    },
+  );
 
   it("cannot be created by an API key, which would make a key with no creator", async () => {
     const { apiKey: row } = await createApiKey(cli, { name: "Parent", role: "admin" });

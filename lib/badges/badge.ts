@@ -64,7 +64,18 @@ export function renderBadge({ label, message, color }: BadgeInput): string {
   const mw = textWidth(m) + 12;
   const w = lw + mw;
   const title = escapeXml(`${l}: ${m}`);
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="20" role="img" aria-label="${title}"><title>${title}</title><linearGradient id="s" x2="0" y2="100%"><stop offset="0" stop-color="#bbb" stop-opacity=".1"/><stop offset="1" stop-opacity=".1"/></linearGradient><clipPath id="r"><rect width="${w}" height="20" rx="3" fill="#fff"/></clipPath><g clip-path="url(#r)"><rect width="${lw}" height="20" fill="#555"/><rect x="${lw}" width="${mw}" height="20" fill="${color}"/><rect width="${w}" height="20" fill="url(#s)"/></g><g fill="#fff" text-anchor="middle" font-family="Verdana,Geneva,DejaVu Sans,sans-serif" font-size="11"><text x="${lw / 2}" y="15" fill="#010101" fill-opacity=".3" aria-hidden="true">${escapeXml(l)}</text><text x="${lw / 2}" y="14">${escapeXml(l)}</text><text x="${lw + mw / 2}" y="15" fill="#010101" fill-opacity=".3" aria-hidden="true">${escapeXml(m)}</text><text x="${lw + mw / 2}" y="14">${escapeXml(m)}</text></g></svg>`;
+  return (
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="20" role="img" ` +
+    `aria-label="${title}"><title>${title}</title><linearGradient id="s" x2="0" y2="100%"><stop offset="0" ` +
+    `stop-color="#bbb" stop-opacity=".1"/><stop offset="1" stop-opacity=".1"/></linearGradient><clipPath ` +
+    `id="r"><rect width="${w}" height="20" rx="3" fill="#fff"/></clipPath><g clip-path="url(#r)"><rect ` +
+    `width="${lw}" height="20" fill="#555"/><rect x="${lw}" width="${mw}" height="20" fill="${color}"/><rect ` +
+    `width="${w}" height="20" fill="url(#s)"/></g><g fill="#fff" text-anchor="middle" ` +
+    `font-family="Verdana,Geneva,DejaVu Sans,sans-serif" font-size="11"><text x="${lw / 2}" y="15" fill="#010101" ` +
+    `fill-opacity=".3" aria-hidden="true">${escapeXml(l)}</text><text x="${lw / 2}" ` +
+    `y="14">${escapeXml(l)}</text><text x="${lw + mw / 2}" y="15" fill="#010101" fill-opacity=".3" ` +
+    `aria-hidden="true">${escapeXml(m)}</text><text x="${lw + mw / 2}" y="14">${escapeXml(m)}</text></g></svg>`
+  );
 }
 
 export function pageBadge(pageName: string, overall: { indicator: Indicator; description: string }): string {

@@ -326,7 +326,8 @@ export async function seedDemo(db: Db, options: SeedOptions): Promise<SeedResult
   const ownData = await hasOwnData(db, p.id);
   if (ownData && !options.force) {
     throw new ConflictError(
-      "This page already has components, incidents or subscribers of its own. Run seed-demo --force to add the demo next to them.",
+      "This page already has components, incidents or subscribers of its own. Run seed-demo --force to add the demo " +
+        "next to them.",
     );
   }
   let clock = 0;
@@ -358,6 +359,10 @@ export async function seedDemo(db: Db, options: SeedOptions): Promise<SeedResult
   );
   return {
     seeded: true,
-    message: `Seeded the ${PAGE.name} demo: ${state.components.size} components in ${GROUPS.length} groups, ${HISTORY.length + 2} incidents over ${SEED_DAYS} days (one still open, one with a published postmortem), ${MAINTENANCES.length} maintenances, ${TEMPLATES.length} incident templates, ${options.secret ? SUBSCRIBERS.length : 0} subscribers.`,
+    message:
+      `Seeded the ${PAGE.name} demo: ${state.components.size} components in ${GROUPS.length} groups, ` +
+      `${HISTORY.length + 2} incidents over ${SEED_DAYS} days (one still open, one with a published postmortem), ` +
+      `${MAINTENANCES.length} maintenances, ${TEMPLATES.length} incident templates, ` +
+      `${options.secret ? SUBSCRIBERS.length : 0} subscribers.`,
   };
 }

@@ -87,23 +87,31 @@ export const HISTORY: StoryIncident[] = [
         at: 0,
         status: "investigating",
         components: { api: "partial_outage" },
-        body: "We are investigating elevated 5xx error rates on the API. Some requests may fail or time out; retrying usually succeeds.",
+        body:
+          "We are investigating elevated 5xx error rates on the API. Some requests may fail or time out; " +
+          "retrying usually succeeds.",
       },
       {
         at: 18,
         status: "identified",
-        body: "A configuration change to the API load balancers sent part of the traffic to nodes that were being drained. We are rolling the change back.",
+        body:
+          "A configuration change to the API load balancers sent part of the traffic to nodes that were being " +
+          "drained. We are rolling the change back.",
       },
       {
         at: 41,
         status: "monitoring",
         components: { api: "degraded_performance" },
-        body: "The rollback is complete and error rates are back to normal. Latency is still slightly elevated while caches warm up; we are monitoring.",
+        body:
+          "The rollback is complete and error rates are back to normal. Latency is still slightly elevated while " +
+          "caches warm up; we are monitoring.",
       },
       {
         at: 75,
         status: "resolved",
-        body: "Error rates and latency have been normal for 30 minutes. This incident is resolved.\n\nWe have added a check that blocks load balancer changes that route traffic to draining nodes.",
+        body:
+          "Error rates and latency have been normal for 30 minutes. This incident is resolved.\n\nWe have added " +
+          "a check that blocks load balancer changes that route traffic to draining nodes.",
       },
     ],
   },
@@ -115,7 +123,9 @@ export const HISTORY: StoryIncident[] = [
         at: 0,
         status: "investigating",
         components: { email: "degraded_performance" },
-        body: "Emails sent by Acme Cloud (alerts, invitations, password resets) are arriving with delays of up to 30 minutes. We are investigating.",
+        body:
+          "Emails sent by Acme Cloud (alerts, invitations, password resets) are arriving with delays of up to 30 " +
+          "minutes. We are investigating.",
       },
       {
         at: 25,
@@ -147,12 +157,16 @@ export const HISTORY: StoryIncident[] = [
       {
         at: 22,
         status: "identified",
-        body: "One of our CDN's European edge locations is serving an expired certificate. The CDN provider is replacing it and we have routed traffic around that location.",
+        body:
+          "One of our CDN's European edge locations is serving an expired certificate. The CDN provider is " +
+          "replacing it and we have routed traffic around that location.",
       },
       {
         at: 64,
         status: "resolved",
-        body: "The certificate has been replaced and traffic is back on the usual route. The dashboard is available to everyone.",
+        body:
+          "The certificate has been replaced and traffic is back on the usual route. The dashboard is available " +
+          "to everyone.",
       },
     ],
   },
@@ -164,18 +178,24 @@ export const HISTORY: StoryIncident[] = [
         at: 0,
         status: "investigating",
         components: { slack: "major_outage" },
-        body: "Alerts are not being posted to Slack channels. Email and SMS alerts are unaffected. We are investigating.",
+        body:
+          "Alerts are not being posted to Slack channels. Email and SMS alerts are unaffected. We are " +
+          "investigating.",
       },
       {
         at: 35,
         status: "identified",
-        body: "Slack rejected our app's tokens after a permissions change on their side. We are working with Slack to restore them; no action is needed from you.",
+        body:
+          "Slack rejected our app's tokens after a permissions change on their side. We are working with Slack " +
+          "to restore them; no action is needed from you.",
       },
       {
         at: 120,
         status: "monitoring",
         components: { slack: "operational" },
-        body: "Tokens have been restored and alerts are posting again. Alerts raised during the outage have been re-sent.",
+        body:
+          "Tokens have been restored and alerts are posting again. Alerts raised during the outage have been " +
+          "re-sent.",
       },
       { at: 180, status: "resolved", body: "Slack alerts have been reliable for an hour. This incident is resolved." },
     ],
@@ -189,27 +209,37 @@ export const HISTORY: StoryIncident[] = [
         at: 0,
         status: "investigating",
         components: { search: "degraded_performance" },
-        body: "New and updated records can take up to 20 minutes to appear in search results. Searching existing data works normally.",
+        body:
+          "New and updated records can take up to 20 minutes to appear in search results. Searching existing " +
+          "data works normally.",
       },
       {
         at: 150,
         status: "identified",
-        body: "The migration of search indexes to our new cluster is re-indexing far more documents than planned, which delays fresh writes. Queries are not affected; only freshness is.",
+        body:
+          "The migration of search indexes to our new cluster is re-indexing far more documents than planned, " +
+          "which delays fresh writes. Queries are not affected; only freshness is.",
       },
       {
         at: 22 * 60,
         status: "identified",
-        body: "Re-indexing is about 60% complete. We have added capacity to the new cluster and expect freshness to recover over the next day.",
+        body:
+          "Re-indexing is about 60% complete. We have added capacity to the new cluster and expect freshness to " +
+          "recover over the next day.",
       },
       {
         at: 44 * 60,
         status: "monitoring",
-        body: "Re-indexing has finished and the backlog is cleared. New records appear in search within 30 seconds. We are monitoring.",
+        body:
+          "Re-indexing has finished and the backlog is cleared. New records appear in search within 30 seconds. " +
+          "We are monitoring.",
       },
       {
         at: 54 * 60,
         status: "resolved",
-        body: "Search freshness has stayed under 30 seconds for 10 hours. This incident is resolved.\n\nWe have changed our migration runbook to re-index in smaller batches.",
+        body:
+          "Search freshness has stayed under 30 seconds for 10 hours. This incident is resolved.\n\nWe have " +
+          "changed our migration runbook to re-index in smaller batches.",
       },
     ],
   },
@@ -226,7 +256,9 @@ export const HISTORY: StoryIncident[] = [
       {
         at: 15,
         status: "identified",
-        body: "Our payment processor is having an outage. We are in contact with them and following their status updates.",
+        body:
+          "Our payment processor is having an outage. We are in contact with them and following their status " +
+          "updates.",
       },
       {
         at: 80,
@@ -237,7 +269,9 @@ export const HISTORY: StoryIncident[] = [
       {
         at: 140,
         status: "resolved",
-        body: "All failed renewals have been retried successfully. No action is needed from you and no account was suspended.",
+        body:
+          "All failed renewals have been retried successfully. No action is needed from you and no account was " +
+          "suspended.",
       },
     ],
   },
@@ -249,17 +283,23 @@ export const HISTORY: StoryIncident[] = [
         at: 0,
         status: "investigating",
         components: { db: "degraded_performance", api: "degraded_performance" },
-        body: "API requests that write data are slower than usual (p95 around 2 seconds). We are investigating the primary database.",
+        body:
+          "API requests that write data are slower than usual (p95 around 2 seconds). We are investigating the " +
+          "primary database.",
       },
       {
         at: 28,
         status: "identified",
-        body: "A long-running maintenance query was holding locks on a busy table. We have stopped it and latency is recovering.",
+        body:
+          "A long-running maintenance query was holding locks on a busy table. We have stopped it and latency is " +
+          "recovering.",
       },
       {
         at: 70,
         status: "resolved",
-        body: "Latency is back to normal. The query has been rescheduled for a low-traffic window and now runs in smaller batches.",
+        body:
+          "Latency is back to normal. The query has been rescheduled for a low-traffic window and now runs in " +
+          "smaller batches.",
       },
     ],
   },
@@ -271,12 +311,16 @@ export const HISTORY: StoryIncident[] = [
         at: 0,
         status: "investigating",
         components: { sms: "degraded_performance", auth: "degraded_performance" },
-        body: "Verification codes sent by SMS to numbers in Brazil and Mexico are arriving late. Authenticator apps work normally.",
+        body:
+          "Verification codes sent by SMS to numbers in Brazil and Mexico are arriving late. Authenticator apps " +
+          "work normally.",
       },
       {
         at: 45,
         status: "monitoring",
-        body: "Our SMS provider has rerouted traffic through a different carrier. Codes now arrive within a few seconds; we are monitoring.",
+        body:
+          "Our SMS provider has rerouted traffic through a different carrier. Codes now arrive within a few " +
+          "seconds; we are monitoring.",
       },
       {
         at: 105,
@@ -309,7 +353,9 @@ export const HISTORY: StoryIncident[] = [
       {
         at: 60,
         status: "resolved",
-        body: "Uploads have been working normally for half an hour. Credential rotation now checks the new credential before retiring the old one.",
+        body:
+          "Uploads have been working normally for half an hour. Credential rotation now checks the new " +
+          "credential before retiring the old one.",
       },
     ],
   },
@@ -361,18 +407,24 @@ export const OPEN_INCIDENT: StoryIncident = {
       at: 0,
       status: "investigating",
       components: { webhooks: "partial_outage" },
-      body: "Some webhook deliveries are failing with connection timeouts. Failed deliveries are queued and will be retried. We are investigating.",
+      body:
+        "Some webhook deliveries are failing with connection timeouts. Failed deliveries are queued and will be " +
+        "retried. We are investigating.",
     },
     {
       at: 43,
       status: "identified",
-      body: "A network change in one of our regions dropped outbound connections to some customer endpoints. We are rolling it back.",
+      body:
+        "A network change in one of our regions dropped outbound connections to some customer endpoints. We are " +
+        "rolling it back.",
     },
     {
       at: 95,
       status: "monitoring",
       components: { webhooks: "degraded_performance" },
-      body: "The rollback is complete and new deliveries succeed. We are retrying the queued backlog, so some events may still arrive late.",
+      body:
+        "The rollback is complete and new deliveries succeed. We are retrying the queued backlog, so some events " +
+        "may still arrive late.",
     },
   ],
 };
@@ -386,7 +438,9 @@ export const BACKFILLED: {
   recorded: { daysAgo: number; time: string };
 } = {
   name: "Brief API outage during network maintenance",
-  body: "Between 03:12 and 03:19 UTC the API returned errors for about 7 minutes while a network switch was replaced. We are recording it here after the fact for completeness.",
+  body:
+    "Between 03:12 and 03:19 UTC the API returned errors for about 7 minutes while a network switch was " +
+    "replaced. We are recording it here after the fact for completeness.",
   components: { api: "major_outage" },
   happened: { daysAgo: 66, time: "03:12" },
   recorded: { daysAgo: 59, time: "10:00" },
@@ -397,7 +451,10 @@ export const OPEN_INCIDENT_PRACTICE: { urgency: Urgency; note: { at: number; bod
   urgency: "high",
   note: {
     at: 50,
-    body: "Trigger is network change NET-2291 (egress rules in eu-west); the rollback is done. Retry backlog was ~41k deliveries and drains at ~1.5k/min. Globex and Initech opened tickets: support answers with the incident link. No ETA in public updates until the backlog is under 5k.",
+    body:
+      "Trigger is network change NET-2291 (egress rules in eu-west); the rollback is done. Retry backlog was " +
+      "~41k deliveries and drains at ~1.5k/min. Globex and Initech opened tickets: support answers with the " +
+      "incident link. No ETA in public updates until the backlog is under 5k.",
   },
 };
 
@@ -413,30 +470,41 @@ export const POSTMORTEM = {
     [0, "First public update. The search on-call engineer starts investigating."],
     [
       150,
-      "Cause identified: the migration is re-indexing every document instead of replaying recent writes. We decide to finish the migration rather than roll back, because a rollback would have meant re-indexing the old cluster as well.",
+      "Cause identified: the migration is re-indexing every document instead of replaying recent writes. We decide " +
+        "to finish the migration rather than roll back, because a rollback would have meant re-indexing the old " +
+        "cluster as well.",
     ],
     [22 * 60, "Re-indexing is 60% complete. We grow the new cluster from 12 to 20 nodes to speed it up."],
     [
       44 * 60,
-      "Re-indexing finishes and the backlog of fresh writes clears. New records are searchable within 30 seconds again.",
+      "Re-indexing finishes and the backlog of fresh writes clears. New records are searchable within 30 seconds " +
+        "again.",
     ],
     [54 * 60, "After 10 hours of normal freshness, we resolve the incident."],
   ] as [number, string][],
   body: (timeline: string) => `## Summary
 
-For about 44 hours, new and updated records took up to 20 minutes to appear in search results, instead of the usual few seconds. A planned migration of our search indexes to a larger cluster re-indexed every document rather than only the recent changes, and fresh writes queued behind that work.
+For about 44 hours, new and updated records took up to 20 minutes to appear in search results, instead of the usual few
+seconds. A planned migration of our search indexes to a larger cluster re-indexed every document rather than only the
+recent changes, and fresh writes queued behind that work.
 
 ## Impact
 
-- Every workspace that uses search was affected. Searches kept working and returned existing records normally; only records created or edited during the incident showed up late.
+- Every workspace that uses search was affected. Searches kept working and returned existing records normally; only
+  records created or edited during the incident showed up late.
 - At the worst point, a new record took 20 minutes to become searchable. Normally it takes under 30 seconds.
 - No data was lost or exposed. The API, the dashboard and all other components were unaffected.
 
 ## Root cause
 
-The migration tool copies each index to the new cluster and then replays the writes that arrived during the copy. This migration also added a field to the index mapping (the extracted text of attachments). The tool treated the mapping change as a change to every document, so instead of replaying about 2 million recent writes it re-indexed all 310 million documents.
+The migration tool copies each index to the new cluster and then replays the writes that arrived during the copy. This
+migration also added a field to the index mapping (the extracted text of attachments). The tool treated the mapping
+change as a change to every document, so instead of replaying about 2 million recent writes it re-indexed all 310
+million documents.
 
-Re-indexing and fresh writes share one queue on the indexing workers, so customers' new records waited behind the bulk work. Our migration plan and its load test were sized for a replay; the load test used an index without the mapping change, so it did not catch this.
+Re-indexing and fresh writes share one queue on the indexing workers, so
+customers' new records waited behind the bulk work. Our migration plan and its load test were sized for a replay; the
+load test used an index without the mapping change, so it did not catch this.
 
 ## Timeline (UTC)
 
@@ -444,10 +512,15 @@ ${timeline}
 
 ## What we're changing
 
-- **Separate queues.** Fresh writes now have their own indexing queue that always goes first, so bulk work can slow itself down but never delays new records. *Done.*
-- **Safer migrations.** The migration tool refuses a mapping change that would re-index everything unless told to, and such migrations now run in batches of 5% of an index with a freshness check between batches. *Done; the runbook is updated.*
-- **Realistic rehearsals.** Migration load tests run against a copy of a production index, including any pending mapping change. *In progress.*
-- **Faster first update.** Our first public update came 35 minutes after the delays began. A freshness alert now opens a draft incident for the on-call engineer, so the first update can go out within 15 minutes. *In progress.*
+- **Separate queues.** Fresh writes now have their own indexing queue that always goes first, so bulk work can slow
+  itself down but never delays new records. *Done.*
+- **Safer migrations.** The migration tool refuses a mapping change that would re-index everything unless told to, and
+  such migrations now run in batches of 5% of an index with a freshness check between batches. *Done; the runbook is
+  updated.*
+- **Realistic rehearsals.** Migration load tests run against a copy of a production index, including any pending
+  mapping change. *In progress.*
+- **Faster first update.** Our first public update came 35 minutes after the delays began. A freshness alert now opens
+  a draft incident for the on-call engineer, so the first update can go out within 15 minutes. *In progress.*
 `,
 };
 
@@ -458,28 +531,36 @@ export const TEMPLATES: CreateTemplateInput[] = [
     title: "Degraded performance: {{component}}",
     status: "investigating",
     notify: true,
-    body: "We are investigating slower than usual responses from {{components}}. Some requests may take longer to complete or time out; retrying usually succeeds. We will post an update within the hour.",
+    body:
+      "We are investigating slower than usual responses from {{components}}. Some requests may take longer to " +
+      "complete or time out; retrying usually succeeds. We will post an update within the hour.",
   },
   {
     name: "Investigating an outage",
     title: "{{component}} unavailable",
     status: "investigating",
     notify: true,
-    body: "{{components}} is unavailable for some or all customers. We are investigating as a priority and will post an update within 30 minutes.",
+    body:
+      "{{components}} is unavailable for some or all customers. We are investigating as a priority and will post " +
+      "an update within 30 minutes.",
   },
   {
     name: "Monitoring a fix",
     title: "Fix deployed for {{component}}",
     status: "monitoring",
     notify: false,
-    body: "We have deployed a fix and {{components}} is recovering. We are monitoring the results and will confirm once everything has been stable for a while.",
+    body:
+      "We have deployed a fix and {{components}} is recovering. We are monitoring the results and will confirm " +
+      "once everything has been stable for a while.",
   },
   {
     name: "Resolved",
     title: "Resolved: {{component}}",
     status: "resolved",
     notify: true,
-    body: "This incident is resolved: {{components}} has been working normally since {{time}}. Thank you for your patience. If you still see problems, please contact support.",
+    body:
+      "This incident is resolved: {{components}} has been working normally since {{time}}. Thank you for your " +
+      "patience. If you still see problems, please contact support.",
   },
 ];
 
@@ -505,7 +586,9 @@ export const MAINTENANCES: {
     keys: ["db", "backups"],
     announced: -47 * 24 * 60,
     window: [-40 * 24 * 60, -40 * 24 * 60 + 90],
-    body: "We will upgrade the primary database clusters to a new minor version. Writes may pause for up to 30 seconds per cluster during the switchover; reads are not affected.",
+    body:
+      "We will upgrade the primary database clusters to a new minor version. Writes may pause for up to 30 " +
+      "seconds per cluster during the switchover; reads are not affected.",
     updates: [
       {
         at: -40 * 24 * 60,
@@ -529,7 +612,9 @@ export const MAINTENANCES: {
     keys: ["backups"],
     announced: -3 * 24 * 60,
     window: [-40, 80],
-    body: "We are moving backup snapshots to new storage. New snapshots are paused during the window and resume right after; existing backups stay available for restores.",
+    body:
+      "We are moving backup snapshots to new storage. New snapshots are paused during the window and resume " +
+      "right after; existing backups stay available for restores.",
     updates: [
       {
         at: -40,
@@ -543,7 +628,9 @@ export const MAINTENANCES: {
     keys: ["api", "dashboard"],
     announced: -24 * 60,
     window: [4 * 24 * 60, 4 * 24 * 60 + 120],
-    body: "Our network provider will replace core routers in the EU region. Connections may be interrupted briefly and then re-established; no downtime is expected.",
+    body:
+      "Our network provider will replace core routers in the EU region. Connections may be interrupted briefly " +
+      "and then re-established; no downtime is expected.",
     updates: [],
   },
 ];

@@ -14,7 +14,9 @@ export type TrustedProxies =
 /** The header the edge sets (overwriting whatever a client sent) for route handlers and better-auth. */
 export const CLIENT_IP_HEADER = "x-herald-client-ip";
 
-/** Parses HERALD_TRUSTED_PROXIES: empty/"0" (none), a hop count ("1"), or CIDRs/addresses ("10.0.0.0/8, 2001:db8::/32"). */
+/**
+ * Parses HERALD_TRUSTED_PROXIES: empty/"0" (none), a hop count ("1"), or CIDRs/addresses ("10.0.0.0/8, 2001:db8::/32").
+ */
 export function parseTrustedProxies(value: string | undefined): TrustedProxies {
   const v = (value ?? "").trim();
   if (!v || v === "0") return { kind: "none" };
@@ -41,10 +43,16 @@ export function parseTrustedProxies(value: string | undefined): TrustedProxies {
 /** For the start-up log. */
 export function describeTrust(t: TrustedProxies): string {
   if (t.kind === "none")
-    return "client addresses: the connection's own address (X-Forwarded-For and X-Real-IP are ignored; set HERALD_TRUSTED_PROXIES behind a proxy)";
+    return (
+      "client addresses: the connection's own address (X-Forwarded-For and X-Real-IP are ignored; set " +
+      "HERALD_TRUSTED_PROXIES behind a proxy)"
+    );
   if (t.kind === "hops")
     return `client addresses: ${t.hops} trusted proxy hop(s) — the X-Forwarded-For entry ${t.hops} from the right`;
-  return `client addresses: X-Forwarded-For through proxies in ${t.text} — the first address from the right outside them`;
+  return (
+    `client addresses: X-Forwarded-For through proxies in ${t.text} — the first address from the right outside ` +
+    `them`
+  );
 }
 
 /** "::ffff:192.0.2.1" → "192.0.2.1"; anything that is not an address → null. */

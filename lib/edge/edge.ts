@@ -21,14 +21,17 @@ export interface EdgeOptions {
   publicUrl: string | undefined;
   /** False until the database has been reached and migrated once. */
   booted: () => boolean;
-  /** Requests per client address that reach the application without a signed session (console sign-in page, forms, API). */
+  /**
+   * Requests per client address that reach the application without a signed session (console sign-in page, forms, API).
+   */
   dynamicLimit: { ratePerSec: number; burst: number };
 }
 
 const UNAVAILABLE = `<!doctype html><html lang="en"><meta charset="utf-8"><title>Database unreachable · Herald</title>
 <main style="font:16px system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem">
 <h1>Herald cannot reach its database</h1>
-<p>The public status page is being served from the last saved copy. The console and the management API are unavailable until the database is reachable again; see the server log for the error. Herald reconnects by itself.</p>
+<p>The public status page is being served from the last saved copy. The console and the management API are unavailable
+until the database is reachable again; see the server log for the error. Herald reconnects by itself.</p>
 </main></html>`;
 
 const LINGER_MS = 2000;
@@ -53,11 +56,16 @@ const NEEDS_DATABASE = [
   "/subscriptions",
 ];
 
-/** GET/HEAD outside the application's own paths: the snapshot server answers it (a page or the 404 page), never a render per request. */
+/**
+ * GET/HEAD outside the application's own paths: the snapshot server answers it (a page or the 404 page), never a render
+ * per request.
+ */
 const isPublicSnapshot = (req: IncomingMessage, pathname: string) =>
   (req.method === "GET" || req.method === "HEAD") && !isAppPath(pathname);
 
-/** Sent with every response: by the edge itself, and by the snapshot server, which scripts/start.ts gives the same set. */
+/**
+ * Sent with every response: by the edge itself, and by the snapshot server, which scripts/start.ts gives the same set.
+ */
 export function securityHeaders(publicUrl: string | undefined): Readonly<Record<string, string>> {
   return {
     "x-content-type-options": "nosniff",

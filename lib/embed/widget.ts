@@ -14,13 +14,16 @@ export const EMBED_HEIGHT_MESSAGE = "herald:embed-height";
  * the script's shadow root alike.
  */
 export function embedCss(color: string): string {
-  return `.w{font:14px/1.4 system-ui,-apple-system,"Segoe UI",sans-serif;color:#18181b;background:#fff;border:1px solid #e4e4e7;border-left:6px solid ${color};border-radius:8px;padding:10px 14px;box-sizing:border-box;text-align:left}
+  return `.w{font:14px/1.4 system-ui,-apple-system,"Segoe UI",sans-serif;color:#18181b;background:#fff;border:1px solid
+  #e4e4e7;border-left:6px solid ${color};border-radius:8px;padding:10px 14px;box-sizing:border-box;text-align:left}
 .s{display:flex;align-items:center;gap:8px;font-weight:600;color:inherit;text-decoration:none}
 .s:hover{text-decoration:underline}
 .d{width:10px;height:10px;border-radius:50%;background:${color};flex:none}
-.w ul{margin:8px 0 0;padding:0;list-style:none}.w li{margin-top:6px}.w li a{color:#1d4ed8}.w li span{display:block;font-size:12px;color:#52525b}
+.w ul{margin:8px 0 0;padding:0;list-style:none}.w li{margin-top:6px}.w li a{color:#1d4ed8}.w li
+span{display:block;font-size:12px;color:#52525b}
 .p{margin-top:8px;font-size:12px;color:#52525b}.p a{color:inherit}
-@media (prefers-color-scheme:dark){.w{background:#18181b;color:#f4f4f5;border-color:#3f3f46;border-left-color:${color}}.w li a{color:#93c5fd}.w li span,.p{color:#a1a1aa}}`;
+@media (prefers-color-scheme:dark){.w{background:#18181b;color:#f4f4f5;border-color:#3f3f46;border-left-color:${color}}
+.w li a{color:#93c5fd}.w li span,.p{color:#a1a1aa}}`;
 }
 
 /** The widget itself: overall status, then each open item linking to its page. */
@@ -46,7 +49,12 @@ export function embedDefaultHeight(m: Pick<EmbedModel, "items">): number {
 // wrapping at another width, fonts loading). Inline and marked data-keep, so
 // the snapshot server keeps it (lib/snapshots/html.ts drops other scripts)
 // and its hash-based CSP (lib/snapshots/csp.ts) allows it; it loads nothing.
-const HEIGHT_SCRIPT = `(function(){function h(){parent.postMessage({type:"${EMBED_HEIGHT_MESSAGE}",height:Math.ceil(document.body.getBoundingClientRect().height)},"*")}h();addEventListener("load",h);if(window.ResizeObserver)new ResizeObserver(h).observe(document.body)})();`;
+const HEIGHT_SCRIPT =
+  `(function(){function ` +
+  `h(){parent.postMessage({type:"${EMBED_HEIGHT_MESSAGE}",heigh` +
+  `t:Math.ceil(document.body.getBoundingClientRect().height)},"` +
+  `*")}h();addEventListener("load",h);if(window.ResizeObserver)` +
+  `new ResizeObserver(h).observe(document.body)})();`;
 
 // Inherited properties cross a shadow boundary: reset them, so a host page's
 // letter-spacing or line-height doesn't change the widget.
@@ -89,10 +97,12 @@ export function embedScript(m: EmbedModel): string {
     var f = document.createElement("iframe");
     f.src = origin + "/embed";
     f.title = ${JSON.stringify(`${m.pageName} status`)};
-    f.style.cssText = "border:0;display:block;width:100%;max-width:420px;height:" + (Number(s.getAttribute("data-height")) || ${embedDefaultHeight(m)}) + "px";
+    f.style.cssText = "border:0;display:block;width:100%;max-width:420px;height:" +
+    (Number(s.getAttribute("data-height")) || ${embedDefaultHeight(m)}) + "px";
     window.addEventListener("message", function (ev) {
       var d = ev.data;
-      if (ev.source !== f.contentWindow || ev.origin !== origin || !d || d.type !== ${JSON.stringify(EMBED_HEIGHT_MESSAGE)}) return;
+      if (ev.source !== f.contentWindow || ev.origin !== origin || !d || d.type !==
+      ${JSON.stringify(EMBED_HEIGHT_MESSAGE)}) return;
       if (typeof d.height === "number" && d.height > 0 && d.height < 10000) f.style.height = Math.ceil(d.height) + "px";
     });
     host.appendChild(f);

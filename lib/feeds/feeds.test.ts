@@ -7,7 +7,9 @@ import { renderMarkdown } from "../markdown/render";
 import { buildAtom, buildRss } from "./feeds";
 import { escapeXml, stripInvalidXmlChars } from "./xml";
 
-const NASTY = `Tom & Jerry <b>bold</b> ]]> "quoted" 'single' \u0000\u0001\u0008\u000B\u000C\u001F\uFFFE\uFFFF ok 🔥👩‍👩‍👧 مرحبا بالعالم שלום \uD800 lone \uDC00 low`;
+const NASTY =
+  `Tom & Jerry <b>bold</b> ]]> "quoted" 'single' \u0000\u0001\u0008\u000B\u000C\u001F\uFFFE\uFFFF ok ` +
+  `🔥👩‍👩‍👧 مرحبا بالعالم שלום \uD800 lone \uDC00 low`;
 
 const page: PublicPage = {
   id: "pg1",

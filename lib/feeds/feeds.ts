@@ -14,7 +14,9 @@ export interface FeedInput {
 }
 
 export const entryTitle = (e: FeedEntry) => `${e.incidentName} — ${INCIDENT_STATUS_LABELS[e.status]}`;
-/** A postmortem's entry opens its section of the incident page (the heading id in app/(public)/incidents/[id]/page.tsx). */
+/**
+ * A postmortem's entry opens its section of the incident page (the heading id in app/(public)/incidents/[id]/page.tsx).
+ */
 export const entryLink = (baseUrl: string, e: FeedEntry) =>
   `${baseUrl}/incidents/${e.incidentId}${e.updateId === null ? "#postmortem-heading" : ""}`;
 /**

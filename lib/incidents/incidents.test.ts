@@ -73,67 +73,70 @@ async function resetComponents() {
 }
 
 describe("createIncident", () => {
-  it("writes the incident, its first update, affected components, status history, caches and an audit row", async () => {
-    await resetComponents();
-    tick();
-    const v0 = await getContentVersion(t.db, pageId);
-    const { incident: inc, update } = await createIncident(t.ctx, {
-      name: "API errors",
-      body: "We are **investigating**.",
-      components: { [api]: "partial_outage" },
-      componentIds: [db],
-    });
-    expect(inc).toMatchObject({
-      name: "API errors",
-      status: "investigating",
-      impact: "major",
-      backfilled: false,
-      startedAt: t.clock.now(),
-    });
-    expect(update).toMatchObject({
-      status: "investigating",
-      body: "We are **investigating**.",
-      seq: 1,
-      deliverNotifications: false,
-      displayAt: t.clock.now(),
-    });
-    const affected = await t.db
-      .select()
-      .from(incidentUpdateComponent)
-      .where(eq(incidentUpdateComponent.incidentUpdateId, update.id));
-    expect(
-      affected
-        .map(({ componentId, oldStatus, newStatus }) => ({ componentId, oldStatus, newStatus }))
-        .sort((a, b) => a.componentId.localeCompare(b.componentId)),
-    ).toEqual(
-      [
-        { componentId: api, oldStatus: "operational", newStatus: "partial_outage" },
-        { componentId: db, oldStatus: "operational", newStatus: "operational" },
-      ].sort((a, b) => a.componentId.localeCompare(b.componentId)),
-    );
-    expect(await statusOf(api)).toBe("partial_outage");
-    expect(await statusOf(db)).toBe("operational");
-    expect((await changesOf(api)).at(-1)).toMatchObject({
-      oldStatus: "operational",
-      newStatus: "partial_outage",
-      source: "incident_update",
-      incidentId: inc.id,
-      incidentUpdateId: update.id,
-      at: t.clock.now(),
-    });
-    expect(await getContentVersion(t.db, pageId)).toBe(v0 + 1);
-    const a = await lastAudit();
-    expect(a).toMatchObject({
-      action: "incident.create",
-      entityType: "incident",
-      entityId: inc.id,
-      actorType: "user",
-      actorId: "user-owner",
-      actorLabel: "owner@example.com",
-      pageId,
-    });
-    expect(a.after).toMatchObject({ name: "API errors", status: "investigating", impact: "major" });
-  });
+  it(
+    "writes the incident, its first update, affected components, " + "status history, caches and an audit row",
+    async () => {
+      await resetComponents();
+      tick();
+      const v0 = await getContentVersion(t.db, pageId);
+      const { incident: inc, update } = await createIncident(t.ctx, {
+        name: "API errors",
+        body: "We are **investigating**.",
+        components: { [api]: "partial_outage" },
+        componentIds: [db],
+      });
+      expect(inc).toMatchObject({
+        name: "API errors",
+        status: "investigating",
+        impact: "major",
+        backfilled: false,
+        startedAt: t.clock.now(),
+      });
+      expect(update).toMatchObject({
+        status: "investigating",
+        body: "We are **investigating**.",
+        seq: 1,
+        deliverNotifications: false,
+        displayAt: t.clock.now(),
+      });
+      const affected = await t.db
+        .select()
+        .from(incidentUpdateComponent)
+        .where(eq(incidentUpdateComponent.incidentUpdateId, update.id));
+      expect(
+        affected
+          .map(({ componentId, oldStatus, newStatus }) => ({ componentId, oldStatus, newStatus }))
+          .sort((a, b) => a.componentId.localeCompare(b.componentId)),
+      ).toEqual(
+        [
+          { componentId: api, oldStatus: "operational", newStatus: "partial_outage" },
+          { componentId: db, oldStatus: "operational", newStatus: "operational" },
+        ].sort((a, b) => a.componentId.localeCompare(b.componentId)),
+      );
+      expect(await statusOf(api)).toBe("partial_outage");
+      expect(await statusOf(db)).toBe("operational");
+      expect((await changesOf(api)).at(-1)).toMatchObject({
+        oldStatus: "operational",
+        newStatus: "partial_outage",
+        source: "incident_update",
+        incidentId: inc.id,
+        incidentUpdateId: update.id,
+        at: t.clock.now(),
+      });
+      expect(await getContentVersion(t.db, pageId)).toBe(v0 + 1);
+      const a = await lastAudit();
+      expect(a).toMatchObject({
+        action: "incident.create",
+        entityType: "incident",
+        entityId: inc.id,
+        actorType: "user",
+        actorId: "user-owner",
+        actorLabel: "owner@example.com",
+        pageId,
+      });
+      expect(a.after).toMatchObject({ name: "API errors", status: "investigating", impact: "major" });
+    },
+  );
 
   it("writes no outbox rows when notify is off", async () => {
     const { incident: inc } = await createIncident(t.ctx, {
@@ -507,28 +510,31 @@ describe("regressions", () => {
     await resolveIncident(t.ctx, { incidentId: created.id, body: "done" });
   });
 
-  it("regression: a PATCH that edits and posts is one transaction (a bad update leaves the name unchanged)", async () => {
-    tick();
-    const { incident: created } = await createIncident(t.ctx, { name: "Before", body: "x" });
-    const before = await dbState(t.db);
-    await expect(
-      patchIncident(t.ctx, {
+  it(
+    "regression: a PATCH that edits and posts is one transaction " + "(a bad update leaves the name unchanged)",
+    async () => {
+      tick();
+      const { incident: created } = await createIncident(t.ctx, { name: "Before", body: "x" });
+      const before = await dbState(t.db);
+      await expect(
+        patchIncident(t.ctx, {
+          edit: { id: created.id, name: "After" },
+          post: {
+            incidentId: created.id,
+            status: "identified",
+            body: "y",
+            components: { nosuchcomponent: "major_outage" },
+          },
+        }),
+      ).rejects.toBeInstanceOf(ValidationError);
+      expect(await dbState(t.db)).toEqual(before);
+      expect((await t.db.query.incident.findFirst({ where: eq(incident.id, created.id) }))!.name).toBe("Before");
+      await patchIncident(t.ctx, {
         edit: { id: created.id, name: "After" },
-        post: {
-          incidentId: created.id,
-          status: "identified",
-          body: "y",
-          components: { nosuchcomponent: "major_outage" },
-        },
-      }),
-    ).rejects.toBeInstanceOf(ValidationError);
-    expect(await dbState(t.db)).toEqual(before);
-    expect((await t.db.query.incident.findFirst({ where: eq(incident.id, created.id) }))!.name).toBe("Before");
-    await patchIncident(t.ctx, {
-      edit: { id: created.id, name: "After" },
-      post: { incidentId: created.id, status: "resolved", body: "z" },
-    });
-    const after = (await t.db.query.incident.findFirst({ where: eq(incident.id, created.id) }))!;
-    expect([after.name, after.status]).toEqual(["After", "resolved"]);
-  });
+        post: { incidentId: created.id, status: "resolved", body: "z" },
+      });
+      const after = (await t.db.query.incident.findFirst({ where: eq(incident.id, created.id) }))!;
+      expect([after.name, after.status]).toEqual(["After", "resolved"]);
+    },
+  );
 });

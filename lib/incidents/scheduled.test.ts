@@ -118,144 +118,152 @@ describe("scheduled updates", () => {
       await loadUptime(db, (await getPage(db)).id, new Date("2026-03-01T12:30:00Z")),
     ]);
 
-  it("is invisible and changes nothing until its time, then publishes once with its components and notification", async () => {
-    const t = await createTestCtx();
-    close = t.close;
-    const api = await createComponent(t.ctx, { name: "API" });
-    const web = await createComponent(t.ctx, { name: "Web" });
-    const p = await getPage(t.db);
-    await t.db.insert(subscriber).values({
-      id: "sub1",
-      pageId: p.id,
-      email: "a@example.com",
-      state: "active",
-      createdAt: t.clock.now(),
-      updatedAt: t.clock.now(),
-    });
-    await updatePage(t.ctx, { timeZone: "America/New_York" });
-    const { incident: inc } = await createIncident(t.ctx, {
-      name: "Slow API",
-      body: "Looking into it",
-      components: { [api.id]: "degraded_performance" },
-    });
-    const incidentRow = () => t.db.select().from(incident).where(eq(incident.id, inc.id)).get();
-    const statuses = async () =>
-      (await t.db.select({ id: component.id, s: component.status }).from(component))
-        .map((r) => `${r.id}:${r.s}`)
-        .sort();
-    const view0 = await publicView(t.db, inc.id);
-    const row0 = await incidentRow();
-    const statuses0 = await statuses();
-    const state0 = await dbState(t.db);
+  it(
+    "is invisible and changes nothing until its time, then " + "publishes once with its components and notification",
+    async () => {
+      const t = await createTestCtx();
+      close = t.close;
+      const api = await createComponent(t.ctx, { name: "API" });
+      const web = await createComponent(t.ctx, { name: "Web" });
+      const p = await getPage(t.db);
+      await t.db.insert(subscriber).values({
+        id: "sub1",
+        pageId: p.id,
+        email: "a@example.com",
+        state: "active",
+        createdAt: t.clock.now(),
+        updatedAt: t.clock.now(),
+      });
+      await updatePage(t.ctx, { timeZone: "America/New_York" });
+      const { incident: inc } = await createIncident(t.ctx, {
+        name: "Slow API",
+        body: "Looking into it",
+        components: { [api.id]: "degraded_performance" },
+      });
+      const incidentRow = () => t.db.select().from(incident).where(eq(incident.id, inc.id)).get();
+      const statuses = async () =>
+        (await t.db.select({ id: component.id, s: component.status }).from(component))
+          .map((r) => `${r.id}:${r.s}`)
+          .sort();
+      const view0 = await publicView(t.db, inc.id);
+      const row0 = await incidentRow();
+      const statuses0 = await statuses();
+      const state0 = await dbState(t.db);
 
-    // 12:00Z is 07:00 in New York; publish at 08:00 local = 13:00Z.
-    const update = await scheduleIncidentUpdate(t.ctx, {
-      incidentId: inc.id,
-      status: "resolved",
-      body: "Fixed by the rollback",
-      components: { [web.id]: "degraded_performance" },
-      notify: true,
-      publishAt: "2026-03-01T08:00",
-    });
-    expect(update.publishAt!.toISOString()).toBe("2026-03-01T13:00:00.000Z");
+      // 12:00Z is 07:00 in New York; publish at 08:00 local = 13:00Z.
+      const update = await scheduleIncidentUpdate(t.ctx, {
+        incidentId: inc.id,
+        status: "resolved",
+        body: "Fixed by the rollback",
+        components: { [web.id]: "degraded_performance" },
+        notify: true,
+        publishAt: "2026-03-01T08:00",
+      });
+      expect(update.publishAt!.toISOString()).toBe("2026-03-01T13:00:00.000Z");
 
-    const unchanged = async () => {
-      expect(await publicView(t.db, inc.id)).toBe(view0);
-      expect(await incidentRow()).toEqual(row0);
-      expect(await statuses()).toEqual(statuses0);
-    };
-    await unchanged();
-    // Only the row, its recorded component change and the audit entry: no outbox row, no version bump.
-    expect(await dbState(t.db)).toEqual({
-      ...state0,
-      incident_update: state0.incident_update + 1,
-      incident_update_component: state0.incident_update_component + 1,
-      audit_log: state0.audit_log + 1,
-    });
-    const console0 = (await getConsoleIncident(t.db, p.id, inc.id))!;
-    expect(console0.updates[0]).toMatchObject({ id: update.id, publishAt: update.publishAt });
-    expect(console0.lastUpdateAt).toEqual(row0!.startedAt);
-    expect(console0.components.map((c) => c.name)).toEqual(["API"]);
+      const unchanged = async () => {
+        expect(await publicView(t.db, inc.id)).toBe(view0);
+        expect(await incidentRow()).toEqual(row0);
+        expect(await statuses()).toEqual(statuses0);
+      };
+      await unchanged();
+      // Only the row, its recorded component change and the audit entry: no outbox row, no version bump.
+      expect(await dbState(t.db)).toEqual({
+        ...state0,
+        incident_update: state0.incident_update + 1,
+        incident_update_component: state0.incident_update_component + 1,
+        audit_log: state0.audit_log + 1,
+      });
+      const console0 = (await getConsoleIncident(t.db, p.id, inc.id))!;
+      expect(console0.updates[0]).toMatchObject({ id: update.id, publishAt: update.publishAt });
+      expect(console0.lastUpdateAt).toEqual(row0!.startedAt);
+      expect(console0.components.map((c) => c.name)).toEqual(["API"]);
 
-    t.clock.set(new Date("2026-03-01T12:59:59Z"));
-    expect((await work(t)).done["scheduled-updates"]).toBe(0);
-    await unchanged();
-    expect(await t.db.$count(notification)).toBe(0);
+      t.clock.set(new Date("2026-03-01T12:59:59Z"));
+      expect((await work(t)).done["scheduled-updates"]).toBe(0);
+      await unchanged();
+      expect(await t.db.$count(notification)).toBe(0);
 
-    t.clock.set(new Date("2026-03-01T13:00:05Z"));
-    const [a, b] = await Promise.all([work(t), work(t)]);
-    expect(a.done["scheduled-updates"] + b.done["scheduled-updates"]).toBe(1);
-    expect((await work(t)).done["scheduled-updates"]).toBe(0);
+      t.clock.set(new Date("2026-03-01T13:00:05Z"));
+      const [a, b] = await Promise.all([work(t), work(t)]);
+      expect(a.done["scheduled-updates"] + b.done["scheduled-updates"]).toBe(1);
+      expect((await work(t)).done["scheduled-updates"]).toBe(0);
 
-    const shown = (await loadIncident(t.db, inc.id))!;
-    expect(shown.status).toBe("resolved");
-    expect(shown.updates.map((u) => [u.status, u.displayAt.toISOString()])[0]).toEqual([
-      "resolved",
-      "2026-03-01T13:00:00.000Z",
-    ]);
-    expect(shown.affected.map((c) => [c.name, c.status])).toEqual([
-      ["API", "operational"],
-      ["Web", "degraded_performance"],
-    ]);
-    expect((await loadFeedEntries(t.db)).entries.map((e) => e.text)).toContain("Fixed by the rollback");
-    expect(JSON.stringify(await loadSyndication(t.db, { incidents: "recent", maintenances: "none" }))).toContain(
-      "Fixed by the rollback",
-    );
-    // Resolving gave API back; Web took the status the update asked for.
-    expect(await statuses()).toEqual([`${api.id}:operational`, `${web.id}:degraded_performance`].sort());
-    expect((await incidentRow())!.resolvedAt!.toISOString()).toBe("2026-03-01T13:00:00.000Z");
-    expect(await t.db.select({ k: notification.kind, u: notification.incidentUpdateId }).from(notification)).toEqual([
-      { k: "incident_resolved", u: update.id },
-    ]);
-    expect(await t.db.$count(delivery)).toBe(1);
-    expect((await t.db.select({ v: page.contentVersion }).from(page).get())!.v).toBeGreaterThan(
-      state0["page.content_version"],
-    );
-    expect((await getConsoleIncident(t.db, p.id, inc.id))!.updates[0].publishAt).toBeNull();
-  });
+      const shown = (await loadIncident(t.db, inc.id))!;
+      expect(shown.status).toBe("resolved");
+      expect(shown.updates.map((u) => [u.status, u.displayAt.toISOString()])[0]).toEqual([
+        "resolved",
+        "2026-03-01T13:00:00.000Z",
+      ]);
+      expect(shown.affected.map((c) => [c.name, c.status])).toEqual([
+        ["API", "operational"],
+        ["Web", "degraded_performance"],
+      ]);
+      expect((await loadFeedEntries(t.db)).entries.map((e) => e.text)).toContain("Fixed by the rollback");
+      expect(JSON.stringify(await loadSyndication(t.db, { incidents: "recent", maintenances: "none" }))).toContain(
+        "Fixed by the rollback",
+      );
+      // Resolving gave API back; Web took the status the update asked for.
+      expect(await statuses()).toEqual([`${api.id}:operational`, `${web.id}:degraded_performance`].sort());
+      expect((await incidentRow())!.resolvedAt!.toISOString()).toBe("2026-03-01T13:00:00.000Z");
+      expect(await t.db.select({ k: notification.kind, u: notification.incidentUpdateId }).from(notification)).toEqual([
+        { k: "incident_resolved", u: update.id },
+      ]);
+      expect(await t.db.$count(delivery)).toBe(1);
+      expect((await t.db.select({ v: page.contentVersion }).from(page).get())!.v).toBeGreaterThan(
+        state0["page.content_version"],
+      );
+      expect((await getConsoleIncident(t.db, p.id, inc.id))!.updates[0].publishAt).toBeNull();
+    },
+  );
 
-  it("counts for nothing while other writes recompute state: status, impact, affected components, components held", async () => {
-    const t = await createTestCtx();
-    close = t.close;
-    const api = await createComponent(t.ctx, { name: "API" });
-    const web = await createComponent(t.ctx, { name: "Web" });
-    const { incident: a } = await createIncident(t.ctx, {
-      name: "Slow API",
-      body: "Looking into it",
-      components: { [api.id]: "degraded_performance" },
-    });
-    const { incident: b } = await createIncident(t.ctx, { name: "Other", body: "Unrelated" });
-    await scheduleIncidentUpdate(t.ctx, {
-      incidentId: a.id,
-      status: "resolved",
-      body: "Later",
-      components: { [web.id]: "major_outage" },
-      publishAt: "2026-03-01T13:00",
-    });
-    await scheduleIncidentUpdate(t.ctx, {
-      incidentId: b.id,
-      status: "identified",
-      body: "Later too",
-      components: { [api.id]: "major_outage" },
-      publishAt: "2026-03-01T13:00",
-    });
+  it(
+    "counts for nothing while other writes recompute state: " + "status, impact, affected components, components held",
+    async () => {
+      const t = await createTestCtx();
+      close = t.close;
+      const api = await createComponent(t.ctx, { name: "API" });
+      const web = await createComponent(t.ctx, { name: "Web" });
+      const { incident: a } = await createIncident(t.ctx, {
+        name: "Slow API",
+        body: "Looking into it",
+        components: { [api.id]: "degraded_performance" },
+      });
+      const { incident: b } = await createIncident(t.ctx, { name: "Other", body: "Unrelated" });
+      await scheduleIncidentUpdate(t.ctx, {
+        incidentId: a.id,
+        status: "resolved",
+        body: "Later",
+        components: { [web.id]: "major_outage" },
+        publishAt: "2026-03-01T13:00",
+      });
+      await scheduleIncidentUpdate(t.ctx, {
+        incidentId: b.id,
+        status: "identified",
+        body: "Later too",
+        components: { [api.id]: "major_outage" },
+        publishAt: "2026-03-01T13:00",
+      });
 
-    // A rename recomputes the caches: the pending resolve and outage don't count.
-    await updateIncident(t.ctx, { id: a.id, name: "Slow API (renamed)" });
-    expect(
-      await t.db
-        .select({ s: incident.status, i: incident.impact, r: incident.resolvedAt })
-        .from(incident)
-        .where(eq(incident.id, a.id))
-        .get(),
-    ).toEqual({ s: "investigating", i: "minor", r: null });
+      // A rename recomputes the caches: the pending resolve and outage don't count.
+      await updateIncident(t.ctx, { id: a.id, name: "Slow API (renamed)" });
+      expect(
+        await t.db
+          .select({ s: incident.status, i: incident.impact, r: incident.resolvedAt })
+          .from(incident)
+          .where(eq(incident.id, a.id))
+          .get(),
+      ).toEqual({ s: "investigating", i: "minor", r: null });
 
-    // Resolving now gives API back (B's pending outage doesn't hold it) and leaves Web (only named by a pending update) alone.
-    await postIncidentUpdate(t.ctx, { incidentId: a.id, status: "resolved", body: "Resolved now" });
-    expect((await t.db.select().from(component).where(eq(component.id, api.id)).get())!.status).toBe("operational");
-    expect((await loadIncident(t.db, a.id))!.affected.map((c) => c.name)).toEqual(["API"]);
-    expect((await loadIncident(t.db, b.id))!.status).toBe("investigating");
-  });
+      // Resolving now gives API back (B's pending outage doesn't hold it) and leaves Web (only named by a pending
+      // update)
+      // alone.
+      await postIncidentUpdate(t.ctx, { incidentId: a.id, status: "resolved", body: "Resolved now" });
+      expect((await t.db.select().from(component).where(eq(component.id, api.id)).get())!.status).toBe("operational");
+      expect((await loadIncident(t.db, a.id))!.affected.map((c) => c.name)).toEqual(["API"]);
+      expect((await loadIncident(t.db, b.id))!.status).toBe("investigating");
+    },
+  );
 
   it("without notify enqueues nothing, and a deleted scheduled update never publishes", async () => {
     const t = await createTestCtx();
@@ -290,42 +298,47 @@ describe("scheduled updates", () => {
     expect(await t.db.$count(notification)).toBe(0);
   });
 
-  it("rejects a past time, more than a year ahead, a bad or nonexistent wall time, an unpublished incident — leaving the database as it was", async () => {
-    const t = await createTestCtx();
-    close = t.close;
-    await updatePage(t.ctx, { timeZone: "America/New_York" });
-    const { incident: inc } = await createIncident(t.ctx, { name: "Slow API", body: "Looking into it" });
-    const { incident: later } = await scheduleIncident(t.ctx, {
-      name: "Later",
-      body: "x",
-      publishAt: "2026-03-02T08:00",
-    });
-    const before = await dbState(t.db);
-    const base = { incidentId: inc.id, status: "monitoring" as const, body: "x" };
-    await expect(scheduleIncidentUpdate(t.ctx, { ...base, publishAt: "2026-03-01T06:00" })).rejects.toThrow(/future/);
-    await expect(scheduleIncidentUpdate(t.ctx, { ...base, publishAt: "2027-06-01T11:00" })).rejects.toThrow(
-      /within a year/,
-    );
-    await expect(scheduleIncidentUpdate(t.ctx, { ...base, publishAt: "tomorrow at noon" })).rejects.toThrow(
-      /YYYY-MM-DDTHH:MM/,
-    );
-    // 2026-03-08 02:30 does not exist in New York (the clocks skip that hour).
-    await expect(scheduleIncidentUpdate(t.ctx, { ...base, publishAt: "2026-03-08T02:30" })).rejects.toThrow(
-      /does not exist/,
-    );
-    await expect(
-      scheduleIncidentUpdate(t.ctx, { ...base, incidentId: later.id, publishAt: "2026-03-03T08:00" }),
-    ).rejects.toThrow(/not published/);
-    await expect(
-      scheduleIncidentUpdate(t.ctx, {
-        ...base,
-        components: { nosuchcomponent: "major_outage" },
+  it(
+    "rejects a past time, more than a year ahead, a bad or " +
+      "nonexistent wall time, an unpublished incident — leaving " +
+      "the database as it was",
+    async () => {
+      const t = await createTestCtx();
+      close = t.close;
+      await updatePage(t.ctx, { timeZone: "America/New_York" });
+      const { incident: inc } = await createIncident(t.ctx, { name: "Slow API", body: "Looking into it" });
+      const { incident: later } = await scheduleIncident(t.ctx, {
+        name: "Later",
+        body: "x",
         publishAt: "2026-03-02T08:00",
-      }),
-    ).rejects.toThrow(/Unknown component/);
-    await expect(scheduleIncidentUpdate(t.as("viewer"), { ...base, publishAt: "2026-03-02T08:00" })).rejects.toThrow(
-      /editor/,
-    );
-    expect(await dbState(t.db)).toEqual(before);
-  });
+      });
+      const before = await dbState(t.db);
+      const base = { incidentId: inc.id, status: "monitoring" as const, body: "x" };
+      await expect(scheduleIncidentUpdate(t.ctx, { ...base, publishAt: "2026-03-01T06:00" })).rejects.toThrow(/future/);
+      await expect(scheduleIncidentUpdate(t.ctx, { ...base, publishAt: "2027-06-01T11:00" })).rejects.toThrow(
+        /within a year/,
+      );
+      await expect(scheduleIncidentUpdate(t.ctx, { ...base, publishAt: "tomorrow at noon" })).rejects.toThrow(
+        /YYYY-MM-DDTHH:MM/,
+      );
+      // 2026-03-08 02:30 does not exist in New York (the clocks skip that hour).
+      await expect(scheduleIncidentUpdate(t.ctx, { ...base, publishAt: "2026-03-08T02:30" })).rejects.toThrow(
+        /does not exist/,
+      );
+      await expect(
+        scheduleIncidentUpdate(t.ctx, { ...base, incidentId: later.id, publishAt: "2026-03-03T08:00" }),
+      ).rejects.toThrow(/not published/);
+      await expect(
+        scheduleIncidentUpdate(t.ctx, {
+          ...base,
+          components: { nosuchcomponent: "major_outage" },
+          publishAt: "2026-03-02T08:00",
+        }),
+      ).rejects.toThrow(/Unknown component/);
+      await expect(scheduleIncidentUpdate(t.as("viewer"), { ...base, publishAt: "2026-03-02T08:00" })).rejects.toThrow(
+        /editor/,
+      );
+      expect(await dbState(t.db)).toEqual(before);
+    },
+  );
 });

@@ -165,7 +165,9 @@ type ComponentChangeArgs = Pick<
   "pageId" | "incidentId" | "status" | "components" | "mentioned" | "touchCurrentState"
 > & { updateId: string };
 
-/** Writes the update's incident_update_component rows, applying the changes to the components when touchCurrentState. */
+/**
+ * Writes the update's incident_update_component rows, applying the changes to the components when touchCurrentState.
+ */
 async function recordComponentChanges(tx: Tx, now: Date, args: ComponentChangeArgs): Promise<void> {
   const wanted = new Map<string, ComponentStatus>(Object.entries(args.components));
   if (args.status === "resolved" && args.touchCurrentState) {

@@ -15,7 +15,10 @@ export interface Counter {
   windowEnd: number;
 }
 
-/** A counter for `subject` (hashed: the table is for counting, not a list of who tried) in the current window of `sizeMs`. */
+/**
+ * A counter for `subject` (hashed: the table is for counting, not a list of who tried) in the current window of
+ * `sizeMs`.
+ */
 export function windowCounter(kind: string, subject: string, limit: number, sizeMs: number, now: number): Counter {
   const windowEnd = Math.floor(now / sizeMs) * sizeMs + sizeMs;
   return { kind, key: `${kind}:${sha256(`${kind}:${subject}`).slice(0, 32)}:${windowEnd}`, limit, windowEnd };

@@ -58,7 +58,8 @@ describe("incidentsByImpactChart", () => {
     const c = incidentsByImpactChart(report);
     expectAccessible(c.svg, "Incidents per month by impact");
     expect(c.description).toBe(
-      "5 incidents from December 2025 to February 2026; most in December 2025 (3). None: 1, Minor: 2, Major: 1, Critical: 1.",
+      "5 incidents from December 2025 to February 2026; most in December 2025 (3). None: 1, Minor: 2, Major: 1, " +
+        "Critical: 1.",
     );
     // One rect per non-empty impact per month (4) plus the legend's four swatches.
     expect(c.svg.match(/<rect /g)).toHaveLength(8);
@@ -82,7 +83,8 @@ describe("durationTrendChart", () => {
     const c = durationTrendChart(report, "mttrMinutes");
     expectAccessible(c.svg, "Mean time to resolve per month");
     expect(c.description).toBe(
-      "Mean time to resolve from December 2025 to February 2026: 30 min in February 2026, ranging from 30 min to 1 h 30 min.",
+      "Mean time to resolve from December 2025 to February 2026: 30 min in February 2026, ranging from 30 min to 1 h " +
+        "30 min.",
     );
     const d = c.svg.match(/<path d="([^"]+)"/)![1];
     // Two separate points (M … M …), no line through the empty January.
@@ -111,7 +113,8 @@ describe("uptimeTargetChart", () => {
     expectAccessible(c.svg, "Uptime against target per component, February 2026");
     // Web's 99 % target would sit on the axis: the axis starts below it.
     expect(c.description).toBe(
-      "1 of 2 measured components met their target; below target: API <v2> & co 99.50 % (target 99.9 %). The axis starts at 95 %.",
+      "1 of 2 measured components met their target; below target: API <v2> & co 99.50 % (target 99.9 %). The axis " +
+        "starts at 95 %.",
     );
     expect(c.svg).toContain("API &lt;v2&gt; &amp; co");
     expect(c.svg).not.toContain("<v2>");

@@ -43,8 +43,10 @@ const percent = (p: number) => `${p.toFixed(2)} %`;
 
 function svg(id: string, height: number, title: string, description: string, body: string): string {
   return (
-    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${WIDTH} ${height}" width="100%" role="img" aria-labelledby="${e(id)}-t ${e(id)}-d" ` +
-    `font-family="inherit" font-size="${FONT}" fill="currentColor" style="display:block;max-width:${WIDTH * 1.5}px;height:auto">` +
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${WIDTH} ${height}" width="100%" role="img" ` +
+    `aria-labelledby="${e(id)}-t ${e(id)}-d" ` +
+    `font-family="inherit" font-size="${FONT}" fill="currentColor" ` +
+    `style="display:block;max-width:${WIDTH * 1.5}px;height:auto">` +
     `<title id="${e(id)}-t">${e(title)}</title><desc id="${e(id)}-d">${e(description)}</desc>${body}</svg>`
   );
 }
@@ -105,7 +107,8 @@ function yAxis(plot: Plot, ticks: number[], label: (v: number) => string): { y: 
   const svgText = ticks
     .map(
       (t) =>
-        `<line x1="${plot.left}" x2="${plot.right}" y1="${num(y(t))}" y2="${num(y(t))}" stroke="currentColor" stroke-opacity="${t === 0 ? 0.5 : 0.12}"/>` +
+        `<line x1="${plot.left}" x2="${plot.right}" y1="${num(y(t))}" y2="${num(y(t))}" stroke="currentColor" ` +
+        `stroke-opacity="${t === 0 ? 0.5 : 0.12}"/>` +
         text(plot.left - 6, y(t) + 4, label(t), 'text-anchor="end" opacity="0.7"'),
     )
     .join("");
@@ -116,7 +119,8 @@ function legend(items: { label: string; color: string }[], y: number): string {
   let x = 8;
   return items
     .map(({ label, color }) => {
-      const out = `<rect x="${x}" y="${y - 10}" width="11" height="11" rx="2" fill="${color}"/>${text(x + 16, y, label)}`;
+      const out =
+        `<rect x="${x}" y="${y - 10}" width="11" height="11" rx="2" ` + `fill="${color}"/>${text(x + 16, y, label)}`;
       x += 16 + label.length * FONT * 0.6 + 14;
       return out;
     })
@@ -153,7 +157,10 @@ export function incidentsByImpactChart(report: MetricsReport, id = "chart-incide
       return IMPACTS.filter((i) => r.incidents[i] > 0)
         .map((i) => {
           const top = base + r.incidents[i];
-          const rect = `<rect x="${num(b.center(k) - barW / 2)}" y="${num(y(top))}" width="${num(barW)}" height="${num(y(base) - y(top))}" fill="${IMPACT_CHART_COLORS[i]}"><title>${e(`${formatMonth(r.month)}: ${r.incidents[i]} ${IMPACT_LABELS[i].toLowerCase()} impact`)}</title></rect>`;
+          const tip = `${formatMonth(r.month)}: ${r.incidents[i]} ${IMPACT_LABELS[i].toLowerCase()} impact`;
+          const rect =
+            `<rect x="${num(b.center(k) - barW / 2)}" y="${num(y(top))}" width="${num(barW)}" ` +
+            `height="${num(y(base) - y(top))}" fill="${IMPACT_CHART_COLORS[i]}"><title>${e(tip)}</title></rect>`;
           base = top;
           return rect;
         })
@@ -194,7 +201,9 @@ export function durationTrendChart(report: MetricsReport, key: DurationKey, id =
   const title = `${DURATION_TITLES[key]} per month`;
   const latest = rows.findLast((r) => r[key] !== null);
   const description = latest
-    ? `${DURATION_TITLES[key]} from ${monthSpan(report.months)}: ${minutesLabel(latest[key]!)} in ${formatMonth(latest.month)}` +
+    ? `${DURATION_TITLES[key]} from ${monthSpan(report.months)}: ` +
+      `${minutesLabel(latest[key]!)} in ` +
+      `${formatMonth(latest.month)}` +
       (known.length > 1
         ? `, ranging from ${minutesLabel(Math.min(...known))} to ${minutesLabel(Math.max(...known))}.`
         : ".")
@@ -217,7 +226,8 @@ export function durationTrendChart(report: MetricsReport, key: DurationKey, id =
     .map((v, k) =>
       v === null
         ? ""
-        : `<circle cx="${num(b.center(k))}" cy="${num(y(v))}" r="4" fill="${LINE}"><title>${e(`${formatMonth(rows[k].month)}: ${minutesLabel(v)}`)}</title></circle>`,
+        : `<circle cx="${num(b.center(k))}" cy="${num(y(v))}" r="4" fill="${LINE}">` +
+          `<title>${e(`${formatMonth(rows[k].month)}: ${minutesLabel(v)}`)}</title></circle>`,
     )
     .join("");
   const empty = known.length
@@ -270,9 +280,12 @@ export function uptimeTargetChart(
   const below = measured.filter((r) => r.slaMet === false);
   const start = uptimeAxisStart([...measured.map((r) => r.uptimePercent!), ...rows.map((r) => r.targetPercent)]);
   const description = rows.length
-    ? `${measured.length - below.length} of ${measured.length} measured component${measured.length === 1 ? "" : "s"} met their target` +
+    ? `${measured.length - below.length} of ${measured.length} ` +
+      `measured component${measured.length === 1 ? "" : "s"} met ` +
+      `their target` +
       (below.length
-        ? `; below target: ${below.map((r) => `${r.componentName} ${percent(r.uptimePercent!)} (target ${r.targetPercent} %)`).join(", ")}`
+        ? `; below target: ` +
+          below.map((r) => `${r.componentName} ${percent(r.uptimePercent!)} (target ${r.targetPercent} %)`).join(", ")
         : "") +
       `. The axis starts at ${start} %.`
     : "No components.";
@@ -286,19 +299,32 @@ export function uptimeTargetChart(
       const mid = top + rowH / 2;
       // A long name is cut here; the group's <title> and the table carry it whole.
       const label = text(plot.left - 8, mid + 4, name(r.componentName), 'text-anchor="end"');
-      const track = `<rect x="${plot.left}" y="${num(top + 6)}" width="${plot.right - plot.left}" height="${rowH - 12}" rx="3" fill="currentColor" fill-opacity="0.08"/>`;
-      const targetMark = `<line x1="${num(x(r.targetPercent))}" x2="${num(x(r.targetPercent))}" y1="${num(top + 2)}" y2="${num(top + rowH - 2)}" stroke="currentColor" stroke-width="2"><title>${e(`Target ${r.targetPercent} %`)}</title></line>`;
-      if (r.uptimePercent === null)
-        return `<g><title>${e(`${r.componentName}: not tracked in ${formatMonth(month)}`)}</title>${label}${track}${text(plot.right + 8, mid + 4, "no data", 'opacity="0.7"')}</g>`;
+      const track =
+        `<rect x="${plot.left}" y="${num(top + 6)}" width="${plot.right - plot.left}" ` +
+        `height="${rowH - 12}" rx="3" fill="currentColor" fill-opacity="0.08"/>`;
+      const targetMark =
+        `<line x1="${num(x(r.targetPercent))}" x2="${num(x(r.targetPercent))}" y1="${num(top + 2)}" ` +
+        `y2="${num(top + rowH - 2)}" stroke="currentColor" ` +
+        `stroke-width="2"><title>${e(`Target ${r.targetPercent} %`)}</title></line>`;
+      if (r.uptimePercent === null) {
+        const noData = text(plot.right + 8, mid + 4, "no data", 'opacity="0.7"');
+        const tip = `${r.componentName}: not tracked in ${formatMonth(month)}`;
+        return `<g><title>${e(tip)}</title>${label}${track}${noData}</g>`;
+      }
       const met = r.slaMet !== false;
-      const bar = `<rect x="${plot.left}" y="${num(top + 6)}" width="${num(Math.max(2, x(r.uptimePercent) - plot.left))}" height="${rowH - 12}" rx="3" fill="${met ? MET : MISSED}"/>`;
+      const bar =
+        `<rect x="${plot.left}" y="${num(top + 6)}" ` +
+        `width="${num(Math.max(2, x(r.uptimePercent) - plot.left))}" height="${rowH - 12}" rx="3" ` +
+        `fill="${met ? MET : MISSED}"/>`;
       const value = text(
         plot.right + 8,
         mid + 4,
         `${percent(r.uptimePercent)}${met ? "" : " ✕"}`,
         met ? "" : `font-weight="600"`,
       );
-      return `<g><title>${e(`${r.componentName}: ${percent(r.uptimePercent)}, target ${r.targetPercent} %${met ? "" : ", below target"}`)}</title>${label}${track}${bar}${targetMark}${value}</g>`;
+      const miss = met ? "" : ", below target";
+      const tip = `${r.componentName}: ${percent(r.uptimePercent)}, target ${r.targetPercent} %${miss}`;
+      return `<g><title>${e(tip)}</title>${label}${track}${bar}${targetMark}${value}</g>`;
     })
     .join("");
   const axisY = plot.bottom + 16;

@@ -22,13 +22,17 @@ export const METRIC_DEFINITIONS: { key: string; label: string; definition: strin
     key: "ttfu",
     label: "Time to first update",
     definition:
-      "Mean minutes from the start of impact to an incident's first public update (when it was posted, or published if scheduled). Impact starts at the earliest of: the incident's start, an update back-dated before it, and an outage of a component it names that was already going on when it was opened. Backfilled incidents are left out.",
+      "Mean minutes from the start of impact to an incident's first public update (when it was posted, or published " +
+      "if scheduled). Impact starts at the earliest of: the incident's start, an update back-dated before it, and " +
+      "an outage of a component it names that was already going on when it was opened. Backfilled incidents are " +
+      "left out.",
   },
   {
     key: "mtta",
     label: "MTTA",
     definition:
-      "Mean time to acknowledge: minutes from start to the first “identified” update, over incidents that reached it.",
+      "Mean time to acknowledge: minutes from start to the first “identified” update, " +
+      "over incidents that reached it.",
   },
   {
     key: "mttr",
@@ -39,7 +43,9 @@ export const METRIC_DEFINITIONS: { key: string; label: string; definition: strin
     key: "uptime",
     label: "Uptime",
     definition:
-      "Uptime % for the month by the published formula (major outage fully down, partial outage 30 %); “All components” is the mean of the components. Compared against the component's uptime target, or the page's target when it has none.",
+      "Uptime % for the month by the published formula (major outage fully down, partial outage 30 %); “All " +
+      "components” is the mean of the components. Compared against the component's uptime target, or the page's " +
+      "target when it has none.",
   },
 ];
 
@@ -91,7 +97,10 @@ function previousMonth(ym: string): string {
   return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, "0")}`;
 }
 
-/** The last `count` months up to `current` ("YYYY-MM"), oldest first, none before `first` (the first incident's month; null = none yet). */
+/**
+ * The last `count` months up to `current` ("YYYY-MM"), oldest first, none before `first` (the first incident's month;
+ * null = none yet).
+ */
 export function reportMonths(current: string, count: number, first: string | null): string[] {
   const months = [current];
   while (months.length < count && first !== null && first < months[0]) months.unshift(previousMonth(months[0]));
@@ -144,7 +153,10 @@ export function timeToFirstUpdateMinutes(
 /** Published incidents only; maintenance is not an incident here. */
 const countedIncidents = (pageId: string) => and(publishedIncidentOn(pageId), eq(incident.kind, "incident"));
 
-/** The last `monthCount` months including the current one (none before the first incident), per component (hidden ones too: this is the console). */
+/**
+ * The last `monthCount` months including the current one (none before the first incident), per component (hidden ones
+ * too: this is the console).
+ */
 export async function computeMetrics(db: Tx, pageId: string, now: Date, monthCount = 12): Promise<MetricsReport> {
   const p = await db.query.page.findFirst({ where: eq(page.id, pageId) });
   if (!p) throw new NotFoundError("Page");

@@ -12,12 +12,16 @@ let close: (() => void) | undefined;
 afterEach(() => close?.());
 
 describe("reportMonths", () => {
-  it("starts at the first incident's month, never lists more than asked, and only the current month with no incident", () => {
-    expect(reportMonths("2026-03", 12, "2026-01")).toEqual(["2026-01", "2026-02", "2026-03"]);
-    expect(reportMonths("2026-02", 3, "2024-05")).toEqual(["2025-12", "2026-01", "2026-02"]);
-    expect(reportMonths("2026-03", 12, null)).toEqual(["2026-03"]);
-    expect(reportMonths("2026-03", 12, "2026-03")).toEqual(["2026-03"]);
-  });
+  it(
+    "starts at the first incident's month, never lists more than " +
+      "asked, and only the current month with no incident",
+    () => {
+      expect(reportMonths("2026-03", 12, "2026-01")).toEqual(["2026-01", "2026-02", "2026-03"]);
+      expect(reportMonths("2026-02", 3, "2024-05")).toEqual(["2025-12", "2026-01", "2026-02"]);
+      expect(reportMonths("2026-03", 12, null)).toEqual(["2026-03"]);
+      expect(reportMonths("2026-03", 12, "2026-03")).toEqual(["2026-03"]);
+    },
+  );
 });
 
 describe("outageStartBefore", () => {

@@ -199,7 +199,10 @@ async function incidentOf({ db, n }: RenderEnv): Promise<Incident> {
   return inc;
 }
 
-/** Components named in one update, or (without one) each component's latest state across the incident's published updates. */
+/**
+ * Components named in one update, or (without one) each component's latest state across the incident's published
+ * updates.
+ */
 async function affectedOf(db: Tx, by: { updateId: string } | { incidentId: string }) {
   const rows = await db
     .select({

@@ -15,7 +15,9 @@ export interface PublicRoute {
   frameable?: boolean;
 }
 
-/** Every public response but the embed widget refuses framing (next.config.ts sends the same for Next's own responses). */
+/**
+ * Every public response but the embed widget refuses framing (next.config.ts sends the same for Next's own responses).
+ */
 export const FRAME_DENY: Readonly<Record<string, string>> = {
   "x-frame-options": "DENY",
   "content-security-policy": "frame-ancestors 'none'",

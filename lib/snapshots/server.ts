@@ -324,7 +324,10 @@ export function createSnapshotServer(opts: SnapshotServerOptions) {
   }
 }
 
-const FALLBACK_404 = `<!doctype html><html lang="en"><meta charset="utf-8"><title>Not found</title><main style="font:16px system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem"><h1>Page not found</h1><p><a href="/">Go to the status page</a></p></main></html>`;
+const FALLBACK_404 =
+  `<!doctype html><html lang="en"><meta charset="utf-8"><title>Not found</title><main ` +
+  `style="font:16px system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem"><h1>Page not ` +
+  `found</h1><p><a href="/">Go to the status page</a></p></main></html>`;
 
 export type SnapshotServer = ReturnType<typeof createSnapshotServer>;
 

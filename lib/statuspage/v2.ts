@@ -19,7 +19,8 @@ export function isoWithOffset(at: Date, timeZone: string): string {
   const minutes = m?.[1] ? sign * (Number(m[2]) * 60 + Number(m[3] ?? 0)) : 0;
   const local = new Date(at.getTime() + minutes * 60_000).toISOString().slice(0, 23);
   const abs = Math.abs(minutes);
-  return `${local}${minutes < 0 ? "-" : "+"}${String(Math.floor(abs / 60)).padStart(2, "0")}:${String(abs % 60).padStart(2, "0")}`;
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${local}${minutes < 0 ? "-" : "+"}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
 }
 
 export interface V2Context {

@@ -18,7 +18,9 @@ export function uptimeFormula(countsMaintenance: boolean): string {
   return (
     "Uptime is the share of each day a component was up, in the page's time zone. " +
     "A major outage counts fully as down time and a partial outage as 30 % down time; " +
-    `degraded performance counts as up${countsMaintenance ? "; scheduled maintenance counts as down time" : " and so does scheduled maintenance"}. ` +
+    "degraded performance counts as up" +
+    (countsMaintenance ? "; scheduled maintenance counts as down time" : " and so does scheduled maintenance") +
+    ". " +
     "Days before a component was added are shown without data and are not counted."
   );
 }

@@ -196,7 +196,10 @@ export async function removeUser(ctx: Ctx, input: { userId: string }): Promise<v
   });
 }
 
-/** The password itself changes through better-auth (it hashes and ends other sessions); the audit log records that it happened. */
+/**
+ * The password itself changes through better-auth (it hashes and ends other sessions); the audit log records that it
+ * happened.
+ */
 export async function recordPasswordChange(ctx: Ctx): Promise<void> {
   if (!ctx.actor.id) return;
   await ctx.db.transaction((tx) =>

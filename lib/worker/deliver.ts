@@ -78,14 +78,16 @@ async function leaseBatch(ctx: PublicCtx, deps: DeliveryDeps): Promise<LeasedBat
   return ctx.db.transaction(async (tx) => {
     let rows = await tx.all<LeasedRow>(sql`
       update delivery indexed by delivery_batch set lease_owner = ${deps.workerId}, lease_until = ${until}
-      where batch_id = (select batch_id from delivery indexed by delivery_retry where ${free} and batch_id is not null order by next_attempt_at limit 1) and ${free}
+      where batch_id = (select batch_id from delivery indexed by delivery_retry where ${free} and batch_id is not null
+      order by next_attempt_at limit 1) and ${free}
       returning id, notification_id, subscriber_id, batch_id, attempts`);
     if (!rows.length)
       rows = await tx.all<LeasedRow>(sql`
         update delivery set batch_id = ${newId(16)}, lease_owner = ${deps.workerId}, lease_until = ${until}
         where id in (
           select id from delivery indexed by delivery_due where ${free} and batch_id is null
-            and notification_id = (select notification_id from delivery indexed by delivery_due where ${free} and batch_id is null order by next_attempt_at limit 1)
+            and notification_id = (select notification_id from delivery indexed by delivery_due where ${free} and
+            batch_id is null order by next_attempt_at limit 1)
           order by next_attempt_at limit ${Math.min(deps.batchSize, 100)})
         returning id, notification_id, subscriber_id, batch_id, attempts`);
     if (!rows.length) return null;
@@ -117,7 +119,8 @@ async function leaseBatch(ctx: PublicCtx, deps: DeliveryDeps): Promise<LeasedBat
     if (rows[0].attempts === 0) {
       const skipped = rows.filter((r) => !eligible(n.kind, subs.get(r.subscriber_id)));
       if (skipped.length) {
-        await tx.run(sql`update delivery set status = 'skipped', lease_owner = null, lease_until = null, last_error = 'not subscribed at send time'
+        await tx.run(sql`update delivery set status = 'skipped', lease_owner = null, lease_until = null, last_error =
+        'not subscribed at send time'
           where id in (${sql.join(
             skipped.map((r) => sql`${r.id}`),
             sql`, `,
@@ -215,7 +218,8 @@ export async function deliverOneBatch(ctx: PublicCtx, deps: DeliveryDeps): Promi
       const ids = JSON.stringify(Object.fromEntries(rows.map((r, i) => [r.id, outcome.ids[i]])));
       await write(
         ctx,
-        sql`update delivery set status = 'sent', sent_at = ${now}, provider_message_id = json_extract(${ids}, '$."' || id || '"'),
+        sql`update delivery set status = 'sent', sent_at = ${now}, provider_message_id = json_extract(${ids}, '$."' ||
+        id || '"'),
         lease_owner = null, lease_until = null, last_error = null where ${where}`,
       );
       break;
@@ -235,7 +239,8 @@ export async function deliverOneBatch(ctx: PublicCtx, deps: DeliveryDeps): Promi
         const wait = Math.min(deps.backoffBaseMs * 2 ** (attempts - 1), deps.backoffMaxMs);
         await write(
           ctx,
-          sql`update delivery set next_attempt_at = ${now + wait}, lease_owner = null, lease_until = null, last_error = ${outcome.error} where ${where}`,
+          sql`update delivery set next_attempt_at = ${now + wait}, lease_owner = null, lease_until = null, last_error =
+          ${outcome.error} where ${where}`,
         );
         break;
       }
@@ -243,11 +248,13 @@ export async function deliverOneBatch(ctx: PublicCtx, deps: DeliveryDeps): Promi
     case "permanent":
       await write(
         ctx,
-        sql`update delivery set status = 'failed', lease_owner = null, lease_until = null, last_error = ${outcome.error} where ${where}`,
+        sql`update delivery set status = 'failed', lease_owner = null, lease_until = null, last_error =
+        ${outcome.error} where ${where}`,
       );
       // Once per batch, when it is given up: retries in between are visible in the Outbox.
       deps.log(
-        `[herald] ${rows.length} ${n.kind} deliveries of notification ${n.id} failed after ${attempts} attempt(s): ${outcome.error}`,
+        `[herald] ${rows.length} ${n.kind} deliveries of notification ${n.id} failed after ${attempts} attempt(s): ` +
+          `${outcome.error}`,
       );
       break;
   }

@@ -6,7 +6,9 @@ import { workDepsFromEnv } from "./from-env";
 import { registerWorkerLoop, startWorkerLoop } from "./loop";
 
 /**
- * Started from instrumentation.ts under `npm start` (DESIGN.md §5); HERALD_WORKER=off leaves it to a separate worker or /api/cron.
+ * Started from instrumentation.ts under `npm start` (DESIGN.md §5); HERALD_WORKER=off leaves it to a separate worker
+ * or
+ * /api/cron.
  * Never throws: with the database unreachable at start it waits for it, since an
  * error here would fail Next's instrumentation hook and every request after it.
  */

@@ -81,57 +81,61 @@ describe("management API v1: incidents and incident updates", () => {
     expect(list.body[0]).toEqual(inc);
   });
 
-  it("posts an update on PATCH with status and body, edits on PATCH with name only, and resolving restores components", async () => {
-    const inc = (
-      await api.post(`${api.base}/incidents`, {
-        incident: { name: "Slow queries", body: "Looking", components: { [db]: "degraded_performance" } },
-      })
-    ).body;
-    expect((await component(db)).status).toBe("degraded_performance");
+  it(
+    "posts an update on PATCH with status and body, edits on " +
+      "PATCH with name only, and resolving restores components",
+    async () => {
+      const inc = (
+        await api.post(`${api.base}/incidents`, {
+          incident: { name: "Slow queries", body: "Looking", components: { [db]: "degraded_performance" } },
+        })
+      ).body;
+      expect((await component(db)).status).toBe("degraded_performance");
 
-    const identified = await api.patch(`${api.base}/incidents/${inc.id}`, {
-      incident: { status: "identified", body: "A missing index.", components: { [db]: "major_outage" } },
-    });
-    expect(identified.status).toBe(200);
-    expect(identified.body).toMatchObject({ status: "identified", impact: "critical" });
-    expect(identified.body.incident_updates.map((u: { status: string }) => u.status)).toEqual([
-      "identified",
-      "investigating",
-    ]);
-    expect((await component(db)).status).toBe("major_outage");
+      const identified = await api.patch(`${api.base}/incidents/${inc.id}`, {
+        incident: { status: "identified", body: "A missing index.", components: { [db]: "major_outage" } },
+      });
+      expect(identified.status).toBe(200);
+      expect(identified.body).toMatchObject({ status: "identified", impact: "critical" });
+      expect(identified.body.incident_updates.map((u: { status: string }) => u.status)).toEqual([
+        "identified",
+        "investigating",
+      ]);
+      expect((await component(db)).status).toBe("major_outage");
 
-    const renamed = await api.patch(`${api.base}/incidents/${inc.id}`, {
-      incident: { name: "Slow database queries", impact_override: "minor" },
-    });
-    expect(renamed.status).toBe(200);
-    expect(renamed.body).toMatchObject({ name: "Slow database queries", impact: "minor", impact_override: "minor" });
-    expect(renamed.body.incident_updates).toHaveLength(2);
+      const renamed = await api.patch(`${api.base}/incidents/${inc.id}`, {
+        incident: { name: "Slow database queries", impact_override: "minor" },
+      });
+      expect(renamed.status).toBe(200);
+      expect(renamed.body).toMatchObject({ name: "Slow database queries", impact: "minor", impact_override: "minor" });
+      expect(renamed.body.incident_updates).toHaveLength(2);
 
-    const monitoring = await api.put(
-      `${api.base}/incidents/${inc.id}`,
-      { incident: { status: "monitoring" } },
-      { key: api.keys.editor },
-    );
-    expect(monitoring.status).toBe(200);
-    expect(monitoring.body.monitoring_at).toBe(monitoring.body.incident_updates[0].display_at);
-    expect(monitoring.body.incident_updates[0].body).toBe(
-      "A fix has been implemented and we are monitoring the results.",
-    );
+      const monitoring = await api.put(
+        `${api.base}/incidents/${inc.id}`,
+        { incident: { status: "monitoring" } },
+        { key: api.keys.editor },
+      );
+      expect(monitoring.status).toBe(200);
+      expect(monitoring.body.monitoring_at).toBe(monitoring.body.incident_updates[0].display_at);
+      expect(monitoring.body.incident_updates[0].body).toBe(
+        "A fix has been implemented and we are monitoring the results.",
+      );
 
-    const resolved = await api.patch(`${api.base}/incidents/${inc.id}`, {
-      incident: { status: "resolved", body: "Fixed." },
-    });
-    expect(resolved.body.status).toBe("resolved");
-    expect(resolved.body.resolved_at).toBe(resolved.body.incident_updates[0].display_at);
-    expect(resolved.body.incident_updates[0].affected_components).toEqual([
-      { code: db, name: "Database", old_status: "major_outage", new_status: "operational" },
-    ]);
-    expect((await component(db)).status).toBe("operational");
+      const resolved = await api.patch(`${api.base}/incidents/${inc.id}`, {
+        incident: { status: "resolved", body: "Fixed." },
+      });
+      expect(resolved.body.status).toBe("resolved");
+      expect(resolved.body.resolved_at).toBe(resolved.body.incident_updates[0].display_at);
+      expect(resolved.body.incident_updates[0].affected_components).toEqual([
+        { code: db, name: "Database", old_status: "major_outage", new_status: "operational" },
+      ]);
+      expect((await component(db)).status).toBe("operational");
 
-    const unresolved = await api.get(`${api.base}/incidents/unresolved`);
-    expect(unresolved.body.map((i: { id: string }) => i.id)).not.toContain(inc.id);
-    expect(unresolved.body.every((i: { status: string }) => i.status !== "resolved")).toBe(true);
-  });
+      const unresolved = await api.get(`${api.base}/incidents/unresolved`);
+      expect(unresolved.body.map((i: { id: string }) => i.id)).not.toContain(inc.id);
+      expect(unresolved.body.every((i: { status: string }) => i.status !== "resolved")).toBe(true);
+    },
+  );
 
   it("records a backfilled incident at its date without touching current state or notifying", async () => {
     const before = await api.snapshot();

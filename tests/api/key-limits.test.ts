@@ -40,44 +40,49 @@ describe("management API v1: per-key rate limit and key lifecycle", () => {
     (await api.server.db.select({ url: pageTable.url }).from(pageTable).where(eq(pageTable.id, api.page.id)).get())!
       .url;
 
-  it("a rate-limited key: 15 writes at once pass the burst of 10, the rest get 429 with Retry-After and write nothing; it works again after waiting", async () => {
-    const { key } = await createApiKey(api.ctx, { name: "busy script", role: "editor" });
-    const before = { incidents: await incidentCount(), updates: await api.server.db.$count(incidentUpdate) };
-    const results = await Promise.all(
-      Array.from({ length: 15 }, (_, i) =>
-        api.post(`${api.base}/incidents`, { incident: { name: `Burst ${i}`, body: "Looking" } }, { key }),
-      ),
-    );
-    const created = results.filter((r) => r.status === 201);
-    const limited = results.filter((r) => r.status === 429);
-    expect(created.length + limited.length).toBe(15);
-    // 10 from the burst; an 11th only if the batch took over 4 s to arrive.
-    expect(created.length).toBeGreaterThanOrEqual(10);
-    expect(created.length).toBeLessThanOrEqual(11);
-    for (const r of limited) {
-      expect(r.headers.get("retry-after")).toMatch(/^[1-4]$/);
-      expect(r.headers.get("content-type")).toMatch(/application\/json/);
-      expect(r.body.error).toMatch(/rate limit/i);
-    }
-    // Refused requests wrote nothing: one incident and one update per 201 only.
-    expect(await incidentCount()).toBe(before.incidents + created.length);
-    expect(await api.server.db.$count(incidentUpdate)).toBe(before.updates + created.length);
+  it(
+    "a rate-limited key: 15 writes at once pass the burst of 10, " +
+      "the rest get 429 with Retry-After and write nothing; it " +
+      "works again after waiting",
+    async () => {
+      const { key } = await createApiKey(api.ctx, { name: "busy script", role: "editor" });
+      const before = { incidents: await incidentCount(), updates: await api.server.db.$count(incidentUpdate) };
+      const results = await Promise.all(
+        Array.from({ length: 15 }, (_, i) =>
+          api.post(`${api.base}/incidents`, { incident: { name: `Burst ${i}`, body: "Looking" } }, { key }),
+        ),
+      );
+      const created = results.filter((r) => r.status === 201);
+      const limited = results.filter((r) => r.status === 429);
+      expect(created.length + limited.length).toBe(15);
+      // 10 from the burst; an 11th only if the batch took over 4 s to arrive.
+      expect(created.length).toBeGreaterThanOrEqual(10);
+      expect(created.length).toBeLessThanOrEqual(11);
+      for (const r of limited) {
+        expect(r.headers.get("retry-after")).toMatch(/^[1-4]$/);
+        expect(r.headers.get("content-type")).toMatch(/application\/json/);
+        expect(r.body.error).toMatch(/rate limit/i);
+      }
+      // Refused requests wrote nothing: one incident and one update per 201 only.
+      expect(await incidentCount()).toBe(before.incidents + created.length);
+      expect(await api.server.db.$count(incidentUpdate)).toBe(before.updates + created.length);
 
-    // Other keys have their own bucket.
-    expect((await api.get(`${api.base}/incidents`)).status).toBe(200);
+      // Other keys have their own bucket.
+      expect((await api.get(`${api.base}/incidents`)).status).toBe(200);
 
-    const retryAfter = Math.max(...limited.map((r) => Number(r.headers.get("retry-after"))));
-    expect(
-      (await api.post(`${api.base}/incidents`, { incident: { name: "Too soon", body: "x" } }, { key })).status,
-    ).toBe(429);
-    await sleep(retryAfter * 1000 + 100);
-    const again = await api.post(
-      `${api.base}/incidents`,
-      { incident: { name: "After waiting", body: "Looking" } },
-      { key },
-    );
-    expect(again.status).toBe(201);
-  });
+      const retryAfter = Math.max(...limited.map((r) => Number(r.headers.get("retry-after"))));
+      expect(
+        (await api.post(`${api.base}/incidents`, { incident: { name: "Too soon", body: "x" } }, { key })).status,
+      ).toBe(429);
+      await sleep(retryAfter * 1000 + 100);
+      const again = await api.post(
+        `${api.base}/incidents`,
+        { incident: { name: "After waiting", body: "Looking" } },
+        { key },
+      );
+      expect(again.status).toBe(201);
+    },
+  );
 
   it("reads count against the limit too", async () => {
     const { key } = await createApiKey(api.ctx, { name: "busy reader", role: "viewer" });
@@ -88,38 +93,43 @@ describe("management API v1: per-key rate limit and key lifecycle", () => {
     expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(4);
   });
 
-  it("a demoted admin's key: admin writes are refused after the demotion, editor writes still work; a viewer's only reads; promotion lifts the cap", async () => {
-    const { user, key, id } = await adminWithKey();
-    expect((await api.patch(api.base, { page: { url: "https://status.acme.test/" } }, { key })).status).toBe(200);
-    const url = await pageUrl();
+  it(
+    "a demoted admin's key: admin writes are refused after the " +
+      "demotion, editor writes still work; a viewer's only reads; " +
+      "promotion lifts the cap",
+    async () => {
+      const { user, key, id } = await adminWithKey();
+      expect((await api.patch(api.base, { page: { url: "https://status.acme.test/" } }, { key })).status).toBe(200);
+      const url = await pageUrl();
 
-    await changeUserRole(api.ctx, { userId: user.id, role: "editor" });
-    const before = await api.snapshot();
-    const refused = await api.patch(api.base, { page: { url: "https://evil.example/" } }, { key });
-    expect(refused.status).toBe(403);
-    expect(refused.body.error).toMatch(/admin/);
-    expect(await pageUrl()).toBe(url);
-    expect(await api.snapshot()).toEqual(before);
-    expect(
-      (await api.post(`${api.base}/incidents`, { incident: { name: "Still an editor", body: "Looking" } }, { key }))
-        .status,
-    ).toBe(201);
-    const cap = await api.server.db
-      .select()
-      .from(auditLog)
-      .where(and(eq(auditLog.entityId, id), eq(auditLog.action, "api_key.role_cap")));
-    expect(cap).toHaveLength(1);
-    expect(cap[0].after).toMatchObject({ effectiveRole: "editor", creator: user.email });
+      await changeUserRole(api.ctx, { userId: user.id, role: "editor" });
+      const before = await api.snapshot();
+      const refused = await api.patch(api.base, { page: { url: "https://evil.example/" } }, { key });
+      expect(refused.status).toBe(403);
+      expect(refused.body.error).toMatch(/admin/);
+      expect(await pageUrl()).toBe(url);
+      expect(await api.snapshot()).toEqual(before);
+      expect(
+        (await api.post(`${api.base}/incidents`, { incident: { name: "Still an editor", body: "Looking" } }, { key }))
+          .status,
+      ).toBe(201);
+      const cap = await api.server.db
+        .select()
+        .from(auditLog)
+        .where(and(eq(auditLog.entityId, id), eq(auditLog.action, "api_key.role_cap")));
+      expect(cap).toHaveLength(1);
+      expect(cap[0].after).toMatchObject({ effectiveRole: "editor", creator: user.email });
 
-    await changeUserRole(api.ctx, { userId: user.id, role: "viewer" });
-    expect(
-      (await api.post(`${api.base}/incidents`, { incident: { name: "Viewer now", body: "x" } }, { key })).status,
-    ).toBe(403);
-    expect((await api.get(`${api.base}/incidents`, { key })).status).toBe(200);
+      await changeUserRole(api.ctx, { userId: user.id, role: "viewer" });
+      expect(
+        (await api.post(`${api.base}/incidents`, { incident: { name: "Viewer now", body: "x" } }, { key })).status,
+      ).toBe(403);
+      expect((await api.get(`${api.base}/incidents`, { key })).status).toBe(200);
 
-    await changeUserRole(api.ctx, { userId: user.id, role: "admin" });
-    expect((await api.patch(api.base, { page: { url: "https://status.acme.test/back" } }, { key })).status).toBe(200);
-  });
+      await changeUserRole(api.ctx, { userId: user.id, role: "admin" });
+      expect((await api.patch(api.base, { page: { url: "https://status.acme.test/back" } }, { key })).status).toBe(200);
+    },
+  );
 
   it("a removed user's key gets 401, and the revocation is audited", async () => {
     const { user, key, id } = await adminWithKey();
@@ -149,30 +159,35 @@ describe("management API v1: per-key rate limit and key lifecycle", () => {
     ).toBe(201);
   });
 
-  it("the console's API keys page shows each key's creator, role (and the role it acts with when capped), created and last used", async () => {
-    const { user, key } = await adminWithKey();
-    expect((await api.get(`${api.base}/incidents`, { key })).status).toBe(200);
-    await changeUserRole(api.ctx, { userId: user.id, role: "editor" });
-    const unused = await adminWithKey();
-    const gone = await adminWithKey();
-    await removeUser(api.ctx, { userId: gone.user.id });
-    await createApiKey(api.ctx, { name: "operator key", role: "editor" });
-    const owner = await consoleSession(api.server);
-    const res = await owner.get("/admin/api-keys");
-    expect(res.status).toBe(200);
-    const rowText = (name: string) => {
-      const row = res.html.split("<tr").find((r) => r.includes(name))!;
-      return row
-        .replace(/<!--.*?-->/g, "")
-        .replace(/<[^>]+>/g, " ")
-        .replace(/\s+/g, " ");
-    };
-    const capped = rowText(`Key of ${user.name}<`);
-    expect(capped).toMatch(/admin acts as editor/);
-    expect(capped).toContain(user.name);
-    expect(capped).not.toMatch(/Never/);
-    expect(rowText(`Key of ${unused.user.name}<`)).toMatch(new RegExp(`admin ${unused.user.name} .* Never`));
-    expect(rowText("operator key")).toMatch(/editor CLI/);
-    expect(rowText(`Key of ${gone.user.name}<`)).toMatch(/admin Removed user .* Revoked/);
-  });
+  it(
+    "the console's API keys page shows each key's creator, role " +
+      "(and the role it acts with when capped), created and last " +
+      "used",
+    async () => {
+      const { user, key } = await adminWithKey();
+      expect((await api.get(`${api.base}/incidents`, { key })).status).toBe(200);
+      await changeUserRole(api.ctx, { userId: user.id, role: "editor" });
+      const unused = await adminWithKey();
+      const gone = await adminWithKey();
+      await removeUser(api.ctx, { userId: gone.user.id });
+      await createApiKey(api.ctx, { name: "operator key", role: "editor" });
+      const owner = await consoleSession(api.server);
+      const res = await owner.get("/admin/api-keys");
+      expect(res.status).toBe(200);
+      const rowText = (name: string) => {
+        const row = res.html.split("<tr").find((r) => r.includes(name))!;
+        return row
+          .replace(/<!--.*?-->/g, "")
+          .replace(/<[^>]+>/g, " ")
+          .replace(/\s+/g, " ");
+      };
+      const capped = rowText(`Key of ${user.name}<`);
+      expect(capped).toMatch(/admin acts as editor/);
+      expect(capped).toContain(user.name);
+      expect(capped).not.toMatch(/Never/);
+      expect(rowText(`Key of ${unused.user.name}<`)).toMatch(new RegExp(`admin ${unused.user.name} .* Never`));
+      expect(rowText("operator key")).toMatch(/editor CLI/);
+      expect(rowText(`Key of ${gone.user.name}<`)).toMatch(/admin Removed user .* Revoked/);
+    },
+  );
 });

@@ -98,7 +98,8 @@ describe("the edge with default settings (no trusted proxy)", { timeout: 120_000
   });
 
   it("never renders for random ids, paths, query strings or headers a stranger sends", async () => {
-    for (const p of ["/", "/api/v2/summary.json", "/incidents/zzzz0000zzzz"]) await fetch(`${s.url}${p}`); // the 404 page, once per version
+    // The last one is the 404 page, rendered once per version.
+    for (const p of ["/", "/api/v2/summary.json", "/incidents/zzzz0000zzzz"]) await fetch(`${s.url}${p}`);
     const before = renders(s);
     const hostile: [string, Record<string, string>][] = [
       ["/incidents/abc123def456", {}],
@@ -172,26 +173,31 @@ describe("the edge with default settings (no trusted proxy)", { timeout: 120_000
     expect(n).toBe(1);
   });
 
-  it("counts 15 more subscriptions from one client under its per-address limit of 10 an hour whatever X-Forwarded-For says", async () => {
-    for (let i = 0; i < 15; i++) {
-      const res = await fetch(`${s.url}/subscriptions/new`, {
-        method: "POST",
-        redirect: "manual",
-        headers: {
-          "content-type": "application/x-www-form-urlencoded",
-          "x-forwarded-for": `203.0.113.${i}`,
-          "x-real-ip": `203.0.113.${i}`,
-        },
-        body: new URLSearchParams({ email: `bomb${i}@example.com` }),
-      });
-      expect(res.status).toBe(303);
-    }
-    // One was the chunked form above: 9 of these 15 get through.
-    const [{ n }] = await s.db.all<{ n: number }>(
-      sql`select count(*) as n from notification where kind = 'subscription_confirmation'`,
-    );
-    expect(n).toBe(10);
-  });
+  it(
+    "counts 15 more subscriptions from one client under its " +
+      "per-address limit of 10 an hour whatever X-Forwarded-For " +
+      "says",
+    async () => {
+      for (let i = 0; i < 15; i++) {
+        const res = await fetch(`${s.url}/subscriptions/new`, {
+          method: "POST",
+          redirect: "manual",
+          headers: {
+            "content-type": "application/x-www-form-urlencoded",
+            "x-forwarded-for": `203.0.113.${i}`,
+            "x-real-ip": `203.0.113.${i}`,
+          },
+          body: new URLSearchParams({ email: `bomb${i}@example.com` }),
+        });
+        expect(res.status).toBe(303);
+      }
+      // One was the chunked form above: 9 of these 15 get through.
+      const [{ n }] = await s.db.all<{ n: number }>(
+        sql`select count(*) as n from notification where kind = 'subscription_confirmation'`,
+      );
+      expect(n).toBe(10);
+    },
+  );
 
   it("caps the management API at 1 MB and webhooks at 256 KB", async () => {
     const v1 = await raw(`${s.url}/api/v1/pages`, {
@@ -207,26 +213,29 @@ describe("the edge with default settings (no trusted proxy)", { timeout: 120_000
     expect(hook.status).toBe(413);
   });
 
-  it("sends nosniff everywhere, a CSP that allows only what public pages use, and keeps the console unframeable", async () => {
-    for (const p of ["/", "/api/v2/summary.json", "/history.rss", "/admin/login", "/nope"]) {
-      const res = await fetch(`${s.url}${p}`, { redirect: "manual" });
-      expect(res.headers.get("x-content-type-options"), p).toBe("nosniff");
-      // Plain http here: no HSTS.
-      expect(res.headers.get("strict-transport-security"), p).toBeNull();
-    }
-    const home = await fetch(`${s.url}/`);
-    const csp = home.headers.get("content-security-policy")!;
-    expect(csp).toContain("default-src 'none'");
-    expect(csp).toContain("frame-ancestors 'none'");
-    expect(csp).not.toMatch(/script-src[^;]*'unsafe-inline'/);
-    // Every script the page keeps is allowed by its hash, and nothing else.
-    const html = await home.text();
-    const scripts = [...html.matchAll(/<script\b[^>]*>([\s\S]*?)<\/script>/gi)];
-    expect((csp.match(/'sha256-/g) ?? []).length).toBe(scripts.length);
-    expect((await fetch(`${s.url}/embed`)).headers.get("content-security-policy")).toContain("frame-ancestors *");
-    const login = await fetch(`${s.url}/admin/login`);
-    expect(login.headers.get("x-frame-options")).toBe("DENY");
-  });
+  it(
+    "sends nosniff everywhere, a CSP that allows only what " + "public pages use, and keeps the console unframeable",
+    async () => {
+      for (const p of ["/", "/api/v2/summary.json", "/history.rss", "/admin/login", "/nope"]) {
+        const res = await fetch(`${s.url}${p}`, { redirect: "manual" });
+        expect(res.headers.get("x-content-type-options"), p).toBe("nosniff");
+        // Plain http here: no HSTS.
+        expect(res.headers.get("strict-transport-security"), p).toBeNull();
+      }
+      const home = await fetch(`${s.url}/`);
+      const csp = home.headers.get("content-security-policy")!;
+      expect(csp).toContain("default-src 'none'");
+      expect(csp).toContain("frame-ancestors 'none'");
+      expect(csp).not.toMatch(/script-src[^;]*'unsafe-inline'/);
+      // Every script the page keeps is allowed by its hash, and nothing else.
+      const html = await home.text();
+      const scripts = [...html.matchAll(/<script\b[^>]*>([\s\S]*?)<\/script>/gi)];
+      expect((csp.match(/'sha256-/g) ?? []).length).toBe(scripts.length);
+      expect((await fetch(`${s.url}/embed`)).headers.get("content-security-policy")).toContain("frame-ancestors *");
+      const login = await fetch(`${s.url}/admin/login`);
+      expect(login.headers.get("x-frame-options")).toBe("DENY");
+    },
+  );
 
   it("redirects signed-out and forged-cookie console GETs to the login page without rendering them", async () => {
     for (const cookie of [undefined, "herald.session_token=forged.c2lnbmF0dXJl"]) {
@@ -249,31 +258,36 @@ describe("the edge behind a trusted proxy (HERALD_TRUSTED_PROXIES=1)", { timeout
     expect(s.output()).toContain("1 trusted proxy hop(s)");
   });
 
-  it("locks an account after 5 wrong passwords from any addresses, answers 429 with Retry-After, and the CLI unlocks it", async () => {
-    // The proxy appends the real client last; the left-most entries are the attacker's own words.
-    const statuses: number[] = [];
-    let last: Response | undefined;
-    for (let i = 0; i < 12; i++) {
-      last = await signIn(s, OWNER.email, "wrong password!", { "x-forwarded-for": `10.0.0.1, 198.51.100.${i}` });
-      statuses.push(last.status);
-    }
-    expect(statuses).toEqual([401, 401, 401, 401, 401, 429, 429, 429, 429, 429, 429, 429]);
-    const retry = Number(last!.headers.get("retry-after"));
-    expect(retry).toBeGreaterThan(0);
-    expect(retry).toBeLessThanOrEqual(15 * 60);
-    // The owner, from a fresh address, with the right password: still locked.
-    expect((await signIn(s, OWNER.email, OWNER.password, { "x-forwarded-for": "192.0.2.77" })).status).toBe(429);
-    const cli = await promisify(execFile)(
-      process.execPath,
-      ["--import", "tsx", "scripts/herald.ts", "unlock-sign-in", "--email", OWNER.email],
-      {
-        cwd: root,
-        env: { ...process.env, DATABASE_URL: s.databaseUrl, HERALD_DATA_DIR: s.dataDir },
-      },
-    );
-    expect(cli.stdout).toContain("unlocked");
-    expect((await signIn(s, OWNER.email, OWNER.password, { "x-forwarded-for": "192.0.2.77" })).status).toBe(200);
-  });
+  it(
+    "locks an account after 5 wrong passwords from any " +
+      "addresses, answers 429 with Retry-After, and the CLI " +
+      "unlocks it",
+    async () => {
+      // The proxy appends the real client last; the left-most entries are the attacker's own words.
+      const statuses: number[] = [];
+      let last: Response | undefined;
+      for (let i = 0; i < 12; i++) {
+        last = await signIn(s, OWNER.email, "wrong password!", { "x-forwarded-for": `10.0.0.1, 198.51.100.${i}` });
+        statuses.push(last.status);
+      }
+      expect(statuses).toEqual([401, 401, 401, 401, 401, 429, 429, 429, 429, 429, 429, 429]);
+      const retry = Number(last!.headers.get("retry-after"));
+      expect(retry).toBeGreaterThan(0);
+      expect(retry).toBeLessThanOrEqual(15 * 60);
+      // The owner, from a fresh address, with the right password: still locked.
+      expect((await signIn(s, OWNER.email, OWNER.password, { "x-forwarded-for": "192.0.2.77" })).status).toBe(429);
+      const cli = await promisify(execFile)(
+        process.execPath,
+        ["--import", "tsx", "scripts/herald.ts", "unlock-sign-in", "--email", OWNER.email],
+        {
+          cwd: root,
+          env: { ...process.env, DATABASE_URL: s.databaseUrl, HERALD_DATA_DIR: s.dataDir },
+        },
+      );
+      expect(cli.stdout).toContain("unlocked");
+      expect((await signIn(s, OWNER.email, OWNER.password, { "x-forwarded-for": "192.0.2.77" })).status).toBe(200);
+    },
+  );
 
   it("never counts right passwords: six sign-ins in a row all succeed", async () => {
     for (let i = 0; i < 6; i++)

@@ -31,7 +31,9 @@ describe("with the database unreachable", () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it("serves every public surface from its saved snapshot, a 404 page for the rest, 503 for the console and APIs, and recovers without a restart", async () => {
+  it("serves every public surface from its saved snapshot, a 404 " +
+    "page for the rest, 503 for the console and APIs, and " +
+    "recovers without a restart", async () => {
     mkdirSync(dataDir);
     const first = await startServer({ dataDir });
     servers.push(first);

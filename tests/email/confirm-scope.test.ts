@@ -31,30 +31,33 @@ async function mailTo(to: string) {
 }
 
 describe("the confirmation email names what was chosen", () => {
-  it("lists the chosen components, in page order, in the HTML and the text; none chosen reads as all of them", async () => {
-    const api = await createComponent(t.ctx, { name: "Public API" });
-    const web = await createComponent(t.ctx, { name: "Dashboard & Web" });
-    await createComponent(t.ctx, { name: "Billing" });
-    const secret = await createComponent(t.ctx, { name: "Internal cluster" });
-    await subscribe(
-      pub(),
-      pageId,
-      { email: "some@example.com", componentIds: [web.id, api.id, secret.id], ip: "192.0.2.1" },
-      cfg,
-    );
-    // Hidden after it was chosen: its name must not reach the email.
-    await updateComponent(t.ctx, { id: secret.id, hidden: true });
-    await subscribe(pub(), pageId, { email: "all@example.com", ip: "192.0.2.2" }, cfg);
-    await drain();
+  it(
+    "lists the chosen components, in page order, in the HTML and " + "the text; none chosen reads as all of them",
+    async () => {
+      const api = await createComponent(t.ctx, { name: "Public API" });
+      const web = await createComponent(t.ctx, { name: "Dashboard & Web" });
+      await createComponent(t.ctx, { name: "Billing" });
+      const secret = await createComponent(t.ctx, { name: "Internal cluster" });
+      await subscribe(
+        pub(),
+        pageId,
+        { email: "some@example.com", componentIds: [web.id, api.id, secret.id], ip: "192.0.2.1" },
+        cfg,
+      );
+      // Hidden after it was chosen: its name must not reach the email.
+      await updateComponent(t.ctx, { id: secret.id, hidden: true });
+      await subscribe(pub(), pageId, { email: "all@example.com", ip: "192.0.2.2" }, cfg);
+      await drain();
 
-    const some = await mailTo("some@example.com");
-    expect(some.text).toContain("Components you chose: Public API, Dashboard & Web.");
-    expect(some.html).toContain("Components you chose: Public API, Dashboard &amp; Web.");
-    expect(some.text).not.toContain("Billing");
-    expect(some.text).not.toContain("Internal cluster");
-    const all = await mailTo("all@example.com");
-    expect(all.text).toContain("Components you chose: all of them.");
-  });
+      const some = await mailTo("some@example.com");
+      expect(some.text).toContain("Components you chose: Public API, Dashboard & Web.");
+      expect(some.html).toContain("Components you chose: Public API, Dashboard &amp; Web.");
+      expect(some.text).not.toContain("Billing");
+      expect(some.text).not.toContain("Internal cluster");
+      const all = await mailTo("all@example.com");
+      expect(all.text).toContain("Components you chose: all of them.");
+    },
+  );
 
   it("a new address following one incident is told which incident, and nothing about components", async () => {
     await createComponent(t.ctx, { name: "Public API" });

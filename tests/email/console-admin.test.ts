@@ -39,63 +39,75 @@ const drain = (mailer = outboxMailer(t.db), over = {}) =>
 const outboxTo = async (to: string) => (await listOutbox(t.db, { q: to })).filter((i) => i.to === to);
 
 describe("console subscribers", () => {
-  it("add: with confirmation queues one email, without is active at once; a live duplicate is refused; a viewer cannot add", async () => {
-    const a = await addSubscriber(t.ctx, SECRET, { email: "A@example.com" });
-    const b = await addSubscriber(t.as("admin"), SECRET, { email: "b@example.com", skipConfirmation: true });
-    expect([a.state, b.state]).toEqual(["unconfirmed", "active"]);
-    await expect(addSubscriber(t.ctx, SECRET, { email: "a@EXAMPLE.com" })).rejects.toThrow(/already subscribed/);
-    const before = await dbState(t.db);
-    await expect(addSubscriber(t.as("viewer"), SECRET, { email: "c@example.com" })).rejects.toThrow(/editor role/);
-    expect(await dbState(t.db)).toEqual(before);
-    await drain();
-    expect(await outboxTo("a@example.com")).toHaveLength(1);
-    expect(await outboxTo("b@example.com")).toHaveLength(0);
-  });
+  it(
+    "add: with confirmation queues one email, without is active " +
+      "at once; a live duplicate is refused; a viewer cannot add",
+    async () => {
+      const a = await addSubscriber(t.ctx, SECRET, { email: "A@example.com" });
+      const b = await addSubscriber(t.as("admin"), SECRET, { email: "b@example.com", skipConfirmation: true });
+      expect([a.state, b.state]).toEqual(["unconfirmed", "active"]);
+      await expect(addSubscriber(t.ctx, SECRET, { email: "a@EXAMPLE.com" })).rejects.toThrow(/already subscribed/);
+      const before = await dbState(t.db);
+      await expect(addSubscriber(t.as("viewer"), SECRET, { email: "c@example.com" })).rejects.toThrow(/editor role/);
+      expect(await dbState(t.db)).toEqual(before);
+      await drain();
+      expect(await outboxTo("a@example.com")).toHaveLength(1);
+      expect(await outboxTo("b@example.com")).toHaveLength(0);
+    },
+  );
 
-  it("CSV import with confirmation mails everyone new; without, they are active and mailed nothing; duplicates and bad rows are reported", async () => {
-    const api = await createComponent(t.ctx, { name: "API" });
-    await addSubscriber(t.ctx, SECRET, { email: "old@example.com", skipConfirmation: true });
-    const withConfirm = await importSubscribersCsv(
-      t.ctx,
-      SECRET,
-      `email,components\nnew1@example.com,${api.id}\nOLD@example.com,\nnot-an-address,\n`,
-      { confirm: true },
-    );
-    expect(withConfirm).toEqual({ added: 1, skipped: 1, invalid: ["not-an-address"] });
-    const quiet = await importSubscribersCsv(t.ctx, SECRET, "q1@example.com\nq2@example.com\n", { confirm: false });
-    expect(quiet).toEqual({ added: 2, skipped: 0, invalid: [] });
-    await expect(importSubscribersCsv(t.as("editor"), SECRET, "x@example.com", { confirm: false })).rejects.toThrow(
-      /admin role/,
-    );
-    expect(await subscriberCounts(t.ctx)).toMatchObject({ active: 3, unconfirmed: 1 });
-    const new1 = (await listSubscribers(t.ctx, { q: "new1" })).subscribers[0];
-    expect(new1).toMatchObject({ state: "unconfirmed", componentIds: [api.id] });
-    await drain();
-    expect((await listOutbox(t.db)).map((i) => i.to)).toEqual(["new1@example.com"]);
+  it(
+    "CSV import with confirmation mails everyone new; without, " +
+      "they are active and mailed nothing; duplicates and bad rows " +
+      "are reported",
+    async () => {
+      const api = await createComponent(t.ctx, { name: "API" });
+      await addSubscriber(t.ctx, SECRET, { email: "old@example.com", skipConfirmation: true });
+      const withConfirm = await importSubscribersCsv(
+        t.ctx,
+        SECRET,
+        `email,components\nnew1@example.com,${api.id}\nOLD@example.com,\nnot-an-address,\n`,
+        { confirm: true },
+      );
+      expect(withConfirm).toEqual({ added: 1, skipped: 1, invalid: ["not-an-address"] });
+      const quiet = await importSubscribersCsv(t.ctx, SECRET, "q1@example.com\nq2@example.com\n", { confirm: false });
+      expect(quiet).toEqual({ added: 2, skipped: 0, invalid: [] });
+      await expect(importSubscribersCsv(t.as("editor"), SECRET, "x@example.com", { confirm: false })).rejects.toThrow(
+        /admin role/,
+      );
+      expect(await subscriberCounts(t.ctx)).toMatchObject({ active: 3, unconfirmed: 1 });
+      const new1 = (await listSubscribers(t.ctx, { q: "new1" })).subscribers[0];
+      expect(new1).toMatchObject({ state: "unconfirmed", componentIds: [api.id] });
+      await drain();
+      expect((await listOutbox(t.db)).map((i) => i.to)).toEqual(["new1@example.com"]);
 
-    const csv = Papa.parse<Record<string, string>>(await exportSubscribersCsv(t.ctx), { header: true }).data;
-    expect(csv.map((r) => [r.email, r.state, r.components]).sort()).toEqual([
-      ["new1@example.com", "unconfirmed", api.id],
-      ["old@example.com", "active", ""],
-      ["q1@example.com", "active", ""],
-      ["q2@example.com", "active", ""],
-    ]);
-    await expect(exportSubscribersCsv(t.as("editor"))).rejects.toThrow(/admin role/);
-  });
+      const csv = Papa.parse<Record<string, string>>(await exportSubscribersCsv(t.ctx), { header: true }).data;
+      expect(csv.map((r) => [r.email, r.state, r.components]).sort()).toEqual([
+        ["new1@example.com", "unconfirmed", api.id],
+        ["old@example.com", "active", ""],
+        ["q1@example.com", "active", ""],
+        ["q2@example.com", "active", ""],
+      ]);
+      await expect(exportSubscribersCsv(t.as("editor"))).rejects.toThrow(/admin role/);
+    },
+  );
 
-  it("resend confirmation: a new link (the old one dies) and a second email; refused for an active subscriber", async () => {
-    const s = await addSubscriber(t.ctx, SECRET, { email: "r@example.com" });
-    await drain();
-    const hash = async () =>
-      (await t.db.all<{ h: string }>(sql`select confirm_token_hash as h from subscriber where id = ${s.id}`))[0].h;
-    const first = await hash();
-    await resendConfirmation(t.ctx, SECRET, s.id);
-    expect(await hash()).not.toBe(first);
-    await drain();
-    expect(await outboxTo("r@example.com")).toHaveLength(2);
-    const active = await addSubscriber(t.ctx, SECRET, { email: "act@example.com", skipConfirmation: true });
-    await expect(resendConfirmation(t.ctx, SECRET, active.id)).rejects.toThrow(/Only unconfirmed/);
-  });
+  it(
+    "resend confirmation: a new link (the old one dies) and a " + "second email; refused for an active subscriber",
+    async () => {
+      const s = await addSubscriber(t.ctx, SECRET, { email: "r@example.com" });
+      await drain();
+      const hash = async () =>
+        (await t.db.all<{ h: string }>(sql`select confirm_token_hash as h from subscriber where id = ${s.id}`))[0].h;
+      const first = await hash();
+      await resendConfirmation(t.ctx, SECRET, s.id);
+      expect(await hash()).not.toBe(first);
+      await drain();
+      expect(await outboxTo("r@example.com")).toHaveLength(2);
+      const active = await addSubscriber(t.ctx, SECRET, { email: "act@example.com", skipConfirmation: true });
+      await expect(resendConfirmation(t.ctx, SECRET, active.id)).rejects.toThrow(/Only unconfirmed/);
+    },
+  );
 });
 
 describe("console outbox: retry failed", () => {

@@ -43,39 +43,47 @@ async function drainUntilIdle(d = deps(resendMailer(fake.url)), maxMs = 15_000) 
 }
 
 describe("delivery worker against the fake Resend", () => {
-  it("sends one email per matching subscriber in batches of at most 100 with stable idempotency keys and unsubscribe headers", async () => {
-    const api = await createComponent(t.ctx, { name: "API" });
-    const web = await createComponent(t.ctx, { name: "Web" });
-    await addActive(t.db, pageId, 230, { prefix: "all" });
-    await addActive(t.db, pageId, 20, { prefix: "api", componentIds: [api.id] });
-    await addActive(t.db, pageId, 15, { prefix: "web", componentIds: [web.id] });
-    await createIncident(t.ctx, {
-      name: "API down",
-      body: "We are **looking**.",
-      components: { [api.id]: "major_outage" },
-      notify: true,
-    });
-    await drainUntilIdle();
-    const to = fake.accepted.map((e) => e.to);
-    expect(to).toHaveLength(250);
-    expect(new Set(to).size).toBe(250);
-    expect(to.some((a) => a.startsWith("web"))).toBe(false);
-    expect(Math.max(...fake.requests.map((r) => r.count))).toBeLessThanOrEqual(100);
-    expect(fake.requests.every((r) => /^herald-batch-[0-9a-z]+$/.test(String(r.headers["idempotency-key"])))).toBe(
-      true,
-    );
-    const e = fake.accepted[0];
-    expect(e.subject).toBe("[Acme Status] Investigating: API down");
-    expect(e.headers["List-Unsubscribe-Post"]).toBe("List-Unsubscribe=One-Click");
-    expect(e.headers["List-Unsubscribe"]).toMatch(
-      /^<https:\/\/status\.example\.com\/subscriptions\/one-click\?token=[A-Za-z0-9_-]{43}>, <mailto:status@example\.com\?subject=unsubscribe>$/,
-    );
-    expect(e.html).toContain("<strong>looking</strong>");
-    expect(e.html).toContain(`https://status.example.com/subscriptions/manage?token=`);
-    expect(e.text).toContain("We are looking");
-    expect(e.text).toContain("https://status.example.com/subscriptions/unsubscribe?token=");
-    expect(await deliveryCounts(t.db)).toEqual({ sent: 250 });
-  });
+  it(
+    "sends one email per matching subscriber in batches of at " +
+      "most 100 with stable idempotency keys and unsubscribe " +
+      "headers",
+    async () => {
+      const api = await createComponent(t.ctx, { name: "API" });
+      const web = await createComponent(t.ctx, { name: "Web" });
+      await addActive(t.db, pageId, 230, { prefix: "all" });
+      await addActive(t.db, pageId, 20, { prefix: "api", componentIds: [api.id] });
+      await addActive(t.db, pageId, 15, { prefix: "web", componentIds: [web.id] });
+      await createIncident(t.ctx, {
+        name: "API down",
+        body: "We are **looking**.",
+        components: { [api.id]: "major_outage" },
+        notify: true,
+      });
+      await drainUntilIdle();
+      const to = fake.accepted.map((e) => e.to);
+      expect(to).toHaveLength(250);
+      expect(new Set(to).size).toBe(250);
+      expect(to.some((a) => a.startsWith("web"))).toBe(false);
+      expect(Math.max(...fake.requests.map((r) => r.count))).toBeLessThanOrEqual(100);
+      expect(fake.requests.every((r) => /^herald-batch-[0-9a-z]+$/.test(String(r.headers["idempotency-key"])))).toBe(
+        true,
+      );
+      const e = fake.accepted[0];
+      expect(e.subject).toBe("[Acme Status] Investigating: API down");
+      expect(e.headers["List-Unsubscribe-Post"]).toBe("List-Unsubscribe=One-Click");
+      expect(e.headers["List-Unsubscribe"]).toMatch(
+        new RegExp(
+          String.raw`^<https://status\.example\.com/subscriptions/one-click\?token=[A-Za-z0-9_-]{43}>, ` +
+            String.raw`<mailto:status@example\.com\?subject=unsubscribe>$`,
+        ),
+      );
+      expect(e.html).toContain("<strong>looking</strong>");
+      expect(e.html).toContain(`https://status.example.com/subscriptions/manage?token=`);
+      expect(e.text).toContain("We are looking");
+      expect(e.text).toContain("https://status.example.com/subscriptions/unsubscribe?token=");
+      expect(await deliveryCounts(t.db)).toEqual({ sent: 250 });
+    },
+  );
 
   it("sends nothing when notify is off, and never for a backfilled incident", async () => {
     await addActive(t.db, pageId, 5);
@@ -120,16 +128,19 @@ describe("delivery worker against the fake Resend", () => {
     expect(rows.every((r) => r.attempts === 1)).toBe(true);
   });
 
-  it("retries 5xx, timeouts and dropped connections with the same idempotency key and delivers exactly once", async () => {
-    await addActive(t.db, pageId, 5);
-    await createIncident(t.ctx, { name: "Down", body: "x", notify: true });
-    fake.queue({ kind: "500" }, { kind: "drop" }, { kind: "slow", ms: 1500 }, { kind: "accept-then-drop" });
-    await drainUntilIdle(deps(resendMailer(fake.url, 500), { maxAttempts: 6 }));
-    expect(fake.requests.map((r) => r.outcome)).toEqual(["500", "drop", "accepted+slow", "replay+drop", "replay"]);
-    expect(new Set(fake.requests.map((r) => r.headers["idempotency-key"])).size).toBe(1);
-    expect(fake.accepted).toHaveLength(5);
-    expect(await deliveryCounts(t.db)).toEqual({ sent: 5 });
-  });
+  it(
+    "retries 5xx, timeouts and dropped connections with the same " + "idempotency key and delivers exactly once",
+    async () => {
+      await addActive(t.db, pageId, 5);
+      await createIncident(t.ctx, { name: "Down", body: "x", notify: true });
+      fake.queue({ kind: "500" }, { kind: "drop" }, { kind: "slow", ms: 1500 }, { kind: "accept-then-drop" });
+      await drainUntilIdle(deps(resendMailer(fake.url, 500), { maxAttempts: 6 }));
+      expect(fake.requests.map((r) => r.outcome)).toEqual(["500", "drop", "accepted+slow", "replay+drop", "replay"]);
+      expect(new Set(fake.requests.map((r) => r.headers["idempotency-key"])).size).toBe(1);
+      expect(fake.accepted).toHaveLength(5);
+      expect(await deliveryCounts(t.db)).toEqual({ sent: 5 });
+    },
+  );
 
   it("gives up after the configured number of attempts and records the error", async () => {
     await addActive(t.db, pageId, 2);

@@ -64,7 +64,9 @@ describe("exactly-once delivery", () => {
     await exited;
   };
 
-  it("2,000 subscribers, a third of batches failing in assorted ways, the worker process SIGKILLed twice: each matching subscriber gets exactly one accepted email", async () => {
+  it("2,000 subscribers, a third of batches failing in assorted " +
+    "ways, the worker process SIGKILLed twice: each matching " +
+    "subscriber gets exactly one accepted email", async () => {
     const pageId = (await getPage(t.db)).id;
     const api = await createComponent(t.ctx, { name: "API" });
     const web = await createComponent(t.ctx, { name: "Web" });

@@ -30,25 +30,28 @@ describe("email routes on the real server", () => {
     throw new Error("timed out");
   };
 
-  it("answers every subscribe the same way, and the in-process worker puts the confirmation in the outbox", async () => {
-    const answers = [];
-    for (const email of ["new@example.com", "new@example.com", "other@example.com"]) {
-      const res = await post(
-        "/subscriptions/new",
-        { email, website: "" },
-        { "x-forwarded-for": `203.0.113.${answers.length}` },
+  it(
+    "answers every subscribe the same way, and the in-process " + "worker puts the confirmation in the outbox",
+    async () => {
+      const answers = [];
+      for (const email of ["new@example.com", "new@example.com", "other@example.com"]) {
+        const res = await post(
+          "/subscriptions/new",
+          { email, website: "" },
+          { "x-forwarded-for": `203.0.113.${answers.length}` },
+        );
+        answers.push([res.status, res.headers.get("location"), await res.text()]);
+      }
+      expect(new Set(answers.map((a) => JSON.stringify(a))).size).toBe(1);
+      expect(answers[0][0]).toBe(303);
+      expect(answers[0][1]).toBe("/subscriptions/check-email");
+      const mail = await waitFor(
+        async () =>
+          (await rows<{ text: string }>(sql`select text from outbox_email where to_address = 'new@example.com'`))[0],
       );
-      answers.push([res.status, res.headers.get("location"), await res.text()]);
-    }
-    expect(new Set(answers.map((a) => JSON.stringify(a))).size).toBe(1);
-    expect(answers[0][0]).toBe(303);
-    expect(answers[0][1]).toBe("/subscriptions/check-email");
-    const mail = await waitFor(
-      async () =>
-        (await rows<{ text: string }>(sql`select text from outbox_email where to_address = 'new@example.com'`))[0],
-    );
-    expect(mail.text).toMatch(/\/subscriptions\/confirm\?token=/);
-  });
+      expect(mail.text).toMatch(/\/subscriptions\/confirm\?token=/);
+    },
+  );
 
   it("scanner GETs and HEADs on confirm, unsubscribe and one-click links change nothing", async () => {
     const { text } = (
@@ -141,65 +144,73 @@ describe("email routes on the real server", () => {
     ).toBe("quarantined");
   });
 
-  it("follow this incident: the incident page's plain form answers like subscribe, then the confirmed follower can pause from the manage page", async () => {
-    const { incident } = await createIncident(
-      { db: server.db, now: () => new Date(), actor: CLI_ACTOR },
-      { name: "Queue delays", body: "Looking.", notify: false },
-    );
-    const html = await (await fetch(`${server.url}/incidents/${incident.id}`)).text();
-    expect(html).toContain('action="/subscriptions/follow"');
-    expect(html).toContain(`name="incident" value="${incident.id}"`);
-    const answers = [];
-    for (const [email, id] of [
-      ["follower@example.com", incident.id],
-      ["follower@example.com", incident.id],
-      ["x@example.com", "nosuchincident"],
-    ]) {
-      const res = await post(
-        "/subscriptions/follow",
-        { email, incident: id, website: "" },
-        { "x-forwarded-for": `192.0.2.${answers.length}` },
+  it(
+    "follow this incident: the incident page's plain form " +
+      "answers like subscribe, then the confirmed follower can " +
+      "pause from the manage page",
+    async () => {
+      const { incident } = await createIncident(
+        { db: server.db, now: () => new Date(), actor: CLI_ACTOR },
+        { name: "Queue delays", body: "Looking.", notify: false },
       );
-      answers.push([res.status, res.headers.get("location"), await res.text()]);
-    }
-    expect(new Set(answers.map((a) => JSON.stringify(a))).size).toBe(1);
-    expect(answers[0].slice(0, 2)).toEqual([303, "/subscriptions/check-email"]);
-    const mail = await waitFor(
-      async () =>
-        (await rows<{ text: string }>(sql`select text from outbox_email where to_address = 'follower@example.com'`))[0],
-    );
-    expect(
-      await rows(
-        sql`select s.incident_only, si.incident_id from subscriber s join subscriber_incident si on si.subscriber_id = s.id where s.email = 'follower@example.com'`,
-      ),
-    ).toEqual([{ incident_only: 1, incident_id: incident.id }]);
-    const confirm = /confirm\?token=([A-Za-z0-9_-]{43})/.exec(mail.text)![1];
-    const manage = /unsubscribe\?token=([A-Za-z0-9_-]{43})/.exec(mail.text)![1];
-    await post("/subscriptions/confirm/submit", { token: confirm });
-    const page = await (await fetch(`${server.url}/subscriptions/manage?token=${manage}`)).text();
-    expect(page).toContain("Queue delays");
-    expect(page).toContain("Pause updates");
-    const paused = await post("/subscriptions/manage/pause", { token: manage, paused: "1" });
-    expect(paused.headers.get("location")).toBe("/subscriptions/done?what=paused");
-    expect(
-      (
-        await rows<{ paused_at: number | null }>(
-          sql`select paused_at from subscriber where email = 'follower@example.com'`,
-        )
-      )[0].paused_at,
-    ).toBeGreaterThan(0);
-    expect(await (await fetch(`${server.url}/subscriptions/manage?token=${manage}`)).text()).toContain(
-      "Resume updates",
-    );
-    await post("/subscriptions/manage/pause", { token: manage, paused: "0" });
-    expect(
-      (
-        await rows<{ paused_at: number | null }>(
-          sql`select paused_at from subscriber where email = 'follower@example.com'`,
-        )
-      )[0].paused_at,
-    ).toBeNull();
-  });
+      const html = await (await fetch(`${server.url}/incidents/${incident.id}`)).text();
+      expect(html).toContain('action="/subscriptions/follow"');
+      expect(html).toContain(`name="incident" value="${incident.id}"`);
+      const answers = [];
+      for (const [email, id] of [
+        ["follower@example.com", incident.id],
+        ["follower@example.com", incident.id],
+        ["x@example.com", "nosuchincident"],
+      ]) {
+        const res = await post(
+          "/subscriptions/follow",
+          { email, incident: id, website: "" },
+          { "x-forwarded-for": `192.0.2.${answers.length}` },
+        );
+        answers.push([res.status, res.headers.get("location"), await res.text()]);
+      }
+      expect(new Set(answers.map((a) => JSON.stringify(a))).size).toBe(1);
+      expect(answers[0].slice(0, 2)).toEqual([303, "/subscriptions/check-email"]);
+      const mail = await waitFor(
+        async () =>
+          (
+            await rows<{ text: string }>(sql`select text from outbox_email where to_address = 'follower@example.com'`)
+          )[0],
+      );
+      expect(
+        await rows(
+          sql`select s.incident_only, si.incident_id from subscriber s join subscriber_incident si on si.subscriber_id
+          = s.id where s.email = 'follower@example.com'`,
+        ),
+      ).toEqual([{ incident_only: 1, incident_id: incident.id }]);
+      const confirm = /confirm\?token=([A-Za-z0-9_-]{43})/.exec(mail.text)![1];
+      const manage = /unsubscribe\?token=([A-Za-z0-9_-]{43})/.exec(mail.text)![1];
+      await post("/subscriptions/confirm/submit", { token: confirm });
+      const page = await (await fetch(`${server.url}/subscriptions/manage?token=${manage}`)).text();
+      expect(page).toContain("Queue delays");
+      expect(page).toContain("Pause updates");
+      const paused = await post("/subscriptions/manage/pause", { token: manage, paused: "1" });
+      expect(paused.headers.get("location")).toBe("/subscriptions/done?what=paused");
+      expect(
+        (
+          await rows<{ paused_at: number | null }>(
+            sql`select paused_at from subscriber where email = 'follower@example.com'`,
+          )
+        )[0].paused_at,
+      ).toBeGreaterThan(0);
+      expect(await (await fetch(`${server.url}/subscriptions/manage?token=${manage}`)).text()).toContain(
+        "Resume updates",
+      );
+      await post("/subscriptions/manage/pause", { token: manage, paused: "0" });
+      expect(
+        (
+          await rows<{ paused_at: number | null }>(
+            sql`select paused_at from subscriber where email = 'follower@example.com'`,
+          )
+        )[0].paused_at,
+      ).toBeNull();
+    },
+  );
 
   it("never logs link tokens", async () => {
     const tokens = (await rows<{ text: string }>(sql`select text from outbox_email`)).flatMap((r) =>

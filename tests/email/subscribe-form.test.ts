@@ -46,37 +46,41 @@ describe("the subscribe form on the real server", () => {
     expect(listIsCollapsed(html)).toBe(false);
   });
 
-  it("a bad address comes back to the form with the error beside the field, the address and the ticked components kept", async () => {
-    const res = await post(
-      [
-        ["email", "ann at example"],
-        ["component", web],
-        ["website", ""],
-      ],
-      "203.0.113.10",
-    );
-    expect(res.status).toBe(303);
-    const location = res.headers.get("location")!;
-    expect(location.startsWith("/subscriptions?")).toBe(true);
-    const html = await get(location);
-    expect(html).not.toContain("Go back");
-    expect(html).toMatch(
-      /<p id="subscribe-email-error" role="alert"[^>]*>Enter a valid email address, like name@example.com.<\/p>/,
-    );
-    const field = /<input[^>]*id="subscribe-email"[^>]*>/.exec(html)![0];
-    expect(field).toContain('value="ann at example"');
-    expect(field).toContain('aria-invalid="true"');
-    expect(field).toContain('aria-describedby="subscribe-email-error"');
-    expect(
-      /<input[^>]*value="([0-9a-z]+)"[^>]*checked=""|<input[^>]*checked=""[^>]*value="([0-9a-z]+)"/
-        .exec(html)
-        ?.slice(1)
-        .find(Boolean),
-    ).toBe(web);
-    expect(html).not.toMatch(new RegExp(`checked=""[^>]*value="${api}"|value="${api}"[^>]*checked=""`));
-    // Nothing was stored for the rejected request.
-    expect((await server.db.all<{ n: number }>(sql`select count(*) as n from subscriber`))[0].n).toBe(0);
-  });
+  it(
+    "a bad address comes back to the form with the error beside " +
+      "the field, the address and the ticked components kept",
+    async () => {
+      const res = await post(
+        [
+          ["email", "ann at example"],
+          ["component", web],
+          ["website", ""],
+        ],
+        "203.0.113.10",
+      );
+      expect(res.status).toBe(303);
+      const location = res.headers.get("location")!;
+      expect(location.startsWith("/subscriptions?")).toBe(true);
+      const html = await get(location);
+      expect(html).not.toContain("Go back");
+      expect(html).toMatch(
+        /<p id="subscribe-email-error" role="alert"[^>]*>Enter a valid email address, like name@example.com.<\/p>/,
+      );
+      const field = /<input[^>]*id="subscribe-email"[^>]*>/.exec(html)![0];
+      expect(field).toContain('value="ann at example"');
+      expect(field).toContain('aria-invalid="true"');
+      expect(field).toContain('aria-describedby="subscribe-email-error"');
+      expect(
+        /<input[^>]*value="([0-9a-z]+)"[^>]*checked=""|<input[^>]*checked=""[^>]*value="([0-9a-z]+)"/
+          .exec(html)
+          ?.slice(1)
+          .find(Boolean),
+      ).toBe(web);
+      expect(html).not.toMatch(new RegExp(`checked=""[^>]*value="${api}"|value="${api}"[^>]*checked=""`));
+      // Nothing was stored for the rejected request.
+      expect((await server.db.all<{ n: number }>(sql`select count(*) as n from subscriber`))[0].n).toBe(0);
+    },
+  );
 
   it("what comes back through the query is escaped, and only known error codes show", async () => {
     const res = await post([["email", `"><script>alert(1)</script>`]], "203.0.113.11");

@@ -32,27 +32,32 @@ const tokenIn = (text: string, kind: string) =>
   new RegExp(`/subscriptions/${kind}\\?token=([A-Za-z0-9_-]{43})`).exec(text)?.[1];
 
 describe("double opt-in", () => {
-  it("queues the confirmation in the outbox (never sent in the request), confirms only on POST, and the manage token unsubscribes", async () => {
-    expect(await subscribe(pub(), pageId, { email: "Ann@Example.com", ip: "1.1.1.1" }, cfg)).toBe(
-      "confirmation_queued",
-    );
-    expect(await count("outbox_email")).toBe(0);
-    await drain();
-    const [item] = await listOutbox(t.db);
-    expect(item.to).toBe("ann@example.com");
-    const mail = (await getOutboxEmail(t.db, item.id))!;
-    expect(mail.headers["List-Unsubscribe-Post"]).toBe("List-Unsubscribe=One-Click");
-    const confirm = tokenIn(mail.text, "confirm")!;
-    // A scanner's GET only views: state unchanged.
-    expect((await viewByConfirmToken(pub(), pageId, confirm))?.state).toBe("unconfirmed");
-    expect((await t.db.all<{ state: string }>(sql`select state from subscriber`))[0].state).toBe("unconfirmed");
-    expect(await confirmSubscription(pub(), pageId, confirm)).toBe(true);
-    expect(await confirmSubscription(pub(), pageId, confirm)).toBe(false);
-    const manage = tokenIn(mail.text, "unsubscribe")!;
-    expect((await viewByManageToken(pub(), pageId, manage))?.state).toBe("active");
-    expect(await unsubscribeByToken(pub(), pageId, manage)).toBe(true);
-    expect((await t.db.all<{ state: string }>(sql`select state from subscriber`))[0].state).toBe("unsubscribed");
-  });
+  it(
+    "queues the confirmation in the outbox (never sent in the " +
+      "request), confirms only on POST, and the manage token " +
+      "unsubscribes",
+    async () => {
+      expect(await subscribe(pub(), pageId, { email: "Ann@Example.com", ip: "1.1.1.1" }, cfg)).toBe(
+        "confirmation_queued",
+      );
+      expect(await count("outbox_email")).toBe(0);
+      await drain();
+      const [item] = await listOutbox(t.db);
+      expect(item.to).toBe("ann@example.com");
+      const mail = (await getOutboxEmail(t.db, item.id))!;
+      expect(mail.headers["List-Unsubscribe-Post"]).toBe("List-Unsubscribe=One-Click");
+      const confirm = tokenIn(mail.text, "confirm")!;
+      // A scanner's GET only views: state unchanged.
+      expect((await viewByConfirmToken(pub(), pageId, confirm))?.state).toBe("unconfirmed");
+      expect((await t.db.all<{ state: string }>(sql`select state from subscriber`))[0].state).toBe("unconfirmed");
+      expect(await confirmSubscription(pub(), pageId, confirm)).toBe(true);
+      expect(await confirmSubscription(pub(), pageId, confirm)).toBe(false);
+      const manage = tokenIn(mail.text, "unsubscribe")!;
+      expect((await viewByManageToken(pub(), pageId, manage))?.state).toBe("active");
+      expect(await unsubscribeByToken(pub(), pageId, manage)).toBe(true);
+      expect((await t.db.all<{ state: string }>(sql`select state from subscriber`))[0].state).toBe("unsubscribed");
+    },
+  );
 
   it("tokens are stored hashed and encrypted, never in the clear", async () => {
     await subscribe(pub(), pageId, { email: "a@example.com", ip: "1" }, cfg);
@@ -63,18 +68,21 @@ describe("double opt-in", () => {
     expect(dump).not.toContain(token);
   });
 
-  it("enumeration: new, pending, active and unsubscribed addresses get the same outcome class and no extra signal", async () => {
-    // The route answers identically for every outcome; here we pin that no outcome throws or differs in shape.
-    const loose = { ...cfg, limits: { perAddress15m: 0, perAddressDay: 0, perIpHour: 0, globalHour: 0 } };
-    const outcomes = [];
-    outcomes.push(await subscribe(pub(), pageId, { email: "new@example.com", ip: "1" }, loose));
-    outcomes.push(await subscribe(pub(), pageId, { email: "new@example.com", ip: "1" }, loose));
-    await t.db.run(sql`update subscriber set state = 'active'`);
-    outcomes.push(await subscribe(pub(), pageId, { email: "new@example.com", ip: "1" }, loose));
-    await t.db.run(sql`update subscriber set state = 'unsubscribed'`);
-    outcomes.push(await subscribe(pub(), pageId, { email: "new@example.com", ip: "1" }, loose));
-    expect(outcomes).toEqual(["confirmation_queued", "confirmation_queued", "already_active", "confirmation_queued"]);
-  });
+  it(
+    "enumeration: new, pending, active and unsubscribed " + "addresses get the same outcome class and no extra signal",
+    async () => {
+      // The route answers identically for every outcome; here we pin that no outcome throws or differs in shape.
+      const loose = { ...cfg, limits: { perAddress15m: 0, perAddressDay: 0, perIpHour: 0, globalHour: 0 } };
+      const outcomes = [];
+      outcomes.push(await subscribe(pub(), pageId, { email: "new@example.com", ip: "1" }, loose));
+      outcomes.push(await subscribe(pub(), pageId, { email: "new@example.com", ip: "1" }, loose));
+      await t.db.run(sql`update subscriber set state = 'active'`);
+      outcomes.push(await subscribe(pub(), pageId, { email: "new@example.com", ip: "1" }, loose));
+      await t.db.run(sql`update subscriber set state = 'unsubscribed'`);
+      outcomes.push(await subscribe(pub(), pageId, { email: "new@example.com", ip: "1" }, loose));
+      expect(outcomes).toEqual(["confirmation_queued", "confirmation_queued", "already_active", "confirmation_queued"]);
+    },
+  );
 });
 
 describe("abuse limits", () => {

@@ -7,7 +7,8 @@ import { newId } from "../../lib/ids";
 /** Every application table of the database (the migrator's journal left out). */
 export async function tableNames(db: Db): Promise<string[]> {
   const rows = await db.all<{ name: string }>(
-    sql`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like '__drizzle%' order by name`,
+    sql`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like '__drizzle%'
+    order by name`,
   );
   return rows.map((r) => r.name);
 }

@@ -10,7 +10,10 @@ import type { AddressInfo } from "node:net";
 export type Misbehaviour =
   | { kind: "429"; retryAfter: number }
   | { kind: "500" }
-  /** Accepts, but answers only after `ms` (past the client's timeout, the client gives up though the email was accepted). */
+  /**
+   * Accepts, but answers only after `ms` (past the client's timeout, the client gives up though the email was
+   * accepted).
+   */
   | { kind: "slow"; ms: number }
   /** Closes the connection without accepting anything. */
   | { kind: "drop" }

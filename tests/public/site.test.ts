@@ -66,52 +66,58 @@ describe("public site served from snapshots (in-process writes)", () => {
     expect(after).not.toContain("Internal billing sync");
   });
 
-  it("shows a publish on the very next request, turns a cached 404 into the incident, and resolving restores the banner", async () => {
-    const ctx = cliCtx(server.db);
-    const { incident } = await createIncident(ctx, {
-      name: "Checkout failing for some cards",
-      body: "Payments with **some cards** fail. We are on it.",
-      components: { [seeded.api.id]: "major_outage", [seeded.secret.id]: "major_outage" },
-    });
-    // Unpublish it (a draft) and make the public site see that version.
-    await server.db.run(sql`update incident set published_at = null where id = ${incident.id}`);
-    await server.db.run(sql`update page set content_version = content_version + 1`);
-    await nonGet();
-    expect((await get(`${server.url}/incidents/${incident.id}`)).status).toBe(404);
-    // Not public yet: the shared 404 page, without a render of its own.
-    expect((await get(`${server.url}/incidents/${incident.id}`)).headers["x-herald-snapshot"]).toBe("NOT-FOUND");
-    expect(await text(`${server.url}/`)).not.toContain("Checkout failing");
+  it(
+    "shows a publish on the very next request, turns a cached " +
+      "404 into the incident, and resolving restores the banner",
+    async () => {
+      const ctx = cliCtx(server.db);
+      const { incident } = await createIncident(ctx, {
+        name: "Checkout failing for some cards",
+        body: "Payments with **some cards** fail. We are on it.",
+        components: { [seeded.api.id]: "major_outage", [seeded.secret.id]: "major_outage" },
+      });
+      // Unpublish it (a draft) and make the public site see that version.
+      await server.db.run(sql`update incident set published_at = null where id = ${incident.id}`);
+      await server.db.run(sql`update page set content_version = content_version + 1`);
+      await nonGet();
+      expect((await get(`${server.url}/incidents/${incident.id}`)).status).toBe(404);
+      // Not public yet: the shared 404 page, without a render of its own.
+      expect((await get(`${server.url}/incidents/${incident.id}`)).headers["x-herald-snapshot"]).toBe("NOT-FOUND");
+      expect(await text(`${server.url}/`)).not.toContain("Checkout failing");
 
-    await server.db.run(sql`update incident set published_at = started_at where id = ${incident.id}`);
-    await server.db.run(sql`update page set content_version = content_version + 1`);
-    await nonGet();
-    const home = await text(`${server.url}/`);
-    expect(home).toContain("Major Service Outage");
-    expect(home).toContain("Checkout failing for some cards");
-    expect(home).toContain(`href="/incidents/${incident.id}"`);
-    const page = await get(`${server.url}/incidents/${incident.id}`);
-    expect(page.status).toBe(200);
-    const detail = page.body.toString();
-    expect(detail).toContain("<strong>some cards</strong>");
-    expect(detail).toContain("Critical impact");
-    expect(detail).toContain("REST API");
-    expect(detail).not.toContain("Internal billing sync");
-    expect(detail).toMatch(/<time dateTime="\d{4}-\d\d-\d\dT[\d:.]+Z"/);
+      await server.db.run(sql`update incident set published_at = started_at where id = ${incident.id}`);
+      await server.db.run(sql`update page set content_version = content_version + 1`);
+      await nonGet();
+      const home = await text(`${server.url}/`);
+      expect(home).toContain("Major Service Outage");
+      expect(home).toContain("Checkout failing for some cards");
+      expect(home).toContain(`href="/incidents/${incident.id}"`);
+      const page = await get(`${server.url}/incidents/${incident.id}`);
+      expect(page.status).toBe(200);
+      const detail = page.body.toString();
+      expect(detail).toContain("<strong>some cards</strong>");
+      expect(detail).toContain("Critical impact");
+      expect(detail).toContain("REST API");
+      expect(detail).not.toContain("Internal billing sync");
+      expect(detail).toMatch(/<time dateTime="\d{4}-\d\d-\d\dT[\d:.]+Z"/);
 
-    await resolveIncident(ctx, { incidentId: incident.id, body: "Fixed: a certificate had expired." });
-    await nonGet();
-    const resolvedHome = await text(`${server.url}/`);
-    expect(resolvedHome).toContain("All Systems Operational");
-    // Off the list of active incidents; today's uptime bar still names it.
-    expect(resolvedHome).not.toContain("Active incidents");
-    expect(resolvedHome).toMatch(/<b>[^<]+<\/b>: major outage, [\d.]+% up[^<]*<i>Checkout failing for some cards<\/i>/);
-    const resolvedDetail = await text(`${server.url}/incidents/${incident.id}`);
-    expect(resolvedDetail).toContain("a certificate had expired");
-    expect(resolvedDetail.indexOf("a certificate had expired")).toBeLessThan(
-      resolvedDetail.indexOf("some cards</strong>"),
-    );
-    expect(resolvedDetail.replaceAll("<!-- -->", "")).toMatch(/Lasted (under a minute|\d+ min)/);
-  });
+      await resolveIncident(ctx, { incidentId: incident.id, body: "Fixed: a certificate had expired." });
+      await nonGet();
+      const resolvedHome = await text(`${server.url}/`);
+      expect(resolvedHome).toContain("All Systems Operational");
+      // Off the list of active incidents; today's uptime bar still names it.
+      expect(resolvedHome).not.toContain("Active incidents");
+      expect(resolvedHome).toMatch(
+        /<b>[^<]+<\/b>: major outage, [\d.]+% up[^<]*<i>Checkout failing for some cards<\/i>/,
+      );
+      const resolvedDetail = await text(`${server.url}/incidents/${incident.id}`);
+      expect(resolvedDetail).toContain("a certificate had expired");
+      expect(resolvedDetail.indexOf("a certificate had expired")).toBeLessThan(
+        resolvedDetail.indexOf("some cards</strong>"),
+      );
+      expect(resolvedDetail.replaceAll("<!-- -->", "")).toMatch(/Lasted (under a minute|\d+ min)/);
+    },
+  );
 
   it("answers with ETags, 304s and precompressed gzip/brotli, without scripts and within the size budget", async () => {
     const first = await get(`${server.url}/`, { "accept-encoding": "gzip" });
@@ -161,7 +167,8 @@ describe("public site served from snapshots (in-process writes)", () => {
     );
     expect(html).toMatch(
       new RegExp(
-        `<li class="[dpmu]( s)?"><a href="/incidents/\\w+"><span><b>${date}</b>: [a-z ]+, [\\d.]+% up[^<]*<i>[^<]+</i></span></a></li>`,
+        `<li class="[dpmu]( s)?"><a href="/incidents/\\w+"><span><b>${date}</b>: [a-z ]+, [\\d.]+% ` +
+          `up[^<]*<i>[^<]+</i></span></a></li>`,
       ),
     );
     // Every bar set covers the window's 90 days exactly, and marks where phones' last 30 begin.
@@ -184,18 +191,23 @@ describe("public site served from snapshots (in-process writes)", () => {
     }
   });
 
-  it("gives unknown incidents a real 404 whose body works without JS, and serves the same snapshot whatever session cookie comes along", async () => {
-    const missing = await get(`${server.url}/incidents/doesnotexist1`);
-    expect(missing.status).toBe(404);
-    const body = missing.body.toString();
-    expect(body).toContain("Page not found");
-    expect(body).toContain('href="/"');
-    expect(body).not.toContain("__next_f");
-    expect((await get(`${server.url}/history?page=99`)).body.toString()).toContain("Page not found");
-    const withCookie = await get(`${server.url}/`, { cookie: "herald.session_token=whatever" });
-    expect(withCookie.status).toBe(200);
-    expect(withCookie.headers["x-herald-snapshot"]).toBe("HIT");
-  });
+  it(
+    "gives unknown incidents a real 404 whose body works without " +
+      "JS, and serves the same snapshot whatever session cookie " +
+      "comes along",
+    async () => {
+      const missing = await get(`${server.url}/incidents/doesnotexist1`);
+      expect(missing.status).toBe(404);
+      const body = missing.body.toString();
+      expect(body).toContain("Page not found");
+      expect(body).toContain('href="/"');
+      expect(body).not.toContain("__next_f");
+      expect((await get(`${server.url}/history?page=99`)).body.toString()).toContain("Page not found");
+      const withCookie = await get(`${server.url}/`, { cookie: "herald.session_token=whatever" });
+      expect(withCookie.status).toBe(200);
+      expect(withCookie.headers["x-herald-snapshot"]).toBe("HIT");
+    },
+  );
 });
 
 describe("public site across databases and restarts", () => {

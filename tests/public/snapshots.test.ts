@@ -138,21 +138,25 @@ describe("snapshot server", () => {
     expect(negotiate("gzip;q=0, identity")).toBe("identity");
   });
 
-  it("renders the warm set as soon as a new version is seen, and the first reader after a publish joins that render", async () => {
-    const h = await harness({ warmKeys: ["/", "/history"], renderDelayMs: 50 });
-    await new Promise((r) => setTimeout(r, 150));
-    expect(h.renders).toEqual(["/", "/history"]);
-    h.pages.set("/", html(200, "<p>home v2</p>"));
-    h.setVersion(2);
-    // A write finishes (any non-GET): the version is re-read at once and warming starts before any GET.
-    await get(`${h.url}/publish`, {}, "POST");
-    await new Promise((r) => setTimeout(r, 20));
-    expect(h.renders).toEqual(["/", "/history", "/"]);
-    const page = await get(`${h.url}/`);
-    expect(page.body.toString()).toContain("home v2");
-    await new Promise((r) => setTimeout(r, 100));
-    expect(h.renders).toEqual(["/", "/history", "/", "/history"]);
-  });
+  it(
+    "renders the warm set as soon as a new version is seen, and " +
+      "the first reader after a publish joins that render",
+    async () => {
+      const h = await harness({ warmKeys: ["/", "/history"], renderDelayMs: 50 });
+      await new Promise((r) => setTimeout(r, 150));
+      expect(h.renders).toEqual(["/", "/history"]);
+      h.pages.set("/", html(200, "<p>home v2</p>"));
+      h.setVersion(2);
+      // A write finishes (any non-GET): the version is re-read at once and warming starts before any GET.
+      await get(`${h.url}/publish`, {}, "POST");
+      await new Promise((r) => setTimeout(r, 20));
+      expect(h.renders).toEqual(["/", "/history", "/"]);
+      const page = await get(`${h.url}/`);
+      expect(page.body.toString()).toContain("home v2");
+      await new Promise((r) => setTimeout(r, 100));
+      expect(h.renders).toEqual(["/", "/history", "/", "/history"]);
+    },
+  );
 
   it("shares one render between concurrent misses", async () => {
     const h = await harness({ renderDelayMs: 100 });
@@ -197,23 +201,28 @@ describe("snapshot server", () => {
     expect(page.body.toString()).toContain("Outage");
   });
 
-  it("serves every HTML 404 with the not-found page's complete body, rendered once per version (Next's 404 is a blank shell without JS)", async () => {
-    const h = await harness({ notFoundKey: "/page-not-found" });
-    h.pages.set("/page-not-found", html(200, '<h1>Page not found</h1><a href="/">Back</a>'));
-    for (const key of ["/incidents/abc123", "/incidents/def456", "/history?page=9"]) {
-      const res = await get(`${h.url}${key}`);
-      expect(res.status, key).toBe(404);
-      expect(res.body.toString()).toContain("<h1>Page not found</h1>");
-    }
-    expect(h.renders.filter((k) => k === "/page-not-found")).toHaveLength(1);
-    // Published: the very next request is the page, not a cached 404.
-    h.pages.set("/incidents/abc123", html(200, "<h1>Outage</h1>"));
-    h.setVersion(2);
-    h.snapshots.markChanged();
-    expect((await get(`${h.url}/incidents/abc123`)).status).toBe(200);
-    expect((await get(`${h.url}/incidents/def456`)).body.toString()).toContain("Page not found");
-    expect(h.renders.filter((k) => k === "/page-not-found")).toHaveLength(2);
-  });
+  it(
+    "serves every HTML 404 with the not-found page's complete " +
+      "body, rendered once per version (Next's 404 is a blank " +
+      "shell without JS)",
+    async () => {
+      const h = await harness({ notFoundKey: "/page-not-found" });
+      h.pages.set("/page-not-found", html(200, '<h1>Page not found</h1><a href="/">Back</a>'));
+      for (const key of ["/incidents/abc123", "/incidents/def456", "/history?page=9"]) {
+        const res = await get(`${h.url}${key}`);
+        expect(res.status, key).toBe(404);
+        expect(res.body.toString()).toContain("<h1>Page not found</h1>");
+      }
+      expect(h.renders.filter((k) => k === "/page-not-found")).toHaveLength(1);
+      // Published: the very next request is the page, not a cached 404.
+      h.pages.set("/incidents/abc123", html(200, "<h1>Outage</h1>"));
+      h.setVersion(2);
+      h.snapshots.markChanged();
+      expect((await get(`${h.url}/incidents/abc123`)).status).toBe(200);
+      expect((await get(`${h.url}/incidents/def456`)).body.toString()).toContain("Page not found");
+      expect(h.renders.filter((k) => k === "/page-not-found")).toHaveLength(2);
+    },
+  );
 
   it("keeps Next's own 404 body when the not-found page cannot render", async () => {
     const h = await harness({ notFoundKey: "/page-not-found" });
@@ -272,36 +281,39 @@ describe("snapshot server", () => {
     expect(h.passedThrough).toEqual([]);
   });
 
-  it("with the version unreadable and nothing saved for a path, answers the saved 404 page instead of rendering", async () => {
-    const store = new SnapshotStore();
-    store.set(await makeSnapshot("/page-not-found", 3, 200, "text/html", Buffer.from("<h1>Saved 404</h1>")));
-    store.set(await makeSnapshot("/api/v2/summary.json", 3, 200, "application/json", Buffer.from('{"ok":true}')));
-    const rendered: string[] = [];
-    const down = createSnapshotServer({
-      store,
-      render: async (key) => {
-        rendered.push(key);
-        return { status: 500, contentType: "text/plain", body: Buffer.from("db down") };
-      },
-      readVersion: async () => {
-        throw new Error("unreachable");
-      },
-      notFoundKey: "/page-not-found",
-      log: () => {},
-    });
-    await down.start();
-    down.stop();
-    const server = createServer((req, res) => down.handle(req, res, () => res.end("app")));
-    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-    open.push(server);
-    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    expect((await get(`${base}/api/v2/summary.json`)).body.toString()).toBe('{"ok":true}');
-    const missing = await get(`${base}/incidents/abc123`);
-    expect(missing.status).toBe(404);
-    expect(missing.body.toString()).toBe("<h1>Saved 404</h1>");
-    expect(rendered).toEqual([]);
-    expect(down.databaseDown).toBe(true);
-  });
+  it(
+    "with the version unreadable and nothing saved for a path, " + "answers the saved 404 page instead of rendering",
+    async () => {
+      const store = new SnapshotStore();
+      store.set(await makeSnapshot("/page-not-found", 3, 200, "text/html", Buffer.from("<h1>Saved 404</h1>")));
+      store.set(await makeSnapshot("/api/v2/summary.json", 3, 200, "application/json", Buffer.from('{"ok":true}')));
+      const rendered: string[] = [];
+      const down = createSnapshotServer({
+        store,
+        render: async (key) => {
+          rendered.push(key);
+          return { status: 500, contentType: "text/plain", body: Buffer.from("db down") };
+        },
+        readVersion: async () => {
+          throw new Error("unreachable");
+        },
+        notFoundKey: "/page-not-found",
+        log: () => {},
+      });
+      await down.start();
+      down.stop();
+      const server = createServer((req, res) => down.handle(req, res, () => res.end("app")));
+      await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+      open.push(server);
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      expect((await get(`${base}/api/v2/summary.json`)).body.toString()).toBe('{"ok":true}');
+      const missing = await get(`${base}/incidents/abc123`);
+      expect(missing.status).toBe(404);
+      expect(missing.body.toString()).toBe("<h1>Saved 404</h1>");
+      expect(rendered).toEqual([]);
+      expect(down.databaseDown).toBe(true);
+    },
+  );
 
   it("keys by path and the route's own query parameters only", async () => {
     expect(snapshotKey("/?utm_source=x")).toBe("/");
@@ -392,7 +404,12 @@ describe("snapshot store", () => {
 describe("static HTML", () => {
   it("drops Next's scripts and inlines the stylesheet", () => {
     const out = staticHtml(
-      '<html><head><link rel="stylesheet" href="/_next/static/chunks/a.css" data-precedence="next"/><link rel="preload" as="script" href="/x.js"/><script src="/x.js" async=""></script></head><body><p>hi</p><script>self.__next_f.push([1,"\\u003c/script"])</script></body></html>',
+      '<html><head><link rel="stylesheet" ' +
+        'href="/_next/static/chunks/a.css" ' +
+        'data-precedence="next"/><link rel="preload" as="script" ' +
+        'href="/x.js"/><script src="/x.js" ' +
+        'async=""></script></head><body><p>hi</p><script>self.__next_' +
+        'f.push([1,"\\u003c/script"])</script></body></html>',
       (href) => (href === "/_next/static/chunks/a.css" ? "p{color:red}" : null),
     );
     expect(out).toBe("<html><head><style>p{color:red}</style></head><body><p>hi</p></body></html>");
@@ -409,11 +426,17 @@ describe("static HTML", () => {
 
 describe("pruneCss", () => {
   const css =
-    '@layer theme{:root,:host{--color-red:#f00;--color-blue:#00f;--font-sans:ui-sans-serif, "Segoe UI";--default-font:var(--font-sans)}}' +
+    "@layer theme{:root,:host{--color-red:#f00;--color-blue:#00f;" +
+    '--font-sans:ui-sans-serif, "Segoe ' +
+    'UI";--default-font:var(--font-sans)}}' +
     "@layer base{*{margin:0}html{font-family:var(--default-font)}}" +
-    "@layer utilities{.text-red{color:var(--color-red)}.text-blue{color:var(--color-blue)}.dark\\:text-red{@media (prefers-color-scheme:dark){color:red}}" +
-    ".\\[\\&_a\\]\\:underline a{text-decoration:underline}:where(.space-y-2>:not(:last-child)){margin:1px}.py-0\\.5{padding:1px}.a:not(.b){color:red}}" +
-    '@media (width>=40rem){.sm\\:flex{display:flex}.sm\\:grid{display:grid}}@property --tw-x{syntax:"*";inherits:false}';
+    "@layer utilities{.text-red{color:var(--color-red)}.text-blue{color:var(--color-blue)}.dark\\:text-red{@media " +
+    "(prefers-color-scheme:dark){color:red}}" +
+    ".\\[\\&_a\\]\\:underline " +
+    "a{text-decoration:underline}:where(.space-y-2>:not(:last-chi" +
+    "ld)){margin:1px}.py-0\\.5{padding:1px}.a:not(.b){color:red}}" +
+    "@media (width>=40rem){.sm\\:flex{display:flex}.sm\\:grid{dis" +
+    'play:grid}}@property --tw-x{syntax:"*";inherits:false}';
 
   it("keeps exactly the rules the page's classes can match, and the theme variables they read", () => {
     const used = usedClasses('<p class="text-red dark:text-red [&amp;_a]:underline py-0.5 a sm:flex">x</p>');
@@ -437,31 +460,43 @@ describe("pruneCss", () => {
     expect(out).toContain("@media (width>=40rem){");
   });
 
-  it("drops the theme variables nothing reads from every theme block, and the registrations of unread custom properties", () => {
-    const theme =
-      "@layer properties{@supports (x:y){*,:before{--tw-read:0;--tw-unread:0;--tw-shadow:0 0 #0000}}}" +
-      "@layer theme{:root,:host{--color-red:#f00;--color-blue:#00f}@supports (color:lab(0% 0 0)){:root,:host{--color-red:lab(50% 80 60);--color-blue:lab(40% 30 -80)}}}" +
-      ".a{color:var(--color-red);margin:var(--tw-read);--tw-unread:1}" +
-      '@property --tw-read{syntax:"*";inherits:false;initial-value:0}@property --tw-unread{syntax:"*";inherits:false;initial-value:0}@keyframes spin{to{rotate:1turn}}';
-    const out = pruneCss(theme, new Set(["a"]));
-    for (const kept of [
-      "--color-red:#f00",
-      "--color-red:lab(50% 80 60)",
-      "--tw-read:0",
-      "@property --tw-read{",
-      "@keyframes spin{",
-      "--tw-unread:1}",
-    ])
-      expect(out, kept).toContain(kept);
-    for (const dropped of ["--color-blue", "@property --tw-unread", "--tw-unread:0", "--tw-shadow"])
-      expect(out, dropped).not.toContain(dropped);
-  });
+  it(
+    "drops the theme variables nothing reads from every theme " +
+      "block, and the registrations of unread custom properties",
+    () => {
+      const theme =
+        "@layer properties{@supports (x:y){*,:before{--tw-read:0;--tw-unread:0;--tw-shadow:0 0 #0000}}}" +
+        "@layer theme{:root,:host{--color-red:#f00;--color-blue:#00f}@supports (color:lab(0% 0 " +
+        "0)){:root,:host{--color-red:lab(50% 80 60);--color-blue:lab(40% 30 -80)}}}" +
+        ".a{color:var(--color-red);margin:var(--tw-read);--tw-unread:1}" +
+        '@property --tw-read{syntax:"*";inherits:false;initial-value:' +
+        '0}@property --tw-unread{syntax:"*";inherits:false;initial-va' +
+        "lue:0}@keyframes spin{to{rotate:1turn}}";
+      const out = pruneCss(theme, new Set(["a"]));
+      for (const kept of [
+        "--color-red:#f00",
+        "--color-red:lab(50% 80 60)",
+        "--tw-read:0",
+        "@property --tw-read{",
+        "@keyframes spin{",
+        "--tw-unread:1}",
+      ])
+        expect(out, kept).toContain(kept);
+      for (const dropped of ["--color-blue", "@property --tw-unread", "--tw-unread:0", "--tw-shadow"])
+        expect(out, dropped).not.toContain(dropped);
+    },
+  );
 
   it("with the page's element types, drops rules only for elements the page lacks", () => {
     const tags = usedTags('<html><body><p class="x">a <a href="/">b</a></p><svg><path d=""/></svg></body></html>');
     const base =
-      "hr{height:0}abbr:where([title]){text-decoration:underline}code,kbd{font-size:1em}a{color:inherit}:where(select:is([multiple],[size])) optgroup{font-weight:bold}" +
-      "svg,video{display:block}.x a{color:red}.x table{margin:0}::file-selector-button{margin:0}:-moz-focusring:where(:not(iframe)){outline:auto}[hidden]:where(:not([hidden=until-found])){display:none}" +
+      "hr{height:0}abbr:where([title]){text-decoration:underline}co" +
+      "de,kbd{font-size:1em}a{color:inherit}:where(select:is([multi" +
+      "ple],[size])) optgroup{font-weight:bold}" +
+      "svg,video{display:block}.x a{color:red}.x " +
+      "table{margin:0}::file-selector-button{margin:0}:-moz-focusri" +
+      "ng:where(:not(iframe)){outline:auto}[hidden]:where(:not([hid" +
+      "den=until-found])){display:none}" +
       ".\\[\\&_a\\]\\:u a{text-decoration:underline}tbody{color:red}";
     const out = pruneCss(base, usedClasses('<p class="x [&amp;_a]:u">'), tags);
     for (const kept of [

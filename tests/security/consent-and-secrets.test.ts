@@ -69,28 +69,33 @@ describe("consent and secrets over HTTP", () => {
   });
   afterAll(() => api?.stop());
 
-  it("an editor's v1 POST with skip_confirmation_notification gets an unconfirmed subscriber and a confirmation email; an admin's is active with none", async () => {
-    const ed = await api.post(
-      subs(),
-      { subscriber: { email: "ed-skip@example.com", skip_confirmation_notification: true } },
-      { key: api.keys.editor },
-    );
-    expect(ed.status).toBe(201);
-    expect(ed.body).toMatchObject({ state: "unconfirmed", skip_confirmation_notification: false });
-    const mails = await waitFor(
-      () => outboxRows("ed-skip@example.com"),
-      (r) => r.length > 0,
-    );
-    expect(mails).toHaveLength(1);
-    expect(mails[0].text).toMatch(/\/subscriptions\/confirm\?token=[A-Za-z0-9_-]{43}/);
+  it(
+    "an editor's v1 POST with skip_confirmation_notification " +
+      "gets an unconfirmed subscriber and a confirmation email; an " +
+      "admin's is active with none",
+    async () => {
+      const ed = await api.post(
+        subs(),
+        { subscriber: { email: "ed-skip@example.com", skip_confirmation_notification: true } },
+        { key: api.keys.editor },
+      );
+      expect(ed.status).toBe(201);
+      expect(ed.body).toMatchObject({ state: "unconfirmed", skip_confirmation_notification: false });
+      const mails = await waitFor(
+        () => outboxRows("ed-skip@example.com"),
+        (r) => r.length > 0,
+      );
+      expect(mails).toHaveLength(1);
+      expect(mails[0].text).toMatch(/\/subscriptions\/confirm\?token=[A-Za-z0-9_-]{43}/);
 
-    const ad = await api.post(subs(), {
-      subscriber: { email: "ad-skip@example.com", skip_confirmation_notification: true },
-    });
-    expect(ad.status).toBe(201);
-    expect(ad.body).toMatchObject({ state: "active", skip_confirmation_notification: true });
-    expect(await deliveriesOf(ad.body.id)).toBe(0);
-  });
+      const ad = await api.post(subs(), {
+        subscriber: { email: "ad-skip@example.com", skip_confirmation_notification: true },
+      });
+      expect(ad.status).toBe(201);
+      expect(ad.body).toMatchObject({ state: "active", skip_confirmation_notification: true });
+      expect(await deliveriesOf(ad.body.id)).toBe(0);
+    },
+  );
 
   it("the console's add form offers skipping confirmation to admins only", async () => {
     const admin = await consoleGet("admin", "/admin/subscribers");
@@ -175,21 +180,24 @@ describe("data directory modes at start", { timeout: 120_000 }, () => {
   });
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-  it("a new install: the data directory is 0700; the database, the generated secret and the saved snapshots 0600", async () => {
-    const dataDir = path.join(root, "new", "data");
-    const server = await startServer({ dataDir });
-    try {
-      expect((await fetch(`${server.url}/`)).status).toBe(200);
-      const snapshots = path.join(dataDir, "snapshots.json");
-      await waitFor(async () => existsSync(snapshots), Boolean);
-      expect(mode(dataDir)).toBe(0o700);
-      expect(mode(path.join(dataDir, "herald.db"))).toBe(0o600);
-      expect(mode(path.join(dataDir, "secret"))).toBe(0o600);
-      expect(mode(snapshots)).toBe(0o600);
-    } finally {
-      await server.stop();
-    }
-  });
+  it(
+    "a new install: the data directory is 0700; the database, " + "the generated secret and the saved snapshots 0600",
+    async () => {
+      const dataDir = path.join(root, "new", "data");
+      const server = await startServer({ dataDir });
+      try {
+        expect((await fetch(`${server.url}/`)).status).toBe(200);
+        const snapshots = path.join(dataDir, "snapshots.json");
+        await waitFor(async () => existsSync(snapshots), Boolean);
+        expect(mode(dataDir)).toBe(0o700);
+        expect(mode(path.join(dataDir, "herald.db"))).toBe(0o600);
+        expect(mode(path.join(dataDir, "secret"))).toBe(0o600);
+        expect(mode(snapshots)).toBe(0o600);
+      } finally {
+        await server.stop();
+      }
+    },
+  );
 
   it("an existing install with world-readable files is tightened when it starts", async () => {
     const dataDir = path.join(root, "old");

@@ -32,18 +32,23 @@ describe("skipping confirmation", () => {
     ]);
   });
 
-  it("an editor asking to skip still adds the address, unconfirmed, with a confirmation email; the audit row says so", async () => {
-    const s = await addSubscriber(t.as("editor"), SECRET, { email: "ed@example.com", skipConfirmation: true });
-    expect(s).toMatchObject({ state: "unconfirmed", confirmedAt: null });
-    expect(await confirmations()).toBe(1);
-    const [row] = await t.db
-      .select()
-      .from(auditLog)
-      .where(and(eq(auditLog.action, "subscriber.add"), eq(auditLog.entityId, s.id)));
-    expect(row.after).toEqual({ email: "ed@example.com", state: "unconfirmed" });
-    await drain();
-    expect(await mailsTo("ed@example.com")).toBe(1);
-  });
+  it(
+    "an editor asking to skip still adds the address, " +
+      "unconfirmed, with a confirmation email; the audit row says " +
+      "so",
+    async () => {
+      const s = await addSubscriber(t.as("editor"), SECRET, { email: "ed@example.com", skipConfirmation: true });
+      expect(s).toMatchObject({ state: "unconfirmed", confirmedAt: null });
+      expect(await confirmations()).toBe(1);
+      const [row] = await t.db
+        .select()
+        .from(auditLog)
+        .where(and(eq(auditLog.action, "subscriber.add"), eq(auditLog.entityId, s.id)));
+      expect(row.after).toEqual({ email: "ed@example.com", state: "unconfirmed" });
+      await drain();
+      expect(await mailsTo("ed@example.com")).toBe(1);
+    },
+  );
 
   it.each(["owner", "admin"] as const)("an %s skipping gets an active subscriber and no email", async (role) => {
     const s = await addSubscriber(t.as(role), SECRET, { email: `${role}@example.com`, skipConfirmation: true });
@@ -54,15 +59,18 @@ describe("skipping confirmation", () => {
     expect(await mailsTo(`${role}@example.com`)).toBe(0);
   });
 
-  it("a CSV import without confirmation makes the rows active only for an admin; editors may not import at all", async () => {
-    expect(
-      await importSubscribersCsv(t.as("admin"), SECRET, "a1@example.com\na2@example.com\n", { confirm: false }),
-    ).toEqual({ added: 2, skipped: 0, invalid: [] });
-    expect(await confirmations()).toBe(0);
-    await expect(importSubscribersCsv(t.as("editor"), SECRET, "e1@example.com\n", { confirm: false })).rejects.toThrow(
-      /admin role/,
-    );
-    const [row] = await t.db.select().from(auditLog).where(eq(auditLog.action, "subscriber.import"));
-    expect(row.after).toMatchObject({ added: 2, confirm: false });
-  });
+  it(
+    "a CSV import without confirmation makes the rows active " + "only for an admin; editors may not import at all",
+    async () => {
+      expect(
+        await importSubscribersCsv(t.as("admin"), SECRET, "a1@example.com\na2@example.com\n", { confirm: false }),
+      ).toEqual({ added: 2, skipped: 0, invalid: [] });
+      expect(await confirmations()).toBe(0);
+      await expect(
+        importSubscribersCsv(t.as("editor"), SECRET, "e1@example.com\n", { confirm: false }),
+      ).rejects.toThrow(/admin role/);
+      const [row] = await t.db.select().from(auditLog).where(eq(auditLog.action, "subscriber.import"));
+      expect(row.after).toMatchObject({ added: 2, confirm: false });
+    },
+  );
 });

@@ -59,20 +59,23 @@ describe("embed widget", () => {
     expect(height).toBeGreaterThan(140);
   });
 
-  it("posts its height to the parent from an inline script that the /embed CSP allows, and stays frameable", async () => {
-    const r = await get(`${server.url}/embed`);
-    const csp = String(r.headers["content-security-policy"]);
-    expect(csp).toContain("frame-ancestors *");
-    expect(r.headers["x-frame-options"]).toBeUndefined();
-    const scripts = [...r.text.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)];
-    expect(scripts).toHaveLength(1);
-    // Marked to survive the snapshot server's script stripping (lib/snapshots/html.ts).
-    expect(scripts[0][1]).toContain("data-keep");
-    expect(scripts[0][2]).toContain('parent.postMessage({type:"herald:embed-height"');
-    const scriptSrc = csp.match(/script-src([^;]*)/)?.[1];
-    if (scriptSrc !== undefined) {
-      const hash = createHash("sha256").update(scripts[0][2], "utf8").digest("base64");
-      expect(scriptSrc).toContain(`'sha256-${hash}'`);
-    }
-  });
+  it(
+    "posts its height to the parent from an inline script that " + "the /embed CSP allows, and stays frameable",
+    async () => {
+      const r = await get(`${server.url}/embed`);
+      const csp = String(r.headers["content-security-policy"]);
+      expect(csp).toContain("frame-ancestors *");
+      expect(r.headers["x-frame-options"]).toBeUndefined();
+      const scripts = [...r.text.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)];
+      expect(scripts).toHaveLength(1);
+      // Marked to survive the snapshot server's script stripping (lib/snapshots/html.ts).
+      expect(scripts[0][1]).toContain("data-keep");
+      expect(scripts[0][2]).toContain('parent.postMessage({type:"herald:embed-height"');
+      const scriptSrc = csp.match(/script-src([^;]*)/)?.[1];
+      if (scriptSrc !== undefined) {
+        const hash = createHash("sha256").update(scripts[0][2], "utf8").digest("base64");
+        expect(scriptSrc).toContain(`'sha256-${hash}'`);
+      }
+    },
+  );
 });

@@ -23,6 +23,8 @@ export function get(url: string, headers: Record<string, string> = {}, method = 
   });
 }
 
-/** A non-GET through Herald's server, as the console sends after a publish: the next public GET re-reads the version. */
+/**
+ * A non-GET through Herald's server, as the console sends after a publish: the next public GET re-reads the version.
+ */
 export const nudge = (server: RunningServer) =>
   fetch(`${server.url}/api/v1/pages/nope`, { method: "PATCH", body: "{}" }).then((r) => r.arrayBuffer());

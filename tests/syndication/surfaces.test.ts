@@ -95,22 +95,25 @@ describe("syndication surfaces", () => {
     }
   });
 
-  it("renders OG images for the page and incidents (emoji and odd text included) and references them absolutely", async () => {
-    for (const p of ["/og.png", `/incidents/${ids.open}/og.png`, `/incidents/${ids.maintenance}/og.png`]) {
-      const r = await get(`${server.url}${p}`);
-      expect(r.status, p).toBe(200);
-      expect(r.headers["content-type"]).toBe("image/png");
-      expect(r.body.subarray(1, 4).toString()).toBe("PNG");
-      expect(r.body.readUInt32BE(16)).toBe(1200);
-      expect(r.body.readUInt32BE(20)).toBe(630);
-    }
-    expect((await get(`${server.url}/incidents/${ids.draft}/og.png`)).status).toBe(404);
-    const home = await get(`${server.url}/`);
-    expect(home.text).toContain(`<meta property="og:image" content="${server.url}/og.png"/>`);
-    const inc = await get(`${server.url}/incidents/${ids.open}`);
-    expect(inc.text).toContain(`<meta property="og:image" content="${server.url}/incidents/${ids.open}/og.png"/>`);
-    expect(inc.text).toContain('<meta name="twitter:card" content="summary_large_image"/>');
-  });
+  it(
+    "renders OG images for the page and incidents (emoji and odd " + "text included) and references them absolutely",
+    async () => {
+      for (const p of ["/og.png", `/incidents/${ids.open}/og.png`, `/incidents/${ids.maintenance}/og.png`]) {
+        const r = await get(`${server.url}${p}`);
+        expect(r.status, p).toBe(200);
+        expect(r.headers["content-type"]).toBe("image/png");
+        expect(r.body.subarray(1, 4).toString()).toBe("PNG");
+        expect(r.body.readUInt32BE(16)).toBe(1200);
+        expect(r.body.readUInt32BE(20)).toBe(630);
+      }
+      expect((await get(`${server.url}/incidents/${ids.draft}/og.png`)).status).toBe(404);
+      const home = await get(`${server.url}/`);
+      expect(home.text).toContain(`<meta property="og:image" content="${server.url}/og.png"/>`);
+      const inc = await get(`${server.url}/incidents/${ids.open}`);
+      expect(inc.text).toContain(`<meta property="og:image" content="${server.url}/incidents/${ids.open}/og.png"/>`);
+      expect(inc.text).toContain('<meta name="twitter:card" content="summary_large_image"/>');
+    },
+  );
 
   it("draws non-Latin titles with the bundled fonts, quickly and without reaching for a CDN", async () => {
     // One clock for all: the cards differ only in their titles.

@@ -104,7 +104,8 @@ describe("API v2 against the real server", () => {
   it("serves the demo page with Statuspage's shapes, ordering and limits, and no private data", async () => {
     const ctx = cliCtx(server.db);
     await seedDemo(server.db, { force: false, now: new Date(), publicUrl: server.url });
-    // Private data mixed in: a hidden component an incident names, a hidden group, an unpublished incident, an internal note.
+    // Private data mixed in: a hidden component an incident names, a hidden group, an unpublished incident, an internal
+    // note.
     const secret = await createComponent(ctx, { name: "Secret billing sync", hidden: true });
     const shown = await createComponent(ctx, { name: "Visible edge" });
     const inGroup = await createComponent(ctx, { name: "Member of a hidden group" });

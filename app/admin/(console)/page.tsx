@@ -59,7 +59,10 @@ function IncidentRow({
 }) {
   return (
     <li
-      className={`flex flex-col gap-2 px-5 py-4 sm:flex-row sm:items-start sm:justify-between ${comms?.overdue ? "border-l-4 border-red-600 bg-red-50/60 dark:bg-red-950/30" : ""}`}
+      className={
+        "flex flex-col gap-2 px-5 py-4 sm:flex-row sm:items-start sm:justify-between " +
+        (comms?.overdue ? "border-l-4 border-red-600 bg-red-50/60 dark:bg-red-950/30" : "")
+      }
       data-testid="incident-row"
     >
       <div className="min-w-0">

@@ -3,7 +3,9 @@ import { SubscriptionShell } from "../shell";
 const MESSAGES: Record<string, { title: string; body: string }> = {
   confirmed: {
     title: "Subscription confirmed",
-    body: "You will get an email when an incident or maintenance is posted. Every email has a link to change or stop it.",
+    body:
+      "You will get an email when an incident or maintenance is posted. Every email has a link to change or stop " +
+      "it.",
   },
   saved: { title: "Preferences saved", body: "Your choice applies to the next update." },
   paused: {

@@ -45,6 +45,7 @@ function ScopeText({ scope }: { scope: ConfirmScope }) {
 }
 
 export function ConfirmSubscriptionEmail(p: ConfirmEmailProps) {
+  const about = p.scope.incidentOnly ? "an incident" : "incidents and maintenance";
   return (
     <EmailLayout
       brand={p.brand}
@@ -64,8 +65,8 @@ export function ConfirmSubscriptionEmail(p: ConfirmEmailProps) {
         Confirm your subscription
       </Heading>
       <Text style={textStyle}>
-        Confirm that you want email updates about {p.scope.incidentOnly ? "an incident" : "incidents and maintenance"}{" "}
-        from {p.brand.pageName}. The link opens a page with a button; nothing changes until you press it.
+        Confirm that you want email updates about {about} from {p.brand.pageName}. The link opens a page with a button;
+        nothing changes until you press it.
       </Text>
       <ScopeText scope={p.scope} />
       <Button

@@ -140,7 +140,10 @@ export default async function IncidentPage({ params }: Props) {
             <li key={u.id} className="relative">
               <span
                 aria-hidden="true"
-                className={`absolute top-1.5 -left-[31px] size-3 rounded-full border-2 border-zinc-50 dark:border-zinc-950 ${u.status === "resolved" || u.status === "completed" ? "bg-operational" : "bg-zinc-400"}`}
+                className={
+                  "absolute top-1.5 -left-[31px] size-3 rounded-full border-2 border-zinc-50 dark:border-zinc-950 " +
+                  (u.status === "resolved" || u.status === "completed" ? "bg-operational" : "bg-zinc-400")
+                }
               />
               <h3 className="font-semibold">{INCIDENT_STATUS_LABELS[u.status]}</h3>
               <p className="text-sm text-zinc-500 dark:text-zinc-400">

@@ -9,7 +9,9 @@ import { attemptSucceeded, signInLimitsFromEnv, takeAttempt } from "@/lib/auth/s
 import type { FieldErrors } from "@/lib/errors";
 import { recordPasswordChange } from "@/lib/users/users";
 
-/** better-auth checks the current password, stores the new hash and ends every other session of the user; we audit it. */
+/**
+ * better-auth checks the current password, stores the new hash and ends every other session of the user; we audit it.
+ */
 export async function changePasswordAction(_prev: ActionState, fd: FormData): Promise<ActionState> {
   const { user, ctx } = await requireUser();
   const currentPassword = str(fd, "currentPassword") ?? "";
@@ -22,7 +24,8 @@ export async function changePasswordAction(_prev: ActionState, fd: FormData): Pr
   else if (newPassword !== str(fd, "confirmPassword")) fieldErrors.confirmPassword = ["The passwords do not match"];
   if (Object.keys(fieldErrors).length) return { error: "Check the highlighted fields.", fieldErrors };
   return runAction(async () => {
-    // Wrong current passwords are limited per account like sign-ins: a stolen session can't guess its way to the password.
+    // Wrong current passwords are limited per account like sign-ins: a stolen session can't guess its way to the
+    // password.
     const limits = signInLimitsFromEnv();
     const retryAfterSec = await takeAttempt(ctx.db, "changePassword", user.id, limits, ctx.now());
     if (retryAfterSec !== null)

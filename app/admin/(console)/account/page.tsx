@@ -16,7 +16,10 @@ export default async function AccountPage({ searchParams }: { searchParams: Prom
       {changed && (
         <p
           role="status"
-          className="mb-4 max-w-lg rounded-md bg-green-50 px-3 py-2 text-sm text-green-800 dark:bg-green-950 dark:text-green-200"
+          className={
+            "mb-4 max-w-lg rounded-md bg-green-50 px-3 py-2 text-sm text-green-800 dark:bg-green-950 " +
+            "dark:text-green-200"
+          }
         >
           Password changed. Your other sessions were signed out.
         </p>

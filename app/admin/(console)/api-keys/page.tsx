@@ -89,7 +89,10 @@ export default async function ApiKeysPage() {
         {canAdmin && (
           <Card
             title="Create a key"
-            description="The key is shown once; only a hash is stored. It belongs to you: it never acts above your role, and it is revoked if you are removed."
+            description={
+              "The key is shown once; only a hash is stored. It belongs to you: it never acts above your " +
+              "role, and it is revoked if you are removed."
+            }
           >
             <ActionForm action={createApiKeyAction} resetOnSuccess aria-label="Create a key">
               <FormField label="Name" name="name" hint="What uses it, e.g. “Deploy pipeline”.">

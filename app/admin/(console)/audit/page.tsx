@@ -102,7 +102,7 @@ function Filters({
   const actors = actor && !facets.actors.includes(actor) ? [actor, ...facets.actors] : facets.actors;
   const actions = action && !facets.actions.includes(action) ? [action, ...facets.actions] : facets.actions;
   return (
-    // biome-ignore lint/a11y/useSemanticElements: the form itself is the search landmark (no wrapper element)
+    // biome-ignore lint/a11y/useSemanticElements: the form is the landmark
     <form
       method="get"
       action="/admin/audit"
@@ -181,7 +181,8 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         title="Audit log"
         description={
           log
-            ? `Every change, newest first, times in ${tz}. ${log.total} ${filtered ? "matching " : ""}${log.total === 1 ? "entry" : "entries"}.`
+            ? `Every change, newest first, times in ${tz}. ` +
+              `${log.total} ${filtered ? "matching " : ""}${log.total === 1 ? "entry" : "entries"}.`
             : `Every change, newest first, times in ${tz}.`
         }
       />

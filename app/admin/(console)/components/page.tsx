@@ -35,7 +35,8 @@ type ComponentItem = ReturnType<typeof componentDto>;
 type GroupItem = ReturnType<typeof groupDto>;
 
 const smallButton =
-  "rounded-md border border-zinc-300 bg-white px-2 py-1 text-xs font-medium hover:bg-zinc-50 disabled:opacity-40 dark:border-zinc-700 dark:bg-zinc-900 dark:hover:bg-zinc-800";
+  "rounded-md border border-zinc-300 bg-white px-2 py-1 text-xs font-medium hover:bg-zinc-50 disabled:opacity-40 " +
+  "dark:border-zinc-700 dark:bg-zinc-900 dark:hover:bg-zinc-800";
 
 function MoveButtons({
   action,
@@ -191,12 +192,20 @@ function ComponentRow({
           <div className="flex flex-wrap items-center gap-2">
             <span className="font-medium">{c.name}</span>
             {c.hidden && (
-              <span className="rounded bg-zinc-100 px-1.5 py-0.5 text-xs text-zinc-600 dark:bg-zinc-800 dark:text-zinc-300">
+              <span
+                className={
+                  "rounded bg-zinc-100 px-1.5 py-0.5 text-xs text-zinc-600 " + "dark:bg-zinc-800 dark:text-zinc-300"
+                }
+              >
                 Hidden
               </span>
             )}
             {c.onlyShowIfDegraded && (
-              <span className="rounded bg-zinc-100 px-1.5 py-0.5 text-xs text-zinc-600 dark:bg-zinc-800 dark:text-zinc-300">
+              <span
+                className={
+                  "rounded bg-zinc-100 px-1.5 py-0.5 text-xs text-zinc-600 " + "dark:bg-zinc-800 dark:text-zinc-300"
+                }
+              >
                 Only when degraded
               </span>
             )}
@@ -221,7 +230,10 @@ function ComponentRow({
                 id={`status-${c.id}`}
                 name="status"
                 defaultValue={c.status}
-                className="rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm dark:border-zinc-700 dark:bg-zinc-900"
+                className={
+                  "rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm dark:border-zinc-700 " +
+                  "dark:bg-zinc-900"
+                }
               >
                 {COMPONENT_STATUSES.map((s) => (
                   <option key={s} value={s}>
@@ -242,7 +254,13 @@ function ComponentRow({
         <div className="mt-2 flex flex-wrap items-start gap-2">
           <MoveButtons action={moveComponentAction} id={c.id} name={c.name} first={first} last={last} />
           <details className="min-w-0 flex-1 basis-40">
-            <summary className="inline-block cursor-pointer rounded-md px-2 py-1 text-sm text-blue-700 hover:bg-blue-50 dark:text-blue-400 dark:hover:bg-blue-950">
+            <summary
+              className={
+                "inline-block cursor-pointer rounded-md px-2 py-1 text-sm " +
+                "text-blue-700 hover:bg-blue-50 dark:text-blue-400 " +
+                "dark:hover:bg-blue-950"
+              }
+            >
               Edit
             </summary>
             <ActionForm
@@ -333,7 +351,12 @@ export default async function ComponentsPage() {
                       <h2 className="font-semibold">
                         {g.name}
                         {g.hidden && (
-                          <span className="ml-2 rounded bg-zinc-100 px-1.5 py-0.5 text-xs font-normal text-zinc-600 dark:bg-zinc-800 dark:text-zinc-300">
+                          <span
+                            className={
+                              "ml-2 rounded bg-zinc-100 px-1.5 py-0.5 text-xs font-normal " +
+                              "text-zinc-600 dark:bg-zinc-800 dark:text-zinc-300"
+                            }
+                          >
                             Hidden
                           </span>
                         )}
@@ -354,7 +377,13 @@ export default async function ComponentsPage() {
                         last={i === groups.length - 1}
                       />
                       <details className="min-w-0 flex-1 basis-40">
-                        <summary className="inline-block cursor-pointer rounded-md px-2 py-1 text-sm text-blue-700 hover:bg-blue-50 dark:text-blue-400 dark:hover:bg-blue-950">
+                        <summary
+                          className={
+                            "inline-block cursor-pointer rounded-md px-2 py-1 text-sm " +
+                            "text-blue-700 hover:bg-blue-50 dark:text-blue-400 " +
+                            "dark:hover:bg-blue-950"
+                          }
+                        >
                           Edit group
                         </summary>
                         <ActionForm

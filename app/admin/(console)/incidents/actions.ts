@@ -57,7 +57,9 @@ async function filledPost(
     if (filled.unfilled.name.length) fieldErrors.name = [`Still holds ${filled.unfilled.name.join(", ")}`];
     if (filled.unfilled.body.length) fieldErrors.body = [`Still holds ${filled.unfilled.body.join(", ")}`];
     throw new ValidationError(
-      `The text still holds ${what}, which nothing fills in. Fix it, or tick “Post it as written” to publish it like that.`,
+      `The text still holds ${what}, which nothing fills in. ` +
+        `Fix it, or tick “Post it as written” to publish it like ` +
+        `that.`,
       fieldErrors,
     );
   }

@@ -95,5 +95,8 @@ export function prefillNotice(p: FormPrefill, hasName: boolean): string | null {
     p.kept.components ? `${p.kept.components} component status${p.kept.components === 1 ? "" : "es"}` : null,
   ].filter((x): x is string => x !== null);
   const list = kept.length > 1 ? `${kept.slice(0, -1).join(", ")} and ${kept.at(-1)}` : kept[0];
-  return `Filled in from the template${list ? `, keeping ${list} you had entered` : ""}. Check the text before publishing.`;
+  return (
+    `Filled in from the template${list ? `, keeping ${list} you had entered` : ""}. Check the text before ` +
+    `publishing.`
+  );
 }

@@ -65,7 +65,13 @@ function EditForm({ m, tz }: { m: MaintenanceEditDto; tz: string }) {
   const f = (name: string) => `${name}-${m.id}`;
   return (
     <details className="mt-3">
-      <summary className="inline-block cursor-pointer rounded-md px-2 py-1 text-sm text-blue-700 hover:bg-blue-50 dark:text-blue-400 dark:hover:bg-blue-950">
+      <summary
+        className={
+          "inline-block cursor-pointer rounded-md px-2 py-1 text-sm " +
+          "text-blue-700 hover:bg-blue-50 dark:text-blue-400 " +
+          "dark:hover:bg-blue-950"
+        }
+      >
         Edit maintenance
       </summary>
       <ActionForm

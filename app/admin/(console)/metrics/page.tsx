@@ -46,7 +46,7 @@ function Row({ r, label }: { r: MetricsRow; label: string }) {
 function ChartFigure({ chart }: { chart: Chart }) {
   return (
     <figure className="min-w-0">
-      {/* biome-ignore lint/security/noDangerouslySetInnerHtml: the SVG is built from escaped text only; it holds no script */}
+      {/* biome-ignore lint/security/noDangerouslySetInnerHtml: an SVG of escaped text only */}
       <div className="text-zinc-800 dark:text-zinc-200" dangerouslySetInnerHTML={{ __html: chart.svg }} />
       <details className="mt-2 text-sm">
         <summary className="cursor-pointer text-zinc-600 dark:text-zinc-400">Show as table</summary>
@@ -157,7 +157,11 @@ export default async function MetricsPage({ searchParams }: { searchParams: Prom
     <>
       <PageHeader
         title="Metrics"
-        description={`Up to 12 months, from the first incident, in ${report.timeZone}. Page uptime target: ${report.slaTarget} % (a component may set its own).`}
+        description={
+          `Up to 12 months, from the first incident, in ` +
+          `${report.timeZone}. Page uptime target: ${report.slaTarget} ` +
+          `% (a component may set its own).`
+        }
         actions={
           <a href="/admin/metrics/export.csv" className={secondaryButtonLinkClass}>
             Download CSV
@@ -190,7 +194,10 @@ export default async function MetricsPage({ searchParams }: { searchParams: Prom
                 key={m}
                 href={`/admin/metrics?month=${m}`}
                 aria-current={m === month ? "page" : undefined}
-                className="rounded px-2 py-1 hover:bg-zinc-100 aria-[current=page]:bg-zinc-200 dark:hover:bg-zinc-800 dark:aria-[current=page]:bg-zinc-700"
+                className={
+                  "rounded px-2 py-1 hover:bg-zinc-100 aria-[current=page]:bg-zinc-200 " +
+                  "dark:hover:bg-zinc-800 dark:aria-[current=page]:bg-zinc-700"
+                }
               >
                 {m}
               </a>

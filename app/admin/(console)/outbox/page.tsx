@@ -76,7 +76,7 @@ export default async function OutboxPage({ searchParams }: { searchParams: Promi
           title="Stored emails"
           description="What the outbox transport kept (newest first), with the exact HTML, text and headers."
         >
-          {/* biome-ignore lint/a11y/useSemanticElements: the form itself is the search landmark (no wrapper element) */}
+          {/* biome-ignore lint/a11y/useSemanticElements: the form is the landmark */}
           <form method="get" className="mb-3" role="search">
             <input
               name="q"

@@ -117,7 +117,10 @@ export default async function SettingsPage() {
       <Card
         className="mt-6 max-w-2xl"
         title="Update cadence"
-        description="How often open incidents get a public update. The incident list shows when each one's next update is due and highlights the overdue ones."
+        description={
+          "How often open incidents get a public update. The incident list shows when each one's next " +
+          "update is due and highlights the overdue ones."
+        }
       >
         <ActionForm action={updateCadenceAction} aria-label="Update cadence">
           <fieldset disabled={!canAdmin} className="space-y-4">

@@ -26,7 +26,9 @@ export async function importSubscribersAction(_prev: ActionState, fd: FormData):
     revalidatePath("/admin/subscribers");
     return {
       ok: true,
-      message: `${r.added} added, ${r.skipped} already subscribed, ${r.invalid.length} invalid${r.invalid.length ? `: ${r.invalid.slice(0, 5).join(", ")}` : ""}`,
+      message:
+        `${r.added} added, ${r.skipped} already subscribed, ${r.invalid.length} ` +
+        `invalid${r.invalid.length ? `: ${r.invalid.slice(0, 5).join(", ")}` : ""}`,
     };
   });
 }

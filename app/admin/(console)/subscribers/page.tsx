@@ -38,7 +38,11 @@ export default async function SubscribersPage({
     <>
       <PageHeader
         title="Subscribers"
-        description={`${counts.active} active · ${counts.unconfirmed} unconfirmed · ${counts.unsubscribed} unsubscribed · ${counts.quarantined} quarantined`}
+        description={
+          `${counts.active} active · ${counts.unconfirmed} unconfirmed ` +
+          `· ${counts.unsubscribed} unsubscribed · ` +
+          `${counts.quarantined} quarantined`
+        }
         actions={
           hasRole(ctx.actor, "admin") && (
             <a
@@ -54,7 +58,9 @@ export default async function SubscribersPage({
         {hits.length > 0 && (
           <Card
             title="Subscribe limits hit"
-            description="Requests the abuse limits refused in the last week (configure with HERALD_SUBSCRIBE_* settings)."
+            description={
+              "Requests the abuse limits refused in the last week (configure with HERALD_SUBSCRIBE_* " + "settings)."
+            }
           >
             <ul className="space-y-1 text-sm">
               {hits.map((h) => (
@@ -67,7 +73,7 @@ export default async function SubscribersPage({
           </Card>
         )}
         <Card>
-          {/* biome-ignore lint/a11y/useSemanticElements: the form itself is the search landmark (no wrapper element) */}
+          {/* biome-ignore lint/a11y/useSemanticElements: the form is the landmark */}
           <form method="get" className="mb-4 flex flex-wrap items-end gap-3" role="search">
             <FormField label="Search" name="q">
               <Input name="q" type="search" defaultValue={q} placeholder="Email contains…" />
@@ -162,7 +168,9 @@ export default async function SubscribersPage({
             {hasRole(ctx.actor, "admin") && (
               <Card
                 title="Import CSV"
-                description='A column "email" (or the first column); optional "components" with ids separated by spaces.'
+                description={
+                  'A column "email" (or the first column); optional ' + '"components" with ids separated by spaces.'
+                }
               >
                 <ActionForm action={importSubscribersAction} resetOnSuccess>
                   <FormField label="CSV file" name="file">

@@ -67,7 +67,10 @@ export default async function TeamPage() {
                         id={`role-${u.id}`}
                         name="role"
                         defaultValue={u.role}
-                        className="rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm dark:border-zinc-700 dark:bg-zinc-900"
+                        className={
+                          "rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm " +
+                          "dark:border-zinc-700 dark:bg-zinc-900"
+                        }
                       >
                         {assignable.map((r) => (
                           <option key={r} value={r}>
@@ -90,7 +93,10 @@ export default async function TeamPage() {
                   </div>
                 ) : (
                   <span
-                    className="rounded-full bg-zinc-100 px-2 py-0.5 text-xs font-medium text-zinc-700 dark:bg-zinc-800 dark:text-zinc-300"
+                    className={
+                      "rounded-full bg-zinc-100 px-2 py-0.5 text-xs font-medium text-zinc-700 " +
+                      "dark:bg-zinc-800 dark:text-zinc-300"
+                    }
                     title={ROLE_INFO[u.role]}
                   >
                     {ROLE_LABEL[u.role]}
@@ -123,7 +129,10 @@ export default async function TeamPage() {
                 label="Role"
                 name="role"
                 id="new-user-role"
-                hint="Editors publish incidents and component statuses; admins also manage settings, components, the team and API keys; viewers only read."
+                hint={
+                  "Editors publish incidents and component statuses; admins also manage settings, components, " +
+                  "the team and API keys; viewers only read."
+                }
               >
                 <Select name="role" id="new-user-role" defaultValue="editor">
                   {assignable.map((r) => (

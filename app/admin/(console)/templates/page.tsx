@@ -60,7 +60,10 @@ function TemplateFields({ prefix, t, sections }: { prefix: string; t?: TemplateD
                 <select
                   name={`status.${c.id}`}
                   defaultValue={t?.components[c.id] ?? ""}
-                  className="mt-1 block w-full rounded-md border border-zinc-300 bg-white px-2 py-1.5 text-sm dark:border-zinc-700 dark:bg-zinc-900"
+                  className={
+                    "mt-1 block w-full rounded-md border border-zinc-300 bg-white px-2 py-1.5 text-sm " +
+                    "dark:border-zinc-700 dark:bg-zinc-900"
+                  }
                 >
                   <option value="">No change</option>
                   {COMPONENT_STATUSES.map((s) => (
@@ -97,7 +100,9 @@ export default async function TemplatesPage() {
     <>
       <PageHeader
         title="Incident templates"
-        description="Prepared text for each phase of an incident, picked when creating an incident or posting an update."
+        description={
+          "Prepared text for each phase of an incident, picked when creating an incident or posting an " + "update."
+        }
       />
       {!canEdit && <ReadOnlyNotice>Editing templates needs the editor role.</ReadOnlyNotice>}
       <div className="grid gap-6 lg:grid-cols-[1fr_22rem]">

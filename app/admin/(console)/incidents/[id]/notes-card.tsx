@@ -22,12 +22,20 @@ export function NotesCard({
       title={
         <span className="flex items-center gap-2">
           Internal notes
-          <span className="rounded bg-amber-100 px-1.5 py-0.5 text-xs font-medium text-amber-900 dark:bg-amber-900 dark:text-amber-100">
+          <span
+            className={
+              "rounded bg-amber-100 px-1.5 py-0.5 text-xs font-medium " +
+              "text-amber-900 dark:bg-amber-900 dark:text-amber-100"
+            }
+          >
             Internal — never public
           </span>
         </span>
       }
-      description="For the team: hand-overs, links, what was tried. Not shown on the status page, in feeds, the API or emails."
+      description={
+        "For the team: hand-overs, links, what was tried. Not shown on the status page, in feeds, the API " +
+        "or emails."
+      }
     >
       {canEdit && (
         <ActionForm action={addNoteAction} resetOnSuccess aria-label="Add an internal note" className="mb-4 space-y-3">
@@ -45,7 +53,9 @@ export function NotesCard({
           {notes.map((n) => (
             <li
               key={n.id}
-              className="rounded-md border border-amber-200 bg-amber-50/60 p-3 dark:border-amber-900 dark:bg-amber-950/40"
+              className={
+                "rounded-md border border-amber-200 bg-amber-50/60 p-3 dark:border-amber-900 " + "dark:bg-amber-950/40"
+              }
               data-testid="internal-note"
             >
               <p className="text-xs text-zinc-500">

@@ -85,7 +85,10 @@ export function PostUpdateCard({
             label={`Publish at (${zoneLabel(now, tz)}, optional)`}
             name="publishAt"
             className="sm:max-w-xs"
-            hint="Empty publishes now. A time saves it as scheduled: nothing shows on the status page and nobody is notified before then."
+            hint={
+              "Empty publishes now. A time saves it as scheduled: nothing shows on the status page and nobody is " +
+              "notified before then."
+            }
           >
             <Input
               name="publishAt"

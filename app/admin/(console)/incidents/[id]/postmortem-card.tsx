@@ -20,7 +20,8 @@ export function PostmortemCard({
   notify: boolean;
 }) {
   const state = pm.publishedAt
-    ? `Published ${formatDateTime(pm.publishedAt, timeZone)}${pm.unpublishedChanges ? " · the draft has unpublished changes" : ""}`
+    ? `Published ${formatDateTime(pm.publishedAt, timeZone)}` +
+      (pm.unpublishedChanges ? " · the draft has unpublished changes" : "")
     : pm.draft
       ? "Draft — not on the status page yet"
       : "Not written yet";
@@ -56,7 +57,7 @@ export function PostmortemCard({
             <h3 className="text-xs font-semibold tracking-wide text-zinc-500 uppercase">
               Preview — as the incident page will show it
             </h3>
-            {/* biome-ignore lint/security/noDangerouslySetInnerHtml: postmortemDto renders with lib/markdown/render.ts, which sanitizes */}
+            {/* biome-ignore lint/security/noDangerouslySetInnerHtml: sanitized by lib/markdown/render.ts */}
             <div className={`mt-2 ${markdownClass}`} dangerouslySetInnerHTML={{ __html: pm.draftHtml }} />
           </section>
         )}

@@ -17,6 +17,9 @@ export function ResolveCard({
   lastNotify: boolean;
   tz: string;
 }) {
+  const closedText = incident.resolvedAt
+    ? `Resolved ${formatDateTime(incident.resolvedAt, tz)}.`
+    : "This incident is closed.";
   return (
     <Card
       title={closed ? "Resolved" : "Resolve"}
@@ -25,8 +28,7 @@ export function ResolveCard({
       <ActionForm action={resolveIncidentAction} aria-label={closed ? "Resolved" : "Resolve incident"}>
         {closed ? (
           <p className="text-sm text-zinc-600 dark:text-zinc-400">
-            {incident.resolvedAt ? `Resolved ${formatDateTime(incident.resolvedAt, tz)}.` : "This incident is closed."}{" "}
-            An update with another status reopens it.
+            {closedText} An update with another status reopens it.
           </p>
         ) : (
           <>

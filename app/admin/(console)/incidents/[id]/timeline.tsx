@@ -22,7 +22,13 @@ export function TimelineCard({
   const published = incident.updates.filter((x) => !x.publishAt).length;
   return (
     <Card title="Timeline" description="Newest first.">
-      <ol className="relative before:absolute before:top-2 before:bottom-2 before:left-[10px] before:w-px before:bg-zinc-200 dark:before:bg-zinc-800">
+      <ol
+        className={
+          "relative before:absolute before:top-2 before:bottom-2 " +
+          "before:left-[10px] before:w-px before:bg-zinc-200 " +
+          "dark:before:bg-zinc-800"
+        }
+      >
         {incident.updates.map((u) => (
           <TimelineEntry
             key={u.id}
@@ -56,13 +62,19 @@ function TimelineEntry({
     <li className="relative pb-8 pl-8 last:pb-0" data-testid="timeline-entry">
       <span
         aria-hidden
-        className="absolute top-1.5 left-[5px] size-3 rounded-full border-2 border-white bg-zinc-400 ring-1 ring-zinc-300 dark:border-zinc-900 dark:ring-zinc-700"
+        className={
+          "absolute top-1.5 left-[5px] size-3 rounded-full border-2 border-white bg-zinc-400 ring-1 " +
+          "ring-zinc-300 dark:border-zinc-900 dark:ring-zinc-700"
+        }
       />
       <div className="flex flex-wrap items-center gap-x-3 gap-y-1">
         <IncidentStatusBadge status={update.status} />
         {update.publishAt ? (
           <span
-            className="rounded bg-amber-100 px-1.5 py-0.5 text-xs font-medium text-amber-900 dark:bg-amber-900 dark:text-amber-100"
+            className={
+              "rounded bg-amber-100 px-1.5 py-0.5 text-xs font-medium text-amber-900 dark:bg-amber-900 " +
+              "dark:text-amber-100"
+            }
             data-testid="scheduled-update"
           >
             Scheduled for{" "}
@@ -81,7 +93,7 @@ function TimelineEntry({
           </span>
         )}
       </div>
-      {/* biome-ignore lint/security/noDangerouslySetInnerHtml: renderMarkdown's output is sanitized (lib/markdown/render.ts) */}
+      {/* biome-ignore lint/security/noDangerouslySetInnerHtml: renderMarkdown sanitizes */}
       <div className={`mt-2 ${markdownClass}`} dangerouslySetInnerHTML={{ __html: renderMarkdown(update.body) }} />
       {update.components.length > 0 && (
         <ul className="mt-2 flex flex-wrap gap-2" aria-label="Component changes">
@@ -108,7 +120,13 @@ function TimelineEntry({
           {/* A scheduled update is deleted and scheduled again, not edited: its shown time is its publish time. */}
           {!update.publishAt && (
             <details className="open:basis-full">
-              <summary className="inline-block cursor-pointer rounded-md px-2 py-1 text-sm text-blue-700 hover:bg-blue-50 dark:text-blue-400 dark:hover:bg-blue-950">
+              <summary
+                className={
+                  "inline-block cursor-pointer rounded-md px-2 py-1 text-sm " +
+                  "text-blue-700 hover:bg-blue-50 dark:text-blue-400 " +
+                  "dark:hover:bg-blue-950"
+                }
+              >
                 Edit update
               </summary>
               <ActionForm

@@ -130,7 +130,10 @@ export default async function NewIncidentPage({ searchParams }: { searchParams: 
               label={`Publish at (${zoneLabel(now, page.timeZone)}, optional)`}
               name="publishAt"
               className="sm:max-w-xs"
-              hint="Save it now and make it public later: nothing shows on the status page and nobody is notified before then."
+              hint={
+                "Save it now and make it public later: nothing shows on the status page and nobody is notified " +
+                "before then."
+              }
             >
               <Input
                 name="publishAt"
@@ -144,7 +147,10 @@ export default async function NewIncidentPage({ searchParams }: { searchParams: 
                 name="backfilled"
                 defaultChecked={prefill?.backfilled}
                 label="Backfill a past incident"
-                hint="Records history only: it is stored as resolved, notifies nobody and leaves current component statuses alone."
+                hint={
+                  "Records history only: it is stored as resolved, notifies nobody and leaves current component " +
+                  "statuses alone."
+                }
               />
               <FormField
                 label={`When it happened (${zoneLabel(now, page.timeZone)})`}
