@@ -18,6 +18,7 @@ import { impactFromComponentStatuses } from "../status/rules";
 import { issueToken } from "../subscribers/tokens";
 import type { BundleComponent, BundleIncident, ImportBundle } from "./bundle";
 import { derivedId } from "./foreign-ids";
+import { chunks, differs, insertAll } from "./rows";
 
 export interface ImportCounts {
   created: number;
@@ -74,26 +75,6 @@ export async function importBundle(ctx: Ctx, bundle: ImportBundle, opts: { dryRu
 type Row = Record<string, unknown>;
 
 const affectedKey = (r: { componentId: string; oldStatus: string; newStatus: string }) => `${r.componentId}:${r.oldStatus}:${r.newStatus}`;
-
-function chunks<T>(items: T[], size = 500): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
-
-const norm = (v: unknown): unknown => (v instanceof Date ? v.getTime() : v !== null && typeof v === "object" ? JSON.stringify(v, Object.keys(v).sort()) : v);
-
-/** The keys of `wanted` whose value differs in `existing`. */
-function differs(existing: Row, wanted: Row): boolean {
-  return Object.keys(wanted).some((k) => norm(existing[k]) !== norm(wanted[k]));
-}
-
-/** Rows per multi-row INSERT (SQLite binds at most 32766 variables per statement). */
-const CHUNK = 200;
-
-async function insertAll<T>(rows: T[], insert: (chunk: T[]) => Promise<unknown>) {
-  for (let i = 0; i < rows.length; i += CHUNK) await insert(rows.slice(i, i + CHUNK));
-}
 
 type StatusChangeRow = typeof componentStatusChange.$inferInsert;
 

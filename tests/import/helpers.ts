@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import type { HttpGet } from "../../lib/import/http";
+import { safeFetch } from "../../lib/net/fetch";
 import { tableNames } from "../helpers/db-state";
 
 /** Every row of every table, in a stable order: "a second run changes nothing" compares these. */
@@ -11,11 +12,8 @@ export async function dumpDb(db: Db): Promise<Record<string, unknown[]>> {
 }
 
 /**
- * The importer's fetch for the local replay server. Herald passes the SSRF-safe
- * fetch (lib/net); this one has the same shape and talks to 127.0.0.1.
+ * The importer's fetch for the local replay server: Herald's SSRF-safe fetch,
+ * with the policy a test needs to reach http://127.0.0.1 (the same as
+ * HERALD_WEBHOOK_ALLOW_HTTP=1 and HERALD_WEBHOOK_ALLOW_PRIVATE=1).
  */
-export const localFetch: HttpGet = async (url, opts) => {
-  const res = await fetch(url, { headers: opts.headers, signal: AbortSignal.timeout(opts.timeoutMs) });
-  const body = Buffer.from(await res.arrayBuffer());
-  return { status: res.status, headers: Object.fromEntries(res.headers), body: body.subarray(0, opts.maxResponseBytes), truncated: body.length > opts.maxResponseBytes };
-};
+export const replayFetch: HttpGet = (url, opts) => safeFetch(url, { ...opts, policy: { allowHttp: true, allowPrivate: true } });

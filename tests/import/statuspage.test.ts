@@ -3,15 +3,17 @@ import { asc, eq } from "drizzle-orm";
 import { auditLog, component, componentGroup, componentStatusChange, delivery, incident, incidentTemplate, incidentUpdate, incidentUpdateComponent, notification, page, subscriber, subscriberComponent } from "@/db/schema";
 import { ForbiddenError, ValidationError } from "@/lib/errors";
 import { describePlan, importStatuspage, type StatuspageSource } from "@/lib/import/import-statuspage";
+import type { HttpGet } from "@/lib/import/http";
+import { safeFetch } from "@/lib/net/fetch";
 import { loadSyndication } from "@/lib/public/syndication";
 import { GENERATED_INCIDENTS, generatedId } from "@/tests/fixtures/statuspage/v1/incidents";
 import { addSubscriber } from "@/tests/helpers/db-state";
 import { createTestCtx } from "@/tests/helpers/test-db";
-import { dumpDb, localFetch } from "./helpers";
+import { dumpDb, replayFetch } from "./helpers";
 import { startReplay, V1_KEY, V1_PAGE, type Replay } from "./replay-server";
 
 const SECRET = "x".repeat(40);
-const deps = { fetch: localFetch, secret: SECRET, v1IntervalMs: 0 };
+const deps = { fetch: replayFetch, secret: SECRET, v1IntervalMs: 0 };
 
 let replay: Replay;
 beforeAll(async () => {
@@ -143,6 +145,9 @@ describe("import from a Statuspage page's public v2 JSON", () => {
     await expect(importStatuspage(t.as("editor"), deps, source, { dryRun: true })).rejects.toBeInstanceOf(ForbiddenError);
     await expect(importStatuspage(t.ctx, deps, { kind: "v2", url: "ftp://status.example.com" }, { dryRun: false })).rejects.toThrow(/http\(s\)/);
     await expect(importStatuspage(t.ctx, deps, { kind: "v2", url: `${replay.url}/nowhere` }, { dryRun: false })).rejects.toThrow(/nowhere\/api\/v2\/components.json answered 404/);
+    // Herald's fetch policy without the test's allowance: the replay server on 127.0.0.1 is out of reach.
+    const strict = { ...deps, fetch: ((url, opts) => safeFetch(url, { ...opts, policy: { allowHttp: true, allowPrivate: false } })) satisfies HttpGet };
+    await expect(importStatuspage(t.ctx, strict, source, { dryRun: true })).rejects.toThrow(/Could not read http:\/\/127\.0\.0\.1:\d+\/api\/v2\/components\.json/);
     const comp = replay.data.v2.components.components[0];
     comp.status = "on_fire";
     try {

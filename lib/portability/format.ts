@@ -1,0 +1,126 @@
+// Herald's own export format: everything needed to move or back up a page,
+// versioned, validated with zod on the way in. What is in it and what is not
+// (and why) is decided here, once, for export and restore alike.
+import { getTableColumns, type Column } from "drizzle-orm";
+import type { SQLiteTable } from "drizzle-orm/sqlite-core";
+import { z } from "zod";
+import {
+  account,
+  apiKey,
+  component,
+  componentGroup,
+  componentStatusChange,
+  incident,
+  incidentNote,
+  incidentTemplate,
+  incidentUpdate,
+  incidentUpdateComponent,
+  page,
+  subscriber,
+  subscriberComponent,
+  subscriberIncident,
+  user,
+} from "@/db/schema";
+
+export const EXPORT_FORMAT = "herald-export";
+export const EXPORT_VERSION = 1;
+
+/**
+ * The exported tables, parents before children (the order restore inserts in).
+ * Secrets stay out of plain text: API keys and subscriber link tokens are kept
+ * as their hashes, the tokens' encrypted copies only open with the same
+ * HERALD_SECRET, and console accounts keep their password hashes (OAuth tokens
+ * are left out).
+ */
+export const EXPORTED = {
+  user,
+  account,
+  componentGroup,
+  component,
+  componentStatusChange,
+  incident,
+  incidentUpdate,
+  incidentUpdateComponent,
+  incidentNote,
+  incidentTemplate,
+  subscriber,
+  subscriberComponent,
+  subscriberIncident,
+  apiKey,
+} as const satisfies Record<string, SQLiteTable>;
+export type ExportedTable = keyof typeof EXPORTED;
+
+/** Columns of exported tables that are left out, with the reason. */
+export const OMITTED_COLUMNS: Partial<Record<ExportedTable | "page", readonly string[]>> = {
+  // Bumped by every write and rolled by the worker: state of this install, not of the page.
+  page: ["contentVersion", "uptimeDay", "updatedAt"],
+  // Third-party sign-in tokens are secrets a new install gets again at the next sign-in.
+  account: ["accessToken", "refreshToken", "idToken", "accessTokenExpiresAt", "refreshTokenExpiresAt", "scope"],
+};
+
+/**
+ * Tables that are not exported (db/… tables must be in EXPORTED or here: a test
+ * checks every table of the schema is decided).
+ */
+export const NOT_EXPORTED: Record<string, string> = {
+  session: "sessions are never moved: everyone signs in again",
+  verification: "short-lived sign-in verification values",
+  rate_limit: "sign-in rate-limit counters of this install",
+  notification: "the outbox: what was already sent stays sent",
+  delivery: "the outbox: what was already sent stays sent",
+  outbox_email: "emails kept by the console transport of this install",
+  subscribe_limit: "subscribe-form abuse counters of this install",
+  audit_log: "the audit trail of this install (a restore adds its own row)",
+};
+
+function columnSchema(col: Column): z.ZodType {
+  let s: z.ZodType;
+  switch (col.columnType) {
+    case "SQLiteText":
+      s = col.enumValues?.length ? z.enum(col.enumValues as [string, ...string[]]) : z.string();
+      break;
+    case "SQLiteTimestamp":
+      s = z.iso.datetime().transform((v) => new Date(v));
+      break;
+    case "SQLiteBoolean":
+      s = z.boolean();
+      break;
+    case "SQLiteInteger":
+      s = z.number().int();
+      break;
+    case "SQLiteReal":
+      s = z.number();
+      break;
+    case "SQLiteTextJson":
+      s = z.json();
+      break;
+    default:
+      throw new Error(`No export schema for column type ${col.columnType}`);
+  }
+  return col.notNull ? s : s.nullable();
+}
+
+/** The exported columns of a table: every column but the omitted ones. */
+export function exportedColumns(key: ExportedTable | "page"): Record<string, Column> {
+  const table = key === "page" ? page : EXPORTED[key];
+  const omitted = new Set(OMITTED_COLUMNS[key] ?? []);
+  return Object.fromEntries(Object.entries(getTableColumns(table)).filter(([k]) => !omitted.has(k)));
+}
+
+/** A row of a table as the file holds it: exactly its exported columns, typed from the schema. */
+function rowSchema(key: ExportedTable | "page") {
+  return z.strictObject(Object.fromEntries(Object.entries(exportedColumns(key)).map(([k, col]) => [k, columnSchema(col)])));
+}
+
+export const HeraldExport = z.strictObject({
+  format: z.literal(EXPORT_FORMAT, { error: `Not a Herald export (format must be "${EXPORT_FORMAT}")` }),
+  version: z.literal(EXPORT_VERSION, { error: `This Herald reads export version ${EXPORT_VERSION}` }),
+  page: rowSchema("page"),
+  tables: z.strictObject(
+    Object.fromEntries(Object.keys(EXPORTED).map((k) => [k, z.array(rowSchema(k as ExportedTable)).max(5_000_000)])) as Record<
+      ExportedTable,
+      z.ZodArray<ReturnType<typeof rowSchema>>
+    >,
+  ),
+});
+export type HeraldExport = z.output<typeof HeraldExport>;
