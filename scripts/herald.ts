@@ -1,6 +1,7 @@
 // `npm run herald -- <command>`: operator commands. Every command migrates and
 // makes sure the page exists first, then runs the same lib use cases as the
 // console, acting as the CLI. Exit codes: 0 ok, 1 the command failed, 2 usage.
+import { chmodSync, readFileSync, writeFileSync } from "node:fs";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { seedDemo } from "@/lib/demo/seed-demo";
 import type { Db } from "@/db/client";
@@ -11,6 +12,11 @@ import { env } from "@/lib/env";
 import { isDomainError, ValidationError } from "@/lib/errors";
 import { systemClock } from "@/lib/runtime";
 import { createUser, setupOwner, type CreateUserInput } from "@/lib/users/users";
+import { importStatuspage, describePlan } from "@/lib/import/import-statuspage";
+import { safeFetch } from "@/lib/net/fetch";
+import { exportPage } from "@/lib/portability/export";
+import { parseExportText } from "@/lib/portability/file";
+import { restoreExport, type RestorePlan } from "@/lib/portability/restore";
 import { bootstrap } from "./bootstrap";
 
 interface Command {
@@ -18,13 +24,54 @@ interface Command {
   usage: string;
   options: NonNullable<ParseArgsConfig["options"]>;
   required?: string[];
-  run: (db: Db, values: Record<string, unknown>) => Promise<void>;
+  /** How many positional arguments the command takes (none unless said). */
+  positionals?: { min: number; max: number };
+  run: (db: Db, values: Record<string, unknown>, positionals: string[]) => Promise<void>;
 }
 
 const cliCtx = (db: Db): Ctx => ({ db, now: systemClock, actor: CLI_ACTOR });
 
 /** Options are strings here; the use cases validate their values. */
 const str = (v: unknown): string => (typeof v === "string" ? v : "");
+
+/** Usage errors found after parsing (a combination of options): exit 2 like the parser's own. */
+class UsageError extends Error {}
+
+function describeRestore(plan: RestorePlan): string[] {
+  const verb = plan.dryRun ? "would be" : "were";
+  const lines = [`${plan.dryRun ? "Plan for restoring" : "Restored"} "${plan.pageName}":`, `  page: ${plan.page === "unchanged" ? "unchanged" : `${verb} ${plan.page}`}`];
+  for (const [table, c] of Object.entries(plan.counts)) {
+    if (c.created + c.updated + c.unchanged) lines.push(`  ${table}: ${c.created} new, ${c.updated} updated, ${c.unchanged} unchanged`);
+  }
+  if (!plan.changed) lines.push("Nothing to change: this Herald already holds the file's content.");
+  lines.push("No email is sent and no subscriber is notified.");
+  return lines;
+}
+
+async function importCommand(db: Db, values: Record<string, unknown>, [kind, file]: string[]): Promise<void> {
+  const dryRun = values["dry-run"] === true;
+  if (kind === "herald") {
+    if (!file) throw new UsageError("import herald needs the export file: herald import herald page.json");
+    const plan = await restoreExport(cliCtx(db), parseExportText(readFileSync(file, "utf8")), { dryRun });
+    console.log(describeRestore(plan).join("\n"));
+    return;
+  }
+  if (kind !== "statuspage") throw new UsageError(`import what? "statuspage" or "herald", not "${kind ?? ""}"`);
+  if (file) throw new UsageError("import statuspage takes --url, or --api-key and --page-id; no file");
+  const [url, apiKey, pageId, apiUrl] = [str(values.url), str(values["api-key"]), str(values["page-id"]), str(values["api-url"])];
+  const v1 = apiKey !== "" || pageId !== "";
+  if (v1 && (!apiKey || !pageId)) throw new UsageError("--api-key and --page-id go together");
+  if (!v1 && !url) throw new UsageError("give the page's address (--url https://status.example.com) or --api-key and --page-id");
+  const config = env();
+  const plan = await importStatuspage(
+    cliCtx(db),
+    // Statuspage's addresses are user-given URLs like any other: the SSRF-safe fetch (lib/net).
+    { fetch: safeFetch, secret: config.HERALD_SECRET },
+    v1 ? { kind: "v1", apiKey, pageId, ...(apiUrl ? { apiUrl } : {}) } : { kind: "v2", url },
+    { dryRun },
+  );
+  console.log(describePlan(plan).join("\n"));
+}
 
 const COMMANDS: Record<string, Command> = {
   migrate: {
@@ -96,6 +143,40 @@ const COMMANDS: Record<string, Command> = {
       console.log(result.message);
     },
   },
+  import: {
+    summary: "Import a Statuspage page, or restore a Herald export (--dry-run prints the plan only)",
+    usage:
+      "import statuspage --url <https://status.example.com> [--dry-run]\n" +
+      "  herald import statuspage --api-key <key> --page-id <id> [--api-url <url>] [--dry-run]\n" +
+      "  herald import herald <page.json> [--dry-run]",
+    options: {
+      url: { type: "string" },
+      "api-key": { type: "string" },
+      "page-id": { type: "string" },
+      "api-url": { type: "string" },
+      "dry-run": { type: "boolean" },
+    },
+    positionals: { min: 1, max: 2 },
+    run: importCommand,
+  },
+  export: {
+    summary: "Write the page as a Herald export (JSON) to stdout or --output <file>",
+    usage: "export [--output <page.json>]",
+    options: { output: { type: "string" } },
+    run: async (db, values) => {
+      const text = `${JSON.stringify(await exportPage(cliCtx(db)), null, 2)}\n`;
+      const output = str(values.output);
+      if (output) {
+        // Subscriber addresses and password hashes: readable by the owner only.
+        writeFileSync(output, text, { mode: 0o600 });
+        chmodSync(output, 0o600);
+        console.error(`Wrote ${output}.`);
+        return;
+      }
+      // Waits for the write: process.exit would cut a pipe short.
+      await new Promise<void>((resolve, reject) => process.stdout.write(text, (err) => (err ? reject(err) : resolve())));
+    },
+  },
 };
 
 function help(): string {
@@ -138,8 +219,11 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   let values: Record<string, unknown>;
+  let positionals: string[];
   try {
-    values = parseArgs({ args: rest, options: command.options, strict: true, allowPositionals: false }).values;
+    const allow = command.positionals ?? { min: 0, max: 0 };
+    ({ values, positionals } = parseArgs({ args: rest, options: command.options, strict: true, allowPositionals: allow.max > 0 }));
+    if (positionals.length < allow.min || positionals.length > allow.max) throw new UsageError("wrong number of arguments");
   } catch (err) {
     console.error(`error: ${(err as Error).message}\nusage: herald ${command.usage}`);
     return 2;
@@ -151,9 +235,13 @@ async function main(argv: string[]): Promise<number> {
   }
   try {
     const db = await bootstrap();
-    await command.run(db, values);
+    await command.run(db, values, positionals);
     return 0;
   } catch (err) {
+    if (err instanceof UsageError) {
+      console.error(`error: ${err.message}\nusage: herald ${command.usage}`);
+      return 2;
+    }
     printError(err);
     return 1;
   }
