@@ -1,6 +1,7 @@
+import Link from "next/link";
 import { requireUser } from "@/app/_server/auth";
 import { ActionForm, SubmitButton } from "@/components/admin/action-form";
-import { Card, FormField, PageHeader, ReadOnlyNotice } from "@/components/admin/ui";
+import { Card, FormField, PageHeader, ReadOnlyNotice, secondaryButtonLinkClass } from "@/components/admin/ui";
 import { RemindSelect } from "@/components/admin/remind-select";
 import { Input, Select } from "@/components/ui/form";
 import { hasRole } from "@/lib/context";
@@ -28,7 +29,15 @@ export default async function SettingsPage() {
 
   return (
     <>
-      <PageHeader title="Settings" description="How your status page presents itself." />
+      <PageHeader
+        title="Settings"
+        description="How your status page presents itself."
+        actions={
+          <Link href="/admin/settings/import" className={secondaryButtonLinkClass}>
+            Import from Statuspage
+          </Link>
+        }
+      />
       {!canAdmin && <ReadOnlyNotice>Only admins can change settings.</ReadOnlyNotice>}
       <Card className="max-w-2xl">
         <ActionForm action={updatePageAction} aria-label="Page settings">
