@@ -39,9 +39,13 @@ class UsageError extends Error {}
 
 function describeRestore(plan: RestorePlan): string[] {
   const verb = plan.dryRun ? "would be" : "were";
-  const lines = [`${plan.dryRun ? "Plan for restoring" : "Restored"} "${plan.pageName}":`, `  page: ${plan.page === "unchanged" ? "unchanged" : `${verb} ${plan.page}`}`];
+  const lines = [
+    `${plan.dryRun ? "Plan for restoring" : "Restored"} "${plan.pageName}":`,
+    `  page: ${plan.page === "unchanged" ? "unchanged" : `${verb} ${plan.page}`}`,
+  ];
   for (const [table, c] of Object.entries(plan.counts)) {
-    if (c.created + c.updated + c.unchanged) lines.push(`  ${table}: ${c.created} new, ${c.updated} updated, ${c.unchanged} unchanged`);
+    if (c.created + c.updated + c.unchanged)
+      lines.push(`  ${table}: ${c.created} new, ${c.updated} updated, ${c.unchanged} unchanged`);
   }
   if (!plan.changed) lines.push("Nothing to change: this Herald already holds the file's content.");
   lines.push("No email is sent and no subscriber is notified.");
@@ -58,10 +62,16 @@ async function importCommand(db: Db, values: Record<string, unknown>, [kind, fil
   }
   if (kind !== "statuspage") throw new UsageError(`import what? "statuspage" or "herald", not "${kind ?? ""}"`);
   if (file) throw new UsageError("import statuspage takes --url, or --api-key and --page-id; no file");
-  const [url, apiKey, pageId, apiUrl] = [str(values.url), str(values["api-key"]), str(values["page-id"]), str(values["api-url"])];
+  const [url, apiKey, pageId, apiUrl] = [
+    str(values.url),
+    str(values["api-key"]),
+    str(values["page-id"]),
+    str(values["api-url"]),
+  ];
   const v1 = apiKey !== "" || pageId !== "";
   if (v1 && (!apiKey || !pageId)) throw new UsageError("--api-key and --page-id go together");
-  if (!v1 && !url) throw new UsageError("give the page's address (--url https://status.example.com) or --api-key and --page-id");
+  if (!v1 && !url)
+    throw new UsageError("give the page's address (--url https://status.example.com) or --api-key and --page-id");
   const config = env();
   const plan = await importStatuspage(
     cliCtx(db),
@@ -174,7 +184,9 @@ const COMMANDS: Record<string, Command> = {
         return;
       }
       // Waits for the write: process.exit would cut a pipe short.
-      await new Promise<void>((resolve, reject) => process.stdout.write(text, (err) => (err ? reject(err) : resolve())));
+      await new Promise<void>((resolve, reject) =>
+        process.stdout.write(text, (err) => (err ? reject(err) : resolve())),
+      );
     },
   },
 };
@@ -222,8 +234,14 @@ async function main(argv: string[]): Promise<number> {
   let positionals: string[];
   try {
     const allow = command.positionals ?? { min: 0, max: 0 };
-    ({ values, positionals } = parseArgs({ args: rest, options: command.options, strict: true, allowPositionals: allow.max > 0 }));
-    if (positionals.length < allow.min || positionals.length > allow.max) throw new UsageError("wrong number of arguments");
+    ({ values, positionals } = parseArgs({
+      args: rest,
+      options: command.options,
+      strict: true,
+      allowPositionals: allow.max > 0,
+    }));
+    if (positionals.length < allow.min || positionals.length > allow.max)
+      throw new UsageError("wrong number of arguments");
   } catch (err) {
     console.error(`error: ${(err as Error).message}\nusage: herald ${command.usage}`);
     return 2;

@@ -8,7 +8,20 @@
 import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import type { ComponentStatus } from "@/db/constants";
-import { component, componentGroup, componentStatusChange, incident, incidentTemplate, incidentUpdate, incidentUpdateComponent, page, subscriber, subscriberComponent, type Incident, type IncidentUpdate } from "@/db/schema";
+import {
+  component,
+  componentGroup,
+  componentStatusChange,
+  incident,
+  incidentTemplate,
+  incidentUpdate,
+  incidentUpdateComponent,
+  page,
+  subscriber,
+  subscriberComponent,
+  type Incident,
+  type IncidentUpdate,
+} from "@/db/schema";
 import { audit } from "../audit";
 import { requireRole, type Ctx } from "../context";
 import { ConflictError } from "../errors";
@@ -28,7 +41,16 @@ export interface ImportCounts {
   skipped: number;
 }
 
-export const PLAN_ENTITIES = ["groups", "components", "incidents", "maintenances", "updates", "statusChanges", "subscribers", "templates"] as const;
+export const PLAN_ENTITIES = [
+  "groups",
+  "components",
+  "incidents",
+  "maintenances",
+  "updates",
+  "statusChanges",
+  "subscribers",
+  "templates",
+] as const;
 export type PlanEntity = (typeof PLAN_ENTITIES)[number];
 
 export interface ImportPlan {
@@ -48,7 +70,11 @@ class DryRun extends Error {}
 /** Maintenance reminders go out this long before the window, as on Statuspage. */
 const REMIND_MINUTES = 60;
 
-export async function importBundle(ctx: Ctx, bundle: ImportBundle, opts: { dryRun: boolean; secret: string }): Promise<ImportPlan> {
+export async function importBundle(
+  ctx: Ctx,
+  bundle: ImportBundle,
+  opts: { dryRun: boolean; secret: string },
+): Promise<ImportPlan> {
   requireRole(ctx.actor, "admin");
   const zero = (): ImportCounts => ({ created: 0, updated: 0, unchanged: 0, skipped: 0 });
   const plan: ImportPlan = {
@@ -74,7 +100,8 @@ export async function importBundle(ctx: Ctx, bundle: ImportBundle, opts: { dryRu
 
 type Row = Record<string, unknown>;
 
-const affectedKey = (r: { componentId: string; oldStatus: string; newStatus: string }) => `${r.componentId}:${r.oldStatus}:${r.newStatus}`;
+const affectedKey = (r: { componentId: string; oldStatus: string; newStatus: string }) =>
+  `${r.componentId}:${r.oldStatus}:${r.newStatus}`;
 
 type StatusChangeRow = typeof componentStatusChange.$inferInsert;
 
@@ -113,19 +140,27 @@ class Writer {
     const ids = this.bundle.incidents.map((i) => i.id);
     for (const chunk of chunks(ids)) {
       for (const i of await tx.select().from(incident).where(inArray(incident.id, chunk))) this.incidents.set(i.id, i);
-      for (const u of await tx.select().from(incidentUpdate).where(inArray(incidentUpdate.incidentId, chunk))) this.updates.set(u.id, u);
+      for (const u of await tx.select().from(incidentUpdate).where(inArray(incidentUpdate.incidentId, chunk)))
+        this.updates.set(u.id, u);
     }
     const updateIds = this.bundle.incidents.flatMap((i) => i.updates.map((u) => u.id));
     for (const chunk of chunks(updateIds)) {
       // Updates of the bundle that exist under another incident are found here too.
-      for (const u of await tx.select().from(incidentUpdate).where(inArray(incidentUpdate.id, chunk))) this.updates.set(u.id, u);
-      for (const r of await tx.select().from(incidentUpdateComponent).where(inArray(incidentUpdateComponent.incidentUpdateId, chunk))) {
+      for (const u of await tx.select().from(incidentUpdate).where(inArray(incidentUpdate.id, chunk)))
+        this.updates.set(u.id, u);
+      for (const r of await tx
+        .select()
+        .from(incidentUpdateComponent)
+        .where(inArray(incidentUpdateComponent.incidentUpdateId, chunk))) {
         const list = this.affected.get(r.incidentUpdateId) ?? [];
         list.push(affectedKey(r));
         this.affected.set(r.incidentUpdateId, list);
       }
     }
-    const changes = await tx.select({ id: componentStatusChange.id }).from(componentStatusChange).where(eq(componentStatusChange.pageId, this.pageId));
+    const changes = await tx
+      .select({ id: componentStatusChange.id })
+      .from(componentStatusChange)
+      .where(eq(componentStatusChange.pageId, this.pageId));
     for (const c of changes) this.changeIds.add(c.id);
   }
 
@@ -134,18 +169,32 @@ class Writer {
     const now = this.ctx.now();
     const p = await getPage(tx);
     this.pageId = p.id;
-    const pageWanted = { name: this.bundle.page.name, ...(this.bundle.page.timeZone ? { timeZone: this.bundle.page.timeZone } : {}) };
+    const pageWanted = {
+      name: this.bundle.page.name,
+      ...(this.bundle.page.timeZone ? { timeZone: this.bundle.page.timeZone } : {}),
+    };
     if (differs(p, pageWanted)) {
-      await tx.update(page).set({ ...pageWanted, updatedAt: now }).where(eq(page.id, p.id));
+      await tx
+        .update(page)
+        .set({ ...pageWanted, updatedAt: now })
+        .where(eq(page.id, p.id));
       this.plan.page = "updated";
       this.plan.changed = true;
     }
     for (const g of this.bundle.groups) {
-      const wanted = { pageId: p.id, name: g.name, description: g.description, position: g.position, createdAt: g.createdAt, updatedAt: g.updatedAt };
+      const wanted = {
+        pageId: p.id,
+        name: g.name,
+        description: g.description,
+        position: g.position,
+        createdAt: g.createdAt,
+        updatedAt: g.updatedAt,
+      };
       const existing = await tx.query.componentGroup.findFirst({ where: eq(componentGroup.id, g.id) });
       this.owned(existing, "component group", g.id);
       if (!existing) await tx.insert(componentGroup).values({ id: g.id, ...wanted });
-      else if (differs(existing, wanted)) await tx.update(componentGroup).set(wanted).where(eq(componentGroup.id, g.id));
+      else if (differs(existing, wanted))
+        await tx.update(componentGroup).set(wanted).where(eq(componentGroup.id, g.id));
       this.count("groups", !existing ? "created" : differs(existing, wanted) ? "updated" : "unchanged");
     }
     for (const c of this.bundle.components) await this.writeComponent(c);
@@ -173,7 +222,8 @@ class Writer {
 
   /** A row with the same id on another page is never taken over. */
   private owned(existing: { pageId: string } | undefined, what: string, id: string) {
-    if (existing && existing.pageId !== this.pageId) throw new ConflictError(`The ${what} ${id} belongs to another page`);
+    if (existing && existing.pageId !== this.pageId)
+      throw new ConflictError(`The ${what} ${id} belongs to another page`);
   }
 
   private async writeComponent(c: BundleComponent) {
@@ -192,8 +242,13 @@ class Writer {
     };
     const existing = await tx.query.component.findFirst({ where: eq(component.id, c.id) });
     this.owned(existing, "component", c.id);
-    if (!existing) await tx.insert(component).values({ id: c.id, ...wanted, status: "operational", updatedAt: c.updatedAt });
-    else if (differs(existing, wanted)) await tx.update(component).set({ ...wanted, updatedAt: c.updatedAt }).where(eq(component.id, c.id));
+    if (!existing)
+      await tx.insert(component).values({ id: c.id, ...wanted, status: "operational", updatedAt: c.updatedAt });
+    else if (differs(existing, wanted))
+      await tx
+        .update(component)
+        .set({ ...wanted, updatedAt: c.updatedAt })
+        .where(eq(component.id, c.id));
     this.count("components", !existing ? "created" : differs(existing, wanted) ? "updated" : "unchanged");
   }
 
@@ -247,12 +302,32 @@ class Writer {
     let dirty = !existing || differs(existing, wanted);
     const newest = [...i.updates].sort((a, b) => b.displayAt.getTime() - a.displayAt.getTime())[0];
     // status and the milestones are caches: refreshIncidentCaches derives them after the updates are in.
-    if (!existing) this.newIncidents.push({ ...(wanted as Omit<typeof incident.$inferInsert, "id">), id: i.id, status: newest.status, updatedAt: i.updatedAt });
+    if (!existing)
+      this.newIncidents.push({
+        ...(wanted as Omit<typeof incident.$inferInsert, "id">),
+        id: i.id,
+        status: newest.status,
+        updatedAt: i.updatedAt,
+      });
     else if (dirty) await tx.update(incident).set(wanted).where(eq(incident.id, i.id));
 
-    const ordered = [...i.updates].sort((a, b) => a.displayAt.getTime() - b.displayAt.getTime() || a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : 1));
+    const ordered = [...i.updates].sort(
+      (a, b) =>
+        a.displayAt.getTime() - b.displayAt.getTime() ||
+        a.createdAt.getTime() - b.createdAt.getTime() ||
+        (a.id < b.id ? -1 : 1),
+    );
     for (const [n, u] of ordered.entries()) {
-      const row = { incidentId: i.id, status: u.status, body: u.body, displayAt: u.displayAt, seq: n + 1, deliverNotifications: u.deliverNotifications, createdAt: u.createdAt, updatedAt: u.updatedAt };
+      const row = {
+        incidentId: i.id,
+        status: u.status,
+        body: u.body,
+        displayAt: u.displayAt,
+        seq: n + 1,
+        deliverNotifications: u.deliverNotifications,
+        createdAt: u.createdAt,
+        updatedAt: u.updatedAt,
+      };
       const had = this.updates.get(u.id);
       if (had && had.incidentId !== i.id) throw new ConflictError(`The update ${u.id} belongs to another incident`);
       if (!had) this.newUpdates.push({ id: u.id, ...row });
@@ -324,7 +399,10 @@ class Writer {
     }
     const row = await tx.query.component.findFirst({ where: eq(component.id, c.id), columns: { status: true } });
     if (row?.status !== c.status) {
-      await tx.update(component).set({ status: c.status as ComponentStatus }).where(eq(component.id, c.id));
+      await tx
+        .update(component)
+        .set({ status: c.status as ComponentStatus })
+        .where(eq(component.id, c.id));
       this.plan.changed = true;
     }
   }
@@ -332,7 +410,10 @@ class Writer {
   private async writeSubscribers(now: Date) {
     const tx = this.tx;
     for (const s of this.bundle.subscribers) {
-      const existing = await tx.query.subscriber.findFirst({ where: eq(subscriber.id, s.id), columns: { id: true, pageId: true } });
+      const existing = await tx.query.subscriber.findFirst({
+        where: eq(subscriber.id, s.id),
+        columns: { id: true, pageId: true },
+      });
       this.owned(existing, "subscriber", s.id);
       // Whatever happened since (confirmed, unsubscribed here), Herald's row wins.
       if (existing) {
@@ -342,7 +423,11 @@ class Writer {
       const live = s.state === "active" || s.state === "unconfirmed";
       if (live) {
         const taken = await tx.query.subscriber.findFirst({
-          where: and(eq(subscriber.pageId, this.pageId), sql`lower(${subscriber.email}) = ${s.email}`, inArray(subscriber.state, ["unconfirmed", "active"])),
+          where: and(
+            eq(subscriber.pageId, this.pageId),
+            sql`lower(${subscriber.email}) = ${s.email}`,
+            inArray(subscriber.state, ["unconfirmed", "active"]),
+          ),
           columns: { id: true },
         });
         if (taken) {
@@ -368,7 +453,10 @@ class Writer {
         createdAt: s.createdAt,
         updatedAt: s.createdAt,
       });
-      if (s.componentIds.length) await tx.insert(subscriberComponent).values([...new Set(s.componentIds)].map((componentId) => ({ subscriberId: s.id, componentId })));
+      if (s.componentIds.length)
+        await tx
+          .insert(subscriberComponent)
+          .values([...new Set(s.componentIds)].map((componentId) => ({ subscriberId: s.id, componentId })));
       this.count("subscribers", "created");
     }
   }
@@ -388,7 +476,11 @@ class Writer {
       const existing = await tx.query.incidentTemplate.findFirst({ where: eq(incidentTemplate.id, t.id) });
       this.owned(existing, "template", t.id);
       if (!existing) await tx.insert(incidentTemplate).values({ id: t.id, ...wanted, createdAt: now, updatedAt: now });
-      else if (differs(existing, wanted)) await tx.update(incidentTemplate).set({ ...wanted, updatedAt: now }).where(eq(incidentTemplate.id, t.id));
+      else if (differs(existing, wanted))
+        await tx
+          .update(incidentTemplate)
+          .set({ ...wanted, updatedAt: now })
+          .where(eq(incidentTemplate.id, t.id));
       this.count("templates", !existing ? "created" : differs(existing, wanted) ? "updated" : "unchanged");
     }
   }

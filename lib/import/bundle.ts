@@ -1,7 +1,14 @@
 // What an import brings, whatever it came from: the readers in ./statuspage
 // turn Statuspage's v2 or v1 JSON into this, and ./apply.ts writes it. Ids are
 // already in Herald's format (./foreign-ids.ts).
-import type { AnyIncidentStatus, ComponentStatus, Impact, IncidentKind, IncidentStatus, SubscriberState } from "@/db/constants";
+import type {
+  AnyIncidentStatus,
+  ComponentStatus,
+  Impact,
+  IncidentKind,
+  IncidentStatus,
+  SubscriberState,
+} from "@/db/constants";
 
 export interface BundleGroup {
   id: string;

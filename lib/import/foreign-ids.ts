@@ -17,7 +17,8 @@ export function foreignIdMapper() {
       remapped.set(`${kind} ${raw}`, id);
       return id;
     },
-    notes: (): string[] => [...remapped].map(([from, to]) => `${from} does not fit Herald's id format; it is stored as ${to}`),
+    notes: (): string[] =>
+      [...remapped].map(([from, to]) => `${from} does not fit Herald's id format; it is stored as ${to}`),
   };
 }
 

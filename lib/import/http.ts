@@ -51,7 +51,12 @@ export function jsonReader(fetch: HttpGet, opts: ReaderOptions = {}): JsonReader
         last = Date.now();
         let res: HttpResponse;
         try {
-          res = await fetch(url, { method: "GET", headers: { accept: "application/json", ...headers }, maxResponseBytes: MAX_RESPONSE_BYTES, timeoutMs: TIMEOUT_MS });
+          res = await fetch(url, {
+            method: "GET",
+            headers: { accept: "application/json", ...headers },
+            maxResponseBytes: MAX_RESPONSE_BYTES,
+            timeoutMs: TIMEOUT_MS,
+          });
         } catch (err) {
           throw new ValidationError(`Could not read ${shown(url)}: ${(err as Error).message}`);
         }
@@ -60,7 +65,8 @@ export function jsonReader(fetch: HttpGet, opts: ReaderOptions = {}): JsonReader
           await sleep(Math.min(Number.isFinite(after) ? after : 1, 30) * 1000);
           continue;
         }
-        if (res.status === 401 || res.status === 403) throw new ValidationError(`${shown(url)} refused the request (${res.status}): check the API key and page id`);
+        if (res.status === 401 || res.status === 403)
+          throw new ValidationError(`${shown(url)} refused the request (${res.status}): check the API key and page id`);
         if (res.status < 200 || res.status > 299) throw new ValidationError(`${shown(url)} answered ${res.status}`);
         if (res.truncated) throw new ValidationError(`${shown(url)} answered more than ${MAX_RESPONSE_BYTES} bytes`);
         try {

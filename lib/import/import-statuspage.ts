@@ -3,7 +3,9 @@ import { importBundle, PLAN_ENTITIES, type ImportPlan } from "./apply";
 import { jsonReader, type HttpGet } from "./http";
 import { readStatuspageV1, readStatuspageV2 } from "./statuspage/read";
 
-export type StatuspageSource = { kind: "v2"; url: string } | { kind: "v1"; apiKey: string; pageId: string; apiUrl?: string };
+export type StatuspageSource =
+  | { kind: "v2"; url: string }
+  | { kind: "v1"; apiKey: string; pageId: string; apiUrl?: string };
 
 export interface ImportDeps {
   /** The SSRF-safe fetch (lib/net/fetch.ts safeFetch) in Herald; a test's own in tests. */
@@ -15,7 +17,12 @@ export interface ImportDeps {
 }
 
 /** Reads a Statuspage page and imports it (or, with dryRun, only plans it). */
-export async function importStatuspage(ctx: Ctx, deps: ImportDeps, source: StatuspageSource, opts: { dryRun: boolean }): Promise<ImportPlan> {
+export async function importStatuspage(
+  ctx: Ctx,
+  deps: ImportDeps,
+  source: StatuspageSource,
+  opts: { dryRun: boolean },
+): Promise<ImportPlan> {
   requireRole(ctx.actor, "admin");
   const bundle =
     source.kind === "v2"
@@ -45,7 +52,12 @@ export function describePlan(plan: ImportPlan): string[] {
   for (const e of PLAN_ENTITIES) {
     const c = plan.counts[e];
     if (!c.created && !c.updated && !c.unchanged && !c.skipped) continue;
-    const parts = [`${c.created} new`, `${c.updated} updated`, `${c.unchanged} unchanged`, ...(c.skipped ? [`${c.skipped} skipped (address already subscribed)`] : [])];
+    const parts = [
+      `${c.created} new`,
+      `${c.updated} updated`,
+      `${c.unchanged} unchanged`,
+      ...(c.skipped ? [`${c.skipped} skipped (address already subscribed)`] : []),
+    ];
     lines.push(`  ${LABELS[e]}: ${parts.join(", ")}`);
   }
   if (!plan.changed) lines.push("Nothing to change: the page already matches.");

@@ -1,6 +1,5 @@
 import { asc, eq, inArray, type Column, type SQL } from "drizzle-orm";
 import { getTableConfig, type SQLiteTable } from "drizzle-orm/sqlite-core";
-import type { Tx } from "@/db/client";
 import { incident, incidentUpdate, subscriber } from "@/db/schema";
 import { requireRole, type Ctx } from "../context";
 import { getPage } from "../page/page";
@@ -42,7 +41,10 @@ export async function exportPage(ctx: Ctx): Promise<HeraldExportJson> {
   return ctx.db.transaction(async (tx) => {
     const p = await getPage(tx);
     const incidents = tx.select({ id: incident.id }).from(incident).where(eq(incident.pageId, p.id));
-    const updates = tx.select({ id: incidentUpdate.id }).from(incidentUpdate).where(inArray(incidentUpdate.incidentId, incidents));
+    const updates = tx
+      .select({ id: incidentUpdate.id })
+      .from(incidentUpdate)
+      .where(inArray(incidentUpdate.incidentId, incidents));
     const subscribers = tx.select({ id: subscriber.id }).from(subscriber).where(eq(subscriber.pageId, p.id));
     const scope: Record<ExportedTable, SQL | undefined> = {
       user: undefined,

@@ -109,7 +109,9 @@ export function exportedColumns(key: ExportedTable | "page"): Record<string, Col
 
 /** A row of a table as the file holds it: exactly its exported columns, typed from the schema. */
 function rowSchema(key: ExportedTable | "page") {
-  return z.strictObject(Object.fromEntries(Object.entries(exportedColumns(key)).map(([k, col]) => [k, columnSchema(col)])));
+  return z.strictObject(
+    Object.fromEntries(Object.entries(exportedColumns(key)).map(([k, col]) => [k, columnSchema(col)])),
+  );
 }
 
 export const HeraldExport = z.strictObject({
@@ -117,10 +119,9 @@ export const HeraldExport = z.strictObject({
   version: z.literal(EXPORT_VERSION, { error: `This Herald reads export version ${EXPORT_VERSION}` }),
   page: rowSchema("page"),
   tables: z.strictObject(
-    Object.fromEntries(Object.keys(EXPORTED).map((k) => [k, z.array(rowSchema(k as ExportedTable)).max(5_000_000)])) as Record<
-      ExportedTable,
-      z.ZodArray<ReturnType<typeof rowSchema>>
-    >,
+    Object.fromEntries(
+      Object.keys(EXPORTED).map((k) => [k, z.array(rowSchema(k as ExportedTable)).max(5_000_000)]),
+    ) as Record<ExportedTable, z.ZodArray<ReturnType<typeof rowSchema>>>,
   ),
 });
 export type HeraldExport = z.output<typeof HeraldExport>;

@@ -5,7 +5,18 @@
 import { and, eq, getTableColumns, inArray, ne, type Column } from "drizzle-orm";
 import type { SQLiteTable } from "drizzle-orm/sqlite-core";
 import type { Tx } from "@/db/client";
-import { apiKey, component, componentGroup, componentStatusChange, incident, incidentTemplate, notification, page, subscriber, user } from "@/db/schema";
+import {
+  apiKey,
+  component,
+  componentGroup,
+  componentStatusChange,
+  incident,
+  incidentTemplate,
+  notification,
+  page,
+  subscriber,
+  user,
+} from "@/db/schema";
 import { audit } from "../audit";
 import { parseInput, requireRole, type Ctx } from "../context";
 import { ConflictError } from "../errors";
@@ -34,7 +45,16 @@ class DryRun extends Error {}
 type Row = Record<string, unknown>;
 
 /** Tables whose rows belong to a page: a page with any of them is not "empty". */
-const PAGE_CONTENT = [componentGroup, component, componentStatusChange, incident, incidentTemplate, subscriber, apiKey, notification] as const;
+const PAGE_CONTENT = [
+  componentGroup,
+  component,
+  componentStatusChange,
+  incident,
+  incidentTemplate,
+  subscriber,
+  apiKey,
+  notification,
+] as const;
 
 export async function restoreExport(ctx: Ctx, input: unknown, opts: { dryRun: boolean }): Promise<RestorePlan> {
   // Users, their roles and API keys come back with the page: owner only.
@@ -44,7 +64,9 @@ export async function restoreExport(ctx: Ctx, input: unknown, opts: { dryRun: bo
     dryRun: opts.dryRun,
     pageName: String(data.page.name),
     page: "unchanged",
-    counts: Object.fromEntries(Object.keys(EXPORTED).map((k) => [k, { created: 0, updated: 0, unchanged: 0 }])) as RestorePlan["counts"],
+    counts: Object.fromEntries(
+      Object.keys(EXPORTED).map((k) => [k, { created: 0, updated: 0, unchanged: 0 }]),
+    ) as RestorePlan["counts"],
     changed: false,
   };
   try {
@@ -52,7 +74,8 @@ export async function restoreExport(ctx: Ctx, input: unknown, opts: { dryRun: bo
       const now = ctx.now();
       const pageId = await restorePage(tx, data, plan, now);
       await checkUsers(tx, data);
-      for (const key of Object.keys(EXPORTED) as ExportedTable[]) await upsertRows(tx, EXPORTED[key], data.tables[key], plan.counts[key]);
+      for (const key of Object.keys(EXPORTED) as ExportedTable[])
+        await upsertRows(tx, EXPORTED[key], data.tables[key], plan.counts[key]);
       plan.changed ||= Object.values(plan.counts).some((c) => c.created + c.updated > 0);
       if (plan.changed) {
         await bumpContentVersion(tx, pageId, now);
@@ -70,7 +93,9 @@ export async function restoreExport(ctx: Ctx, input: unknown, opts: { dryRun: bo
     if (err instanceof DryRun) return plan;
     // A live subscription or a unique name clashing with a row already here.
     if (err instanceof Error && /UNIQUE constraint failed/.test(`${err.message} ${String(err.cause ?? "")}`))
-      throw new ConflictError("The export clashes with data already in this Herald (the same address, key or email under another id)");
+      throw new ConflictError(
+        "The export clashes with data already in this Herald (the same address, key or email under another id)",
+      );
     throw err;
   }
   return plan;
@@ -86,7 +111,10 @@ async function restorePage(tx: Tx, data: HeraldExport, plan: RestorePlan, now: D
   const wanted = data.page as Row & { id: string };
   if (target.id === wanted.id) {
     if (differs(target, wanted)) {
-      await tx.update(page).set({ ...wanted, updatedAt: now }).where(eq(page.id, target.id));
+      await tx
+        .update(page)
+        .set({ ...wanted, updatedAt: now })
+        .where(eq(page.id, target.id));
       plan.page = "updated";
       plan.changed = true;
     }
@@ -94,9 +122,16 @@ async function restorePage(tx: Tx, data: HeraldExport, plan: RestorePlan, now: D
   }
   for (const table of PAGE_CONTENT) {
     if (await tx.$count(table, eq(table.pageId, target.id)))
-      throw new ConflictError("This Herald already has a page with content: restore into a fresh install, or one restored from this same export");
+      throw new ConflictError(
+        "This Herald already has a page with content: restore into a fresh install, or one restored from this same export",
+      );
   }
-  await tx.insert(page).values({ ...(wanted as typeof page.$inferInsert), contentVersion: target.contentVersion, uptimeDay: target.uptimeDay, updatedAt: now });
+  await tx.insert(page).values({
+    ...(wanted as typeof page.$inferInsert),
+    contentVersion: target.contentVersion,
+    uptimeDay: target.uptimeDay,
+    updatedAt: now,
+  });
   await tx.delete(page).where(eq(page.id, target.id));
   plan.page = "replaced";
   plan.changed = true;
@@ -107,10 +142,16 @@ async function restorePage(tx: Tx, data: HeraldExport, plan: RestorePlan, now: D
 async function checkUsers(tx: Tx, data: HeraldExport) {
   for (const u of data.tables.user) {
     const id = String(u.id);
-    const sameEmail = await tx.query.user.findFirst({ where: and(eq(user.email, String(u.email)), ne(user.id, id)), columns: { id: true } });
+    const sameEmail = await tx.query.user.findFirst({
+      where: and(eq(user.email, String(u.email)), ne(user.id, id)),
+      columns: { id: true },
+    });
     if (sameEmail) throw new ConflictError(`The console user ${String(u.email)} already exists here under another id`);
     if (u.role === "owner") {
-      const owner = await tx.query.user.findFirst({ where: and(eq(user.role, "owner"), ne(user.id, id)), columns: { id: true } });
+      const owner = await tx.query.user.findFirst({
+        where: and(eq(user.role, "owner"), ne(user.id, id)),
+        columns: { id: true },
+      });
       if (owner) throw new ConflictError("This Herald already has another owner");
     }
   }

@@ -22,8 +22,11 @@ function herald(dataDir: string, ...args: string[]): Promise<{ code: number; std
     HERALD_WEBHOOK_ALLOW_PRIVATE: "1",
   };
   return new Promise((resolve) => {
-    execFile(process.execPath, ["--import", "tsx", "scripts/herald.ts", ...args], { cwd: root, env, timeout: 60_000 }, (err, stdout, stderr) =>
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    execFile(
+      process.execPath,
+      ["--import", "tsx", "scripts/herald.ts", ...args],
+      { cwd: root, env, timeout: 60_000 },
+      (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
   });
 }

@@ -16,4 +16,5 @@ export async function dumpDb(db: Db): Promise<Record<string, unknown[]>> {
  * with the policy a test needs to reach http://127.0.0.1 (the same as
  * HERALD_WEBHOOK_ALLOW_HTTP=1 and HERALD_WEBHOOK_ALLOW_PRIVATE=1).
  */
-export const replayFetch: HttpGet = (url, opts) => safeFetch(url, { ...opts, policy: { allowHttp: true, allowPrivate: true } });
+export const replayFetch: HttpGet = (url, opts) =>
+  safeFetch(url, { ...opts, policy: { allowHttp: true, allowPrivate: true } });

@@ -23,11 +23,22 @@ describe("Herald export and restore", () => {
     target = await createTestCtx("owner");
     const now = source.clock.now();
     await seedDemo(source.db, { force: false, now, publicUrl: "https://status.acme.example", secret: SECRET });
-    await setupOwner(source.db, now, { name: "Olga Owner", email: "olga@acme.example", password: "correct horse battery" });
+    await setupOwner(source.db, now, {
+      name: "Olga Owner",
+      email: "olga@acme.example",
+      password: "correct horse battery",
+    });
     await createApiKey(source.ctx, { name: "deploy bot", role: "editor" });
     const inc = (await source.db.query.incident.findFirst())!;
     const sub = (await source.db.query.subscriber.findFirst())!;
-    await source.db.insert(incidentNote).values({ id: "note00000001", incidentId: inc.id, authorUserId: null, authorLabel: "Olga", body: "Paged the DB team — ✅", createdAt: now });
+    await source.db.insert(incidentNote).values({
+      id: "note00000001",
+      incidentId: inc.id,
+      authorUserId: null,
+      authorLabel: "Olga",
+      body: "Paged the DB team — ✅",
+      createdAt: now,
+    });
     await source.db.insert(subscriberIncident).values({ subscriberId: sub.id, incidentId: inc.id, createdAt: now });
     file = JSON.stringify(await exportPage(source.ctx));
   });
@@ -49,7 +60,9 @@ describe("Herald export and restore", () => {
 
   it("decides every table of the schema: exported, or left out with a reason", async () => {
     const exported: string[] = Object.values(EXPORTED).map((t) => getTableName(t));
-    const undecided = (await tableNames(source.db)).filter((n) => n !== "page" && !exported.includes(n) && !(n in NOT_EXPORTED));
+    const undecided = (await tableNames(source.db)).filter(
+      (n) => n !== "page" && !exported.includes(n) && !(n in NOT_EXPORTED),
+    );
     expect(undecided).toEqual([]);
   });
 
@@ -61,7 +74,10 @@ describe("Herald export and restore", () => {
     expect(again).toBe(file);
     // The page id moved with it (v2 consumers see the same page id) and the site's caches were bumped.
     expect((await target.db.query.page.findFirst())!.id).toBe(JSON.parse(file).page.id);
-    expect({ notifications: await target.db.$count(notification), deliveries: await target.db.$count(delivery) }).toEqual({ notifications: 0, deliveries: 0 });
+    expect({
+      notifications: await target.db.$count(notification),
+      deliveries: await target.db.$count(delivery),
+    }).toEqual({ notifications: 0, deliveries: 0 });
   });
 
   it("changes nothing when the same file is restored again", async () => {
@@ -79,7 +95,9 @@ describe("Herald export and restore", () => {
     expect(dry.counts.component).toMatchObject({ created: 0, updated: 1 });
     expect(await dumpDb(target.db)).toEqual(before);
     await restoreExport(target.ctx, data, { dryRun: false });
-    expect((await target.db.query.component.findFirst({ where: eq(component.id, data.tables.component[0].id) }))!.name).toBe("Renamed — ünïcode");
+    expect(
+      (await target.db.query.component.findFirst({ where: eq(component.id, data.tables.component[0].id) }))!.name,
+    ).toBe("Renamed — ünïcode");
   });
 
   it("refuses a page that already has other content, bad files and non-owners, changing nothing", async () => {
@@ -87,15 +105,21 @@ describe("Herald export and restore", () => {
     const other = JSON.parse(file);
     other.page.id = "otherpage001";
     await expect(restoreExport(source.ctx, other, { dryRun: false })).rejects.toBeInstanceOf(ConflictError);
-    await expect(restoreExport(source.ctx, { ...JSON.parse(file), format: "statuspage" }, { dryRun: false })).rejects.toThrow(/Not a Herald export/);
-    await expect(restoreExport(source.ctx, { ...JSON.parse(file), version: 2 }, { dryRun: false })).rejects.toThrow(/export version 1/);
+    await expect(
+      restoreExport(source.ctx, { ...JSON.parse(file), format: "statuspage" }, { dryRun: false }),
+    ).rejects.toThrow(/Not a Herald export/);
+    await expect(restoreExport(source.ctx, { ...JSON.parse(file), version: 2 }, { dryRun: false })).rejects.toThrow(
+      /export version 1/,
+    );
     const extra = JSON.parse(file);
     extra.tables.user[0].isAdmin = true;
     await expect(restoreExport(source.ctx, extra, { dryRun: false })).rejects.toBeInstanceOf(ValidationError);
     const badEnum = JSON.parse(file);
     badEnum.tables.incident[0].status = "on_fire";
     await expect(restoreExport(source.ctx, badEnum, { dryRun: false })).rejects.toThrow(/tables\.incident\.0\.status/);
-    await expect(restoreExport(source.as("admin"), JSON.parse(file), { dryRun: false })).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(restoreExport(source.as("admin"), JSON.parse(file), { dryRun: false })).rejects.toBeInstanceOf(
+      ForbiddenError,
+    );
     await expect(exportPage(source.as("editor"))).rejects.toBeInstanceOf(ForbiddenError);
     expect(await dumpDb(source.db)).toEqual(before);
   });

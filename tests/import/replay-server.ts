@@ -25,7 +25,11 @@ export interface Replay {
 
 function fixtures() {
   return {
-    v2: { components: load("v2/components.json"), incidents: load("v2/incidents.json"), maintenances: load("v2/scheduled-maintenances.json") },
+    v2: {
+      components: load("v2/components.json"),
+      incidents: load("v2/incidents.json"),
+      maintenances: load("v2/scheduled-maintenances.json"),
+    },
     v1: {
       page: load("v1/page.json"),
       groups: load("v1/component-groups.json") as unknown[],
@@ -63,7 +67,10 @@ export async function startReplay(): Promise<Replay> {
       const index = zeroBased ? n("page", 0) : n("page", 1) - 1;
       return rows.slice(index * size, (index + 1) * size);
     };
-    const components = data.v2.components.components.map((c: object) => ({ ...c, automation_email: "component+x@notifications.statuspage.io" }));
+    const components = data.v2.components.components.map((c: object) => ({
+      ...c,
+      automation_email: "component+x@notifications.statuspage.io",
+    }));
     switch (m[2] ?? "") {
       case "":
         return send(200, data.v1.page);

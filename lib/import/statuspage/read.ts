@@ -4,10 +4,27 @@
 import { z } from "zod";
 import { INCIDENT_STATUSES, type ComponentStatus, type IncidentStatus, type SubscriberState } from "@/db/constants";
 import { ValidationError } from "../../errors";
-import type { BundleComponent, BundleGroup, BundleIncident, BundleSubscriber, BundleTemplate, ImportBundle } from "../bundle";
+import type {
+  BundleComponent,
+  BundleGroup,
+  BundleIncident,
+  BundleSubscriber,
+  BundleTemplate,
+  ImportBundle,
+} from "../bundle";
 import { foreignIdMapper } from "../foreign-ids";
 import type { JsonReader } from "../http";
-import { SpComponent, SpGroup, SpIncident, SpPage, SpSubscriber, SpTemplate, V2Components, V2Incidents, V2Maintenances } from "./shapes";
+import {
+  SpComponent,
+  SpGroup,
+  SpIncident,
+  SpPage,
+  SpSubscriber,
+  SpTemplate,
+  V2Components,
+  V2Incidents,
+  V2Maintenances,
+} from "./shapes";
 
 export const STATUSPAGE_API = "https://api.statuspage.io/v1";
 /** Statuspage's largest page size for lists. */
@@ -19,7 +36,9 @@ function parseAt<S extends z.ZodType>(schema: S, data: unknown, url: string): z.
   const r = schema.safeParse(data);
   if (r.success) return r.data;
   const issue = r.error.issues[0];
-  throw new ValidationError(`${url.split("?")[0]} is not in Statuspage's format: ${issue.path.join(".") || "body"}: ${issue.message}`);
+  throw new ValidationError(
+    `${url.split("?")[0]} is not in Statuspage's format: ${issue.path.join(".") || "body"}: ${issue.message}`,
+  );
 }
 
 /** The page's address as typed (`https://status.example.com`, with or without a path to its JSON). */
@@ -28,10 +47,14 @@ export function statuspageBaseUrl(raw: string): string {
   try {
     u = new URL(raw.trim());
   } catch {
-    throw new ValidationError("The page address must be a URL such as https://status.example.com", { url: ["Not a URL"] });
+    throw new ValidationError("The page address must be a URL such as https://status.example.com", {
+      url: ["Not a URL"],
+    });
   }
-  if (u.protocol !== "https:" && u.protocol !== "http:") throw new ValidationError("The page address must be an http(s) URL", { url: ["Not http(s)"] });
-  if (u.username || u.password) throw new ValidationError("The page address must not carry credentials", { url: ["Credentials in URL"] });
+  if (u.protocol !== "https:" && u.protocol !== "http:")
+    throw new ValidationError("The page address must be an http(s) URL", { url: ["Not http(s)"] });
+  if (u.username || u.password)
+    throw new ValidationError("The page address must not carry credentials", { url: ["Credentials in URL"] });
   const path = u.pathname.replace(/\/api\/v2(\/.*)?$/, "").replace(/\/+$/, "");
   return `${u.origin}${path}`;
 }
@@ -41,8 +64,14 @@ export async function readStatuspageV2(http: JsonReader, pageUrl: string): Promi
   const at = (p: string) => `${base}/api/v2/${p}`;
   const components = parseAt(V2Components, await http.get(at("components.json")), at("components.json"));
   const incidents = parseAt(V2Incidents, await http.get(at("incidents.json")), at("incidents.json"));
-  const maintenances = parseAt(V2Maintenances, await http.get(at("scheduled-maintenances.json")), at("scheduled-maintenances.json"));
-  const groups: SpGroup[] = components.components.filter((c) => c.group).map((g) => ({ ...g, components: g.components ?? [] }));
+  const maintenances = parseAt(
+    V2Maintenances,
+    await http.get(at("scheduled-maintenances.json")),
+    at("scheduled-maintenances.json"),
+  );
+  const groups: SpGroup[] = components.components
+    .filter((c) => c.group)
+    .map((g) => ({ ...g, components: g.components ?? [] }));
   return toBundle("statuspage-v2", {
     page: components.page,
     groups,
@@ -61,11 +90,16 @@ export interface V1Options {
 }
 
 export async function readStatuspageV1(http: JsonReader, opts: V1Options): Promise<ImportBundle> {
-  if (!/^[A-Za-z0-9_-]{1,64}$/.test(opts.pageId)) throw new ValidationError("The page id is the short code in Statuspage's page URL", { pageId: ["Malformed page id"] });
-  if (!opts.apiKey.trim() || /[\r\n]/.test(opts.apiKey)) throw new ValidationError("The API key is missing or malformed", { apiKey: ["Malformed API key"] });
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(opts.pageId))
+    throw new ValidationError("The page id is the short code in Statuspage's page URL", {
+      pageId: ["Malformed page id"],
+    });
+  if (!opts.apiKey.trim() || /[\r\n]/.test(opts.apiKey))
+    throw new ValidationError("The API key is missing or malformed", { apiKey: ["Malformed API key"] });
   const root = `${statuspageBaseUrl(opts.apiUrl ?? STATUSPAGE_API)}/pages/${opts.pageId}`;
   const headers = { authorization: `OAuth ${opts.apiKey.trim()}` };
-  const one = async <S extends z.ZodType>(schema: S, path: string) => parseAt(schema, await http.get(`${root}${path}`, headers), `${root}${path}`);
+  const one = async <S extends z.ZodType>(schema: S, path: string) =>
+    parseAt(schema, await http.get(`${root}${path}`, headers), `${root}${path}`);
   /** Pages through a list until a short page; `first` is 1 for most lists, 0 for subscribers. */
   const all = async <S extends z.ZodType>(schema: S, path: string, query: (page: number) => string, first = 1) => {
     const rows: z.output<S>[] = [];
@@ -90,7 +124,14 @@ export async function readStatuspageV1(http: JsonReader, opts: V1Options): Promi
   const gone = await all(SpSubscriber, "/subscribers/unsubscribed", perPage);
   subscribers.push(...gone.map((row) => ({ row, state: "unsubscribed" as const })));
   const templates = await all(SpTemplate, "/incident_templates", perPage);
-  return toBundle("statuspage-v1", { page, groups, components: components.filter((c) => !c.group), incidents, subscribers, templates });
+  return toBundle("statuspage-v1", {
+    page,
+    groups,
+    components: components.filter((c) => !c.group),
+    incidents,
+    subscribers,
+    templates,
+  });
 }
 
 interface Parts {
@@ -111,13 +152,15 @@ function isTimeZone(tz: string): boolean {
   }
 }
 
-const isIncidentStatus = (s: string | null | undefined): s is IncidentStatus => (INCIDENT_STATUSES as readonly string[]).includes(s ?? "");
+const isIncidentStatus = (s: string | null | undefined): s is IncidentStatus =>
+  (INCIDENT_STATUSES as readonly string[]).includes(s ?? "");
 
 function toBundle(source: ImportBundle["source"], parts: Parts): ImportBundle {
   const ids = foreignIdMapper();
   const notes: string[] = [];
   const timeZone = parts.page.time_zone && isTimeZone(parts.page.time_zone) ? parts.page.time_zone : null;
-  if (parts.page.time_zone && !timeZone) notes.push(`time zone "${parts.page.time_zone}" is not an IANA zone; the page keeps its own`);
+  if (parts.page.time_zone && !timeZone)
+    notes.push(`time zone "${parts.page.time_zone}" is not an IANA zone; the page keeps its own`);
 
   const groups: BundleGroup[] = parts.groups.map((g) => ({
     id: ids.map("group", g.id),
@@ -130,7 +173,8 @@ function toBundle(source: ImportBundle["source"], parts: Parts): ImportBundle {
   const groupIds = new Set(groups.map((g) => g.id));
   // Membership comes from the child's group_id, or from the group's list (v1 groups).
   const memberOf = new Map<string, string>();
-  for (const g of parts.groups) for (const c of g.components ?? []) memberOf.set(ids.map("component", c), ids.map("group", g.id));
+  for (const g of parts.groups)
+    for (const c of g.components ?? []) memberOf.set(ids.map("component", c), ids.map("group", g.id));
   const components: BundleComponent[] = parts.components.map((c) => {
     const id = ids.map("component", c.id);
     const groupId = c.group_id ? ids.map("group", c.group_id) : (memberOf.get(id) ?? null);
@@ -162,9 +206,16 @@ function toBundle(source: ImportBundle["source"], parts: Parts): ImportBundle {
       notes.push(`incident ${i.id} ("${i.name}") has no updates and is left out`);
       continue;
     }
-    const maintenance = i.impact === "maintenance" || i.scheduled_for !== null || ["scheduled", "in_progress", "verifying", "completed"].includes(i.status);
+    const maintenance =
+      i.impact === "maintenance" ||
+      i.scheduled_for !== null ||
+      ["scheduled", "in_progress", "verifying", "completed"].includes(i.status);
     const updates = i.incident_updates.map((u) => {
-      const affected = (u.affected_components ?? []).map((a) => ({ componentId: ids.map("component", a.code), oldStatus: a.old_status, newStatus: a.new_status }));
+      const affected = (u.affected_components ?? []).map((a) => ({
+        componentId: ids.map("component", a.code),
+        oldStatus: a.old_status,
+        newStatus: a.new_status,
+      }));
       const known = affected.filter((a) => componentIds.has(a.componentId));
       droppedAffected += affected.length - known.length;
       return {
@@ -207,7 +258,10 @@ function toBundle(source: ImportBundle["source"], parts: Parts): ImportBundle {
       updates,
     });
   }
-  if (droppedAffected) notes.push(`${droppedAffected} affected-component entries name components the page no longer has; they are left out`);
+  if (droppedAffected)
+    notes.push(
+      `${droppedAffected} affected-component entries name components the page no longer has; they are left out`,
+    );
 
   const subscribers: BundleSubscriber[] = [];
   const otherModes = new Map<string, number>();
@@ -226,12 +280,15 @@ function toBundle(source: ImportBundle["source"], parts: Parts): ImportBundle {
       quarantinedAt: state === "quarantined" ? (row.quarantined_at ?? row.created_at) : null,
     });
   }
-  for (const [mode, n] of otherModes) notes.push(`${n} ${mode} subscriber${n === 1 ? "" : "s"} left out (Herald imports email subscribers)`);
+  for (const [mode, n] of otherModes)
+    notes.push(`${n} ${mode} subscriber${n === 1 ? "" : "s"} left out (Herald imports email subscribers)`);
 
   const templates: BundleTemplate[] = [];
   for (const t of parts.templates) {
     if (t.update_status && !isIncidentStatus(t.update_status)) {
-      notes.push(`template "${t.name}" is for status ${t.update_status}; Herald's templates are for incident statuses, so it is left out`);
+      notes.push(
+        `template "${t.name}" is for status ${t.update_status}; Herald's templates are for incident statuses, so it is left out`,
+      );
       continue;
     }
     const comps: Record<string, ComponentStatus> = {};
@@ -250,5 +307,14 @@ function toBundle(source: ImportBundle["source"], parts: Parts): ImportBundle {
     });
   }
   notes.push(...ids.notes());
-  return { source, page: { name: parts.page.name, timeZone }, groups, components, incidents, subscribers, templates, notes };
+  return {
+    source,
+    page: { name: parts.page.name, timeZone },
+    groups,
+    components,
+    incidents,
+    subscribers,
+    templates,
+    notes,
+  };
 }

@@ -9,9 +9,19 @@ const Time = z
   .string()
   .refine((s) => !Number.isNaN(Date.parse(s)), "Not a timestamp")
   .transform((s) => new Date(s));
-const OptionalTime = Time.nullable().optional().transform((d) => d ?? null);
-const Flag = z.boolean().nullable().optional().transform((b) => b ?? false);
-const Text = z.string().nullable().optional().transform((s) => s ?? null);
+const OptionalTime = Time.nullable()
+  .optional()
+  .transform((d) => d ?? null);
+const Flag = z
+  .boolean()
+  .nullable()
+  .optional()
+  .transform((b) => b ?? false);
+const Text = z
+  .string()
+  .nullable()
+  .optional()
+  .transform((s) => s ?? null);
 const ComponentStatus = z.enum(COMPONENT_STATUSES);
 const AnyIncidentStatus = z.enum([...INCIDENT_STATUSES, ...MAINTENANCE_STATUSES]);
 
@@ -25,7 +35,11 @@ export const SpComponent = z.object({
   updated_at: Time,
   position: z.number().int(),
   description: Text,
-  showcase: z.boolean().nullable().optional().transform((b) => b ?? true),
+  showcase: z
+    .boolean()
+    .nullable()
+    .optional()
+    .transform((b) => b ?? true),
   start_date: Text,
   group_id: Text,
   group: Flag,
@@ -51,7 +65,10 @@ const SpAffected = z.object({ code: z.string().min(1), old_status: ComponentStat
 const SpUpdate = z.object({
   id: z.string().min(1),
   status: AnyIncidentStatus,
-  body: z.string().nullable().transform((s) => s ?? ""),
+  body: z
+    .string()
+    .nullable()
+    .transform((s) => s ?? ""),
   created_at: Time,
   updated_at: Time,
   display_at: OptionalTime,
@@ -71,7 +88,10 @@ export const SpIncident = z.object({
   scheduled_for: OptionalTime,
   scheduled_until: OptionalTime,
   // v1 only from here on.
-  impact_override: z.enum([...IMPACTS, "maintenance"]).nullable().optional(),
+  impact_override: z
+    .enum([...IMPACTS, "maintenance"])
+    .nullable()
+    .optional(),
   postmortem_body: Text,
   postmortem_published_at: OptionalTime,
   scheduled_remind_prior: Flag,
@@ -98,11 +118,20 @@ export type SpSubscriber = z.output<typeof SpSubscriber>;
 export const SpTemplate = z.object({
   id: z.string().min(1),
   name: z.string().min(1),
-  title: z.string().nullable().transform((s) => s ?? ""),
-  body: z.string().nullable().transform((s) => s ?? ""),
+  title: z
+    .string()
+    .nullable()
+    .transform((s) => s ?? ""),
+  body: z
+    .string()
+    .nullable()
+    .transform((s) => s ?? ""),
   update_status: z.string().nullable().optional(),
   should_send_notifications: Flag,
-  components: z.array(z.object({ id: z.string().min(1), status: ComponentStatus.optional() })).nullable().optional(),
+  components: z
+    .array(z.object({ id: z.string().min(1), status: ComponentStatus.optional() }))
+    .nullable()
+    .optional(),
 });
 export type SpTemplate = z.output<typeof SpTemplate>;
 

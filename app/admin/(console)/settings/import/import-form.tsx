@@ -28,7 +28,13 @@ export function ImportForm({ disabled }: { disabled: boolean }) {
 
   const planned = state.ok && state.previewed && !dirty;
   return (
-    <form action={action} onSubmit={onSubmit} onChange={() => setDirty(true)} className="space-y-4" aria-label="Import from Statuspage">
+    <form
+      action={action}
+      onSubmit={onSubmit}
+      onChange={() => setDirty(true)}
+      className="space-y-4"
+      aria-label="Import from Statuspage"
+    >
       <fieldset disabled={disabled || pending} className="space-y-4">
         <fieldset className="flex flex-wrap gap-4 text-sm">
           <legend className={label}>Read from</legend>

@@ -22,7 +22,10 @@ export default async function ImportPage() {
       <p className="mt-4 max-w-2xl text-sm text-zinc-600 dark:text-zinc-400">
         Running it again later updates what changed and never duplicates anything. Subscribers keep the confirmation
         state they had on Statuspage; Herald never changes it. To move or back up a Herald page, use{" "}
-        <code>npm run herald -- export</code> (see the README). <Link href="/admin/settings" className={linkClass}>Back to settings</Link>
+        <code>npm run herald -- export</code> (see the README).{" "}
+        <Link href="/admin/settings" className={linkClass}>
+          Back to settings
+        </Link>
       </p>
     </>
   );
