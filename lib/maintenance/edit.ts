@@ -4,7 +4,7 @@
 import { asc, eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Tx } from "@/db/client";
-import { incident, incidentUpdate, type Incident, type IncidentUpdate } from "@/db/schema";
+import { incident, incidentUpdate, type Incident, type IncidentUpdate, type Page } from "@/db/schema";
 import { audit } from "../audit";
 import { parseInput, requireRole, type Ctx } from "../context";
 import { ConflictError } from "../errors";
@@ -45,7 +45,11 @@ export type CancelMaintenanceInput = z.input<typeof CancelMaintenanceInput>;
 
 /** The edit form's starting values: the maintenance's settings and its announcement. */
 export async function loadMaintenanceForEdit(db: Tx, pageId: string, id: string) {
-  const m = await getMaintenanceOrThrow(db, pageId, id);
+  return editValues(db, await getMaintenanceOrThrow(db, pageId, id));
+}
+
+/** A maintenance's settings and announcement, as the edit input takes them. */
+export async function editValues(db: Tx, m: Incident) {
   const first = await db
     .select({ body: incidentUpdate.body })
     .from(incidentUpdate)
@@ -67,53 +71,64 @@ export async function updateMaintenance(ctx: Ctx, input: UpdateMaintenanceInput)
   return ctx.db.transaction(async (tx) => {
     const p = await getPage(tx);
     const before = await getMaintenanceOrThrow(tx, p.id, data.maintenanceId);
-    requireScheduled(before, "edited");
-    const now = ctx.now();
-    const start = resolveZonedInput(data.scheduledFor, p.timeZone, "scheduledFor");
-    const end = resolveZonedInput(data.scheduledUntil, p.timeZone, "scheduledUntil");
-    validateWindow(start, end, now, false);
-    const windowMoved = start.getTime() !== before.scheduledFor?.getTime();
-    await tx
-      .update(incident)
-      .set({
-        name: data.name,
-        startedAt: start,
-        scheduledFor: start,
-        scheduledUntil: end,
-        scheduledRemindPrior: data.remindMinutes !== null,
-        scheduledRemindMinutes: data.remindMinutes,
-        // A moved window reminds again before its new start.
-        ...(windowMoved ? { reminderSentAt: null } : {}),
-        scheduledAutoInProgress: data.autoStart,
-        scheduledAutoCompleted: data.autoComplete,
-        autoTransitionToMaintenanceState: data.transitionComponents,
-        autoTransitionToOperationalState: data.transitionComponents,
-        autoTransitionDeliverNotificationsAtStart: data.notifyAtStart,
-        autoTransitionDeliverNotificationsAtEnd: data.notifyAtEnd,
-        updatedAt: now,
-      })
-      .where(eq(incident.id, before.id));
-    const first = await tx
-      .select()
-      .from(incidentUpdate)
-      .where(eq(incidentUpdate.incidentId, before.id))
-      .orderBy(asc(incidentUpdate.seq))
-      .limit(1)
-      .get();
-    if (first && first.body !== data.body)
-      await tx.update(incidentUpdate).set({ body: data.body, updatedAt: now }).where(eq(incidentUpdate.id, first.id));
-    const after = await refreshIncidentCaches(tx, before.id, now);
-    await bumpContentVersion(tx, p.id, now);
-    await audit(tx, ctx, {
-      pageId: p.id,
-      action: "maintenance.update",
-      entityType: "incident",
-      entityId: before.id,
-      before: maintenanceDto(before),
-      after: { ...maintenanceDto(after), body: data.body },
-    });
-    return after;
+    return editMaintenanceIn(tx, ctx, p, before, data);
   });
+}
+
+/** The edit inside the caller's transaction (updateMaintenance; patchMaintenance with a timeline entry). */
+export async function editMaintenanceIn(
+  tx: Tx,
+  ctx: Ctx,
+  p: Page,
+  before: Incident,
+  data: z.output<typeof UpdateMaintenanceInput>,
+): Promise<Incident> {
+  requireScheduled(before, "edited");
+  const now = ctx.now();
+  const start = resolveZonedInput(data.scheduledFor, p.timeZone, "scheduledFor");
+  const end = resolveZonedInput(data.scheduledUntil, p.timeZone, "scheduledUntil");
+  validateWindow(start, end, now, false);
+  const windowMoved = start.getTime() !== before.scheduledFor?.getTime();
+  await tx
+    .update(incident)
+    .set({
+      name: data.name,
+      startedAt: start,
+      scheduledFor: start,
+      scheduledUntil: end,
+      scheduledRemindPrior: data.remindMinutes !== null,
+      scheduledRemindMinutes: data.remindMinutes,
+      // A moved window reminds again before its new start.
+      ...(windowMoved ? { reminderSentAt: null } : {}),
+      scheduledAutoInProgress: data.autoStart,
+      scheduledAutoCompleted: data.autoComplete,
+      autoTransitionToMaintenanceState: data.transitionComponents,
+      autoTransitionToOperationalState: data.transitionComponents,
+      autoTransitionDeliverNotificationsAtStart: data.notifyAtStart,
+      autoTransitionDeliverNotificationsAtEnd: data.notifyAtEnd,
+      updatedAt: now,
+    })
+    .where(eq(incident.id, before.id));
+  const first = await tx
+    .select()
+    .from(incidentUpdate)
+    .where(eq(incidentUpdate.incidentId, before.id))
+    .orderBy(asc(incidentUpdate.seq))
+    .limit(1)
+    .get();
+  if (first && first.body !== data.body)
+    await tx.update(incidentUpdate).set({ body: data.body, updatedAt: now }).where(eq(incidentUpdate.id, first.id));
+  const after = await refreshIncidentCaches(tx, before.id, now);
+  await bumpContentVersion(tx, p.id, now);
+  await audit(tx, ctx, {
+    pageId: p.id,
+    action: "maintenance.update",
+    entityType: "incident",
+    entityId: before.id,
+    before: maintenanceDto(before),
+    after: { ...maintenanceDto(after), body: data.body },
+  });
+  return after;
 }
 
 /**

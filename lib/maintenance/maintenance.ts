@@ -261,20 +261,30 @@ export async function postMaintenanceUpdate(
   return ctx.db.transaction(async (tx) => {
     const p = await getPage(tx);
     const before = await getMaintenanceOrThrow(tx, p.id, data.maintenanceId);
-    const result = await applyMaintenanceStatus(tx, ctx, before, data.status, data.body, data.notify);
-    await audit(tx, ctx, {
-      pageId: p.id,
-      action: "maintenance.post_update",
-      entityType: "incident",
-      entityId: before.id,
-      before: maintenanceDto(before),
-      after: {
-        ...maintenanceDto(result.maintenance),
-        update: { id: result.update.id, status: result.update.status, body: result.update.body },
-      },
-    });
-    return result;
+    return postMaintenanceUpdateIn(tx, ctx, before, data);
   });
+}
+
+/** A timeline entry inside the caller's transaction (postMaintenanceUpdate; patchMaintenance). */
+export async function postMaintenanceUpdateIn(
+  tx: Tx,
+  ctx: Ctx,
+  before: Incident,
+  data: Pick<z.output<typeof PostMaintenanceUpdateInput>, "status" | "body" | "notify">,
+): Promise<{ maintenance: Incident; update: IncidentUpdate }> {
+  const result = await applyMaintenanceStatus(tx, ctx, before, data.status, data.body, data.notify);
+  await audit(tx, ctx, {
+    pageId: before.pageId,
+    action: "maintenance.post_update",
+    entityType: "incident",
+    entityId: before.id,
+    before: maintenanceDto(before),
+    after: {
+      ...maintenanceDto(result.maintenance),
+      update: { id: result.update.id, status: result.update.status, body: result.update.body },
+    },
+  });
+  return result;
 }
 
 export interface ConsoleMaintenance {

@@ -17,7 +17,7 @@ import {
   type Page,
 } from "@/db/schema";
 import { NotFoundError } from "../errors";
-import { openStatus } from "../status/conditions";
+import { maintenanceUnderway, openStatus } from "../status/conditions";
 import { compareUpdatesNewestFirst } from "../status/rules";
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -110,7 +110,8 @@ export function incidentV1(p: Page, i: Incident, updates: IncidentUpdateV1[], co
     id: i.id,
     name: i.name,
     status: i.status,
-    impact: i.impact,
+    // Statuspage reports a maintenance's impact as "maintenance".
+    impact: i.kind === "maintenance" ? "maintenance" : i.impact,
     impact_override: i.impactOverride,
     created_at: iso(i.createdAt),
     updated_at: iso(i.updatedAt),
@@ -124,6 +125,14 @@ export function incidentV1(p: Page, i: Incident, updates: IncidentUpdateV1[], co
     postmortem_published_at: iso(i.postmortemPublishedAt),
     scheduled_for: iso(i.scheduledFor),
     scheduled_until: iso(i.scheduledUntil),
+    scheduled_remind_prior: i.scheduledRemindPrior,
+    scheduled_reminded_at: iso(i.reminderSentAt),
+    scheduled_auto_in_progress: i.scheduledAutoInProgress,
+    scheduled_auto_completed: i.scheduledAutoCompleted,
+    auto_transition_to_maintenance_state: i.autoTransitionToMaintenanceState,
+    auto_transition_to_operational_state: i.autoTransitionToOperationalState,
+    auto_transition_deliver_notifications_at_start: i.autoTransitionDeliverNotificationsAtStart,
+    auto_transition_deliver_notifications_at_end: i.autoTransitionDeliverNotificationsAtEnd,
     incident_updates: updates,
     components,
   };
@@ -238,10 +247,9 @@ export async function incidentsV1(db: Tx, p: Page, rows: Incident[]): Promise<In
   });
 }
 
+/** An incident or a maintenance: Statuspage serves both under /incidents/{id}. */
 export async function getIncidentV1(db: Tx, p: Page, id: string): Promise<IncidentV1> {
-  const row = await db.query.incident.findFirst({
-    where: and(eq(incident.id, id), eq(incident.pageId, p.id), eq(incident.kind, "incident")),
-  });
+  const row = await db.query.incident.findFirst({ where: and(eq(incident.id, id), eq(incident.pageId, p.id)) });
   if (!row) throw new NotFoundError("Incident");
   const [out] = await incidentsV1(db, p, [row]);
   return out;
@@ -291,6 +299,36 @@ export async function listIncidentsV1(db: Tx, p: Page, query: ListIncidentsQuery
     .from(incident)
     .where(and(...conditions))
     .orderBy(desc(incident.startedAt), desc(incident.createdAt), desc(incident.id))
+    .limit(query.limit)
+    .offset((query.page - 1) * query.limit);
+  return incidentsV1(db, p, rows);
+}
+
+/**
+ * Statuspage's maintenance lists: `upcoming` (not started, soonest first),
+ * `active_maintenance` (in progress or verifying, soonest first) and
+ * `scheduled` (every maintenance, latest window first).
+ */
+export type MaintenanceListV1 = "upcoming" | "active" | "scheduled";
+
+export async function listMaintenancesV1(
+  db: Tx,
+  p: Page,
+  which: MaintenanceListV1,
+  query: Pick<ListIncidentsQuery, "limit" | "page">,
+): Promise<IncidentV1[]> {
+  const where = { upcoming: eq(incident.status, "scheduled"), active: maintenanceUnderway, scheduled: undefined }[
+    which
+  ];
+  const order =
+    which === "scheduled"
+      ? [desc(incident.scheduledFor), desc(incident.id)]
+      : [asc(incident.scheduledFor), asc(incident.id)];
+  const rows = await db
+    .select()
+    .from(incident)
+    .where(and(eq(incident.pageId, p.id), eq(incident.kind, "maintenance"), where))
+    .orderBy(...order)
     .limit(query.limit)
     .offset((query.page - 1) * query.limit);
   return incidentsV1(db, p, rows);

@@ -158,6 +158,31 @@ function percent(tracked: number, down: number): number | null {
   return tracked > 0 ? 100 * (1 - down / tracked) : null;
 }
 
+/**
+ * Milliseconds spent in each status between `from` and `opts.now`, over the
+ * tracked time only (the same segments as the bars): the v1 API's seconds of
+ * major and partial outage (lib/statuspage/v1-uptime.ts).
+ */
+export function statusDurations(
+  h: ComponentHistory,
+  from: Date,
+  opts: Pick<ComputeOptions, "timeZone" | "now">,
+): Record<ComponentStatus, number> {
+  const out: Record<ComponentStatus, number> = {
+    operational: 0,
+    degraded_performance: 0,
+    partial_outage: 0,
+    major_outage: 0,
+    under_maintenance: 0,
+  };
+  const start = from.getTime();
+  for (const s of segments(h, { ...opts, countsMaintenance: false })) {
+    const len = s.to - Math.max(s.from, start);
+    if (len > 0) out[s.status] += len;
+  }
+  return out;
+}
+
 /** 90 local-day buckets for one component. */
 export function componentUptime(
   h: ComponentHistory,

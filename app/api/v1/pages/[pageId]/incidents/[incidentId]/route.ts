@@ -1,7 +1,12 @@
 import { apiRoute } from "@/app/_server/api";
-import { deleteIncident, getIncidentOrThrow, patchIncident } from "@/lib/incidents/incidents";
+import { deleteIncident, patchIncident } from "@/lib/incidents/incidents";
+import { patchMaintenance } from "@/lib/maintenance/patch";
 import { getIncidentV1 } from "@/lib/statuspage/v1";
-import { IncidentPatchBody, planIncidentPatch } from "@/lib/statuspage/v1-input";
+import {
+  AnyIncidentCreateBody,
+  MAINTENANCE_RENAMES,
+  planIncidentOrMaintenancePatch,
+} from "@/lib/statuspage/v1-maintenance";
 
 export const dynamic = "force-dynamic";
 
@@ -12,16 +17,21 @@ export const GET = apiRoute<Params>(async ({ ctx, page, params }) => getIncident
 /**
  * As in Statuspage, a PATCH with status, body or components posts a new
  * update; name and impact_override edit the incident, in one transaction.
+ * On a maintenance, the window and its switches edit it (before it starts).
  */
 const patch = apiRoute<Params>(
   async ({ ctx, page, params, body }) => {
-    const input = await body(IncidentPatchBody);
-    const current = await getIncidentOrThrow(ctx.db, page.id, params.incidentId);
-    const plan = planIncidentPatch(current.id, current.status, input);
-    await patchIncident(ctx, plan);
-    return getIncidentV1(ctx.db, page, current.id);
+    const planned = await planIncidentOrMaintenancePatch(
+      ctx.db,
+      page,
+      params.incidentId,
+      await body(AnyIncidentCreateBody),
+    );
+    if (planned.kind === "maintenance") await patchMaintenance(ctx, planned.plan);
+    else await patchIncident(ctx, planned.plan);
+    return getIncidentV1(ctx.db, page, params.incidentId);
   },
-  { wrapper: "incident", renames: { notify: "deliver_notifications" } },
+  { wrapper: "incident", renames: { ...MAINTENANCE_RENAMES, notify: "deliver_notifications" } },
 );
 export { patch as PATCH, patch as PUT };
 

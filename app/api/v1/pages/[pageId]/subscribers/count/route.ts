@@ -1,0 +1,6 @@
+import { apiRoute } from "@/app/_server/api";
+import { subscriberCountV1 } from "@/lib/statuspage/v1-subscribers";
+
+export const dynamic = "force-dynamic";
+
+export const GET = apiRoute<{ pageId: string }>(async ({ ctx, query }) => subscriberCountV1(ctx, query));
