@@ -1,7 +1,7 @@
 import { and, desc, eq, inArray } from "drizzle-orm";
 import { z } from "zod";
 import type { Tx } from "@/db/client";
-import { COMPONENT_STATUSES, IMPACTS, INCIDENT_STATUSES } from "@/db/constants";
+import { COMPONENT_STATUSES, IMPACTS, INCIDENT_STATUSES, type IncidentKind } from "@/db/constants";
 import {
   delivery,
   incident,
@@ -94,13 +94,16 @@ export function updateDto(u: IncidentUpdate) {
   };
 }
 
-export async function getIncidentOrThrow(tx: Tx, pageId: string, id: string): Promise<Incident> {
+/** An incident or a maintenance of the page by id (404 for another page's or the other kind). */
+export async function getOfKindOrThrow(tx: Tx, pageId: string, id: string, kind: IncidentKind): Promise<Incident> {
   const row = await tx.query.incident.findFirst({
-    where: and(eq(incident.id, id), eq(incident.pageId, pageId), eq(incident.kind, "incident")),
+    where: and(eq(incident.id, id), eq(incident.pageId, pageId), eq(incident.kind, kind)),
   });
-  if (!row) throw new NotFoundError("Incident");
+  if (!row) throw new NotFoundError(kind === "incident" ? "Incident" : "Maintenance");
   return row;
 }
+
+export const getIncidentOrThrow = (tx: Tx, pageId: string, id: string) => getOfKindOrThrow(tx, pageId, id, "incident");
 
 async function getUpdateOrThrow(tx: Tx, incidentId: string, updateId: string): Promise<IncidentUpdate> {
   const row = await tx.query.incidentUpdate.findFirst({

@@ -143,25 +143,10 @@ export async function getConsoleIncident(db: Tx, pageId: string, id: string): Pr
     .leftJoin(user, eq(user.id, incidentUpdate.authorUserId))
     .where(eq(incidentUpdate.incidentId, id));
   updates.sort(compareUpdatesNewestFirst);
-  const changes = updates.length
-    ? await db
-        .select({
-          updateId: incidentUpdateComponent.incidentUpdateId,
-          id: component.id,
-          name: component.name,
-          oldStatus: incidentUpdateComponent.oldStatus,
-          newStatus: incidentUpdateComponent.newStatus,
-        })
-        .from(incidentUpdateComponent)
-        .innerJoin(component, eq(component.id, incidentUpdateComponent.componentId))
-        .where(
-          inArray(
-            incidentUpdateComponent.incidentUpdateId,
-            updates.map((u) => u.id),
-          ),
-        )
-        .orderBy(asc(component.position), asc(component.name))
-    : [];
+  const changes = await componentChangesOf(
+    db,
+    updates.map((u) => u.id),
+  );
   return {
     ...summary,
     identifiedAt: row.identifiedAt,
@@ -173,7 +158,9 @@ export async function getConsoleIncident(db: Tx, pageId: string, id: string): Pr
     postmortem: postmortemDto(row),
     updates: updates.map(({ seq: _seq, ...u }) => ({
       ...u,
-      components: changes.filter((c) => c.updateId === u.id).map(({ updateId: _u, ...c }) => c),
+      components: changes
+        .filter((c) => c.updateId === u.id)
+        .map((c) => ({ id: c.componentId, name: c.name, oldStatus: c.oldStatus, newStatus: c.newStatus })),
     })),
   };
 }
@@ -186,4 +173,29 @@ export async function listDegradedComponents(db: Tx, pageId: string) {
     .where(and(eq(component.pageId, pageId), isNull(component.deletedAt)))
     .orderBy(asc(component.position), asc(component.name));
   return rows.filter((r) => r.status !== "operational");
+}
+
+/** Per update, the components it changed (old → new status), in page order; deleted components keep their name. */
+export interface ComponentChange {
+  updateId: string;
+  componentId: string;
+  name: string;
+  oldStatus: ComponentStatus;
+  newStatus: ComponentStatus;
+}
+
+export async function componentChangesOf(db: Tx, updateIds: string[]): Promise<ComponentChange[]> {
+  if (!updateIds.length) return [];
+  return db
+    .select({
+      updateId: incidentUpdateComponent.incidentUpdateId,
+      componentId: incidentUpdateComponent.componentId,
+      name: component.name,
+      oldStatus: incidentUpdateComponent.oldStatus,
+      newStatus: incidentUpdateComponent.newStatus,
+    })
+    .from(incidentUpdateComponent)
+    .innerJoin(component, eq(component.id, incidentUpdateComponent.componentId))
+    .where(inArray(incidentUpdateComponent.incidentUpdateId, updateIds))
+    .orderBy(asc(component.position), asc(component.name));
 }

@@ -14,8 +14,9 @@ import {
 import { component, incident, type Incident, type IncidentUpdate } from "@/db/schema";
 import { audit } from "../audit";
 import { parseInput, requireRole, type Ctx } from "../context";
-import { NotFoundError, ValidationError } from "../errors";
+import { ValidationError } from "../errors";
 import { Id, newId } from "../ids";
+import { getOfKindOrThrow } from "../incidents/incidents";
 import { affectedComponentIds, refreshIncidentCaches, writeUpdate } from "../incidents/timeline";
 import { enqueueNotification } from "../notifications/enqueue";
 import { bumpContentVersion, getPage } from "../page/page";
@@ -105,13 +106,8 @@ export function maintenanceDto(i: Incident) {
   };
 }
 
-export async function getMaintenanceOrThrow(tx: Tx, pageId: string, id: string): Promise<Incident> {
-  const row = await tx.query.incident.findFirst({
-    where: and(eq(incident.id, id), eq(incident.pageId, pageId), eq(incident.kind, "maintenance")),
-  });
-  if (!row) throw new NotFoundError("Maintenance");
-  return row;
-}
+export const getMaintenanceOrThrow = (tx: Tx, pageId: string, id: string) =>
+  getOfKindOrThrow(tx, pageId, id, "maintenance");
 
 export async function createMaintenance(
   ctx: Ctx,

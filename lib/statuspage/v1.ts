@@ -3,19 +3,18 @@
 // Reads only: nothing here writes.
 import { and, asc, desc, eq, exists, inArray, isNull, or, sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
-import type { ComponentStatus } from "@/db/constants";
 import {
   component,
   componentGroup,
   incident,
   incidentUpdate,
-  incidentUpdateComponent,
   type Component,
   type ComponentGroup,
   type Incident,
   type IncidentUpdate,
   type Page,
 } from "@/db/schema";
+import { type ComponentChange, componentChangesOf } from "../incidents/queries";
 import { NotFoundError } from "../errors";
 import { maintenanceUnderway, openStatus } from "../status/conditions";
 import { compareUpdatesNewestFirst } from "../status/rules";
@@ -71,15 +70,7 @@ export function componentGroupV1(g: ComponentGroup, memberIds: string[]) {
 }
 export type ComponentGroupV1 = ReturnType<typeof componentGroupV1>;
 
-export interface AffectedComponentRow {
-  incidentUpdateId: string;
-  componentId: string;
-  name: string;
-  oldStatus: ComponentStatus;
-  newStatus: ComponentStatus;
-}
-
-export function incidentUpdateV1(u: IncidentUpdate, affected: AffectedComponentRow[]) {
+export function incidentUpdateV1(u: IncidentUpdate, affected: ComponentChange[]) {
   return {
     id: u.id,
     status: u.status,
@@ -200,25 +191,10 @@ export async function incidentsV1(db: Tx, p: Page, rows: Incident[]): Promise<In
       ),
     );
   updates.sort(compareUpdatesNewestFirst);
-  const affected: AffectedComponentRow[] = updates.length
-    ? await db
-        .select({
-          incidentUpdateId: incidentUpdateComponent.incidentUpdateId,
-          componentId: incidentUpdateComponent.componentId,
-          name: component.name,
-          oldStatus: incidentUpdateComponent.oldStatus,
-          newStatus: incidentUpdateComponent.newStatus,
-        })
-        .from(incidentUpdateComponent)
-        .innerJoin(component, eq(component.id, incidentUpdateComponent.componentId))
-        .where(
-          inArray(
-            incidentUpdateComponent.incidentUpdateId,
-            updates.map((u) => u.id),
-          ),
-        )
-        .orderBy(asc(component.position), asc(component.name))
-    : [];
+  const affected = await componentChangesOf(
+    db,
+    updates.map((u) => u.id),
+  );
   const affectedIds = [...new Set(affected.map((a) => a.componentId))];
   // Deleted components stay named in the timeline but are no longer listed as objects.
   const components = affectedIds.length
@@ -231,7 +207,7 @@ export async function incidentsV1(db: Tx, p: Page, rows: Incident[]): Promise<In
   return rows.map((i) => {
     const own = updates.filter((u) => u.incidentId === i.id);
     const ownUpdateIds = new Set(own.map((u) => u.id));
-    const ownAffected = affected.filter((a) => ownUpdateIds.has(a.incidentUpdateId));
+    const ownAffected = affected.filter((a) => ownUpdateIds.has(a.updateId));
     const ownComponentIds = new Set(ownAffected.map((a) => a.componentId));
     return incidentV1(
       p,
@@ -239,7 +215,7 @@ export async function incidentsV1(db: Tx, p: Page, rows: Incident[]): Promise<In
       own.map((u) =>
         incidentUpdateV1(
           u,
-          ownAffected.filter((a) => a.incidentUpdateId === u.id),
+          ownAffected.filter((a) => a.updateId === u.id),
         ),
       ),
       components.filter((c) => ownComponentIds.has(c.id)).map(componentV1),

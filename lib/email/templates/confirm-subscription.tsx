@@ -1,8 +1,7 @@
-import { Button } from "@react-email/button";
 import { Heading } from "@react-email/heading";
 import { Link } from "@react-email/link";
 import { Text } from "@react-email/text";
-import { EmailLayout, linkStyle, type Branding } from "./layout";
+import { BrandButton, EmailLayout, linkStyle, type Branding } from "./layout";
 
 /** What the subscriber asked to hear about, named in the confirmation. */
 export interface ConfirmScope {
@@ -69,19 +68,9 @@ export function ConfirmSubscriptionEmail(p: ConfirmEmailProps) {
         nothing changes until you press it.
       </Text>
       <ScopeText scope={p.scope} />
-      <Button
-        href={p.confirmUrl}
-        style={{
-          backgroundColor: p.brand.brandColor,
-          borderRadius: 6,
-          color: "#ffffff",
-          fontSize: 14,
-          fontWeight: 600,
-          padding: "10px 16px",
-        }}
-      >
+      <BrandButton brand={p.brand} href={p.confirmUrl}>
         Confirm subscription
-      </Button>
+      </BrandButton>
       <Text style={{ color: "#71717a", fontSize: 12, lineHeight: "18px" }}>The link works for 7 days.</Text>
     </EmailLayout>
   );

@@ -1,9 +1,8 @@
-import { Button } from "@react-email/button";
 import { Heading } from "@react-email/heading";
 import { Link } from "@react-email/link";
 import { Section } from "@react-email/section";
 import { Text } from "@react-email/text";
-import { EmailLayout, linkStyle, type Branding } from "./layout";
+import { BrandButton, EmailLayout, linkStyle, type Branding } from "./layout";
 
 export interface IncidentEmailProps {
   brand: Branding;
@@ -74,20 +73,9 @@ export function IncidentUpdateEmail(p: IncidentEmailProps) {
           ))}
         </Section>
       )}
-      <Button
-        href={p.incidentUrl}
-        style={{
-          backgroundColor: p.brand.brandColor,
-          borderRadius: 6,
-          color: "#ffffff",
-          fontSize: 14,
-          fontWeight: 600,
-          marginTop: 8,
-          padding: "10px 16px",
-        }}
-      >
+      <BrandButton brand={p.brand} href={p.incidentUrl}>
         View on the status page
-      </Button>
+      </BrandButton>
     </EmailLayout>
   );
 }

@@ -1,4 +1,5 @@
 import { Body } from "@react-email/body";
+import { Button } from "@react-email/button";
 import { Container } from "@react-email/container";
 import { Head } from "@react-email/head";
 import { Hr } from "@react-email/hr";
@@ -78,3 +79,23 @@ export function EmailLayout({
 }
 
 export const linkStyle = { color: "#2563eb" };
+
+/** The one call to action of an email, in the page's brand colour. */
+export function BrandButton({ brand, href, children }: { brand: Branding; href: string; children: ReactNode }) {
+  return (
+    <Button
+      href={href}
+      style={{
+        backgroundColor: brand.brandColor,
+        borderRadius: 6,
+        color: "#ffffff",
+        fontSize: 14,
+        fontWeight: 600,
+        marginTop: 8,
+        padding: "10px 16px",
+      }}
+    >
+      {children}
+    </Button>
+  );
+}
