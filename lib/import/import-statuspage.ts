@@ -42,11 +42,16 @@ const LABELS: Record<(typeof PLAN_ENTITIES)[number], string> = {
   templates: "templates",
 };
 
+const SOURCES: Record<ImportPlan["source"], string> = {
+  "statuspage-v1": "Statuspage's API (v1)",
+  "statuspage-v2": "the page's public JSON (v2)",
+};
+
 /** The plan as lines of text, for the CLI and the console preview. */
 export function describePlan(plan: ImportPlan): string[] {
   const verb = plan.dryRun ? "would be" : "were";
   const lines = [
-    `${plan.dryRun ? "Plan for" : "Imported"} "${plan.pageName}" from ${plan.source === "statuspage-v1" ? "Statuspage's API (v1)" : "the page's public JSON (v2)"}:`,
+    `${plan.dryRun ? "Plan for" : "Imported"} "${plan.pageName}" from ${SOURCES[plan.source]}:`,
     `  page settings: ${plan.page === "updated" ? `${verb} updated` : "unchanged"}`,
   ];
   for (const e of PLAN_ENTITIES) {

@@ -123,7 +123,8 @@ async function restorePage(tx: Tx, data: HeraldExport, plan: RestorePlan, now: D
   for (const table of PAGE_CONTENT) {
     if (await tx.$count(table, eq(table.pageId, target.id)))
       throw new ConflictError(
-        "This Herald already has a page with content: restore into a fresh install, or one restored from this same export",
+        "This Herald already has a page with content: " +
+          "restore into a fresh install, or one restored from this same export",
       );
   }
   await tx.insert(page).values({
@@ -138,7 +139,10 @@ async function restorePage(tx: Tx, data: HeraldExport, plan: RestorePlan, now: D
   return wanted.id;
 }
 
-/** Console users are matched by id; the same email or a second owner under another id is a clear refusal, not a merge. */
+/**
+ * Console users are matched by id; the same email or a second owner under
+ * another id is a clear refusal, not a merge.
+ */
 async function checkUsers(tx: Tx, data: HeraldExport) {
   for (const u of data.tables.user) {
     const id = String(u.id);

@@ -239,7 +239,7 @@ describe("import through Statuspage's management API v1", () => {
   });
   afterAll(() => t.close());
 
-  it("reads every page of the incident list, subscribers with their states and scopes, templates and postmortems", async () => {
+  it("reads every page of incidents, subscribers with states and scopes, templates and postmortems", async () => {
     replay.requests.length = 0;
     const plan = await importStatuspage(t.ctx, deps, source, { dryRun: false });
     expect(replay.requests.filter((r) => r.startsWith(`/v1/pages/${V1_PAGE}/incidents`))).toEqual(

@@ -287,7 +287,8 @@ function toBundle(source: ImportBundle["source"], parts: Parts): ImportBundle {
   for (const t of parts.templates) {
     if (t.update_status && !isIncidentStatus(t.update_status)) {
       notes.push(
-        `template "${t.name}" is for status ${t.update_status}; Herald's templates are for incident statuses, so it is left out`,
+        `template "${t.name}" is for status ${t.update_status}; ` +
+          "Herald's templates are for incident statuses, so it is left out",
       );
       continue;
     }

@@ -6,6 +6,9 @@ import type { ImportState } from "./state";
 
 const label = "block text-sm font-medium text-zinc-800 dark:text-zinc-200";
 const hint = "mt-1 text-xs text-zinc-500";
+const PLAN_CLASS = "border-zinc-300 bg-zinc-50 dark:border-zinc-700 dark:bg-zinc-900";
+const DONE_CLASS =
+  "border-green-300 bg-green-50 text-green-900 dark:border-green-800 dark:bg-green-950 dark:text-green-100";
 
 /**
  * Preview first: the plan of a dry run is shown, then "Import" runs the same
@@ -76,7 +79,7 @@ export function ImportForm({ disabled }: { disabled: boolean }) {
         {state.plan && !dirty && (
           <section
             aria-label={state.previewed ? "Import plan" : "Import result"}
-            className={`rounded-md border p-3 text-sm ${state.previewed ? "border-zinc-300 bg-zinc-50 dark:border-zinc-700 dark:bg-zinc-900" : "border-green-300 bg-green-50 text-green-900 dark:border-green-800 dark:bg-green-950 dark:text-green-100"}`}
+            className={`rounded-md border p-3 text-sm ${state.previewed ? PLAN_CLASS : DONE_CLASS}`}
           >
             <ul className="space-y-1">
               {state.plan.map((line) => (

@@ -13,7 +13,10 @@ export default async function ImportPage() {
     <>
       <PageHeader
         title="Import from Statuspage"
-        description="Bring a Statuspage page over with its ids, history and subscribers. Nothing is emailed and nobody is notified."
+        description={
+          "Bring a Statuspage page over with its ids, history and subscribers. " +
+          "Nothing is emailed and nobody is notified."
+        }
       />
       {!canAdmin && <ReadOnlyNotice>Only admins can import.</ReadOnlyNotice>}
       <Card className="max-w-2xl">
