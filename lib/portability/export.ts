@@ -1,6 +1,6 @@
 import { asc, eq, inArray, type Column, type SQL } from "drizzle-orm";
 import { getTableConfig, type SQLiteTable } from "drizzle-orm/sqlite-core";
-import { incident, incidentUpdate, subscriber } from "@/db/schema";
+import { channelTarget, incident, incidentUpdate, integration, subscriber } from "@/db/schema";
 import { requireRole, type Ctx } from "../context";
 import { getPage } from "../page/page";
 import { EXPORT_FORMAT, EXPORT_VERSION, EXPORTED, exportedColumns, type ExportedTable } from "./format";
@@ -46,6 +46,8 @@ export async function exportPage(ctx: Ctx): Promise<HeraldExportJson> {
       .from(incidentUpdate)
       .where(inArray(incidentUpdate.incidentId, incidents));
     const subscribers = tx.select({ id: subscriber.id }).from(subscriber).where(eq(subscriber.pageId, p.id));
+    const targets = tx.select({ id: channelTarget.id }).from(channelTarget).where(eq(channelTarget.pageId, p.id));
+    const integrations = tx.select({ id: integration.id }).from(integration).where(eq(integration.pageId, p.id));
     const scope: Record<ExportedTable, SQL | undefined> = {
       user: undefined,
       account: undefined,
@@ -60,6 +62,11 @@ export async function exportPage(ctx: Ctx): Promise<HeraldExportJson> {
       subscriber: eq(EXPORTED.subscriber.pageId, p.id),
       subscriberComponent: inArray(EXPORTED.subscriberComponent.subscriberId, subscribers),
       subscriberIncident: inArray(EXPORTED.subscriberIncident.subscriberId, subscribers),
+      channelTarget: eq(EXPORTED.channelTarget.pageId, p.id),
+      channelTargetComponent: inArray(EXPORTED.channelTargetComponent.targetId, targets),
+      integration: eq(EXPORTED.integration.pageId, p.id),
+      integrationRule: inArray(EXPORTED.integrationRule.integrationId, integrations),
+      componentVendor: eq(EXPORTED.componentVendor.pageId, p.id),
       apiKey: eq(EXPORTED.apiKey.pageId, p.id),
     };
     const tables = {} as Record<ExportedTable, JsonRow[]>;

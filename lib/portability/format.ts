@@ -7,6 +7,11 @@ import { z } from "zod";
 import {
   account,
   apiKey,
+  channelTarget,
+  channelTargetComponent,
+  componentVendor,
+  integration,
+  integrationRule,
   component,
   componentGroup,
   componentStatusChange,
@@ -27,9 +32,9 @@ export const EXPORT_VERSION = 1;
 
 /**
  * The exported tables, parents before children (the order restore inserts in).
- * Secrets stay out of plain text: API keys and subscriber link tokens are kept
- * as their hashes, the tokens' encrypted copies only open with the same
- * HERALD_SECRET, and console accounts keep their password hashes (OAuth tokens
+ * Secrets stay out of plain text: API keys, integration tokens and subscriber
+ * link tokens are kept as their hashes; the encrypted copies (link tokens,
+ * webhook and chat URLs and signing secrets) only open with the same HERALD_SECRET, and console accounts keep their password hashes (OAuth tokens
  * are left out).
  */
 export const EXPORTED = {
@@ -46,6 +51,11 @@ export const EXPORTED = {
   subscriber,
   subscriberComponent,
   subscriberIncident,
+  channelTarget,
+  channelTargetComponent,
+  integration,
+  integrationRule,
+  componentVendor,
   apiKey,
 } as const satisfies Record<string, SQLiteTable>;
 export type ExportedTable = keyof typeof EXPORTED;
@@ -71,6 +81,11 @@ export const NOT_EXPORTED: Record<string, string> = {
   outbox_email: "emails kept by the console transport of this install",
   subscribe_limit: "subscribe-form abuse counters of this install",
   audit_log: "the audit trail of this install (a restore adds its own row)",
+  channel_delivery: "the outbox of webhook and chat targets",
+  channel_payload: "the outbox of webhook and chat targets",
+  integration_alert: "which alerts are firing now: the monitors send them again",
+  automation_component: "a status change waiting out an integration's hold: state of this install's alert stream",
+  integration_event: "the log of requests an integration received",
 };
 
 function columnSchema(col: Column): z.ZodType {

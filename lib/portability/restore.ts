@@ -7,11 +7,14 @@ import type { SQLiteTable } from "drizzle-orm/sqlite-core";
 import type { Tx } from "@/db/client";
 import {
   apiKey,
+  channelTarget,
   component,
   componentGroup,
   componentStatusChange,
+  componentVendor,
   incident,
   incidentTemplate,
+  integration,
   notification,
   page,
   subscriber,
@@ -52,6 +55,9 @@ const PAGE_CONTENT = [
   incident,
   incidentTemplate,
   subscriber,
+  channelTarget,
+  integration,
+  componentVendor,
   apiKey,
   notification,
 ] as const;
