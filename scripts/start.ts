@@ -6,14 +6,14 @@ import { createServer, request, type IncomingMessage, type ServerResponse } from
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import next from "next";
-import { describeTrust, parseTrustedProxies } from "@/lib/edge/client-ip";
+import { clientAddress, describeTrust, parseTrustedProxies } from "@/lib/edge/client-ip";
 import { createEdge, securityHeaders } from "@/lib/edge/edge";
 import { env } from "@/lib/env";
 import { getContentVersion } from "@/lib/page/page";
 import { loadPublicIndex } from "@/lib/public/index";
 import { getDb } from "@/lib/runtime";
 import { staticHtml } from "@/lib/snapshots/html";
-import { existsIn, NOT_FOUND_PAGE, type PathIndex } from "@/lib/snapshots/routes";
+import { existsIn, keyNeedsIndex, NOT_FOUND_PAGE, type PathIndex } from "@/lib/snapshots/routes";
 import { createSnapshotServer, type Rendered } from "@/lib/snapshots/server";
 import { SnapshotStore } from "@/lib/snapshots/store";
 import { bootstrap } from "./bootstrap";
@@ -141,7 +141,12 @@ const snapshots = createSnapshotServer({
   // kept (that page failing) keeps its scripts.
   transformHtml: (html, status) => (status === 200 ? staticHtml(html, readAsset) : html),
   notFoundKey: NOT_FOUND_PAGE,
-  exists: async (key, version) => existsIn(await pathIndex(version), key),
+  // Fixed paths always exist; ids and page numbers are looked up in the index of that version.
+  exists: async (key, version) => !keyNeedsIndex(key) || existsIn(await pathIndex(version), key),
+  // Loaded as soon as a version is seen, beside the warm renders, not by the first reader of an incident page.
+  onVersion: (version) => void pathIndex(version).catch(() => {}),
+  clientOf: (req) =>
+    clientAddress(req.socket.remoteAddress, req.headers["x-forwarded-for"], req.headers["x-real-ip"], trust),
   headers: securityHeaders(config.HERALD_URL),
   pollMs: config.HERALD_SNAPSHOT_POLL_MS,
 });

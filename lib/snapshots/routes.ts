@@ -83,6 +83,11 @@ export interface PathIndex {
 const INCIDENT_KEY = new RegExp(`^/incidents/(${ID_SOURCE})(?:/og\\.png)?$`);
 const COMPONENT_KEY = new RegExp(`^/components/(${ID_SOURCE})/badge\\.svg$`);
 
+/** Whether existsIn needs the index for this key (an id or a page number); every other public key always exists. */
+export function keyNeedsIndex(key: string): boolean {
+  return INCIDENT_KEY.test(key) || COMPONENT_KEY.test(key) || key.startsWith("/history?");
+}
+
 /** Whether a snapshot key names something that exists: random ids and page numbers must not cost a render. */
 export function existsIn(index: PathIndex, key: string): boolean {
   const incidentId = INCIDENT_KEY.exec(key)?.[1];

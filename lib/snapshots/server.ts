@@ -48,6 +48,17 @@ export interface SnapshotServerOptions {
   warmKeys?: readonly string[];
   /** Background version poll; other processes' writes show up within this. */
   pollMs?: number;
+  /**
+   * Who sent a request (lib/edge/client-ip.ts, the same decision as the limits):
+   * the address that just wrote reads its own write. Default: the socket's address.
+   */
+  clientOf?: (req: IncomingMessage) => string;
+  /** How long after its write an address waits for the new render instead of the previous snapshot. */
+  readOwnWritesMs?: number;
+  /** Called once per new content version, before its renders (e.g. to load what exists at that version). */
+  onVersion?: (version: number) => void;
+  /** Milliseconds since the epoch, for the read-your-writes window (tests drive it). */
+  now?: () => number;
   cacheControl?: string;
   /** Sent with every response the snapshot server writes (the edge's security headers). */
   headers?: Readonly<Record<string, string>>;
@@ -56,6 +67,8 @@ export interface SnapshotServerOptions {
 
 /** Only complete pages are snapshots: a 404 is content too (it turns into the page once published). */
 const STORABLE = new Set([200, 404]);
+/** Bound on the read-your-writes table (a write costs a request through the limits, so this is generous). */
+const MAX_WRITERS = 10_000;
 
 export const PUBLIC_CACHE_CONTROL = "public, max-age=0, s-maxage=5, stale-while-revalidate=30";
 
@@ -65,7 +78,13 @@ export function createSnapshotServer(opts: SnapshotServerOptions) {
   const warmKeys = opts.warmKeys ?? routes.flatMap((r) => (typeof r.path === "string" ? [r.path] : []));
   const cacheControl = opts.cacheControl ?? PUBLIC_CACHE_CONTROL;
   const log = opts.log ?? ((line: string) => console.log(line));
-  const inflight = new Map<string, Promise<Snapshot | Rendered>>();
+  const clientOf = opts.clientOf ?? ((req: IncomingMessage) => req.socket.remoteAddress ?? "unknown");
+  const readOwnWritesMs = opts.readOwnWritesMs ?? 10_000;
+  const now = opts.now ?? Date.now;
+  /** At most one render per path: the version it renders and its promise. */
+  const inflight = new Map<string, { v: number | null; p: Promise<Snapshot | Rendered> }>();
+  /** Addresses that finished a write recently → until when they read their own writes. */
+  const writers = new Map<string, number>();
 
   // Version tracking. `changedGen` counts "something may have been written in
   // this process"; a read that started at or after the newest mark is fresh.
@@ -86,7 +105,10 @@ export function createSnapshotServer(opts: SnapshotServerOptions) {
         const changed = v !== version;
         version = v;
         readGen = Math.max(readGen, gen);
-        if (changed) void warm(v);
+        if (changed) {
+          opts.onVersion?.(v);
+          void warm(v);
+        }
         if (failing) log("[herald] content version readable again");
         failing = false;
       })
@@ -116,36 +138,76 @@ export function createSnapshotServer(opts: SnapshotServerOptions) {
     return version;
   }
 
-  async function renderOnce(key: string, v: number | null): Promise<Snapshot | Rendered> {
-    const id = `${key}@${v}`;
-    let p = inflight.get(id);
-    if (!p) {
-      p = (async () => {
-        const started = performance.now();
-        renders++;
-        const r = await opts.render(key);
-        const ms = (performance.now() - started).toFixed(0);
-        if (v === null || !STORABLE.has(r.status)) {
-          log(`[herald] snapshot render ${key} v${v} → ${r.status} in ${ms} ms (not stored)`);
-          return r;
-        }
-        const notFound =
-          r.status === 404 && key !== opts.notFoundKey && r.contentType.startsWith("text/html")
-            ? await notFoundPage(v)
-            : null;
-        const body = notFound
-          ? notFound.identity
-          : opts.transformHtml && r.contentType.startsWith("text/html")
-            ? Buffer.from(opts.transformHtml(r.body.toString("utf8"), r.status))
-            : r.body;
-        const snap = await makeSnapshot(key, v, r.status, r.contentType, body);
-        opts.store.set(snap);
-        log(`[herald] snapshot render ${key} v${v} → ${r.status} in ${ms} ms`);
-        return snap;
-      })().finally(() => inflight.delete(id));
-      inflight.set(id, p);
-    }
+  /**
+   * The render of `key` at version v, shared by everyone who asks. A path
+   * renders once at a time: a newer version waits for the running render, then
+   * renders the newest version known by then (intermediate ones are skipped).
+   */
+  function renderOnce(key: string, v: number | null): Promise<Snapshot | Rendered> {
+    const running = inflight.get(key);
+    if (running && running.v === v) return running.p;
+    const p = (async () => {
+      let target = v;
+      if (running) {
+        await running.p.catch(() => {});
+        // A newer version arrived meanwhile: render that one (the skipped ones are already out of date).
+        if (target !== null && version !== null && version > target) target = version;
+        const done = opts.store.get(key);
+        if (done && target !== null && done.version === target) return done;
+      }
+      return renderNow(key, target);
+    })().finally(() => {
+      if (inflight.get(key)?.p === p) inflight.delete(key);
+    });
+    inflight.set(key, { v, p });
     return p;
+  }
+
+  async function renderNow(key: string, v: number | null): Promise<Snapshot | Rendered> {
+    const started = performance.now();
+    renders++;
+    const r = await opts.render(key);
+    const ms = (performance.now() - started).toFixed(0);
+    if (v === null || !STORABLE.has(r.status)) {
+      log(`[herald] snapshot render ${key} v${v} → ${r.status} in ${ms} ms (not stored)`);
+      return r;
+    }
+    const notFound =
+      r.status === 404 && key !== opts.notFoundKey && r.contentType.startsWith("text/html")
+        ? await notFoundPage(v)
+        : null;
+    const body = notFound
+      ? notFound.identity
+      : opts.transformHtml && r.contentType.startsWith("text/html")
+        ? Buffer.from(opts.transformHtml(r.body.toString("utf8"), r.status))
+        : r.body;
+    const snap = await makeSnapshot(key, v, r.status, r.contentType, body);
+    // A slower render of an older version never replaces a newer snapshot.
+    const current = opts.store.get(key);
+    if (!current || current.version <= v) opts.store.set(snap);
+    log(
+      `[herald] snapshot render ${key} v${v} → ${r.status} in ${ms} ms (total ${(performance.now() - started).toFixed(0)} ms)`,
+    );
+    return snap;
+  }
+
+  /** Whether this request comes from an address that finished a write moments ago (it reads its own write). */
+  function readsOwnWrite(req: IncomingMessage): boolean {
+    if (!writers.size) return false;
+    const until = writers.get(clientOf(req));
+    return until !== undefined && until > now();
+  }
+
+  function noteWriter(req: IncomingMessage): void {
+    const t = now();
+    const who = clientOf(req);
+    writers.delete(who);
+    writers.set(who, t + readOwnWritesMs);
+    // Oldest first: expired entries, and past a bound the oldest ones, go.
+    for (const [addr, until] of writers) {
+      if (until > t && writers.size <= MAX_WRITERS) break;
+      writers.delete(addr);
+    }
   }
 
   /** The current version's not-found page, or null when there is none (then Next's own 404 body is kept). */
@@ -187,6 +249,14 @@ export function createSnapshotServer(opts: SnapshotServerOptions) {
     const exists = opts.exists ? await opts.exists(key, v).catch(() => null) : true;
     if (exists === false || (exists === null && !cached)) return sendNotFound(req, res, v);
     if (exists === null) return send(req, res, cached!, "STALE");
+    // Stale-while-rerender: readers get the previous page at once while the new version renders
+    // (once per path); the address that has just written waits for it and sees its own write.
+    if (cached && cached.status === 200 && cached.version >= 0 && !readsOwnWrite(req)) {
+      renderOnce(key, v).catch((err: unknown) =>
+        log(`[herald] ERROR render of ${key} failed, serving the previous snapshot: ${String(err)}`),
+      );
+      return send(req, res, cached, "STALE");
+    }
     let result: Snapshot | Rendered;
     try {
       result = await renderOnce(key, v);
@@ -266,6 +336,7 @@ export function createSnapshotServer(opts: SnapshotServerOptions) {
       if (method !== "GET" && method !== "HEAD") {
         // Read the version as soon as the write is done: a publish starts its renders at once.
         res.once("close", () => {
+          noteWriter(req);
           markChanged();
           void refresh();
         });

@@ -21,6 +21,8 @@ interface Harness {
   passedThrough: string[];
   pages: Map<string, Rendered>;
   setVersion: (v: number) => void;
+  /** The most renders that ran at the same time. */
+  maxConcurrent: () => number;
 }
 
 const open: Server[] = [];
@@ -42,12 +44,18 @@ async function harness(
   const renders: string[] = [];
   const passedThrough: string[] = [];
   const pages = new Map<string, Rendered>([["/", html(200, "<p>home v1</p>")]]);
+  let running = 0;
+  let maxConcurrent = 0;
   const snapshots = createSnapshotServer({
     store: opts.store ?? new SnapshotStore(),
     render: async (key) => {
       renders.push(key);
+      maxConcurrent = Math.max(maxConcurrent, ++running);
+      // The page as it is when the render starts (a render reads the database once).
+      const page = pages.get(key) ?? html(404, "<p>not found</p>");
       if (opts.renderDelayMs) await new Promise((r) => setTimeout(r, opts.renderDelayMs));
-      return pages.get(key) ?? html(404, "<p>not found</p>");
+      running--;
+      return page;
     },
     readVersion: async () => version,
     pollMs: opts.pollMs ?? 60_000,
@@ -74,6 +82,7 @@ async function harness(
     passedThrough,
     pages,
     setVersion: (v) => (version = v),
+    maxConcurrent: () => maxConcurrent,
   };
 }
 
@@ -85,11 +94,11 @@ function html(status: number, body: string): Rendered {
   };
 }
 
-/** Raw GET (fetch would decompress and hide the encoding). */
-function get(url: string, headers: Record<string, string> = {}, method = "GET") {
+/** Raw GET (fetch would decompress and hide the encoding); `from` is the local address (another reader than 127.0.0.1). */
+function get(url: string, headers: Record<string, string> = {}, method = "GET", from?: string) {
   return new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }>(
     (resolve, reject) => {
-      const req = request(url, { method, headers }, (res) => {
+      const req = request(url, { method, headers, localAddress: from, agent: from ? false : undefined }, (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));
         res.on("end", () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
@@ -179,8 +188,68 @@ describe("snapshot server", () => {
     expect(fresh.headers["x-herald-snapshot"]).toBe("MISS");
   });
 
-  it("picks up other processes' writes through the poll", async () => {
-    const h = await harness({ pollMs: 50 });
+  it("serves the previous page to readers while the new version renders, once per path, and the address that wrote waits for its own write", async () => {
+    const h = await harness({ warmKeys: ["/"], renderDelayMs: 200 });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(h.renders).toEqual(["/"]);
+    h.pages.set("/", html(200, "<p>home v2</p>"));
+    h.setVersion(2);
+    // The publisher (127.0.0.1) finishes a write: the new version is read and "/" starts rendering at once.
+    await get(`${h.url}/admin/action`, {}, "POST");
+    // Everybody else keeps getting the previous page while that render runs, without starting another.
+    const strangers = await Promise.all(Array.from({ length: 20 }, () => get(`${h.url}/`, {}, "GET", "127.0.0.2")));
+    for (const r of strangers) {
+      expect(r.status).toBe(200);
+      expect(r.headers["x-herald-snapshot"]).toBe("STALE");
+      expect(r.body.toString()).toContain("home v1");
+    }
+    // The publisher's next request joins the render and sees the publish.
+    const own = await get(`${h.url}/`);
+    expect(own.body.toString()).toContain("home v2");
+    expect(h.renders).toEqual(["/", "/"]);
+    const after = await get(`${h.url}/`, {}, "GET", "127.0.0.2");
+    expect(after.headers["x-herald-snapshot"]).toBe("HIT");
+    expect(after.body.toString()).toContain("home v2");
+    expect(h.maxConcurrent()).toBe(1);
+  });
+
+  it("renders a path once at a time: a version seen during a render waits for it, and versions in between are skipped", async () => {
+    const h = await harness({ renderDelayMs: 150 });
+    await get(`${h.url}/`);
+    const stranger = () => get(`${h.url}/`, {}, "GET", "127.0.0.2");
+    h.pages.set("/", html(200, "<p>home v2</p>"));
+    h.setVersion(2);
+    h.snapshots.markChanged();
+    expect((await stranger()).body.toString()).toContain("home v1"); // v2 renders in the background
+    h.pages.set("/", html(200, "<p>home v3</p>"));
+    h.setVersion(3);
+    h.snapshots.markChanged();
+    expect((await stranger()).body.toString()).toContain("home v1"); // v3 waits for the v2 render
+    h.setVersion(4);
+    h.snapshots.markChanged();
+    expect((await stranger()).body.toString()).toContain("home v1");
+    await new Promise((r) => setTimeout(r, 500));
+    const r = await stranger();
+    expect(r.headers["x-herald-snapshot"]).toBe("HIT");
+    expect(r.body.toString()).toContain("home v3");
+    // v1, v2, then one render for v3 and v4 together.
+    expect(h.renders).toEqual(["/", "/", "/"]);
+    expect(h.maxConcurrent()).toBe(1);
+  });
+
+  it("never serves a previous 404 while the path renders: a published incident appears at once for everyone", async () => {
+    const h = await harness({ renderDelayMs: 50 });
+    expect((await get(`${h.url}/incidents/abc123`, {}, "GET", "127.0.0.2")).status).toBe(404);
+    h.pages.set("/incidents/abc123", html(200, "<h1>Outage</h1>"));
+    h.setVersion(2);
+    h.snapshots.markChanged();
+    const page = await get(`${h.url}/incidents/abc123`, {}, "GET", "127.0.0.2");
+    expect(page.status).toBe(200);
+    expect(page.headers["x-herald-snapshot"]).toBe("MISS");
+  });
+
+  it("picks up other processes' writes through the poll and renders them before anyone asks", async () => {
+    const h = await harness({ pollMs: 50, warmKeys: ["/"] });
     await get(`${h.url}/`);
     h.pages.set("/", html(200, "<p>home v2</p>"));
     h.setVersion(2);
