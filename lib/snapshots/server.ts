@@ -8,7 +8,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { htmlCsp } from "./csp";
 import { isAppPath, PUBLIC_ROUTES, snapshotHeaders, snapshotKey, type PublicRoute } from "./routes";
-import { makeSnapshot, type Snapshot, type SnapshotStore } from "./store";
+import { finishSnapshot, makeSnapshot, type Snapshot, type SnapshotStore } from "./store";
 
 export interface Rendered {
   status: number;
@@ -59,6 +59,8 @@ export interface SnapshotServerOptions {
   onVersion?: (version: number) => void;
   /** Milliseconds since the epoch, for the read-your-writes window (tests drive it). */
   now?: () => number;
+  /** A fresh snapshot gets its best brotli this long after it is stored (renders of the same publish go first). */
+  finishDelayMs?: number;
   cacheControl?: string;
   /** Sent with every response the snapshot server writes (the edge's security headers). */
   headers?: Readonly<Record<string, string>>;
@@ -81,6 +83,7 @@ export function createSnapshotServer(opts: SnapshotServerOptions) {
   const clientOf = opts.clientOf ?? ((req: IncomingMessage) => req.socket.remoteAddress ?? "unknown");
   const readOwnWritesMs = opts.readOwnWritesMs ?? 10_000;
   const now = opts.now ?? Date.now;
+  const finishDelayMs = opts.finishDelayMs ?? 1000;
   /** At most one render per path: the version it renders and its promise. */
   const inflight = new Map<string, { v: number | null; p: Promise<Snapshot | Rendered> }>();
   /** Addresses that finished a write recently → until when they read their own writes. */
@@ -181,14 +184,27 @@ export function createSnapshotServer(opts: SnapshotServerOptions) {
       : opts.transformHtml && r.contentType.startsWith("text/html")
         ? Buffer.from(opts.transformHtml(r.body.toString("utf8"), r.status))
         : r.body;
-    const snap = await makeSnapshot(key, v, r.status, r.contentType, body);
+    // Served at once with quick brotli; the best compression follows when the CPU is not needed for this render.
+    const snap = await makeSnapshot(key, v, r.status, r.contentType, body, "fast");
     // A slower render of an older version never replaces a newer snapshot.
     const current = opts.store.get(key);
     if (!current || current.version <= v) opts.store.set(snap);
     log(
-      `[herald] snapshot render ${key} v${v} → ${r.status} in ${ms} ms (total ${(performance.now() - started).toFixed(0)} ms)`,
+      `[herald] snapshot render ${key} v${v} → ${r.status} in ${ms} ms, stored after ${(performance.now() - started).toFixed(0)} ms`,
     );
+    setTimeout(() => void finish(snap), finishDelayMs).unref();
     return snap;
+  }
+
+  /** Swaps in the best-compressed variant, unless the snapshot has been replaced meanwhile. */
+  async function finish(snap: Snapshot): Promise<void> {
+    if (opts.store.get(snap.key) !== snap) return;
+    try {
+      const best = await finishSnapshot(snap);
+      if (opts.store.get(snap.key) === snap) opts.store.set(best);
+    } catch (err) {
+      log(`[herald] ERROR compressing ${snap.key}: ${String(err)}`);
+    }
   }
 
   /** Whether this request comes from an address that finished a write moments ago (it reads its own write). */

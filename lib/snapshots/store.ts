@@ -22,21 +22,38 @@ export interface Snapshot {
   br: Buffer;
 }
 
+/**
+ * Brotli quality 11 costs ~0.35 s of CPU for a 200 KB status page (quality 5:
+ * ~0.03 s for 17 % more bytes). A fresh render is stored at "fast" quality so
+ * it is served at once, and finishSnapshot recompresses it afterwards.
+ */
+const BROTLI_QUALITY = { fast: 5, best: constants.BROTLI_MAX_QUALITY } as const;
+
 export async function makeSnapshot(
   key: string,
   version: number,
   status: number,
   contentType: string,
   body: Buffer,
+  quality: keyof typeof BROTLI_QUALITY = "best",
 ): Promise<Snapshot> {
-  const [gz, br] = await Promise.all([
-    gzipAsync(body, { level: 9 }),
-    brotliAsync(body, {
-      params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: body.length },
-    }),
-  ]);
+  const [gz, br] = await Promise.all([gzipAsync(body, { level: 9 }), brotli(body, quality)]);
   const etag = `"${createHash("sha256").update(body).digest("base64url").slice(0, 27)}"`;
   return { key, version, status, contentType, etag, identity: body, gzip: gz, br };
+}
+
+/** The same snapshot with its brotli variant at the best quality (same bytes decoded, same ETag). */
+export async function finishSnapshot(snap: Snapshot): Promise<Snapshot> {
+  return { ...snap, br: await brotli(snap.identity, "best") };
+}
+
+function brotli(body: Buffer, quality: keyof typeof BROTLI_QUALITY): Promise<Buffer> {
+  return brotliAsync(body, {
+    params: {
+      [constants.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY[quality],
+      [constants.BROTLI_PARAM_SIZE_HINT]: body.length,
+    },
+  });
 }
 
 interface PersistedEntry {

@@ -9,7 +9,7 @@ import { staticHtml } from "../../lib/snapshots/html";
 import { pruneCss, usedClasses, usedTags } from "../../lib/snapshots/prune-css";
 import { snapshotKey } from "../../lib/snapshots/routes";
 import { createSnapshotServer, negotiate, type Rendered, type SnapshotServer } from "../../lib/snapshots/server";
-import { makeSnapshot, SnapshotStore } from "../../lib/snapshots/store";
+import { finishSnapshot, makeSnapshot, SnapshotStore } from "../../lib/snapshots/store";
 
 // The snapshot server in front of a stand-in application: a render function
 // that counts its calls and answers from a table the test controls.
@@ -23,6 +23,8 @@ interface Harness {
   setVersion: (v: number) => void;
   /** The most renders that ran at the same time. */
   maxConcurrent: () => number;
+  /** Renders that start from now on wait until the returned function is called. */
+  hold: () => () => void;
 }
 
 const open: Server[] = [];
@@ -46,6 +48,7 @@ async function harness(
   const pages = new Map<string, Rendered>([["/", html(200, "<p>home v1</p>")]]);
   let running = 0;
   let maxConcurrent = 0;
+  let gate: Promise<void> | null = null;
   const snapshots = createSnapshotServer({
     store: opts.store ?? new SnapshotStore(),
     render: async (key) => {
@@ -54,6 +57,7 @@ async function harness(
       // The page as it is when the render starts (a render reads the database once).
       const page = pages.get(key) ?? html(404, "<p>not found</p>");
       if (opts.renderDelayMs) await new Promise((r) => setTimeout(r, opts.renderDelayMs));
+      if (gate) await gate;
       running--;
       return page;
     },
@@ -83,6 +87,14 @@ async function harness(
     pages,
     setVersion: (v) => (version = v),
     maxConcurrent: () => maxConcurrent,
+    hold: () => {
+      let release!: () => void;
+      gate = new Promise((r) => (release = r));
+      return () => {
+        gate = null;
+        release();
+      };
+    },
   };
 }
 
@@ -189,11 +201,12 @@ describe("snapshot server", () => {
   });
 
   it("serves the previous page to readers while the new version renders, once per path, and the address that wrote waits for its own write", async () => {
-    const h = await harness({ warmKeys: ["/"], renderDelayMs: 200 });
-    await new Promise((r) => setTimeout(r, 300));
+    const h = await harness({ warmKeys: ["/"] });
+    await get(`${h.url}/`);
     expect(h.renders).toEqual(["/"]);
     h.pages.set("/", html(200, "<p>home v2</p>"));
     h.setVersion(2);
+    const release = h.hold();
     // The publisher (127.0.0.1) finishes a write: the new version is read and "/" starts rendering at once.
     await get(`${h.url}/admin/action`, {}, "POST");
     // Everybody else keeps getting the previous page while that render runs, without starting another.
@@ -203,9 +216,12 @@ describe("snapshot server", () => {
       expect(r.headers["x-herald-snapshot"]).toBe("STALE");
       expect(r.body.toString()).toContain("home v1");
     }
+    expect(h.renders).toEqual(["/", "/"]);
     // The publisher's next request joins the render and sees the publish.
-    const own = await get(`${h.url}/`);
-    expect(own.body.toString()).toContain("home v2");
+    const own = get(`${h.url}/`);
+    await new Promise((r) => setTimeout(r, 50));
+    release();
+    expect((await own).body.toString()).toContain("home v2");
     expect(h.renders).toEqual(["/", "/"]);
     const after = await get(`${h.url}/`, {}, "GET", "127.0.0.2");
     expect(after.headers["x-herald-snapshot"]).toBe("HIT");
@@ -214,12 +230,13 @@ describe("snapshot server", () => {
   });
 
   it("renders a path once at a time: a version seen during a render waits for it, and versions in between are skipped", async () => {
-    const h = await harness({ renderDelayMs: 150 });
+    const h = await harness();
     await get(`${h.url}/`);
     const stranger = () => get(`${h.url}/`, {}, "GET", "127.0.0.2");
     h.pages.set("/", html(200, "<p>home v2</p>"));
     h.setVersion(2);
     h.snapshots.markChanged();
+    const release = h.hold();
     expect((await stranger()).body.toString()).toContain("home v1"); // v2 renders in the background
     h.pages.set("/", html(200, "<p>home v3</p>"));
     h.setVersion(3);
@@ -228,7 +245,10 @@ describe("snapshot server", () => {
     h.setVersion(4);
     h.snapshots.markChanged();
     expect((await stranger()).body.toString()).toContain("home v1");
-    await new Promise((r) => setTimeout(r, 500));
+    expect(h.renders).toEqual(["/", "/"]);
+    release();
+    for (let i = 0; i < 100 && !(await stranger()).body.toString().includes("home v3"); i++)
+      await new Promise((r) => setTimeout(r, 20));
     const r = await stranger();
     expect(r.headers["x-herald-snapshot"]).toBe("HIT");
     expect(r.body.toString()).toContain("home v3");
@@ -457,6 +477,20 @@ describe("snapshot store", () => {
     const next = new SnapshotStore({ file, buildId: "new" });
     next.load();
     expect(next.get("/")?.version).toBe(-1);
+  });
+
+  it("stores a fresh render with quick brotli, then the best one: same bytes decoded, same ETag, fewer bytes sent", async () => {
+    const body = Buffer.from(
+      Array.from({ length: 3000 }, (_, i) => `<li class="bar bar-${i % 7}">day ${i}: operational</li>`).join(""),
+    );
+    const fast = await makeSnapshot("/", 1, 200, "text/html", body, "fast");
+    const best = await finishSnapshot(fast);
+    expect(brotliDecompressSync(fast.br)).toEqual(body);
+    expect(brotliDecompressSync(best.br)).toEqual(body);
+    expect(best.etag).toBe(fast.etag);
+    expect(best.gzip).toBe(fast.gzip);
+    expect(best.br.length).toBeLessThan(fast.br.length);
+    expect((await makeSnapshot("/", 1, 200, "text/html", body)).br).toEqual(best.br);
   });
 
   it("keeps the same ETag for the same bytes and bounds its size", async () => {
