@@ -183,19 +183,23 @@ export function statusDurations(
   return out;
 }
 
-/** 90 local-day buckets for one component. */
-export function componentUptime(
+/** One day's figures from the status log alone (what a finished day keeps for good: lib/uptime/day-cache.ts). */
+export interface DayFigures {
+  trackedMs: number;
+  downMs: number;
+  /** Worst status during the tracked part of the day; null = no data. */
+  worst: ComponentStatus | null;
+}
+
+/** The figures of each given day for one component (the days in order; any run of the window). */
+export function componentDayFigures(
   h: ComponentHistory,
-  incidents: readonly IncidentSpan[],
+  days: readonly WindowDay[],
   opts: ComputeOptions,
-): UptimeSeries {
+): DayFigures[] {
   const segs = segments(h, opts);
-  const mine = incidents.filter((i) => i.componentIds.includes(h.id));
-  const now = opts.now.getTime();
-  let trackedTotal = 0;
-  let downTotal = 0;
   let si = 0;
-  const days = (opts.window ?? windowDays(opts)).map((d) => {
+  return days.map((d) => {
     const ds = d.start.getTime();
     const de = d.end.getTime();
     while (si < segs.length && segs[si].to <= ds) si++;
@@ -209,24 +213,54 @@ export function componentUptime(
       down += len * downWeight(segs[j].status, opts.countsMaintenance);
       seen.push(segs[j].status);
     }
-    trackedTotal += tracked;
-    downTotal += down;
-    const p = percent(tracked, down);
+    return { trackedMs: tracked, downMs: down, worst: tracked > 0 ? worstComponentStatus(seen) : null };
+  });
+}
+
+/** The bars from each window day's figures, with the published incidents touching the component that day. */
+export function seriesFromFigures(
+  id: string,
+  window: readonly WindowDay[],
+  figures: readonly DayFigures[],
+  incidents: readonly IncidentSpan[],
+  now: Date,
+): UptimeSeries {
+  const mine = incidents.filter((i) => i.componentIds.includes(id));
+  const nowMs = now.getTime();
+  let trackedTotal = 0;
+  let downTotal = 0;
+  const days = window.map((d, n) => {
+    const f = figures[n];
+    const ds = d.start.getTime();
+    const de = d.end.getTime();
+    trackedTotal += f.trackedMs;
+    downTotal += f.downMs;
+    const p = percent(f.trackedMs, f.downMs);
     return {
       date: d.date,
       start: d.start,
       end: d.end,
-      worst: tracked > 0 ? worstComponentStatus(seen) : null,
+      worst: f.worst,
       uptimePercent: p === null ? null : round2(p),
-      trackedMs: tracked,
-      downMs: down,
+      trackedMs: f.trackedMs,
+      downMs: f.downMs,
       incidents: mine
-        .filter((i) => i.startedAt.getTime() < de && (i.resolvedAt?.getTime() ?? now) > ds)
+        .filter((i) => i.startedAt.getTime() < de && (i.resolvedAt?.getTime() ?? nowMs) > ds)
         .map(({ id, name, impact, kind }) => ({ id, name, impact, kind })),
     };
   });
   const total = percent(trackedTotal, downTotal);
   return { days, uptimePercent: total === null ? null : round2(total) };
+}
+
+/** 90 local-day buckets for one component. */
+export function componentUptime(
+  h: ComponentHistory,
+  incidents: readonly IncidentSpan[],
+  opts: ComputeOptions,
+): UptimeSeries {
+  const window = opts.window ?? windowDays(opts);
+  return seriesFromFigures(h.id, window, componentDayFigures(h, window, opts), incidents, opts.now);
 }
 
 /**

@@ -5,9 +5,12 @@ import { incident } from "@/db/schema";
 import { createComponent, createGroup, updateComponent } from "../components/components";
 import { createIncident, postIncidentUpdate } from "../incidents/incidents";
 import { getPage, updatePage } from "../page/page";
+import { openDb } from "@/db/client";
+import { dayFiguresCache } from "./day-cache";
 import { loadUptime } from "./load";
 
 const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
 let close: (() => void) | undefined;
 afterEach(() => close?.());
 
@@ -72,6 +75,52 @@ describe("loadUptime", () => {
     const after = await loadUptime(t.db, p.id, t.clock.now());
     expect(after.components[0].days.at(-1)!.downMinutes).toBe(60);
     expect(after.formula).toContain("maintenance counts as down");
+  });
+
+  it("keeps finished days between loads, and a change that lands inside one (a lagging clock, a backfill) redoes them", async () => {
+    const t = await createTestCtx();
+    close = t.close;
+    const api = await createComponent(t.ctx, { name: "API", startDate: "2026-02-01" });
+    t.clock.advance(5 * DAY);
+    await updateComponent(t.ctx, { id: api.id, status: "partial_outage" });
+    t.clock.advance(HOUR);
+    await updateComponent(t.ctx, { id: api.id, status: "operational" });
+    const p = await getPage(t.db);
+    const now = t.clock.now();
+    const day = (u: Awaited<ReturnType<typeof loadUptime>>, date: string) =>
+      u.components[0].days.find((d) => d.date === date)!;
+    // A new handle on the same file has no cache: the reference for every comparison.
+    const uncached = async (at: Date) => {
+      const other = openDb({ url: t.url });
+      try {
+        return await loadUptime(other.db, p.id, at);
+      } finally {
+        other.client.close();
+      }
+    };
+    const first = await loadUptime(t.db, p.id, now);
+    expect(dayFiguresCache(t.db).size).toBe(1);
+    expect(first).toEqual(await uncached(now));
+    expect(day(first, "2026-03-06")).toMatchObject({ worst: "partial_outage", downMinutes: 18 });
+
+    // The finished days come from the cache: an in-place edit of the (append-only) log is not read again.
+    await t.db.run(sql`update component_status_change set new_status = 'major_outage' where old_status is null`);
+    expect(day(await loadUptime(t.db, p.id, now), "2026-03-04").worst).toBe("operational");
+    expect(day(await uncached(now), "2026-03-04").worst).toBe("major_outage");
+    await t.db.run(sql`update component_status_change set new_status = 'operational' where old_status is null`);
+
+    // A write whose clock is three days behind (a transaction begun before midnight, another process, a backfill).
+    const lagging = (at: string) => ({ ...t.ctx, now: () => new Date(at) });
+    await updateComponent(lagging("2026-03-03T10:00:00Z"), { id: api.id, status: "major_outage" });
+    await updateComponent(lagging("2026-03-03T11:00:00Z"), { id: api.id, status: "operational" });
+    const second = await loadUptime(t.db, p.id, now);
+    expect(day(first, "2026-03-03")).toMatchObject({ worst: "operational", downMinutes: 0 });
+    expect(day(second, "2026-03-03")).toMatchObject({ worst: "major_outage", downMinutes: 60 });
+    expect(second).toEqual(await uncached(now));
+
+    // The next day: yesterday joins the finished days, today starts empty.
+    const tomorrow = new Date(now.getTime() + DAY);
+    expect(await loadUptime(t.db, p.id, tomorrow)).toEqual(await uncached(tomorrow));
   });
 
   it("stays fast with 10 years of history", async () => {

@@ -1,23 +1,29 @@
 // Uptime read model for the public page (and the metrics page). Reads only the
 // window's rows: the change log inside the window plus one baseline row per
 // component, so the cost does not grow with years of history (measured in
-// load.test.ts), and no rollup table is needed.
-import { and, asc, desc, eq, gte, inArray, isNull, lt, lte, or } from "drizzle-orm";
+// load.test.ts). Finished days are kept per process (day-cache.ts), so a render
+// after a publish reads only today's part of the log.
+import { and, asc, desc, eq, gte, inArray, isNull, lt, lte, or, sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import type { ComponentStatus } from "@/db/constants";
 import { componentStatusChange, incident, incidentUpdate, incidentUpdateComponent, page } from "@/db/schema";
 import { NotFoundError } from "../errors";
 import { publicComponents, publishedIncidentOn, publishedUpdate } from "../public/visibility";
 import {
-  componentUptime,
+  componentDayFigures,
   groupUptime,
+  seriesFromFigures,
   uptimeFormula,
   UPTIME_DAYS,
   windowDays,
+  type ComputeOptions,
+  type DayFigures,
   type IncidentSpan,
   type StatusChangePoint,
   type UptimeSeries,
+  type WindowDay,
 } from "./compute";
+import { dayFiguresCache, type CachedDays } from "./day-cache";
 
 export interface UptimeDayDto {
   /** Local date in the page's zone, "YYYY-MM-DD". */
@@ -81,16 +87,10 @@ export async function loadUptime(db: Tx, pageId: string, now: Date, opts: { days
   const { rows: comps, groups } = await publicComponents(db, pageId);
   const ids = comps.map((c) => c.id);
 
-  const changes = await loadStatusHistories(db, ids, windowStart, now);
-
+  const computeOpts = { timeZone: p.timeZone, now, window, countsMaintenance: p.uptimeCountsMaintenance };
+  const figures = await loadDayFigures(db, comps, window, computeOpts);
   const spans = ids.length ? await loadIncidentSpans(db, pageId, ids, windowStart, now) : [];
-  const opts2 = { timeZone: p.timeZone, now, window, countsMaintenance: p.uptimeCountsMaintenance };
-  const series = new Map(
-    comps.map((c) => [
-      c.id,
-      componentUptime({ id: c.id, startDate: c.startDate, changes: changes.get(c.id)! }, spans, opts2),
-    ]),
-  );
+  const series = new Map(comps.map((c) => [c.id, seriesFromFigures(c.id, window, figures.get(c.id)!, spans, now)]));
 
   return {
     timeZone: p.timeZone,
@@ -123,6 +123,82 @@ export async function loadUptime(db: Tx, pageId: string, now: Date, opts: { days
   };
 }
 
+/**
+ * Each component's figures for every window day. Finished days come from the
+ * day cache (day-cache.ts) when it has them, so a render reads only the log
+ * since the cached days' end; the rest read the window's log as before.
+ */
+async function loadDayFigures(
+  db: Tx,
+  comps: readonly { id: string; startDate: string | null }[],
+  window: WindowDay[],
+  opts: ComputeOptions,
+): Promise<Map<string, DayFigures[]>> {
+  const cache = dayFiguresCache(db);
+  await cache.sync(db);
+  const now = opts.now.getTime();
+  const todayStart = window[window.length - 1].start.getTime();
+  const basis = (c: { startDate: string | null }) => `${opts.timeZone}|${opts.countsMaintenance}|${c.startDate ?? ""}`;
+  // A component's cached days are usable when they reach back to the window's start and end by now.
+  const cached = new Map<string, { entry: CachedDays; from: number }>();
+  for (const c of comps) {
+    const entry = cache.get(c.id, basis(c));
+    if (!entry || entry.through > now || entry.through < window[0].start.getTime()) continue;
+    const from = window.findIndex((d) => d.start.getTime() >= entry.through);
+    const kept = from === -1 ? window.length : from;
+    if (window.slice(0, kept).every((d) => entry.days.has(d.date))) cached.set(c.id, { entry, from: kept });
+  }
+  const misses = comps.filter((c) => !cached.has(c.id)).map((c) => c.id);
+  const histories = await loadStatusHistories(db, misses, window[0].start, opts.now);
+  if (cached.size) {
+    const since = Math.min(...[...cached.values()].map((h) => h.entry.through));
+    const rows = await db
+      .select({
+        componentId: componentStatusChange.componentId,
+        at: componentStatusChange.at,
+        oldStatus: componentStatusChange.oldStatus,
+        newStatus: componentStatusChange.newStatus,
+      })
+      .from(componentStatusChange)
+      .where(
+        and(
+          inArray(componentStatusChange.componentId, [...cached.keys()]),
+          gte(componentStatusChange.at, new Date(since)),
+          lte(componentStatusChange.at, opts.now),
+        ),
+      );
+    for (const [id, { entry }] of cached) histories.set(id, [entry.opening]);
+    for (const r of rows)
+      if (r.at.getTime() >= cached.get(r.componentId)!.entry.through) histories.get(r.componentId)!.push(r);
+  }
+
+  const out = new Map<string, DayFigures[]>();
+  for (const c of comps) {
+    const changes = histories.get(c.id)!;
+    const hit = cached.get(c.id);
+    const fresh = componentDayFigures(
+      { id: c.id, startDate: c.startDate, changes },
+      hit ? window.slice(hit.from) : window,
+      opts,
+    );
+    const figures = hit ? [...window.slice(0, hit.from).map((d) => hit.entry.days.get(d.date)!), ...fresh] : fresh;
+    out.set(c.id, figures);
+    // Keep the finished days, with the state today opens in; without a row before today there is nothing to open with.
+    const before = changes.filter((ch) => ch.at.getTime() < todayStart);
+    const opening = before.length ? before.reduce((a, b) => (b.at.getTime() >= a.at.getTime() ? b : a)) : null;
+    if (!opening) {
+      cache.delete(c.id);
+      continue;
+    }
+    const days = new Map<string, DayFigures>();
+    window.forEach((d, n) => {
+      if (d.end.getTime() <= todayStart) days.set(d.date, figures[n]);
+    });
+    cache.set(c.id, { basis: basis(c), through: todayStart, opening, days });
+  }
+  return out;
+}
+
 /** Published incidents and maintenances overlapping the window, with the components they name. */
 async function loadIncidentSpans(
   db: Tx,
@@ -131,45 +207,63 @@ async function loadIncidentSpans(
   windowStart: Date,
   now: Date,
 ): Promise<IncidentSpan[]> {
-  const rows = await db
-    .selectDistinct({
+  // The incidents first (their own table only), then the components of just those: joining every
+  // update of ten years of incidents before filtering costs far more.
+  const incidents = await db
+    .select({
       id: incident.id,
       name: incident.name,
       impact: incident.impact,
       kind: incident.kind,
       startedAt: incident.startedAt,
       resolvedAt: incident.resolvedAt,
-      componentId: incidentUpdateComponent.componentId,
     })
     .from(incident)
-    .innerJoin(incidentUpdate, eq(incidentUpdate.incidentId, incident.id))
-    .innerJoin(incidentUpdateComponent, eq(incidentUpdateComponent.incidentUpdateId, incidentUpdate.id))
     .where(
       and(
         publishedIncidentOn(pageId),
         lte(incident.publishedAt, now),
-        publishedUpdate,
         lt(incident.startedAt, now),
         or(isNull(incident.resolvedAt), gte(incident.resolvedAt, windowStart)),
-        inArray(incidentUpdateComponent.componentId, componentIds),
       ),
     )
     .orderBy(asc(incident.startedAt));
-  const byId = new Map<string, IncidentSpan & { componentIds: string[] }>();
-  for (const r of rows) {
-    const span = byId.get(r.id) ?? {
-      id: r.id,
-      name: r.name,
-      impact: r.kind === "maintenance" ? "maintenance" : r.impact,
-      kind: r.kind,
-      startedAt: r.startedAt,
-      resolvedAt: r.resolvedAt,
-      componentIds: [],
-    };
-    span.componentIds.push(r.componentId);
-    byId.set(r.id, span);
-  }
-  return [...byId.values()];
+  if (!incidents.length) return [];
+  // Each incident's updates through the incident index (SQLite, without statistics, would rather walk
+  // the publish_at index: every update of ten years). The public components are picked here, not in SQL,
+  // where an IN list costs a probe per component per update.
+  const named = await db
+    .selectDistinct({
+      incidentId: sql<string>`${incidentUpdate.incidentId}`,
+      componentId: incidentUpdateComponent.componentId,
+    })
+    .from(sql`${incidentUpdate} indexed by incident_update_incident_display`)
+    .innerJoin(incidentUpdateComponent, eq(incidentUpdateComponent.incidentUpdateId, incidentUpdate.id))
+    .where(
+      and(
+        inArray(
+          incidentUpdate.incidentId,
+          incidents.map((i) => i.id),
+        ),
+        publishedUpdate,
+      ),
+    );
+  const wanted = new Set(componentIds);
+  const byIncident = new Map<string, string[]>();
+  for (const r of named)
+    if (wanted.has(r.componentId))
+      byIncident.set(r.incidentId, [...(byIncident.get(r.incidentId) ?? []), r.componentId]);
+  return incidents
+    .filter((i) => byIncident.has(i.id))
+    .map((i) => ({
+      id: i.id,
+      name: i.name,
+      impact: i.kind === "maintenance" ? "maintenance" : i.impact,
+      kind: i.kind,
+      startedAt: i.startedAt,
+      resolvedAt: i.resolvedAt,
+      componentIds: byIncident.get(i.id)!,
+    }));
 }
 
 /**
