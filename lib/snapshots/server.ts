@@ -189,9 +189,7 @@ export function createSnapshotServer(opts: SnapshotServerOptions) {
     // A slower render of an older version never replaces a newer snapshot.
     const current = opts.store.get(key);
     if (!current || current.version <= v) opts.store.set(snap);
-    log(
-      `[herald] snapshot render ${key} v${v} → ${r.status} in ${ms} ms, stored after ${(performance.now() - started).toFixed(0)} ms`,
-    );
+    log(`[herald] snapshot render ${key} v${v} → ${r.status} in ${ms} ms, stored after ${msSince(started)} ms`);
     setTimeout(() => void finish(snap), finishDelayMs).unref();
     return snap;
   }
@@ -417,6 +415,8 @@ const FALLBACK_404 =
   `found</h1><p><a href="/">Go to the status page</a></p></main></html>`;
 
 export type SnapshotServer = ReturnType<typeof createSnapshotServer>;
+
+const msSince = (started: number) => (performance.now() - started).toFixed(0);
 
 export function etagMatches(header: string | undefined, etag: string): boolean {
   if (!header) return false;

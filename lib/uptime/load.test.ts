@@ -77,7 +77,7 @@ describe("loadUptime", () => {
     expect(after.formula).toContain("maintenance counts as down");
   });
 
-  it("keeps finished days between loads, and a change that lands inside one (a lagging clock, a backfill) redoes them", async () => {
+  it("keeps finished days; a change landing inside one (lagging clock, backfill) redoes them", async () => {
     const t = await createTestCtx();
     close = t.close;
     const api = await createComponent(t.ctx, { name: "API", startDate: "2026-02-01" });

@@ -106,7 +106,7 @@ function html(status: number, body: string): Rendered {
   };
 }
 
-/** Raw GET (fetch would decompress and hide the encoding); `from` is the local address (another reader than 127.0.0.1). */
+/** Raw GET (fetch would decompress and hide the encoding); `from`: a local address other than 127.0.0.1. */
 function get(url: string, headers: Record<string, string> = {}, method = "GET", from?: string) {
   return new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }>(
     (resolve, reject) => {
@@ -200,7 +200,7 @@ describe("snapshot server", () => {
     expect(fresh.headers["x-herald-snapshot"]).toBe("MISS");
   });
 
-  it("serves the previous page to readers while the new version renders, once per path, and the address that wrote waits for its own write", async () => {
+  it("serves the previous page while the new version renders once; the address that wrote waits for it", async () => {
     const h = await harness({ warmKeys: ["/"] });
     await get(`${h.url}/`);
     expect(h.renders).toEqual(["/"]);
@@ -229,7 +229,7 @@ describe("snapshot server", () => {
     expect(h.maxConcurrent()).toBe(1);
   });
 
-  it("renders a path once at a time: a version seen during a render waits for it, and versions in between are skipped", async () => {
+  it("renders a path once at a time: a newer version waits for the running render, skips those between", async () => {
     const h = await harness();
     await get(`${h.url}/`);
     const stranger = () => get(`${h.url}/`, {}, "GET", "127.0.0.2");
@@ -257,7 +257,7 @@ describe("snapshot server", () => {
     expect(h.maxConcurrent()).toBe(1);
   });
 
-  it("never serves a previous 404 while the path renders: a published incident appears at once for everyone", async () => {
+  it("never serves a previous 404 while the path renders: a published incident appears at once", async () => {
     const h = await harness({ renderDelayMs: 50 });
     expect((await get(`${h.url}/incidents/abc123`, {}, "GET", "127.0.0.2")).status).toBe(404);
     h.pages.set("/incidents/abc123", html(200, "<h1>Outage</h1>"));
@@ -479,7 +479,7 @@ describe("snapshot store", () => {
     expect(next.get("/")?.version).toBe(-1);
   });
 
-  it("stores a fresh render with quick brotli, then the best one: same bytes decoded, same ETag, fewer bytes sent", async () => {
+  it("stores a fresh render with quick brotli, then the best: same bytes decoded, same ETag, fewer bytes", async () => {
     const body = Buffer.from(
       Array.from({ length: 3000 }, (_, i) => `<li class="bar bar-${i % 7}">day ${i}: operational</li>`).join(""),
     );
