@@ -10,6 +10,8 @@ export interface ActionState {
   fieldErrors?: FieldErrors;
   /** Shown once (e.g. a new API key). */
   secret?: string;
+  /** What the secret is, for "Copy this … now" (default "API key"). */
+  secretLabel?: string;
 }
 
 /**

@@ -21,6 +21,7 @@ export interface FormState {
   error?: string;
   fieldErrors?: FieldErrors;
   secret?: string;
+  secretLabel?: string;
 }
 
 type FormAction = (prev: FormState, fd: FormData) => Promise<FormState>;
@@ -122,23 +123,23 @@ export function ActionForm({
     <form ref={ref} action={formAction} onSubmit={onSubmit} className={className} aria-label={ariaLabel}>
       <FormContext value={{ errors: state.fieldErrors, pending, idPrefix }}>
         <FormMessage state={quiet ? { error: state.error } : state} />
-        {state.secret && <SecretBox secret={state.secret} />}
+        {state.secret && <SecretBox secret={state.secret} label={state.secretLabel ?? "API key"} />}
         {children}
       </FormContext>
     </form>
   );
 }
 
-function SecretBox({ secret }: { secret: string }) {
+function SecretBox({ secret, label }: { secret: string; label: string }) {
   const [copied, setCopied] = useState(false);
   return (
     <div className="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm dark:border-amber-700 dark:bg-amber-950">
-      <p className="font-medium text-amber-900 dark:text-amber-100">Copy this key now. It is shown only once.</p>
+      <p className="font-medium text-amber-900 dark:text-amber-100">Copy this {label} now. It is shown only once.</p>
       <div className="mt-2 flex gap-2">
         <input
           readOnly
           value={secret}
-          aria-label="New API key"
+          aria-label={`New ${label}`}
           data-testid="new-api-key"
           onFocus={(e) => e.currentTarget.select()}
           className={

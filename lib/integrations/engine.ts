@@ -8,7 +8,7 @@
 // that flaps inside the hold changes nothing. While a published incident is
 // open on the component (or a maintenance is underway), automation leaves it
 // alone: a person is in charge (Statuspage ignores automated changes then).
-import { and, asc, desc, eq, inArray, isNotNull, isNull, lte, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, lte, or, sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import { COMPONENT_STATUS_LABELS, type ComponentStatus } from "@/db/constants";
 import {
@@ -188,6 +188,16 @@ export async function processAlerts(tx: Tx, ctx: Ctx, integ: Integration, payloa
     }
   }
   for (const c of await liveComponents(tx, integ.pageId, [...touched])) out.push(await settle(tx, ctx, integ, c, now));
+  // Resolved alerts matter only until their next word; a week on they are forgotten.
+  await tx
+    .delete(integrationAlert)
+    .where(
+      and(
+        eq(integrationAlert.integrationId, integ.id),
+        eq(integrationAlert.firing, false),
+        lt(integrationAlert.updatedAt, new Date(now.getTime() - 7 * 86_400_000)),
+      ),
+    );
   return out;
 }
 

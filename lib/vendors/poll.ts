@@ -68,10 +68,12 @@ async function fetchStatus(v: ComponentVendor, deps: PollDeps): Promise<Outcome>
 async function leaseNext(ctx: PublicCtx): Promise<ComponentVendor | "none" | "taken"> {
   const now = ctx.now();
   const free = or(isNull(componentVendor.leaseUntil), lte(componentVendor.leaseUntil, now));
+  // A deleted component's settings stay for its history but are never polled.
   const next = await ctx.db
-    .select()
+    .select({ row: componentVendor })
     .from(componentVendor)
-    .where(and(lte(componentVendor.nextPollAt, now), free))
+    .innerJoin(component, eq(component.id, componentVendor.componentId))
+    .where(and(lte(componentVendor.nextPollAt, now), free, isNull(component.deletedAt)))
     .orderBy(asc(componentVendor.nextPollAt))
     .limit(1)
     .get();
@@ -79,8 +81,8 @@ async function leaseNext(ctx: PublicCtx): Promise<ComponentVendor | "none" | "ta
   const claim = await ctx.db
     .update(componentVendor)
     .set({ leaseUntil: new Date(now.getTime() + LEASE_MS) })
-    .where(and(eq(componentVendor.componentId, next.componentId), lte(componentVendor.nextPollAt, now), free));
-  return claim.rowsAffected === 1 ? next : "taken";
+    .where(and(eq(componentVendor.componentId, next.row.componentId), lte(componentVendor.nextPollAt, now), free));
+  return claim.rowsAffected === 1 ? next.row : "taken";
 }
 
 /** runDueWork step: polls one due vendor component; false when none is due. */

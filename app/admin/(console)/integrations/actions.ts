@@ -40,6 +40,7 @@ export async function createIntegrationAction(_prev: ActionState, fd: FormData):
       ok: true,
       message: `Integration “${integration.name}” created. Its URL is its secret: paste it into your monitor's webhook settings now.`,
       secret: await fullUrl(path, ctx.db),
+      secretLabel: "integration URL",
     };
   });
 }
@@ -49,7 +50,12 @@ export async function rotateIntegrationAction(_prev: ActionState, fd: FormData):
   return runAction(async () => {
     const { path } = await rotateIntegrationToken(ctx, { id: str(fd, "id") ?? "" });
     refreshAfterWrite();
-    return { ok: true, message: "New URL made; the old one no longer works.", secret: await fullUrl(path, ctx.db) };
+    return {
+      ok: true,
+      message: "New URL made; the old one no longer works.",
+      secret: await fullUrl(path, ctx.db),
+      secretLabel: "integration URL",
+    };
   });
 }
 
