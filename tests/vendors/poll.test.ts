@@ -197,6 +197,15 @@ describe("polling", () => {
     expect(await outbox()).toEqual(before);
   });
 
+  it("never polls for a deleted component", async () => {
+    nextMinute();
+    const c = await follower();
+    const { deleteComponent } = await import("../../lib/components/components");
+    await deleteComponent(t.ctx, { id: c.id });
+    await poll();
+    expect((await vendorOf(c.id))?.lastPolledAt).toBeNull();
+  });
+
   it("polls at most once a minute per component", async () => {
     await follower();
     await poll();
