@@ -89,8 +89,8 @@ export function VendorForm({
         </p>
         <ActionForm action={setVendorAction} className="space-y-3" aria-label={`Vendor of ${name}`}>
           <input type="hidden" name="componentId" value={componentId} />
-          <FormField label="Kind" name="kind">
-            <Select name="kind" defaultValue={vendor?.kind ?? "statuspage"}>
+          <FormField label="Kind" name="kind" id={`${componentId}-kind`}>
+            <Select name="kind" id={`${componentId}-kind`} defaultValue={vendor?.kind ?? "statuspage"}>
               {VENDOR_KINDS.map((k) => (
                 <option key={k} value={k}>
                   {VENDOR_KIND_LABELS[k]}
@@ -101,16 +101,23 @@ export function VendorForm({
           <FormField
             label="Status page address"
             name="url"
+            id={`${componentId}-url`}
             hint="e.g. https://www.githubstatus.com (the summary.json address works too)."
           >
-            <Input name="url" type="url" required defaultValue={vendor?.url} />
+            <Input name="url" id={`${componentId}-url`} type="url" required defaultValue={vendor?.url} />
           </FormField>
           <FormField
             label="Vendor's component id"
             name="vendorComponentId"
+            id={`${componentId}-vendorComponentId`}
             hint="From the vendor's /api/v2/components.json. Empty follows the whole page (the only choice for Instatus)."
           >
-            <Input name="vendorComponentId" maxLength={64} defaultValue={vendor?.vendorComponentId ?? ""} />
+            <Input
+              name="vendorComponentId"
+              id={`${componentId}-vendorComponentId`}
+              maxLength={64}
+              defaultValue={vendor?.vendorComponentId ?? ""}
+            />
           </FormField>
           <SubmitButton variant="secondary" pendingLabel="Saving…">
             {vendor ? "Save vendor" : "Follow this vendor"}

@@ -71,18 +71,43 @@ export default async function IntegrationsPage() {
             description="Its URL is shown once, right after creating it; only a hash of its secret part is stored."
           >
             <ActionForm action={createIntegrationAction} resetOnSuccess aria-label="Add an integration">
-              <FormField label="Name" name="name" hint="Where alerts come from, e.g. “Prometheus (prod)”.">
-                <Input name="name" required maxLength={100} />
+              <FormField
+                label="Name"
+                name="name"
+                id="new-integration-name"
+                hint="Where alerts come from, e.g. “Prometheus (prod)”."
+              >
+                <Input name="name" id="new-integration-name" required maxLength={100} />
               </FormField>
               <FormField
                 label="Hold (seconds)"
                 name="holdSeconds"
+                id="new-integration-holdSeconds"
                 hint="A change is applied only if still wanted this long after it was asked for. 0 applies at once."
               >
-                <Input name="holdSeconds" type="number" min={0} max={3600} defaultValue={120} />
+                <Input
+                  name="holdSeconds"
+                  id="new-integration-holdSeconds"
+                  type="number"
+                  min={0}
+                  max={3600}
+                  defaultValue={120}
+                />
               </FormField>
-              <FormField label="Requests per minute" name="perMinute" hint="More are answered 429 with Retry-After.">
-                <Input name="perMinute" type="number" min={1} max={6000} defaultValue={60} />
+              <FormField
+                label="Requests per minute"
+                name="perMinute"
+                id="new-integration-perMinute"
+                hint="More are answered 429 with Retry-After."
+              >
+                <Input
+                  name="perMinute"
+                  id="new-integration-perMinute"
+                  type="number"
+                  min={1}
+                  max={6000}
+                  defaultValue={60}
+                />
               </FormField>
               <SubmitButton pendingLabel="Creating…">Create integration</SubmitButton>
             </ActionForm>
@@ -183,13 +208,14 @@ function IntegrationCard({
               <FormField
                 label="When the alert's labels are"
                 name="match"
+                id={`${i.id}-match`}
                 hint="label=value pairs, all must match, e.g. alertname=ApiDown, service=api"
                 className="sm:col-span-2"
               >
-                <Input name="match" required placeholder="alertname=ApiDown, severity=critical" />
+                <Input name="match" id={`${i.id}-match`} required placeholder="alertname=ApiDown, severity=critical" />
               </FormField>
-              <FormField label="Component" name="componentId">
-                <Select name="componentId" required>
+              <FormField label="Component" name="componentId" id={`${i.id}-componentId`}>
+                <Select name="componentId" id={`${i.id}-componentId`} required>
                   {components.map((c) => (
                     <option key={c.id} value={c.id}>
                       {c.name}
@@ -197,8 +223,8 @@ function IntegrationCard({
                   ))}
                 </Select>
               </FormField>
-              <FormField label="Status while firing" name="status">
-                <Select name="status" defaultValue="major_outage">
+              <FormField label="Status while firing" name="status" id={`${i.id}-status`}>
+                <Select name="status" id={`${i.id}-status`} defaultValue="major_outage">
                   {COMPONENT_STATUSES.filter((s) => s !== "operational").map((s) => (
                     <option key={s} value={s}>
                       {COMPONENT_STATUS_LABELS[s]}
@@ -209,9 +235,10 @@ function IntegrationCard({
               <FormField
                 label="Incident"
                 name="incidentMode"
+                id={`${i.id}-incidentMode`}
                 hint="A draft waits on the Incidents page for a person to publish it."
               >
-                <Select name="incidentMode" defaultValue="none">
+                <Select name="incidentMode" id={`${i.id}-incidentMode`} defaultValue="none">
                   {Object.entries(MODE_LABELS).map(([v, l]) => (
                     <option key={v} value={v}>
                       {l}
@@ -219,7 +246,12 @@ function IntegrationCard({
                   ))}
                 </Select>
               </FormField>
-              <Checkbox name="notify" label="Notify subscribers" hint="Only with “Publish an incident”." />
+              <Checkbox
+                name="notify"
+                id={`${i.id}-notify`}
+                label="Notify subscribers"
+                hint="Only with “Publish an incident”."
+              />
               <div className="sm:col-span-2">
                 <SubmitButton pendingLabel="Adding…">Add rule</SubmitButton>
               </div>
@@ -237,11 +269,16 @@ function IntegrationCard({
             aria-label={`Send a test alert to ${i.name}`}
           >
             <input type="hidden" name="id" value={i.id} />
-            <FormField label="Labels" name="labels" hint="Shows what the rules would do; nothing changes.">
-              <Input name="labels" required placeholder="alertname=ApiDown" />
+            <FormField
+              label="Labels"
+              name="labels"
+              id={`${i.id}-labels`}
+              hint="Shows what the rules would do; nothing changes."
+            >
+              <Input name="labels" id={`${i.id}-labels`} required placeholder="alertname=ApiDown" />
             </FormField>
-            <FormField label="State" name="state">
-              <Select name="state" defaultValue="firing">
+            <FormField label="State" name="state" id={`${i.id}-state`}>
+              <Select name="state" id={`${i.id}-state`} defaultValue="firing">
                 <option value="firing">Firing</option>
                 <option value="resolved">Resolved</option>
               </Select>
@@ -287,14 +324,28 @@ function IntegrationCard({
               aria-label={`Settings of ${i.name}`}
             >
               <input type="hidden" name="id" value={i.id} />
-              <FormField label="Name" name="name">
-                <Input name="name" required maxLength={100} defaultValue={i.name} />
+              <FormField label="Name" name="name" id={`${i.id}-name`}>
+                <Input name="name" id={`${i.id}-name`} required maxLength={100} defaultValue={i.name} />
               </FormField>
-              <FormField label="Hold (seconds)" name="holdSeconds">
-                <Input name="holdSeconds" type="number" min={0} max={3600} defaultValue={i.holdSeconds} />
+              <FormField label="Hold (seconds)" name="holdSeconds" id={`${i.id}-holdSeconds`}>
+                <Input
+                  name="holdSeconds"
+                  id={`${i.id}-holdSeconds`}
+                  type="number"
+                  min={0}
+                  max={3600}
+                  defaultValue={i.holdSeconds}
+                />
               </FormField>
-              <FormField label="Requests per minute" name="perMinute">
-                <Input name="perMinute" type="number" min={1} max={6000} defaultValue={i.perMinute} />
+              <FormField label="Requests per minute" name="perMinute" id={`${i.id}-perMinute`}>
+                <Input
+                  name="perMinute"
+                  id={`${i.id}-perMinute`}
+                  type="number"
+                  min={1}
+                  max={6000}
+                  defaultValue={i.perMinute}
+                />
               </FormField>
               <SubmitButton pendingLabel="Saving…">Save</SubmitButton>
             </ActionForm>
