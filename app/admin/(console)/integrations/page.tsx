@@ -263,29 +263,28 @@ function IntegrationCard({
       {canAdmin && (
         <section aria-label={`Test ${i.name}`} className="mt-6 space-y-2">
           <h3 className="text-sm font-semibold">Send a test alert</h3>
-          <ActionForm
-            action={testAlertAction}
-            className="grid gap-3 sm:grid-cols-[1fr_auto_auto] sm:items-end"
-            aria-label={`Send a test alert to ${i.name}`}
-          >
+          <ActionForm action={testAlertAction} className="space-y-3" aria-label={`Send a test alert to ${i.name}`}>
             <input type="hidden" name="id" value={i.id} />
-            <FormField
-              label="Labels"
-              name="labels"
-              id={`${i.id}-labels`}
-              hint="Shows what the rules would do; nothing changes."
-            >
-              <Input name="labels" id={`${i.id}-labels`} required placeholder="alertname=ApiDown" />
-            </FormField>
-            <FormField label="State" name="state" id={`${i.id}-state`}>
-              <Select name="state" id={`${i.id}-state`} defaultValue="firing">
-                <option value="firing">Firing</option>
-                <option value="resolved">Resolved</option>
-              </Select>
-            </FormField>
-            <SubmitButton variant="secondary" pendingLabel="Testing…">
-              Send test alert
-            </SubmitButton>
+            {/* The result shows above, full width; the fields sit in a row. */}
+            <div className="grid gap-3 sm:grid-cols-[1fr_auto_auto] sm:items-start">
+              <FormField
+                label="Labels"
+                name="labels"
+                id={`${i.id}-labels`}
+                hint="Shows what the rules would do; nothing changes."
+              >
+                <Input name="labels" id={`${i.id}-labels`} required placeholder="alertname=ApiDown" />
+              </FormField>
+              <FormField label="State" name="state" id={`${i.id}-state`}>
+                <Select name="state" id={`${i.id}-state`} defaultValue="firing">
+                  <option value="firing">Firing</option>
+                  <option value="resolved">Resolved</option>
+                </Select>
+              </FormField>
+              <SubmitButton variant="secondary" pendingLabel="Testing…" className="sm:mt-6">
+                Send test alert
+              </SubmitButton>
+            </div>
           </ActionForm>
         </section>
       )}
