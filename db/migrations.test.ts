@@ -6,6 +6,7 @@ import { openDb } from "./client";
 import { MIGRATIONS_FOLDER, migrateDb } from "./migrate";
 import {
   account,
+  authSettings,
   channelPayload,
   automationComponent,
   componentVendor,
@@ -15,11 +16,13 @@ import {
   integrationRule,
   incidentNote,
   incidentTemplate,
+  invitation,
   outboxEmail,
   rateLimit,
   session,
   subscribeLimit,
   subscriberIncident,
+  twoFactor,
   verification,
 } from "./schema";
 import { createTestCtx } from "../tests/helpers/test-db";
@@ -135,6 +138,18 @@ beforeAll(async () => {
     createdAt: now,
     updatedAt: now,
   });
+  // Staff accounts (lib/auth, lib/users).
+  await t.db.insert(twoFactor).values({ id: newId(16), secret: "enc", backupCodes: "enc", userId: owner.id });
+  await t.db.insert(invitation).values({
+    id: newId(16),
+    email: "ed@example.com",
+    role: "editor",
+    tokenHash: "h",
+    createdAt: now,
+    sentAt: now,
+    expiresAt: later,
+  });
+  await t.db.insert(authSettings).values({ id: "default", updatedAt: now });
   // Automation (lib/integrations, lib/vendors).
   const hook = newId();
   await t.db

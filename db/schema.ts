@@ -40,6 +40,8 @@ export const user = sqliteTable(
     emailVerified: bool("email_verified").notNull().default(false),
     image: text("image"),
     role: text("role", { enum: ROLES }).notNull().default("viewer"),
+    // better-auth's two-factor plugin: set once a TOTP enrolment is verified.
+    twoFactorEnabled: bool("two_factor_enabled").notNull().default(false),
     createdAt: created(),
     updatedAt: updated(),
   },
@@ -101,6 +103,68 @@ export const rateLimit = sqliteTable("rate_limit", {
   key: text("key").notNull().unique(),
   count: integer("count").notNull(),
   lastRequest: integer("last_request").notNull(),
+});
+
+// ---------------------------------------------------------------- staff accounts (lib/auth, lib/users)
+
+/** better-auth's two-factor plugin: the TOTP secret and recovery codes, both encrypted with HERALD_SECRET. */
+export const twoFactor = sqliteTable(
+  "two_factor",
+  {
+    id: text("id").primaryKey(),
+    secret: text("secret").notNull(),
+    backupCodes: text("backup_codes").notNull(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => user.id),
+    verified: bool("verified").notNull().default(true),
+    failedVerificationCount: integer("failed_verification_count").notNull().default(0),
+    lockedUntil: ts("locked_until"),
+  },
+  (t) => [index("two_factor_user").on(t.userId), index("two_factor_secret").on(t.secret)],
+);
+
+/**
+ * A pending staff invitation (lib/users/invitations.ts). Only a hash of the
+ * link's token is stored. One open invitation per address: a new invite for
+ * the same email rotates the token of the open one.
+ */
+export const invitation = sqliteTable(
+  "invitation",
+  {
+    id: text("id").primaryKey(),
+    email: text("email").notNull(),
+    role: text("role", { enum: ROLES }).notNull(),
+    tokenHash: text("token_hash").notNull().unique(),
+    invitedByUserId: text("invited_by_user_id"),
+    createdAt: created(),
+    sentAt: ts("sent_at").notNull(),
+    expiresAt: ts("expires_at").notNull(),
+    acceptedAt: ts("accepted_at"),
+    acceptedUserId: text("accepted_user_id"),
+    revokedAt: ts("revoked_at"),
+  },
+  (t) => [uniqueIndex("invitation_open_email").on(t.email).where(sql`accepted_at IS NULL AND revoked_at IS NULL`)],
+);
+
+/**
+ * Sign-in policy, one row (lib/auth/policy.ts). The OIDC issuer, client id
+ * and secret may also come from the environment, which then wins; the secret
+ * is never sent to a browser. `ssoDomains` is a JSON list of
+ * { domain, role, passwordSignIn }.
+ */
+export const authSettings = sqliteTable("auth_settings", {
+  id: text("id").primaryKey(),
+  requireTwoFactor: bool("require_two_factor").notNull().default(false),
+  oidcIssuer: text("oidc_issuer"),
+  oidcClientId: text("oidc_client_id"),
+  oidcClientSecret: text("oidc_client_secret"),
+  oidcJit: bool("oidc_jit").notNull().default(false),
+  ssoDomains: text("sso_domains", { mode: "json" })
+    .$type<{ domain: string; role: Exclude<(typeof ROLES)[number], "owner">; passwordSignIn: boolean }[]>()
+    .notNull()
+    .default(sql`'[]'`),
+  updatedAt: updated(),
 });
 
 // ---------------------------------------------------------------- page
@@ -822,6 +886,8 @@ export const componentVendor = sqliteTable(
 );
 
 export type User = typeof user.$inferSelect;
+export type Invitation = typeof invitation.$inferSelect;
+export type AuthSettings = typeof authSettings.$inferSelect;
 export type Page = typeof page.$inferSelect;
 export type ComponentGroup = typeof componentGroup.$inferSelect;
 export type Component = typeof component.$inferSelect;

@@ -53,6 +53,10 @@ const EnvSchema = z.object({
     .min(1)
     .max(24 * 60)
     .default(15),
+  // Staff single sign-on (lib/auth/policy.ts). When set, these win over the console's settings.
+  HERALD_OIDC_ISSUER: z.url().optional(),
+  HERALD_OIDC_CLIENT_ID: z.string().min(1).max(500).optional(),
+  HERALD_OIDC_CLIENT_SECRET: z.string().min(1).max(2000).optional(),
   // How often each instance re-reads page.content_version for the public snapshots.
   HERALD_SNAPSHOT_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(500),
   // Management API limit per key (lib/api-keys/rate-limit.ts): a token bucket per key, per process.

@@ -20,7 +20,7 @@ export function signInLimitsFromEnv(): SignInLimits {
   return { failuresPerAccount: e.HERALD_SIGNIN_FAILURES_PER_ACCOUNT, windowMinutes: e.HERALD_SIGNIN_LOCK_MINUTES };
 }
 
-export type AttemptKind = "signIn" | "changePassword";
+export type AttemptKind = "signIn" | "changePassword" | "passwordReset" | "disableTwoFactor";
 
 function counter(kind: AttemptKind, subject: string, limits: SignInLimits, now: Date): Counter {
   return windowCounter(

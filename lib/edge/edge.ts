@@ -38,7 +38,7 @@ const LINGER_MS = 2000;
 const LINGER_BYTES = 4 * 1024 * 1024;
 
 /** Console pages a signed-out visitor may open. */
-const SIGNED_OUT_PAGES = new Set(["/admin/login", "/admin/setup"]);
+const SIGNED_OUT_PAGES = new Set(["/admin/login", "/admin/setup", "/admin/reset", "/admin/invite"]);
 /**
  * Exempt from the per-address limit: Next's static assets, and callers that
  * prove themselves with a secret the route checks with one cheap lookup

@@ -1,4 +1,4 @@
-import { asc, eq } from "drizzle-orm";
+import { and, asc, eq } from "drizzle-orm";
 import { hashPassword } from "better-auth/crypto";
 import { z } from "zod";
 import type { Db, Tx } from "@/db/client";
@@ -6,18 +6,18 @@ import { ROLES } from "@/db/constants";
 import { account, page, session, user, type User } from "@/db/schema";
 import { auditKeyCapsAfterRoleChange, revokeKeysOfRemovedUser } from "../api-keys/api-keys";
 import { audit } from "../audit";
-import { MIN_PASSWORD_LENGTH } from "../auth/auth";
+import { MIN_PASSWORD_LENGTH } from "../auth/constants";
 import { parseInput, requireRole, type Ctx } from "../context";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../errors";
 import { newId } from "../ids";
 import { bumpContentVersion, ensurePage } from "../page/page";
 
-const Email = z
+export const Email = z
   .email("Enter a valid email address")
   .max(320)
   .transform((e) => e.toLowerCase());
-const Password = z.string().min(MIN_PASSWORD_LENGTH, `At least ${MIN_PASSWORD_LENGTH} characters`).max(256);
-const PersonName = z.string().trim().min(1, "Name is required").max(255);
+export const Password = z.string().min(MIN_PASSWORD_LENGTH, `At least ${MIN_PASSWORD_LENGTH} characters`).max(256);
+export const PersonName = z.string().trim().min(1, "Name is required").max(255);
 
 export const SetupOwnerInput = z.strictObject({
   name: PersonName,
@@ -43,11 +43,21 @@ export async function hasOwner(db: Tx): Promise<boolean> {
   return !!(await db.query.user.findFirst({ where: eq(user.role, "owner"), columns: { id: true } }));
 }
 
+/** Whether the account has a password (a credential account); an SSO-only account has none. */
+export async function hasPassword(db: Tx, userId: string): Promise<boolean> {
+  const row = await db.query.account.findFirst({
+    where: and(eq(account.userId, userId), eq(account.providerId, "credential")),
+    columns: { id: true },
+  });
+  return !!row;
+}
+
 export async function listUsers(db: Tx): Promise<User[]> {
   return db.select().from(user).orderBy(asc(user.createdAt));
 }
 
-async function insertUser(
+/** Creates a user with a password (a credential account), refusing a taken address. */
+export async function insertUser(
   tx: Tx,
   data: { name: string; email: string; password: string; role: User["role"] },
   now: Date,
@@ -204,5 +214,14 @@ export async function recordPasswordChange(ctx: Ctx): Promise<void> {
   if (!ctx.actor.id) return;
   await ctx.db.transaction((tx) =>
     audit(tx, ctx, { pageId: null, action: "user.change_password", entityType: "user", entityId: ctx.actor.id }),
+  );
+}
+
+/** Two-factor is switched on and off through better-auth (it owns the secret); the audit log records that it did. */
+export async function recordTwoFactorChange(ctx: Ctx, enabled: boolean): Promise<void> {
+  if (!ctx.actor.id) return;
+  const action = enabled ? "user.enable_two_factor" : "user.disable_two_factor";
+  await ctx.db.transaction((tx) =>
+    audit(tx, ctx, { pageId: null, action, entityType: "user", entityId: ctx.actor.id }),
   );
 }

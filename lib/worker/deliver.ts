@@ -143,7 +143,8 @@ function eligible(kind: string, s: Recipient | undefined): boolean {
     : s.state === "active" && s.pausedAt === null;
 }
 
-function senderOf(p: { name: string; emailFrom: string | null }, fallback: string): string {
+/** The From line: the page's own sender when set, else the install's (staff email, lib/users/staff-mail.tsx, too). */
+export function senderOf(p: { name: string; emailFrom: string | null }, fallback: string): string {
   if (!p.emailFrom) return fallback;
   return `${headerSafe(p.name).replace(/[<>"\\,;:@]/g, "")} <${p.emailFrom}>`;
 }

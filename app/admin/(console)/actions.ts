@@ -4,6 +4,6 @@ import { redirect } from "next/navigation";
 import { getAuth } from "@/app/_server/auth";
 
 export async function signOutAction() {
-  await getAuth().api.signOut({ headers: await headers() });
+  await (await getAuth()).api.signOut({ headers: await headers() });
   redirect("/admin/login");
 }

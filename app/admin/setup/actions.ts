@@ -17,6 +17,9 @@ export async function setupOwnerAction(_prev: ActionState, fd: FormData): Promis
     await setupOwner(getDb(), systemClock(), input);
   });
   if (result.error) return result;
-  await getAuth().api.signInEmail({ body: { email: input.email, password: input.password }, headers: await headers() });
+  await (await getAuth()).api.signInEmail({
+    body: { email: input.email, password: input.password },
+    headers: await headers(),
+  });
   redirect("/admin");
 }

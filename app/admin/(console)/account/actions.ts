@@ -10,7 +10,8 @@ import type { FieldErrors } from "@/lib/errors";
 import { recordPasswordChange } from "@/lib/users/users";
 
 /**
- * better-auth checks the current password, stores the new hash and ends every other session of the user; we audit it.
+ * better-auth checks the current password, stores the new hash and ends every other session of the user; we audit
+ * it.
  */
 export async function changePasswordAction(_prev: ActionState, fd: FormData): Promise<ActionState> {
   const { user, ctx } = await requireUser();
@@ -31,7 +32,7 @@ export async function changePasswordAction(_prev: ActionState, fd: FormData): Pr
     if (retryAfterSec !== null)
       return { error: `Too many attempts. Try again in ${Math.ceil(retryAfterSec / 60)} min.` };
     try {
-      await getAuth().api.changePassword({
+      await (await getAuth()).api.changePassword({
         body: { currentPassword, newPassword, revokeOtherSessions: true },
         headers: await headers(),
       });

@@ -7,7 +7,10 @@ import { Input, Select } from "@/components/ui/form";
 import { hasRole } from "@/lib/context";
 import { cadenceOf, DEFAULT_CADENCE, type CadencePolicy } from "@/lib/incidents/practice";
 import { getPage, pageSettingsDto } from "@/lib/page/page";
+import { getAuthSettings } from "@/lib/auth/policy";
+import { env } from "@/lib/env";
 import { updateCadenceAction, updatePageAction } from "./actions";
+import { SignInSettingsCard } from "./sign-in-card";
 
 const CADENCE_FIELDS: { key: keyof CadencePolicy; label: string }[] = [
   { key: "firstUpdateMinutes", label: "First public update within" },
@@ -24,6 +27,7 @@ export default async function SettingsPage() {
   const page = pageSettingsDto(row);
   const cadence = cadenceOf(row);
   const canAdmin = hasRole(ctx.actor, "admin");
+  const consoleUrl = (env().HERALD_URL ?? `http://localhost:${env().PORT}`).replace(/\/+$/, "");
   // Intl's list leaves out the "UTC" alias; keep whatever is stored selectable.
   const zones = [...new Set(["UTC", page.timeZone, ...Intl.supportedValuesOf("timeZone")])];
 
@@ -158,6 +162,11 @@ export default async function SettingsPage() {
           </fieldset>
         </ActionForm>
       </Card>
+      <SignInSettingsCard
+        settings={await getAuthSettings(ctx.db)}
+        isOwner={ctx.actor.role === "owner"}
+        callbackUrl={`${consoleUrl}/api/auth/callback/oidc`}
+      />
     </>
   );
 }

@@ -6,8 +6,16 @@ import { Input, Select } from "@/components/ui/form";
 import type { Role } from "@/db/constants";
 import { hasRole } from "@/lib/context";
 import { getPage } from "@/lib/page/page";
+import { listOpenInvitations } from "@/lib/users/invitations";
 import { listUsers, userDto } from "@/lib/users/users";
-import { changeRoleAction, createUserAction, removeUserAction } from "./actions";
+import {
+  changeRoleAction,
+  createUserAction,
+  inviteUserAction,
+  removeUserAction,
+  resendInvitationAction,
+  revokeInvitationAction,
+} from "./actions";
 
 export const metadata = { title: "Team · Herald" };
 
@@ -23,12 +31,14 @@ export default async function TeamPage() {
   const { user: me, ctx } = await requireUser();
   const page = await getPage(ctx.db);
   const users = (await listUsers(ctx.db)).map(userDto);
+  const invitations = await listOpenInvitations(ctx.db, ctx.now());
   const canAdmin = hasRole(ctx.actor, "admin");
   const isOwner = me.role === "owner";
   // Mirrors lib/users checkCanManage so only usable forms are shown; the use case decides.
   const canManage = (u: { id: string; role: Role }) =>
     canAdmin && u.role !== "owner" && u.id !== me.id && (u.role !== "admin" || isOwner);
   const assignable: Role[] = isOwner ? ["admin", "editor", "viewer"] : ["editor", "viewer"];
+  const canManageInvite = (role: Role) => canAdmin && (role !== "admin" || isOwner);
 
   return (
     <>
@@ -106,6 +116,87 @@ export default async function TeamPage() {
             ))}
           </ul>
         </Card>
+        {canAdmin && (
+          <Card
+            title="Invite someone"
+            description={
+              "They get an email link, valid for 7 days and usable once, to set their name and password " +
+              "(or sign in with SSO)."
+            }
+          >
+            <ActionForm action={inviteUserAction} resetOnSuccess aria-label="Invite someone">
+              <FormField label="Email" name="email" id="invite-email">
+                <Input name="email" id="invite-email" type="email" required autoComplete="off" />
+              </FormField>
+              <FormField label="Role" name="role" id="invite-role">
+                <Select name="role" id="invite-role" defaultValue="editor">
+                  {assignable.map((r) => (
+                    <option key={r} value={r}>
+                      {ROLE_LABEL[r]}
+                    </option>
+                  ))}
+                </Select>
+              </FormField>
+              <SubmitButton pendingLabel="Inviting…">Send invitation</SubmitButton>
+            </ActionForm>
+          </Card>
+        )}
+        {invitations.length > 0 && (
+          <Card className="lg:col-span-2" title={`Pending invitations (${invitations.length})`}>
+            <ul className="-my-2 divide-y divide-zinc-100 dark:divide-zinc-800">
+              {invitations.map((inv) => (
+                <li
+                  key={inv.id}
+                  className="flex flex-wrap items-start justify-between gap-3 py-3"
+                  data-testid="invitation"
+                >
+                  <div className="min-w-0">
+                    <div className="font-medium">{inv.email}</div>
+                    <div className="text-xs text-zinc-500">
+                      {ROLE_LABEL[inv.role]} ·{" "}
+                      {inv.state === "expired" ? (
+                        <span className="font-medium text-amber-700 dark:text-amber-400">
+                          expired {formatDateTime(inv.expiresAt, page.timeZone)}
+                        </span>
+                      ) : (
+                        <>
+                          sent {formatDateTime(inv.sentAt, page.timeZone)}, valid until{" "}
+                          {formatDateTime(inv.expiresAt, page.timeZone)}
+                        </>
+                      )}
+                    </div>
+                  </div>
+                  {canManageInvite(inv.role) && (
+                    <div className="flex flex-wrap items-start gap-2">
+                      <ActionForm
+                        action={resendInvitationAction}
+                        className="flex items-center gap-2"
+                        aria-label={`Resend the invitation for ${inv.email}`}
+                      >
+                        <input type="hidden" name="invitationId" value={inv.id} />
+                        <SubmitButton variant="secondary" className="!py-1" pendingLabel="Sending…">
+                          Resend
+                        </SubmitButton>
+                      </ActionForm>
+                      <ActionForm
+                        action={revokeInvitationAction}
+                        className="space-y-2"
+                        aria-label={`Revoke the invitation for ${inv.email}`}
+                      >
+                        <input type="hidden" name="invitationId" value={inv.id} />
+                        <ConfirmSubmit
+                          summary="Revoke"
+                          confirmLabel={`Revoke the invitation for ${inv.email}`}
+                          warning="The link stops working at once."
+                        />
+                      </ActionForm>
+                    </div>
+                  )}
+                </li>
+              ))}
+            </ul>
+          </Card>
+        )}
         {canAdmin && (
           <Card title="Add a user" description="Share the password with them; they can change it under Account.">
             <ActionForm action={createUserAction} resetOnSuccess aria-label="Add a user">

@@ -4,9 +4,9 @@ import { getAuth } from "@/app/_server/auth";
 export const dynamic = "force-dynamic";
 
 export async function GET(request: Request) {
-  return toNextJsHandler(getAuth()).GET(request);
+  return toNextJsHandler(await getAuth()).GET(request);
 }
 
 export async function POST(request: Request) {
-  return toNextJsHandler(getAuth()).POST(request);
+  return toNextJsHandler(await getAuth()).POST(request);
 }
