@@ -135,3 +135,13 @@ export const VENDOR_KIND_LABELS: Record<VendorKind, string> = {
   instatus: "Instatus (summary.json)",
   herald: "Another Herald page",
 };
+
+// ---------------------------------------------------------------- audiences (issue 13)
+
+/** What an audience restriction applies to; a "note" is an internal note on an incident update. */
+export const RESTRICTED_ENTITY_TYPES = ["component", "group", "incident", "note"] as const;
+export type RestrictedEntityType = (typeof RESTRICTED_ENTITY_TYPES)[number];
+
+/** A public page is open to everyone; a private one needs a viewer sign-in on every public surface. */
+export const PAGE_VISIBILITIES = ["public", "private"] as const;
+export type PageVisibility = (typeof PAGE_VISIBILITIES)[number];

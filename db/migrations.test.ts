@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { openDb } from "./client";
 import { MIGRATIONS_FOLDER, migrateDb } from "./migrate";
 import {
@@ -15,6 +15,8 @@ import {
   integrationEvent,
   integrationRule,
   incidentNote,
+  incidentUpdate,
+  viewerMagicLink,
   incidentTemplate,
   invitation,
   outboxEmail,
@@ -28,6 +30,8 @@ import {
 import { createTestCtx } from "../tests/helpers/test-db";
 import { createApiKey } from "../lib/api-keys/api-keys";
 import { addChannelTarget } from "../lib/subscribers/channels";
+import { addAudienceNote, addMembers, createAudience, setRestriction } from "../lib/audiences/audiences";
+import { createViewerToken, updateViewerSettings } from "../lib/viewers/settings";
 import { createComponent, createGroup } from "../lib/components/components";
 import { createIncident, postIncidentUpdate } from "../lib/incidents/incidents";
 import { newId } from "../lib/ids";
@@ -193,6 +197,22 @@ beforeAll(async () => {
     createdAt: now,
     updatedAt: now,
   });
+  // Audiences and viewers (issue 13).
+  const enterprise = await createAudience(t.ctx, { name: "Enterprise" });
+  await addMembers(t.ctx, { audienceId: enterprise.id, emails: ["cto@acme.example", "@acme.example"] });
+  await setRestriction(t.ctx, { entityType: "component", entityId: web.id, audienceIds: [enterprise.id] });
+  const [firstUpdate] = await t.db.select().from(incidentUpdate).where(eq(incidentUpdate.incidentId, incident.id));
+  await addAudienceNote(t.ctx, { updateId: firstUpdate.id, body: "Your shard", audienceIds: [enterprise.id] });
+  await updateViewerSettings(t.ctx, {
+    visibility: "private",
+    magicLinkEnabled: true,
+    allowedDomains: "acme.example",
+    ipAllowList: "10.0.0.0/8",
+  });
+  await createViewerToken(t.ctx, { email: "cto@acme.example" });
+  await t.db
+    .insert(viewerMagicLink)
+    .values({ id: newId(), tokenHash: "h", email: "cto@acme.example", expiresAt: later, createdAt: now });
 });
 afterAll(() => t.close());
 

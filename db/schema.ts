@@ -19,6 +19,8 @@ import {
   SUBSCRIBER_STATES,
   INTEGRATION_INCIDENT_MODES,
   VENDOR_KINDS,
+  PAGE_VISIBILITIES,
+  RESTRICTED_ENTITY_TYPES,
 } from "./constants";
 
 // Every time is stored as UTC integer milliseconds (drizzle maps them to Date).
@@ -885,6 +887,120 @@ export const componentVendor = sqliteTable(
   (t) => [index("component_vendor_due").on(t.nextPollAt)],
 );
 
+// ---------------------------------------------------------------- audiences and viewers (issue 13)
+
+/** A named group of viewers ("Internal", "Enterprise customers"). */
+export const audience = sqliteTable(
+  "audience",
+  {
+    id: text("id").primaryKey(),
+    pageId: text("page_id")
+      .notNull()
+      .references(() => page.id),
+    name: text("name").notNull(),
+    createdAt: created(),
+    updatedAt: updated(),
+  },
+  (t) => [uniqueIndex("audience_page_name").on(t.pageId, t.name)],
+);
+
+/** A member: a lower-cased email address, or "@example.com" for everyone at a domain. */
+export const audienceMember = sqliteTable(
+  "audience_member",
+  {
+    id: text("id").primaryKey(),
+    audienceId: text("audience_id")
+      .notNull()
+      .references(() => audience.id),
+    email: text("email").notNull(),
+    createdAt: created(),
+  },
+  (t) => [uniqueIndex("audience_member_unique").on(t.audienceId, t.email), index("audience_member_email").on(t.email)],
+);
+
+/**
+ * A restricted component, group, incident or internal note: only viewers of
+ * one of its audiences see it. Nothing listed here = everyone sees it.
+ */
+export const audienceRestriction = sqliteTable(
+  "audience_restriction",
+  {
+    entityType: text("entity_type", { enum: RESTRICTED_ENTITY_TYPES }).notNull(),
+    entityId: text("entity_id").notNull(),
+    audienceId: text("audience_id")
+      .notNull()
+      .references(() => audience.id),
+    createdAt: created(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.entityType, t.entityId, t.audienceId] }),
+    index("audience_restriction_audience").on(t.audienceId),
+  ],
+);
+
+/** An internal note on an incident update, shown only to the audiences its restriction rows name. */
+export const audienceNote = sqliteTable(
+  "audience_note",
+  {
+    id: text("id").primaryKey(),
+    updateId: text("update_id")
+      .notNull()
+      .references(() => incidentUpdate.id),
+    body: text("body").notNull(),
+    createdAt: created(),
+  },
+  (t) => [index("audience_note_update").on(t.updateId)],
+);
+
+/** Who may read the page's public surfaces, and how viewers sign in. */
+export const viewerSettings = sqliteTable("viewer_settings", {
+  pageId: text("page_id")
+    .primaryKey()
+    .references(() => page.id),
+  visibility: text("visibility", { enum: PAGE_VISIBILITIES }).notNull().default("public"),
+  magicLinkEnabled: bool("magic_link_enabled").notNull().default(false),
+  /** Email domains whose addresses may sign in by magic link, one per line ("example.com"). */
+  allowedDomains: text("allowed_domains").notNull().default(""),
+  /** The shared page password (scrypt), or null when there is none. */
+  passwordHash: text("password_hash"),
+  /** CIDRs whose client addresses read a private page without signing in, one per line. */
+  ipAllowList: text("ip_allow_list").notNull().default(""),
+  /** Bumped to sign every viewer out (a password change). */
+  sessionEpoch: integer("session_epoch").notNull().default(1),
+  updatedAt: updated(),
+});
+
+/** A per-viewer secret for machine surfaces (JSON, feeds, badges) of a private page: ?token=… in the URL. */
+export const viewerToken = sqliteTable(
+  "viewer_token",
+  {
+    id: text("id").primaryKey(),
+    pageId: text("page_id")
+      .notNull()
+      .references(() => page.id),
+    email: text("email").notNull(),
+    prefix: text("prefix").notNull(),
+    tokenHash: text("token_hash").notNull().unique(),
+    revokedAt: ts("revoked_at"),
+    createdAt: created(),
+  },
+  (t) => [index("viewer_token_page").on(t.pageId)],
+);
+
+/** A sign-in link sent to a viewer: single use, expiring, stored hashed. */
+export const viewerMagicLink = sqliteTable(
+  "viewer_magic_link",
+  {
+    id: text("id").primaryKey(),
+    tokenHash: text("token_hash").notNull().unique(),
+    email: text("email").notNull(),
+    expiresAt: ts("expires_at").notNull(),
+    usedAt: ts("used_at"),
+    createdAt: created(),
+  },
+  (t) => [index("viewer_magic_link_expires").on(t.expiresAt)],
+);
+
 export type User = typeof user.$inferSelect;
 export type Invitation = typeof invitation.$inferSelect;
 export type AuthSettings = typeof authSettings.$inferSelect;
@@ -907,3 +1023,5 @@ export type Integration = typeof integration.$inferSelect;
 export type IntegrationRule = typeof integrationRule.$inferSelect;
 export type IntegrationEvent = typeof integrationEvent.$inferSelect;
 export type ComponentVendor = typeof componentVendor.$inferSelect;
+export type Audience = typeof audience.$inferSelect;
+export type ViewerSettings = typeof viewerSettings.$inferSelect;

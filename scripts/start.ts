@@ -9,13 +9,16 @@ import next from "next";
 import { clientAddress, describeTrust, parseTrustedProxies } from "@/lib/edge/client-ip";
 import { createEdge, securityHeaders } from "@/lib/edge/edge";
 import { env } from "@/lib/env";
-import { getContentVersion } from "@/lib/page/page";
+import { findPage, getContentVersion } from "@/lib/page/page";
 import { loadPublicIndex } from "@/lib/public/index";
 import { getDb } from "@/lib/runtime";
 import { staticHtml } from "@/lib/snapshots/html";
-import { existsIn, keyNeedsIndex, NOT_FOUND_PAGE, type PathIndex } from "@/lib/snapshots/routes";
+import { existsIn, keyNeedsIndex, NOT_FOUND_PAGE, splitViewKey, type PathIndex } from "@/lib/snapshots/routes";
 import { createSnapshotServer, type Rendered } from "@/lib/snapshots/server";
 import { SnapshotStore } from "@/lib/snapshots/store";
+import { loadViewerAccess, type ViewerAccess } from "@/lib/viewers/access";
+import { createViewGate } from "@/lib/viewers/gate";
+import { signView, VIEW_HEADER } from "@/lib/viewers/view-header";
 import { bootstrap } from "./bootstrap";
 
 Object.assign(process.env, { NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: process.env.NODE_ENV ?? "production" });
@@ -76,26 +79,27 @@ const renderServer = createServer(toNext);
 await new Promise<void>((resolve) => renderServer.listen(0, "127.0.0.1", resolve));
 const renderPort = (renderServer.address() as AddressInfo).port;
 
-function render(key: string): Promise<Rendered> {
+function render(snapshotKey: string): Promise<Rendered> {
+  // A view other than the anonymous site renders with its signed audience key (lib/viewers/view-header.ts).
+  const { view, path: key } = splitViewKey(snapshotKey);
+  const headers: Record<string, string> = { accept: "text/html,*/*" };
+  if (view !== null) headers[VIEW_HEADER] = signView(view, config.HERALD_SECRET);
   return new Promise((resolve, reject) => {
     // A fresh loopback connection per render (renders are rare): a kept-alive socket could be closed
     // by the render server's idle timeout just as a render reuses it (ECONNRESET under load).
-    const req = request(
-      { host: "127.0.0.1", port: renderPort, path: key, headers: { accept: "text/html,*/*" }, agent: false },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () =>
-          resolve({
-            status: res.statusCode ?? 500,
-            contentType: String(res.headers["content-type"] ?? "application/octet-stream"),
-            body: Buffer.concat(chunks),
-            location: res.headers.location,
-          }),
-        );
-        res.on("error", reject);
-      },
-    );
+    const req = request({ host: "127.0.0.1", port: renderPort, path: key, headers, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () =>
+        resolve({
+          status: res.statusCode ?? 500,
+          contentType: String(res.headers["content-type"] ?? "application/octet-stream"),
+          body: Buffer.concat(chunks),
+          location: res.headers.location,
+        }),
+      );
+      res.on("error", reject);
+    });
     req.on("error", reject);
     req.end();
   });
@@ -112,19 +116,26 @@ function readAsset(href: string): string | null {
   return assets.get(href)!;
 }
 
-// What public paths can exist, read once per content version: a random incident
-// id, component id or history page is a 404 without a render.
-let index: { version: number; paths: Promise<PathIndex> } | null = null;
-function pathIndex(version: number): Promise<PathIndex> {
+// What public paths can exist, read once per content version and view: a random
+// incident id, component id or history page is a 404 without a render.
+const indexes = new Map<string, { version: number; paths: Promise<PathIndex> }>();
+function pathIndex(version: number, view: string | null): Promise<PathIndex> {
+  const id = view ?? "";
+  let index = indexes.get(id);
   if (index?.version !== version) {
-    const paths = loadPublicIndex(getDb());
+    if (indexes.size > 1000) indexes.clear();
+    const paths = loadPublicIndex(getDb(), { audiences: view ? view.split(",") : [] });
     index = { version, paths };
+    indexes.set(id, index);
     paths.catch(() => {
-      if (index?.paths === paths) index = null;
+      if (indexes.get(id)?.paths === paths) indexes.delete(id);
     });
   }
   return index.paths;
 }
+
+// Who may read which view, read with each new content version (lib/viewers/access.ts).
+let access: { version: number; model: ViewerAccess } | null = null;
 
 const store = new SnapshotStore({ file: path.join(config.HERALD_DATA_DIR, "snapshots.json"), buildId });
 const restored = store.load();
@@ -134,19 +145,28 @@ const snapshots = createSnapshotServer({
   render,
   readVersion: async () => {
     if (!booted) await tryBootstrap();
-    return getContentVersion(getDb());
+    const version = await getContentVersion(getDb());
+    if (access?.version !== version) {
+      const p = await findPage(getDb());
+      if (p) access = { version, model: await loadViewerAccess(getDb(), p.id) };
+    }
+    return version;
   },
   // Next 16 sends a not-found page as a shell its client runtime fills in: 404s
   // are served with NOT_FOUND_PAGE's complete body, and a 404 shell that is
   // kept (that page failing) keeps its scripts.
   transformHtml: (html, status) => (status === 200 ? staticHtml(html, readAsset) : html),
   notFoundKey: NOT_FOUND_PAGE,
-  // Fixed paths always exist; ids and page numbers are looked up in the index of that version.
-  exists: async (key, version) => !keyNeedsIndex(key) || existsIn(await pathIndex(version), key),
+  // Fixed paths always exist; ids and page numbers are looked up in the index of that version and view.
+  exists: async (key, version) => {
+    const { view, path: p } = splitViewKey(key);
+    return !keyNeedsIndex(p) || existsIn(await pathIndex(version, view), p);
+  },
   // Loaded as soon as a version is seen, beside the warm renders, not by the first reader of an incident page.
-  onVersion: (version) => void pathIndex(version).catch(() => {}),
+  onVersion: (version) => void pathIndex(version, null).catch(() => {}),
   clientOf: (req) =>
     clientAddress(req.socket.remoteAddress, req.headers["x-forwarded-for"], req.headers["x-real-ip"], trust),
+  view: createViewGate({ access: () => access?.model ?? null, secret: config.HERALD_SECRET, trust }),
   headers: securityHeaders(config.HERALD_URL),
   pollMs: config.HERALD_SNAPSHOT_POLL_MS,
 });

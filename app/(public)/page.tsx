@@ -1,3 +1,5 @@
+import { notFound } from "next/navigation";
+import { renderViewer } from "@/app/_server/viewer";
 import { Banner } from "@/components/status/banner";
 import { ComponentList } from "@/components/status/component-list";
 import { IncidentCard } from "@/components/status/incident-card";
@@ -9,10 +11,12 @@ export const dynamic = "force-dynamic";
 
 export default async function StatusPage() {
   const db = getDb();
-  const { page, overall, active, upcoming, ungrouped, groups } = await loadStatusPage(db);
+  const viewer = await renderViewer();
+  if (!viewer) notFound();
+  const { page, overall, active, upcoming, ungrouped, groups } = await loadStatusPage(db, viewer);
   // The day rolling over bumps the content version (lib/uptime/rollover.ts), so a snapshot never shows yesterday's
   // bars.
-  const uptime = await loadUptime(db, page.id, new Date());
+  const uptime = await loadUptime(db, page.id, new Date(), { viewer });
   // A maintenance window in progress is not an incident: it gets its own heading.
   const incidents = active.filter((i) => i.kind !== "maintenance");
   const maintenance = active.filter((i) => i.kind === "maintenance");

@@ -1,3 +1,4 @@
+import { privatePageRefusal, renderViewer } from "@/app/_server/viewer";
 import { env } from "@/lib/env";
 import { loadEmbed } from "@/lib/embed/model";
 import { embedScript } from "@/lib/embed/widget";
@@ -10,7 +11,9 @@ export const dynamic = "force-dynamic";
  * version).
  */
 export async function GET() {
-  return new Response(embedScript(await loadEmbed(getDb(), env().HERALD_URL)), {
+  const viewer = await renderViewer();
+  if (!viewer) return privatePageRefusal();
+  return new Response(embedScript(await loadEmbed(getDb(), env().HERALD_URL, viewer)), {
     headers: {
       "content-type": "text/javascript; charset=utf-8",
       "cache-control": "no-store",

@@ -1,3 +1,4 @@
+import { privatePageRefusal, renderViewer } from "@/app/_server/viewer";
 import { env } from "@/lib/env";
 import { loadEmbed } from "@/lib/embed/model";
 import { embedHtml } from "@/lib/embed/widget";
@@ -7,7 +8,9 @@ export const dynamic = "force-dynamic";
 
 /** The iframe widget. The one public response other sites may frame (next.config.ts, lib/snapshots/routes.ts). */
 export async function GET() {
-  return new Response(embedHtml(await loadEmbed(getDb(), env().HERALD_URL)), {
+  const viewer = await renderViewer();
+  if (!viewer) return privatePageRefusal();
+  return new Response(embedHtml(await loadEmbed(getDb(), env().HERALD_URL, viewer)), {
     headers: {
       "content-type": "text/html; charset=utf-8",
       "cache-control": "no-store",

@@ -6,7 +6,7 @@
 // through here instead.
 import type { Tx } from "@/db/client";
 import type { Component } from "@/db/schema";
-import { publicOnly } from "../public/visibility";
+import { publicOnly, scopeFor } from "../public/visibility";
 import { listComponents, listGroups } from "./components";
 
 export interface ComponentSection<C> {
@@ -48,7 +48,7 @@ export function pageOrderIndex(sections: readonly ComponentSection<{ id: string 
 /**
  * The page's components in sections. `audience: "public"` keeps what the
  * public page shows: no hidden components, and no hidden group nor its members
- * (lib/public/visibility.ts publicOnly). The console sees everything not deleted.
+ * (lib/public/visibility.ts publicOnly), and nothing restricted to an audience. The console sees everything not deleted.
  */
 export async function listComponentSections(
   db: Tx,
@@ -56,6 +56,7 @@ export async function listComponentSections(
   opts: { audience: "public" | "console" },
 ): Promise<ComponentSection<Component>[]> {
   const [components, groups] = await Promise.all([listComponents(db, pageId), listGroups(db, pageId)]);
-  const shown = opts.audience === "public" ? publicOnly(components, groups) : { components, groups };
+  const shown =
+    opts.audience === "public" ? publicOnly(components, groups, await scopeFor(db, pageId)) : { components, groups };
   return sectionsInPageOrder(shown.components, shown.groups);
 }

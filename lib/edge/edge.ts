@@ -54,6 +54,7 @@ const NEEDS_DATABASE = [
   "/api/webhooks",
   "/api/integrations",
   "/subscriptions",
+  "/viewer",
 ];
 
 /**

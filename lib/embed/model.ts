@@ -6,6 +6,7 @@ import type { Tx } from "@/db/client";
 import { INDICATOR_COLORS } from "../badges/badge";
 import { publicBaseUrl } from "../public/page";
 import { loadStatusPage, type StatusPageData } from "../public/status-page";
+import { ANONYMOUS, type Viewer } from "../public/visibility";
 import type { Indicator } from "../status/rules";
 
 export interface EmbedItem {
@@ -49,7 +50,11 @@ export function embedModel(data: Pick<StatusPageData, "page" | "overall" | "acti
 }
 
 /** The widget's data; `fallbackUrl` is HERALD_URL, used when the page has no public URL of its own. */
-export async function loadEmbed(db: Tx, fallbackUrl: string | undefined): Promise<EmbedModel> {
-  const data = await loadStatusPage(db);
+export async function loadEmbed(
+  db: Tx,
+  fallbackUrl: string | undefined,
+  viewer: Viewer = ANONYMOUS,
+): Promise<EmbedModel> {
+  const data = await loadStatusPage(db, viewer);
   return embedModel(data, publicBaseUrl(data.page, fallbackUrl));
 }

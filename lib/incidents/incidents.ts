@@ -12,6 +12,7 @@ import {
   type IncidentUpdate,
 } from "@/db/schema";
 import { audit } from "../audit";
+import { writeRestriction } from "../audiences/audiences";
 import { parseInput, requireRole, type Ctx } from "../context";
 import { NotFoundError, ValidationError } from "../errors";
 import { Id, newId } from "../ids";
@@ -40,6 +41,8 @@ export const CreateIncidentInput = z.strictObject({
   notify: z.boolean().default(false),
   backfilled: z.boolean().default(false),
   backfillDate: When.optional(),
+  /** Restricted to these audiences from the start (issue 13): its notification reaches only their subscribers. */
+  audienceIds: z.array(Id).max(100).default([]),
 });
 export type CreateIncidentInput = z.input<typeof CreateIncidentInput>;
 
@@ -149,6 +152,7 @@ export async function createIncident(
       createdAt: now,
       updatedAt: now,
     });
+    if (data.audienceIds.length) await writeRestriction(tx, ctx, p.id, "incident", id, data.audienceIds);
     const update = await writeUpdate(tx, ctx, {
       pageId: p.id,
       incidentId: id,

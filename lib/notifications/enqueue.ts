@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import type { NotificationKind } from "@/db/constants";
 import { notification } from "@/db/schema";
+import { audienceRecipients, eventAudiences } from "../audiences/notify";
 import { EVENT_OF_KIND } from "../channels/events";
 import { newId } from "../ids";
 
@@ -41,11 +42,14 @@ export async function enqueueNotification(tx: Tx, input: EnqueueInput): Promise<
         sql`, `,
       )}))`
     : sql``;
+  // A restricted event reaches only its audiences' subscribers (lib/audiences/notify.ts).
+  const restrictedTo = await eventAudiences(tx, input.incidentId, input.componentIds);
+  const audiences = audienceRecipients(restrictedTo);
   await tx.run(sql`
     insert into delivery (id, notification_id, subscriber_id, status, attempts, next_attempt_at, created_at)
     select lower(hex(randomblob(6))), ${id}, s.id, 'pending', 0, ${at}, ${at}
     from subscriber s
-    where s.page_id = ${input.pageId} and s.state = 'active' and s.paused_at is null
+    where s.page_id = ${input.pageId} and s.state = 'active' and s.paused_at is null ${audiences}
       and ((s.incident_only = 0 and (not exists (select 1 from subscriber_component sc where sc.subscriber_id = s.id) ${scope}))
         or exists (select 1 from subscriber_incident si where si.subscriber_id = s.id and si.incident_id = ${input.incidentId}))`);
   // Channel targets (webhook, Slack, Teams, Discord) that chose this kind of
@@ -57,7 +61,8 @@ export async function enqueueNotification(tx: Tx, input: EnqueueInput): Promise<
         sql`, `,
       )}))`
     : sql``;
-  if (event)
+  // A restricted event never goes to a channel target: it has no address to be an audience member.
+  if (event && restrictedTo === null)
     await tx.run(sql`
       insert into channel_delivery (id, notification_id, target_id, status, attempts, next_attempt_at, created_at)
       select lower(hex(randomblob(8))), ${id}, t.id, 'pending', 0, ${at}, ${at}

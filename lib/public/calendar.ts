@@ -9,6 +9,7 @@ import { incident } from "@/db/schema";
 import { markdownToText } from "../markdown/render";
 import type { PublicPage } from "./page";
 import { loadSyndication } from "./syndication";
+import { ANONYMOUS, type Viewer } from "./visibility";
 
 export interface CalendarEvent {
   id: string;
@@ -33,8 +34,11 @@ export interface CalendarEvent {
  * every upcoming one first, then the most recent past ones. Chosen by count,
  * not by a clock, so the calendar is a pure function of the content version.
  */
-export async function loadMaintenanceCalendar(db: Tx): Promise<{ page: PublicPage; events: CalendarEvent[] }> {
-  const { page, maintenances } = await loadSyndication(db, { incidents: "none", maintenances: "recent" });
+export async function loadMaintenanceCalendar(
+  db: Tx,
+  viewer: Viewer = ANONYMOUS,
+): Promise<{ page: PublicPage; events: CalendarEvent[] }> {
+  const { page, maintenances } = await loadSyndication(db, { incidents: "none", maintenances: "recent" }, viewer);
   const ids = maintenances.map((m) => m.id);
   const extra = ids.length
     ? await db

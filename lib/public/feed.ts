@@ -5,7 +5,7 @@ import type { AnyIncidentStatus, IncidentKind } from "@/db/constants";
 import { incident, incidentUpdate } from "@/db/schema";
 import { markdownToText, renderMarkdown } from "../markdown/render";
 import { loadPublicPage, type PublicPage } from "./page";
-import { publishedIncidentOn, publishedUpdate } from "./visibility";
+import { ANONYMOUS, publishedUpdate, scopeFor, visibleIncidentOn, type Viewer } from "./visibility";
 
 /** One published update of a published incident or maintenance, as a feed entry. */
 export interface FeedEntry {
@@ -29,21 +29,24 @@ export const FEED_LIMIT = 100;
  * (display time, then posting order; a postmortem is dated at its publication
  * and goes before an update of the same instant).
  */
-export async function loadFeedEntries(db: Tx, limit = FEED_LIMIT): Promise<{ page: PublicPage; entries: FeedEntry[] }> {
+export async function loadFeedEntries(
+  db: Tx,
+  limit = FEED_LIMIT,
+  viewer: Viewer = ANONYMOUS,
+): Promise<{ page: PublicPage; entries: FeedEntry[] }> {
   const p = await loadPublicPage(db);
+  const visible = visibleIncidentOn(await scopeFor(db, p.id, viewer));
   const rows = await db
     .select({ u: incidentUpdate, kind: incident.kind, name: incident.name })
     .from(incidentUpdate)
     .innerJoin(incident, eq(incident.id, incidentUpdate.incidentId))
-    .where(and(publishedIncidentOn(p.id), publishedUpdate))
+    .where(and(visible, publishedUpdate))
     .orderBy(desc(incidentUpdate.displayAt), desc(incidentUpdate.seq), desc(incidentUpdate.id))
     .limit(limit);
   const postmortems = await db
     .select()
     .from(incident)
-    .where(
-      and(publishedIncidentOn(p.id), isNotNull(incident.postmortemPublishedAt), isNotNull(incident.postmortemBody)),
-    )
+    .where(and(visible, isNotNull(incident.postmortemPublishedAt), isNotNull(incident.postmortemBody)))
     .orderBy(desc(incident.postmortemPublishedAt), desc(incident.id))
     .limit(limit);
   const entries: FeedEntry[] = [

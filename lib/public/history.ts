@@ -5,7 +5,7 @@ import { incident } from "@/db/schema";
 import { markdownToText } from "../markdown/render";
 import { latestUpdates, type PublicIncidentSummary } from "./incident";
 import { loadPublicPage, type PublicPage } from "./page";
-import { publishedIncidentOn } from "./visibility";
+import { ANONYMOUS, scopeFor, visibleIncidentOn, type Viewer } from "./visibility";
 
 export type HistoryIncident = Pick<
   PublicIncidentSummary,
@@ -43,16 +43,17 @@ export function monthKey(at: Date, timeZone: string): string {
  * One page of published incidents, newest first, grouped by month. Returns
  * null for a page number past the end (page 1 always exists, even when empty).
  */
-export async function loadHistory(db: Tx, pageNumber: number): Promise<HistoryData | null> {
+export async function loadHistory(db: Tx, pageNumber: number, viewer: Viewer = ANONYMOUS): Promise<HistoryData | null> {
   if (!Number.isSafeInteger(pageNumber) || pageNumber < 1) return null;
   const p = await loadPublicPage(db);
-  const total = (await db.select({ n: count() }).from(incident).where(publishedIncidentOn(p.id)).get())?.n ?? 0;
+  const visible = visibleIncidentOn(await scopeFor(db, p.id, viewer));
+  const total = (await db.select({ n: count() }).from(incident).where(visible).get())?.n ?? 0;
   const pageCount = Math.max(1, Math.ceil(total / HISTORY_PAGE_SIZE));
   if (pageNumber > pageCount) return null;
   const rows = await db
     .select()
     .from(incident)
-    .where(publishedIncidentOn(p.id))
+    .where(visible)
     .orderBy(desc(incident.startedAt), desc(incident.id))
     .limit(HISTORY_PAGE_SIZE)
     .offset((pageNumber - 1) * HISTORY_PAGE_SIZE);

@@ -1,14 +1,29 @@
 // A public incident or maintenance: its summary DTO (shared by the status
 // page and history) and its page with the full public timeline.
-import { and, eq, inArray } from "drizzle-orm";
+import { and, asc, eq, inArray } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import type { AnyIncidentStatus, ComponentStatus, Impact, IncidentKind } from "@/db/constants";
-import { incident, incidentUpdate, incidentUpdateComponent, type Component, type Incident } from "@/db/schema";
+import {
+  audienceNote,
+  incident,
+  incidentUpdate,
+  incidentUpdateComponent,
+  type Component,
+  type Incident,
+} from "@/db/schema";
 import { isId } from "../ids";
 import { renderMarkdown } from "../markdown/render";
 import { compareUpdatesNewestFirst } from "../status/rules";
 import { loadPublicPage } from "./page";
-import { publicComponents, publishedIncidentOn, publishedUpdate } from "./visibility";
+import {
+  ANONYMOUS,
+  publicComponents,
+  publishedUpdate,
+  scopeFor,
+  visibleIncidentOn,
+  type Scope,
+  type Viewer,
+} from "./visibility";
 
 export interface PublicUpdate {
   id: string;
@@ -37,8 +52,13 @@ export interface AffectedComponent {
   status: ComponentStatus;
 }
 
+/** An update on the incident page, with the internal notes its viewer's audiences may read (sanitized HTML). */
+export interface DetailUpdate extends PublicUpdate {
+  notes: { id: string; html: string }[];
+}
+
 export interface IncidentDetail extends PublicIncidentSummary {
-  updates: PublicUpdate[];
+  updates: DetailUpdate[];
   affected: AffectedComponent[];
   postmortemHtml: string | null;
   postmortemPublishedAt: Date | null;
@@ -85,25 +105,52 @@ export async function latestUpdates(
   return newest;
 }
 
-/** A published incident or maintenance with its full timeline; null when it is unknown or not public. */
-export async function loadIncident(db: Tx, id: string): Promise<IncidentDetail | null> {
+/** Internal notes on these updates that the scope's viewer may read, by update id. */
+export async function visibleNotes(
+  db: Tx,
+  scope: Scope,
+  updateIds: string[],
+): Promise<Map<string, { id: string; html: string }[]>> {
+  const byUpdate = new Map<string, { id: string; html: string }[]>();
+  if (!scope.shownNotes.size || !updateIds.length) return byUpdate;
+  const rows = await db
+    .select()
+    .from(audienceNote)
+    .where(inArray(audienceNote.updateId, updateIds))
+    .orderBy(asc(audienceNote.createdAt));
+  for (const n of rows) {
+    if (!scope.shownNotes.has(n.id)) continue;
+    let list = byUpdate.get(n.updateId);
+    if (!list) byUpdate.set(n.updateId, (list = []));
+    list.push({ id: n.id, html: renderMarkdown(n.body) });
+  }
+  return byUpdate;
+}
+
+/** A published incident or maintenance with its full timeline as `viewer` sees it; null when it is unknown or not visible to them. */
+export async function loadIncident(db: Tx, id: string, viewer: Viewer = ANONYMOUS): Promise<IncidentDetail | null> {
   if (!isId(id)) return null;
   const p = await loadPublicPage(db);
+  const scope = await scopeFor(db, p.id, viewer);
   const row = await db
     .select()
     .from(incident)
-    .where(and(publishedIncidentOn(p.id), eq(incident.id, id)))
+    .where(and(visibleIncidentOn(scope), eq(incident.id, id)))
     .get();
   if (!row) return null;
-  const updates = (
+  const published = (
     await db
       .select()
       .from(incidentUpdate)
       .where(and(eq(incidentUpdate.incidentId, id), publishedUpdate))
-  )
-    .sort(compareUpdatesNewestFirst)
-    .map(toUpdate);
-  const { rows } = await publicComponents(db, p.id);
+  ).sort(compareUpdatesNewestFirst);
+  const notes = await visibleNotes(
+    db,
+    scope,
+    published.map((u) => u.id),
+  );
+  const updates = published.map((u) => ({ ...toUpdate(u), notes: notes.get(u.id) ?? [] }));
+  const { rows } = await publicComponents(db, p.id, scope);
   const visible = new Map(rows.map((c) => [c.id, c]));
   const named = await db
     .selectDistinct({ id: incidentUpdateComponent.componentId })

@@ -7,7 +7,7 @@ import { openStatus } from "../status/conditions";
 import { overallStatus, worstComponentStatus, type OverallStatus } from "../status/rules";
 import { latestUpdates, summaryOf, toUpdate, type PublicIncidentSummary } from "./incident";
 import { loadPublicPage, type PublicPage } from "./page";
-import { publicComponents, publishedIncidentOn } from "./visibility";
+import { ANONYMOUS, publicComponents, scopeFor, visibleIncidentOn, type Viewer } from "./visibility";
 
 export interface PublicComponent {
   id: string;
@@ -36,13 +36,15 @@ export interface StatusPageData {
   groups: PublicGroup[];
 }
 
-export async function loadStatusPage(db: Tx): Promise<StatusPageData> {
+/** The status page as `viewer` sees it: banner and lists computed from what they may see only. */
+export async function loadStatusPage(db: Tx, viewer: Viewer = ANONYMOUS): Promise<StatusPageData> {
   const p = await loadPublicPage(db);
-  const { rows, groups } = await publicComponents(db, p.id);
+  const scope = await scopeFor(db, p.id, viewer);
+  const { rows, groups } = await publicComponents(db, p.id, scope);
   const open = await db
     .select()
     .from(incident)
-    .where(and(publishedIncidentOn(p.id), openStatus))
+    .where(and(visibleIncidentOn(scope), openStatus))
     .orderBy(desc(incident.startedAt));
   const newest = await latestUpdates(
     db,

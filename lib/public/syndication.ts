@@ -9,7 +9,7 @@ import { compareUpdatesNewestFirst, worstComponentStatus, type OverallStatus } f
 import { overallOf } from "./badges/overall";
 import { publicIncidentFields } from "./incident";
 import { loadPublicPageRow, publicPageOf, type PublicPage } from "./page";
-import { publicComponents, publishedIncidentOn, publishedUpdate } from "./visibility";
+import { ANONYMOUS, publicComponents, publishedUpdate, scopeFor, visibleIncidentOn, type Viewer } from "./visibility";
 
 /** A component or group row as Statuspage's API v2 lists it. */
 export interface SyndicatedComponent {
@@ -96,9 +96,11 @@ const MAINTENANCE_WHERE: Record<Exclude<MaintenanceSelection, "none" | "recent">
 export async function loadSyndication(
   db: Tx,
   select: { incidents: IncidentSelection; maintenances: MaintenanceSelection },
+  viewer: Viewer = ANONYMOUS,
 ): Promise<SyndicationData> {
   const p = await loadPublicPageRow(db);
-  const { rows, groups } = await publicComponents(db, p.id);
+  const scope = await scopeFor(db, p.id, viewer);
+  const { rows, groups } = await publicComponents(db, p.id, scope);
 
   const components: SyndicatedComponent[] = [];
   const row = (c: Component): SyndicatedComponent => ({
@@ -145,7 +147,7 @@ export async function loadSyndication(
           .from(incident)
           .where(
             and(
-              publishedIncidentOn(p.id),
+              visibleIncidentOn(scope),
               eq(incident.kind, "incident"),
               select.incidents === "unresolved" ? openStatus : undefined,
             ),
@@ -160,7 +162,7 @@ export async function loadSyndication(
           .from(incident)
           .where(
             and(
-              publishedIncidentOn(p.id),
+              visibleIncidentOn(scope),
               eq(incident.kind, "maintenance"),
               select.maintenances === "recent" ? undefined : MAINTENANCE_WHERE[select.maintenances],
             ),
@@ -229,7 +231,7 @@ export async function loadSyndication(
 
   return {
     page: { ...publicPageOf(p), updatedAt: p.updatedAt },
-    overall: await overallOf(db, p.id, rows),
+    overall: await overallOf(db, scope, rows),
     components,
     incidents: incidents.map(toSyndicated),
     maintenances: maintenances.map(toSyndicated),

@@ -1,9 +1,90 @@
 // What the public may see: the one definition of "public" for incidents,
 // updates and components. Every public reader (pages, API v2, feeds, badges,
 // uptime, metrics, notifications) filters through these predicates.
-import { and, asc, eq, isNotNull, isNull } from "drizzle-orm";
+import { and, asc, eq, isNotNull, isNull, notInArray } from "drizzle-orm";
 import type { Tx } from "@/db/client";
-import { component, componentGroup, incident, incidentUpdate, type Component, type ComponentGroup } from "@/db/schema";
+import {
+  audience,
+  audienceRestriction,
+  component,
+  componentGroup,
+  incident,
+  incidentUpdate,
+  type Component,
+  type ComponentGroup,
+} from "@/db/schema";
+
+/**
+ * Who reads a public surface: anonymous (no audiences), or a signed-in viewer
+ * with the ids of their audiences, sorted. Every public loader takes one; the
+ * default is anonymous, so a caller that forgets shows less, never more.
+ */
+export interface Viewer {
+  audiences: readonly string[];
+}
+
+export const ANONYMOUS: Viewer = { audiences: [] };
+
+/**
+ * What one viewer may not see, read once per load before anything is
+ * computed: restricted components, groups and incidents outside the viewer's
+ * audiences are hidden; internal notes are shown only when one of their
+ * audiences is the viewer's (a note with no audience reaches nobody).
+ */
+export interface Scope {
+  pageId: string;
+  viewer: Viewer;
+  hiddenComponents: ReadonlySet<string>;
+  hiddenGroups: ReadonlySet<string>;
+  hiddenIncidents: ReadonlySet<string>;
+  shownNotes: ReadonlySet<string>;
+}
+
+export async function scopeFor(db: Tx, pageId: string, viewer: Viewer = ANONYMOUS): Promise<Scope> {
+  const rows = await db
+    .select({
+      type: audienceRestriction.entityType,
+      id: audienceRestriction.entityId,
+      audienceId: audienceRestriction.audienceId,
+    })
+    .from(audienceRestriction)
+    .innerJoin(audience, eq(audience.id, audienceRestriction.audienceId))
+    .where(eq(audience.pageId, pageId));
+  const mine = new Set(viewer.audiences);
+  const seen = new Map<string, boolean>();
+  for (const r of rows) {
+    const k = `${r.type}:${r.id}`;
+    seen.set(k, (seen.get(k) ?? false) || mine.has(r.audienceId));
+  }
+  const hidden = {
+    component: new Set<string>(),
+    group: new Set<string>(),
+    incident: new Set<string>(),
+    note: new Set<string>(),
+  };
+  const shownNotes = new Set<string>();
+  for (const [k, allowed] of seen) {
+    const [type, id] = k.split(":") as [keyof typeof hidden, string];
+    if (type === "note") {
+      if (allowed) shownNotes.add(id);
+    } else if (!allowed) hidden[type].add(id);
+  }
+  return {
+    pageId,
+    viewer,
+    hiddenComponents: hidden.component,
+    hiddenGroups: hidden.group,
+    hiddenIncidents: hidden.incident,
+    shownNotes,
+  };
+}
+
+/** The published incidents and maintenances this scope's viewer may see. */
+export const visibleIncidentOn = (scope: Scope) =>
+  and(
+    publishedIncidentOn(scope.pageId),
+    scope.hiddenIncidents.size ? notInArray(incident.id, [...scope.hiddenIncidents]) : undefined,
+  );
 
 /** A scheduled update (publish_at set) is not public until the scheduler publishes it and clears publish_at. */
 export const publishedUpdate = isNull(incidentUpdate.publishAt);
@@ -20,22 +101,31 @@ export const publishedIncidentOn = (pageId: string) => and(eq(incident.pageId, p
  * caller has already left out deleted components.
  */
 export function publicOnly<
-  C extends Pick<Component, "hidden" | "groupId">,
+  C extends Pick<Component, "id" | "hidden" | "groupId">,
   G extends Pick<ComponentGroup, "id" | "hidden">,
->(components: readonly C[], groups: readonly G[]): { components: C[]; groups: G[] } {
-  const shownGroups = groups.filter((g) => !g.hidden);
+>(
+  components: readonly C[],
+  groups: readonly G[],
+  scope?: Pick<Scope, "hiddenComponents" | "hiddenGroups">,
+): { components: C[]; groups: G[] } {
+  // A group restricted to other audiences hides its members, like a hidden group.
+  const shownGroups = groups.filter((g) => !g.hidden && !scope?.hiddenGroups.has(g.id));
   const shownIds = new Set(shownGroups.map((g) => g.id));
   return {
-    components: components.filter((c) => !c.hidden && (c.groupId === null || shownIds.has(c.groupId))),
+    components: components.filter(
+      (c) => !c.hidden && !scope?.hiddenComponents.has(c.id) && (c.groupId === null || shownIds.has(c.groupId)),
+    ),
     groups: shownGroups,
   };
 }
 
-/** The page's public components and groups (publicOnly over the live rows), in page order. */
+/** The page's components and groups this scope's viewer may see (publicOnly over the live rows), in page order. Without a scope: what anonymous readers see. */
 export async function publicComponents(
   db: Tx,
   pageId: string,
+  scope?: Scope,
 ): Promise<{ rows: Component[]; groups: ComponentGroup[] }> {
+  scope ??= await scopeFor(db, pageId);
   const groups = await db
     .select()
     .from(componentGroup)
@@ -46,6 +136,6 @@ export async function publicComponents(
     .from(component)
     .where(and(eq(component.pageId, pageId), isNull(component.deletedAt)))
     .orderBy(asc(component.position), asc(component.createdAt));
-  const shown = publicOnly(rows, groups);
+  const shown = publicOnly(rows, groups, scope);
   return { rows: shown.components, groups: shown.groups };
 }

@@ -62,6 +62,7 @@ const APP_PATHS = [
   "/api/webhooks",
   "/api/integrations",
   "/subscriptions",
+  "/viewer",
   "/_next",
 ];
 
@@ -121,11 +122,30 @@ function findRoute(pathname: string, routes: readonly PublicRoute[]): PublicRout
 
 const resolvedHeaders = new WeakMap<PublicRoute, Readonly<Record<string, string>>>();
 
+/**
+ * Views (issue 13): the anonymous public site is keyed by path alone; any
+ * other view (an audience set, or a private page's signed-in viewers) by
+ * "~" + the audience key + the path, e.g. "~a1b2,c3d4/history?page=2".
+ */
+export const VIEW_PREFIX = "~";
+
+export function viewSnapshotKey(audienceKey: string, path: string): string {
+  return `${VIEW_PREFIX}${audienceKey}${path}`;
+}
+
+/** A snapshot key's view (null: the anonymous public site) and path. */
+export function splitViewKey(key: string): { view: string | null; path: string } {
+  if (!key.startsWith(VIEW_PREFIX)) return { view: null, path: key };
+  const slash = key.indexOf("/");
+  return slash === -1 ? { view: key.slice(1), path: "/" } : { view: key.slice(1, slash), path: key.slice(slash) };
+}
+
 /** Extra response headers for a snapshot key (framing policy, CORS). */
 export function snapshotHeaders(
   key: string,
   routes: readonly PublicRoute[] = PUBLIC_ROUTES,
 ): Readonly<Record<string, string>> {
+  key = splitViewKey(key).path;
   const q = key.indexOf("?");
   const route = findRoute(q === -1 ? key : key.slice(0, q), routes);
   if (!route) return FRAME_DENY;

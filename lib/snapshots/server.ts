@@ -7,7 +7,7 @@
 // scripts/start.ts wires it in front of Next's handler.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { htmlCsp } from "./csp";
-import { isAppPath, PUBLIC_ROUTES, snapshotHeaders, snapshotKey, type PublicRoute } from "./routes";
+import { isAppPath, PUBLIC_ROUTES, snapshotHeaders, snapshotKey, VIEW_PREFIX, type PublicRoute } from "./routes";
 import { finishSnapshot, makeSnapshot, type Snapshot, type SnapshotStore } from "./store";
 
 export interface Rendered {
@@ -65,6 +65,13 @@ export interface SnapshotServerOptions {
   /** Sent with every response the snapshot server writes (the edge's security headers). */
   headers?: Readonly<Record<string, string>>;
   log?: (line: string) => void;
+  /**
+   * Who may read what (issue 13): maps a request and its public key to the
+   * key of the reader's view (lib/snapshots/routes.ts viewSnapshotKey), or
+   * answers the request itself (a private page refusing) and returns null.
+   * Without it every reader gets the anonymous public site.
+   */
+  view?: (req: IncomingMessage, res: ServerResponse, key: string) => string | null;
 }
 
 /** Only complete pages are snapshots: a 404 is content too (it turns into the page once published). */
@@ -73,12 +80,14 @@ const STORABLE = new Set([200, 404]);
 const MAX_WRITERS = 10_000;
 
 export const PUBLIC_CACHE_CONTROL = "public, max-age=0, s-maxage=5, stale-while-revalidate=30";
+export const VIEW_CACHE_CONTROL = "private, no-cache";
 
 export function createSnapshotServer(opts: SnapshotServerOptions) {
   const routes = opts.routes ?? PUBLIC_ROUTES;
   const appPath = opts.appPath ?? isAppPath;
   const warmKeys = opts.warmKeys ?? routes.flatMap((r) => (typeof r.path === "string" ? [r.path] : []));
   const cacheControl = opts.cacheControl ?? PUBLIC_CACHE_CONTROL;
+  const view = opts.view;
   const log = opts.log ?? ((line: string) => console.log(line));
   const clientOf = opts.clientOf ?? ((req: IncomingMessage) => req.socket.remoteAddress ?? "unknown");
   const readOwnWritesMs = opts.readOwnWritesMs ?? 10_000;
@@ -304,11 +313,13 @@ export function createSnapshotServer(opts: SnapshotServerOptions) {
     const id = `${variant}|${state}`;
     let h = perSnap.get(id);
     if (!h) {
+      // A view other than the anonymous site is for its reader only: no shared cache may keep it.
+      const cc = snap.key.startsWith(VIEW_PREFIX) ? VIEW_CACHE_CONTROL : cacheControl;
       h = {
         ...opts.headers,
         ...snapshotHeaders(snap.key, routes),
         etag: snap.etag,
-        "cache-control": cacheControl,
+        "cache-control": cc,
         vary: "Accept-Encoding",
         "x-herald-snapshot": state,
       };
@@ -357,8 +368,10 @@ export function createSnapshotServer(opts: SnapshotServerOptions) {
         return next();
       }
       const url = req.url ?? "/";
-      const key = snapshotKey(url, routes);
+      const publicKey = snapshotKey(url, routes);
+      const key = publicKey !== null && view ? view(req, res, publicKey) : publicKey;
       if (key === null) {
+        if (publicKey !== null) return; // answered by the view gate
         const q = url.indexOf("?");
         if (appPath(q === -1 ? url : url.slice(0, q))) return next();
         return void sendNotFound(req, res, version).catch((err: unknown) => fail(res, `404 page: ${String(err)}`));

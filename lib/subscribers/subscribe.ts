@@ -18,6 +18,7 @@ import { pruneCounters } from "../limits/counters";
 import { publishedIncident, publishedIncidentOn } from "../public/visibility";
 import { takeSubscribeAllowance, type SubscribeLimits } from "./limits";
 import { hashToken, isWellFormedToken, issueToken } from "./tokens";
+import { mayReadPage } from "../viewers/access";
 
 /** What the public subscription flows need besides the database and clock. */
 export interface SubscriptionConfig {
@@ -146,6 +147,8 @@ async function withAllowance<T extends string>(
   return ctx.db.transaction(async (tx) => {
     await pruneCounters(tx, now);
     if (await takeSubscribeAllowance(tx, cfg.limits, data.email, data.ip, now)) return "limited";
+    // A private page's updates go only to addresses that may read it (issue 13); same answer, no email.
+    if (!(await mayReadPage(tx, pageId, data.email))) return "suppressed";
     const existing = await tx
       .select()
       .from(subscriber)

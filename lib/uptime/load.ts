@@ -8,7 +8,15 @@ import type { Tx } from "@/db/client";
 import type { ComponentStatus } from "@/db/constants";
 import { componentStatusChange, incident, incidentUpdate, incidentUpdateComponent, page } from "@/db/schema";
 import { NotFoundError } from "../errors";
-import { publicComponents, publishedIncidentOn, publishedUpdate } from "../public/visibility";
+import {
+  ANONYMOUS,
+  publicComponents,
+  publishedUpdate,
+  scopeFor,
+  visibleIncidentOn,
+  type Scope,
+  type Viewer,
+} from "../public/visibility";
 import {
   componentDayFigures,
   groupUptime,
@@ -79,17 +87,23 @@ function daysDto(s: UptimeSeries): UptimeDayDto[] {
  * ones are left out), with the published incidents of each day. The caller
  * passes `now`: the bars change when the day rolls over.
  */
-export async function loadUptime(db: Tx, pageId: string, now: Date, opts: { days?: number } = {}): Promise<UptimeDto> {
+export async function loadUptime(
+  db: Tx,
+  pageId: string,
+  now: Date,
+  opts: { days?: number; viewer?: Viewer } = {},
+): Promise<UptimeDto> {
   const p = await db.query.page.findFirst({ where: eq(page.id, pageId) });
   if (!p) throw new NotFoundError("Page");
   const window = windowDays({ timeZone: p.timeZone, now, days: opts.days ?? UPTIME_DAYS });
   const windowStart = window[0].start;
-  const { rows: comps, groups } = await publicComponents(db, pageId);
+  const scope = await scopeFor(db, pageId, opts.viewer ?? ANONYMOUS);
+  const { rows: comps, groups } = await publicComponents(db, pageId, scope);
   const ids = comps.map((c) => c.id);
 
   const computeOpts = { timeZone: p.timeZone, now, window, countsMaintenance: p.uptimeCountsMaintenance };
   const figures = await loadDayFigures(db, comps, window, computeOpts);
-  const spans = ids.length ? await loadIncidentSpans(db, pageId, ids, windowStart, now) : [];
+  const spans = ids.length ? await loadIncidentSpans(db, scope, ids, windowStart, now) : [];
   const series = new Map(comps.map((c) => [c.id, seriesFromFigures(c.id, window, figures.get(c.id)!, spans, now)]));
 
   return {
@@ -202,7 +216,7 @@ async function loadDayFigures(
 /** Published incidents and maintenances overlapping the window, with the components they name. */
 async function loadIncidentSpans(
   db: Tx,
-  pageId: string,
+  scope: Scope,
   componentIds: string[],
   windowStart: Date,
   now: Date,
@@ -221,7 +235,7 @@ async function loadIncidentSpans(
     .from(incident)
     .where(
       and(
-        publishedIncidentOn(pageId),
+        visibleIncidentOn(scope),
         lte(incident.publishedAt, now),
         lt(incident.startedAt, now),
         or(isNull(incident.resolvedAt), gte(incident.resolvedAt, windowStart)),

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
+import { renderViewer } from "@/app/_server/viewer";
 import { INCIDENT_STATUS_LABELS } from "@/db/constants";
 import { impactText } from "@/components/status/incident-card";
 import { Time } from "@/components/status/time";
@@ -20,7 +21,8 @@ function pageNumber(raw: string | string[] | undefined): number | null {
 
 export default async function HistoryPage({ searchParams }: Props) {
   const n = pageNumber((await searchParams).page);
-  const history = n === null ? null : await loadHistory(getDb(), n);
+  const viewer = await renderViewer();
+  const history = n === null || !viewer ? null : await loadHistory(getDb(), n, viewer);
   if (!history) notFound();
   const { page, months, pageNumber: current, pageCount } = history;
   return (

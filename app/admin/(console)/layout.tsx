@@ -15,6 +15,7 @@ const NAV = [
   { href: "/admin/templates", label: "Templates" },
   { href: "/admin/metrics", label: "Metrics" },
   { href: "/admin/subscribers", label: "Subscribers" },
+  { href: "/admin/audiences", label: "Audiences" },
   { href: "/admin/outbox", label: "Outbox" },
   { href: "/admin/settings", label: "Settings" },
   { href: "/admin/team", label: "Team" },

@@ -8,18 +8,18 @@ import { openStatus } from "../../status/conditions";
 import { overallStatus, type OverallStatus } from "../../status/rules";
 import { loadPublicPage, type PublicPage } from "../page";
 import type { PublicComponent } from "../status-page";
-import { publicComponents, publishedIncidentOn } from "../visibility";
+import { ANONYMOUS, publicComponents, scopeFor, visibleIncidentOn, type Scope, type Viewer } from "../visibility";
 
-/** The banner from the page's public components and its published open incidents and maintenances. */
+/** The banner from the scope's visible components and its visible published open incidents and maintenances. */
 export async function overallOf(
   db: Tx,
-  pageId: string,
+  scope: Scope,
   components: readonly { status: PublicComponent["status"] }[],
 ): Promise<OverallStatus> {
   const open = await db
     .select({ kind: incident.kind, status: incident.status, impact: incident.impact })
     .from(incident)
-    .where(and(publishedIncidentOn(pageId), openStatus));
+    .where(and(visibleIncidentOn(scope), openStatus));
   return overallStatus({ components, openIncidents: open });
 }
 
@@ -27,17 +27,22 @@ export async function overallOf(
 export async function loadPublicComponent(
   db: Tx,
   id: string,
+  viewer: Viewer = ANONYMOUS,
 ): Promise<(PublicComponent & { pageName: string }) | null> {
   if (!isId(id)) return null;
   const p = await loadPublicPage(db);
-  const { rows } = await publicComponents(db, p.id);
+  const { rows } = await publicComponents(db, p.id, await scopeFor(db, p.id, viewer));
   const c = rows.find((r) => r.id === id);
   return c ? { id: c.id, name: c.name, description: c.description, status: c.status, pageName: p.name } : null;
 }
 
 /** The page's name and banner, for badges, OG images and the embed widget. */
-export async function loadOverall(db: Tx): Promise<{ page: PublicPage; overall: OverallStatus }> {
+export async function loadOverall(
+  db: Tx,
+  viewer: Viewer = ANONYMOUS,
+): Promise<{ page: PublicPage; overall: OverallStatus }> {
   const p = await loadPublicPage(db);
-  const { rows } = await publicComponents(db, p.id);
-  return { page: p, overall: await overallOf(db, p.id, rows) };
+  const scope = await scopeFor(db, p.id, viewer);
+  const { rows } = await publicComponents(db, p.id, scope);
+  return { page: p, overall: await overallOf(db, scope, rows) };
 }

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { COMPONENT_STATUS_LABELS, INCIDENT_STATUS_LABELS } from "@/db/constants";
+import { renderViewer } from "@/app/_server/viewer";
 import { FollowForm } from "@/components/status/follow-form";
 import { impactText } from "@/components/status/incident-card";
 import { Markdown } from "@/components/status/markdown";
@@ -18,7 +19,8 @@ type Props = { params: Promise<{ id: string }> };
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const db = getDb();
-  const incident = await loadIncident(db, (await params).id);
+  const viewer = await renderViewer();
+  const incident = viewer && (await loadIncident(db, (await params).id, viewer));
   if (!incident) return { title: "Not found" };
   const image = {
     url: `${publicBaseUrl(await loadPublicPage(db), env().HERALD_URL)}/incidents/${incident.id}/og.png`,
@@ -34,7 +36,8 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 
 export default async function IncidentPage({ params }: Props) {
   const db = getDb();
-  const incident = await loadIncident(db, (await params).id);
+  const viewer = await renderViewer();
+  const incident = viewer && (await loadIncident(db, (await params).id, viewer));
   if (!incident) notFound();
   const { timeZone } = await loadPublicPage(db);
   const closed = incident.resolvedAt !== null;
@@ -150,6 +153,16 @@ export default async function IncidentPage({ params }: Props) {
                 <Time at={u.displayAt} timeZone={timeZone} />
               </p>
               <Markdown html={u.html} className="mt-2" />
+              {u.notes.map((note) => (
+                <aside
+                  key={note.id}
+                  data-testid="audience-note"
+                  className="mt-2 rounded-lg border border-amber-300 bg-amber-50 p-3 text-sm dark:border-amber-700 dark:bg-amber-950"
+                >
+                  <p className="font-semibold">Note for your organisation</p>
+                  <Markdown html={note.html} className="mt-1" />
+                </aside>
+              ))}
             </li>
           ))}
         </ol>

@@ -1,3 +1,4 @@
+import { privatePageRefusal, renderViewer } from "@/app/_server/viewer";
 import { componentBadge } from "@/lib/badges/badge";
 import { loadPublicComponent } from "@/lib/public/badges/overall";
 import { getDb } from "@/lib/runtime";
@@ -6,7 +7,9 @@ export const dynamic = "force-dynamic";
 
 /** Unknown, hidden and deleted components answer the same 404. */
 export async function GET(_req: Request, { params }: { params: Promise<{ id: string }> }) {
-  const c = await loadPublicComponent(getDb(), (await params).id);
+  const viewer = await renderViewer();
+  if (!viewer) return privatePageRefusal();
+  const c = await loadPublicComponent(getDb(), (await params).id, viewer);
   if (!c)
     return new Response("Not found\n", {
       status: 404,

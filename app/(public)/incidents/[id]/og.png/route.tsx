@@ -1,3 +1,4 @@
+import { privatePageRefusal, renderViewer } from "@/app/_server/viewer";
 import { ogCard } from "@/app/_og/card";
 import { impactText } from "@/components/status/incident-card";
 import { INCIDENT_STATUS_LABELS } from "@/db/constants";
@@ -16,7 +17,9 @@ const NO_IMPACT_COLOR = "#52525b";
 /** An incident's card: title, impact, status and when it was last updated. */
 export async function GET(_req: Request, { params }: { params: Promise<{ id: string }> }) {
   const db = getDb();
-  const incident = await loadIncident(db, (await params).id);
+  const viewer = await renderViewer();
+  if (!viewer) return privatePageRefusal();
+  const incident = await loadIncident(db, (await params).id, viewer);
   if (!incident)
     return new Response("Not found\n", {
       status: 404,

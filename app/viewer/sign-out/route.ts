@@ -1,0 +1,5 @@
+import { signedOut } from "../session";
+
+export function POST(): Response {
+  return signedOut();
+}

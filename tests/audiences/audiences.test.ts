@@ -1,0 +1,295 @@
+// Audiences, viewer sign-in and notifications as lib use cases on a real
+// SQLite file (no server): magic links are single use, expire and are
+// limited; the page password is hashed and limited; subscribers follow
+// audiences; every console change is audited and bumps the content version.
+import { and, eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  auditLog,
+  delivery,
+  notification,
+  outboxEmail,
+  subscriber,
+  viewerMagicLink,
+  viewerSettings,
+} from "../../db/schema";
+import {
+  addMembers,
+  createAudience,
+  membersFromCsv,
+  removeMember,
+  listMembers,
+  setRestriction,
+} from "../../lib/audiences/audiences";
+import { createComponent } from "../../lib/components/components";
+import { createOutboxMailer } from "../../lib/email/outbox";
+import { createIncident } from "../../lib/incidents/incidents";
+import { getContentVersion, getPage } from "../../lib/page/page";
+import { loadViewerAccess, decideAccess } from "../../lib/viewers/access";
+import { signViewerSession } from "../../lib/viewers/session";
+import { checkPagePassword, consumeMagicLink, MAGIC_LINK_TTL_MS, requestMagicLink } from "../../lib/viewers/sign-in";
+import { createViewerToken, revokeViewerToken, updateViewerSettings } from "../../lib/viewers/settings";
+import { subscribe } from "../../lib/subscribers/subscribe";
+import { addSubscriber } from "../helpers/db-state";
+import { createTestCtx } from "../helpers/test-db";
+
+let t: Awaited<ReturnType<typeof createTestCtx>>;
+let enterpriseId: string;
+const mailer = () => createOutboxMailer(t.db, t.clock.now);
+const deps = () => ({
+  mailer: mailer(),
+  fallbackUrl: "https://status.example.com",
+  from: "Status <status@example.com>",
+});
+const linkOf = async (to: string) => {
+  const rows = await t.db.select().from(outboxEmail).where(eq(outboxEmail.toAddress, to));
+  const m = /token=([A-Za-z0-9_-]+)/.exec(rows.at(-1)?.text ?? "");
+  return m?.[1] ?? null;
+};
+
+beforeAll(async () => {
+  t = await createTestCtx("owner");
+  enterpriseId = (await createAudience(t.ctx, { name: "Enterprise customers" })).id;
+  await addMembers(t.ctx, { audienceId: enterpriseId, emails: ["boss@bigco.example", "@bigcorp.example"] });
+  await updateViewerSettings(t.ctx, {
+    visibility: "private",
+    magicLinkEnabled: true,
+    allowedDomains: "partner.example",
+    ipAllowList: "10.1.0.0/16",
+    password: "hunter2hunter2",
+  });
+});
+afterAll(() => t.close());
+
+describe("magic links", () => {
+  it("are sent to members, their domains and allowed domains, and to nobody else (with the same answer)", async () => {
+    for (const email of [
+      "boss@bigco.example",
+      "anyone@bigcorp.example",
+      "guest@partner.example",
+      "stranger@elsewhere.example",
+    ])
+      expect(await requestMagicLink(t.ctx, { email, ip: `192.0.2.${email.length}` }, deps())).toEqual({ kind: "sent" });
+    expect(await linkOf("boss@bigco.example")).not.toBeNull();
+    expect(await linkOf("anyone@bigcorp.example")).not.toBeNull();
+    expect(await linkOf("guest@partner.example")).not.toBeNull();
+    expect(await linkOf("stranger@elsewhere.example")).toBeNull();
+    // Stored hashed: the emailed token is nowhere in the table.
+    const token = (await linkOf("boss@bigco.example"))!;
+    const rows = await t.db.select().from(viewerMagicLink);
+    expect(JSON.stringify(rows)).not.toContain(token);
+  });
+
+  it("work once", async () => {
+    const token = (await linkOf("anyone@bigcorp.example"))!;
+    expect(await consumeMagicLink(t.ctx, token)).toBe("anyone@bigcorp.example");
+    expect(await consumeMagicLink(t.ctx, token)).toBeNull();
+    expect(await consumeMagicLink(t.ctx, "made-up")).toBeNull();
+  });
+
+  it("expire", async () => {
+    const token = (await linkOf("guest@partner.example"))!;
+    t.clock.advance(MAGIC_LINK_TTL_MS + 1);
+    expect(await consumeMagicLink(t.ctx, token)).toBeNull();
+  });
+
+  it("are limited per address and per client address (429 material), counted before anything is sent", async () => {
+    const limits = { linksPerAddress: 2, linksPerClient: 3, passwordPerClient: 10 };
+    const ask = (email: string, ip: string) => requestMagicLink(t.ctx, { email, ip }, { ...deps(), limits });
+    t.clock.advance(60 * 60_000);
+    expect((await ask("boss@bigco.example", "198.51.100.1")).kind).toBe("sent");
+    expect((await ask("boss@bigco.example", "198.51.100.2")).kind).toBe("sent");
+    const third = await ask("boss@bigco.example", "198.51.100.3");
+    expect(third.kind).toBe("limited");
+    expect(third.kind === "limited" && third.retryAfterMs).toBeGreaterThan(0);
+    // Per client: one address after another from one client.
+    expect((await ask("a@bigcorp.example", "198.51.100.9")).kind).toBe("sent");
+    expect((await ask("b@bigcorp.example", "198.51.100.9")).kind).toBe("sent");
+    expect((await ask("c@bigcorp.example", "198.51.100.9")).kind).toBe("sent");
+    expect((await ask("d@bigcorp.example", "198.51.100.9")).kind).toBe("limited");
+    expect(await linkOf("d@bigcorp.example")).toBeNull();
+  });
+
+  it("stop working when the address leaves the audience", async () => {
+    t.clock.advance(60 * 60_000);
+    await requestMagicLink(t.ctx, { email: "boss@bigco.example", ip: "203.0.113.5" }, deps());
+    const token = (await linkOf("boss@bigco.example"))!;
+    const member = (await listMembers(t.db, enterpriseId)).find((m) => m.email === "boss@bigco.example")!;
+    await removeMember(t.ctx, { audienceId: enterpriseId, memberId: member.id });
+    expect(await consumeMagicLink(t.ctx, token)).toBeNull();
+    await addMembers(t.ctx, { audienceId: enterpriseId, emails: ["boss@bigco.example"] });
+  });
+});
+
+describe("page password, sessions, tokens and the IP allow-list", () => {
+  it("stores the password hashed and checks it, limited per client", async () => {
+    const row = await t.db.select().from(viewerSettings).get();
+    expect(row!.passwordHash).toMatch(/^scrypt\$/);
+    expect(row!.passwordHash).not.toContain("hunter2");
+    expect((await checkPagePassword(t.ctx, { password: "hunter2hunter2", ip: "192.0.2.50" })).kind).toBe("ok");
+    expect((await checkPagePassword(t.ctx, { password: "wrong", ip: "192.0.2.50" })).kind).toBe("wrong");
+    const limits = { linksPerAddress: 3, linksPerClient: 10, passwordPerClient: 2 };
+    await checkPagePassword(t.ctx, { password: "x", ip: "192.0.2.51" }, limits);
+    await checkPagePassword(t.ctx, { password: "x", ip: "192.0.2.51" }, limits);
+    expect((await checkPagePassword(t.ctx, { password: "hunter2hunter2", ip: "192.0.2.51" }, limits)).kind).toBe(
+      "limited",
+    );
+  });
+
+  it("decides access without the database: sessions by epoch, revocable tokens, allow-listed addresses", async () => {
+    const pageId = (await getPage(t.db)).id;
+    const secret = "s".repeat(40);
+    let access = await loadViewerAccess(t.db, pageId);
+    const now = t.clock.now().getTime();
+    const cookie = (subject: Parameters<typeof signViewerSession>[0]["subject"], epoch = access.sessionEpoch) =>
+      `herald_viewer=${signViewerSession({ subject, epoch, exp: now + 60_000 }, secret)}`;
+    const req = (over: Partial<Parameters<typeof decideAccess>[1]>) => ({
+      cookie: undefined,
+      token: null,
+      ip: () => "192.0.2.1",
+      ...over,
+    });
+    expect(decideAccess(access, req({}), secret, now)).toEqual({ kind: "denied", reason: "sign_in" });
+    expect(decideAccess(access, req({ ip: () => "10.1.2.3" }), secret, now)).toEqual({
+      kind: "view",
+      key: "",
+      signedIn: true,
+    });
+    expect(
+      decideAccess(access, req({ cookie: cookie({ kind: "email", email: "boss@bigco.example" }) }), secret, now),
+    ).toEqual({ kind: "view", key: enterpriseId, signedIn: true });
+    expect(
+      decideAccess(access, req({ cookie: cookie({ kind: "email", email: "x@bigcorp.example" }) }), secret, now),
+    ).toEqual({ kind: "view", key: enterpriseId, signedIn: true });
+    expect(decideAccess(access, req({ cookie: cookie({ kind: "password" }) }), secret, now).kind).toBe("view");
+    // Signed with another secret, or expired: anonymous.
+    expect(
+      decideAccess(access, req({ cookie: cookie({ kind: "password" }).replace(/.{4}$/, "AAAA") }), "t".repeat(40), now)
+        .kind,
+    ).toBe("denied");
+    expect(decideAccess(access, req({ cookie: cookie({ kind: "password" }) }), secret, now + 120_000).kind).toBe(
+      "denied",
+    );
+    // A new password signs everyone out.
+    const old = cookie({ kind: "password" });
+    await updateViewerSettings(t.ctx, {
+      visibility: "private",
+      magicLinkEnabled: true,
+      allowedDomains: "partner.example",
+      ipAllowList: "10.1.0.0/16",
+      password: "another-password",
+    });
+    access = await loadViewerAccess(t.db, pageId);
+    expect(decideAccess(access, req({ cookie: old }), secret, now).kind).toBe("denied");
+    // Tokens: valid until revoked.
+    const { id, token } = await createViewerToken(t.ctx, { email: "boss@bigco.example" });
+    access = await loadViewerAccess(t.db, pageId);
+    expect(decideAccess(access, req({ token }), secret, now)).toEqual({
+      kind: "view",
+      key: enterpriseId,
+      signedIn: true,
+    });
+    await revokeViewerToken(t.ctx, { id });
+    access = await loadViewerAccess(t.db, pageId);
+    expect(decideAccess(access, req({ token }), secret, now)).toEqual({ kind: "denied", reason: "bad_token" });
+  });
+
+  it("refuses bad settings without changing anything", async () => {
+    const before = await getContentVersion(t.db);
+    await expect(
+      updateViewerSettings(t.ctx, {
+        visibility: "private",
+        magicLinkEnabled: true,
+        allowedDomains: "",
+        ipAllowList: "10.0.0.0/99",
+      }),
+    ).rejects.toThrow(/CIDR/);
+    await expect(
+      updateViewerSettings(t.ctx, {
+        visibility: "private",
+        magicLinkEnabled: true,
+        allowedDomains: "not a domain",
+        ipAllowList: "",
+      }),
+    ).rejects.toThrow(/domain/);
+    await expect(
+      updateViewerSettings(t.as("editor"), {
+        visibility: "public",
+        magicLinkEnabled: false,
+        allowedDomains: "",
+        ipAllowList: "",
+      }),
+    ).rejects.toThrow(/admin/);
+    expect(await getContentVersion(t.db)).toBe(before);
+  });
+});
+
+describe("members and restrictions", () => {
+  it("imports members from CSV (header, formula-escaped cells), reports bad rows and adds nothing then", async () => {
+    expect(membersFromCsv("email\nA@Example.com\n'@example.org\n")).toEqual(["a@example.com", "@example.org"]);
+    expect(() => membersFromCsv("email\nok@example.com\nnot-an-address\n")).toThrow(/row 2/);
+  });
+
+  it("audits every change and bumps the content version", async () => {
+    const v0 = await getContentVersion(t.db);
+    const c = await createComponent(t.ctx, { name: "Dedicated cluster" });
+    await setRestriction(t.ctx, { entityType: "component", entityId: c.id, audienceIds: [enterpriseId] });
+    expect(await getContentVersion(t.db)).toBeGreaterThan(v0 + 1);
+    const rows = await t.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, "component.restrict"), eq(auditLog.entityId, c.id)));
+    expect(rows).toHaveLength(1);
+    expect(rows[0].after).toEqual({ audiences: [enterpriseId] });
+  });
+});
+
+describe("subscribers follow audiences", () => {
+  it("a private page takes subscriptions only from addresses that may read it (same answer to others, no email)", async () => {
+    const pageId = (await getPage(t.db)).id;
+    const cfg = { secret: "x".repeat(40), limits: { perAddress15m: 0, perAddressDay: 0, perIpHour: 0, globalHour: 0 } };
+    const ask = (email: string) =>
+      subscribe(t.ctx, pageId, { email, componentIds: [], honeypot: "", ip: "192.0.2.77" }, cfg);
+    expect(await ask("stranger@elsewhere.example")).toBe("suppressed");
+    expect(await ask("member@bigcorp.example")).toBe("confirmation_queued");
+  });
+
+  it("a restricted incident's notification reaches only its audience's subscribers; a public one reaches everyone", async () => {
+    const pageId = (await getPage(t.db)).id;
+    await addSubscriber(t.db, pageId, "boss@bigco.example", "active");
+    await addSubscriber(t.db, pageId, "cfo@bigcorp.example", "active");
+    await addSubscriber(t.db, pageId, "public@elsewhere.example", "active");
+    const recipients = async (incidentId: string) => {
+      const rows = await t.db
+        .select({ email: subscriber.email })
+        .from(delivery)
+        .innerJoin(notification, eq(notification.id, delivery.notificationId))
+        .innerJoin(subscriber, eq(subscriber.id, delivery.subscriberId))
+        .where(eq(notification.incidentId, incidentId));
+      return rows.map((r) => r.email).sort();
+    };
+    const secret = await createIncident(t.ctx, {
+      name: "Shard failover",
+      body: "…",
+      notify: true,
+      audienceIds: [enterpriseId],
+    });
+    expect(await recipients(secret.incident.id)).toEqual(["boss@bigco.example", "cfo@bigcorp.example"]);
+    const open = await createIncident(t.ctx, { name: "Everyone", body: "…", notify: true });
+    expect(await recipients(open.incident.id)).toEqual([
+      "boss@bigco.example",
+      "cfo@bigcorp.example",
+      "public@elsewhere.example",
+    ]);
+    // Only restricted components affected: the event belongs to their audiences.
+    const restricted = await createComponent(t.ctx, { name: "Enterprise-only box" });
+    await setRestriction(t.ctx, { entityType: "component", entityId: restricted.id, audienceIds: [enterpriseId] });
+    const byComponent = await createIncident(t.ctx, {
+      name: "Box down",
+      body: "…",
+      notify: true,
+      components: { [restricted.id]: "major_outage" },
+    });
+    expect(await recipients(byComponent.incident.id)).toEqual(["boss@bigco.example", "cfo@bigcorp.example"]);
+  });
+});
