@@ -6,7 +6,17 @@ import { and, asc, count, eq, inArray } from "drizzle-orm";
 import { z } from "zod";
 import type { Tx } from "@/db/client";
 import { RESTRICTED_ENTITY_TYPES, type RestrictedEntityType } from "@/db/constants";
-import { audience, audienceMember, audienceNote, audienceRestriction, component, componentGroup, incident, incidentUpdate, type Audience } from "@/db/schema";
+import {
+  audience,
+  audienceMember,
+  audienceNote,
+  audienceRestriction,
+  component,
+  componentGroup,
+  incident,
+  incidentUpdate,
+  type Audience,
+} from "@/db/schema";
 import { audit } from "../audit";
 import { parseCsv } from "../csv";
 import { parseInput, requireRole, type Ctx } from "../context";
@@ -23,12 +33,19 @@ export const MemberAddress = z
   .trim()
   .toLowerCase()
   .max(320)
-  .refine((v) => /^@[a-z0-9.-]+\.[a-z]{2,}$/.test(v) || z.email().safeParse(v).success, "Enter an email address, or @example.com for a whole domain");
+  .refine(
+    (v) => /^@[a-z0-9.-]+\.[a-z]{2,}$/.test(v) || z.email().safeParse(v).success,
+    "Enter an email address, or @example.com for a whole domain",
+  );
 
 const Name = z.string().trim().min(1, "Name is required").max(100);
 
 async function audienceOrThrow(tx: Tx, pageId: string, id: string): Promise<Audience> {
-  const row = await tx.select().from(audience).where(and(eq(audience.id, id), eq(audience.pageId, pageId))).get();
+  const row = await tx
+    .select()
+    .from(audience)
+    .where(and(eq(audience.id, id), eq(audience.pageId, pageId)))
+    .get();
   if (!row) throw new NotFoundError("Audience");
   return row;
 }
@@ -42,12 +59,20 @@ export interface AudienceListItem {
 export async function listAudiences(db: Tx, pageId: string): Promise<AudienceListItem[]> {
   const rows = await db.select().from(audience).where(eq(audience.pageId, pageId)).orderBy(asc(audience.name));
   const counts = new Map(
-    (await db.select({ id: audienceMember.audienceId, n: count() }).from(audienceMember).groupBy(audienceMember.audienceId)).map((r) => [r.id, r.n]),
+    (
+      await db
+        .select({ id: audienceMember.audienceId, n: count() })
+        .from(audienceMember)
+        .groupBy(audienceMember.audienceId)
+    ).map((r) => [r.id, r.n]),
   );
   return rows.map((a) => ({ id: a.id, name: a.name, members: counts.get(a.id) ?? 0 }));
 }
 
-export async function listMembers(db: Tx, audienceId: string): Promise<{ id: string; email: string; createdAt: Date }[]> {
+export async function listMembers(
+  db: Tx,
+  audienceId: string,
+): Promise<{ id: string; email: string; createdAt: Date }[]> {
   return db
     .select({ id: audienceMember.id, email: audienceMember.email, createdAt: audienceMember.createdAt })
     .from(audienceMember)
@@ -60,11 +85,24 @@ export async function createAudience(ctx: Ctx, input: { name: string }): Promise
   const { name } = parseInput(z.strictObject({ name: Name }), input);
   return ctx.db.transaction(async (tx) => {
     const p = await getPage(tx);
-    if (await tx.select().from(audience).where(and(eq(audience.pageId, p.id), eq(audience.name, name))).get()) throw new ConflictError(`An audience named "${name}" exists`);
+    if (
+      await tx
+        .select()
+        .from(audience)
+        .where(and(eq(audience.pageId, p.id), eq(audience.name, name)))
+        .get()
+    )
+      throw new ConflictError(`An audience named "${name}" exists`);
     const now = ctx.now();
     const row = { id: newId(), pageId: p.id, name, createdAt: now, updatedAt: now };
     await tx.insert(audience).values(row);
-    await audit(tx, ctx, { pageId: p.id, action: "audience.create", entityType: "audience", entityId: row.id, after: { name } });
+    await audit(tx, ctx, {
+      pageId: p.id,
+      action: "audience.create",
+      entityType: "audience",
+      entityId: row.id,
+      after: { name },
+    });
     await bumpContentVersion(tx, p.id, now);
     return row;
   });
@@ -80,12 +118,26 @@ export async function deleteAudience(ctx: Ctx, input: { id: string }): Promise<v
   await ctx.db.transaction(async (tx) => {
     const p = await getPage(tx);
     const a = await audienceOrThrow(tx, p.id, id);
-    const restricted = await tx.select({ n: count() }).from(audienceRestriction).where(eq(audienceRestriction.audienceId, id)).get();
-    if (restricted?.n) throw new ConflictError(`${restricted.n} thing${restricted.n === 1 ? " is" : "s are"} restricted to “${a.name}”: lift those restrictions first`);
+    const restricted = await tx
+      .select({ n: count() })
+      .from(audienceRestriction)
+      .where(eq(audienceRestriction.audienceId, id))
+      .get();
+    if (restricted?.n)
+      throw new ConflictError(
+        `${restricted.n} thing${restricted.n === 1 ? " is" : "s are"} restricted to “${a.name}”: ` +
+          "lift those restrictions first",
+      );
     await tx.delete(audienceMember).where(eq(audienceMember.audienceId, id));
     await tx.delete(audienceRestriction).where(eq(audienceRestriction.audienceId, id));
     await tx.delete(audience).where(eq(audience.id, id));
-    await audit(tx, ctx, { pageId: p.id, action: "audience.delete", entityType: "audience", entityId: id, before: { name: a.name } });
+    await audit(tx, ctx, {
+      pageId: p.id,
+      action: "audience.delete",
+      entityType: "audience",
+      entityId: id,
+      before: { name: a.name },
+    });
     await bumpContentVersion(tx, p.id, ctx.now());
   });
 }
@@ -93,7 +145,13 @@ export async function deleteAudience(ctx: Ctx, input: { id: string }): Promise<v
 /** Adds members (emails or @domains); already present ones are skipped. Returns how many were added. */
 export async function addMembers(ctx: Ctx, input: { audienceId: string; emails: string[] }): Promise<number> {
   requireRole(ctx.actor, "admin");
-  const data = parseInput(z.strictObject({ audienceId: Id, emails: z.array(MemberAddress).min(1, "Add at least one address").max(MAX_IMPORT) }), input);
+  const data = parseInput(
+    z.strictObject({
+      audienceId: Id,
+      emails: z.array(MemberAddress).min(1, "Add at least one address").max(MAX_IMPORT),
+    }),
+    input,
+  );
   return ctx.db.transaction(async (tx) => {
     const p = await getPage(tx);
     await audienceOrThrow(tx, p.id, data.audienceId);
@@ -101,16 +159,29 @@ export async function addMembers(ctx: Ctx, input: { audienceId: string; emails: 
     const existing = new Set((await listMembers(tx, data.audienceId)).map((m) => m.email));
     const fresh = [...new Set(data.emails)].filter((e) => !existing.has(e));
     for (let i = 0; i < fresh.length; i += 500)
-      await tx.insert(audienceMember).values(fresh.slice(i, i + 500).map((email) => ({ id: newId(), audienceId: data.audienceId, email, createdAt: now })));
+      await tx
+        .insert(audienceMember)
+        .values(
+          fresh.slice(i, i + 500).map((email) => ({ id: newId(), audienceId: data.audienceId, email, createdAt: now })),
+        );
     if (fresh.length) {
-      await audit(tx, ctx, { pageId: p.id, action: "audience.members.add", entityType: "audience", entityId: data.audienceId, after: { added: fresh.length, emails: fresh.slice(0, 50) } });
+      await audit(tx, ctx, {
+        pageId: p.id,
+        action: "audience.members.add",
+        entityType: "audience",
+        entityId: data.audienceId,
+        after: { added: fresh.length, emails: fresh.slice(0, 50) },
+      });
       await bumpContentVersion(tx, p.id, now);
     }
     return fresh.length;
   });
 }
 
-/** The addresses of a CSV file: the first cell of each row, a header row ("email") skipped. Invalid cells are reported, nothing is added. */
+/**
+ * The addresses of a CSV file: the first cell of each row, a header row
+ * ("email") skipped. Invalid cells are reported, and then nothing is added.
+ */
 export function membersFromCsv(text: string): string[] {
   const rows = parseCsv(text);
   if (rows.length && /^e-?mail/i.test(rows[0][0]?.trim() ?? "")) rows.shift();
@@ -121,7 +192,11 @@ export function membersFromCsv(text: string): string[] {
     if (!parsed.success) bad.push(i + 1);
     return parsed.success ? parsed.data : "";
   });
-  if (bad.length) throw new ValidationError(`Not an email address or @domain on row${bad.length > 1 ? "s" : ""} ${bad.slice(0, 10).join(", ")}${bad.length > 10 ? "…" : ""}`);
+  if (bad.length)
+    throw new ValidationError(
+      `Not an email address or @domain on row${bad.length > 1 ? "s" : ""} ` +
+        `${bad.slice(0, 10).join(", ")}${bad.length > 10 ? "…" : ""}`,
+    );
   return emails;
 }
 
@@ -131,10 +206,20 @@ export async function removeMember(ctx: Ctx, input: { audienceId: string; member
   await ctx.db.transaction(async (tx) => {
     const p = await getPage(tx);
     await audienceOrThrow(tx, p.id, data.audienceId);
-    const m = await tx.select().from(audienceMember).where(and(eq(audienceMember.id, data.memberId), eq(audienceMember.audienceId, data.audienceId))).get();
+    const m = await tx
+      .select()
+      .from(audienceMember)
+      .where(and(eq(audienceMember.id, data.memberId), eq(audienceMember.audienceId, data.audienceId)))
+      .get();
     if (!m) throw new NotFoundError("Member");
     await tx.delete(audienceMember).where(eq(audienceMember.id, m.id));
-    await audit(tx, ctx, { pageId: p.id, action: "audience.members.remove", entityType: "audience", entityId: data.audienceId, before: { email: m.email } });
+    await audit(tx, ctx, {
+      pageId: p.id,
+      action: "audience.members.remove",
+      entityType: "audience",
+      entityId: data.audienceId,
+      before: { email: m.email },
+    });
     await bumpContentVersion(tx, p.id, ctx.now());
   });
 }
@@ -151,19 +236,34 @@ export async function restrictionsOf(db: Tx, entityType: RestrictedEntityType, e
 }
 
 /** Restricts a component, group or incident to these audiences; none makes it public again. */
-export async function setRestriction(ctx: Ctx, input: { entityType: string; entityId: string; audienceIds: string[] }): Promise<void> {
+export async function setRestriction(
+  ctx: Ctx,
+  input: { entityType: string; entityId: string; audienceIds: string[] },
+): Promise<void> {
   requireRole(ctx.actor, "editor");
   const data = parseInput(
-    z.strictObject({ entityType: z.enum(RESTRICTED_ENTITY_TYPES).exclude(["note"]), entityId: Id, audienceIds: z.array(Id).max(100) }),
+    z.strictObject({
+      entityType: z.enum(RESTRICTED_ENTITY_TYPES).exclude(["note"]),
+      entityId: Id,
+      audienceIds: z.array(Id).max(100),
+    }),
     input,
   );
   await ctx.db.transaction(async (tx) => {
     const p = await getPage(tx);
     const table = ENTITY_TABLES[data.entityType];
-    const entity = await tx.select({ id: table.id }).from(table).where(and(eq(table.id, data.entityId), eq(table.pageId, p.id))).get();
-    if (!entity) throw new NotFoundError(data.entityType === "group" ? "Component group" : data.entityType === "component" ? "Component" : "Incident");
+    const entity = await tx
+      .select({ id: table.id })
+      .from(table)
+      .where(and(eq(table.id, data.entityId), eq(table.pageId, p.id)))
+      .get();
+    if (!entity)
+      throw new NotFoundError(
+        data.entityType === "group" ? "Component group" : data.entityType === "component" ? "Component" : "Incident",
+      );
     const ids = [...new Set(data.audienceIds)].sort();
-    if (await writeRestriction(tx, ctx, p.id, data.entityType, data.entityId, ids)) await bumpContentVersion(tx, p.id, ctx.now());
+    if (await writeRestriction(tx, ctx, p.id, data.entityType, data.entityId, ids))
+      await bumpContentVersion(tx, p.id, ctx.now());
   });
 }
 
@@ -173,26 +273,55 @@ export async function setRestriction(ctx: Ctx, input: { entityType: string; enti
  * audiences, checked against the page, with an audit row. Returns whether
  * anything changed; the caller bumps the content version.
  */
-export async function writeRestriction(tx: Tx, ctx: Ctx, pageId: string, entityType: Exclude<RestrictedEntityType, "note">, entityId: string, audienceIds: readonly string[]): Promise<boolean> {
+export async function writeRestriction(
+  tx: Tx,
+  ctx: Ctx,
+  pageId: string,
+  entityType: Exclude<RestrictedEntityType, "note">,
+  entityId: string,
+  audienceIds: readonly string[],
+): Promise<boolean> {
   const ids = [...new Set(audienceIds)].sort();
   if (ids.length) {
-    const known = await tx.select({ id: audience.id }).from(audience).where(and(eq(audience.pageId, pageId), inArray(audience.id, ids)));
+    const known = await tx
+      .select({ id: audience.id })
+      .from(audience)
+      .where(and(eq(audience.pageId, pageId), inArray(audience.id, ids)));
     if (known.length !== ids.length) throw new NotFoundError("Audience");
   }
   const before = await restrictionsOf(tx, entityType, entityId);
   if (before.join() === ids.join()) return false;
-  await tx.delete(audienceRestriction).where(and(eq(audienceRestriction.entityType, entityType), eq(audienceRestriction.entityId, entityId)));
+  await tx
+    .delete(audienceRestriction)
+    .where(and(eq(audienceRestriction.entityType, entityType), eq(audienceRestriction.entityId, entityId)));
   const now = ctx.now();
-  if (ids.length) await tx.insert(audienceRestriction).values(ids.map((audienceId) => ({ entityType, entityId, audienceId, createdAt: now })));
-  await audit(tx, ctx, { pageId, action: `${entityType}.restrict`, entityType, entityId, before: { audiences: before }, after: { audiences: ids } });
+  if (ids.length)
+    await tx
+      .insert(audienceRestriction)
+      .values(ids.map((audienceId) => ({ entityType, entityId, audienceId, createdAt: now })));
+  await audit(tx, ctx, {
+    pageId,
+    action: `${entityType}.restrict`,
+    entityType,
+    entityId,
+    before: { audiences: before },
+    after: { audiences: ids },
+  });
   return true;
 }
 
 /** Adds an internal note to an incident update, shown only to the chosen audiences. */
-export async function addAudienceNote(ctx: Ctx, input: { updateId: string; body: string; audienceIds: string[] }): Promise<{ id: string }> {
+export async function addAudienceNote(
+  ctx: Ctx,
+  input: { updateId: string; body: string; audienceIds: string[] },
+): Promise<{ id: string }> {
   requireRole(ctx.actor, "editor");
   const data = parseInput(
-    z.strictObject({ updateId: Id, body: z.string().trim().min(1, "Write the note").max(10_000), audienceIds: z.array(Id).min(1, "Choose at least one audience").max(100) }),
+    z.strictObject({
+      updateId: Id,
+      body: z.string().trim().min(1, "Write the note").max(10_000),
+      audienceIds: z.array(Id).min(1, "Choose at least one audience").max(100),
+    }),
     input,
   );
   return ctx.db.transaction(async (tx) => {
@@ -205,13 +334,24 @@ export async function addAudienceNote(ctx: Ctx, input: { updateId: string; body:
       .get();
     if (!u) throw new NotFoundError("Incident update");
     const ids = [...new Set(data.audienceIds)];
-    const known = await tx.select({ id: audience.id }).from(audience).where(and(eq(audience.pageId, p.id), inArray(audience.id, ids)));
+    const known = await tx
+      .select({ id: audience.id })
+      .from(audience)
+      .where(and(eq(audience.pageId, p.id), inArray(audience.id, ids)));
     if (known.length !== ids.length) throw new NotFoundError("Audience");
     const now = ctx.now();
     const id = newId();
     await tx.insert(audienceNote).values({ id, updateId: u.id, body: data.body, createdAt: now });
-    await tx.insert(audienceRestriction).values(ids.map((audienceId) => ({ entityType: "note" as const, entityId: id, audienceId, createdAt: now })));
-    await audit(tx, ctx, { pageId: p.id, action: "incident_update.note", entityType: "incident_update", entityId: u.id, after: { note: id, audiences: ids } });
+    await tx
+      .insert(audienceRestriction)
+      .values(ids.map((audienceId) => ({ entityType: "note" as const, entityId: id, audienceId, createdAt: now })));
+    await audit(tx, ctx, {
+      pageId: p.id,
+      action: "incident_update.note",
+      entityType: "incident_update",
+      entityId: u.id,
+      after: { note: id, audiences: ids },
+    });
     await bumpContentVersion(tx, p.id, now);
     return { id };
   });
@@ -223,10 +363,17 @@ export async function addAudienceNote(ctx: Ctx, input: { updateId: string; body:
  * the rest of that kind no longer are. One transaction, one audit row per
  * entity that changed.
  */
-export async function setAudienceScope(ctx: Ctx, input: { audienceId: string; entityType: string; entityIds: string[] }): Promise<number> {
+export async function setAudienceScope(
+  ctx: Ctx,
+  input: { audienceId: string; entityType: string; entityIds: string[] },
+): Promise<number> {
   requireRole(ctx.actor, "editor");
   const data = parseInput(
-    z.strictObject({ audienceId: Id, entityType: z.enum(RESTRICTED_ENTITY_TYPES).exclude(["note"]), entityIds: z.array(Id).max(5000) }),
+    z.strictObject({
+      audienceId: Id,
+      entityType: z.enum(RESTRICTED_ENTITY_TYPES).exclude(["note"]),
+      entityIds: z.array(Id).max(5000),
+    }),
     input,
   );
   return ctx.db.transaction(async (tx) => {
@@ -235,7 +382,11 @@ export async function setAudienceScope(ctx: Ctx, input: { audienceId: string; en
     const table = ENTITY_TABLES[data.entityType];
     const all = new Set((await tx.select({ id: table.id }).from(table).where(eq(table.pageId, p.id))).map((r) => r.id));
     const wanted = new Set(data.entityIds);
-    for (const id of wanted) if (!all.has(id)) throw new NotFoundError(data.entityType === "group" ? "Component group" : data.entityType === "component" ? "Component" : "Incident");
+    for (const id of wanted)
+      if (!all.has(id))
+        throw new NotFoundError(
+          data.entityType === "group" ? "Component group" : data.entityType === "component" ? "Component" : "Incident",
+        );
     const rows = await tx
       .select({ id: audienceRestriction.entityId, audienceId: audienceRestriction.audienceId })
       .from(audienceRestriction)

@@ -8,22 +8,35 @@ import type { Tx } from "@/db/client";
 import { audienceRestriction, component } from "@/db/schema";
 
 /** The audiences an event is for, or null when it is for everyone. */
-export async function eventAudiences(tx: Tx, incidentId: string, componentIds: readonly string[]): Promise<string[] | null> {
+export async function eventAudiences(
+  tx: Tx,
+  incidentId: string,
+  componentIds: readonly string[],
+): Promise<string[] | null> {
   const own = await tx
     .select({ id: audienceRestriction.audienceId })
     .from(audienceRestriction)
     .where(and(eq(audienceRestriction.entityType, "incident"), eq(audienceRestriction.entityId, incidentId)));
   if (own.length) return own.map((r) => r.id);
   if (!componentIds.length) return null;
-  const rows = await tx.select({ id: component.id, groupId: component.groupId }).from(component).where(inArray(component.id, [...componentIds]));
+  const rows = await tx
+    .select({ id: component.id, groupId: component.groupId })
+    .from(component)
+    .where(inArray(component.id, [...componentIds]));
   const entities = [...rows.map((r) => r.id), ...rows.flatMap((r) => (r.groupId ? [r.groupId] : []))];
   const restrictions = await tx
-    .select({ type: audienceRestriction.entityType, id: audienceRestriction.entityId, audienceId: audienceRestriction.audienceId })
+    .select({
+      type: audienceRestriction.entityType,
+      id: audienceRestriction.entityId,
+      audienceId: audienceRestriction.audienceId,
+    })
     .from(audienceRestriction)
     .where(inArray(audienceRestriction.entityId, entities));
   const audiences = new Set<string>();
   for (const c of rows) {
-    const mine = restrictions.filter((r) => (r.type === "component" && r.id === c.id) || (r.type === "group" && r.id === c.groupId));
+    const mine = restrictions.filter(
+      (r) => (r.type === "component" && r.id === c.id) || (r.type === "group" && r.id === c.groupId),
+    );
     if (!mine.length) return null; // one public component: the event is public
     for (const r of mine) audiences.add(r.audienceId);
   }

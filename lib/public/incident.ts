@@ -127,7 +127,10 @@ export async function visibleNotes(
   return byUpdate;
 }
 
-/** A published incident or maintenance with its full timeline as `viewer` sees it; null when it is unknown or not visible to them. */
+/**
+ * A published incident or maintenance with its full timeline as `viewer`
+ * sees it; null when it is unknown or not visible to them.
+ */
 export async function loadIncident(db: Tx, id: string, viewer: Viewer = ANONYMOUS): Promise<IncidentDetail | null> {
   if (!isId(id)) return null;
   const p = await loadPublicPage(db);

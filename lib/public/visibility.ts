@@ -119,7 +119,10 @@ export function publicOnly<
   };
 }
 
-/** The page's components and groups this scope's viewer may see (publicOnly over the live rows), in page order. Without a scope: what anonymous readers see. */
+/**
+ * The page's components and groups this scope's viewer may see (publicOnly
+ * over the live rows), in page order. Without a scope: what anonymous readers see.
+ */
 export async function publicComponents(
   db: Tx,
   pageId: string,

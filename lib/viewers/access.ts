@@ -131,7 +131,7 @@ export async function loadViewerAccess(db: Tx, pageId: string): Promise<ViewerAc
   };
 }
 
-/** Whether an email address may read the page: anyone on a public page; on a private one, members and allowed domains. */
+/** Whether an address may read the page: anyone on a public page; on a private one, members and allowed domains. */
 export async function mayReadPage(db: Tx, pageId: string, email: string): Promise<boolean> {
   const settings = await loadViewerSettings(db, pageId);
   if (settings.visibility === "public") return true;

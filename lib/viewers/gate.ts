@@ -15,7 +15,7 @@ export interface ViewGateOptions {
   now?: () => number;
 }
 
-/** JSON, feeds, badges, images and scripts: refused with 401 (they take ?token=); pages redirect to the sign-in form. */
+/** JSON, feeds, badges, images, scripts: refused with 401 (they take ?token=); pages go to the sign-in form. */
 export function isMachinePath(path: string): boolean {
   const q = path.indexOf("?");
   const p = q === -1 ? path : path.slice(0, q);

@@ -78,7 +78,8 @@ export function readViewerSession(header: string | undefined, secret: string, no
 
 /** Set-Cookie for a new session (HttpOnly, SameSite=Lax, Secure on https). */
 export function viewerCookie(value: string, maxAgeMs: number, secure: boolean): string {
-  return `${VIEWER_COOKIE}=${value}; Path=/; Max-Age=${Math.floor(maxAgeMs / 1000)}; HttpOnly; SameSite=Lax${secure ? "; Secure" : ""}`;
+  const maxAge = Math.floor(maxAgeMs / 1000);
+  return `${VIEWER_COOKIE}=${value}; Path=/; Max-Age=${maxAge}; HttpOnly; SameSite=Lax${secure ? "; Secure" : ""}`;
 }
 
 export function clearViewerCookie(secure: boolean): string {

@@ -76,22 +76,21 @@ export async function requestMagicLink(
     await tx.delete(viewerMagicLink).where(lt(viewerMagicLink.expiresAt, now));
     const token = newToken();
     const id = newId();
-    await tx
-      .insert(viewerMagicLink)
-      .values({
-        id,
-        tokenHash: sha256(token),
-        email,
-        expiresAt: new Date(now.getTime() + MAGIC_LINK_TTL_MS),
-        createdAt: now,
-      });
+    await tx.insert(viewerMagicLink).values({
+      id,
+      tokenHash: sha256(token),
+      email,
+      expiresAt: new Date(now.getTime() + MAGIC_LINK_TTL_MS),
+      createdAt: now,
+    });
     return { kind: "send" as const, id, token, page: p };
   });
   if (planned?.kind === "limited") return planned;
   if (planned) {
     const base = publicBaseUrl(planned.page, deps.fallbackUrl);
     const next = safeNext(input.next);
-    const link = `${base}/viewer/link?token=${encodeURIComponent(planned.token)}${next !== "/" ? `&next=${encodeURIComponent(next)}` : ""}`;
+    const nextParam = next !== "/" ? `&next=${encodeURIComponent(next)}` : "";
+    const link = `${base}/viewer/link?token=${encodeURIComponent(planned.token)}${nextParam}`;
     const name = headerSafe(planned.page.name);
     const from = planned.page.emailFrom ? `${name.replace(/[<>"\\,;:@]/g, "")} <${planned.page.emailFrom}>` : deps.from;
     // Sent after the commit; the link itself is never logged.
@@ -101,8 +100,13 @@ export async function requestMagicLink(
           from,
           to: email,
           subject: `Sign in to ${name} status`,
-          text: `Open this link to sign in to the ${name} status page. It works once, for 15 minutes:\n\n${link}\n\nIf you did not ask for it, ignore this email.`,
-          html: `<p>Open this link to sign in to the ${escapeHtml(name)} status page. It works once, for 15 minutes:</p><p><a href="${escapeHtml(link)}">Sign in to ${escapeHtml(name)} status</a></p><p>If you did not ask for it, ignore this email.</p>`,
+          text:
+            `Open this link to sign in to the ${name} status page. It works once, for 15 minutes:\n\n${link}\n\n` +
+            "If you did not ask for it, ignore this email.",
+          html:
+            `<p>Open this link to sign in to the ${escapeHtml(name)} status page. It works once, for 15 minutes:</p>` +
+            `<p><a href="${escapeHtml(link)}">Sign in to ${escapeHtml(name)} status</a></p>` +
+            "<p>If you did not ask for it, ignore this email.</p>",
           headers: {},
         },
       ],

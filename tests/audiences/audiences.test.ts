@@ -245,7 +245,7 @@ describe("members and restrictions", () => {
 });
 
 describe("subscribers follow audiences", () => {
-  it("a private page takes subscriptions only from addresses that may read it (same answer to others, no email)", async () => {
+  it("a private page takes subscriptions only from those who may read it (others: same answer, no email)", async () => {
     const pageId = (await getPage(t.db)).id;
     const cfg = { secret: "x".repeat(40), limits: { perAddress15m: 0, perAddressDay: 0, perIpHour: 0, globalHour: 0 } };
     const ask = (email: string) =>
@@ -254,7 +254,7 @@ describe("subscribers follow audiences", () => {
     expect(await ask("member@bigcorp.example")).toBe("confirmation_queued");
   });
 
-  it("a restricted incident's notification reaches only its audience's subscribers; a public one reaches everyone", async () => {
+  it("a restricted incident notifies only its audience's subscribers; a public one reaches everyone", async () => {
     const pageId = (await getPage(t.db)).id;
     await addSubscriber(t.db, pageId, "boss@bigco.example", "active");
     await addSubscriber(t.db, pageId, "cfo@bigcorp.example", "active");

@@ -84,5 +84,6 @@ export async function seedAudiences(db: Db) {
 
 /** A signed viewer cookie as the sign-in routes set it. */
 export function viewerCookieFor(email: string, epoch = 1): string {
-  return `${VIEWER_COOKIE}=${signViewerSession({ subject: { kind: "email", email }, epoch, exp: Date.now() + 3_600_000 }, SECRET)}`;
+  const session = { subject: { kind: "email" as const, email }, epoch, exp: Date.now() + 3_600_000 };
+  return `${VIEWER_COOKIE}=${signViewerSession(session, SECRET)}`;
 }

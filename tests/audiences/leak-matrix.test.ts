@@ -30,7 +30,7 @@ const READERS: Reader[] = ["anonymous", "other", "own"];
 let server: RunningServer;
 let seed: Awaited<ReturnType<typeof seedAudiences>>;
 
-/** How each reader asks: pages with the session cookie, machine surfaces with the per-viewer token (and the cookie works there too). */
+/** How each reader asks: pages with the session cookie, machine surfaces with the per-viewer token. */
 function ask(reader: Reader, path: string, via: "cookie" | "token"): Promise<Got> {
   if (reader === "anonymous") return get(`${server.url}${path}`);
   const email = reader === "own" ? "boss@bigco.example" : "ops@acme.example";
@@ -149,7 +149,7 @@ describe("leak matrix: every public surface × reader", () => {
     });
   }
 
-  it("aggregates: the banner, the page badge and the OG card count restricted things only for their audience", async () => {
+  it("aggregates: banner, page badge and OG card count restricted things only for their audience", async () => {
     const status = async (r: Reader) =>
       JSON.parse((await ask(r, "/api/v2/status.json", "token")).body.toString()).status.indicator;
     expect(await status("anonymous")).toBe("minor");
@@ -163,7 +163,7 @@ describe("leak matrix: every public surface × reader", () => {
     expect((await og("own")).equals(await og("anonymous"))).toBe(false);
   });
 
-  it("the anonymous site keeps its public cache headers and its key; a view renders on demand and is then served from memory", async () => {
+  it("the anonymous site keeps its key and headers; a view renders once on demand, then from memory", async () => {
     const anon = await get(`${server.url}/`);
     expect(anon.headers["cache-control"]).toMatch(/^public/);
     const cookie = viewerCookieFor("boss@bigco.example");
@@ -218,7 +218,7 @@ describe("a private page (same server, switched to private)", () => {
     await settle();
   });
 
-  it("refuses anonymous readers on every surface: pages go to the sign-in form, machine surfaces answer 401", async () => {
+  it("refuses anonymous readers everywhere: pages go to the sign-in form, machine surfaces answer 401", async () => {
     const home = await get(`${server.url}/`);
     expect(home.status).toBe(303);
     expect(home.headers.location).toBe("/viewer/sign-in?next=%2F");
@@ -268,7 +268,7 @@ describe("a private page (same server, switched to private)", () => {
     expect(page.body.toString()).not.toContain(RESTRICTED.component);
   });
 
-  it("a magic link signs a member in once; opening it changes nothing, the POST uses it; the token is never logged", async () => {
+  it("a magic link signs a member in once; opening it changes nothing, the POST uses it; never logged", async () => {
     const asked = await form("/viewer/sign-in/link", { email: "boss@bigco.example", next: "/" });
     expect(asked.status).toBe(303);
     const mail = await server.db

@@ -12,7 +12,9 @@ export default async function ViewerLink({ searchParams }: Props) {
       <form method="post" action="/viewer/link/submit">
         <input type="hidden" name="token" value={tokenParam(q.token)} />
         <input type="hidden" name="next" value={next} />
-        <button className={buttonClass}>Continue to the status page</button>
+        <button type="submit" className={buttonClass}>
+          Continue to the status page
+        </button>
       </form>
     </SubscriptionShell>
   );

@@ -3,7 +3,14 @@ import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { requireUser } from "@/app/_server/auth";
 import { bool, runAction, str, type ActionState } from "@/app/_server/actions";
-import { addMembers, createAudience, deleteAudience, membersFromCsv, removeMember, setAudienceScope } from "@/lib/audiences/audiences";
+import {
+  addMembers,
+  createAudience,
+  deleteAudience,
+  membersFromCsv,
+  removeMember,
+  setAudienceScope,
+} from "@/lib/audiences/audiences";
 import { env } from "@/lib/env";
 import { getPage } from "@/lib/page/page";
 import { loadViewerSettings } from "@/lib/viewers/access";
@@ -59,7 +66,11 @@ export async function setScopeAction(_prev: ActionState, fd: FormData): Promise<
   const { ctx } = await requireUser();
   return runAction(async () => {
     const entityType = str(fd, "entityType") ?? "";
-    const changed = await setAudienceScope(ctx, { audienceId: str(fd, "audienceId") ?? "", entityType, entityIds: fd.getAll("entity").filter((v): v is string => typeof v === "string") });
+    const changed = await setAudienceScope(ctx, {
+      audienceId: str(fd, "audienceId") ?? "",
+      entityType,
+      entityIds: fd.getAll("entity").filter((v): v is string => typeof v === "string"),
+    });
     refreshAfterWrite();
     return { ok: true, message: changed ? `Restrictions saved (${changed} changed).` : "Nothing changed." };
   });
@@ -105,7 +116,16 @@ export async function previewAudienceAction(fd: FormData): Promise<void> {
   const page = await getPage(ctx.db);
   const settings = await loadViewerSettings(ctx.db, page.id);
   const audienceId = str(fd, "audienceId") ?? "";
-  const value = signViewerSession({ subject: { kind: "preview", audienceId }, epoch: settings.sessionEpoch, exp: Date.now() + PREVIEW_SESSION_MS }, env().HERALD_SECRET);
-  (await cookies()).set(VIEWER_COOKIE, value, { httpOnly: true, sameSite: "lax", path: "/", maxAge: PREVIEW_SESSION_MS / 1000, secure: env().HERALD_URL?.startsWith("https://") ?? false });
+  const value = signViewerSession(
+    { subject: { kind: "preview", audienceId }, epoch: settings.sessionEpoch, exp: Date.now() + PREVIEW_SESSION_MS },
+    env().HERALD_SECRET,
+  );
+  (await cookies()).set(VIEWER_COOKIE, value, {
+    httpOnly: true,
+    sameSite: "lax",
+    path: "/",
+    maxAge: PREVIEW_SESSION_MS / 1000,
+    secure: env().HERALD_URL?.startsWith("https://") ?? false,
+  });
   redirect("/");
 }

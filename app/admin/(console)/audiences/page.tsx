@@ -2,27 +2,48 @@ import Link from "next/link";
 import { requireUser } from "@/app/_server/auth";
 import { ActionForm, SubmitButton } from "@/components/admin/action-form";
 import { formatDateTime } from "@/components/admin/time";
-import { Card, Checkbox, ConfirmSubmit, EmptyState, FormField, linkClass, PageHeader, ReadOnlyNotice } from "@/components/admin/ui";
+import {
+  Card,
+  Checkbox,
+  ConfirmSubmit,
+  EmptyState,
+  FormField,
+  linkClass,
+  PageHeader,
+  ReadOnlyNotice,
+} from "@/components/admin/ui";
 import { Input, Select, Textarea } from "@/components/ui/form";
 import { listAudiences } from "@/lib/audiences/audiences";
 import { hasRole } from "@/lib/context";
 import { getPage } from "@/lib/page/page";
 import { loadViewerSettings } from "@/lib/viewers/access";
 import { listViewerTokens } from "@/lib/viewers/settings";
-import { createAudienceAction, createViewerTokenAction, revokeViewerTokenAction, updateViewerSettingsAction } from "./actions";
+import {
+  createAudienceAction,
+  createViewerTokenAction,
+  revokeViewerTokenAction,
+  updateViewerSettingsAction,
+} from "./actions";
 
 export const metadata = { title: "Audiences · Herald" };
 
 export default async function AudiencesPage() {
   const { ctx } = await requireUser();
   const page = await getPage(ctx.db);
-  const [audiences, settings, tokens] = await Promise.all([listAudiences(ctx.db, page.id), loadViewerSettings(ctx.db, page.id), listViewerTokens(ctx.db, page.id)]);
+  const [audiences, settings, tokens] = await Promise.all([
+    listAudiences(ctx.db, page.id),
+    loadViewerSettings(ctx.db, page.id),
+    listViewerTokens(ctx.db, page.id),
+  ]);
   const canAdmin = hasRole(ctx.actor, "admin");
   return (
     <>
       <PageHeader
         title="Audiences and viewers"
-        description="Audiences are named groups of viewers. Restrict components, groups and incidents to audiences: everyone sees what is public, each viewer also sees what their audiences may see."
+        description={
+          "Audiences are named groups of viewers. Restrict components, groups and incidents to audiences: " +
+          "everyone sees what is public, each viewer also sees what their audiences may see."
+        }
       />
       {!canAdmin && <ReadOnlyNotice>Only admins can change audiences, members and viewer sign-in.</ReadOnlyNotice>}
       <div className="grid items-start gap-6 lg:grid-cols-3">
@@ -54,7 +75,14 @@ export default async function AudiencesPage() {
             </ActionForm>
           </Card>
         )}
-        <Card className="lg:col-span-2" title="Who may read the status page" description="A private page needs a viewer sign-in on every public surface: pages, API v2 JSON, feeds, badges, OG images and the embed.">
+        <Card
+          className="lg:col-span-2"
+          title="Who may read the status page"
+          description={
+            "A private page needs a viewer sign-in on every public surface: " +
+            "pages, API v2 JSON, feeds, badges, OG images and the embed."
+          }
+        >
           <ActionForm action={updateViewerSettingsAction} aria-label="Viewer sign-in settings">
             <FormField label="Visibility" name="visibility">
               <Select name="visibility" defaultValue={settings.visibility} disabled={!canAdmin}>
@@ -62,21 +90,51 @@ export default async function AudiencesPage() {
                 <option value="private">Private: viewers sign in</option>
               </Select>
             </FormField>
-            <Checkbox name="magicLinkEnabled" label="Email sign-in links" defaultChecked={settings.magicLinkEnabled} hint="Sent to audience members (addresses or @domains) and to the domains below." />
-            <FormField label="Other email domains that may sign in" name="allowedDomains" hint="One per line, e.g. example.com. They see what is public only, unless they are in an audience.">
+            <Checkbox
+              name="magicLinkEnabled"
+              label="Email sign-in links"
+              defaultChecked={settings.magicLinkEnabled}
+              hint="Sent to audience members (addresses or @domains) and to the domains below."
+            />
+            <FormField
+              label="Other email domains that may sign in"
+              name="allowedDomains"
+              hint="One per line, e.g. example.com. They see what is public only, unless they are in an audience."
+            >
               <Textarea name="allowedDomains" rows={3} defaultValue={settings.allowedDomains} />
             </FormField>
-            <FormField label="Shared page password" name="password" hint={settings.passwordHash ? "A password is set. Type a new one to replace it (everyone signed in with it is signed out)." : "None set. At least 8 characters; stored hashed."}>
+            <FormField
+              label="Shared page password"
+              name="password"
+              hint={
+                settings.passwordHash
+                  ? "A password is set. Type a new one to replace it (everyone signed in with it is signed out)."
+                  : "None set. At least 8 characters; stored hashed."
+              }
+            >
               <Input name="password" type="password" autoComplete="new-password" />
             </FormField>
             {settings.passwordHash && <Checkbox name="removePassword" label="Remove the page password" />}
-            <FormField label="IP allow-list" name="ipAllowList" hint="Addresses or CIDR ranges (one per line) that read a private page without signing in, e.g. 10.0.0.0/8. The client address follows HERALD_TRUSTED_PROXIES.">
+            <FormField
+              label="IP allow-list"
+              name="ipAllowList"
+              hint={
+                "Addresses or CIDR ranges (one per line) that read a private page without signing in, " +
+                "e.g. 10.0.0.0/8. The client address follows HERALD_TRUSTED_PROXIES."
+              }
+            >
               <Textarea name="ipAllowList" rows={3} defaultValue={settings.ipAllowList} />
             </FormField>
             {canAdmin && <SubmitButton pendingLabel="Saving…">Save</SubmitButton>}
           </ActionForm>
         </Card>
-        <Card title="Viewer tokens" description="For machine surfaces of a private page (JSON, feeds, badges): add ?token=… to the URL. Each token reads as its viewer's audiences.">
+        <Card
+          title="Viewer tokens"
+          description={
+            "For machine surfaces of a private page (JSON, feeds, badges): add ?token=… to the URL. " +
+            "Each token reads as its viewer's audiences."
+          }
+        >
           {tokens.length ? (
             <ul className="mb-4 divide-y divide-zinc-100 text-sm dark:divide-zinc-800">
               {tokens.map((t) => (
@@ -88,7 +146,11 @@ export default async function AudiencesPage() {
                   {canAdmin && (
                     <ActionForm action={revokeViewerTokenAction} aria-label={`Revoke token of ${t.email}`}>
                       <input type="hidden" name="id" value={t.id} />
-                      <ConfirmSubmit summary="Revoke" confirmLabel={`Revoke ${t.prefix}…`} warning="URLs with this token stop working at once." />
+                      <ConfirmSubmit
+                        summary="Revoke"
+                        confirmLabel={`Revoke ${t.prefix}…`}
+                        warning="URLs with this token stop working at once."
+                      />
                     </ActionForm>
                   )}
                 </li>

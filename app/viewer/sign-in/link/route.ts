@@ -11,7 +11,11 @@ export const POST = formRoute({ name: "viewer-link", invalid: () => "/viewer/sig
   const result = await requestMagicLink(
     f.ctx,
     { email: f.text("email"), ip: f.ip, next },
-    { mailer: mailerFromEnv(f.ctx.db), fallbackUrl: e.HERALD_URL, from: e.HERALD_EMAIL_FROM ?? "Status updates <status@localhost>" },
+    {
+      mailer: mailerFromEnv(f.ctx.db),
+      fallbackUrl: e.HERALD_URL,
+      from: e.HERALD_EMAIL_FROM ?? "Status updates <status@localhost>",
+    },
   );
   if (result.kind === "limited") return tooMany(result.retryAfterMs);
   return `/viewer/sign-in?sent=1&next=${encodeURIComponent(next || "/")}`;

@@ -10,7 +10,13 @@ import { listComponents, listGroups } from "@/lib/components/components";
 import { hasRole } from "@/lib/context";
 import { isId } from "@/lib/ids";
 import { getPage } from "@/lib/page/page";
-import { addMembersAction, deleteAudienceAction, previewAudienceAction, removeMemberAction, setScopeAction } from "../actions";
+import {
+  addMembersAction,
+  deleteAudienceAction,
+  previewAudienceAction,
+  removeMemberAction,
+  setScopeAction,
+} from "../actions";
 
 export const metadata = { title: "Audience · Herald" };
 
@@ -21,13 +27,22 @@ export default async function AudiencePage({ params }: Props) {
   const { id } = await params;
   if (!isId(id)) notFound();
   const page = await getPage(ctx.db);
-  const a = await ctx.db.select().from(audience).where(and(eq(audience.id, id), eq(audience.pageId, page.id))).get();
+  const a = await ctx.db
+    .select()
+    .from(audience)
+    .where(and(eq(audience.id, id), eq(audience.pageId, page.id)))
+    .get();
   if (!a) notFound();
   const [members, components, groups, incidents, restricted] = await Promise.all([
     listMembers(ctx.db, id),
     listComponents(ctx.db, page.id),
     listGroups(ctx.db, page.id),
-    ctx.db.select({ id: incident.id, name: incident.name, status: incident.status }).from(incident).where(eq(incident.pageId, page.id)).orderBy(desc(incident.startedAt)).limit(100),
+    ctx.db
+      .select({ id: incident.id, name: incident.name, status: incident.status })
+      .from(incident)
+      .where(eq(incident.pageId, page.id))
+      .orderBy(desc(incident.startedAt))
+      .limit(100),
     ctx.db.select().from(audienceRestriction).where(eq(audienceRestriction.audienceId, id)),
   ]);
   const mine = (type: string) => new Set(restricted.filter((r) => r.entityType === type).map((r) => r.entityId));
@@ -36,13 +51,20 @@ export default async function AudiencePage({ params }: Props) {
   const pickers = [
     { type: "component", title: "Components", items: components.map((c) => ({ id: c.id, name: c.name })) },
     { type: "group", title: "Component groups", items: groups.map((g) => ({ id: g.id, name: g.name })) },
-    { type: "incident", title: "Incidents and maintenance (latest 100)", items: incidents.map((i) => ({ id: i.id, name: i.name })) },
+    {
+      type: "incident",
+      title: "Incidents and maintenance (latest 100)",
+      items: incidents.map((i) => ({ id: i.id, name: i.name })),
+    },
   ];
   return (
     <>
       <PageHeader
         title={a.name}
-        description="Members see everything public plus what is restricted to this audience. Anything restricted to audiences is hidden from everyone else, on every surface."
+        description={
+          "Members see everything public plus what is restricted to this audience. " +
+          "Anything restricted to audiences is hidden from everyone else, on every surface."
+        }
         actions={
           <form action={previewAudienceAction}>
             <input type="hidden" name="audienceId" value={a.id} />
@@ -80,7 +102,11 @@ export default async function AudiencePage({ params }: Props) {
               <FormField label="Addresses" name="emails" hint="One per line.">
                 <Textarea name="emails" rows={4} />
               </FormField>
-              <FormField label="Or import a CSV file" name="csv" hint="First column: the address; a header row “email” is skipped.">
+              <FormField
+                label="Or import a CSV file"
+                name="csv"
+                hint="First column: the address; a header row “email” is skipped."
+              >
                 <input id="csv" name="csv" type="file" accept=".csv,text/csv" className="text-sm" />
               </FormField>
               <SubmitButton pendingLabel="Adding…">Add</SubmitButton>
@@ -97,7 +123,13 @@ export default async function AudiencePage({ params }: Props) {
                   <legend className="sr-only">{p.title}</legend>
                   {p.items.map((item) => (
                     <label key={item.id} className="flex items-center gap-2">
-                      <input type="checkbox" name="entity" value={item.id} defaultChecked={mine(p.type).has(item.id)} disabled={!canEdit} />
+                      <input
+                        type="checkbox"
+                        name="entity"
+                        value={item.id}
+                        defaultChecked={mine(p.type).has(item.id)}
+                        disabled={!canEdit}
+                      />
                       {item.name}
                     </label>
                   ))}
@@ -110,7 +142,10 @@ export default async function AudiencePage({ params }: Props) {
           </Card>
         ))}
         {canAdmin && (
-          <Card title="Delete audience" description="Possible once nothing is restricted to it (clear the pickers above first).">
+          <Card
+            title="Delete audience"
+            description="Possible once nothing is restricted to it (clear the pickers above first)."
+          >
             <ActionForm action={deleteAudienceAction} aria-label={`Delete ${a.name}`}>
               <input type="hidden" name="id" value={a.id} />
               <ConfirmSubmit summary="Delete audience" confirmLabel={`Delete ${a.name}`} />
