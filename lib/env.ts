@@ -74,12 +74,19 @@ const EnvSchema = z.object({
     .transform((v) => v === "1"),
   // Channel delivery (lib/worker/deliver-channels.ts): per-request deadline, requests in
   // flight per target host, attempts per event, failed events in a row before a
-  // target is disabled, first retry delay (doubles per attempt up to 30 minutes).
+  // target is disabled, first retry delay (doubles per attempt up to the max, 30 minutes by default).
   HERALD_CHANNEL_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(10_000),
   HERALD_CHANNEL_HOST_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   HERALD_CHANNEL_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
   HERALD_CHANNEL_DISABLE_AFTER: z.coerce.number().int().min(1).max(1000).default(5),
   HERALD_CHANNEL_BACKOFF_MS: z.coerce.number().int().min(10).default(5000),
+  HERALD_CHANNEL_BACKOFF_MAX_MS: z.coerce
+    .number()
+    .int()
+    .min(10)
+    .default(30 * 60_000),
+  // How long a worker holds leased deliveries; must outlast a batch (perHost requests per host, each up to the timeout).
+  HERALD_CHANNEL_LEASE_MS: z.coerce.number().int().min(1000).default(60_000),
 });
 
 export type Env = z.infer<typeof EnvSchema> & { HERALD_SECRET: string };

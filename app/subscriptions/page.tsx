@@ -22,6 +22,13 @@ export default async function SubscribePage({
   return (
     <SubscriptionShell title="Subscribe to updates">
       <SubscribeForm sections={sections} email={retry.email} error={retry.error} chosen={retry.chosen} />
+      <p className="mt-6 text-sm">
+        Or send updates to{" "}
+        <a href="/subscriptions/channels" className="text-blue-700 underline dark:text-blue-400">
+          a webhook, Slack, Microsoft Teams or Discord
+        </a>
+        .
+      </p>
     </SubscriptionShell>
   );
 }

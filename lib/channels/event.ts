@@ -75,6 +75,12 @@ export async function loadChannelEvent(db: Tx, n: Notification, baseUrl: string)
   };
 
   const update = n.incidentUpdateId ? updates.find((u) => u.id === n.incidentUpdateId) : undefined;
+  // The incident as of this notification, even when it is rendered after later
+  // updates were published: updates up to its own (newest first), its status.
+  if (update) {
+    v1.incident_updates = updates.slice(updates.indexOf(update));
+    v1.status = update.status;
+  } else v1.incident_updates = updates.filter((u) => new Date(u.created_at ?? 0) <= n.createdAt);
   let label = update ? (LABELS[update.status] ?? update.status) : (LABELS[inc.status] ?? inc.status);
   let body = update?.body ?? "";
   if (kind === "maintenance_reminder") {

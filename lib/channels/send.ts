@@ -18,6 +18,8 @@ export interface ChannelRequest {
   id: string;
   /** Webhooks: the signing secret and the per-target meta. */
   webhook?: { secret: string; unsubscribe: string; generatedAt: Date };
+  /** The public site's root: meta.documentation is its page about channels (app/subscriptions/channels). */
+  root: string;
   now: Date;
   policy: NetPolicy;
   timeoutMs: number;
@@ -34,7 +36,11 @@ export async function sendToChannel(r: ChannelRequest): Promise<ChannelSendResul
   const headers: Record<string, string> = { "content-type": "application/json", "webhook-id": r.id };
   if (r.kind === "webhook") {
     if (!r.webhook) throw new Error("a webhook request needs its secret and meta");
-    body = withMeta(r.body, { unsubscribe: r.webhook.unsubscribe, generatedAt: r.webhook.generatedAt });
+    body = withMeta(r.body, {
+      unsubscribe: r.webhook.unsubscribe,
+      documentation: `${r.root}/subscriptions/channels`,
+      generatedAt: r.webhook.generatedAt,
+    });
     Object.assign(headers, signWebhook(r.webhook.secret, r.id, r.now, body));
   }
   try {

@@ -3,9 +3,6 @@
 // status, then the incident object (Statuspage v1 fields, updates newest first).
 import type { ChannelAdapter } from "./types";
 
-/** Where meta.documentation points: the README section on channels. */
-export const WEBHOOK_DOCUMENTATION = "https://github.com/herald-status/herald#channels";
-
 export const webhookAdapter: ChannelAdapter = {
   kind: "webhook",
   renderEvent(ev) {
@@ -30,10 +27,13 @@ export const webhookAdapter: ChannelAdapter = {
  * The request body for one target: the stored body with this target's `meta`
  * first. `generatedAt` is the notification's time, so a retry is byte-identical.
  */
-export function withMeta(stored: string, meta: { unsubscribe: string; generatedAt: Date }): string {
+export function withMeta(
+  stored: string,
+  meta: { unsubscribe: string; documentation: string; generatedAt: Date },
+): string {
   const head = JSON.stringify({
     unsubscribe: meta.unsubscribe,
-    documentation: WEBHOOK_DOCUMENTATION,
+    documentation: meta.documentation,
     generated_at: meta.generatedAt.toISOString(),
   });
   return `{"meta":${head},${stored.slice(1)}`;

@@ -21,9 +21,10 @@ import { sendToChannel } from "../channels/send";
 import { newWebhookSecret } from "../channels/sign";
 import type { ChannelNotice } from "../channels/types";
 import { type Ctx, type PublicCtx, parseInput, requireRole } from "../context";
+import { env } from "../env";
 import { ConflictError, NotFoundError, ValidationError } from "../errors";
 import { constantTimeEqual, Id, newId, sha256 } from "../ids";
-import { checkTargetUrl, NetError, type NetPolicy } from "../net/fetch";
+import { checkTargetUrl, NetError, type NetPolicy, netPolicyFromEnv } from "../net/fetch";
 import { pruneCounters } from "../limits/counters";
 import { getPage } from "../page/page";
 import { publicBaseUrl } from "../public/page";
@@ -39,6 +40,17 @@ export interface ChannelEnv {
   /** HERALD_URL, when the page has no URL set. */
   baseUrl: string;
   timeoutMs: number;
+}
+
+/** As configured by the environment (lib/env.ts). */
+export function channelEnvFromEnv(): ChannelEnv {
+  const e = env();
+  return {
+    secret: e.HERALD_SECRET,
+    policy: netPolicyFromEnv(),
+    baseUrl: e.HERALD_URL ?? `http://localhost:${e.PORT}`,
+    timeoutMs: e.HERALD_CHANNEL_TIMEOUT_MS,
+  };
 }
 
 export interface ChannelTargetDto {
@@ -357,6 +369,7 @@ async function sendNotice(
       ? { secret: signingSecret, unsubscribe: manageUrlOf(root, env.secret, t), generatedAt: now }
       : undefined,
     now,
+    root,
     policy: env.policy,
     timeoutMs: env.timeoutMs,
   });
@@ -497,16 +510,26 @@ export interface PublicChannelView {
   label: string;
   events: ChannelEvent[];
   codeTriesLeft: number;
+  /** A visitor's webhook: its signing secret, shown on its page for the first 15 minutes only. */
+  signingSecret: string | null;
 }
 
-export async function viewChannelByToken(ctx: PublicCtx, token: unknown): Promise<PublicChannelView> {
+/** How long a visitor's page shows the new webhook's signing secret. */
+export const SECRET_SHOWN_MS = 15 * 60_000;
+
+export async function viewChannelByToken(ctx: PublicCtx, secret: string, token: unknown): Promise<PublicChannelView> {
   const t = await targetByToken(ctx, token);
+  const fresh = ctx.now().getTime() - t.createdAt.getTime() < SECRET_SHOWN_MS;
   return {
     kind: t.kind,
     state: t.state,
     label: t.label,
     events: t.events,
     codeTriesLeft: Math.max(0, MAX_CODE_TRIES - t.verifyAttempts),
+    signingSecret:
+      fresh && t.addedBy === "visitor" && t.state !== "unsubscribed"
+        ? targetCredentials(secret, t).signingSecret
+        : null,
   };
 }
 

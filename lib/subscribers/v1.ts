@@ -2,10 +2,11 @@
 // (app/api/v1/pages/[pageId]/subscribers/**): the JSON of one subscriber, the
 // create body and the list query, mapped to the use cases in ./admin.ts.
 import { z } from "zod";
-import { SUBSCRIBER_STATES } from "@/db/constants";
+import { CHANNEL_KINDS, type ChannelKind, SUBSCRIBER_STATES } from "@/db/constants";
 import { ValidationError } from "../errors";
 import { parseListQuery } from "../statuspage/v1-input";
 import type { AddSubscriberInput, ListSubscribersInput, SubscriberDto } from "./admin";
+import type { AddChannelInput, ChannelTargetDto } from "./channels";
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
@@ -26,17 +27,56 @@ export function subscriberV1(s: SubscriberDto) {
 }
 export type SubscriberV1 = ReturnType<typeof subscriberV1>;
 
+/** A webhook/chat subscriber: `endpoint` is the masked target (the full URL is a credential and never sent back). */
+export function channelSubscriberV1(t: ChannelTargetDto) {
+  return {
+    id: t.id,
+    email: t.ownerEmail,
+    endpoint: t.label,
+    mode: t.kind,
+    skip_confirmation_notification: true,
+    quarantined_at: null,
+    purge_at: null,
+    components: t.componentIds,
+    created_at: iso(t.createdAt),
+    state: t.state,
+  };
+}
+
+/**
+ * Statuspage's create body: `email` for an email subscriber; `endpoint` (and
+ * `email` for failure notices) for a webhook one. Herald's extension `channel`
+ * ("slack", "teams", "discord") makes the endpoint a chat target.
+ */
 export const SubscriberCreateBody = z.strictObject({
   subscriber: z.strictObject({
-    email: z.string(),
+    email: z.string().optional(),
+    endpoint: z.string().optional(),
+    channel: z.enum(CHANNEL_KINDS).optional(),
     component_ids: z.array(z.string()).max(500).optional(),
     skip_confirmation_notification: z.boolean().optional(),
   }),
 });
 
+export function toAddChannelInput({ subscriber: s }: z.infer<typeof SubscriberCreateBody>): AddChannelInput | null {
+  if (s.endpoint === undefined) return null;
+  return {
+    kind: s.channel ?? "webhook",
+    url: s.endpoint,
+    ownerEmail: s.email ?? null,
+    componentIds: s.component_ids ?? [],
+  };
+}
+
+/** `?type=webhook|slack|teams|discord` lists channel subscribers; anything else (or none) email ones. */
+export function channelTypeOf(params: URLSearchParams): ChannelKind | null {
+  const type = params.get("type");
+  return (CHANNEL_KINDS as readonly string[]).includes(type ?? "") ? (type as ChannelKind) : null;
+}
+
 export function toAddSubscriberInput({ subscriber: s }: z.infer<typeof SubscriberCreateBody>): AddSubscriberInput {
   return {
-    email: s.email,
+    email: s.email ?? "",
     componentIds: s.component_ids ?? [],
     skipConfirmation: s.skip_confirmation_notification ?? false,
   };

@@ -13,7 +13,7 @@
 //     (Retry-After honoured); or failed after `maxAttempts` / at once for a
 //     permanent answer. `disableAfter` failed events in a row disable the
 //     target; its owner, if it has an email, is told once.
-import { eq, inArray, sql } from "drizzle-orm";
+import { eq, inArray, type SQL, sql } from "drizzle-orm";
 import { type ChannelTarget, channelTarget, type Notification, notification, page } from "@/db/schema";
 import type { ChannelOutcome } from "../channels/classify";
 import { ensureChannelPayload } from "../channels/render";
@@ -160,6 +160,7 @@ export async function deliverChannelBatch(ctx: PublicCtx, deps: ChannelWorkDeps)
                 }
               : undefined,
             now: ctx.now(),
+            root,
             policy: c.policy,
             timeoutMs: c.timeoutMs,
           }),
@@ -178,51 +179,89 @@ export async function deliverChannelBatch(ctx: PublicCtx, deps: ChannelWorkDeps)
   return true;
 }
 
+/**
+ * Records a batch's outcomes in one transaction with one UPDATE per group of
+ * equal outcomes, not one per row: the local driver blocks the event loop
+ * while it writes, and a long block makes other lanes' requests miss their
+ * deadline (Node runs expired timers before it reads the answers that came in).
+ */
 async function record(ctx: PublicCtx, deps: ChannelWorkDeps, results: Result[]): Promise<ChannelTarget[]> {
   const c = deps.channels;
-  const now = ctx.now();
-  const at = now.getTime();
-  const mine = (id: string) => sql`id = ${id} and status = 'pending' and lease_owner = ${deps.workerId}`;
+  const at = ctx.now().getTime();
+  const groups = new Map<string, { set: SQL; rows: Result[]; failed: boolean }>();
+  const add = (key: string, set: SQL, r: Result, failed = false) => {
+    const g = groups.get(key) ?? groups.set(key, { set, rows: [], failed }).get(key)!;
+    g.rows.push(r);
+  };
+  for (const r of results) {
+    const { outcome, row } = r;
+    if (outcome.kind === "done") {
+      add(
+        `done:${outcome.status}`,
+        sql`status = 'sent', sent_at = ${at}, last_status = ${outcome.status}, last_error = null`,
+        r,
+      );
+      continue;
+    }
+    const error = outcome.error.slice(0, 500);
+    if (outcome.kind === "retry" && row.attempts < c.maxAttempts) {
+      const backoff = Math.min(c.backoffBaseMs * 2 ** (row.attempts - 1), c.backoffMaxMs);
+      const next = at + Math.max(backoff, outcome.retryAfterMs ?? 0);
+      add(
+        `retry:${next}:${outcome.status}:${error}`,
+        sql`next_attempt_at = ${next}, last_status = ${outcome.status}, last_error = ${error}`,
+        r,
+      );
+    } else
+      add(
+        `failed:${outcome.status}:${error}`,
+        sql`status = 'failed', last_status = ${outcome.status}, last_error = ${error}`,
+        r,
+        true,
+      );
+  }
+  const ids = (rows: Result[]) =>
+    sql.join(
+      rows.map((r) => sql`${r.row.id}`),
+      sql`, `,
+    );
   return ctx.db.transaction(async (tx) => {
-    const failedTargets = new Set<string>();
+    const failures = new Map<string, number>();
     const okTargets = new Set<string>();
-    for (const { row, target, outcome } of results) {
-      const error = outcome.kind === "done" ? null : outcome.error.slice(0, 500);
-      if (outcome.kind === "done") {
-        await tx.run(sql`update channel_delivery set status = 'sent', sent_at = ${at}, last_status = ${outcome.status},
-          last_error = null, lease_owner = null, lease_until = null where ${mine(row.id)}`);
-        okTargets.add(target.id);
-      } else if (outcome.kind === "retry" && row.attempts < c.maxAttempts) {
-        const backoff = Math.min(c.backoffBaseMs * 2 ** (row.attempts - 1), c.backoffMaxMs);
-        const wait = Math.max(backoff, outcome.retryAfterMs ?? 0);
-        await tx.run(sql`update channel_delivery set next_attempt_at = ${at + wait}, last_status = ${outcome.status},
-          last_error = ${error}, lease_owner = null, lease_until = null where ${mine(row.id)}`);
-      } else {
-        const res = await tx.run(sql`update channel_delivery set status = 'failed', last_status = ${outcome.status},
-          last_error = ${error}, lease_owner = null, lease_until = null where ${mine(row.id)}`);
-        if (res.rowsAffected) {
-          failedTargets.add(target.id);
-          await tx.run(
-            sql`update channel_target set consecutive_failures = consecutive_failures + 1 where id = ${target.id}`,
-          );
+    for (const g of groups.values()) {
+      // Only rows this worker still holds: a lease taken over after expiry is recorded by its new holder.
+      const changed = await tx.all<{
+        id: string;
+      }>(sql`update channel_delivery set ${g.set}, lease_owner = null, lease_until = null
+        where id in (${ids(g.rows)}) and status = 'pending' and lease_owner = ${deps.workerId} returning id`);
+      const mine = new Set(changed.map((r) => r.id));
+      for (const r of g.rows) {
+        if (!mine.has(r.row.id)) continue;
+        if (r.outcome.kind === "done") okTargets.add(r.target.id);
+        else if (g.failed) {
+          failures.set(r.target.id, (failures.get(r.target.id) ?? 0) + 1);
           deps.log(
-            `[herald] ${target.kind} delivery ${row.id} to ${target.label} failed after ${row.attempts} attempt(s): ${error}`,
+            `[herald] ${r.target.kind} delivery ${r.row.id} to ${r.target.label} failed after ${r.row.attempts} attempt(s): ${"error" in r.outcome ? r.outcome.error : ""}`,
           );
         }
       }
     }
     // A delivered event ends the streak, unless the same batch also failed one for that target.
-    for (const id of okTargets)
-      if (!failedTargets.has(id))
-        await tx.run(
-          sql`update channel_target set consecutive_failures = 0 where id = ${id} and consecutive_failures > 0`,
-        );
-    if (!failedTargets.size) return [];
+    const reset = [...okTargets].filter((id) => !failures.has(id));
+    if (reset.length)
+      await tx.run(sql`update channel_target set consecutive_failures = 0
+        where consecutive_failures > 0 and id in (${sql.join(
+          reset.map((id) => sql`${id}`),
+          sql`, `,
+        )})`);
+    if (!failures.size) return [];
+    for (const [id, n] of failures)
+      await tx.run(sql`update channel_target set consecutive_failures = consecutive_failures + ${n} where id = ${id}`);
     const reason = `${c.disableAfter} events in a row could not be delivered`;
     return tx.all<ChannelTarget>(sql`
       update channel_target set state = 'disabled', disabled_at = ${at}, disabled_reason = ${reason}, updated_at = ${at}
       where state = 'active' and consecutive_failures >= ${c.disableAfter} and id in (${sql.join(
-        [...failedTargets].map((id) => sql`${id}`),
+        [...failures.keys()].map((id) => sql`${id}`),
         sql`, `,
       )})
       returning id, kind, label, owner_email as ownerEmail, disabled_at as disabledAt`);

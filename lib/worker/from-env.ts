@@ -30,12 +30,12 @@ export function workDepsFromEnv(db: Db): WorkDeps {
       hosts: createHostLimiter(e.HERALD_CHANNEL_HOST_CONCURRENCY),
       timeoutMs: e.HERALD_CHANNEL_TIMEOUT_MS,
       // Each lane holds at most perHost rows per host: one round of timeouts, with room to spare.
-      leaseMs: Math.max(60_000, 4 * e.HERALD_CHANNEL_TIMEOUT_MS),
+      leaseMs: Math.max(e.HERALD_CHANNEL_LEASE_MS, 2 * e.HERALD_CHANNEL_TIMEOUT_MS),
       maxAttempts: e.HERALD_CHANNEL_MAX_ATTEMPTS,
       disableAfter: e.HERALD_CHANNEL_DISABLE_AFTER,
       batchSize: 100,
       backoffBaseMs: e.HERALD_CHANNEL_BACKOFF_MS,
-      backoffMaxMs: 30 * 60_000,
+      backoffMaxMs: e.HERALD_CHANNEL_BACKOFF_MAX_MS,
     },
   };
 }

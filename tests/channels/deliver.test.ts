@@ -39,7 +39,7 @@ const env: ChannelEnv = {
   secret: SECRET,
   policy: { allowHttp: true, allowPrivate: true },
   baseUrl: "https://status.example.com",
-  timeoutMs: 300,
+  timeoutMs: 2000,
 };
 const drain = (over = {}) =>
   runDueWork({ db: t.db, now: t.clock.now }, deps(outboxMailer(t.db), over), { budgetMs: 10_000 });
@@ -125,6 +125,7 @@ describe("every channel, every kind", () => {
     for (const h of hooks) {
       const payload = verifyAsReceiver(targets.webhook.secret!, h);
       expect(Object.keys(payload.meta)).toEqual(["unsubscribe", "documentation", "generated_at"]);
+      expect(payload.meta.documentation).toBe("https://status.example.com/subscriptions/channels");
       expect(payload.meta.unsubscribe).toMatch(/^https:\/\/status\.example\.com\/subscriptions\/channel\?token=/);
       expect(Object.keys(payload.page)).toEqual(["id", "status_indicator", "status_description"]);
       expect(payload.incident.incident_updates.length).toBeGreaterThan(0);

@@ -15,7 +15,8 @@ export interface Received {
   answered: Fault | "ok";
 }
 
-export type Fault = "429" | "500" | "timeout" | "drop";
+/** accept-drop: the receiver takes the event, then the connection drops before the sender reads the answer. */
+export type Fault = "429" | "500" | "timeout" | "drop" | "accept-drop";
 
 export interface Receiver {
   port: number;
@@ -53,7 +54,7 @@ export async function startReceiver(): Promise<Receiver> {
       else if (how === "ok") res.writeHead(200, { "content-type": "text/plain" }).end("ok");
       else if (how === "429") res.writeHead(429, { "retry-after": "1" }).end("slow down");
       else if (how === "500") res.writeHead(500).end("boom");
-      else if (how === "drop") req.socket.destroy();
+      else if (how === "drop" || how === "accept-drop") req.socket.destroy();
       // "timeout": never answer; the client's deadline ends it.
     });
   });

@@ -30,7 +30,8 @@ export function deps(mailer: Mailer, over: Partial<WorkDeps> = {}): WorkDeps {
     channels: {
       policy: { allowHttp: true, allowPrivate: true },
       hosts: createHostLimiter(4),
-      timeoutMs: 1000,
+      // Generous: on a loaded machine a local answer can take a second.
+      timeoutMs: 2000,
       leaseMs: 5000,
       maxAttempts: 4,
       disableAfter: 3,

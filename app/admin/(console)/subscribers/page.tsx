@@ -44,14 +44,22 @@ export default async function SubscribersPage({
           `${counts.quarantined} quarantined`
         }
         actions={
-          hasRole(ctx.actor, "admin") && (
+          <>
             <a
-              href="/admin/subscribers/export"
+              href="/admin/subscribers/channels"
               className="rounded-md border border-zinc-300 px-3 py-2 text-sm hover:bg-zinc-50 dark:border-zinc-700"
             >
-              Export CSV
+              Channels (webhook, Slack, Teams, Discord)
             </a>
-          )
+            {hasRole(ctx.actor, "admin") && (
+              <a
+                href="/admin/subscribers/export"
+                className="rounded-md border border-zinc-300 px-3 py-2 text-sm hover:bg-zinc-50 dark:border-zinc-700"
+              >
+                Export CSV
+              </a>
+            )}
+          </>
         }
       />
       <div className="space-y-6">
