@@ -1,9 +1,13 @@
-// Fan-out benchmark (issue 6): 100,000 subscribers.
-//  1. Time of the publish transaction that enqueues one delivery per subscriber (target ≤ 2 s).
+// Fan-out benchmark (issues 6 and 12): 100,000 email subscribers and 10,000
+// webhook targets on 50 hosts.
+//  1. Time of the publish transaction that enqueues one delivery per subscriber and target (target ≤ 2 s).
 //  2. Delivery by a real worker process (scripts/worker.ts, Resend transport)
 //     against the fake Resend server limited to 10 requests/s: achieved
 //     request rate / limit (target ≥ 0.95) and the worker's peak RSS (≤ 300 MB).
-// Run: npx tsx bench/fanout.ts   (BENCH_SUBSCRIBERS, BENCH_RATE to change the size)
+//  3. Webhook deliveries by the same worker, side by side with the email, to a
+//     local receiver on 50 host names (127.0.0.1–50) with 4 requests in flight
+//     per host: webhooks per second (target ≥ 200).
+// Run: npx tsx bench/fanout.ts   (BENCH_SUBSCRIBERS, BENCH_RATE, BENCH_WEBHOOKS to change the size)
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
@@ -12,10 +16,14 @@ import { createTestCtx } from "../tests/helpers/test-db";
 import { createIncident } from "../lib/incidents/incidents";
 import { getPage } from "../lib/page/page";
 import { issueToken } from "../lib/subscribers/tokens";
+import { insertTargets } from "../tests/channels/helpers";
+import { startReceiver } from "../tests/channels/receiver";
 import { startFakeResend } from "../tests/helpers/fake-resend";
 
 const N = Number(process.env.BENCH_SUBSCRIBERS ?? 100_000);
 const RATE = Number(process.env.BENCH_RATE ?? 10);
+const WEBHOOKS = Number(process.env.BENCH_WEBHOOKS ?? 10_000);
+const HOSTS = 50;
 const SECRET = "bench-secret-bench-secret-bench-secret-01";
 
 const t = await createTestCtx();
@@ -31,12 +39,27 @@ await t.db.run(sql`
   select 's' || i, ${pageId}, 'user' || i || '@example.com', 'active', 'h' || i, ${token.enc}, ${Date.now()},
   ${Date.now()}, ${Date.now()} from n`);
 console.log(`seeded ${N} subscribers in ${Math.round(performance.now() - t0)} ms`);
+const receiver = await startReceiver();
+const w0 = performance.now();
+await insertTargets(
+  t.db,
+  SECRET,
+  Array.from({ length: WEBHOOKS }, (_, i) => ({
+    kind: "webhook" as const,
+    url: receiver.url(`/hook/${i}`, `127.0.0.${(i % HOSTS) + 1}`),
+    state: "active" as const,
+  })),
+);
+console.log(`seeded ${WEBHOOKS} webhook targets on ${HOSTS} hosts in ${Math.round(performance.now() - w0)} ms`);
 
 const p0 = performance.now();
 await createIncident(t.ctx, { name: "Fan-out benchmark", body: "Everything is on fire, briefly.", notify: true });
 const publishMs = performance.now() - p0;
 const queued = (await t.db.all<{ n: number }>(sql`select count(*) as n from delivery`))[0].n;
-console.log(`publish transaction with enqueue of ${queued} deliveries: ${Math.round(publishMs)} ms (target ≤ 2000)`);
+const queuedHooks = (await t.db.all<{ n: number }>(sql`select count(*) as n from channel_delivery`))[0].n;
+console.log(
+  `publish transaction with enqueue of ${queued} email and ${queuedHooks} webhook deliveries: ${Math.round(publishMs)} ms (target ≤ 2000)`,
+);
 
 const fake = await startFakeResend();
 fake.rateLimit(RATE);
@@ -55,6 +78,8 @@ const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", "scripts/
     RESEND_BASE_URL: fake.url,
     HERALD_EMAIL_RATE: String(RATE),
     HERALD_WORKER_INTERVAL_MS: "200",
+    HERALD_WEBHOOK_ALLOW_HTTP: "1",
+    HERALD_WEBHOOK_ALLOW_PRIVATE: "1",
   },
   stdio: ["ignore", "inherit", "inherit"],
 });
@@ -75,8 +100,9 @@ const sampler = setInterval(() => {
 const d0 = Date.now();
 while (true) {
   await new Promise((r) => setTimeout(r, 1000));
-  const pending = (await t.db.all<{ n: number }>(sql`select count(*) as n from delivery where status = 'pending'`))[0]
-    .n;
+  const pending =
+    (await t.db.all<{ n: number }>(sql`select count(*) as n from delivery where status = 'pending'`))[0].n +
+    (await t.db.all<{ n: number }>(sql`select count(*) as n from channel_delivery where status = 'pending'`))[0].n;
   if (pending === 0) break;
   if (Date.now() - d0 > ((N / 100 / RATE) * 3 + 60) * 1000) throw new Error(`delivery too slow: ${pending} pending`);
 }
@@ -99,5 +125,14 @@ console.log(
   `worker peak RSS ${(peakKb / 1024).toFixed(0)} MB (target ≤ 300); worker CPU ${(cpuTicks / 100).toFixed(1)} s ` +
     `(${((cpuTicks * 10) / ok.length).toFixed(1)} ms per batch)`,
 );
+const hooks = receiver.received;
+const hookSpan = (hooks[hooks.length - 1].at - hooks[0].at) / 1000;
+const hookStatuses = await t.db.all<{ status: string; n: number }>(
+  sql`select status, count(*) as n from channel_delivery group by status`,
+);
+console.log(
+  `delivered ${new Set(hooks.map((h) => h.path)).size} of ${WEBHOOKS} webhooks (${hooks.length} requests) over ${hookSpan.toFixed(1)} s: ${(hooks.length / hookSpan).toFixed(0)} webhooks/s (target ≥ 200); rows ${JSON.stringify(Object.fromEntries(hookStatuses.map((r) => [r.status, r.n])))}`,
+);
+await receiver.close();
 await fake.close();
 t.close();

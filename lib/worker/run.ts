@@ -21,6 +21,8 @@ export type WorkDeps = DeliveryDeps & {
  */
 export interface WorkStep {
   name: string;
+  /** Consecutive steps of one group run side by side (email and channel delivery: neither waits for the other). */
+  group?: string;
   run(ctx: PublicCtx, deps: WorkDeps): Promise<boolean>;
 }
 
@@ -33,9 +35,9 @@ export const STEPS: readonly WorkStep[] = [
   // Monitor alerts whose hold is over (lib/integrations).
   { name: "automation", run: async (ctx) => (await applyDueAutomation(ctx)) > 0 },
   { name: "uptime-rollover", run: async (ctx) => (await rollOverUptimeDay(ctx)) > 0 },
-  { name: "deliver-email", run: deliverOneBatch },
+  { name: "deliver-email", group: "deliver", run: deliverOneBatch },
   // Webhook, Slack, Teams and Discord targets, from the same notifications.
-  { name: "deliver-channels", run: deliverChannelBatch },
+  { name: "deliver-channels", group: "deliver", run: deliverChannelBatch },
   // Last: a slow vendor page (up to its deadline) must not hold up the outbox.
   { name: "vendors", run: (ctx, deps) => pollOneVendor(ctx, deps.vendor) },
 ];
@@ -56,7 +58,13 @@ export async function runDueWork(
   const deadline = Date.now() + (opts.budgetMs ?? 50_000);
   const done: Record<string, number> = {};
   let more = false;
+  const phases: WorkStep[][] = [];
   for (const step of opts.steps ?? STEPS) {
+    const last = phases.at(-1);
+    if (step.group && last?.[0].group === step.group) last.push(step);
+    else phases.push([step]);
+  }
+  const runStep = async (step: WorkStep) => {
     done[step.name] = 0;
     // Several lanes per step keep requests in flight while others are being
     // prepared or recorded, so the pacer (not our own latency) sets the rate.
@@ -72,6 +80,9 @@ export async function runDueWork(
       }
     };
     await Promise.all(Array.from({ length: Math.max(1, deps.concurrency) }, lane));
+  };
+  for (const phase of phases) {
+    await Promise.all(phase.map(runStep));
     if (more) return { done, more };
   }
   return { done, more: false };

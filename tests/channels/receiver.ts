@@ -13,6 +13,8 @@ export interface Received {
   body: string;
   /** What the receiver did with it. */
   answered: Fault | "ok";
+  /** performance.now() when it arrived. */
+  at: number;
 }
 
 /** accept-drop: the receiver takes the event, then the connection drops before the sender reads the answer. */
@@ -49,7 +51,14 @@ export async function startReceiver(): Promise<Receiver> {
       const n = (counts.get(path) ?? 0) + 1;
       counts.set(path, n);
       const how = r.behave({ host, path, body, n });
-      r.received.push({ host, path, headers: req.headers, body, answered: typeof how === "object" ? "ok" : how });
+      r.received.push({
+        host,
+        path,
+        headers: req.headers,
+        body,
+        answered: typeof how === "object" ? "ok" : how,
+        at: performance.now(),
+      });
       if (typeof how === "object") res.writeHead(200, { "content-type": "text/plain" }).end(how.body);
       else if (how === "ok") res.writeHead(200, { "content-type": "text/plain" }).end("ok");
       else if (how === "429") res.writeHead(429, { "retry-after": "1" }).end("slow down");
