@@ -118,15 +118,27 @@ describe("exactly-once channel delivery", () => {
     const ok = () => rx.received.filter((r) => r.answered === "ok" || r.answered === "accept-drop").length;
 
     const first = spawnWorker();
-    await until(() => ok() >= 150, 120_000, () => `first worker to deliver some (${ok()} so far)\n${first.output()}`);
+    await until(
+      () => ok() >= 150,
+      120_000,
+      () => `first worker to deliver some (${ok()} so far)\n${first.output()}`,
+    );
     await kill(first.child, "SIGKILL");
     const second = spawnWorker();
-    await until(() => ok() >= 450, 120_000, () => `second worker to deliver more (${ok()} so far)\n${second.output()}`);
+    await until(
+      () => ok() >= 450,
+      120_000,
+      () => `second worker to deliver more (${ok()} so far)\n${second.output()}`,
+    );
     await kill(second.child, "SIGKILL");
     const third = spawnWorker();
     const pending = async () =>
       (await t.db.all<{ n: number }>(sql`select count(*) as n from channel_delivery where status = 'pending'`))[0].n;
-    await until(async () => (await pending()) === 0, 90_000, () => `the channel outbox to drain\n${third.output()}`);
+    await until(
+      async () => (await pending()) === 0,
+      90_000,
+      () => `the channel outbox to drain\n${third.output()}`,
+    );
     await kill(third.child, "SIGTERM");
 
     // Replays dropped by webhook-id: what each target took, once per id.
