@@ -1,14 +1,17 @@
 // `npm run bench`: the public site under load (issue 3). Seeds a large page
 // (50 components, 10 years: 10k incidents, 100k updates), starts Herald, loads
 // `/`, an incident page, `/api/v2/summary.json`, `/history.rss` and `/badge.svg`
-// with 50 connections for 10 s each, and serves the
-// same bytes from a bare node:http server in the same run. Figures are ratios
-// to that baseline because the machine is shared and noisy.
+// with 50 connections for 10 s each, and serves the same bytes and headers from a
+// bare node:http server in the same run, BENCH_ROUNDS times (alternating which
+// goes first). Figures are ratios to that baseline, per round, with the servers'
+// CPU time per request and the load average, because the machine is shared and
+// noisy. Then publishes: how long a reader waits, and when the page is fresh.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
-import { tmpdir } from "node:os";
+import os, { tmpdir } from "node:os";
 import path from "node:path";
+import { brotliDecompressSync } from "node:zlib";
 import autocannon from "autocannon";
 import { openDb } from "../db/client";
 import { migrateDb } from "../db/migrate";
@@ -232,10 +235,11 @@ function spawnUntilReady(args: string[], env: NodeJS.ProcessEnv, marker: string)
   });
 }
 
-function get(url: string, headers: Record<string, string> = {}) {
+/** `from`: the local address; 127.0.0.2 is a reader other than the publisher (127.0.0.1). */
+function get(url: string, headers: Record<string, string> = {}, from?: string) {
   return new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }>(
     (resolve, reject) => {
-      const req = request(url, { headers }, (res) => {
+      const req = request(url, { headers, localAddress: from, agent: from ? false : undefined }, (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));
         res.on("end", () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
@@ -262,6 +266,20 @@ function wrkMs(out: string, label: string): number {
   return Number(m[1]) * (m[2] === "us" ? 0.001 : m[2] === "s" ? 1000 : 1);
 }
 
+/** CPU seconds (user + system) a process has used so far. */
+const CLK_TCK = Number(spawnSync("getconf", ["CLK_TCK"]).stdout?.toString().trim()) || 100;
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+}
+
+/** Load on `url` and the server's CPU time per answered request (less noisy than req/s on a shared machine). */
+async function measure(url: string, pid: number) {
+  const cpu0 = cpuSeconds(pid);
+  const r = await load(url);
+  return { ...r, cpuUsPerRequest: ((cpuSeconds(pid) - cpu0) * 1e6) / r.requests };
+}
+
 async function load(url: string) {
   if (WRK) {
     const out = await new Promise<string>((resolve, reject) => {
@@ -280,11 +298,16 @@ async function load(url: string) {
       .map(Number);
     if (non2xx || connect || read || write)
       throw new Error(`${url}: ${non2xx} non-2xx, socket errors: ${/Socket errors: (.*)/.exec(out)?.[1]}`);
-    return { rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)![1]), p50: wrkMs(out, "50%"), p99: wrkMs(out, "99%") };
+    return {
+      rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)![1]),
+      requests: Number(/(\d+) requests in/.exec(out)![1]),
+      p50: wrkMs(out, "50%"),
+      p99: wrkMs(out, "99%"),
+    };
   }
   const r = await autocannon({ url, connections: CONNECTIONS, duration: DURATION_S, headers: ACCEPT });
   if (r.non2xx || r.errors) throw new Error(`${url}: ${r.non2xx} non-2xx, ${r.errors} errors`);
-  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99 };
+  return { rps: r.requests.average, requests: r.requests.total, p50: r.latency.p50, p99: r.latency.p99 };
 }
 
 const dbUrl = `file:${path.join(dir, "herald.db")}`;
@@ -333,54 +356,90 @@ for (let seen = -1; seen !== renderLines(); ) {
   await new Promise((r) => setTimeout(r, 2000));
 }
 
-// The bare baseline serves exactly Herald's bytes and headers.
+// The bare baseline serves exactly Herald's bytes and headers (Node adds Date, Connection and the length itself).
 const pick = (r: typeof home) => {
   const headers: Record<string, string> = {};
-  for (const h of [
-    "content-type",
-    "content-encoding",
-    "etag",
-    "cache-control",
-    "vary",
-    "access-control-allow-origin",
-    "x-frame-options",
-    "content-security-policy",
-  ])
-    if (r.headers[h]) headers[h] = String(r.headers[h]);
+  for (const [k, v] of Object.entries(r.headers))
+    if (v !== undefined && !["date", "connection", "keep-alive", "content-length", "transfer-encoding"].includes(k))
+      headers[k] = String(v);
   return { headers, body: r.body.toString("base64") };
 };
 const bytesFile = path.join(dir, "bare.json");
 writeFileSync(bytesFile, JSON.stringify(Object.fromEntries(Object.entries(warm).map(([p, r]) => [p, pick(r)]))));
 const barePort = await freePort();
-await spawnUntilReady(["--import", "tsx", "bench/public-bare.ts", bytesFile, String(barePort)], process.env, "ready");
+const bareServer = await spawnUntilReady(
+  ["--import", "tsx", "bench/public-bare.ts", bytesFile, String(barePort)],
+  process.env,
+  "ready",
+);
 const bare = `http://127.0.0.1:${barePort}`;
 
-const results: Record<string, { herald: Awaited<ReturnType<typeof load>>; bare: Awaited<ReturnType<typeof load>> }> =
-  {};
-for (const [name, p] of Object.entries(paths)) {
-  const b = await load(`${bare}${p}`);
-  const h = await load(`${base}${p}`);
-  results[name] = { herald: h, bare: b };
+// Rounds alternate which server goes first; a surface's figure is the median of its rounds' ratios.
+type Measured = Awaited<ReturnType<typeof measure>>;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const loadAvg = [os.loadavg()[0]];
+const rounds: Record<string, { herald: Measured; bare: Measured }[]> = {};
+for (let round = 0; round < ROUNDS; round++) {
+  for (const [name, p] of Object.entries(paths)) {
+    const both = [
+      ["bare", () => measure(`${bare}${p}`, bareServer.pid!)],
+      ["herald", () => measure(`${base}${p}`, herald.pid!)],
+    ] as const;
+    const pair: Partial<Record<"herald" | "bare", Measured>> = {};
+    for (const [who, run] of round % 2 ? [...both].reverse() : both) pair[who] = await run();
+    (rounds[name] ??= []).push(pair as { herald: Measured; bare: Measured });
+  }
+  loadAvg.push(os.loadavg()[0]);
 }
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-// Publish → first fresh response, both ways a write reaches the snapshots.
+// Publish → fresh page. A reader other than the publisher (127.0.0.2) gets the previous page while the new
+// version renders; the publisher (127.0.0.1, after its write through the server) waits for the render.
 const { db, client } = openDb({ url: dbUrl });
 const ctx = { db, now: () => new Date(), actor: CLI_ACTOR };
-async function timeToFresh(name: string, nudge: () => Promise<unknown>): Promise<number> {
+const STRANGER = "127.0.0.2";
+async function timed(from?: string) {
+  const t = performance.now();
+  const r = await get(`${base}/`, ACCEPT, from);
+  return { ms: performance.now() - t, state: String(r.headers["x-herald-snapshot"]), body: r.body };
+}
+const decoded = (b: Buffer) => brotliDecompressSync(b).toString();
+async function publish(name: string, nudge: () => Promise<unknown>, publisherReads: boolean) {
   await createIncident(ctx, { name, body: "Benchmark publish" });
   const t0 = performance.now(); // from the commit
   await nudge();
-  for (;;) {
-    if ((await get(`${base}/`)).body.toString().includes(name)) return performance.now() - t0;
+  const [stranger, publisher] = await Promise.all([timed(STRANGER), publisherReads ? timed() : undefined]);
+  // Until a stranger sees it: every answer meanwhile is timed, the slowest is what a reader waited at worst.
+  let slowestMs = stranger.ms;
+  let freshMs = decoded(stranger.body).includes(name) ? performance.now() - t0 : null;
+  while (freshMs === null) {
     await new Promise((r) => setTimeout(r, 5));
+    const r = await timed(STRANGER);
+    slowestMs = Math.max(slowestMs, r.ms);
+    if (decoded(r.body).includes(name)) freshMs = performance.now() - t0;
   }
+  return {
+    strangerFirstMs: stranger.ms,
+    strangerFirstState: stranger.state,
+    slowestReaderMs: slowestMs,
+    freshForStrangersMs: freshMs,
+    ...(publisher && { publisherMs: publisher.ms, publisherSawIt: decoded(publisher.body).includes(name) }),
+  };
 }
-// Through Herald's server: any non-GET (a console action, an API call) marks the version for re-reading.
-const inProcessMs = await timeToFresh("Publish through the server", () =>
-  fetch(`${base}/api/v1/pages/x`, { method: "PATCH", body: "{}" }).then((r) => r.arrayBuffer()),
-);
-// From another process (the CLI): found by the version poll.
-const cliMs = await timeToFresh("Publish from the CLI", async () => {});
+const publishes: Record<string, Awaited<ReturnType<typeof publish>>[]> = { server: [], cli: [] };
+for (let i = 0; i < 3; i++) {
+  // Through Herald's server: any non-GET (a console action, an API call) marks the version for re-reading.
+  publishes.server.push(
+    await publish(
+      `Publish through the server ${i}`,
+      () => fetch(`${base}/api/v1/pages/x`, { method: "PATCH", body: "{}" }).then((r) => r.arrayBuffer()),
+      true,
+    ),
+  );
+  // From another process (the CLI): found by the version poll.
+  publishes.cli.push(await publish(`Publish from the CLI ${i}`, async () => {}, false));
+  await new Promise((r) => setTimeout(r, 3000)); // the rest of the warm set renders
+}
 client.close();
 
 const rss = peakRssMb(herald.pid!);
@@ -389,12 +448,19 @@ console.log(
   `\nHerald public site, ${CONNECTIONS} connections × ${DURATION_S} s, Accept-Encoding: br, load from ` +
     `${WRK ? "wrk (1 thread)" : "autocannon"} (figures vary on a shared machine; ratios are what counts)`,
 );
-console.log("page        herald req/s   bare req/s   ratio   p50 ms   p99 ms");
-for (const [name, r] of Object.entries(results)) {
+console.log(`load average (1 min) before and after each round: ${loadAvg.map((l) => l.toFixed(1)).join(", ")}`);
+console.log("page        herald req/s   bare req/s   ratio (rounds)            CPU/request herald / bare   p99 ms");
+const results: Record<string, { ratio: number; cpuRatio: number }> = {};
+for (const [name, rs] of Object.entries(rounds)) {
+  const ratios = rs.map((r) => r.herald.rps / r.bare.rps);
+  const cpu = rs.map((r) => r.herald.cpuUsPerRequest / r.bare.cpuUsPerRequest);
+  results[name] = { ratio: median(ratios), cpuRatio: median(cpu) };
   console.log(
-    `${name.padEnd(10)} ${fmt(r.herald.rps)}      ${fmt(r.bare.rps)}    ` +
-      `${(r.herald.rps / r.bare.rps).toFixed(2)}×   ` +
-      `${fmt(r.herald.p50)}  ${fmt(r.herald.p99)}`,
+    `${name.padEnd(10)} ${fmt(median(rs.map((r) => r.herald.rps)))}      ` +
+      `${fmt(median(rs.map((r) => r.bare.rps)))}    ` +
+      `${median(ratios).toFixed(2)}× (${ratios.map((x) => x.toFixed(2)).join(" ")})`.padEnd(26) +
+      `${median(cpu).toFixed(2)}× (${fmt(median(rs.map((r) => r.herald.cpuUsPerRequest)))} / ` +
+      `${fmt(median(rs.map((r) => r.bare.cpuUsPerRequest))).trim()} µs)  ${fmt(median(rs.map((r) => r.herald.p99)))}`,
   );
 }
 console.log(
@@ -402,10 +468,17 @@ console.log(
     `(HTML with inlined CSS, no scripts)`,
 );
 console.log(`first render of / (cold, 10k incidents): ${firstRenderMs.toFixed(0)} ms`);
-console.log(
-  `publish → first fresh /: ${inProcessMs.toFixed(0)} ms through the server, ${cliMs.toFixed(0)} ms from the CLI ` +
-    `(poll)`,
-);
+for (const [how, list] of Object.entries(publishes))
+  for (const p of list)
+    console.log(
+      `publish (${how === "server" ? "through the server" : "from the CLI, seen by the poll"}): ` +
+        `a stranger's first / after the commit in ${p.strangerFirstMs.toFixed(0)} ms (${p.strangerFirstState}), ` +
+        `slowest answer meanwhile ${p.slowestReaderMs.toFixed(0)} ms, fresh for strangers after ` +
+        `${p.freshForStrangersMs.toFixed(0)} ms` +
+        (p.publisherMs === undefined
+          ? ""
+          : `; the publisher's own next / in ${p.publisherMs.toFixed(0)} ms (${p.publisherSawIt ? "" : "NOT "}fresh)`),
+    );
 console.log(`Herald peak RSS: ${rss} MB`);
 console.log(
   `\nHerald's renders:\n${outputs.get(herald)!()
@@ -420,7 +493,9 @@ console.log(
       gzipBytes: gzipHome.body.length,
       brBytes: home.body.length,
       firstRenderMs,
-      publishToFreshMs: { inProcess: inProcessMs, cli: cliMs },
+      rounds,
+      loadAvg,
+      publishes,
       peakRssMb: rss,
       openIncidentId,
     }),
