@@ -164,17 +164,21 @@ describe("snapshot server", () => {
       "the first reader after a publish joins that render",
     async () => {
       const h = await harness({ warmKeys: ["/", "/history"], renderDelayMs: 50 });
-      await new Promise((r) => setTimeout(r, 150));
+      // Polls instead of fixed sleeps: a busy machine may take longer, never a different path.
+      const rendered = async (n: number) => {
+        for (let i = 0; i < 250 && h.renders.length < n; i++) await new Promise((r) => setTimeout(r, 20));
+      };
+      await rendered(2);
       expect(h.renders).toEqual(["/", "/history"]);
       h.pages.set("/", html(200, "<p>home v2</p>"));
       h.setVersion(2);
       // A write finishes (any non-GET): the version is re-read at once and warming starts before any GET.
       await get(`${h.url}/publish`, {}, "POST");
-      await new Promise((r) => setTimeout(r, 20));
+      await rendered(3);
       expect(h.renders).toEqual(["/", "/history", "/"]);
       const page = await get(`${h.url}/`);
       expect(page.body.toString()).toContain("home v2");
-      await new Promise((r) => setTimeout(r, 100));
+      await rendered(4);
       expect(h.renders).toEqual(["/", "/history", "/", "/history"]);
     },
   );
@@ -481,7 +485,10 @@ describe("snapshot store", () => {
 
   it("stores a fresh render with quick brotli, then the best: same bytes decoded, same ETag, fewer bytes", async () => {
     const body = Buffer.from(
-      Array.from({ length: 3000 }, (_, i) => `<li class="bar bar-${i % 7}">day ${i}: operational</li>`).join(""),
+      Array.from(
+        { length: 1000 },
+        (_, i) => `<li class="bar b${(i * 7919) % 97}">day ${i}: ${(i * 104729) % 9973}</li>`,
+      ).join(""),
     );
     const fast = await makeSnapshot("/", 1, 200, "text/html", body, "fast");
     const best = await finishSnapshot(fast);
