@@ -3,7 +3,7 @@ import { hashPassword } from "better-auth/crypto";
 import { z } from "zod";
 import type { Db, Tx } from "@/db/client";
 import { ROLES } from "@/db/constants";
-import { account, page, session, user, type User } from "@/db/schema";
+import { account, page, session, twoFactor, user, type User } from "@/db/schema";
 import { auditKeyCapsAfterRoleChange, revokeKeysOfRemovedUser } from "../api-keys/api-keys";
 import { audit } from "../audit";
 import { MIN_PASSWORD_LENGTH } from "../auth/constants";
@@ -194,6 +194,8 @@ export async function removeUser(ctx: Ctx, input: { userId: string }): Promise<v
     checkCanManage(ctx, before);
     await tx.delete(session).where(eq(session.userId, before.id));
     await tx.delete(account).where(eq(account.userId, before.id));
+    // Their second factor (secret, recovery codes) goes with them; it references the user row.
+    await tx.delete(twoFactor).where(eq(twoFactor.userId, before.id));
     await tx.delete(user).where(eq(user.id, before.id));
     await audit(tx, ctx, {
       pageId: null,

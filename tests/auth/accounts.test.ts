@@ -9,7 +9,7 @@ import Provider from "oidc-provider";
 import { generate } from "otplib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@/db/client";
-import { apiKey, auditLog, outboxEmail, session, user, verification } from "@/db/schema";
+import { apiKey, auditLog, outboxEmail, session, twoFactor, user, verification } from "@/db/schema";
 import { createApiKey } from "@/lib/api-keys/api-keys";
 import { updateAuthSettings } from "@/lib/auth/policy";
 import type { Ctx } from "@/lib/context";
@@ -440,6 +440,14 @@ describe("password reset", () => {
 });
 
 describe("removing a user", () => {
+  it("works for an account with two-factor (its secret goes too)", async () => {
+    const trudy = (await server.db.select().from(user).where(eq(user.email, "trudy@example.com")))[0];
+    expect(trudy.twoFactorEnabled).toBe(true);
+    await removeUser(owner, { userId: trudy.id });
+    expect(await server.db.select().from(twoFactor).where(eq(twoFactor.userId, trudy.id))).toHaveLength(0);
+    expect(await server.db.select().from(user).where(eq(user.id, trudy.id))).toHaveLength(0);
+  });
+
   it("ends their sessions and revokes their API keys", async () => {
     const u = await createUser(owner, {
       name: "Rem",
