@@ -19,6 +19,8 @@ import {
   viewerMagicLink,
   incidentTemplate,
   invitation,
+  mirrorJob,
+  mirrorTarget,
   outboxEmail,
   rateLimit,
   session,
@@ -134,6 +136,15 @@ beforeAll(async () => {
   await t.db.insert(channelPayload).values({ notificationId: n.id, kind: "webhook", body: "{}", createdAt: now });
   await t.db.insert(subscribeLimit).values({ key: "ip:127.0.0.1:1", kind: "ip", windowEnd: later, count: 1 });
   await createApiKey(t.ctx, { name: "CI" });
+  await t.db.insert(mirrorTarget).values({
+    id: "directory",
+    kind: "directory",
+    label: "/srv/status",
+    manifest: { "index.html": "ab" },
+    createdAt: now,
+    updatedAt: now,
+  });
+  await t.db.insert(mirrorJob).values({ id: newId(), version: 1, firstSeenAt: now, dueAt: now, createdAt: now });
   await t.db.insert(account).values({
     id: newId(16),
     accountId: owner.id,

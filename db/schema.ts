@@ -1001,6 +1001,55 @@ export const viewerMagicLink = sqliteTable(
   (t) => [index("viewer_magic_link_expires").on(t.expiresAt)],
 );
 
+// ---------------------------------------------------------------- static mirror (lib/mirror)
+
+// One row per configured mirror target (directory, git branch, S3 bucket): what
+// was last pushed there. The targets themselves (and their credentials) come
+// from the environment; nothing secret is stored here.
+export const mirrorTarget = sqliteTable("mirror_target", {
+  id: text("id").primaryKey(),
+  kind: text("kind", { enum: ["directory", "git", "s3"] }).notNull(),
+  // Where it points, without credentials (shown in the console and the CLI).
+  label: text("label").notNull(),
+  // Path → sha256 of what the target holds; "" marks a file whose push may have
+  // been interrupted (a crash mid-push), so the next push rewrites or removes it.
+  manifest: text("manifest", { mode: "json" }).$type<Record<string, string>>().notNull().default({}),
+  // The content version the target last fully received, and when.
+  pushedVersion: integer("pushed_version"),
+  pushedAt: ts("pushed_at"),
+  // git: the commit last pushed (another writer on the branch means a full compare).
+  remoteHead: text("remote_head"),
+  lastUploaded: integer("last_uploaded").notNull().default(0),
+  lastDeleted: integer("last_deleted").notNull().default(0),
+  lastAttemptAt: ts("last_attempt_at"),
+  lastError: text("last_error"),
+  lastErrorAt: ts("last_error_at"),
+  createdAt: created(),
+  updatedAt: updated(),
+});
+
+// The durable queue: at most one open job (debounced content changes fold into
+// it). Leased by one worker at a time, retried with backoff, deleted when every
+// target has the version it names.
+export const mirrorJob = sqliteTable("mirror_job", {
+  id: text("id").primaryKey(),
+  // A full re-sync (`herald mirror sync`): everything fetched and re-pushed.
+  full: bool("full").notNull().default(false),
+  // The newest content version this job must bring the targets to.
+  version: integer("version").notNull(),
+  // When the first change of this batch was seen (the debounce never waits past a bound from it).
+  firstSeenAt: ts("first_seen_at").notNull(),
+  dueAt: ts("due_at").notNull(),
+  attempts: integer("attempts").notNull().default(0),
+  leaseOwner: text("lease_owner"),
+  leaseUntil: ts("lease_until"),
+  lastError: text("last_error"),
+  createdAt: created(),
+});
+
+export type MirrorTarget = typeof mirrorTarget.$inferSelect;
+export type MirrorJob = typeof mirrorJob.$inferSelect;
+
 export type User = typeof user.$inferSelect;
 export type Invitation = typeof invitation.$inferSelect;
 export type AuthSettings = typeof authSettings.$inferSelect;

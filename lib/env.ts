@@ -87,6 +87,22 @@ const EnvSchema = z.object({
     .default(30 * 60_000),
   // How long a worker holds leased deliveries; must outlast a batch (perHost requests per host, each up to the timeout).
   HERALD_CHANNEL_LEASE_MS: z.coerce.number().int().min(1000).default(60_000),
+  // Static mirror (lib/mirror, issue 16): any of the three targets; none set = no mirror.
+  HERALD_MIRROR_DIR: z.string().min(1).optional(),
+  HERALD_MIRROR_GIT_URL: z.string().min(1).optional(),
+  HERALD_MIRROR_GIT_BRANCH: z.string().min(1).default("gh-pages"),
+  HERALD_MIRROR_S3_BUCKET: z.string().min(1).optional(),
+  HERALD_MIRROR_S3_PREFIX: z.string().default(""),
+  HERALD_MIRROR_S3_REGION: z.string().min(1).default("auto"),
+  HERALD_MIRROR_S3_ENDPOINT: z.url().optional(),
+  HERALD_MIRROR_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  HERALD_MIRROR_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  // Where the worker reads the public site (Herald's own server; default http://127.0.0.1:PORT).
+  HERALD_MIRROR_SOURCE_URL: z.url().optional(),
+  HERALD_MIRROR_DEBOUNCE_MS: z.coerce.number().int().min(0).max(600_000).default(1000),
+  HERALD_MIRROR_MAX_DELAY_MS: z.coerce.number().int().min(0).max(3_600_000).default(10_000),
+  HERALD_MIRROR_LEASE_MS: z.coerce.number().int().min(500).default(30_000),
+  HERALD_MIRROR_BACKOFF_MS: z.coerce.number().int().min(10).default(5000),
 });
 
 export type Env = z.infer<typeof EnvSchema> & { HERALD_SECRET: string };

@@ -10,6 +10,8 @@ import { signInLimitsFromEnv, unlockSignIn } from "@/lib/auth/sign-in-limits";
 import { CLI_ACTOR, type Ctx } from "@/lib/context";
 import { env } from "@/lib/env";
 import { isDomainError, ValidationError } from "@/lib/errors";
+import { mirrorDepsFromEnv, mirrorTargetsFromEnv } from "@/lib/mirror/from-env";
+import { type MirrorStatus, mirrorStatus, syncNow } from "@/lib/mirror/mirror";
 import { systemClock } from "@/lib/runtime";
 import { createUser, setupOwner, type CreateUserInput } from "@/lib/users/users";
 import { importStatuspage, describePlan } from "@/lib/import/import-statuspage";
@@ -189,7 +191,61 @@ const COMMANDS: Record<string, Command> = {
       );
     },
   },
+  mirror: {
+    summary: "Push the public site to every mirror target now (Herald must be running), or show their state",
+    usage: "mirror sync | mirror status",
+    options: {},
+    positionals: { min: 1, max: 1 },
+    run: async (db, _values, [what]) => {
+      if (what === "sync") return mirrorSync(db);
+      if (what === "status") return mirrorStatusCommand(db);
+      throw new ValidationError('Use "mirror sync" or "mirror status"', {});
+    },
+  },
 };
+
+async function mirrorSync(db: Db): Promise<void> {
+  const r = await syncNow(
+    { db, now: systemClock },
+    mirrorDepsFromEnv(`cli:${process.pid}`, () => {}),
+  );
+  console.log(`Mirrored content version ${r.version} (${r.fetched} files fetched from Herald).`);
+  for (const t of r.results)
+    console.log(
+      t.error ? `${t.target}: FAILED: ${t.error}` : `${t.target}: ${t.uploaded} uploaded, ${t.deleted} removed`,
+    );
+  if (r.results.some((t) => t.error)) throw new MirrorFailed();
+}
+
+async function mirrorStatusCommand(db: Db): Promise<void> {
+  const targets = mirrorTargetsFromEnv();
+  if (!targets.length)
+    return console.log(
+      "No mirror target is configured (HERALD_MIRROR_DIR, HERALD_MIRROR_GIT_URL, HERALD_MIRROR_S3_BUCKET).",
+    );
+  const s = await mirrorStatus({ db, now: systemClock }, targets);
+  console.log(`Content version ${s.currentVersion}.${s.job ? ` Queued: ${describeJob(s.job)}.` : ""}`);
+  for (const t of s.targets) {
+    const last = t.pushedAt
+      ? `last push ${t.pushedAt.toISOString()} ` +
+        `(version ${t.pushedVersion}, ${t.lastUploaded} uploaded, ${t.lastDeleted} removed)`
+      : "never pushed";
+    const lag = t.behind ? `behind by ${t.behind} version(s) for ${(t.lagMs / 1000).toFixed(1)} s` : "up to date";
+    console.log(
+      `${t.id} ${t.label}: ${last}; ${lag}` +
+        (t.lastError ? `; last error ${t.lastErrorAt?.toISOString()}: ${t.lastError}` : ""),
+    );
+  }
+}
+
+function describeJob(job: NonNullable<MirrorStatus["job"]>): string {
+  const what = job.full ? "full sync" : "push";
+  const attempts = job.attempts ? `, ${job.attempts} failed attempts` : "";
+  return `${what} due ${job.dueAt.toISOString()}${job.leased ? " (running)" : ""}${attempts}`;
+}
+
+/** A push that failed on some target: the lines above say which; exit code 1. */
+class MirrorFailed extends Error {}
 
 function help(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
@@ -207,6 +263,7 @@ function help(): string {
 }
 
 function printError(err: unknown): void {
+  if (err instanceof MirrorFailed) return;
   if (err instanceof ValidationError) {
     console.error(`error: ${err.message}`);
     for (const [field, messages] of Object.entries(err.fieldErrors))

@@ -4,7 +4,7 @@
 import { emailStartupWarning } from "@/lib/email/from-env";
 import { env } from "@/lib/env";
 import { systemClock } from "@/lib/runtime";
-import { startWorkerLoop } from "@/lib/worker/loop";
+import { registerWorkerLoop, startWorkerLoop } from "@/lib/worker/loop";
 import { workDepsFromEnv } from "@/lib/worker/from-env";
 import { runDueWork } from "@/lib/worker/run";
 import { bootstrap } from "./bootstrap";
@@ -22,6 +22,8 @@ if (process.argv.includes("--once")) {
 }
 
 const loop = startWorkerLoop(ctx, deps, env().HERALD_WORKER_INTERVAL_MS);
+// wakeWorker() (a mirror push due between ticks) reaches this loop.
+registerWorkerLoop(loop);
 console.log(`[herald] worker running (${deps.mailer.name} transport)`);
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, () => {

@@ -14,7 +14,7 @@ import type { LookupAddress, LookupOneOptions } from "node:dns";
 import { lookup as dnsLookup } from "node:dns";
 import http from "node:http";
 import https from "node:https";
-import { isIP, type Socket } from "node:net";
+import { isIP, type LookupFunction, type Socket } from "node:net";
 import { env } from "@/lib/env";
 import { classifyAddress } from "./address";
 
@@ -130,6 +130,15 @@ function guardedLookup(policy: NetPolicy, resolve: (hostname: string) => Promise
       (err: NodeJS.ErrnoException) => callback(err, ""),
     );
   };
+}
+
+/**
+ * The same connect-time check for another client's sockets (the mirror's S3
+ * agents): pass it as the agent's `lookup`. An address literal never reaches a
+ * lookup, so check the URL with checkTargetUrl too.
+ */
+export function guardedAgentLookup(policy: NetPolicy = netPolicyFromEnv()): LookupFunction {
+  return guardedLookup(policy, systemResolve) as unknown as LookupFunction;
 }
 
 function forbidden(host: string, address: string): NetError {

@@ -322,6 +322,8 @@ export function createSnapshotServer(opts: SnapshotServerOptions) {
         "cache-control": cc,
         vary: "Accept-Encoding",
         "x-herald-snapshot": state,
+        // The version the bytes were rendered at: the static mirror waits for the version it pushes.
+        "x-herald-version": snap.version,
       };
       if (snap.contentType.startsWith("text/html"))
         h["content-security-policy"] = htmlCsp(

@@ -3,21 +3,25 @@ import type { Db } from "@/db/client";
 import { mailerFromEnv } from "../email/from-env";
 import { env } from "../env";
 import { newId } from "../ids";
+import { mirrorDepsFromEnv } from "../mirror/from-env";
 import { netPolicyFromEnv } from "../net/fetch";
 import { createHostLimiter } from "./host-limiter";
+import { wakeWorker } from "./loop";
 import { createPacer } from "./pacer";
 import type { WorkDeps } from "./run";
 
 /** The worker's dependencies as configured by the environment (lib/env.ts). */
 export function workDepsFromEnv(db: Db): WorkDeps {
   const e = env();
+  const workerId = `${hostname()}:${process.pid}:${newId(6)}`;
   return {
+    mirror: mirrorDepsFromEnv(workerId, (ms) => setTimeout(wakeWorker, ms).unref()),
     mailer: mailerFromEnv(db),
     pacer: createPacer(e.HERALD_EMAIL_RATE),
     secret: e.HERALD_SECRET,
     baseUrl: e.HERALD_URL ?? `http://localhost:${e.PORT}`,
     defaultFrom: e.HERALD_EMAIL_FROM ?? "Status updates <status@localhost>",
-    workerId: `${hostname()}:${process.pid}:${newId(6)}`,
+    workerId,
     leaseMs: e.HERALD_EMAIL_LEASE_MS,
     maxAttempts: e.HERALD_EMAIL_MAX_ATTEMPTS,
     batchSize: 100,

@@ -4,6 +4,7 @@ import { applyDueAutomation } from "../integrations/engine";
 import { rollOverUptimeDay } from "../uptime/rollover";
 import { type PollDeps, pollOneVendor } from "../vendors/poll";
 import type { PublicCtx } from "../context";
+import { mirrorStep, type MirrorDeps } from "../mirror/mirror";
 import { deliverOneBatch, type DeliveryDeps } from "./deliver";
 import { type ChannelDeliveryDeps, deliverChannelBatch } from "./deliver-channels";
 
@@ -11,6 +12,8 @@ export type WorkDeps = DeliveryDeps & {
   channels: ChannelDeliveryDeps;
   /** Vendor polling's network policy and deadline (lib/vendors/poll.ts); defaults from the environment. */
   vendor?: PollDeps;
+  /** The static mirror (lib/mirror); absent or without targets, the step does nothing. */
+  mirror?: MirrorDeps;
 };
 
 /**
@@ -38,6 +41,8 @@ export const STEPS: readonly WorkStep[] = [
   { name: "deliver-email", group: "deliver", run: deliverOneBatch },
   // Webhook, Slack, Teams and Discord targets, from the same notifications.
   { name: "deliver-channels", group: "deliver", run: deliverChannelBatch },
+  // Before vendor polling: a slow vendor page must not delay the push (a status it changes goes out on the next pass).
+  { name: "mirror", run: async (ctx, deps) => (deps.mirror ? mirrorStep(ctx, deps.mirror) : false) },
   // Last: a slow vendor page (up to its deadline) must not hold up the outbox.
   { name: "vendors", run: (ctx, deps) => pollOneVendor(ctx, deps.vendor) },
 ];

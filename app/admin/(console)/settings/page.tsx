@@ -37,9 +37,14 @@ export default async function SettingsPage() {
         title="Settings"
         description="How your status page presents itself."
         actions={
-          <Link href="/admin/settings/import" className={secondaryButtonLinkClass}>
-            Import from Statuspage
-          </Link>
+          <>
+            <Link href="/admin/settings/import" className={secondaryButtonLinkClass}>
+              Import from Statuspage
+            </Link>
+            <Link href="/admin/settings/mirror" className={secondaryButtonLinkClass}>
+              Static mirror
+            </Link>
+          </>
         }
       />
       {!canAdmin && <ReadOnlyNotice>Only admins can change settings.</ReadOnlyNotice>}

@@ -1,0 +1,271 @@
+// `npx tsx bench/mirror.ts`: the static mirror with a large history (issue 16).
+// Seeds BENCH_INCIDENTS incidents (default 10 000 over 10 years, 10 updates
+// each, 50 components: the shape of bench/public.ts), starts Herald with a
+// directory and an S3 (s3rver) target and its in-process worker at default
+// timings, waits for the first full push, then measures:
+// - publish → the new incident page on the origin (the baseline), in the
+//   directory, in the bucket, and the whole push done;
+// - one update → how many objects the incremental push uploaded.
+import { mkdtempSync, existsSync, rmSync } from "node:fs";
+import { request } from "node:http";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import S3rver from "s3rver";
+import { openDb } from "../db/client";
+import { migrateDb } from "../db/migrate";
+import { mirrorTarget } from "../db/schema";
+import { CLI_ACTOR } from "../lib/context";
+import { createIncident, postIncidentUpdate } from "../lib/incidents/incidents";
+import { ensurePage, getContentVersion } from "../lib/page/page";
+import { freePort } from "../tests/helpers/server";
+import { startHerald, writeResult } from "./support";
+
+const INCIDENTS = Number(process.env.BENCH_INCIDENTS ?? 10_000);
+const UPDATES_PER_INCIDENT = 10;
+const COMPONENTS = 50;
+const YEARS = 10;
+
+const dir = mkdtempSync(path.join(tmpdir(), "herald-bench-mirror-"));
+process.on("exit", () => rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 }));
+const id = (prefix: string, n: number) => `${prefix}${n.toString(36).padStart(8, "0")}`;
+
+async function seed(url: string): Promise<void> {
+  const { db, client } = openDb({ url });
+  await migrateDb(db);
+  const page = await ensurePage(db, new Date(), "Globex Cloud");
+  const now = Date.now();
+  const tx = await client.transaction("write");
+  const insert = async (table: string, cols: string[], rows: unknown[][]) => {
+    for (let i = 0; i < rows.length; i += 500) {
+      const chunk = rows.slice(i, i + 500);
+      const row = `(${cols.map(() => "?").join(",")})`;
+      await tx.execute({
+        sql: `insert into ${table} (${cols.join(",")}) values ${chunk.map(() => row).join(",")}`,
+        args: chunk.flat() as never[],
+      });
+    }
+  };
+  const components = Array.from({ length: COMPONENTS }, (_, i) => [
+    id("c", i),
+    page.id,
+    `Service ${i + 1}`,
+    i,
+    "operational",
+    now,
+    now,
+  ]);
+  await insert("component", ["id", "page_id", "name", "position", "status", "created_at", "updated_at"], components);
+  const span = YEARS * 365 * 86_400_000;
+  const incidents: unknown[][] = [];
+  const updates: unknown[][] = [];
+  const affected: unknown[][] = [];
+  for (let i = 0; i < INCIDENTS; i++) {
+    const start = now - span + Math.floor((i / INCIDENTS) * span);
+    incidents.push([
+      id("i", i),
+      page.id,
+      `Incident ${i + 1}: elevated errors on Service ${(i % COMPONENTS) + 1}`,
+      "resolved",
+      ["minor", "major", "critical"][i % 3],
+      start,
+      start + 3_600_000,
+      start,
+      start,
+      start,
+    ]);
+    for (let u = 0; u < UPDATES_PER_INCIDENT; u++) {
+      const at = start + u * 360_000;
+      const status =
+        u === UPDATES_PER_INCIDENT - 1
+          ? "resolved"
+          : ["investigating", "identified", "monitoring"][Math.min(2, Math.floor((u * 3) / UPDATES_PER_INCIDENT))];
+      updates.push([
+        id("u", i * UPDATES_PER_INCIDENT + u),
+        id("i", i),
+        status,
+        `Update ${u + 1}: we are **working on it**.`,
+        at,
+        u + 1,
+        at,
+        at,
+      ]);
+    }
+    affected.push([id("u", i * UPDATES_PER_INCIDENT), components[i % COMPONENTS][0], "operational", "partial_outage"]);
+  }
+  await insert(
+    "incident",
+    [
+      "id",
+      "page_id",
+      "name",
+      "status",
+      "impact",
+      "started_at",
+      "resolved_at",
+      "published_at",
+      "created_at",
+      "updated_at",
+    ],
+    incidents,
+  );
+  await insert(
+    "incident_update",
+    ["id", "incident_id", "status", "body", "display_at", "seq", "created_at", "updated_at"],
+    updates,
+  );
+  await insert(
+    "incident_update_component",
+    ["incident_update_id", "component_id", "old_status", "new_status"],
+    affected,
+  );
+  await tx.commit();
+  client.close();
+}
+
+const status = (url: string) =>
+  new Promise<number>((resolve) => {
+    request(url, { agent: false }, (res) => {
+      res.resume();
+      res.on("end", () => resolve(res.statusCode ?? 0));
+    })
+      .on("error", () => resolve(0))
+      .end();
+  });
+
+async function until(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<number> {
+  const started = performance.now();
+  while (!(await check())) {
+    if (performance.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  return performance.now() - started;
+}
+
+const databaseUrl = `file:${path.join(dir, "herald.db")}`;
+const seedStarted = performance.now();
+await seed(databaseUrl);
+console.log(
+  `[bench] seeded ${INCIDENTS} incidents, ${INCIDENTS * UPDATES_PER_INCIDENT} updates ` +
+    `in ${((performance.now() - seedStarted) / 1000).toFixed(1)} s`,
+);
+
+const s3Port = await freePort();
+const s3rver = new S3rver({
+  port: s3Port,
+  address: "127.0.0.1",
+  silent: true,
+  directory: path.join(dir, "s3"),
+  configureBuckets: [{ name: "status", configs: [] }],
+});
+await s3rver.run();
+const s3 = new S3Client({
+  region: "auto",
+  endpoint: `http://127.0.0.1:${s3Port}`,
+  forcePathStyle: true,
+  credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" },
+});
+const mirrorDir = path.join(dir, "site");
+const herald = await startHerald({
+  dataDir: dir,
+  databaseUrl,
+  env: {
+    HERALD_MIRROR_DIR: mirrorDir,
+    HERALD_MIRROR_S3_BUCKET: "status",
+    HERALD_MIRROR_S3_ENDPOINT: `http://127.0.0.1:${s3Port}`,
+    HERALD_MIRROR_S3_ACCESS_KEY_ID: "S3RVER",
+    HERALD_MIRROR_S3_SECRET_ACCESS_KEY: "S3RVER",
+    HERALD_WEBHOOK_ALLOW_HTTP: "1",
+    HERALD_WEBHOOK_ALLOW_PRIVATE: "1",
+  },
+});
+const { db, client } = openDb({ url: databaseUrl });
+const ctx = { db, now: () => new Date(), actor: CLI_ACTOR };
+const targets = async () => db.select().from(mirrorTarget);
+const allAt = async (v: number) => {
+  const rows = await targets();
+  return rows.length === 2 && rows.every((r) => (r.pushedVersion ?? 0) >= v);
+};
+
+try {
+  const v0 = await getContentVersion(db);
+  const firstMs = await until("the first full push", () => allAt(v0), 3 * 3600_000);
+  const files = Object.keys((await targets())[0].manifest).length;
+  console.log(
+    `[bench] first push: ${files} files in ${(firstMs / 1000).toFixed(1)} s (${(firstMs / files) | 0} ms per file)`,
+  );
+
+  // Publish: the origin's own publish latency is the baseline.
+  const published = performance.now();
+  const { incident } = await createIncident(ctx, {
+    name: "Elevated API latency",
+    status: "investigating",
+    body: "We are looking into it.",
+    components: { [id("c", 3)]: "degraded_performance" },
+  });
+  const v1 = await getContentVersion(db);
+  const since = () => performance.now() - published;
+  const origin = until(
+    "the origin",
+    async () => (await status(`${herald.url}/incidents/${incident.id}`)) === 200,
+    60_000,
+  ).then(since);
+  const inDir = until(
+    "the directory",
+    async () => existsSync(path.join(mirrorDir, "incidents", incident.id, "index.html")),
+    60_000,
+  ).then(since);
+  const inS3 = until(
+    "the bucket",
+    async () =>
+      s3
+        .send(new HeadObjectCommand({ Bucket: "status", Key: `incidents/${incident.id}/index.html` }))
+        .then(() => true)
+        .catch(() => false),
+    60_000,
+  ).then(since);
+  const done = until("the whole push", () => allAt(v1), 120_000).then(since);
+  const [originMs, dirMs, s3Ms, doneMs] = await Promise.all([origin, inDir, inS3, done]);
+  const pushRows = await targets();
+
+  // One update to the new incident: how much goes up.
+  await postIncidentUpdate(ctx, {
+    incidentId: incident.id,
+    status: "identified",
+    body: "A slow database replica was identified.",
+  });
+  const v2 = await getContentVersion(db);
+  const updateMs = await until("the update's push", () => allAt(v2), 120_000);
+  const updateRows = await targets();
+
+  const result = {
+    incidents: INCIDENTS,
+    files,
+    firstPushS: +(firstMs / 1000).toFixed(1),
+    publish: {
+      originMs: Math.round(originMs),
+      directoryMs: Math.round(dirMs),
+      s3Ms: Math.round(s3Ms),
+      wholePushMs: Math.round(doneMs),
+      directoryToOrigin: +(dirMs / originMs).toFixed(2),
+      s3ToOrigin: +(s3Ms / originMs).toFixed(2),
+      uploaded: Object.fromEntries(pushRows.map((r) => [r.id, r.lastUploaded])),
+    },
+    update: {
+      pushMs: Math.round(updateMs),
+      uploaded: Object.fromEntries(updateRows.map((r) => [r.id, r.lastUploaded])),
+    },
+    mirrorLog: herald
+      .output()
+      .split("\n")
+      .filter((l) => l.includes("[herald] mirror"))
+      .slice(-4),
+  };
+  console.log(JSON.stringify(result, null, 2));
+  console.log(`[bench] result in ${writeResult("mirror", result)}`);
+} finally {
+  client.close();
+  await herald.stop();
+  await s3rver.close();
+}
+process.exit(0);

@@ -1,0 +1,310 @@
+// The mirror job (issue 16, DESIGN.md §7): a worker step that notices content
+// changes, leases the queued job, builds the static site from what Herald
+// serves and pushes the difference to every target.
+import { eq } from "drizzle-orm";
+import { mirrorJob, mirrorTarget, type MirrorJob, type MirrorTarget } from "@/db/schema";
+import { audit } from "../audit";
+import { requireRole, type Ctx, type PublicCtx } from "../context";
+import { getContentVersion } from "../page/page";
+import {
+  completeJob,
+  failJob,
+  leaseJob,
+  noteContentVersion,
+  renewLease,
+  queueFullSync,
+  requestFullSync,
+  type QueueTiming,
+} from "./queue";
+import { buildSite, pool, type Site, type SiteSource } from "./site";
+import { redact, type TargetDriver } from "./targets/types";
+
+export interface MirrorDeps extends QueueTiming {
+  targets: readonly TargetDriver[];
+  /** Where the public site is read from (Herald's own snapshot server). */
+  source: SiteSource;
+  /** The site cache (under the data directory). */
+  cacheDir: string;
+  /** HERALD_URL: the public URL when the page has none of its own. */
+  fallbackUrl?: string;
+  workerId: string;
+  leaseMs: number;
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+  /** Asks the worker loop to run again in `ms` (the debounce ends between its ticks). */
+  wakeIn?: (ms: number) => void;
+  log: (line: string) => void;
+}
+
+export interface PushResult {
+  target: string;
+  uploaded: number;
+  deleted: number;
+  error: string | null;
+}
+
+/** Creates the rows of configured targets and updates their labels. */
+export async function registerTargets(ctx: PublicCtx, targets: readonly TargetDriver[]): Promise<void> {
+  const now = ctx.now();
+  await ctx.db.transaction(async (tx) => {
+    for (const t of targets)
+      await tx
+        .insert(mirrorTarget)
+        .values({ id: t.id, kind: t.kind, label: t.label, createdAt: now, updatedAt: now })
+        .onConflictDoUpdate({ target: mirrorTarget.id, set: { kind: t.kind, label: t.label, updatedAt: now } });
+  });
+}
+
+/** Pushes what differs between the site and what the target holds. Never throws: the error is the result's. */
+export async function pushTo(
+  ctx: PublicCtx,
+  driver: TargetDriver,
+  state: MirrorTarget,
+  site: Site,
+  full: boolean,
+): Promise<PushResult> {
+  const started = ctx.now();
+  const setState = (v: Partial<MirrorTarget>) =>
+    ctx.db.transaction((tx) =>
+      tx
+        .update(mirrorTarget)
+        .set({ ...v, updatedAt: ctx.now() })
+        .where(eq(mirrorTarget.id, driver.id)),
+    );
+  try {
+    const { listed } = await driver.begin({ full, remoteHead: state.remoteHead });
+    const held = listed ?? new Map(Object.entries(state.manifest));
+    const puts = [...site.files].filter(([file, f]) => held.get(file) !== f.sha).map(([file]) => file);
+    const removes = [...held.keys()].filter((file) => !site.files.has(file));
+    // Marked before anything is sent: after a crash these are rewritten or removed, whatever got through.
+    const inFlight: Record<string, string> = Object.fromEntries(held);
+    for (const file of puts) inFlight[file] = "";
+    await setState({ manifest: inFlight, lastAttemptAt: started });
+    await pool(
+      puts.map((file) => async () => {
+        const f = site.files.get(file)!;
+        await driver.put(file, site.read(file), f.contentType);
+      }),
+      driver.concurrency,
+    );
+    if (removes.length) await driver.remove(removes);
+    const { remoteHead } = await driver.finish(
+      `Status page at content version ${site.version}: ${puts.length} changed, ${removes.length} removed`,
+    );
+    const manifest = Object.fromEntries([...site.files].map(([file, f]) => [file, f.sha]));
+    await setState({
+      manifest,
+      pushedVersion: site.version,
+      pushedAt: ctx.now(),
+      remoteHead,
+      lastUploaded: puts.length,
+      lastDeleted: removes.length,
+      lastError: null,
+      lastErrorAt: null,
+    });
+    return { target: driver.id, uploaded: puts.length, deleted: removes.length, error: null };
+  } catch (err) {
+    const error = redact(err instanceof Error ? err.message : String(err), driver.secrets).slice(0, 2000);
+    await setState({ lastError: error, lastErrorAt: ctx.now() });
+    return { target: driver.id, uploaded: 0, deleted: 0, error };
+  }
+}
+
+/** Builds the site once and pushes it to every target. */
+export async function runJob(
+  ctx: PublicCtx,
+  deps: MirrorDeps,
+  job: Pick<MirrorJob, "full">,
+): Promise<{ site: Site; results: PushResult[] }> {
+  const site = await buildSite(ctx.db, {
+    source: deps.source,
+    dir: deps.cacheDir,
+    fallbackUrl: deps.fallbackUrl,
+    full: job.full,
+  });
+  const states = new Map((await ctx.db.select().from(mirrorTarget)).map((r) => [r.id, r]));
+  const results = await Promise.all(deps.targets.map((t) => pushTo(ctx, t, states.get(t.id)!, site, job.full)));
+  return { site, results };
+}
+
+let registered: readonly TargetDriver[] | null = null;
+
+/**
+ * The worker step (lib/worker/run.ts): true when it pushed (runDueWork calls
+ * it again, which then finds nothing due). Several workers may run it: the
+ * lease keeps one push at a time.
+ */
+export async function mirrorStep(ctx: PublicCtx, deps: MirrorDeps): Promise<boolean> {
+  if (!deps.targets.length) return false;
+  if (registered !== deps.targets) {
+    await registerTargets(ctx, deps.targets);
+    registered = deps.targets;
+  }
+  const pending = await noteContentVersion(
+    ctx,
+    deps.targets.map((t) => t.id),
+    deps,
+  );
+  if (!pending) return false;
+  const job = await leaseJob(ctx, deps.workerId, deps.leaseMs);
+  if (!job) {
+    const wait = pending.dueAt.getTime() - ctx.now().getTime();
+    if (wait > 0) deps.wakeIn?.(wait);
+    return false;
+  }
+  const heartbeat = setInterval(
+    () => void renewLease(ctx, job, deps.workerId, deps.leaseMs).catch(() => {}),
+    Math.max(200, deps.leaseMs / 3),
+  );
+  heartbeat.unref();
+  try {
+    const started = performance.now();
+    const { site, results } = await runJob(ctx, deps, job);
+    const failed = results.filter((r) => r.error);
+    const summary = results
+      .map((r) => (r.error ? `${r.target}: failed` : `${r.target}: ${r.uploaded} up, ${r.deleted} removed`))
+      .join("; ");
+    deps.log(
+      `[herald] mirror v${site.version}${job.full ? " (full)" : ""}: fetched ${site.fetched} of ${site.files.size} ` +
+        `files in ${(performance.now() - started).toFixed(0)} ms; ${summary}`,
+    );
+    if (failed.length) {
+      const error = failed.map((r) => `${r.target}: ${r.error}`).join("\n");
+      const retryAt = await failJob(ctx, job, deps.workerId, error, {
+        baseMs: deps.backoffBaseMs,
+        maxMs: deps.backoffMaxMs,
+      });
+      deps.log(`[herald] ERROR mirror push failed, retrying at ${retryAt.toISOString()}: ${error}`);
+      deps.wakeIn?.(retryAt.getTime() - ctx.now().getTime());
+    } else await completeJob(ctx, job, deps.workerId, site.version, deps);
+  } catch (err) {
+    // The site could not be built (Herald not answering, database error): retried like a failed push.
+    const error = err instanceof Error ? err.message : String(err);
+    const retryAt = await failJob(ctx, job, deps.workerId, error, {
+      baseMs: deps.backoffBaseMs,
+      maxMs: deps.backoffMaxMs,
+    });
+    deps.log(`[herald] ERROR mirror build failed, retrying at ${retryAt.toISOString()}: ${error}`);
+    deps.wakeIn?.(retryAt.getTime() - ctx.now().getTime());
+  } finally {
+    clearInterval(heartbeat);
+  }
+  return true;
+}
+
+export interface TargetStatus {
+  id: string;
+  kind: string;
+  label: string;
+  pushedVersion: number | null;
+  pushedAt: Date | null;
+  /** Versions not yet on the target (0 = up to date). */
+  behind: number;
+  /** How long the target has been behind, ms (0 when up to date). */
+  lagMs: number;
+  lastUploaded: number;
+  lastDeleted: number;
+  lastError: string | null;
+  lastErrorAt: Date | null;
+}
+
+export interface MirrorStatus {
+  currentVersion: number;
+  targets: TargetStatus[];
+  job: { full: boolean; dueAt: Date; attempts: number; leased: boolean; lastError: string | null } | null;
+}
+
+/** What `herald mirror status` and the console show: per target, the last push, the lag and the last error. */
+export async function mirrorStatus(
+  ctx: PublicCtx,
+  configured: readonly Pick<TargetDriver, "id">[],
+): Promise<MirrorStatus> {
+  const currentVersion = await getContentVersion(ctx.db);
+  const job = (await ctx.db.select().from(mirrorJob).limit(1).get()) ?? null;
+  const ids = new Set(configured.map((t) => t.id));
+  const rows = (await ctx.db.select().from(mirrorTarget)).filter((r) => ids.has(r.id));
+  const now = ctx.now().getTime();
+  return {
+    currentVersion,
+    job: job && {
+      full: job.full,
+      dueAt: job.dueAt,
+      attempts: job.attempts,
+      leased: job.leaseUntil !== null && job.leaseUntil.getTime() > now,
+      lastError: job.lastError,
+    },
+    targets: rows.map((r) => {
+      const behind = r.pushedVersion === null ? currentVersion : Math.max(0, currentVersion - r.pushedVersion);
+      const since = job?.firstSeenAt ?? r.pushedAt ?? r.createdAt;
+      return {
+        id: r.id,
+        kind: r.kind,
+        label: r.label,
+        pushedVersion: r.pushedVersion,
+        pushedAt: r.pushedAt,
+        behind,
+        lagMs: behind ? Math.max(0, now - since.getTime()) : 0,
+        lastUploaded: r.lastUploaded,
+        lastDeleted: r.lastDeleted,
+        lastError: r.lastError,
+        lastErrorAt: r.lastErrorAt,
+      };
+    }),
+  };
+}
+
+/**
+ * `herald mirror sync`: queues a full re-sync and runs it in this process
+ * (waiting for a worker that holds the lease to finish first).
+ */
+export async function syncNow(
+  ctx: PublicCtx,
+  deps: MirrorDeps,
+  waitMs = 120_000,
+): Promise<{ version: number; fetched: number; results: PushResult[] }> {
+  if (!deps.targets.length)
+    throw new Error(
+      "No mirror target is configured (HERALD_MIRROR_DIR, HERALD_MIRROR_GIT_URL or HERALD_MIRROR_S3_BUCKET).",
+    );
+  await registerTargets(ctx, deps.targets);
+  await requestFullSync(ctx);
+  const until = Date.now() + waitMs;
+  let job = await leaseJob(ctx, deps.workerId, deps.leaseMs);
+  while (!job) {
+    if (Date.now() > until) throw new Error("A worker is still pushing the mirror; try again later.");
+    await new Promise((r) => setTimeout(r, 250));
+    job = await leaseJob(ctx, deps.workerId, deps.leaseMs);
+  }
+  const heartbeat = setInterval(
+    () => void renewLease(ctx, job, deps.workerId, deps.leaseMs).catch(() => {}),
+    Math.max(200, deps.leaseMs / 3),
+  );
+  try {
+    const { site, results } = await runJob(ctx, deps, job);
+    const failed = results.filter((r) => r.error);
+    if (failed.length)
+      await failJob(ctx, job, deps.workerId, failed.map((r) => `${r.target}: ${r.error}`).join("\n"), {
+        baseMs: deps.backoffBaseMs,
+        maxMs: deps.backoffMaxMs,
+      });
+    else await completeJob(ctx, job, deps.workerId, site.version, deps);
+    return { version: site.version, fetched: site.fetched, results };
+  } catch (err) {
+    await failJob(ctx, job, deps.workerId, err instanceof Error ? err.message : String(err), {
+      baseMs: deps.backoffBaseMs,
+      maxMs: deps.backoffMaxMs,
+    });
+    throw err;
+  } finally {
+    clearInterval(heartbeat);
+  }
+}
+
+/** The console's "Push everything now": an admin's request, audited; the worker runs it at once. */
+export async function requestMirrorSync(ctx: Ctx): Promise<void> {
+  requireRole(ctx.actor, "admin");
+  await ctx.db.transaction(async (tx) => {
+    await queueFullSync(tx, ctx.now());
+    await audit(tx, ctx, { pageId: null, action: "mirror.sync", entityType: "mirror", entityId: null });
+  });
+}

@@ -1,0 +1,293 @@
+// The mirrored site: every anonymous public URL as the snapshot server serves
+// it (fetched from Herald itself, never rendered here), as static files. A
+// local cache under the data directory keeps the last set, so a push after one
+// change fetches only what can have changed: the fixed pages, feeds, JSON,
+// badges and history pages each time, and an incident's page and card only
+// when its fingerprint moved. A full sync fetches everything.
+import { createHash } from "node:crypto";
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { request } from "node:http";
+import { request as httpsRequest } from "node:https";
+import path from "node:path";
+import { and, eq } from "drizzle-orm";
+import type { Tx } from "@/db/client";
+import { incident, incidentUpdate, incidentUpdateComponent, type Page } from "@/db/schema";
+import { getContentVersion } from "../page/page";
+import { loadPublicIndex } from "../public/index";
+import { loadPublicPageRow, publicBaseUrl, publicPageOf } from "../public/page";
+import { publicComponents, publishedIncidentOn, publishedUpdate } from "../public/visibility";
+import { NOT_FOUND_PAGE, PUBLIC_ROUTES, type PathIndex } from "../snapshots/routes";
+import { classifyRef, fileForKey, mirrorHtml, needsOriginPage, rootRelativeRefs } from "./files";
+
+/** Bumped when the file layout or the HTML rewrite changes: every cached file is fetched again. */
+const FORMAT = "mirror-1";
+
+export interface Fetched {
+  status: number;
+  contentType: string;
+  body: Buffer;
+  /** The content version the snapshot was rendered at (x-herald-version), when the server says. */
+  version?: number;
+}
+
+/** Answers a public path the way Herald serves it to an anonymous reader. */
+export type SiteSource = (pathAndQuery: string) => Promise<Fetched>;
+
+/** Fetches from a running Herald (its snapshot server), identity encoding, no cookies. */
+export function httpSource(origin: string, timeoutMs = 60_000): SiteSource {
+  const base = new URL(origin);
+  const get = base.protocol === "https:" ? httpsRequest : request;
+  return (key) =>
+    new Promise((resolve, reject) => {
+      const req = get(
+        new URL(key, base),
+        { headers: { accept: "text/html,*/*", "user-agent": "herald-mirror" }, agent: false, timeout: timeoutMs },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (c: Buffer) => chunks.push(c));
+          res.on("end", () =>
+            resolve({
+              status: res.statusCode ?? 500,
+              contentType: String(res.headers["content-type"] ?? "application/octet-stream"),
+              body: Buffer.concat(chunks),
+              version:
+                res.headers["x-herald-version"] === undefined ? undefined : Number(res.headers["x-herald-version"]),
+            }),
+          );
+          res.on("error", reject);
+        },
+      );
+      req.on("timeout", () => req.destroy(new Error(`timed out fetching ${key} from ${base.origin}`)));
+      req.on("error", (err) =>
+        reject(new Error(`cannot fetch ${key} from ${base.origin} (is Herald running there?): ${err.message}`)),
+      );
+      req.end();
+    });
+}
+
+export interface SiteFile {
+  sha: string;
+  contentType: string;
+}
+
+interface CachedFile extends SiteFile {
+  /** Incident files: the fingerprint they were fetched at. */
+  fp?: string;
+  /** HTML: the root-relative references it had (assets it needs). */
+  refs?: string[];
+}
+
+export interface Site {
+  version: number;
+  files: ReadonlyMap<string, SiteFile>;
+  read(file: string): Buffer;
+  /** How many files were fetched from Herald for this build. */
+  fetched: number;
+}
+
+const sha256 = (b: Buffer | string) => createHash("sha256").update(b).digest("hex");
+
+/** Every key of the anonymous site at this index: the fixed routes, one per id, the history pages, the 404 page. */
+export function siteKeys(
+  index: PathIndex,
+  routes = PUBLIC_ROUTES,
+): { fixed: string[]; perIncident: Map<string, string[]> } {
+  const fixed = routes.flatMap((r) => (typeof r.path === "string" ? [r.path] : []));
+  for (const id of [...index.components].sort()) fixed.push(`/components/${id}/badge.svg`);
+  for (let n = 2; n <= index.historyPages; n++) fixed.push(`/history?page=${n}`);
+  fixed.push(NOT_FOUND_PAGE);
+  const perIncident = new Map<string, string[]>();
+  for (const id of [...index.incidents].sort()) perIncident.set(id, [`/incidents/${id}`, `/incidents/${id}/og.png`]);
+  return { fixed, perIncident };
+}
+
+/**
+ * What an incident's page and social card are made of, as a hash: the page's
+ * settings, the incident row, its public updates and the public components
+ * it names (their current name and status show on the page). `global` covers
+ * the build (the stylesheet it links) and the public URL.
+ */
+export async function incidentFingerprints(db: Tx, p: Page, global: string): Promise<Map<string, string>> {
+  // What the page's header and cards show of the page (the version and timestamps would change every time).
+  const pageFp = sha256(JSON.stringify([global, publicPageOf(p)]));
+  const incidents = await db.select().from(incident).where(publishedIncidentOn(p.id));
+  const updates = await db
+    .select({
+      id: incidentUpdate.id,
+      incidentId: incidentUpdate.incidentId,
+      status: incidentUpdate.status,
+      displayAt: incidentUpdate.displayAt,
+      updatedAt: incidentUpdate.updatedAt,
+    })
+    .from(incidentUpdate)
+    .where(publishedUpdate);
+  const named = await db
+    .select({ incidentId: incidentUpdate.incidentId, componentId: incidentUpdateComponent.componentId })
+    .from(incidentUpdateComponent)
+    .innerJoin(incidentUpdate, eq(incidentUpdate.id, incidentUpdateComponent.incidentUpdateId))
+    .where(and(publishedUpdate));
+  const { rows } = await publicComponents(db, p.id);
+  const shown = new Map(rows.map((c) => [c.id, `${c.id}:${c.name}:${c.status}:${c.position}`]));
+  const parts = new Map<string, string[]>();
+  for (const u of updates)
+    (parts.get(u.incidentId) ?? parts.set(u.incidentId, []).get(u.incidentId)!).push(
+      `u${u.id}:${u.status}:${+u.displayAt}:${+u.updatedAt}`,
+    );
+  for (const n of named) {
+    const c = shown.get(n.componentId);
+    if (c) (parts.get(n.incidentId) ?? parts.set(n.incidentId, []).get(n.incidentId)!).push(`c${c}`);
+  }
+  const out = new Map<string, string>();
+  for (const i of incidents)
+    out.set(i.id, sha256(JSON.stringify([pageFp, i, [...new Set(parts.get(i.id) ?? [])].sort()])));
+  return out;
+}
+
+export interface BuildOptions {
+  source: SiteSource;
+  /** The cache directory (under the data directory). */
+  dir: string;
+  /** HERALD_URL, used when the page has no public URL of its own. */
+  fallbackUrl?: string;
+  full: boolean;
+  concurrency?: number;
+  /** How long a stale answer is asked again before the build fails. */
+  freshWithinMs?: number;
+}
+
+/** Fetches the site into the cache and returns its file set. */
+export async function buildSite(db: Tx, opts: BuildOptions): Promise<Site> {
+  const filesDir = path.join(opts.dir, "files");
+  const manifestFile = path.join(opts.dir, "site.json");
+  let cached: Record<string, CachedFile> = {};
+  if (!opts.full) {
+    try {
+      const parsed = JSON.parse(readFileSync(manifestFile, "utf8"));
+      if (parsed.format === FORMAT) cached = parsed.files;
+    } catch {
+      // No cache yet (or a crash during the last build removed it): fetch everything.
+    }
+  }
+  // Removed while this build writes: a crash half way leaves no manifest to trust.
+  rmSync(manifestFile, { force: true });
+  mkdirSync(filesDir, { recursive: true });
+
+  const version = await getContentVersion(db);
+  const p = await loadPublicPageRow(db);
+  const baseUrl = publicBaseUrl(p, opts.fallbackUrl);
+  const index = await loadPublicIndex(db);
+  const { fixed, perIncident } = siteKeys(index);
+
+  const next: Record<string, CachedFile> = {};
+  let fetched = 0;
+  const write = (
+    file: string,
+    body: Buffer,
+    contentType: string,
+    extra: Omit<CachedFile, "sha" | "contentType"> = {},
+  ) => {
+    const sha = sha256(body);
+    if (cached[file]?.sha !== sha) {
+      const abs = path.join(filesDir, file);
+      mkdirSync(path.dirname(abs), { recursive: true });
+      writeFileSync(`${abs}.tmp`, body);
+      renameSync(`${abs}.tmp`, abs);
+    }
+    next[file] = { sha, contentType, ...extra };
+  };
+  const fetchKey = async (key: string, extra: Omit<CachedFile, "sha" | "contentType" | "refs"> = {}): Promise<void> => {
+    const res = await fetchFresh(opts.source, key, version, opts.freshWithinMs ?? 30_000);
+    fetched++;
+    const notFoundPage = key === NOT_FOUND_PAGE;
+    // Gone since the index was read (deleted or unpublished meanwhile): the next push has the new index.
+    if (res.status === 404 && !notFoundPage) return;
+    if (res.status !== 200 && !(notFoundPage && res.status === 404))
+      throw new Error(`Herald answered ${res.status} for ${key}`);
+    const file = fileForKey(key);
+    if (res.contentType.startsWith("text/html")) {
+      const html = res.body.toString("utf8");
+      write(file, Buffer.from(mirrorHtml(html, baseUrl)), res.contentType, { ...extra, refs: rootRelativeRefs(html) });
+    } else write(file, res.body, res.contentType, extra);
+  };
+
+  // "/" first: the stylesheet and fonts it links name the build, so a new build refetches every incident.
+  await fetchKey("/");
+  const global = sha256(JSON.stringify([FORMAT, baseUrl, next["index.html"]?.refs ?? []]));
+  const fps = await incidentFingerprints(db, p, global);
+
+  const tasks: (() => Promise<void>)[] = fixed.filter((k) => k !== "/").map((k) => () => fetchKey(k));
+  for (const [id, keys] of perIncident) {
+    const fp = fps.get(id) ?? "";
+    for (const key of keys) {
+      const file = fileForKey(key);
+      const old = cached[file];
+      if (old?.fp === fp) next[file] = old;
+      else tasks.push(() => fetchKey(key, { fp }));
+    }
+  }
+  await pool(tasks, opts.concurrency ?? 4);
+
+  // What the pages reference besides each other: Next's assets and public/ files,
+  // and the pages only the live site can answer.
+  const refs = new Set<string>();
+  for (const f of Object.values(next)) for (const r of f.refs ?? []) refs.add(r.split("#")[0]);
+  const assetTasks: (() => Promise<void>)[] = [];
+  for (const ref of refs) {
+    const kind = classifyRef(ref);
+    const file = fileForKey(ref.split("?")[0]);
+    if (next[file]) continue;
+    if (kind === "needsOrigin") write(file, Buffer.from(needsOriginPage(p.name, baseUrl)), "text/html; charset=utf-8");
+    else if (kind === "asset") {
+      // Next's static files are named by content: a cached one never changes.
+      if (ref.startsWith("/_next/static/") && cached[file]) next[file] = cached[file];
+      else
+        assetTasks.push(async () => {
+          const res = await opts.source(ref);
+          fetched++;
+          if (res.status === 200) write(file, res.body, res.contentType);
+        });
+    }
+  }
+  await pool(assetTasks, opts.concurrency ?? 4);
+
+  for (const file of Object.keys(cached)) if (!next[file]) rmSync(path.join(filesDir, file), { force: true });
+  writeFileSync(`${manifestFile}.tmp`, JSON.stringify({ format: FORMAT, version, files: next }));
+  renameSync(`${manifestFile}.tmp`, manifestFile);
+
+  const files = new Map(Object.entries(next).map(([f, c]) => [f, { sha: c.sha, contentType: c.contentType }]));
+  return { version, files, fetched, read: (file) => readFileSync(path.join(filesDir, file)) };
+}
+
+/**
+ * A snapshot at `version` or newer. Right after a change the server may still
+ * answer from the previous version (its poll has not seen the change yet, or
+ * it serves the old page while the new one renders): asked again until it
+ * catches up, or the push fails and is retried.
+ */
+async function fetchFresh(source: SiteSource, key: string, version: number, withinMs: number): Promise<Fetched> {
+  const until = Date.now() + withinMs;
+  for (let wait = 50; ; wait = Math.min(wait * 2, 500)) {
+    const res = await source(key);
+    if (res.version === undefined || !Number.isFinite(res.version) || res.version >= version) return res;
+    if (Date.now() > until) throw new Error(`Herald still serves ${key} at version ${res.version}, not ${version}`);
+    await new Promise((r) => setTimeout(r, wait));
+  }
+}
+
+/** Runs tasks with at most `n` at once; the first failure fails the whole run (after the running ones settle). */
+export async function pool(tasks: readonly (() => Promise<void>)[], n: number): Promise<void> {
+  let i = 0;
+  let failed: unknown = null;
+  const lane = async () => {
+    while (failed === null && i < tasks.length) {
+      const task = tasks[i++];
+      try {
+        await task();
+      } catch (err) {
+        failed ??= err;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, n) }, lane));
+  if (failed !== null) throw failed;
+}
