@@ -30,6 +30,7 @@ test("an admin connects Alertmanager to a component from the Integrations page",
   await page.getByText("Add a rule", { exact: true }).click();
   const rule = page.locator('form[aria-label="Add a rule to Prometheus"]');
   await rule.getByLabel("When the alert's labels are").fill("alertname=ProbeFailure, job=http_checks");
+  await rule.getByLabel("Incident", { exact: true }).selectOption("draft");
   await rule.getByRole("button", { name: "Add rule" }).click();
   await expect(page.getByRole("cell", { name: "alertname=ProbeFailure, job=http_checks" })).toBeVisible();
 
@@ -49,13 +50,30 @@ test("an admin connects Alertmanager to a component from the Integrations page",
   });
   expect(res.status).toBe(200);
   await page.reload();
-  // Exactly the line (the test alert's line reads "Would: …").
+  // From the line's start (the test alert's line reads "Would: …").
   await expect(
-    page.getByTestId("integration-events").getByText("Public API: operational → major outage", { exact: true }),
+    page
+      .getByTestId("integration-events")
+      .getByText(/^Public API: operational → major outage; draft incident \w+ opened/),
   ).toBeVisible();
   await page.getByRole("link", { name: "Components" }).click();
   await expect(page.locator('[data-component="Public API"] [data-status]')).toHaveAttribute(
     "data-status",
     "major_outage",
   );
+
+  // The draft the rule opened waits for a person: not public until published here.
+  await page.getByRole("link", { name: "Incidents" }).click();
+  await expect(page.getByText("Draft, not public yet")).toBeVisible();
+  await page.getByRole("link", { name: "BlackBox Probe Failure: https://server.example.org" }).click();
+  await expect(page.getByText("Draft: not public").first()).toBeVisible();
+  await page.getByRole("button", { name: "Publish incident" }).click();
+  await expect(page.getByText("Published.")).toBeVisible();
+  // The public page follows within a moment (a snapshot per content version).
+  await expect(async () => {
+    await page.goto("/");
+    await expect(page.getByText("BlackBox Probe Failure: https://server.example.org").first()).toBeVisible({
+      timeout: 1000,
+    });
+  }).toPass();
 });

@@ -93,8 +93,10 @@ export interface CommsIncident {
   urgency: Urgency | null;
   priority: Priority;
   owner: { id: string; name: string } | null;
-  /** false = scheduled and not public yet. */
+  /** false = scheduled or a draft, not public yet. */
   published: boolean;
+  /** A draft (opened by a monitor alert) waiting for a person to publish it (lib/incidents/drafts.ts). */
+  draft: boolean;
   lastUpdateAt: Date | null;
   nextUpdateDue: Date;
   overdue: boolean;
@@ -137,6 +139,7 @@ export async function loadCommsView(db: Tx, pageId: string, now: Date): Promise<
       priority: priorityOf(r.impact, r.urgency),
       owner: r.ownerUserId ? (ownerById.get(r.ownerUserId) ?? null) : null,
       published: r.publishedAt !== null,
+      draft: r.publishedAt === null && r.publishAt === null,
       lastUpdateAt: postedAt.length ? new Date(Math.max(...postedAt.map((d) => d.getTime()))) : null,
       nextUpdateDue: due,
       overdue: r.publishedAt !== null && now.getTime() > due.getTime(),

@@ -25,7 +25,7 @@ function CommsLine({ comms, timeZone, now }: { comms: CommsIncident; timeZone: s
       </span>
       {!comms.published ? (
         <span className="text-amber-800 dark:text-amber-200" data-testid="next-update">
-          Scheduled, not public yet
+          {comms.draft ? "Draft, not public yet" : "Scheduled, not public yet"}
         </span>
       ) : comms.overdue ? (
         <span
