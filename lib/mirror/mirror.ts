@@ -6,6 +6,8 @@ import { mirrorJob, mirrorTarget, type MirrorJob, type MirrorTarget } from "@/db
 import { audit } from "../audit";
 import { requireRole, type Ctx, type PublicCtx } from "../context";
 import { getContentVersion } from "../page/page";
+import { loadPublicPageRow } from "../public/page";
+import { loadViewerSettings } from "../viewers/access";
 import {
   completeJob,
   failJob,
@@ -116,6 +118,13 @@ export async function runJob(
   deps: MirrorDeps,
   job: Pick<MirrorJob, "full">,
 ): Promise<{ site: Site; results: PushResult[] }> {
+  // A private page is never mirrored: the static copy would be readable by anyone.
+  const page = await loadPublicPageRow(ctx.db);
+  if ((await loadViewerSettings(ctx.db, page.id)).visibility === "private") {
+    const error = "The status page is private: it is not mirrored.";
+    await ctx.db.transaction((tx) => tx.update(mirrorTarget).set({ lastError: error, lastErrorAt: ctx.now() }));
+    throw new Error(error);
+  }
   const site = await buildSite(ctx.db, {
     source: deps.source,
     dir: deps.cacheDir,
