@@ -34,7 +34,8 @@ export const EXPORT_VERSION = 1;
  * The exported tables, parents before children (the order restore inserts in).
  * Secrets stay out of plain text: API keys, integration tokens and subscriber
  * link tokens are kept as their hashes; the encrypted copies (link tokens,
- * webhook and chat URLs and signing secrets) only open with the same HERALD_SECRET, and console accounts keep their password hashes (OAuth tokens
+ * webhook and chat URLs and signing secrets) only open with the same
+ * HERALD_SECRET; console accounts keep their password hashes (OAuth tokens
  * are left out).
  */
 export const EXPORTED = {

@@ -63,7 +63,7 @@ describe("import from a Statuspage page's public v2 JSON", () => {
     const versionBefore = (await t.db.query.page.findFirst())!.contentVersion;
     const plan = await importStatuspage(t.ctx, deps, source, { dryRun: false });
     expect(plan.counts.updates.created).toBe(10);
-    expect(plan.notes.join("\n")).toMatch(/1 affected-component entries name components the page no longer has/);
+    expect(plan.notes.join("\n")).toMatch(/1 affected-component entry names a component the page no longer has/);
 
     const p = (await t.db.query.page.findFirst())!;
     expect([p.name, p.timeZone]).toEqual(["Acmé Cloud ☁️", "Europe/Berlin"]);

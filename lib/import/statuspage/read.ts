@@ -258,10 +258,10 @@ function toBundle(source: ImportBundle["source"], parts: Parts): ImportBundle {
       updates,
     });
   }
-  if (droppedAffected)
-    notes.push(
-      `${droppedAffected} affected-component entries name components the page no longer has; they are left out`,
-    );
+  if (droppedAffected) {
+    const what = droppedAffected === 1 ? "entry names a component" : "entries name components";
+    notes.push(`${droppedAffected} affected-component ${what} the page no longer has; left out`);
+  }
 
   const subscribers: BundleSubscriber[] = [];
   const otherModes = new Map<string, number>();

@@ -39,7 +39,7 @@ export function ImportForm({ disabled }: { disabled: boolean }) {
       aria-label="Import from Statuspage"
     >
       <fieldset disabled={disabled || pending} className="space-y-4">
-        <fieldset className="flex flex-wrap gap-4 text-sm">
+        <fieldset className="space-y-2 text-sm">
           <legend className={label}>Read from</legend>
           <label className="flex items-center gap-2">
             <input type="radio" name="source" value="v2" checked={source === "v2"} onChange={() => setSource("v2")} />
