@@ -87,6 +87,9 @@ export const NOT_EXPORTED: Record<string, string> = {
   integration_alert: "which alerts are firing now: the monitors send them again",
   automation_component: "a status change waiting out an integration's hold: state of this install's alert stream",
   integration_event: "the log of requests an integration received",
+  two_factor: "two-factor secrets are stored in plain text: staff enrol again on the new install",
+  invitation: "pending staff invitations are short-lived: invite again",
+  auth_settings: "the sign-in policy holds the OIDC client secret in plain text: set it again",
 };
 
 function columnSchema(col: Column): z.ZodType {
