@@ -90,6 +90,14 @@ export const NOT_EXPORTED: Record<string, string> = {
   two_factor: "two-factor secrets are stored in plain text: staff enrol again on the new install",
   invitation: "pending staff invitations are short-lived: invite again",
   auth_settings: "the sign-in policy holds the OIDC client secret in plain text: set it again",
+  viewer_magic_link: "viewers' sign-in links are short-lived",
+  viewer_token: "viewers' sessions are never moved: they sign in again",
+  // Audience-specific pages arrived after format version 1 was fixed: not carried yet (a gap, see the README).
+  viewer_settings: "not in export version 1: set the page's visibility again after a restore",
+  audience: "not in export version 1: set audiences up again after a restore",
+  audience_member: "not in export version 1: set audiences up again after a restore",
+  audience_restriction: "not in export version 1: set audiences up again after a restore",
+  audience_note: "not in export version 1: audience-only notes on updates are not carried",
 };
 
 function columnSchema(col: Column): z.ZodType {
