@@ -98,6 +98,8 @@ export const NOT_EXPORTED: Record<string, string> = {
   audience_member: "not in export version 1: set audiences up again after a restore",
   audience_restriction: "not in export version 1: set audiences up again after a restore",
   audience_note: "not in export version 1: audience-only notes on updates are not carried",
+  mirror_target: "the static mirror's push state (what each target holds): it belongs to this install",
+  mirror_job: "the static mirror's work queue",
 };
 
 function columnSchema(col: Column): z.ZodType {
