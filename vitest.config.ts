@@ -9,6 +9,9 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 120_000,
     pool: "forks",
+    // Vitest runs one file at a time on two cores (cores - 1); most files wait on a
+    // server, a socket or a timer, so two at a time keeps both cores busy.
+    maxWorkers: 2,
     globalSetup: ["tests/global-setup.ts"],
   },
 });

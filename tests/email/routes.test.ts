@@ -153,7 +153,11 @@ describe("email routes on the real server", () => {
         { db: server.db, now: () => new Date(), actor: CLI_ACTOR },
         { name: "Queue delays", body: "Looking.", notify: false },
       );
-      const html = await (await fetch(`${server.url}/incidents/${incident.id}`)).text();
+      // Written outside the server (like the CLI): it shows once the server's version poll sees it.
+      const html = await waitFor(async () => {
+        const res = await fetch(`${server.url}/incidents/${incident.id}`);
+        return res.status === 200 ? res.text() : undefined;
+      });
       expect(html).toContain('action="/subscriptions/follow"');
       expect(html).toContain(`name="incident" value="${incident.id}"`);
       const answers = [];
