@@ -51,6 +51,17 @@ export async function bumpContentVersion(tx: Tx, pageId: string, now: Date): Pro
 }
 
 /**
+ * Columns that are the state of this install, not the page's content: an export leaves them out, and a page row
+ * that replaces another (a restore) carries them over so versions keep counting up and snapshots of an older
+ * version can never be taken for the new content.
+ */
+export const INSTALL_STATE_COLUMNS = ["contentVersion", "uptimeDay"] as const;
+
+export function installStateOf(p: Page): Pick<Page, (typeof INSTALL_STATE_COLUMNS)[number]> {
+  return { contentVersion: p.contentVersion, uptimeDay: p.uptimeDay };
+}
+
+/**
  * The one reader of content_version: the snapshot server keys every public
  * response to it. Without a page id, the first page's (the one page served).
  */

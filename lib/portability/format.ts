@@ -26,6 +26,7 @@ import {
   subscriberIncident,
   user,
 } from "@/db/schema";
+import { INSTALL_STATE_COLUMNS } from "../page/page";
 
 export const EXPORT_FORMAT = "herald-export";
 export const EXPORT_VERSION = 1;
@@ -64,7 +65,7 @@ export type ExportedTable = keyof typeof EXPORTED;
 /** Columns of exported tables that are left out, with the reason. */
 export const OMITTED_COLUMNS: Partial<Record<ExportedTable | "page", readonly string[]>> = {
   // Bumped by every write and rolled by the worker: state of this install, not of the page.
-  page: ["contentVersion", "uptimeDay", "updatedAt"],
+  page: [...INSTALL_STATE_COLUMNS, "updatedAt"],
   // Third-party sign-in tokens are secrets a new install gets again at the next sign-in.
   account: ["accessToken", "refreshToken", "idToken", "accessTokenExpiresAt", "refreshTokenExpiresAt", "scope"],
 };

@@ -24,7 +24,7 @@ import { audit } from "../audit";
 import { parseInput, requireRole, type Ctx } from "../context";
 import { ConflictError } from "../errors";
 import { chunks, differs, insertAll } from "../import/rows";
-import { bumpContentVersion, getPage } from "../page/page";
+import { bumpContentVersion, getPage, installStateOf } from "../page/page";
 import { primaryKeyColumns } from "./export";
 import { EXPORTED, HeraldExport, type ExportedTable } from "./format";
 
@@ -135,8 +135,7 @@ async function restorePage(tx: Tx, data: HeraldExport, plan: RestorePlan, now: D
   }
   await tx.insert(page).values({
     ...(wanted as typeof page.$inferInsert),
-    contentVersion: target.contentVersion,
-    uptimeDay: target.uptimeDay,
+    ...installStateOf(target),
     updatedAt: now,
   });
   await tx.delete(page).where(eq(page.id, target.id));
