@@ -58,7 +58,8 @@ const publishMs = performance.now() - p0;
 const queued = (await t.db.all<{ n: number }>(sql`select count(*) as n from delivery`))[0].n;
 const queuedHooks = (await t.db.all<{ n: number }>(sql`select count(*) as n from channel_delivery`))[0].n;
 console.log(
-  `publish transaction with enqueue of ${queued} email and ${queuedHooks} webhook deliveries: ${Math.round(publishMs)} ms (target ≤ 2000)`,
+  `publish transaction with enqueue of ${queued} email and ${queuedHooks} webhook deliveries: ` +
+    `${Math.round(publishMs)} ms (target ≤ 2000)`,
 );
 
 const fake = await startFakeResend();
@@ -131,7 +132,9 @@ const hookStatuses = await t.db.all<{ status: string; n: number }>(
   sql`select status, count(*) as n from channel_delivery group by status`,
 );
 console.log(
-  `delivered ${new Set(hooks.map((h) => h.path)).size} of ${WEBHOOKS} webhooks (${hooks.length} requests) over ${hookSpan.toFixed(1)} s: ${(hooks.length / hookSpan).toFixed(0)} webhooks/s (target ≥ 200); rows ${JSON.stringify(Object.fromEntries(hookStatuses.map((r) => [r.status, r.n])))}`,
+  `delivered ${new Set(hooks.map((h) => h.path)).size} of ${WEBHOOKS} webhooks (${hooks.length} requests) over ` +
+    `${hookSpan.toFixed(1)} s: ${(hooks.length / hookSpan).toFixed(0)} webhooks/s (target ≥ 200); rows ` +
+    `${JSON.stringify(Object.fromEntries(hookStatuses.map((r) => [r.status, r.n])))}`,
 );
 await receiver.close();
 await fake.close();

@@ -45,7 +45,10 @@ export type IncidentKind = (typeof INCIDENT_KINDS)[number];
 export const ROLES = ["owner", "admin", "editor", "viewer"] as const;
 export type Role = (typeof ROLES)[number];
 
-/** "automation": an inbound monitor alert (lib/integrations); "vendor": a followed third-party status page (lib/vendors). */
+/**
+ * "automation": an inbound monitor alert (lib/integrations); "vendor": a followed third-party status page
+ * (lib/vendors).
+ */
 export const STATUS_CHANGE_SOURCES = [
   "incident_update",
   "maintenance",

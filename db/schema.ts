@@ -746,7 +746,8 @@ export const auditLog = sqliteTable(
   (t) => [index("audit_log_page_at").on(t.pageId, t.at)],
 );
 
-// ---------------------------------------------------------------- automation: monitor integrations and vendor components
+// ---------------------------------------------------------------- automation: monitor integrations and vendor
+// components
 // lib/integrations (inbound alerts at /api/integrations/<id>/<token>) and
 // lib/vendors (polling third-party status pages). Status changes they make go
 // through component_status_change with source "automation" / "vendor".

@@ -85,7 +85,8 @@ const EnvSchema = z.object({
     .int()
     .min(10)
     .default(30 * 60_000),
-  // How long a worker holds leased deliveries; must outlast a batch (perHost requests per host, each up to the timeout).
+  // How long a worker holds leased deliveries; must outlast a batch (perHost requests per host, each up to the
+  // timeout).
   HERALD_CHANNEL_LEASE_MS: z.coerce.number().int().min(1000).default(60_000),
   // Static mirror (lib/mirror, issue 16): any of the three targets; none set = no mirror.
   HERALD_MIRROR_DIR: z.string().min(1).optional(),

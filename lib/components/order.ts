@@ -48,7 +48,8 @@ export function pageOrderIndex(sections: readonly ComponentSection<{ id: string 
 /**
  * The page's components in sections. `audience: "public"` keeps what the
  * public page shows: no hidden components, and no hidden group nor its members
- * (lib/public/visibility.ts publicOnly), and nothing restricted to an audience. The console sees everything not deleted.
+ * (lib/public/visibility.ts publicOnly), and nothing restricted to an audience. The console sees everything not
+ * deleted.
  */
 export async function listComponentSections(
   db: Tx,

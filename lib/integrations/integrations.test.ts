@@ -152,36 +152,39 @@ describe("payloads", () => {
 });
 
 describe("firing and resolved (no hold)", () => {
-  it("firing sets the component with source automation, audited, public, notifying nobody; resolved returns it", async () => {
-    const { c, id, token } = await setup();
-    const before = await outbox();
-    const v0 = await getContentVersion(t.db, pageId);
-    const r = await send(id, token, alertmanagerFiring());
-    expect(r.outcome).toEqual([`${c.name}: operational → major outage`]);
-    expect(await statusOf(c)).toBe("major_outage");
-    expect((await changes(c)).at(-1)).toMatchObject({
-      oldStatus: "operational",
-      newStatus: "major_outage",
-      source: "automation",
-    });
-    expect(await getContentVersion(t.db, pageId)).toBe(v0 + 1);
-    expect((await loadStatusPage(t.db)).ungrouped.find((x) => x.id === c.id)?.status).toBe("major_outage");
-    const a = (
-      await t.db.select().from(auditLog).where(eq(auditLog.entityId, c.id)).orderBy(asc(auditLog.at)).all()
-    ).at(-1)!;
-    expect(a).toMatchObject({
-      action: "component.automation_status",
-      actorType: "system",
-      actorId: id,
-      actorLabel: "integration: Prometheus",
-    });
+  it(
+    "firing sets the component with source automation, audited, " + "public, notifying nobody; resolved returns it",
+    async () => {
+      const { c, id, token } = await setup();
+      const before = await outbox();
+      const v0 = await getContentVersion(t.db, pageId);
+      const r = await send(id, token, alertmanagerFiring());
+      expect(r.outcome).toEqual([`${c.name}: operational → major outage`]);
+      expect(await statusOf(c)).toBe("major_outage");
+      expect((await changes(c)).at(-1)).toMatchObject({
+        oldStatus: "operational",
+        newStatus: "major_outage",
+        source: "automation",
+      });
+      expect(await getContentVersion(t.db, pageId)).toBe(v0 + 1);
+      expect((await loadStatusPage(t.db)).ungrouped.find((x) => x.id === c.id)?.status).toBe("major_outage");
+      const a = (
+        await t.db.select().from(auditLog).where(eq(auditLog.entityId, c.id)).orderBy(asc(auditLog.at)).all()
+      ).at(-1)!;
+      expect(a).toMatchObject({
+        action: "component.automation_status",
+        actorType: "system",
+        actorId: id,
+        actorLabel: "integration: Prometheus",
+      });
 
-    await send(id, token, alertmanagerResolved());
-    expect(await statusOf(c)).toBe("operational");
-    expect((await changes(c)).map((x) => x.source)).toEqual(["manual", "automation", "automation"]);
-    expect(await outbox()).toEqual(before);
-    expect(await t.db.$count(incident)).toBe(0);
-  });
+      await send(id, token, alertmanagerResolved());
+      expect(await statusOf(c)).toBe("operational");
+      expect((await changes(c)).map((x) => x.source)).toEqual(["manual", "automation", "automation"]);
+      expect(await outbox()).toEqual(before);
+      expect(await t.db.$count(incident)).toBe(0);
+    },
+  );
 
   it("grouped alerts: the component shows the worst firing one until all are resolved", async () => {
     const { c, id, token } = await setup({ rule: { team: "blue" }, status: "partial_outage" });

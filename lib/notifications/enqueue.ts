@@ -37,10 +37,11 @@ export async function enqueueNotification(tx: Tx, input: EnqueueInput): Promise<
   });
   const at = input.now.getTime();
   const scope = input.componentIds.length
-    ? sql`or exists (select 1 from subscriber_component sc where sc.subscriber_id = s.id and sc.component_id in (${sql.join(
-        input.componentIds.map((c) => sql`${c}`),
-        sql`, `,
-      )}))`
+    ? sql`or exists (select 1 from subscriber_component sc where sc.subscriber_id = s.id and sc.component_id in
+    (${sql.join(
+      input.componentIds.map((c) => sql`${c}`),
+      sql`, `,
+    )}))`
     : sql``;
   // A restricted event reaches only its audiences' subscribers (lib/audiences/notify.ts).
   const restrictedTo = await eventAudiences(tx, input.incidentId, input.componentIds);
@@ -50,16 +51,19 @@ export async function enqueueNotification(tx: Tx, input: EnqueueInput): Promise<
     select lower(hex(randomblob(6))), ${id}, s.id, 'pending', 0, ${at}, ${at}
     from subscriber s
     where s.page_id = ${input.pageId} and s.state = 'active' and s.paused_at is null ${audiences}
-      and ((s.incident_only = 0 and (not exists (select 1 from subscriber_component sc where sc.subscriber_id = s.id) ${scope}))
-        or exists (select 1 from subscriber_incident si where si.subscriber_id = s.id and si.incident_id = ${input.incidentId}))`);
+      and ((s.incident_only = 0 and (not exists (select 1 from subscriber_component sc where sc.subscriber_id = s.id)
+      ${scope}))
+        or exists (select 1 from subscriber_incident si where si.subscriber_id = s.id and si.incident_id =
+        ${input.incidentId}))`);
   // Channel targets (webhook, Slack, Teams, Discord) that chose this kind of
   // event, same scope rule; no follow-an-incident for them.
   const event = EVENT_OF_KIND[input.kind];
   const channelScope = input.componentIds.length
-    ? sql`or exists (select 1 from channel_target_component tc where tc.target_id = t.id and tc.component_id in (${sql.join(
-        input.componentIds.map((c) => sql`${c}`),
-        sql`, `,
-      )}))`
+    ? sql`or exists (select 1 from channel_target_component tc where tc.target_id = t.id and tc.component_id in
+    (${sql.join(
+      input.componentIds.map((c) => sql`${c}`),
+      sql`, `,
+    )}))`
     : sql``;
   // A restricted event never goes to a channel target: it has no address to be an audience member.
   if (event && restrictedTo === null)

@@ -42,10 +42,13 @@ describe("content version", () => {
     expect(offenders).toEqual([]);
   });
 
-  it("has one writer in lib/page/page.ts: bumpContentVersion (and the carry-over when a restore replaces the row)", () => {
-    const writes = mentions(path.join(ROOT, "lib/page/page.ts")).filter((line) => /contentVersion\s*:/.test(line));
-    expect(writes).toHaveLength(2);
-    expect(writes[0]).toContain("sql`${page.contentVersion} + 1`");
-    expect(writes[1]).toContain("contentVersion: p.contentVersion");
-  });
+  it(
+    "has one writer in lib/page/page.ts: bumpContentVersion (and " + "the carry-over when a restore replaces the row)",
+    () => {
+      const writes = mentions(path.join(ROOT, "lib/page/page.ts")).filter((line) => /contentVersion\s*:/.test(line));
+      expect(writes).toHaveLength(2);
+      expect(writes[0]).toContain("sql`${page.contentVersion} + 1`");
+      expect(writes[1]).toContain("contentVersion: p.contentVersion");
+    },
+  );
 });

@@ -59,70 +59,73 @@ async function setup() {
 }
 
 describe("/maintenance.ics", () => {
-  it("lists maintenance as VEVENTs with stable UIDs, a SEQUENCE raised on each change, UTC times and links", async () => {
-    const t = await setup();
-    const a = await createMaintenance(t.ctx, {
-      name: "DB upgrade",
-      body: "We will **upgrade** the database.",
-      componentIds: [t.api.id, t.secret.id],
-      scheduledFor: "2026-03-02T10:00",
-      scheduledUntil: "2026-03-02T11:30",
-    });
-    const b = await createMaintenance(t.ctx, {
-      name: "Old window",
-      body: "Done",
-      scheduledFor: "2026-02-20T10:00",
-      scheduledUntil: "2026-02-20T11:00",
-      backfilled: true,
-    });
-    const first = await t.render();
-    expect(first.startsWith("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n")).toBe(true);
-    // Lines end in CRLF and are folded at 75 octets (RFC 5545 §3.1).
-    expect(first.replace(/\r\n/g, "")).not.toMatch(/[\r\n]/);
-    for (const line of first.split("\r\n")) expect(Buffer.byteLength(line), line).toBeLessThanOrEqual(75);
-    const [ea, eb] = parse(first);
-    expect(ea).toMatchObject({
-      uid: eventUid((await t.db.query.page.findFirst())!.id, a.maintenance.id),
-      status: "CONFIRMED",
-      summary: "DB upgrade",
-      url: `${BASE}/incidents/${a.maintenance.id}`,
-      start: "2026-03-02T10:00:00.000Z",
-      end: "2026-03-02T11:30:00.000Z",
-      startZone: "UTC",
-    });
-    expect(first).toContain("DTSTART:20260302T100000Z");
-    expect(ea.description).toContain("We will upgrade the database.");
-    expect(ea.description).toContain("Affected: REST API");
-    expect(first).not.toContain("Secret billing sync");
-    expect(eb.uid).toContain(b.maintenance.id);
-    // The same content renders the same bytes (the snapshot key is the content version).
-    expect(await t.render()).toBe(first);
+  it(
+    "lists maintenance as VEVENTs with stable UIDs, a SEQUENCE " + "raised on each change, UTC times and links",
+    async () => {
+      const t = await setup();
+      const a = await createMaintenance(t.ctx, {
+        name: "DB upgrade",
+        body: "We will **upgrade** the database.",
+        componentIds: [t.api.id, t.secret.id],
+        scheduledFor: "2026-03-02T10:00",
+        scheduledUntil: "2026-03-02T11:30",
+      });
+      const b = await createMaintenance(t.ctx, {
+        name: "Old window",
+        body: "Done",
+        scheduledFor: "2026-02-20T10:00",
+        scheduledUntil: "2026-02-20T11:00",
+        backfilled: true,
+      });
+      const first = await t.render();
+      expect(first.startsWith("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n")).toBe(true);
+      // Lines end in CRLF and are folded at 75 octets (RFC 5545 §3.1).
+      expect(first.replace(/\r\n/g, "")).not.toMatch(/[\r\n]/);
+      for (const line of first.split("\r\n")) expect(Buffer.byteLength(line), line).toBeLessThanOrEqual(75);
+      const [ea, eb] = parse(first);
+      expect(ea).toMatchObject({
+        uid: eventUid((await t.db.query.page.findFirst())!.id, a.maintenance.id),
+        status: "CONFIRMED",
+        summary: "DB upgrade",
+        url: `${BASE}/incidents/${a.maintenance.id}`,
+        start: "2026-03-02T10:00:00.000Z",
+        end: "2026-03-02T11:30:00.000Z",
+        startZone: "UTC",
+      });
+      expect(first).toContain("DTSTART:20260302T100000Z");
+      expect(ea.description).toContain("We will upgrade the database.");
+      expect(ea.description).toContain("Affected: REST API");
+      expect(first).not.toContain("Secret billing sync");
+      expect(eb.uid).toContain(b.maintenance.id);
+      // The same content renders the same bytes (the snapshot key is the content version).
+      expect(await t.render()).toBe(first);
 
-    await updateMaintenance(t.ctx, {
-      maintenanceId: a.maintenance.id,
-      name: "Database upgrade",
-      body: "Moved by an hour.",
-      scheduledFor: "2026-03-02T11:00",
-      scheduledUntil: "2026-03-02T12:00",
-      autoStart: true,
-      autoComplete: true,
-      transitionComponents: true,
-      remindMinutes: null,
-      notifyAtStart: false,
-      notifyAtEnd: false,
-    });
-    const moved = parse(await t.render())[0];
-    expect(moved.uid).toBe(ea.uid);
-    expect(moved.sequence).toBeGreaterThan(ea.sequence);
-    expect(moved).toMatchObject({ summary: "Database upgrade", start: "2026-03-02T11:00:00.000Z" });
+      await updateMaintenance(t.ctx, {
+        maintenanceId: a.maintenance.id,
+        name: "Database upgrade",
+        body: "Moved by an hour.",
+        scheduledFor: "2026-03-02T11:00",
+        scheduledUntil: "2026-03-02T12:00",
+        autoStart: true,
+        autoComplete: true,
+        transitionComponents: true,
+        remindMinutes: null,
+        notifyAtStart: false,
+        notifyAtEnd: false,
+      });
+      const moved = parse(await t.render())[0];
+      expect(moved.uid).toBe(ea.uid);
+      expect(moved.sequence).toBeGreaterThan(ea.sequence);
+      expect(moved).toMatchObject({ summary: "Database upgrade", start: "2026-03-02T11:00:00.000Z" });
 
-    t.clock.set(new Date("2026-03-02T11:00:00Z"));
-    expect(await runMaintenanceTransitions(t.ctx)).toBe(1);
-    const started = parse(await t.render())[0];
-    expect(started.uid).toBe(ea.uid);
-    expect(started.sequence).toBeGreaterThan(moved.sequence);
-    expect(started.description).toContain("Status: In progress");
-  });
+      t.clock.set(new Date("2026-03-02T11:00:00Z"));
+      expect(await runMaintenanceTransitions(t.ctx)).toBe(1);
+      const started = parse(await t.render())[0];
+      expect(started.uid).toBe(ea.uid);
+      expect(started.sequence).toBeGreaterThan(moved.sequence);
+      expect(started.description).toContain("Status: In progress");
+    },
+  );
 
   it("marks a cancelled maintenance STATUS:CANCELLED under the same UID, and leaves drafts out", async () => {
     const t = await setup();

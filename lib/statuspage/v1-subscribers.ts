@@ -8,7 +8,9 @@ import { getSubscriber, listSubscribers, resendConfirmation, subscriberCounts } 
 import { parseSubscriberQuery, subscriberV1 } from "../subscribers/v1";
 import { parseListQuery } from "./v1-input";
 
-/** `?type=email&state=…` (state defaults to active, `all` counts every state). Herald's subscribers here are email ones. */
+/**
+ * `?type=email&state=…` (state defaults to active, `all` counts every state). Herald's subscribers here are email ones.
+ */
 export async function subscriberCountV1(ctx: Ctx, query: URLSearchParams): Promise<{ email: number }> {
   const types = query.getAll("type");
   if (types.length > 1 || (types.length === 1 && types[0] !== "email")) {

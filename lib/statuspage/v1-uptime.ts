@@ -26,7 +26,10 @@ function isRealDate(ymd: string): boolean {
   return d.toISOString().slice(0, 10) === ymd && Number(m[1]) >= 2000;
 }
 
-/** `range_start` / `range_end`: local dates "YYYY-MM-DD" in the page's zone (or ISO date-times, read as their local date). */
+/**
+ * `range_start` / `range_end`: local dates "YYYY-MM-DD" in the page's zone (or ISO date-times, read as their local
+ * date).
+ */
 function parseRange(query: URLSearchParams, timeZone: string): { start?: string; end?: string } {
   const errors: FieldErrors = {};
   const out: { start?: string; end?: string } = {};

@@ -375,7 +375,10 @@ async function sendNotice(
   });
 }
 
-/** "Send test" in the console: one message now, outside the outbox; the answer is shown, nothing is recorded but an audit row. */
+/**
+ * "Send test" in the console: one message now, outside the outbox; the answer is shown, nothing is recorded but an
+ * audit row.
+ */
 export async function sendChannelTest(ctx: Ctx, env: ChannelEnv, id: string): Promise<ChannelOutcome> {
   requireRole(ctx.actor, "editor");
   const p = await getPage(ctx.db);
@@ -479,8 +482,12 @@ async function sendVerification(
     title: `Confirm notifications from ${p.name}`,
     text:
       t.kind === "webhook"
-        ? "Answer this request with 2xx and the code in the response body, or enter the code on the page where this target was added."
-        : "Someone added this channel to the status page's notifications. Enter the code on the page where it was added to confirm; ignore this message otherwise.",
+        ? "Answer this request with 2xx and the code in the response " +
+          "body, or enter the code on the page where this target was " +
+          "added."
+        : "Someone added this channel to the status page's " +
+          "notifications. Enter the code on the page where it was " +
+          "added to confirm; ignore this message otherwise.",
     code,
   });
   if (t.kind === "webhook" && outcome.kind === "done" && answer.includes(code)) await activate(ctx, t.id);

@@ -69,11 +69,13 @@ export async function deliverChannelBatch(ctx: PublicCtx, deps: ChannelWorkDeps)
   const c = deps.channels;
   const now = ctx.now();
   const at = now.getTime();
-  const free = sql`d.status = 'pending' and d.next_attempt_at <= ${at} and (d.lease_until is null or d.lease_until < ${at})`;
+  const free = sql`d.status = 'pending' and d.next_attempt_at <= ${at} and (d.lease_until is null or d.lease_until <
+  ${at})`;
 
   const leased = await ctx.db.transaction(async (tx) => {
     const rows = await tx.all<Leased>(sql`
-      update channel_delivery set lease_owner = ${deps.workerId}, lease_until = ${at + c.leaseMs}, attempts = attempts + 1
+      update channel_delivery set lease_owner = ${deps.workerId}, lease_until = ${at + c.leaseMs}, attempts = attempts
+      + 1
       where id in (
         select id from (
           select d.id, d.next_attempt_at,
@@ -241,7 +243,8 @@ async function record(ctx: PublicCtx, deps: ChannelWorkDeps, results: Result[]):
         else if (g.failed) {
           failures.set(r.target.id, (failures.get(r.target.id) ?? 0) + 1);
           deps.log(
-            `[herald] ${r.target.kind} delivery ${r.row.id} to ${r.target.label} failed after ${r.row.attempts} attempt(s): ${"error" in r.outcome ? r.outcome.error : ""}`,
+            `[herald] ${r.target.kind} delivery ${r.row.id} to ${r.target.label} failed after ${r.row.attempts} ` +
+              `attempt(s): ${"error" in r.outcome ? r.outcome.error : ""}`,
           );
         }
       }
@@ -276,7 +279,8 @@ async function tellOwner(deps: ChannelWorkDeps, t: ChannelTarget, pageName: stri
     `Notifications from ${pageName} to your ${t.kind} target ${t.label} have stopped:`,
     `${deps.channels.disableAfter} events in a row could not be delivered.`,
     "",
-    `Once the target answers again, ask the status page's team to re-enable it, or add it again on ${root}/subscriptions.`,
+    `Once the target answers again, ask the status page's team to re-enable it, or add it again on ` +
+      `${root}/subscriptions.`,
   ].join("\n");
   const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
   const outcome = await deps.mailer.sendBatch(

@@ -26,50 +26,53 @@ describe("management API v1: automation endpoints", () => {
   describe("scheduled maintenance through /incidents", () => {
     let mId: string;
 
-    it("POST with scheduled_for creates a maintenance with Statuspage's switches (Bearer as well as OAuth)", async () => {
-      const res = await api.post(
-        `${api.base}/incidents`,
-        {
-          incident: {
-            name: "Database upgrade",
-            status: "scheduled",
-            body: "We will upgrade the primary database.",
-            scheduled_for: day(2).toISOString(),
-            scheduled_until: new Date(day(2).getTime() + 7_200_000).toISOString(),
-            scheduled_remind_prior: true,
-            scheduled_auto_in_progress: true,
-            scheduled_auto_completed: false,
-            auto_transition_to_maintenance_state: true,
-            auto_transition_to_operational_state: true,
-            auto_transition_deliver_notifications_at_start: true,
-            auto_transition_deliver_notifications_at_end: false,
-            components: { [db]: "under_maintenance" },
+    it(
+      "POST with scheduled_for creates a maintenance with " + "Statuspage's switches (Bearer as well as OAuth)",
+      async () => {
+        const res = await api.post(
+          `${api.base}/incidents`,
+          {
+            incident: {
+              name: "Database upgrade",
+              status: "scheduled",
+              body: "We will upgrade the primary database.",
+              scheduled_for: day(2).toISOString(),
+              scheduled_until: new Date(day(2).getTime() + 7_200_000).toISOString(),
+              scheduled_remind_prior: true,
+              scheduled_auto_in_progress: true,
+              scheduled_auto_completed: false,
+              auto_transition_to_maintenance_state: true,
+              auto_transition_to_operational_state: true,
+              auto_transition_deliver_notifications_at_start: true,
+              auto_transition_deliver_notifications_at_end: false,
+              components: { [db]: "under_maintenance" },
+            },
           },
-        },
-        { scheme: "Bearer" },
-      );
-      expect(res.status, JSON.stringify(res.body)).toBe(201);
-      mId = res.body.id;
-      expect(res.body).toMatchObject({
-        name: "Database upgrade",
-        status: "scheduled",
-        impact: "maintenance",
-        scheduled_for: day(2).toISOString(),
-        scheduled_remind_prior: true,
-        scheduled_reminded_at: null,
-        scheduled_auto_in_progress: true,
-        scheduled_auto_completed: false,
-        auto_transition_to_maintenance_state: true,
-        auto_transition_deliver_notifications_at_start: true,
-        auto_transition_deliver_notifications_at_end: false,
-      });
-      expect(res.body.incident_updates).toHaveLength(1);
-      // The page has no default: Statuspage's one hour.
-      const r = await row(mId);
-      expect([r.kind, r.scheduledRemindMinutes]).toEqual(["maintenance", 60]);
-      expect((await api.get(`${api.base}/incidents/${mId}`)).body.id).toBe(mId);
-      expect(await kinds()).toEqual([]);
-    });
+          { scheme: "Bearer" },
+        );
+        expect(res.status, JSON.stringify(res.body)).toBe(201);
+        mId = res.body.id;
+        expect(res.body).toMatchObject({
+          name: "Database upgrade",
+          status: "scheduled",
+          impact: "maintenance",
+          scheduled_for: day(2).toISOString(),
+          scheduled_remind_prior: true,
+          scheduled_reminded_at: null,
+          scheduled_auto_in_progress: true,
+          scheduled_auto_completed: false,
+          auto_transition_to_maintenance_state: true,
+          auto_transition_deliver_notifications_at_start: true,
+          auto_transition_deliver_notifications_at_end: false,
+        });
+        expect(res.body.incident_updates).toHaveLength(1);
+        // The page has no default: Statuspage's one hour.
+        const r = await row(mId);
+        expect([r.kind, r.scheduledRemindMinutes]).toEqual(["maintenance", 60]);
+        expect((await api.get(`${api.base}/incidents/${mId}`)).body.id).toBe(mId);
+        expect(await kinds()).toEqual([]);
+      },
+    );
 
     it("takes the page's reminder default, and scheduled_remind_prior: false turns it off", async () => {
       await updatePage(api.ctx, { maintenanceRemindMinutes: 1440 });
@@ -124,64 +127,75 @@ describe("management API v1: automation endpoints", () => {
       expect(res.status).toBe(403);
     });
 
-    it("PATCH moves the window and renames it before the start; a status posts an update, notifying when asked", async () => {
-      const moved = await api.patch(`${api.base}/incidents/${mId}`, {
-        incident: {
+    it(
+      "PATCH moves the window and renames it before the start; a " + "status posts an update, notifying when asked",
+      async () => {
+        const moved = await api.patch(`${api.base}/incidents/${mId}`, {
+          incident: {
+            name: "Database upgrade (moved)",
+            scheduled_for: day(5).toISOString(),
+            scheduled_until: new Date(day(5).getTime() + 3_600_000).toISOString(),
+            scheduled_auto_completed: true,
+          },
+        });
+        expect(moved.status, JSON.stringify(moved.body)).toBe(200);
+        expect(moved.body).toMatchObject({
           name: "Database upgrade (moved)",
           scheduled_for: day(5).toISOString(),
-          scheduled_until: new Date(day(5).getTime() + 3_600_000).toISOString(),
           scheduled_auto_completed: true,
-        },
-      });
-      expect(moved.status, JSON.stringify(moved.body)).toBe(200);
-      expect(moved.body).toMatchObject({
-        name: "Database upgrade (moved)",
-        scheduled_for: day(5).toISOString(),
-        scheduled_auto_completed: true,
-        scheduled_auto_in_progress: true,
-        status: "scheduled",
-      });
-      expect(moved.body.incident_updates).toHaveLength(1);
+          scheduled_auto_in_progress: true,
+          status: "scheduled",
+        });
+        expect(moved.body.incident_updates).toHaveLength(1);
 
-      const started = await api.patch(`${api.base}/incidents/${mId}`, {
-        incident: { status: "in_progress", deliver_notifications: true },
-      });
-      expect(started.status, JSON.stringify(started.body)).toBe(200);
-      expect(started.body.status).toBe("in_progress");
-      expect(started.body.incident_updates[0]).toMatchObject({ status: "in_progress", deliver_notifications: true });
-      expect(started.body.incident_updates[0].body).toMatch(/in progress/);
-      expect((await api.get(`${api.base}/components/${db}`)).body.status).toBe("under_maintenance");
-      expect(await kinds()).toEqual(["maintenance_started"]);
+        const started = await api.patch(`${api.base}/incidents/${mId}`, {
+          incident: { status: "in_progress", deliver_notifications: true },
+        });
+        expect(started.status, JSON.stringify(started.body)).toBe(200);
+        expect(started.body.status).toBe("in_progress");
+        expect(started.body.incident_updates[0]).toMatchObject({ status: "in_progress", deliver_notifications: true });
+        expect(started.body.incident_updates[0].body).toMatch(/in progress/);
+        expect((await api.get(`${api.base}/components/${db}`)).body.status).toBe("under_maintenance");
+        expect(await kinds()).toEqual(["maintenance_started"]);
 
-      const before = await api.snapshot();
-      const late = await api.patch(`${api.base}/incidents/${mId}`, {
-        incident: { scheduled_for: day(6).toISOString() },
-      });
-      expect(late.status).toBe(409);
-      const bad = await api.patch(`${api.base}/incidents/${mId}`, { incident: { status: "investigating" } });
-      expect(bad.status).toBe(422);
-      expect(Object.keys(bad.body.errors)).toEqual(["incident.status"]);
-      expect(await api.snapshot()).toEqual(before);
-    });
+        const before = await api.snapshot();
+        const late = await api.patch(`${api.base}/incidents/${mId}`, {
+          incident: { scheduled_for: day(6).toISOString() },
+        });
+        expect(late.status).toBe(409);
+        const bad = await api.patch(`${api.base}/incidents/${mId}`, { incident: { status: "investigating" } });
+        expect(bad.status).toBe(422);
+        expect(Object.keys(bad.body.errors)).toEqual(["incident.status"]);
+        expect(await api.snapshot()).toEqual(before);
+      },
+    );
 
-    it("lists upcoming, active and all scheduled maintenance; incidents stay out of them and maintenance out of /incidents", async () => {
-      const upcoming = await api.post(`${api.base}/incidents`, {
-        incident: { name: "Network work", scheduled_for: day(7).toISOString(), scheduled_until: day(8).toISOString() },
-      });
-      const plain = await api.post(`${api.base}/incidents`, { incident: { name: "Plain incident" } });
-      const ids = async (path: string) =>
-        (await api.get(`${api.base}/incidents/${path}`)).body.map((i: { id: string }) => i.id);
-      expect(await ids("upcoming")).toEqual([upcoming.body.id]);
-      expect(await ids("active_maintenance")).toEqual([mId]);
-      const scheduled = await ids("scheduled");
-      expect(scheduled.slice(0, 2)).toEqual([upcoming.body.id, mId]);
-      expect(scheduled).toHaveLength(5);
-      expect(await ids("scheduled?limit=1&page=2")).toEqual([mId]);
-      expect((await api.get(`${api.base}/incidents/upcoming?limit=0`)).status).toBe(422);
-      const all = (await api.get(`${api.base}/incidents`)).body.map((i: { id: string }) => i.id);
-      expect(all).toContain(plain.body.id);
-      expect(all).not.toContain(mId);
-    });
+    it(
+      "lists upcoming, active and all scheduled maintenance; " +
+        "incidents stay out of them and maintenance out of /incidents",
+      async () => {
+        const upcoming = await api.post(`${api.base}/incidents`, {
+          incident: {
+            name: "Network work",
+            scheduled_for: day(7).toISOString(),
+            scheduled_until: day(8).toISOString(),
+          },
+        });
+        const plain = await api.post(`${api.base}/incidents`, { incident: { name: "Plain incident" } });
+        const ids = async (path: string) =>
+          (await api.get(`${api.base}/incidents/${path}`)).body.map((i: { id: string }) => i.id);
+        expect(await ids("upcoming")).toEqual([upcoming.body.id]);
+        expect(await ids("active_maintenance")).toEqual([mId]);
+        const scheduled = await ids("scheduled");
+        expect(scheduled.slice(0, 2)).toEqual([upcoming.body.id, mId]);
+        expect(scheduled).toHaveLength(5);
+        expect(await ids("scheduled?limit=1&page=2")).toEqual([mId]);
+        expect((await api.get(`${api.base}/incidents/upcoming?limit=0`)).status).toBe(422);
+        const all = (await api.get(`${api.base}/incidents`)).body.map((i: { id: string }) => i.id);
+        expect(all).toContain(plain.body.id);
+        expect(all).not.toContain(mId);
+      },
+    );
   });
 
   describe("postmortems", () => {

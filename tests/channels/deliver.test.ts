@@ -65,194 +65,212 @@ function verifyAsReceiver(secret: string, r: { body: string; headers: Record<str
 }
 
 describe("every channel, every kind", () => {
-  it("incident, resolution, postmortem, maintenance announcement, reminder, start and completion reach each channel once, in its format", async () => {
-    const api = await createComponent(t.ctx, { name: "API" });
-    const targets: Record<ChannelKind, { path: string; secret: string | null }> = {} as never;
-    for (const kind of ["webhook", "slack", "teams", "discord"] as const) {
-      const path = `/${kind}`;
-      const made = await addChannelTarget(t.ctx, env, { kind, url: rx.url(path), ownerEmail: `${kind}@example.com` });
-      targets[kind] = { path, secret: made.signingSecret };
-    }
-    expect(targets.webhook.secret).toMatch(/^whsec_[A-Za-z0-9+/]+=*$/);
-    expect(targets.slack.secret).toBeNull();
+  it(
+    "incident, resolution, postmortem, maintenance announcement, " +
+      "reminder, start and completion reach each channel once, in " +
+      "its format",
+    async () => {
+      const api = await createComponent(t.ctx, { name: "API" });
+      const targets: Record<ChannelKind, { path: string; secret: string | null }> = {} as never;
+      for (const kind of ["webhook", "slack", "teams", "discord"] as const) {
+        const path = `/${kind}`;
+        const made = await addChannelTarget(t.ctx, env, { kind, url: rx.url(path), ownerEmail: `${kind}@example.com` });
+        targets[kind] = { path, secret: made.signingSecret };
+      }
+      expect(targets.webhook.secret).toMatch(/^whsec_[A-Za-z0-9+/]+=*$/);
+      expect(targets.slack.secret).toBeNull();
 
-    const hostile = "<!channel> Payments & <@U123> @here down <https://evil.example|click>";
-    const { incident } = await createIncident(t.ctx, {
-      name: hostile,
-      body: "Looking into **errors** on [the API](https://status.example.com/x). Ping @everyone <script>x</script>",
-      components: { [api.id]: "major_outage" },
-      impactOverride: "critical",
-      notify: true,
-    });
-    await drain();
-    t.clock.advance(60_000);
-    await postIncidentUpdate(t.ctx, { incidentId: incident.id, status: "resolved", body: "Fixed.", notify: true });
-    await drain();
-    t.clock.advance(60_000);
-    await savePostmortemDraft(t.ctx, { incidentId: incident.id, body: "What happened." });
-    await publishPostmortem(t.ctx, { incidentId: incident.id, notify: true });
-    await drain();
-    t.clock.advance(60_000);
-    await createMaintenance(t.ctx, {
-      name: "Database upgrade",
-      body: "Upgrading the primary.",
-      componentIds: [api.id],
-      scheduledFor: "2026-03-03T10:00",
-      scheduledUntil: "2026-03-03T11:00",
-      remindMinutes: 30,
-      notifyNow: true,
-      notifyAtStart: true,
-      notifyAtEnd: true,
-    });
-    await drain();
-    for (const at of ["2026-03-03T14:31:00Z", "2026-03-03T15:00:00Z", "2026-03-03T16:00:00Z"]) {
-      t.clock.set(new Date(at));
+      const hostile = "<!channel> Payments & <@U123> @here down <https://evil.example|click>";
+      const { incident } = await createIncident(t.ctx, {
+        name: hostile,
+        body: "Looking into **errors** on [the API](https://status.example.com/x). Ping @everyone <script>x</script>",
+        components: { [api.id]: "major_outage" },
+        impactOverride: "critical",
+        notify: true,
+      });
       await drain();
-    }
+      t.clock.advance(60_000);
+      await postIncidentUpdate(t.ctx, { incidentId: incident.id, status: "resolved", body: "Fixed.", notify: true });
+      await drain();
+      t.clock.advance(60_000);
+      await savePostmortemDraft(t.ctx, { incidentId: incident.id, body: "What happened." });
+      await publishPostmortem(t.ctx, { incidentId: incident.id, notify: true });
+      await drain();
+      t.clock.advance(60_000);
+      await createMaintenance(t.ctx, {
+        name: "Database upgrade",
+        body: "Upgrading the primary.",
+        componentIds: [api.id],
+        scheduledFor: "2026-03-03T10:00",
+        scheduledUntil: "2026-03-03T11:00",
+        remindMinutes: 30,
+        notifyNow: true,
+        notifyAtStart: true,
+        notifyAtEnd: true,
+      });
+      await drain();
+      for (const at of ["2026-03-03T14:31:00Z", "2026-03-03T15:00:00Z", "2026-03-03T16:00:00Z"]) {
+        t.clock.set(new Date(at));
+        await drain();
+      }
 
-    const expected: NotificationKind[] = [
-      "incident_created",
-      "incident_resolved",
-      "postmortem_published",
-      "maintenance_scheduled",
-      "maintenance_reminder",
-      "maintenance_started",
-      "maintenance_completed",
-    ];
-    // Webhook: Statuspage's shape, signed, one request per event.
-    const hooks = to(targets.webhook.path);
-    expect(hooks.map((h) => json(h.body).herald_event)).toEqual(expected);
-    for (const h of hooks) {
-      const payload = verifyAsReceiver(targets.webhook.secret!, h);
-      expect(Object.keys(payload.meta)).toEqual(["unsubscribe", "documentation", "generated_at"]);
-      expect(payload.meta.documentation).toBe("https://status.example.com/subscriptions/channels");
-      expect(payload.meta.unsubscribe).toMatch(/^https:\/\/status\.example\.com\/subscriptions\/channel\?token=/);
-      expect(Object.keys(payload.page)).toEqual(["id", "status_indicator", "status_description"]);
-      expect(payload.incident.incident_updates.length).toBeGreaterThan(0);
-    }
-    const first = json(hooks[0].body);
-    expect(first.incident).toMatchObject({
-      id: incident.id,
-      name: hostile,
-      status: "investigating",
-      impact: "critical",
-    });
-    expect(first.incident.incident_updates[0].affected_components[0]).toMatchObject({
-      name: "API",
-      new_status: "major_outage",
-    });
-    expect(first.page.status_indicator).toBe("critical");
-    // A tampered body fails verification.
-    expect(() =>
-      verifyAsReceiver(targets.webhook.secret!, { ...hooks[0], body: hooks[0].body.replace("critical", "minor") }),
-    ).toThrow(/signature/i);
+      const expected: NotificationKind[] = [
+        "incident_created",
+        "incident_resolved",
+        "postmortem_published",
+        "maintenance_scheduled",
+        "maintenance_reminder",
+        "maintenance_started",
+        "maintenance_completed",
+      ];
+      // Webhook: Statuspage's shape, signed, one request per event.
+      const hooks = to(targets.webhook.path);
+      expect(hooks.map((h) => json(h.body).herald_event)).toEqual(expected);
+      for (const h of hooks) {
+        const payload = verifyAsReceiver(targets.webhook.secret!, h);
+        expect(Object.keys(payload.meta)).toEqual(["unsubscribe", "documentation", "generated_at"]);
+        expect(payload.meta.documentation).toBe("https://status.example.com/subscriptions/channels");
+        expect(payload.meta.unsubscribe).toMatch(/^https:\/\/status\.example\.com\/subscriptions\/channel\?token=/);
+        expect(Object.keys(payload.page)).toEqual(["id", "status_indicator", "status_description"]);
+        expect(payload.incident.incident_updates.length).toBeGreaterThan(0);
+      }
+      const first = json(hooks[0].body);
+      expect(first.incident).toMatchObject({
+        id: incident.id,
+        name: hostile,
+        status: "investigating",
+        impact: "critical",
+      });
+      expect(first.incident.incident_updates[0].affected_components[0]).toMatchObject({
+        name: "API",
+        new_status: "major_outage",
+      });
+      expect(first.page.status_indicator).toBe("critical");
+      // A tampered body fails verification.
+      expect(() =>
+        verifyAsReceiver(targets.webhook.secret!, { ...hooks[0], body: hooks[0].body.replace("critical", "minor") }),
+      ).toThrow(/signature/i);
 
-    // Slack: Block Kit; nothing from user text can mention or link.
-    const slack = to(targets.slack.path).map((r) => json(r.body));
-    expect(slack).toHaveLength(expected.length);
-    const s0 = JSON.stringify(slack[0]);
-    expect(slack[0].blocks[0].text.type).toBe("mrkdwn");
-    expect(s0).not.toMatch(/<!channel>|<@U123>|<https:\/\/evil|(?<!\\u200d)@here|@everyone/);
-    expect(slack[0].blocks[0].text.text).toContain("&lt;!channel&gt; Payments &amp; &lt;@U123&gt;");
-    expect(slack[0].blocks[0].text.text).toContain(`<https://status.example.com/incidents/${incident.id}|`);
-    expect(slack[0].blocks[1].text.text).toContain("*errors*");
-    expect(slack[0].blocks[1].text.text).toContain("<https://status.example.com/x|the API>");
-    expect(slack[0].blocks[1].text.text).toContain("&lt;script&gt;");
-    expect(slack[0].blocks[2].fields[0].text).toBe("*API*\nMajor outage");
+      // Slack: Block Kit; nothing from user text can mention or link.
+      const slack = to(targets.slack.path).map((r) => json(r.body));
+      expect(slack).toHaveLength(expected.length);
+      const s0 = JSON.stringify(slack[0]);
+      expect(slack[0].blocks[0].text.type).toBe("mrkdwn");
+      expect(s0).not.toMatch(/<!channel>|<@U123>|<https:\/\/evil|(?<!\\u200d)@here|@everyone/);
+      expect(slack[0].blocks[0].text.text).toContain("&lt;!channel&gt; Payments &amp; &lt;@U123&gt;");
+      expect(slack[0].blocks[0].text.text).toContain(`<https://status.example.com/incidents/${incident.id}|`);
+      expect(slack[0].blocks[1].text.text).toContain("*errors*");
+      expect(slack[0].blocks[1].text.text).toContain("<https://status.example.com/x|the API>");
+      expect(slack[0].blocks[1].text.text).toContain("&lt;script&gt;");
+      expect(slack[0].blocks[2].fields[0].text).toBe("*API*\nMajor outage");
 
-    // Teams: an Adaptive Card attachment.
-    const teams = to(targets.teams.path).map((r) => json(r.body));
-    expect(teams).toHaveLength(expected.length);
-    expect(teams[0].attachments[0].contentType).toBe("application/vnd.microsoft.card.adaptive");
-    expect(teams[0].attachments[0].content.type).toBe("AdaptiveCard");
-    expect(teams[0].attachments[0].content.actions[0].url).toBe(`https://status.example.com/incidents/${incident.id}`);
+      // Teams: an Adaptive Card attachment.
+      const teams = to(targets.teams.path).map((r) => json(r.body));
+      expect(teams).toHaveLength(expected.length);
+      expect(teams[0].attachments[0].contentType).toBe("application/vnd.microsoft.card.adaptive");
+      expect(teams[0].attachments[0].content.type).toBe("AdaptiveCard");
+      expect(teams[0].attachments[0].content.actions[0].url).toBe(
+        `https://status.example.com/incidents/${incident.id}`,
+      );
 
-    // Discord: an embed coloured by impact; mentions switched off.
-    const discord = to(targets.discord.path).map((r) => json(r.body));
-    expect(discord).toHaveLength(expected.length);
-    expect(discord[0].allowed_mentions).toEqual({ parse: [] });
-    expect(discord[0].embeds[0].color).toBe(0xe74c3c); // critical
-    expect(discord[1].embeds[0].color).toBe(0x2ecc71); // resolved
-    expect(discord[3].embeds[0].color).toBe(0x3498db); // maintenance
-    expect(discord[0].embeds[0].fields.map((f: { name: string }) => f.name)).toEqual([
-      "Status",
-      "Impact",
-      "Affected components",
-    ]);
-  });
+      // Discord: an embed coloured by impact; mentions switched off.
+      const discord = to(targets.discord.path).map((r) => json(r.body));
+      expect(discord).toHaveLength(expected.length);
+      expect(discord[0].allowed_mentions).toEqual({ parse: [] });
+      expect(discord[0].embeds[0].color).toBe(0xe74c3c); // critical
+      expect(discord[1].embeds[0].color).toBe(0x2ecc71); // resolved
+      expect(discord[3].embeds[0].color).toBe(0x3498db); // maintenance
+      expect(discord[0].embeds[0].fields.map((f: { name: string }) => f.name)).toEqual([
+        "Status",
+        "Impact",
+        "Affected components",
+      ]);
+    },
+  );
 });
 
 describe("faults", () => {
-  it("429 (Retry-After honoured), 500, no answer and dropped connections are retried with the same webhook-id until delivered", async () => {
-    const faults = ["429", "500", "timeout", "drop"] as const;
-    const ids: string[] = [];
-    for (const f of faults) {
-      const made = await addChannelTarget(t.ctx, env, { kind: "webhook", url: rx.url(`/${f}`) });
-      ids.push(made.target.id);
-    }
-    // Each target fails its first request in its own way, then answers.
-    rx.behave = ({ path, n }) => (n === 1 ? (path.slice(1) as (typeof faults)[number]) : "ok");
-    await createIncident(t.ctx, { name: "Down", body: "Looking", notify: true });
-    await drainChannels();
-    expect(rx.received.map((r) => r.answered).sort()).toEqual([...faults].sort());
-    // Not due yet: backoff (20 ms base here) and Retry-After: 1 s.
-    t.clock.advance(500);
-    await drainChannels();
-    expect(rx.received.filter((r) => r.path === "/429")).toHaveLength(1);
-    t.clock.advance(1000);
-    await drainChannels();
-    for (const f of faults) {
-      const got = rx.received.filter((r) => r.path === `/${f}`);
-      expect(got.map((g) => g.answered)).toEqual([f, "ok"]);
-      expect(new Set(got.map((g) => g.headers["webhook-id"])).size).toBe(1);
-    }
-    const rows = await t.db.all<{ status: string; attempts: number }>(
-      sql`select status, attempts from channel_delivery`,
-    );
-    expect(rows.every((r) => r.status === "sent" && r.attempts === 2)).toBe(true);
-  });
-
-  it("gives up after N attempts, disables the target after M failed events, tells its owner once; re-enabled it receives again", async () => {
-    const made = await addChannelTarget(t.ctx, env, {
-      kind: "slack",
-      url: rx.url("/dead"),
-      ownerEmail: "owner@example.com",
-    });
-    const healthy = await addChannelTarget(t.ctx, env, { kind: "discord", url: rx.url("/fine") });
-    rx.behave = ({ path }) => (path === "/dead" ? "500" : "ok");
-    // disableAfter = 3, maxAttempts = 4 (tests/email/helpers.ts).
-    for (let i = 0; i < 4; i++) {
-      await createIncident(t.ctx, { name: `Outage ${i}`, body: "Looking", notify: true });
-      for (let a = 0; a < 4; a++) {
-        await drainChannels();
-        t.clock.advance(1000);
+  it(
+    "429 (Retry-After honoured), 500, no answer and dropped " +
+      "connections are retried with the same webhook-id until " +
+      "delivered",
+    async () => {
+      const faults = ["429", "500", "timeout", "drop"] as const;
+      const ids: string[] = [];
+      for (const f of faults) {
+        const made = await addChannelTarget(t.ctx, env, { kind: "webhook", url: rx.url(`/${f}`) });
+        ids.push(made.target.id);
       }
-    }
-    expect(rx.received.filter((r) => r.path === "/dead")).toHaveLength(3 * 4); // 3 events × 4 attempts, then disabled
-    expect(to("/fine")).toHaveLength(4);
-    const [target] = await t.db.all<{ state: string; consecutive_failures: number }>(
-      sql`select state, consecutive_failures from channel_target where id = ${made.target.id}`,
-    );
-    expect(target).toEqual({ state: "disabled", consecutive_failures: 3 });
-    const statuses = await t.db.all<{ status: string; n: number }>(
-      sql`select status, count(*) as n from channel_delivery where target_id = ${made.target.id} group by status order by status`,
-    );
-    // The fourth event found it disabled: not queued for it at all.
-    expect(statuses).toEqual([{ status: "failed", n: 3 }]);
-    const mails = await t.db.all<{ to_address: string; subject: string }>(
-      sql`select to_address, subject from outbox_email`,
-    );
-    expect(mails).toEqual([
-      { to_address: "owner@example.com", subject: "[Acme Status] Notifications to your slack target were disabled" },
-    ]);
+      // Each target fails its first request in its own way, then answers.
+      rx.behave = ({ path, n }) => (n === 1 ? (path.slice(1) as (typeof faults)[number]) : "ok");
+      await createIncident(t.ctx, { name: "Down", body: "Looking", notify: true });
+      await drainChannels();
+      expect(rx.received.map((r) => r.answered).sort()).toEqual([...faults].sort());
+      // Not due yet: backoff (20 ms base here) and Retry-After: 1 s.
+      t.clock.advance(500);
+      await drainChannels();
+      expect(rx.received.filter((r) => r.path === "/429")).toHaveLength(1);
+      t.clock.advance(1000);
+      await drainChannels();
+      for (const f of faults) {
+        const got = rx.received.filter((r) => r.path === `/${f}`);
+        expect(got.map((g) => g.answered)).toEqual([f, "ok"]);
+        expect(new Set(got.map((g) => g.headers["webhook-id"])).size).toBe(1);
+      }
+      const rows = await t.db.all<{ status: string; attempts: number }>(
+        sql`select status, attempts from channel_delivery`,
+      );
+      expect(rows.every((r) => r.status === "sent" && r.attempts === 2)).toBe(true);
+    },
+  );
 
-    rx.behave = () => "ok";
-    await reenableChannelTarget(t.ctx, made.target.id);
-    await createIncident(t.ctx, { name: "After", body: "Looking", notify: true });
-    await drainChannels();
-    expect(to("/dead")).toHaveLength(1);
-    expect(healthy.target.state).toBe("active");
-  });
+  it(
+    "gives up after N attempts, disables the target after M " +
+      "failed events, tells its owner once; re-enabled it receives " +
+      "again",
+    async () => {
+      const made = await addChannelTarget(t.ctx, env, {
+        kind: "slack",
+        url: rx.url("/dead"),
+        ownerEmail: "owner@example.com",
+      });
+      const healthy = await addChannelTarget(t.ctx, env, { kind: "discord", url: rx.url("/fine") });
+      rx.behave = ({ path }) => (path === "/dead" ? "500" : "ok");
+      // disableAfter = 3, maxAttempts = 4 (tests/email/helpers.ts).
+      for (let i = 0; i < 4; i++) {
+        await createIncident(t.ctx, { name: `Outage ${i}`, body: "Looking", notify: true });
+        for (let a = 0; a < 4; a++) {
+          await drainChannels();
+          t.clock.advance(1000);
+        }
+      }
+      expect(rx.received.filter((r) => r.path === "/dead")).toHaveLength(3 * 4); // 3 events × 4 attempts, then disabled
+      expect(to("/fine")).toHaveLength(4);
+      const [target] = await t.db.all<{ state: string; consecutive_failures: number }>(
+        sql`select state, consecutive_failures from channel_target where id = ${made.target.id}`,
+      );
+      expect(target).toEqual({ state: "disabled", consecutive_failures: 3 });
+      const statuses = await t.db.all<{ status: string; n: number }>(
+        sql`select status, count(*) as n from channel_delivery where target_id = ${made.target.id}
+          group by status order by status`,
+      );
+      // The fourth event found it disabled: not queued for it at all.
+      expect(statuses).toEqual([{ status: "failed", n: 3 }]);
+      const mails = await t.db.all<{ to_address: string; subject: string }>(
+        sql`select to_address, subject from outbox_email`,
+      );
+      expect(mails).toEqual([
+        { to_address: "owner@example.com", subject: "[Acme Status] Notifications to your slack target were disabled" },
+      ]);
+
+      rx.behave = () => "ok";
+      await reenableChannelTarget(t.ctx, made.target.id);
+      await createIncident(t.ctx, { name: "After", body: "Looking", notify: true });
+      await drainChannels();
+      expect(to("/dead")).toHaveLength(1);
+      expect(healthy.target.state).toBe("active");
+    },
+  );
 
   it("a target refused by the address policy fails at once, without retries", async () => {
     const strict: ChannelEnv = { ...env, policy: { allowHttp: true, allowPrivate: true } };

@@ -75,7 +75,8 @@ export function grafanaFiring() {
         generatorURL: "https://play.grafana.org/alerting/1afz29v7z/edit",
         fingerprint: "c6eadffa33fcdf37",
         silenceURL:
-          "https://play.grafana.org/alerting/silence/new?alertmanager=grafana&matchers=alertname%3DT2%2Cteam%3Dblue%2Czone%3Dus-1",
+          "https://play.grafana.org/alerting/silence/new?alertmanager=g" +
+          "rafana&matchers=alertname%3DT2%2Cteam%3Dblue%2Czone%3Dus-1",
         dashboardURL: "",
         panelURL: "",
         values: { B: 44.23943737541908, C: 1 },
@@ -93,7 +94,8 @@ export function grafanaFiring() {
         generatorURL: "https://play.grafana.org/alerting/d1rdpdv7k/edit",
         fingerprint: "bc97ff14869b13e3",
         silenceURL:
-          "https://play.grafana.org/alerting/silence/new?alertmanager=grafana&matchers=alertname%3DT1%2Cteam%3Dblue%2Czone%3Deu-1",
+          "https://play.grafana.org/alerting/silence/new?alertmanager=g" +
+          "rafana&matchers=alertname%3DT1%2Cteam%3Dblue%2Czone%3Deu-1",
         dashboardURL: "",
         panelURL: "",
         values: { B: 44.23943737541908, C: 1 },
@@ -109,7 +111,18 @@ export function grafanaFiring() {
     title: "[FIRING:2]  (blue)",
     state: "alerting",
     message:
-      "**Firing**\n\nLabels:\n - alertname = T2\n - team = blue\n - zone = us-1\nAnnotations:\n - description = This is the alert rule checking the second system\n - runbook_url = https://myrunbook.com\n - summary = This is my summary\nSource: https://play.grafana.org/alerting/1afz29v7z/edit\nSilence: https://play.grafana.org/alerting/silence/new?alertmanager=grafana&matchers=alertname%3DT2%2Cteam%3Dblue%2Czone%3Dus-1\n\nLabels:\n - alertname = T1\n - team = blue\n - zone = eu-1\nAnnotations:\nSource: https://play.grafana.org/alerting/d1rdpdv7k/edit\nSilence: https://play.grafana.org/alerting/silence/new?alertmanager=grafana&matchers=alertname%3DT1%2Cteam%3Dblue%2Czone%3Deu-1\n",
+      "**Firing**\n\nLabels:\n - alertname = T2\n - team = blue\n " +
+      "- zone = us-1\nAnnotations:\n - description = This is the " +
+      "alert rule checking the second system\n - runbook_url = " +
+      "https://myrunbook.com\n - summary = This is my " +
+      "summary\nSource: https://play.grafana.org/alerting/1afz29v7z" +
+      "/edit\nSilence: https://play.grafana.org/alerting/silence/ne" +
+      "w?alertmanager=grafana&matchers=alertname%3DT2%2Cteam%3Dblue" +
+      "%2Czone%3Dus-1\n\nLabels:\n - alertname = T1\n - team = " +
+      "blue\n - zone = eu-1\nAnnotations:\nSource: " +
+      "https://play.grafana.org/alerting/d1rdpdv7k/edit\nSilence: " +
+      "https://play.grafana.org/alerting/silence/new?alertmanager=g" +
+      "rafana&matchers=alertname%3DT1%2Cteam%3Dblue%2Czone%3Deu-1\n",
   };
 }
 

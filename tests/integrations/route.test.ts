@@ -58,25 +58,28 @@ async function publicStatus(expected: string): Promise<string | undefined> {
 }
 
 describe("POST /api/integrations/<id>/<token>", () => {
-  it("Alertmanager firing sets the component and the public JSON follows; resolved returns it; nobody is notified", async () => {
-    const res = await post(hook.path, alertmanagerFiring());
-    expect(res.status).toBe(200);
-    expect(res.headers.get("cache-control")).toBe("no-store");
-    expect(await res.json()).toEqual({
-      ok: true,
-      format: "alertmanager",
-      outcome: ["Public API: operational → major outage"],
-    });
-    expect(await publicStatus("major_outage")).toBe("major_outage");
-    expect((await post(hook.path, alertmanagerResolved())).status).toBe(200);
-    expect(await publicStatus("operational")).toBe("operational");
-    const sources = (
-      await srv.db.select().from(componentStatusChange).where(eq(componentStatusChange.componentId, api.id))
-    ).map((c) => c.source);
-    expect(sources).toEqual(["manual", "automation", "automation"]);
-    expect(await srv.db.$count(notification)).toBe(0);
-    expect(await srv.db.$count(delivery)).toBe(0);
-  });
+  it(
+    "Alertmanager firing sets the component and the public JSON " + "follows; resolved returns it; nobody is notified",
+    async () => {
+      const res = await post(hook.path, alertmanagerFiring());
+      expect(res.status).toBe(200);
+      expect(res.headers.get("cache-control")).toBe("no-store");
+      expect(await res.json()).toEqual({
+        ok: true,
+        format: "alertmanager",
+        outcome: ["Public API: operational → major outage"],
+      });
+      expect(await publicStatus("major_outage")).toBe("major_outage");
+      expect((await post(hook.path, alertmanagerResolved())).status).toBe(200);
+      expect(await publicStatus("operational")).toBe("operational");
+      const sources = (
+        await srv.db.select().from(componentStatusChange).where(eq(componentStatusChange.componentId, api.id))
+      ).map((c) => c.source);
+      expect(sources).toEqual(["manual", "automation", "automation"]);
+      expect(await srv.db.$count(notification)).toBe(0);
+      expect(await srv.db.$count(delivery)).toBe(0);
+    },
+  );
 
   it("Grafana's grouped alerts are read too", async () => {
     const res = await post(hook.path, grafanaFiring());

@@ -99,43 +99,50 @@ describe("JSON Feed and maintenance calendar", () => {
     expect(renders(server, "/history.json")).toBe(1);
   });
 
-  it("/maintenance.ics: VEVENTs with stable UIDs, SEQUENCE raised on change, cancellations, links; drafts and hidden components left out", async () => {
-    const r = await get(`${server.url}/maintenance.ics`);
-    expect(r.status).toBe(200);
-    expect(r.headers["content-type"]).toBe("text/calendar; charset=utf-8");
-    expect(r.headers.etag).toBeTruthy();
-    const before = events(r.text);
-    expect(before.map((e) => e.summary)).toEqual(["Cancelled: Network work", "Database upgrade"]);
-    expect(before.map((e) => e.status)).toEqual(["CANCELLED", "CONFIRMED"]);
-    expect(before[1].url).toBe(`${server.url}/incidents/${ids.planned}`);
-    expect(r.text).toMatch(/^DTSTART:\d{8}T\d{6}Z\r$/m);
-    expect(r.text).not.toContain("Draft window");
-    expect(r.text).not.toContain("Secret billing sync");
-    expect((await get(`${server.url}/maintenance.ics`, { "if-none-match": String(r.headers.etag) })).status).toBe(304);
+  it(
+    "/maintenance.ics: VEVENTs with stable UIDs, SEQUENCE raised " +
+      "on change, cancellations, links; drafts and hidden " +
+      "components left out",
+    async () => {
+      const r = await get(`${server.url}/maintenance.ics`);
+      expect(r.status).toBe(200);
+      expect(r.headers["content-type"]).toBe("text/calendar; charset=utf-8");
+      expect(r.headers.etag).toBeTruthy();
+      const before = events(r.text);
+      expect(before.map((e) => e.summary)).toEqual(["Cancelled: Network work", "Database upgrade"]);
+      expect(before.map((e) => e.status)).toEqual(["CANCELLED", "CONFIRMED"]);
+      expect(before[1].url).toBe(`${server.url}/incidents/${ids.planned}`);
+      expect(r.text).toMatch(/^DTSTART:\d{8}T\d{6}Z\r$/m);
+      expect(r.text).not.toContain("Draft window");
+      expect(r.text).not.toContain("Secret billing sync");
+      expect((await get(`${server.url}/maintenance.ics`, { "if-none-match": String(r.headers.etag) })).status).toBe(
+        304,
+      );
 
-    await updateMaintenance(cliCtx(server.db), {
-      maintenanceId: ids.planned,
-      name: "Database upgrade (moved)",
-      body: "Planned.",
-      scheduledFor: new Date(hour + 87_000_000).toISOString(),
-      scheduledUntil: new Date(hour + 91_000_000).toISOString(),
-      autoStart: true,
-      autoComplete: true,
-      transitionComponents: true,
-      remindMinutes: null,
-      notifyAtStart: false,
-      notifyAtEnd: false,
-    });
-    await nudge(server);
-    const after = events((await get(`${server.url}/maintenance.ics`)).text);
-    expect(after[1]).toMatchObject({
-      uid: before[1].uid,
-      summary: "Database upgrade (moved)",
-      start: new Date(hour + 87_000_000).toISOString(),
-    });
-    expect(after[1].sequence).toBeGreaterThan(before[1].sequence);
-    expect(after[0]).toEqual(before[0]);
-  });
+      await updateMaintenance(cliCtx(server.db), {
+        maintenanceId: ids.planned,
+        name: "Database upgrade (moved)",
+        body: "Planned.",
+        scheduledFor: new Date(hour + 87_000_000).toISOString(),
+        scheduledUntil: new Date(hour + 91_000_000).toISOString(),
+        autoStart: true,
+        autoComplete: true,
+        transitionComponents: true,
+        remindMinutes: null,
+        notifyAtStart: false,
+        notifyAtEnd: false,
+      });
+      await nudge(server);
+      const after = events((await get(`${server.url}/maintenance.ics`)).text);
+      expect(after[1]).toMatchObject({
+        uid: before[1].uid,
+        summary: "Database upgrade (moved)",
+        start: new Date(hour + 87_000_000).toISOString(),
+      });
+      expect(after[1].sequence).toBeGreaterThan(before[1].sequence);
+      expect(after[0]).toEqual(before[0]);
+    },
+  );
 
   it("the public page links both, in <head> and in the footer", async () => {
     const html = (await get(`${server.url}/`)).text;

@@ -155,47 +155,53 @@ describe("reading vendor pages", () => {
 });
 
 describe("polling", () => {
-  it("statuses follow the vendor with source vendor, on the page and in uptime, notifying nobody; 304 keeps it", async () => {
-    const c = await follower();
-    const before = await outbox();
-    await poll();
-    expect(await statusOf(c.id)).toBe("operational");
-    expect((await vendorOf(c.id))?.lastResult).toBe("ok");
+  it(
+    "statuses follow the vendor with source vendor, on the page " + "and in uptime, notifying nobody; 304 keeps it",
+    async () => {
+      const c = await follower();
+      const before = await outbox();
+      await poll();
+      expect(await statusOf(c.id)).toBe("operational");
+      expect((await vendorOf(c.id))?.lastResult).toBe("ok");
 
-    nextMinute();
-    fake.apiStatus = "major_outage";
-    fake.version++;
-    const v0 = await getContentVersion(t.db);
-    await poll();
-    expect(await statusOf(c.id)).toBe("major_outage");
-    expect(await getContentVersion(t.db)).toBe(v0 + 1);
-    const change = (
-      await t.db
-        .select()
-        .from(componentStatusChange)
-        .where(eq(componentStatusChange.componentId, c.id))
-        .orderBy(asc(componentStatusChange.at))
-    ).at(-1)!;
-    expect(change).toMatchObject({ oldStatus: "operational", newStatus: "major_outage", source: "vendor" });
-    expect(
-      (await t.db.select().from(auditLog).where(eq(auditLog.entityId, c.id)).orderBy(asc(auditLog.at))).at(-1),
-    ).toMatchObject({ action: "component.vendor_status", actorLabel: expect.stringMatching(/^vendor: 127\.0\.0\.1:/) });
-    nextMinute();
-    // A minute of major outage, from the mirrored change.
-    const uptime = await loadUptime(t.db, (await getPage(t.db)).id, t.clock.now());
-    expect(uptime.components.find((x) => x.id === c.id)?.days.at(-1)).toMatchObject({
-      worst: "major_outage",
-      downMinutes: 1,
-    });
+      nextMinute();
+      fake.apiStatus = "major_outage";
+      fake.version++;
+      const v0 = await getContentVersion(t.db);
+      await poll();
+      expect(await statusOf(c.id)).toBe("major_outage");
+      expect(await getContentVersion(t.db)).toBe(v0 + 1);
+      const change = (
+        await t.db
+          .select()
+          .from(componentStatusChange)
+          .where(eq(componentStatusChange.componentId, c.id))
+          .orderBy(asc(componentStatusChange.at))
+      ).at(-1)!;
+      expect(change).toMatchObject({ oldStatus: "operational", newStatus: "major_outage", source: "vendor" });
+      expect(
+        (await t.db.select().from(auditLog).where(eq(auditLog.entityId, c.id)).orderBy(asc(auditLog.at))).at(-1),
+      ).toMatchObject({
+        action: "component.vendor_status",
+        actorLabel: expect.stringMatching(/^vendor: 127\.0\.0\.1:/),
+      });
+      nextMinute();
+      // A minute of major outage, from the mirrored change.
+      const uptime = await loadUptime(t.db, (await getPage(t.db)).id, t.clock.now());
+      expect(uptime.components.find((x) => x.id === c.id)?.days.at(-1)).toMatchObject({
+        worst: "major_outage",
+        downMinutes: 1,
+      });
 
-    // Unchanged page: the conditional request is answered 304 and nothing moves.
-    const conditional = fake.conditional;
-    await poll();
-    expect(fake.conditional).toBe(conditional + 1);
-    expect((await vendorOf(c.id))?.lastResult).toBe("not_modified");
-    expect(await statusOf(c.id)).toBe("major_outage");
-    expect(await outbox()).toEqual(before);
-  });
+      // Unchanged page: the conditional request is answered 304 and nothing moves.
+      const conditional = fake.conditional;
+      await poll();
+      expect(fake.conditional).toBe(conditional + 1);
+      expect((await vendorOf(c.id))?.lastResult).toBe("not_modified");
+      expect(await statusOf(c.id)).toBe("major_outage");
+      expect(await outbox()).toEqual(before);
+    },
+  );
 
   it("never polls for a deleted component", async () => {
     nextMinute();

@@ -97,7 +97,7 @@ export default async function ChannelSubscribePage({
           For webhook developers
         </h2>
         <p>
-          Each event is a POST of Statuspage-style JSON: <code>meta</code> (unsubscribe, documentation, generated_at),{" "}
+          Each event POSTs Statuspage-style JSON: <code>meta</code> (unsubscribe, documentation, generated_at),{" "}
           <code>page</code> (id, status_indicator, status_description), <code>herald_event</code> and{" "}
           <code>incident</code> with its updates, newest first.
         </p>

@@ -157,7 +157,10 @@ export default async function IncidentPage({ params }: Props) {
                 <aside
                   key={note.id}
                   data-testid="audience-note"
-                  className="mt-2 rounded-lg border border-amber-300 bg-amber-50 p-3 text-sm dark:border-amber-700 dark:bg-amber-950"
+                  className={
+                    "mt-2 rounded-lg border border-amber-300 bg-amber-50 p-3 text-sm dark:border-amber-700 " +
+                    "dark:bg-amber-950"
+                  }
                 >
                   <p className="font-semibold">Note for your organisation</p>
                   <Markdown html={note.html} className="mt-1" />

@@ -8,7 +8,10 @@ import { removeVendorAction, setVendorAction, vendorFollowingAction } from "./ve
 
 const RESULT_LABELS: Record<string, string> = { ok: "OK", not_modified: "OK (unchanged)" };
 
-/** The line under a followed component's name: whom it follows, what the vendor says, the last poll, and override/resume. */
+/**
+ * The line under a followed component's name: whom it follows, what the vendor says, the last poll, and
+ * override/resume.
+ */
 export function VendorLine({
   componentId,
   name,
@@ -45,7 +48,11 @@ export function VendorLine({
           : "not yet"}
       </span>
       {!vendor.following && (
-        <span className="rounded bg-amber-100 px-1.5 py-0.5 font-medium text-amber-900 dark:bg-amber-900 dark:text-amber-100">
+        <span
+          className={
+            "rounded bg-amber-100 px-1.5 py-0.5 font-medium " + "text-amber-900 dark:bg-amber-900 dark:text-amber-100"
+          }
+        >
           Overridden: staff set the status
         </span>
       )}
@@ -79,7 +86,13 @@ export function VendorForm({
 }) {
   return (
     <details className="min-w-0 flex-1 basis-40">
-      <summary className="inline-block cursor-pointer rounded-md px-2 py-1 text-sm text-blue-700 hover:bg-blue-50 dark:text-blue-400 dark:hover:bg-blue-950">
+      <summary
+        className={
+          "inline-block cursor-pointer rounded-md px-2 py-1 text-sm " +
+          "text-blue-700 hover:bg-blue-50 dark:text-blue-400 " +
+          "dark:hover:bg-blue-950"
+        }
+      >
         Vendor
       </summary>
       <div className="mt-2 space-y-3 rounded-md border border-zinc-200 p-3 dark:border-zinc-800">
@@ -110,7 +123,10 @@ export function VendorForm({
             label="Vendor's component id"
             name="vendorComponentId"
             id={`${componentId}-vendorComponentId`}
-            hint="From the vendor's /api/v2/components.json. Empty follows the whole page (the only choice for Instatus)."
+            hint={
+              "From the vendor's /api/v2/components.json. Empty follows the whole page (the only choice for " +
+              "Instatus)."
+            }
           >
             <Input
               name="vendorComponentId"

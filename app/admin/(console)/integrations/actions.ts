@@ -38,7 +38,9 @@ export async function createIntegrationAction(_prev: ActionState, fd: FormData):
     refreshAfterWrite();
     return {
       ok: true,
-      message: `Integration “${integration.name}” created. Its URL is its secret: paste it into your monitor's webhook settings now.`,
+      message:
+        `Integration “${integration.name}” created. Its URL is its secret: paste it into your monitor's ` +
+        `webhook settings now.`,
       secret: await fullUrl(path, ctx.db),
       secretLabel: "integration URL",
     };

@@ -301,7 +301,7 @@ function IntegrationCard({
                 </div>
                 <ul className="mt-1 list-disc pl-5">
                   {e.outcome.map((line, n) => (
-                    // biome-ignore lint/suspicious/noArrayIndexKey: an event's lines never change once written; their place is their identity.
+                    // biome-ignore lint/suspicious/noArrayIndexKey: lines of an event never change
                     <li key={`${e.id}-${n}`}>{line}</li>
                   ))}
                 </ul>

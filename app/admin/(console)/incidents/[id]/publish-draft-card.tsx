@@ -8,7 +8,10 @@ export function PublishDraftCard({ incident }: { incident: ConsoleIncidentDetail
   return (
     <Card
       title="Draft: not public"
-      description="A monitor alert opened this draft (Integrations). Check the wording, then publish it; nobody is notified unless you tick the box."
+      description={
+        "A monitor alert opened this draft (Integrations). Check the wording, then publish it; nobody is " +
+        "notified unless you tick the box."
+      }
     >
       <ActionForm action={publishDraftAction} aria-label="Publish this draft">
         <input type="hidden" name="id" value={incident.id} />

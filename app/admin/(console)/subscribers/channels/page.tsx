@@ -37,7 +37,10 @@ export default async function ChannelsPage() {
     <>
       <PageHeader
         title="Channels"
-        description="Webhook, Slack, Microsoft Teams and Discord targets: each gets every incident and maintenance notification it chose, from the same outbox as email."
+        description={
+          "Webhook, Slack, Microsoft Teams and Discord targets: each gets every incident and maintenance " +
+          "notification it chose, from the same outbox as email."
+        }
         actions={
           <a href="/admin/subscribers" className={linkClass}>
             Email subscribers
@@ -90,7 +93,9 @@ export default async function ChannelsPage() {
         {hasRole(ctx.actor, "admin") && (
           <Card
             title="Add a target"
-            description="Active at once. Webhooks are signed (Standard Webhooks); the secret is shown once after adding."
+            description={
+              "Active at once. Webhooks are signed (Standard Webhooks); the secret is shown once after " + "adding."
+            }
           >
             <ActionForm action={addChannelAction} resetOnSuccess>
               <FormField label="Kind" name="kind">
@@ -105,7 +110,10 @@ export default async function ChannelsPage() {
               <FormField
                 label="URL"
                 name="url"
-                hint="Slack: an incoming-webhook URL. Teams: a Workflows webhook URL. Discord: a channel webhook URL. https only."
+                hint={
+                  "Slack: an incoming-webhook URL. Teams: a Workflows webhook URL. Discord: a channel webhook " +
+                  "URL. https only."
+                }
               >
                 <Input id="url" name="url" type="url" required maxLength={2000} />
               </FormField>

@@ -21,7 +21,12 @@ export default async function ChannelTargetPage({ params }: { params: Promise<{ 
     <>
       <PageHeader
         title={`${CHANNEL_KIND_LABELS[t.kind]}: ${t.label}`}
-        description={`${t.state}${t.disabledReason ? ` — ${t.disabledReason}` : ""} · events: ${t.events.join(", ")} · ${t.componentIds.length ? `${t.componentIds.length} components` : "all components"}${t.ownerEmail ? ` · owner ${t.ownerEmail}` : ""}`}
+        description={[
+          `${t.state}${t.disabledReason ? ` — ${t.disabledReason}` : ""}`,
+          `events: ${t.events.join(", ")}`,
+          t.componentIds.length ? `${t.componentIds.length} components` : "all components",
+          ...(t.ownerEmail ? [`owner ${t.ownerEmail}`] : []),
+        ].join(" · ")}
         actions={
           <a href="/admin/subscribers/channels" className={linkClass}>
             All channels
