@@ -4,7 +4,7 @@
 // it into its own body.
 import { and, eq } from "drizzle-orm";
 import type { Tx } from "@/db/client";
-import type { Impact, IncidentKind, NotificationKind } from "@/db/constants";
+import { type Impact, INCIDENT_STATUS_LABELS, type IncidentKind, type NotificationKind } from "@/db/constants";
 import { incident, incidentUpdate, type Notification, page } from "@/db/schema";
 import { loadSyndication } from "../public/syndication";
 import { publicBaseUrl } from "../public/page";
@@ -32,18 +32,6 @@ export interface ChannelEventData {
   /** When it happened (the notification's time): also meta.generated_at, so retries carry the same bytes. */
   at: Date;
 }
-
-const LABELS: Record<string, string> = {
-  investigating: "Investigating",
-  identified: "Identified",
-  monitoring: "Monitoring",
-  resolved: "Resolved",
-  postmortem: "Postmortem",
-  scheduled: "Scheduled",
-  in_progress: "In progress",
-  verifying: "Verifying",
-  completed: "Completed",
-};
 
 export async function loadChannelEvent(db: Tx, n: Notification, baseUrl: string): Promise<ChannelEventData> {
   const kind = n.kind;
@@ -81,7 +69,7 @@ export async function loadChannelEvent(db: Tx, n: Notification, baseUrl: string)
     v1.incident_updates = updates.slice(updates.indexOf(update));
     v1.status = update.status;
   } else v1.incident_updates = updates.filter((u) => new Date(u.created_at ?? 0) <= n.createdAt);
-  let label = update ? (LABELS[update.status] ?? update.status) : (LABELS[inc.status] ?? inc.status);
+  let label = INCIDENT_STATUS_LABELS[update ? update.status : inc.status];
   let body = update?.body ?? "";
   if (kind === "maintenance_reminder") {
     label = "Reminder";
