@@ -24,7 +24,7 @@ test.beforeAll(async ({ server }) => {
 });
 
 test("a maintenance window goes upcoming → in progress → history on its own", async ({ page, server }) => {
-  test.setTimeout(90_000);
+  test.setTimeout(150_000);
   const ctx = cliCtx(server.db);
   const db = await createComponent(ctx, { name: "Primary database" });
   const now = Date.now();
@@ -32,8 +32,9 @@ test("a maintenance window goes upcoming → in progress → history on its own"
     name: "Database failover drill",
     body: "We will fail over the **primary database**.",
     componentIds: [db.id],
+    // Long enough that each state outlives a render: readers get the previous page until the new one is ready.
     scheduledFor: new Date(now + 10_000),
-    scheduledUntil: new Date(now + 20_000),
+    scheduledUntil: new Date(now + 40_000),
   });
   const status = async () => {
     await page.goto("/");
@@ -43,13 +44,13 @@ test("a maintenance window goes upcoming → in progress → history on its own"
   await expect(async () => {
     const main = await status();
     await expect(main.getByRole("region", { name: "Scheduled maintenance" })).toContainText("Database failover drill");
-  }).toPass({ timeout: 8_000 });
+  }).toPass({ timeout: 15_000 });
 
   await expect(async () => {
     const main = await status();
     await expect(main.getByTestId("overall-status")).toHaveText("Service Under Maintenance");
     await expect(main.getByText("Under maintenance").first()).toBeVisible();
-  }).toPass({ timeout: 25_000, intervals: [1_000] });
+  }).toPass({ timeout: 45_000, intervals: [1_000] });
 
   await expect(async () => {
     const main = await status();
@@ -57,7 +58,7 @@ test("a maintenance window goes upcoming → in progress → history on its own"
     // Gone from the active and upcoming lists (the day's uptime bar still names it, as history).
     await expect(main.getByRole("region", { name: "Active incidents" })).toHaveCount(0);
     await expect(main.getByRole("region", { name: "Scheduled maintenance" })).toHaveCount(0);
-  }).toPass({ timeout: 30_000, intervals: [1_000] });
+  }).toPass({ timeout: 50_000, intervals: [1_000] });
 
   await page.goto("/history");
   await expect(page.getByText("Database failover drill")).toBeVisible();
