@@ -13,115 +13,16 @@ import path from "node:path";
 import { HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import S3rver from "s3rver";
 import { openDb } from "../db/client";
-import { migrateDb } from "../db/migrate";
 import { mirrorTarget } from "../db/schema";
 import { CLI_ACTOR } from "../lib/context";
 import { createIncident, postIncidentUpdate } from "../lib/incidents/incidents";
-import { ensurePage, getContentVersion } from "../lib/page/page";
+import { getContentVersion } from "../lib/page/page";
 import { freePort } from "../tests/helpers/server";
+import { id, INCIDENTS, seedTenYears, UPDATES_PER_INCIDENT } from "./seed";
 import { startHerald, writeResult } from "./support";
-
-const INCIDENTS = Number(process.env.BENCH_INCIDENTS ?? 10_000);
-const UPDATES_PER_INCIDENT = 10;
-const COMPONENTS = 50;
-const YEARS = 10;
 
 const dir = mkdtempSync(path.join(tmpdir(), "herald-bench-mirror-"));
 process.on("exit", () => rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 }));
-const id = (prefix: string, n: number) => `${prefix}${n.toString(36).padStart(8, "0")}`;
-
-async function seed(url: string): Promise<void> {
-  const { db, client } = openDb({ url });
-  await migrateDb(db);
-  const page = await ensurePage(db, new Date(), "Globex Cloud");
-  const now = Date.now();
-  const tx = await client.transaction("write");
-  const insert = async (table: string, cols: string[], rows: unknown[][]) => {
-    for (let i = 0; i < rows.length; i += 500) {
-      const chunk = rows.slice(i, i + 500);
-      const row = `(${cols.map(() => "?").join(",")})`;
-      await tx.execute({
-        sql: `insert into ${table} (${cols.join(",")}) values ${chunk.map(() => row).join(",")}`,
-        args: chunk.flat() as never[],
-      });
-    }
-  };
-  const components = Array.from({ length: COMPONENTS }, (_, i) => [
-    id("c", i),
-    page.id,
-    `Service ${i + 1}`,
-    i,
-    "operational",
-    now,
-    now,
-  ]);
-  await insert("component", ["id", "page_id", "name", "position", "status", "created_at", "updated_at"], components);
-  const span = YEARS * 365 * 86_400_000;
-  const incidents: unknown[][] = [];
-  const updates: unknown[][] = [];
-  const affected: unknown[][] = [];
-  for (let i = 0; i < INCIDENTS; i++) {
-    const start = now - span + Math.floor((i / INCIDENTS) * span);
-    incidents.push([
-      id("i", i),
-      page.id,
-      `Incident ${i + 1}: elevated errors on Service ${(i % COMPONENTS) + 1}`,
-      "resolved",
-      ["minor", "major", "critical"][i % 3],
-      start,
-      start + 3_600_000,
-      start,
-      start,
-      start,
-    ]);
-    for (let u = 0; u < UPDATES_PER_INCIDENT; u++) {
-      const at = start + u * 360_000;
-      const status =
-        u === UPDATES_PER_INCIDENT - 1
-          ? "resolved"
-          : ["investigating", "identified", "monitoring"][Math.min(2, Math.floor((u * 3) / UPDATES_PER_INCIDENT))];
-      updates.push([
-        id("u", i * UPDATES_PER_INCIDENT + u),
-        id("i", i),
-        status,
-        `Update ${u + 1}: we are **working on it**.`,
-        at,
-        u + 1,
-        at,
-        at,
-      ]);
-    }
-    affected.push([id("u", i * UPDATES_PER_INCIDENT), components[i % COMPONENTS][0], "operational", "partial_outage"]);
-  }
-  await insert(
-    "incident",
-    [
-      "id",
-      "page_id",
-      "name",
-      "status",
-      "impact",
-      "started_at",
-      "resolved_at",
-      "published_at",
-      "created_at",
-      "updated_at",
-    ],
-    incidents,
-  );
-  await insert(
-    "incident_update",
-    ["id", "incident_id", "status", "body", "display_at", "seq", "created_at", "updated_at"],
-    updates,
-  );
-  await insert(
-    "incident_update_component",
-    ["incident_update_id", "component_id", "old_status", "new_status"],
-    affected,
-  );
-  await tx.commit();
-  client.close();
-}
 
 const status = (url: string) =>
   new Promise<number>((resolve) => {
@@ -144,7 +45,7 @@ async function until(what: string, check: () => Promise<boolean>, timeoutMs: num
 
 const databaseUrl = `file:${path.join(dir, "herald.db")}`;
 const seedStarted = performance.now();
-await seed(databaseUrl);
+await seedTenYears(databaseUrl);
 console.log(
   `[bench] seeded ${INCIDENTS} incidents, ${INCIDENTS * UPDATES_PER_INCIDENT} updates ` +
     `in ${((performance.now() - seedStarted) / 1000).toFixed(1)} s`,
