@@ -5,7 +5,7 @@ import { incident } from "@/db/schema";
 import { markdownToText } from "../markdown/render";
 import { latestUpdates, type PublicIncidentSummary } from "./incident";
 import { loadPublicPage, type PublicPage } from "./page";
-import { ANONYMOUS, scopeFor, visibleIncidentOn, type Viewer } from "./visibility";
+import { ANONYMOUS, scopeFor, visibleIncidentOn, withScopedImpact, type Viewer } from "./visibility";
 
 export type HistoryIncident = Pick<
   PublicIncidentSummary,
@@ -46,17 +46,22 @@ export function monthKey(at: Date, timeZone: string): string {
 export async function loadHistory(db: Tx, pageNumber: number, viewer: Viewer = ANONYMOUS): Promise<HistoryData | null> {
   if (!Number.isSafeInteger(pageNumber) || pageNumber < 1) return null;
   const p = await loadPublicPage(db);
-  const visible = visibleIncidentOn(await scopeFor(db, p.id, viewer));
+  const scope = await scopeFor(db, p.id, viewer);
+  const visible = visibleIncidentOn(scope);
   const total = (await db.select({ n: count() }).from(incident).where(visible).get())?.n ?? 0;
   const pageCount = Math.max(1, Math.ceil(total / HISTORY_PAGE_SIZE));
   if (pageNumber > pageCount) return null;
-  const rows = await db
-    .select()
-    .from(incident)
-    .where(visible)
-    .orderBy(desc(incident.startedAt), desc(incident.id))
-    .limit(HISTORY_PAGE_SIZE)
-    .offset((pageNumber - 1) * HISTORY_PAGE_SIZE);
+  const rows = await withScopedImpact(
+    db,
+    scope,
+    await db
+      .select()
+      .from(incident)
+      .where(visible)
+      .orderBy(desc(incident.startedAt), desc(incident.id))
+      .limit(HISTORY_PAGE_SIZE)
+      .offset((pageNumber - 1) * HISTORY_PAGE_SIZE),
+  );
   const newest = await latestUpdates(
     db,
     rows.map((r) => r.id),

@@ -21,6 +21,7 @@ import {
   publishedUpdate,
   scopeFor,
   visibleIncidentOn,
+  withScopedImpact,
   type Scope,
   type Viewer,
 } from "./visibility";
@@ -135,12 +136,13 @@ export async function loadIncident(db: Tx, id: string, viewer: Viewer = ANONYMOU
   if (!isId(id)) return null;
   const p = await loadPublicPage(db);
   const scope = await scopeFor(db, p.id, viewer);
-  const row = await db
+  const found = await db
     .select()
     .from(incident)
     .where(and(visibleIncidentOn(scope), eq(incident.id, id)))
     .get();
-  if (!row) return null;
+  if (!found) return null;
+  const [row] = await withScopedImpact(db, scope, [found]);
   const published = (
     await db
       .select()

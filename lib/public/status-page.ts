@@ -7,7 +7,7 @@ import { openStatus } from "../status/conditions";
 import { overallStatus, worstComponentStatus, type OverallStatus } from "../status/rules";
 import { latestUpdates, summaryOf, toUpdate, type PublicIncidentSummary } from "./incident";
 import { loadPublicPage, type PublicPage } from "./page";
-import { ANONYMOUS, publicComponents, scopeFor, visibleIncidentOn, type Viewer } from "./visibility";
+import { ANONYMOUS, publicComponents, scopeFor, visibleIncidentOn, withScopedImpact, type Viewer } from "./visibility";
 
 export interface PublicComponent {
   id: string;
@@ -41,11 +41,15 @@ export async function loadStatusPage(db: Tx, viewer: Viewer = ANONYMOUS): Promis
   const p = await loadPublicPage(db);
   const scope = await scopeFor(db, p.id, viewer);
   const { rows, groups } = await publicComponents(db, p.id, scope);
-  const open = await db
-    .select()
-    .from(incident)
-    .where(and(visibleIncidentOn(scope), openStatus))
-    .orderBy(desc(incident.startedAt));
+  const open = await withScopedImpact(
+    db,
+    scope,
+    await db
+      .select()
+      .from(incident)
+      .where(and(visibleIncidentOn(scope), openStatus))
+      .orderBy(desc(incident.startedAt)),
+  );
   const newest = await latestUpdates(
     db,
     open.map((i) => i.id),

@@ -9,7 +9,15 @@ import { compareUpdatesNewestFirst, worstComponentStatus, type OverallStatus } f
 import { overallOf } from "./badges/overall";
 import { publicIncidentFields } from "./incident";
 import { loadPublicPageRow, publicPageOf, type PublicPage } from "./page";
-import { ANONYMOUS, publicComponents, publishedUpdate, scopeFor, visibleIncidentOn, type Viewer } from "./visibility";
+import {
+  ANONYMOUS,
+  publicComponents,
+  publishedUpdate,
+  scopeFor,
+  visibleIncidentOn,
+  withScopedImpact,
+  type Viewer,
+} from "./visibility";
 
 /** A component or group row as Statuspage's API v2 lists it. */
 export interface SyndicatedComponent {
@@ -139,7 +147,7 @@ export async function loadSyndication(
   }
   const byId = new Map(components.filter((c) => c.memberIds === null).map((c) => [c.id, c]));
 
-  const incidents =
+  const unscopedIncidents =
     select.incidents === "none"
       ? []
       : await db
@@ -154,7 +162,7 @@ export async function loadSyndication(
           )
           .orderBy(desc(incident.startedAt), desc(incident.id))
           .limit(select.incidents === "recent" ? SYNDICATION_LIST_LIMIT : -1);
-  const maintenances =
+  const unscopedMaintenances =
     select.maintenances === "none"
       ? []
       : await db
@@ -174,6 +182,10 @@ export async function loadSyndication(
           )
           .limit(select.maintenances === "recent" ? SYNDICATION_LIST_LIMIT : -1);
 
+  const [incidents, maintenances] = await Promise.all([
+    withScopedImpact(db, scope, unscopedIncidents),
+    withScopedImpact(db, scope, unscopedMaintenances),
+  ]);
   const all = [...incidents, ...maintenances];
   const ids = all.map((i) => i.id);
   const updates = ids.length

@@ -1,7 +1,7 @@
 // What the public may see: the one definition of "public" for incidents,
 // updates and components. Every public reader (pages, API v2, feeds, badges,
 // uptime, metrics, notifications) filters through these predicates.
-import { and, asc, eq, isNotNull, isNull, notInArray } from "drizzle-orm";
+import { and, asc, eq, inArray, isNotNull, isNull, notInArray } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import {
   audience,
@@ -10,9 +10,12 @@ import {
   componentGroup,
   incident,
   incidentUpdate,
+  incidentUpdateComponent,
   type Component,
   type ComponentGroup,
+  type Incident,
 } from "@/db/schema";
+import { impactFromComponentStatuses } from "../status/rules";
 
 /**
  * Who reads a public surface: anonymous (no audiences), or a signed-in viewer
@@ -141,4 +144,46 @@ export async function publicComponents(
     .orderBy(asc(component.position), asc(component.createdAt));
   const shown = publicOnly(rows, groups, scope);
   return { rows: shown.components, groups: shown.groups };
+}
+
+/**
+ * Incidents with their impact as this scope's viewer may know it (DESIGN.md §10: filter before computing):
+ * from the statuses their published updates gave the components the viewer may see, so an outage of a
+ * restricted or hidden component never colours a public incident, the banner, badges or the v2 `impact`
+ * for anyone else. A staff override stands as it is. `incident.impact` stays the console's cache (it counts
+ * every component not hidden) and is never shown on a public surface.
+ */
+export async function withScopedImpact<T extends Pick<Incident, "id" | "impact" | "impactOverride">>(
+  db: Tx,
+  scope: Scope,
+  rows: readonly T[],
+): Promise<T[]> {
+  const ids = rows.filter((r) => r.impactOverride === null).map((r) => r.id);
+  if (!ids.length) return [...rows];
+  const touched = await db
+    .select({
+      incidentId: incidentUpdate.incidentId,
+      status: incidentUpdateComponent.newStatus,
+      componentId: component.id,
+      hidden: component.hidden,
+      groupId: component.groupId,
+      groupHidden: componentGroup.hidden,
+    })
+    .from(incidentUpdateComponent)
+    .innerJoin(incidentUpdate, eq(incidentUpdate.id, incidentUpdateComponent.incidentUpdateId))
+    .innerJoin(component, eq(component.id, incidentUpdateComponent.componentId))
+    .leftJoin(componentGroup, eq(componentGroup.id, component.groupId))
+    .where(and(inArray(incidentUpdate.incidentId, ids), publishedUpdate));
+  const statuses = new Map<string, Component["status"][]>();
+  for (const t of touched) {
+    // The publicOnly rule, on rows that may be deleted since (the impact is the worst the incident ever was).
+    if (t.hidden || t.groupHidden || scope.hiddenComponents.has(t.componentId)) continue;
+    if (t.groupId !== null && scope.hiddenGroups.has(t.groupId)) continue;
+    let list = statuses.get(t.incidentId);
+    if (!list) statuses.set(t.incidentId, (list = []));
+    list.push(t.status);
+  }
+  return rows.map((r) =>
+    r.impactOverride === null ? { ...r, impact: impactFromComponentStatuses(statuses.get(r.id) ?? []) } : r,
+  );
 }

@@ -24,6 +24,9 @@ export const RESTRICTED = {
   maintenance: "Enterprise cluster upgrade",
 };
 
+/** A public incident that also affected a restricted component. */
+export const MIXED_INCIDENT = "Sign-in errors";
+
 export async function seedAudiences(db: Db) {
   const ctx = cliCtx(db);
   await ensurePage(db, new Date());
@@ -48,6 +51,13 @@ export async function seedAudiences(db: Db) {
     updateId: pub.update.id,
     body: `${RESTRICTED.note}: your dedicated shard is fine.`,
     audienceIds: [enterprise.id],
+  });
+  // Public, but it also took the restricted gateway down: its impact is "minor" for anyone who may not see the
+  // gateway, "critical" for Enterprise (the impact leak: it used to be computed from every component).
+  const mixed = await createIncident(ctx, {
+    name: MIXED_INCIDENT,
+    body: "Some sign-ins fail.",
+    components: { [api.id]: "degraded_performance", [gateway.id]: "major_outage" },
   });
   const secret = await createIncident(ctx, {
     audienceIds: [enterprise.id],
@@ -77,6 +87,7 @@ export async function seedAudiences(db: Db) {
     group,
     grouped,
     publicIncident: pub.incident,
+    mixedIncident: mixed.incident,
     secretIncident: secret.incident,
     tokens,
   };

@@ -8,7 +8,15 @@ import { openStatus } from "../../status/conditions";
 import { overallStatus, type OverallStatus } from "../../status/rules";
 import { loadPublicPage, type PublicPage } from "../page";
 import type { PublicComponent } from "../status-page";
-import { ANONYMOUS, publicComponents, scopeFor, visibleIncidentOn, type Scope, type Viewer } from "../visibility";
+import {
+  ANONYMOUS,
+  publicComponents,
+  scopeFor,
+  visibleIncidentOn,
+  withScopedImpact,
+  type Scope,
+  type Viewer,
+} from "../visibility";
 
 /** The banner from the scope's visible components and its visible published open incidents and maintenances. */
 export async function overallOf(
@@ -16,10 +24,20 @@ export async function overallOf(
   scope: Scope,
   components: readonly { status: PublicComponent["status"] }[],
 ): Promise<OverallStatus> {
-  const open = await db
-    .select({ kind: incident.kind, status: incident.status, impact: incident.impact })
-    .from(incident)
-    .where(and(visibleIncidentOn(scope), openStatus));
+  const open = await withScopedImpact(
+    db,
+    scope,
+    await db
+      .select({
+        id: incident.id,
+        kind: incident.kind,
+        status: incident.status,
+        impact: incident.impact,
+        impactOverride: incident.impactOverride,
+      })
+      .from(incident)
+      .where(and(visibleIncidentOn(scope), openStatus)),
+  );
   return overallStatus({ components, openIncidents: open });
 }
 
