@@ -35,18 +35,22 @@ export function Checkbox({
   label,
   defaultChecked,
   hint,
+  value,
 }: {
   name: string;
   id?: string;
   label: ReactNode;
   defaultChecked?: boolean;
   hint?: ReactNode;
+  /** For several boxes under one name (FormData.getAll); "on" when absent. */
+  value?: string;
 }) {
   return (
     <div className="flex items-start gap-2">
       <input
         id={id}
         name={name}
+        value={value}
         type="checkbox"
         defaultChecked={defaultChecked}
         className="mt-0.5 size-4 rounded border-zinc-300 accent-blue-600"

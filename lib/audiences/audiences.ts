@@ -310,51 +310,105 @@ export async function writeRestriction(
   return true;
 }
 
+/** An internal note: markdown shown under an update, only to these audiences (at least one). */
+export const AudienceNoteInput = z.strictObject({
+  body: z.string().trim().min(1, "Write the note").max(10_000),
+  audienceIds: z.array(Id).min(1, "Choose at least one audience for the internal note").max(100),
+});
+export type AudienceNoteInput = z.input<typeof AudienceNoteInput>;
+
 /** Adds an internal note to an incident update, shown only to the chosen audiences. */
 export async function addAudienceNote(
   ctx: Ctx,
-  input: { updateId: string; body: string; audienceIds: string[] },
+  input: { updateId: string } & AudienceNoteInput,
 ): Promise<{ id: string }> {
   requireRole(ctx.actor, "editor");
-  const data = parseInput(
-    z.strictObject({
-      updateId: Id,
-      body: z.string().trim().min(1, "Write the note").max(10_000),
-      audienceIds: z.array(Id).min(1, "Choose at least one audience").max(100),
-    }),
-    input,
-  );
+  const { updateId, ...note } = parseInput(AudienceNoteInput.extend({ updateId: Id }), input);
   return ctx.db.transaction(async (tx) => {
     const p = await getPage(tx);
     const u = await tx
       .select({ id: incidentUpdate.id })
       .from(incidentUpdate)
       .innerJoin(incident, eq(incident.id, incidentUpdate.incidentId))
-      .where(and(eq(incidentUpdate.id, data.updateId), eq(incident.pageId, p.id)))
+      .where(and(eq(incidentUpdate.id, updateId), eq(incident.pageId, p.id)))
       .get();
     if (!u) throw new NotFoundError("Incident update");
-    const ids = [...new Set(data.audienceIds)];
-    const known = await tx
-      .select({ id: audience.id })
-      .from(audience)
-      .where(and(eq(audience.pageId, p.id), inArray(audience.id, ids)));
-    if (known.length !== ids.length) throw new NotFoundError("Audience");
-    const now = ctx.now();
-    const id = newId();
-    await tx.insert(audienceNote).values({ id, updateId: u.id, body: data.body, createdAt: now });
-    await tx
-      .insert(audienceRestriction)
-      .values(ids.map((audienceId) => ({ entityType: "note" as const, entityId: id, audienceId, createdAt: now })));
-    await audit(tx, ctx, {
-      pageId: p.id,
-      action: "incident_update.note",
-      entityType: "incident_update",
-      entityId: u.id,
-      after: { note: id, audiences: ids },
-    });
-    await bumpContentVersion(tx, p.id, now);
+    const id = await insertAudienceNote(tx, ctx, p.id, u.id, note);
+    await bumpContentVersion(tx, p.id, ctx.now());
     return { id };
   });
+}
+
+/**
+ * Writes a parsed note on an update of this page, audited, inside the caller's transaction (posting an
+ * update with its note is one write); the caller bumps the content version when the update is public.
+ */
+export async function insertAudienceNote(
+  tx: Tx,
+  ctx: Ctx,
+  pageId: string,
+  updateId: string,
+  note: z.infer<typeof AudienceNoteInput>,
+): Promise<string> {
+  const ids = [...new Set(note.audienceIds)];
+  const known = await tx
+    .select({ id: audience.id })
+    .from(audience)
+    .where(and(eq(audience.pageId, pageId), inArray(audience.id, ids)));
+  if (known.length !== ids.length) throw new NotFoundError("Audience");
+  const now = ctx.now();
+  const id = newId();
+  await tx.insert(audienceNote).values({ id, updateId, body: note.body, createdAt: now });
+  await tx
+    .insert(audienceRestriction)
+    .values(ids.map((audienceId) => ({ entityType: "note" as const, entityId: id, audienceId, createdAt: now })));
+  await audit(tx, ctx, {
+    pageId,
+    action: "incident_update.note",
+    entityType: "incident_update",
+    entityId: updateId,
+    after: { note: id, audiences: ids },
+  });
+  return id;
+}
+
+export interface ConsoleNote {
+  id: string;
+  body: string;
+  /** Names of the audiences that see it. */
+  audiences: string[];
+}
+
+/** The internal notes of these updates with their audiences' names, for the console's timeline. */
+export async function notesOfUpdates(db: Tx, updateIds: string[]): Promise<Map<string, ConsoleNote[]>> {
+  const byUpdate = new Map<string, ConsoleNote[]>();
+  if (!updateIds.length) return byUpdate;
+  const notes = await db
+    .select()
+    .from(audienceNote)
+    .where(inArray(audienceNote.updateId, updateIds))
+    .orderBy(asc(audienceNote.createdAt));
+  if (!notes.length) return byUpdate;
+  const names = await db
+    .select({ noteId: audienceRestriction.entityId, name: audience.name })
+    .from(audienceRestriction)
+    .innerJoin(audience, eq(audience.id, audienceRestriction.audienceId))
+    .where(
+      and(
+        eq(audienceRestriction.entityType, "note"),
+        inArray(
+          audienceRestriction.entityId,
+          notes.map((n) => n.id),
+        ),
+      ),
+    )
+    .orderBy(asc(audience.name));
+  for (const n of notes) {
+    let list = byUpdate.get(n.updateId);
+    if (!list) byUpdate.set(n.updateId, (list = []));
+    list.push({ id: n.id, body: n.body, audiences: names.filter((a) => a.noteId === n.id).map((a) => a.name) });
+  }
+  return byUpdate;
 }
 
 /**

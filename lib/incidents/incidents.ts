@@ -12,7 +12,7 @@ import {
   type IncidentUpdate,
 } from "@/db/schema";
 import { audit } from "../audit";
-import { writeRestriction } from "../audiences/audiences";
+import { AudienceNoteInput, insertAudienceNote, writeRestriction } from "../audiences/audiences";
 import { parseInput, requireRole, type Ctx } from "../context";
 import { NotFoundError, ValidationError } from "../errors";
 import { Id, newId } from "../ids";
@@ -53,6 +53,8 @@ export const PostUpdateInput = z.strictObject({
   components: ComponentStatusMap.default({}),
   notify: z.boolean().default(false),
   displayAt: When.optional(),
+  /** An internal note under the update, shown only to its audiences (issue 13); never in notifications. */
+  note: AudienceNoteInput.optional(),
 });
 export type PostUpdateInput = z.input<typeof PostUpdateInput>;
 
@@ -202,6 +204,7 @@ async function postUpdateInTx(tx: Tx, ctx: Ctx, data: z.infer<typeof PostUpdateI
     mentioned: [],
     touchCurrentState: !before.backfilled,
   });
+  if (data.note) await insertAudienceNote(tx, ctx, p.id, update.id, data.note);
   const after = await updateWentPublic(tx, p.id, before, update, now);
   await audit(tx, ctx, {
     pageId: p.id,

@@ -3,6 +3,7 @@ import { and, asc, desc, eq, inArray, isNotNull, isNull } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import type { AnyIncidentStatus, ComponentStatus, Impact, Urgency } from "@/db/constants";
 import { component, incident, incidentUpdate, incidentUpdateComponent, user } from "@/db/schema";
+import { type ConsoleNote, notesOfUpdates } from "../audiences/audiences";
 import { publishedUpdate } from "../public/visibility";
 import { postmortemDto, type PostmortemDto } from "./postmortem";
 import { openStatus } from "../status/conditions";
@@ -47,6 +48,8 @@ export interface ConsoleIncidentUpdate {
   publishAt: Date | null;
   authorName: string | null;
   components: ConsoleUpdateComponent[];
+  /** Internal notes shown only to their audiences (issue 13). */
+  notes: ConsoleNote[];
 }
 
 export interface ConsoleIncidentDetail extends ConsoleIncidentSummary {
@@ -147,6 +150,10 @@ export async function getConsoleIncident(db: Tx, pageId: string, id: string): Pr
     db,
     updates.map((u) => u.id),
   );
+  const notes = await notesOfUpdates(
+    db,
+    updates.map((u) => u.id),
+  );
   return {
     ...summary,
     identifiedAt: row.identifiedAt,
@@ -161,6 +168,7 @@ export async function getConsoleIncident(db: Tx, pageId: string, id: string): Pr
       components: changes
         .filter((c) => c.updateId === u.id)
         .map((c) => ({ id: c.componentId, name: c.name, oldStatus: c.oldStatus, newStatus: c.newStatus })),
+      notes: notes.get(u.id) ?? [],
     })),
   };
 }

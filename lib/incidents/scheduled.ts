@@ -10,6 +10,7 @@ import { and, asc, eq, isNotNull, isNull, lte, sql } from "drizzle-orm";
 import type { z } from "zod";
 import type { Db, Tx } from "@/db/client";
 import { incident, incidentUpdate, type Incident, type IncidentUpdate } from "@/db/schema";
+import { insertAudienceNote } from "../audiences/audiences";
 import { audit } from "../audit";
 import { parseInput, requireRole, SYSTEM_ACTOR, type Ctx } from "../context";
 import { ValidationError } from "../errors";
@@ -146,6 +147,8 @@ export async function scheduleIncidentUpdate(ctx: Ctx, input: ScheduleUpdateInpu
       touchCurrentState: false,
       publishAt,
     });
+    // Not public before its update is: loaders read notes of published updates only, and the publish bumps.
+    if (data.note) await insertAudienceNote(tx, ctx, p.id, update.id, data.note);
     await audit(tx, ctx, {
       pageId: p.id,
       action: "incident_update.schedule",

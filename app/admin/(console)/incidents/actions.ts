@@ -124,6 +124,10 @@ export async function postUpdateAction(_prev: ActionState, fd: FormData): Promis
       body: text.body,
       components: componentStatuses(fd) as StatusMap,
       notify: bool(fd, "notify"),
+      // An internal note goes with the update when written; its audience boxes alone say nothing.
+      note: str(fd, "noteBody")
+        ? { body: str(fd, "noteBody") ?? "", audienceIds: fd.getAll("noteAudienceIds").map(String) }
+        : undefined,
     };
     // A publish time makes it a scheduled update; the use case reads the wall time in the page's zone.
     const publishAt = str(fd, "publishAt");

@@ -1,5 +1,6 @@
 import { notFound } from "next/navigation";
 import { requireUser } from "@/app/_server/auth";
+import { listAudiences } from "@/lib/audiences/audiences";
 import { hasRole } from "@/lib/context";
 import { listIncidentNotes, loadCommsView } from "@/lib/incidents/practice";
 import { getConsoleIncident } from "@/lib/incidents/queries";
@@ -43,7 +44,7 @@ export default async function IncidentPage({
   const query = await searchParams;
   // "Use template" values belong to the timeline they were picked for: once an update is posted, the form starts fresh.
   const forThisTimeline = query.prefillFor === String(incident.updates.length);
-  const [{ templates, prefill }, notes, team, comms] = await Promise.all([
+  const [{ templates, prefill }, notes, team, comms, audiences] = await Promise.all([
     canEdit && forThisTimeline
       ? templatePrefill(ctx.db, page, components, query, {
           name: incident.name,
@@ -55,6 +56,7 @@ export default async function IncidentPage({
     listIncidentNotes(ctx.db, incident.id),
     listUsers(ctx.db),
     closed ? [] : loadCommsView(ctx.db, page.id, now),
+    canEdit ? listAudiences(ctx.db, page.id) : [],
   ]);
   const due = comms.find((c) => c.id === incident.id);
   const notice = prefill && prefillNotice(prefill, false);
@@ -77,6 +79,7 @@ export default async function IncidentPage({
               lastNotify={lastNotify}
               tz={tz}
               now={now}
+              audiences={audiences.map((a) => ({ id: a.id, name: a.name }))}
             />
           )}
           <TimelineCard incident={incident} timeZone={tz} canEdit={canEdit} />

@@ -1,4 +1,4 @@
-import { ActionForm, SubmitButton } from "@/components/admin/action-form";
+import { ActionForm, ErrorsFor, SubmitButton } from "@/components/admin/action-form";
 import { ComponentPicker, type PickerComponent } from "@/components/admin/component-picker";
 import { KeepPlaceholders, PLACEHOLDER_HINT } from "@/components/admin/placeholders";
 import { PostPreviewButton } from "@/components/admin/post-preview";
@@ -24,6 +24,7 @@ export function PostUpdateCard({
   lastNotify,
   tz,
   now,
+  audiences,
 }: {
   incident: ConsoleIncidentDetail;
   components: PickerComponent[];
@@ -34,6 +35,8 @@ export function PostUpdateCard({
   lastNotify: boolean;
   tz: string;
   now: Date;
+  /** The page's audiences, for an internal note (issue 13); empty hides the note. */
+  audiences: { id: string; name: string }[];
 }) {
   return (
     <Card title="Post an update" id="post-update">
@@ -80,6 +83,7 @@ export function PostUpdateCard({
               highlight={[...Object.keys(prefill?.components ?? {}), ...incident.components.map((c) => c.id)]}
             />
           </details>
+          {audiences.length > 0 && <InternalNote audiences={audiences} />}
           <Checkbox name="notify" label="Notify subscribers" defaultChecked={prefill ? prefill.notify : lastNotify} />
           <FormField
             label={`Publish at (${zoneLabel(now, tz)}, optional)`}
@@ -105,5 +109,36 @@ export function PostUpdateCard({
         </div>
       </ActionForm>
     </Card>
+  );
+}
+
+/**
+ * An optional internal note under the update, shown only to the chosen audiences' signed-in viewers: never to
+ * anonymous readers, other audiences, feeds, JSON or any notification.
+ */
+function InternalNote({ audiences }: { audiences: { id: string; name: string }[] }) {
+  return (
+    <details className="rounded-md border border-zinc-200 p-3 dark:border-zinc-800">
+      <summary className="cursor-pointer text-sm font-medium">Internal note for audiences (optional)</summary>
+      <div className="mt-3 space-y-3">
+        <FormField
+          label="Note"
+          name="note.body"
+          id="noteBody"
+          hint="Markdown. Shown under this update only to signed-in viewers of the audiences you choose."
+        >
+          <Textarea id="noteBody" name="noteBody" rows={3} maxLength={10000} />
+        </FormField>
+        <fieldset>
+          <legend className="text-sm font-medium text-zinc-800 dark:text-zinc-200">Shown to</legend>
+          <div className="mt-1 space-y-1">
+            {audiences.map((a) => (
+              <Checkbox key={a.id} name="noteAudienceIds" id={`note-audience-${a.id}`} label={a.name} value={a.id} />
+            ))}
+          </div>
+          <ErrorsFor name="note.audienceIds" />
+        </fieldset>
+      </div>
+    </details>
   );
 }

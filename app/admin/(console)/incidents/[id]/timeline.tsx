@@ -115,6 +115,19 @@ function TimelineEntry({
           ))}
         </ul>
       )}
+      {update.notes.map((n) => (
+        <aside
+          key={n.id}
+          aria-label="Internal note"
+          className="mt-2 rounded-md border-l-4 border-violet-400 bg-violet-50 px-3 py-2 dark:bg-violet-950"
+        >
+          <p className="text-xs font-medium text-violet-900 dark:text-violet-100">
+            Internal note · only for {n.audiences.join(", ")}
+          </p>
+          {/* biome-ignore lint/security/noDangerouslySetInnerHtml: renderMarkdown sanitizes */}
+          <div className={`mt-1 ${markdownClass}`} dangerouslySetInnerHTML={{ __html: renderMarkdown(n.body) }} />
+        </aside>
+      ))}
       {canEdit && (
         <div className="mt-2 flex flex-wrap items-start gap-x-2">
           {/* A scheduled update is deleted and scheduled again, not edited: its shown time is its publish time. */}
