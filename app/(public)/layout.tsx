@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
+import { isSignedInRender } from "@/app/_server/viewer";
 import { SubscribeForm } from "@/components/status/subscribe-form";
 import { LOCAL_TIME_SCRIPT } from "@/components/status/time";
 import { env } from "@/lib/env";
@@ -38,6 +39,7 @@ export async function generateMetadata(): Promise<Metadata> {
 
 export default async function PublicLayout({ children }: { children: ReactNode }) {
   const page = await loadPublicPage(getDb());
+  const signedIn = await isSignedInRender();
   return (
     <div className="flex min-h-screen flex-col bg-zinc-50 dark:bg-zinc-950">
       <a
@@ -70,6 +72,20 @@ export default async function PublicLayout({ children }: { children: ReactNode }
             <a href="/subscriptions" className="rounded-md bg-blue-600 px-3 py-1.5 text-white hover:bg-blue-700">
               Subscribe to updates
             </a>
+            {signedIn && (
+              // A POST (app/viewer/sign-out): it clears the viewer cookie; a link would sign out on any prefetch.
+              <form method="post" action="/viewer/sign-out">
+                <button
+                  type="submit"
+                  className={
+                    "rounded-md border border-zinc-300 px-3 py-1.5 text-zinc-700 hover:bg-zinc-100 " +
+                    "dark:border-zinc-700 dark:text-zinc-300 dark:hover:bg-zinc-800"
+                  }
+                >
+                  Sign out
+                </button>
+              </form>
+            )}
           </nav>
         </div>
       </header>

@@ -21,6 +21,14 @@ export async function renderViewer(): Promise<Viewer | null> {
   return settings.visibility === "private" ? null : ANONYMOUS;
 }
 
+/**
+ * Whether this render is a signed-in view (an audience's, or a private page's): its pages carry a "Sign out"
+ * button. The anonymous public site never does, so it stays one set of bytes for everyone.
+ */
+export async function isSignedInRender(): Promise<boolean> {
+  return readView((await headers()).get(VIEW_HEADER), env().HERALD_SECRET) !== null;
+}
+
 /** The answer of a machine surface (JSON, feed, badge, image) of a private page rendered without a view. */
 export function privatePageRefusal(): Response {
   return Response.json(
