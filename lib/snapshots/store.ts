@@ -4,6 +4,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { brotliCompress, constants, gzip } from "node:zlib";
 import { makePrivateFile, PRIVATE_DIR_MODE, tightenFile } from "@/db/private-files";
+import { splitViewKey } from "./routes";
 
 const gzipAsync = promisify(gzip);
 const brotliAsync = promisify(brotliCompress);
@@ -150,13 +151,18 @@ export class SnapshotStore {
     this.saveTimer.unref();
   }
 
-  /** Writes the 200s atomically (temp file + rename), so a crash never leaves half a file. */
+  /**
+   * Writes the anonymous site's 200s atomically (temp file + rename), so a crash never leaves half a file.
+   * Audience and private views stay in memory only (issue 13): after a restart no view is served before the
+   * database says who may read it (the view gate has no access model until then), so a saved view could only
+   * ever be a second copy of restricted content outside the database.
+   */
   save(): void {
     if (!this.file) return;
     if (this.saveTimer) clearTimeout(this.saveTimer);
     this.saveTimer = null;
     const entries: PersistedEntry[] = [...this.entries.values()]
-      .filter((s) => s.status === 200)
+      .filter((s) => s.status === 200 && splitViewKey(s.key).view === null)
       .map((s) => ({
         key: s.key,
         version: s.version,
