@@ -968,6 +968,11 @@ export const viewerSettings = sqliteTable("viewer_settings", {
   ipAllowList: text("ip_allow_list").notNull().default(""),
   /** Bumped to sign every viewer out (a password change). */
   sessionEpoch: integer("session_epoch").notNull().default(1),
+  // Viewer single sign-on (lib/viewers/oidc.ts): an OpenID Connect client of its own, apart from staff SSO.
+  // All three set = "Sign in with single sign-on" is offered. The secret is never sent to a browser or logged.
+  oidcIssuer: text("oidc_issuer"),
+  oidcClientId: text("oidc_client_id"),
+  oidcClientSecret: text("oidc_client_secret"),
   updatedAt: updated(),
 });
 

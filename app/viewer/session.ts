@@ -3,6 +3,7 @@ import { env } from "@/lib/env";
 import { getPage } from "@/lib/page/page";
 import { getDb } from "@/lib/runtime";
 import { loadViewerSettings } from "@/lib/viewers/access";
+import { OIDC_FLOW_COOKIE, OIDC_FLOW_MS, VIEWER_OIDC_CALLBACK } from "@/lib/viewers/oidc";
 import {
   clearViewerCookie,
   signViewerSession,
@@ -56,4 +57,26 @@ export function tooMany(retryAfterMs: number): Response {
       "cache-control": "no-store",
     },
   });
+}
+
+/** The single sign-on flow's cookie: sent back only to the callback, for as long as a sign-in may take. */
+export function oidcFlowCookie(value: string): string {
+  const maxAge = Math.floor(OIDC_FLOW_MS / 1000);
+  return `${OIDC_FLOW_COOKIE}=${value}; Path=${VIEWER_OIDC_CALLBACK}; Max-Age=${maxAge}; HttpOnly; SameSite=Lax${
+    secure() ? "; Secure" : ""
+  }`;
+}
+
+export function clearOidcFlowCookie(): string {
+  const flags = `HttpOnly; SameSite=Lax${secure() ? "; Secure" : ""}`;
+  return `${OIDC_FLOW_COOKIE}=; Path=${VIEWER_OIDC_CALLBACK}; Max-Age=0; ${flags}`;
+}
+
+/** One cookie's value from a Cookie header. */
+export function cookieValue(header: string | null, name: string): string | null {
+  for (const part of (header ?? "").split(";")) {
+    const eq = part.indexOf("=");
+    if (eq !== -1 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return null;
 }

@@ -18,6 +18,9 @@ export const DEFAULT_VIEWER_SETTINGS: Omit<ViewerSettings, "pageId" | "updatedAt
   passwordHash: null,
   ipAllowList: "",
   sessionEpoch: 1,
+  oidcIssuer: null,
+  oidcClientId: null,
+  oidcClientSecret: null,
 };
 
 /** The page's viewer settings (defaults when never saved: a public page, no sign-in). */

@@ -2,6 +2,7 @@ import { buttonClass, SubscriptionShell } from "@/app/subscriptions/shell";
 import { getPage } from "@/lib/page/page";
 import { getDb } from "@/lib/runtime";
 import { loadViewerSettings } from "@/lib/viewers/access";
+import { VIEWER_OIDC_START, viewerOidcOf } from "@/lib/viewers/oidc";
 import { safeNext } from "@/lib/viewers/sign-in";
 
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
@@ -18,6 +19,7 @@ export default async function ViewerSignIn({ searchParams }: Props) {
   const next = safeNext(one(q.next));
   const db = getDb();
   const settings = await loadViewerSettings(db, (await getPage(db)).id);
+  const sso = viewerOidcOf(settings) !== null;
   return (
     <SubscriptionShell title="Sign in to see this status page">
       {one(q.sent) && (
@@ -44,7 +46,35 @@ export default async function ViewerSignIn({ searchParams }: Props) {
           That sign-in link is not valid: it may have been used or expired. Ask for a new one.
         </p>
       )}
+      {one(q.error) === "oidc" && (
+        <p
+          role="alert"
+          className="mb-4 rounded-md bg-red-50 p-3 text-sm text-red-900 dark:bg-red-950 dark:text-red-100"
+        >
+          Single sign-on did not work. Please try again.
+        </p>
+      )}
+      {one(q.error) === "oidc_denied" && (
+        <p
+          role="alert"
+          className="mb-4 rounded-md bg-red-50 p-3 text-sm text-red-900 dark:bg-red-950 dark:text-red-100"
+        >
+          You signed in, but that account may not see this status page. Ask the page&apos;s owner for access.
+        </p>
+      )}
       {one(q.signed_out) && <p className="mb-4 text-sm">You are signed out.</p>}
+      {sso && (
+        <form
+          method="post"
+          action={VIEWER_OIDC_START}
+          className="mb-6 border-b border-zinc-200 pb-6 dark:border-zinc-800"
+        >
+          <input type="hidden" name="next" value={next} />
+          <button type="submit" className={buttonClass}>
+            Sign in with single sign-on
+          </button>
+        </form>
+      )}
       {settings.magicLinkEnabled && (
         <form method="post" action="/viewer/sign-in/link" className="space-y-3">
           <input type="hidden" name="next" value={next} />
@@ -73,7 +103,7 @@ export default async function ViewerSignIn({ searchParams }: Props) {
           </button>
         </form>
       )}
-      {!settings.magicLinkEnabled && !settings.passwordHash && (
+      {!sso && !settings.magicLinkEnabled && !settings.passwordHash && (
         <p className="text-sm">This page has no sign-in method switched on. Ask the page&apos;s owner for access.</p>
       )}
     </SubscriptionShell>

@@ -14,6 +14,7 @@ import {
 import { env } from "@/lib/env";
 import { getPage } from "@/lib/page/page";
 import { loadViewerSettings } from "@/lib/viewers/access";
+import { updateViewerOidc } from "@/lib/viewers/oidc";
 import { PREVIEW_SESSION_MS, signViewerSession, VIEWER_COOKIE } from "@/lib/viewers/session";
 import { createViewerToken, revokeViewerToken, updateViewerSettings } from "@/lib/viewers/settings";
 import { refreshAfterWrite } from "../form-data";
@@ -128,4 +129,18 @@ export async function previewAudienceAction(fd: FormData): Promise<void> {
     secure: env().HERALD_URL?.startsWith("https://") ?? false,
   });
   redirect("/");
+}
+
+export async function updateViewerOidcAction(_prev: ActionState, fd: FormData): Promise<ActionState> {
+  const { ctx } = await requireUser();
+  return runAction(async () => {
+    const issuer = str(fd, "oidcIssuer")?.trim() ?? "";
+    await updateViewerOidc(ctx, {
+      issuer,
+      clientId: str(fd, "oidcClientId") ?? "",
+      clientSecret: str(fd, "oidcClientSecret") ?? "",
+    });
+    refreshAfterWrite();
+    return { ok: true, message: issuer ? "Single sign-on for viewers saved." : "Single sign-on for viewers is off." };
+  });
 }

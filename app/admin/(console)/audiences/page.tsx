@@ -16,12 +16,16 @@ import { Input, Select, Textarea } from "@/components/ui/form";
 import { listAudiences } from "@/lib/audiences/audiences";
 import { hasRole } from "@/lib/context";
 import { getPage } from "@/lib/page/page";
+import { env } from "@/lib/env";
+import { publicBaseUrl } from "@/lib/public/page";
 import { loadViewerSettings } from "@/lib/viewers/access";
+import { VIEWER_OIDC_CALLBACK, viewerOidcDto } from "@/lib/viewers/oidc";
 import { listViewerTokens } from "@/lib/viewers/settings";
 import {
   createAudienceAction,
   createViewerTokenAction,
   revokeViewerTokenAction,
+  updateViewerOidcAction,
   updateViewerSettingsAction,
 } from "./actions";
 
@@ -36,6 +40,9 @@ export default async function AudiencesPage() {
     listViewerTokens(ctx.db, page.id),
   ]);
   const canAdmin = hasRole(ctx.actor, "admin");
+  // The client secret stays on the server: the form only learns whether one is stored.
+  const sso = viewerOidcDto(settings);
+  const callbackUrl = `${publicBaseUrl(page, env().HERALD_URL)}${VIEWER_OIDC_CALLBACK}`;
   return (
     <>
       <PageHeader
@@ -126,6 +133,51 @@ export default async function AudiencesPage() {
               <Textarea name="ipAllowList" rows={3} defaultValue={settings.ipAllowList} />
             </FormField>
             {canAdmin && <SubmitButton pendingLabel="Saving…">Save</SubmitButton>}
+          </ActionForm>
+        </Card>
+        <Card
+          className="lg:col-span-2"
+          title="Single sign-on for viewers (OIDC)"
+          description={
+            "Viewers sign in with your identity provider (Okta, Entra ID, Google Workspace, Keycloak…). " +
+            "The same addresses may sign in as by email link: audience members and the domains above."
+          }
+        >
+          <ActionForm action={updateViewerOidcAction} aria-label="Viewer single sign-on">
+            <p className="text-sm">
+              Register a web application at the provider with this redirect URI:{" "}
+              <code className="rounded bg-zinc-100 px-1 py-0.5 text-xs break-all dark:bg-zinc-800">{callbackUrl}</code>
+            </p>
+            <FormField
+              label="Issuer URL"
+              name="issuer"
+              id="oidcIssuer"
+              hint="e.g. https://login.example.com/realms/main. Empty switches viewer single sign-on off."
+            >
+              <Input id="oidcIssuer" name="oidcIssuer" type="url" defaultValue={sso.issuer} disabled={!canAdmin} />
+            </FormField>
+            <FormField label="Client ID" name="clientId" id="oidcClientId">
+              <Input id="oidcClientId" name="oidcClientId" defaultValue={sso.clientId} disabled={!canAdmin} />
+            </FormField>
+            <FormField
+              label="Client secret"
+              name="clientSecret"
+              id="oidcClientSecret"
+              hint={
+                sso.secretSet
+                  ? "A secret is stored (it is never shown again). Type a new one to replace it."
+                  : "Stored on the server only; never shown again."
+              }
+            >
+              <Input
+                id="oidcClientSecret"
+                name="oidcClientSecret"
+                type="password"
+                autoComplete="off"
+                disabled={!canAdmin}
+              />
+            </FormField>
+            {canAdmin && <SubmitButton pendingLabel="Saving…">Save single sign-on</SubmitButton>}
           </ActionForm>
         </Card>
         <Card
