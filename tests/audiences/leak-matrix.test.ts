@@ -3,12 +3,17 @@
 // restricted component, group, incident or internal note never reaches the
 // first two — not even through an aggregate (banner, badge, uptime, OG card) —
 // and does reach its own audience.
-import { request } from "node:http";
+import { readFileSync } from "node:fs";
+import { createServer, request, type Server } from "node:http";
+import path from "node:path";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { outboxEmail } from "../../db/schema";
+import Provider from "oidc-provider";
+import { auditLog, outboxEmail } from "../../db/schema";
+import { VIEW_PREFIX } from "../../lib/snapshots/routes";
+import { signFlow, updateViewerOidc } from "../../lib/viewers/oidc";
 import { createViewerToken, revokeViewerToken, updateViewerSettings } from "../../lib/viewers/settings";
-import { startServer, type RunningServer } from "../helpers/server";
+import { freePort, startServer, type RunningServer } from "../helpers/server";
 import { RESTRICTED, SECRET, seedAudiences, viewerCookieFor } from "./fixture";
 
 type Got = { status: number; headers: Record<string, string | string[] | undefined>; body: Buffer };
@@ -163,6 +168,25 @@ describe("leak matrix: every public surface × reader", () => {
     expect((await og("own")).equals(await og("anonymous"))).toBe(false);
   });
 
+  it("impact leak: a public incident's impact counts only the components its reader may see", async () => {
+    const impacts = async (r: Reader) => {
+      const body = JSON.parse((await ask(r, "/api/v2/incidents.json", "token")).body.toString());
+      const summary = JSON.parse((await ask(r, "/api/v2/summary.json", "token")).body.toString());
+      const mine = (list: { id: string; impact: string }[]) => list.find((i) => i.id === seed.mixedIncident.id)?.impact;
+      return [mine(body.incidents), mine(summary.incidents)];
+    };
+    expect(await impacts("anonymous")).toEqual(["minor", "minor"]);
+    expect(await impacts("other")).toEqual(["minor", "minor"]);
+    expect(await impacts("own")).toEqual(["critical", "critical"]);
+    // The incident page says (and colours) the same.
+    const page = async (r: Reader) => (await ask(r, `/incidents/${seed.mixedIncident.id}`, "cookie")).body.toString();
+    for (const r of ["anonymous", "other"] as const) {
+      expect(await page(r)).toContain("Minor impact");
+      expect(await page(r)).not.toContain("Critical impact");
+    }
+    expect(await page("own")).toContain("Critical impact");
+  });
+
   it("the anonymous site keeps its key and headers; a view renders once on demand, then from memory", async () => {
     const anon = await get(`${server.url}/`);
     expect(anon.headers["cache-control"]).toMatch(/^public/);
@@ -180,6 +204,19 @@ describe("leak matrix: every public surface × reader", () => {
       .filter((l) => l.includes("snapshot render ~") && l.includes("/history?")).length;
     expect(renders - before).toBe(1);
     expect((await get(`${server.url}/history?page=1`, { cookie })).headers["x-herald-snapshot"]).toBe("HIT");
+  });
+
+  it("only the anonymous site is saved to disk: no audience view in data/snapshots.json", async () => {
+    const file = path.join(server.dataDir, "snapshots.json");
+    // Saves are debounced (1 s after a render); the matrix above rendered every view.
+    await new Promise((r) => setTimeout(r, 1200));
+    const saved = JSON.parse(readFileSync(file, "utf8")) as { entries: { key: string; identity: string }[] };
+    expect(saved.entries.length).toBeGreaterThan(0);
+    for (const e of saved.entries) {
+      expect(e.key.startsWith(VIEW_PREFIX), e.key).toBe(false);
+      const body = Buffer.from(e.identity, "base64").toString("latin1");
+      for (const x of restrictedStrings()) expect(body, `${e.key} must not hold ${x}`).not.toContain(x);
+    }
   });
 
   it("a forged, expired or foreign-secret cookie and an unknown token read as anonymous or are refused", async () => {
@@ -315,5 +352,135 @@ describe("a private page (same server, switched to private)", () => {
     expect(home.status).toBe(200);
     expect(home.body.toString()).not.toContain(RESTRICTED.component);
     expect(home.headers["cache-control"]).toMatch(/private/);
+  });
+
+  describe("viewer single sign-on (OIDC, against oidc-provider)", () => {
+    const CLIENT = { id: "herald-viewers", secret: "viewer-client-secret-that-must-never-leak-42" };
+    let idp: Server;
+    let issuer: string;
+
+    beforeAll(async () => {
+      const port = await freePort();
+      issuer = `http://127.0.0.1:${port}`;
+      // Its development login screen accepts any login name, which becomes the account's email.
+      const provider = new Provider(issuer, {
+        clients: [
+          {
+            client_id: CLIENT.id,
+            client_secret: CLIENT.secret,
+            redirect_uris: [`${server.url}/viewer/oidc/callback`],
+            grant_types: ["authorization_code"],
+            response_types: ["code"],
+          },
+        ],
+        claims: { openid: ["sub"], email: ["email", "email_verified"] },
+        findAccount: (_ctx, id) => ({ accountId: id, claims: () => ({ sub: id, email: id, email_verified: true }) }),
+        pkce: { required: () => true },
+        cookies: { keys: ["test-only-cookie-key"] },
+      });
+      idp = createServer(provider.callback());
+      await new Promise<void>((r) => idp.listen(port, "127.0.0.1", r));
+      await updateViewerSettings(seed.ctx, {
+        visibility: "private",
+        magicLinkEnabled: false,
+        allowedDomains: "",
+        ipAllowList: "",
+      });
+      await updateViewerOidc(seed.ctx, { issuer, clientId: CLIENT.id, clientSecret: CLIENT.secret });
+      await settle();
+    });
+    afterAll(() => new Promise((r) => idp?.close(r)));
+
+    /** Herald's start → the provider's login and consent → the callback URL Herald is sent back to (not yet opened). */
+    async function throughProvider(email: string): Promise<{ callback: string; flow: string }> {
+      const start = await form("/viewer/oidc/start", { next: "/history" });
+      expect(start.status).toBe(303);
+      const flow = cookieOf(start);
+      expect(flow).toMatch(/^herald_viewer_oidc=/);
+      let url = start.headers.get("location")!;
+      expect(url.startsWith(issuer)).toBe(true);
+      const jar = new Map<string, string>();
+      const take = (res: Response) => {
+        for (const c of res.headers.getSetCookie()) {
+          const [pair] = c.split(";");
+          jar.set(pair.slice(0, pair.indexOf("=")), pair.slice(pair.indexOf("=") + 1));
+        }
+      };
+      const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join("; ");
+      for (let hop = 0; hop < 12; hop++) {
+        if (url.startsWith(server.url)) return { callback: url.slice(server.url.length), flow };
+        let res = await fetch(url, { headers: { cookie: cookie() }, redirect: "manual" });
+        take(res);
+        if (res.status === 200 && /\/interaction\//.test(url)) {
+          const prompt = /name="prompt" value="(\w+)"/.exec(await res.text())?.[1];
+          res = await fetch(url, {
+            method: "POST",
+            headers: { cookie: cookie(), "content-type": "application/x-www-form-urlencoded" },
+            body: new URLSearchParams(
+              prompt === "login" ? { prompt, login: email, password: "x" } : { prompt: "consent" },
+            ),
+            redirect: "manual",
+          });
+          take(res);
+        }
+        url = new URL(res.headers.get("location")!, url).toString();
+      }
+      throw new Error("too many redirects");
+    }
+    const callback = (path: string, flow?: string) =>
+      fetch(`${server.url}${path}`, { redirect: "manual", headers: flow ? { cookie: flow } : {} });
+    const viewerCookieOf = (r: Response) => r.headers.getSetCookie().find((c) => c.startsWith("herald_viewer="));
+
+    it("a member signs in through the provider and sees their audience's view", async () => {
+      const signIn = await (await fetch(`${server.url}/viewer/sign-in`)).text();
+      expect(signIn).toContain("Sign in with single sign-on");
+      const { callback: back, flow } = await throughProvider("boss@bigco.example");
+      const done = await callback(back, flow);
+      expect(done.status).toBe(303);
+      expect(done.headers.get("location")).toBe("/history");
+      const cookie = viewerCookieOf(done)!.split(";")[0];
+      // The flow cookie is spent.
+      expect(done.headers.getSetCookie().some((c) => /^herald_viewer_oidc=;.*Max-Age=0/.test(c))).toBe(true);
+      const home = await get(`${server.url}/`, { cookie });
+      expect(home.status).toBe(200);
+      expect(home.body.toString()).toContain(RESTRICTED.incident);
+      // The same code cannot be used twice.
+      expect((await callback(back, flow)).headers.get("location")).toBe("/viewer/sign-in?error=oidc");
+    });
+
+    it("an address that may not read the page is refused after the provider signs it in", async () => {
+      const { callback: back, flow } = await throughProvider("who@nowhere.example");
+      const done = await callback(back, flow);
+      expect(done.headers.get("location")).toBe("/viewer/sign-in?error=oidc_denied");
+      expect(viewerCookieOf(done)).toBeUndefined();
+    });
+
+    it("state and nonce are checked: another flow's cookie, no cookie, or a changed nonce sign no one in", async () => {
+      const a = await throughProvider("boss@bigco.example");
+      const b = await throughProvider("boss@bigco.example");
+      for (const [path, flow] of [
+        [b.callback, a.flow], // a's state does not match b's answer
+        [b.callback, undefined], // no flow of this browser's (a link from elsewhere)
+      ] as const) {
+        const r = await callback(path, flow);
+        expect(r.headers.get("location")).toBe("/viewer/sign-in?error=oidc");
+        expect(viewerCookieOf(r)).toBeUndefined();
+      }
+      // b's own flow (state and PKCE right) with another nonce: the ID token's nonce does not match.
+      const value = b.flow.slice(b.flow.indexOf("=") + 1);
+      const payload = JSON.parse(Buffer.from(value.split(".")[0], "base64url").toString());
+      const forged = `herald_viewer_oidc=${signFlow({ ...payload, nonce: "another-nonce" }, SECRET)}`;
+      const r = await callback(b.callback, forged);
+      expect(r.headers.get("location")).toBe("/viewer/sign-in?error=oidc");
+      expect(viewerCookieOf(r)).toBeUndefined();
+    });
+
+    it("the client secret never reaches a page, a log or the audit log", async () => {
+      expect(await (await fetch(`${server.url}/viewer/sign-in`)).text()).not.toContain(CLIENT.secret);
+      expect(server.output()).not.toContain(CLIENT.secret);
+      const audits = await server.db.select().from(auditLog);
+      expect(JSON.stringify(audits)).not.toContain(CLIENT.secret);
+      expect(JSON.stringify(audits)).toContain("viewers.oidc");
+    });
   });
 });
