@@ -21,6 +21,7 @@ import {
   invitation,
   mirrorJob,
   mirrorTarget,
+  mirrorTargetConfig,
   outboxEmail,
   rateLimit,
   session,
@@ -145,6 +146,14 @@ beforeAll(async () => {
     updatedAt: now,
   });
   await t.db.insert(mirrorJob).values({ id: newId(), version: 1, firstSeenAt: now, dueAt: now, createdAt: now });
+  await t.db.insert(mirrorTargetConfig).values({
+    id: newId(),
+    kind: "s3",
+    settings: { bucket: "status", region: "auto" },
+    credentialsEnc: "sealed",
+    createdAt: now,
+    updatedAt: now,
+  });
   await t.db.insert(account).values({
     id: newId(16),
     accountId: owner.id,

@@ -1032,6 +1032,8 @@ export const mirrorTarget = sqliteTable("mirror_target", {
   lastErrorAt: ts("last_error_at"),
   createdAt: created(),
   updatedAt: updated(),
+  // "Push now" on this target: the next push compares with what the target really holds (as a full sync does).
+  pushRequested: bool("push_requested").notNull().default(false),
 });
 
 // The durable queue: at most one open job (debounced content changes fold into
@@ -1053,8 +1055,23 @@ export const mirrorJob = sqliteTable("mirror_job", {
   createdAt: created(),
 });
 
+// Targets added in the console (Settings → Static mirror), beside the environment's.
+// Their mirror_target row (same id) holds the push state. Where a target points is
+// plain text (`settings`, shown in the console and audited); its credentials (S3
+// keys, a git token or ssh key) are one AES-256-GCM value under HERALD_SECRET
+// (lib/subscribers/tokens.ts seal), write-only: never shown, logged, exported or audited.
+export const mirrorTargetConfig = sqliteTable("mirror_target_config", {
+  id: text("id").primaryKey(),
+  kind: text("kind", { enum: ["directory", "git", "s3"] }).notNull(),
+  settings: text("settings", { mode: "json" }).$type<Record<string, string>>().notNull(),
+  credentialsEnc: text("credentials_enc"),
+  createdAt: created(),
+  updatedAt: updated(),
+});
+
 export type MirrorTarget = typeof mirrorTarget.$inferSelect;
 export type MirrorJob = typeof mirrorJob.$inferSelect;
+export type MirrorTargetConfig = typeof mirrorTargetConfig.$inferSelect;
 
 export type User = typeof user.$inferSelect;
 export type Invitation = typeof invitation.$inferSelect;

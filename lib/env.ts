@@ -98,6 +98,8 @@ const EnvSchema = z.object({
   HERALD_MIRROR_S3_ENDPOINT: z.url().optional(),
   HERALD_MIRROR_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
   HERALD_MIRROR_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  // The folder inside which admins may add directory targets in the console (none may without it).
+  HERALD_MIRROR_DIR_ROOT: z.string().min(1).optional(),
   // Where the worker reads the public site (Herald's own server; default http://127.0.0.1:PORT).
   HERALD_MIRROR_SOURCE_URL: z.url().optional(),
   HERALD_MIRROR_DEBOUNCE_MS: z.coerce.number().int().min(0).max(600_000).default(1000),

@@ -10,6 +10,7 @@ import { signInLimitsFromEnv, unlockSignIn } from "@/lib/auth/sign-in-limits";
 import { CLI_ACTOR, type Ctx } from "@/lib/context";
 import { env } from "@/lib/env";
 import { isDomainError, ValidationError } from "@/lib/errors";
+import { listConsoleTargets } from "@/lib/mirror/console-targets";
 import { mirrorDepsFromEnv, mirrorTargetsFromEnv } from "@/lib/mirror/from-env";
 import { type MirrorStatus, mirrorStatus, syncNow } from "@/lib/mirror/mirror";
 import { systemClock } from "@/lib/runtime";
@@ -218,10 +219,11 @@ async function mirrorSync(db: Db): Promise<void> {
 }
 
 async function mirrorStatusCommand(db: Db): Promise<void> {
-  const targets = mirrorTargetsFromEnv();
+  const targets = [...mirrorTargetsFromEnv(), ...(await listConsoleTargets(db))];
   if (!targets.length)
     return console.log(
-      "No mirror target is configured (HERALD_MIRROR_DIR, HERALD_MIRROR_GIT_URL, HERALD_MIRROR_S3_BUCKET).",
+      "No mirror target is configured (HERALD_MIRROR_DIR, HERALD_MIRROR_GIT_URL, HERALD_MIRROR_S3_BUCKET, " +
+        "or Settings → Static mirror).",
     );
   const s = await mirrorStatus({ db, now: systemClock }, targets);
   console.log(`Content version ${s.currentVersion}.${s.job ? ` Queued: ${describeJob(s.job)}.` : ""}`);

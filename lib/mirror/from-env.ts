@@ -1,13 +1,16 @@
 // The mirror as configured by the environment (lib/env.ts): its targets and
 // the worker step's dependencies. Credentials stay in these objects; labels
-// and stored rows never carry them.
+// and stored rows never carry them. The environment's targets are the
+// operator's, trusted as written (a MinIO on 127.0.0.1 is fine); the SSRF
+// rules apply to the targets typed into the console (targets/from-config.ts).
 import path from "node:path";
 import { env } from "../env";
-import { checkTargetUrl, guardedAgentLookup, netPolicyFromEnv } from "../net/fetch";
+import { netPolicyFromEnv } from "../net/fetch";
 import type { MirrorDeps } from "./mirror";
 import { httpSource } from "./site";
 import { directoryTarget } from "./targets/directory";
 import { gitTarget } from "./targets/git";
+import type { ConsoleTargetEnv } from "./targets/from-config";
 import { s3Target } from "./targets/s3";
 import type { TargetDriver } from "./targets/types";
 
@@ -36,18 +39,28 @@ export function mirrorTargetsFromEnv(): TargetDriver[] {
         endpoint: e.HERALD_MIRROR_S3_ENDPOINT,
         accessKeyId: e.HERALD_MIRROR_S3_ACCESS_KEY_ID,
         secretAccessKey: e.HERALD_MIRROR_S3_SECRET_ACCESS_KEY,
-        // The endpoint is user-given: the webhook rules (HERALD_WEBHOOK_ALLOW_HTTP / _PRIVATE for a local MinIO).
-        guard: { check: (url) => void checkTargetUrl(url, netPolicyFromEnv()), lookup: guardedAgentLookup() },
       }),
     );
   cached = targets;
   return targets;
 }
 
+/** What the console's targets need: the sealing secret, the SSRF rules, the directory root. */
+export function consoleTargetEnvFromEnv(): ConsoleTargetEnv {
+  const e = env();
+  return {
+    secret: e.HERALD_SECRET,
+    policy: netPolicyFromEnv(),
+    dirRoot: e.HERALD_MIRROR_DIR_ROOT,
+    dataDir: e.HERALD_DATA_DIR,
+  };
+}
+
 export function mirrorDepsFromEnv(workerId: string, wakeIn: (ms: number) => void): MirrorDeps {
   const e = env();
   return {
     targets: mirrorTargetsFromEnv(),
+    console: consoleTargetEnvFromEnv(),
     source: httpSource(e.HERALD_MIRROR_SOURCE_URL ?? `http://127.0.0.1:${e.PORT}`),
     cacheDir: path.join(e.HERALD_DATA_DIR, "mirror", "site"),
     fallbackUrl: e.HERALD_URL,

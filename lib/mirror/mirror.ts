@@ -2,7 +2,7 @@
 // changes, leases the queued job, builds the static site from what Herald
 // serves and pushes the difference to every target.
 import { eq } from "drizzle-orm";
-import { mirrorJob, mirrorTarget, type MirrorJob, type MirrorTarget } from "@/db/schema";
+import { mirrorJob, mirrorTarget, mirrorTargetConfig, type MirrorJob, type MirrorTarget } from "@/db/schema";
 import { audit } from "../audit";
 import { requireRole, type Ctx, type PublicCtx } from "../context";
 import { getContentVersion } from "../page/page";
@@ -19,10 +19,14 @@ import {
   type QueueTiming,
 } from "./queue";
 import { buildSite, pool, type Site, type SiteSource } from "./site";
+import { type ConsoleTargetEnv, driversOfConfigs } from "./targets/from-config";
 import { redact, type TargetDriver } from "./targets/types";
 
 export interface MirrorDeps extends QueueTiming {
+  /** The environment's targets (the operator's: trusted as written). */
   targets: readonly TargetDriver[];
+  /** For the targets added in the console (mirror_target_config); absent, those are not pushed. */
+  console?: ConsoleTargetEnv;
   /** Where the public site is read from (Herald's own snapshot server). */
   source: SiteSource;
   /** The site cache (under the data directory). */
@@ -43,6 +47,13 @@ export interface PushResult {
   uploaded: number;
   deleted: number;
   error: string | null;
+}
+
+/** Every target to push: the environment's, then the console's. */
+export async function configuredTargets(ctx: PublicCtx, deps: Pick<MirrorDeps, "targets" | "console">) {
+  if (!deps.console) return deps.targets;
+  const rows = await ctx.db.select().from(mirrorTargetConfig).orderBy(mirrorTargetConfig.createdAt);
+  return rows.length ? [...deps.targets, ...driversOfConfigs(rows, deps.console)] : deps.targets;
 }
 
 /** Creates the rows of configured targets and updates their labels. */
@@ -73,15 +84,17 @@ export async function pushTo(
         .set({ ...v, updatedAt: ctx.now() })
         .where(eq(mirrorTarget.id, driver.id)),
     );
+  // "Push now" on this target: compared with what it really holds. Cleared now, so a request during the push stands.
+  const requested = state.pushRequested;
   try {
-    const { listed } = await driver.begin({ full, remoteHead: state.remoteHead });
+    const { listed } = await driver.begin({ full: full || requested, remoteHead: state.remoteHead });
     const held = listed ?? new Map(Object.entries(state.manifest));
     const puts = [...site.files].filter(([file, f]) => held.get(file) !== f.sha).map(([file]) => file);
     const removes = [...held.keys()].filter((file) => !site.files.has(file));
     // Marked before anything is sent: after a crash these are rewritten or removed, whatever got through.
     const inFlight: Record<string, string> = Object.fromEntries(held);
     for (const file of puts) inFlight[file] = "";
-    await setState({ manifest: inFlight, lastAttemptAt: started });
+    await setState({ manifest: inFlight, lastAttemptAt: started, pushRequested: false });
     await pool(
       puts.map((file) => async () => {
         const f = site.files.get(file)!;
@@ -107,7 +120,7 @@ export async function pushTo(
     return { target: driver.id, uploaded: puts.length, deleted: removes.length, error: null };
   } catch (err) {
     const error = redact(err instanceof Error ? err.message : String(err), driver.secrets).slice(0, 2000);
-    await setState({ lastError: error, lastErrorAt: ctx.now() });
+    await setState({ lastError: error, lastErrorAt: ctx.now(), ...(requested ? { pushRequested: true } : {}) });
     return { target: driver.id, uploaded: 0, deleted: 0, error };
   }
 }
@@ -117,6 +130,7 @@ export async function runJob(
   ctx: PublicCtx,
   deps: MirrorDeps,
   job: Pick<MirrorJob, "full">,
+  targets: readonly TargetDriver[] = deps.targets,
 ): Promise<{ site: Site; results: PushResult[] }> {
   // A private page is never mirrored: the static copy would be readable by anyone.
   const page = await loadPublicPageRow(ctx.db);
@@ -132,7 +146,9 @@ export async function runJob(
     full: job.full,
   });
   const states = new Map((await ctx.db.select().from(mirrorTarget)).map((r) => [r.id, r]));
-  const results = await Promise.all(deps.targets.map((t) => pushTo(ctx, t, states.get(t.id)!, site, job.full)));
+  // A target removed since the list was read has no row: nothing to push there.
+  const present = targets.filter((t) => states.has(t.id));
+  const results = await Promise.all(present.map((t) => pushTo(ctx, t, states.get(t.id)!, site, job.full)));
   return { site, results };
 }
 
@@ -144,14 +160,15 @@ let registered: readonly TargetDriver[] | null = null;
  * lease keeps one push at a time.
  */
 export async function mirrorStep(ctx: PublicCtx, deps: MirrorDeps): Promise<boolean> {
-  if (!deps.targets.length) return false;
+  const targets = await configuredTargets(ctx, deps);
+  if (!targets.length) return false;
   if (registered !== deps.targets) {
     await registerTargets(ctx, deps.targets);
     registered = deps.targets;
   }
   const pending = await noteContentVersion(
     ctx,
-    deps.targets.map((t) => t.id),
+    targets.map((t) => t.id),
     deps,
   );
   if (!pending) return false;
@@ -168,7 +185,7 @@ export async function mirrorStep(ctx: PublicCtx, deps: MirrorDeps): Promise<bool
   heartbeat.unref();
   try {
     const started = performance.now();
-    const { site, results } = await runJob(ctx, deps, job);
+    const { site, results } = await runJob(ctx, deps, job, targets);
     const failed = results.filter((r) => r.error);
     const summary = results
       .map((r) => (r.error ? `${r.target}: failed` : `${r.target}: ${r.uploaded} up, ${r.deleted} removed`))
@@ -271,9 +288,11 @@ export async function syncNow(
   deps: MirrorDeps,
   waitMs = 120_000,
 ): Promise<{ version: number; fetched: number; results: PushResult[] }> {
-  if (!deps.targets.length)
+  const targets = await configuredTargets(ctx, deps);
+  if (!targets.length)
     throw new Error(
-      "No mirror target is configured (HERALD_MIRROR_DIR, HERALD_MIRROR_GIT_URL or HERALD_MIRROR_S3_BUCKET).",
+      "No mirror target is configured (HERALD_MIRROR_DIR, HERALD_MIRROR_GIT_URL or HERALD_MIRROR_S3_BUCKET, " +
+        "or Settings → Static mirror).",
     );
   await registerTargets(ctx, deps.targets);
   await requestFullSync(ctx);
@@ -289,7 +308,7 @@ export async function syncNow(
     Math.max(200, deps.leaseMs / 3),
   );
   try {
-    const { site, results } = await runJob(ctx, deps, job);
+    const { site, results } = await runJob(ctx, deps, job, targets);
     const failed = results.filter((r) => r.error);
     if (failed.length)
       await failJob(ctx, job, deps.workerId, failed.map((r) => `${r.target}: ${r.error}`).join("\n"), {

@@ -36,8 +36,7 @@ export async function noteContentVersion(
   const open = await openJob(ctx.db);
   if (open && !(open.version < seen && open.leaseOwner === null)) return open;
   if (!open) {
-    const targets = await ctx.db.select({ id: mirrorTarget.id, pushed: mirrorTarget.pushedVersion }).from(mirrorTarget);
-    if (!targetIds.some((id) => targets.find((r) => r.id === id)?.pushed !== seen)) return undefined;
+    if (!behind(await targetStates(ctx.db), targetIds, seen)) return undefined;
   }
   // Every write in a transaction: this process runs them one at a time (db/client.ts).
   return ctx.db.transaction(async (tx) => {
@@ -58,10 +57,21 @@ export async function noteContentVersion(
       }
       return job;
     }
-    const targets = await tx.select({ id: mirrorTarget.id, pushed: mirrorTarget.pushedVersion }).from(mirrorTarget);
-    const behind = targetIds.some((id) => targets.find((r) => r.id === id)?.pushed !== version);
-    if (!behind) return undefined;
+    if (!behind(await targetStates(tx), targetIds, version)) return undefined;
     return insertJob(tx, { full: false, version, firstSeenAt: now, dueAt: new Date(now.getTime() + t.debounceMs) });
+  });
+}
+
+const targetStates = (db: Tx) =>
+  db
+    .select({ id: mirrorTarget.id, pushed: mirrorTarget.pushedVersion, requested: mirrorTarget.pushRequested })
+    .from(mirrorTarget);
+
+/** A target lacks `version`, or someone asked to push it now. */
+function behind(rows: { id: string; pushed: number | null; requested: boolean }[], ids: readonly string[], v: number) {
+  return ids.some((id) => {
+    const r = rows.find((row) => row.id === id);
+    return !r || r.pushed !== v || r.requested;
   });
 }
 
@@ -97,6 +107,13 @@ export async function queueFullSync(tx: Tx, now: Date): Promise<void> {
       .set({ full: true, version: Math.max(version, job.version), dueAt: now })
       .where(eq(mirrorJob.id, job.id));
   else await insertJob(tx, { full: true, version, firstSeenAt: now, dueAt: now });
+}
+
+/** "Push now" on one target (the caller marked it): the open job is due now, or a job is queued for now. */
+export async function queuePushNow(tx: Tx, now: Date): Promise<void> {
+  const job = await openJob(tx);
+  if (job) await tx.update(mirrorJob).set({ dueAt: now }).where(eq(mirrorJob.id, job.id));
+  else await insertJob(tx, { full: false, version: await getContentVersion(tx), firstSeenAt: now, dueAt: now });
 }
 
 /** Takes the due job for `leaseMs`; null when none is due or another worker holds it. */

@@ -101,6 +101,8 @@ export const NOT_EXPORTED: Record<string, string> = {
   audience_note: "not in export version 1: audience-only notes on updates are not carried",
   mirror_target: "the static mirror's push state (what each target holds): it belongs to this install",
   mirror_job: "the static mirror's work queue",
+  mirror_target_config:
+    "mirror targets added in the console: their credentials are sealed with this install's HERALD_SECRET; add them again",
 };
 
 function columnSchema(col: Column): z.ZodType {

@@ -13,7 +13,7 @@ export interface IssuedToken {
 }
 
 /** What a sealed value is for; each purpose has its own key, so one can never be opened as another. */
-export type SealPurpose = "subscriber-link-token" | "channel-url" | "channel-secret";
+export type SealPurpose = "subscriber-link-token" | "channel-url" | "channel-secret" | "mirror-credentials";
 
 function key(secret: string, purpose: SealPurpose): Buffer {
   return createHash("sha256").update(`herald:${purpose}:${secret}`).digest();
