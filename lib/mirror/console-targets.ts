@@ -80,7 +80,7 @@ const S3Input = z.object({
   prefix: opt(200).pipe(
     z
       .string()
-      .regex(/^(?!.*\.\.)[A-Za-z0-9._\/-]+$/, "Letters, digits, “.”, “_”, “-” and “/” only")
+      .regex(/^(?!.*\.\.)[A-Za-z0-9._/-]+$/, "Letters, digits, “.”, “_”, “-” and “/” only")
       .optional(),
   ),
   accessKeyId: opt(200),
@@ -108,7 +108,8 @@ async function settingsOf(
     if (!env.dirRoot)
       throw invalid(
         "path",
-        "Directory targets from the console need HERALD_MIRROR_DIR_ROOT in the environment (the folder they must be in).",
+        "Directory targets from the console need HERALD_MIRROR_DIR_ROOT in the environment " +
+          "(the folder they must be in).",
       );
     const abs = directoryInRoot(env.dirRoot, data.path);
     if (!abs) throw invalid("path", `Give a folder inside ${env.dirRoot}`);
@@ -197,7 +198,10 @@ export async function addMirrorTarget(ctx: Ctx, env: ConsoleTargetEnv, input: un
       action: "mirror.target.add",
       entityType: "mirror_target",
       entityId: id,
-      after: { ...audited(data.kind, settings), credentials: Object.values(credentials).some(Boolean) ? "set" : "none" },
+      after: {
+        ...audited(data.kind, settings),
+        credentials: Object.values(credentials).some(Boolean) ? "set" : "none",
+      },
     });
     return { id };
   });
@@ -221,11 +225,26 @@ export async function updateMirrorTarget(ctx: Ctx, env: ConsoleTargetEnv, id: un
     if (row.kind !== data.kind) throw invalid("kind", "A target's kind cannot change: add a new target instead");
     const kept = openCredentials(env.secret, row.credentialsEnc);
     const { settings, credentials } = await settingsOf(tx, env, data, kept, row.id);
-    const replaced = Object.entries(credentials).some(([k, v]) => v && v !== kept[k as keyof TargetCredentials]);
+    const same = (a: TargetCredentials, b: TargetCredentials) =>
+      JSON.stringify(
+        Object.entries(a)
+          .filter(([, v]) => v)
+          .sort(),
+      ) ===
+      JSON.stringify(
+        Object.entries(b)
+          .filter(([, v]) => v)
+          .sort(),
+      );
+    const replaced = !same(credentials, kept);
     const now = ctx.now();
     await tx
       .update(mirrorTargetConfig)
-      .set({ settings, credentialsEnc: sealCredentials(env.secret, credentials), updatedAt: now })
+      .set({
+        settings,
+        credentialsEnc: replaced ? sealCredentials(env.secret, credentials) : row.credentialsEnc,
+        updatedAt: now,
+      })
       .where(eq(mirrorTargetConfig.id, row.id));
     const moved = JSON.stringify(settings) !== JSON.stringify(row.settings);
     await tx
@@ -292,7 +311,9 @@ export async function pushMirrorTargetNow(ctx: Ctx, id: unknown, configuredIds: 
 /** The console's targets for the settings page: where they point and whether credentials are stored. */
 export async function listConsoleTargets(
   db: Tx,
-): Promise<{ id: string; kind: MirrorTargetConfig["kind"]; settings: Record<string, string>; hasCredentials: boolean }[]> {
+): Promise<
+  { id: string; kind: MirrorTargetConfig["kind"]; settings: Record<string, string>; hasCredentials: boolean }[]
+> {
   const rows = await db.select().from(mirrorTargetConfig).orderBy(mirrorTargetConfig.createdAt);
   return rows.map((r) => ({ id: r.id, kind: r.kind, settings: r.settings, hasCredentials: r.credentialsEnc !== null }));
 }

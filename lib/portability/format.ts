@@ -102,7 +102,7 @@ export const NOT_EXPORTED: Record<string, string> = {
   mirror_target: "the static mirror's push state (what each target holds): it belongs to this install",
   mirror_job: "the static mirror's work queue",
   mirror_target_config:
-    "mirror targets added in the console: their credentials are sealed with this install's HERALD_SECRET; add them again",
+    "mirror targets added in the console: credentials sealed with this install's HERALD_SECRET; add them again",
 };
 
 function columnSchema(col: Column): z.ZodType {

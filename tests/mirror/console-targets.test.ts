@@ -28,7 +28,12 @@ afterAll(async () => {
 });
 
 const decode = (s: string) =>
-  s.replaceAll("&quot;", '"').replaceAll("&#x27;", "'").replaceAll("&lt;", "<").replaceAll("&gt;", ">").replaceAll("&amp;", "&");
+  s
+    .replaceAll("&quot;", '"')
+    .replaceAll("&#x27;", "'")
+    .replaceAll("&lt;", "<")
+    .replaceAll("&gt;", ">")
+    .replaceAll("&amp;", "&");
 
 /** The hidden fields of the form labelled `label` on the page (Next's action reference among them). */
 function formFields(html: string, label: string): [string, string][] {
@@ -92,23 +97,28 @@ describe("Settings → Static mirror targets", () => {
       ["Add S3 bucket", { ...S3, endpoint: "https://10.0.0.5" }, /not a public address/],
       ["Add S3 bucket", { ...S3, bucket: "Not A Bucket!" }, /lower-case letters/],
       ["Add S3 bucket", { ...S3, secretAccessKey: "" }, /secret access key/],
-      ["Add git branch", { kind: "git", url: "/etc/herald", branch: "pages", auth: "none" }, /https:\/\/ URL or an ssh/],
       [
-        "Add git branch",
+        "Add Git branch",
+        { kind: "git", url: "/etc/herald", branch: "pages", auth: "none" },
+        /https:\/\/ URL or an ssh/,
+      ],
+      [
+        "Add Git branch",
         { kind: "git", url: "ext::sh -c touch% /tmp/pwned", branch: "pages", auth: "none" },
         /https:\/\/ URL or an ssh/,
       ],
-      ["Add git branch", { kind: "git", url: "git@127.0.0.1:acme/status.git", branch: "p", auth: "none" }, /refused/],
+      ["Add Git branch", { kind: "git", url: "git@127.0.0.1:acme/status.git", branch: "p", auth: "none" }, /refused/],
       [
-        "Add git branch",
+        "Add Git branch",
         { kind: "git", url: "https://git.example.com/acme/status.git", branch: "--upload-pack=x", auth: "none" },
         /Letters, digits/,
       ],
-      ["Add git branch", { kind: "git", url: "https://git.example.com/a.git", branch: "p", auth: "token" }, /token/],
-      ["Add directory", { kind: "directory", path: "../../etc" }, /inside \/srv\/status-mirrors/],
+      ["Add Git branch", { kind: "git", url: "https://git.example.com/a.git", branch: "p", auth: "token" }, /token/],
+      ["Add Directory", { kind: "directory", path: "../../etc" }, /inside \/srv\/status-mirrors/],
     ];
+    const html = (await session.get(PAGE)).html;
     for (const [form, fields, message] of cases) {
-      const r = await post(form, fields, session.cookie);
+      const r = await post(form, fields, session.cookie, html);
       expect(r.status, JSON.stringify(fields)).toBe(200);
       expect(decode(r.html), JSON.stringify(fields)).toMatch(message);
     }
@@ -178,9 +188,9 @@ describe("Settings → Static mirror targets", () => {
     await server.db.delete(mirrorJob);
     const push = await post("Push now", { id: after.id }, session.cookie);
     expect(push.html).toContain("A push to this target is queued");
-    expect((await server.db.select().from(mirrorTarget).where(eq(mirrorTarget.id, after.id)).get())?.pushRequested).toBe(
-      true,
-    );
+    expect(
+      (await server.db.select().from(mirrorTarget).where(eq(mirrorTarget.id, after.id)).get())?.pushRequested,
+    ).toBe(true);
     expect((await server.db.select().from(mirrorJob)).length).toBe(1);
     // An id that is no target: refused, nothing queued for it.
     const bogus = await post("Push now", { id: "nosuchtarget" }, session.cookie);

@@ -93,8 +93,7 @@ export function gitLabel(url: string, branch: string): string {
 export function gitTarget(opts: GitTargetOptions): TargetDriver {
   const dir = path.resolve(opts.workDir);
   const auth = opts.auth;
-  const basic =
-    auth?.kind === "token" ? Buffer.from(`${auth.username}:${auth.token}`).toString("base64") : undefined;
+  const basic = auth?.kind === "token" ? Buffer.from(`${auth.username}:${auth.token}`).toString("base64") : undefined;
   const secrets = [opts.url, ...(auth?.kind === "token" ? [auth.token, basic!] : []), ...sshKeyLines(auth)];
   const keyDir = `${dir}.ssh`;
   /** git's environment for a command that reaches the remote (console targets: credentials and pinning). */
@@ -120,7 +119,9 @@ export function gitTarget(opts: GitTargetOptions): TargetDriver {
         writeFileSync(key, auth.privateKey.replace(/\r\n/g, "\n").trimEnd() + "\n", { mode: 0o600 });
         ssh.push("-i", key, "-o", "IdentitiesOnly=yes");
       }
-      out.GIT_SSH_COMMAND = ssh.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", "'\\''")}'`)).join(" ");
+      out.GIT_SSH_COMMAND = ssh
+        .map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", "'\\''")}'`))
+        .join(" ");
     }
     out.GIT_CONFIG_COUNT = String(config.length);
     config.forEach(([k, v], i) => {

@@ -157,7 +157,11 @@ function TargetCard({
         </dd>
         <dt className="text-zinc-600 dark:text-zinc-400">Lag</dt>
         <dd>
-          {!t ? "Not pushed yet" : t.behind ? `${t.behind} version(s) behind for ${formatDuration(t.lagMs)}` : "Up to date"}
+          {!t
+            ? "Not pushed yet"
+            : t.behind
+              ? `${t.behind} version(s) behind for ${formatDuration(t.lagMs)}`
+              : "Up to date"}
         </dd>
         <dt className="text-zinc-600 dark:text-zinc-400">Last error</dt>
         <dd className={t?.lastError ? "text-red-700 dark:text-red-400" : ""}>
@@ -237,7 +241,12 @@ function TargetFields({
             maxLength: 100,
           })}
           {secret("token", "Access token", "A token allowed to push to the repository.")}
-          <FormField label="Deploy key" name="sshKey" id={id("sshKey")} hint={kept ?? "The private key, PEM or OpenSSH."}>
+          <FormField
+            label="Deploy key"
+            name="sshKey"
+            id={id("sshKey")}
+            hint={kept ?? "The private key, PEM or OpenSSH."}
+          >
             <Textarea name="sshKey" id={id("sshKey")} rows={3} autoComplete="off" defaultValue="" />
           </FormField>
         </>
