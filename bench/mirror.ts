@@ -6,7 +6,8 @@
 // - publish → the new incident page on the origin (the baseline), in the
 //   directory, in the bucket, and the whole push done;
 // - one update → how many objects the incremental push uploaded.
-import { mkdtempSync, existsSync, rmSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -20,6 +21,20 @@ import { getContentVersion } from "../lib/page/page";
 import { freePort } from "../tests/helpers/server";
 import { id, INCIDENTS, seedTenYears, UPDATES_PER_INCIDENT } from "./seed";
 import { startHerald, writeResult } from "./support";
+
+/** path → sha256 of every file under `root`. */
+function hashTree(root: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else out.set(path.relative(root, p), createHash("sha256").update(readFileSync(p)).digest("hex"));
+    }
+  };
+  walk(root);
+  return out;
+}
 
 const dir = mkdtempSync(path.join(tmpdir(), "herald-bench-mirror-"));
 process.on("exit", () => rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 }));
@@ -129,7 +144,8 @@ try {
   const [originMs, dirMs, s3Ms, doneMs] = await Promise.all([origin, inDir, inS3, done]);
   const pushRows = await targets();
 
-  // One update to the new incident: how much goes up.
+  // One update to the new incident: how much goes up, and which files (the directory before and after).
+  const before = hashTree(mirrorDir);
   await postIncidentUpdate(ctx, {
     incidentId: incident.id,
     status: "identified",
@@ -138,6 +154,8 @@ try {
   const v2 = await getContentVersion(db);
   const updateMs = await until("the update's push", () => allAt(v2), 120_000);
   const updateRows = await targets();
+  const after = hashTree(mirrorDir);
+  const changedFiles = [...after].filter(([f, h]) => before.get(f) !== h).map(([f]) => f);
 
   const result = {
     incidents: INCIDENTS,
@@ -155,6 +173,7 @@ try {
     update: {
       pushMs: Math.round(updateMs),
       uploaded: Object.fromEntries(updateRows.map((r) => [r.id, r.lastUploaded])),
+      changedFiles,
     },
     mirrorLog: herald
       .output()

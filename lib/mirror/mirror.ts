@@ -75,6 +75,8 @@ export async function pushTo(
   state: MirrorTarget,
   site: Site,
   full: boolean,
+  /** What an earlier push of this job sent (a deferring build's): counted into this one's figures. */
+  earlier: { uploaded: number; deleted: number } = { uploaded: 0, deleted: 0 },
 ): Promise<PushResult> {
   const started = ctx.now();
   const setState = (v: Partial<MirrorTarget>) =>
@@ -107,17 +109,20 @@ export async function pushTo(
       `Status page at content version ${site.version}: ${puts.length} changed, ${removes.length} removed`,
     );
     const manifest = Object.fromEntries([...site.files].map(([file, f]) => [file, f.sha]));
+    const uploaded = earlier.uploaded + puts.length;
+    const deleted = earlier.deleted + removes.length;
+    // A deferred build's push is not the version yet: the target stays behind until the rest is there.
+    const complete = site.deferred === 0;
     await setState({
       manifest,
-      pushedVersion: site.version,
-      pushedAt: ctx.now(),
+      ...(complete
+        ? { pushedVersion: site.version, pushedAt: ctx.now(), lastUploaded: uploaded, lastDeleted: deleted }
+        : {}),
       remoteHead,
-      lastUploaded: puts.length,
-      lastDeleted: removes.length,
       lastError: null,
       lastErrorAt: null,
     });
-    return { target: driver.id, uploaded: puts.length, deleted: removes.length, error: null };
+    return { target: driver.id, uploaded, deleted, error: null };
   } catch (err) {
     const error = redact(err instanceof Error ? err.message : String(err), driver.secrets).slice(0, 2000);
     await setState({ lastError: error, lastErrorAt: ctx.now(), ...(requested ? { pushRequested: true } : {}) });
@@ -139,17 +144,35 @@ export async function runJob(
     await ctx.db.transaction((tx) => tx.update(mirrorTarget).set({ lastError: error, lastErrorAt: ctx.now() }));
     throw new Error(error);
   }
-  const site = await buildSite(ctx.db, {
-    source: deps.source,
-    dir: deps.cacheDir,
-    fallbackUrl: deps.fallbackUrl,
-    full: job.full,
-  });
-  const states = new Map((await ctx.db.select().from(mirrorTarget)).map((r) => [r.id, r]));
+  const build = (defer: boolean) =>
+    buildSite(ctx.db, {
+      source: deps.source,
+      dir: deps.cacheDir,
+      fallbackUrl: deps.fallbackUrl,
+      full: job.full,
+      defer,
+    });
+  const states = async () => new Map((await ctx.db.select().from(mirrorTarget)).map((r) => [r.id, r]));
+  // The front page and the changed incidents first (a deferring build), to the targets that serve files as
+  // they land; git takes the whole change as one commit (a Pages host builds once per commit).
+  const early = await build(!job.full);
+  let held = await states();
+  const earlyTargets = early.deferred ? targets.filter((t) => t.kind !== "git" && held.has(t.id)) : [];
+  const firstResults = await Promise.all(earlyTargets.map((t) => pushTo(ctx, t, held.get(t.id)!, early, job.full)));
+  const site = early.deferred ? await build(false) : early;
+  held = await states();
   // A target removed since the list was read has no row: nothing to push there.
-  const present = targets.filter((t) => states.has(t.id));
-  const results = await Promise.all(present.map((t) => pushTo(ctx, t, states.get(t.id)!, site, job.full)));
-  return { site, results };
+  const results = await Promise.all(
+    targets
+      .filter((t) => held.has(t.id))
+      .map((t) => {
+        const before = firstResults.find((r) => r.target === t.id);
+        // Failed in the first round: that error stands; the job is retried.
+        if (before?.error) return before;
+        return pushTo(ctx, t, held.get(t.id)!, site, job.full && !before, before);
+      }),
+  );
+  return { site: { ...site, fetched: site.fetched + (site === early ? 0 : early.fetched) }, results };
 }
 
 let registered: readonly TargetDriver[] | null = null;

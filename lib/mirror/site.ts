@@ -4,6 +4,13 @@
 // change fetches only what can have changed: the fixed pages, feeds, JSON,
 // badges and history pages each time, and an incident's page and card only
 // when its fingerprint moved. A full sync fetches everything.
+//
+// A build may `defer` what a change touches only indirectly: the history pages
+// past the first (offset pages: one new incident shifts them all) and incident
+// pages whose own content is unchanged but which show a component's current
+// status ("Degraded now"). The deferring build keeps their previous copies, so
+// the front page and the changed incident reach the mirror first; the next
+// build (the same job) brings the rest.
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
@@ -73,6 +80,8 @@ export interface SiteFile {
 interface CachedFile extends SiteFile {
   /** Incident files: the fingerprint they were fetched at. */
   fp?: string;
+  /** Incident pages: the fingerprint of the incident's own content (its card's) at that time. */
+  own?: string;
   /** HTML: the root-relative references it had (assets it needs). */
   refs?: string[];
 }
@@ -83,6 +92,8 @@ export interface Site {
   read(file: string): Buffer;
   /** How many files were fetched from Herald for this build. */
   fetched: number;
+  /** Files kept at their previous copy by a deferring build (0: the site is complete at `version`). */
+  deferred: number;
 }
 
 const sha256 = (b: Buffer | string) => createHash("sha256").update(b).digest("hex");
@@ -101,13 +112,18 @@ export function siteKeys(
   return { fixed, perIncident };
 }
 
+export interface IncidentFingerprint {
+  /** The incident page: its own content and the public components it names (their current name and status). */
+  page: string;
+  /** Its own content only (the page's settings, the row, its public updates): all the social card shows. */
+  own: string;
+}
+
 /**
- * What an incident's page and social card are made of, as a hash: the page's
- * settings, the incident row, its public updates and the public components
- * it names (their current name and status show on the page). `global` covers
- * the build (the stylesheet it links) and the public URL.
+ * What an incident's page and social card are made of, as hashes. `global`
+ * covers the build (the stylesheet it links) and the public URL.
  */
-export async function incidentFingerprints(db: Tx, p: Page, global: string): Promise<Map<string, string>> {
+export async function incidentFingerprints(db: Tx, p: Page, global: string): Promise<Map<string, IncidentFingerprint>> {
   // What the page's header and cards show of the page (the version and timestamps would change every time).
   const pageFp = sha256(JSON.stringify([global, publicPageOf(p)]));
   const incidents = await db.select().from(incident).where(publishedIncidentOn(p.id));
@@ -128,18 +144,19 @@ export async function incidentFingerprints(db: Tx, p: Page, global: string): Pro
     .where(and(publishedUpdate));
   const { rows } = await publicComponents(db, p.id);
   const shown = new Map(rows.map((c) => [c.id, `${c.id}:${c.name}:${c.status}:${c.position}`]));
-  const parts = new Map<string, string[]>();
-  for (const u of updates)
-    (parts.get(u.incidentId) ?? parts.set(u.incidentId, []).get(u.incidentId)!).push(
-      `u${u.id}:${u.status}:${+u.displayAt}:${+u.updatedAt}`,
-    );
+  const listOf = (m: Map<string, string[]>, id: string) => m.get(id) ?? m.set(id, []).get(id)!;
+  const own = new Map<string, string[]>();
+  const comps = new Map<string, string[]>();
+  for (const u of updates) listOf(own, u.incidentId).push(`u${u.id}:${u.status}:${+u.displayAt}:${+u.updatedAt}`);
   for (const n of named) {
     const c = shown.get(n.componentId);
-    if (c) (parts.get(n.incidentId) ?? parts.set(n.incidentId, []).get(n.incidentId)!).push(`c${c}`);
+    if (c) listOf(comps, n.incidentId).push(`c${c}`);
   }
-  const out = new Map<string, string>();
-  for (const i of incidents)
-    out.set(i.id, sha256(JSON.stringify([pageFp, i, [...new Set(parts.get(i.id) ?? [])].sort()])));
+  const out = new Map<string, IncidentFingerprint>();
+  for (const i of incidents) {
+    const ownFp = sha256(JSON.stringify([pageFp, i, [...(own.get(i.id) ?? [])].sort()]));
+    out.set(i.id, { own: ownFp, page: sha256(JSON.stringify([ownFp, [...new Set(comps.get(i.id) ?? [])].sort()])) });
+  }
   return out;
 }
 
@@ -150,6 +167,8 @@ export interface BuildOptions {
   /** HERALD_URL, used when the page has no public URL of its own. */
   fallbackUrl?: string;
   full: boolean;
+  /** Keep the previous copies of what the change touches only indirectly (see the top of this file). */
+  defer?: boolean;
   concurrency?: number;
   /** How long a stale answer is asked again before the build fails. */
   freshWithinMs?: number;
@@ -195,6 +214,7 @@ export async function buildSite(db: Tx, opts: BuildOptions): Promise<Site> {
     }
     next[file] = { sha, contentType, ...extra };
   };
+  let deferred = 0;
   const fetchKey = async (key: string, extra: Omit<CachedFile, "sha" | "contentType" | "refs"> = {}): Promise<void> => {
     const res = await fetchFresh(opts.source, key, version, opts.freshWithinMs ?? 30_000);
     fetched++;
@@ -211,21 +231,40 @@ export async function buildSite(db: Tx, opts: BuildOptions): Promise<Site> {
   };
 
   // "/" first: the stylesheet and fonts it links name the build, so a new build refetches every incident.
+  // Only those: its links to incidents change with every new one and say nothing about the other pages.
   await fetchKey("/");
-  const global = sha256(JSON.stringify([FORMAT, baseUrl, next["index.html"]?.refs ?? []]));
+  const assets = (next["index.html"]?.refs ?? []).filter((r) => classifyRef(r) === "asset");
+  const global = sha256(JSON.stringify([FORMAT, baseUrl, assets]));
   const fps = await incidentFingerprints(db, p, global);
 
-  const tasks: (() => Promise<void>)[] = fixed.filter((k) => k !== "/").map((k) => () => fetchKey(k));
-  for (const [id, keys] of perIncident) {
-    const fp = fps.get(id) ?? "";
-    for (const key of keys) {
-      const file = fileForKey(key);
-      const old = cached[file];
-      if (old?.fp === fp) next[file] = old;
-      else tasks.push(() => fetchKey(key, { fp }));
-    }
+  const keep = (file: string) => {
+    if (!cached[file]) return false;
+    next[file] = cached[file];
+    deferred++;
+    return true;
+  };
+  const first: (() => Promise<void>)[] = [];
+  const fixedTasks: (() => Promise<void>)[] = [];
+  const historyTasks: (() => Promise<void>)[] = [];
+  for (const key of fixed) {
+    if (key === "/") continue;
+    if (!key.startsWith("/history?")) fixedTasks.push(() => fetchKey(key));
+    else if (!(opts.defer && keep(fileForKey(key)))) historyTasks.push(() => fetchKey(key));
   }
-  await pool(tasks, opts.concurrency ?? 4);
+  for (const [id, [pageKey, cardKey]] of perIncident) {
+    const fp = fps.get(id) ?? { page: "", own: "" };
+    const pageFile = fileForKey(pageKey);
+    const old = cached[pageFile];
+    if (old?.fp === fp.page) next[pageFile] = old;
+    // Its own content is unchanged, only a component's current status moved: after the rest.
+    else if (opts.defer && old?.own === fp.own) keep(pageFile);
+    else first.push(() => fetchKey(pageKey, { fp: fp.page, own: fp.own }));
+    const cardFile = fileForKey(cardKey);
+    if (cached[cardFile]?.fp === fp.own) next[cardFile] = cached[cardFile];
+    else first.push(() => fetchKey(cardKey, { fp: fp.own }));
+  }
+  // The changed incidents and the fixed pages, then the history pages.
+  await pool([...first, ...fixedTasks, ...historyTasks], opts.concurrency ?? 4);
 
   // What the pages reference besides each other: Next's assets and public/ files,
   // and the pages only the live site can answer.
@@ -255,7 +294,7 @@ export async function buildSite(db: Tx, opts: BuildOptions): Promise<Site> {
   renameSync(`${manifestFile}.tmp`, manifestFile);
 
   const files = new Map(Object.entries(next).map(([f, c]) => [f, { sha: c.sha, contentType: c.contentType }]));
-  return { version, files, fetched, read: (file) => readFileSync(path.join(filesDir, file)) };
+  return { version, files, fetched, deferred, read: (file) => readFileSync(path.join(filesDir, file)) };
 }
 
 /**

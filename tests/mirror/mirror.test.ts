@@ -328,7 +328,6 @@ describe("static mirror", () => {
     expect(existsSync(path.join(mirrorDir, "incidents", incident.id, "index.html"))).toBe(true);
     expect(readFileSync(path.join(mirrorDir, "index.html"), "utf8")).toContain("Search is slow");
 
-    const afterCreate = await s3Keys();
     await postIncidentUpdate(ctx, {
       incidentId: incident.id,
       status: "identified",
