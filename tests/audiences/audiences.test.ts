@@ -2,7 +2,7 @@
 // SQLite file (no server): magic links are single use, expire and are
 // limited; the page password is hashed and limited; subscribers follow
 // audiences; every console change is audited and bumps the content version.
-import { and, eq } from "drizzle-orm";
+import { and, eq, like } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   auditLog,
@@ -23,7 +23,9 @@ import {
 } from "../../lib/audiences/audiences";
 import { createComponent } from "../../lib/components/components";
 import { createOutboxMailer } from "../../lib/email/outbox";
-import { createIncident } from "../../lib/incidents/incidents";
+import { createIncident, postIncidentUpdate } from "../../lib/incidents/incidents";
+import { runDueWork } from "../../lib/worker/run";
+import { deps as emailDeps } from "../email/helpers";
 import { getContentVersion, getPage } from "../../lib/page/page";
 import { loadViewerAccess, decideAccess } from "../../lib/viewers/access";
 import { signViewerSession } from "../../lib/viewers/session";
@@ -291,5 +293,29 @@ describe("subscribers follow audiences", () => {
       components: { [restricted.id]: "major_outage" },
     });
     expect(await recipients(byComponent.incident.id)).toEqual(["boss@bigco.example", "cfo@bigcorp.example"]);
+
+    // An update posted with an internal note (the console's form) notifies everyone with its public text only:
+    // the note reaches no email, not even its own audience's.
+    const NOTE = "NOTE-ONLY-FOR-ENTERPRISE-VIEWERS";
+    await postIncidentUpdate(t.ctx, {
+      incidentId: open.incident.id,
+      status: "monitoring",
+      body: "A fix is rolling out.",
+      notify: true,
+      note: { body: NOTE, audienceIds: [enterpriseId] },
+    });
+    await runDueWork({ db: t.db, now: t.clock.now }, emailDeps(createOutboxMailer(t.db)), { budgetMs: 10_000 });
+    const sent = await t.db.select().from(outboxEmail).where(like(outboxEmail.text, "%A fix is rolling out.%"));
+    expect(sent.map((m) => m.toAddress).sort()).toEqual([...new Set(await recipients(open.incident.id))]);
+    for (const m of sent) expect(`${m.subject}${m.html}${m.text}`).not.toContain(NOTE);
+    // A note needs an audience: nothing is posted without one.
+    await expect(
+      postIncidentUpdate(t.ctx, {
+        incidentId: open.incident.id,
+        status: "monitoring",
+        body: "Half a post",
+        note: { body: "x", audienceIds: [] },
+      }),
+    ).rejects.toThrow(/at least one audience/);
   });
 });
