@@ -149,6 +149,8 @@ const snapshots = createSnapshotServer({
     if (access?.version !== version) {
       const p = await findPage(getDb());
       if (p) access = { version, model: await loadViewerAccess(getDb(), p.id) };
+      // A private page has no anonymous site (issue 13): none may outlive the switch in memory or on disk.
+      if (access?.model.visibility === "private") store.dropAnonymous(NOT_FOUND_PAGE);
     }
     return version;
   },

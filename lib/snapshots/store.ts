@@ -113,6 +113,20 @@ export class SnapshotStore {
     if (snap.status === 200) this.scheduleSave();
   }
 
+  /**
+   * Forgets the anonymous site but `keep` (a page gone private): from memory, and from the saved file at the
+   * next save, so a restart with the database away cannot serve what the public could read before.
+   */
+  dropAnonymous(keep: string): void {
+    let dropped = false;
+    for (const key of [...this.entries.keys()])
+      if (key !== keep && splitViewKey(key).view === null && this.entries.get(key)!.status === 200) {
+        this.entries.delete(key);
+        dropped = true;
+      }
+    if (dropped) this.scheduleSave();
+  }
+
   /** Loads the persisted set; returns how many entries it held (0 when there is none or it is unreadable). */
   load(): number {
     if (!this.file) return 0;

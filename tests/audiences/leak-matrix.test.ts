@@ -10,7 +10,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import Provider from "oidc-provider";
 import { auditLog, outboxEmail } from "../../db/schema";
-import { VIEW_PREFIX } from "../../lib/snapshots/routes";
+import { NOT_FOUND_PAGE, VIEW_PREFIX } from "../../lib/snapshots/routes";
 import { signFlow, updateViewerOidc } from "../../lib/viewers/oidc";
 import { createViewerToken, revokeViewerToken, updateViewerSettings } from "../../lib/viewers/settings";
 import { freePort, startServer, type RunningServer } from "../helpers/server";
@@ -277,6 +277,15 @@ describe("a private page (same server, switched to private)", () => {
     const signIn = await (await fetch(`${server.url}/viewer/sign-in?next=%2F`)).text();
     expect(signIn).toContain("Email me a sign-in link");
     expect(signIn).toContain("Page password");
+  });
+
+  it("keeps no anonymous page from its public days, in memory or in data/snapshots.json", async () => {
+    // Saves are debounced (1 s); the switch to private dropped the public site and scheduled one.
+    await new Promise((r) => setTimeout(r, 1200));
+    const saved = JSON.parse(readFileSync(path.join(server.dataDir, "snapshots.json"), "utf8")) as {
+      entries: { key: string }[];
+    };
+    expect(saved.entries.map((e) => e.key).filter((k) => k !== NOT_FOUND_PAGE)).toEqual([]);
   });
 
   it("per-viewer tokens open the machine surfaces, and stop at once when revoked", async () => {
