@@ -6,8 +6,8 @@
 //   - a first sign-in creates the account only with just-in-time creation on
 //     or an open invitation for that address; the role is the invitation's,
 //     else the domain's.
-// Reusable OIDC pieces for other sign-ins (viewers of private pages) should
-// sit beside this file as lib/auth/oidc*.ts (see CONTRIBUTING.md).
+// Viewers of private pages sign in through their own OIDC client
+// (lib/viewers/oidc.ts): a viewer is not an account (see CONTRIBUTING.md).
 import { eq } from "drizzle-orm";
 import type { BetterAuthOptions } from "better-auth";
 import { genericOAuth } from "better-auth/plugins";
