@@ -4,7 +4,8 @@ import { startServer, type RunningServer } from "./helpers/server";
 describe("server harness", () => {
   let server: RunningServer;
   beforeAll(async () => {
-    server = await startServer();
+    // Through tsx, as `npm start` runs it (every other test starts the bundle: tests/helpers/scripts.ts).
+    server = await startServer({ viaTsx: true });
   });
   afterAll(() => server.stop());
 

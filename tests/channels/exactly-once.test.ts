@@ -15,6 +15,7 @@ import { createTestCtx } from "@/tests/helpers/test-db";
 import { SECRET } from "../email/helpers";
 import { insertTargets, type TargetRow } from "./helpers";
 import { type Fault, type Receiver, startReceiver } from "./receiver";
+import { scriptArgs } from "@/tests/helpers/scripts";
 
 const root = path.resolve(import.meta.dirname, "../..");
 
@@ -33,7 +34,7 @@ describe("exactly-once channel delivery", () => {
 
   function spawnWorker(): { child: ChildProcess; output: () => string } {
     let output = "";
-    const child = spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts"], {
+    const child = spawn(process.execPath, scriptArgs("scripts/worker.ts"), {
       cwd: root,
       env: {
         ...process.env,

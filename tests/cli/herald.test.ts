@@ -25,6 +25,7 @@ import { createComponent } from "@/lib/components/components";
 import { CLI_ACTOR } from "@/lib/context";
 import { loadUptime } from "@/lib/uptime/load";
 import { dbState } from "@/tests/helpers/db-state";
+import { scriptArgs } from "@/tests/helpers/scripts";
 
 const root = path.resolve(import.meta.dirname, "../..");
 
@@ -46,7 +47,7 @@ function herald(dataDir: string, ...args: string[]): Promise<Run> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      ["--import", "tsx", "scripts/herald.ts", ...args],
+      [...scriptArgs("scripts/herald.ts"), ...args],
       { cwd: root, env, timeout: 60_000 },
       (err, stdout, stderr) => {
         resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });

@@ -8,6 +8,7 @@ import { createIncident } from "../../lib/incidents/incidents";
 import { CLI_ACTOR } from "../../lib/context";
 import { setupOwner } from "../../lib/users/users";
 import { startServer, type RunningServer } from "../helpers/server";
+import { scriptArgs } from "../helpers/scripts";
 
 // The edge as an attacker meets it (issue: the status page holds under hostile
 // traffic): every limit through the real server, with forged headers, cookies
@@ -278,7 +279,7 @@ describe("the edge behind a trusted proxy (HERALD_TRUSTED_PROXIES=1)", { timeout
       expect((await signIn(s, OWNER.email, OWNER.password, { "x-forwarded-for": "192.0.2.77" })).status).toBe(429);
       const cli = await promisify(execFile)(
         process.execPath,
-        ["--import", "tsx", "scripts/herald.ts", "unlock-sign-in", "--email", OWNER.email],
+        [...scriptArgs("scripts/herald.ts"), "unlock-sign-in", "--email", OWNER.email],
         {
           cwd: root,
           env: { ...process.env, DATABASE_URL: s.databaseUrl, HERALD_DATA_DIR: s.dataDir },

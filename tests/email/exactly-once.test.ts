@@ -8,6 +8,7 @@ import { createIncident } from "@/lib/incidents/incidents";
 import { getPage } from "@/lib/page/page";
 import { startFakeResend, type FakeResend, type Misbehaviour } from "../helpers/fake-resend";
 import { addActive, SECRET } from "./helpers";
+import { scriptArgs } from "@/tests/helpers/scripts";
 
 const root = path.resolve(import.meta.dirname, "../..");
 
@@ -26,7 +27,7 @@ describe("exactly-once delivery", () => {
 
   function spawnWorker(): { child: ChildProcess; output: () => string } {
     let output = "";
-    const child = spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts"], {
+    const child = spawn(process.execPath, scriptArgs("scripts/worker.ts"), {
       cwd: root,
       env: {
         ...process.env,

@@ -4,6 +4,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { openDb, type Db } from "../../db/client";
+import { scriptArgs } from "./scripts";
 
 export interface RunningServer {
   url: string;
@@ -31,15 +32,16 @@ export async function freePort(): Promise<number> {
 /**
  * Starts the real Herald server (`scripts/start.ts`, what `npm start` runs) on
  * a free port with a fresh data directory and SQLite file. The Next build must
- * already exist (tests/global-setup.ts builds it once per run).
+ * already exist (tests/global-setup.ts builds it once per run, and bundles the
+ * script: `viaTsx` runs it through tsx exactly as `npm start` does).
  */
 export async function startServer(
-  opts: { env?: Record<string, string>; dataDir?: string } = {},
+  opts: { env?: Record<string, string>; dataDir?: string; viaTsx?: boolean } = {},
 ): Promise<RunningServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(path.join(tmpdir(), "herald-srv-"));
   const databaseUrl = `file:${path.join(dataDir, "herald.db")}`;
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
+  const child: ChildProcess = spawn(process.execPath, scriptArgs("scripts/start.ts", opts), {
     cwd: path.resolve(import.meta.dirname, "../.."),
     env: {
       ...process.env,
@@ -61,7 +63,11 @@ export async function startServer(
   child.stdout!.on("data", (d) => (output += d));
   child.stderr!.on("data", (d) => (output += d));
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start in time:\n${output}`)), 60_000);
+    // A server that never gets ready is killed, not left running after the test file.
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`server did not start in time:\n${output}`));
+    }, 60_000);
     const check = () => {
       if (output.includes("[herald] ready")) {
         clearTimeout(timer);

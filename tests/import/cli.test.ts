@@ -8,6 +8,7 @@ import { openDb } from "@/db/client";
 import { component, incident, notification } from "@/db/schema";
 import { parseExportText } from "@/lib/portability/file";
 import { startReplay, type Replay } from "./replay-server";
+import { scriptArgs } from "../helpers/scripts";
 
 const root = path.resolve(import.meta.dirname, "../..");
 
@@ -24,7 +25,7 @@ function herald(dataDir: string, ...args: string[]): Promise<{ code: number; std
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      ["--import", "tsx", "scripts/herald.ts", ...args],
+      [...scriptArgs("scripts/herald.ts"), ...args],
       { cwd: root, env, timeout: 60_000 },
       (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );

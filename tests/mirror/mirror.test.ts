@@ -28,6 +28,7 @@ import { createIncident, deleteIncident, postIncidentUpdate } from "../../lib/in
 import { getContentVersion } from "../../lib/page/page";
 import { cliCtx, seedStatusPage } from "../public/seed";
 import { freePort, startServer, type RunningServer } from "../helpers/server";
+import { scriptArgs } from "../helpers/scripts";
 
 const tmp = mkdtempSync(path.join(tmpdir(), "herald-mirror-"));
 const mirrorDir = path.join(tmp, "site");
@@ -45,7 +46,7 @@ let proxy: Server;
 const s3Gate = { hold: false, passUploads: 0, held: 0 };
 
 function startWorker(): Promise<void> {
-  const child = spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts"], {
+  const child = spawn(process.execPath, scriptArgs("scripts/worker.ts"), {
     cwd: path.resolve(import.meta.dirname, "../.."),
     env: {
       ...process.env,

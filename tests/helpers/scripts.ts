@@ -1,0 +1,69 @@
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from "node:fs";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { build } from "esbuild";
+
+const root = path.resolve(import.meta.dirname, "../..");
+
+/** The entry scripts tests run in a subprocess: the server (`npm start`), the worker and the CLI. */
+export const SCRIPTS = ["scripts/start.ts", "scripts/worker.ts", "scripts/herald.ts"] as const;
+export type Script = (typeof SCRIPTS)[number];
+
+// Inside node_modules so the bundles' package imports resolve from the project's node_modules.
+const dir = path.join(root, "node_modules/.cache/herald-tests");
+const bundleOf = (script: Script) => path.join(dir, `${path.basename(script, ".ts")}.mjs`);
+
+/**
+ * Bundles the entry scripts with esbuild (our own code inlined, packages left as imports), once per
+ * run (tests/global-setup.ts). `node --import tsx` resolves and transpiles every module, the
+ * packages' too, through loader hooks on each spawn: seconds per server start on this machine.
+ * Each file keeps its own `import.meta.url`/`dirname`/`filename` (db/migrate.ts finds its
+ * migrations through it). Written aside, then renamed: a run starting a server meanwhile reads a
+ * whole bundle.
+ */
+export async function bundleScripts(): Promise<void> {
+  mkdirSync(dir, { recursive: true });
+  const out = path.join(dir, `.build-${process.pid}`);
+  await build({
+    absWorkingDir: root,
+    entryPoints: [...SCRIPTS],
+    outdir: out,
+    outExtension: { ".js": ".mjs" },
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    packages: "external",
+    jsx: "automatic",
+    logLevel: "error",
+    plugins: [
+      {
+        name: "own-import-meta",
+        setup(b) {
+          b.onLoad({ filter: /\.tsx?$/ }, (args) => {
+            const source = readFileSync(args.path, "utf8");
+            if (!source.includes("import.meta")) return undefined;
+            return {
+              loader: args.path.endsWith(".tsx") ? "tsx" : "ts",
+              contents: source
+                .replaceAll("import.meta.url", JSON.stringify(pathToFileURL(args.path).href))
+                .replaceAll("import.meta.dirname", JSON.stringify(path.dirname(args.path)))
+                .replaceAll("import.meta.filename", JSON.stringify(args.path)),
+            };
+          });
+        },
+      },
+    ],
+  });
+  for (const script of SCRIPTS) renameSync(path.join(out, path.basename(bundleOf(script))), bundleOf(script));
+  rmSync(out, { recursive: true, force: true });
+}
+
+/**
+ * Node's arguments for running `script`: its bundle, or `--import tsx` when asked (`viaTsx`: what
+ * `npm start` and `npm run herald` run) or when no run bundled it (a test started without the global setup).
+ */
+export function scriptArgs(script: Script, opts: { viaTsx?: boolean } = {}): string[] {
+  if (!opts.viaTsx && existsSync(bundleOf(script))) return [bundleOf(script)];
+  return ["--import", "tsx", script];
+}
