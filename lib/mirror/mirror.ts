@@ -10,6 +10,7 @@ import { loadPublicPageRow } from "../public/page";
 import { loadViewerSettings } from "../viewers/access";
 import {
   completeJob,
+  continueJob,
   failJob,
   leaseJob,
   noteContentVersion,
@@ -37,6 +38,8 @@ export interface MirrorDeps extends QueueTiming {
   leaseMs: number;
   backoffBaseMs: number;
   backoffMaxMs: number;
+  /** Incidents never mirrored fetched per round (default 250); the rest follow in the next rounds. */
+  backfillSlice?: number;
   /** Asks the worker loop to run again in `ms` (the debounce ends between its ticks). */
   wakeIn?: (ms: number) => void;
   log: (line: string) => void;
@@ -144,22 +147,23 @@ export async function runJob(
     await ctx.db.transaction((tx) => tx.update(mirrorTarget).set({ lastError: error, lastErrorAt: ctx.now() }));
     throw new Error(error);
   }
-  const build = (defer: boolean) =>
+  const build = (defer: boolean, newLimit: number) =>
     buildSite(ctx.db, {
       source: deps.source,
       dir: deps.cacheDir,
       fallbackUrl: deps.fallbackUrl,
       full: job.full,
       defer,
+      newLimit,
     });
   const states = async () => new Map((await ctx.db.select().from(mirrorTarget)).map((r) => [r.id, r]));
   // The front page and the changed incidents first (a deferring build), to the targets that serve files as
   // they land; git takes the whole change as one commit (a Pages host builds once per commit).
-  const early = await build(!job.full);
+  const early = job.full ? await build(false, deps.backfillSlice ?? BACKFILL_SLICE) : await build(true, EARLY_NEW);
   let held = await states();
   const earlyTargets = early.deferred ? targets.filter((t) => t.kind !== "git" && held.has(t.id)) : [];
   const firstResults = await Promise.all(earlyTargets.map((t) => pushTo(ctx, t, held.get(t.id)!, early, job.full)));
-  const site = early.deferred ? await build(false) : early;
+  const site = early.deferred && !job.full ? await build(false, deps.backfillSlice ?? BACKFILL_SLICE) : early;
   held = await states();
   // A target removed since the list was read has no row: nothing to push there.
   const results = await Promise.all(
@@ -174,6 +178,11 @@ export async function runJob(
   );
   return { site: { ...site, fetched: site.fetched + (site === early ? 0 : early.fetched) }, results };
 }
+
+/** New incidents fetched in a job's first round (a publish brings one or a few). */
+const EARLY_NEW = 20;
+/** Incidents never mirrored fetched per job round: a first push of years of history goes in slices. */
+const BACKFILL_SLICE = 250;
 
 let registered: readonly TargetDriver[] | null = null;
 
@@ -225,6 +234,10 @@ export async function mirrorStep(ctx: PublicCtx, deps: MirrorDeps): Promise<bool
       });
       deps.log(`[herald] ERROR mirror push failed, retrying at ${retryAt.toISOString()}: ${error}`);
       deps.wakeIn?.(retryAt.getTime() - ctx.now().getTime());
+    } else if (site.deferred) {
+      // A slice of a backfill: the job goes on at once (after any change that came meanwhile).
+      await continueJob(ctx, job, deps.workerId);
+      deps.wakeIn?.(0);
     } else await completeJob(ctx, job, deps.workerId, site.version, deps);
   } catch (err) {
     // The site could not be built (Herald not answering, database error): retried like a failed push.
@@ -331,7 +344,15 @@ export async function syncNow(
     Math.max(200, deps.leaseMs / 3),
   );
   try {
-    const { site, results } = await runJob(ctx, deps, job, targets);
+    let round = await runJob(ctx, deps, job, targets);
+    let fetched = round.site.fetched;
+    // A backfill in slices: this command runs them all.
+    for (let n = 2; round.site.deferred && !round.results.some((r) => r.error); n++) {
+      deps.log(`[herald] mirror: ${round.site.deferred} files still to fetch (round ${n})`);
+      round = await runJob(ctx, deps, { full: false }, targets);
+      fetched += round.site.fetched;
+    }
+    const { site, results } = round;
     const failed = results.filter((r) => r.error);
     if (failed.length)
       await failJob(ctx, job, deps.workerId, failed.map((r) => `${r.target}: ${r.error}`).join("\n"), {
@@ -339,7 +360,7 @@ export async function syncNow(
         maxMs: deps.backoffMaxMs,
       });
     else await completeJob(ctx, job, deps.workerId, site.version, deps);
-    return { version: site.version, fetched: site.fetched, results };
+    return { version: site.version, fetched, results };
   } catch (err) {
     await failJob(ctx, job, deps.workerId, err instanceof Error ? err.message : String(err), {
       baseMs: deps.backoffBaseMs,

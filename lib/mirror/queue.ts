@@ -186,6 +186,17 @@ export async function completeJob(
   });
 }
 
+/** A slice of a backfill was pushed: the job is due again at once, now incremental (the full compare is done). */
+export async function continueJob(ctx: PublicCtx, job: MirrorJob, owner: string): Promise<void> {
+  // Every write in a transaction: this process runs them one at a time (db/client.ts).
+  await ctx.db.transaction(async (tx) => {
+    await tx
+      .update(mirrorJob)
+      .set({ leaseOwner: null, leaseUntil: null, attempts: 0, lastError: null, full: false, dueAt: ctx.now() })
+      .where(and(eq(mirrorJob.id, job.id), eq(mirrorJob.leaseOwner, owner)));
+  });
+}
+
 /** A failed push: retried after an exponential backoff. */
 export async function failJob(
   ctx: PublicCtx,

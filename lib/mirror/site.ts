@@ -117,6 +117,8 @@ export interface IncidentFingerprint {
   page: string;
   /** Its own content only (the page's settings, the row, its public updates): all the social card shows. */
   own: string;
+  /** When it was created (newest are mirrored first). */
+  at: number;
 }
 
 /**
@@ -155,7 +157,8 @@ export async function incidentFingerprints(db: Tx, p: Page, global: string): Pro
   const out = new Map<string, IncidentFingerprint>();
   for (const i of incidents) {
     const ownFp = sha256(JSON.stringify([pageFp, i, [...(own.get(i.id) ?? [])].sort()]));
-    out.set(i.id, { own: ownFp, page: sha256(JSON.stringify([ownFp, [...new Set(comps.get(i.id) ?? [])].sort()])) });
+    const page = sha256(JSON.stringify([ownFp, [...new Set(comps.get(i.id) ?? [])].sort()]));
+    out.set(i.id, { own: ownFp, page, at: +i.createdAt });
   }
   return out;
 }
@@ -169,6 +172,13 @@ export interface BuildOptions {
   full: boolean;
   /** Keep the previous copies of what the change touches only indirectly (see the top of this file). */
   defer?: boolean;
+  /**
+   * At most this many incidents never mirrored before are fetched (newest
+   * first); the others wait for the next build, with the history pages past
+   * the first. A first push of years of history goes in slices, so a publish
+   * meanwhile waits for one slice, not for the whole backfill.
+   */
+  newLimit?: number;
   concurrency?: number;
   /** How long a stale answer is asked again before the build fails. */
   freshWithinMs?: number;
@@ -244,17 +254,20 @@ export async function buildSite(db: Tx, opts: BuildOptions): Promise<Site> {
     return true;
   };
   const first: (() => Promise<void>)[] = [];
-  const fixedTasks: (() => Promise<void>)[] = [];
-  const historyTasks: (() => Promise<void>)[] = [];
-  for (const key of fixed) {
-    if (key === "/") continue;
-    if (!key.startsWith("/history?")) fixedTasks.push(() => fetchKey(key));
-    else if (!(opts.defer && keep(fileForKey(key)))) historyTasks.push(() => fetchKey(key));
-  }
-  for (const [id, [pageKey, cardKey]] of perIncident) {
-    const fp = fps.get(id) ?? { page: "", own: "" };
+  // Newest first: the front page and the first history pages link to them.
+  const order = [...perIncident.keys()].sort((a, b) => (fps.get(b)?.at ?? 0) - (fps.get(a)?.at ?? 0));
+  let fresh = 0;
+  let missing = 0;
+  for (const id of order) {
+    const [pageKey, cardKey] = perIncident.get(id)!;
+    const fp = fps.get(id) ?? { page: "", own: "", at: 0 };
     const pageFile = fileForKey(pageKey);
     const old = cached[pageFile];
+    if (!old && opts.newLimit !== undefined && fresh >= opts.newLimit) {
+      missing++;
+      continue;
+    }
+    if (!old) fresh++;
     if (old?.fp === fp.page) next[pageFile] = old;
     // Its own content is unchanged, only a component's current status moved: after the rest.
     else if (opts.defer && old?.own === fp.own) keep(pageFile);
@@ -262,6 +275,17 @@ export async function buildSite(db: Tx, opts: BuildOptions): Promise<Site> {
     const cardFile = fileForKey(cardKey);
     if (cached[cardFile]?.fp === fp.own) next[cardFile] = cached[cardFile];
     else first.push(() => fetchKey(cardKey, { fp: fp.own }));
+  }
+  deferred += missing;
+  const fixedTasks: (() => Promise<void>)[] = [];
+  const historyTasks: (() => Promise<void>)[] = [];
+  for (const key of fixed) {
+    if (key === "/") continue;
+    if (!key.startsWith("/history?")) fixedTasks.push(() => fetchKey(key));
+    else if (opts.defer || missing) {
+      // Deferred, or waiting for the incidents they list: the previous copy, if any.
+      if (!keep(fileForKey(key)) && !missing) historyTasks.push(() => fetchKey(key));
+    } else historyTasks.push(() => fetchKey(key));
   }
   // The changed incidents and the fixed pages, then the history pages.
   await pool([...first, ...fixedTasks, ...historyTasks], opts.concurrency ?? 4);

@@ -1,0 +1,81 @@
+// How a build picks what to fetch: years of history in slices (newest first),
+// and a deferring build that keeps what a change touches only indirectly.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestCtx } from "../../tests/helpers/test-db";
+import { createComponent, updateComponent } from "../components/components";
+import { createIncident } from "../incidents/incidents";
+import { buildSite, type SiteSource } from "./site";
+
+let t: Awaited<ReturnType<typeof createTestCtx>>;
+const dir = mkdtempSync(path.join(tmpdir(), "herald-mirror-site-"));
+const asked: string[] = [];
+// Herald's answer stands in for itself: every public key is a page naming its key.
+const source: SiteSource = async (key) => {
+  asked.push(key);
+  const html = `<!doctype html><link rel="stylesheet" href="/_next/static/a.css"><p>${key} ${Math.random()}</p>`;
+  return key.endsWith(".css")
+    ? { status: 200, contentType: "text/css", body: Buffer.from("p{}") }
+    : { status: 200, contentType: "text/html; charset=utf-8", body: Buffer.from(html) };
+};
+const ids: string[] = [];
+let componentId = "";
+
+beforeAll(async () => {
+  t = await createTestCtx();
+  componentId = (await createComponent(t.ctx, { name: "API" })).id;
+  for (let i = 0; i < 5; i++) {
+    t.clock.advance(60_000);
+    const { incident } = await createIncident(t.ctx, {
+      name: `Incident ${i}`,
+      status: "resolved",
+      body: "Done.",
+      componentIds: i === 0 ? [componentId] : [],
+    });
+    ids.push(incident.id);
+  }
+});
+afterAll(() => {
+  t.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const build = (o: { newLimit?: number; defer?: boolean; full?: boolean } = {}) =>
+  buildSite(t.db, { source, dir, full: o.full ?? false, newLimit: o.newLimit, defer: o.defer });
+const pages = (files: ReadonlyMap<string, unknown>) => ids.filter((id) => files.has(`incidents/${id}/index.html`));
+
+describe("building the mirrored site", () => {
+  it("fetches incidents never mirrored in slices, newest first, and says what is still missing", async () => {
+    const first = await build({ newLimit: 2, full: true });
+    expect(pages(first.files)).toEqual(ids.slice(3));
+    expect(first.deferred).toBe(3);
+    const second = await build({ newLimit: 2 });
+    expect(pages(second.files)).toEqual(ids.slice(1));
+    expect(second.deferred).toBe(1);
+    const last = await build({ newLimit: 2 });
+    expect(pages(last.files)).toEqual(ids);
+    expect(last.deferred).toBe(0);
+    expect(last.files.has("history/index.html")).toBe(true);
+  });
+
+  it("fetches nothing of an unchanged incident again", async () => {
+    asked.length = 0;
+    await build();
+    expect(asked.filter((k) => k.startsWith("/incidents/"))).toEqual([]);
+  });
+
+  it("defers a page whose only change is a component's current status; the next build brings it", async () => {
+    await updateComponent(t.ctx, { id: componentId, status: "major_outage" });
+    asked.length = 0;
+    const early = await build({ defer: true });
+    expect(early.deferred).toBe(1);
+    // Its social card does not show components: not fetched at all.
+    expect(asked.filter((k) => k.startsWith("/incidents/"))).toEqual([]);
+    asked.length = 0;
+    const rest = await build();
+    expect(rest.deferred).toBe(0);
+    expect(asked.filter((k) => k.startsWith("/incidents/"))).toEqual([`/incidents/${ids[0]}`]);
+  });
+});
