@@ -12,9 +12,11 @@ export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0] | Db;
 export interface OpenOptions {
   url: string;
   authToken?: string;
+  /** Called after each transaction of this client commits (the Next process tells the edge of a new version). */
+  afterCommit?: () => void;
 }
 
-export function openDb({ url, authToken }: OpenOptions): { db: Db; client: Client } {
+export function openDb({ url, authToken, afterCommit }: OpenOptions): { db: Db; client: Client } {
   if (url.startsWith("file:")) {
     const file = url.slice("file:".length);
     if (file && !file.startsWith(":memory:")) {
@@ -33,7 +35,7 @@ export function openDb({ url, authToken }: OpenOptions): { db: Db; client: Clien
   // timeout = SQLite busy timeout: concurrent writers in other processes wait instead of failing.
   const client = createClient({ url, authToken, timeout: 5000 });
   const db = drizzle(client, { schema });
-  serializeTransactions(db);
+  serializeTransactions(db, afterCommit);
   return { db, client };
 }
 
@@ -46,11 +48,15 @@ export function openDb({ url, authToken }: OpenOptions): { db: Db; client: Clien
  * publishes at once, did exactly that). Queued, they simply run in turn.
  * Never call db.transaction from inside a transaction callback: use the tx.
  */
-function serializeTransactions(db: Db): void {
+function serializeTransactions(db: Db, afterCommit?: () => void): void {
   const run = db.transaction.bind(db);
   let tail: Promise<unknown> = Promise.resolve();
   db.transaction = ((fn, config) => {
-    const result = tail.then(() => run(fn, config));
+    const result = tail.then(async () => {
+      const value = await run(fn, config);
+      afterCommit?.();
+      return value;
+    });
     tail = result.catch(() => undefined);
     return result;
   }) as Db["transaction"];

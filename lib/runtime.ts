@@ -6,6 +6,7 @@ import { env } from "./env";
 // this module in one process; both must share one database client.
 interface HeraldGlobal {
   db?: Db;
+  commitListeners?: Set<() => void>;
 }
 const g = globalThis as typeof globalThis & { __herald?: HeraldGlobal };
 const store = (g.__herald ??= {});
@@ -13,9 +14,28 @@ const store = (g.__herald ??= {});
 export function getDb(): Db {
   if (!store.db) {
     const { DATABASE_URL, DATABASE_AUTH_TOKEN } = env();
-    store.db = openDb({ url: DATABASE_URL, authToken: DATABASE_AUTH_TOKEN }).db;
+    store.db = openDb({ url: DATABASE_URL, authToken: DATABASE_AUTH_TOKEN, afterCommit: committed }).db;
   }
   return store.db;
+}
+
+function committed(): void {
+  if (!store.commitListeners) return;
+  for (const listener of store.commitListeners) {
+    try {
+      listener();
+    } catch (err) {
+      console.error(`[herald] ERROR after a commit: ${String(err)}`);
+    }
+  }
+}
+
+/**
+ * Calls `listener` after every transaction of this process's database client commits (whichever copy of this
+ * module opened it): the Next process tells the edge about a new content version at once (scripts/next-server.ts).
+ */
+export function onCommit(listener: () => void): void {
+  (store.commitListeners ??= new Set()).add(listener);
 }
 
 export const systemClock = () => new Date();

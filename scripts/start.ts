@@ -1,13 +1,14 @@
-// `npm start`: migrate, build if needed, then serve Herald on PORT: the public
-// snapshot server (lib/snapshots) in front of Next's request handler.
-import { spawnSync } from "node:child_process";
+// `npm start`: migrate, build if needed, then serve Herald on PORT: the edge and
+// the public snapshot server (lib/edge, lib/snapshots) in this process, which
+// never loads Next, in front of Next's request handler in a supervised child
+// process (scripts/next-server.ts) on a loopback port.
+import { fork, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
-import { createServer, request, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { createServer } from "node:http";
 import path from "node:path";
-import next from "next";
 import { clientAddress, describeTrust, parseTrustedProxies } from "@/lib/edge/client-ip";
 import { createEdge, securityHeaders } from "@/lib/edge/edge";
+import { createForwarder, newEdgeToken, type FromEdge, type ToEdge } from "@/lib/edge/forward";
 import { env } from "@/lib/env";
 import { findPage, getContentVersion } from "@/lib/page/page";
 import { loadPublicIndex } from "@/lib/public/index";
@@ -61,48 +62,48 @@ try {
   );
 }
 
-const app = next({ dev: false, dir: process.cwd() });
-await app.prepare();
-const handle = app.getRequestHandler();
+// The application (Next, the console, APIs, server actions, the in-process worker) runs in a child process on a
+// loopback port; this process never loads Next. It answers public requests from the snapshots and forwards the
+// rest (lib/edge/forward.ts), restarts the child if it dies, and takes it along when it exits.
+const token = newEdgeToken();
+let appPort: number | null = null;
+let stopping = false;
+let child: ChildProcess | null = null;
+let quickDeaths = 0;
+const forwarder = createForwarder({ port: () => appPort, token, stripped: [VIEW_HEADER] });
 
-function toNext(req: IncomingMessage, res: ServerResponse): void {
-  handle(req, res).catch((err) => {
-    console.error("[herald] request failed", err);
-    if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
-    res.end("Internal error");
+function startApp(): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    const c = fork(path.join(import.meta.dirname, "next-server.ts"), [], { env: process.env });
+    child = c;
+    c.send({ type: "token", token } satisfies FromEdge);
+    c.on("message", (m: ToEdge) => {
+      if (m.type === "listening") {
+        appPort = m.port;
+        console.log(`[herald] application process (pid ${c.pid}) listening on 127.0.0.1:${m.port}`);
+        resolve();
+      } else if (m.type === "version") snapshots.versionChanged();
+    });
+    c.once("exit", (code, signal) => {
+      appPort = null;
+      if (stopping) return;
+      const why = signal ? `signal ${signal}` : `code ${code}`;
+      reject(new Error(`the application process exited with ${why} while starting`));
+      // Restarted at once; again and again within a minute, after a growing pause (no tight crash loop).
+      quickDeaths = Date.now() - started > 60_000 ? 0 : quickDeaths + 1;
+      const delay = quickDeaths <= 1 ? 0 : Math.min(30_000, 500 * 2 ** quickDeaths);
+      console.error(`[herald] ERROR the application process exited (${why}); restarting in ${delay / 1000} s`);
+      setTimeout(() => {
+        if (!stopping) startApp().catch(() => {});
+      }, delay).unref();
+    });
   });
 }
-
-// Snapshot renders go through Next on a loopback-only listener, exactly like a
-// browser request without cookies.
-const renderServer = createServer(toNext);
-await new Promise<void>((resolve) => renderServer.listen(0, "127.0.0.1", resolve));
-const renderPort = (renderServer.address() as AddressInfo).port;
-
 function render(snapshotKey: string): Promise<Rendered> {
   // A view other than the anonymous site renders with its signed audience key (lib/viewers/view-header.ts).
   const { view, path: key } = splitViewKey(snapshotKey);
-  const headers: Record<string, string> = { accept: "text/html,*/*" };
-  if (view !== null) headers[VIEW_HEADER] = signView(view, config.HERALD_SECRET);
-  return new Promise((resolve, reject) => {
-    // A fresh loopback connection per render (renders are rare): a kept-alive socket could be closed
-    // by the render server's idle timeout just as a render reuses it (ECONNRESET under load).
-    const req = request({ host: "127.0.0.1", port: renderPort, path: key, headers, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () =>
-        resolve({
-          status: res.statusCode ?? 500,
-          contentType: String(res.headers["content-type"] ?? "application/octet-stream"),
-          body: Buffer.concat(chunks),
-          location: res.headers.location,
-        }),
-      );
-      res.on("error", reject);
-    });
-    req.on("error", reject);
-    req.end();
-  });
+  return forwarder.render(key, view === null ? {} : { [VIEW_HEADER]: signView(view, config.HERALD_SECRET) });
 }
 
 const assets = new Map<string, string | null>();
@@ -172,12 +173,13 @@ const snapshots = createSnapshotServer({
   headers: securityHeaders(config.HERALD_URL),
   pollMs: config.HERALD_SNAPSHOT_POLL_MS,
 });
+await startApp();
 await snapshots.start();
 
 const server = createServer(
   createEdge({
     snapshots,
-    app: toNext,
+    app: forwarder.forward,
     trust,
     secret: config.HERALD_SECRET,
     publicUrl: config.HERALD_URL,
@@ -192,9 +194,16 @@ server.listen(config.PORT, config.HOST, () => {
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
     server.close();
-    renderServer.close();
     snapshots.stop();
-    process.exit(0);
+    forwarder.close();
+    const c = child;
+    if (!c || c.exitCode !== null || c.signalCode !== null) process.exit(0);
+    // The application process stops with this one, before it: nothing of Herald's outlives `npm start`.
+    c.once("exit", () => process.exit(0));
+    c.kill("SIGTERM");
+    setTimeout(() => c.kill("SIGKILL"), 5000).unref();
   });
 }

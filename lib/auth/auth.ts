@@ -13,12 +13,10 @@ import { sendStaffEmail, type StaffMail } from "../users/staff-mail";
 import { MIN_PASSWORD_LENGTH } from "./constants";
 import { getAuthSettings, passwordSignInBlocked, type OidcConfig } from "./policy";
 import { attemptSucceeded, DEFAULT_SIGN_IN_LIMITS, takeAttempt, type SignInLimits } from "./sign-in-limits";
+import { SESSION_COOKIE_PREFIX } from "./cookie-names";
 import { oidcPlugin, ssoDatabaseHooks } from "./sso";
 export { MIN_PASSWORD_LENGTH };
 
-export const SESSION_COOKIE_PREFIX = "herald";
-/** The custom server bypasses public snapshots for requests carrying this cookie. */
-export const SESSION_COOKIE_MARKER = `${SESSION_COOKIE_PREFIX}.session_token`;
 /** A reset link works this long, once. */
 export const RESET_LINK_MINUTES = 60;
 

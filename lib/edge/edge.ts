@@ -1,7 +1,7 @@
 // The request edge (DESIGN.md §8), in front of the snapshot server and Next:
 // one client address, security headers, body caps while reading, the console
 // and APIs answering 503 while the database is away, and signed-out console
-// GETs redirected without a render. Plain node:http; scripts/start.ts wires it.
+// GETs redirected without a render. Plain node:http, in the process without Next; scripts/start.ts wires it.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { TokenBuckets } from "../limits/token-bucket";
 import { isAppPath, pathUnder as under } from "../snapshots/routes";
@@ -12,8 +12,11 @@ import { hasSignedSessionCookie } from "./session-cookie";
 
 export interface EdgeOptions {
   snapshots: Pick<SnapshotServer, "handle" | "databaseDown">;
-  /** Next's request handler. */
-  app: (req: IncomingMessage, res: ServerResponse) => void;
+  /**
+   * The application (Next's handler in its own process, lib/edge/forward.ts), given the edge's decision of who the
+   * client is.
+   */
+  app: (req: IncomingMessage, res: ServerResponse, client: string) => void;
   trust: TrustedProxies;
   /** HERALD_SECRET: session cookies are signed with it. */
   secret: string;
@@ -147,8 +150,11 @@ export function createEdge(opts: EdgeOptions) {
       res.end();
       return;
     }
-    opts.snapshots.handle(req, res, () => opts.app(req, res));
+    opts.snapshots.handle(req, res, () => opts.app(req, res, String(req.headers[CLIENT_IP_HEADER])));
   }
+
+  const clientOf = (req: IncomingMessage) =>
+    clientAddress(req.socket.remoteAddress, req.headers["x-forwarded-for"], req.headers["x-real-ip"], opts.trust);
 
   return function handle(req: IncomingMessage, res: ServerResponse): void {
     const url = req.url ?? "/";
@@ -161,15 +167,10 @@ export function createEdge(opts: EdgeOptions) {
       req.headers["content-length"] === undefined &&
       req.headers["transfer-encoding"] === undefined
     )
-      return opts.snapshots.handle(req, res, () => opts.app(req, res));
+      return opts.snapshots.handle(req, res, () => opts.app(req, res, clientOf(req)));
     for (const [k, v] of security) res.setHeader(k, v);
     // One decision of who the client is; nothing downstream reads X-Forwarded-For.
-    req.headers[CLIENT_IP_HEADER] = clientAddress(
-      req.socket.remoteAddress,
-      req.headers["x-forwarded-for"],
-      req.headers["x-real-ip"],
-      opts.trust,
-    );
+    req.headers[CLIENT_IP_HEADER] = clientOf(req);
     const body = checkBody(req, pathname);
     if (body.kind === "too_large") return tooLarge(req, res, pathname, body.cap);
     if (body.kind === "pass") return route(req, res, pathname);

@@ -5,7 +5,7 @@
 // treat the request as anonymous without asking the database; one that passes
 // is still checked in full by better-auth behind it.
 import { createHmac, timingSafeEqual } from "node:crypto";
-import { SESSION_COOKIE_MARKER } from "../auth/auth";
+import { SESSION_COOKIE_MARKER } from "../auth/cookie-names";
 
 /** The value of the session cookie (plain or `__Secure-` prefixed), or null. */
 function sessionCookie(header: string | undefined): string | null {

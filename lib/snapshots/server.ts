@@ -55,6 +55,11 @@ export interface SnapshotServerOptions {
   clientOf?: (req: IncomingMessage) => string;
   /** How long after its write an address waits for the new render instead of the previous snapshot. */
   readOwnWritesMs?: number;
+  /**
+   * How long anyone else waits for a running render of a newer version before getting the previous snapshot: a render
+   * that finishes within it (started at the commit) gives the reader the new page. Default 100 ms.
+   */
+  freshWaitMs?: number;
   /** Called once per new content version, before its renders (e.g. to load what exists at that version). */
   onVersion?: (version: number) => void;
   /** Milliseconds since the epoch, for the read-your-writes window (tests drive it). */
@@ -91,6 +96,7 @@ export function createSnapshotServer(opts: SnapshotServerOptions) {
   const log = opts.log ?? ((line: string) => console.log(line));
   const clientOf = opts.clientOf ?? ((req: IncomingMessage) => req.socket.remoteAddress ?? "unknown");
   const readOwnWritesMs = opts.readOwnWritesMs ?? 10_000;
+  const freshWaitMs = opts.freshWaitMs ?? 100;
   const now = opts.now ?? Date.now;
   const finishDelayMs = opts.finishDelayMs ?? 1000;
   /** At most one render per path: the version it renders and its promise. */
@@ -272,12 +278,16 @@ export function createSnapshotServer(opts: SnapshotServerOptions) {
     const exists = opts.exists ? await opts.exists(key, v).catch(() => null) : true;
     if (exists === false || (exists === null && !cached)) return sendNotFound(req, res, v);
     if (exists === null) return send(req, res, cached!, "STALE");
-    // Stale-while-rerender: readers get the previous page at once while the new version renders
-    // (once per path); the address that has just written waits for it and sees its own write.
+    // Stale-while-rerender: readers get the new page if its render (started at the commit) is done within
+    // freshWaitMs, else the previous page while it finishes (once per path); the address that has just written
+    // waits for it and sees its own write.
     if (cached && cached.status === 200 && cached.version >= 0 && !readsOwnWrite(req)) {
-      renderOnce(key, v).catch((err: unknown) =>
+      const rendering = renderOnce(key, v);
+      rendering.catch((err: unknown) =>
         log(`[herald] ERROR render of ${key} failed, serving the previous snapshot: ${String(err)}`),
       );
+      const fresh = await within(rendering, freshWaitMs);
+      if (fresh && "etag" in fresh && fresh.version >= cached.version) return send(req, res, fresh, "MISS");
       return send(req, res, cached, "STALE");
     }
     let result: Snapshot | Rendered;
@@ -384,6 +394,14 @@ export function createSnapshotServer(opts: SnapshotServerOptions) {
       serve(req, res, key).catch((err: unknown) => fail(res, `snapshot of ${key}: ${String(err)}`));
     },
     markChanged,
+    /**
+     * Another process (the application process, after a commit) reports a new content version: it is read at once
+     * and its renders start, `/` first, before anyone asks.
+     */
+    versionChanged(): void {
+      markChanged();
+      void refresh();
+    },
     /** Reads the version once, then polls it. */
     async start(): Promise<void> {
       await refresh();
@@ -430,6 +448,24 @@ const FALLBACK_404 =
   `found</h1><p><a href="/">Go to the status page</a></p></main></html>`;
 
 export type SnapshotServer = ReturnType<typeof createSnapshotServer>;
+
+/** The promise's value if it settles successfully within `ms`, else null (a failure is reported elsewhere). */
+function within<T>(p: Promise<T>, ms: number): Promise<T | null> {
+  if (ms <= 0) return Promise.resolve(null);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(null), ms);
+    p.then(
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      () => {
+        clearTimeout(timer);
+        resolve(null);
+      },
+    );
+  });
+}
 
 const msSince = (started: number) => (performance.now() - started).toFixed(0);
 
