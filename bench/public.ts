@@ -1,21 +1,26 @@
 // `npm run bench`: the public site under load (issue 3). Seeds a large page
 // (50 components, 10 years: 10k incidents, 100k updates), starts Herald, loads
 // `/`, an incident page, `/api/v2/summary.json`, `/history.rss` and `/badge.svg`
-// with 50 connections for 10 s each, and serves the same bytes and headers from a
-// bare node:http server in the same run, BENCH_ROUNDS times (alternating which
-// goes first). Figures are ratios to that baseline, per round, with the servers'
-// CPU time per request and the load average, because the machine is shared and
-// noisy. Then publishes: how long a reader waits, and when the page is fresh.
+// with wrk (one thread, 50 connections) for 10 s each, and serves the same bytes
+// and headers from a bare node:http server in the same run, BENCH_ROUNDS times
+// (alternating which goes first). Figures are ratios to that baseline, per round,
+// with the servers' CPU time per request, the generator's CPU (a generator near a
+// full core is the bottleneck, and the ratio means nothing) and the load average,
+// because the machine is shared and noisy. Then publishes, through Herald's API
+// (a write inside Herald's application process) and from another process (the
+// CLI): how long a stranger's first request to `/` takes and whether it is the
+// new page, when strangers see it, and the publisher's own next page.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
 import os, { tmpdir } from "node:os";
 import path from "node:path";
 import { brotliDecompressSync } from "node:zlib";
-import autocannon from "autocannon";
 import { openDb } from "../db/client";
+import { createApiKey } from "../lib/api-keys/api-keys";
 import { CLI_ACTOR } from "../lib/context";
 import { createIncident } from "../lib/incidents/incidents";
+import { getPage } from "../lib/page/page";
 import { freePort } from "../tests/helpers/server";
 import { seedTenYears } from "./seed";
 
@@ -68,10 +73,12 @@ function peakRssMb(pid: number): number {
   return m ? Math.round(Number(m[1]) / 1024) : NaN;
 }
 
-// wrk (Debian's C load generator, one thread) when installed: autocannon runs in
-// Node on the same two cores and saturates before either server does, which
-// hides the difference between them (every ratio reads ~1.0×).
-const WRK = !spawnSync("wrk", ["--version"]).error;
+// wrk (Debian's C load generator, one thread): autocannon runs in Node on the same two cores and saturates before
+// either server does, which hides the difference between them (every ratio reads ~1.0×).
+if (spawnSync("wrk", ["--version"]).error) {
+  console.error("bench/public.ts drives the load with wrk: install it first (Debian/Ubuntu: apt-get install -y wrk).");
+  process.exit(1);
+}
 
 function wrkMs(out: string, label: string): number {
   const m = new RegExp(`${label}\\s+([\\d.]+)(us|ms|s)\\b`).exec(out);
@@ -93,34 +100,46 @@ async function measure(url: string, pid: number) {
   return { ...r, cpuUsPerRequest: ((cpuSeconds(pid) - cpu0) * 1e6) / r.requests };
 }
 
+/** `times` of the shell that ran wrk: the CPU seconds (user + system) its child, wrk, used. */
+function childCpuSeconds(timesOutput: string): number {
+  const lines = timesOutput.trim().split("\n");
+  const [user, sys] = [...(lines[lines.length - 1] ?? "").matchAll(/(\d+)m([\d.]+)s/g)].map(
+    (m) => Number(m[1]) * 60 + Number(m[2]),
+  );
+  return (user ?? Number.NaN) + (sys ?? Number.NaN);
+}
+
 async function load(url: string) {
-  if (WRK) {
-    const out = await new Promise<string>((resolve, reject) => {
-      const header = Object.entries(ACCEPT).flatMap(([k, v]) => ["-H", `${k}: ${v}`]);
-      const child = spawn("wrk", ["-t1", `-c${CONNECTIONS}`, `-d${DURATION_S}s`, "--latency", ...header, url], {
-        stdio: ["ignore", "pipe", "inherit"],
-      });
-      let text = "";
-      child.stdout.on("data", (d) => (text += d));
-      child.on("exit", (code) => (code === 0 ? resolve(text) : reject(new Error(`wrk exited ${code}`))));
+  const header = Object.entries(ACCEPT).flatMap(([k, v]) => ["-H", `${k}: ${v}`]);
+  const args = ["-t1", `-c${CONNECTIONS}`, `-d${DURATION_S}s`, "--latency", ...header, url];
+  const { out, times } = await new Promise<{ out: string; times: string }>((resolve, reject) => {
+    // Through bash for its `times` builtin: the generator's own CPU time, read after it exits.
+    const child = spawn("bash", ["-c", 'wrk "$@"; rc=$?; times >&2; exit $rc', "wrk", ...args], {
+      stdio: ["ignore", "pipe", "pipe"],
     });
-    const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0);
-    // Timeouts (wrk's are 2 s) are the shared machine stalling, not errors; anything else is.
-    const [connect, read, write] = (/Socket errors: connect (\d+), read (\d+), write (\d+)/.exec(out) ?? [])
-      .slice(1)
-      .map(Number);
-    if (non2xx || connect || read || write)
-      throw new Error(`${url}: ${non2xx} non-2xx, socket errors: ${/Socket errors: (.*)/.exec(out)?.[1]}`);
-    return {
-      rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)![1]),
-      requests: Number(/(\d+) requests in/.exec(out)![1]),
-      p50: wrkMs(out, "50%"),
-      p99: wrkMs(out, "99%"),
-    };
-  }
-  const r = await autocannon({ url, connections: CONNECTIONS, duration: DURATION_S, headers: ACCEPT });
-  if (r.non2xx || r.errors) throw new Error(`${url}: ${r.non2xx} non-2xx, ${r.errors} errors`);
-  return { rps: r.requests.average, requests: r.requests.total, p50: r.latency.p50, p99: r.latency.p99 };
+    let text = "";
+    let err = "";
+    child.stdout.on("data", (d) => (text += d));
+    child.stderr.on("data", (d) => (err += d));
+    child.on("exit", (code) =>
+      code === 0 ? resolve({ out: text, times: err }) : reject(new Error(`wrk exited ${code}: ${err}`)),
+    );
+  });
+  const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0);
+  // Timeouts (wrk's are 2 s) are the shared machine stalling, not errors; anything else is.
+  const [connect, read, write] = (/Socket errors: connect (\d+), read (\d+), write (\d+)/.exec(out) ?? [])
+    .slice(1)
+    .map(Number);
+  if (non2xx || connect || read || write)
+    throw new Error(`${url}: ${non2xx} non-2xx, socket errors: ${/Socket errors: (.*)/.exec(out)?.[1]}`);
+  return {
+    rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)![1]),
+    requests: Number(/(\d+) requests in/.exec(out)![1]),
+    p50: wrkMs(out, "50%"),
+    p99: wrkMs(out, "99%"),
+    /** Share of one core the generator used. */
+    generatorCpu: childCpuSeconds(times) / DURATION_S,
+  };
 }
 
 const dbUrl = `file:${path.join(dir, "herald.db")}`;
@@ -206,10 +225,12 @@ for (let round = 0; round < ROUNDS; round++) {
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-// Publish → fresh page. A reader other than the publisher (127.0.0.2) gets the previous page while the new
-// version renders; the publisher (127.0.0.1, after its write through the server) waits for the render.
+// Publish → fresh page. A reader other than the publisher (127.0.0.2) asks for / right after the publish; the
+// publisher (127.0.0.1, whose write went through the server) reads its own write.
 const { db, client } = openDb({ url: dbUrl });
 const ctx = { db, now: () => new Date(), actor: CLI_ACTOR };
+const { key } = await createApiKey(ctx, { name: "Benchmark", role: "admin" });
+const pageId = (await getPage(db)).id;
 const STRANGER = "127.0.0.2";
 async function timed(from?: string) {
   const t = performance.now();
@@ -217,14 +238,17 @@ async function timed(from?: string) {
   return { ms: performance.now() - t, state: String(r.headers["x-herald-snapshot"]), body: r.body };
 }
 const decoded = (b: Buffer) => brotliDecompressSync(b).toString();
-async function publish(name: string, nudge: () => Promise<unknown>, publisherReads: boolean) {
-  await createIncident(ctx, { name, body: "Benchmark publish" });
+/** `write` resolves once the publish is committed (the API has answered, or the CLI's transaction is done). */
+async function publish(name: string, write: () => Promise<unknown>, publisherReads: boolean) {
+  const t = performance.now();
+  await write();
+  const writeMs = performance.now() - t;
   const t0 = performance.now(); // from the commit
-  await nudge();
   const [stranger, publisher] = await Promise.all([timed(STRANGER), publisherReads ? timed() : undefined]);
   // Until a stranger sees it: every answer meanwhile is timed, the slowest is what a reader waited at worst.
   let slowestMs = stranger.ms;
-  let freshMs = decoded(stranger.body).includes(name) ? performance.now() - t0 : null;
+  const strangerFirstFresh = decoded(stranger.body).includes(name);
+  let freshMs = strangerFirstFresh ? performance.now() - t0 : null;
   while (freshMs === null) {
     await new Promise((r) => setTimeout(r, 5));
     const r = await timed(STRANGER);
@@ -232,37 +256,54 @@ async function publish(name: string, nudge: () => Promise<unknown>, publisherRea
     if (decoded(r.body).includes(name)) freshMs = performance.now() - t0;
   }
   return {
+    writeMs,
     strangerFirstMs: stranger.ms,
     strangerFirstState: stranger.state,
+    strangerFirstFresh,
     slowestReaderMs: slowestMs,
     freshForStrangersMs: freshMs,
     ...(publisher && { publisherMs: publisher.ms, publisherSawIt: decoded(publisher.body).includes(name) }),
   };
 }
+async function publishThroughApi(name: string) {
+  const res = await fetch(`${base}/api/v1/pages/${pageId}/incidents`, {
+    method: "POST",
+    headers: { authorization: `OAuth ${key}`, "content-type": "application/json" },
+    body: JSON.stringify({ incident: { name, status: "investigating", body: "Benchmark publish" } }),
+  });
+  if (res.status !== 201) throw new Error(`publish through the API: ${res.status} ${await res.text()}`);
+}
 const publishes: Record<string, Awaited<ReturnType<typeof publish>>[]> = { server: [], cli: [] };
 for (let i = 0; i < 3; i++) {
-  // Through Herald's server: any non-GET (a console action, an API call) marks the version for re-reading.
+  // Through Herald's API: the write commits in the application process, which tells the edge at once.
   publishes.server.push(
+    await publish(`Publish through the API ${i}`, () => publishThroughApi(`Publish through the API ${i}`), true),
+  );
+  await new Promise((r) => setTimeout(r, 3000)); // the rest of the changed surfaces render
+  // From another process (the CLI): found by the version poll.
+  publishes.cli.push(
     await publish(
-      `Publish through the server ${i}`,
-      () => fetch(`${base}/api/v1/pages/x`, { method: "PATCH", body: "{}" }).then((r) => r.arrayBuffer()),
-      true,
+      `Publish from the CLI ${i}`,
+      () => createIncident(ctx, { name: `Publish from the CLI ${i}`, body: "Benchmark publish" }),
+      false,
     ),
   );
-  // From another process (the CLI): found by the version poll.
-  publishes.cli.push(await publish(`Publish from the CLI ${i}`, async () => {}, false));
-  await new Promise((r) => setTimeout(r, 3000)); // the rest of the warm set renders
+  await new Promise((r) => setTimeout(r, 3000));
 }
 client.close();
 
 const rss = peakRssMb(herald.pid!);
 const fmt = (n: number) => n.toFixed(0).padStart(7);
+const pct = (share: number) => `${(share * 100).toFixed(0)}%`;
 console.log(
   `\nHerald public site, ${CONNECTIONS} connections × ${DURATION_S} s, Accept-Encoding: br, load from ` +
-    `${WRK ? "wrk (1 thread)" : "autocannon"} (figures vary on a shared machine; ratios are what counts)`,
+    `wrk (1 thread) (figures vary on a shared machine; ratios are what counts)`,
 );
 console.log(`load average (1 min) before and after each round: ${loadAvg.map((l) => l.toFixed(1)).join(", ")}`);
-console.log("page        herald req/s   bare req/s   ratio (rounds)            CPU/request herald / bare   p99 ms");
+console.log(
+  "page        herald req/s   bare req/s   ratio (rounds)            CPU/request herald / bare   p99 ms" +
+    "   wrk CPU herald / bare",
+);
 const results: Record<string, { ratio: number; cpuRatio: number }> = {};
 for (const [name, rs] of Object.entries(rounds)) {
   const ratios = rs.map((r) => r.herald.rps / r.bare.rps);
@@ -273,7 +314,8 @@ for (const [name, rs] of Object.entries(rounds)) {
       `${fmt(median(rs.map((r) => r.bare.rps)))}    ` +
       `${median(ratios).toFixed(2)}× (${ratios.map((x) => x.toFixed(2)).join(" ")})`.padEnd(26) +
       `${median(cpu).toFixed(2)}× (${fmt(median(rs.map((r) => r.herald.cpuUsPerRequest)))} / ` +
-      `${fmt(median(rs.map((r) => r.bare.cpuUsPerRequest))).trim()} µs)  ${fmt(median(rs.map((r) => r.herald.p99)))}`,
+      `${fmt(median(rs.map((r) => r.bare.cpuUsPerRequest))).trim()} µs)  ${fmt(median(rs.map((r) => r.herald.p99)))}` +
+      `   ${pct(median(rs.map((r) => r.herald.generatorCpu)))} / ${pct(median(rs.map((r) => r.bare.generatorCpu)))}`,
   );
 }
 console.log(
@@ -284,8 +326,9 @@ console.log(`first render of / (cold, 10k incidents): ${firstRenderMs.toFixed(0)
 for (const [how, list] of Object.entries(publishes))
   for (const p of list)
     console.log(
-      `publish (${how === "server" ? "through the server" : "from the CLI, seen by the poll"}): ` +
-        `a stranger's first / after the commit in ${p.strangerFirstMs.toFixed(0)} ms (${p.strangerFirstState}), ` +
+      `publish (${how === "server" ? "through the API" : "from the CLI, seen by the poll"}, committed in ` +
+        `${p.writeMs.toFixed(0)} ms): a stranger's first / after it in ${p.strangerFirstMs.toFixed(0)} ms ` +
+        `(${p.strangerFirstState}, ${p.strangerFirstFresh ? "the new page" : "the previous page"}), ` +
         `slowest answer meanwhile ${p.slowestReaderMs.toFixed(0)} ms, fresh for strangers after ` +
         `${p.freshForStrangersMs.toFixed(0)} ms` +
         (p.publisherMs === undefined

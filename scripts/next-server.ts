@@ -17,6 +17,7 @@ if (!process.send) throw new Error("scripts/next-server.ts is started by scripts
 
 const token = await new Promise<string>((resolve) => {
   process.once("message", (m: FromEdge) => resolve(m.token));
+  send({ type: "waiting" });
 });
 // The edge is gone (crashed or killed without a signal): so is this process.
 process.on("disconnect", () => process.exit(0));

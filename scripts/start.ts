@@ -45,23 +45,15 @@ if (!existsSync(`${distDir}/BUILD_ID`) || process.env.HERALD_REBUILD === "1") {
 }
 const buildId = readFileSync(`${distDir}/BUILD_ID`, "utf8").trim();
 
-// With the database unreachable Herald still starts: the public site is served
-// from the last persisted snapshots and the console explains what is wrong.
 let booted = false;
 async function tryBootstrap(): Promise<void> {
   await bootstrap();
   if (!booted) console.log("[herald] database ready");
   booted = true;
 }
-try {
-  await tryBootstrap();
-} catch (err) {
-  console.error(
-    `[herald] ERROR the database is unreachable or cannot be migrated (${String(err)}). Serving the last saved ` +
-      `public pages; the console is unavailable until it is back.`,
-  );
-}
-
+/** Settles once the first attempt to reach and migrate the database is over, whatever its outcome. */
+let firstAttemptDone!: () => void;
+const databaseTried = new Promise<void>((resolve) => (firstAttemptDone = resolve));
 // The application (Next, the console, APIs, server actions, the in-process worker) runs in a child process on a
 // loopback port; this process never loads Next. It answers public requests from the snapshots and forwards the
 // rest (lib/edge/forward.ts), restarts the child if it dies, and takes it along when it exits.
@@ -77,9 +69,10 @@ function startApp(): Promise<void> {
     const started = Date.now();
     const c = fork(path.join(import.meta.dirname, "next-server.ts"), [], { env: process.env });
     child = c;
-    c.send({ type: "token", token } satisfies FromEdge);
     c.on("message", (m: ToEdge) => {
-      if (m.type === "listening") {
+      // Next has loaded meanwhile; it prepares (and its worker starts) once the database is migrated, or found away.
+      if (m.type === "waiting") void databaseTried.then(() => c.send({ type: "token", token } satisfies FromEdge));
+      else if (m.type === "listening") {
         appPort = m.port;
         console.log(`[herald] application process (pid ${c.pid}) listening on 127.0.0.1:${m.port}`);
         resolve();
@@ -100,6 +93,21 @@ function startApp(): Promise<void> {
     });
   });
 }
+// The application process starts loading while this one migrates the database.
+const appStarted = startApp();
+// With the database unreachable Herald still starts: the public site is served
+// from the last persisted snapshots and the console explains what is wrong.
+try {
+  await tryBootstrap();
+} catch (err) {
+  console.error(
+    `[herald] ERROR the database is unreachable or cannot be migrated (${String(err)}). Serving the last saved ` +
+      `public pages; the console is unavailable until it is back.`,
+  );
+}
+firstAttemptDone();
+await appStarted;
+
 function render(snapshotKey: string): Promise<Rendered> {
   // A view other than the anonymous site renders with its signed audience key (lib/viewers/view-header.ts).
   const { view, path: key } = splitViewKey(snapshotKey);
@@ -173,7 +181,6 @@ const snapshots = createSnapshotServer({
   headers: securityHeaders(config.HERALD_URL),
   pollMs: config.HERALD_SNAPSHOT_POLL_MS,
 });
-await startApp();
 await snapshots.start();
 
 const server = createServer(

@@ -22,7 +22,7 @@ export const EDGE_TOKEN_HEADER = "x-herald-edge-token";
 
 /** IPC between the edge and the application process. */
 export type FromEdge = { type: "token"; token: string };
-export type ToEdge = { type: "listening"; port: number } | { type: "version"; version: number };
+export type ToEdge = { type: "waiting" } | { type: "listening"; port: number } | { type: "version"; version: number };
 
 /** A fresh token per boot of the edge: it never leaves the two processes (sent over IPC, never logged). */
 export const newEdgeToken = (): string => randomBytes(32).toString("base64url");

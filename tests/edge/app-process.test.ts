@@ -91,7 +91,7 @@ describe("the edge in front of the application process", () => {
   it("runs Next in a child that refuses every request without this boot's edge token", async () => {
     const [app] = listening(s.output());
     expect(app.pid).not.toBe(undefined);
-    for (const headers of [
+    for (const headers of <Record<string, string>[]>[
       { "x-herald-client-ip": "198.51.100.7" },
       { "x-herald-client-ip": "198.51.100.7", "x-herald-edge-token": "guessed" },
     ]) {
