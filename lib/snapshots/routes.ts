@@ -67,8 +67,10 @@ const APP_PATHS = [
 ];
 
 /** `/admin` and `/admin/…`, but not `/administrator`. */
+const SLASH = 47;
 export const pathUnder = (pathname: string, prefix: string): boolean =>
-  pathname === prefix || pathname.startsWith(`${prefix}/`);
+  // Allocation-free: every request of the hot path asks this of each application prefix.
+  pathname.startsWith(prefix) && (pathname.length === prefix.length || pathname.charCodeAt(prefix.length) === SLASH);
 
 export function isAppPath(pathname: string): boolean {
   return APP_PATHS.some((p) => pathUnder(pathname, p));

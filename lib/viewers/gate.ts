@@ -32,6 +32,8 @@ export function createViewGate(opts: ViewGateOptions) {
     const url = req.url ?? "/";
     const q = url.indexOf("?");
     const token = q !== -1 && url.includes("token=", q) ? new URLSearchParams(url.slice(q + 1)).get("token") : null;
+    // The hot path: on a public page a reader with neither token nor cookie is anonymous (decideAccess's last rule).
+    if (access.visibility === "public" && token === null && req.headers.cookie === undefined) return key;
     const decision = decideAccess(
       access,
       {
