@@ -64,10 +64,21 @@ let child: ChildProcess | null = null;
 let quickDeaths = 0;
 const forwarder = createForwarder({ port: () => appPort, token, stripped: [VIEW_HEADER] });
 
+/**
+ * The application process's script: beside this one when this runs from a bundle (tests/helpers/scripts.ts),
+ * otherwise the TypeScript source through tsx (`npm start`).
+ */
+const appEntry = (() => {
+  const running = process.argv[1] ?? "";
+  const bundled = path.join(path.dirname(running), "next-server.mjs");
+  if (running.endsWith(".mjs") && existsSync(bundled)) return { script: bundled, execArgv: [] };
+  return { script: path.join(import.meta.dirname, "next-server.ts"), execArgv: ["--import", "tsx"] };
+})();
+
 function startApp(): Promise<void> {
   return new Promise((resolve, reject) => {
     const started = Date.now();
-    const c = fork(path.join(import.meta.dirname, "next-server.ts"), [], { env: process.env });
+    const c = fork(appEntry.script, [], { env: process.env, execArgv: appEntry.execArgv });
     child = c;
     c.on("message", (m: ToEdge) => {
       // Next has loaded meanwhile; it prepares (and its worker starts) once the database is migrated, or found away.

@@ -5,8 +5,16 @@ import { build } from "esbuild";
 
 const root = path.resolve(import.meta.dirname, "../..");
 
-/** The entry scripts tests run in a subprocess: the server (`npm start`), the worker and the CLI. */
-export const SCRIPTS = ["scripts/start.ts", "scripts/worker.ts", "scripts/herald.ts"] as const;
+/**
+ * The entry scripts tests run in a subprocess: the server (`npm start`, which forks the bundle of next-server.ts
+ * beside its own), the worker and the CLI.
+ */
+export const SCRIPTS = [
+  "scripts/start.ts",
+  "scripts/next-server.ts",
+  "scripts/worker.ts",
+  "scripts/herald.ts",
+] as const;
 export type Script = (typeof SCRIPTS)[number];
 
 // Inside node_modules so the bundles' package imports resolve from the project's node_modules.
