@@ -22,7 +22,8 @@ import type { Branding } from "../email/templates/layout";
 import { headerSafe } from "../email/types";
 import { newToken } from "../ids";
 import { listComponentSections } from "../components/order";
-import { publishedUpdate } from "../public/visibility";
+import { eventAudiences } from "../audiences/notify";
+import { ANONYMOUS, publishedUpdate, scopeFor } from "../public/visibility";
 import { formatDateTime } from "../time/format";
 import { publicBaseUrl } from "../public/page";
 import { renderIncidentEmail, type IncidentEmailInput } from "./incident-email";
@@ -203,11 +204,12 @@ async function incidentOf({ db, n }: RenderEnv): Promise<Incident> {
  * Components named in one update, or (without one) each component's latest state across the incident's published
  * updates.
  */
-async function affectedOf(db: Tx, by: { updateId: string } | { incidentId: string }) {
+async function affectedOf(db: Tx, inc: Incident, by: { updateId: string } | { incidentId: string }) {
   const rows = await db
     .select({
       id: component.id,
       name: component.name,
+      groupId: component.groupId,
       status: incidentUpdateComponent.newStatus,
       hidden: component.hidden,
       at: incidentUpdate.displayAt,
@@ -221,8 +223,14 @@ async function affectedOf(db: Tx, by: { updateId: string } | { incidentId: strin
         : and(eq(incidentUpdate.incidentId, by.incidentId), publishedUpdate),
     )
     .orderBy(asc(incidentUpdate.displayAt), asc(incidentUpdate.id), asc(component.position));
+  // One body goes to every recipient (issue 13): it names the components anonymous readers may see, or, for an
+  // incident restricted to exactly one audience, what that audience may see; restricted ones of others never.
+  const own = await eventAudiences(db, inc.id, []);
+  const scope = await scopeFor(db, inc.pageId, own?.length === 1 ? { audiences: own } : ANONYMOUS);
   const latest = new Map<string, (typeof rows)[number]>();
-  for (const r of rows) latest.set(r.id, r);
+  for (const r of rows)
+    if (!scope.hiddenComponents.has(r.id) && !(r.groupId !== null && scope.hiddenGroups.has(r.groupId)))
+      latest.set(r.id, r);
   return [...latest.values()];
 }
 
@@ -251,7 +259,7 @@ async function renderUpdate(r: RenderEnv): Promise<Rendered> {
     throw new Error(
       `notification ${r.n.id} (${r.n.kind}): incident update ${r.n.incidentUpdateId ?? "(none)"} not found`,
     );
-  const affected = await affectedOf(r.db, { updateId: upd.id });
+  const affected = await affectedOf(r.db, inc, { updateId: upd.id });
   return emailOf(r, inc, { label: INCIDENT_STATUS_LABELS[upd.status], body: upd.body, at: upd.displayAt, affected });
 }
 
@@ -270,7 +278,7 @@ async function renderReminder(r: RenderEnv): Promise<Rendered> {
     inc.scheduledFor && inc.scheduledUntil
       ? `${formatDateTime(inc.scheduledFor, tz)} – ${formatDateTime(inc.scheduledUntil, tz)}`
       : undefined;
-  const affected = await affectedOf(r.db, { incidentId: inc.id });
+  const affected = await affectedOf(r.db, inc, { incidentId: inc.id });
   return emailOf(r, inc, { label: "Reminder", body: announcement?.body ?? "", at: start, when, affected });
 }
 
@@ -278,6 +286,6 @@ async function renderPostmortem(r: RenderEnv): Promise<Rendered> {
   const inc = await incidentOf(r);
   if (!inc.postmortemBody || !inc.postmortemPublishedAt)
     throw new Error(`notification ${r.n.id}: the postmortem of ${inc.id} is not published`);
-  const affected = await affectedOf(r.db, { incidentId: inc.id });
+  const affected = await affectedOf(r.db, inc, { incidentId: inc.id });
   return emailOf(r, inc, { label: "Postmortem", body: inc.postmortemBody, at: inc.postmortemPublishedAt, affected });
 }

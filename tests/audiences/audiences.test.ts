@@ -308,6 +308,33 @@ describe("subscribers follow audiences", () => {
     const sent = await t.db.select().from(outboxEmail).where(like(outboxEmail.text, "%A fix is rolling out.%"));
     expect(sent.map((m) => m.toAddress).sort()).toEqual([...new Set(await recipients(open.incident.id))]);
     for (const m of sent) expect(`${m.subject}${m.html}${m.text}`).not.toContain(NOTE);
+    // Emails name only the components their readers may see: a public incident that also hit an Enterprise-only
+    // component does not name it to everyone; an incident restricted to Enterprise names it to Enterprise.
+    const shared = await createComponent(t.ctx, { name: "Shared API" });
+    await createIncident(t.ctx, {
+      name: "Mixed outage",
+      body: "…",
+      notify: true,
+      components: { [shared.id]: "degraded_performance", [restricted.id]: "major_outage" },
+    });
+    await createIncident(t.ctx, {
+      name: "Enterprise box outage",
+      body: "…",
+      notify: true,
+      audienceIds: [enterpriseId],
+      components: { [restricted.id]: "major_outage" },
+    });
+    await runDueWork({ db: t.db, now: t.clock.now }, emailDeps(createOutboxMailer(t.db)), { budgetMs: 10_000 });
+    const mails = (name: string) => t.db.select().from(outboxEmail).where(like(outboxEmail.subject, `%${name}%`));
+    const mixed = await mails("Mixed outage");
+    expect(mixed).toHaveLength(3);
+    for (const m of mixed) {
+      expect(m.text).toContain("Shared API");
+      expect(`${m.html}${m.text}`).not.toContain("Enterprise-only box");
+    }
+    const own = await mails("Enterprise box outage");
+    expect(own.map((m) => m.toAddress).sort()).toEqual(["boss@bigco.example", "cfo@bigcorp.example"]);
+    for (const m of own) expect(m.text).toContain("Enterprise-only box");
     // A note needs an audience: nothing is posted without one.
     await expect(
       postIncidentUpdate(t.ctx, {
