@@ -73,6 +73,8 @@ export const NOTIFICATION_KINDS = [
   "maintenance_completed",
   "postmortem_published",
   "subscription_confirmation",
+  /** A component's status changed outside an incident update (console, API, an automation rule that notifies). */
+  "component_updated",
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
@@ -91,9 +93,16 @@ export const CHANNEL_KIND_LABELS: Record<ChannelKind, string> = {
 /** pending: added by a visitor, not verified yet; disabled: after repeated failed events (staff re-enable). */
 export const CHANNEL_STATES = ["pending", "active", "disabled", "unsubscribed"] as const;
 export type ChannelState = (typeof CHANNEL_STATES)[number];
-/** Which events a target receives. */
-export const CHANNEL_EVENTS = ["incidents", "maintenance"] as const;
+/** Which events a subscriber (email or channel target) receives; "components": component status changes. */
+export const CHANNEL_EVENTS = ["incidents", "maintenance", "components"] as const;
 export type ChannelEvent = (typeof CHANNEL_EVENTS)[number];
+export const CHANNEL_EVENT_LABELS: Record<ChannelEvent, string> = {
+  incidents: "Incidents",
+  maintenance: "Scheduled maintenance",
+  components: "Component status changes",
+};
+/** What an email subscriber receives unless they choose otherwise (component changes are opt-in by email). */
+export const DEFAULT_EMAIL_EVENTS: readonly ChannelEvent[] = ["incidents", "maintenance"];
 
 export const ACTOR_TYPES = ["user", "api_key", "cli", "system"] as const;
 export type ActorType = (typeof ACTOR_TYPES)[number];

@@ -7,6 +7,7 @@ import { MIGRATIONS_FOLDER, migrateDb } from "./migrate";
 import {
   account,
   authSettings,
+  channelNotice,
   channelPayload,
   automationComponent,
   componentVendor,
@@ -90,7 +91,7 @@ beforeAll(async () => {
     baseUrl: "https://x.example",
     timeoutMs: 1000,
   };
-  await addChannelTarget(t.ctx, channelEnv, {
+  const ownedHook = await addChannelTarget(t.ctx, channelEnv, {
     kind: "webhook",
     url: "https://hooks.example.com/a",
     componentIds: [api.id],
@@ -135,6 +136,17 @@ beforeAll(async () => {
   });
   const [n] = await t.db.all<{ id: string }>(sql`select id from notification limit 1`);
   await t.db.insert(channelPayload).values({ notificationId: n.id, kind: "webhook", body: "{}", createdAt: now });
+  await t.db.insert(channelNotice).values({
+    id: newId(),
+    targetId: ownedHook.target.id,
+    toAddress: "owner@example.com",
+    fromAddress: "status@acme.example",
+    subject: "s",
+    html: "<p>h</p>",
+    text: "t",
+    nextAttemptAt: now,
+    createdAt: now,
+  });
   await t.db.insert(subscribeLimit).values({ key: "ip:127.0.0.1:1", kind: "ip", windowEnd: later, count: 1 });
   await createApiKey(t.ctx, { name: "CI" });
   await t.db.insert(mirrorTarget).values({

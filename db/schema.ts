@@ -443,6 +443,11 @@ export const subscriber = sqliteTable(
     // Came in through "follow this incident": only the followed incidents'
     // updates (subscriber_incident), never the page-wide ones.
     incidentOnly: bool("incident_only").notNull().default(false),
+    // Which events the subscriber receives (issue 12; the same choice as a channel target's `events`).
+    events: text("events", { mode: "json" })
+      .$type<ChannelEventChoice[]>()
+      .notNull()
+      .default(sql`'["incidents","maintenance"]'`),
     createdAt: created(),
     updatedAt: updated(),
   },
@@ -501,6 +506,8 @@ export const notification = sqliteTable(
     kind: text("kind", { enum: NOTIFICATION_KINDS }).notNull(),
     incidentId: text("incident_id"),
     incidentUpdateId: text("incident_update_id"),
+    // component_updated: the component_status_change it announces (issue 12).
+    componentStatusChangeId: text("component_status_change_id"),
     // Rendered once, by the first worker that sends it (lib/notifications/render.ts);
     // retries reuse these exact bytes so a batch's idempotency key always
     // matches the same request body.
@@ -702,6 +709,37 @@ export const channelPayload = sqliteTable(
   (t) => [primaryKey({ columns: [t.notificationId, t.kind] })],
 );
 
+/**
+ * Emails to a target's owner (today: "your target was disabled"), written in
+ * the transaction that disabled it and sent by the worker like any outbox row:
+ * leased, retried with backoff under one idempotency key ("herald-channel-
+ * notice-" + id), the rendered bytes stored so every retry sends the same
+ * request. The owner is no subscriber, so these are not `delivery` rows.
+ */
+export const channelNotice = sqliteTable(
+  "channel_notice",
+  {
+    id: text("id").primaryKey(),
+    targetId: text("target_id")
+      .notNull()
+      .references(() => channelTarget.id),
+    toAddress: text("to_address").notNull(),
+    fromAddress: text("from_address").notNull(),
+    subject: text("subject").notNull(),
+    html: text("html").notNull(),
+    text: text("text").notNull(),
+    status: text("status", { enum: DELIVERY_STATUSES }).notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: ts("next_attempt_at").notNull(),
+    leaseOwner: text("lease_owner"),
+    leaseUntil: ts("lease_until"),
+    lastError: text("last_error"),
+    sentAt: ts("sent_at"),
+    createdAt: created(),
+  },
+  (t) => [index("channel_notice_due").on(t.status, t.nextAttemptAt)],
+);
+
 export type ChannelEventChoice = (typeof CHANNEL_EVENTS)[number];
 export type ChannelTarget = typeof channelTarget.$inferSelect;
 export type ChannelDelivery = typeof channelDelivery.$inferSelect;
@@ -789,7 +827,8 @@ export const integrationRule = sqliteTable(
       .references(() => component.id),
     status: text("status", { enum: COMPONENT_STATUSES }).notNull(),
     incidentMode: text("incident_mode", { enum: INTEGRATION_INCIDENT_MODES }).notNull().default("none"),
-    // Only with incident_mode "publish": whether the published incident notifies subscribers.
+    // Whether the rule's status changes notify the subscribers who chose component changes, and (incident_mode
+    // "publish") whether the published incident notifies.
     notify: bool("notify").notNull().default(false),
     createdAt: created(),
   },

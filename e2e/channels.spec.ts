@@ -29,7 +29,9 @@ test("a visitor adds a webhook; it is active after answering the signed verifica
   await page.getByLabel("Where to").selectOption("webhook");
   await page.getByLabel("URL", { exact: true }).fill(rx.url("/visitor-hook"));
   await page.getByRole("button", { name: "Send verification" }).click();
-  await expect(page.getByTestId("channel-state")).toContainText("active — receiving incidents and maintenance");
+  await expect(page.getByTestId("channel-state")).toContainText(
+    "active — receiving incidents, scheduled maintenance, component status changes",
+  );
   await expect(page.getByTestId("signing-secret")).toHaveText(/^whsec_/);
   const [verification] = rx.received.filter((r) => r.path === "/visitor-hook");
   expect(verification.headers["webhook-signature"]).toMatch(/^v1,/);

@@ -21,7 +21,7 @@ export default async function SubscribePage({
   const retry = readSubscribeRetry(await searchParams);
   return (
     <SubscriptionShell title="Subscribe to updates">
-      <SubscribeForm sections={sections} email={retry.email} error={retry.error} chosen={retry.chosen} />
+      <SubscribeForm sections={sections} email={retry.email} error={retry.error} chosen={retry.chosen} events />
       <p className="mt-6 text-sm">
         Or send updates to{" "}
         <a href="/subscriptions/channels" className="text-blue-700 underline dark:text-blue-400">

@@ -1,6 +1,7 @@
 import { ComponentSections } from "@/components/ui/component-sections";
 import type { ComponentSection } from "@/lib/components/order";
-import { EmailAndSubmit, Honeypot } from "./subscription-fields";
+import { DEFAULT_EMAIL_EVENTS } from "@/db/constants";
+import { EmailAndSubmit, EventChoice, Honeypot } from "./subscription-fields";
 
 /**
  * The public subscribe form: a plain HTML POST that works without JavaScript
@@ -16,11 +17,14 @@ export function SubscribeForm({
   email,
   error,
   chosen,
+  events = false,
 }: {
   sections?: ComponentSection<{ id: string; name: string }>[];
   email?: string;
   error?: string;
   chosen?: ReadonlySet<string>;
+  /** Offer the event choice (the subscribe page); without it the subscription gets DEFAULT_EMAIL_EVENTS. */
+  events?: boolean;
 }) {
   return (
     <form method="post" action="/subscriptions/new" className="space-y-3" aria-label="Subscribe to updates">
@@ -57,6 +61,7 @@ export function SubscribeForm({
           </ComponentSections>
         </fieldset>
       )}
+      {events && <EventChoice chosen={DEFAULT_EMAIL_EVENTS} />}
       <Honeypot />
     </form>
   );

@@ -1,4 +1,5 @@
 // Fields shared by the public subscribe and follow-this-incident forms.
+import { CHANNEL_EVENT_LABELS, CHANNEL_EVENTS, type ChannelEvent } from "@/db/constants";
 
 /**
  * The address field and its submit button, side by side. With `errorId` the
@@ -58,5 +59,26 @@ export function Honeypot() {
         <input type="text" name="website" tabIndex={-1} autoComplete="off" />
       </label>
     </div>
+  );
+}
+
+/**
+ * Which events an email subscription receives (incidents, maintenance,
+ * component status changes). None ticked means the default: incidents and
+ * maintenance (lib/subscribers/subscribe.ts emailEvents).
+ */
+export function EventChoice({ chosen }: { chosen: readonly ChannelEvent[] }) {
+  return (
+    <fieldset className="text-sm">
+      <legend className="mb-2 text-zinc-600 dark:text-zinc-400">Email me about</legend>
+      <div className="flex flex-wrap gap-x-4 gap-y-1">
+        {CHANNEL_EVENTS.map((e) => (
+          <label key={e} className="flex items-center gap-2">
+            <input type="checkbox" name="events" value={e} defaultChecked={chosen.includes(e)} />
+            {CHANNEL_EVENT_LABELS[e]}
+          </label>
+        ))}
+      </div>
+    </fieldset>
   );
 }

@@ -2,7 +2,7 @@
 // fields}]}`, the embed coloured by impact. `allowed_mentions: {parse: []}`
 // keeps @everyone/@here/role mentions in incident text from pinging anyone.
 import { COMPONENT_STATUS_LABELS, type ComponentStatus, IMPACT_LABELS, type Impact } from "@/db/constants";
-import { type ChannelAdapter, truncate } from "./types";
+import { type ChannelAdapter, componentChangeLine, componentTitle, truncate } from "./types";
 
 export const IMPACT_COLORS: Record<Impact | "maintenance" | "resolved", number> = {
   none: 0x95a5a6,
@@ -11,6 +11,15 @@ export const IMPACT_COLORS: Record<Impact | "maintenance" | "resolved", number> 
   critical: 0xe74c3c,
   maintenance: 0x3498db,
   resolved: 0x2ecc71,
+};
+
+/** A component change is coloured by its new status, on the same scale as impacts. */
+const STATUS_COLORS: Record<ComponentStatus, number> = {
+  operational: IMPACT_COLORS.resolved,
+  degraded_performance: IMPACT_COLORS.minor,
+  partial_outage: IMPACT_COLORS.major,
+  major_outage: IMPACT_COLORS.critical,
+  under_maintenance: IMPACT_COLORS.maintenance,
 };
 
 const NO_MENTIONS = { parse: [] as string[] };
@@ -50,6 +59,21 @@ export const discordAdapter: ChannelAdapter = {
           description: truncate(ev.body, 4000),
           color,
           fields,
+          timestamp: ev.at.toISOString(),
+          footer: { text: truncate(ev.pageName, 2048) },
+        },
+      ],
+    });
+  },
+  renderComponent(ev) {
+    return JSON.stringify({
+      allowed_mentions: NO_MENTIONS,
+      embeds: [
+        {
+          title: truncate(componentTitle(ev), 256),
+          url: ev.url,
+          description: truncate(componentChangeLine(ev), 4000),
+          color: STATUS_COLORS[ev.component_update.new_status],
           timestamp: ev.at.toISOString(),
           footer: { text: truncate(ev.pageName, 2048) },
         },

@@ -4,8 +4,22 @@
 // it into its own body.
 import { and, eq } from "drizzle-orm";
 import type { Tx } from "@/db/client";
-import { type Impact, INCIDENT_STATUS_LABELS, type IncidentKind, type NotificationKind } from "@/db/constants";
-import { incident, incidentUpdate, type Notification, page } from "@/db/schema";
+import {
+  type ComponentStatus,
+  type Impact,
+  INCIDENT_STATUS_LABELS,
+  type IncidentKind,
+  type NotificationKind,
+} from "@/db/constants";
+import {
+  component,
+  componentGroup,
+  componentStatusChange,
+  incident,
+  incidentUpdate,
+  type Notification,
+  page,
+} from "@/db/schema";
 import { loadSyndication } from "../public/syndication";
 import { publicBaseUrl } from "../public/page";
 import { publishedUpdate } from "../public/visibility";
@@ -13,7 +27,7 @@ import { type IncidentV1, incidentsV1 } from "../statuspage/v1";
 import type { OverallStatus } from "../status/rules";
 
 export interface ChannelEventData {
-  kind: Exclude<NotificationKind, "subscription_confirmation">;
+  kind: Exclude<NotificationKind, "subscription_confirmation" | "component_updated">;
   pageId: string;
   pageName: string;
   /** The public site's root, no trailing slash. */
@@ -36,6 +50,7 @@ export interface ChannelEventData {
 export async function loadChannelEvent(db: Tx, n: Notification, baseUrl: string): Promise<ChannelEventData> {
   const kind = n.kind;
   if (kind === "subscription_confirmation") throw new Error(`notification ${n.id}: confirmations are email only`);
+  if (kind === "component_updated") throw new Error(`notification ${n.id}: a component change is loadComponentEvent's`);
   const p = await db.query.page.findFirst({ where: eq(page.id, n.pageId) });
   if (!p) throw new Error(`notification ${n.id}: page ${n.pageId} not found`);
   const inc = n.incidentId ? await db.query.incident.findFirst({ where: eq(incident.id, n.incidentId) }) : undefined;
@@ -98,6 +113,89 @@ export async function loadChannelEvent(db: Tx, n: Notification, baseUrl: string)
     body,
     impact: inc.impact,
     affected: [...affected],
+    at: n.createdAt,
+  };
+}
+
+/** A component status change (component_updated), in Statuspage's webhook terms (REFERENCE.md). */
+export interface ComponentEventData {
+  kind: "component_updated";
+  pageId: string;
+  pageName: string;
+  root: string;
+  overall: OverallStatus;
+  component_update: {
+    id: string;
+    component_id: string;
+    old_status: ComponentStatus | null;
+    new_status: ComponentStatus;
+    created_at: string;
+    component_type: "Component";
+  };
+  /** The component as of this change (status = new_status), with Statuspage's webhook fields. */
+  component: {
+    id: string;
+    name: string;
+    status: ComponentStatus;
+    created_at: string;
+    updated_at: string;
+    position: number;
+    description: string | null;
+    showcase: boolean;
+    page_id: string;
+    group_id: string | null;
+  };
+  /** The group's name when the component is in one ("Europe" for "Europe › API"). */
+  groupName: string | null;
+  url: string;
+  at: Date;
+}
+
+export async function loadComponentEvent(db: Tx, n: Notification, baseUrl: string): Promise<ComponentEventData> {
+  const p = await db.query.page.findFirst({ where: eq(page.id, n.pageId) });
+  if (!p) throw new Error(`notification ${n.id}: page ${n.pageId} not found`);
+  const change = n.componentStatusChangeId
+    ? await db.query.componentStatusChange.findFirst({
+        where: eq(componentStatusChange.id, n.componentStatusChangeId),
+      })
+    : undefined;
+  if (!change)
+    throw new Error(`notification ${n.id}: status change ${n.componentStatusChangeId ?? "(none)"} not found`);
+  const c = await db.query.component.findFirst({ where: eq(component.id, change.componentId) });
+  if (!c) throw new Error(`notification ${n.id}: component ${change.componentId} not found`);
+  const group = c.groupId
+    ? await db.query.componentGroup.findFirst({ where: eq(componentGroup.id, c.groupId) })
+    : undefined;
+  const root = publicBaseUrl(p, baseUrl);
+  const { overall } = await loadSyndication(db, { incidents: "none", maintenances: "none" });
+  return {
+    kind: "component_updated",
+    pageId: p.id,
+    pageName: p.name,
+    root,
+    overall,
+    component_update: {
+      id: change.id,
+      component_id: c.id,
+      old_status: change.oldStatus,
+      new_status: change.newStatus,
+      created_at: change.at.toISOString(),
+      component_type: "Component",
+    },
+    component: {
+      id: c.id,
+      name: c.name,
+      status: change.newStatus,
+      created_at: c.createdAt.toISOString(),
+      updated_at: change.at.toISOString(),
+      position: c.position,
+      description: c.description,
+      showcase: c.showcase,
+      page_id: p.id,
+      group_id: c.groupId,
+    },
+    groupName: group?.name ?? null,
+    url: root,
     at: n.createdAt,
   };
 }

@@ -11,4 +11,5 @@ export const EVENT_OF_KIND: Record<NotificationKind, ChannelEvent | null> = {
   maintenance_started: "maintenance",
   maintenance_completed: "maintenance",
   subscription_confirmation: null,
+  component_updated: "components",
 };

@@ -5,7 +5,7 @@ import type { Db } from "@/db/client";
 import type { ChannelKind } from "@/db/constants";
 import { channelPayload, type Notification } from "@/db/schema";
 import { ADAPTERS } from "./adapters";
-import { loadChannelEvent } from "./event";
+import { loadChannelEvent, loadComponentEvent } from "./event";
 
 export async function ensureChannelPayload(
   db: Db,
@@ -19,7 +19,10 @@ export async function ensureChannelPayload(
     });
   const stored = await find();
   if (stored) return stored.body;
-  const body = ADAPTERS[kind].renderEvent(await loadChannelEvent(db, n, baseUrl));
+  const body =
+    n.kind === "component_updated"
+      ? ADAPTERS[kind].renderComponent(await loadComponentEvent(db, n, baseUrl))
+      : ADAPTERS[kind].renderEvent(await loadChannelEvent(db, n, baseUrl));
   // Two workers may render at once: the first write wins and both send it.
   await db.transaction((tx) =>
     tx

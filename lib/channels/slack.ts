@@ -2,7 +2,7 @@
 // text goes through escapeMrkdwn / markdownToMrkdwn (lib/channels/mrkdwn.ts).
 import { COMPONENT_STATUS_LABELS, type ComponentStatus, IMPACT_LABELS } from "@/db/constants";
 import { escapeMrkdwn, markdownToMrkdwn } from "./mrkdwn";
-import { type ChannelAdapter, truncate } from "./types";
+import { type ChannelAdapter, componentChangeLine, componentTitle, truncate } from "./types";
 
 const statusLabel = (s: string) => COMPONENT_STATUS_LABELS[s as ComponentStatus] ?? s;
 // Slack's limit on a section's text is 3,000 characters; fields are 10 at most.
@@ -35,6 +35,20 @@ export const slackAdapter: ChannelAdapter = {
     });
     // `text` is the notification's fallback (push, screen readers): plain, escaped too.
     return JSON.stringify({ text: escapeMrkdwn(`[${ev.pageName}] ${ev.label}: ${ev.incident.name}`), blocks });
+  },
+  renderComponent(ev) {
+    const name = escapeMrkdwn(truncate(componentTitle(ev), 200));
+    const line = escapeMrkdwn(componentChangeLine(ev));
+    return JSON.stringify({
+      text: escapeMrkdwn(`[${ev.pageName}] ${componentTitle(ev)}: ${componentChangeLine(ev)}`),
+      blocks: [
+        { type: "section", text: { type: "mrkdwn", text: `*<${ev.url}|${name}>*\n*Status:* ${line}` } },
+        {
+          type: "context",
+          elements: [{ type: "mrkdwn", text: `${escapeMrkdwn(ev.pageName)} · <${ev.root}|status page>` }],
+        },
+      ],
+    });
   },
   renderNotice(n) {
     const text = `*${escapeMrkdwn(n.title)}*\n${escapeMrkdwn(n.text)}${n.code ? `\nCode: \`${n.code}\`` : ""}`;

@@ -3,7 +3,7 @@
 // Office 365 connectors are retired. Text is plain (markdownToText).
 import { COMPONENT_STATUS_LABELS, type ComponentStatus, IMPACT_LABELS } from "@/db/constants";
 import { markdownToText } from "../markdown/render";
-import { type ChannelAdapter, truncate } from "./types";
+import { type ChannelAdapter, componentTitle, truncate } from "./types";
 
 const card = (body: unknown[], actions: unknown[]) =>
   JSON.stringify({
@@ -46,6 +46,23 @@ export const teamsAdapter: ChannelAdapter = {
     ];
     const text = markdownToText(ev.body);
     if (text) body.push({ type: "TextBlock", text: plain(truncate(text, 4000)), wrap: true });
+    return card(body, [{ type: "Action.OpenUrl", title: "View on the status page", url: ev.url }]);
+  },
+  renderComponent(ev) {
+    const u = ev.component_update;
+    const facts = [{ title: "Status", value: COMPONENT_STATUS_LABELS[u.new_status] }];
+    if (u.old_status) facts.push({ title: "Previously", value: COMPONENT_STATUS_LABELS[u.old_status] });
+    const body: unknown[] = [
+      { type: "TextBlock", text: plain(ev.pageName), isSubtle: true, spacing: "None" },
+      {
+        type: "TextBlock",
+        text: plain(truncate(componentTitle(ev), 250)),
+        weight: "Bolder",
+        size: "Medium",
+        wrap: true,
+      },
+      { type: "FactSet", facts },
+    ];
     return card(body, [{ type: "Action.OpenUrl", title: "View on the status page", url: ev.url }]);
   },
   renderNotice(n) {

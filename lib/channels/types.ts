@@ -1,5 +1,6 @@
 import type { ChannelKind } from "@/db/constants";
-import type { ChannelEventData } from "./event";
+import { COMPONENT_STATUS_LABELS } from "@/db/constants";
+import type { ChannelEventData, ComponentEventData } from "./event";
 
 /** A message that is not an event: "Send test" from the console, a visitor's verification code. */
 export interface ChannelNotice {
@@ -22,7 +23,20 @@ export interface ChannelNotice {
 export interface ChannelAdapter {
   kind: ChannelKind;
   renderEvent(ev: ChannelEventData): string;
+  /** A component status change (component_updated), rendered once like an event. */
+  renderComponent(ev: ComponentEventData): string;
   renderNotice(n: ChannelNotice): string;
 }
 
 export const truncate = (s: string, max: number) => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
+
+/** "Europe › API" for a component in a group, else its name. */
+export const componentTitle = (ev: ComponentEventData) =>
+  ev.groupName ? `${ev.groupName} › ${ev.component.name}` : ev.component.name;
+
+/** "Major outage (was Operational)": what a component change says in every chat channel. */
+export function componentChangeLine(ev: ComponentEventData): string {
+  const u = ev.component_update;
+  const now = COMPONENT_STATUS_LABELS[u.new_status];
+  return u.old_status ? `${now} (was ${COMPONENT_STATUS_LABELS[u.old_status].toLowerCase()})` : now;
+}

@@ -1,6 +1,7 @@
 // Statuspage's webhook shapes (REFERENCE.md): `meta` (added per target at send
 // time: unsubscribe, documentation, generated_at), `page` with the overall
-// status, then the incident object (Statuspage v1 fields, updates newest first).
+// status, then the incident object (Statuspage v1 fields, updates newest first),
+// or, for a component status change, `component_update` + `component`.
 import type { ChannelAdapter } from "./types";
 
 export const webhookAdapter: ChannelAdapter = {
@@ -11,6 +12,14 @@ export const webhookAdapter: ChannelAdapter = {
       // Not in Statuspage's body; lets a receiver tell a reminder from an update of the same maintenance.
       herald_event: ev.kind,
       incident: ev.incident,
+    });
+  },
+  renderComponent(ev) {
+    return JSON.stringify({
+      page: { id: ev.pageId, status_indicator: ev.overall.indicator, status_description: ev.overall.description },
+      herald_event: ev.kind,
+      component_update: ev.component_update,
+      component: ev.component,
     });
   },
   renderNotice(n) {

@@ -8,7 +8,7 @@ import { parseInput, requireRole, type Ctx } from "../context";
 import { NotFoundError, ValidationError } from "../errors";
 import { Id, newId } from "../ids";
 import { bumpContentVersion, getPage } from "../page/page";
-import { applyComponentStatuses, loadComponentsOrThrow } from "./status-changes";
+import { applyComponentStatuses, loadComponentsOrThrow, notifyComponentChanges } from "./status-changes";
 
 const Name = z.string().trim().min(1, "Name is required").max(255, "At most 255 characters");
 const Description = z
@@ -45,6 +45,8 @@ export const UpdateComponentInput = z.strictObject({
   hidden: z.boolean().optional(),
   startDate: StartDate.optional(),
   uptimeTarget: UptimeTarget.optional(),
+  /** A status change notifies the subscribers who chose component status changes unless this is false. */
+  notify: z.boolean().optional(),
 });
 export type UpdateComponentInput = z.input<typeof UpdateComponentInput>;
 
@@ -178,7 +180,7 @@ export async function createComponent(ctx: Ctx, input: CreateComponentInput): Pr
 /** Edits a component; a status change is logged like any other (source manual or api). */
 export async function updateComponent(ctx: Ctx, input: UpdateComponentInput): Promise<Component> {
   const data = parseInput(UpdateComponentInput, input);
-  const { id, status, ...fields } = data;
+  const { id, status, notify = true, ...fields } = data;
   // Editors may change a component's state; its structure is an admin's.
   requireRole(ctx.actor, Object.keys(fields).length ? "admin" : "editor");
   return ctx.db.transaction(async (tx) => {
@@ -199,11 +201,9 @@ export async function updateComponent(ctx: Ctx, input: UpdateComponentInput): Pr
     }
     if (status) {
       const loaded = await loadComponentsOrThrow(tx, p.id, [id]);
-      await applyComponentStatuses(tx, loaded, new Map([[id, status]]), {
-        pageId: p.id,
-        at: now,
-        source: sourceOf(ctx),
-      });
+      const origin = { pageId: p.id, at: now, source: sourceOf(ctx) };
+      const applied = await applyComponentStatuses(tx, loaded, new Map([[id, status]]), origin);
+      if (notify) await notifyComponentChanges(tx, loaded, applied, origin);
     }
     const after = await getComponentOrThrow(tx, p.id, id);
     // Hiding or un-hiding changes what the public sees, even for a hidden component.

@@ -4,6 +4,7 @@ import type { ComponentStatus, StatusChangeSource } from "@/db/constants";
 import { component, componentStatusChange, type Component } from "@/db/schema";
 import { ValidationError } from "../errors";
 import { newId } from "../ids";
+import { enqueueNotification } from "../notifications/enqueue";
 
 /** Loads live components of the page by id; unknown, deleted or foreign ids are a validation error. */
 export async function loadComponentsOrThrow(
@@ -32,6 +33,8 @@ export interface AppliedChange {
   name: string;
   oldStatus: ComponentStatus;
   newStatus: ComponentStatus;
+  /** The component_status_change row written; null when the component already had that status. */
+  changeId: string | null;
 }
 
 export interface StatusChangeOrigin {
@@ -57,10 +60,11 @@ export async function applyComponentStatuses(
   for (const [id, newStatus] of wanted) {
     const c = components.get(id);
     if (!c) throw new Error(`component ${id} was not loaded`);
-    applied.push({ componentId: id, name: c.name, oldStatus: c.status, newStatus });
-    if (c.status === newStatus) continue;
+    const changeId = c.status === newStatus ? null : newId();
+    applied.push({ componentId: id, name: c.name, oldStatus: c.status, newStatus, changeId });
+    if (!changeId) continue;
     await tx.insert(componentStatusChange).values({
-      id: newId(),
+      id: changeId,
       pageId: origin.pageId,
       componentId: id,
       oldStatus: c.status,
@@ -75,4 +79,32 @@ export async function applyComponentStatuses(
     c.status = newStatus;
   }
   return applied;
+}
+
+/**
+ * Announces status changes made outside an incident update (console, API, an
+ * automation rule that notifies) to the subscribers who chose component status
+ * changes: one component_updated notification per change, in the caller's
+ * transaction. Hidden components are not public and notify nobody. Changes
+ * made by an incident update or a maintenance are announced by that update's
+ * own notification (it names the affected components), so they never come here.
+ */
+export async function notifyComponentChanges(
+  tx: Tx,
+  components: ReadonlyMap<string, Pick<Component, "hidden">>,
+  applied: readonly AppliedChange[],
+  origin: Pick<StatusChangeOrigin, "pageId" | "at">,
+): Promise<void> {
+  for (const a of applied) {
+    if (!a.changeId || components.get(a.componentId)?.hidden !== false) continue;
+    await enqueueNotification(tx, {
+      pageId: origin.pageId,
+      kind: "component_updated",
+      incidentId: null,
+      incidentUpdateId: null,
+      componentStatusChangeId: a.changeId,
+      componentIds: [a.componentId],
+      now: origin.at,
+    });
+  }
 }

@@ -218,10 +218,11 @@ const blips: Chapter = (s) =>
     const at = historyTime(s.now, b.daysAgo, b.time);
     const id = () => s.components.get(b.key)!;
     return [
-      { at, run: () => updateComponent(s.ctx, { id: id(), status: b.status }) },
+      // History, not news: nobody is notified of a past blip.
+      { at, run: () => updateComponent(s.ctx, { id: id(), status: b.status, notify: false }) },
       {
         at: new Date(at.getTime() + b.minutes * MINUTE),
-        run: () => updateComponent(s.ctx, { id: id(), status: "operational" }),
+        run: () => updateComponent(s.ctx, { id: id(), status: "operational", notify: false }),
       },
     ];
   });

@@ -25,7 +25,7 @@ import {
   type IntegrationRule,
 } from "@/db/schema";
 import { audit } from "../audit";
-import { applyComponentStatuses } from "../components/status-changes";
+import { applyComponentStatuses, notifyComponentChanges } from "../components/status-changes";
 import type { Actor, Ctx, PublicCtx } from "../context";
 import { newId } from "../ids";
 import { refreshIncidentCaches, writeUpdate } from "../incidents/timeline";
@@ -245,11 +245,11 @@ async function applyWanted(tx: Tx, ctx: Ctx, c: Component, wanted: ComponentStat
     return `${c.name}: left at ${label(c.status)}: an open incident or maintenance is in charge of it`;
   }
   const before = c.status;
-  await applyComponentStatuses(tx, new Map([[c.id, c]]), new Map([[c.id, wanted]]), {
-    pageId: c.pageId,
-    at: now,
-    source: "automation",
-  });
+  const origin = { pageId: c.pageId, at: now, source: "automation" as const };
+  const loaded = new Map([[c.id, c]]);
+  const applied = await applyComponentStatuses(tx, loaded, new Map([[c.id, wanted]]), origin);
+  if (await ruleSaysNotify(tx, state.integrationId, c.id, state.ruleId))
+    await notifyComponentChanges(tx, loaded, applied, origin);
   if (!c.hidden) await bumpContentVersion(tx, c.pageId, now);
   await audit(tx, ctx, {
     pageId: c.pageId,
@@ -281,6 +281,33 @@ async function applyWanted(tx: Tx, ctx: Ctx, c: Component, wanted: ComponentStat
     .set({ ...clear, incidentId })
     .where(eq(automationComponent.componentId, c.id));
   return line;
+}
+
+/**
+ * Whether an automated change tells the subscribers who chose component status
+ * changes: when the rule behind it says notify; a recovery (no rule fires any
+ * more) when any of the integration's rules for the component says notify.
+ */
+async function ruleSaysNotify(
+  tx: Tx,
+  integrationId: string | null,
+  componentId: string,
+  ruleId: string | null,
+): Promise<boolean> {
+  if (!integrationId) return false;
+  const row = await tx
+    .select({ id: integrationRule.id })
+    .from(integrationRule)
+    .where(
+      and(
+        eq(integrationRule.integrationId, integrationId),
+        eq(integrationRule.componentId, componentId),
+        eq(integrationRule.notify, true),
+        ruleId ? eq(integrationRule.id, ruleId) : undefined,
+      ),
+    )
+    .get();
+  return row !== undefined;
 }
 
 async function stillOpen(tx: Tx, incidentId: string): Promise<boolean> {

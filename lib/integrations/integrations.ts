@@ -62,13 +62,11 @@ export const AddRuleInput = z
     incidentMode: z.enum(INTEGRATION_INCIDENT_MODES).default("none"),
     notify: z.boolean().default(false),
   })
+  // notify: the subscribers who chose component status changes hear of each change the rule makes (and of its
+  // recovery); with incidentMode "publish", the published incident notifies too.
   .refine((r) => r.status !== "operational", {
     message: "A firing alert sets a status other than operational",
     path: ["status"],
-  })
-  .refine((r) => !r.notify || r.incidentMode === "publish", {
-    message: "Only a published incident can notify subscribers",
-    path: ["notify"],
   });
 export type AddRuleInput = z.input<typeof AddRuleInput>;
 

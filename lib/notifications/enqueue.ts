@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import type { NotificationKind } from "@/db/constants";
 import { notification } from "@/db/schema";
@@ -9,8 +9,11 @@ import { newId } from "../ids";
 export interface EnqueueInput {
   pageId: string;
   kind: NotificationKind;
-  incidentId: string;
+  /** The incident or maintenance; null for a component status change (component_updated). */
+  incidentId: string | null;
   incidentUpdateId: string | null;
+  /** component_updated: the component_status_change row it announces. */
+  componentStatusChangeId?: string | null;
   /** Components the event affects; subscribers scoped to other components are skipped. */
   componentIds: readonly string[];
   now: Date;
@@ -20,12 +23,17 @@ export interface EnqueueInput {
  * Writes the outbox inside the publish transaction: one notification row and
  * one pending delivery per matching active, unpaused subscriber, chosen now
  * (enqueue time) so later scope changes don't rewrite history. A subscriber
- * matches by component scope (none = everything) unless they are an
- * incident-only follower; anyone following this incident matches. One
- * INSERT … SELECT keeps this fast at 100k subscribers. Sending happens later,
- * in the worker (which skips whoever paused or left since).
+ * matches when they chose this kind of event (incidents, maintenance,
+ * component status changes) and by component scope (none = everything),
+ * unless they are an incident-only follower; anyone following this incident
+ * matches. One INSERT … SELECT keeps this fast at 100k subscribers. Sending
+ * happens later, in the worker (which skips whoever paused or left since).
+ *
+ * Returns the notification's id, or null when it reached nobody and was not
+ * kept (component status changes only: nobody chose them is the common case,
+ * and an empty row would only clutter the delivery log).
  */
-export async function enqueueNotification(tx: Tx, input: EnqueueInput): Promise<string> {
+export async function enqueueNotification(tx: Tx, input: EnqueueInput): Promise<string | null> {
   const id = newId();
   await tx.insert(notification).values({
     id,
@@ -33,46 +41,56 @@ export async function enqueueNotification(tx: Tx, input: EnqueueInput): Promise<
     kind: input.kind,
     incidentId: input.incidentId,
     incidentUpdateId: input.incidentUpdateId,
+    componentStatusChangeId: input.componentStatusChangeId ?? null,
     createdAt: input.now,
   });
   const at = input.now.getTime();
+  const ids = sql.join(
+    input.componentIds.map((c) => sql`${c}`),
+    sql`, `,
+  );
   const scope = input.componentIds.length
-    ? sql`or exists (select 1 from subscriber_component sc where sc.subscriber_id = s.id and sc.component_id in
-    (${sql.join(
-      input.componentIds.map((c) => sql`${c}`),
-      sql`, `,
-    )}))`
+    ? sql`or exists (select 1 from subscriber_component sc where sc.subscriber_id = s.id
+      and sc.component_id in (${ids}))`
     : sql``;
-  // A restricted event reaches only its audiences' subscribers (lib/audiences/notify.ts).
-  const restrictedTo = await eventAudiences(tx, input.incidentId, input.componentIds);
+  // A restricted event reaches only its audiences' subscribers (lib/audiences/notify.ts). A component status
+  // change has no incident of its own: only its component's restrictions count ("" matches no incident).
+  const restrictedTo = await eventAudiences(tx, input.incidentId ?? "", input.componentIds);
   const audiences = audienceRecipients(restrictedTo);
-  await tx.run(sql`
+  const event = EVENT_OF_KIND[input.kind];
+  const chose = (alias: "s" | "t") =>
+    event ? sql.raw(`exists (select 1 from json_each(${alias}.events) e where e.value = '${event}')`) : sql`1`;
+  const follows = input.incidentId
+    ? sql`or exists (select 1 from subscriber_incident si where si.subscriber_id = s.id and si.incident_id =
+        ${input.incidentId})`
+    : sql``;
+  const emails = await tx.run(sql`
     insert into delivery (id, notification_id, subscriber_id, status, attempts, next_attempt_at, created_at)
     select lower(hex(randomblob(6))), ${id}, s.id, 'pending', 0, ${at}, ${at}
     from subscriber s
     where s.page_id = ${input.pageId} and s.state = 'active' and s.paused_at is null ${audiences}
-      and ((s.incident_only = 0 and (not exists (select 1 from subscriber_component sc where sc.subscriber_id = s.id)
-      ${scope}))
-        or exists (select 1 from subscriber_incident si where si.subscriber_id = s.id and si.incident_id =
-        ${input.incidentId}))`);
+      and ((s.incident_only = 0 and ${chose("s")}
+        and (not exists (select 1 from subscriber_component sc where sc.subscriber_id = s.id) ${scope}))
+        ${follows})`);
   // Channel targets (webhook, Slack, Teams, Discord) that chose this kind of
   // event, same scope rule; no follow-an-incident for them.
-  const event = EVENT_OF_KIND[input.kind];
   const channelScope = input.componentIds.length
     ? sql`or exists (select 1 from channel_target_component tc where tc.target_id = t.id and tc.component_id in
-    (${sql.join(
-      input.componentIds.map((c) => sql`${c}`),
-      sql`, `,
-    )}))`
+    (${ids}))`
     : sql``;
   // A restricted event never goes to a channel target: it has no address to be an audience member.
-  if (event && restrictedTo === null)
-    await tx.run(sql`
+  const channels =
+    event && restrictedTo === null
+      ? await tx.run(sql`
       insert into channel_delivery (id, notification_id, target_id, status, attempts, next_attempt_at, created_at)
       select lower(hex(randomblob(8))), ${id}, t.id, 'pending', 0, ${at}, ${at}
       from channel_target t
-      where t.page_id = ${input.pageId} and t.state = 'active'
-        and exists (select 1 from json_each(t.events) e where e.value = ${event})
-        and (not exists (select 1 from channel_target_component tc where tc.target_id = t.id) ${channelScope})`);
+      where t.page_id = ${input.pageId} and t.state = 'active' and ${chose("t")}
+        and (not exists (select 1 from channel_target_component tc where tc.target_id = t.id) ${channelScope})`)
+      : { rowsAffected: 0 };
+  if (input.kind === "component_updated" && emails.rowsAffected + channels.rowsAffected === 0) {
+    await tx.delete(notification).where(eq(notification.id, id));
+    return null;
+  }
   return id;
 }

@@ -1,7 +1,7 @@
 import { render } from "@react-email/render";
 import { and, asc, eq, isNull } from "drizzle-orm";
 import type { Db, Tx } from "@/db/client";
-import { INCIDENT_STATUS_LABELS, type NotificationKind } from "@/db/constants";
+import { COMPONENT_STATUS_LABELS, INCIDENT_STATUS_LABELS, type NotificationKind } from "@/db/constants";
 import {
   component,
   delivery,
@@ -17,7 +17,10 @@ import {
   type Notification,
   type Page,
 } from "@/db/schema";
+import { loadComponentEvent } from "../channels/event";
+import { componentChangeLine, componentTitle } from "../channels/types";
 import { ConfirmSubscriptionEmail, type ConfirmScope } from "../email/templates/confirm-subscription";
+import { IncidentUpdateEmail } from "../email/templates/incident-update";
 import type { Branding } from "../email/templates/layout";
 import { headerSafe } from "../email/types";
 import { newToken } from "../ids";
@@ -125,6 +128,7 @@ const RENDERERS: Record<NotificationKind, (r: RenderEnv) => Promise<Rendered>> =
   maintenance_completed: renderUpdate,
   maintenance_reminder: renderReminder,
   postmortem_published: renderPostmortem,
+  component_updated: renderComponentUpdate,
 };
 
 async function renderFresh(db: Tx, n: Notification, baseUrl: string, nonce: string): Promise<Rendered> {
@@ -288,4 +292,30 @@ async function renderPostmortem(r: RenderEnv): Promise<Rendered> {
     throw new Error(`notification ${r.n.id}: the postmortem of ${inc.id} is not published`);
   const affected = await affectedOf(r.db, inc, { incidentId: inc.id });
   return emailOf(r, inc, { label: "Postmortem", body: inc.postmortemBody, at: inc.postmortemPublishedAt, affected });
+}
+
+/** A component status change: the same layout as an incident email, headed "Component status", linking the page. */
+async function renderComponentUpdate(r: RenderEnv): Promise<Rendered> {
+  const ev = await loadComponentEvent(r.db, r.n, r.root);
+  const title = componentTitle(ev);
+  const line = componentChangeLine(ev);
+  const el = (
+    <IncidentUpdateEmail
+      brand={r.brand}
+      kindLabel="Component status"
+      incidentName={title}
+      statusLabel={COMPONENT_STATUS_LABELS[ev.component_update.new_status]}
+      bodyHtml={`<p>${escapeHtml(`${title}: ${line}.`)}</p>`}
+      bodyText={`${title}: ${line}.`}
+      displayAt={formatDateTime(new Date(ev.component_update.created_at), r.page.timeZone)}
+      affected={[]}
+      incidentUrl={r.root}
+      {...r.slots}
+    />
+  );
+  return {
+    subject: headerSafe(`[${r.page.name}] ${title}: ${line}`, 250),
+    html: await render(el),
+    text: await render(el, { plainText: true }),
+  };
 }

@@ -1,6 +1,7 @@
 import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Tx } from "@/db/client";
+import { CHANNEL_EVENTS, type ChannelEvent, DEFAULT_EMAIL_EVENTS } from "@/db/constants";
 import {
   component,
   delivery,
@@ -40,6 +41,8 @@ export const Email = z
 export const SubscribeInput = z.object({
   email: Email,
   componentIds: z.array(Id).max(500).default([]),
+  /** Which events to receive; none = DEFAULT_EMAIL_EVENTS (emailEvents). */
+  events: z.array(z.enum(CHANNEL_EVENTS)).max(CHANNEL_EVENTS.length).default([]),
   /** The hidden form field a person never fills in. */
   honeypot: z.string().max(1000).optional(),
   ip: z.string().max(100).default("unknown"),
@@ -76,12 +79,22 @@ export async function subscribe(
       ? await renewConfirmation(tx, pending.id, cfg.secret, now, { incidentOnly: false })
       : await insertPending(tx, pageId, data.email, cfg.secret, now, false);
     await setScope(tx, id, componentIds);
+    await tx
+      .update(subscriber)
+      .set({ events: emailEvents(data.events) })
+      .where(eq(subscriber.id, id));
     await enqueueConfirmation(tx, pageId, id, now);
     return "confirmation_queued";
   });
 }
 
-export const FollowIncidentInput = SubscribeInput.omit({ componentIds: true }).extend({ incidentId: Id });
+/** An email subscription's event choice: what was ticked, in CHANNEL_EVENTS order; nothing ticked = the default. */
+export function emailEvents(chosen: readonly ChannelEvent[]): ChannelEvent[] {
+  const set = new Set(chosen);
+  return set.size ? CHANNEL_EVENTS.filter((e) => set.has(e)) : [...DEFAULT_EMAIL_EVENTS];
+}
+
+export const FollowIncidentInput = SubscribeInput.omit({ componentIds: true, events: true }).extend({ incidentId: Id });
 export type FollowIncidentInput = z.input<typeof FollowIncidentInput>;
 
 /** As SubscribeOutcome, for tests and logs only; the HTTP answer is always the same. */
@@ -263,6 +276,7 @@ export interface SubscriptionView {
   email: string;
   state: Subscriber["state"];
   componentIds: string[];
+  events: ChannelEvent[];
   paused: boolean;
   /** Only the followed incidents' updates (a "follow this incident" sign-up). */
   incidentOnly: boolean;
@@ -305,6 +319,7 @@ async function view(db: Tx, s: Subscriber): Promise<SubscriptionView> {
     email: s.email,
     state: s.state,
     componentIds: scope.map((r) => r.id),
+    events: s.events,
     paused: s.pausedAt !== null,
     incidentOnly: s.incidentOnly,
     following: followed.map((r) => r.name),
@@ -349,8 +364,8 @@ export async function unsubscribeByToken(ctx: PublicCtx, pageId: string, token: 
 }
 
 /**
- * Changes the component choice of an active or pending subscription (empty =
- * everything). Saving preferences is asking for page-wide updates, so an
+ * Changes the component choice (empty = everything) and the event choice
+ * (empty = the default) of an active or pending subscription. Saving preferences is asking for page-wide updates, so an
  * incident-only follower becomes a full subscriber (the manage token proves
  * the address is theirs).
  */
@@ -359,13 +374,19 @@ export async function updatePreferencesByToken(
   pageId: string,
   token: unknown,
   componentIds: string[],
+  events: readonly string[] = [],
 ): Promise<boolean> {
   const s = await findByToken(ctx.db, pageId, "manage", token);
   if (!s || (s.state !== "active" && s.state !== "unconfirmed")) return false;
   const ids = await validComponentIds(ctx.db, pageId, componentIds);
+  // Unknown values are dropped like unknown components: the form offers only CHANNEL_EVENTS.
+  const chosen = emailEvents(CHANNEL_EVENTS.filter((e) => events.includes(e)));
   await ctx.db.transaction(async (tx) => {
     await setScope(tx, s.id, ids);
-    await tx.update(subscriber).set({ incidentOnly: false, updatedAt: ctx.now() }).where(eq(subscriber.id, s.id));
+    await tx
+      .update(subscriber)
+      .set({ incidentOnly: false, events: chosen, updatedAt: ctx.now() })
+      .where(eq(subscriber.id, s.id));
   });
   return true;
 }

@@ -12,18 +12,22 @@
 //  3. record (one transaction): sent; retry with exponential backoff
 //     (Retry-After honoured); or failed after `maxAttempts` / at once for a
 //     permanent answer. `disableAfter` failed events in a row disable the
-//     target; its owner, if it has an email, is told once.
+//     target; its owner, if it has an email, is told once, through an outbox
+//     row (channel_notice) written in that same transaction and sent by
+//     deliverChannelNotice, so the email is retried and survives a crash.
 import { eq, inArray, type SQL, sql } from "drizzle-orm";
-import { type ChannelTarget, channelTarget, type Notification, notification, page } from "@/db/schema";
+import { type ChannelTarget, channelNotice, channelTarget, type Notification, notification, page } from "@/db/schema";
 import type { ChannelOutcome } from "../channels/classify";
 import { ensureChannelPayload } from "../channels/render";
 import { sendToChannel } from "../channels/send";
 import { webhookIdOf } from "../channels/sign";
 import type { PublicCtx } from "../context";
 import { headerSafe, type Mailer } from "../email/types";
+import { newId } from "../ids";
 import type { NetPolicy } from "../net/fetch";
 import { publicBaseUrl } from "../public/page";
 import { manageUrlOf, targetCredentials } from "../subscribers/channels";
+import { senderOf } from "./deliver";
 import type { HostLimiter } from "./host-limiter";
 
 export interface ChannelDeliveryDeps {
@@ -176,8 +180,9 @@ export async function deliverChannelBatch(ctx: PublicCtx, deps: ChannelWorkDeps)
     }),
   );
 
-  const disabled = await record(ctx, deps, results);
-  for (const t of disabled) await tellOwner(deps, t, p.name, root);
+  const disabled = await record(ctx, deps, results, { pageName: p.name, root, from: senderOf(p, deps.defaultFrom) });
+  for (const t of disabled)
+    deps.log(`[herald] ${t.kind} target ${t.label} disabled after ${deps.channels.disableAfter} failed events`);
   return true;
 }
 
@@ -187,7 +192,12 @@ export async function deliverChannelBatch(ctx: PublicCtx, deps: ChannelWorkDeps)
  * while it writes, and a long block makes other lanes' requests miss their
  * deadline (Node runs expired timers before it reads the answers that came in).
  */
-async function record(ctx: PublicCtx, deps: ChannelWorkDeps, results: Result[]): Promise<ChannelTarget[]> {
+async function record(
+  ctx: PublicCtx,
+  deps: ChannelWorkDeps,
+  results: Result[],
+  page: OwnerNoticePage,
+): Promise<ChannelTarget[]> {
   const c = deps.channels;
   const at = ctx.now().getTime();
   const groups = new Map<string, { set: SQL; rows: Result[]; failed: boolean }>();
@@ -261,41 +271,90 @@ async function record(ctx: PublicCtx, deps: ChannelWorkDeps, results: Result[]):
     for (const [id, n] of failures)
       await tx.run(sql`update channel_target set consecutive_failures = consecutive_failures + ${n} where id = ${id}`);
     const reason = `${c.disableAfter} events in a row could not be delivered`;
-    return tx.all<ChannelTarget>(sql`
+    const disabled = await tx.all<ChannelTarget>(sql`
       update channel_target set state = 'disabled', disabled_at = ${at}, disabled_reason = ${reason}, updated_at = ${at}
       where state = 'active' and consecutive_failures >= ${c.disableAfter} and id in (${sql.join(
         [...failures.keys()].map((id) => sql`${id}`),
         sql`, `,
       )})
       returning id, kind, label, owner_email as ownerEmail, disabled_at as disabledAt`);
+    // The owner's email is an outbox row of this same transaction: it survives a crash and is retried.
+    for (const t of disabled)
+      if (t.ownerEmail) await tx.insert(channelNotice).values(ownerNotice(t, c.disableAfter, page, new Date(at)));
+    return disabled;
   });
 }
 
-/** Once, right after the transaction that disabled the target; a failure is logged, not retried. */
-async function tellOwner(deps: ChannelWorkDeps, t: ChannelTarget, pageName: string, root: string): Promise<void> {
-  deps.log(`[herald] ${t.kind} target ${t.label} disabled after ${deps.channels.disableAfter} failed events`);
-  if (!t.ownerEmail) return;
+interface OwnerNoticePage {
+  pageName: string;
+  root: string;
+  from: string;
+}
+
+/** "Notifications to your target were disabled", rendered once into its outbox row. */
+function ownerNotice(t: ChannelTarget, disableAfter: number, p: OwnerNoticePage, now: Date) {
   const text = [
-    `Notifications from ${pageName} to your ${t.kind} target ${t.label} have stopped:`,
-    `${deps.channels.disableAfter} events in a row could not be delivered.`,
+    `Notifications from ${p.pageName} to your ${t.kind} target ${t.label} have stopped:`,
+    `${disableAfter} events in a row could not be delivered.`,
     "",
     `Once the target answers again, ask the status page's team to re-enable it, or add it again on ` +
-      `${root}/subscriptions.`,
+      `${p.root}/subscriptions.`,
   ].join("\n");
   const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-  const outcome = await deps.mailer.sendBatch(
-    [
-      {
-        from: deps.defaultFrom,
-        to: t.ownerEmail,
-        subject: headerSafe(`[${pageName}] Notifications to your ${t.kind} target were disabled`, 250),
-        html: `<p>${esc(text).replace(/\n/g, "<br>")}</p>`,
-        text,
-        headers: {},
-      },
-    ],
-    `herald-channel-disabled-${t.id}-${new Date(t.disabledAt ?? 0).getTime()}`,
+  return {
+    id: newId(16),
+    targetId: t.id,
+    toAddress: t.ownerEmail!,
+    fromAddress: p.from,
+    subject: headerSafe(`[${p.pageName}] Notifications to your ${t.kind} target were disabled`, 250),
+    html: `<p>${esc(text).replace(/\n/g, "<br>")}</p>`,
+    text,
+    status: "pending" as const,
+    nextAttemptAt: now,
+    createdAt: now,
+  };
+}
+
+/**
+ * Sends one due owner notice (leased like any outbox row; one idempotency key
+ * per notice, so a retry after a crash or timeout is de-duplicated by the
+ * provider). Returns false when none is due.
+ */
+export async function deliverChannelNotice(ctx: PublicCtx, deps: ChannelWorkDeps): Promise<boolean> {
+  const c = deps.channels;
+  const at = ctx.now().getTime();
+  const [row] = await ctx.db.transaction((tx) =>
+    tx.all<{ id: string; attempts: number }>(sql`
+      update channel_notice set lease_owner = ${deps.workerId}, lease_until = ${at + c.leaseMs}, attempts = attempts + 1
+      where id = (select id from channel_notice indexed by channel_notice_due
+        where status = 'pending' and next_attempt_at <= ${at} and (lease_until is null or lease_until < ${at})
+        order by next_attempt_at limit 1)
+      returning id, attempts`),
   );
-  if (outcome.kind !== "accepted")
-    deps.log(`[herald] could not tell ${t.label}'s owner that it was disabled: ${outcome.error}`);
+  if (!row) return false;
+  const n = (await ctx.db.query.channelNotice.findFirst({ where: eq(channelNotice.id, row.id) }))!;
+  const outcome = await deps.mailer.sendBatch(
+    [{ from: n.fromAddress, to: n.toAddress, subject: n.subject, html: n.html, text: n.text, headers: {} }],
+    `herald-channel-notice-${n.id}`,
+  );
+  const now = ctx.now().getTime();
+  const mine = sql`id = ${n.id} and status = 'pending' and lease_owner = ${deps.workerId}`;
+  let set: SQL;
+  if (outcome.kind === "accepted") set = sql`status = 'sent', sent_at = ${now}, last_error = null`;
+  else if (outcome.kind === "rate_limited")
+    // The provider's pace, not the notice's fault: not counted as an attempt.
+    set = sql`attempts = attempts - 1, next_attempt_at = ${now + outcome.retryAfterMs}, last_error = ${outcome.error}`;
+  else if (outcome.kind === "transient" && row.attempts < c.maxAttempts) {
+    const wait = Math.min(c.backoffBaseMs * 2 ** (row.attempts - 1), c.backoffMaxMs);
+    set = sql`next_attempt_at = ${now + wait}, last_error = ${outcome.error}`;
+  } else {
+    set = sql`status = 'failed', last_error = ${outcome.error}`;
+    deps.log(
+      `[herald] could not tell the owner of channel target ${n.targetId} that it was disabled: ${outcome.error}`,
+    );
+  }
+  await ctx.db.transaction((tx) =>
+    tx.run(sql`update channel_notice set ${set}, lease_owner = null, lease_until = null where ${mine}`),
+  );
+  return true;
 }

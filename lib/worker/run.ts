@@ -6,7 +6,7 @@ import { type PollDeps, pollOneVendor } from "../vendors/poll";
 import type { PublicCtx } from "../context";
 import { mirrorStep, type MirrorDeps } from "../mirror/mirror";
 import { deliverOneBatch, type DeliveryDeps } from "./deliver";
-import { type ChannelDeliveryDeps, deliverChannelBatch } from "./deliver-channels";
+import { type ChannelDeliveryDeps, deliverChannelBatch, deliverChannelNotice } from "./deliver-channels";
 
 export type WorkDeps = DeliveryDeps & {
   channels: ChannelDeliveryDeps;
@@ -41,6 +41,8 @@ export const STEPS: readonly WorkStep[] = [
   { name: "deliver-email", group: "deliver", run: deliverOneBatch },
   // Webhook, Slack, Teams and Discord targets, from the same notifications.
   { name: "deliver-channels", group: "deliver", run: deliverChannelBatch },
+  // "Your target was disabled" emails to channel owners (channel_notice rows).
+  { name: "channel-notices", group: "deliver", run: deliverChannelNotice },
   // Before vendor polling: a slow vendor page must not delay the push (a status it changes goes out on the next pass).
   { name: "mirror", run: async (ctx, deps) => (deps.mirror ? mirrorStep(ctx, deps.mirror) : false) },
   // Last: a slow vendor page (up to its deadline) must not hold up the outbox.

@@ -14,6 +14,7 @@ import { publishPostmortem, savePostmortemDraft } from "@/lib/incidents/postmort
 import { createMaintenance } from "@/lib/maintenance/maintenance";
 import { getPage, updatePage } from "@/lib/page/page";
 import { addChannelTarget, type ChannelEnv, reenableChannelTarget } from "@/lib/subscribers/channels";
+import type { Mailer } from "@/lib/email/types";
 import { runDueWork, STEPS } from "@/lib/worker/run";
 import { createTestCtx } from "@/tests/helpers/test-db";
 import { deps, outboxMailer, SECRET } from "../email/helpers";
@@ -226,7 +227,7 @@ describe("faults", () => {
 
   it(
     "gives up after N attempts, disables the target after M " +
-      "failed events, tells its owner once; re-enabled it receives " +
+      "failed events, tells its owner once through the outbox; re-enabled it receives " +
       "again",
     async () => {
       const made = await addChannelTarget(t.ctx, env, {
@@ -256,6 +257,28 @@ describe("faults", () => {
       );
       // The fourth event found it disabled: not queued for it at all.
       expect(statuses).toEqual([{ status: "failed", n: 3 }]);
+      // The owner's email is an outbox row written with the disabling, sent by its own step and retried like any
+      // other: the provider fails once, the same idempotency key is sent again and accepted.
+      expect(await t.db.all(sql`select status, to_address from channel_notice`)).toEqual([
+        { status: "pending", to_address: "owner@example.com" },
+      ]);
+      const keys: string[] = [];
+      const flaky: Mailer = {
+        name: "outbox",
+        sendBatch: async (emails, key) =>
+          keys.push(key) === 1 ? { kind: "transient", error: "provider down" } : outbox.sendBatch(emails, key),
+      };
+      const outbox = outboxMailer(t.db);
+      const noticeSteps = STEPS.filter((s) => s.name === "channel-notices");
+      for (let a = 0; a < 3; a++) {
+        await runDueWork({ db: t.db, now: t.clock.now }, deps(flaky), { budgetMs: 10_000, steps: noticeSteps });
+        t.clock.advance(1000);
+      }
+      expect(keys).toHaveLength(2);
+      expect(new Set(keys).size).toBe(1);
+      expect(await t.db.all(sql`select status, attempts from channel_notice`)).toEqual([
+        { status: "sent", attempts: 2 },
+      ]);
       const mails = await t.db.all<{ to_address: string; subject: string }>(
         sql`select to_address, subject from outbox_email`,
       );

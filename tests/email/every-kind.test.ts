@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { createTestCtx } from "@/tests/helpers/test-db";
 import { NOTIFICATION_KINDS } from "@/db/constants";
 import { notification } from "@/db/schema";
-import { createComponent } from "@/lib/components/components";
+import { createComponent, updateComponent } from "@/lib/components/components";
 import { newId } from "@/lib/ids";
 import { createIncident, postIncidentUpdate, resolveIncident } from "@/lib/incidents/incidents";
 import { publishPostmortem, savePostmortemDraft } from "@/lib/incidents/postmortem";
@@ -61,9 +61,11 @@ describe("every notification kind reaches every subscriber", () => {
       expect(everyone).toBeTruthy();
 
       // A new subscriber: the confirmation email, then confirmed by its link.
-      expect(await subscribe(pub(), pageId, { email: "new@example.com", ip: "198.51.100.1" }, cfg)).toBe(
-        "confirmation_queued",
-      );
+      // … who also chose component status changes (opt-in by email).
+      const all = ["incidents", "maintenance", "components"] as const;
+      expect(
+        await subscribe(pub(), pageId, { email: "new@example.com", ip: "198.51.100.1", events: [...all] }, cfg),
+      ).toBe("confirmation_queued");
       await drain();
       expect(await confirmSubscription(pub(), pageId, confirmLink("new@example.com"))).toBe(true);
 
@@ -119,6 +121,11 @@ describe("every notification kind reaches every subscriber", () => {
         await drain();
         await drain();
       }
+      // A component changed by hand (console): only the subscriber who chose component changes hears of it.
+      await updateComponent(t.ctx, { id: web.id, status: "degraded_performance" });
+      // Unless staff clear "Notify subscribers".
+      await updateComponent(t.ctx, { id: web.id, status: "partial_outage", notify: false });
+      await drain();
 
       const kinds = (await t.db.selectDistinct({ kind: notification.kind }).from(notification))
         .map((r) => r.kind)
@@ -142,7 +149,12 @@ describe("every notification kind reaches every subscriber", () => {
         "all0@example.com": [...incidentMails, ...maintenanceMails],
         "api0@example.com": [...incidentMails, ...maintenanceMails],
         "web0@example.com": [],
-        "new@example.com": ["Confirm your subscription to Acme Status", ...incidentMails, ...maintenanceMails],
+        "new@example.com": [
+          "Confirm your subscription to Acme Status",
+          ...incidentMails,
+          ...maintenanceMails,
+          "[Acme Status] Web: Degraded performance (was operational)",
+        ],
         // Joined after the incident opened; follows only that incident.
         "follower@example.com": ["Confirm your subscription to Acme Status", ...incidentMails.slice(1)],
       };
@@ -159,6 +171,9 @@ describe("every notification kind reaches every subscriber", () => {
       // Times staff and subscribers read are in the page's zone, with its abbreviation.
       const first = fake.accepted.find((e) => e.to === "all0@example.com")!;
       expect(first.text).toContain("Mar 2, 2026, 10:00 EST");
+      const change = fake.accepted.find((e) => e.to === "new@example.com" && e.subject.includes("Web:"))!;
+      expect(change.text).toContain("Web: Degraded performance (was operational).");
+      expect(change.text).toMatch(/manage\?token=[A-Za-z0-9_-]{43}/);
     },
   );
 

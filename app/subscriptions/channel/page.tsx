@@ -1,4 +1,4 @@
-import { CHANNEL_KIND_LABELS } from "@/db/constants";
+import { CHANNEL_EVENT_LABELS, CHANNEL_KIND_LABELS } from "@/db/constants";
 import { env } from "@/lib/env";
 import { isDomainError } from "@/lib/errors";
 import { getDb, systemClock } from "@/lib/runtime";
@@ -43,7 +43,7 @@ export default async function ChannelPage({
         {what}:{" "}
         <strong>
           {view.state === "active"
-            ? "active — receiving " + view.events.join(" and ")
+            ? `active — receiving ${view.events.map((e) => CHANNEL_EVENT_LABELS[e].toLowerCase()).join(", ")}`
             : view.state === "pending"
               ? "waiting for verification"
               : "disabled after repeated failures"}

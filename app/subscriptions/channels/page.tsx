@@ -1,4 +1,4 @@
-import { CHANNEL_KIND_LABELS, CHANNEL_KINDS } from "@/db/constants";
+import { CHANNEL_EVENT_LABELS, CHANNEL_EVENTS, CHANNEL_KIND_LABELS, CHANNEL_KINDS } from "@/db/constants";
 import { buttonClass, SubscriptionShell } from "../shell";
 
 const ERRORS: Record<string, string> = {
@@ -72,12 +72,11 @@ export default async function ChannelSubscribePage({
         </div>
         <fieldset>
           <legend className="text-sm font-medium">Events</legend>
-          <label className="flex items-center gap-2 text-sm">
-            <input type="checkbox" name="events" value="incidents" defaultChecked /> Incidents
-          </label>
-          <label className="flex items-center gap-2 text-sm">
-            <input type="checkbox" name="events" value="maintenance" defaultChecked /> Scheduled maintenance
-          </label>
+          {CHANNEL_EVENTS.map((e) => (
+            <label key={e} className="flex items-center gap-2 text-sm">
+              <input type="checkbox" name="events" value={e} defaultChecked /> {CHANNEL_EVENT_LABELS[e]}
+            </label>
+          ))}
         </fieldset>
         {/* A field people never see or fill in; bots do. */}
         <div aria-hidden="true" className="hidden">
@@ -99,7 +98,9 @@ export default async function ChannelSubscribePage({
         <p>
           Each event POSTs Statuspage-style JSON: <code>meta</code> (unsubscribe, documentation, generated_at),{" "}
           <code>page</code> (id, status_indicator, status_description), <code>herald_event</code> and{" "}
-          <code>incident</code> with its updates, newest first.
+          <code>incident</code> with its updates, newest first; for a component status change,{" "}
+          <code>component_update</code> (id, component_id, old_status, new_status, created_at) and{" "}
+          <code>component</code> instead of <code>incident</code>.
         </p>
         <p>
           Requests are signed per Standard Webhooks: <code>webhook-id</code> (the same on every retry of one event: drop

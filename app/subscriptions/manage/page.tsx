@@ -1,3 +1,4 @@
+import { EventChoice } from "@/components/status/subscription-fields";
 import { ComponentSections } from "@/components/ui/component-sections";
 import { listComponentSections } from "@/lib/components/order";
 import { getPage } from "@/lib/page/page";
@@ -5,7 +6,7 @@ import { getDb, systemClock } from "@/lib/runtime";
 import { viewByManageToken } from "@/lib/subscribers/subscribe";
 import { buttonClass, secondaryClass, SubscriptionShell, tokenParam } from "../shell";
 
-/** Preferences: which components to hear about, pause / resume, or unsubscribe. All act by POST. */
+/** Preferences: which components and events to hear about, pause / resume, or unsubscribe. All act by POST. */
 export default async function ManagePage({ searchParams }: { searchParams: Promise<{ token?: string | string[] }> }) {
   const token = tokenParam((await searchParams).token);
   const db = getDb();
@@ -58,6 +59,7 @@ export default async function ManagePage({ searchParams }: { searchParams: Promi
             </ComponentSections>
           </fieldset>
         )}
+        <EventChoice chosen={view.events} />
         <button type="submit" className={buttonClass}>
           Save preferences
         </button>

@@ -12,7 +12,13 @@ import { subscribeRetryPath } from "../retry";
 export const POST = formRoute(
   { name: "subscribe", invalid: (f) => subscribeRetryPath("email", f.text("email"), f.all("component")) },
   async (f) => {
-    const input = { email: f.text("email"), componentIds: f.all("component"), honeypot: f.text("website"), ip: f.ip };
+    const input = {
+      email: f.text("email"),
+      componentIds: f.all("component"),
+      events: f.all("events") as never,
+      honeypot: f.text("website"),
+      ip: f.ip,
+    };
     await subscribe(f.ctx, f.pageId, input, subscriptionConfig());
     return "/subscriptions/check-email";
   },

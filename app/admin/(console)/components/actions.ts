@@ -102,7 +102,12 @@ export async function updateComponentAction(_prev: ActionState, fd: FormData): P
 export async function setComponentStatusAction(_prev: ActionState, fd: FormData): Promise<ActionState> {
   return act(
     async (ctx) =>
-      void (await updateComponent(ctx, { id: str(fd, "id") ?? "", status: (str(fd, "status") ?? "") as StatusField })),
+      void (await updateComponent(ctx, {
+        id: str(fd, "id") ?? "",
+        status: (str(fd, "status") ?? "") as StatusField,
+        // Subscribers who chose component status changes hear about it unless the box is cleared.
+        notify: fd.get("notify") === "on",
+      })),
     "Status set.",
   );
 }

@@ -241,6 +241,10 @@ function ComponentRow({
                   </option>
                 ))}
               </select>
+              <label className="flex items-center gap-1 text-xs text-zinc-600 dark:text-zinc-400">
+                <input type="checkbox" name="notify" defaultChecked={!c.hidden} disabled={c.hidden} />
+                Notify subscribers
+              </label>
               <SubmitButton variant="secondary" className="!py-1">
                 Set
               </SubmitButton>

@@ -250,7 +250,7 @@ function IntegrationCard({
                 name="notify"
                 id={`${i.id}-notify`}
                 label="Notify subscribers"
-                hint="Only with “Publish an incident”."
+                hint="Tells subscribers who chose component changes of each change; a published incident notifies too."
               />
               <div className="sm:col-span-2">
                 <SubmitButton pendingLabel="Adding…">Add rule</SubmitButton>

@@ -3,14 +3,12 @@ import { ActionForm, SubmitButton } from "@/components/admin/action-form";
 import { formatDate } from "@/components/admin/time";
 import { Card, EmptyState, FormField, linkClass, PageHeader } from "@/components/admin/ui";
 import { Input, Select } from "@/components/ui/form";
-import { CHANNEL_EVENTS, CHANNEL_KIND_LABELS, CHANNEL_KINDS, type ChannelEvent } from "@/db/constants";
+import { CHANNEL_EVENT_LABELS, CHANNEL_EVENTS, CHANNEL_KIND_LABELS, CHANNEL_KINDS } from "@/db/constants";
 import { listComponents } from "@/lib/components/components";
 import { hasRole } from "@/lib/context";
 import { getPage } from "@/lib/page/page";
 import { listChannelTargets } from "@/lib/subscribers/channels";
 import { addChannelAction } from "./actions";
-
-const EVENT_LABELS: Record<ChannelEvent, string> = { incidents: "Incidents", maintenance: "Maintenance" };
 
 /** A checkbox that submits its own value (several share one name). */
 function ValueCheckbox(props: { name: string; value: string; label: string; defaultChecked?: boolean }) {
@@ -127,7 +125,7 @@ export default async function ChannelsPage() {
               <fieldset className="space-y-1">
                 <legend className="text-sm font-medium">Events</legend>
                 {CHANNEL_EVENTS.map((e) => (
-                  <ValueCheckbox key={e} name="events" value={e} label={EVENT_LABELS[e]} defaultChecked />
+                  <ValueCheckbox key={e} name="events" value={e} label={CHANNEL_EVENT_LABELS[e]} defaultChecked />
                 ))}
               </fieldset>
               {components.length > 0 && (
