@@ -3,6 +3,7 @@ import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from
 import {
   ACTOR_TYPES,
   type CHANNEL_EVENTS,
+  DEFAULT_EMAIL_EVENTS,
   CHANNEL_KINDS,
   CHANNEL_STATES,
   COMPONENT_STATUSES,
@@ -447,7 +448,8 @@ export const subscriber = sqliteTable(
     events: text("events", { mode: "json" })
       .$type<ChannelEventChoice[]>()
       .notNull()
-      .default(sql`'["incidents","maintenance"]'`),
+      // The enqueue query compares with this exact text (lib/notifications/enqueue.ts).
+      .default(sql.raw(`'${JSON.stringify(DEFAULT_EMAIL_EVENTS)}'`)),
     createdAt: created(),
     updatedAt: updated(),
   },

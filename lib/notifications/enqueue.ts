@@ -1,6 +1,6 @@
 import { eq, sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
-import type { NotificationKind } from "@/db/constants";
+import { DEFAULT_EMAIL_EVENTS, type NotificationKind } from "@/db/constants";
 import { notification } from "@/db/schema";
 import { audienceRecipients, eventAudiences } from "../audiences/notify";
 import { EVENT_OF_KIND } from "../channels/events";
@@ -60,6 +60,14 @@ export async function enqueueNotification(tx: Tx, input: EnqueueInput): Promise<
   const event = EVENT_OF_KIND[input.kind];
   const chose = (alias: "s" | "t") =>
     event ? sql.raw(`exists (select 1 from json_each(${alias}.events) e where e.value = '${event}')`) : sql`1`;
+  // Nearly every email subscriber keeps the default choice: a string comparison answers for those rows, and
+  // json_each (~3 µs a row, 0.3 s at 100k) runs only for the others.
+  const usual = sql.raw(`'${JSON.stringify(DEFAULT_EMAIL_EVENTS)}'`);
+  const emailChose = !event
+    ? sql`1`
+    : DEFAULT_EMAIL_EVENTS.includes(event)
+      ? sql`(s.events = ${usual} or ${chose("s")})`
+      : sql`(s.events <> ${usual} and ${chose("s")})`;
   const follows = input.incidentId
     ? sql`or exists (select 1 from subscriber_incident si where si.subscriber_id = s.id and si.incident_id =
         ${input.incidentId})`
@@ -69,7 +77,7 @@ export async function enqueueNotification(tx: Tx, input: EnqueueInput): Promise<
     select lower(hex(randomblob(6))), ${id}, s.id, 'pending', 0, ${at}, ${at}
     from subscriber s
     where s.page_id = ${input.pageId} and s.state = 'active' and s.paused_at is null ${audiences}
-      and ((s.incident_only = 0 and ${chose("s")}
+      and ((s.incident_only = 0 and ${emailChose}
         and (not exists (select 1 from subscriber_component sc where sc.subscriber_id = s.id) ${scope}))
         ${follows})`);
   // Channel targets (webhook, Slack, Teams, Discord) that chose this kind of
