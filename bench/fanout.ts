@@ -6,9 +6,14 @@
 //     request rate / limit (target ≥ 0.95) and the worker's peak RSS (≤ 300 MB).
 //  3. Webhook deliveries by the same worker, side by side with the email, to a
 //     local receiver on 50 host names (127.0.0.1–50) with 4 requests in flight
-//     per host: webhooks per second (target ≥ 200).
+//     per host: webhooks per second (target ≥ 200), and as a ratio of the
+//     receiver's raw capacity measured in the same run (bench/post-flood.ts: a
+//     separate process posting same-size bodies at the same concurrency, no
+//     database, no signing). The load average is printed before and after:
+//     on a shared machine the absolute figures move with it.
 // Run: npx tsx bench/fanout.ts   (BENCH_SUBSCRIBERS, BENCH_RATE, BENCH_WEBHOOKS to change the size)
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
+import { loadavg } from "node:os";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { sql } from "drizzle-orm";
@@ -26,6 +31,11 @@ const WEBHOOKS = Number(process.env.BENCH_WEBHOOKS ?? 10_000);
 const HOSTS = 50;
 const SECRET = "bench-secret-bench-secret-bench-secret-01";
 
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(1))
+    .join(", ");
+console.log(`load average at start: ${load()}`);
 const t = await createTestCtx();
 t.clock.set(new Date());
 const pageId = (await getPage(t.db)).id;
@@ -39,7 +49,8 @@ await t.db.run(sql`
   select 's' || i, ${pageId}, 'user' || i || '@example.com', 'active', 'h' || i, ${token.enc}, ${Date.now()},
   ${Date.now()}, ${Date.now()} from n`);
 console.log(`seeded ${N} subscribers in ${Math.round(performance.now() - t0)} ms`);
-const receiver = await startReceiver();
+// Node's default keep-alive (5 s), as a real receiver would: the tests' receiver closes idle connections after 1 s.
+const receiver = await startReceiver({ keepAliveMs: 5000 });
 const w0 = performance.now();
 await insertTargets(
   t.db,
@@ -131,11 +142,25 @@ const hookSpan = (hooks[hooks.length - 1].at - hooks[0].at) / 1000;
 const hookStatuses = await t.db.all<{ status: string; n: number }>(
   sql`select status, count(*) as n from channel_delivery group by status`,
 );
+const hookRate = hooks.length / hookSpan;
 console.log(
   `delivered ${new Set(hooks.map((h) => h.path)).size} of ${WEBHOOKS} webhooks (${hooks.length} requests) over ` +
-    `${hookSpan.toFixed(1)} s: ${(hooks.length / hookSpan).toFixed(0)} webhooks/s (target ≥ 200); rows ` +
+    `${hookSpan.toFixed(1)} s: ${hookRate.toFixed(0)} webhooks/s (target ≥ 200); rows ` +
     `${JSON.stringify(Object.fromEntries(hookStatuses.map((r) => [r.status, r.n])))}`,
 );
+const bodyBytes = Math.round(hooks.reduce((n, h) => n + h.body.length, 0) / hooks.length);
+const flood = JSON.parse(
+  execFileSync(
+    process.execPath,
+    ["--import", "tsx", "bench/post-flood.ts", ...[receiver.port, HOSTS, 4, 5000, bodyBytes].map(String)],
+    { cwd: path.resolve(import.meta.dirname, ".."), encoding: "utf8" },
+  ),
+) as { perSecond: number };
+console.log(
+  `receiver raw capacity (same run, ${bodyBytes}-byte bodies, 4 per host): ${flood.perSecond.toFixed(0)} req/s; ` +
+    `webhook delivery at ${((100 * hookRate) / flood.perSecond).toFixed(0)} % of it`,
+);
+console.log(`load average at end: ${load()}`);
 await receiver.close();
 await fake.close();
 t.close();

@@ -84,7 +84,8 @@ export async function deliverChannelBatch(ctx: PublicCtx, deps: ChannelWorkDeps)
         select id from (
           select d.id, d.next_attempt_at,
             row_number() over (partition by t.host order by d.next_attempt_at, d.id) as nth
-          from (select * from channel_delivery d indexed by channel_delivery_due where ${free}
+          from (select d.id, d.target_id, d.next_attempt_at from channel_delivery d indexed by channel_delivery_due
+                where ${free}
                 order by d.next_attempt_at limit ${c.batchSize * 20}) d
           join channel_target t on t.id = d.target_id)
         where nth <= ${c.hosts.perHost} order by next_attempt_at limit ${c.batchSize})
