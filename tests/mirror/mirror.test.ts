@@ -24,6 +24,7 @@ import S3rver from "s3rver";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mirrorTarget } from "../../db/schema";
+import { createAudience } from "../../lib/audiences/audiences";
 import { createIncident, deleteIncident, postIncidentUpdate } from "../../lib/incidents/incidents";
 import { getContentVersion } from "../../lib/page/page";
 import { cliCtx, seedStatusPage } from "../public/seed";
@@ -38,6 +39,7 @@ let server: RunningServer;
 let s3rver: S3rver;
 let s3: S3Client;
 let seeded: Awaited<ReturnType<typeof seedStatusPage>>;
+let audienceOnly = "";
 let worker: ChildProcess | null = null;
 let workerOutput = "";
 let proxyUrl = "";
@@ -168,6 +170,16 @@ beforeAll(async () => {
   proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
   server = await startServer({ env: { HERALD_WORKER: "off" } });
   seeded = await seedStatusPage(server.db);
+  // Visible to one audience only (issue 13): anonymous readers, so the mirror, never see it.
+  const audience = await createAudience(cliCtx(server.db), { name: "Enterprise customers" });
+  audienceOnly = (
+    await createIncident(cliCtx(server.db), {
+      name: "Dedicated cluster maintenance",
+      status: "investigating",
+      body: "Only for enterprise customers.",
+      audienceIds: [audience.id],
+    })
+  ).incident.id;
   await startWorker();
   await converged();
 }, 180_000);
@@ -293,6 +305,10 @@ describe("static mirror", () => {
       // The hidden component is not public: no badge, no mention.
       expect(existsSync(path.join(mirrorDir, "components", seeded.secret.id))).toBe(false);
       expect(readFileSync(path.join(mirrorDir, "index.html"), "utf8")).not.toContain("Internal billing sync");
+      // An audience's incident: no page, no card, no mention anywhere on the mirror.
+      expect(listFiles(mirrorDir).filter((f) => f.includes(audienceOnly))).toEqual([]);
+      for (const f of listFiles(mirrorDir).filter((f) => /\.(html|json|rss|atom)$/.test(f)))
+        expect(readFileSync(path.join(mirrorDir, f), "utf8"), f).not.toContain("Dedicated cluster maintenance");
     } finally {
       srv.close();
     }
