@@ -192,7 +192,15 @@ export async function continueJob(ctx: PublicCtx, job: MirrorJob, owner: string)
   await ctx.db.transaction(async (tx) => {
     await tx
       .update(mirrorJob)
-      .set({ leaseOwner: null, leaseUntil: null, attempts: 0, lastError: null, full: false, dueAt: ctx.now() })
+      // The full compare was this round's; a full sync asked for meanwhile (on a job leased as incremental) stands.
+      .set({
+        leaseOwner: null,
+        leaseUntil: null,
+        attempts: 0,
+        lastError: null,
+        dueAt: ctx.now(),
+        ...(job.full ? { full: false } : {}),
+      })
       .where(and(eq(mirrorJob.id, job.id), eq(mirrorJob.leaseOwner, owner)));
   });
 }
