@@ -32,9 +32,22 @@ const root = path.resolve(import.meta.dirname, "..");
 const dir = mkdtempSync(path.join(tmpdir(), "herald-bench-"));
 const children: ChildProcess[] = [];
 const outputs = new Map<ChildProcess, () => string>();
+/** Stops the servers (Herald takes its application process along) and removes the data once they are gone. */
+async function shutdown(): Promise<void> {
+  await Promise.all(
+    children
+      .filter((c) => c.exitCode === null && c.signalCode === null)
+      .map((c) => {
+        const exited = new Promise((r) => c.once("exit", r));
+        c.kill("SIGTERM");
+        return exited;
+      }),
+  );
+  rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
+}
+// A run that fails midway: no waiting is possible here, so the data may stay behind in the temporary directory.
 process.on("exit", () => {
   for (const c of children) if (c.exitCode === null) c.kill("SIGTERM");
-  rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
 });
 
 function spawnUntilReady(args: string[], env: NodeJS.ProcessEnv, marker: string): Promise<ChildProcess> {
@@ -356,4 +369,5 @@ console.log(
       openIncidentId,
     }),
 );
+await shutdown();
 process.exit(0);
