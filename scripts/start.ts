@@ -62,6 +62,8 @@ let appPort: number | null = null;
 let stopping = false;
 let child: ChildProcess | null = null;
 let quickDeaths = 0;
+/** The application process committed a new content version; a no-op until the snapshot server exists (it reads it). */
+let onAppVersion = () => {};
 const forwarder = createForwarder({ port: () => appPort, token, stripped: [VIEW_HEADER] });
 
 /**
@@ -87,7 +89,7 @@ function startApp(): Promise<void> {
         appPort = m.port;
         console.log(`[herald] application process (pid ${c.pid}) listening on 127.0.0.1:${m.port}`);
         resolve();
-      } else if (m.type === "version") snapshots.versionChanged();
+      } else if (m.type === "version") onAppVersion();
     });
     c.once("exit", (code, signal) => {
       appPort = null;
@@ -192,6 +194,7 @@ const snapshots = createSnapshotServer({
   headers: securityHeaders(config.HERALD_URL),
   pollMs: config.HERALD_SNAPSHOT_POLL_MS,
 });
+onAppVersion = () => snapshots.versionChanged();
 await snapshots.start();
 
 const server = createServer(
