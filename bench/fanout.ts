@@ -64,13 +64,17 @@ await insertTargets(
 console.log(`seeded ${WEBHOOKS} webhook targets on ${HOSTS} hosts in ${Math.round(performance.now() - w0)} ms`);
 
 const p0 = performance.now();
+const c0 = process.cpuUsage();
 await createIncident(t.ctx, { name: "Fan-out benchmark", body: "Everything is on fire, briefly.", notify: true });
 const publishMs = performance.now() - p0;
+// CPU time hardly depends on how busy the machine is; wall time does (2 cores shared by everyone here).
+const cpu = process.cpuUsage(c0);
+const publishCpuMs = (cpu.user + cpu.system) / 1000;
 const queued = (await t.db.all<{ n: number }>(sql`select count(*) as n from delivery`))[0].n;
 const queuedHooks = (await t.db.all<{ n: number }>(sql`select count(*) as n from channel_delivery`))[0].n;
 console.log(
   `publish transaction with enqueue of ${queued} email and ${queuedHooks} webhook deliveries: ` +
-    `${Math.round(publishMs)} ms (target ≤ 2000)`,
+    `${Math.round(publishMs)} ms (target ≤ 2000), of which ${Math.round(publishCpuMs)} ms CPU; load ${load()}`,
 );
 
 const fake = await startFakeResend();
@@ -116,7 +120,11 @@ while (true) {
     (await t.db.all<{ n: number }>(sql`select count(*) as n from delivery where status = 'pending'`))[0].n +
     (await t.db.all<{ n: number }>(sql`select count(*) as n from channel_delivery where status = 'pending'`))[0].n;
   if (pending === 0) break;
-  if (Date.now() - d0 > ((N / 100 / RATE) * 3 + 60) * 1000) throw new Error(`delivery too slow: ${pending} pending`);
+  if (Date.now() - d0 > ((N / 100 / RATE) * 3 + 60) * 1000) {
+    // Never leave the worker running behind a failed run.
+    child.kill("SIGTERM");
+    throw new Error(`delivery too slow: ${pending} pending`);
+  }
 }
 clearInterval(sampler);
 child.kill("SIGTERM");
