@@ -120,7 +120,8 @@ while (true) {
     (await t.db.all<{ n: number }>(sql`select count(*) as n from delivery where status = 'pending'`))[0].n +
     (await t.db.all<{ n: number }>(sql`select count(*) as n from channel_delivery where status = 'pending'`))[0].n;
   if (pending === 0) break;
-  if (Date.now() - d0 > ((N / 100 / RATE) * 3 + 60) * 1000) {
+  // Three times the email's paced time, plus the webhooks at 50/s (a quarter of their target), plus a minute.
+  if (Date.now() - d0 > ((N / 100 / RATE) * 3 + WEBHOOKS / 50 + 60) * 1000) {
     // Never leave the worker running behind a failed run.
     child.kill("SIGTERM");
     throw new Error(`delivery too slow: ${pending} pending`);

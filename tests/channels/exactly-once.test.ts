@@ -1,7 +1,8 @@
 // Exactly once across channels: 500 mixed targets (webhook, Slack, Teams,
-// Discord on 20 hosts; active, disabled, removed, scoped elsewhere), two
-// events, a third of first requests failing in assorted ways (429, 500, no
-// answer, dropped before or after the receiver took the event), the worker
+// Discord on 20 hosts; active, disabled, removed, scoped elsewhere), three
+// events (two incident updates and a component status change), a third of
+// first requests failing in assorted ways (429, 500, no answer, dropped
+// before or after the receiver took the event), the worker
 // process SIGKILLed twice mid-drain. After dropping replays by webhook-id,
 // every active in-scope target has each event exactly once; the others none.
 import { type ChildProcess, spawn } from "node:child_process";
@@ -9,7 +10,7 @@ import path from "node:path";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CHANNEL_KINDS } from "@/db/constants";
-import { createComponent } from "@/lib/components/components";
+import { createComponent, updateComponent } from "@/lib/components/components";
 import { createIncident, postIncidentUpdate } from "@/lib/incidents/incidents";
 import { createTestCtx } from "@/tests/helpers/test-db";
 import { SECRET } from "../email/helpers";
@@ -92,6 +93,7 @@ describe("exactly-once channel delivery", () => {
         url: rx.url(p, `127.0.0.${(i % 20) + 1}`),
         state: group === "disabled" ? "disabled" : group === "removed" ? "unsubscribed" : "active",
         componentIds: group === "elsewhere" ? [web.id] : i % 3 === 0 ? [api.id] : [],
+        events: ["incidents", "maintenance", "components"],
       });
     }
     await insertTargets(t.db, SECRET, rows);
@@ -108,6 +110,8 @@ describe("exactly-once channel delivery", () => {
       components: { [api.id]: "partial_outage" },
       notify: true,
     });
+    // A component status change outside the incident (the console's): a third event, component_updated.
+    await updateComponent(t.ctx, { id: api.id, status: "degraded_performance" });
 
     const faults: Fault[] = ["429", "500", "timeout", "drop", "accept-drop"];
     rx.behave = ({ path, n, body }) => {
@@ -151,10 +155,13 @@ describe("exactly-once channel delivery", () => {
     }
     for (const p of groups.active) {
       const events = taken.get(p);
-      expect(events?.size, p).toBe(2);
+      expect(events?.size, p).toBe(3);
       const bodies = [...(events?.values() ?? [])];
       expect(bodies.filter((b) => b.includes("Looking into it") && !b.includes("Found it")).length, p).toBe(1);
       expect(bodies.filter((b) => b.includes("Found it")).length, p).toBe(1);
+      // Webhook: component_update; chat: "Degraded performance (was partial outage)" (Teams: a "Previously" fact).
+      const change = (b: string) => b.includes("component_update") || /was partial outage|"Previously"/.test(b);
+      expect(bodies.filter(change).length, p).toBe(1);
     }
     for (const p of [...groups.disabled, ...groups.removed, ...groups.elsewhere])
       expect(
@@ -164,10 +171,10 @@ describe("exactly-once channel delivery", () => {
     const statuses = await t.db.all<{ status: string; n: number }>(
       sql`select status, count(*) as n from channel_delivery group by status`,
     );
-    expect(Object.fromEntries(statuses.map((s) => [s.status, s.n]))).toEqual({ sent: 800 });
+    expect(Object.fromEntries(statuses.map((s) => [s.status, s.n]))).toEqual({ sent: 1200 });
     // The faults happened, and some events were delivered more than once (replays the receiver dropped).
     const answered = new Set(rx.received.map((r) => r.answered));
     for (const f of faults) expect(answered).toContain(f);
-    expect(rx.received.filter((r) => r.answered === "ok" || r.answered === "accept-drop").length).toBeGreaterThan(800);
+    expect(rx.received.filter((r) => r.answered === "ok" || r.answered === "accept-drop").length).toBeGreaterThan(1200);
   }, 400_000);
 });

@@ -1,5 +1,5 @@
 import type { Db } from "@/db/client";
-import type { ChannelKind, ChannelState } from "@/db/constants";
+import type { ChannelEvent, ChannelKind, ChannelState } from "@/db/constants";
 import { channelTarget, channelTargetComponent } from "@/db/schema";
 import { newWebhookSecret } from "@/lib/channels/sign";
 import { newId, sha256 } from "@/lib/ids";
@@ -12,6 +12,8 @@ export interface TargetRow {
   url: string;
   state: ChannelState;
   componentIds?: string[];
+  /** Default: incidents and maintenance. */
+  events?: ChannelEvent[];
 }
 
 /** Targets inserted directly, sealed as addChannelTarget seals them (fast, for volume tests). Returns their ids. */
@@ -31,7 +33,7 @@ export async function insertTargets(db: Db, secret: string, rows: TargetRow[]): 
       label: maskUrl(url),
       host: url.hostname,
       secretEnc: r.kind === "webhook" ? seal(secret, "channel-secret", newWebhookSecret()) : null,
-      events: ["incidents", "maintenance"] as ("incidents" | "maintenance")[],
+      events: r.events ?? (["incidents", "maintenance"] as ChannelEvent[]),
       // One manage token shared by all rows keeps setup fast; the hashes stay unique.
       manageTokenHash: `${manage.hash}-${i}`,
       manageTokenEnc: manage.enc,
