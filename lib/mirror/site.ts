@@ -189,10 +189,14 @@ export async function buildSite(db: Tx, opts: BuildOptions): Promise<Site> {
   const filesDir = path.join(opts.dir, "files");
   const manifestFile = path.join(opts.dir, "site.json");
   let cached: Record<string, CachedFile> = {};
+  let cachedVersion = -1;
   if (!opts.full) {
     try {
       const parsed = JSON.parse(readFileSync(manifestFile, "utf8"));
-      if (parsed.format === FORMAT) cached = parsed.files;
+      if (parsed.format === FORMAT) {
+        cached = parsed.files;
+        cachedVersion = parsed.version;
+      }
     } catch {
       // No cache yet (or a crash during the last build removed it): fetch everything.
     }
@@ -242,7 +246,13 @@ export async function buildSite(db: Tx, opts: BuildOptions): Promise<Site> {
 
   // "/" first: the stylesheet and fonts it links name the build, so a new build refetches every incident.
   // Only those: its links to incidents change with every new one and say nothing about the other pages.
-  await fetchKey("/");
+  // Fetched at this very content version by the job's first round: the same bytes (snapshots are per version).
+  const current = (key: string) => {
+    const old = cachedVersion === version ? cached[fileForKey(key)] : undefined;
+    if (old) next[fileForKey(key)] = old;
+    return old !== undefined;
+  };
+  if (!current("/")) await fetchKey("/");
   const assets = (next["index.html"]?.refs ?? []).filter((r) => classifyRef(r) === "asset");
   const global = sha256(JSON.stringify([FORMAT, baseUrl, assets]));
   const fps = await incidentFingerprints(db, p, global);
@@ -281,8 +291,9 @@ export async function buildSite(db: Tx, opts: BuildOptions): Promise<Site> {
   const historyTasks: (() => Promise<void>)[] = [];
   for (const key of fixed) {
     if (key === "/") continue;
-    if (!key.startsWith("/history?")) fixedTasks.push(() => fetchKey(key));
-    else if (opts.defer || missing) {
+    if (!key.startsWith("/history?")) {
+      if (!current(key)) fixedTasks.push(() => fetchKey(key));
+    } else if (opts.defer || missing) {
       // Deferred, or waiting for the incidents they list: the previous copy, if any.
       if (!keep(fileForKey(key)) && !missing) historyTasks.push(() => fetchKey(key));
     } else historyTasks.push(() => fetchKey(key));
