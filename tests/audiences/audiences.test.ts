@@ -325,7 +325,11 @@ describe("subscribers follow audiences", () => {
       components: { [restricted.id]: "major_outage" },
     });
     await runDueWork({ db: t.db, now: t.clock.now }, emailDeps(createOutboxMailer(t.db)), { budgetMs: 10_000 });
-    const mails = (name: string) => t.db.select().from(outboxEmail).where(like(outboxEmail.subject, `%${name}%`));
+    const mails = (name: string) =>
+      t.db
+        .select()
+        .from(outboxEmail)
+        .where(like(outboxEmail.subject, `%${name}%`));
     const mixed = await mails("Mixed outage");
     expect(mixed).toHaveLength(3);
     for (const m of mixed) {
