@@ -116,7 +116,7 @@ export function gitTarget(opts: GitTargetOptions): TargetDriver {
       if (sshHost) ssh.push("-o", `HostName=${sshHost}`, "-o", `HostKeyAlias=${parseGitRemote(opts.url).host}`);
       if (auth?.kind === "ssh") {
         const key = path.join(keyDir, "key");
-        writeFileSync(key, auth.privateKey.replace(/\r\n/g, "\n").trimEnd() + "\n", { mode: 0o600 });
+        writeFileSync(key, `${auth.privateKey.replace(/\r\n/g, "\n").trimEnd()}\n`, { mode: 0o600 });
         ssh.push("-i", key, "-o", "IdentitiesOnly=yes");
       }
       out.GIT_SSH_COMMAND = ssh
