@@ -12,7 +12,8 @@
 //     database, no signing). The load average is printed before and after:
 //     on a shared machine the absolute figures move with it.
 // Run: npx tsx bench/fanout.ts   (BENCH_SUBSCRIBERS, BENCH_RATE, BENCH_WEBHOOKS to change the size)
-import { execFileSync, spawn } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
+import { promisify } from "node:util";
 import { loadavg } from "node:os";
 import { readFileSync } from "node:fs";
 import path from "node:path";
@@ -158,12 +159,15 @@ console.log(
     `${JSON.stringify(Object.fromEntries(hookStatuses.map((r) => [r.status, r.n])))}`,
 );
 const bodyBytes = Math.round(hooks.reduce((n, h) => n + h.body.length, 0) / hooks.length);
+// Asynchronously: the receiver answering it runs in this process.
 const flood = JSON.parse(
-  execFileSync(
-    process.execPath,
-    ["--import", "tsx", "bench/post-flood.ts", ...[receiver.port, HOSTS, 4, 5000, bodyBytes].map(String)],
-    { cwd: path.resolve(import.meta.dirname, ".."), encoding: "utf8" },
-  ),
+  (
+    await promisify(execFile)(
+      process.execPath,
+      ["--import", "tsx", "bench/post-flood.ts", ...[receiver.port, HOSTS, 4, 5000, bodyBytes].map(String)],
+      { cwd: path.resolve(import.meta.dirname, ".."), encoding: "utf8" },
+    )
+  ).stdout,
 ) as { perSecond: number };
 console.log(
   `receiver raw capacity (same run, ${bodyBytes}-byte bodies, 4 per host): ${flood.perSecond.toFixed(0)} req/s; ` +
