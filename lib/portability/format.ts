@@ -85,6 +85,7 @@ export const NOT_EXPORTED: Record<string, string> = {
   audit_log: "the audit trail of this install (a restore adds its own row)",
   channel_delivery: "the outbox of webhook and chat targets",
   channel_payload: "the outbox of webhook and chat targets",
+  channel_notice: "the outbox of 'target disabled' emails to channel owners",
   integration_alert: "which alerts are firing now: the monitors send them again",
   automation_component: "a status change waiting out an integration's hold: state of this install's alert stream",
   integration_event: "the log of requests an integration received",

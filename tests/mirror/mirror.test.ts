@@ -89,7 +89,7 @@ function startWorker(): Promise<void> {
 }
 
 /** Waits (polling, no fixed sleep) until every target holds the current content version. */
-async function converged(timeoutMs = 30_000): Promise<void> {
+async function converged(timeoutMs = 60_000): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (true) {
     const v = await getContentVersion(server.db);
