@@ -9,7 +9,6 @@
 // The flow's secrets (state, nonce, PKCE verifier, where to return) travel in
 // a short-lived cookie signed with HERALD_SECRET, so a callback without the
 // browser's own flow is refused before any request to the provider.
-import { createHmac, timingSafeEqual } from "node:crypto";
 import * as oidc from "openid-client";
 import { z } from "zod";
 import type { Tx } from "@/db/client";
@@ -21,6 +20,7 @@ import { sha256 } from "../ids";
 import { bumpContentVersion, getPage } from "../page/page";
 import { loadViewerAccess, loadViewerSettings } from "./access";
 import { safeNext } from "./sign-in";
+import { readSignedJson, signJson } from "./signed";
 
 export const VIEWER_OIDC_START = "/viewer/oidc/start";
 /** Register this path (under the page's public URL) as the redirect URI at the provider. */
@@ -116,28 +116,15 @@ interface Flow {
   exp: number;
 }
 
-const mac = (secret: string, payload: string) => createHmac("sha256", secret).update(`viewer-oidc:${payload}`).digest();
-
 export function signFlow(flow: Flow, secret: string): string {
-  const payload = Buffer.from(JSON.stringify(flow)).toString("base64url");
-  return `${payload}.${mac(secret, payload).toString("base64url")}`;
+  return signJson("viewer-oidc", flow, secret);
 }
 
 function readFlow(value: string | null | undefined, secret: string, now: number): Flow | null {
-  if (!value || value.length > 2048) return null;
-  const dot = value.indexOf(".");
-  if (dot <= 0) return null;
-  const payload = value.slice(0, dot);
-  const given = Buffer.from(value.slice(dot + 1), "base64url");
-  const expected = mac(secret, payload);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
-  try {
-    const f = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as Flow;
-    const ok = [f.state, f.nonce, f.verifier, f.next].every((v) => typeof v === "string") && typeof f.exp === "number";
-    return ok && f.exp > now ? f : null;
-  } catch {
-    return null;
-  }
+  const f = value ? (readSignedJson("viewer-oidc", value, secret, 2048) as Flow | null) : null;
+  if (typeof f !== "object" || f === null) return null;
+  const ok = [f.state, f.nonce, f.verifier, f.next].every((v) => typeof v === "string") && typeof f.exp === "number";
+  return ok && f.exp > now ? f : null;
 }
 
 // Discovery once per client configuration (a failed one is asked again next time).
