@@ -5,11 +5,12 @@ import { startServer, type RunningServer } from "../tests/helpers/server";
  * `server`: a real Herald on a fresh database, shared by the tests of one file
  * (playwright.config.ts makes each spec file its own project, hence its own worker).
  */
-export const test = base.extend<object, { server: RunningServer }>({
+export const test = base.extend<object, { server: RunningServer; serverEnv: Record<string, string> }>({
+  /** Extra environment for the file's server (`test.use({ serverEnv: … })`). */
+  serverEnv: [{}, { scope: "worker", option: true }],
   server: [
-    // biome-ignore lint/correctness/noEmptyPattern: Playwright reads the fixture's dependencies from this pattern
-    async ({}, use) => {
-      const server = await startServer();
+    async ({ serverEnv }, use) => {
+      const server = await startServer({ env: serverEnv });
       await use(server);
       await server.stop();
     },
