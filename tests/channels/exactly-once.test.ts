@@ -5,8 +5,6 @@
 // before or after the receiver took the event), the worker
 // process SIGKILLed twice mid-drain. After dropping replays by webhook-id,
 // every active in-scope target has each event exactly once; the others none.
-import { type ChildProcess, spawn } from "node:child_process";
-import path from "node:path";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CHANNEL_KINDS } from "@/db/constants";
@@ -16,9 +14,7 @@ import { createTestCtx } from "@/tests/helpers/test-db";
 import { SECRET } from "../email/helpers";
 import { insertTargets, type TargetRow } from "./helpers";
 import { type Fault, type Receiver, startReceiver } from "./receiver";
-import { scriptArgs } from "@/tests/helpers/scripts";
-
-const root = path.resolve(import.meta.dirname, "../..");
+import { killAndWait, spawnWorker } from "@/tests/helpers/worker";
 
 describe("exactly-once channel delivery", () => {
   let rx: Receiver;
@@ -33,45 +29,27 @@ describe("exactly-once channel delivery", () => {
     t.close();
   });
 
-  function spawnWorker(): { child: ChildProcess; output: () => string } {
-    let output = "";
-    const child = spawn(process.execPath, scriptArgs("scripts/worker.ts"), {
-      cwd: root,
-      env: {
-        ...process.env,
-        NODE_ENV: "production",
-        DATABASE_URL: t.url,
-        HERALD_DATA_DIR: t.dir,
-        HERALD_SECRET: SECRET,
-        HERALD_URL: "https://status.example.com",
-        HERALD_WEBHOOK_ALLOW_HTTP: "1",
-        HERALD_WEBHOOK_ALLOW_PRIVATE: "1",
-        HERALD_CHANNEL_TIMEOUT_MS: "2000",
-        HERALD_CHANNEL_LEASE_MS: "4000",
-        HERALD_CHANNEL_BACKOFF_MS: "50",
-        // Kills and a loaded machine's timeouts add attempts; the doubling must not outgrow the test.
-        HERALD_CHANNEL_BACKOFF_MAX_MS: "500",
-        HERALD_CHANNEL_MAX_ATTEMPTS: "20",
-        HERALD_CHANNEL_DISABLE_AFTER: "1000",
-        HERALD_WORKER_INTERVAL_MS: "100",
-      },
-      stdio: ["ignore", "pipe", "pipe"],
+  const startWorker = () =>
+    spawnWorker(t, {
+      HERALD_SECRET: SECRET,
+      HERALD_URL: "https://status.example.com",
+      HERALD_WEBHOOK_ALLOW_HTTP: "1",
+      HERALD_WEBHOOK_ALLOW_PRIVATE: "1",
+      HERALD_CHANNEL_TIMEOUT_MS: "2000",
+      HERALD_CHANNEL_LEASE_MS: "4000",
+      HERALD_CHANNEL_BACKOFF_MS: "50",
+      // Kills and a loaded machine's timeouts add attempts; the doubling must not outgrow the test.
+      HERALD_CHANNEL_BACKOFF_MAX_MS: "500",
+      HERALD_CHANNEL_MAX_ATTEMPTS: "20",
+      HERALD_CHANNEL_DISABLE_AFTER: "1000",
+      HERALD_WORKER_INTERVAL_MS: "100",
     });
-    child.stdout?.on("data", (d) => (output += d));
-    child.stderr?.on("data", (d) => (output += d));
-    return { child, output: () => output };
-  }
   const until = async (cond: () => boolean | Promise<boolean>, ms: number, what: () => string) => {
     const end = Date.now() + ms;
     while (!(await cond())) {
       if (Date.now() > end) throw new Error(`timed out waiting for ${what()}`);
       await new Promise((r) => setTimeout(r, 25));
     }
-  };
-  const kill = async (w: ChildProcess, signal: NodeJS.Signals) => {
-    const exited = new Promise((r) => w.once("exit", r));
-    w.kill(signal);
-    await exited;
   };
 
   it("500 mixed targets, faults, the worker killed twice: each active target gets each event once", async () => {
@@ -122,21 +100,21 @@ describe("exactly-once channel delivery", () => {
     };
     const ok = () => rx.received.filter((r) => r.answered === "ok" || r.answered === "accept-drop").length;
 
-    const first = spawnWorker();
+    const first = startWorker();
     await until(
       () => ok() >= 150,
       120_000,
       () => `first worker to deliver some (${ok()} so far)\n${first.output()}`,
     );
-    await kill(first.child, "SIGKILL");
-    const second = spawnWorker();
+    await killAndWait(first.child, "SIGKILL");
+    const second = startWorker();
     await until(
       () => ok() >= 450,
       120_000,
       () => `second worker to deliver more (${ok()} so far)\n${second.output()}`,
     );
-    await kill(second.child, "SIGKILL");
-    const third = spawnWorker();
+    await killAndWait(second.child, "SIGKILL");
+    const third = startWorker();
     const pending = async () =>
       (await t.db.all<{ n: number }>(sql`select count(*) as n from channel_delivery where status = 'pending'`))[0].n;
     await until(
@@ -144,7 +122,7 @@ describe("exactly-once channel delivery", () => {
       90_000,
       () => `the channel outbox to drain\n${third.output()}`,
     );
-    await kill(third.child, "SIGTERM");
+    await killAndWait(third.child, "SIGTERM");
 
     // Replays dropped by webhook-id: what each target took, once per id.
     const taken = new Map<string, Map<string, string>>();

@@ -1,5 +1,3 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import path from "node:path";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestCtx } from "@/tests/helpers/test-db";
@@ -8,9 +6,7 @@ import { createIncident } from "@/lib/incidents/incidents";
 import { getPage } from "@/lib/page/page";
 import { startFakeResend, type FakeResend, type Misbehaviour } from "../helpers/fake-resend";
 import { addActive, SECRET } from "./helpers";
-import { scriptArgs } from "@/tests/helpers/scripts";
-
-const root = path.resolve(import.meta.dirname, "../..");
+import { killAndWait, spawnWorker } from "@/tests/helpers/worker";
 
 describe("exactly-once delivery", () => {
   let fake: FakeResend;
@@ -25,32 +21,19 @@ describe("exactly-once delivery", () => {
     t.close();
   });
 
-  function spawnWorker(): { child: ChildProcess; output: () => string } {
-    let output = "";
-    const child = spawn(process.execPath, scriptArgs("scripts/worker.ts"), {
-      cwd: root,
-      env: {
-        ...process.env,
-        NODE_ENV: "production",
-        DATABASE_URL: t.url,
-        HERALD_DATA_DIR: t.dir,
-        HERALD_SECRET: SECRET,
-        HERALD_URL: "https://status.example.com",
-        RESEND_API_KEY: "re_test_key",
-        RESEND_BASE_URL: fake.url,
-        HERALD_EMAIL_RATE: "40",
-        HERALD_EMAIL_TIMEOUT_MS: "400",
-        HERALD_EMAIL_LEASE_MS: "1500",
-        HERALD_EMAIL_BACKOFF_MS: "50",
-        HERALD_EMAIL_MAX_ATTEMPTS: "20",
-        HERALD_WORKER_INTERVAL_MS: "100",
-      },
-      stdio: ["ignore", "pipe", "pipe"],
+  const startWorker = () =>
+    spawnWorker(t, {
+      HERALD_SECRET: SECRET,
+      HERALD_URL: "https://status.example.com",
+      RESEND_API_KEY: "re_test_key",
+      RESEND_BASE_URL: fake.url,
+      HERALD_EMAIL_RATE: "40",
+      HERALD_EMAIL_TIMEOUT_MS: "400",
+      HERALD_EMAIL_LEASE_MS: "1500",
+      HERALD_EMAIL_BACKOFF_MS: "50",
+      HERALD_EMAIL_MAX_ATTEMPTS: "20",
+      HERALD_WORKER_INTERVAL_MS: "100",
     });
-    child.stdout!.on("data", (d) => (output += d));
-    child.stderr!.on("data", (d) => (output += d));
-    return { child, output: () => output };
-  }
 
   const until = async (cond: () => boolean | Promise<boolean>, ms: number, what: string) => {
     const end = Date.now() + ms;
@@ -58,11 +41,6 @@ describe("exactly-once delivery", () => {
       if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
       await new Promise((r) => setTimeout(r, 25));
     }
-  };
-  const kill = async (w: ChildProcess, signal: NodeJS.Signals) => {
-    const exited = new Promise((r) => w.once("exit", r));
-    w.kill(signal);
-    await exited;
   };
 
   it("2,000 subscribers, a third of batches failing in assorted " +
@@ -99,17 +77,17 @@ describe("exactly-once delivery", () => {
     ];
     fake.misbehave((n) => (n % 3 === 0 ? kinds[(n / 3) % kinds.length] : null));
 
-    const first = spawnWorker();
+    const first = startWorker();
     await until(() => fake.accepted.length >= 300, 60_000, `first worker to send some mail\n${first.output()}`);
-    await kill(first.child, "SIGKILL");
-    const second = spawnWorker();
+    await killAndWait(first.child, "SIGKILL");
+    const second = startWorker();
     await until(() => fake.accepted.length >= 1000, 60_000, `second worker to send more\n${second.output()}`);
-    await kill(second.child, "SIGKILL");
-    const third = spawnWorker();
+    await killAndWait(second.child, "SIGKILL");
+    const third = startWorker();
     const pending = async () =>
       (await t.db.all<{ n: number }>(sql`select count(*) as n from delivery where status = 'pending'`))[0].n;
     await until(async () => (await pending()) === 0, 90_000, `the outbox to drain\n${third.output()}`);
-    await kill(third.child, "SIGTERM");
+    await killAndWait(third.child, "SIGTERM");
 
     const perAddress = new Map<string, number>();
     for (const e of fake.accepted) perAddress.set(e.to, (perAddress.get(e.to) ?? 0) + 1);
