@@ -23,6 +23,7 @@ import {
   mirrorJob,
   mirrorTarget,
   mirrorTargetConfig,
+  v2DocumentStamp,
   outboxEmail,
   rateLimit,
   session,
@@ -158,6 +159,7 @@ beforeAll(async () => {
     updatedAt: now,
   });
   await t.db.insert(mirrorJob).values({ id: newId(), version: 1, firstSeenAt: now, dueAt: now, createdAt: now });
+  await t.db.insert(v2DocumentStamp).values({ key: "/api/v2/status.json", hash: "ab", changedAt: now });
   await t.db.insert(mirrorTargetConfig).values({
     id: newId(),
     kind: "s3",

@@ -1110,6 +1110,20 @@ export const mirrorTargetConfig = sqliteTable("mirror_target_config", {
   updatedAt: updated(),
 });
 
+// ---------------------------------------------------------------- API v2 document stamps (lib/statuspage)
+
+// When each API v2 document last changed (its `page.updated_at`): the hash of
+// its body without that field, and the time of the content version that first
+// served this body. A change elsewhere on the page leaves a document's bytes
+// alone, so a CDN or the static mirror keeps its copy. Derived: rebuilt by
+// the next render when missing.
+export const v2DocumentStamp = sqliteTable("v2_document_stamp", {
+  // The path, and the viewer's audiences for a private view ("/api/v2/status.json", "/api/v2/status.json?a=x,y").
+  key: text("key").primaryKey(),
+  hash: text("hash").notNull(),
+  changedAt: ts("changed_at").notNull(),
+});
+
 export type MirrorTarget = typeof mirrorTarget.$inferSelect;
 export type MirrorJob = typeof mirrorJob.$inferSelect;
 export type MirrorTargetConfig = typeof mirrorTargetConfig.$inferSelect;

@@ -102,6 +102,7 @@ export const NOT_EXPORTED: Record<string, string> = {
   audience_note: "not in export version 1: audience-only notes on updates are not carried",
   mirror_target: "the static mirror's push state (what each target holds): it belongs to this install",
   mirror_job: "the static mirror's work queue",
+  v2_document_stamp: "when each API v2 document last changed: derived, stamped again by the next render",
   mirror_target_config:
     "mirror targets added in the console: credentials sealed with this install's HERALD_SECRET; add them again",
 };

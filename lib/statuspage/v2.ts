@@ -35,6 +35,7 @@ function time(ctx: V2Context, at: Date | null): string | null {
   return at ? isoWithOffset(at, ctx.data.page.timeZone) : null;
 }
 
+/** `updated_at` here is the page's; a served document carries its own (v2-stamp.ts). */
 export function v2Page(ctx: V2Context) {
   const p = ctx.data.page;
   return { id: p.id, name: p.name, url: ctx.baseUrl, time_zone: p.timeZone, updated_at: time(ctx, p.updatedAt) };

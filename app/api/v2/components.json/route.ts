@@ -3,5 +3,5 @@ import { v2Json, v2Options } from "../respond";
 
 export const dynamic = "force-dynamic";
 
-export const GET = () => v2Json({ incidents: "none", maintenances: "none" }, v2Components);
+export const GET = () => v2Json("/api/v2/components.json", { incidents: "none", maintenances: "none" }, v2Components);
 export const OPTIONS = v2Options;

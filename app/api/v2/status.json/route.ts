@@ -3,5 +3,5 @@ import { v2Json, v2Options } from "../respond";
 
 export const dynamic = "force-dynamic";
 
-export const GET = () => v2Json({ incidents: "none", maintenances: "none" }, v2Status);
+export const GET = () => v2Json("/api/v2/status.json", { incidents: "none", maintenances: "none" }, v2Status);
 export const OPTIONS = v2Options;

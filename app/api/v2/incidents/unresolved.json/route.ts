@@ -3,5 +3,6 @@ import { v2Json, v2Options } from "../../respond";
 
 export const dynamic = "force-dynamic";
 
-export const GET = () => v2Json({ incidents: "unresolved", maintenances: "none" }, v2Incidents);
+export const GET = () =>
+  v2Json("/api/v2/incidents/unresolved.json", { incidents: "unresolved", maintenances: "none" }, v2Incidents);
 export const OPTIONS = v2Options;

@@ -3,5 +3,7 @@ import { v2Json, v2Options } from "../../respond";
 
 export const dynamic = "force-dynamic";
 
-export const GET = () => v2Json({ incidents: "none", maintenances: "upcoming" }, v2Maintenances);
+const PATH = "/api/v2/scheduled-maintenances/upcoming.json";
+
+export const GET = () => v2Json(PATH, { incidents: "none", maintenances: "upcoming" }, v2Maintenances);
 export const OPTIONS = v2Options;
