@@ -1,6 +1,7 @@
 // The mirror job (issue 16, DESIGN.md §7): a worker step that notices content
 // changes, leases the queued job, builds the static site from what Herald
 // serves and pushes the difference to every target.
+import { createHash } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { mirrorJob, mirrorTarget, mirrorTargetConfig, type MirrorJob, type MirrorTarget } from "@/db/schema";
 import { audit } from "../audit";
@@ -40,6 +41,8 @@ export interface MirrorDeps extends QueueTiming {
   backoffMaxMs: number;
   /** Incidents never mirrored fetched per round (default 250); the rest follow in the next rounds. */
   backfillSlice?: number;
+  /** A round starts no incident never mirrored after this long (default 3 s; one at least). */
+  backfillSliceMs?: number;
   /** Asks the worker loop to run again in `ms` (the debounce ends between its ticks). */
   wakeIn?: (ms: number) => void;
   log: (line: string) => void;
@@ -71,6 +74,13 @@ export async function registerTargets(ctx: PublicCtx, targets: readonly TargetDr
   });
 }
 
+/** Whether a target's file (its manifest or listing value) already has these bytes. */
+function holds(value: string | undefined, sha: string, read: () => Buffer): boolean {
+  if (!value) return false;
+  if (value === sha) return true;
+  return value.startsWith("md5:") && value === `md5:${createHash("md5").update(read()).digest("hex")}`;
+}
+
 /** Pushes what differs between the site and what the target holds. Never throws: the error is the result's. */
 export async function pushTo(
   ctx: PublicCtx,
@@ -94,7 +104,9 @@ export async function pushTo(
   try {
     const { listed } = await driver.begin({ full: full || requested, remoteHead: state.remoteHead });
     const held = listed ?? new Map(Object.entries(state.manifest));
-    const puts = [...site.files].filter(([file, f]) => held.get(file) !== f.sha).map(([file]) => file);
+    const puts = [...site.files]
+      .filter(([file, f]) => !holds(held.get(file), f.sha, () => site.read(file)))
+      .map(([file]) => file);
     const removes = [...held.keys()].filter((file) => !site.files.has(file));
     // Marked before anything is sent: after a crash these are rewritten or removed, whatever got through.
     const inFlight: Record<string, string> = Object.fromEntries(held);
@@ -155,6 +167,7 @@ export async function runJob(
       full: job.full,
       defer,
       newLimit,
+      sliceMs: deps.backfillSliceMs ?? BACKFILL_SLICE_MS,
     });
   const states = async () => new Map((await ctx.db.select().from(mirrorTarget)).map((r) => [r.id, r]));
   // The front page and the changed incidents first (a deferring build), to the targets that serve files as
@@ -183,6 +196,8 @@ export async function runJob(
 const EARLY_NEW = 20;
 /** Incidents never mirrored fetched per job round: a first push of years of history goes in slices. */
 const BACKFILL_SLICE = 250;
+/** …and no longer than this (a slice of 250 took minutes where cards render slowly). */
+const BACKFILL_SLICE_MS = 3000;
 
 let registered: readonly TargetDriver[] | null = null;
 

@@ -4,9 +4,9 @@
 // seen, and a crash loses nothing: the row, or the version gap, is still there
 // after a restart. Changes in quick succession fold into one job (debounce,
 // bounded so a busy incident still reaches the mirror).
-import { and, eq, isNull, lt, lte, or, sql } from "drizzle-orm";
+import { and, asc, eq, isNull, lt, lte, or, sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
-import { mirrorJob, mirrorTarget, type MirrorJob } from "@/db/schema";
+import { mirrorJob, mirrorTarget, page, type MirrorJob } from "@/db/schema";
 import type { PublicCtx } from "../context";
 import { newId } from "../ids";
 import { getContentVersion } from "../page/page";
@@ -42,12 +42,16 @@ export async function noteContentVersion(
   return ctx.db.transaction(async (tx) => {
     const version = await getContentVersion(tx);
     const now = ctx.now();
+    // The quiet spell counts from the change itself, not from when this worker noticed it (a write in another
+    // process is seen at the next tick, which may already be past the debounce). Never later than now: the
+    // writer's clock may be ahead of ours.
+    const changedAt = Math.min(now.getTime(), (await lastChangeAt(tx)) ?? now.getTime());
     const job = await openJob(tx);
     if (job) {
       // A newer change while the job waits: push the newest, after a quiet spell (bounded).
       if (job.version < version && job.leaseOwner === null) {
         // Never earlier than already set (a retry's backoff stands).
-        const debounced = Math.min(now.getTime() + t.debounceMs, job.firstSeenAt.getTime() + t.maxDelayMs);
+        const debounced = Math.min(changedAt + t.debounceMs, job.firstSeenAt.getTime() + t.maxDelayMs);
         const dueAt = new Date(Math.max(debounced, job.dueAt.getTime()));
         await tx
           .update(mirrorJob)
@@ -58,8 +62,14 @@ export async function noteContentVersion(
       return job;
     }
     if (!behind(await targetStates(tx), targetIds, version)) return undefined;
-    return insertJob(tx, { full: false, version, firstSeenAt: now, dueAt: new Date(now.getTime() + t.debounceMs) });
+    return insertJob(tx, { full: false, version, firstSeenAt: now, dueAt: new Date(changedAt + t.debounceMs) });
   });
+}
+
+/** When the newest content change was committed (bumpContentVersion sets the page's updated_at). */
+async function lastChangeAt(db: Tx): Promise<number | undefined> {
+  const row = await db.select({ at: page.updatedAt }).from(page).orderBy(asc(page.createdAt)).limit(1).get();
+  return row?.at.getTime();
 }
 
 const targetStates = (db: Tx) =>

@@ -42,8 +42,8 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const build = (o: { newLimit?: number; defer?: boolean; full?: boolean } = {}) =>
-  buildSite(t.db, { source, dir, full: o.full ?? false, newLimit: o.newLimit, defer: o.defer });
+const build = (o: { newLimit?: number; defer?: boolean; full?: boolean; sliceMs?: number } = {}) =>
+  buildSite(t.db, { source, dir, full: o.full ?? false, newLimit: o.newLimit, defer: o.defer, sliceMs: o.sliceMs });
 const pages = (files: ReadonlyMap<string, unknown>) => ids.filter((id) => files.has(`incidents/${id}/index.html`));
 
 describe("building the mirrored site", () => {
@@ -70,12 +70,44 @@ describe("building the mirrored site", () => {
     await updateComponent(t.ctx, { id: componentId, status: "major_outage" });
     asked.length = 0;
     const early = await build({ defer: true });
-    expect(early.deferred).toBe(1);
+    // That page, and the front page's social card (cards come after the pages).
+    expect(early.deferred).toBe(2);
     // Its social card does not show components: not fetched at all.
     expect(asked.filter((k) => k.startsWith("/incidents/"))).toEqual([]);
+    expect(asked).not.toContain("/og.png");
+    // The component's badge changed; no other badge is asked again.
+    expect(asked.filter((k) => k.endsWith("/badge.svg"))).toEqual([
+      "/badge.svg",
+      `/components/${componentId}/badge.svg`,
+    ]);
     asked.length = 0;
     const rest = await build();
     expect(rest.deferred).toBe(0);
     expect(asked.filter((k) => k.startsWith("/incidents/"))).toEqual([`/incidents/${ids[0]}`]);
+    expect(asked).toContain("/og.png");
+    // Fetched at this version already.
+    expect(asked.filter((k) => k.endsWith("/badge.svg"))).toEqual([]);
+  });
+
+  it("brings a new incident's page first and its card in the next build", async () => {
+    t.clock.advance(60_000);
+    const { incident } = await createIncident(t.ctx, { name: "New", status: "investigating", body: "Looking." });
+    asked.length = 0;
+    const early = await build({ defer: true });
+    expect(early.files.has(`incidents/${incident.id}/index.html`)).toBe(true);
+    expect(early.files.has(`incidents/${incident.id}/og.png`)).toBe(false);
+    expect(early.deferred).toBeGreaterThan(0);
+    const rest = await build();
+    expect(rest.files.has(`incidents/${incident.id}/og.png`)).toBe(true);
+    expect(rest.deferred).toBe(0);
+    ids.push(incident.id);
+  });
+
+  it("ends a slice when its time is up, after one incident at least", async () => {
+    const many = await build({ full: true, sliceMs: 0 });
+    expect(pages(many.files)).toEqual(ids.slice(-1));
+    expect(many.deferred).toBe(ids.length - 1);
+    const next = await build({ sliceMs: 0 });
+    expect(pages(next.files)).toEqual(ids.slice(-2));
   });
 });

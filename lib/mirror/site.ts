@@ -16,7 +16,7 @@ import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node
 import { request } from "node:http";
 import { request as httpsRequest } from "node:https";
 import path from "node:path";
-import { and, eq } from "drizzle-orm";
+import { eq, getTableColumns, sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import { incident, incidentUpdate, incidentUpdateComponent, type Page } from "@/db/schema";
 import { getContentVersion } from "../page/page";
@@ -78,6 +78,8 @@ export interface SiteFile {
 }
 
 interface CachedFile extends SiteFile {
+  /** The content version it was fetched at (a deferring build keeps older copies under a newer version). */
+  v?: number;
   /** Incident files: the fingerprint they were fetched at. */
   fp?: string;
   /** Incident pages: the fingerprint of the incident's own content (its card's) at that time. */
@@ -123,45 +125,68 @@ export interface IncidentFingerprint {
 
 /**
  * What an incident's page and social card are made of, as hashes. `global`
- * covers the build (the stylesheet it links) and the public URL.
+ * covers the build (the stylesheet it links) and the public URL. SQLite folds
+ * each incident's rows into one (the 100 000 updates of ten years, read as
+ * rows, took seconds per build); the last answer is kept for the same content
+ * version (a job's two rounds ask twice).
  */
 export async function incidentFingerprints(db: Tx, p: Page, global: string): Promise<Map<string, IncidentFingerprint>> {
+  const version = await getContentVersion(db);
+  const last = lastFingerprints.get(db);
+  if (last?.version === version && last.global === global) return last.fps;
   // What the page's header and cards show of the page (the version and timestamps would change every time).
   const pageFp = sha256(JSON.stringify([global, publicPageOf(p)]));
-  const incidents = await db.select().from(incident).where(publishedIncidentOn(p.id));
+  // Every column of the row: whatever an incident's page shows of it, a change is seen.
+  const incidents = await db
+    .select({
+      id: incident.id,
+      createdAt: incident.createdAt,
+      row: sql<string>`json_array(${sql.join(Object.values(getTableColumns(incident)), sql`, `)})`,
+    })
+    .from(incident)
+    .where(publishedIncidentOn(p.id));
+  const u = incidentUpdate;
   const updates = await db
     .select({
-      id: incidentUpdate.id,
-      incidentId: incidentUpdate.incidentId,
-      status: incidentUpdate.status,
-      displayAt: incidentUpdate.displayAt,
-      updatedAt: incidentUpdate.updatedAt,
+      incidentId: u.incidentId,
+      list: sql<string>`group_concat(${u.id} || ':' || ${u.status} || ':' || ${u.displayAt} || ':' || ${u.updatedAt})`,
     })
-    .from(incidentUpdate)
-    .where(publishedUpdate);
+    .from(u)
+    .where(publishedUpdate)
+    .groupBy(u.incidentId);
   const named = await db
-    .select({ incidentId: incidentUpdate.incidentId, componentId: incidentUpdateComponent.componentId })
+    .select({
+      incidentId: u.incidentId,
+      list: sql<string>`group_concat(distinct ${incidentUpdateComponent.componentId})`,
+    })
     .from(incidentUpdateComponent)
-    .innerJoin(incidentUpdate, eq(incidentUpdate.id, incidentUpdateComponent.incidentUpdateId))
-    .where(and(publishedUpdate));
+    .innerJoin(u, eq(u.id, incidentUpdateComponent.incidentUpdateId))
+    .where(publishedUpdate)
+    .groupBy(u.incidentId);
   const { rows } = await publicComponents(db, p.id);
   const shown = new Map(rows.map((c) => [c.id, `${c.id}:${c.name}:${c.status}:${c.position}`]));
-  const listOf = (m: Map<string, string[]>, id: string) => m.get(id) ?? m.set(id, []).get(id)!;
-  const own = new Map<string, string[]>();
-  const comps = new Map<string, string[]>();
-  for (const u of updates) listOf(own, u.incidentId).push(`u${u.id}:${u.status}:${+u.displayAt}:${+u.updatedAt}`);
-  for (const n of named) {
-    const c = shown.get(n.componentId);
-    if (c) listOf(comps, n.incidentId).push(`c${c}`);
-  }
+  // group_concat's order is SQLite's: sorted here.
+  const own = new Map(updates.map((r) => [r.incidentId, r.list.split(",").sort()]));
+  const comps = new Map(
+    named.map((r) => [
+      r.incidentId,
+      r.list
+        .split(",")
+        .flatMap((id) => (shown.has(id) ? [shown.get(id)!] : []))
+        .sort(),
+    ]),
+  );
   const out = new Map<string, IncidentFingerprint>();
   for (const i of incidents) {
-    const ownFp = sha256(JSON.stringify([pageFp, i, [...(own.get(i.id) ?? [])].sort()]));
-    const page = sha256(JSON.stringify([ownFp, [...new Set(comps.get(i.id) ?? [])].sort()]));
+    const ownFp = sha256(JSON.stringify([pageFp, i.row, own.get(i.id) ?? []]));
+    const page = sha256(JSON.stringify([ownFp, comps.get(i.id) ?? []]));
     out.set(i.id, { own: ownFp, page, at: +i.createdAt });
   }
+  lastFingerprints.set(db, { version, global, fps: out });
   return out;
 }
+
+const lastFingerprints = new WeakMap<Tx, { version: number; global: string; fps: Map<string, IncidentFingerprint> }>();
 
 export interface BuildOptions {
   source: SiteSource;
@@ -179,6 +204,12 @@ export interface BuildOptions {
    * meanwhile waits for one slice, not for the whole backfill.
    */
   newLimit?: number;
+  /**
+   * Stop starting incidents never mirrored once this long has passed (at least
+   * one is fetched): a slice ends in about this time however slow the renders
+   * are, so a publish during a backfill waits for one short slice.
+   */
+  sliceMs?: number;
   concurrency?: number;
   /** How long a stale answer is asked again before the build fails. */
   freshWithinMs?: number;
@@ -189,13 +220,11 @@ export async function buildSite(db: Tx, opts: BuildOptions): Promise<Site> {
   const filesDir = path.join(opts.dir, "files");
   const manifestFile = path.join(opts.dir, "site.json");
   let cached: Record<string, CachedFile> = {};
-  let cachedVersion = -1;
   if (!opts.full) {
     try {
       const parsed = JSON.parse(readFileSync(manifestFile, "utf8"));
       if (parsed.format === FORMAT) {
         cached = parsed.files;
-        cachedVersion = parsed.version;
       }
     } catch {
       // No cache yet (or a crash during the last build removed it): fetch everything.
@@ -226,7 +255,7 @@ export async function buildSite(db: Tx, opts: BuildOptions): Promise<Site> {
       writeFileSync(`${abs}.tmp`, body);
       renameSync(`${abs}.tmp`, abs);
     }
-    next[file] = { sha, contentType, ...extra };
+    next[file] = { sha, contentType, v: version, ...extra };
   };
   let deferred = 0;
   const fetchKey = async (key: string, extra: Omit<CachedFile, "sha" | "contentType" | "refs"> = {}): Promise<void> => {
@@ -248,7 +277,7 @@ export async function buildSite(db: Tx, opts: BuildOptions): Promise<Site> {
   // Only those: its links to incidents change with every new one and say nothing about the other pages.
   // Fetched at this very content version by the job's first round: the same bytes (snapshots are per version).
   const current = (key: string) => {
-    const old = cachedVersion === version ? cached[fileForKey(key)] : undefined;
+    const old = cached[fileForKey(key)]?.v === version ? cached[fileForKey(key)] : undefined;
     if (old) next[fileForKey(key)] = old;
     return old !== undefined;
   };
@@ -263,10 +292,17 @@ export async function buildSite(db: Tx, opts: BuildOptions): Promise<Site> {
     deferred++;
     return true;
   };
+  // Social cards are images (the slowest renders) and show nothing a reader needs first: a deferring build keeps
+  // their previous copies (a new incident's card follows in the next build).
+  const later = (file: string) => {
+    if (!keep(file)) deferred++;
+  };
   const first: (() => Promise<void>)[] = [];
   // Newest first: the front page and the first history pages link to them.
   const order = [...perIncident.keys()].sort((a, b) => (fps.get(b)?.at ?? 0) - (fps.get(a)?.at ?? 0));
+  const sliceEnds = opts.sliceMs === undefined ? Number.POSITIVE_INFINITY : performance.now() + opts.sliceMs;
   let fresh = 0;
+  let started = 0;
   let missing = 0;
   for (const id of order) {
     const [pageKey, cardKey] = perIncident.get(id)!;
@@ -278,28 +314,56 @@ export async function buildSite(db: Tx, opts: BuildOptions): Promise<Site> {
       continue;
     }
     if (!old) fresh++;
+    const work: (() => Promise<void>)[] = [];
     if (old?.fp === fp.page) next[pageFile] = old;
     // Its own content is unchanged, only a component's current status moved: after the rest.
     else if (opts.defer && old?.own === fp.own) keep(pageFile);
-    else first.push(() => fetchKey(pageKey, { fp: fp.page, own: fp.own }));
+    else work.push(() => fetchKey(pageKey, { fp: fp.page, own: fp.own }));
     const cardFile = fileForKey(cardKey);
     if (cached[cardFile]?.fp === fp.own) next[cardFile] = cached[cardFile];
-    else first.push(() => fetchKey(cardKey, { fp: fp.own }));
+    else if (opts.defer) later(cardFile);
+    else work.push(() => fetchKey(cardKey, { fp: fp.own }));
+    if (!work.length) continue;
+    const both = () => Promise.all(work.map((w) => w())).then(() => {});
+    first.push(
+      old
+        ? both
+        : async () => {
+            // The slice's time is up: this one waits for the next build (the history pages with it).
+            if (started > 0 && performance.now() > sliceEnds) return void missing++;
+            started++;
+            await both();
+          },
+    );
   }
-  deferred += missing;
+  // A badge shows its component's name and status: fetched again only when those (or the build) change.
+  const badgeFps = new Map(
+    (await publicComponents(db, p.id)).rows.map((c) => [
+      `/components/${c.id}/badge.svg`,
+      sha256(JSON.stringify([global, c.name, c.status])),
+    ]),
+  );
   const fixedTasks: (() => Promise<void>)[] = [];
+  for (const key of fixed) {
+    if (key === "/" || key.startsWith("/history?") || current(key)) continue;
+    const file = fileForKey(key);
+    const fp = badgeFps.get(key);
+    if (fp !== undefined && cached[file]?.fp === fp) next[file] = cached[file];
+    else if (opts.defer && file.endsWith(".png")) later(file);
+    else fixedTasks.push(() => fetchKey(key, fp === undefined ? {} : { fp }));
+  }
+  // The changed incidents and the fixed pages, then the history pages.
+  await pool([...first, ...fixedTasks], opts.concurrency ?? 4);
+  deferred += missing;
   const historyTasks: (() => Promise<void>)[] = [];
   for (const key of fixed) {
-    if (key === "/") continue;
-    if (!key.startsWith("/history?")) {
-      if (!current(key)) fixedTasks.push(() => fetchKey(key));
-    } else if (opts.defer || missing) {
+    if (!key.startsWith("/history?")) continue;
+    if (opts.defer || missing) {
       // Deferred, or waiting for the incidents they list: the previous copy, if any.
       if (!keep(fileForKey(key)) && !missing) historyTasks.push(() => fetchKey(key));
     } else historyTasks.push(() => fetchKey(key));
   }
-  // The changed incidents and the fixed pages, then the history pages.
-  await pool([...first, ...fixedTasks, ...historyTasks], opts.concurrency ?? 4);
+  await pool(historyTasks, opts.concurrency ?? 4);
 
   // What the pages reference besides each other: Next's assets and public/ files,
   // and the pages only the live site can answer.

@@ -23,9 +23,10 @@ import Parser from "rss-parser";
 import S3rver from "s3rver";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { mirrorTarget } from "../../db/schema";
+import { mirrorJob, mirrorTarget } from "../../db/schema";
 import { createAudience } from "../../lib/audiences/audiences";
 import { createIncident, deleteIncident, postIncidentUpdate } from "../../lib/incidents/incidents";
+import { requestFullSync } from "../../lib/mirror/queue";
 import { getContentVersion } from "../../lib/page/page";
 import { cliCtx, seedStatusPage } from "../public/seed";
 import { freePort, startServer, type RunningServer } from "../helpers/server";
@@ -424,4 +425,15 @@ describe("static mirror", () => {
           .digest("hex")}"`,
       );
   }, 120_000);
+
+  it("re-syncs in full without sending what a target already holds (S3 compared by ETag)", async () => {
+    await requestFullSync(cliCtx(server.db));
+    const until = Date.now() + 60_000;
+    while ((await server.db.select().from(mirrorJob)).length) {
+      if (Date.now() > until) throw new Error(`the full sync did not finish:\n${workerOutput.slice(-2000)}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await converged();
+    for (const id of ["directory", "s3", "git"]) expect((await target(id)).lastUploaded, id).toBe(0);
+  }, 90_000);
 });

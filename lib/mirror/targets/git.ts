@@ -7,9 +7,19 @@
 // line another user could read; its ssh key in an owner-only file that lives
 // only while git runs.
 import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
 import type { LookupAddress } from "node:dns";
 import { lookup } from "node:dns/promises";
-import { existsSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmdirSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { isIP } from "node:net";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -203,7 +213,12 @@ export function gitTarget(opts: GitTargetOptions): TargetDriver {
           if (e.name === ".git" && d === dir) continue;
           const p = path.join(d, e.name);
           if (e.isDirectory()) walk(p);
-          else listed.set(path.relative(dir, p).split(path.sep).join("/"), "");
+          // Hashed: a file the branch already holds as it is is neither rewritten nor counted as sent.
+          else
+            listed.set(
+              path.relative(dir, p).split(path.sep).join("/"),
+              createHash("sha256").update(readFileSync(p)).digest("hex"),
+            );
         }
       };
       walk(dir);

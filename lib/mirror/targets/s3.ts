@@ -42,6 +42,12 @@ export function cacheControlFor(file: string): string {
     : "public, max-age=30, stale-while-revalidate=60";
 }
 
+/** "md5:<hex>" for a single-part upload's ETag (a multipart one, "<hex>-<parts>", says nothing of the bytes). */
+export function md5OfETag(etag: string | undefined): string | undefined {
+  const m = /^"?([0-9a-f]{32})"?$/i.exec(etag ?? "");
+  return m ? `md5:${m[1].toLowerCase()}` : undefined;
+}
+
 export function s3Label(o: Pick<S3TargetOptions, "bucket" | "prefix" | "endpoint">): string {
   const at = o.endpoint ? ` at ${o.endpoint.replace(/(\w+:\/\/)[^/@]*@/, "$1")}` : "";
   return `s3://${o.bucket}/${o.prefix ?? ""}${at}`;
@@ -123,7 +129,8 @@ export function s3Target(opts: S3TargetOptions): TargetDriver {
             new ListObjectsV2Command({ Bucket: opts.bucket, Prefix: prefix || undefined, ContinuationToken: token }),
           ),
         );
-        for (const o of page.Contents ?? []) if (o.Key) listed.set(o.Key.slice(prefix.length), "");
+        // A single-part upload's ETag is the MD5 of its bytes: an object that already holds them is not sent again.
+        for (const o of page.Contents ?? []) if (o.Key) listed.set(o.Key.slice(prefix.length), md5OfETag(o.ETag) ?? "");
         token = page.IsTruncated ? page.NextContinuationToken : undefined;
       } while (token);
       return { listed };

@@ -4,7 +4,8 @@ export type TargetKind = "directory" | "git" | "s3";
 export interface TargetBegin {
   /**
    * What the target holds when the stored manifest cannot be trusted (a full
-   * sync, or another writer on a git branch): path → sha256, "" when unknown.
+   * sync, or another writer on a git branch): path → sha256, "md5:<hex>" when
+   * the target only knows the MD5 (an S3 ETag), "" when unknown.
    * Null: the stored manifest is right.
    */
   listed: Map<string, string> | null;
