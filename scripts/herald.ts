@@ -3,24 +3,15 @@
 // console, acting as the CLI. Exit codes: 0 ok, 1 the command failed, 2 usage.
 import { chmodSync, readFileSync, writeFileSync } from "node:fs";
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { seedDemo } from "@/lib/demo/seed-demo";
-import type { Db } from "@/db/client";
-import { createApiKey, type CreateApiKeyInput } from "@/lib/api-keys/api-keys";
-import { signInLimitsFromEnv, unlockSignIn } from "@/lib/auth/sign-in-limits";
+import type { CreateApiKeyInput } from "@/lib/api-keys/api-keys";
 import { CLI_ACTOR, type Ctx } from "@/lib/context";
-import { env } from "@/lib/env";
 import { isDomainError, ValidationError } from "@/lib/errors";
-import { listConsoleTargets } from "@/lib/mirror/console-targets";
-import { mirrorDepsFromEnv, mirrorTargetsFromEnv } from "@/lib/mirror/from-env";
-import { type MirrorStatus, mirrorStatus, syncNow } from "@/lib/mirror/mirror";
-import { systemClock } from "@/lib/runtime";
-import { createUser, setupOwner, type CreateUserInput } from "@/lib/users/users";
-import { importStatuspage, describePlan } from "@/lib/import/import-statuspage";
-import { safeFetch } from "@/lib/net/fetch";
-import { exportPage } from "@/lib/portability/export";
-import { parseExportText } from "@/lib/portability/file";
-import { restoreExport, type RestorePlan } from "@/lib/portability/restore";
-import { bootstrap } from "./bootstrap";
+import type { MirrorStatus } from "@/lib/mirror/mirror";
+import type { CreateUserInput } from "@/lib/users/users";
+import type { RestorePlan } from "@/lib/portability/restore";
+
+// A command imports what it uses when it runs (the database driver, markdown, auth and mirror packages cost
+// a second or more of loading): `herald help` and a usage error load none of it, and a command only its own.
 
 interface Command {
   summary: string;
@@ -29,10 +20,9 @@ interface Command {
   required?: string[];
   /** How many positional arguments the command takes (none unless said). */
   positionals?: { min: number; max: number };
-  run: (db: Db, values: Record<string, unknown>, positionals: string[]) => Promise<void>;
+  /** `ctx` acts as the CLI on the migrated database. */
+  run: (ctx: Ctx, values: Record<string, unknown>, positionals: string[]) => Promise<void>;
 }
-
-const cliCtx = (db: Db): Ctx => ({ db, now: systemClock, actor: CLI_ACTOR });
 
 /** Options are strings here; the use cases validate their values. */
 const str = (v: unknown): string => (typeof v === "string" ? v : "");
@@ -55,11 +45,15 @@ function describeRestore(plan: RestorePlan): string[] {
   return lines;
 }
 
-async function importCommand(db: Db, values: Record<string, unknown>, [kind, file]: string[]): Promise<void> {
+async function importCommand(ctx: Ctx, values: Record<string, unknown>, [kind, file]: string[]): Promise<void> {
   const dryRun = values["dry-run"] === true;
   if (kind === "herald") {
     if (!file) throw new UsageError("import herald needs the export file: herald import herald page.json");
-    const plan = await restoreExport(cliCtx(db), parseExportText(readFileSync(file, "utf8")), { dryRun });
+    const [{ parseExportText }, { restoreExport }] = await Promise.all([
+      import("@/lib/portability/file"),
+      import("@/lib/portability/restore"),
+    ]);
+    const plan = await restoreExport(ctx, parseExportText(readFileSync(file, "utf8")), { dryRun });
     console.log(describeRestore(plan).join("\n"));
     return;
   }
@@ -75,9 +69,14 @@ async function importCommand(db: Db, values: Record<string, unknown>, [kind, fil
   if (v1 && (!apiKey || !pageId)) throw new UsageError("--api-key and --page-id go together");
   if (!v1 && !url)
     throw new UsageError("give the page's address (--url https://status.example.com) or --api-key and --page-id");
+  const [{ env }, { importStatuspage, describePlan }, { safeFetch }] = await Promise.all([
+    import("@/lib/env"),
+    import("@/lib/import/import-statuspage"),
+    import("@/lib/net/fetch"),
+  ]);
   const config = env();
   const plan = await importStatuspage(
-    cliCtx(db),
+    ctx,
     // Statuspage's addresses are user-given URLs like any other: the SSRF-safe fetch (lib/net).
     { fetch: safeFetch, secret: config.HERALD_SECRET },
     v1 ? { kind: "v1", apiKey, pageId, ...(apiUrl ? { apiUrl } : {}) } : { kind: "v2", url },
@@ -104,14 +103,15 @@ const COMMANDS: Record<string, Command> = {
       name: { type: "string" },
     },
     required: ["email", "password", "role"],
-    run: async (db, values) => {
+    run: async (ctx, values) => {
+      const { createUser, setupOwner } = await import("@/lib/users/users");
       const [email, password, role] = [str(values.email), str(values.password), str(values.role)];
       const name = str(values.name) || email.split("@")[0] || email;
       // The owner is made by the one-time setup path, so the single-owner rule holds here too.
       const created =
         role === "owner"
-          ? await setupOwner(db, systemClock(), { name, email, password })
-          : await createUser(cliCtx(db), { name, email, password, role: role as CreateUserInput["role"] });
+          ? await setupOwner(ctx.db, ctx.now(), { name, email, password })
+          : await createUser(ctx, { name, email, password, role: role as CreateUserInput["role"] });
       console.log(`Created ${created.role} ${created.email} (id ${created.id}).`);
     },
   },
@@ -120,9 +120,10 @@ const COMMANDS: Record<string, Command> = {
     usage: "create-api-key --name <name> [--role admin|editor|viewer]",
     options: { name: { type: "string" }, role: { type: "string" } },
     required: ["name"],
-    run: async (db, values) => {
+    run: async (ctx, values) => {
+      const { createApiKey } = await import("@/lib/api-keys/api-keys");
       const role = values.role === undefined ? {} : { role: str(values.role) as CreateApiKeyInput["role"] };
-      const { key, apiKey } = await createApiKey(cliCtx(db), { name: str(values.name), ...role });
+      const { key, apiKey } = await createApiKey(ctx, { name: str(values.name), ...role });
       console.log(
         `Created ${apiKey.role} API key "${apiKey.name}" (id ${apiKey.id}). It is shown only once; store it now.`,
       );
@@ -136,8 +137,9 @@ const COMMANDS: Record<string, Command> = {
     usage: "unlock-sign-in --email <email>",
     options: { email: { type: "string" } },
     required: ["email"],
-    run: async (db, values) => {
-      await unlockSignIn(db, str(values.email), signInLimitsFromEnv(), systemClock());
+    run: async (ctx, values) => {
+      const { signInLimitsFromEnv, unlockSignIn } = await import("@/lib/auth/sign-in-limits");
+      await unlockSignIn(ctx.db, str(values.email), signInLimitsFromEnv(), ctx.now());
       console.log(`Sign-in for ${str(values.email)} is unlocked.`);
     },
   },
@@ -145,11 +147,12 @@ const COMMANDS: Record<string, Command> = {
     summary: "Fill the page with a realistic demo (Acme Cloud, 90 days of history)",
     usage: "seed-demo [--force]",
     options: { force: { type: "boolean" } },
-    run: async (db, values) => {
+    run: async (ctx, values) => {
+      const [{ env }, { seedDemo }] = await Promise.all([import("@/lib/env"), import("@/lib/demo/seed-demo")]);
       const config = env();
-      const result = await seedDemo(db, {
+      const result = await seedDemo(ctx.db, {
         force: values.force === true,
-        now: systemClock(),
+        now: ctx.now(),
         publicUrl: config.HERALD_URL ?? `http://localhost:${config.PORT}`,
         secret: config.HERALD_SECRET,
       });
@@ -176,8 +179,9 @@ const COMMANDS: Record<string, Command> = {
     summary: "Write the page as a Herald export (JSON) to stdout or --output <file>",
     usage: "export [--output <page.json>]",
     options: { output: { type: "string" } },
-    run: async (db, values) => {
-      const text = `${JSON.stringify(await exportPage(cliCtx(db)), null, 2)}\n`;
+    run: async (ctx, values) => {
+      const { exportPage } = await import("@/lib/portability/export");
+      const text = `${JSON.stringify(await exportPage(ctx), null, 2)}\n`;
       const output = str(values.output);
       if (output) {
         // Subscriber addresses and password hashes: readable by the owner only.
@@ -197,17 +201,21 @@ const COMMANDS: Record<string, Command> = {
     usage: "mirror sync | mirror status",
     options: {},
     positionals: { min: 1, max: 1 },
-    run: async (db, _values, [what]) => {
-      if (what === "sync") return mirrorSync(db);
-      if (what === "status") return mirrorStatusCommand(db);
+    run: async (ctx, _values, [what]) => {
+      if (what === "sync") return mirrorSync(ctx);
+      if (what === "status") return mirrorStatusCommand(ctx);
       throw new ValidationError('Use "mirror sync" or "mirror status"', {});
     },
   },
 };
 
-async function mirrorSync(db: Db): Promise<void> {
+async function mirrorSync(ctx: Ctx): Promise<void> {
+  const [{ mirrorDepsFromEnv }, { syncNow }] = await Promise.all([
+    import("@/lib/mirror/from-env"),
+    import("@/lib/mirror/mirror"),
+  ]);
   const r = await syncNow(
-    { db, now: systemClock },
+    { db: ctx.db, now: ctx.now },
     mirrorDepsFromEnv(`cli:${process.pid}`, () => {}),
   );
   console.log(`Mirrored content version ${r.version} (${r.fetched} files fetched from Herald).`);
@@ -218,14 +226,19 @@ async function mirrorSync(db: Db): Promise<void> {
   if (r.results.some((t) => t.error)) throw new MirrorFailed();
 }
 
-async function mirrorStatusCommand(db: Db): Promise<void> {
-  const targets = [...mirrorTargetsFromEnv(), ...(await listConsoleTargets(db))];
+async function mirrorStatusCommand(ctx: Ctx): Promise<void> {
+  const [{ listConsoleTargets }, { mirrorTargetsFromEnv }, { mirrorStatus }] = await Promise.all([
+    import("@/lib/mirror/console-targets"),
+    import("@/lib/mirror/from-env"),
+    import("@/lib/mirror/mirror"),
+  ]);
+  const targets = [...mirrorTargetsFromEnv(), ...(await listConsoleTargets(ctx.db))];
   if (!targets.length)
     return console.log(
       "No mirror target is configured (HERALD_MIRROR_DIR, HERALD_MIRROR_GIT_URL, HERALD_MIRROR_S3_BUCKET, " +
         "or Settings → Static mirror).",
     );
-  const s = await mirrorStatus({ db, now: systemClock }, targets);
+  const s = await mirrorStatus({ db: ctx.db, now: ctx.now }, targets);
   console.log(`Content version ${s.currentVersion}.${s.job ? ` Queued: ${describeJob(s.job)}.` : ""}`);
   for (const t of s.targets) {
     const last = t.pushedAt
@@ -311,8 +324,8 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   try {
-    const db = await bootstrap();
-    await command.run(db, values, positionals);
+    const [{ bootstrap }, { systemClock }] = await Promise.all([import("./bootstrap"), import("@/lib/runtime")]);
+    await command.run({ db: await bootstrap(), now: systemClock, actor: CLI_ACTOR }, values, positionals);
     return 0;
   } catch (err) {
     if (err instanceof UsageError) {
