@@ -1,27 +1,96 @@
 // `npm test` (also `npm run validate`): lint, type-check, build once, then every vitest and Playwright test.
 // Ends with the line CI reads: "N passed, N failed".
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 
 const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
-const run = (cmd: string, args: string[], extraEnv: Record<string, string> = {}) =>
-  spawnSync(cmd, args, { stdio: "inherit", env: { ...env, ...extraEnv } }).status ?? 1;
 const bin = (name: string) => `node_modules/.bin/${name}`;
+
+interface Run {
+  status: number;
+  /** The output of a quiet run (printed as one block when it ends, so parallel steps do not interleave). */
+  output: string;
+}
+
+/**
+ * Runs a command; its output goes straight through unless `quiet`. `onLine` sees each line of standard output
+ * (the build says when it has written the route types the type-check reads).
+ */
+function run(
+  cmd: string,
+  args: string[],
+  opts: { env?: Record<string, string>; quiet?: boolean; onLine?: (line: string) => void } = {},
+): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, {
+      env: { ...env, ...opts.env },
+      stdio: opts.quiet || opts.onLine ? ["ignore", "pipe", "pipe"] : "inherit",
+    });
+    let output = "";
+    let partial = "";
+    child.stdout?.on("data", (d: Buffer) => {
+      if (opts.quiet) output += d;
+      else process.stdout.write(d);
+      if (!opts.onLine) return;
+      const lines = (partial + d).split("\n");
+      partial = lines.pop()!;
+      for (const line of lines) opts.onLine(line);
+    });
+    child.stderr?.on("data", (d: Buffer) => {
+      if (opts.quiet) output += d;
+      else process.stderr.write(d);
+    });
+    child.on("error", (err) => resolve({ status: 1, output: `${output}${err}\n` }));
+    child.on("close", (code) => resolve({ status: code ?? 1, output }));
+  });
+}
 
 let passed = 0;
 let failed = 0;
 const steps: string[] = [];
+const since = (start: number) => `${((Date.now() - start) / 1000).toFixed(0)} s`;
 
-function step(name: string, ok: boolean) {
-  steps.push(`${ok ? "ok  " : "FAIL"} ${name}`);
+function step(name: string, ok: boolean, start: number) {
+  steps.push(`${ok ? "ok  " : "FAIL"} ${name} (${since(start)})`);
   if (ok) passed++;
   else failed++;
 }
 
-step("lint", run("npm", ["run", "--silent", "lint"]) === 0);
-step("typecheck", run(bin("next"), ["typegen"]) === 0 && run(bin("tsc"), ["--noEmit"]) === 0);
-const built = run(bin("next"), ["build"], { NODE_ENV: "production" }) === 0;
-step("next build", built);
+/** A quiet step: its output is printed in one block once it is done. */
+async function quietStep(name: string, commands: [string, string[]][]): Promise<void> {
+  const start = Date.now();
+  let ok = true;
+  for (const [cmd, args] of commands) {
+    const r = await run(cmd, args, { quiet: true });
+    process.stdout.write(`\n── ${name}: ${cmd} ${args.join(" ")}\n${r.output}`);
+    if (r.status !== 0) {
+      ok = false;
+      break;
+    }
+  }
+  step(name, ok, start);
+}
+
+// Lint and type-check run beside the build: they read only the sources. The one thing tsc needs from Next is the
+// route types (.next/types); the build deletes .next when it starts and writes them before it compiles, so tsc
+// starts once the build says it is compiling. A build that stops earlier leaves them to `next typegen`.
+const buildStart = Date.now();
+let typecheck: Promise<void> | undefined;
+const startTypecheck = (withTypegen: boolean) =>
+  (typecheck ??= quietStep("typecheck", [
+    ...(withTypegen ? [[bin("next"), ["typegen"]] as [string, string[]]] : []),
+    [bin("tsc"), ["--noEmit"]],
+  ]));
+const lint = quietStep("lint", [["npm", ["run", "--silent", "lint"]]]);
+const build = run(bin("next"), ["build"], {
+  env: { NODE_ENV: "production" },
+  onLine: (line) => {
+    if (line.includes("Creating an optimized production build")) startTypecheck(false);
+  },
+});
+const built = (await build).status === 0;
+step("next build", built, buildStart);
+await Promise.all([lint, startTypecheck(true)]);
 
 for (const [name, file, cmd, args] of [
   [
@@ -33,10 +102,11 @@ for (const [name, file, cmd, args] of [
   ["playwright", ".playwright.json", bin("playwright"), ["test"]],
 ] as const) {
   if (!built) break;
+  const start = Date.now();
   rmSync(file, { force: true });
-  const status = run(cmd, [...args], { HERALD_SKIP_BUILD: "1", CI: "1" });
+  const { status } = await run(cmd, [...args], { env: { HERALD_SKIP_BUILD: "1", CI: "1" } });
   if (!existsSync(file)) {
-    step(`${name} (no report)`, false);
+    step(`${name} (no report)`, false, start);
     continue;
   }
   const report = JSON.parse(readFileSync(file, "utf8"));
@@ -44,7 +114,8 @@ for (const [name, file, cmd, args] of [
   const f = name === "vitest" ? report.numFailedTests : report.stats.unexpected;
   passed += p;
   failed += f;
-  if (status !== 0 && f === 0) step(`${name} exited ${status}`, false);
+  steps.push(`${f === 0 && status === 0 ? "ok  " : "FAIL"} ${name} (${p} passed / ${f} failed, ${since(start)})`);
+  if (status !== 0 && f === 0) step(`${name} exited ${status}`, false, start);
 }
 
 console.log(`\n${steps.join("\n")}`);
