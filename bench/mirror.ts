@@ -6,10 +6,13 @@
 // - publish → the new incident page on the origin (the baseline), in the
 //   directory, in the bucket, and the whole push done;
 // - one update → how many objects the incremental push uploaded.
+// BENCH_MIRROR_BACKFILL_S=N: with a history too long to push in full here,
+// watch the first push for N seconds after the publish made during it, report
+// its rate and the time the whole push would take at that rate, and stop.
 import { createHash } from "node:crypto";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { request } from "node:http";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import S3rver from "s3rver";
@@ -58,6 +61,7 @@ async function until(what: string, check: () => Promise<boolean>, timeoutMs: num
   return performance.now() - started;
 }
 
+const loadBefore = loadavg().map((l) => +l.toFixed(1));
 const databaseUrl = `file:${path.join(dir, "herald.db")}`;
 const seedStarted = performance.now();
 await seedTenYears(databaseUrl);
@@ -122,6 +126,47 @@ try {
     `[bench] first slice in ${(firstSliceMs / 1000).toFixed(1)} s; ` +
       `an incident published during the backfill reached the directory in ${(duringMs / 1000).toFixed(1)} s`,
   );
+  const sampleS = Number(process.env.BENCH_MIRROR_BACKFILL_S ?? 0);
+  if (sampleS > 0) {
+    // The cache holds every file fetched so far (pages, cards, the rest): its growth is the backfill's rate.
+    const cached = () => {
+      try {
+        return Object.keys(JSON.parse(readFileSync(path.join(dir, "mirror", "site", "site.json"), "utf8")).files)
+          .length;
+      } catch {
+        return Number.NaN;
+      }
+    };
+    const filesFrom = cached();
+    const fromMs = performance.now();
+    await new Promise((r) => setTimeout(r, sampleS * 1000));
+    const rate = (cached() - filesFrom) / ((performance.now() - fromMs) / 1000);
+    const total = INCIDENTS * 2 + Math.ceil(INCIDENTS / 50) + 80;
+    const result = {
+      incidents: INCIDENTS,
+      load: { before: loadBefore, after: loadavg().map((l) => +l.toFixed(1)) },
+      firstSliceS: +(firstSliceMs / 1000).toFixed(1),
+      publishDuringBackfillMs: Math.round(duringMs),
+      backfill: {
+        sampledS: sampleS,
+        filesPerS: +rate.toFixed(2),
+        cachedFiles: cached(),
+        siteFilesAbout: total,
+        wholeFirstPushEstimateMin: +(total / rate / 60).toFixed(0),
+      },
+      mirrorLog: herald
+        .output()
+        .split("\n")
+        .filter((l) => l.includes("[herald] mirror"))
+        .slice(-6),
+    };
+    console.log(JSON.stringify(result, null, 2));
+    console.log(`[bench] result in ${writeResult("mirror-backfill", result)}`);
+    client.close();
+    await herald.stop();
+    await s3rver.close();
+    process.exit(0);
+  }
   const v0 = await getContentVersion(db);
   const firstMs = await until("the first full push", () => allAt(v0), 3 * 3600_000).then(
     () => performance.now() - started,
@@ -179,6 +224,7 @@ try {
 
   const result = {
     incidents: INCIDENTS,
+    load: { before: loadBefore, after: loadavg().map((l) => +l.toFixed(1)) },
     files,
     firstPushS: +(firstMs / 1000).toFixed(1),
     firstSliceS: +(firstSliceMs / 1000).toFixed(1),
