@@ -2,7 +2,8 @@
 // changes, leases the queued job, builds the static site from what Herald
 // serves and pushes the difference to every target.
 import { createHash } from "node:crypto";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
+import type { SQLiteUpdateSetSource } from "drizzle-orm/sqlite-core";
 import { mirrorJob, mirrorTarget, mirrorTargetConfig, type MirrorJob, type MirrorTarget } from "@/db/schema";
 import { audit } from "../audit";
 import { requireRole, type Ctx, type PublicCtx } from "../context";
@@ -81,6 +82,10 @@ function holds(value: string | undefined, sha: string, read: () => Buffer): bool
   return value.startsWith("md5:") && value === `md5:${createHash("md5").update(read()).digest("hex")}`;
 }
 
+/** The stored manifest with `patch` merged in, by SQLite (RFC 7396: a null removes the file). */
+const patched = (patch: Record<string, string | null>) =>
+  sql<Record<string, string>>`json_patch(${mirrorTarget.manifest}, ${JSON.stringify(patch)})`;
+
 /** Pushes what differs between the site and what the target holds. Never throws: the error is the result's. */
 export async function pushTo(
   ctx: PublicCtx,
@@ -92,7 +97,7 @@ export async function pushTo(
   earlier: { uploaded: number; deleted: number } = { uploaded: 0, deleted: 0 },
 ): Promise<PushResult> {
   const started = ctx.now();
-  const setState = (v: Partial<MirrorTarget>) =>
+  const setState = (v: SQLiteUpdateSetSource<typeof mirrorTarget>) =>
     ctx.db.transaction((tx) =>
       tx
         .update(mirrorTarget)
@@ -108,10 +113,21 @@ export async function pushTo(
       .filter(([file, f]) => !holds(held.get(file), f.sha, () => site.read(file)))
       .map(([file]) => file);
     const removes = [...held.keys()].filter((file) => !site.files.has(file));
+    // The stored manifest is changed by patches (SQLite's json_patch: null removes a key) unless a listing replaced
+    // it: ten years of history make it 20 000 entries, written twice per push.
+    const manifestAfter = (patch: Record<string, string | null>) =>
+      listed
+        ? (Object.fromEntries([...held, ...Object.entries(patch)].filter(([, v]) => v !== null)) as Record<
+            string,
+            string
+          >)
+        : patched(patch);
     // Marked before anything is sent: after a crash these are rewritten or removed, whatever got through.
-    const inFlight: Record<string, string> = Object.fromEntries(held);
-    for (const file of puts) inFlight[file] = "";
-    await setState({ manifest: inFlight, lastAttemptAt: started, pushRequested: false });
+    await setState({
+      ...(puts.length || listed ? { manifest: manifestAfter(Object.fromEntries(puts.map((f) => [f, ""]))) } : {}),
+      lastAttemptAt: started,
+      pushRequested: false,
+    });
     await pool(
       puts.map((file) => async () => {
         const f = site.files.get(file)!;
@@ -123,13 +139,20 @@ export async function pushTo(
     const { remoteHead } = await driver.finish(
       `Status page at content version ${site.version}: ${puts.length} changed, ${removes.length} removed`,
     );
-    const manifest = Object.fromEntries([...site.files].map(([file, f]) => [file, f.sha]));
+    const manifest = listed
+      ? Object.fromEntries([...site.files].map(([file, f]) => [file, f.sha]))
+      : puts.length || removes.length
+        ? patched({
+            ...Object.fromEntries(puts.map((file) => [file, site.files.get(file)!.sha])),
+            ...Object.fromEntries(removes.map((file) => [file, null])),
+          })
+        : undefined;
     const uploaded = earlier.uploaded + puts.length;
     const deleted = earlier.deleted + removes.length;
     // A deferred build's push is not the version yet: the target stays behind until the rest is there.
     const complete = site.deferred === 0;
     await setState({
-      manifest,
+      ...(manifest ? { manifest } : {}),
       ...(complete
         ? { pushedVersion: site.version, pushedAt: ctx.now(), lastUploaded: uploaded, lastDeleted: deleted }
         : {}),
