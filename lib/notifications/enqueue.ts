@@ -1,4 +1,4 @@
-import { eq, sql } from "drizzle-orm";
+import { eq, type SQL, sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import { DEFAULT_EMAIL_EVENTS, type NotificationKind } from "@/db/constants";
 import { notification } from "@/db/schema";
@@ -18,6 +18,16 @@ export interface EnqueueInput {
   componentIds: readonly string[];
   now: Date;
 }
+
+/**
+ * Delivery ids for an INSERT … SELECT ordered by `key` (the subscriber's or target's id): the notification's id and a
+ * fixed-width row number. Rows then arrive in the order of both the primary key and the (notification, recipient)
+ * unique index, so each index grows at its end; random ids (and random recipient ids in scan order) made each row
+ * a B-tree insert at a random page and dominated the publish transaction (bench/fanout.ts). Unique because the
+ * notification's id is, and stable once written (a webhook's `webhook-id` is derived from it).
+ */
+const rowIds = (notificationId: string, key: SQL) =>
+  sql`${notificationId} || printf('%08d', row_number() over (order by ${key}))`;
 
 /**
  * Writes the outbox inside the publish transaction: one notification row and
@@ -74,12 +84,13 @@ export async function enqueueNotification(tx: Tx, input: EnqueueInput): Promise<
     : sql``;
   const emails = await tx.run(sql`
     insert into delivery (id, notification_id, subscriber_id, status, attempts, next_attempt_at, created_at)
-    select lower(hex(randomblob(6))), ${id}, s.id, 'pending', 0, ${at}, ${at}
+    select ${rowIds(id, sql`s.id`)}, ${id}, s.id, 'pending', 0, ${at}, ${at}
     from subscriber s
     where s.page_id = ${input.pageId} and s.state = 'active' and s.paused_at is null ${audiences}
       and ((s.incident_only = 0 and ${emailChose}
         and (not exists (select 1 from subscriber_component sc where sc.subscriber_id = s.id) ${scope}))
-        ${follows})`);
+        ${follows})
+    order by s.id`);
   // Channel targets (webhook, Slack, Teams, Discord) that chose this kind of
   // event, same scope rule; no follow-an-incident for them.
   const channelScope = input.componentIds.length
@@ -91,10 +102,11 @@ export async function enqueueNotification(tx: Tx, input: EnqueueInput): Promise<
     event && restrictedTo === null
       ? await tx.run(sql`
       insert into channel_delivery (id, notification_id, target_id, status, attempts, next_attempt_at, created_at)
-      select lower(hex(randomblob(8))), ${id}, t.id, 'pending', 0, ${at}, ${at}
+      select ${rowIds(id, sql`t.id`)}, ${id}, t.id, 'pending', 0, ${at}, ${at}
       from channel_target t
       where t.page_id = ${input.pageId} and t.state = 'active' and ${chose("t")}
-        and (not exists (select 1 from channel_target_component tc where tc.target_id = t.id) ${channelScope})`)
+        and (not exists (select 1 from channel_target_component tc where tc.target_id = t.id) ${channelScope})
+      order by t.id`)
       : { rowsAffected: 0 };
   if (input.kind === "component_updated" && emails.rowsAffected + channels.rowsAffected === 0) {
     await tx.delete(notification).where(eq(notification.id, id));
