@@ -48,8 +48,8 @@ await t.db.run(sql`
   with recursive n(i) as (select 1 union all select i + 1 from n where i < ${N})
   insert into subscriber (id, page_id, email, state, manage_token_hash, manage_token_enc, confirmed_at, created_at,
   updated_at)
-  select lower(hex(randomblob(6))), ${pageId}, 'user' || i || '@example.com', 'active', 'h' || i, ${token.enc}, ${Date.now()},
-  ${Date.now()}, ${Date.now()} from n`);
+  select lower(hex(randomblob(6))), ${pageId}, 'user' || i || '@example.com', 'active', 'h' || i, ${token.enc},
+  ${Date.now()}, ${Date.now()}, ${Date.now()} from n`);
 console.log(`seeded ${N} subscribers in ${Math.round(performance.now() - t0)} ms`);
 // Node's default keep-alive (5 s), as a real receiver would: the tests' receiver closes idle connections after 1 s.
 const receiver = await startReceiver({ keepAliveMs: 5000 });

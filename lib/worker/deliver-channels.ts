@@ -63,11 +63,32 @@ interface Leased {
   attempts: number;
 }
 
+/** The target columns a send needs (not its events, scope or verification state). */
+const SENT_TARGET = {
+  id: channelTarget.id,
+  kind: channelTarget.kind,
+  state: channelTarget.state,
+  label: channelTarget.label,
+  host: channelTarget.host,
+  urlEnc: channelTarget.urlEnc,
+  secretEnc: channelTarget.secretEnc,
+  manageTokenEnc: channelTarget.manageTokenEnc,
+};
+type SentTarget = Pick<ChannelTarget, keyof typeof SENT_TARGET>;
+
 interface Result {
   row: Leased;
-  target: ChannelTarget;
+  target: SentTarget;
   outcome: ChannelOutcome;
 }
+
+/**
+ * Due rows looked at per lease, in batches: enough to fill one from many hosts at `perHost` each, few enough that
+ * the lease stays cheap (each candidate is a table and a target lookup, and the lease runs in a write transaction
+ * on the thread that also answers the requests in flight). With a queue dominated by one host a batch is smaller,
+ * not slower to lease.
+ */
+const CANDIDATES = 4;
 
 export async function deliverChannelBatch(ctx: PublicCtx, deps: ChannelWorkDeps): Promise<boolean> {
   const c = deps.channels;
@@ -86,7 +107,7 @@ export async function deliverChannelBatch(ctx: PublicCtx, deps: ChannelWorkDeps)
             row_number() over (partition by t.host order by d.next_attempt_at, d.id) as nth
           from (select d.id, d.target_id, d.next_attempt_at from channel_delivery d indexed by channel_delivery_due
                 where ${free}
-                order by d.next_attempt_at limit ${c.batchSize * 20}) d
+                order by d.next_attempt_at limit ${c.batchSize * CANDIDATES}) d
           join channel_target t on t.id = d.target_id)
         where nth <= ${c.hosts.perHost} order by next_attempt_at limit ${c.batchSize})
       returning id, notification_id, target_id, attempts`);
@@ -94,7 +115,7 @@ export async function deliverChannelBatch(ctx: PublicCtx, deps: ChannelWorkDeps)
     const targets = new Map(
       (
         await tx
-          .select()
+          .select(SENT_TARGET)
           .from(channelTarget)
           .where(
             inArray(
@@ -139,7 +160,7 @@ export async function deliverChannelBatch(ctx: PublicCtx, deps: ChannelWorkDeps)
   const root = publicBaseUrl(p, deps.baseUrl);
   // One render per notification and kind for the whole batch (and, stored, for every later one).
   const bodies = new Map<string, Promise<string>>();
-  const bodyOf = (n: Notification, t: ChannelTarget) => {
+  const bodyOf = (n: Notification, t: SentTarget) => {
     const key = `${n.id}:${t.kind}`;
     let b = bodies.get(key);
     if (!b) bodies.set(key, (b = ensureChannelPayload(ctx.db, n, t.kind, deps.baseUrl)));
