@@ -357,7 +357,11 @@ export const incidentUpdate = sqliteTable(
   },
   (t) => [
     index("incident_update_incident_display").on(t.incidentId, t.displayAt),
-    index("incident_update_publish_at").on(t.publishAt),
+    // The feeds' order (newest first across all incidents): the latest entries are read off its end.
+    index("incident_update_display_order").on(t.displayAt, t.seq, t.id),
+    // Only the scheduled updates, which the scheduler looks up by time. A full index invited the planner to answer
+    // "publish_at is null" (every public reader) by walking all of history's updates instead of one incident's.
+    index("incident_update_publish_at").on(t.publishAt).where(sql`${t.publishAt} is not null`),
   ],
 );
 

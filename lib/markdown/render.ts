@@ -25,8 +25,20 @@ const processor = unified()
   .use(rehypeStringify)
   .freeze();
 
+// Every render of the feeds, the history and the pages after a publish would parse the same recent updates again
+// (100 per feed, ~3 ms each): the HTML is kept per source text, most recently used last, within a bound.
+const MEMO_ENTRIES = 1000;
+const memo = new Map<string, string>();
+
 export function renderMarkdown(source: string): string {
-  return String(processor.processSync(source));
+  let html = memo.get(source);
+  if (html !== undefined) memo.delete(source);
+  else {
+    html = String(processor.processSync(source));
+    if (memo.size >= MEMO_ENTRIES) memo.delete(memo.keys().next().value as string);
+  }
+  memo.set(source, html);
+  return html;
 }
 
 /** Plain text for feeds' summaries, OG images and email subjects. */

@@ -1,5 +1,5 @@
 // Feed entries (RSS and Atom): published updates and published postmortems.
-import { and, desc, eq, isNotNull } from "drizzle-orm";
+import { and, desc, eq, inArray, isNotNull, sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import type { AnyIncidentStatus, IncidentKind } from "@/db/constants";
 import { incident, incidentUpdate } from "@/db/schema";
@@ -36,13 +36,29 @@ export async function loadFeedEntries(
 ): Promise<{ page: PublicPage; entries: FeedEntry[] }> {
   const p = await loadPublicPage(db);
   const visible = visibleIncidentOn(await scopeFor(db, p.id, viewer));
-  const rows = await db
-    .select({ u: incidentUpdate, kind: incident.kind, name: incident.name })
-    .from(incidentUpdate)
+  const newestFirst = [desc(incidentUpdate.displayAt), desc(incidentUpdate.seq), desc(incidentUpdate.id)];
+  // Walked from the newest update back until enough are public. SQLite, without statistics, would rather read every
+  // incident's updates of all of history and sort them.
+  const latest = await db
+    .select({ id: sql<string>`${incidentUpdate.id}` })
+    .from(sql`${incidentUpdate} indexed by incident_update_display_order`)
     .innerJoin(incident, eq(incident.id, incidentUpdate.incidentId))
     .where(and(visible, publishedUpdate))
-    .orderBy(desc(incidentUpdate.displayAt), desc(incidentUpdate.seq), desc(incidentUpdate.id))
+    .orderBy(...newestFirst)
     .limit(limit);
+  const rows = latest.length
+    ? await db
+        .select({ u: incidentUpdate, kind: incident.kind, name: incident.name })
+        .from(incidentUpdate)
+        .innerJoin(incident, eq(incident.id, incidentUpdate.incidentId))
+        .where(
+          inArray(
+            incidentUpdate.id,
+            latest.map((r) => r.id),
+          ),
+        )
+        .orderBy(...newestFirst)
+    : [];
   const postmortems = await db
     .select()
     .from(incident)

@@ -1,4 +1,5 @@
 // Which public paths exist (the snapshot server renders nothing else).
+import { sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import { incident } from "@/db/schema";
 import type { PathIndex } from "../snapshots/routes";
@@ -10,9 +11,13 @@ import { ANONYMOUS, publicComponents, scopeFor, visibleIncidentOn, type Viewer }
 export async function loadPublicIndex(db: Tx, viewer: Viewer = ANONYMOUS): Promise<PathIndex> {
   const p = await loadPublicPage(db);
   const scope = await scopeFor(db, p.id, viewer);
-  const incidents = new Set(
-    (await db.select({ id: incident.id }).from(incident).where(visibleIncidentOn(scope))).map((r) => r.id),
-  );
+  // One row holding every id: ten years of incidents as 10k rows cost the edge's event loop 10× more to read.
+  const ids = await db
+    .select({ ids: sql<string | null>`group_concat(${incident.id}, ' ')` })
+    .from(incident)
+    .where(visibleIncidentOn(scope))
+    .get();
+  const incidents = new Set(ids?.ids ? ids.ids.split(" ") : []);
   const { rows } = await publicComponents(db, p.id, scope);
   return {
     incidents,
