@@ -128,15 +128,8 @@ try {
   );
   const sampleS = Number(process.env.BENCH_MIRROR_BACKFILL_S ?? 0);
   if (sampleS > 0) {
-    // The cache holds every file fetched so far (pages, cards, the rest): its growth is the backfill's rate.
-    const cached = () => {
-      try {
-        return Object.keys(JSON.parse(readFileSync(path.join(dir, "mirror", "site", "site.json"), "utf8")).files)
-          .length;
-      } catch {
-        return Number.NaN;
-      }
-    };
+    // The directory holds every file pushed so far: its growth is the backfill's rate.
+    const cached = () => hashTree(mirrorDir).size;
     const filesFrom = cached();
     const fromMs = performance.now();
     await new Promise((r) => setTimeout(r, sampleS * 1000));

@@ -258,9 +258,15 @@ export async function buildSite(db: Tx, opts: BuildOptions): Promise<Site> {
     next[file] = { sha, contentType, v: version, ...extra };
   };
   let deferred = 0;
-  const fetchKey = async (key: string, extra: Omit<CachedFile, "sha" | "contentType" | "refs"> = {}): Promise<void> => {
+  const fetchKey = async (
+    key: string,
+    extra: Omit<CachedFile, "sha" | "contentType" | "refs"> = {},
+    /** False once the build has gone on without this answer (a slice's time is up). */
+    live = () => true,
+  ): Promise<void> => {
     const res = await fetchFresh(opts.source, key, version, opts.freshWithinMs ?? 30_000);
     fetched++;
+    if (!live()) return;
     const notFoundPage = key === NOT_FOUND_PAGE;
     // Gone since the index was read (deleted or unpublished meanwhile): the next push has the new index.
     if (res.status === 404 && !notFoundPage) return;
@@ -304,6 +310,29 @@ export async function buildSite(db: Tx, opts: BuildOptions): Promise<Site> {
   let fresh = 0;
   let started = 0;
   let missing = 0;
+  /**
+   * An incident never mirrored, within the slice's time: none is started once it is up (but one at least), and
+   * those still rendering then are left to the next build (Herald finishes and keeps them: it is quick then).
+   */
+  const backfill = async (both: (live: () => boolean) => Promise<void>) => {
+    if (started > 0 && performance.now() > sliceEnds) return void missing++;
+    let live = true;
+    const done = both(() => live);
+    if (started++ === 0 || sliceEnds === Number.POSITIVE_INFINITY) return done;
+    let timer: NodeJS.Timeout | undefined;
+    const timeUp = new Promise<"late">((r) => {
+      timer = setTimeout(() => r("late"), Math.max(0, sliceEnds - performance.now()));
+    });
+    try {
+      if ((await Promise.race([done, timeUp])) === "late") {
+        live = false;
+        missing++;
+        done.catch(() => {});
+      }
+    } finally {
+      clearTimeout(timer);
+    }
+  };
   for (const id of order) {
     const [pageKey, cardKey] = perIncident.get(id)!;
     const fp = fps.get(id) ?? { page: "", own: "", at: 0 };
@@ -314,27 +343,18 @@ export async function buildSite(db: Tx, opts: BuildOptions): Promise<Site> {
       continue;
     }
     if (!old) fresh++;
-    const work: (() => Promise<void>)[] = [];
+    const work: ((live?: () => boolean) => Promise<void>)[] = [];
     if (old?.fp === fp.page) next[pageFile] = old;
     // Its own content is unchanged, only a component's current status moved: after the rest.
     else if (opts.defer && old?.own === fp.own) keep(pageFile);
-    else work.push(() => fetchKey(pageKey, { fp: fp.page, own: fp.own }));
+    else work.push((live) => fetchKey(pageKey, { fp: fp.page, own: fp.own }, live));
     const cardFile = fileForKey(cardKey);
     if (cached[cardFile]?.fp === fp.own) next[cardFile] = cached[cardFile];
     else if (opts.defer) later(cardFile);
-    else work.push(() => fetchKey(cardKey, { fp: fp.own }));
+    else work.push((live) => fetchKey(cardKey, { fp: fp.own }, live));
     if (!work.length) continue;
-    const both = () => Promise.all(work.map((w) => w())).then(() => {});
-    first.push(
-      old
-        ? both
-        : async () => {
-            // The slice's time is up: this one waits for the next build (the history pages with it).
-            if (started > 0 && performance.now() > sliceEnds) return void missing++;
-            started++;
-            await both();
-          },
-    );
+    const both = (live?: () => boolean) => Promise.all(work.map((w) => w(live))).then(() => {});
+    first.push(old ? both : () => backfill(both));
   }
   // A badge shows its component's name and status: fetched again only when those (or the build) change.
   const badgeFps = new Map(
@@ -349,7 +369,8 @@ export async function buildSite(db: Tx, opts: BuildOptions): Promise<Site> {
     const file = fileForKey(key);
     const fp = badgeFps.get(key);
     if (fp !== undefined && cached[file]?.fp === fp) next[file] = cached[file];
-    else if (opts.defer && file.endsWith(".png")) later(file);
+    // A deferring build brings "/" and the changed incident pages only: the rest follows at once.
+    else if (opts.defer) later(file);
     else fixedTasks.push(() => fetchKey(key, fp === undefined ? {} : { fp }));
   }
   // The changed incidents and the fixed pages, then the history pages.
