@@ -70,7 +70,7 @@ test.beforeAll(async ({ server }) => {
     .toBe(200);
 });
 
-// axe walks every uptime bar on `/` (thousands of nodes), and a scheme's test visits every page: slow on a
+// axe walks every uptime bar on `/` (thousands of nodes), and the test checks every page twice: slow on a
 // shared two-core machine.
 test.setTimeout(300_000);
 
@@ -95,20 +95,28 @@ test("each group's aggregate uptime row has a visible caption", async ({ page })
   ).toBeVisible();
 });
 
-for (const colorScheme of ["light", "dark"] as const) {
-  test.describe(`${colorScheme} scheme`, () => {
-    // The snapshot CSP allows scripts by hash only; axe is injected by the test, so this context alone bypasses it.
-    test.use({ colorScheme, bypassCSP: true });
+test.describe("every public page", () => {
+  // The snapshot CSP allows scripts by hash only; axe is injected by the test, so this context alone bypasses it.
+  test.use({ bypassCSP: true });
 
-    // One browser page visits every public page in turn (a test per page cost a context and a page each); soft
-    // assertions report every page with a violation, not only the first.
-    test("no serious or critical axe violations on any public page", async ({ page }) => {
-      for (const name of PAGES) {
-        await test.step(name, async () => {
-          const path = paths[name];
-          const res = await page.goto(path);
-          expect.soft(res?.status(), `${name}: ${path}`).toBe(name === "not found" ? 404 : 200);
-          const { violations } = await new AxeBuilder({ page }).analyze();
+  // One browser page visits every public page in turn, and checks each in the light and then the dark scheme
+  // without reloading (the schemes differ in CSS media queries only; emulateMedia switches them in place). Soft
+  // assertions report every page and scheme with a violation, not only the first. Legacy mode runs axe.run in
+  // the page itself: the default opens a blank page for every analysis to merge per-frame results, and the
+  // public pages have no frames.
+  test("no serious or critical axe violations, light and dark", async ({ page }) => {
+    for (const name of PAGES) {
+      await test.step(name, async () => {
+        const path = paths[name];
+        await page.emulateMedia({ colorScheme: "light" });
+        const res = await page.goto(path);
+        expect.soft(res?.status(), `${name}: ${path}`).toBe(name === "not found" ? 404 : 200);
+        for (const colorScheme of ["light", "dark"] as const) {
+          await page.emulateMedia({ colorScheme });
+          expect(await page.evaluate(() => matchMedia("(prefers-color-scheme: dark)").matches)).toBe(
+            colorScheme === "dark",
+          );
+          const { violations } = await new AxeBuilder({ page }).setLegacyMode().analyze();
           const found = violations
             .filter((v) => v.impact === "serious" || v.impact === "critical")
             .map(
@@ -116,9 +124,9 @@ for (const colorScheme of ["light", "dark"] as const) {
                 `${v.id} [${v.impact}] ${v.help}\n` +
                 v.nodes.map((n) => `    ${n.target.join(" ")}: ${n.failureSummary?.replace(/\n/g, " ")}`).join("\n"),
             );
-          expect.soft(found, `${name}: ${path}\n${found.join("\n")}`).toEqual([]);
-        });
-      }
-    });
+          expect.soft(found, `${colorScheme} scheme, ${name}: ${path}\n${found.join("\n")}`).toEqual([]);
+        }
+      });
+    }
   });
-}
+});
