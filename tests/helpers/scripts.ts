@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { build } from "esbuild";
@@ -19,9 +19,9 @@ export type Script = (typeof SCRIPTS)[number];
 
 // Inside node_modules so the bundles' package imports resolve from the project's node_modules.
 const dir = path.join(root, "node_modules/.cache/herald-tests");
-/** Which bundle file is each script's entry (the file names carry a hash of their content). */
-const manifest = path.join(dir, "bundles.json");
-/** Files of earlier runs stay this long: a process started from one may still import its chunks. */
+// scripts/start.ts forks the next-server bundle beside its own: entries keep fixed names.
+const bundleOf = (script: Script) => path.join(dir, `${path.basename(script, ".ts")}.mjs`);
+/** Files of earlier runs stay this long: a process started from an older entry may still import their chunks. */
 const KEEP_OLD_MS = 3_600_000;
 
 /**
@@ -30,8 +30,8 @@ const KEEP_OLD_MS = 3_600_000;
  * packages' too, through loader hooks on each spawn: seconds per server start on this machine.
  * Each file keeps its own `import.meta.url`/`dirname`/`filename` (db/migrate.ts finds its
  * migrations through it). A dynamic `import()` becomes a chunk of its own with its own package imports, so
- * a CLI command loads only what it uses. Every output is named by its content, so a run never overwrites a
- * file another run's process may read; the manifest naming the entries is written aside, then renamed.
+ * a CLI command loads only what it uses. Written aside, then renamed, chunks (named by their content) before
+ * the entries that import them: a run starting a server meanwhile reads whole files of one run.
  */
 export async function bundleScripts(): Promise<void> {
   mkdirSync(dir, { recursive: true });
@@ -41,7 +41,6 @@ export async function bundleScripts(): Promise<void> {
     entryPoints: [...SCRIPTS],
     outdir: out,
     outExtension: { ".js": ".mjs" },
-    entryNames: "[name]-[hash]",
     chunkNames: "chunk-[hash]",
     splitting: true,
     metafile: true,
@@ -71,28 +70,17 @@ export async function bundleScripts(): Promise<void> {
       },
     ],
   });
-  const entries: Record<string, string> = {};
-  const outputs = Object.entries(result.metafile.outputs).map(([file, meta]) => {
-    if ((SCRIPTS as readonly string[]).includes(meta.entryPoint ?? "")) entries[meta.entryPoint!] = path.basename(file);
-    return path.basename(file);
-  });
-  // Chunks before the manifest that names the entries importing them.
-  for (const file of outputs) renameSync(path.join(out, file), path.join(dir, file));
-  writeFileSync(`${manifest}.${process.pid}`, JSON.stringify(entries));
-  renameSync(`${manifest}.${process.pid}`, manifest);
+  const outputs = Object.keys(result.metafile.outputs).map((file) => path.basename(file));
+  const entries = SCRIPTS.map((script) => path.basename(bundleOf(script)));
+  for (const file of [...outputs.filter((f) => !entries.includes(f)), ...entries])
+    renameSync(path.join(out, file), path.join(dir, file));
   rmSync(out, { recursive: true, force: true });
   const current = new Set(outputs);
   for (const file of readdirSync(dir)) {
-    if (!file.endsWith(".mjs") || current.has(file)) continue;
     const old = path.join(dir, file);
-    if (Date.now() - statSync(old).mtimeMs > KEEP_OLD_MS) rmSync(old, { force: true });
+    const mtime = statSync(old, { throwIfNoEntry: false })?.mtimeMs ?? Date.now();
+    if (!current.has(file) && Date.now() - mtime > KEEP_OLD_MS) rmSync(old, { recursive: true, force: true });
   }
-}
-
-function bundleOf(script: Script): string | undefined {
-  if (!existsSync(manifest)) return undefined;
-  const file = (JSON.parse(readFileSync(manifest, "utf8")) as Record<string, string>)[script];
-  return file && path.join(dir, file);
 }
 
 /**
@@ -100,6 +88,6 @@ function bundleOf(script: Script): string | undefined {
  * `npm start` and `npm run herald` run) or when no run bundled it (a test started without the global setup).
  */
 export function scriptArgs(script: Script, opts: { viaTsx?: boolean } = {}): string[] {
-  const bundle = opts.viaTsx ? undefined : bundleOf(script);
-  return bundle ? [bundle] : ["--import", "tsx", script];
+  if (!opts.viaTsx && existsSync(bundleOf(script))) return [bundleOf(script)];
+  return ["--import", "tsx", script];
 }
