@@ -1,6 +1,5 @@
-import { execFile } from "node:child_process";
+import { spawn } from "node:child_process";
 import path from "node:path";
-import { promisify } from "node:util";
 import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { createTestCtx } from "@/tests/helpers/test-db";
@@ -8,9 +7,33 @@ import { incident, incidentUpdate, notification } from "@/db/schema";
 import { createComponent } from "../components/components";
 import { createMaintenance } from "./maintenance";
 
-const run = promisify(execFile);
 const fixture = path.join(import.meta.dirname, "race-worker.fixture.ts");
 const tsx = path.resolve(import.meta.dirname, "../../node_modules/.bin/tsx");
+
+/** Two scheduler processes at `now`, told to go at the same moment once both are loaded: their transitions. */
+async function race(url: string, now: string): Promise<number[]> {
+  const workers = [0, 1].map(() => {
+    const child = spawn(tsx, [fixture, url, now], {
+      cwd: path.resolve(import.meta.dirname, "../.."),
+      stdio: ["pipe", "pipe", "inherit"],
+    });
+    let out = "";
+    child.stdout.on("data", (d) => (out += d));
+    const ready = new Promise<void>((resolve, reject) => {
+      child.stdout.on("data", () => out.startsWith("ready\n") && resolve());
+      child.on("close", (code) => reject(new Error(`worker exited ${code} before it was ready: ${out}`)));
+    });
+    const done = new Promise<number>((resolve, reject) =>
+      child.on("close", (code) =>
+        code === 0 ? resolve(Number(out.slice("ready\n".length))) : reject(new Error(`worker exited ${code}: ${out}`)),
+      ),
+    );
+    return { child, ready, done };
+  });
+  await Promise.all(workers.map((w) => w.ready));
+  for (const w of workers) w.child.stdin.end("go\n");
+  return Promise.all(workers.map((w) => w.done));
+}
 
 let close: (() => void) | undefined;
 afterEach(() => close?.());
@@ -33,21 +56,11 @@ describe("runMaintenanceTransitions across processes", () => {
       });
       ids.push(maintenance.id);
     }
-    const goAt = Date.now() + 4000;
-    const worker = (now: string) =>
-      run(tsx, [fixture, t.url, now, String(goAt)], { cwd: path.resolve(import.meta.dirname, "../..") });
     // Reminder due for all four: 12:30 ≤ now < 13:00.
-    const reminders = await Promise.all([worker("2026-03-01T12:45:00Z"), worker("2026-03-01T12:45:00Z")]);
-    expect(reminders.map((r) => Number(r.stdout)).reduce((a, b) => a + b)).toBe(4);
-    const goAt2 = Date.now() + 4000;
-    const starts = await Promise.all(
-      [0, 1].map(() =>
-        run(tsx, [fixture, t.url, "2026-03-01T13:00:00Z", String(goAt2)], {
-          cwd: path.resolve(import.meta.dirname, "../.."),
-        }),
-      ),
-    );
-    expect(starts.map((r) => Number(r.stdout)).reduce((a, b) => a + b)).toBe(4);
+    const reminders = await race(t.url, "2026-03-01T12:45:00Z");
+    expect(reminders.reduce((a, b) => a + b)).toBe(4);
+    const starts = await race(t.url, "2026-03-01T13:00:00Z");
+    expect(starts.reduce((a, b) => a + b)).toBe(4);
     expect(await t.db.$count(notification, eq(notification.kind, "maintenance_reminder"))).toBe(4);
     expect(await t.db.$count(notification, eq(notification.kind, "maintenance_started"))).toBe(4);
     for (const id of ids) {
