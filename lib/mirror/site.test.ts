@@ -125,4 +125,13 @@ describe("building the mirrored site", () => {
     const next = await build({ sliceMs: 0 });
     expect(pages(next.files)).toEqual(ids.slice(-2));
   });
+  it("brings a publish during a backfill first, without the backlog's older incidents", async () => {
+    await build({ full: true, newLimit: 1 });
+    t.clock.advance(60_000);
+    const { incident } = await createIncident(t.ctx, { name: "Newer", status: "investigating", body: "Looking." });
+    asked.length = 0;
+    const early = await build({ defer: true, newLimit: 20 });
+    expect(asked.filter((k) => k.startsWith("/incidents/"))).toEqual([`/incidents/${incident.id}`]);
+    expect(early.deferred).toBeGreaterThan(ids.length - 1);
+  });
 });

@@ -306,6 +306,9 @@ export async function buildSite(db: Tx, opts: BuildOptions): Promise<Site> {
   const first: (() => Promise<void>)[] = [];
   // Newest first: the front page and the first history pages link to them.
   const order = [...perIncident.keys()].sort((a, b) => (fps.get(b)?.at ?? 0) - (fps.get(a)?.at ?? 0));
+  let newestMirrored = Number.NEGATIVE_INFINITY;
+  for (const [id, [pageKey]] of perIncident)
+    if (cached[fileForKey(pageKey)]) newestMirrored = Math.max(newestMirrored, fps.get(id)?.at ?? 0);
   const sliceEnds = opts.sliceMs === undefined ? Number.POSITIVE_INFINITY : performance.now() + opts.sliceMs;
   let fresh = 0;
   let started = 0;
@@ -338,7 +341,10 @@ export async function buildSite(db: Tx, opts: BuildOptions): Promise<Site> {
     const fp = fps.get(id) ?? { page: "", own: "", at: 0 };
     const pageFile = fileForKey(pageKey);
     const old = cached[pageFile];
-    if (!old && opts.newLimit !== undefined && fresh >= opts.newLimit) {
+    // A deferring build brings what was published since the last push, never a backfill's older incidents: a
+    // publish during a first push of years of history does not wait for a slice of them.
+    const backlog = opts.defer && (fps.get(id)?.at ?? 0) < newestMirrored;
+    if (!old && (backlog || (opts.newLimit !== undefined && fresh >= opts.newLimit))) {
       missing++;
       continue;
     }
