@@ -128,8 +128,11 @@ try {
   );
   const sampleS = Number(process.env.BENCH_MIRROR_BACKFILL_S ?? 0);
   if (sampleS > 0) {
-    // The directory holds every file pushed so far: its growth is the backfill's rate.
-    const cached = () => hashTree(mirrorDir).size;
+    // The directory holds every file pushed so far: its growth is the backfill's rate (files being written skipped).
+    const cached = () =>
+      readdirSync(mirrorDir, { recursive: true, withFileTypes: true }).filter(
+        (e) => e.isFile() && !e.name.endsWith(".herald-tmp"),
+      ).length;
     const filesFrom = cached();
     const fromMs = performance.now();
     await new Promise((r) => setTimeout(r, sampleS * 1000));
@@ -151,7 +154,7 @@ try {
         .output()
         .split("\n")
         .filter((l) => l.includes("[herald] mirror"))
-        .slice(-6),
+        .slice(-12),
     };
     console.log(JSON.stringify(result, null, 2));
     console.log(`[bench] result in ${writeResult("mirror-backfill", result)}`);
