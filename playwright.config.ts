@@ -4,18 +4,18 @@ import { defineConfig } from "@playwright/test";
 // Debian's Chromium, never a downloaded browser (STACK.md). Each spec file starts
 // its own Herald server on a fresh database (e2e/fixtures.ts).
 
-// The longest spec files first (sums of their test times in a full CI run, 2 Dec 2026: 125 s down to 36 s),
-// so that the two workers finish together instead of one running a long file alone at the end. Files not
-// listed (shorter) follow in name order.
+// The longest spec files first (sums of their test times in a full CI run, 2 Dec 2026: 81 s down to 33 s; the
+// accessibility spec since dropped from 110 s to about 40), so that the workers finish together instead of one
+// running a long file alone at the end. Files not listed (shorter) follow in name order.
 const LONGEST_FIRST = [
-  "accessibility",
-  "console-subscribers",
   "console",
-  "comms-lead",
-  "practice-console",
+  "console-subscribers",
   "practice",
+  "comms-lead",
   "public",
+  "practice-console",
   "account-security",
+  "accessibility",
   "subscribe",
   "accounts",
 ];
@@ -29,7 +29,9 @@ export default defineConfig({
   // Sign-in and setup hash passwords (scrypt, slow on purpose): a busy 2-core machine needs more than 5 s.
   expect: { timeout: 15_000 },
   // Two spec files at a time (each has its own server and database): most of a
-  // journey is waiting, and CI must stay under 15 minutes on two cores.
+  // journey is waiting, and CI must stay under 15 minutes on two cores. Three (tried 2 Dec 2026 at load 8-18,
+  // four long files): 218 s and 292 s against 259 s with two, and each three-worker run failed the console
+  // journey on a time limit (the first console page after setup > 15 s; later the whole 120 s test).
   workers: 2,
   // A project per spec file: workers are never shared between projects, so the
   // worker-scoped server fixture (e2e/fixtures.ts) gives every file a fresh database.
