@@ -4,7 +4,7 @@
 // GETs redirected without a render. Plain node:http, in the process without Next; scripts/start.ts wires it.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { TokenBuckets } from "../limits/token-bucket";
-import { isAppPath, pathUnder as under } from "../snapshots/routes";
+import { APP_PATHS, isAppPath, pathUnder as under } from "../snapshots/routes";
 import type { SnapshotServer } from "../snapshots/server";
 import { checkBody, readCapped, type BodyCap } from "./body";
 import { CLIENT_IP_HEADER, clientAddress, type TrustedProxies } from "./client-ip";
@@ -49,16 +49,7 @@ const SIGNED_OUT_PAGES = new Set(["/admin/login", "/admin/setup", "/admin/reset"
  */
 const CHEAP_PATHS = ["/_next", "/api/webhooks", "/api/cron"];
 /** Served by the application and unusable without the database. */
-const NEEDS_DATABASE = [
-  "/admin",
-  "/api/v1",
-  "/api/auth",
-  "/api/cron",
-  "/api/webhooks",
-  "/api/integrations",
-  "/subscriptions",
-  "/viewer",
-];
+const NEEDS_DATABASE = APP_PATHS.filter((p) => p !== "/_next");
 
 /**
  * GET/HEAD outside the application's own paths: the snapshot server answers it (a page or the 404 page), never a render

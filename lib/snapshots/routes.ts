@@ -54,7 +54,7 @@ export const PUBLIC_ROUTES: readonly PublicRoute[] = [
  * snapshots, the subscription forms and Next's assets. Any other GET that is
  * not a public route is answered with the saved 404 page, never a render.
  */
-const APP_PATHS = [
+export const APP_PATHS = [
   "/admin",
   "/api/v1",
   "/api/auth",
