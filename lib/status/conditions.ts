@@ -1,22 +1,17 @@
 // The status rules of db/constants.ts and rules.ts as SQL conditions on
 // incident.status, for queries that filter in the database.
 import { inArray } from "drizzle-orm";
-import {
-  CLOSED_STATUSES,
-  INCIDENT_STATUSES,
-  MAINTENANCE_STATUSES,
-  MAINTENANCE_UNDERWAY_STATUSES,
-} from "@/db/constants";
+import { INCIDENT_STATUSES, MAINTENANCE_STATUSES, MAINTENANCE_UNDERWAY_STATUSES } from "@/db/constants";
 import { incident } from "@/db/schema";
+import { isClosedStatus } from "./rules";
 
-const closed: readonly string[] = CLOSED_STATUSES;
 /**
  * An incident or maintenance that is not closed (isClosedStatus). Spelled as the open statuses, not "not closed":
  * SQLite can answer an IN list with a few probes of the (page, status) index; NOT IN can only filter a walk of all.
  */
 export const openStatus = inArray(
   incident.status,
-  [...INCIDENT_STATUSES, ...MAINTENANCE_STATUSES].filter((s) => !closed.includes(s)),
+  [...INCIDENT_STATUSES, ...MAINTENANCE_STATUSES].filter((s) => !isClosedStatus(s)),
 );
 
 /** A maintenance that has started and is not completed (isMaintenanceUnderway). */
