@@ -16,6 +16,7 @@ import { newId } from "../ids";
 import { enqueueNotification } from "../notifications/enqueue";
 import { bumpContentVersion } from "../page/page";
 import { publishedUpdate } from "../public/visibility";
+import { openAndStarted } from "../status/conditions";
 import {
   compareUpdatesNewestFirst,
   impactFromComponentStatuses,
@@ -104,7 +105,7 @@ async function componentsToRestore(
         eq(incident.pageId, pageId),
         ne(incident.id, incidentId),
         publishedUpdate,
-        inArray(incident.status, ["investigating", "identified", "monitoring", "in_progress", "verifying"]),
+        openAndStarted,
         inArray(incidentUpdateComponent.componentId, affected),
       ),
     );

@@ -4,7 +4,7 @@
 // inside a write transaction, and only the worker whose claim changed a row
 // goes on; the others see zero rows and skip. Within one process, calls are
 // also serialized (lib/jobs/serialize.ts).
-import { and, eq, gt, inArray, isNotNull, isNull, lte, sql } from "drizzle-orm";
+import { and, eq, gt, inArray, isNotNull, isNull, lte, type SQL, sql } from "drizzle-orm";
 import { MAINTENANCE_UNDERWAY_STATUSES } from "@/db/constants";
 import { incident, type Incident } from "@/db/schema";
 import { audit } from "../audit";
@@ -27,50 +27,33 @@ async function runAll(ctx: PublicCtx): Promise<number> {
   const sys: Ctx = { db: ctx.db, now: ctx.now, actor: SYSTEM_ACTOR };
   const now = ctx.now();
   let done = 0;
-  const maintenance = eq(incident.kind, "maintenance");
+  const due = (...conditions: SQL[]) =>
+    ctx.db
+      .select({ id: incident.id })
+      .from(incident)
+      .where(and(eq(incident.kind, "maintenance"), ...conditions));
+  const scheduled = eq(incident.status, "scheduled");
 
-  const remind = await ctx.db
-    .select({ id: incident.id })
-    .from(incident)
-    .where(
-      and(
-        maintenance,
-        eq(incident.status, "scheduled"),
-        eq(incident.scheduledRemindPrior, true),
-        isNotNull(incident.scheduledRemindMinutes),
-        isNull(incident.reminderSentAt),
-        gt(incident.scheduledFor, now),
-        lte(sql`${incident.scheduledFor} - ${incident.scheduledRemindMinutes} * 60000`, now.getTime()),
-      ),
-    );
+  const remind = await due(
+    scheduled,
+    eq(incident.scheduledRemindPrior, true),
+    isNotNull(incident.scheduledRemindMinutes),
+    isNull(incident.reminderSentAt),
+    gt(incident.scheduledFor, now),
+    lte(sql`${incident.scheduledFor} - ${incident.scheduledRemindMinutes} * 60000`, now.getTime()),
+  );
   for (const { id } of remind) if (await sendReminder(sys, id)) done++;
 
-  const start = await ctx.db
-    .select({ id: incident.id })
-    .from(incident)
-    .where(
-      and(
-        maintenance,
-        eq(incident.status, "scheduled"),
-        eq(incident.scheduledAutoInProgress, true),
-        lte(incident.scheduledFor, now),
-      ),
-    );
+  const start = await due(scheduled, eq(incident.scheduledAutoInProgress, true), lte(incident.scheduledFor, now));
   for (const { id } of start) if (await transition(sys, id, ["scheduled"], "in_progress")) done++;
 
   // After the starts: a window that began and ended while no worker ran still
   // goes through in_progress (components, notifications) before completing.
-  const complete = await ctx.db
-    .select({ id: incident.id })
-    .from(incident)
-    .where(
-      and(
-        maintenance,
-        maintenanceUnderway,
-        eq(incident.scheduledAutoCompleted, true),
-        lte(incident.scheduledUntil, now),
-      ),
-    );
+  const complete = await due(
+    maintenanceUnderway,
+    eq(incident.scheduledAutoCompleted, true),
+    lte(incident.scheduledUntil, now),
+  );
   for (const { id } of complete) if (await transition(sys, id, [...MAINTENANCE_UNDERWAY_STATUSES], "completed")) done++;
   return done;
 }

@@ -7,11 +7,11 @@ import { parseInput, requireRole, type Ctx } from "../context";
 import { NotFoundError } from "../errors";
 import { newId } from "../ids";
 import { RemindMinutes } from "../maintenance/remind";
-import { localDate } from "../time/zone";
+import { isTimeZone, localDate } from "../time/zone";
 
 /** Herald serves one page today; every row carries page_id so a second can come later. */
 export async function getPage(db: Tx): Promise<Page> {
-  const row = await db.query.page.findFirst({ orderBy: asc(page.createdAt) });
+  const row = await findPage(db);
   if (!row) throw new NotFoundError("Page");
   return row;
 }
@@ -83,15 +83,6 @@ const httpUrl = z
   .transform((u) => u.replace(/\/+$/, ""));
 const optionalUrl = z.union([z.literal("").transform(() => null), httpUrl, z.null()]).optional();
 
-function isTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat("en-US", { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 export const UpdatePageInput = z.strictObject({
   name: z.string().trim().min(1, "Name is required").max(255).optional(),
   url: optionalUrl,
@@ -110,7 +101,18 @@ export const UpdatePageInput = z.strictObject({
 });
 export type UpdatePageInput = z.input<typeof UpdatePageInput>;
 
-export function pageSettingsDto(p: Page) {
+/** The page as the public site shows it (lib/public/page.ts serves it). */
+export interface PublicPage {
+  id: string;
+  name: string;
+  url: string | null;
+  timeZone: string;
+  supportUrl: string | null;
+  logoUrl: string | null;
+  brandColor: string;
+}
+
+export function publicPageOf(p: Page): PublicPage {
   return {
     id: p.id,
     name: p.name,
@@ -119,6 +121,13 @@ export function pageSettingsDto(p: Page) {
     supportUrl: p.supportUrl,
     logoUrl: p.logoUrl,
     brandColor: p.brandColor,
+  };
+}
+
+/** The settings the console edits: the public fields and the private ones. */
+export function pageSettingsDto(p: Page) {
+  return {
+    ...publicPageOf(p),
     emailFrom: p.emailFrom,
     uptimeCountsMaintenance: p.uptimeCountsMaintenance,
     slaTarget: p.slaTarget,

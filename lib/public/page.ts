@@ -1,35 +1,15 @@
 // The page as the public site shows it, and its public base URL.
 import type { Tx } from "@/db/client";
 import type { Page } from "@/db/schema";
-import { findPage } from "../page/page";
+import { findPage, publicPageOf, type PublicPage } from "../page/page";
 
-export interface PublicPage {
-  id: string;
-  name: string;
-  url: string | null;
-  timeZone: string;
-  supportUrl: string | null;
-  logoUrl: string | null;
-  brandColor: string;
-}
+export { publicPageOf, type PublicPage };
 
 /** The page row the public site serves (the first page). */
 export async function loadPublicPageRow(db: Tx): Promise<Page> {
   const p = await findPage(db);
   if (!p) throw new Error("No page exists yet");
   return p;
-}
-
-export function publicPageOf(p: Page): PublicPage {
-  return {
-    id: p.id,
-    name: p.name,
-    url: p.url,
-    timeZone: p.timeZone,
-    supportUrl: p.supportUrl,
-    logoUrl: p.logoUrl,
-    brandColor: p.brandColor,
-  };
 }
 
 export async function loadPublicPage(db: Tx): Promise<PublicPage> {

@@ -147,40 +147,33 @@ export async function loadSyndication(
   }
   const byId = new Map(components.filter((c) => c.memberIds === null).map((c) => [c.id, c]));
 
+  const listed = (kind: IncidentKind, where: SQL | undefined, order: SQL[], recent: boolean) =>
+    db
+      .select()
+      .from(incident)
+      .where(and(visibleIncidentOn(scope), eq(incident.kind, kind), where))
+      .orderBy(...order)
+      .limit(recent ? SYNDICATION_LIST_LIMIT : -1);
   const unscopedIncidents =
     select.incidents === "none"
       ? []
-      : await db
-          .select()
-          .from(incident)
-          .where(
-            and(
-              visibleIncidentOn(scope),
-              eq(incident.kind, "incident"),
-              select.incidents === "unresolved" ? openStatus : undefined,
-            ),
-          )
-          .orderBy(desc(incident.startedAt), desc(incident.id))
-          .limit(select.incidents === "recent" ? SYNDICATION_LIST_LIMIT : -1);
+      : await listed(
+          "incident",
+          select.incidents === "unresolved" ? openStatus : undefined,
+          [desc(incident.startedAt), desc(incident.id)],
+          select.incidents === "recent",
+        );
   const unscopedMaintenances =
     select.maintenances === "none"
       ? []
-      : await db
-          .select()
-          .from(incident)
-          .where(
-            and(
-              visibleIncidentOn(scope),
-              eq(incident.kind, "maintenance"),
-              select.maintenances === "recent" ? undefined : MAINTENANCE_WHERE[select.maintenances],
-            ),
-          )
-          .orderBy(
-            ...(select.maintenances === "recent"
-              ? [desc(incident.scheduledFor), desc(incident.id)]
-              : [asc(incident.scheduledFor), asc(incident.id)]),
-          )
-          .limit(select.maintenances === "recent" ? SYNDICATION_LIST_LIMIT : -1);
+      : await listed(
+          "maintenance",
+          select.maintenances === "recent" ? undefined : MAINTENANCE_WHERE[select.maintenances],
+          select.maintenances === "recent"
+            ? [desc(incident.scheduledFor), desc(incident.id)]
+            : [asc(incident.scheduledFor), asc(incident.id)],
+          select.maintenances === "recent",
+        );
 
   const [incidents, maintenances] = await Promise.all([
     withScopedImpact(db, scope, unscopedIncidents),

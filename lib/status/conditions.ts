@@ -14,5 +14,11 @@ export const openStatus = inArray(
   [...INCIDENT_STATUSES, ...MAINTENANCE_STATUSES].filter((s) => !isClosedStatus(s)),
 );
 
+/** Open and started: an open incident, or a maintenance underway (a scheduled one holds no component yet). */
+export const openAndStarted = inArray(
+  incident.status,
+  [...INCIDENT_STATUSES, ...MAINTENANCE_STATUSES].filter((s) => !isClosedStatus(s) && s !== "scheduled"),
+);
+
 /** A maintenance that has started and is not completed (isMaintenanceUnderway). */
 export const maintenanceUnderway = inArray(incident.status, [...MAINTENANCE_UNDERWAY_STATUSES]);

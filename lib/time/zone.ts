@@ -23,6 +23,16 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
   return f;
 }
 
+/** Whether `tz` is an IANA time zone this runtime knows. */
+export function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export interface WallTime {
   year: number;
   month: number;

@@ -166,21 +166,7 @@ async function loadDayFigures(
   const histories = await loadStatusHistories(db, misses, window[0].start, opts.now);
   if (cached.size) {
     const since = Math.min(...[...cached.values()].map((h) => h.entry.through));
-    const rows = await db
-      .select({
-        componentId: componentStatusChange.componentId,
-        at: componentStatusChange.at,
-        oldStatus: componentStatusChange.oldStatus,
-        newStatus: componentStatusChange.newStatus,
-      })
-      .from(componentStatusChange)
-      .where(
-        and(
-          inArray(componentStatusChange.componentId, [...cached.keys()]),
-          gte(componentStatusChange.at, new Date(since)),
-          lte(componentStatusChange.at, opts.now),
-        ),
-      );
+    const rows = await changesBetween(db, [...cached.keys()], new Date(since), opts.now);
     for (const [id, { entry }] of cached) histories.set(id, [entry.opening]);
     for (const r of rows)
       if (r.at.getTime() >= cached.get(r.componentId)!.entry.through) histories.get(r.componentId)!.push(r);
@@ -280,20 +266,9 @@ async function loadIncidentSpans(
     }));
 }
 
-/**
- * The status log of each component between `from` and `to`, plus the last
- * change before `from` (the state the range opens in): one range query and
- * one indexed lookup per component on (component_id, at).
- */
-export async function loadStatusHistories(
-  db: Tx,
-  ids: readonly string[],
-  from: Date,
-  to: Date,
-): Promise<Map<string, StatusChangePoint[]>> {
-  const changes = new Map<string, StatusChangePoint[]>(ids.map((id) => [id, []]));
-  if (!ids.length) return changes;
-  const inRange = await db
+/** The status changes of these components from `from` to `to`, both included, in no order. */
+function changesBetween(db: Tx, ids: readonly string[], from: Date, to: Date) {
+  return db
     .select({
       componentId: componentStatusChange.componentId,
       at: componentStatusChange.at,
@@ -308,6 +283,22 @@ export async function loadStatusHistories(
         lte(componentStatusChange.at, to),
       ),
     );
+}
+
+/**
+ * The status log of each component between `from` and `to`, plus the last
+ * change before `from` (the state the range opens in): one range query and
+ * one indexed lookup per component on (component_id, at).
+ */
+export async function loadStatusHistories(
+  db: Tx,
+  ids: readonly string[],
+  from: Date,
+  to: Date,
+): Promise<Map<string, StatusChangePoint[]>> {
+  const changes = new Map<string, StatusChangePoint[]>(ids.map((id) => [id, []]));
+  if (!ids.length) return changes;
+  const inRange = await changesBetween(db, ids, from, to);
   for (const c of inRange) changes.get(c.componentId)!.push(c);
   for (const id of ids) {
     const base = await db

@@ -2,7 +2,7 @@
 // (`--url`), or the management API v1 (`--api-key` and `--page-id`), which also
 // has subscribers, templates, postmortems and maintenance settings.
 import { z } from "zod";
-import { INCIDENT_STATUSES, type ComponentStatus, type IncidentStatus, type SubscriberState } from "@/db/constants";
+import { INCIDENT_STATUSES, MAINTENANCE_STATUSES, type ComponentStatus, type IncidentStatus, type SubscriberState } from "@/db/constants";
 import { ValidationError } from "../../errors";
 import type {
   BundleComponent,
@@ -12,6 +12,7 @@ import type {
   BundleTemplate,
   ImportBundle,
 } from "../bundle";
+import { isTimeZone } from "../../time/zone";
 import { foreignIdMapper } from "../foreign-ids";
 import type { JsonReader } from "../http";
 import {
@@ -143,15 +144,6 @@ interface Parts {
   templates: SpTemplate[];
 }
 
-function isTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat("en-US", { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 const isIncidentStatus = (s: string | null | undefined): s is IncidentStatus =>
   (INCIDENT_STATUSES as readonly string[]).includes(s ?? "");
 
@@ -209,7 +201,7 @@ function toBundle(source: ImportBundle["source"], parts: Parts): ImportBundle {
     const maintenance =
       i.impact === "maintenance" ||
       i.scheduled_for !== null ||
-      ["scheduled", "in_progress", "verifying", "completed"].includes(i.status);
+      (MAINTENANCE_STATUSES as readonly string[]).includes(i.status);
     const updates = i.incident_updates.map((u) => {
       const affected = (u.affected_components ?? []).map((a) => ({
         componentId: ids.map("component", a.code),
