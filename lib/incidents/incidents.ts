@@ -18,7 +18,7 @@ import { NotFoundError, ValidationError } from "../errors";
 import { Id, newId } from "../ids";
 import { bumpContentVersion, getPage } from "../page/page";
 import { publishedUpdate } from "../public/visibility";
-import { maybeNotify, refreshIncidentCaches, updateWentPublic, writeUpdate } from "./timeline";
+import { incidentEdited, maybeNotify, refreshIncidentCaches, updateWentPublic, writeUpdate } from "./timeline";
 
 const Name = z.string().trim().min(1, "Name is required").max(255, "At most 255 characters");
 const Body = z.string().trim().min(1, "A message is required").max(20_000, "At most 20,000 characters");
@@ -240,8 +240,7 @@ export async function editIncidentUpdate(ctx: Ctx, input: EditUpdateInput): Prom
         updatedAt: now,
       })
       .where(eq(incidentUpdate.id, before.id));
-    await refreshIncidentCaches(tx, data.incidentId, now);
-    await bumpContentVersion(tx, p.id, now);
+    await incidentEdited(tx, p.id, data.incidentId, now);
     const after = await getUpdateOrThrow(tx, data.incidentId, data.updateId);
     await audit(tx, ctx, {
       pageId: p.id,
@@ -274,8 +273,7 @@ export async function deleteIncidentUpdate(ctx: Ctx, input: { incidentId: string
     await cancelPendingDeliveries(tx, eq(notification.incidentUpdateId, before.id));
     await tx.delete(incidentUpdateComponent).where(eq(incidentUpdateComponent.incidentUpdateId, before.id));
     await tx.delete(incidentUpdate).where(eq(incidentUpdate.id, before.id));
-    await refreshIncidentCaches(tx, data.incidentId, now);
-    await bumpContentVersion(tx, p.id, now);
+    await incidentEdited(tx, p.id, data.incidentId, now);
     await audit(tx, ctx, {
       pageId: p.id,
       action: "incident_update.delete",
@@ -297,8 +295,7 @@ async function updateIncidentInTx(tx: Tx, ctx: Ctx, { id, ...fields }: z.infer<t
   const before = await getIncidentOrThrow(tx, p.id, id);
   const now = ctx.now();
   await tx.update(incident).set(fields).where(eq(incident.id, id));
-  const after = await refreshIncidentCaches(tx, id, now);
-  await bumpContentVersion(tx, p.id, now);
+  const after = await incidentEdited(tx, p.id, id, now);
   await audit(tx, ctx, {
     pageId: p.id,
     action: "incident.update",

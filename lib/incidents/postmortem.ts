@@ -11,9 +11,9 @@ import { ConflictError, ValidationError } from "../errors";
 import { Id } from "../ids";
 import { renderMarkdown } from "../markdown/render";
 import { enqueueNotification } from "../notifications/enqueue";
-import { bumpContentVersion, getPage } from "../page/page";
+import { getPage } from "../page/page";
 import { getIncidentOrThrow } from "./incidents";
-import { affectedComponentIds, refreshIncidentCaches } from "./timeline";
+import { affectedComponentIds, incidentEdited } from "./timeline";
 
 export const SavePostmortemDraftInput = z.strictObject({
   incidentId: Id,
@@ -89,7 +89,7 @@ export async function publishPostmortem(ctx: Ctx, input: PublishPostmortemInput)
       .update(incident)
       .set({ postmortemBody: before.postmortemDraft, postmortemPublishedAt: now, updatedAt: now })
       .where(eq(incident.id, before.id));
-    const after = await refreshIncidentCaches(tx, before.id, now);
+    const after = await incidentEdited(tx, p.id, before.id, now);
     // Backfilled history never notifies; neither does an unpublished incident.
     if (data.notify && !before.backfilled && before.publishedAt) {
       await enqueueNotification(tx, {
@@ -101,7 +101,6 @@ export async function publishPostmortem(ctx: Ctx, input: PublishPostmortemInput)
         now,
       });
     }
-    await bumpContentVersion(tx, p.id, now);
     await audit(tx, ctx, {
       pageId: p.id,
       action: "postmortem.publish",
@@ -131,8 +130,7 @@ export async function revertPostmortem(ctx: Ctx, input: { incidentId: string }):
         updatedAt: now,
       })
       .where(eq(incident.id, before.id));
-    const after = await refreshIncidentCaches(tx, before.id, now);
-    await bumpContentVersion(tx, p.id, now);
+    const after = await incidentEdited(tx, p.id, before.id, now);
     await audit(tx, ctx, {
       pageId: p.id,
       action: "postmortem.revert",

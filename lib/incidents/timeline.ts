@@ -267,6 +267,16 @@ export async function maybeNotify(
 }
 
 /**
+ * An incident's public fields or timeline were edited: recompute its caches and
+ * bump the content version, so the public surfaces render it again.
+ */
+export async function incidentEdited(tx: Tx, pageId: string, incidentId: string, now: Date): Promise<Incident> {
+  const after = await refreshIncidentCaches(tx, incidentId, now);
+  await bumpContentVersion(tx, pageId, now);
+  return after;
+}
+
+/**
  * An update has just become public (posted now, or a scheduled one
  * published): recompute the caches, notify if it asked to, bump the version.
  */

@@ -9,8 +9,8 @@ import { audit } from "../audit";
 import { parseInput, requireRole, type Ctx } from "../context";
 import { ConflictError } from "../errors";
 import { Id } from "../ids";
-import { refreshIncidentCaches } from "../incidents/timeline";
-import { bumpContentVersion, getPage } from "../page/page";
+import { incidentEdited } from "../incidents/timeline";
+import { getPage } from "../page/page";
 import { resolveZonedInput, ZonedInput } from "../time/zoned-input";
 import { applyMaintenanceStatus, getMaintenanceOrThrow, maintenanceDto, validateWindow } from "./maintenance";
 import { RemindMinutes } from "./remind";
@@ -118,8 +118,7 @@ export async function editMaintenanceIn(
     .get();
   if (first && first.body !== data.body)
     await tx.update(incidentUpdate).set({ body: data.body, updatedAt: now }).where(eq(incidentUpdate.id, first.id));
-  const after = await refreshIncidentCaches(tx, before.id, now);
-  await bumpContentVersion(tx, p.id, now);
+  const after = await incidentEdited(tx, p.id, before.id, now);
   await audit(tx, ctx, {
     pageId: p.id,
     action: "maintenance.update",
