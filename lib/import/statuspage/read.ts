@@ -2,7 +2,13 @@
 // (`--url`), or the management API v1 (`--api-key` and `--page-id`), which also
 // has subscribers, templates, postmortems and maintenance settings.
 import { z } from "zod";
-import { INCIDENT_STATUSES, MAINTENANCE_STATUSES, type ComponentStatus, type IncidentStatus, type SubscriberState } from "@/db/constants";
+import {
+  INCIDENT_STATUSES,
+  MAINTENANCE_STATUSES,
+  type ComponentStatus,
+  type IncidentStatus,
+  type SubscriberState,
+} from "@/db/constants";
 import { ValidationError } from "../../errors";
 import type {
   BundleComponent,
