@@ -12,13 +12,18 @@ describe("mirror files", () => {
     expect(fileForKey("/api/v2/summary.json")).toBe("api/v2/summary.json");
     expect(fileForKey("/history")).toBe("history/index.html");
     expect(fileForKey("/history?page=1")).toBe("history/index.html");
-    expect(fileForKey("/history?page=3")).toBe("history/page/3/index.html");
+    expect(fileForKey("/history?quarter=2026-Q3")).toBe("history/2026-Q3/index.html");
+    expect(fileForKey("/history?quarter=2026-Q5")).toBe("history/index.html");
     expect(fileForKey("/embed")).toBe("embed/index.html");
     expect(fileForKey(NOT_FOUND_PAGE)).toBe("404.html");
   });
 
   it("lists a key for every public route, fixed or patterned", () => {
-    const index = { incidents: new Set(["inc1"]), components: new Set(["cmp1"]), historyPages: 2 };
+    const index = {
+      incidents: new Set(["inc1"]),
+      components: new Set(["cmp1"]),
+      history: { oldest: "2025-Q4", newest: "2026-Q2" },
+    };
     const { fixed, perIncident } = siteKeys(index);
     const keys = [...fixed, ...[...perIncident.values()].flat()];
     // A new route in PUBLIC_ROUTES that the mirror cannot list fails here.
@@ -27,20 +32,24 @@ describe("mirror files", () => {
         keys.some((k) => (typeof r.path === "string" ? k === r.path : r.path.test(k))),
         String(r.path),
       ).toBe(true);
-    expect(keys).toContain("/history?page=2");
+    // Every quarter but the newest (that one is /history), empty ones between included.
+    expect(keys.filter((k) => k.startsWith("/history?"))).toEqual([
+      "/history?quarter=2026-Q1",
+      "/history?quarter=2025-Q4",
+    ]);
     expect(keys).toContain(NOT_FOUND_PAGE);
   });
 
   it("makes links absolute to the public URL, history pages paths, and forms say they need the live site", () => {
     const html = [
-      '<a href="/incidents/x1">i</a><a href="/history?page=2">2</a><a href="/history?page=1">1</a>',
+      '<a href="/incidents/x1">i</a><a href="/history?quarter=2026-Q2">2</a><a href="/history">1</a>',
       '<a href="https://example.com/">e</a>',
       '<form method="post" action="/subscriptions/new"><button>Go</button></form>',
       "<style>@font-face{src:url(/_next/static/media/f.woff2)}</style>",
     ].join("");
     const out = mirrorHtml(html, "https://status.example.com");
     expect(out).toContain('href="https://status.example.com/incidents/x1"');
-    expect(out).toContain('href="https://status.example.com/history/page/2/"');
+    expect(out).toContain('href="https://status.example.com/history/2026-Q2/"');
     expect(out).toContain('href="https://status.example.com/history"');
     expect(out).toContain('href="https://example.com/"');
     expect(out).toContain('action="https://status.example.com/subscriptions/new"');
@@ -48,8 +57,8 @@ describe("mirror files", () => {
     expect(out).toContain(`${MIRROR_FORM_NOTE}</form>`);
     expect(rootRelativeRefs(html).sort()).toEqual([
       "/_next/static/media/f.woff2",
-      "/history?page=1",
-      "/history?page=2",
+      "/history",
+      "/history?quarter=2026-Q2",
       "/incidents/x1",
       "/subscriptions/new",
     ]);

@@ -2,7 +2,8 @@
 // file path any static host serves without configuration, and mirrored HTML
 // gets links absolute to the public URL (so a copy served from elsewhere, or a
 // Pages project path, still points at the status domain) with the history's
-// `?page=N` turned into a path (static hosts ignore query strings).
+// `?quarter=2026-Q3` turned into a path (static hosts ignore query strings).
+import { isQuarterKey } from "../public/history-keys";
 import { isAppPath, NOT_FOUND_PAGE, pathUnder } from "../snapshots/routes";
 
 /** The file a snapshot key is stored as. */
@@ -11,8 +12,8 @@ export function fileForKey(key: string): string {
   const q = key.indexOf("?");
   if (q !== -1) {
     const pathname = key.slice(0, q);
-    const n = Number(new URLSearchParams(key.slice(q + 1)).get("page") ?? "1");
-    if (pathname === "/history" && Number.isSafeInteger(n) && n > 1) return `history/page/${n}/index.html`;
+    const quarter = new URLSearchParams(key.slice(q + 1)).get("quarter");
+    if (pathname === "/history" && quarter && isQuarterKey(quarter)) return `history/${quarter}/index.html`;
     return fileForKey(pathname);
   }
   if (key === "/") return "index.html";
@@ -23,9 +24,8 @@ export function fileForKey(key: string): string {
 
 /** Where a root-relative link points on the mirror. */
 export function mirrorHref(href: string): string {
-  const m = /^\/history\?(?:[^#]*&)?page=(\d+)(?:&[^#]*)?(#.*)?$/.exec(href);
-  if (m) return Number(m[1]) > 1 ? `/history/page/${Number(m[1])}/${m[2] ?? ""}` : `/history${m[2] ?? ""}`;
-  return href;
+  const m = /^\/history\?(?:[^#]*&)?quarter=(\d{4}-Q[1-4])(?:&[^#]*)?(#.*)?$/.exec(href);
+  return m ? `/history/${m[1]}/${m[2] ?? ""}` : href;
 }
 
 const LINK_ATTR = /(\s(?:href|src|action|poster)=)(["'])(\/(?!\/)[^"']*)\2/gi;

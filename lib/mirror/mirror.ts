@@ -182,16 +182,35 @@ export async function runJob(
     await ctx.db.transaction((tx) => tx.update(mirrorTarget).set({ lastError: error, lastErrorAt: ctx.now() }));
     throw new Error(error);
   }
-  const build = (defer: boolean, newLimit: number) =>
-    buildSite(ctx.db, {
-      source: deps.source,
-      dir: deps.cacheDir,
-      fallbackUrl: deps.fallbackUrl,
-      full: job.full,
-      defer,
-      newLimit,
-      sliceMs: deps.backfillSliceMs ?? BACKFILL_SLICE_MS,
-    });
+  const build = async (defer: boolean, newLimit: number) => {
+    // A slice of a backfill ends as soon as a newer change waits (checked every 100 ms): that change goes out in the
+    // next round's deferring build, not after the slice.
+    const from = await getContentVersion(ctx.db);
+    const newer = new AbortController();
+    const watch = defer
+      ? undefined
+      : setInterval(
+          () =>
+            void getContentVersion(ctx.db)
+              .then((v) => v > from && newer.abort())
+              .catch(() => {}),
+          PREEMPT_CHECK_MS,
+        );
+    try {
+      return await buildSite(ctx.db, {
+        source: deps.source,
+        dir: deps.cacheDir,
+        fallbackUrl: deps.fallbackUrl,
+        full: job.full,
+        defer,
+        newLimit,
+        sliceMs: deps.backfillSliceMs ?? BACKFILL_SLICE_MS,
+        stop: newer.signal,
+      });
+    } finally {
+      clearInterval(watch);
+    }
+  };
   const states = async () => new Map((await ctx.db.select().from(mirrorTarget)).map((r) => [r.id, r]));
   // The front page and the changed incidents first (a deferring build), to the targets that serve files as
   // they land; git takes the whole change as one commit (a Pages host builds once per commit).
@@ -215,6 +234,8 @@ export async function runJob(
   return { site: { ...site, fetched: site.fetched + (site === early ? 0 : early.fetched) }, results };
 }
 
+/** How often a slice asks whether a newer change waits. */
+const PREEMPT_CHECK_MS = 100;
 /** New incidents fetched in a job's first round (a publish brings one or a few). */
 const EARLY_NEW = 20;
 /** Incidents never mirrored fetched per job round: a first push of years of history goes in slices. */

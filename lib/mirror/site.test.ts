@@ -6,7 +6,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestCtx } from "../../tests/helpers/test-db";
 import { createComponent, updateComponent } from "../components/components";
-import { createIncident } from "../incidents/incidents";
+import { createIncident, postIncidentUpdate } from "../incidents/incidents";
 import { buildSite, type SiteSource } from "./site";
 
 let t: Awaited<ReturnType<typeof createTestCtx>>;
@@ -133,5 +133,59 @@ describe("building the mirrored site", () => {
     const early = await build({ defer: true, newLimit: 20 });
     expect(asked.filter((k) => k.startsWith("/incidents/"))).toEqual([`/incidents/${incident.id}`]);
     expect(early.deferred).toBeGreaterThan(ids.length - 1);
+  });
+
+  it("ends a backfill's slice between files when a newer change waits", async () => {
+    const stop = new AbortController();
+    stop.abort();
+    asked.length = 0;
+    const none = await buildSite(t.db, { source, dir, full: true, sliceMs: 60_000, stop: stop.signal });
+    // Only the front page: no incident never mirrored is started, and the fixed pages keep their copies.
+    expect(asked.filter((k) => !k.startsWith("/_next/"))).toEqual(["/"]);
+    expect(pages(none.files)).toEqual([]);
+    expect(none.deferred).toBeGreaterThan(ids.length);
+    let release = () => {};
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    const later = new AbortController();
+    const hanging: SiteSource = async (key) => {
+      if (key === `/incidents/${ids[2]}`) {
+        later.abort();
+        await held;
+      }
+      return source(key);
+    };
+    // The incident still rendering when the change came is left to the next build (which does not wait for it).
+    const cut = await buildSite(t.db, { source: hanging, dir, full: false, sliceMs: 60_000, stop: later.signal });
+    expect(cut.files.has(`incidents/${ids[2]}/index.html`)).toBe(false);
+    expect(cut.deferred).toBeGreaterThan(0);
+    release();
+    expect((await build()).deferred).toBe(0);
+  });
+
+  it("fetches a quarter's history page again only when an incident it lists changed", async () => {
+    const { incident: old } = await createIncident(t.ctx, {
+      name: "Old",
+      status: "resolved",
+      body: "Long ago.",
+      backfilled: true,
+      backfillDate: new Date("2025-05-01T12:00:00Z"),
+    });
+    const quarters = ["/history?quarter=2025-Q4", "/history?quarter=2025-Q3", "/history?quarter=2025-Q2"];
+    asked.length = 0;
+    const all = await build();
+    expect(asked.filter((k) => k.startsWith("/history?"))).toEqual(quarters);
+    expect(all.files.has("history/2025-Q3/index.html")).toBe(true);
+    t.clock.advance(60_000);
+    await createIncident(t.ctx, { name: "Today", status: "investigating", body: "Looking." });
+    asked.length = 0;
+    await build();
+    expect(asked).toContain("/history");
+    expect(asked.filter((k) => k.startsWith("/history?"))).toEqual([]);
+    await postIncidentUpdate(t.ctx, { incidentId: old.id, status: "resolved", body: "A postscript." });
+    asked.length = 0;
+    await build();
+    expect(asked.filter((k) => k.startsWith("/history?"))).toEqual(["/history?quarter=2025-Q2"]);
   });
 });

@@ -5,10 +5,12 @@
 // badges and history pages each time, and an incident's page and card only
 // when its fingerprint moved. A full sync fetches everything.
 //
-// A build may `defer` what a change touches only indirectly: the history pages
-// past the first (offset pages: one new incident shifts them all) and incident
-// pages whose own content is unchanged but which show a component's current
-// status ("Degraded now"). The deferring build keeps their previous copies, so
+// A history page is a quarter (lib/public/history.ts): it is fetched again only
+// when an incident it lists changed, or its links to the next quarters did.
+//
+// A build may `defer` what a change touches only indirectly: the older quarters'
+// history pages and incident pages whose own content is unchanged but which
+// show a component's current status ("Degraded now"). The deferring build keeps their previous copies, so
 // the front page and the changed incident reach the mirror first; the next
 // build (the same job) brings the rest.
 import { createHash } from "node:crypto";
@@ -20,6 +22,8 @@ import { eq, getTableColumns, sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import { incident, incidentUpdate, incidentUpdateComponent, type Page } from "@/db/schema";
 import { getContentVersion } from "../page/page";
+import { quarterStart } from "../public/history";
+import { type HistoryRange, historyHref, shiftQuarter } from "../public/history-keys";
 import { loadPublicIndex } from "../public/index";
 import { loadPublicPageRow, publicBaseUrl, publicPageOf } from "../public/page";
 import { publicComponents, publishedIncidentOn, publishedUpdate } from "../public/visibility";
@@ -107,7 +111,11 @@ export function siteKeys(
 ): { fixed: string[]; perIncident: Map<string, string[]> } {
   const fixed = routes.flatMap((r) => (typeof r.path === "string" ? [r.path] : []));
   for (const id of [...index.components].sort()) fixed.push(`/components/${id}/badge.svg`);
-  for (let n = 2; n <= index.historyPages; n++) fixed.push(`/history?page=${n}`);
+  // The newest quarter is `/history` (a fixed path): every older one between it and the oldest, empty ones too.
+  const range = index.history;
+  if (range)
+    for (let q = shiftQuarter(range.newest, -1); q >= range.oldest; q = shiftQuarter(q, -1))
+      fixed.push(`/history?quarter=${q}`);
   fixed.push(NOT_FOUND_PAGE);
   const perIncident = new Map<string, string[]>();
   for (const id of [...index.incidents].sort()) perIncident.set(id, [`/incidents/${id}`, `/incidents/${id}/og.png`]);
@@ -121,6 +129,8 @@ export interface IncidentFingerprint {
   own: string;
   /** When it was created (newest are mirrored first). */
   at: number;
+  /** When it started (the history page that lists it). */
+  started: number;
 }
 
 /**
@@ -141,6 +151,7 @@ export async function incidentFingerprints(db: Tx, p: Page, global: string): Pro
     .select({
       id: incident.id,
       createdAt: incident.createdAt,
+      startedAt: incident.startedAt,
       row: sql<string>`json_array(${sql.join(Object.values(getTableColumns(incident)), sql`, `)})`,
     })
     .from(incident)
@@ -180,10 +191,44 @@ export async function incidentFingerprints(db: Tx, p: Page, global: string): Pro
   for (const i of incidents) {
     const ownFp = sha256(JSON.stringify([pageFp, i.row, own.get(i.id) ?? []]));
     const page = sha256(JSON.stringify([ownFp, comps.get(i.id) ?? []]));
-    out.set(i.id, { own: ownFp, page, at: +i.createdAt });
+    out.set(i.id, { own: ownFp, page, at: +i.createdAt, started: +i.startedAt });
   }
   lastFingerprints.set(db, { version, global, fps: out });
   return out;
+}
+
+/**
+ * Each quarter's history page as a hash: the incidents it lists (their pages' fingerprints: name, status, impact,
+ * times, newest update) and its links to the quarters around it. An update to this quarter's incident leaves every
+ * other quarter's page as it was.
+ */
+export function quarterFingerprints(
+  range: HistoryRange,
+  timeZone: string,
+  fps: ReadonlyMap<string, IncidentFingerprint>,
+  global: string,
+): Map<string, { fp: string; ids: string[] }> {
+  const starts: { key: string; at: number }[] = [];
+  for (let q = range.oldest; q <= range.newest; q = shiftQuarter(q, 1))
+    starts.push({ key: q, at: +quarterStart(q, timeZone) });
+  const listed = new Map(starts.map((q) => [q.key, [] as [string, string][]]));
+  for (const [id, fp] of fps) {
+    // The last quarter starting at or before it (incidents the public history leaves out change no page's hash).
+    let [lo, hi, at] = [0, starts.length - 1, -1];
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (starts[mid].at <= fp.started) [at, lo] = [mid, mid + 1];
+      else hi = mid - 1;
+    }
+    if (at >= 0) listed.get(starts[at].key)!.push([id, fp.page]);
+  }
+  return new Map(
+    [...listed].map(([q, list]) => {
+      list.sort((a, b) => (a[0] < b[0] ? -1 : 1));
+      const links = [historyHref(shiftQuarter(q, 1), range), q > range.oldest];
+      return [q, { fp: sha256(JSON.stringify([global, q, links, list])), ids: list.map(([id]) => id) }];
+    }),
+  );
 }
 
 const lastFingerprints = new WeakMap<Tx, { version: number; global: string; fps: Map<string, IncidentFingerprint> }>();
@@ -210,6 +255,12 @@ export interface BuildOptions {
    * are, so a publish during a backfill waits for one short slice.
    */
   sliceMs?: number;
+  /**
+   * Fired when a newer change waits (a publish during a backfill): from then on no incident never mirrored is
+   * started, those still rendering are left to the next build, and fixed and history pages not yet started keep
+   * their previous copies. The build ends between files, so the change goes out in the next one.
+   */
+  stop?: AbortSignal;
   concurrency?: number;
   /** How long a stale answer is asked again before the build fails. */
   freshWithinMs?: number;
@@ -317,23 +368,36 @@ export async function buildSite(db: Tx, opts: BuildOptions): Promise<Site> {
    * An incident never mirrored, within the slice's time: none is started once it is up (but one at least), and
    * those still rendering then are left to the next build (Herald finishes and keeps them: it is quick then).
    */
+  const stopped = () => opts.stop?.aborted === true;
   const backfill = async (both: (live: () => boolean) => Promise<void>) => {
-    if (started > 0 && performance.now() > sliceEnds) return void missing++;
+    if (stopped() || (started > 0 && performance.now() > sliceEnds)) return void missing++;
     let live = true;
     const done = both(() => live);
-    if (started++ === 0 || sliceEnds === Number.POSITIVE_INFINITY) return done;
+    const racers: Promise<"late" | void>[] = [done];
     let timer: NodeJS.Timeout | undefined;
-    const timeUp = new Promise<"late">((r) => {
-      timer = setTimeout(() => r("late"), Math.max(0, sliceEnds - performance.now()));
-    });
+    // The slice's time never cuts the first one short (a slice always makes progress); a newer change does.
+    if (started++ > 0 && sliceEnds !== Number.POSITIVE_INFINITY)
+      racers.push(
+        new Promise((r) => (timer = setTimeout(() => r("late"), Math.max(0, sliceEnds - performance.now())))),
+      );
+    let onStop: (() => void) | undefined;
+    if (opts.stop)
+      racers.push(
+        new Promise((r) => {
+          if (opts.stop!.aborted) return r("late");
+          opts.stop!.addEventListener("abort", (onStop = () => r("late")), { once: true });
+        }),
+      );
+    if (racers.length === 1) return done;
     try {
-      if ((await Promise.race([done, timeUp])) === "late") {
+      if ((await Promise.race(racers)) === "late") {
         live = false;
         missing++;
         done.catch(() => {});
       }
     } finally {
       clearTimeout(timer);
+      if (onStop) opts.stop!.removeEventListener("abort", onStop);
     }
   };
   for (const id of order) {
@@ -377,18 +441,23 @@ export async function buildSite(db: Tx, opts: BuildOptions): Promise<Site> {
     if (fp !== undefined && cached[file]?.fp === fp) next[file] = cached[file];
     // A deferring build brings "/" and the changed incident pages only: the rest follows at once.
     else if (opts.defer) later(file);
-    else fixedTasks.push(() => fetchKey(key, fp === undefined ? {} : { fp }));
+    else fixedTasks.push(async () => (stopped() ? later(file) : fetchKey(key, fp === undefined ? {} : { fp })));
   }
   // The changed incidents and the fixed pages, then the history pages.
   await pool([...first, ...fixedTasks], opts.concurrency ?? 4);
   deferred += missing;
   const historyTasks: (() => Promise<void>)[] = [];
+  const quarters = index.history
+    ? quarterFingerprints(index.history, p.timeZone, fps, global)
+    : new Map<string, never>();
   for (const key of fixed) {
     if (!key.startsWith("/history?")) continue;
-    if (opts.defer || missing) {
-      // Deferred, or waiting for the incidents they list: the previous copy, if any.
-      if (!keep(fileForKey(key)) && !missing) historyTasks.push(() => fetchKey(key));
-    } else historyTasks.push(() => fetchKey(key));
+    const file = fileForKey(key);
+    const quarter = quarters.get(new URLSearchParams(key.slice(key.indexOf("?"))).get("quarter") ?? "");
+    if (quarter && cached[file]?.fp === quarter.fp) next[file] = cached[file];
+    // Deferred, or waiting for incidents it lists (a backfill): the previous copy, if any.
+    else if (opts.defer || (missing && !quarter?.ids.every((id) => next[fileForKey(`/incidents/${id}`)]))) keep(file);
+    else historyTasks.push(async () => void (stopped() ? keep(file) : await fetchKey(key, { fp: quarter?.fp })));
   }
   await pool(historyTasks, opts.concurrency ?? 4);
 

@@ -3,7 +3,7 @@ import { sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import { incident } from "@/db/schema";
 import type { PathIndex } from "../snapshots/routes";
-import { HISTORY_PAGE_SIZE } from "./history";
+import { historyRangeIn } from "./history";
 import { loadPublicPage } from "./page";
 import { ANONYMOUS, publicComponents, scopeFor, visibleIncidentOn, type Viewer } from "./visibility";
 
@@ -22,6 +22,6 @@ export async function loadPublicIndex(db: Tx, viewer: Viewer = ANONYMOUS): Promi
   return {
     incidents,
     components: new Set(rows.map((c) => c.id)),
-    historyPages: Math.max(1, Math.ceil(incidents.size / HISTORY_PAGE_SIZE)),
+    history: await historyRangeIn(db, scope, p.timeZone),
   };
 }

@@ -91,6 +91,22 @@ describe("public readers' query plans", () => {
     }
   });
 
+  it("history finds its quarters and their incidents by the (page, started_at) index, never a scan", async () => {
+    const statements = (await plans(() => loadHistory(db, 1))).filter((s) => /from "incident"/.test(s.sql));
+    // The newest and oldest incident (the quarters' range), then the quarter's own incidents.
+    expect(statements).toHaveLength(3);
+    for (const { sql, plan } of statements)
+      expect(plan[0], sql).toMatch(/^SEARCH incident USING INDEX incident_page_started/);
+    expect(statements[2].plan[0]).toContain("started_at>? AND started_at<?");
+    // The path index reads the same two ends.
+    const index = (await plans(() => loadPublicIndex(db))).filter((s) =>
+      /order by "incident"."started_at"/.test(s.sql),
+    );
+    expect(index.map((s) => s.plan[0])).toEqual(
+      Array(2).fill("SEARCH incident USING INDEX incident_page_started (page_id=?)"),
+    );
+  });
+
   it("the feeds walk updates newest first and stop at the limit, without sorting all of them", async () => {
     const walk = (await plans(() => loadFeedEntries(db))).find((s) => s.sql.includes("indexed by"));
     expect(walk?.plan[0]).toMatch(/^SCAN incident_update USING (COVERING )?INDEX incident_update_display_order/);

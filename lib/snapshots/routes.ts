@@ -5,6 +5,7 @@
 // renders or snapshots.
 
 import { ID_SOURCE } from "../ids";
+import { type HistoryRange, historyPageExists, historyWhich } from "../public/history-keys";
 
 export interface PublicRoute {
   path: string | RegExp;
@@ -28,7 +29,7 @@ const v2 = (path: string): PublicRoute => ({ path: `/api/v2/${path}.json`, heade
 export const PUBLIC_ROUTES: readonly PublicRoute[] = [
   { path: "/" },
   { path: new RegExp(`^/incidents/${ID_SOURCE}$`) },
-  { path: "/history", query: ["page"] },
+  { path: "/history", query: ["quarter", "page"] },
   v2("summary"),
   v2("status"),
   v2("components"),
@@ -80,26 +81,27 @@ export function isAppPath(pathname: string): boolean {
 export interface PathIndex {
   incidents: ReadonlySet<string>;
   components: ReadonlySet<string>;
-  historyPages: number;
+  /** The quarters history has pages for (null: nothing published yet). */
+  history: HistoryRange | null;
 }
 
 const INCIDENT_KEY = new RegExp(`^/incidents/(${ID_SOURCE})(?:/og\\.png)?$`);
 const COMPONENT_KEY = new RegExp(`^/components/(${ID_SOURCE})/badge\\.svg$`);
 
-/** Whether existsIn needs the index for this key (an id or a page number); every other public key always exists. */
+/** Whether existsIn needs the index for this key (an id or a history quarter); every other public key always exists. */
 export function keyNeedsIndex(key: string): boolean {
   return INCIDENT_KEY.test(key) || COMPONENT_KEY.test(key) || key.startsWith("/history?");
 }
 
-/** Whether a snapshot key names something that exists: random ids and page numbers must not cost a render. */
+/** Whether a snapshot key names something that exists: random ids and quarters must not cost a render. */
 export function existsIn(index: PathIndex, key: string): boolean {
   const incidentId = INCIDENT_KEY.exec(key)?.[1];
   if (incidentId) return index.incidents.has(incidentId);
   const componentId = COMPONENT_KEY.exec(key)?.[1];
   if (componentId) return index.components.has(componentId);
   if (key.startsWith("/history?")) {
-    const n = new URLSearchParams(key.slice("/history?".length)).get("page") ?? "1";
-    return /^[1-9]\d{0,8}$/.test(n) && Number(n) <= index.historyPages;
+    const q = new URLSearchParams(key.slice("/history?".length));
+    return historyPageExists(index.history, historyWhich(q.get("quarter"), q.get("page")));
   }
   return true;
 }
