@@ -99,6 +99,7 @@ for (const javaScriptEnabled of [false, true]) {
       await expect(page.getByTestId("overall-status")).toBeVisible();
       expect((await page.goto("/history?page=nope"))?.status()).toBe(404);
       await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
+      expect((await page.goto("/history?quarter=1999-Q1"))?.status()).toBe(404);
     });
   });
 }

@@ -373,7 +373,7 @@ export async function buildSite(db: Tx, opts: BuildOptions): Promise<Site> {
     if (stopped() || (started > 0 && performance.now() > sliceEnds)) return void missing++;
     let live = true;
     const done = both(() => live);
-    const racers: Promise<"late" | void>[] = [done];
+    const racers: Promise<unknown>[] = [done];
     let timer: NodeJS.Timeout | undefined;
     // The slice's time never cuts the first one short (a slice always makes progress); a newer change does.
     if (started++ > 0 && sliceEnds !== Number.POSITIVE_INFINITY)

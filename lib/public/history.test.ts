@@ -36,7 +36,7 @@ const names = (h: Awaited<ReturnType<typeof loadHistory>>) =>
   h?.months.map((m) => [m.key, m.incidents.map((i) => i.name)]);
 
 describe("history by quarter", () => {
-  it("lists a quarter's incidents by month in the page's time zone, newest first, with the quarters around it", async () => {
+  it("lists a quarter's incidents by month in the page's zone, newest first, with the quarters around it", async () => {
     const newest = await loadHistory(t.db);
     expect(newest?.quarter).toBe("2026-Q1");
     // The newest quarter stops at its newest incident's month: the page never depends on the clock.

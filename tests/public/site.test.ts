@@ -9,6 +9,8 @@ import { openDb } from "../../db/client";
 import { migrateDb } from "../../db/migrate";
 import { updateComponent } from "../../lib/components/components";
 import { createIncident, resolveIncident } from "../../lib/incidents/incidents";
+import { quarterKey } from "../../lib/public/history";
+import { shiftQuarter } from "../../lib/public/history-keys";
 import { startServer, type RunningServer } from "../helpers/server";
 import { cliCtx, seedStatusPage } from "./seed";
 
@@ -151,6 +153,36 @@ describe("public site served from snapshots (in-process writes)", () => {
     const history = await text(`${server.url}/history`);
     expect(history).toContain("Elevated error rates on the dashboard");
     expect(history).toContain("Incident history");
+  });
+
+  it("pages history by quarter: /history is the newest, older quarters by a stable key, others a 404", async () => {
+    const at = new Date(Date.now() - 400 * 86_400_000);
+    await createIncident(cliCtx(server.db), {
+      name: "Last year's outage",
+      status: "resolved",
+      body: "Long fixed.",
+      backfilled: true,
+      backfillDate: at,
+    });
+    await nonGet();
+    const [oldest, newest] = [quarterKey(at, "Europe/Berlin"), quarterKey(new Date(), "Europe/Berlin")];
+    const newer = shiftQuarter(oldest, 1);
+    const first = await text(`${server.url}/history`);
+    expect(first).not.toContain("Last year&#x27;s outage");
+    // The link to the older quarter, by its key (the page's own bytes never change when newer incidents come).
+    expect(first).toContain(`href="/history?quarter=${shiftQuarter(newest, -1)}"`);
+    const old = await get(`${server.url}/history?quarter=${oldest}`);
+    expect(old.status).toBe(200);
+    expect(old.body.toString()).toContain("Last year&#x27;s outage");
+    expect(old.body.toString()).toContain(`href="${newer === newest ? "/history" : `/history?quarter=${newer}`}"`);
+    // An empty quarter between them exists and says so.
+    const empty = await text(`${server.url}/history?quarter=${shiftQuarter(newest, -1)}`);
+    expect(empty).toContain("No incidents reported this month.");
+    for (const q of [shiftQuarter(oldest, -1), shiftQuarter(newest, 1), "2026-Q5", "2026-q1", "x"]) {
+      const before = renderLines(server, `/history?quarter=${q}`);
+      expect((await get(`${server.url}/history?quarter=${q}`)).status, q).toBe(404);
+      expect(renderLines(server, `/history?quarter=${q}`), q).toBe(before);
+    }
   });
 
   it("shows uptime bars with labels, the window's uptime and the published formula on /", async () => {
