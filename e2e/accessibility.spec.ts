@@ -9,7 +9,7 @@ import { expect, test } from "./fixtures";
 // scheme: no serious or critical violation. The data is what a real page
 // carries mid-incident: an open incident with updates (a link in running
 // text among them), maintenance in progress and scheduled, history with a
-// postmortem, a hidden component.
+// postmortem and older quarters, a hidden component.
 
 const paths: Record<string, string> = {};
 
@@ -53,6 +53,14 @@ test.beforeAll(async ({ server }) => {
     scheduledFor: new Date(Date.now() + 3 * 86_400_000),
     scheduledUntil: new Date(Date.now() + 3 * 86_400_000 + 7_200_000),
   });
+  // Two quarters back: history then has links to older and newer quarters, and an empty quarter between.
+  await createIncident(ctx, {
+    name: "Certificate renewal failed",
+    status: "resolved",
+    body: "An expired certificate was replaced.",
+    backfilled: true,
+    backfillDate: new Date(Date.now() - 200 * 86_400_000),
+  });
   Object.assign(paths, {
     status: "/",
     incident: `/incidents/${open.incident.id}`,
@@ -60,6 +68,7 @@ test.beforeAll(async ({ server }) => {
     "maintenance in progress": `/incidents/${running.maintenance.id}`,
     "scheduled maintenance": `/incidents/${later.maintenance.id}`,
     history: "/history",
+    "older history": "/history?page=2",
     subscriptions: "/subscriptions",
     embed: "/embed",
     "not found": "/incidents/nosuchincident",
@@ -81,6 +90,7 @@ const PAGES = [
   "maintenance in progress",
   "scheduled maintenance",
   "history",
+  "older history",
   "subscriptions",
   "embed",
   "not found",
