@@ -6,7 +6,7 @@ import { component, incident, incidentUpdate, incidentUpdateComponent, user } fr
 import { type ConsoleNote, notesOfUpdates } from "../audiences/audiences";
 import { publishedUpdate } from "../public/visibility";
 import { postmortemDto, type PostmortemDto } from "./postmortem";
-import { openStatus } from "../status/conditions";
+import { openNewestFirst, openStatus } from "../status/conditions";
 import { compareUpdatesNewestFirst } from "../status/rules";
 
 export interface ConsoleAffectedComponent {
@@ -113,7 +113,7 @@ async function summarize(db: Tx, rows: IncidentRow[]): Promise<ConsoleIncidentSu
 /** Open incidents (all of them, newest first) and the most recently resolved ones. */
 export async function listConsoleIncidents(db: Tx, pageId: string, opts: { resolvedLimit?: number } = {}) {
   const base = and(eq(incident.pageId, pageId), eq(incident.kind, "incident"));
-  const open = await db.select().from(incident).where(and(base, openStatus)).orderBy(desc(incident.startedAt));
+  const open = await db.select().from(incident).where(and(base, openStatus)).orderBy(openNewestFirst);
   const resolved = await db
     .select()
     .from(incident)

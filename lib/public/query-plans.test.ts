@@ -107,6 +107,15 @@ describe("public readers' query plans", () => {
     );
   });
 
+  it.each(["status page", "v2 summary"])(
+    "%s: open incidents are read from the (page, status) index, not by walking all of history",
+    async (name) => {
+      const open = (await plans(readers[name])).filter((s) => /from "incident" where .*"status" in/.test(s.sql));
+      expect(open.length).toBeGreaterThan(0);
+      for (const { sql, plan } of open) expect(plan[0], sql).toContain("USING INDEX incident_page_status");
+    },
+  );
+
   it("the feeds walk updates newest first and stop at the limit, without sorting all of them", async () => {
     const walk = (await plans(() => loadFeedEntries(db))).find((s) => s.sql.includes("indexed by"));
     expect(walk?.plan[0]).toMatch(/^SCAN incident_update USING (COVERING )?INDEX incident_update_display_order/);

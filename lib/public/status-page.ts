@@ -1,9 +1,9 @@
 // The status page: banner, open incidents and maintenances, components.
-import { and, desc } from "drizzle-orm";
+import { and } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import type { ComponentStatus } from "@/db/constants";
 import { incident, type Component } from "@/db/schema";
-import { openStatus } from "../status/conditions";
+import { openNewestFirst, openStatus } from "../status/conditions";
 import { overallStatus, worstComponentStatus, type OverallStatus } from "../status/rules";
 import { latestUpdates, summaryOf, toUpdate, type PublicIncidentSummary } from "./incident";
 import { loadPublicPage, type PublicPage } from "./page";
@@ -48,7 +48,7 @@ export async function loadStatusPage(db: Tx, viewer: Viewer = ANONYMOUS): Promis
       .select()
       .from(incident)
       .where(and(visibleIncidentOn(scope), openStatus))
-      .orderBy(desc(incident.startedAt)),
+      .orderBy(openNewestFirst),
   );
   const newest = await latestUpdates(
     db,

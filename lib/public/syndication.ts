@@ -4,7 +4,7 @@ import type { SQL } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import type { AnyIncidentStatus, ComponentStatus, Impact, IncidentKind } from "@/db/constants";
 import { incident, incidentUpdate, incidentUpdateComponent, type Component, type Incident } from "@/db/schema";
-import { maintenanceUnderway, openStatus } from "../status/conditions";
+import { maintenanceUnderway, openNewestFirst, openStatus } from "../status/conditions";
 import { compareUpdatesNewestFirst, worstComponentStatus, type OverallStatus } from "../status/rules";
 import { overallOf } from "./badges/overall";
 import { publicIncidentFields } from "./incident";
@@ -160,7 +160,7 @@ export async function loadSyndication(
       : await listed(
           "incident",
           select.incidents === "unresolved" ? openStatus : undefined,
-          [desc(incident.startedAt), desc(incident.id)],
+          [select.incidents === "unresolved" ? openNewestFirst : desc(incident.startedAt), desc(incident.id)],
           select.incidents === "recent",
         );
   const unscopedMaintenances =

@@ -1,6 +1,6 @@
 // The status rules of db/constants.ts and rules.ts as SQL conditions on
 // incident.status, for queries that filter in the database.
-import { inArray } from "drizzle-orm";
+import { type AnyColumn, desc, inArray, type SQL, sql } from "drizzle-orm";
 import { INCIDENT_STATUSES, MAINTENANCE_STATUSES, MAINTENANCE_UNDERWAY_STATUSES } from "@/db/constants";
 import { incident } from "@/db/schema";
 import { isClosedStatus } from "./rules";
@@ -22,3 +22,14 @@ export const openAndStarted = inArray(
 
 /** A maintenance that has started and is not completed (isMaintenanceUnderway). */
 export const maintenanceUnderway = inArray(incident.status, [...MAINTENANCE_UNDERWAY_STATUSES]);
+
+/**
+ * Newest first, for a query filtered by openStatus. The unary `+` keeps the column from matching an index, so SQLite
+ * reads the few open incidents from the (page, status) index and sorts them, instead of walking the (page, started_at)
+ * index over the whole history just to skip that sort (7-17 ms per statement on the 10-year seed).
+ */
+export const openNewestFirst: SQL = desc(unindexed(incident.startedAt));
+
+function unindexed(column: AnyColumn): SQL {
+  return sql`+${column}`;
+}
