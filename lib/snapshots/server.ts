@@ -64,7 +64,7 @@ export interface SnapshotServerOptions {
   onVersion?: (version: number) => void;
   /** Milliseconds since the epoch, for the read-your-writes window (tests drive it). */
   now?: () => number;
-  /** A fresh snapshot gets its best brotli this long after it is stored (renders of the same publish go first). */
+  /** A fresh snapshot gets its best compression this long after it is stored (renders of the same publish go first). */
   finishDelayMs?: number;
   cacheControl?: string;
   /** Sent with every response the snapshot server writes (the edge's security headers). */
@@ -199,7 +199,7 @@ export function createSnapshotServer(opts: SnapshotServerOptions) {
       : opts.transformHtml && r.contentType.startsWith("text/html")
         ? Buffer.from(opts.transformHtml(r.body.toString("utf8"), r.status))
         : r.body;
-    // Served at once with quick brotli; the best compression follows when the CPU is not needed for this render.
+    // Served at once with quick compression; the best follows when the CPU is not needed for this render.
     const snap = await makeSnapshot(key, v, r.status, r.contentType, body, "fast");
     // A slower render of an older version never replaces a newer snapshot.
     const current = opts.store.get(key);
