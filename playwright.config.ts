@@ -23,7 +23,8 @@ const rank = (name: string) => (LONGEST_FIRST.includes(name) ? LONGEST_FIRST.ind
 
 export default defineConfig({
   testDir: "e2e",
-  globalSetup: "./tests/global-setup.ts",
+  // The build, and under CI servers started ahead of the files that take them (tests/helpers/server-pool.ts).
+  globalSetup: "./e2e/global-setup.ts",
   // Long journeys on a two-core machine running two spec files at once.
   timeout: 120_000,
   // Sign-in and setup hash passwords (scrypt, slow on purpose): a busy 2-core machine needs more than 5 s.

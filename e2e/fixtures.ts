@@ -1,16 +1,19 @@
 import { test as base, expect } from "@playwright/test";
 import { startServer, type RunningServer } from "../tests/helpers/server";
+import { takePooledServer } from "../tests/helpers/server-pool";
 
 /**
  * `server`: a real Herald on a fresh database, shared by the tests of one file
- * (playwright.config.ts makes each spec file its own project, hence its own worker).
+ * (playwright.config.ts makes each spec file its own project, hence its own worker). One started ahead by the
+ * runner (e2e/global-setup.ts) when one is ready and the file needs no environment of its own.
  */
 export const test = base.extend<object, { server: RunningServer; serverEnv: Record<string, string> }>({
   /** Extra environment for the file's server (`test.use({ serverEnv: … })`). */
   serverEnv: [{}, { scope: "worker", option: true }],
   server: [
     async ({ serverEnv }, use) => {
-      const server = await startServer({ env: serverEnv });
+      const pooled = Object.keys(serverEnv).length === 0 ? takePooledServer() : null;
+      const server = pooled ?? (await startServer({ env: serverEnv }));
       await use(server);
       await server.stop();
     },

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { appendFileSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -9,6 +9,8 @@ import { scriptArgs } from "./scripts";
 export interface RunningServer {
   url: string;
   port: number;
+  /** The process of `scripts/start.ts` (a pooled server is stopped by it: e2e/server-pool.ts). */
+  pid: number;
   dataDir: string;
   databaseUrl: string;
   /** A client on the same SQLite file, for arranging data and asserting on it. */
@@ -36,7 +38,7 @@ export async function freePort(): Promise<number> {
  * script: `viaTsx` runs it through tsx exactly as `npm start` does).
  */
 export async function startServer(
-  opts: { env?: Record<string, string>; dataDir?: string; viaTsx?: boolean } = {},
+  opts: { env?: Record<string, string>; dataDir?: string; viaTsx?: boolean; logFile?: string } = {},
 ): Promise<RunningServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(path.join(tmpdir(), "herald-srv-"));
   const databaseUrl = `file:${path.join(dataDir, "herald.db")}`;
@@ -60,8 +62,13 @@ export async function startServer(
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
-  child.stdout!.on("data", (d) => (output += d));
-  child.stderr!.on("data", (d) => (output += d));
+  // `logFile`: a copy of the output for another process (the worker that takes a pooled server).
+  const keep = (d: Buffer) => {
+    output += d;
+    if (opts.logFile) appendFileSync(opts.logFile, d);
+  };
+  child.stdout!.on("data", keep);
+  child.stderr!.on("data", keep);
   await new Promise<void>((resolve, reject) => {
     // A server that never gets ready is killed, not left running after the test file.
     const timer = setTimeout(() => {
@@ -84,6 +91,7 @@ export async function startServer(
   return {
     url: `http://127.0.0.1:${port}`,
     port,
+    pid: child.pid!,
     dataDir,
     databaseUrl,
     db,
