@@ -1,6 +1,6 @@
 import { test as base, expect } from "@playwright/test";
 import { startServer, type RunningServer } from "../tests/helpers/server";
-import { takePooledServer } from "../tests/helpers/server-pool";
+import { startedOwnServer, takePooledServer } from "../tests/helpers/server-pool";
 
 /**
  * `server`: a real Herald on a fresh database, shared by the tests of one file
@@ -14,6 +14,7 @@ export const test = base.extend<object, { server: RunningServer; serverEnv: Reco
     async ({ serverEnv }, use) => {
       const pooled = Object.keys(serverEnv).length === 0 ? takePooledServer() : null;
       const server = pooled ?? (await startServer({ env: serverEnv }));
+      if (!pooled) startedOwnServer();
       await use(server);
       await server.stop();
     },

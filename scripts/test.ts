@@ -2,6 +2,7 @@
 // Ends with the line CI reads: "N passed, N failed".
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
+import { getPriority, setPriority } from "node:os";
 
 const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
 const bin = (name: string) => `node_modules/.bin/${name}`;
@@ -14,18 +15,20 @@ interface Run {
 
 /**
  * Runs a command; its output goes straight through unless `quiet`. `onLine` sees each line of standard output
- * (the build says when it has written the route types the type-check reads).
+ * (the build says when it has written the route types the type-check reads). `nice`: the command's scheduling
+ * priority (its processes inherit it), so that it takes the CPU the other commands leave idle.
  */
 function run(
   cmd: string,
   args: string[],
-  opts: { env?: Record<string, string>; quiet?: boolean; onLine?: (line: string) => void } = {},
+  opts: { env?: Record<string, string>; quiet?: boolean; nice?: number; onLine?: (line: string) => void } = {},
 ): Promise<Run> {
   return new Promise((resolve) => {
     const child = spawn(cmd, args, {
       env: { ...env, ...opts.env },
       stdio: opts.quiet || opts.onLine ? ["ignore", "pipe", "pipe"] : "inherit",
     });
+    if (opts.nice && child.pid) setPriority(child.pid, Math.min(19, opts.nice + getPriority()));
     let output = "";
     let partial = "";
     child.stdout?.on("data", (d: Buffer) => {
@@ -94,12 +97,18 @@ await Promise.all([lint, startTypecheck(true)]);
 
 // Vitest and Playwright run at once: each alone left about a third of the two cores idle (most of a test waits on
 // a server, a socket, a timer or the browser), and one after the other they were 808 s of the 915 s run. Playwright
-// prints as it goes; vitest's output is printed in one block when it is done.
+// is the longer one and its journeys wait on the browser with 15 s limits: vitest runs at a lower priority (nice 5,
+// about a quarter of a contended core) and takes mostly what Playwright leaves idle. Playwright prints as it goes;
+// vitest's output is printed in one block when it is done.
 async function suite(name: "vitest" | "playwright", file: string, cmd: string, args: string[]): Promise<void> {
   const start = Date.now();
   rmSync(file, { force: true });
   const quiet = name === "vitest";
-  const { status, output } = await run(cmd, args, { env: { HERALD_SKIP_BUILD: "1", CI: "1" }, quiet });
+  const { status, output } = await run(cmd, args, {
+    env: { HERALD_SKIP_BUILD: "1", CI: "1" },
+    quiet,
+    nice: quiet ? 5 : 0,
+  });
   if (quiet) process.stdout.write(`\n── ${name}: ${cmd} ${args.join(" ")}\n${output}`);
   if (!existsSync(file)) {
     step(`${name} (no report)`, false, start);

@@ -10,6 +10,8 @@ import { type RunningServer, startServer } from "./server";
 
 const POOL_DIR = "HERALD_SERVER_POOL_DIR";
 const READY = ".ready.json";
+const TAKEN = ".taken.json";
+const OWN = "own-";
 
 type Pooled = Omit<RunningServer, "db" | "output" | "stop"> & { logFile: string };
 
@@ -25,8 +27,10 @@ export function startServerPool({ ready, total }: { ready: number; total: number
   let started = 0;
   let stopped = false;
   const waiting = () => readdirSync(dir).filter((f) => f.endsWith(READY)).length;
+  // Nothing is started before a first file has its server: at the start the workers start their own.
+  const running = () => readdirSync(dir).some((f) => f.endsWith(TAKEN) || f.startsWith(OWN));
   const fill = () => {
-    while (!stopped && started < total && waiting() + starting.size < ready) {
+    while (!stopped && started < total && waiting() + starting.size < ready && running()) {
       const id = String(++started).padStart(3, "0");
       const dataDir = mkdtempSync(path.join(tmpdir(), "herald-srv-"));
       const logFile = path.join(dir, `${id}.log`);
@@ -76,7 +80,7 @@ export function takePooledServer(): RunningServer | null {
   for (const file of readdirSync(dir)
     .filter((f) => f.endsWith(READY))
     .sort()) {
-    const taken = path.join(dir, file.replace(READY, ".taken.json"));
+    const taken = path.join(dir, file.replace(READY, TAKEN));
     try {
       renameSync(path.join(dir, file), taken);
     } catch {
@@ -99,4 +103,10 @@ export function takePooledServer(): RunningServer | null {
     };
   }
   return null;
+}
+
+/** In a worker that found none ready: its own server is up, so the pool may start the next files' servers. */
+export function startedOwnServer(): void {
+  const dir = process.env[POOL_DIR];
+  if (dir && existsSync(dir)) writeFileSync(path.join(dir, `${OWN}${process.pid}`), "");
 }
