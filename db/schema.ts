@@ -331,6 +331,8 @@ export const incident = sqliteTable(
   (t) => [
     index("incident_page_started").on(t.pageId, t.startedAt),
     index("incident_page_status").on(t.pageId, t.status),
+    // Uptime: the incidents that started before the window and were resolved in it or later (lib/uptime/load.ts).
+    index("incident_page_resolved").on(t.pageId, t.resolvedAt),
   ],
 );
 

@@ -116,6 +116,16 @@ describe("public readers' query plans", () => {
     },
   );
 
+  it("uptime finds the window's incidents by index ranges, never walking all that started before it", async () => {
+    const page = (await loadStatusPage(db)).page.id;
+    const spans = (await plans(() => loadUptime(db, page, t.clock.now()))).find((s) => /union all/.test(s.sql));
+    expect(spans?.plan.filter((l) => l.startsWith("SEARCH incident"))).toEqual([
+      expect.stringMatching(/USING INDEX incident_page_started \(page_id=\? AND started_at>\? AND started_at<\?\)/),
+      "SEARCH incident USING INDEX incident_page_resolved (page_id=? AND resolved_at>?)",
+      "SEARCH incident USING INDEX incident_page_resolved (page_id=? AND resolved_at=?)",
+    ]);
+  });
+
   it("the feeds walk updates newest first and stop at the limit, without sorting all of them", async () => {
     const walk = (await plans(() => loadFeedEntries(db))).find((s) => s.sql.includes("indexed by"));
     expect(walk?.plan[0]).toMatch(/^SCAN incident_update USING (COVERING )?INDEX incident_update_display_order/);

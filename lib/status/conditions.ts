@@ -1,8 +1,9 @@
 // The status rules of db/constants.ts and rules.ts as SQL conditions on
 // incident.status, for queries that filter in the database.
-import { type AnyColumn, desc, inArray, type SQL, sql } from "drizzle-orm";
+import { desc, inArray, type SQL } from "drizzle-orm";
 import { INCIDENT_STATUSES, MAINTENANCE_STATUSES, MAINTENANCE_UNDERWAY_STATUSES } from "@/db/constants";
 import { incident } from "@/db/schema";
+import { unindexed } from "@/db/unindexed";
 import { isClosedStatus } from "./rules";
 
 /**
@@ -29,7 +30,3 @@ export const maintenanceUnderway = inArray(incident.status, [...MAINTENANCE_UNDE
  * index over the whole history just to skip that sort (7-17 ms per statement on the 10-year seed).
  */
 export const openNewestFirst: SQL = desc(unindexed(incident.startedAt));
-
-function unindexed(column: AnyColumn): SQL {
-  return sql`+${column}`;
-}

@@ -57,6 +57,29 @@ describe("loadUptime", () => {
     expect(JSON.stringify(u)).not.toContain("Not yet");
   });
 
+  it("names the incidents overlapping the window: started before it and resolved in it, or still open", async () => {
+    const t = await createTestCtx();
+    close = t.close;
+    const api = await createComponent(t.ctx, { name: "API", startDate: "2025-01-01" });
+    const open = (name: string) =>
+      createIncident(t.ctx, { name, body: "x", components: { [api.id]: "degraded_performance" } });
+    const { incident: closedBefore } = await open("Closed before the window");
+    t.clock.advance(HOUR);
+    await postIncidentUpdate(t.ctx, { incidentId: closedBefore.id, status: "resolved", body: "ok" });
+    const { incident: resolvedInside } = await open("Resolved inside the window");
+    const { incident: stillOpen } = await open("Still open");
+    t.clock.advance(15 * DAY);
+    await postIncidentUpdate(t.ctx, { incidentId: resolvedInside.id, status: "resolved", body: "ok" });
+    // The window (90 days to today) now starts 11 days after the three began.
+    t.clock.advance(85 * DAY);
+
+    const days = (await loadUptime(t.db, (await getPage(t.db)).id, t.clock.now())).components[0].days;
+    const named = (d: (typeof days)[number]) => d.incidents.map((i) => i.id);
+    expect(named(days[0]).sort()).toEqual([resolvedInside.id, stillOpen.id].sort());
+    expect(named(days.at(-1)!)).toEqual([stillOpen.id]);
+    expect(days.flatMap(named)).not.toContain(closedBefore.id);
+  });
+
   it("follows the page's maintenance switch and time zone", async () => {
     const t = await createTestCtx();
     close = t.close;

@@ -3,10 +3,11 @@
 // component, so the cost does not grow with years of history (measured in
 // load.test.ts). Finished days are kept per process (day-cache.ts), so a render
 // after a publish reads only today's part of the log.
-import { and, asc, desc, eq, gte, inArray, isNull, lt, lte, or, sql } from "drizzle-orm";
+import { and, desc, eq, gte, inArray, isNull, lt, lte, or, type SQL, sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import type { ComponentStatus } from "@/db/constants";
 import { componentStatusChange, incident, incidentUpdate, incidentUpdateComponent, page } from "@/db/schema";
+import { unindexed } from "@/db/unindexed";
 import { NotFoundError } from "../errors";
 import {
   ANONYMOUS,
@@ -208,26 +209,35 @@ async function loadIncidentSpans(
   now: Date,
 ): Promise<IncidentSpan[]> {
   // The incidents first (their own table only), then the components of just those: joining every
-  // update of ten years of incidents before filtering costs far more.
-  const incidents = await db
-    .select({
-      id: incident.id,
-      name: incident.name,
-      impact: incident.impact,
-      kind: incident.kind,
-      startedAt: incident.startedAt,
-      resolvedAt: incident.resolvedAt,
-    })
-    .from(incident)
-    .where(
+  // update of ten years of incidents before filtering costs far more. Overlapping the window is three
+  // disjoint ranges, each an index range: started in it; started before and resolved in or after it;
+  // started before and still unresolved. As one condition SQLite walks every incident that started
+  // before now (10k on the 10-year seed, 5-15 ms); `+` keeps it off the started_at index where that
+  // index does not bound the range.
+  const spans = (overlap: SQL | undefined) =>
+    db
+      .select({
+        id: incident.id,
+        name: incident.name,
+        impact: incident.impact,
+        kind: incident.kind,
+        startedAt: incident.startedAt,
+        resolvedAt: incident.resolvedAt,
+      })
+      .from(incident)
+      .where(and(visibleIncidentOn(scope), lte(incident.publishedAt, now), overlap));
+  const before = lt(unindexed(incident.startedAt), windowStart);
+  const incidents = (
+    await spans(
       and(
-        visibleIncidentOn(scope),
-        lte(incident.publishedAt, now),
+        gte(incident.startedAt, windowStart),
         lt(incident.startedAt, now),
         or(isNull(incident.resolvedAt), gte(incident.resolvedAt, windowStart)),
       ),
     )
-    .orderBy(asc(incident.startedAt));
+      .unionAll(spans(and(before, gte(incident.resolvedAt, windowStart))))
+      .unionAll(spans(and(before, isNull(incident.resolvedAt))))
+  ).sort((a, b) => a.startedAt.getTime() - b.startedAt.getTime());
   if (!incidents.length) return [];
   // Each incident's updates through the incident index (SQLite, without statistics, would rather walk
   // the publish_at index: every update of ten years). The public components are picked here, not in SQL,

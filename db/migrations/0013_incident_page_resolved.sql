@@ -1,0 +1,1 @@
+CREATE INDEX `incident_page_resolved` ON `incident` (`page_id`,`resolved_at`);
