@@ -8,7 +8,8 @@
 // - one update → how many objects the incremental push uploaded.
 // BENCH_MIRROR_BACKFILL_S=N: with a history too long to push in full here,
 // watch the first push for N seconds after the publish made during it, report
-// its rate and the time the whole push would take at that rate, and stop.
+// its rate and the time the whole push would take at that rate, publish once
+// more (the pages a publish touches are on the targets by then) and stop.
 import { createHash } from "node:crypto";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { request } from "node:http";
@@ -159,12 +160,23 @@ try {
     const fromMs = performance.now();
     await new Promise((r) => setTimeout(r, sampleS * 1000));
     const rate = (cached() - filesFrom) / ((performance.now() - fromMs) / 1000);
+    // A second publish, once the first rounds have pushed the pages a publish touches (the front page, feeds, JSON,
+    // the newest quarter): what a publish costs while years of older incidents still stream out behind it.
+    const laterAt = performance.now();
+    const laterOne = await createIncident(ctx, {
+      name: "Published later in the backfill",
+      status: "investigating",
+      body: "More.",
+    });
+    const laterReach = await reach(laterOne.incident.id, laterAt, 600_000);
+    console.log(`[bench] a publish later in the backfill: ${JSON.stringify(laterReach)}`);
     const total = INCIDENTS * 2 + Math.ceil(INCIDENTS / 50) + 80;
     const result = {
       incidents: INCIDENTS,
       load: { before: loadBefore, after: loadavg().map((l) => +l.toFixed(1)) },
       firstSliceS: +(firstSliceMs / 1000).toFixed(1),
       publishDuringBackfill: duringReach,
+      publishLaterInBackfill: laterReach,
       backfill: {
         sampledS: sampleS,
         filesPerS: +rate.toFixed(2),
@@ -211,18 +223,23 @@ try {
   ]);
   const pushRows = await targets();
 
-  // One update to the new incident: how much goes up, and which files (the directory before and after).
-  const before = hashTree(mirrorDir);
-  await postIncidentUpdate(ctx, {
-    incidentId: incident.id,
-    status: "identified",
-    body: "A slow database replica was identified.",
-  });
-  const v2 = await getContentVersion(db);
-  const updateMs = await until("the update's push", () => allAt(v2), 120_000);
-  const updateRows = await targets();
-  const after = hashTree(mirrorDir);
-  const changedFiles = [...after].filter(([f, h]) => before.get(f) !== h).map(([f]) => f);
+  // Updates to the new incident: how much goes up, and which files (the directory before and after). The first
+  // changes its status (shown by the widget too), the second only says more.
+  const pushUpdate = async (status: "identified" | "monitoring", body: string, same = false) => {
+    const before = hashTree(mirrorDir);
+    await postIncidentUpdate(ctx, { incidentId: incident.id, status, body });
+    const v = await getContentVersion(db);
+    const pushMs = Math.round(await until("the update's push", () => allAt(v), 120_000));
+    const after = hashTree(mirrorDir);
+    return {
+      statusChanged: !same,
+      pushMs,
+      uploaded: Object.fromEntries((await targets()).map((r) => [r.id, r.lastUploaded])),
+      changedFiles: [...after].filter(([f, h]) => before.get(f) !== h).map(([f]) => f),
+    };
+  };
+  const update = await pushUpdate("identified", "A slow database replica was identified.");
+  const sameStatusUpdate = await pushUpdate("identified", "The replica is being rebuilt.", true);
 
   const result = {
     incidents: INCIDENTS,
@@ -240,11 +257,8 @@ try {
       s3ToOrigin: +(s3Ms / originMs).toFixed(2),
       uploaded: Object.fromEntries(pushRows.map((r) => [r.id, r.lastUploaded])),
     },
-    update: {
-      pushMs: Math.round(updateMs),
-      uploaded: Object.fromEntries(updateRows.map((r) => [r.id, r.lastUploaded])),
-      changedFiles,
-    },
+    update,
+    sameStatusUpdate,
     mirrorLog: herald
       .output()
       .split("\n")

@@ -18,7 +18,7 @@ import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node
 import { request } from "node:http";
 import { request as httpsRequest } from "node:https";
 import path from "node:path";
-import { eq, getTableColumns, sql } from "drizzle-orm";
+import { and, eq, getTableColumns, inArray, sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import { incident, incidentUpdate, incidentUpdateComponent, type Page } from "@/db/schema";
 import { getContentVersion } from "../page/page";
@@ -133,69 +133,122 @@ export interface IncidentFingerprint {
   started: number;
 }
 
+/** What an incident's own content hashes to, and the components it names; kept while its stamp stays. */
+interface OwnPart {
+  /** Its revision (refreshIncidentCaches counts every change of it and its updates) and row time. */
+  stamp: string;
+  own: string;
+  named: string[];
+  at: number;
+  started: number;
+}
+
+/** Beyond this many changed incidents the reads walk all of them instead of an IN list. */
+const CHANGED_LIST_MAX = 500;
+
 /**
  * What an incident's page and social card are made of, as hashes. `global`
  * covers the build (the stylesheet it links) and the public URL. SQLite folds
- * each incident's rows into one (the 100 000 updates of ten years, read as
- * rows, took seconds per build); the last answer is kept for the same content
- * version (a job's two rounds ask twice).
+ * each incident's rows into one; the heavy reads (every column, every update)
+ * cover only the incidents whose revision or row time moved since the last
+ * answer (ten years of history cost 2 s per version to read in full, in the
+ * process that also renders the pages); a full sync reads everything. The last
+ * answer is kept for the same content version (a job's two rounds ask twice).
  */
-export async function incidentFingerprints(db: Tx, p: Page, global: string): Promise<Map<string, IncidentFingerprint>> {
+export async function incidentFingerprints(
+  db: Tx,
+  p: Page,
+  global: string,
+  opts: { full?: boolean } = {},
+): Promise<Map<string, IncidentFingerprint>> {
   const version = await getContentVersion(db);
   const last = lastFingerprints.get(db);
-  if (last?.version === version && last.global === global) return last.fps;
+  if (!opts.full && last?.version === version && last.global === global) return last.fps;
   // What the page's header and cards show of the page (the version and timestamps would change every time).
   const pageFp = sha256(JSON.stringify([global, publicPageOf(p)]));
-  // Every column of the row: whatever an incident's page shows of it, a change is seen.
-  const incidents = await db
-    .select({
-      id: incident.id,
-      createdAt: incident.createdAt,
-      startedAt: incident.startedAt,
-      row: sql<string>`json_array(${sql.join(Object.values(getTableColumns(incident)), sql`, `)})`,
-    })
+  // Read first: a change committed after this read moves the stamp again and is read next time.
+  const stamps = await db
+    .select({ id: incident.id, stamp: sql<string>`${incident.revision} || ':' || ${incident.updatedAt}` })
     .from(incident)
     .where(publishedIncidentOn(p.id));
-  const u = incidentUpdate;
-  const updates = await db
-    .select({
-      incidentId: u.incidentId,
-      list: sql<string>`group_concat(${u.id} || ':' || ${u.status} || ':' || ${u.displayAt} || ':' || ${u.updatedAt})`,
-    })
-    .from(u)
-    .where(publishedUpdate)
-    .groupBy(u.incidentId);
-  const named = await db
-    .select({
-      incidentId: u.incidentId,
-      list: sql<string>`group_concat(distinct ${incidentUpdateComponent.componentId})`,
-    })
-    .from(incidentUpdateComponent)
-    .innerJoin(u, eq(u.id, incidentUpdateComponent.incidentUpdateId))
-    .where(publishedUpdate)
-    .groupBy(u.incidentId);
+  const reuse = !opts.full && last?.pageFp === pageFp ? last.parts : new Map<string, OwnPart>();
+  const parts = new Map<string, OwnPart>();
+  const changed = new Map<string, string>();
+  for (const { id, stamp } of stamps) {
+    const kept = reuse.get(id);
+    if (kept?.stamp === stamp) parts.set(id, kept);
+    else changed.set(id, stamp);
+  }
+  if (changed.size) {
+    const ids = [...changed.keys()];
+    const only = (column: typeof incident.id | typeof incidentUpdate.incidentId) =>
+      changed.size > CHANGED_LIST_MAX ? undefined : inArray(column, ids);
+    // Every column of the row: whatever an incident's page shows of it, a change is seen.
+    const incidents = await db
+      .select({
+        id: incident.id,
+        createdAt: incident.createdAt,
+        startedAt: incident.startedAt,
+        row: sql<string>`json_array(${sql.join(Object.values(getTableColumns(incident)), sql`, `)})`,
+      })
+      .from(incident)
+      .where(and(publishedIncidentOn(p.id), only(incident.id)));
+    const u = incidentUpdate;
+    const updates = await db
+      .select({
+        incidentId: u.incidentId,
+        list: sql<string>`group_concat(${u.id} || ':' || ${u.status} || ':' || ${u.displayAt} || ':' || ${u.updatedAt})`,
+      })
+      .from(u)
+      .where(and(publishedUpdate, only(u.incidentId)))
+      .groupBy(u.incidentId);
+    const named = await db
+      .select({
+        incidentId: u.incidentId,
+        list: sql<string>`group_concat(distinct ${incidentUpdateComponent.componentId})`,
+      })
+      .from(incidentUpdateComponent)
+      .innerJoin(u, eq(u.id, incidentUpdateComponent.incidentUpdateId))
+      .where(and(publishedUpdate, only(u.incidentId)))
+      .groupBy(u.incidentId);
+    // group_concat's order is SQLite's: sorted here.
+    const own = new Map(updates.map((r) => [r.incidentId, r.list.split(",").sort()]));
+    const names = new Map(named.map((r) => [r.incidentId, r.list.split(",")]));
+    for (const i of incidents) {
+      const stamp = changed.get(i.id);
+      // Published since the stamps were read: the next answer has it.
+      if (stamp === undefined) continue;
+      parts.set(i.id, {
+        stamp,
+        own: sha256(JSON.stringify([pageFp, i.row, own.get(i.id) ?? []])),
+        named: names.get(i.id) ?? [],
+        at: +i.createdAt,
+        started: +i.startedAt,
+      });
+    }
+  }
+  // The components an incident names, as shown now (their current name and status): read every time, cheaply.
   const { rows } = await publicComponents(db, p.id);
   const shown = new Map(rows.map((c) => [c.id, `${c.id}:${c.name}:${c.status}:${c.position}`]));
-  // group_concat's order is SQLite's: sorted here.
-  const own = new Map(updates.map((r) => [r.incidentId, r.list.split(",").sort()]));
-  const comps = new Map(
-    named.map((r) => [
-      r.incidentId,
-      r.list
-        .split(",")
-        .flatMap((id) => (shown.has(id) ? [shown.get(id)!] : []))
-        .sort(),
-    ]),
-  );
   const out = new Map<string, IncidentFingerprint>();
-  for (const i of incidents) {
-    const ownFp = sha256(JSON.stringify([pageFp, i.row, own.get(i.id) ?? []]));
-    const page = sha256(JSON.stringify([ownFp, comps.get(i.id) ?? []]));
-    out.set(i.id, { own: ownFp, page, at: +i.createdAt, started: +i.startedAt });
+  for (const [id, part] of parts) {
+    const comps = part.named.flatMap((c) => (shown.has(c) ? [shown.get(c)!] : [])).sort();
+    out.set(id, { own: part.own, page: sha256(JSON.stringify([part.own, comps])), at: part.at, started: part.started });
   }
-  lastFingerprints.set(db, { version, global, fps: out });
+  lastFingerprints.set(db, { version, global, pageFp, parts, fps: out });
   return out;
 }
+
+const lastFingerprints = new WeakMap<
+  Tx,
+  {
+    version: number;
+    global: string;
+    pageFp: string;
+    parts: Map<string, OwnPart>;
+    fps: Map<string, IncidentFingerprint>;
+  }
+>();
 
 /**
  * Each quarter's history page as a hash: the incidents it lists (their pages' fingerprints: name, status, impact,
@@ -230,8 +283,6 @@ export function quarterFingerprints(
     }),
   );
 }
-
-const lastFingerprints = new WeakMap<Tx, { version: number; global: string; fps: Map<string, IncidentFingerprint> }>();
 
 export interface BuildOptions {
   source: SiteSource;
@@ -341,7 +392,7 @@ export async function buildSite(db: Tx, opts: BuildOptions): Promise<Site> {
   if (!current("/")) await fetchKey("/");
   const assets = (next["index.html"]?.refs ?? []).filter((r) => classifyRef(r) === "asset");
   const global = sha256(JSON.stringify([FORMAT, baseUrl, assets]));
-  const fps = await incidentFingerprints(db, p, global);
+  const fps = await incidentFingerprints(db, p, global, { full: opts.full });
 
   const keep = (file: string) => {
     if (!cached[file]) return false;
