@@ -194,10 +194,11 @@ export async function incidentFingerprints(
       .from(incident)
       .where(and(publishedIncidentOn(p.id), only(incident.id)));
     const u = incidentUpdate;
+    const updateEntry = sql`${u.id} || ':' || ${u.status} || ':' || ${u.displayAt} || ':' || ${u.updatedAt}`;
     const updates = await db
       .select({
         incidentId: u.incidentId,
-        list: sql<string>`group_concat(${u.id} || ':' || ${u.status} || ':' || ${u.displayAt} || ':' || ${u.updatedAt})`,
+        list: sql<string>`group_concat(${updateEntry})`,
       })
       .from(u)
       .where(and(publishedUpdate, only(u.incidentId)))
