@@ -188,4 +188,18 @@ describe("building the mirrored site", () => {
     await build();
     expect(asked.filter((k) => k.startsWith("/history?"))).toEqual(["/history?quarter=2025-Q2"]);
   });
+
+  it("fetches every page again once Herald was built anew (a new stylesheet on /)", async () => {
+    const rebuilt: SiteSource = async (key) => {
+      const res = await source(key);
+      return { ...res, body: Buffer.from(res.body.toString().replace("/_next/static/a.css", "/_next/static/b.css")) };
+    };
+    t.clock.advance(60_000);
+    await createIncident(t.ctx, { name: "After the deploy", status: "investigating", body: "Looking." });
+    // The incidents are compared under the cached front page's build while "/" renders: then one more round.
+    expect((await buildSite(t.db, { source: rebuilt, dir, full: false })).deferred).toBeGreaterThan(0);
+    asked.length = 0;
+    expect((await buildSite(t.db, { source: rebuilt, dir, full: false })).deferred).toBe(0);
+    for (const id of ids) expect(asked).toContain(`/incidents/${id}`);
+  });
 });

@@ -88,7 +88,7 @@ interface CachedFile extends SiteFile {
   fp?: string;
   /** Incident pages: the fingerprint of the incident's own content (its card's) at that time. */
   own?: string;
-  /** HTML: the root-relative references it had (assets it needs). */
+  /** HTML: the root-relative references it had besides public pages (assets, pages only the origin answers). */
   refs?: string[];
 }
 
@@ -378,7 +378,10 @@ export async function buildSite(db: Tx, opts: BuildOptions): Promise<Site> {
     const file = fileForKey(key);
     if (res.contentType.startsWith("text/html")) {
       const html = res.body.toString("utf8");
-      write(file, Buffer.from(mirrorHtml(html, baseUrl)), res.contentType, { ...extra, refs: rootRelativeRefs(html) });
+      // Links to other public pages are not kept: the site's keys come from the index, and the cache's manifest
+      // (ten years of pages) is read and written twice per push.
+      const refs = rootRelativeRefs(html).filter((r) => classifyRef(r) !== "page");
+      write(file, Buffer.from(mirrorHtml(html, baseUrl)), res.contentType, { ...extra, refs });
     } else write(file, res.body, res.contentType, extra);
   };
 
@@ -390,9 +393,14 @@ export async function buildSite(db: Tx, opts: BuildOptions): Promise<Site> {
     if (old) next[fileForKey(key)] = old;
     return old !== undefined;
   };
-  if (!current("/")) await fetchKey("/");
-  const assets = (next["index.html"]?.refs ?? []).filter((r) => classifyRef(r) === "asset");
-  const global = sha256(JSON.stringify([FORMAT, baseUrl, assets]));
+  const globalOf = (root: CachedFile | undefined) =>
+    sha256(JSON.stringify([FORMAT, baseUrl, (root?.refs ?? []).filter((r) => classifyRef(r) === "asset")]));
+  // "/" renders while the changed incidents do (a publish waits for one render, not two): they are compared under
+  // the cached "/"'s build, checked once "/" is in.
+  const root = current("/") ? undefined : fetchKey("/");
+  root?.catch(() => {});
+  if (root && !cached["index.html"]) await root;
+  const global = globalOf(next["index.html"] ?? cached["index.html"]);
   const fps = await incidentFingerprints(db, p, global, { full: opts.full });
 
   const keep = (file: string) => {
@@ -497,6 +505,10 @@ export async function buildSite(db: Tx, opts: BuildOptions): Promise<Site> {
   }
   // The changed incidents and the fixed pages, then the history pages.
   await pool([...first, ...fixedTasks], opts.concurrency ?? 4);
+  await root;
+  // Herald was built anew since the cached "/": this build compared with the old build's hashes; the next one (the
+  // same job) compares with the new build's and fetches every page again.
+  if (globalOf(next["index.html"]) !== global) deferred++;
   deferred += missing;
   const historyTasks: (() => Promise<void>)[] = [];
   const quarters = index.history
