@@ -8,6 +8,7 @@ import { getAuthSettings, mustEnrolTwoFactor, oidcConfigOf, type OidcConfig } fr
 import { signInLimitsFromEnv } from "@/lib/auth/sign-in-limits";
 import { hasRole, type Ctx } from "@/lib/context";
 import { env } from "@/lib/env";
+import { getPage } from "@/lib/page/page";
 import { getDb, systemClock } from "@/lib/runtime";
 import { staffMailFromEnv } from "@/lib/users/staff-mail";
 
@@ -82,4 +83,14 @@ export async function requireUser(
     user,
     ctx: { db: getDb(), now: systemClock, actor: { type: "user", id: user.id, label: user.email, role: user.role } },
   };
+}
+
+/**
+ * For console pages: requireUser, the page, and which forms to show (the use
+ * cases check the role again).
+ */
+export async function requireConsolePage(min: Role = "viewer") {
+  const { user, ctx } = await requireUser(min);
+  const page = await getPage(ctx.db);
+  return { user, ctx, page, canEdit: hasRole(ctx.actor, "editor"), canAdmin: hasRole(ctx.actor, "admin") };
 }

@@ -1,20 +1,16 @@
-import { requireUser } from "@/app/_server/auth";
+import { requireConsolePage } from "@/app/_server/auth";
 import { ActionForm, SubmitButton } from "@/components/admin/action-form";
 import { formatDateTime } from "@/components/admin/time";
 import { Card, ConfirmSubmit, EmptyState, FormField, PageHeader, ReadOnlyNotice } from "@/components/admin/ui";
 import { Input, Select } from "@/components/ui/form";
 import { listApiKeys, type ApiKeyListItem } from "@/lib/api-keys/api-keys";
-import { hasRole } from "@/lib/context";
-import { getPage } from "@/lib/page/page";
 import { createApiKeyAction, revokeApiKeyAction } from "./actions";
 
 export const metadata = { title: "API keys · Herald" };
 
 export default async function ApiKeysPage() {
-  const { ctx } = await requireUser();
-  const page = await getPage(ctx.db);
+  const { ctx, page, canAdmin } = await requireConsolePage();
   const keys = await listApiKeys(ctx.db, page.id);
-  const canAdmin = hasRole(ctx.actor, "admin");
   const tz = page.timeZone;
 
   return (

@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { requireUser } from "@/app/_server/auth";
+import { requireConsolePage } from "@/app/_server/auth";
 import { ActionForm, SubmitButton } from "@/components/admin/action-form";
 import { formatDateTime } from "@/components/admin/time";
 import {
@@ -14,8 +14,6 @@ import {
 } from "@/components/admin/ui";
 import { Input, Select, Textarea } from "@/components/ui/form";
 import { listAudiences } from "@/lib/audiences/audiences";
-import { hasRole } from "@/lib/context";
-import { getPage } from "@/lib/page/page";
 import { env } from "@/lib/env";
 import { publicBaseUrl } from "@/lib/public/page";
 import { loadViewerSettings } from "@/lib/viewers/access";
@@ -32,14 +30,12 @@ import {
 export const metadata = { title: "Audiences · Herald" };
 
 export default async function AudiencesPage() {
-  const { ctx } = await requireUser();
-  const page = await getPage(ctx.db);
+  const { ctx, page, canAdmin } = await requireConsolePage();
   const [audiences, settings, tokens] = await Promise.all([
     listAudiences(ctx.db, page.id),
     loadViewerSettings(ctx.db, page.id),
     listViewerTokens(ctx.db, page.id),
   ]);
-  const canAdmin = hasRole(ctx.actor, "admin");
   // The client secret stays on the server: the form only learns whether one is stored.
   const sso = viewerOidcDto(settings);
   const callbackUrl = `${publicBaseUrl(page, env().HERALD_URL)}${VIEWER_OIDC_CALLBACK}`;

@@ -1,12 +1,11 @@
 import Link from "next/link";
-import { requireUser } from "@/app/_server/auth";
+import { requireConsolePage } from "@/app/_server/auth";
 import { formatDateTime } from "@/components/admin/time";
 import { Card, EmptyState, linkClass, PageHeader, secondaryButtonLinkClass } from "@/components/admin/ui";
 import { Field, Input, Select } from "@/components/ui/form";
 import { listAuditFacets, listAuditLog, parseAuditQuery, type AuditLogEntry, type AuditQuery } from "@/lib/audit";
 import { auditDiff } from "@/lib/audit-diff";
 import { ValidationError } from "@/lib/errors";
-import { getPage } from "@/lib/page/page";
 
 export const metadata = { title: "Audit log · Herald" };
 
@@ -158,8 +157,7 @@ function Filters({
 }
 
 export default async function AuditPage({ searchParams }: { searchParams: Promise<Raw> }) {
-  const { ctx } = await requireUser();
-  const page = await getPage(ctx.db);
+  const { ctx, page } = await requireConsolePage();
   const tz = page.timeZone;
   const raw = await searchParams;
   let query: AuditQuery | null = null;

@@ -1,4 +1,4 @@
-import { requireUser } from "@/app/_server/auth";
+import { requireConsolePage } from "@/app/_server/auth";
 import { ActionForm, SubmitButton } from "@/components/admin/action-form";
 import { ComponentStatusBadge } from "@/components/admin/badges";
 import {
@@ -13,8 +13,6 @@ import {
 import { Input, Select } from "@/components/ui/form";
 import { COMPONENT_STATUS_LABELS, COMPONENT_STATUSES } from "@/db/constants";
 import { componentDto, groupDto, listComponents, listGroups } from "@/lib/components/components";
-import { hasRole } from "@/lib/context";
-import { getPage } from "@/lib/page/page";
 import { listComponentVendors, type VendorView } from "@/lib/vendors/vendors";
 import {
   createComponentAction,
@@ -295,12 +293,9 @@ function ComponentRow({
 }
 
 export default async function ComponentsPage() {
-  const { ctx } = await requireUser();
-  const page = await getPage(ctx.db);
+  const { ctx, page, canEdit, canAdmin } = await requireConsolePage();
   const groups = (await listGroups(ctx.db, page.id)).map(groupDto);
   const components = (await listComponents(ctx.db, page.id)).map(componentDto);
-  const canEdit = hasRole(ctx.actor, "editor");
-  const canAdmin = hasRole(ctx.actor, "admin");
   const ungrouped = components.filter((c) => !c.groupId);
   const vendors = await listComponentVendors(ctx.db, page.id);
 

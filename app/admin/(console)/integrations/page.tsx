@@ -1,4 +1,4 @@
-import { requireUser } from "@/app/_server/auth";
+import { requireConsolePage } from "@/app/_server/auth";
 import { ActionForm, SubmitButton } from "@/components/admin/action-form";
 import { formatDateTime } from "@/components/admin/time";
 import {
@@ -13,9 +13,7 @@ import {
 import { Input, Select } from "@/components/ui/form";
 import { COMPONENT_STATUSES, COMPONENT_STATUS_LABELS } from "@/db/constants";
 import { listComponents } from "@/lib/components/components";
-import { hasRole } from "@/lib/context";
 import { listIntegrations, type IntegrationView } from "@/lib/integrations/integrations";
-import { getPage } from "@/lib/page/page";
 import {
   addRuleAction,
   createIntegrationAction,
@@ -31,11 +29,9 @@ export const metadata = { title: "Integrations · Herald" };
 const MODE_LABELS = { none: "No incident", draft: "Open a draft incident", publish: "Publish an incident" } as const;
 
 export default async function IntegrationsPage() {
-  const { ctx } = await requireUser();
-  const page = await getPage(ctx.db);
+  const { ctx, page, canAdmin } = await requireConsolePage();
   const integrations = await listIntegrations(ctx.db, page.id);
   const components = await listComponents(ctx.db, page.id);
-  const canAdmin = hasRole(ctx.actor, "admin");
   const tz = page.timeZone;
 
   return (

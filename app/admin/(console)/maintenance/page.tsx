@@ -1,4 +1,4 @@
-import { requireUser } from "@/app/_server/auth";
+import { requireConsolePage } from "@/app/_server/auth";
 import { ActionForm, SubmitButton } from "@/components/admin/action-form";
 import {
   Card,
@@ -15,10 +15,8 @@ import { Input, Select, Textarea } from "@/components/ui/form";
 import { INCIDENT_STATUS_LABELS, MAINTENANCE_STATUSES } from "@/db/constants";
 import { ComponentSections } from "@/components/ui/component-sections";
 import { listComponentSections } from "@/lib/components/order";
-import { hasRole } from "@/lib/context";
 import { loadMaintenanceForEdit, type MaintenanceEditDto } from "@/lib/maintenance/edit";
 import { listMaintenances, type ConsoleMaintenance } from "@/lib/maintenance/maintenance";
-import { getPage } from "@/lib/page/page";
 import {
   cancelMaintenanceAction,
   createMaintenanceAction,
@@ -173,13 +171,11 @@ function EditForm({ m, tz }: { m: MaintenanceEditDto; tz: string }) {
 }
 
 export default async function MaintenancePage() {
-  const { ctx } = await requireUser();
-  const page = await getPage(ctx.db);
+  const { ctx, page, canEdit } = await requireConsolePage();
   const [items, sections] = await Promise.all([
     listMaintenances(ctx.db, page.id),
     listComponentSections(ctx.db, page.id, { audience: "console" }),
   ]);
-  const canEdit = hasRole(ctx.actor, "editor");
   const tz = page.timeZone;
   const start = new Date(Math.ceil((Date.now() + 86_400_000) / 3_600_000) * 3_600_000);
   const open = items.filter((m) => m.status !== "completed");

@@ -1,14 +1,12 @@
-import { requireUser } from "@/app/_server/auth";
+import { requireConsolePage } from "@/app/_server/auth";
 import { ActionForm, SubmitButton } from "@/components/admin/action-form";
 import { Card, Checkbox, FormField, PageHeader, secondaryButtonLinkClass } from "@/components/admin/ui";
 import { formatDuration } from "@/components/admin/time";
 import { Input } from "@/components/ui/form";
 import { IMPACT_LABELS, IMPACTS } from "@/db/constants";
 import { listComponentSections, type ComponentSection } from "@/lib/components/order";
-import { hasRole } from "@/lib/context";
 import { durationTrendChart, incidentsByImpactChart, uptimeTargetChart, type Chart } from "@/lib/metrics/charts";
 import { computeMetrics, METRIC_DEFINITIONS, type MetricsRow } from "@/lib/metrics/metrics";
-import { getPage } from "@/lib/page/page";
 import { uptimeFormula } from "@/lib/uptime/compute";
 import { updateUptimeSettingsAction } from "./actions";
 
@@ -138,8 +136,7 @@ function MetricsTable({
 }
 
 export default async function MetricsPage({ searchParams }: { searchParams: Promise<{ month?: string }> }) {
-  const { ctx } = await requireUser();
-  const page = await getPage(ctx.db);
+  const { ctx, page, canAdmin } = await requireConsolePage();
   const report = await computeMetrics(ctx.db, page.id, new Date());
   const { month: wanted } = await searchParams;
   const month = wanted && report.months.includes(wanted) ? wanted : report.months.at(-1)!;
@@ -233,7 +230,7 @@ export default async function MetricsPage({ searchParams }: { searchParams: Prom
               </div>
             </dl>
           </Card>
-          {hasRole(ctx.actor, "admin") && (
+          {canAdmin && (
             <Card title="Uptime settings">
               <ActionForm action={updateUptimeSettingsAction} aria-label="Uptime settings">
                 <FormField label="Uptime target (%)" name="slaTarget">

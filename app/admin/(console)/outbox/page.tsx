@@ -1,22 +1,20 @@
 import Link from "next/link";
-import { requireUser } from "@/app/_server/auth";
+import { requireConsolePage } from "@/app/_server/auth";
 import { ActionForm, SubmitButton } from "@/components/admin/action-form";
 import { formatDateTime } from "@/components/admin/time";
 import { Card, EmptyState, PageHeader } from "@/components/admin/ui";
-import { hasRole } from "@/lib/context";
 import { listOutbox } from "@/lib/email/outbox";
 import { env } from "@/lib/env";
 import { listNotificationSummaries, notificationLabel } from "@/lib/notifications/status";
-import { getPage } from "@/lib/page/page";
 import { retryFailedAction } from "./actions";
 
 export default async function OutboxPage({ searchParams }: { searchParams: Promise<{ q?: string }> }) {
-  const { ctx } = await requireUser();
+  const { ctx, page, canEdit } = await requireConsolePage();
   const q = (await searchParams).q;
   const notifications = await listNotificationSummaries(ctx);
   const emails = await listOutbox(ctx.db, { q: typeof q === "string" ? q : undefined });
   const sending = Boolean(env().RESEND_API_KEY);
-  const tz = (await getPage(ctx.db)).timeZone;
+  const tz = page.timeZone;
   const when = (d: Date) => formatDateTime(d, tz);
   return (
     <>
@@ -59,7 +57,7 @@ export default async function OutboxPage({ searchParams }: { searchParams: Promi
                     <td className={n.failed ? "font-semibold text-red-700" : ""}>{n.failed}</td>
                     <td>{n.skipped}</td>
                     <td>
-                      {n.failed > 0 && hasRole(ctx.actor, "editor") && (
+                      {n.failed > 0 && canEdit && (
                         <ActionForm action={retryFailedAction} className="" quiet>
                           <input type="hidden" name="id" value={n.id} />
                           <SubmitButton variant="secondary">Retry failed</SubmitButton>

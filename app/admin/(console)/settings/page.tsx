@@ -1,12 +1,11 @@
 import Link from "next/link";
-import { requireUser } from "@/app/_server/auth";
+import { requireConsolePage } from "@/app/_server/auth";
 import { ActionForm, SubmitButton } from "@/components/admin/action-form";
 import { Card, FormField, PageHeader, ReadOnlyNotice, secondaryButtonLinkClass } from "@/components/admin/ui";
 import { RemindSelect } from "@/components/admin/remind-select";
 import { Input, Select } from "@/components/ui/form";
-import { hasRole } from "@/lib/context";
 import { cadenceOf, DEFAULT_CADENCE, type CadencePolicy } from "@/lib/incidents/practice";
-import { getPage, pageSettingsDto } from "@/lib/page/page";
+import { pageSettingsDto } from "@/lib/page/page";
 import { getAuthSettings } from "@/lib/auth/policy";
 import { env } from "@/lib/env";
 import { updateCadenceAction, updatePageAction } from "./actions";
@@ -22,11 +21,9 @@ const CADENCE_FIELDS: { key: keyof CadencePolicy; label: string }[] = [
 export const metadata = { title: "Settings · Herald" };
 
 export default async function SettingsPage() {
-  const { ctx } = await requireUser();
-  const row = await getPage(ctx.db);
+  const { ctx, page: row, canAdmin } = await requireConsolePage();
   const page = pageSettingsDto(row);
   const cadence = cadenceOf(row);
-  const canAdmin = hasRole(ctx.actor, "admin");
   const consoleUrl = (env().HERALD_URL ?? `http://localhost:${env().PORT}`).replace(/\/+$/, "");
   // Intl's list leaves out the "UTC" alias; keep whatever is stored selectable.
   const zones = [...new Set(["UTC", page.timeZone, ...Intl.supportedValuesOf("timeZone")])];

@@ -1,11 +1,9 @@
-import { requireUser } from "@/app/_server/auth";
+import { requireConsolePage } from "@/app/_server/auth";
 import { ActionForm, SubmitButton } from "@/components/admin/action-form";
 import { formatDate, formatDateTime } from "@/components/admin/time";
 import { Card, Checkbox, ConfirmSubmit, EmptyState, FormField, PageHeader } from "@/components/admin/ui";
 import { Input, Select } from "@/components/ui/form";
 import { SUBSCRIBER_STATES } from "@/db/constants";
-import { hasRole } from "@/lib/context";
-import { getPage } from "@/lib/page/page";
 import { listSubscribers, maySkipConfirmation, subscriberCounts } from "@/lib/subscribers/admin";
 import { LIMIT_LABELS, recentLimitHits, type SubscribeLimits } from "@/lib/subscribers/limits";
 import {
@@ -20,7 +18,7 @@ export default async function SubscribersPage({
 }: {
   searchParams: Promise<{ q?: string; state?: string; page?: string }>;
 }) {
-  const { ctx } = await requireUser();
+  const { ctx, page, canEdit, canAdmin } = await requireConsolePage();
   const sp = await searchParams;
   const state = (SUBSCRIBER_STATES as readonly string[]).includes(sp.state ?? "")
     ? (sp.state as (typeof SUBSCRIBER_STATES)[number])
@@ -29,8 +27,7 @@ export default async function SubscribersPage({
   const list = await listSubscribers(ctx, { q, state, page: Number(sp.page) || 1 });
   const counts = await subscriberCounts(ctx);
   const hits = await recentLimitHits(ctx.db, ctx.now());
-  const canEdit = hasRole(ctx.actor, "editor");
-  const tz = (await getPage(ctx.db)).timeZone;
+  const tz = page.timeZone;
   const pages = Math.max(1, Math.ceil(list.total / list.perPage));
   const link = (p: number) =>
     `?${new URLSearchParams({ ...(q ? { q } : {}), ...(state ? { state } : {}), page: String(p) })}`;
@@ -51,7 +48,7 @@ export default async function SubscribersPage({
             >
               Channels (webhook, Slack, Teams, Discord)
             </a>
-            {hasRole(ctx.actor, "admin") && (
+            {canAdmin && (
               <a
                 href="/admin/subscribers/export"
                 className="rounded-md border border-zinc-300 px-3 py-2 text-sm hover:bg-zinc-50 dark:border-zinc-700"
@@ -173,7 +170,7 @@ export default async function SubscribersPage({
                 <SubmitButton>Add</SubmitButton>
               </ActionForm>
             </Card>
-            {hasRole(ctx.actor, "admin") && (
+            {canAdmin && (
               <Card
                 title="Import CSV"
                 description={

@@ -1,11 +1,9 @@
-import { requireUser } from "@/app/_server/auth";
+import { requireConsolePage } from "@/app/_server/auth";
 import { ActionForm, SubmitButton } from "@/components/admin/action-form";
 import { formatDateTime } from "@/components/admin/time";
 import { Card, ConfirmSubmit, FormField, PageHeader, ReadOnlyNotice } from "@/components/admin/ui";
 import { Input, Select } from "@/components/ui/form";
 import type { Role } from "@/db/constants";
-import { hasRole } from "@/lib/context";
-import { getPage } from "@/lib/page/page";
 import { listOpenInvitations } from "@/lib/users/invitations";
 import { listUsers, userDto } from "@/lib/users/users";
 import {
@@ -28,11 +26,9 @@ const ROLE_INFO: Record<Role, string> = {
 const ROLE_LABEL: Record<Role, string> = { owner: "Owner", admin: "Admin", editor: "Editor", viewer: "Viewer" };
 
 export default async function TeamPage() {
-  const { user: me, ctx } = await requireUser();
-  const page = await getPage(ctx.db);
+  const { user: me, ctx, page, canAdmin } = await requireConsolePage();
   const users = (await listUsers(ctx.db)).map(userDto);
   const invitations = await listOpenInvitations(ctx.db, ctx.now());
-  const canAdmin = hasRole(ctx.actor, "admin");
   const isOwner = me.role === "owner";
   // Mirrors lib/users checkCanManage so only usable forms are shown; the use case decides.
   const canManage = (u: { id: string; role: Role }) =>

@@ -1,4 +1,4 @@
-import { requireUser } from "@/app/_server/auth";
+import { requireConsolePage } from "@/app/_server/auth";
 import { ActionForm, SubmitButton } from "@/components/admin/action-form";
 import {
   Card,
@@ -13,8 +13,6 @@ import { Input, Select, Textarea } from "@/components/ui/form";
 import { COMPONENT_STATUS_LABELS, COMPONENT_STATUSES, INCIDENT_STATUS_LABELS, INCIDENT_STATUSES } from "@/db/constants";
 import { ComponentSections } from "@/components/ui/component-sections";
 import { listComponentSections, type ComponentSection } from "@/lib/components/order";
-import { hasRole } from "@/lib/context";
-import { getPage } from "@/lib/page/page";
 import { listTemplates, PLACEHOLDER_HELP, PLACEHOLDERS, type TemplateDto } from "@/lib/templates/templates";
 import { createTemplateAction, deleteTemplateAction, updateTemplateAction } from "./actions";
 
@@ -88,13 +86,11 @@ function TemplateFields({ prefix, t, sections }: { prefix: string; t?: TemplateD
 }
 
 export default async function TemplatesPage() {
-  const { ctx } = await requireUser();
-  const page = await getPage(ctx.db);
+  const { ctx, page, canEdit } = await requireConsolePage();
   const [templates, sections] = await Promise.all([
     listTemplates(ctx.db, page.id),
     listComponentSections(ctx.db, page.id, { audience: "console" }),
   ]);
-  const canEdit = hasRole(ctx.actor, "editor");
 
   return (
     <>

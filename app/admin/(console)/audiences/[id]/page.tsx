@@ -1,15 +1,13 @@
 import { notFound } from "next/navigation";
 import { and, desc, eq } from "drizzle-orm";
-import { requireUser } from "@/app/_server/auth";
+import { requireConsolePage } from "@/app/_server/auth";
 import { ActionForm, SubmitButton } from "@/components/admin/action-form";
 import { Card, ConfirmSubmit, EmptyState, FormField, PageHeader } from "@/components/admin/ui";
 import { Button, Textarea } from "@/components/ui/form";
 import { audience, audienceRestriction, incident } from "@/db/schema";
 import { listMembers } from "@/lib/audiences/audiences";
 import { listComponents, listGroups } from "@/lib/components/components";
-import { hasRole } from "@/lib/context";
 import { isId } from "@/lib/ids";
-import { getPage } from "@/lib/page/page";
 import {
   addMembersAction,
   deleteAudienceAction,
@@ -23,10 +21,9 @@ export const metadata = { title: "Audience · Herald" };
 type Props = { params: Promise<{ id: string }> };
 
 export default async function AudiencePage({ params }: Props) {
-  const { ctx } = await requireUser();
+  const { ctx, page, canEdit, canAdmin } = await requireConsolePage();
   const { id } = await params;
   if (!isId(id)) notFound();
-  const page = await getPage(ctx.db);
   const a = await ctx.db
     .select()
     .from(audience)
@@ -46,8 +43,6 @@ export default async function AudiencePage({ params }: Props) {
     ctx.db.select().from(audienceRestriction).where(eq(audienceRestriction.audienceId, id)),
   ]);
   const mine = (type: string) => new Set(restricted.filter((r) => r.entityType === type).map((r) => r.entityId));
-  const canAdmin = hasRole(ctx.actor, "admin");
-  const canEdit = hasRole(ctx.actor, "editor");
   const pickers = [
     { type: "component", title: "Components", items: components.map((c) => ({ id: c.id, name: c.name })) },
     { type: "group", title: "Component groups", items: groups.map((g) => ({ id: g.id, name: g.name })) },

@@ -1,10 +1,8 @@
 import { notFound } from "next/navigation";
-import { requireUser } from "@/app/_server/auth";
+import { requireConsolePage } from "@/app/_server/auth";
 import { listAudiences } from "@/lib/audiences/audiences";
-import { hasRole } from "@/lib/context";
 import { listIncidentNotes, loadCommsView } from "@/lib/incidents/practice";
 import { getConsoleIncident } from "@/lib/incidents/queries";
-import { getPage } from "@/lib/page/page";
 import { isClosedStatus } from "@/lib/status/rules";
 import { listUsers } from "@/lib/users/users";
 import { pickerComponents } from "../load-components";
@@ -31,12 +29,9 @@ export default async function IncidentPage({
   searchParams: Promise<SearchParams>;
 }) {
   const { id } = await params;
-  const { ctx } = await requireUser();
-  const page = await getPage(ctx.db);
+  const { ctx, page, canEdit, canAdmin } = await requireConsolePage();
   const incident = await getConsoleIncident(ctx.db, page.id, id);
   if (!incident) notFound();
-  const canEdit = hasRole(ctx.actor, "editor");
-  const canDelete = hasRole(ctx.actor, "admin");
   const closed = isClosedStatus(incident.status);
   const components = canEdit ? await pickerComponents(ctx.db, page.id) : [];
   const tz = page.timeZone;
@@ -100,7 +95,7 @@ export default async function IncidentPage({
           <NotesCard incidentId={incident.id} notes={notes} canEdit={canEdit} timeZone={tz} />
           <AffectedCard incident={incident} />
           {canEdit && <DetailsCard incident={incident} />}
-          {canDelete && <DeleteCard incident={incident} />}
+          {canAdmin && <DeleteCard incident={incident} />}
         </div>
       </div>
     </>

@@ -1,14 +1,12 @@
 import Link from "next/link";
-import { requireUser } from "@/app/_server/auth";
+import { requireConsolePage } from "@/app/_server/auth";
 import { Card, linkClass, PageHeader, ReadOnlyNotice } from "@/components/admin/ui";
-import { hasRole } from "@/lib/context";
 import { ImportForm } from "./import-form";
 
 export const metadata = { title: "Import · Settings · Herald" };
 
 export default async function ImportPage() {
-  const { ctx } = await requireUser();
-  const canAdmin = hasRole(ctx.actor, "admin");
+  const { canAdmin } = await requireConsolePage();
   return (
     <>
       <PageHeader

@@ -1,8 +1,7 @@
-import { requireUser } from "@/app/_server/auth";
+import { requireConsolePage } from "@/app/_server/auth";
 import { ActionForm, SubmitButton } from "@/components/admin/action-form";
 import { Card, ConfirmSubmit, EmptyState, FormField, PageHeader, ReadOnlyNotice } from "@/components/admin/ui";
 import { Input, Select, Textarea } from "@/components/ui/form";
-import { hasRole } from "@/lib/context";
 import { env } from "@/lib/env";
 import { listConsoleTargets } from "@/lib/mirror/console-targets";
 import { mirrorTargetsFromEnv } from "@/lib/mirror/from-env";
@@ -28,13 +27,12 @@ type ConsoleTarget = Awaited<ReturnType<typeof listConsoleTargets>>[number];
 const muted = "text-sm text-zinc-600 dark:text-zinc-400";
 
 export default async function MirrorPage() {
-  const { ctx } = await requireUser();
+  const { ctx, canAdmin } = await requireConsolePage();
   const envTargets = mirrorTargetsFromEnv();
   const consoleTargets = await listConsoleTargets(ctx.db);
   const { timeZone } = await getPage(ctx.db);
   const status = await mirrorStatus(ctx, [...envTargets, ...consoleTargets]);
   const byId = new Map(status.targets.map((t) => [t.id, t]));
-  const canAdmin = hasRole(ctx.actor, "admin");
   const dirRoot = env().HERALD_MIRROR_DIR_ROOT;
 
   return (

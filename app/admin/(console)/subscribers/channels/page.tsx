@@ -1,11 +1,10 @@
-import { requireUser } from "@/app/_server/auth";
+import { requireConsolePage } from "@/app/_server/auth";
 import { ActionForm, SubmitButton } from "@/components/admin/action-form";
 import { formatDate } from "@/components/admin/time";
 import { Card, EmptyState, FormField, linkClass, PageHeader } from "@/components/admin/ui";
 import { Input, Select } from "@/components/ui/form";
 import { CHANNEL_EVENT_LABELS, CHANNEL_EVENTS, CHANNEL_KIND_LABELS, CHANNEL_KINDS } from "@/db/constants";
 import { listComponents } from "@/lib/components/components";
-import { hasRole } from "@/lib/context";
 import { getPage } from "@/lib/page/page";
 import { listChannelTargets } from "@/lib/subscribers/channels";
 import { addChannelAction } from "./actions";
@@ -27,7 +26,7 @@ function ValueCheckbox(props: { name: string; value: string; label: string; defa
 }
 
 export default async function ChannelsPage() {
-  const { ctx } = await requireUser();
+  const { ctx, canAdmin } = await requireConsolePage();
   const p = await getPage(ctx.db);
   const targets = await listChannelTargets(ctx);
   const components = (await listComponents(ctx.db, p.id)).filter((c) => !c.hidden && !c.deletedAt);
@@ -88,7 +87,7 @@ export default async function ChannelsPage() {
             </table>
           )}
         </Card>
-        {hasRole(ctx.actor, "admin") && (
+        {canAdmin && (
           <Card
             title="Add a target"
             description={

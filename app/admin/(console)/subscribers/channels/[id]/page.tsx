@@ -1,21 +1,20 @@
-import { requireUser } from "@/app/_server/auth";
+import { requireConsolePage } from "@/app/_server/auth";
 import { ActionForm, SubmitButton } from "@/components/admin/action-form";
 import { formatDateTime } from "@/components/admin/time";
 import { Card, ConfirmSubmit, EmptyState, linkClass, PageHeader } from "@/components/admin/ui";
 import { CHANNEL_KIND_LABELS } from "@/db/constants";
-import { hasRole } from "@/lib/context";
 import { getPage } from "@/lib/page/page";
 import { channelDeliveryLog, getChannelTarget } from "@/lib/subscribers/channels";
 import { reenableChannelAction, removeChannelAction, rotateSecretAction, sendTestAction } from "../actions";
 
 export default async function ChannelTargetPage({ params }: { params: Promise<{ id: string }> }) {
-  const { ctx } = await requireUser();
+  const { ctx, canEdit, canAdmin } = await requireConsolePage();
   const { id } = await params;
   const p = await getPage(ctx.db);
   const t = await getChannelTarget(ctx, id);
   const log = await channelDeliveryLog(ctx, id);
   const tz = p.timeZone;
-  const admin = hasRole(ctx.actor, "admin");
+  const admin = canAdmin;
   const live = t.state !== "unsubscribed";
   return (
     <>
@@ -37,7 +36,7 @@ export default async function ChannelTargetPage({ params }: { params: Promise<{ 
         {live && (
           <Card title="Actions">
             <div className="flex flex-wrap items-start gap-4">
-              {hasRole(ctx.actor, "editor") && (
+              {canEdit && (
                 <ActionForm action={sendTestAction} className="space-y-2">
                   <input type="hidden" name="id" value={t.id} />
                   <SubmitButton variant="secondary">Send test</SubmitButton>
