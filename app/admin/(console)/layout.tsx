@@ -4,7 +4,7 @@ import { requireUser } from "@/app/_server/auth";
 import { ConsoleNav } from "@/components/admin/console-nav";
 import { getPage } from "@/lib/page/page";
 import { getDb } from "@/lib/runtime";
-import { signOutAction } from "./actions";
+import { SignOutButton } from "./sign-out-button";
 
 export const dynamic = "force-dynamic";
 
@@ -42,11 +42,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
             <Link href="/admin/account" className="text-zinc-600 dark:text-zinc-400">
               {user.email}
             </Link>
-            <form action={signOutAction}>
-              <button type="submit" className="text-zinc-600 underline hover:text-blue-700 dark:text-zinc-400">
-                Sign out
-              </button>
-            </form>
+            <SignOutButton />
           </div>
         </div>
       </header>

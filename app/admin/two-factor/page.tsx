@@ -1,7 +1,7 @@
 import { redirect } from "next/navigation";
 import { requireUser } from "@/app/_server/auth";
 import { getAuthSettings, mustEnrolTwoFactor } from "@/lib/auth/policy";
-import { signOutAction } from "../(console)/actions";
+import { SignOutButton } from "../(console)/sign-out-button";
 import { EnrolForm } from "./enrol-form";
 import { hasPassword } from "@/lib/users/users";
 
@@ -30,11 +30,7 @@ export default async function TwoFactorPage() {
             Back to your account
           </a>
         )}
-        <form action={signOutAction}>
-          <button type="submit" className="text-zinc-600 underline hover:text-blue-700 dark:text-zinc-400">
-            Sign out
-          </button>
-        </form>
+        <SignOutButton />
       </div>
     </main>
   );
