@@ -9,7 +9,7 @@ export function NextUpdateDue({ comms, timeZone, now }: { comms: CommsIncident; 
   if (!comms.published)
     return (
       <span className="text-amber-800 dark:text-amber-200" data-testid="next-update">
-        Scheduled, not public yet
+        {comms.draft ? "Draft, not public yet" : "Scheduled, not public yet"}
       </span>
     );
   if (comms.overdue)

@@ -1,19 +1,13 @@
 import Link from "next/link";
-import { requireUser } from "@/app/_server/auth";
+import { requireConsolePage } from "@/app/_server/auth";
 import { ComponentStatusBadge, ImpactBadge, IncidentStatusBadge, PriorityBadge } from "@/components/admin/badges";
-import { formatDateTime, formatDuration, formatLasted, formatTime } from "@/components/admin/time";
+import { formatDateTime, formatLasted } from "@/components/admin/time";
+import { NextUpdateDue } from "@/components/admin/next-update";
 import { buttonLinkClass, Card, EmptyState, linkClass, PageHeader } from "@/components/admin/ui";
-import { hasRole } from "@/lib/context";
 import { loadCommsView, type CommsIncident } from "@/lib/incidents/practice";
 import { listConsoleIncidents, listDegradedComponents, type ConsoleIncidentSummary } from "@/lib/incidents/queries";
-import { getPage } from "@/lib/page/page";
 
 export const metadata = { title: "Incidents · Herald" };
-
-/** "in 12 min", "in 1 h 5 min" */
-function fromNow(at: Date, now: Date): string {
-  return `in ${formatDuration(at.getTime() - now.getTime())}`;
-}
 
 /** The comms lead's line for an open incident: priority, owner, and when the next public update is due. */
 function CommsLine({ comms, timeZone, now }: { comms: CommsIncident; timeZone: string; now: Date }) {
@@ -23,25 +17,7 @@ function CommsLine({ comms, timeZone, now }: { comms: CommsIncident; timeZone: s
       <span className="text-zinc-600 dark:text-zinc-400">
         {comms.owner ? `Owner: ${comms.owner.name}` : "No owner"}
       </span>
-      {!comms.published ? (
-        <span className="text-amber-800 dark:text-amber-200" data-testid="next-update">
-          {comms.draft ? "Draft, not public yet" : "Scheduled, not public yet"}
-        </span>
-      ) : comms.overdue ? (
-        <span
-          className="rounded-md bg-red-600 px-2 py-0.5 font-medium text-white"
-          data-testid="next-update"
-          data-overdue="true"
-        >
-          Update overdue by {formatDuration(comms.overdueMinutes * 60_000)}
-        </span>
-      ) : (
-        <span className="text-zinc-600 dark:text-zinc-400" data-testid="next-update">
-          Next update due{" "}
-          <time dateTime={comms.nextUpdateDue.toISOString()}>{formatTime(comms.nextUpdateDue, timeZone)}</time> (
-          {fromNow(comms.nextUpdateDue, now)})
-        </span>
-      )}
+      <NextUpdateDue comms={comms} timeZone={timeZone} now={now} />
     </div>
   );
 }
@@ -111,9 +87,8 @@ export default async function ConsoleHome({
 }: {
   searchParams: Promise<{ denied?: string; deleted?: string }>;
 }) {
-  const { ctx } = await requireUser();
+  const { ctx, page, canEdit } = await requireConsolePage();
   const params = await searchParams;
-  const page = await getPage(ctx.db);
   const now = new Date();
   const { open: openByStart, resolved } = await listConsoleIncidents(ctx.db, page.id);
   // Open incidents in the comms lead's order: overdue first, then soonest due.
@@ -123,7 +98,6 @@ export default async function ConsoleHome({
   const open = [...openByStart].sort((a, b) => (rank.get(a.id) ?? comms.length) - (rank.get(b.id) ?? comms.length));
   const overdue = comms.filter((c) => c.overdue).length;
   const degraded = await listDegradedComponents(ctx.db, page.id);
-  const canPublish = hasRole(ctx.actor, "editor");
 
   return (
     <>
@@ -131,7 +105,7 @@ export default async function ConsoleHome({
         title="Incidents"
         description={`Times are shown in ${page.timeZone}.`}
         actions={
-          canPublish && (
+          canEdit && (
             <Link href="/admin/incidents/new" className={buttonLinkClass}>
               New incident
             </Link>
