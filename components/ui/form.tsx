@@ -1,4 +1,5 @@
 import type { InputHTMLAttributes, ReactNode, SelectHTMLAttributes, TextareaHTMLAttributes } from "react";
+import { MAX_PASSWORD_LENGTH } from "@/lib/auth/constants";
 import type { FieldErrors } from "@/lib/errors";
 
 const control =
@@ -37,6 +38,20 @@ export function Field({
 
 export function Input(props: InputHTMLAttributes<HTMLInputElement> & { name: string }) {
   return <input id={props.name} {...props} className={`${control} ${props.className ?? ""}`} />;
+}
+
+/** A password being chosen: the auth rules' lengths, offered to password managers as a new one. */
+export function NewPasswordInput({ name, minLength }: { name: string; minLength: number }) {
+  return (
+    <Input
+      name={name}
+      type="password"
+      required
+      minLength={minLength}
+      maxLength={MAX_PASSWORD_LENGTH}
+      autoComplete="new-password"
+    />
+  );
 }
 
 export function Textarea(props: TextareaHTMLAttributes<HTMLTextAreaElement> & { name: string }) {

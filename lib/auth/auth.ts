@@ -10,7 +10,7 @@ import { CLIENT_IP_HEADER } from "../edge/client-ip";
 import { newId } from "../ids";
 import { getPage } from "../page/page";
 import { sendStaffEmail, type StaffMail } from "../users/staff-mail";
-import { MIN_PASSWORD_LENGTH } from "./constants";
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "./constants";
 import { getAuthSettings, passwordSignInBlocked, type OidcConfig } from "./policy";
 import { attemptSucceeded, DEFAULT_SIGN_IN_LIMITS, takeAttempt, type SignInLimits } from "./sign-in-limits";
 import { SESSION_COOKIE_PREFIX } from "./cookie-names";
@@ -89,7 +89,7 @@ export function createAuth({
       enabled: true,
       disableSignUp: true,
       minPasswordLength: MIN_PASSWORD_LENGTH,
-      maxPasswordLength: 256,
+      maxPasswordLength: MAX_PASSWORD_LENGTH,
       revokeSessionsOnPasswordReset: true,
       resetPasswordTokenExpiresIn: RESET_LINK_MINUTES * 60,
       // Our own link (a form page; nothing changes on GET), not better-auth's redirecting one.

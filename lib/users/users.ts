@@ -6,7 +6,7 @@ import { ROLES } from "@/db/constants";
 import { account, page, session, twoFactor, user, type User } from "@/db/schema";
 import { auditKeyCapsAfterRoleChange, revokeKeysOfRemovedUser } from "../api-keys/api-keys";
 import { audit } from "../audit";
-import { MIN_PASSWORD_LENGTH } from "../auth/constants";
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "../auth/constants";
 import { parseInput, requireRole, type Ctx } from "../context";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../errors";
 import { newId } from "../ids";
@@ -16,7 +16,10 @@ export const Email = z
   .email("Enter a valid email address")
   .max(320)
   .transform((e) => e.toLowerCase());
-export const Password = z.string().min(MIN_PASSWORD_LENGTH, `At least ${MIN_PASSWORD_LENGTH} characters`).max(256);
+export const Password = z
+  .string()
+  .min(MIN_PASSWORD_LENGTH, `At least ${MIN_PASSWORD_LENGTH} characters`)
+  .max(MAX_PASSWORD_LENGTH);
 export const PersonName = z.string().trim().min(1, "Name is required").max(255);
 
 export const SetupOwnerInput = z.strictObject({

@@ -1,6 +1,6 @@
 "use client";
 import { useActionState, useState } from "react";
-import { Button, Field, FormMessage, Input } from "@/components/ui/form";
+import { Button, Field, FormMessage, Input, NewPasswordInput } from "@/components/ui/form";
 import { startSso } from "../login/auth-client";
 import { acceptInvitationAction } from "./actions";
 
@@ -53,14 +53,7 @@ export function AcceptInvitationForm({
             <Input name="name" required autoComplete="name" maxLength={255} />
           </Field>
           <Field label="Password" name="password" errors={state.fieldErrors} hint={`At least ${minLength} characters.`}>
-            <Input
-              name="password"
-              type="password"
-              required
-              minLength={minLength}
-              maxLength={256}
-              autoComplete="new-password"
-            />
+            <NewPasswordInput name="password" minLength={minLength} />
           </Field>
           <Field label="Repeat the password" name="confirmPassword" errors={state.fieldErrors}>
             <Input name="confirmPassword" type="password" required autoComplete="new-password" />

@@ -1,6 +1,6 @@
 "use client";
 import { useState, type FormEvent } from "react";
-import { Button, Field, Input } from "@/components/ui/form";
+import { Button, Field, Input, NewPasswordInput } from "@/components/ui/form";
 import { authClient } from "../login/auth-client";
 
 const note = "rounded-md px-3 py-2 text-sm";
@@ -75,14 +75,7 @@ export function NewPasswordForm({ token, minLength }: { token: string; minLength
         </p>
       )}
       <Field label="New password" name="newPassword" hint={`At least ${minLength} characters.`}>
-        <Input
-          name="newPassword"
-          type="password"
-          required
-          minLength={minLength}
-          maxLength={256}
-          autoComplete="new-password"
-        />
+        <NewPasswordInput name="newPassword" minLength={minLength} />
       </Field>
       <Field label="Repeat the new password" name="confirmPassword">
         <Input name="confirmPassword" type="password" required autoComplete="new-password" />

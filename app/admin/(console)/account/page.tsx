@@ -1,7 +1,7 @@
 import { requireUser } from "@/app/_server/auth";
 import { ActionForm, SubmitButton } from "@/components/admin/action-form";
 import { Card, FormField, PageHeader } from "@/components/admin/ui";
-import { Input } from "@/components/ui/form";
+import { Input, NewPasswordInput } from "@/components/ui/form";
 import { MIN_PASSWORD_LENGTH } from "@/lib/auth/auth";
 import { getAuthSettings } from "@/lib/auth/policy";
 import { hasPassword } from "@/lib/users/users";
@@ -89,14 +89,7 @@ export default async function AccountPage({
             <Input name="currentPassword" type="password" required autoComplete="current-password" />
           </FormField>
           <FormField label="New password" name="newPassword" hint={`At least ${MIN_PASSWORD_LENGTH} characters.`}>
-            <Input
-              name="newPassword"
-              type="password"
-              required
-              minLength={MIN_PASSWORD_LENGTH}
-              maxLength={256}
-              autoComplete="new-password"
-            />
+            <NewPasswordInput name="newPassword" minLength={MIN_PASSWORD_LENGTH} />
           </FormField>
           <FormField label="Repeat the new password" name="confirmPassword">
             <Input name="confirmPassword" type="password" required autoComplete="new-password" />
