@@ -24,7 +24,7 @@ export interface FormState {
   secretLabel?: string;
 }
 
-type FormAction = (prev: FormState, fd: FormData) => Promise<FormState>;
+export type FormAction = (prev: FormState, fd: FormData) => Promise<FormState>;
 
 const FormContext = createContext<{ errors?: FieldErrors; pending: boolean; idPrefix: string }>({
   pending: false,

@@ -1,5 +1,5 @@
 import type { ReactNode } from "react";
-import { ErrorsFor, SubmitButton } from "./action-form";
+import { ActionForm, ErrorsFor, SubmitButton, type FormAction } from "./action-form";
 
 /** Label, control, hint and inline errors (from the surrounding ActionForm). */
 export function FormField({
@@ -170,6 +170,39 @@ export function ConfirmSubmit({
         </SubmitButton>
       </div>
     </details>
+  );
+}
+
+/**
+ * A form that performs one destructive action on a record, after the second
+ * click ConfirmSubmit asks for: the record's ids go as hidden fields.
+ */
+export function ConfirmForm({
+  action,
+  fields,
+  label,
+  className,
+  quiet,
+  ...confirm
+}: {
+  action: FormAction;
+  /** Hidden fields, in this order. */
+  fields: Record<string, string>;
+  /** The form's accessible name. */
+  label: string;
+  className?: string;
+  quiet?: boolean;
+  summary: string;
+  confirmLabel: string;
+  warning?: ReactNode;
+}) {
+  return (
+    <ActionForm action={action} className={className} quiet={quiet} aria-label={label}>
+      {Object.entries(fields).map(([name, value]) => (
+        <input key={name} type="hidden" name={name} value={value} />
+      ))}
+      <ConfirmSubmit {...confirm} />
+    </ActionForm>
   );
 }
 

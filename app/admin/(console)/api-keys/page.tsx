@@ -1,7 +1,7 @@
 import { requireConsolePage } from "@/app/_server/auth";
 import { ActionForm, SubmitButton } from "@/components/admin/action-form";
 import { formatDateTime } from "@/components/admin/time";
-import { Card, ConfirmSubmit, EmptyState, FormField, PageHeader, ReadOnlyNotice } from "@/components/admin/ui";
+import { Card, ConfirmForm, EmptyState, FormField, PageHeader, ReadOnlyNotice } from "@/components/admin/ui";
 import { Input, Select } from "@/components/ui/form";
 import { listApiKeys, type ApiKeyListItem } from "@/lib/api-keys/api-keys";
 import { createApiKeyAction, revokeApiKeyAction } from "./actions";
@@ -62,14 +62,15 @@ export default async function ApiKeysPage() {
                       {k.revokedAt ? (
                         <span className="text-xs">Revoked {formatDateTime(k.revokedAt, tz)}</span>
                       ) : canAdmin ? (
-                        <ActionForm action={revokeApiKeyAction} className="space-y-2" aria-label={`Revoke ${k.name}`}>
-                          <input type="hidden" name="id" value={k.id} />
-                          <ConfirmSubmit
-                            summary="Revoke"
-                            confirmLabel={`Revoke ${k.name}`}
-                            warning="Requests with this key fail from now on."
-                          />
-                        </ActionForm>
+                        <ConfirmForm
+                          action={revokeApiKeyAction}
+                          fields={{ id: k.id }}
+                          label={`Revoke ${k.name}`}
+                          className="space-y-2"
+                          summary="Revoke"
+                          confirmLabel={`Revoke ${k.name}`}
+                          warning="Requests with this key fail from now on."
+                        />
                       ) : (
                         <span className="text-xs text-green-700">Active</span>
                       )}

@@ -5,7 +5,7 @@ import { formatDateTime } from "@/components/admin/time";
 import {
   Card,
   Checkbox,
-  ConfirmSubmit,
+  ConfirmForm,
   EmptyState,
   FormField,
   linkClass,
@@ -192,14 +192,14 @@ export default async function AudiencesPage() {
                     <span className="font-mono">{t.prefix}…</span> · {formatDateTime(t.createdAt, page.timeZone)}
                   </p>
                   {canAdmin && (
-                    <ActionForm action={revokeViewerTokenAction} aria-label={`Revoke token of ${t.email}`}>
-                      <input type="hidden" name="id" value={t.id} />
-                      <ConfirmSubmit
-                        summary="Revoke"
-                        confirmLabel={`Revoke ${t.prefix}…`}
-                        warning="URLs with this token stop working at once."
-                      />
-                    </ActionForm>
+                    <ConfirmForm
+                      action={revokeViewerTokenAction}
+                      fields={{ id: t.id }}
+                      label={`Revoke token of ${t.email}`}
+                      summary="Revoke"
+                      confirmLabel={`Revoke ${t.prefix}…`}
+                      warning="URLs with this token stop working at once."
+                    />
                   )}
                 </li>
               ))}

@@ -1,15 +1,7 @@
 import { requireConsolePage } from "@/app/_server/auth";
 import { ActionForm, SubmitButton } from "@/components/admin/action-form";
 import { ComponentStatusBadge } from "@/components/admin/badges";
-import {
-  Card,
-  Checkbox,
-  ConfirmSubmit,
-  EmptyState,
-  FormField,
-  PageHeader,
-  ReadOnlyNotice,
-} from "@/components/admin/ui";
+import { Card, Checkbox, ConfirmForm, EmptyState, FormField, PageHeader, ReadOnlyNotice } from "@/components/admin/ui";
 import { Input, Select } from "@/components/ui/form";
 import { COMPONENT_STATUS_LABELS, COMPONENT_STATUSES } from "@/db/constants";
 import { componentDto, groupDto, listComponents, listGroups } from "@/lib/components/components";
@@ -278,14 +270,15 @@ function ComponentRow({
             </ActionForm>
           </details>
           <VendorForm componentId={c.id} name={c.name} vendor={vendor} />
-          <ActionForm action={deleteComponentAction} className="space-y-2" aria-label={`Delete ${c.name}`}>
-            <input type="hidden" name="id" value={c.id} />
-            <ConfirmSubmit
-              summary="Delete"
-              confirmLabel={`Delete ${c.name}`}
-              warning="It disappears from the status page. Its history stays in past incidents."
-            />
-          </ActionForm>
+          <ConfirmForm
+            action={deleteComponentAction}
+            fields={{ id: c.id }}
+            label={`Delete ${c.name}`}
+            className="space-y-2"
+            summary="Delete"
+            confirmLabel={`Delete ${c.name}`}
+            warning="It disappears from the status page. Its history stays in past incidents."
+          />
         </div>
       )}
     </li>
@@ -413,18 +406,15 @@ export default async function ComponentsPage() {
                           </SubmitButton>
                         </ActionForm>
                       </details>
-                      <ActionForm
+                      <ConfirmForm
                         action={deleteGroupAction}
+                        fields={{ id: g.id }}
+                        label={`Delete group ${g.name}`}
                         className="space-y-2"
-                        aria-label={`Delete group ${g.name}`}
-                      >
-                        <input type="hidden" name="id" value={g.id} />
-                        <ConfirmSubmit
-                          summary="Delete group"
-                          confirmLabel={`Delete group ${g.name}`}
-                          warning="Its components stay, ungrouped."
-                        />
-                      </ActionForm>
+                        summary="Delete group"
+                        confirmLabel={`Delete group ${g.name}`}
+                        warning="Its components stay, ungrouped."
+                      />
                     </div>
                   )}
                 </header>

@@ -1,6 +1,6 @@
 import { ActionForm, SubmitButton } from "@/components/admin/action-form";
 import { formatDateTime } from "@/components/admin/time";
-import { ConfirmSubmit, FormField } from "@/components/admin/ui";
+import { ConfirmForm, FormField } from "@/components/admin/ui";
 import { Input, Select } from "@/components/ui/form";
 import { COMPONENT_STATUS_LABELS, VENDOR_KIND_LABELS, VENDOR_KINDS } from "@/db/constants";
 import type { VendorView } from "@/lib/vendors/vendors";
@@ -140,14 +140,14 @@ export function VendorForm({
           </SubmitButton>
         </ActionForm>
         {vendor && (
-          <ActionForm action={removeVendorAction} aria-label={`Stop following for ${name}`}>
-            <input type="hidden" name="componentId" value={componentId} />
-            <ConfirmSubmit
-              summary="Stop following"
-              confirmLabel={`Stop following for ${name}`}
-              warning="The component keeps its current status until you change it."
-            />
-          </ActionForm>
+          <ConfirmForm
+            action={removeVendorAction}
+            fields={{ componentId: componentId }}
+            label={`Stop following for ${name}`}
+            summary="Stop following"
+            confirmLabel={`Stop following for ${name}`}
+            warning="The component keeps its current status until you change it."
+          />
         )}
       </div>
     </details>

@@ -1,15 +1,7 @@
 import { requireConsolePage } from "@/app/_server/auth";
 import { ActionForm, SubmitButton } from "@/components/admin/action-form";
 import { formatDateTime } from "@/components/admin/time";
-import {
-  Card,
-  Checkbox,
-  ConfirmSubmit,
-  EmptyState,
-  FormField,
-  PageHeader,
-  ReadOnlyNotice,
-} from "@/components/admin/ui";
+import { Card, Checkbox, ConfirmForm, EmptyState, FormField, PageHeader, ReadOnlyNotice } from "@/components/admin/ui";
 import { Input, Select } from "@/components/ui/form";
 import { COMPONENT_STATUSES, COMPONENT_STATUS_LABELS } from "@/db/constants";
 import { listComponents } from "@/lib/components/components";
@@ -344,22 +336,22 @@ function IntegrationCard({
               </FormField>
               <SubmitButton pendingLabel="Saving…">Save</SubmitButton>
             </ActionForm>
-            <ActionForm action={rotateIntegrationAction} aria-label={`New URL for ${i.name}`}>
-              <input type="hidden" name="id" value={i.id} />
-              <ConfirmSubmit
-                summary="Make a new URL"
-                confirmLabel="Make a new URL"
-                warning="The current URL stops working at once; update your monitor."
-              />
-            </ActionForm>
-            <ActionForm action={deleteIntegrationAction} aria-label={`Delete ${i.name}`}>
-              <input type="hidden" name="id" value={i.id} />
-              <ConfirmSubmit
-                summary="Delete integration"
-                confirmLabel={`Delete ${i.name}`}
-                warning="Its URL stops working and its firing alerts stop counting."
-              />
-            </ActionForm>
+            <ConfirmForm
+              action={rotateIntegrationAction}
+              fields={{ id: i.id }}
+              label={`New URL for ${i.name}`}
+              summary="Make a new URL"
+              confirmLabel="Make a new URL"
+              warning="The current URL stops working at once; update your monitor."
+            />
+            <ConfirmForm
+              action={deleteIntegrationAction}
+              fields={{ id: i.id }}
+              label={`Delete ${i.name}`}
+              summary="Delete integration"
+              confirmLabel={`Delete ${i.name}`}
+              warning="Its URL stops working and its firing alerts stop counting."
+            />
           </div>
         </details>
       )}

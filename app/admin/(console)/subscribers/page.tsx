@@ -1,7 +1,7 @@
 import { requireConsolePage } from "@/app/_server/auth";
 import { ActionForm, SubmitButton } from "@/components/admin/action-form";
 import { formatDate, formatDateTime } from "@/components/admin/time";
-import { Card, Checkbox, ConfirmSubmit, EmptyState, FormField, PageHeader } from "@/components/admin/ui";
+import { Card, Checkbox, ConfirmForm, EmptyState, FormField, PageHeader } from "@/components/admin/ui";
 import { Input, Select } from "@/components/ui/form";
 import { SUBSCRIBER_STATES } from "@/db/constants";
 import { listSubscribers, maySkipConfirmation, subscriberCounts } from "@/lib/subscribers/admin";
@@ -128,14 +128,16 @@ export default async function SubscribersPage({
                         </ActionForm>
                       )}
                       {canEdit && (s.state === "active" || s.state === "unconfirmed") && (
-                        <ActionForm action={removeSubscriberAction} className="" quiet aria-label={`Remove ${s.email}`}>
-                          <input type="hidden" name="id" value={s.id} />
-                          <ConfirmSubmit
-                            summary="Remove"
-                            confirmLabel="Yes, remove"
-                            warning={`${s.email} stops receiving email at once.`}
-                          />
-                        </ActionForm>
+                        <ConfirmForm
+                          action={removeSubscriberAction}
+                          fields={{ id: s.id }}
+                          label={`Remove ${s.email}`}
+                          className=""
+                          quiet
+                          summary="Remove"
+                          confirmLabel="Yes, remove"
+                          warning={`${s.email} stops receiving email at once.`}
+                        />
                       )}
                     </td>
                   </tr>

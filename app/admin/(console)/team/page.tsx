@@ -1,7 +1,7 @@
 import { requireConsolePage } from "@/app/_server/auth";
 import { ActionForm, SubmitButton } from "@/components/admin/action-form";
 import { formatDateTime } from "@/components/admin/time";
-import { Card, ConfirmSubmit, FormField, PageHeader, ReadOnlyNotice } from "@/components/admin/ui";
+import { Card, ConfirmForm, FormField, PageHeader, ReadOnlyNotice } from "@/components/admin/ui";
 import { Input, Select } from "@/components/ui/form";
 import type { Role } from "@/db/constants";
 import { listOpenInvitations } from "@/lib/users/invitations";
@@ -88,14 +88,15 @@ export default async function TeamPage() {
                         Change
                       </SubmitButton>
                     </ActionForm>
-                    <ActionForm action={removeUserAction} className="space-y-2" aria-label={`Remove ${u.email}`}>
-                      <input type="hidden" name="userId" value={u.id} />
-                      <ConfirmSubmit
-                        summary="Remove"
-                        confirmLabel={`Remove ${u.email}`}
-                        warning="They are signed out and can no longer sign in; the API keys they created are revoked."
-                      />
-                    </ActionForm>
+                    <ConfirmForm
+                      action={removeUserAction}
+                      fields={{ userId: u.id }}
+                      label={`Remove ${u.email}`}
+                      className="space-y-2"
+                      summary="Remove"
+                      confirmLabel={`Remove ${u.email}`}
+                      warning="They are signed out and can no longer sign in; the API keys they created are revoked."
+                    />
                   </div>
                 ) : (
                   <span
@@ -174,18 +175,15 @@ export default async function TeamPage() {
                           Resend
                         </SubmitButton>
                       </ActionForm>
-                      <ActionForm
+                      <ConfirmForm
                         action={revokeInvitationAction}
+                        fields={{ invitationId: inv.id }}
+                        label={`Revoke the invitation for ${inv.email}`}
                         className="space-y-2"
-                        aria-label={`Revoke the invitation for ${inv.email}`}
-                      >
-                        <input type="hidden" name="invitationId" value={inv.id} />
-                        <ConfirmSubmit
-                          summary="Revoke"
-                          confirmLabel={`Revoke the invitation for ${inv.email}`}
-                          warning="The link stops working at once."
-                        />
-                      </ActionForm>
+                        summary="Revoke"
+                        confirmLabel={`Revoke the invitation for ${inv.email}`}
+                        warning="The link stops working at once."
+                      />
                     </div>
                   )}
                 </li>

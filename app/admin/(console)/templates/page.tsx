@@ -1,14 +1,6 @@
 import { requireConsolePage } from "@/app/_server/auth";
 import { ActionForm, SubmitButton } from "@/components/admin/action-form";
-import {
-  Card,
-  Checkbox,
-  ConfirmSubmit,
-  EmptyState,
-  FormField,
-  PageHeader,
-  ReadOnlyNotice,
-} from "@/components/admin/ui";
+import { Card, Checkbox, ConfirmForm, EmptyState, FormField, PageHeader, ReadOnlyNotice } from "@/components/admin/ui";
 import { Input, Select, Textarea } from "@/components/ui/form";
 import { COMPONENT_STATUS_LABELS, COMPONENT_STATUSES, INCIDENT_STATUS_LABELS, INCIDENT_STATUSES } from "@/db/constants";
 import { ComponentSections } from "@/components/ui/component-sections";
@@ -117,10 +109,15 @@ export default async function TemplatesPage() {
                       <SubmitButton pendingLabel="Saving…">Save</SubmitButton>
                     </ActionForm>
                   </details>
-                  <ActionForm action={deleteTemplateAction} quiet className="" aria-label={`Delete ${t.name}`}>
-                    <input type="hidden" name="id" value={t.id} />
-                    <ConfirmSubmit summary="Delete" confirmLabel={`Delete “${t.name}”`} />
-                  </ActionForm>
+                  <ConfirmForm
+                    action={deleteTemplateAction}
+                    fields={{ id: t.id }}
+                    label={`Delete ${t.name}`}
+                    className=""
+                    quiet
+                    summary="Delete"
+                    confirmLabel={`Delete “${t.name}”`}
+                  />
                 </div>
               )}
             </Card>

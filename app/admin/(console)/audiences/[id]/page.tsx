@@ -2,7 +2,7 @@ import { notFound } from "next/navigation";
 import { and, desc, eq } from "drizzle-orm";
 import { requireConsolePage } from "@/app/_server/auth";
 import { ActionForm, SubmitButton } from "@/components/admin/action-form";
-import { Card, ConfirmSubmit, EmptyState, FormField, PageHeader } from "@/components/admin/ui";
+import { Card, ConfirmForm, EmptyState, FormField, PageHeader } from "@/components/admin/ui";
 import { Button, Textarea } from "@/components/ui/form";
 import { audience, audienceRestriction, incident } from "@/db/schema";
 import { listMembers } from "@/lib/audiences/audiences";
@@ -77,11 +77,14 @@ export default async function AudiencePage({ params }: Props) {
                 <li key={m.id} className="flex items-center justify-between gap-3 py-2">
                   <span className="font-mono text-xs">{m.email}</span>
                   {canAdmin && (
-                    <ActionForm action={removeMemberAction} quiet aria-label={`Remove ${m.email}`}>
-                      <input type="hidden" name="audienceId" value={a.id} />
-                      <input type="hidden" name="memberId" value={m.id} />
-                      <ConfirmSubmit summary="Remove" confirmLabel={`Remove ${m.email}`} />
-                    </ActionForm>
+                    <ConfirmForm
+                      action={removeMemberAction}
+                      fields={{ audienceId: a.id, memberId: m.id }}
+                      label={`Remove ${m.email}`}
+                      quiet
+                      summary="Remove"
+                      confirmLabel={`Remove ${m.email}`}
+                    />
                   )}
                 </li>
               ))}
@@ -141,10 +144,13 @@ export default async function AudiencePage({ params }: Props) {
             title="Delete audience"
             description="Possible once nothing is restricted to it (clear the pickers above first)."
           >
-            <ActionForm action={deleteAudienceAction} aria-label={`Delete ${a.name}`}>
-              <input type="hidden" name="id" value={a.id} />
-              <ConfirmSubmit summary="Delete audience" confirmLabel={`Delete ${a.name}`} />
-            </ActionForm>
+            <ConfirmForm
+              action={deleteAudienceAction}
+              fields={{ id: a.id }}
+              label={`Delete ${a.name}`}
+              summary="Delete audience"
+              confirmLabel={`Delete ${a.name}`}
+            />
           </Card>
         )}
       </div>

@@ -1,7 +1,7 @@
 import { ActionForm, SubmitButton } from "@/components/admin/action-form";
 import { ComponentStatusBadge, IncidentStatusBadge } from "@/components/admin/badges";
 import { formatDateTime, toLocalInput, zoneLabel } from "@/components/admin/time";
-import { Card, ConfirmSubmit, FormField, markdownClass } from "@/components/admin/ui";
+import { Card, ConfirmForm, FormField, markdownClass } from "@/components/admin/ui";
 import { Input, Select, Textarea } from "@/components/ui/form";
 import { COMPONENT_STATUS_LABELS } from "@/db/constants";
 import type { ConsoleIncidentDetail, ConsoleIncidentUpdate } from "@/lib/incidents/queries";
@@ -186,19 +186,19 @@ function TimelineEntry({
             </details>
           )}
           {!isOnly && (
-            <ActionForm action={deleteUpdateAction} className="space-y-2" aria-label="Delete update">
-              <input type="hidden" name="incidentId" value={incidentId} />
-              <input type="hidden" name="updateId" value={update.id} />
-              <ConfirmSubmit
-                summary={update.publishAt ? "Delete scheduled update" : "Delete update"}
-                confirmLabel="Yes, delete this update"
-                warning={
-                  update.publishAt
-                    ? "It will not be published and nobody is notified."
-                    : "The update disappears from the status page. Component changes it made stay in the history."
-                }
-              />
-            </ActionForm>
+            <ConfirmForm
+              action={deleteUpdateAction}
+              fields={{ incidentId, updateId: update.id }}
+              label="Delete update"
+              className="space-y-2"
+              summary={update.publishAt ? "Delete scheduled update" : "Delete update"}
+              confirmLabel="Yes, delete this update"
+              warning={
+                update.publishAt
+                  ? "It will not be published and nobody is notified."
+                  : "The update disappears from the status page. Component changes it made stay in the history."
+              }
+            />
           )}
         </div>
       )}

@@ -1,6 +1,6 @@
 import { requireConsolePage } from "@/app/_server/auth";
 import { ActionForm, SubmitButton } from "@/components/admin/action-form";
-import { Card, ConfirmSubmit, EmptyState, FormField, PageHeader, ReadOnlyNotice } from "@/components/admin/ui";
+import { Card, ConfirmForm, EmptyState, FormField, PageHeader, ReadOnlyNotice } from "@/components/admin/ui";
 import { Input, Select, Textarea } from "@/components/ui/form";
 import { env } from "@/lib/env";
 import { listConsoleTargets } from "@/lib/mirror/console-targets";
@@ -81,14 +81,14 @@ export default async function MirrorPage() {
                     <SubmitButton pendingLabel="Saving…">Save target</SubmitButton>
                   </ActionForm>
                 </details>
-                <ActionForm action={removeMirrorTargetAction} aria-label={`Remove ${labelOf(t)}`}>
-                  <input type="hidden" name="id" value={t.id} />
-                  <ConfirmSubmit
-                    summary="Remove this target"
-                    confirmLabel="Remove target"
-                    warning="Herald stops pushing there. The files already there stay: remove them yourself if needed."
-                  />
-                </ActionForm>
+                <ConfirmForm
+                  action={removeMirrorTargetAction}
+                  fields={{ id: t.id }}
+                  label={`Remove ${labelOf(t)}`}
+                  summary="Remove this target"
+                  confirmLabel="Remove target"
+                  warning="Herald stops pushing there. The files already there stay: remove them yourself if needed."
+                />
               </div>
             )}
           </TargetCard>

@@ -1,7 +1,7 @@
 import { requireConsolePage } from "@/app/_server/auth";
 import { ActionForm, SubmitButton } from "@/components/admin/action-form";
 import { formatDateTime } from "@/components/admin/time";
-import { Card, ConfirmSubmit, EmptyState, linkClass, PageHeader } from "@/components/admin/ui";
+import { Card, ConfirmForm, EmptyState, linkClass, PageHeader } from "@/components/admin/ui";
 import { CHANNEL_KIND_LABELS } from "@/db/constants";
 import { getPage } from "@/lib/page/page";
 import { channelDeliveryLog, getChannelTarget } from "@/lib/subscribers/channels";
@@ -55,14 +55,16 @@ export default async function ChannelTargetPage({ params }: { params: Promise<{ 
                 </ActionForm>
               )}
               {admin && (
-                <ActionForm action={removeChannelAction} className="" quiet aria-label={`Remove ${t.label}`}>
-                  <input type="hidden" name="id" value={t.id} />
-                  <ConfirmSubmit
-                    summary="Remove"
-                    confirmLabel="Yes, remove"
-                    warning="It stops receiving notifications at once."
-                  />
-                </ActionForm>
+                <ConfirmForm
+                  action={removeChannelAction}
+                  fields={{ id: t.id }}
+                  label={`Remove ${t.label}`}
+                  className=""
+                  quiet
+                  summary="Remove"
+                  confirmLabel="Yes, remove"
+                  warning="It stops receiving notifications at once."
+                />
               )}
             </div>
           </Card>
