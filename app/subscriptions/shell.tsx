@@ -26,6 +26,15 @@ export async function SubscriptionShell({ title, children }: { title: string; ch
   );
 }
 
+/** The answer to a token that matches nothing (or nothing that may act any more). */
+export function InvalidLink({ children = "Use the link from a recent email." }: { children?: ReactNode }) {
+  return (
+    <SubscriptionShell title="This link is not valid">
+      <p className="text-sm">{children}</p>
+    </SubscriptionShell>
+  );
+}
+
 export const buttonClass =
   "inline-flex items-center justify-center rounded-md bg-blue-600 px-4 py-2 text-sm font-medium text-white shadow-sm " +
   "hover:bg-blue-700";

@@ -3,7 +3,7 @@ import { env } from "@/lib/env";
 import { isDomainError } from "@/lib/errors";
 import { getDb, systemClock } from "@/lib/runtime";
 import { type PublicChannelView, viewChannelByToken } from "@/lib/subscribers/channels";
-import { buttonClass, SubscriptionShell, secondaryClass, tokenParam } from "../shell";
+import { buttonClass, InvalidLink, SubscriptionShell, secondaryClass, tokenParam } from "../shell";
 
 const RESULTS: Record<string, string> = {
   wrong: "That code is not right. Check the verification message and try again.",
@@ -23,11 +23,7 @@ export default async function ChannelPage({
     view = await viewChannelByToken({ db: getDb(), now: systemClock }, env().HERALD_SECRET, token);
   } catch (err) {
     if (!isDomainError(err)) throw err;
-    return (
-      <SubscriptionShell title="This link is not valid">
-        <p className="text-sm">Use the link from the page where the target was added or from a recent message.</p>
-      </SubscriptionShell>
-    );
+    return <InvalidLink>Use the link from the page where the target was added or from a recent message.</InvalidLink>;
   }
   const result = typeof sp.result === "string" ? RESULTS[sp.result] : undefined;
   const what = `${CHANNEL_KIND_LABELS[view.kind]} ${view.label}`;

@@ -1,7 +1,7 @@
 import { getPage } from "@/lib/page/page";
 import { getDb, systemClock } from "@/lib/runtime";
 import { viewByConfirmToken } from "@/lib/subscribers/subscribe";
-import { buttonClass, SubscriptionShell, tokenParam } from "../shell";
+import { buttonClass, InvalidLink, SubscriptionShell, tokenParam } from "../shell";
 
 /** Shows what the link confirms. Only the button's POST confirms: mail scanners fetch links. */
 export default async function ConfirmPage({ searchParams }: { searchParams: Promise<{ token?: string | string[] }> }) {
@@ -10,11 +10,9 @@ export default async function ConfirmPage({ searchParams }: { searchParams: Prom
   const view = await viewByConfirmToken({ db, now: systemClock }, (await getPage(db)).id, token);
   if (!view)
     return (
-      <SubscriptionShell title="This link is not valid">
-        <p className="text-sm">
-          It may have been used already or expired. Subscribe again from the status page to get a new one.
-        </p>
-      </SubscriptionShell>
+      <InvalidLink>
+        It may have been used already or expired. Subscribe again from the status page to get a new one.
+      </InvalidLink>
     );
   return (
     <SubscriptionShell title="Confirm your subscription">

@@ -4,7 +4,7 @@ import { listComponentSections } from "@/lib/components/order";
 import { getPage } from "@/lib/page/page";
 import { getDb, systemClock } from "@/lib/runtime";
 import { viewByManageToken } from "@/lib/subscribers/subscribe";
-import { buttonClass, secondaryClass, SubscriptionShell, tokenParam } from "../shell";
+import { buttonClass, secondaryClass, InvalidLink, SubscriptionShell, tokenParam } from "../shell";
 
 /** Preferences: which components and events to hear about, pause / resume, or unsubscribe. All act by POST. */
 export default async function ManagePage({ searchParams }: { searchParams: Promise<{ token?: string | string[] }> }) {
@@ -12,12 +12,7 @@ export default async function ManagePage({ searchParams }: { searchParams: Promi
   const db = getDb();
   const page = await getPage(db);
   const view = await viewByManageToken({ db, now: systemClock }, page.id, token);
-  if (!view || view.state === "quarantined")
-    return (
-      <SubscriptionShell title="This link is not valid">
-        <p className="text-sm">Use the link from a recent email.</p>
-      </SubscriptionShell>
-    );
+  if (!view || view.state === "quarantined") return <InvalidLink />;
   if (view.state === "unsubscribed")
     return (
       <SubscriptionShell title="You are unsubscribed">

@@ -1,7 +1,7 @@
 import { getPage } from "@/lib/page/page";
 import { getDb, systemClock } from "@/lib/runtime";
 import { viewByManageToken } from "@/lib/subscribers/subscribe";
-import { buttonClass, SubscriptionShell, tokenParam } from "../shell";
+import { buttonClass, InvalidLink, SubscriptionShell, tokenParam } from "../shell";
 
 /** The email footer's "unsubscribe" link. The button POSTs; a GET changes nothing. */
 export default async function UnsubscribePage({
@@ -12,12 +12,7 @@ export default async function UnsubscribePage({
   const token = tokenParam((await searchParams).token);
   const db = getDb();
   const view = await viewByManageToken({ db, now: systemClock }, (await getPage(db)).id, token);
-  if (!view)
-    return (
-      <SubscriptionShell title="This link is not valid">
-        <p className="text-sm">Use the link from a recent email.</p>
-      </SubscriptionShell>
-    );
+  if (!view) return <InvalidLink />;
   if (view.state === "unsubscribed")
     return (
       <SubscriptionShell title="You are unsubscribed">
