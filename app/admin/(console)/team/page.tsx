@@ -4,6 +4,7 @@ import { formatDateTime } from "@/components/admin/time";
 import { Card, ConfirmForm, FormField, PageHeader, ReadOnlyNotice } from "@/components/admin/ui";
 import { Input, Select } from "@/components/ui/form";
 import type { Role } from "@/db/constants";
+import { MIN_PASSWORD_LENGTH } from "@/lib/auth/constants";
 import { listOpenInvitations } from "@/lib/users/invitations";
 import { listUsers, userDto } from "@/lib/users/users";
 import {
@@ -24,6 +25,15 @@ const ROLE_INFO: Record<Role, string> = {
   viewer: "Read-only",
 };
 const ROLE_LABEL: Record<Role, string> = { owner: "Owner", admin: "Admin", editor: "Editor", viewer: "Viewer" };
+
+/** The roles the signed-in user may hand out, as a select's options. */
+function RoleOptions({ roles }: { roles: Role[] }) {
+  return roles.map((r) => (
+    <option key={r} value={r}>
+      {ROLE_LABEL[r]}
+    </option>
+  ));
+}
 
 export default async function TeamPage() {
   const { user: me, ctx, page, canAdmin } = await requireConsolePage();
@@ -78,11 +88,7 @@ export default async function TeamPage() {
                           "dark:border-zinc-700 dark:bg-zinc-900"
                         }
                       >
-                        {assignable.map((r) => (
-                          <option key={r} value={r}>
-                            {ROLE_LABEL[r]}
-                          </option>
-                        ))}
+                        <RoleOptions roles={assignable} />
                       </select>
                       <SubmitButton variant="secondary" className="!py-1">
                         Change
@@ -127,11 +133,7 @@ export default async function TeamPage() {
               </FormField>
               <FormField label="Role" name="role" id="invite-role">
                 <Select name="role" id="invite-role" defaultValue="editor">
-                  {assignable.map((r) => (
-                    <option key={r} value={r}>
-                      {ROLE_LABEL[r]}
-                    </option>
-                  ))}
+                  <RoleOptions roles={assignable} />
                 </Select>
               </FormField>
               <SubmitButton pendingLabel="Inviting…">Send invitation</SubmitButton>
@@ -200,13 +202,18 @@ export default async function TeamPage() {
               <FormField label="Email" name="email" id="new-user-email">
                 <Input name="email" id="new-user-email" type="email" required autoComplete="off" />
               </FormField>
-              <FormField label="Password" name="password" id="new-user-password" hint="At least 10 characters.">
+              <FormField
+                label="Password"
+                name="password"
+                id="new-user-password"
+                hint={`At least ${MIN_PASSWORD_LENGTH} characters.`}
+              >
                 <Input
                   name="password"
                   id="new-user-password"
                   type="password"
                   required
-                  minLength={10}
+                  minLength={MIN_PASSWORD_LENGTH}
                   autoComplete="new-password"
                 />
               </FormField>
@@ -220,11 +227,7 @@ export default async function TeamPage() {
                 }
               >
                 <Select name="role" id="new-user-role" defaultValue="editor">
-                  {assignable.map((r) => (
-                    <option key={r} value={r}>
-                      {ROLE_LABEL[r]}
-                    </option>
-                  ))}
+                  <RoleOptions roles={assignable} />
                 </Select>
               </FormField>
               <SubmitButton pendingLabel="Adding…">Add user</SubmitButton>
