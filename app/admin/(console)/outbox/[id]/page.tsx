@@ -1,10 +1,10 @@
-import Link from "next/link";
 import { notFound } from "next/navigation";
 import { requireUser } from "@/app/_server/auth";
 import { formatDateTime } from "@/components/admin/time";
-import { Card, linkClass, PageHeader } from "@/components/admin/ui";
+import { Card, PageHeader } from "@/components/admin/ui";
 import { readOutboxEmail } from "@/lib/email/outbox";
 import { getPage } from "@/lib/page/page";
+import { BackToOutbox } from "../back-link";
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }) {
   const { ctx } = await requireUser();
@@ -24,11 +24,7 @@ export default async function OutboxEmailPage({ params }: { params: Promise<{ id
   ];
   return (
     <>
-      <p className="mb-2 text-sm">
-        <Link href="/admin/outbox" className={linkClass}>
-          ← Outbox
-        </Link>
-      </p>
+      <BackToOutbox />
       <PageHeader
         title={email.subject}
         description={`To ${email.toAddress} · ${formatDateTime(email.createdAt, (await getPage(ctx.db)).timeZone)}`}

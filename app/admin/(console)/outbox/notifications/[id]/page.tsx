@@ -1,10 +1,10 @@
-import Link from "next/link";
 import { notFound } from "next/navigation";
 import { requireUser } from "@/app/_server/auth";
 import { formatDateTime } from "@/components/admin/time";
-import { Card, EmptyState, linkClass, PageHeader } from "@/components/admin/ui";
+import { Card, EmptyState, PageHeader } from "@/components/admin/ui";
 import { getPage } from "@/lib/page/page";
 import { getNotificationSummary, listDeliveries, notificationLabel } from "@/lib/notifications/status";
+import { BackToOutbox } from "../../back-link";
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }) {
   const { ctx } = await requireUser();
@@ -21,11 +21,7 @@ export default async function NotificationDeliveriesPage({ params }: { params: P
   const tz = page.timeZone;
   return (
     <>
-      <p className="mb-2 text-sm">
-        <Link href="/admin/outbox" className={linkClass}>
-          ← Outbox
-        </Link>
-      </p>
+      <BackToOutbox />
       <PageHeader
         title={notificationLabel(n)}
         description={
