@@ -1,18 +1,10 @@
 import "server-only";
-import { isDomainError, ValidationError, type FieldErrors } from "@/lib/errors";
+import type { FormState } from "@/components/admin/action-form";
+import { isDomainError, ValidationError } from "@/lib/errors";
 import { wakeWorker } from "@/lib/worker/loop";
 
-/** What every console form's server action returns to useActionState. */
-export interface ActionState {
-  ok?: boolean;
-  message?: string;
-  error?: string;
-  fieldErrors?: FieldErrors;
-  /** Shown once (e.g. a new API key). */
-  secret?: string;
-  /** What the secret is, for "Copy this … now" (default "API key"). */
-  secretLabel?: string;
-}
+/** What every console form's server action returns to useActionState (the form's state: one type, in the form). */
+export type ActionState = FormState;
 
 /**
  * Runs a use case for a form: domain errors become a message and per-field

@@ -14,13 +14,15 @@ import {
 import type { FieldErrors } from "@/lib/errors";
 import { Button, FormMessage } from "@/components/ui/form";
 
-/** Mirrors app/_server/actions.ts ActionState (that module is server-only). */
+/** What a console form's server action returns (app/_server/actions.ts runAction's ActionState). */
 export interface FormState {
   ok?: boolean;
   message?: string;
   error?: string;
   fieldErrors?: FieldErrors;
+  /** Shown once (e.g. a new API key). */
   secret?: string;
+  /** What the secret is, for "Copy this … now" (default "API key"). */
   secretLabel?: string;
 }
 
