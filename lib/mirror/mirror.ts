@@ -54,6 +54,8 @@ export interface PushResult {
   uploaded: number;
   deleted: number;
   error: string | null;
+  /** Cut short by a newer change: the rest goes in the next round. */
+  cut?: boolean;
 }
 
 /** Every target to push: the environment's, then the console's. */
@@ -95,6 +97,8 @@ export async function pushTo(
   full: boolean,
   /** What an earlier push of this job sent (a deferring build's): counted into this one's figures. */
   earlier: { uploaded: number; deleted: number } = { uploaded: 0, deleted: 0 },
+  /** A newer change waits: the files not yet sent stay marked unsent, the target behind (the next round sends them). */
+  stop?: AbortSignal,
 ): Promise<PushResult> {
   const started = ctx.now();
   const setState = (v: SQLiteUpdateSetSource<typeof mirrorTarget>) =>
@@ -128,29 +132,37 @@ export async function pushTo(
       lastAttemptAt: started,
       pushRequested: false,
     });
+    const skipped = new Set<string>();
     await pool(
       puts.map((file) => async () => {
+        if (stop?.aborted) return void skipped.add(file);
         const f = site.files.get(file)!;
         await driver.put(file, site.read(file), f.contentType);
       }),
       driver.concurrency,
     );
+    const cut = skipped.size > 0;
+    const sent = cut ? puts.filter((file) => !skipped.has(file)) : puts;
+    if (cut) removes.length = 0;
     if (removes.length) await driver.remove(removes);
     const { remoteHead } = await driver.finish(
-      `Status page at content version ${site.version}: ${puts.length} changed, ${removes.length} removed`,
+      `Status page at content version ${site.version}: ${sent.length} changed, ${removes.length} removed`,
     );
     const manifest = listed
-      ? Object.fromEntries([...site.files].map(([file, f]) => [file, f.sha]))
-      : puts.length || removes.length
+      ? {
+          ...(cut ? Object.fromEntries(held) : {}),
+          ...Object.fromEntries([...site.files].map(([file, f]) => [file, skipped.has(file) ? "" : f.sha])),
+        }
+      : sent.length || removes.length
         ? patched({
-            ...Object.fromEntries(puts.map((file) => [file, site.files.get(file)!.sha])),
+            ...Object.fromEntries(sent.map((file) => [file, site.files.get(file)!.sha])),
             ...Object.fromEntries(removes.map((file) => [file, null])),
           })
         : undefined;
-    const uploaded = earlier.uploaded + puts.length;
+    const uploaded = earlier.uploaded + sent.length;
     const deleted = earlier.deleted + removes.length;
     // A deferred build's push is not the version yet: the target stays behind until the rest is there.
-    const complete = site.deferred === 0;
+    const complete = site.deferred === 0 && !cut;
     await setState({
       ...(manifest ? { manifest } : {}),
       ...(complete
@@ -160,7 +172,7 @@ export async function pushTo(
       lastError: null,
       lastErrorAt: null,
     });
-    return { target: driver.id, uploaded, deleted, error: null };
+    return { target: driver.id, uploaded, deleted, error: null, cut };
   } catch (err) {
     const error = redact(err instanceof Error ? err.message : String(err), driver.secrets).slice(0, 2000);
     await setState({ lastError: error, lastErrorAt: ctx.now(), ...(requested ? { pushRequested: true } : {}) });
@@ -220,6 +232,15 @@ export async function runJob(
   const firstResults = await Promise.all(earlyTargets.map((t) => pushTo(ctx, t, held.get(t.id)!, early, job.full)));
   const site = early.deferred && !job.full ? await build(false, deps.backfillSlice ?? BACKFILL_SLICE) : early;
   held = await states();
+  // A newer change cuts this push short between files (not git's: one commit); it goes out in the next round.
+  const newer = new AbortController();
+  const watch = setInterval(
+    () =>
+      void getContentVersion(ctx.db)
+        .then((v) => v > site.version && newer.abort())
+        .catch(() => {}),
+    PREEMPT_CHECK_MS,
+  );
   // A target removed since the list was read has no row: nothing to push there.
   const results = await Promise.all(
     targets
@@ -228,10 +249,16 @@ export async function runJob(
         const before = firstResults.find((r) => r.target === t.id);
         // Failed in the first round: that error stands; the job is retried.
         if (before?.error) return before;
-        return pushTo(ctx, t, held.get(t.id)!, site, job.full && !before, before);
+        const stop = t.kind === "git" ? undefined : newer.signal;
+        return pushTo(ctx, t, held.get(t.id)!, site, job.full && !before, before, stop);
       }),
-  );
-  return { site: { ...site, fetched: site.fetched + (site === early ? 0 : early.fetched) }, results };
+  ).finally(() => clearInterval(watch));
+  // A cut push leaves the job to go on at once, like a backfill's slice.
+  const cut = results.some((r) => r.cut) ? 1 : 0;
+  return {
+    site: { ...site, deferred: site.deferred + cut, fetched: site.fetched + (site === early ? 0 : early.fetched) },
+    results,
+  };
 }
 
 /** How often a slice asks whether a newer change waits. */
