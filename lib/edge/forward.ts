@@ -14,6 +14,7 @@ import {
   type OutgoingHttpHeaders,
   type ServerResponse,
 } from "node:http";
+import { readBuffered } from "../net/buffered";
 import type { Rendered } from "../snapshots/server";
 import { CLIENT_IP_HEADER } from "./client-ip";
 
@@ -117,19 +118,12 @@ export function createForwarder(opts: ForwarderOptions) {
     if (port === null) return Promise.reject(new Error("the application process is not running"));
     const headers = { accept: "text/html,*/*", ...extra, [EDGE_TOKEN_HEADER]: opts.token };
     return new Promise((resolve, reject) => {
-      const req = request({ host: "127.0.0.1", port, path, headers, agent }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () =>
-          resolve({
-            status: res.statusCode ?? 500,
-            contentType: String(res.headers["content-type"] ?? "application/octet-stream"),
-            body: Buffer.concat(chunks),
-            location: res.headers.location,
-          }),
-        );
-        res.on("error", reject);
-      });
+      const req = request({ host: "127.0.0.1", port, path, headers, agent }, (res) =>
+        readBuffered(res).then(
+          (r) => resolve({ status: r.status, contentType: r.contentType, body: r.body, location: r.headers.location }),
+          reject,
+        ),
+      );
       req.on("error", reject);
       req.end();
     });

@@ -28,6 +28,7 @@ import { loadPublicIndex } from "../public/index";
 import { loadPublicPageRow, publicBaseUrl, publicPageOf } from "../public/page";
 import { publicComponents, publishedIncidentOn, publishedUpdate } from "../public/visibility";
 import { NOT_FOUND_PAGE, PUBLIC_ROUTES, type PathIndex } from "../snapshots/routes";
+import { readBuffered } from "../net/buffered";
 import { classifyRef, fileForKey, mirrorHtml, needsOriginPage, rootRelativeRefs } from "./files";
 
 /** Bumped when the file layout or the HTML rewrite changes: every cached file is fetched again. */
@@ -53,20 +54,11 @@ export function httpSource(origin: string, timeoutMs = 60_000): SiteSource {
       const req = get(
         new URL(key, base),
         { headers: { accept: "text/html,*/*", "user-agent": "herald-mirror" }, agent: false, timeout: timeoutMs },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on("data", (c: Buffer) => chunks.push(c));
-          res.on("end", () =>
-            resolve({
-              status: res.statusCode ?? 500,
-              contentType: String(res.headers["content-type"] ?? "application/octet-stream"),
-              body: Buffer.concat(chunks),
-              version:
-                res.headers["x-herald-version"] === undefined ? undefined : Number(res.headers["x-herald-version"]),
-            }),
-          );
-          res.on("error", reject);
-        },
+        (res) =>
+          readBuffered(res).then(({ status, contentType, body, headers }) => {
+            const version = headers["x-herald-version"];
+            resolve({ status, contentType, body, version: version === undefined ? undefined : Number(version) });
+          }, reject),
       );
       req.on("timeout", () => req.destroy(new Error(`timed out fetching ${key} from ${base.origin}`)));
       req.on("error", (err) =>
