@@ -304,7 +304,7 @@ for (let i = 0; i < 3; i++) {
     await publish(`Publish through the API ${i}`, () => publishThroughApi(`Publish through the API ${i}`), true),
   );
   await new Promise((r) => setTimeout(r, 3000)); // the rest of the changed surfaces render
-  // From another process (the CLI): found by the version poll.
+  // From another process (the CLI): seen by watching the database file (db/watch.ts), the poll behind it.
   publishes.cli.push(
     await publish(
       `Publish from the CLI ${i}`,
@@ -351,7 +351,7 @@ console.log(`first render of / (cold, 10k incidents): ${firstRenderMs.toFixed(0)
 for (const [how, list] of Object.entries(publishes))
   for (const p of list)
     console.log(
-      `publish (${how === "server" ? "through the API" : "from the CLI, seen by the poll"}, committed in ` +
+      `publish (${how === "server" ? "through the API" : "from the CLI, seen on the database file"}, committed in ` +
         `${p.writeMs.toFixed(0)} ms): a stranger's first / after it in ${p.strangerFirstMs.toFixed(0)} ms ` +
         `(${p.strangerFirstState}, ${p.strangerFirstFresh ? "the new page" : "the previous page"}), ` +
         `slowest answer meanwhile ${p.slowestReaderMs.toFixed(0)} ms, fresh for strangers after ` +

@@ -16,21 +16,25 @@ export interface OpenOptions {
   afterCommit?: () => void;
 }
 
+/** The absolute path of a local SQLite database (`file:…`); null for a libSQL server or an in-memory database. */
+export function localDatabaseFile(url: string): string | null {
+  if (!url.startsWith("file:")) return null;
+  const file = url.slice("file:".length);
+  return file && !file.startsWith(":memory:") ? path.resolve(file) : null;
+}
+
 export function openDb({ url, authToken, afterCommit }: OpenOptions): { db: Db; client: Client } {
-  if (url.startsWith("file:")) {
-    const file = url.slice("file:".length);
-    if (file && !file.startsWith(":memory:")) {
-      const abs = path.resolve(file);
-      // libsql throws when the directory of a file database is missing. A new
-      // one is owner-only; an existing one may be any directory the operator
-      // chose and is left as it is (the data directory is tightened at start).
-      mkdirSync(path.dirname(abs), { recursive: true, mode: PRIVATE_DIR_MODE });
-      // Owner-only before SQLite opens it: SQLite gives the -wal and -shm files
-      // the database file's mode. Those of an existing install are tightened too.
-      makePrivateFile(abs);
-      tightenFile(`${abs}-wal`);
-      tightenFile(`${abs}-shm`);
-    }
+  const abs = localDatabaseFile(url);
+  if (abs) {
+    // libsql throws when the directory of a file database is missing. A new
+    // one is owner-only; an existing one may be any directory the operator
+    // chose and is left as it is (the data directory is tightened at start).
+    mkdirSync(path.dirname(abs), { recursive: true, mode: PRIVATE_DIR_MODE });
+    // Owner-only before SQLite opens it: SQLite gives the -wal and -shm files
+    // the database file's mode. Those of an existing install are tightened too.
+    makePrivateFile(abs);
+    tightenFile(`${abs}-wal`);
+    tightenFile(`${abs}-shm`);
   }
   // timeout = SQLite busy timeout: concurrent writers in other processes wait instead of failing.
   const client = createClient({ url, authToken, timeout: 5000 });

@@ -59,6 +59,11 @@ const EnvSchema = z.object({
   HERALD_OIDC_CLIENT_SECRET: z.string().min(1).max(2000).optional(),
   // How often each instance re-reads page.content_version for the public snapshots.
   HERALD_SNAPSHOT_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(500),
+  // On a local SQLite file, another process's commit is also seen at once by watching the file (db/watch.ts).
+  HERALD_SNAPSHOT_WATCH: z
+    .enum(["0", "1"])
+    .default("1")
+    .transform((v) => v === "1"),
   // Management API limit per key (lib/api-keys/rate-limit.ts): a token bucket per key, per process.
   HERALD_API_RATE_PER_SEC: z.coerce.number().positive().max(10_000).default(1),
   HERALD_API_BURST: z.coerce.number().int().min(1).max(100_000).default(10),

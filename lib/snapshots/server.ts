@@ -110,6 +110,7 @@ export function createSnapshotServer(opts: SnapshotServerOptions) {
   let changedGen = 1;
   let readGen = 0;
   let reading: { gen: number; done: Promise<void> } | null = null;
+  let recheckQueued = false;
   let failing = false;
   let timer: NodeJS.Timeout | null = null;
   let renders = 0;
@@ -401,6 +402,20 @@ export function createSnapshotServer(opts: SnapshotServerOptions) {
     versionChanged(): void {
       markChanged();
       void refresh();
+    },
+    /**
+     * Something may have written to the database (another process's commit seen on the file): the version is read
+     * again at once, without making readers wait for that read as a write through this server does.
+     */
+    recheckVersion(): void {
+      if (!reading) return void refresh();
+      if (recheckQueued) return;
+      // The running read may have started before that write committed: one more follows it.
+      recheckQueued = true;
+      void reading.done.then(() => {
+        recheckQueued = false;
+        void refresh();
+      });
     },
     /** Reads the version once, then polls it. */
     async start(): Promise<void> {

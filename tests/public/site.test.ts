@@ -42,8 +42,9 @@ describe("public site served from snapshots (in-process writes)", () => {
     fetch(`${server.url}/api/v1/pages/nope`, { method: "PATCH", body: "{}" }).then((r) => r.arrayBuffer());
 
   beforeAll(async () => {
-    // The poll is a minute away: only the "a non-GET finished" mark can make these tests pass.
-    server = await startServer({ env: { HERALD_SNAPSHOT_POLL_MS: "60000" } });
+    // The poll is a minute away and the database file is not watched: only the "a non-GET finished" mark can make
+    // these tests pass.
+    server = await startServer({ env: { HERALD_SNAPSHOT_POLL_MS: "60000", HERALD_SNAPSHOT_WATCH: "0" } });
     seeded = await seedStatusPage(server.db);
     await nonGet();
   });
@@ -256,7 +257,8 @@ describe("public site across databases and restarts", () => {
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
   it("shows the started database's content on the first request, and picks up CLI writes by polling", async () => {
-    const server = await startServer({ dataDir });
+    // Not watching the file: only the poll (every 500 ms) can see another process's write.
+    const server = await startServer({ dataDir, env: { HERALD_SNAPSHOT_WATCH: "0" } });
     try {
       const first = await get(`${server.url}/`);
       // Rendered for this database at start (warming), never a snapshot of another one.
@@ -273,6 +275,25 @@ describe("public site across databases and restarts", () => {
         html = await text(`${server.url}/`);
       }
       expect(html).toContain("Search is slow");
+      expect((await get(`${server.url}/incidents/${incident.id}`)).status).toBe(200);
+    } finally {
+      await server.stop();
+    }
+  }, 60_000);
+
+  it("sees another process's write to the database file at once, long before its poll", async () => {
+    const server = await startServer({ dataDir, env: { HERALD_SNAPSHOT_POLL_MS: "60000" } });
+    try {
+      await get(`${server.url}/`);
+      const { incident } = await createIncident(cliCtx(server.db), { name: "Checkout errors", body: "Looking." });
+      const started = Date.now();
+      let html = "";
+      // The poll is a minute away; a generous deadline for the render on a busy machine.
+      while (Date.now() - started < 20_000 && !html.includes("Checkout errors")) {
+        await new Promise((r) => setTimeout(r, 50));
+        html = await text(`${server.url}/`);
+      }
+      expect(html).toContain("Checkout errors");
       expect((await get(`${server.url}/incidents/${incident.id}`)).status).toBe(200);
     } finally {
       await server.stop();

@@ -281,6 +281,19 @@ describe("snapshot server", () => {
     expect((await get(`${h.url}/`)).body.toString()).toContain("home v2");
   });
 
+  it("re-reads the version when told another process may have written, and renders what changed", async () => {
+    const h = await harness({ warmKeys: ["/"] });
+    await get(`${h.url}/`);
+    h.pages.set("/", html(200, "<p>home v2</p>"));
+    h.setVersion(2);
+    // The poll is a minute away; the database file's watcher (db/watch.ts) says a commit happened.
+    h.snapshots.recheckVersion();
+    h.snapshots.recheckVersion();
+    await new Promise((r) => setTimeout(r, 100));
+    expect((await get(`${h.url}/`)).body.toString()).toContain("home v2");
+    expect(h.renders.filter((k) => k === "/")).toHaveLength(2);
+  });
+
   it("stores a 404 for the current version only, so a published incident appears at once", async () => {
     const h = await harness();
     expect((await get(`${h.url}/incidents/abc123`)).status).toBe(404);

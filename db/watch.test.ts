@@ -1,0 +1,60 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { sql } from "drizzle-orm";
+import { afterAll, describe, expect, it } from "vitest";
+import { openDb } from "./client";
+import { migrateDb } from "./migrate";
+import { page } from "./schema";
+import { watchDatabaseFile } from "./watch";
+
+const dir = mkdtempSync(path.join(tmpdir(), "herald-watch-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const url = `file:${path.join(dir, "herald.db")}`;
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe("watchDatabaseFile", () => {
+  it("reports another connection's commits at once, a burst of them a few times, and nothing for reads", async () => {
+    const writer = openDb({ url });
+    await migrateDb(writer.db);
+    const reader = openDb({ url });
+    // Open before the watch, as the edge's connection is (opening one touches the -wal file).
+    await reader.db.select().from(page);
+    let calls = 0;
+    const stop = watchDatabaseFile(url, () => calls++, 50)!;
+    try {
+      // Reads (the edge's own version reads) and other files of the directory (the saved snapshots) are not writes.
+      await pause(100);
+      for (let i = 0; i < 20; i++) await reader.db.select().from(page);
+      writeFileSync(path.join(dir, "snapshots.json"), "{}");
+      await pause(150);
+      expect(calls).toBe(0);
+
+      await writer.db.run(sql`create table t (x)`);
+      const started = Date.now();
+      while (calls === 0 && Date.now() - started < 5000) await pause(5);
+      expect(calls).toBe(1);
+
+      // 40 commits over ~400 ms: reported when they start, then every 50 ms at most while they go on.
+      calls = 0;
+      const burstStarted = Date.now();
+      for (let i = 0; i < 40; i++) {
+        await writer.db.run(sql`insert into t values (${i})`);
+        await pause(10);
+      }
+      const burstMs = Date.now() - burstStarted;
+      await pause(200);
+      expect(calls).toBeGreaterThanOrEqual(2);
+      expect(calls).toBeLessThanOrEqual(Math.ceil(burstMs / 50) + 2);
+    } finally {
+      stop();
+      writer.client.close();
+      reader.client.close();
+    }
+  });
+
+  it("has nothing to watch on a libSQL server or in memory", () => {
+    expect(watchDatabaseFile("libsql://example.turso.io", () => {})).toBeNull();
+    expect(watchDatabaseFile("file::memory:", () => {})).toBeNull();
+  });
+});
