@@ -245,6 +245,19 @@ describe("public site served from snapshots (in-process writes)", () => {
 
 describe("public site across databases and restarts", () => {
   let dataDir: string;
+  /** Publishes through the server's database, as the CLI does from its own process, and waits for `/` to show it. */
+  async function publishFromCli(server: RunningServer, name: string): Promise<void> {
+    const { incident } = await createIncident(cliCtx(server.db), { name, body: "Looking into it." });
+    const started = Date.now();
+    let html = "";
+    // Deadlines far beyond the poll (500 ms) or the file watch, for the render on a busy machine.
+    while (Date.now() - started < 20_000 && !html.includes(name)) {
+      await new Promise((r) => setTimeout(r, 50));
+      html = await text(`${server.url}/`);
+    }
+    expect(html).toContain(name);
+    expect((await get(`${server.url}/incidents/${incident.id}`)).status).toBe(200);
+  }
   beforeAll(async () => {
     // A database the build never saw.
     dataDir = mkdtempSync(path.join(tmpdir(), "herald-other-"));
@@ -265,17 +278,7 @@ describe("public site across databases and restarts", () => {
       expect(["MISS", "HIT"]).toContain(first.headers["x-herald-snapshot"]);
       expect(first.body.toString()).toContain("Zebra Storefront");
       // A CLI write from another process: nothing tells the server; its poll must.
-      const s = cliCtx(server.db);
-      const { incident } = await createIncident(s, { name: "Search is slow", body: "Looking into it." });
-      const started = Date.now();
-      let html = "";
-      // The poll runs every second; the deadline leaves room for the render on a busy machine.
-      while (Date.now() - started < 10_000 && !html.includes("Search is slow")) {
-        await new Promise((r) => setTimeout(r, 50));
-        html = await text(`${server.url}/`);
-      }
-      expect(html).toContain("Search is slow");
-      expect((await get(`${server.url}/incidents/${incident.id}`)).status).toBe(200);
+      await publishFromCli(server, "Search is slow");
     } finally {
       await server.stop();
     }
@@ -285,16 +288,7 @@ describe("public site across databases and restarts", () => {
     const server = await startServer({ dataDir, env: { HERALD_SNAPSHOT_POLL_MS: "60000" } });
     try {
       await get(`${server.url}/`);
-      const { incident } = await createIncident(cliCtx(server.db), { name: "Checkout errors", body: "Looking." });
-      const started = Date.now();
-      let html = "";
-      // The poll is a minute away; a generous deadline for the render on a busy machine.
-      while (Date.now() - started < 20_000 && !html.includes("Checkout errors")) {
-        await new Promise((r) => setTimeout(r, 50));
-        html = await text(`${server.url}/`);
-      }
-      expect(html).toContain("Checkout errors");
-      expect((await get(`${server.url}/incidents/${incident.id}`)).status).toBe(200);
+      await publishFromCli(server, "Checkout errors");
     } finally {
       await server.stop();
     }
