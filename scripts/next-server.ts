@@ -11,12 +11,18 @@ import next from "next";
 import { EDGE_TOKEN_HEADER, fromEdge, type FromEdge, type ToEdge } from "@/lib/edge/forward";
 import { getContentVersion } from "@/lib/page/page";
 import { getDb, onCommit } from "@/lib/runtime";
+import { wakeWorker } from "@/lib/worker/wake";
 
 const send = (message: ToEdge) => process.send?.(message);
 if (!process.send) throw new Error("scripts/next-server.ts is started by scripts/start.ts (npm start), not directly");
 
 const token = await new Promise<string>((resolve) => {
-  process.once("message", (m: FromEdge) => resolve(m.token));
+  const onToken = (m: FromEdge) => {
+    if (m.type !== "token") return;
+    process.off("message", onToken);
+    resolve(m.token);
+  };
+  process.on("message", onToken);
   send({ type: "waiting" });
 });
 // The edge is gone (crashed or killed without a signal): so is this process.
@@ -65,6 +71,13 @@ function checkVersion(): void {
     });
 }
 onCommit(checkVersion);
+// A version the edge read that no commit here made (another process's, e.g. the CLI's publish): the in-process worker
+// sends its notifications and pushes the mirror now instead of at its next tick.
+process.on("message", (m: FromEdge) => {
+  if (m.type !== "version" || m.version === reported) return;
+  reported = m.version;
+  wakeWorker();
+});
 
 const server = createServer(toNext);
 // Longer than the edge's idle sockets (lib/edge/forward.ts): the edge, not this side, closes an idle connection.

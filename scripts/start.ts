@@ -188,7 +188,12 @@ const snapshots = createSnapshotServer({
     return !keyNeedsIndex(p) || existsIn(await pathIndex(version, view), p);
   },
   // Loaded as soon as a version is seen, beside the warm renders, not by the first reader of an incident page.
-  onVersion: (version) => void pathIndex(version, null).catch(() => {}),
+  onVersion: (version) => {
+    void pathIndex(version, null).catch(() => {});
+    // The application's worker starts on a change it did not make (the CLI's publish: its emails, the mirror) now,
+    // not at its next tick.
+    if (child?.connected) child.send({ type: "version", version } satisfies FromEdge);
+  },
   clientOf: (req) =>
     clientAddress(req.socket.remoteAddress, req.headers["x-forwarded-for"], req.headers["x-real-ip"], trust),
   view: createViewGate({ access: () => access?.model ?? null, secret: config.HERALD_SECRET, trust }),

@@ -1,7 +1,7 @@
 import "server-only";
 import type { FormState } from "@/components/admin/action-form";
 import { isDomainError, ValidationError } from "@/lib/errors";
-import { wakeWorker } from "@/lib/worker/loop";
+import { wakeWorker } from "@/lib/worker/wake";
 
 /** What every console form's server action returns to useActionState (the form's state: one type, in the form). */
 export type ActionState = FormState;

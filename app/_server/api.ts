@@ -11,7 +11,7 @@ import { isId } from "@/lib/ids";
 import { RateLimitedError } from "@/lib/limits/rate-limited";
 import { getDb, systemClock } from "@/lib/runtime";
 import { v1ValidationError } from "@/lib/statuspage/v1-input";
-import { wakeWorker } from "@/lib/worker/loop";
+import { wakeWorker } from "@/lib/worker/wake";
 
 // The management API's route-handler wrapper: API-key auth, the page check,
 // JSON bodies with a size limit, and errors mapped to statuses. Handlers

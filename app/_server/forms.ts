@@ -3,7 +3,7 @@ import type { PublicCtx } from "@/lib/context";
 import { isDomainError } from "@/lib/errors";
 import { getPage } from "@/lib/page/page";
 import { getDb, systemClock } from "@/lib/runtime";
-import { wakeWorker } from "@/lib/worker/loop";
+import { wakeWorker } from "@/lib/worker/wake";
 import { clientIp, seeOther } from "./subscriptions";
 
 // The public form routes' wrapper (as API routes have apiRoute and console

@@ -22,7 +22,10 @@ import { CLIENT_IP_HEADER } from "./client-ip";
 export const EDGE_TOKEN_HEADER = "x-herald-edge-token";
 
 /** IPC between the edge and the application process. */
-export type FromEdge = { type: "token"; token: string };
+export type FromEdge =
+  | { type: "token"; token: string }
+  /** A content version the edge read (another process's commit, seen by its poll or on the database file). */
+  | { type: "version"; version: number };
 export type ToEdge = { type: "waiting" } | { type: "listening"; port: number } | { type: "version"; version: number };
 
 /** A fresh token per boot of the edge: it never leaves the two processes (sent over IPC, never logged). */

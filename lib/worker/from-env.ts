@@ -6,7 +6,7 @@ import { newId } from "../ids";
 import { mirrorDepsFromEnv } from "../mirror/from-env";
 import { netPolicyFromEnv } from "../net/fetch";
 import { createHostLimiter } from "./host-limiter";
-import { wakeWorker } from "./loop";
+import { wakeWorker } from "./wake";
 import { createPacer } from "./pacer";
 import type { WorkDeps } from "./run";
 

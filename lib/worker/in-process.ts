@@ -3,7 +3,8 @@ import { emailStartupWarning } from "../email/from-env";
 import { env } from "../env";
 import { getDb, systemClock } from "../runtime";
 import { workDepsFromEnv } from "./from-env";
-import { registerWorkerLoop, startWorkerLoop } from "./loop";
+import { startWorkerLoop } from "./loop";
+import { registerWorkerLoop } from "./wake";
 
 /**
  * Started from instrumentation.ts under `npm start` (DESIGN.md §5); HERALD_WORKER=off leaves it to a separate worker

@@ -58,17 +58,3 @@ export function startWorkerLoop(
     },
   };
 }
-
-// The process's loop, if one runs here (instrumentation.ts). Kept on
-// globalThis because Next's server bundle and the custom server load
-// separate copies of this module.
-const g = globalThis as typeof globalThis & { __heraldWorker?: WorkerLoop };
-
-export function registerWorkerLoop(loop: WorkerLoop): void {
-  g.__heraldWorker = loop;
-}
-
-/** Call after a commit that queued email: the in-process worker starts at once. A no-op elsewhere. */
-export function wakeWorker(): void {
-  g.__heraldWorker?.wake();
-}

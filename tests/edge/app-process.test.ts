@@ -7,13 +7,17 @@ import { existsSync, readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
-import { sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { outboxEmail } from "../../db/schema";
 import { CLI_ACTOR } from "../../lib/context";
+import { createIncident } from "../../lib/incidents/incidents";
 import { scheduleIncident } from "../../lib/incidents/scheduled";
 import { windowCounter } from "../../lib/limits/counters";
+import { getPage } from "../../lib/page/page";
 import { createSnapshotServer, type Rendered } from "../../lib/snapshots/server";
 import { SnapshotStore } from "../../lib/snapshots/store";
+import { addSubscriber } from "../helpers/db-state";
 import { startServer, type RunningServer } from "../helpers/server";
 
 const root = path.resolve(import.meta.dirname, "../..");
@@ -75,8 +79,11 @@ describe("the edge in front of the application process", () => {
   let s: RunningServer;
   let stopped = false;
   beforeAll(async () => {
-    // No version poll within the test: only the application process's own report can refresh the public page.
-    s = await startServer({ env: { HERALD_SNAPSHOT_POLL_MS: "60000", HERALD_WORKER_INTERVAL_MS: "100" } });
+    // No version poll within the test and the database file not watched: only the application process's own report
+    // can refresh the public page.
+    s = await startServer({
+      env: { HERALD_SNAPSHOT_POLL_MS: "60000", HERALD_SNAPSHOT_WATCH: "0", HERALD_WORKER_INTERVAL_MS: "100" },
+    });
   });
   afterAll(async () => {
     if (!stopped) await s?.stop();
@@ -144,6 +151,26 @@ describe("the edge in front of the application process", () => {
     await s.stop();
     expect(alive(second.pid)).toBe(false);
   });
+});
+
+describe("a publish from another process (the CLI)", () => {
+  it("starts the application's worker at once: the email goes out long before the worker's next tick", async () => {
+    // The worker's tick is a minute away: only the edge telling the application of the new version can start it.
+    const s = await startServer({ env: { HERALD_WORKER_INTERVAL_MS: "60000" } });
+    try {
+      const ctx = { db: s.db, now: () => new Date(), actor: CLI_ACTOR };
+      const pageId = (await getPage(s.db)).id;
+      await addSubscriber(s.db, pageId, "ops@example.com", "active");
+      await createIncident(ctx, { name: "Payments failing", body: "Looking into it.", notify: true });
+      const sent = await until("the email in the outbox", async () => {
+        const rows = await s.db.select().from(outboxEmail).where(eq(outboxEmail.toAddress, "ops@example.com"));
+        return rows.length ? rows : undefined;
+      });
+      expect(sent.map((r) => r.subject).join()).toContain("Payments failing");
+    } finally {
+      await s.stop();
+    }
+  }, 60_000);
 });
 
 describe("a stranger's first request after a publish", () => {

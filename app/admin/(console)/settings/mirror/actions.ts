@@ -10,7 +10,7 @@ import {
 } from "@/lib/mirror/console-targets";
 import { consoleTargetEnvFromEnv, mirrorTargetsFromEnv } from "@/lib/mirror/from-env";
 import { requestMirrorSync } from "@/lib/mirror/mirror";
-import { wakeWorker } from "@/lib/worker/loop";
+import { wakeWorker } from "@/lib/worker/wake";
 import { refreshAfterWrite } from "../../form-data";
 
 const FIELDS = [

@@ -2,7 +2,7 @@ import { isDomainError } from "@/lib/errors";
 import { receiveAlerts } from "@/lib/integrations/receive";
 import { RateLimitedError } from "@/lib/limits/rate-limited";
 import { getDb, systemClock } from "@/lib/runtime";
-import { wakeWorker } from "@/lib/worker/loop";
+import { wakeWorker } from "@/lib/worker/wake";
 
 // Inbound monitor alerts (lib/integrations): Alertmanager, Grafana or generic
 // JSON. The edge caps the body while reading it (lib/edge/body.ts); the secret
