@@ -82,6 +82,16 @@ export interface SnapshotStoreOptions {
   file?: string;
   /** Bound on entries (404s for random ids must not grow memory without limit). */
   maxEntries?: number;
+  /**
+   * Bound on the bytes held (every encoding of every entry): a crawl of years of incident pages and their cards must
+   * not grow memory without limit either. Default 256 MiB.
+   */
+  maxBytes?: number;
+  /**
+   * Bound on the bytes saved to `file`, the most recently rendered first (default 32 MiB): the file is written whole,
+   * so a larger set would block the server for long, and past ~512 MB of text it cannot be written at all.
+   */
+  maxSavedBytes?: number;
   saveDelayMs?: number;
   /**
    * The application build. Entries persisted by another build are only a
@@ -91,17 +101,27 @@ export interface SnapshotStoreOptions {
   buildId?: string;
 }
 
+const sizeOf = (s: Snapshot) => s.identity.length + s.gzip.length + s.br.length;
+
 export class SnapshotStore {
   private readonly entries = new Map<string, Snapshot>();
   private readonly file?: string;
   private readonly maxEntries: number;
+  private readonly maxBytes: number;
+  private readonly maxSavedBytes: number;
   private readonly saveDelayMs: number;
   private readonly buildId: string;
   private saveTimer: NodeJS.Timeout | null = null;
+  /** How long the last save blocked this process: the next waits at least 20 times that (5 % of its time at most). */
+  private lastSaveMs = 0;
+  /** The bytes of every entry held. */
+  private held = 0;
 
   constructor(opts: SnapshotStoreOptions = {}) {
     this.file = opts.file;
     this.maxEntries = opts.maxEntries ?? 5000;
+    this.maxBytes = opts.maxBytes ?? 256 * 1024 * 1024;
+    this.maxSavedBytes = opts.maxSavedBytes ?? 32 * 1024 * 1024;
     this.saveDelayMs = opts.saveDelayMs ?? 1000;
     this.buildId = opts.buildId ?? "";
   }
@@ -110,16 +130,34 @@ export class SnapshotStore {
     return this.entries.size;
   }
 
+  /** The bytes held in memory, every encoding of every entry. */
+  get bytes(): number {
+    return this.held;
+  }
+
   get(key: string): Snapshot | undefined {
     return this.entries.get(key);
   }
 
   set(snap: Snapshot): void {
-    this.entries.delete(snap.key);
-    this.entries.set(snap.key, snap);
-    // Oldest inserted first: the least recently re-rendered entry goes.
-    while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+    this.hold(snap);
     if (snap.status === 200) this.scheduleSave();
+  }
+
+  private hold(snap: Snapshot): void {
+    this.delete(snap.key);
+    this.entries.set(snap.key, snap);
+    this.held += sizeOf(snap);
+    // Oldest inserted first: the least recently re-rendered entry goes (never the one just stored).
+    while (this.entries.size > this.maxEntries || (this.held > this.maxBytes && this.entries.size > 1))
+      this.delete(this.entries.keys().next().value!);
+  }
+
+  private delete(key: string): void {
+    const old = this.entries.get(key);
+    if (!old) return;
+    this.entries.delete(key);
+    this.held -= sizeOf(old);
   }
 
   /**
@@ -130,7 +168,7 @@ export class SnapshotStore {
     let dropped = false;
     for (const key of [...this.entries.keys()])
       if (key !== keep && splitViewKey(key).view === null && this.entries.get(key)!.status === 200) {
-        this.entries.delete(key);
+        this.delete(key);
         dropped = true;
       }
     if (dropped) this.scheduleSave();
@@ -150,7 +188,7 @@ export class SnapshotStore {
     const sameBuild = parsed.buildId === this.buildId;
     let n = 0;
     for (const e of parsed.entries ?? []) {
-      this.entries.set(e.key, {
+      this.hold({
         key: e.key,
         version: sameBuild ? e.version : -1,
         status: e.status,
@@ -167,10 +205,13 @@ export class SnapshotStore {
 
   private scheduleSave(): void {
     if (!this.file || this.saveTimer) return;
-    this.saveTimer = setTimeout(() => {
-      this.saveTimer = null;
-      this.save();
-    }, this.saveDelayMs);
+    this.saveTimer = setTimeout(
+      () => {
+        this.saveTimer = null;
+        this.save();
+      },
+      Math.max(this.saveDelayMs, 20 * this.lastSaveMs),
+    );
     this.saveTimer.unref();
   }
 
@@ -184,23 +225,31 @@ export class SnapshotStore {
     if (!this.file) return;
     if (this.saveTimer) clearTimeout(this.saveTimer);
     this.saveTimer = null;
-    const entries: PersistedEntry[] = [...this.entries.values()]
-      .filter((s) => s.status === 200 && splitViewKey(s.key).view === null)
-      .map((s) => ({
-        key: s.key,
-        version: s.version,
-        status: s.status,
-        contentType: s.contentType,
-        etag: s.etag,
-        identity: s.identity.toString("base64"),
-        gzip: s.gzip.toString("base64"),
-        br: s.br.toString("base64"),
-      }));
+    const started = performance.now();
+    // The most recently rendered first, within the budget; written oldest first, the order load() restores.
+    const kept: Snapshot[] = [];
+    let budget = this.maxSavedBytes;
+    for (const s of [...this.entries.values()].reverse()) {
+      if (s.status !== 200 || splitViewKey(s.key).view !== null || sizeOf(s) > budget) continue;
+      kept.push(s);
+      budget -= sizeOf(s);
+    }
+    const entries: PersistedEntry[] = kept.reverse().map((s) => ({
+      key: s.key,
+      version: s.version,
+      status: s.status,
+      contentType: s.contentType,
+      etag: s.etag,
+      identity: s.identity.toString("base64"),
+      gzip: s.gzip.toString("base64"),
+      br: s.br.toString("base64"),
+    }));
     mkdirSync(path.dirname(this.file), { recursive: true, mode: PRIVATE_DIR_MODE });
     const tmp = `${this.file}.${process.pid}.tmp`;
     // The rename keeps the temp file's mode: owner-only (db/private-files.ts).
     makePrivateFile(tmp);
     writeFileSync(tmp, JSON.stringify({ buildId: this.buildId, savedAt: new Date().toISOString(), entries }));
     renameSync(tmp, this.file);
+    this.lastSaveMs = performance.now() - started;
   }
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -484,6 +485,23 @@ describe("snapshot store", () => {
     const r = await get(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
     expect(r.status).toBe(200);
     expect(r.body.toString()).toBe("<p>saved</p>");
+  });
+
+  it("bounds the bytes it holds and the bytes it saves, keeping the most recently rendered", async () => {
+    // 1 KB pages that do not compress: every entry holds a little over 3 KB in its three encodings.
+    const page = (k: string) => makeSnapshot(k, 1, 200, "text/html", randomBytes(1000), "fast");
+    const file = tempFile();
+    const store = new SnapshotStore({ file, buildId: "b", maxBytes: 20_000, maxSavedBytes: 10_000 });
+    for (let i = 0; i < 10; i++) store.set(await page(`/incidents/p${i}`));
+    // A crawl of every incident page (and card) grows neither memory nor the saved file past their bounds.
+    expect(store.bytes).toBeLessThanOrEqual(20_000);
+    expect(store.size).toBe(6);
+    expect(store.get("/incidents/p3")).toBeUndefined();
+    expect(store.get("/incidents/p9")).toBeDefined();
+    store.save();
+    const restored = new SnapshotStore({ file, buildId: "b" });
+    expect(restored.load()).toBe(3);
+    expect(["/incidents/p7", "/incidents/p8", "/incidents/p9"].map((k) => restored.get(k)?.version)).toEqual([1, 1, 1]);
   });
 
   it("treats another build's snapshots as a fallback, never as current", async () => {
