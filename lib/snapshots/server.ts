@@ -425,7 +425,7 @@ export function createSnapshotServer(opts: SnapshotServerOptions) {
     },
     stop(): void {
       if (timer) clearInterval(timer);
-      opts.store.save();
+      opts.store.trySave();
     },
     get version() {
       return version;

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
 import { brotliCompress, constants, gzip } from "node:zlib";
@@ -99,6 +99,8 @@ export interface SnapshotStoreOptions {
    * but never count as current.
    */
   buildId?: string;
+  /** Where a failed save is reported (default console.error). */
+  log?: (line: string) => void;
 }
 
 const sizeOf = (s: Snapshot) => s.identity.length + s.gzip.length + s.br.length;
@@ -111,6 +113,7 @@ export class SnapshotStore {
   private readonly maxSavedBytes: number;
   private readonly saveDelayMs: number;
   private readonly buildId: string;
+  private readonly log: (line: string) => void;
   private saveTimer: NodeJS.Timeout | null = null;
   /** How long the last save blocked this process: the next waits at least 20 times that (5 % of its time at most). */
   private lastSaveMs = 0;
@@ -124,6 +127,7 @@ export class SnapshotStore {
     this.maxSavedBytes = opts.maxSavedBytes ?? 32 * 1024 * 1024;
     this.saveDelayMs = opts.saveDelayMs ?? 1000;
     this.buildId = opts.buildId ?? "";
+    this.log = opts.log ?? ((line) => console.error(line));
   }
 
   get size(): number {
@@ -208,11 +212,23 @@ export class SnapshotStore {
     this.saveTimer = setTimeout(
       () => {
         this.saveTimer = null;
-        this.save();
+        this.trySave();
       },
       Math.max(this.saveDelayMs, 20 * this.lastSaveMs),
     );
     this.saveTimer.unref();
+  }
+
+  /**
+   * save(), a failure logged instead of thrown: a full or read-only disk costs the restart copy, never the server
+   * (thrown from the save timer, it would exit the process). The next change tries again.
+   */
+  trySave(): void {
+    try {
+      this.save();
+    } catch (err) {
+      this.log(`[herald] ERROR saving the public snapshots, retrying at the next change: ${String(err)}`);
+    }
   }
 
   /**
@@ -247,9 +263,14 @@ export class SnapshotStore {
     mkdirSync(path.dirname(this.file), { recursive: true, mode: PRIVATE_DIR_MODE });
     const tmp = `${this.file}.${process.pid}.tmp`;
     // The rename keeps the temp file's mode: owner-only (db/private-files.ts).
-    makePrivateFile(tmp);
-    writeFileSync(tmp, JSON.stringify({ buildId: this.buildId, savedAt: new Date().toISOString(), entries }));
-    renameSync(tmp, this.file);
+    try {
+      makePrivateFile(tmp);
+      writeFileSync(tmp, JSON.stringify({ buildId: this.buildId, savedAt: new Date().toISOString(), entries }));
+      renameSync(tmp, this.file);
+    } catch (err) {
+      rmSync(tmp, { force: true });
+      throw err;
+    }
     this.lastSaveMs = performance.now() - started;
   }
 }

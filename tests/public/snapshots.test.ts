@@ -1,11 +1,11 @@
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmdirSync, rmSync } from "node:fs";
 import { createServer, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { brotliDecompressSync, gunzipSync } from "node:zlib";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { staticHtml } from "../../lib/snapshots/html";
 import { pruneCss, usedClasses, usedTags } from "../../lib/snapshots/prune-css";
 import { snapshotKey } from "../../lib/snapshots/routes";
@@ -502,6 +502,23 @@ describe("snapshot store", () => {
     const restored = new SnapshotStore({ file, buildId: "b" });
     expect(restored.load()).toBe(3);
     expect(["/incidents/p7", "/incidents/p8", "/incidents/p9"].map((k) => restored.get(k)?.version)).toEqual([1, 1, 1]);
+  });
+
+  it("survives a failed save (disk full, a directory in the way): logged, no temp file left, saved later", async () => {
+    const file = tempFile();
+    mkdirSync(file);
+    const logged: string[] = [];
+    const store = new SnapshotStore({ file, buildId: "b", saveDelayMs: 5, log: (line) => logged.push(line) });
+    store.set(await makeSnapshot("/", 1, 200, "text/html", Buffer.from("one")));
+    // Thrown from the save timer, the error would be uncaught: the whole server would exit.
+    await vi.waitFor(() => expect(logged.join("\n")).toMatch(/ERROR saving the public snapshots/));
+    expect(readdirSync(path.dirname(file))).toEqual(["snapshots.json"]);
+    rmdirSync(file);
+    store.set(await makeSnapshot("/", 2, 200, "text/html", Buffer.from("two")));
+    await vi.waitFor(() => expect(existsSync(file)).toBe(true));
+    const restored = new SnapshotStore({ file, buildId: "b" });
+    expect(restored.load()).toBe(1);
+    expect(restored.get("/")?.identity.toString()).toBe("two");
   });
 
   it("treats another build's snapshots as a fallback, never as current", async () => {
