@@ -40,6 +40,17 @@ function hashTree(root: string): Map<string, string> {
   return out;
 }
 
+/** The files under the mirror directory whose bytes differ from `before` (new ones included), grouped by kind. */
+function changedSince(before: Map<string, string>) {
+  const files = [...hashTree(mirrorDir)].filter(([f, h]) => before.get(f) !== h).map(([f]) => f);
+  const kinds: Record<string, number> = {};
+  for (const f of files) {
+    const kind = f.replace(/[a-z0-9]{12}/g, ":id").replace(/\d{4}-Q\d/g, ":quarter");
+    kinds[kind] = (kinds[kind] ?? 0) + 1;
+  }
+  return { files, kinds };
+}
+
 const dir = mkdtempSync(path.join(tmpdir(), "herald-bench-mirror-"));
 process.on("exit", () => rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 }));
 
@@ -207,6 +218,7 @@ try {
   );
 
   // Publish: the origin's own publish latency is the baseline.
+  const beforePublish = hashTree(mirrorDir);
   const published = performance.now();
   const { incident } = await createIncident(ctx, {
     name: "Elevated API latency",
@@ -222,6 +234,7 @@ try {
     done,
   ]);
   const pushRows = await targets();
+  const publishChanged = changedSince(beforePublish);
 
   // Updates to the new incident: how much goes up, and which files (the directory before and after). The first
   // changes its status (shown by the widget too), the second only says more.
@@ -230,12 +243,11 @@ try {
     await postIncidentUpdate(ctx, { incidentId: incident.id, status, body });
     const v = await getContentVersion(db);
     const pushMs = Math.round(await until("the update's push", () => allAt(v), 120_000));
-    const after = hashTree(mirrorDir);
     return {
       statusChanged: !same,
       pushMs,
       uploaded: Object.fromEntries((await targets()).map((r) => [r.id, r.lastUploaded])),
-      changedFiles: [...after].filter(([f, h]) => before.get(f) !== h).map(([f]) => f),
+      changedFiles: changedSince(before).files,
     };
   };
   const update = await pushUpdate("identified", "A slow database replica was identified.");
@@ -256,6 +268,7 @@ try {
       directoryToOrigin: +(dirMs / originMs).toFixed(2),
       s3ToOrigin: +(s3Ms / originMs).toFixed(2),
       uploaded: Object.fromEntries(pushRows.map((r) => [r.id, r.lastUploaded])),
+      changed: publishChanged.kinds,
     },
     update,
     sameStatusUpdate,

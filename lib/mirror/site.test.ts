@@ -67,6 +67,16 @@ describe("building the mirrored site", () => {
   });
 
   it("defers a page whose only change is a component's current status; the next build brings it", async () => {
+    // An open incident's page shows the state now of the components it names; a resolved one's names them only.
+    t.clock.advance(60_000);
+    const { incident: open } = await createIncident(t.ctx, {
+      name: "Open",
+      status: "investigating",
+      body: "Looking.",
+      componentIds: [componentId],
+    });
+    ids.push(open.id);
+    await build();
     await updateComponent(t.ctx, { id: componentId, status: "major_outage" });
     asked.length = 0;
     const early = await build({ defer: true });
@@ -76,13 +86,20 @@ describe("building the mirrored site", () => {
     asked.length = 0;
     const rest = await build();
     expect(rest.deferred).toBe(0);
-    expect(asked.filter((k) => k.startsWith("/incidents/"))).toEqual([`/incidents/${ids[0]}`]);
+    expect(asked.filter((k) => k.startsWith("/incidents/"))).toEqual([`/incidents/${open.id}`]);
     expect(asked).toContain("/og.png");
     // The component's badge changed; no other badge is asked again.
     expect(asked.filter((k) => k.endsWith("/badge.svg"))).toEqual([
       "/badge.svg",
       `/components/${componentId}/badge.svg`,
     ]);
+    // A new name shows on every page that names the component.
+    await updateComponent(t.ctx, { id: componentId, name: "Public API" });
+    asked.length = 0;
+    await build();
+    expect(asked.filter((k) => /^\/incidents\/\w+$/.test(k)).sort()).toEqual(
+      [ids[0], open.id].map((id) => `/incidents/${id}`).sort(),
+    );
   });
 
   it("brings a new incident's page first and its card in the next build", async () => {
@@ -171,6 +188,7 @@ describe("building the mirrored site", () => {
       body: "Long ago.",
       backfilled: true,
       backfillDate: new Date("2025-05-01T12:00:00Z"),
+      componentIds: [componentId],
     });
     const quarters = ["/history?quarter=2025-Q4", "/history?quarter=2025-Q3", "/history?quarter=2025-Q2"];
     asked.length = 0;
@@ -187,6 +205,12 @@ describe("building the mirrored site", () => {
     asked.length = 0;
     await build();
     expect(asked.filter((k) => k.startsWith("/history?"))).toEqual(["/history?quarter=2025-Q2"]);
+    // The history pages name no component: a rename changes the incident's page, not its quarter's.
+    await updateComponent(t.ctx, { id: componentId, name: "API v2" });
+    asked.length = 0;
+    await build();
+    expect(asked).toContain(`/incidents/${old.id}`);
+    expect(asked.filter((k) => k.startsWith("/history?"))).toEqual([]);
   });
 
   it("fetches every page again once Herald was built anew (a new stylesheet on /)", async () => {

@@ -26,6 +26,7 @@ import { quarterStart } from "../public/history";
 import { type HistoryRange, historyHref, shiftQuarter } from "../public/history-keys";
 import { loadPublicIndex } from "../public/index";
 import { loadPublicPageRow, publicBaseUrl, publicPageOf } from "../public/page";
+import { showsComponentStateNow } from "../public/incident";
 import { publicComponents, publishedIncidentOn, publishedUpdate } from "../public/visibility";
 import { NOT_FOUND_PAGE, PUBLIC_ROUTES, type PathIndex } from "../snapshots/routes";
 import { readBuffered } from "../net/buffered";
@@ -115,7 +116,10 @@ export function siteKeys(
 }
 
 export interface IncidentFingerprint {
-  /** The incident page: its own content and the public components it names (their current name and status). */
+  /**
+   * The incident page: its own content and the public components it names (their current name, and their current
+   * status while it is open: showsComponentStateNow).
+   */
   page: string;
   /** Its own content only (the page's settings, the row, its public updates): all the social card shows. */
   own: string;
@@ -131,6 +135,8 @@ interface OwnPart {
   stamp: string;
   own: string;
   named: string[];
+  /** Whether its page shows the named components' state now. */
+  stateNow: boolean;
   at: number;
   started: number;
 }
@@ -181,6 +187,7 @@ export async function incidentFingerprints(
         id: incident.id,
         createdAt: incident.createdAt,
         startedAt: incident.startedAt,
+        resolvedAt: incident.resolvedAt,
         row: sql<string>`json_array(${sql.join(Object.values(getTableColumns(incident)), sql`, `)})`,
       })
       .from(incident)
@@ -215,16 +222,19 @@ export async function incidentFingerprints(
         stamp,
         own: sha256(JSON.stringify([pageFp, i.row, own.get(i.id) ?? []])),
         named: names.get(i.id) ?? [],
+        stateNow: showsComponentStateNow(i),
         at: +i.createdAt,
         started: +i.startedAt,
       });
     }
   }
-  // The components an incident names, as shown now (their current name and status): read every time, cheaply.
+  // The components an incident names, as shown now (their current name, and status): read every time, cheaply.
   const { rows } = await publicComponents(db, p.id);
-  const shown = new Map(rows.map((c) => [c.id, `${c.id}:${c.name}:${c.status}:${c.position}`]));
+  const named = new Map(rows.map((c) => [c.id, `${c.id}:${c.name}:${c.position}`]));
+  const withState = new Map(rows.map((c) => [c.id, `${named.get(c.id)}:${c.status}`]));
   const out = new Map<string, IncidentFingerprint>();
   for (const [id, part] of parts) {
+    const shown = part.stateNow ? withState : named;
     const comps = part.named.flatMap((c) => (shown.has(c) ? [shown.get(c)!] : [])).sort();
     out.set(id, { own: part.own, page: sha256(JSON.stringify([part.own, comps])), at: part.at, started: part.started });
   }
@@ -244,9 +254,9 @@ const lastFingerprints = new WeakMap<
 >();
 
 /**
- * Each quarter's history page as a hash: the incidents it lists (their pages' fingerprints: name, status, impact,
- * times, newest update) and its links to the quarters around it. An update to this quarter's incident leaves every
- * other quarter's page as it was.
+ * Each quarter's history page as a hash: the incidents it lists (their own content: name, status, impact, times,
+ * newest update; the list names no component) and its links to the quarters around it. An update to this quarter's
+ * incident leaves every other quarter's page as it was.
  */
 export function quarterFingerprints(
   range: HistoryRange,
@@ -266,7 +276,7 @@ export function quarterFingerprints(
       if (starts[mid].at <= fp.started) [at, lo] = [mid, mid + 1];
       else hi = mid - 1;
     }
-    if (at >= 0) listed.get(starts[at].key)!.push([id, fp.page]);
+    if (at >= 0) listed.get(starts[at].key)!.push([id, fp.own]);
   }
   return new Map(
     [...listed].map(([q, list]) => {

@@ -47,6 +47,13 @@ export interface PublicIncidentSummary {
   latestUpdate: PublicUpdate | null;
 }
 
+/**
+ * An incident's page names the components it affected, and shows their state now only while it is open: a closed
+ * incident's page stays as it was written (Statuspage's "This incident affected"), so a component's change of state
+ * leaves years of old pages, their snapshots and their mirrored copies untouched.
+ */
+export const showsComponentStateNow = (i: { resolvedAt: Date | null }) => i.resolvedAt === null;
+
 export interface AffectedComponent {
   id: string;
   name: string;

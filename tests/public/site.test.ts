@@ -101,6 +101,8 @@ describe("public site served from snapshots (in-process writes)", () => {
       expect(detail).toContain("<strong>some cards</strong>");
       expect(detail).toContain("Critical impact");
       expect(detail).toContain("REST API");
+      // While it is open, the page shows the state now of the components it names.
+      expect(detail.replaceAll("<!-- -->", "")).toContain("(Major outage now)");
       expect(detail).not.toContain("Internal billing sync");
       expect(detail).toMatch(/<time dateTime="\d{4}-\d\d-\d\dT[\d:.]+Z"/);
 
@@ -119,6 +121,9 @@ describe("public site served from snapshots (in-process writes)", () => {
         resolvedDetail.indexOf("some cards</strong>"),
       );
       expect(resolvedDetail.replaceAll("<!-- -->", "")).toMatch(/Lasted (under a minute|\d+ min)/);
+      // Over: the components it affected are named, as they were; their state today is the front page's.
+      expect(resolvedDetail).toContain("REST API");
+      expect(resolvedDetail).not.toContain(" now)");
     },
   );
 

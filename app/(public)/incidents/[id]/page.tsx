@@ -9,7 +9,7 @@ import { STATUS_TEXT, StatusIcon } from "@/components/status/status-icon";
 import { Time } from "@/components/status/time";
 import { formatLasted } from "@/lib/time/format";
 import { env } from "@/lib/env";
-import { loadIncident } from "@/lib/public/incident";
+import { loadIncident, showsComponentStateNow } from "@/lib/public/incident";
 import { loadPublicPage, publicBaseUrl } from "@/lib/public/page";
 import { getDb } from "@/lib/runtime";
 
@@ -108,9 +108,15 @@ export default async function IncidentPage({ params }: Props) {
           <ul className="mt-2 flex flex-wrap gap-x-6 gap-y-2">
             {incident.affected.map((c) => (
               <li key={c.id} className="flex items-center gap-1.5 text-sm">
-                <StatusIcon status={c.status} className="size-4" />
-                <span className="font-medium">{c.name}</span>
-                <span className={STATUS_TEXT[c.status]}>({COMPONENT_STATUS_LABELS[c.status]} now)</span>
+                {showsComponentStateNow(incident) ? (
+                  <>
+                    <StatusIcon status={c.status} className="size-4" />
+                    <span className="font-medium">{c.name}</span>
+                    <span className={STATUS_TEXT[c.status]}>({COMPONENT_STATUS_LABELS[c.status]} now)</span>
+                  </>
+                ) : (
+                  <span className="font-medium">{c.name}</span>
+                )}
               </li>
             ))}
           </ul>
