@@ -194,20 +194,22 @@ export async function runJob(
     await ctx.db.transaction((tx) => tx.update(mirrorTarget).set({ lastError: error, lastErrorAt: ctx.now() }));
     throw new Error(error);
   }
-  const build = async (defer: boolean, newLimit: number) => {
-    // A slice of a backfill ends as soon as a newer change waits (checked every 100 ms): that change goes out in the
-    // next round's deferring build, not after the slice.
-    const from = await getContentVersion(ctx.db);
+  /** Aborted once a change newer than `version` waits (asked every 100 ms) until `end()`. */
+  const newerThan = (version: number) => {
     const newer = new AbortController();
-    const watch = defer
-      ? undefined
-      : setInterval(
-          () =>
-            void getContentVersion(ctx.db)
-              .then((v) => v > from && newer.abort())
-              .catch(() => {}),
-          PREEMPT_CHECK_MS,
-        );
+    const watch = setInterval(
+      () =>
+        void getContentVersion(ctx.db)
+          .then((v) => v > version && newer.abort())
+          .catch(() => {}),
+      PREEMPT_CHECK_MS,
+    );
+    return { signal: newer.signal, end: () => clearInterval(watch) };
+  };
+  const build = async (defer: boolean, newLimit: number) => {
+    // A slice of a backfill ends as soon as a newer change waits: that change goes out in the next round's deferring
+    // build, not after the slice.
+    const newer = defer ? undefined : newerThan(await getContentVersion(ctx.db));
     try {
       return await buildSite(ctx.db, {
         source: deps.source,
@@ -217,10 +219,10 @@ export async function runJob(
         defer,
         newLimit,
         sliceMs: deps.backfillSliceMs ?? BACKFILL_SLICE_MS,
-        stop: newer.signal,
+        stop: newer?.signal,
       });
     } finally {
-      clearInterval(watch);
+      newer?.end();
     }
   };
   const states = async () => new Map((await ctx.db.select().from(mirrorTarget)).map((r) => [r.id, r]));
@@ -229,19 +231,19 @@ export async function runJob(
   const early = job.full ? await build(false, deps.backfillSlice ?? BACKFILL_SLICE) : await build(true, EARLY_NEW);
   let held = await states();
   const earlyTargets = early.deferred ? targets.filter((t) => t.kind !== "git" && held.has(t.id)) : [];
-  const firstResults = await Promise.all(earlyTargets.map((t) => pushTo(ctx, t, held.get(t.id)!, early, job.full)));
+  // A newer change cuts a push short between files (a backfill's slice of hundreds to a slow bucket takes seconds);
+  // it goes out in the next round, whose deferring build brings it first.
+  const newerThanEarly = newerThan(early.version);
+  const firstResults = await Promise.all(
+    earlyTargets.map((t) => pushTo(ctx, t, held.get(t.id)!, early, job.full, undefined, newerThanEarly.signal)),
+  ).finally(newerThanEarly.end);
+  // Cut: the round ends here, and the next one's deferring build brings the newer change before any backfill.
+  if (firstResults.some((r) => r.cut))
+    return { site: { ...early, deferred: early.deferred + 1 }, results: firstResults };
   const site = early.deferred && !job.full ? await build(false, deps.backfillSlice ?? BACKFILL_SLICE) : early;
   held = await states();
-  // A newer change cuts this push short between files (not git's: one commit); it goes out in the next round.
-  const newer = new AbortController();
-  const watch = setInterval(
-    () =>
-      void getContentVersion(ctx.db)
-        .then((v) => v > site.version && newer.abort())
-        .catch(() => {}),
-    PREEMPT_CHECK_MS,
-  );
-  // A target removed since the list was read has no row: nothing to push there.
+  // Not git's push: one commit. A target removed since the list was read has no row: nothing to push there.
+  const newer = newerThan(site.version);
   const results = await Promise.all(
     targets
       .filter((t) => held.has(t.id))
@@ -252,7 +254,7 @@ export async function runJob(
         const stop = t.kind === "git" ? undefined : newer.signal;
         return pushTo(ctx, t, held.get(t.id)!, site, job.full && !before, before, stop);
       }),
-  ).finally(() => clearInterval(watch));
+  ).finally(newer.end);
   // A cut push leaves the job to go on at once, like a backfill's slice.
   const cut = results.some((r) => r.cut) ? 1 : 0;
   return {

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mirrorTarget } from "@/db/schema";
 import { createTestCtx } from "../../tests/helpers/test-db";
 import { createIncident } from "../incidents/incidents";
-import { pushTo, registerTargets } from "./mirror";
+import { type MirrorDeps, pushTo, registerTargets, runJob } from "./mirror";
 import { buildSite, type SiteSource } from "./site";
 import { directoryTarget } from "./targets/directory";
 import type { TargetDriver } from "./targets/types";
@@ -54,5 +54,52 @@ describe("a push cut short by a newer change", () => {
     const rest = await pushTo(t.ctx, target, after, site, false);
     expect(rest).toMatchObject({ cut: false, uploaded: site.files.size - 3 });
     expect((await state()).pushedVersion).toBe(site.version);
+  });
+
+  it("ends a round when a newer change cuts its first push: the next round's deferring build brings it", async () => {
+    const inner = directoryTarget(path.join(dir, "slice"));
+    let puts = 0;
+    let published = false;
+    // A slow bucket: the publish comes while the third file of the round's first push is being written.
+    const target: TargetDriver = {
+      ...inner,
+      id: "slow",
+      concurrency: 1,
+      put: async (file, body, type) => {
+        if (++puts === 3 && !published) {
+          published = true;
+          await createIncident(t.ctx, { name: "Published meanwhile", status: "investigating", body: "Looking." });
+        }
+        await new Promise((r) => setTimeout(r, 40));
+        await inner.put(file, body, type);
+      },
+    };
+    await registerTargets(t.ctx, [target]);
+    const asked: string[] = [];
+    const deps: MirrorDeps = {
+      targets: [target],
+      source: (key) => {
+        asked.push(key);
+        return source(key);
+      },
+      cacheDir: path.join(dir, "slice-cache"),
+      workerId: "w",
+      leaseMs: 60_000,
+      backoffBaseMs: 1000,
+      backoffMaxMs: 60_000,
+      debounceMs: 0,
+      maxDelayMs: 0,
+      log: () => {},
+    };
+    for (let i = 0; i < 10; i++) await createIncident(t.ctx, { name: `Older ${i}`, status: "resolved", body: "Done." });
+    // A first push: the front page and the incidents first, their cards deferred to the round's second build.
+    const { site, results } = await runJob(t.ctx, deps, { full: false }, [target]);
+    expect(site.files.size).toBeGreaterThan(10);
+    expect(site.deferred).toBeGreaterThan(0);
+    expect(results[0]).toMatchObject({ error: null, cut: true });
+    expect(puts).toBeLessThan(site.files.size / 2);
+    // No second build (a backfill slice, every card) before the newer change goes out.
+    expect(asked.filter((k) => k.endsWith("/og.png"))).toEqual([]);
+    expect((await t.db.select().from(mirrorTarget)).find((r) => r.id === "slow")!.pushedVersion).toBeNull();
   });
 });
