@@ -57,4 +57,9 @@ describe("watchDatabaseFile", () => {
     expect(watchDatabaseFile("libsql://example.turso.io", () => {})).toBeNull();
     expect(watchDatabaseFile("file::memory:", () => {})).toBeNull();
   });
+
+  it("leaves the version to the poll when the directory cannot be watched, instead of failing the start", () => {
+    // fs.watch refuses at once here, as it does when inotify's watch limit is reached.
+    expect(watchDatabaseFile(`file:${path.join(dir, "gone", "herald.db")}`, () => {})).toBeNull();
+  });
 });

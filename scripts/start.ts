@@ -6,6 +6,7 @@ import { fork, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import path from "node:path";
+import { localDatabaseFile } from "@/db/client";
 import { watchDatabaseFile } from "@/db/watch";
 import { clientAddress, describeTrust, parseTrustedProxies } from "@/lib/edge/client-ip";
 import { createEdge, securityHeaders } from "@/lib/edge/edge";
@@ -203,7 +204,12 @@ const snapshots = createSnapshotServer({
 onAppVersion = () => snapshots.versionChanged();
 await snapshots.start();
 // Another process's commit to a local database file (the CLI, a separate worker) is read at once, not at the next poll.
-if (config.HERALD_SNAPSHOT_WATCH) watchDatabaseFile(config.DATABASE_URL, () => snapshots.recheckVersion());
+if (
+  config.HERALD_SNAPSHOT_WATCH &&
+  localDatabaseFile(config.DATABASE_URL) &&
+  !watchDatabaseFile(config.DATABASE_URL, () => snapshots.recheckVersion())
+)
+  console.log("[herald] the database file cannot be watched: other processes' changes are seen at the next poll");
 
 const server = createServer(
   createEdge({
