@@ -46,8 +46,9 @@ function toNext(req: IncomingMessage, res: ServerResponse): void {
   });
 }
 
-// A version read after each commit (one indexed read, ~0.2 ms); only a change is reported.
-let reported: number | null = null;
+// A version read after each commit (one indexed read, ~0.2 ms); only a newer one than this process knows of, by its
+// own commits or from the edge, is reported. Versions only grow.
+let known = -1;
 let checking = false;
 let again = false;
 function checkVersion(): void {
@@ -58,8 +59,9 @@ function checkVersion(): void {
   checking = true;
   getContentVersion(getDb())
     .then((version) => {
-      if (version !== reported) send({ type: "version", version });
-      reported = version;
+      if (version <= known) return;
+      known = version;
+      send({ type: "version", version });
     })
     .catch(() => {})
     .finally(() => {
@@ -74,8 +76,8 @@ onCommit(checkVersion);
 // A version the edge read that no commit here made (another process's, e.g. the CLI's publish): the in-process worker
 // sends its notifications and pushes the mirror now instead of at its next tick.
 process.on("message", (m: FromEdge) => {
-  if (m.type !== "version" || m.version === reported) return;
-  reported = m.version;
+  if (m.type !== "version" || m.version <= known) return;
+  known = m.version;
   wakeWorker();
 });
 
