@@ -21,12 +21,15 @@ describe("watchDatabaseFile", () => {
     // Open before the watch, as the edge's connection is (opening one touches the -wal file).
     await reader.db.select().from(page);
     let calls = 0;
-    const stop = watchDatabaseFile(url, () => calls++, 50)!;
+    const stop = watchDatabaseFile(url, () => calls++, { quietMs: 50 })!;
     try {
-      // Reads (the edge's own version reads) and other files of the directory (the saved snapshots) are not writes.
+      // Reads (the edge's own version reads) and other files of the directory (the saved snapshots, a copy of the
+      // database beside it) are not writes.
       await pause(100);
       for (let i = 0; i < 20; i++) await reader.db.select().from(page);
       writeFileSync(path.join(dir, "snapshots.json"), "{}");
+      writeFileSync(path.join(dir, "herald.db.bak"), "");
+      writeFileSync(path.join(dir, "herald.db-old"), "");
       await pause(150);
       expect(calls).toBe(0);
 
@@ -60,6 +63,9 @@ describe("watchDatabaseFile", () => {
 
   it("leaves the version to the poll when the directory cannot be watched, instead of failing the start", () => {
     // fs.watch refuses at once here, as it does when inotify's watch limit is reached.
-    expect(watchDatabaseFile(`file:${path.join(dir, "gone", "herald.db")}`, () => {})).toBeNull();
+    const lines: string[] = [];
+    const missing = path.join(dir, "gone", "herald.db");
+    expect(watchDatabaseFile(`file:${missing}`, () => {}, { log: (line) => lines.push(line) })).toBeNull();
+    expect(lines).toEqual([expect.stringMatching(/cannot be watched \(Error: ENOENT.*seen at the next poll$/)]);
   });
 });

@@ -5,15 +5,29 @@ import { type FSWatcher, watch } from "node:fs";
 import path from "node:path";
 import { localDatabaseFile } from "./client";
 
+export interface WatchOptions {
+  /** The longest quiet between two calls while writes go on (default 25 ms). */
+  quietMs?: number;
+  /** Where a directory that cannot be watched, or stops being watched, is reported (default console.log). */
+  log?: (line: string) => void;
+}
+
+/** The files a commit writes: the database and its write-ahead log, shared-memory index and rollback journal. */
+const SIDE_FILES = ["", "-wal", "-shm", "-journal"];
+
 /**
  * Calls `onChange` right after a write to the local database `url` names, then at most once per `quietMs` while
  * writes go on (and once after the last). Returns the stop function; null for a libSQL server or an in-memory
- * database, which only polling can follow, and when the directory cannot be watched.
+ * database, which only polling can follow, and when the directory cannot be watched (reported to `log`: the poll
+ * alone follows the version then).
  */
-export function watchDatabaseFile(url: string, onChange: () => void, quietMs = 25): (() => void) | null {
+export function watchDatabaseFile(url: string, onChange: () => void, opts: WatchOptions = {}): (() => void) | null {
   const file = localDatabaseFile(url);
   if (!file) return null;
-  const prefix = path.basename(file);
+  const { quietMs = 25, log = console.log } = opts;
+  const names = new Set(SIDE_FILES.map((suffix) => path.basename(file) + suffix));
+  const cannot = (why: string) =>
+    log(`[herald] the database file cannot be watched (${why}): other processes' changes are seen at the next poll`);
   let timer: NodeJS.Timeout | null = null;
   let pending = false;
   const fire = () => {
@@ -29,12 +43,14 @@ export function watchDatabaseFile(url: string, onChange: () => void, quietMs = 2
   let watcher: FSWatcher;
   try {
     watcher = watch(path.dirname(file), (_event, name) => {
-      if (name !== null && !name.startsWith(prefix)) return;
+      // A rename or a platform that does not say which file (name null) may be a commit; a sibling file is not.
+      if (name !== null && !names.has(name)) return;
       if (timer) pending = true;
       else fire();
     });
-  } catch {
-    // Refused at once (inotify's watch limit reached, no such directory): the poll alone follows the version.
+  } catch (err) {
+    // Refused at once: inotify's watch limit reached, no such directory.
+    cannot(String(err));
     return null;
   }
   watcher.unref();
@@ -42,7 +58,10 @@ export function watchDatabaseFile(url: string, onChange: () => void, quietMs = 2
     watcher.close();
     if (timer) clearTimeout(timer);
   };
-  // The poll still follows the version if the directory cannot be watched (inotify limits, a removed directory).
-  watcher.on("error", stop);
+  // The directory removed or unmounted later: the poll still follows the version.
+  watcher.on("error", (err) => {
+    stop();
+    cannot(String(err));
+  });
   return stop;
 }

@@ -6,7 +6,6 @@ import { fork, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import path from "node:path";
-import { localDatabaseFile } from "@/db/client";
 import { watchDatabaseFile } from "@/db/watch";
 import { clientAddress, describeTrust, parseTrustedProxies } from "@/lib/edge/client-ip";
 import { createEdge, securityHeaders } from "@/lib/edge/edge";
@@ -84,6 +83,9 @@ function startApp(): Promise<void> {
     const started = Date.now();
     const c = fork(appEntry.script, [], { env: process.env, execArgv: appEntry.execArgv });
     child = c;
+    // A message sent as the child dies fails (EPIPE, the channel closed) with an 'error' event: without a listener
+    // that would end the edge too. The child's own exit is handled below.
+    c.on("error", (err) => console.error(`[herald] ERROR talking to the application process: ${String(err)}`));
     c.on("message", (m: ToEdge) => {
       // Next has loaded meanwhile; it prepares (and its worker starts) once the database is migrated, or found away.
       if (m.type === "waiting") void databaseTried.then(() => c.send({ type: "token", token } satisfies FromEdge));
@@ -204,12 +206,7 @@ const snapshots = createSnapshotServer({
 onAppVersion = () => snapshots.versionChanged();
 await snapshots.start();
 // Another process's commit to a local database file (the CLI, a separate worker) is read at once, not at the next poll.
-if (
-  config.HERALD_SNAPSHOT_WATCH &&
-  localDatabaseFile(config.DATABASE_URL) &&
-  !watchDatabaseFile(config.DATABASE_URL, () => snapshots.recheckVersion())
-)
-  console.log("[herald] the database file cannot be watched: other processes' changes are seen at the next poll");
+if (config.HERALD_SNAPSHOT_WATCH) watchDatabaseFile(config.DATABASE_URL, () => snapshots.recheckVersion());
 
 const server = createServer(
   createEdge({
