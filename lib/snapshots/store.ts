@@ -88,8 +88,9 @@ export interface SnapshotStoreOptions {
    */
   maxBytes?: number;
   /**
-   * Bound on the bytes saved to `file`, the most recently rendered first (default 32 MiB): the file is written whole,
-   * so a larger set would block the server for long, and past ~512 MB of text it cannot be written at all.
+   * Bound on the size of `file`, the most recently rendered entries first (default 32 MiB, its bytes base64-encoded
+   * included): the file is written whole, so a larger set would block the server for long, and past ~512 MB of text
+   * it cannot be written at all.
    */
   maxSavedBytes?: number;
   saveDelayMs?: number;
@@ -99,11 +100,23 @@ export interface SnapshotStoreOptions {
    * but never count as current.
    */
   buildId?: string;
-  /** Where a failed save is reported (default console.error). */
+  /** Where a failed save, and the first that works after it, are reported (default console.error). */
   log?: (line: string) => void;
 }
 
 const sizeOf = (s: Snapshot) => s.identity.length + s.gzip.length + s.br.length;
+const base64Length = (n: number) => 4 * Math.ceil(n / 3);
+/** An entry's share of the saved file: its three encodings in base64, its strings and the JSON around them. */
+const savedSizeOf = (s: Snapshot) =>
+  base64Length(s.identity.length) +
+  base64Length(s.gzip.length) +
+  base64Length(s.br.length) +
+  s.key.length +
+  s.contentType.length +
+  s.etag.length +
+  120;
+/** The longest wait between two attempts to save while saving fails. */
+const MAX_RETRY_MS = 5 * 60_000;
 
 export class SnapshotStore {
   private readonly entries = new Map<string, Snapshot>();
@@ -119,6 +132,8 @@ export class SnapshotStore {
   private lastSaveMs = 0;
   /** The bytes of every entry held. */
   private held = 0;
+  /** Saves failed in a row: the next attempt waits twice as long as the last (at most MAX_RETRY_MS). */
+  private failures = 0;
 
   constructor(opts: SnapshotStoreOptions = {}) {
     this.file = opts.file;
@@ -209,26 +224,33 @@ export class SnapshotStore {
 
   private scheduleSave(): void {
     if (!this.file || this.saveTimer) return;
+    const delay = Math.max(this.saveDelayMs, 20 * this.lastSaveMs);
     this.saveTimer = setTimeout(
       () => {
         this.saveTimer = null;
         this.trySave();
       },
-      Math.max(this.saveDelayMs, 20 * this.lastSaveMs),
+      this.failures === 0 ? delay : Math.min(MAX_RETRY_MS, delay * 2 ** this.failures),
     );
     this.saveTimer.unref();
   }
 
   /**
    * save(), a failure logged instead of thrown: a full or read-only disk costs the restart copy, never the server
-   * (thrown from the save timer, it would exit the process). The next change tries again.
+   * (thrown from the save timer, it would exit the process). It is tried again with backoff until it works, without
+   * waiting for a change: after dropAnonymous the file must lose what the public could read before.
    */
   trySave(): void {
     try {
       this.save();
     } catch (err) {
-      this.log(`[herald] ERROR saving the public snapshots, retrying at the next change: ${String(err)}`);
+      if (this.failures++ === 0)
+        this.log(`[herald] ERROR saving the public snapshots, trying again with backoff: ${String(err)}`);
+      this.scheduleSave();
+      return;
     }
+    if (this.failures > 0) this.log(`[herald] the public snapshots are saved again, after ${this.failures} failures`);
+    this.failures = 0;
   }
 
   /**
@@ -246,9 +268,9 @@ export class SnapshotStore {
     const kept: Snapshot[] = [];
     let budget = this.maxSavedBytes;
     for (const s of [...this.entries.values()].reverse()) {
-      if (s.status !== 200 || splitViewKey(s.key).view !== null || sizeOf(s) > budget) continue;
+      if (s.status !== 200 || splitViewKey(s.key).view !== null || savedSizeOf(s) > budget) continue;
       kept.push(s);
-      budget -= sizeOf(s);
+      budget -= savedSizeOf(s);
     }
     const entries: PersistedEntry[] = kept.reverse().map((s) => ({
       key: s.key,
