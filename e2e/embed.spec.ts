@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import type { Frame, Page } from "@playwright/test";
 import { createMaintenance, postMaintenanceUpdate } from "../lib/maintenance/maintenance";
 import { createIncident } from "../lib/incidents/incidents";
+import { createViewerToken, updateViewerSettings } from "../lib/viewers/settings";
 import { cliCtx, seedStatusPage } from "../tests/public/seed";
 import { expect, test } from "./fixtures";
 
@@ -17,6 +18,8 @@ import { expect, test } from "./fixtures";
 // private-network rules).
 let host: Server;
 let hostUrl = "";
+/** A viewer token (one reads a private page's widget with it): the script passes it on to /embed. */
+let token = "";
 // "Major Service Outage": the red of lib/badges/badge.ts.
 const RED = "rgb(192, 57, 43)";
 
@@ -42,9 +45,21 @@ test.beforeAll(async ({ server }) => {
     scheduledUntil: new Date(Date.now() + 3_600_000),
   });
   await postMaintenanceUpdate(ctx, { maintenanceId: m.maintenance.id, status: "in_progress", body: "Started." });
-  host = createServer((_req, res) =>
-    res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(hostPage(server.url)),
-  );
+  // A token reads with its email's view: the address must be one that may sign in.
+  await updateViewerSettings(ctx, {
+    visibility: "public",
+    magicLinkEnabled: false,
+    allowedDomains: "example.com",
+    ipAllowList: "",
+  });
+  token = (await createViewerToken(ctx, { email: "kiosk@example.com" })).token;
+  host = createServer((req, res) => {
+    if (req.url === "/token")
+      return res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(tokenPage(server.url));
+    // /strict: a host whose CSP lets the script in but forbids it to read anything (connect-src).
+    const csp = req.url === "/strict" ? { "content-security-policy": "connect-src 'none'" } : {};
+    res.writeHead(200, { "content-type": "text/html; charset=utf-8", ...csp }).end(hostPage(server.url));
+  });
   await new Promise<void>((resolve) => host.listen(0, "127.0.0.1", resolve));
   hostUrl = `http://localhost:${(host.address() as AddressInfo).port}/`;
   expect(new URL(hostUrl).origin).not.toBe(new URL(server.url).origin);
@@ -75,6 +90,14 @@ addEventListener("message", function (e) {
   "px";
 });
 </script></section>
+</body></html>`;
+}
+
+/** The script with a viewer token in its URL, in both modes. */
+function tokenPage(origin: string): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Kiosk</title></head><body>
+<section id="script"><script src="${origin}/embed.js?token=${token}" async></script></section>
+<section id="script-iframe"><script src="${origin}/embed.js?token=${token}" data-mode="iframe" async></script></section>
 </body></html>`;
 }
 
@@ -151,3 +174,30 @@ for (const width of [390, 1280]) {
     }
   });
 }
+
+test("the script shows the widget in an iframe when the host page may not read /embed", async ({ page, server }) => {
+  await page.goto(`${hostUrl}strict`);
+  const iframe = page.locator("#script iframe");
+  await expect(iframe).toHaveAttribute("src", `${server.url}/embed`);
+  const frame = await frameIn(page, "script");
+  await expect(frame.locator(".w li a")).toHaveText([
+    "Database upgrade",
+    "REST API unreachable",
+    "Checkout fails for some cards",
+  ]);
+  // Sized by the heights the iframe posts, as in the iframe mode.
+  const content = await frame.evaluate(() => Math.ceil(document.body.getBoundingClientRect().height));
+  await expect.poll(async () => (await iframe.boundingBox())!.height).toBe(content);
+});
+
+test("the script reads /embed with the viewer token it was loaded with, in both modes", async ({ page, server }) => {
+  const asked: string[] = [];
+  page.on("request", (r) => {
+    if (r.url().startsWith(`${server.url}/embed?`)) asked.push(r.url());
+  });
+  await page.goto(`${hostUrl}token`);
+  await expect(page.locator("#script .w li a")).toHaveCount(3);
+  await expect(page.locator("#script-iframe iframe")).toHaveAttribute("src", `${server.url}/embed?token=${token}`);
+  await frameIn(page, "script-iframe");
+  expect(asked).toEqual([`${server.url}/embed?token=${token}`, `${server.url}/embed?token=${token}`]);
+});

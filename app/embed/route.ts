@@ -6,7 +6,10 @@ import { getDb } from "@/lib/runtime";
 
 export const dynamic = "force-dynamic";
 
-/** The iframe widget. The one public response other sites may frame (next.config.ts, lib/snapshots/routes.ts). */
+/**
+ * The iframe widget, also read by the script widget (/embed.js) from other sites. The one public response other
+ * sites may frame (next.config.ts, lib/snapshots/routes.ts).
+ */
 export async function GET() {
   const viewer = await renderViewer();
   if (!viewer) return privatePageRefusal();
@@ -15,6 +18,7 @@ export async function GET() {
       "content-type": "text/html; charset=utf-8",
       "cache-control": "no-store",
       "content-security-policy": "frame-ancestors *",
+      "access-control-allow-origin": "*",
     },
   });
 }

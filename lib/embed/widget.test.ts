@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { embedModel } from "./model";
-import { embedDefaultHeight, embedHtml, embedMarkup, embedScript } from "./widget";
+import { embedHtml, embedMarkup, embedScript } from "./widget";
 import type { PublicIncidentSummary } from "../public/incident";
 import type { StatusPageData } from "../public/status-page";
 
@@ -40,18 +40,15 @@ describe("embed model and widget", () => {
     expect(model.color).toBe("#c2570c");
   });
 
-  it("puts the same escaped markup in the iframe and in the script", () => {
+  it("escapes the iframe's markup; the script carries the page's name but no status", () => {
     const markup = embedMarkup(model);
     expect(markup).toContain("&lt;img src=x onerror=alert(1)&gt; &quot;quoted&quot;");
     expect(markup).not.toContain("<img");
     expect(embedHtml(model)).toContain(markup);
-    // The script carries it as a JS string literal.
-    expect(embedScript(model)).toContain(JSON.stringify(markup));
     expect(embedHtml(model)).toContain("<title>Acme &amp; Co status</title>");
-  });
-
-  it("sizes the iframe mode for its items before the frame reports its height", () => {
-    expect(embedDefaultHeight({ items: [] })).toBeLessThan(embedDefaultHeight(model));
-    expect(embedScript(model)).toContain(`|| ${embedDefaultHeight(model)}) + "px"`);
+    const script = embedScript("Acme & Co");
+    expect(script).toContain('f.title = "Acme & Co status"');
+    expect(script).not.toContain("Partial System Outage");
+    expect(embedScript('Acme "Q"')).toContain('f.title = "Acme \\"Q\\" status"');
   });
 });

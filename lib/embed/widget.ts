@@ -1,7 +1,7 @@
-// The embeddable status widget in its two forms, drawn from one EmbedModel
-// (./model.ts) with one markup and one stylesheet: an HTML document for
-// <iframe src="/embed"> and a script (/embed.js) that puts the same markup in
-// a shadow root of the host page. Pure functions; all text is escaped.
+// The embeddable status widget in its two forms: an HTML document drawn from
+// one EmbedModel (./model.ts) for <iframe src="/embed">, and a script
+// (/embed.js) that reads that document and puts its widget in a shadow root of
+// the host page. Pure functions; all text is escaped.
 import { escapeXml } from "../feeds/xml";
 import type { EmbedModel } from "./model";
 
@@ -40,11 +40,6 @@ export function embedMarkup(m: EmbedModel): string {
   );
 }
 
-/** A first height for the iframe, before it reports its own (one line of status, one footer, ~two lines per item). */
-export function embedDefaultHeight(m: Pick<EmbedModel, "items">): number {
-  return 76 + 46 * m.items.length;
-}
-
 // Posts the body's height to the parent on load and on every resize (text
 // wrapping at another width, fonts loading). Inline and marked data-keep, so
 // the snapshot server keeps it (lib/snapshots/html.ts drops other scripts)
@@ -76,29 +71,35 @@ ${embedCss(m.color)}
 `;
 }
 
+/** The iframe's height before it reports its own: the status line and the footer (data-height overrides it). */
+const FIRST_IFRAME_HEIGHT = 76;
+
 /**
- * `<script src="…/embed.js" async></script>` puts the widget where the tag
- * is, in a shadow root so the host page's CSS cannot reach it. The markup is
- * built and escaped here, on the server, from the same model as the iframe;
- * the stylesheet is adopted (not a <style> element or style attributes), so a
- * host CSP that forbids inline styles does not strip it. `data-mode="iframe"`
- * (or a browser without shadow DOM) inserts the /embed iframe instead, sized
- * from the heights the iframe posts.
+ * `<script src="…/embed.js" async></script>` puts the widget where the tag is, in a shadow root so the host page's
+ * CSS cannot reach it. The script carries no status: it reads the widget from /embed (the iframe document, served
+ * with CORS), so it stays the same file from one change to the next, and a host or a mirror caching it never shows an
+ * old status. The stylesheet is adopted (not a <style> element or style attributes), so a host CSP that forbids inline
+ * styles does not strip it. `data-mode="iframe"`, a browser without shadow DOM, or /embed unreadable from the host
+ * (its CSP's connect-src, a mirror without CORS) inserts the /embed iframe instead, sized from the heights the iframe
+ * posts. A `?token=` on the script's URL (a private page's viewer token) is passed on to /embed.
  */
-export function embedScript(m: EmbedModel): string {
+export function embedScript(pageName: string): string {
   return `(function () {
   var s = document.currentScript;
   if (!s) return;
-  var origin = new URL(s.src).origin;
+  var src = new URL(s.src);
+  var origin = src.origin;
+  var token = src.searchParams.get("token");
+  var url = origin + "/embed" + (token ? "?token=" + encodeURIComponent(token) : "");
   var host = document.createElement("div");
   host.className = "herald-status";
   s.parentNode.insertBefore(host, s);
-  if (s.getAttribute("data-mode") === "iframe" || !host.attachShadow) {
+  function frame() {
     var f = document.createElement("iframe");
-    f.src = origin + "/embed";
-    f.title = ${JSON.stringify(`${m.pageName} status`)};
+    f.src = url;
+    f.title = ${JSON.stringify(`${pageName} status`)};
     f.style.cssText = "border:0;display:block;width:100%;max-width:420px;height:" +
-    (Number(s.getAttribute("data-height")) || ${embedDefaultHeight(m)}) + "px";
+    (Number(s.getAttribute("data-height")) || ${FIRST_IFRAME_HEIGHT}) + "px";
     window.addEventListener("message", function (ev) {
       var d = ev.data;
       if (ev.source !== f.contentWindow || ev.origin !== origin || !d || d.type !==
@@ -106,22 +107,34 @@ export function embedScript(m: EmbedModel): string {
       if (typeof d.height === "number" && d.height > 0 && d.height < 10000) f.style.height = Math.ceil(d.height) + "px";
     });
     host.appendChild(f);
-    return;
   }
-  var root = host.attachShadow({ mode: "open" });
-  var css = ${JSON.stringify(`${SHADOW_HOST_CSS}\n${embedCss(m.color)}`)};
-  if ("adoptedStyleSheets" in root && typeof CSSStyleSheet === "function" && "replaceSync" in CSSStyleSheet.prototype) {
-    var sheet = new CSSStyleSheet();
-    sheet.replaceSync(css);
-    root.adoptedStyleSheets = [sheet];
-  } else {
-    var style = document.createElement("style");
-    style.textContent = css;
-    root.appendChild(style);
-  }
-  var box = document.createElement("div");
-  box.innerHTML = ${JSON.stringify(embedMarkup(m))};
-  root.appendChild(box.firstChild);
+  if (s.getAttribute("data-mode") === "iframe" || !host.attachShadow || !window.fetch || !window.DOMParser)
+    return frame();
+  fetch(url, { credentials: "omit" })
+    .then(function (r) {
+      if (!r.ok) throw new Error("HTTP " + r.status);
+      return r.text();
+    })
+    .then(function (html) {
+      var doc = new DOMParser().parseFromString(html, "text/html");
+      var widget = doc.querySelector(".w");
+      var style = doc.querySelector("style");
+      if (!widget || !style) throw new Error("not a widget");
+      var root = host.attachShadow({ mode: "open" });
+      var css = ${JSON.stringify(SHADOW_HOST_CSS)} + style.textContent;
+      if ("adoptedStyleSheets" in root && typeof CSSStyleSheet === "function" &&
+      "replaceSync" in CSSStyleSheet.prototype) {
+        var sheet = new CSSStyleSheet();
+        sheet.replaceSync(css);
+        root.adoptedStyleSheets = [sheet];
+      } else {
+        var el = document.createElement("style");
+        el.textContent = css;
+        root.appendChild(el);
+      }
+      root.appendChild(document.importNode(widget, true));
+    })
+    .catch(frame);
 })();
 `;
 }

@@ -46,7 +46,12 @@ export const PUBLIC_ROUTES: readonly PublicRoute[] = [
   { path: new RegExp(`^/components/${ID_SOURCE}/badge\\.svg$`) },
   { path: "/og.png" },
   { path: new RegExp(`^/incidents/${ID_SOURCE}/og\\.png$`) },
-  { path: "/embed", frameable: true, headers: { "content-security-policy": "frame-ancestors *" } },
+  // Framed by the iframe form, and read by the script form (/embed.js) from the host page.
+  {
+    path: "/embed",
+    frameable: true,
+    headers: { "content-security-policy": "frame-ancestors *", "access-control-allow-origin": "*" },
+  },
   { path: "/embed.js", headers: { "access-control-allow-origin": "*" } },
 ];
 

@@ -133,7 +133,9 @@ const SURFACES: Record<string, Surface> = {
     status: { anonymous: 404, other: 404, own: 200 },
   },
   "embed iframe": { path: () => "/embed", via: "cookie", ownSees: () => [RESTRICTED.incident] },
-  "embed script": { path: () => "/embed.js", via: "token", ownSees: () => [RESTRICTED.incident] },
+  // The script reads /embed with the token it was loaded with (lib/embed/widget.ts): it carries no status itself.
+  "embed iframe, by token": { path: () => "/embed", via: "token", ownSees: () => [RESTRICTED.incident] },
+  "embed script": { path: () => "/embed.js", via: "token" },
 };
 
 describe("leak matrix: every public surface × reader", () => {

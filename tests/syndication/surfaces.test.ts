@@ -167,9 +167,10 @@ describe("syndication surfaces", () => {
     const script = await get(`${server.url}/embed.js`);
     expect(script.status).toBe(200);
     expect(script.headers["content-type"]).toMatch(/^text\/javascript/);
-    // The script carries the widget's model itself (lib/embed/model.ts): the same links as the iframe.
-    expect(script.text).toContain(`${server.url}/incidents/${ids.open}`);
-    expect(script.text).not.toContain("Secret billing sync");
+    // The script reads the widget from /embed in the reader's browser (lib/embed/widget.ts): it carries no status.
+    expect(script.text).toContain('origin + "/embed"');
+    expect(script.text).not.toContain("/incidents/");
+    expect(embed.headers["access-control-allow-origin"]).toBe("*");
     for (const p of [
       "/",
       `/incidents/${ids.open}`,
