@@ -149,10 +149,14 @@ export function splitViewKey(key: string): { view: string | null; path: string }
   return slash === -1 ? { view: key.slice(1), path: "/" } : { view: key.slice(1, slash), path: key.slice(slash) };
 }
 
-/** Extra response headers for a snapshot key (framing policy, CORS). */
+/**
+ * Extra response headers for a snapshot key (framing policy, CORS). `crossOrigin` false leaves CORS out: a view
+ * granted without the viewer token (lib/snapshots/server.ts crossOriginReadable).
+ */
 export function snapshotHeaders(
   key: string,
   routes: readonly PublicRoute[] = PUBLIC_ROUTES,
+  crossOrigin = true,
 ): Readonly<Record<string, string>> {
   key = splitViewKey(key).path;
   const q = key.indexOf("?");
@@ -160,7 +164,15 @@ export function snapshotHeaders(
   if (!route) return FRAME_DENY;
   let headers = resolvedHeaders.get(route);
   if (!headers) resolvedHeaders.set(route, (headers = { ...(route.frameable ? {} : FRAME_DENY), ...route.headers }));
-  return headers;
+  if (crossOrigin || !("access-control-allow-origin" in headers)) return headers;
+  const { "access-control-allow-origin": _cors, ...rest } = headers;
+  return rest;
+}
+
+/** The viewer token a request URL carries (`?token=hv_…`), or null. */
+export function viewerTokenOf(url: string): string | null {
+  const q = url.indexOf("?");
+  return q !== -1 && url.includes("token=", q) ? new URLSearchParams(url.slice(q + 1)).get("token") : null;
 }
 
 /** The snapshot key for a request URL (path plus kept query), or null when it is not public. */

@@ -7,7 +7,15 @@
 // scripts/start.ts wires it in front of Next's handler.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { htmlCsp } from "./csp";
-import { isAppPath, PUBLIC_ROUTES, snapshotHeaders, snapshotKey, VIEW_PREFIX, type PublicRoute } from "./routes";
+import {
+  isAppPath,
+  PUBLIC_ROUTES,
+  snapshotHeaders,
+  snapshotKey,
+  VIEW_PREFIX,
+  viewerTokenOf,
+  type PublicRoute,
+} from "./routes";
 import { finishSnapshot, makeSnapshot, type Snapshot, type SnapshotStore } from "./store";
 
 export interface Rendered {
@@ -83,6 +91,16 @@ export interface SnapshotServerOptions {
 const STORABLE = new Set([200, 404]);
 /** Bound on the read-your-writes table (a write costs a request through the limits, so this is generous). */
 const MAX_WRITERS = 10_000;
+
+/**
+ * Whether other sites' scripts may read this answer (CORS). The anonymous site: yes. A view (an audience's, a
+ * private page's) only when the request carried its viewer token, which whoever embeds it chose to share: a view
+ * granted by the reader's address (a private page's IP allow-list) asks nothing of the request, so any site the reader
+ * opens could read it; a cookie's view is never sent to another site's script anyway (no credentialed read of "*").
+ */
+function crossOriginReadable(key: string, req: IncomingMessage): boolean {
+  return !key.startsWith(VIEW_PREFIX) || viewerTokenOf(req.url ?? "") !== null;
+}
 
 export const PUBLIC_CACHE_CONTROL = "public, max-age=0, s-maxage=5, stale-while-revalidate=30";
 export const VIEW_CACHE_CONTROL = "private, no-cache";
@@ -304,7 +322,7 @@ export function createSnapshotServer(opts: SnapshotServerOptions) {
     if (cached && result.status >= 500) return send(req, res, cached, "STALE");
     res.writeHead(result.status, {
       ...opts.headers,
-      ...snapshotHeaders(key, routes),
+      ...snapshotHeaders(key, routes, crossOriginReadable(key, req)),
       "content-type": result.contentType,
       "cache-control": "no-store",
       ...(result.location ? { location: result.location } : {}),
@@ -318,17 +336,22 @@ export function createSnapshotServer(opts: SnapshotServerOptions) {
     Snapshot,
     Record<string, Partial<Record<Variant, Record<string, string | number>>>>
   >();
-  function headersFor(snap: Snapshot, variant: Variant, state: string): Record<string, string | number> {
+  function headersFor(
+    snap: Snapshot,
+    variant: Variant,
+    state: string,
+    crossOrigin: boolean,
+  ): Record<string, string | number> {
     let perSnap = headerCache.get(snap);
     if (!perSnap) headerCache.set(snap, (perSnap = {}));
-    const perState = (perSnap[state] ??= {});
+    const perState = (perSnap[crossOrigin ? state : `${state} same-origin`] ??= {});
     let h = perState[variant];
     if (!h) {
       // A view other than the anonymous site is for its reader only: no shared cache may keep it.
       const cc = snap.key.startsWith(VIEW_PREFIX) ? VIEW_CACHE_CONTROL : cacheControl;
       h = {
         ...opts.headers,
-        ...snapshotHeaders(snap.key, routes),
+        ...snapshotHeaders(snap.key, routes, crossOrigin),
         etag: snap.etag,
         "cache-control": cc,
         vary: "Accept-Encoding",
@@ -352,13 +375,14 @@ export function createSnapshotServer(opts: SnapshotServerOptions) {
   }
 
   function send(req: IncomingMessage, res: ServerResponse, snap: Snapshot, state: string): void {
+    const crossOrigin = crossOriginReadable(snap.key, req);
     if (snap.status === 200 && etagMatches(req.headers["if-none-match"], snap.etag)) {
-      res.writeHead(304, headersFor(snap, "304", state));
+      res.writeHead(304, headersFor(snap, "304", state, crossOrigin));
       res.end();
       return;
     }
     const encoding = negotiate(req.headers["accept-encoding"]);
-    res.writeHead(snap.status, headersFor(snap, encoding, state));
+    res.writeHead(snap.status, headersFor(snap, encoding, state, crossOrigin));
     res.end(req.method === "HEAD" ? undefined : snap[encoding]);
   }
 

@@ -4,7 +4,7 @@
 // public site is unchanged and as fast; no database read happens here.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { clientAddress, type TrustedProxies } from "../edge/client-ip";
-import { splitViewKey, viewSnapshotKey } from "../snapshots/routes";
+import { splitViewKey, viewerTokenOf, viewSnapshotKey } from "../snapshots/routes";
 import { decideAccess, type ViewerAccess } from "./access";
 
 export interface ViewGateOptions {
@@ -30,8 +30,7 @@ export function createViewGate(opts: ViewGateOptions) {
     const access = opts.access();
     if (!access) return key;
     const url = req.url ?? "/";
-    const q = url.indexOf("?");
-    const token = q !== -1 && url.includes("token=", q) ? new URLSearchParams(url.slice(q + 1)).get("token") : null;
+    const token = viewerTokenOf(url);
     // The hot path: on a public page a reader with neither token nor cookie is anonymous (decideAccess's last rule).
     if (access.visibility === "public" && token === null && req.headers.cookie === undefined) return key;
     const decision = decideAccess(

@@ -363,6 +363,15 @@ describe("a private page (same server, switched to private)", () => {
     expect(home.status).toBe(200);
     expect(home.body.toString()).not.toContain(RESTRICTED.component);
     expect(home.headers["cache-control"]).toMatch(/private/);
+    // Granted by the address alone: another site's script in the same reader's browser would be granted too, so no
+    // CORS header lets it read the answer. With the viewer token in the URL (shared on purpose), the usual CORS.
+    for (const p of ["/api/v2/summary.json", "/history.json", "/embed", "/embed.js"]) {
+      const byAddress = await get(`${server.url}${p}`, { origin: "https://elsewhere.example" });
+      expect(byAddress.status, p).toBe(200);
+      expect(byAddress.headers["access-control-allow-origin"], p).toBeUndefined();
+      const byToken = await get(`${server.url}${p}?token=${seed.tokens.own}`, { origin: "https://elsewhere.example" });
+      expect(byToken.headers["access-control-allow-origin"], p).toBe("*");
+    }
   });
 
   describe("viewer single sign-on (OIDC, against oidc-provider)", () => {
