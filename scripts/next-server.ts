@@ -46,8 +46,9 @@ function toNext(req: IncomingMessage, res: ServerResponse): void {
   });
 }
 
-// A version read after each commit (one indexed read, ~0.2 ms); only a newer one than this process knows of, by its
-// own commits or from the edge, is reported. Versions only grow.
+// A version read after each commit (one indexed read, ~0.2 ms); only one that differs from what this process knows,
+// by its own reads or from the edge, is reported. Versions grow, unless the database file is replaced under Herald
+// (an older copy restored): a lower one read here is reported too.
 let known = -1;
 let checking = false;
 let again = false;
@@ -59,7 +60,7 @@ function checkVersion(): void {
   checking = true;
   getContentVersion(getDb())
     .then((version) => {
-      if (version <= known) return;
+      if (version === known) return;
       known = version;
       send({ type: "version", version });
     })
@@ -76,6 +77,7 @@ onCommit(checkVersion);
 // A version the edge read that no commit here made (another process's, e.g. the CLI's publish): the in-process worker
 // sends its notifications and pushes the mirror now instead of at its next tick.
 process.on("message", (m: FromEdge) => {
+  // An older message (the edge read another process's commit before this process's own) wakes nobody.
   if (m.type !== "version" || m.version <= known) return;
   known = m.version;
   wakeWorker();

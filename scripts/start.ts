@@ -83,9 +83,26 @@ function startApp(): Promise<void> {
     const started = Date.now();
     const c = fork(appEntry.script, [], { env: process.env, execArgv: appEntry.execArgv });
     child = c;
-    // A message sent as the child dies fails (EPIPE, the channel closed) with an 'error' event: without a listener
-    // that would end the edge too. The child's own exit is handled below.
-    c.on("error", (err) => console.error(`[herald] ERROR talking to the application process: ${String(err)}`));
+    let ended = false;
+    const end = (why: string) => {
+      appPort = null;
+      if (ended || stopping) return;
+      ended = true;
+      reject(new Error(`the application process ${why} while starting`));
+      // Restarted at once; again and again within a minute, after a growing pause (no tight crash loop).
+      quickDeaths = Date.now() - started > 60_000 ? 0 : quickDeaths + 1;
+      const delay = quickDeaths <= 1 ? 0 : Math.min(30_000, 500 * 2 ** quickDeaths);
+      console.error(`[herald] ERROR the application process ${why}; restarting in ${delay / 1000} s`);
+      setTimeout(() => {
+        if (!stopping) startApp().catch(() => {});
+      }, delay).unref();
+    };
+    // 'error': the process could not be started (EAGAIN, EMFILE: no 'exit' follows then), or a message sent as it
+    // dies failed (EPIPE, the channel closed: its 'exit' follows). Unlistened, either would end the edge too.
+    c.on("error", (err) => {
+      if (c.pid === undefined) end(`could not be started (${String(err)})`);
+      else console.error(`[herald] ERROR talking to the application process: ${String(err)}`);
+    });
     c.on("message", (m: ToEdge) => {
       // Next has loaded meanwhile; it prepares (and its worker starts) once the database is migrated, or found away.
       if (m.type === "waiting") void databaseTried.then(() => c.send({ type: "token", token } satisfies FromEdge));
@@ -95,19 +112,7 @@ function startApp(): Promise<void> {
         resolve();
       } else if (m.type === "version") onAppVersion();
     });
-    c.once("exit", (code, signal) => {
-      appPort = null;
-      if (stopping) return;
-      const why = signal ? `signal ${signal}` : `code ${code}`;
-      reject(new Error(`the application process exited with ${why} while starting`));
-      // Restarted at once; again and again within a minute, after a growing pause (no tight crash loop).
-      quickDeaths = Date.now() - started > 60_000 ? 0 : quickDeaths + 1;
-      const delay = quickDeaths <= 1 ? 0 : Math.min(30_000, 500 * 2 ** quickDeaths);
-      console.error(`[herald] ERROR the application process exited (${why}); restarting in ${delay / 1000} s`);
-      setTimeout(() => {
-        if (!stopping) startApp().catch(() => {});
-      }, delay).unref();
-    });
+    c.once("exit", (code, signal) => end(`exited (${signal ? `signal ${signal}` : `code ${code}`})`));
   });
 }
 // The application process starts loading while this one migrates the database.
