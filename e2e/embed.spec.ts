@@ -18,7 +18,7 @@ import { expect, test } from "./fixtures";
 // private-network rules).
 let host: Server;
 let hostUrl = "";
-/** A viewer token (one reads a private page's widget with it): the script passes it on to /embed. */
+/** A viewer token (a private page's widget is read with one): the script passes it on to /embed. */
 let token = "";
 // "Major Service Outage": the red of lib/badges/badge.ts.
 const RED = "rgb(192, 57, 43)";
@@ -190,14 +190,26 @@ test("the script shows the widget in an iframe when the host page may not read /
   await expect.poll(async () => (await iframe.boundingBox())!.height).toBe(content);
 });
 
-test("the script reads /embed with the viewer token it was loaded with, in both modes", async ({ page, server }) => {
-  const asked: string[] = [];
-  page.on("request", (r) => {
-    if (r.url().startsWith(`${server.url}/embed?`)) asked.push(r.url());
-  });
-  await page.goto(`${hostUrl}token`);
-  await expect(page.locator("#script .w li a")).toHaveCount(3);
-  await expect(page.locator("#script-iframe iframe")).toHaveAttribute("src", `${server.url}/embed?token=${token}`);
-  await frameIn(page, "script-iframe");
-  expect(asked).toEqual([`${server.url}/embed?token=${token}`, `${server.url}/embed?token=${token}`]);
+test("on a private page the script reads /embed with its viewer token, in both modes", async ({ page, server }) => {
+  const ctx = cliCtx(server.db);
+  const settings = { magicLinkEnabled: false, allowedDomains: "example.com", ipAllowList: "" };
+  await updateViewerSettings(ctx, { ...settings, visibility: "private" });
+  try {
+    // Private once the edge has read the change: a reader without the token goes to the sign-in form.
+    await expect
+      .poll(async () => (await fetch(`${server.url}/embed`, { redirect: "manual" })).status, { timeout: 10_000 })
+      .toBe(303);
+    const asked: string[] = [];
+    page.on("request", (r) => {
+      if (r.url().startsWith(`${server.url}/embed?`)) asked.push(r.url());
+    });
+    await page.goto(`${hostUrl}token`);
+    await expect(page.locator("#script .w li a")).toHaveCount(3);
+    await expect(page.locator("#script iframe")).toHaveCount(0);
+    await expect(page.locator("#script-iframe iframe")).toHaveAttribute("src", `${server.url}/embed?token=${token}`);
+    await expect((await frameIn(page, "script-iframe")).locator(".w li a")).toHaveCount(3);
+    expect(asked).toEqual([`${server.url}/embed?token=${token}`, `${server.url}/embed?token=${token}`]);
+  } finally {
+    await updateViewerSettings(ctx, { ...settings, visibility: "public" });
+  }
 });

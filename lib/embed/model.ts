@@ -1,6 +1,6 @@
-// What the embeddable widget shows, for both of its forms (the /embed iframe
-// and the /embed.js script): one DTO built from the status page loader, so
-// the two cannot drift in content or order.
+// What the embeddable widget shows: one DTO built from the status page
+// loader for the /embed document, which the /embed.js script reads too, so
+// the widget's two forms cannot drift in content or order.
 import { IMPACT_LABELS, INCIDENT_STATUS_LABELS } from "@/db/constants";
 import type { Tx } from "@/db/client";
 import { INDICATOR_COLORS } from "../badges/badge";

@@ -81,16 +81,16 @@ const FIRST_IFRAME_HEIGHT = 76;
  * old status. The stylesheet is adopted (not a <style> element or style attributes), so a host CSP that forbids inline
  * styles does not strip it. `data-mode="iframe"`, a browser without shadow DOM, or /embed unreadable from the host
  * (its CSP's connect-src, a mirror without CORS) inserts the /embed iframe instead, sized from the heights the iframe
- * posts. A `?token=` on the script's URL (a private page's viewer token) is passed on to /embed.
+ * posts. A `?token=` on the script's URL (a private page's viewer token) is passed on to /embed. The script reads
+ * /embed without cookies (a reader signed in to an audience sees the public widget; the iframe shows their view).
  */
 export function embedScript(pageName: string): string {
   return `(function () {
   var s = document.currentScript;
   if (!s) return;
-  var src = new URL(s.src);
-  var origin = src.origin;
-  var token = src.searchParams.get("token");
-  var url = origin + "/embed" + (token ? "?token=" + encodeURIComponent(token) : "");
+  var origin = new URL(s.src).origin;
+  var token = /[?&]token=([^&#]*)/.exec(s.src);
+  var url = origin + "/embed" + (token ? "?token=" + token[1] : "");
   var host = document.createElement("div");
   host.className = "herald-status";
   s.parentNode.insertBefore(host, s);
@@ -120,19 +120,23 @@ export function embedScript(pageName: string): string {
       var widget = doc.querySelector(".w");
       var style = doc.querySelector("style");
       if (!widget || !style) throw new Error("not a widget");
-      var root = host.attachShadow({ mode: "open" });
       var css = ${JSON.stringify(SHADOW_HOST_CSS)} + style.textContent;
-      if ("adoptedStyleSheets" in root && typeof CSSStyleSheet === "function" &&
+      var node = document.importNode(widget, true);
+      var sheet = null;
+      if (window.ShadowRoot && "adoptedStyleSheets" in ShadowRoot.prototype && typeof CSSStyleSheet === "function" &&
       "replaceSync" in CSSStyleSheet.prototype) {
-        var sheet = new CSSStyleSheet();
+        sheet = new CSSStyleSheet();
         sheet.replaceSync(css);
-        root.adoptedStyleSheets = [sheet];
-      } else {
+      }
+      // Last: what could fail is done, so the iframe (the catch) never lands under a shadow root that hides it.
+      var root = host.attachShadow({ mode: "open" });
+      if (sheet) root.adoptedStyleSheets = [sheet];
+      else {
         var el = document.createElement("style");
         el.textContent = css;
         root.appendChild(el);
       }
-      root.appendChild(document.importNode(widget, true));
+      root.appendChild(node);
     })
     .catch(frame);
 })();
