@@ -230,7 +230,7 @@ export class SnapshotStore {
         this.saveTimer = null;
         this.trySave();
       },
-      this.failures === 0 ? delay : Math.min(MAX_RETRY_MS, delay * 2 ** this.failures),
+      this.failures === 0 ? delay : Math.min(MAX_RETRY_MS, Math.max(1, delay) * 2 ** this.failures),
     );
     this.saveTimer.unref();
   }
