@@ -46,10 +46,9 @@ function toNext(req: IncomingMessage, res: ServerResponse): void {
   });
 }
 
-// A version read after each commit (one indexed read, ~0.2 ms); only one that differs from what this process knows,
-// by its own reads or from the edge, is reported. Versions grow, unless the database file is replaced under Herald
-// (an older copy restored): a lower one read here is reported too.
-let known = -1;
+// A version read after each commit (one indexed read, ~0.2 ms); only one that differs from the last reported is
+// reported (a lower one too: a database file replaced by an older copy).
+let reported = -1;
 let checking = false;
 let again = false;
 function checkVersion(): void {
@@ -60,8 +59,8 @@ function checkVersion(): void {
   checking = true;
   getContentVersion(getDb())
     .then((version) => {
-      if (version === known) return;
-      known = version;
+      if (version === reported) return;
+      reported = version;
       send({ type: "version", version });
     })
     .catch(() => {})
@@ -74,13 +73,12 @@ function checkVersion(): void {
     });
 }
 onCommit(checkVersion);
-// A version the edge read that no commit here made (another process's, e.g. the CLI's publish): the in-process worker
-// sends its notifications and pushes the mirror now instead of at its next tick.
+// A new version the edge read, another process's commit (the CLI's publish) or this one's: the in-process worker runs
+// now instead of at its next tick. This process's own writes have woken it already, and running again finds nothing
+// to do; telling the two apart by the versions read here lost the CLI's wake whenever a write here (a render's stamp)
+// read the CLI's version before the edge's message arrived.
 process.on("message", (m: FromEdge) => {
-  // An older message (the edge read another process's commit before this process's own) wakes nobody.
-  if (m.type !== "version" || m.version <= known) return;
-  known = m.version;
-  wakeWorker();
+  if (m.type === "version") wakeWorker();
 });
 
 const server = createServer(toNext);

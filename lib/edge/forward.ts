@@ -24,7 +24,7 @@ export const EDGE_TOKEN_HEADER = "x-herald-edge-token";
 /** IPC between the edge and the application process. */
 export type FromEdge =
   | { type: "token"; token: string }
-  /** A content version the edge read (another process's commit, seen by its poll or on the database file). */
+  /** A new content version the edge read: any process's commit (seen by its poll, on the file, or reported). */
   | { type: "version"; version: number };
 export type ToEdge = { type: "waiting" } | { type: "listening"; port: number } | { type: "version"; version: number };
 
