@@ -268,9 +268,10 @@ export class SnapshotStore {
     const kept: Snapshot[] = [];
     let budget = this.maxSavedBytes;
     for (const s of [...this.entries.values()].reverse()) {
-      if (s.status !== 200 || splitViewKey(s.key).view !== null || savedSizeOf(s) > budget) continue;
+      const size = savedSizeOf(s);
+      if (s.status !== 200 || splitViewKey(s.key).view !== null || size > budget) continue;
       kept.push(s);
-      budget -= savedSizeOf(s);
+      budget -= size;
     }
     const entries: PersistedEntry[] = kept.reverse().map((s) => ({
       key: s.key,
