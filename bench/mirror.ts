@@ -237,8 +237,9 @@ try {
   const publishChanged = changedSince(beforePublish);
 
   // Updates to the new incident: how much goes up, and which files (the directory before and after). The first
-  // changes its status (shown by the widget too), the second only says more.
-  const pushUpdate = async (status: "identified" | "monitoring", body: string, same = false) => {
+  // changes its status (shown by the widget too), the second only says more, the third resolves it, which gives its
+  // component back (operational again: components.json and the component's badge change too, as at the publish).
+  const pushUpdate = async (status: "identified" | "resolved", body: string, same = false) => {
     const before = hashTree(mirrorDir);
     await postIncidentUpdate(ctx, { incidentId: incident.id, status, body });
     const v = await getContentVersion(db);
@@ -252,6 +253,7 @@ try {
   };
   const update = await pushUpdate("identified", "A slow database replica was identified.");
   const sameStatusUpdate = await pushUpdate("identified", "The replica is being rebuilt.", true);
+  const resolution = await pushUpdate("resolved", "The replica is rebuilt; latency is back to normal.");
 
   const result = {
     incidents: INCIDENTS,
@@ -272,6 +274,7 @@ try {
     },
     update,
     sameStatusUpdate,
+    resolution,
     mirrorLog: herald
       .output()
       .split("\n")

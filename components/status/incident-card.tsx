@@ -1,5 +1,5 @@
-import { IMPACT_LABELS, INCIDENT_STATUS_LABELS } from "@/db/constants";
-import type { PublicIncidentSummary } from "@/lib/public/incident";
+import { INCIDENT_STATUS_LABELS } from "@/db/constants";
+import { impactText, type PublicIncidentSummary } from "@/lib/public/incident";
 import { Markdown } from "./markdown";
 import { Time } from "./time";
 
@@ -9,12 +9,6 @@ const IMPACT_BORDER: Record<PublicIncidentSummary["impact"], string> = {
   major: "border-l-partial",
   critical: "border-l-major",
 };
-
-/** "Maintenance", "No impact", "Minor impact"… (history, incident pages, cards and OG images). */
-export function impactText(i: Pick<PublicIncidentSummary, "kind" | "impact">): string {
-  if (i.kind === "maintenance") return "Maintenance";
-  return i.impact === "none" ? "No impact" : `${IMPACT_LABELS[i.impact]} impact`;
-}
 
 /** An open incident on the front page: its newest update in full, and a link to the timeline. */
 export function IncidentCard({ incident: i, timeZone }: { incident: PublicIncidentSummary; timeZone: string }) {

@@ -2,7 +2,13 @@
 // page and history) and its page with the full public timeline.
 import { and, asc, eq, inArray } from "drizzle-orm";
 import type { Tx } from "@/db/client";
-import type { AnyIncidentStatus, ComponentStatus, Impact, IncidentKind } from "@/db/constants";
+import {
+  IMPACT_LABELS,
+  type AnyIncidentStatus,
+  type ComponentStatus,
+  type Impact,
+  type IncidentKind,
+} from "@/db/constants";
 import {
   audienceNote,
   incident,
@@ -45,6 +51,12 @@ export interface PublicIncidentSummary {
   scheduledFor: Date | null;
   scheduledUntil: Date | null;
   latestUpdate: PublicUpdate | null;
+}
+
+/** "Maintenance", "No impact", "Minor impact"… (history, incident pages, cards and OG images). */
+export function impactText(i: Pick<PublicIncidentSummary, "kind" | "impact">): string {
+  if (i.kind === "maintenance") return "Maintenance";
+  return i.impact === "none" ? "No impact" : `${IMPACT_LABELS[i.impact]} impact`;
 }
 
 /**

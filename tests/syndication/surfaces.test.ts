@@ -112,6 +112,9 @@ describe("syndication surfaces", () => {
       const inc = await get(`${server.url}/incidents/${ids.open}`);
       expect(inc.text).toContain(`<meta property="og:image" content="${server.url}/incidents/${ids.open}/og.png"/>`);
       expect(inc.text).toContain('<meta name="twitter:card" content="summary_large_image"/>');
+      // The status now is in the preview's text; the card draws none (lib/og/cards.ts).
+      const description = /<meta property="og:description" content="([^"]*)"\/>/.exec(inc.text)?.[1];
+      expect(description).toMatch(/^(Investigating|Identified|Monitoring) · [^·]+ · latest update \w{3} \d/);
     },
   );
 

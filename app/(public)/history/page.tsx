@@ -2,10 +2,10 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { renderViewer } from "@/app/_server/viewer";
 import { INCIDENT_STATUS_LABELS } from "@/db/constants";
-import { impactText } from "@/components/status/incident-card";
 import { Time } from "@/components/status/time";
 import { formatMonth } from "@/lib/time/format";
 import { loadHistory } from "@/lib/public/history";
+import { impactText } from "@/lib/public/incident";
 import { historyHref, historyWhich, quarterMonths } from "@/lib/public/history-keys";
 import { getDb } from "@/lib/runtime";
 

@@ -3,13 +3,12 @@ import { notFound } from "next/navigation";
 import { COMPONENT_STATUS_LABELS, INCIDENT_STATUS_LABELS } from "@/db/constants";
 import { renderViewer } from "@/app/_server/viewer";
 import { FollowForm } from "@/components/status/follow-form";
-import { impactText } from "@/components/status/incident-card";
 import { Markdown } from "@/components/status/markdown";
 import { STATUS_TEXT, StatusIcon } from "@/components/status/status-icon";
 import { Time } from "@/components/status/time";
-import { formatLasted } from "@/lib/time/format";
+import { formatDateTime, formatLasted } from "@/lib/time/format";
 import { env } from "@/lib/env";
-import { loadIncident, showsComponentStateNow } from "@/lib/public/incident";
+import { impactText, loadIncident, showsComponentStateNow } from "@/lib/public/incident";
 import { loadPublicPage, publicBaseUrl } from "@/lib/public/page";
 import { getDb } from "@/lib/runtime";
 
@@ -22,14 +21,21 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const viewer = await renderViewer();
   const incident = viewer && (await loadIncident(db, (await params).id, viewer));
   if (!incident) return { title: "Not found" };
+  const page = await loadPublicPage(db);
   const image = {
-    url: `${publicBaseUrl(await loadPublicPage(db), env().HERALD_URL)}/incidents/${incident.id}/og.png`,
+    url: `${publicBaseUrl(page, env().HERALD_URL)}/incidents/${incident.id}/og.png`,
     width: 1200,
     height: 630,
   };
+  // The status now, in the text a link preview shows beside the card (which does not draw it).
+  const latest = incident.updates[0];
+  const description =
+    `${INCIDENT_STATUS_LABELS[incident.status]} · ${impactText(incident)}` +
+    (latest ? ` · latest update ${formatDateTime(latest.displayAt, page.timeZone)}` : "");
   return {
     title: incident.name,
-    openGraph: { type: "article", title: incident.name, images: [image] },
+    description,
+    openGraph: { type: "article", title: incident.name, description, images: [image] },
     twitter: { card: "summary_large_image", images: [image.url] },
   };
 }
