@@ -220,9 +220,7 @@ export function createSnapshotServer(opts: SnapshotServerOptions) {
         : r.body;
     // Served at once with quick compression; the best follows when the CPU is not needed for this render.
     const snap = await makeSnapshot(key, v, r.status, r.contentType, body, "fast");
-    // A slower render of an older version never replaces a newer snapshot.
-    const current = opts.store.get(key);
-    if (!current || current.version <= v) opts.store.set(snap);
+    if (replaces(snap, opts.store.get(key))) opts.store.set(snap);
     log(`[herald] snapshot render ${key} v${v} → ${r.status} in ${ms} ms, stored after ${msSince(started)} ms`);
     setTimeout(() => void finish(snap), finishDelayMs).unref();
     return snap;
@@ -306,7 +304,7 @@ export function createSnapshotServer(opts: SnapshotServerOptions) {
         log(`[herald] ERROR render of ${key} failed, serving the previous snapshot: ${String(err)}`),
       );
       const fresh = await within(rendering, freshWaitMs);
-      if (fresh && "etag" in fresh && fresh.version >= cached.version) return send(req, res, fresh, "MISS");
+      if (fresh && "etag" in fresh && replaces(fresh, cached)) return send(req, res, fresh, "MISS");
       return send(req, res, cached, "STALE");
     }
     let result: Snapshot | Rendered;
@@ -462,6 +460,16 @@ export function createSnapshotServer(opts: SnapshotServerOptions) {
       return renders;
     },
   };
+
+  /**
+   * Whether a render supersedes the snapshot held for its path. A slower render of an older version never replaces a
+   * newer snapshot, except a render of the version the database holds now: a database put back to an older copy (a
+   * restored backup) reads a lower version, and the snapshots of the lost, newer one must go, or every request would
+   * render again behind them.
+   */
+  function replaces(snap: Snapshot, current: Snapshot | undefined): boolean {
+    return !current || current.version <= snap.version || snap.version === version;
+  }
 
   function markChanged(): void {
     changedGen++;

@@ -262,6 +262,26 @@ describe("snapshot server", () => {
     expect(h.maxConcurrent()).toBe(1);
   });
 
+  it("serves a database put back to an older copy (a lower version), rendering it once", async () => {
+    const h = await harness();
+    await get(`${h.url}/`);
+    h.pages.set("/", html(200, "<p>home v3</p>"));
+    h.setVersion(3);
+    h.snapshots.markChanged();
+    expect((await get(`${h.url}/`)).body.toString()).toContain("home v3");
+    // A backup from before the v3 publish is restored: its version is lower than the snapshot's.
+    h.pages.set("/", html(200, "<p>home restored</p>"));
+    h.setVersion(2);
+    h.snapshots.markChanged();
+    const restored = await get(`${h.url}/`, {}, "GET", "127.0.0.2");
+    expect(restored.body.toString()).toContain("home restored");
+    expect(restored.headers["x-herald-snapshot"]).toBe("MISS");
+    const again = await get(`${h.url}/`, {}, "GET", "127.0.0.2");
+    expect(again.headers["x-herald-snapshot"]).toBe("HIT");
+    expect(again.body.toString()).toContain("home restored");
+    expect(h.renders).toEqual(["/", "/", "/"]);
+  });
+
   it("never serves a previous 404 while the path renders: a published incident appears at once", async () => {
     const h = await harness({ renderDelayMs: 50 });
     expect((await get(`${h.url}/incidents/abc123`, {}, "GET", "127.0.0.2")).status).toBe(404);
