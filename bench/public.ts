@@ -2,8 +2,9 @@
 // (50 components, 10 years: 10k incidents, 100k updates), starts Herald, loads
 // `/`, an incident page, `/api/v2/summary.json`, `/history.rss` and `/badge.svg`
 // with wrk (one thread, 50 connections, a core of its own) for 10 s each, and serves the same bytes
-// and headers from a bare node:http server in the same run, BENCH_ROUNDS times
-// (alternating which goes first). Figures are ratios to that baseline, per round,
+// and headers from a bare node:http server in the same run (sent the same requests as Herald before the
+// load; an untouched one is measured beside it, see startBare), BENCH_ROUNDS times
+// (alternating the order). Figures are ratios to that baseline, per round,
 // with the servers' CPU time per request, the generator's CPU (a generator near a
 // full core is the bottleneck, and the ratio means nothing) and the load average,
 // because the machine is shared and noisy. Then publishes, through Herald's API
@@ -219,29 +220,43 @@ const pick = (r: typeof home) => {
 };
 const bytesFile = path.join(dir, "bare.json");
 writeFileSync(bytesFile, JSON.stringify(Object.fromEntries(Object.entries(warm).map(([p, r]) => [p, pick(r)]))));
-const barePort = await freePort();
-const bareServer = await spawnUntilReady(
-  ["--import", "tsx", "bench/public-bare.ts", bytesFile, String(barePort)],
-  process.env,
-  "ready",
-);
-const bare = `http://127.0.0.1:${barePort}`;
+async function startBare() {
+  const port = await freePort();
+  const server = await spawnUntilReady(
+    ["--import", "tsx", "bench/public-bare.ts", bytesFile, String(port)],
+    process.env,
+    "ready",
+  );
+  return { server, url: `http://127.0.0.1:${port}` };
+}
+// Two baselines. The bare server is sent the same requests as Herald before the rounds (the GETs above, same
+// headers); the untouched one has answered nothing but wrk. V8 specialises a process's HTTP code to the only request
+// it has seen: in 2026-12 measurements, 7 ordinary GETs (or 20 requests made as a client) before the load raised a bare
+// server's CPU per request by ~15 % (26.5-28.5 → 31-34 µs), for good. Every real server has seen more than one kind of
+// request, so the untouched server's figure is out of any server's reach; it is reported beside the first.
+const bare = await startBare();
+const untouched = await startBare();
+await get(`${bare.url}/`, ACCEPT);
+await get(`${bare.url}/`, { "accept-encoding": "gzip" });
+for (const p of Object.values(paths)) await get(`${bare.url}${p}`, ACCEPT);
 
 // Rounds alternate which server goes first; a surface's figure is the median of its rounds' ratios.
 type Measured = Awaited<ReturnType<typeof measure>>;
+type Round = Record<"herald" | "bare" | "untouched", Measured>;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const loadAvg = [os.loadavg()[0]];
-const rounds: Record<string, { herald: Measured; bare: Measured }[]> = {};
-for (const pid of [herald.pid!, bareServer.pid!]) pinToServerCore(pid);
+const rounds: Record<string, Round[]> = {};
+for (const pid of [herald.pid!, bare.server.pid!, untouched.server.pid!]) pinToServerCore(pid);
 for (let round = 0; round < ROUNDS; round++) {
   for (const [name, p] of Object.entries(paths)) {
-    const both = [
-      ["bare", () => measure(`${bare}${p}`, bareServer.pid!)],
+    const all = [
+      ["bare", () => measure(`${bare.url}${p}`, bare.server.pid!)],
       ["herald", () => measure(`${base}${p}`, herald.pid!)],
+      ["untouched", () => measure(`${untouched.url}${p}`, untouched.server.pid!)],
     ] as const;
-    const pair: Partial<Record<"herald" | "bare", Measured>> = {};
-    for (const [who, run] of round % 2 ? [...both].reverse() : both) pair[who] = await run();
-    (rounds[name] ??= []).push(pair as { herald: Measured; bare: Measured });
+    const measured: Partial<Round> = {};
+    for (const [who, run] of round % 2 ? [...all].reverse() : all) measured[who] = await run();
+    (rounds[name] ??= []).push(measured as Round);
   }
   loadAvg.push(os.loadavg()[0]);
 }
@@ -327,20 +342,23 @@ console.log(
 console.log(`load average (1 min) before and after each round: ${loadAvg.map((l) => l.toFixed(1)).join(", ")}`);
 console.log(
   "page        herald req/s   bare req/s   ratio (rounds)            CPU/request herald / bare   p99 ms" +
-    "   wrk CPU herald / bare",
+    "   wrk CPU herald / bare   untouched bare: req/s, ratio (rounds)",
 );
-const results: Record<string, { ratio: number; cpuRatio: number }> = {};
+const results: Record<string, { ratio: number; cpuRatio: number; untouchedRatio: number }> = {};
 for (const [name, rs] of Object.entries(rounds)) {
   const ratios = rs.map((r) => r.herald.rps / r.bare.rps);
   const cpu = rs.map((r) => r.herald.cpuUsPerRequest / r.bare.cpuUsPerRequest);
-  results[name] = { ratio: median(ratios), cpuRatio: median(cpu) };
+  const untouchedRatios = rs.map((r) => r.herald.rps / r.untouched.rps);
+  results[name] = { ratio: median(ratios), cpuRatio: median(cpu), untouchedRatio: median(untouchedRatios) };
   console.log(
     `${name.padEnd(10)} ${fmt(median(rs.map((r) => r.herald.rps)))}      ` +
       `${fmt(median(rs.map((r) => r.bare.rps)))}    ` +
       `${median(ratios).toFixed(2)}× (${ratios.map((x) => x.toFixed(2)).join(" ")})`.padEnd(26) +
       `${median(cpu).toFixed(2)}× (${fmt(median(rs.map((r) => r.herald.cpuUsPerRequest)))} / ` +
       `${fmt(median(rs.map((r) => r.bare.cpuUsPerRequest))).trim()} µs)  ${fmt(median(rs.map((r) => r.herald.p99)))}` +
-      `   ${pct(median(rs.map((r) => r.herald.generatorCpu)))} / ${pct(median(rs.map((r) => r.bare.generatorCpu)))}`,
+      `   ${pct(median(rs.map((r) => r.herald.generatorCpu)))} / ${pct(median(rs.map((r) => r.bare.generatorCpu)))}` +
+      `               ${fmt(median(rs.map((r) => r.untouched.rps)))}, ${median(untouchedRatios).toFixed(2)}× ` +
+      `(${untouchedRatios.map((x) => x.toFixed(2)).join(" ")})`,
   );
 }
 console.log(
