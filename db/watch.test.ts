@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { sql } from "drizzle-orm";
@@ -53,6 +53,25 @@ describe("watchDatabaseFile", () => {
       stop();
       writer.client.close();
       reader.client.close();
+    }
+  });
+
+  it("calls once more after the last write (a commit shows only after its -shm update, which is silent)", async () => {
+    const own = mkdtempSync(path.join(tmpdir(), "herald-watch-once-"));
+    writeFileSync(path.join(own, "x.db-wal"), "");
+    let calls = 0;
+    const stop = watchDatabaseFile(`file:${path.join(own, "x.db")}`, () => calls++, { quietMs: 50 })!;
+    try {
+      // One write to the log, one event: a read started at it may come before the commit is visible.
+      appendFileSync(path.join(own, "x.db-wal"), "frame");
+      const started = Date.now();
+      while (calls === 0 && Date.now() - started < 5000) await pause(5);
+      expect(calls).toBe(1);
+      await pause(150);
+      expect(calls).toBe(2);
+    } finally {
+      stop();
+      rmSync(own, { recursive: true, force: true });
     }
   });
 

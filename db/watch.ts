@@ -6,7 +6,7 @@ import path from "node:path";
 import { localDatabaseFile } from "./client";
 
 export interface WatchOptions {
-  /** The longest quiet between two calls while writes go on (default 25 ms). */
+  /** The longest quiet between two calls while writes go on, and the wait before the call after the last (25 ms). */
   quietMs?: number;
   /** Where a directory that cannot be watched, or stops being watched, is reported (default console.log). */
   log?: (line: string) => void;
@@ -17,9 +17,13 @@ const SIDE_FILES = ["", "-wal", "-shm", "-journal"];
 
 /**
  * Calls `onChange` right after a write to the local database `url` names, then at most once per `quietMs` while
- * writes go on (and once after the last). Returns the stop function; null for a libSQL server or an in-memory
- * database, which only polling can follow, and when the directory cannot be watched (reported to `log`: the poll
- * alone follows the version then).
+ * writes go on, and always once more `quietMs` after the last. That last call is needed: a commit becomes visible to
+ * readers when SQLite updates the WAL index in the -shm file, through shared memory, which makes no event. A read
+ * started at the event of the log's write can come before it, and the commit's writes often make a single event (the
+ * system merges repeated ones), so nothing else would follow. Without it, a CLI publish was seen at the next poll
+ * instead, about one time in four. Returns the stop function; null for a libSQL server or an in-memory database, which
+ * only polling can follow, and when the directory cannot be watched (reported to `log`: the poll alone follows the
+ * version then).
  */
 export function watchDatabaseFile(url: string, onChange: () => void, opts: WatchOptions = {}): (() => void) | null {
   const file = localDatabaseFile(url);
@@ -36,6 +40,7 @@ export function watchDatabaseFile(url: string, onChange: () => void, opts: Watch
     timer = setTimeout(() => {
       timer = null;
       if (pending) fire();
+      else onChange();
     }, quietMs);
     timer.unref();
   };
