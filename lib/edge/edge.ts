@@ -8,6 +8,7 @@ import { APP_PATHS, isAppPath, pathUnder as under } from "../snapshots/routes";
 import type { SnapshotServer } from "../snapshots/server";
 import { checkBody, readCapped, type BodyCap } from "./body";
 import { CLIENT_IP_HEADER, clientAddress, type TrustedProxies } from "./client-ip";
+import { rawHeader } from "../net/raw-header";
 import { hasSignedSessionCookie } from "./session-cookie";
 
 export interface EdgeOptions {
@@ -155,8 +156,8 @@ export function createEdge(opts: EdgeOptions) {
     // alone (its answers carry the security headers already), and nothing below matters to it.
     if (
       isPublicSnapshot(req, pathname) &&
-      req.headers["content-length"] === undefined &&
-      req.headers["transfer-encoding"] === undefined
+      rawHeader(req, "content-length") === undefined &&
+      rawHeader(req, "transfer-encoding") === undefined
     )
       return opts.snapshots.handle(req, res, () => opts.app(req, res, clientOf(req)));
     for (const [k, v] of security) res.setHeader(k, v);

@@ -6,6 +6,7 @@
 // and paths get the saved not-found page. Plain node:http, no Next imports:
 // scripts/start.ts wires it in front of Next's handler.
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { rawHeader } from "../net/raw-header";
 import { htmlCsp } from "./csp";
 import {
   isAppPath,
@@ -328,18 +329,11 @@ export function createSnapshotServer(opts: SnapshotServerOptions) {
     res.end(req.method === "HEAD" ? undefined : result.body);
   }
 
-  // Response headers per snapshot, cache state and encoding, built once: a hit costs two lookups.
+  // Response headers per snapshot, cache state and encoding, built once: a hit costs two lookups. Every value is a
+  // string: Node checks each value with a regular expression, which takes a slower path for a number.
   type Variant = "br" | "gzip" | "identity" | "304";
-  const headerCache = new WeakMap<
-    Snapshot,
-    Record<string, Partial<Record<Variant, Record<string, string | number>>>>
-  >();
-  function headersFor(
-    snap: Snapshot,
-    variant: Variant,
-    state: string,
-    crossOrigin: boolean,
-  ): Record<string, string | number> {
+  const headerCache = new WeakMap<Snapshot, Record<string, Partial<Record<Variant, Record<string, string>>>>>();
+  function headersFor(snap: Snapshot, variant: Variant, state: string, crossOrigin: boolean): Record<string, string> {
     let perSnap = headerCache.get(snap);
     if (!perSnap) headerCache.set(snap, (perSnap = {}));
     const perState = (perSnap[crossOrigin ? state : `${state} same-origin`] ??= {});
@@ -355,16 +349,13 @@ export function createSnapshotServer(opts: SnapshotServerOptions) {
         vary: "Accept-Encoding",
         "x-herald-snapshot": state,
         // The version the bytes were rendered at: the static mirror waits for the version it pushes.
-        "x-herald-version": snap.version,
+        "x-herald-version": String(snap.version),
       };
       if (snap.contentType.startsWith("text/html"))
-        h["content-security-policy"] = htmlCsp(
-          snap.identity.toString("utf8"),
-          String(h["content-security-policy"] ?? ""),
-        );
+        h["content-security-policy"] = htmlCsp(snap.identity.toString("utf8"), h["content-security-policy"] ?? "");
       if (variant !== "304") {
         h["content-type"] = snap.contentType;
-        h["content-length"] = snap[variant].length;
+        h["content-length"] = String(snap[variant].length);
         if (variant !== "identity") h["content-encoding"] = variant;
       }
       perState[variant] = h;
@@ -374,12 +365,12 @@ export function createSnapshotServer(opts: SnapshotServerOptions) {
 
   function send(req: IncomingMessage, res: ServerResponse, snap: Snapshot, state: string): void {
     const crossOrigin = crossOriginReadable(snap.key, req);
-    if (snap.status === 200 && etagMatches(req.headers["if-none-match"], snap.etag)) {
+    if (snap.status === 200 && etagMatches(rawHeader(req, "if-none-match"), snap.etag)) {
       res.writeHead(304, headersFor(snap, "304", state, crossOrigin));
       res.end();
       return;
     }
-    const encoding = negotiate(req.headers["accept-encoding"]);
+    const encoding = negotiate(rawHeader(req, "accept-encoding"));
     res.writeHead(snap.status, headersFor(snap, encoding, state, crossOrigin));
     res.end(req.method === "HEAD" ? undefined : snap[encoding]);
   }

@@ -4,6 +4,7 @@
 // public site is unchanged and as fast; no database read happens here.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { clientAddress, type TrustedProxies } from "../edge/client-ip";
+import { rawHeader } from "../net/raw-header";
 import { splitViewKey, viewerTokenOf, viewSnapshotKey } from "../snapshots/routes";
 import { decideAccess, type ViewerAccess } from "./access";
 
@@ -32,7 +33,7 @@ export function createViewGate(opts: ViewGateOptions) {
     const url = req.url ?? "/";
     const token = viewerTokenOf(url);
     // The hot path: on a public page a reader with neither token nor cookie is anonymous (decideAccess's last rule).
-    if (access.visibility === "public" && token === null && req.headers.cookie === undefined) return key;
+    if (access.visibility === "public" && token === null && rawHeader(req, "cookie") === undefined) return key;
     const decision = decideAccess(
       access,
       {

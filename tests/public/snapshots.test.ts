@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmdirSync, rmSync, statSync } from "node:fs";
 import { createServer, request, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { type AddressInfo, connect } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { brotliDecompressSync, gunzipSync } from "node:zlib";
@@ -138,6 +138,23 @@ describe("snapshot server", () => {
     expect(notModified.status).toBe(304);
     expect(notModified.body.length).toBe(0);
     expect((await get(`${h.url}/`, { "if-none-match": '"other"' })).status).toBe(200);
+  });
+
+  it("reads validators and encodings written in any case or in repeated fields, as Node parses them", async () => {
+    const h = await harness();
+    const etag = String((await get(`${h.url}/`)).headers.etag);
+    const head = async (lines: string[]) => {
+      const socket = connect(Number(new URL(h.url).port), "127.0.0.1");
+      socket.end(["GET / HTTP/1.1", "Host: x", ...lines, "Connection: close", "", ""].join("\r\n"));
+      let text = "";
+      for await (const chunk of socket) text += chunk.toString("latin1");
+      return text.slice(0, text.indexOf("\r\n\r\n")).toLowerCase();
+    };
+    expect(await head(['IF-NONE-MATCH: "other"', `if-none-match: ${etag}`])).toMatch(/^http\/1.1 304/);
+    expect(await head(['If-None-Match: "other"'])).toMatch(/^http\/1.1 200/);
+    const encoded = await head(["ACCEPT-ENCODING: identity", "accept-encoding: gzip"]);
+    expect(encoded).toContain("content-encoding: gzip");
+    expect(await head(["Accept-Language: br", "Accept: br"])).not.toContain("content-encoding");
   });
 
   it("negotiates brotli, gzip and identity, and answers HEAD without a body", async () => {
