@@ -4,7 +4,8 @@
 // with wrk (one thread, 50 connections, a core of its own) for 10 s each, and serves the same bytes
 // and headers from a bare node:http server in the same run (sent the same requests as Herald before the
 // load; an untouched one is measured beside it, see startBare), BENCH_ROUNDS times
-// (alternating the order). Figures are ratios to that baseline, per round,
+// (alternating the order), each after a full garbage collection and 2 s of load
+// that is not counted (bench/full-gc-on-signal.ts). Figures are ratios to that baseline, per round,
 // with the servers' CPU time per request, the generator's CPU (a generator near a
 // full core is the bottleneck, and the ratio means nothing) and the load average,
 // because the machine is shared and noisy. Then publishes, through Herald's API
@@ -26,6 +27,8 @@ import { freePort } from "../tests/helpers/server";
 import { seedTenYears } from "./seed";
 
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
+/** The uncounted load before each measurement, after the full collection. */
+const WARM_S = 2;
 const CONNECTIONS = 50;
 const ACCEPT = { "accept-encoding": "gzip, deflate, br" };
 const root = path.resolve(import.meta.dirname, "..");
@@ -115,8 +118,17 @@ function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
 }
 
-/** Load on `url` and the server's CPU time per answered request (less noisy than req/s on a shared machine). */
+/** Node flags for every measured server: see bench/full-gc-on-signal.ts. */
+const MEASURED = ["--expose-gc", "--import", "tsx", "--import", "./bench/full-gc-on-signal.ts"];
+
+/**
+ * Load on `url` and the server's CPU time per answered request (less noisy than req/s on a shared machine), after a
+ * full garbage collection and a short load that is not counted (bench/full-gc-on-signal.ts).
+ */
 async function measure(url: string, pid: number) {
+  process.kill(pid, "SIGUSR2");
+  await new Promise((r) => setTimeout(r, 300));
+  await load(url, WARM_S);
   const cpu0 = cpuSeconds(pid);
   const r = await load(url);
   return { ...r, cpuUsPerRequest: ((cpuSeconds(pid) - cpu0) * 1e6) / r.requests };
@@ -131,9 +143,9 @@ function childCpuSeconds(timesOutput: string): number {
   return (user ?? Number.NaN) + (sys ?? Number.NaN);
 }
 
-async function load(url: string) {
+async function load(url: string, seconds = DURATION_S) {
   const header = Object.entries(ACCEPT).flatMap(([k, v]) => ["-H", `${k}: ${v}`]);
-  const args = ["-t1", `-c${CONNECTIONS}`, `-d${DURATION_S}s`, "--latency", ...header, url];
+  const args = ["-t1", `-c${CONNECTIONS}`, `-d${seconds}s`, "--latency", ...header, url];
   const { out, times } = await new Promise<{ out: string; times: string }>((resolve, reject) => {
     // Through bash for its `times` builtin: the generator's own CPU time, read after it exits.
     const child = spawn("bash", ["-c", `${WRK} "$@"; rc=$?; times >&2; exit $rc`, "wrk", ...args], {
@@ -160,7 +172,7 @@ async function load(url: string) {
     p50: wrkMs(out, "50%"),
     p99: wrkMs(out, "99%"),
     /** Share of one core the generator used. */
-    generatorCpu: childCpuSeconds(times) / DURATION_S,
+    generatorCpu: childCpuSeconds(times) / seconds,
   };
 }
 
@@ -168,7 +180,7 @@ const dbUrl = `file:${path.join(dir, "herald.db")}`;
 const { openIncidentId, pastIncidentId } = await seedTenYears(dbUrl);
 const port = await freePort();
 const herald = await spawnUntilReady(
-  ["--import", "tsx", "scripts/start.ts"],
+  [...MEASURED, "scripts/start.ts"],
   {
     ...process.env,
     NODE_ENV: "production",
@@ -210,11 +222,12 @@ for (let seen = -1; seen !== renderLines(); ) {
   await new Promise((r) => setTimeout(r, 2000));
 }
 
-// The bare baseline serves exactly Herald's bytes and headers (Node adds Date, Connection and the length itself).
+// The bare baseline serves exactly Herald's bytes and headers, Content-Length included (Node adds Date and Connection;
+// without the length it would send the body chunked).
 const pick = (r: typeof home) => {
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(r.headers))
-    if (v !== undefined && !["date", "connection", "keep-alive", "content-length", "transfer-encoding"].includes(k))
+    if (v !== undefined && !["date", "connection", "keep-alive", "transfer-encoding"].includes(k))
       headers[k] = String(v);
   return { headers, body: r.body.toString("base64") };
 };
@@ -223,7 +236,7 @@ writeFileSync(bytesFile, JSON.stringify(Object.fromEntries(Object.entries(warm).
 async function startBare() {
   const port = await freePort();
   const server = await spawnUntilReady(
-    ["--import", "tsx", "bench/public-bare.ts", bytesFile, String(port)],
+    [...MEASURED, "bench/public-bare.ts", bytesFile, String(port)],
     process.env,
     "ready",
   );
