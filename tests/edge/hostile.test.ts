@@ -98,6 +98,20 @@ describe("the edge with default settings (no trusted proxy)", { timeout: 120_000
     expect(renders(s, "/")).toBe(before);
   });
 
+  it("answers a public GET that carries a body from the snapshot, with the headers of any other hit", async () => {
+    const plain = await fetch(`${s.url}/`);
+    const withBody = await raw(`${s.url}/`, {
+      method: "GET",
+      headers: { "content-type": "text/plain", "content-length": "3" },
+      chunks: [Buffer.from("x=1")],
+    });
+    expect(withBody.status).toBe(200);
+    expect(withBody.headers["x-herald-snapshot"]).toBe("HIT");
+    for (const name of ["etag", "content-type", "cache-control", "content-security-policy", "x-content-type-options"])
+      expect(withBody.headers[name], name).toBe(plain.headers.get(name));
+    expect(withBody.body).toBe(await plain.text());
+  });
+
   it("never renders for random ids, paths, query strings or headers a stranger sends", async () => {
     // The last one is the 404 page, rendered once per version.
     for (const p of ["/", "/api/v2/summary.json", "/incidents/zzzz0000zzzz"]) await fetch(`${s.url}${p}`);
