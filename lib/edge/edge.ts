@@ -4,11 +4,11 @@
 // GETs redirected without a render. Plain node:http, in the process without Next; scripts/start.ts wires it.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { TokenBuckets } from "../limits/token-bucket";
+import { rawHeader } from "../net/raw-header";
 import { APP_PATHS, isAppPath, pathUnder as under } from "../snapshots/routes";
 import type { SnapshotServer } from "../snapshots/server";
 import { checkBody, readCapped, type BodyCap } from "./body";
 import { CLIENT_IP_HEADER, clientAddress, type TrustedProxies } from "./client-ip";
-import { rawHeader } from "../net/raw-header";
 import { hasSignedSessionCookie } from "./session-cookie";
 
 export interface EdgeOptions {
