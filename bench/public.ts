@@ -11,7 +11,9 @@
 // because the machine is shared and noisy. Then publishes, through Herald's API
 // (a write inside Herald's application process) and from another process (the
 // CLI): how long a stranger's first request to `/` takes and whether it is the
-// new page, when strangers see it, and the publisher's own next page.
+// new page, when strangers see it, and the publisher's own next page. The first
+// publish comes after the rounds, in which the application process rendered
+// nothing: the cold case, as on a quiet day.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
@@ -221,6 +223,8 @@ for (let seen = -1; seen !== renderLines(); ) {
   seen = renderLines();
   await new Promise((r) => setTimeout(r, 2000));
 }
+/** From here to the first publish, the application process renders nothing (the edge answers from the snapshots). */
+const appQuietSince = performance.now();
 
 // The bare baseline serves exactly Herald's bytes and headers, Content-Length included (Node adds Date and Connection;
 // without the length it would send the body chunked).
@@ -326,6 +330,7 @@ async function publishThroughApi(name: string) {
   if (res.status !== 201) throw new Error(`publish through the API: ${res.status} ${await res.text()}`);
 }
 const publishes: Record<string, Awaited<ReturnType<typeof publish>>[]> = { server: [], cli: [] };
+const appQuietMs = performance.now() - appQuietSince;
 for (let i = 0; i < 3; i++) {
   // Through Herald's API: the write commits in the application process, which tells the edge at once.
   publishes.server.push(
@@ -379,6 +384,10 @@ console.log(
     `(HTML with inlined CSS, no scripts)`,
 );
 console.log(`first render of / (cold, 10k incidents): ${firstRenderMs.toFixed(0)} ms`);
+console.log(
+  `publishes: the first follows ${(appQuietMs / 60_000).toFixed(0)} min in which the application process rendered ` +
+    "nothing (the rounds above), as a publish on a quiet day would; the others follow it 3 s apart",
+);
 for (const [how, list] of Object.entries(publishes))
   for (const p of list)
     console.log(
@@ -408,6 +417,7 @@ console.log(
       rounds,
       loadAvg,
       publishes,
+      appQuietMs,
       peakRssMb: rss,
       openIncidentId,
     }),
