@@ -385,8 +385,8 @@ console.log(
 );
 console.log(`first render of / (cold, 10k incidents): ${firstRenderMs.toFixed(0)} ms`);
 console.log(
-  `publishes: the first follows ${(appQuietMs / 60_000).toFixed(0)} min in which the application process rendered ` +
-    "nothing (the rounds above), as a publish on a quiet day would; the others follow it 3 s apart",
+  `publishes: the first follows ${(appQuietMs / 1000).toFixed(0)} s in which the application process rendered ` +
+    "nothing (the rounds above), as a publish on a quiet day would; the others come 3 s after the one before",
 );
 for (const [how, list] of Object.entries(publishes))
   for (const p of list)
