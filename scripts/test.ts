@@ -2,6 +2,8 @@
 // Ends with the line CI reads: "N passed, N failed".
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
+import { relative } from "node:path";
+import { stripVTControlCharacters } from "node:util";
 
 const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
 const bin = (name: string) => `node_modules/.bin/${name}`;
@@ -109,7 +111,61 @@ async function suite(name: "vitest" | "playwright", file: string, cmd: string, a
   passed += p;
   failed += f;
   steps.push(`${f === 0 && status === 0 ? "ok  " : "FAIL"} ${name} (${p} passed / ${f} failed, ${since(start)})`);
+  for (const failure of name === "vitest" ? vitestFailures(report) : playwrightFailures(report)) {
+    steps.push(`       ✗ ${failure}`);
+  }
   if (status !== 0 && f === 0) step(`${name} exited ${status}`, false, start);
+}
+
+/** The first line of a failure's message: enough to tell, at the end of a long log, which test failed and how. */
+const firstLine = (message: string | undefined) =>
+  stripVTControlCharacters(message ?? "")
+    .split("\n")
+    .find((l) => l.trim()) ?? "";
+
+interface VitestReport {
+  testResults: { name: string; message?: string; assertionResults: VitestAssertion[] }[];
+}
+interface VitestAssertion {
+  status: string;
+  fullName: string;
+  failureMessages: string[];
+}
+
+/** Failed tests, and test files that failed outside any test (a syntax error, a hook that threw). */
+function vitestFailures(report: VitestReport): string[] {
+  return report.testResults.flatMap((file) => {
+    const where = relative(process.cwd(), file.name);
+    const failed = file.assertionResults
+      .filter((a) => a.status === "failed")
+      .map((a) => `${where} › ${a.fullName}: ${firstLine(a.failureMessages[0])}`);
+    return failed.length === 0 && file.message ? [`${where}: ${firstLine(file.message)}`] : failed;
+  });
+}
+
+interface PlaywrightSuite {
+  suites?: PlaywrightSuite[];
+  specs?: {
+    title: string;
+    file: string;
+    line: number;
+    tests: { projectName: string; status: string; results: { error?: { message?: string } }[] }[];
+  }[];
+}
+
+function playwrightFailures(report: { suites: PlaywrightSuite[]; errors?: { message?: string }[] }): string[] {
+  const walk = (suite: PlaywrightSuite): string[] => [
+    ...(suite.specs ?? []).flatMap((spec) =>
+      spec.tests
+        .filter((t) => t.status === "unexpected")
+        .map((t) => {
+          const error = t.results.at(-1)?.error?.message;
+          return `[${t.projectName}] e2e/${spec.file}:${spec.line} › ${spec.title}: ${firstLine(error)}`;
+        }),
+    ),
+    ...(suite.suites ?? []).flatMap(walk),
+  ];
+  return [...report.suites.flatMap(walk), ...(report.errors ?? []).map((e) => firstLine(e.message))];
 }
 
 if (built) {
