@@ -2,7 +2,7 @@ import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { sql } from "drizzle-orm";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { openDb } from "./client";
 import { migrateDb } from "./migrate";
 import { page } from "./schema";
@@ -61,21 +61,32 @@ describe("watchDatabaseFile", () => {
   it("calls once more after the last write (a commit shows only after its -shm update, which is silent)", async () => {
     const own = mkdtempSync(path.join(tmpdir(), "herald-watch-once-"));
     writeFileSync(path.join(own, "x.db-wal"), "");
-    const calls: number[] = [];
-    const stop = watchDatabaseFile(`file:${path.join(own, "x.db")}`, () => calls.push(performance.now()), {
-      quietMs: 50,
-    })!;
+    // The watcher's timer is faked, so its delay is checked exactly however busy the machine is; the event is real.
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    let calls = 0;
+    let firstCall!: () => void;
+    const called = new Promise<void>((resolve) => (firstCall = resolve));
+    const stop = watchDatabaseFile(
+      `file:${path.join(own, "x.db")}`,
+      () => {
+        calls++;
+        firstCall();
+      },
+      { quietMs: 50 },
+    )!;
     try {
       // One write to the log, one event: a read started at it may come before the commit is visible.
       appendFileSync(path.join(own, "x.db-wal"), "frame");
-      const started = Date.now();
-      while (calls.length < 2 && Date.now() - started < 5000) await pause(5);
-      // Told at once, then once more quietMs later (timed by the calls: a busy machine may hold this loop up).
-      expect(calls).toHaveLength(2);
-      expect(calls[1] - calls[0]).toBeGreaterThanOrEqual(49);
-      await pause(150);
-      expect(calls).toHaveLength(2);
+      await called;
+      expect(calls).toBe(1);
+      vi.advanceTimersByTime(49);
+      expect(calls).toBe(1);
+      vi.advanceTimersByTime(1);
+      expect(calls).toBe(2);
+      vi.advanceTimersByTime(150);
+      expect(calls).toBe(2);
     } finally {
+      vi.useRealTimers();
       stop();
       rmSync(own, { recursive: true, force: true });
     }

@@ -246,7 +246,11 @@ describe("a private page (same server, switched to private)", () => {
   const settle = () => new Promise((r) => setTimeout(r, 400));
   const cookieOf = (r: Response) => (r.headers.get("set-cookie") ?? "").split(";")[0];
 
+  /** When the page went private: the saved file must come from a save after it. */
+  let switchedAt = 0;
+
   beforeAll(async () => {
+    switchedAt = Date.now();
     await updateViewerSettings(seed.ctx, {
       visibility: "private",
       magicLinkEnabled: true,
@@ -282,12 +286,20 @@ describe("a private page (same server, switched to private)", () => {
   });
 
   it("keeps no anonymous page from its public days, in memory or in data/snapshots.json", async () => {
-    // Saves are debounced (1 s); the switch to private dropped the public site and scheduled one.
-    await new Promise((r) => setTimeout(r, 1200));
-    const saved = JSON.parse(readFileSync(path.join(server.dataDir, "snapshots.json"), "utf8")) as {
-      entries: { key: string }[];
-    };
-    expect(saved.entries.map((e) => e.key).filter((k) => k !== NOT_FOUND_PAGE)).toEqual([]);
+    // The switch to private dropped the public site and scheduled a save. Saves are debounced: 1 s, or 20 times the
+    // last save's duration (lib/snapshots/store.ts), longer on a slow disk: read the first save after the switch.
+    const file = path.join(server.dataDir, "snapshots.json");
+    type Saved = { savedAt: string; entries: { key: string }[] };
+    let saved: Saved | null = null;
+    for (const end = Date.now() + 20_000; Date.now() < end; await new Promise((r) => setTimeout(r, 100))) {
+      const read = JSON.parse(readFileSync(file, "utf8")) as Saved;
+      if (Date.parse(read.savedAt) >= switchedAt) {
+        saved = read;
+        break;
+      }
+    }
+    expect(saved, "snapshots.json was saved again after the switch to private").not.toBeNull();
+    expect(saved!.entries.map((e) => e.key).filter((k) => k !== NOT_FOUND_PAGE)).toEqual([]);
   });
 
   it("per-viewer tokens open the machine surfaces, and stop at once when revoked", async () => {
