@@ -5,6 +5,7 @@ import { createMaintenance, postMaintenanceUpdate } from "../lib/maintenance/mai
 import { createIncident } from "../lib/incidents/incidents";
 import { createViewerToken, updateViewerSettings } from "../lib/viewers/settings";
 import { cliCtx, seedStatusPage } from "../tests/public/seed";
+import { untilEdgeCurrent } from "../tests/helpers/wait";
 import { expect, test } from "./fixtures";
 
 // The embeddable widget on a host page of another origin, in its three
@@ -63,8 +64,8 @@ test.beforeAll(async ({ server }) => {
   await new Promise<void>((resolve) => host.listen(0, "127.0.0.1", resolve));
   hostUrl = `http://localhost:${(host.address() as AddressInfo).port}/`;
   expect(new URL(hostUrl).origin).not.toBe(new URL(server.url).origin);
-  // Let the version poll see the CLI writes.
-  await new Promise((r) => setTimeout(r, 1200));
+  // The public pages with the CLI writes (the edge sees them through its watcher or its poll).
+  await untilEdgeCurrent(server);
 });
 
 test.afterAll(() => new Promise<void>((resolve) => host.close(() => resolve())));

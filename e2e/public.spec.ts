@@ -1,6 +1,7 @@
 import { updateComponent } from "../lib/components/components";
 import { createIncident } from "../lib/incidents/incidents";
 import { cliCtx, seedStatusPage } from "../tests/public/seed";
+import { untilEdgeCurrent } from "../tests/helpers/wait";
 import { expect, test } from "./fixtures";
 
 // The public site as readers see it, with JavaScript off (the snapshot HTML
@@ -18,8 +19,8 @@ test.beforeAll(async ({ server }) => {
     components: { [s.api.id]: "degraded_performance", [s.eu.id]: "partial_outage" },
   });
   incidentId = incident.id;
-  // Let the version poll see the CLI writes.
-  await new Promise((r) => setTimeout(r, 1200));
+  // The public pages with the CLI writes (the edge sees them through its watcher or its poll).
+  await untilEdgeCurrent(server);
 });
 
 for (const javaScriptEnabled of [false, true]) {

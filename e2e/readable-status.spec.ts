@@ -4,6 +4,7 @@ import { createIncident } from "../lib/incidents/incidents";
 import { updatePage } from "../lib/page/page";
 import { setupOwner } from "../lib/users/users";
 import { cliCtx, seedStatusPage } from "../tests/public/seed";
+import { untilEdgeCurrent } from "../tests/helpers/wait";
 import { expect, test } from "./fixtures";
 
 // Issue 9 layout: what phones and desktops show under the uptime bars, and the
@@ -32,7 +33,8 @@ test.beforeAll(async ({ server }) => {
     name: "Acme Cloud — status of every public service, region and integration we run for customers",
   });
   await setupOwner(server.db, new Date(), OWNER);
-  await new Promise((r) => setTimeout(r, 1200));
+  // The public pages with the writes made on the side (the edge sees them through its watcher or its poll).
+  await untilEdgeCurrent(server);
 });
 
 for (const width of [390, 1280]) {

@@ -14,6 +14,7 @@ import { NOT_FOUND_PAGE, VIEW_PREFIX } from "../../lib/snapshots/routes";
 import { signFlow, updateViewerOidc } from "../../lib/viewers/oidc";
 import { createViewerToken, revokeViewerToken, updateViewerSettings } from "../../lib/viewers/settings";
 import { freePort, startServer, type RunningServer } from "../helpers/server";
+import { eventually, untilEdgeCurrent } from "../helpers/wait";
 import { RESTRICTED, SECRET, seedAudiences, viewerCookieFor } from "./fixture";
 
 type Got = { status: number; headers: Record<string, string | string[] | undefined>; body: Buffer };
@@ -47,10 +48,22 @@ function ask(reader: Reader, path: string, via: "cookie" | "token"): Promise<Got
 beforeAll(async () => {
   server = await startServer({ env: { HERALD_SECRET: SECRET, HERALD_SNAPSHOT_POLL_MS: "100" } });
   seed = await seedAudiences(server.db);
-  // The poll picks up the writes made on the side.
-  await new Promise((r) => setTimeout(r, 400));
+  // The public site with the writes made on the side (the edge sees them through its watcher or its poll).
+  await untilEdgeCurrent(server);
 }, 60_000);
 afterAll(() => server.stop());
+
+type Saved = { savedAt: string; entries: { key: string; identity: string }[] };
+/**
+ * data/snapshots.json as saved at or after `t`. Saves are debounced: 1 s after a render, or 20 times the last save's
+ * duration (lib/snapshots/store.ts), longer on a slow disk.
+ */
+const savedSince = (t: number, what: string) =>
+  eventually(`a save of data/snapshots.json ${what}`, () => {
+    const saved = JSON.parse(readFileSync(path.join(server.dataDir, "snapshots.json"), "utf8")) as Saved;
+    expect(Date.parse(saved.savedAt), "savedAt").toBeGreaterThanOrEqual(t);
+    return saved;
+  });
 
 interface Surface {
   path: () => string;
@@ -209,10 +222,13 @@ describe("leak matrix: every public surface × reader", () => {
   });
 
   it("only the anonymous site is saved to disk: no audience view in data/snapshots.json", async () => {
-    const file = path.join(server.dataDir, "snapshots.json");
-    // Saves are debounced (1 s after a render); the matrix above rendered every view.
-    await new Promise((r) => setTimeout(r, 1200));
-    const saved = JSON.parse(readFileSync(file, "utf8")) as { entries: { key: string; identity: string }[] };
+    // The matrix above rendered every view. One more, no one asked for yet, rendered now: a save follows it, made
+    // with the views in memory.
+    const asked = Date.now();
+    const fresh = await get(`${server.url}/history?page=1`, { cookie: viewerCookieFor("ops@acme.example") });
+    expect(fresh.status).toBe(200);
+    expect(fresh.headers["x-herald-snapshot"], "a view rendered by this request").toBe("MISS");
+    const saved = await savedSince(asked, "after a view was rendered");
     expect(saved.entries.length).toBeGreaterThan(0);
     for (const e of saved.entries) {
       expect(e.key.startsWith(VIEW_PREFIX), e.key).toBe(false);
@@ -243,7 +259,11 @@ describe("a private page (same server, switched to private)", () => {
       headers: { "content-type": "application/x-www-form-urlencoded", ...(cookie ? { cookie } : {}) },
       body: new URLSearchParams(fields).toString(),
     });
-  const settle = () => new Promise((r) => setTimeout(r, 400));
+  /**
+   * Until the edge has read the settings just written beside it (with its watcher or its poll): it answers a view at
+   * the database's content version, and a view's access is read with the version.
+   */
+  const settle = () => untilEdgeCurrent(server, [`/api/v2/status.json?token=${seed.tokens.own}`]);
   const cookieOf = (r: Response) => (r.headers.get("set-cookie") ?? "").split(";")[0];
 
   /** When the page went private: the saved file must come from a save after it. */
@@ -286,20 +306,9 @@ describe("a private page (same server, switched to private)", () => {
   });
 
   it("keeps no anonymous page from its public days, in memory or in data/snapshots.json", async () => {
-    // The switch to private dropped the public site and scheduled a save. Saves are debounced: 1 s, or 20 times the
-    // last save's duration (lib/snapshots/store.ts), longer on a slow disk: read the first save after the switch.
-    const file = path.join(server.dataDir, "snapshots.json");
-    type Saved = { savedAt: string; entries: { key: string }[] };
-    let saved: Saved | null = null;
-    for (const end = Date.now() + 20_000; Date.now() < end; await new Promise((r) => setTimeout(r, 100))) {
-      const read = JSON.parse(readFileSync(file, "utf8")) as Saved;
-      if (Date.parse(read.savedAt) >= switchedAt) {
-        saved = read;
-        break;
-      }
-    }
-    expect(saved, "snapshots.json was saved again after the switch to private").not.toBeNull();
-    expect(saved!.entries.map((e) => e.key).filter((k) => k !== NOT_FOUND_PAGE)).toEqual([]);
+    // The switch to private dropped the public site and scheduled a save: read the first save after the switch.
+    const saved = await savedSince(switchedAt, "after the switch to private");
+    expect(saved.entries.map((e) => e.key).filter((k) => k !== NOT_FOUND_PAGE)).toEqual([]);
   });
 
   it("per-viewer tokens open the machine surfaces, and stop at once when revoked", async () => {

@@ -10,6 +10,7 @@ import { addSubscriber } from "../../lib/subscribers/admin";
 import { formatDateTime } from "../../lib/time/format";
 import { consoleSession } from "../helpers/console-session";
 import { startServer, type RunningServer } from "../helpers/server";
+import { untilEdgeCurrent } from "../helpers/wait";
 import { cliCtx, seedStatusPage } from "../public/seed";
 
 // Issue 9, items 3, 4, 10 and 11, as the real server renders them: times in
@@ -111,8 +112,8 @@ beforeAll(async () => {
   ids.maintenance = maintenance.id;
 
   session = await consoleSession(server);
-  // Let the version poll see the writes made on the side.
-  await new Promise((r) => setTimeout(r, 1200));
+  // The public pages with the writes made on the side (the edge sees them through its watcher or its poll).
+  await untilEdgeCurrent(server);
 }, 120_000);
 afterAll(() => server?.stop());
 

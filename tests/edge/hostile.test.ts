@@ -9,6 +9,7 @@ import { CLI_ACTOR } from "../../lib/context";
 import { setupOwner } from "../../lib/users/users";
 import { startServer, type RunningServer } from "../helpers/server";
 import { scriptArgs } from "../helpers/scripts";
+import { untilEdgeCurrent } from "../helpers/wait";
 
 // The edge as an attacker meets it (issue: the status page holds under hostile
 // traffic): every limit through the real server, with forged headers, cookies
@@ -171,7 +172,8 @@ describe("the edge with default settings (no trusted proxy)", { timeout: 120_000
       { db: s.db, now: () => new Date(), actor: CLI_ACTOR },
       { name: "Real one", body: "Looking", notify: false },
     );
-    await new Promise((r) => setTimeout(r, 700)); // the version poll
+    // Written beside the server: the edge sees it through its file watcher or its version poll.
+    await untilEdgeCurrent(s, [`/incidents/${incident.id}`]);
     const res = await fetch(`${s.url}/incidents/${incident.id}`);
     expect(res.status).toBe(200);
     expect(await res.text()).toContain("Real one");

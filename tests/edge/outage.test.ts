@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { CLI_ACTOR } from "../../lib/context";
 import { createIncident } from "../../lib/incidents/incidents";
 import { startServer, type RunningServer } from "../helpers/server";
+import { eventually, untilEdgeCurrent } from "../helpers/wait";
 
 // Regression: restarted with the database unreachable, / was served from the
 // saved snapshots but /api/v2/summary.json answered 503 and an unknown incident
@@ -41,9 +42,12 @@ describe("with the database unreachable", () => {
       { db: first.db, now: () => new Date(), actor: CLI_ACTOR },
       { name: "Saved incident", body: "Looking", notify: false },
     );
-    await new Promise((r) => setTimeout(r, 700));
+    // Each page as rendered with the incident (the edge sees the write beside it through its watcher or its poll, and
+    // serves the previous snapshot until the new render is done): what the restart must serve from the saved file.
+    const pages = [...PUBLIC, `/incidents/${incident.id}`];
+    await untilEdgeCurrent(first, pages);
     const saved = new Map<string, string>();
-    for (const p of [...PUBLIC, `/incidents/${incident.id}`]) {
+    for (const p of pages) {
       const res = await fetch(`${first.url}${p}`);
       expect(res.status, p).toBe(200);
       saved.set(p, await res.text());
@@ -82,13 +86,11 @@ describe("with the database unreachable", () => {
     rmSync(blocked);
     mkdirSync(blocked);
     copyFileSync(path.join(dataDir, "herald.db"), path.join(blocked, "herald.db"));
-    const deadline = Date.now() + 15_000;
-    let status = 0;
-    while (Date.now() < deadline) {
-      status = (await fetch(`${down.url}/api/v1/pages`)).status;
-      if (status !== 503) break;
-      await new Promise((r) => setTimeout(r, 250));
-    }
+    const status = await eventually("the application to reach the database again", async () => {
+      const { status } = await fetch(`${down.url}/api/v1/pages`);
+      expect(status, down.output().slice(-4000)).not.toBe(503);
+      return status;
+    });
     expect(status, down.output().slice(-4000)).toBe(401);
     expect((await fetch(`${down.url}/admin/login`)).status).toBe(200);
   }, 120_000);

@@ -20,6 +20,10 @@ export interface RunningServer {
   stop: () => Promise<void>;
 }
 
+/**
+ * A port free when this answers. Whoever binds it later may find it taken by then (another process asked the system
+ * for a free port meanwhile): startServer starts again on another one.
+ */
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
@@ -31,18 +35,31 @@ export async function freePort(): Promise<number> {
   });
 }
 
+type ServerOptions = { env?: Record<string, string>; dataDir?: string; viaTsx?: boolean; logFile?: string };
+
+/** The server exited before it was ready because its port was taken between freePort and its listen. */
+class PortTaken extends Error {}
+const PORT_ATTEMPTS = 3;
+
 /**
  * Starts the real Herald server (`scripts/start.ts`, what `npm start` runs) on
  * a free port with a fresh data directory and SQLite file. The Next build must
  * already exist (tests/global-setup.ts builds it once per run, and bundles the
  * script: `viaTsx` runs it through tsx exactly as `npm start` does).
  */
-export async function startServer(
-  opts: { env?: Record<string, string>; dataDir?: string; viaTsx?: boolean; logFile?: string } = {},
-): Promise<RunningServer> {
+export async function startServer(opts: ServerOptions = {}): Promise<RunningServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(path.join(tmpdir(), "herald-srv-"));
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOn(await freePort(), dataDir, opts);
+    } catch (err) {
+      if (!(err instanceof PortTaken) || attempt === PORT_ATTEMPTS) throw err;
+    }
+  }
+}
+
+async function startOn(port: number, dataDir: string, opts: ServerOptions): Promise<RunningServer> {
   const databaseUrl = `file:${path.join(dataDir, "herald.db")}`;
-  const port = await freePort();
   const child: ChildProcess = spawn(process.execPath, scriptArgs("scripts/start.ts", opts), {
     cwd: path.resolve(import.meta.dirname, "../.."),
     env: {
@@ -84,7 +101,8 @@ export async function startServer(
     child.stdout!.on("data", check);
     child.on("exit", (code) => {
       clearTimeout(timer);
-      reject(new Error(`server exited with ${code}:\n${output}`));
+      const taken = output.includes(`EADDRINUSE: address already in use 127.0.0.1:${port}`);
+      reject(new (taken ? PortTaken : Error)(`server exited with ${code}:\n${output}`));
     });
   });
   const { db, client } = openDb({ url: databaseUrl });

@@ -29,6 +29,8 @@ interface Harness {
 }
 
 const open: Server[] = [];
+/** For vi.waitFor: what a timer or a render brings on a loaded machine, not within vitest's default second. */
+const PATIENT = { timeout: 10_000, interval: 20 };
 afterEach(async () => {
   await Promise.all(open.splice(0).map((s) => new Promise((r) => s.close(r))));
 });
@@ -315,8 +317,10 @@ describe("snapshot server", () => {
     await get(`${h.url}/`);
     h.pages.set("/", html(200, "<p>home v2</p>"));
     h.setVersion(2);
-    await new Promise((r) => setTimeout(r, 150));
-    expect((await get(`${h.url}/`)).body.toString()).toContain("home v2");
+    // No one asks: the poll's read of the version starts the render of /.
+    await vi.waitFor(() => expect(h.renders).toEqual(["/", "/"]), PATIENT);
+    await vi.waitFor(async () => expect((await get(`${h.url}/`)).body.toString()).toContain("home v2"), PATIENT);
+    expect(h.renders).toEqual(["/", "/"]);
   });
 
   it("re-reads the version when told another process may have written, and renders what changed", async () => {
@@ -328,8 +332,7 @@ describe("snapshot server", () => {
     h.snapshots.recheckVersion();
     h.setVersion(2);
     h.snapshots.recheckVersion();
-    await new Promise((r) => setTimeout(r, 100));
-    expect((await get(`${h.url}/`)).body.toString()).toContain("home v2");
+    await vi.waitFor(async () => expect((await get(`${h.url}/`)).body.toString()).toContain("home v2"), PATIENT);
     expect(h.renders.filter((k) => k === "/")).toHaveLength(2);
   });
 
