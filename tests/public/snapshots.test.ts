@@ -43,6 +43,7 @@ async function harness(
     notFoundKey?: string;
     exists?: (key: string) => boolean | null;
     warmKeys?: string[];
+    onVersion?: (version: number) => void;
   } = {},
 ): Promise<Harness> {
   let version = 1;
@@ -70,6 +71,7 @@ async function harness(
     exists: opts.exists && (async (key) => opts.exists!(key)),
     // Counting renders below is about requests; warming has its own test.
     warmKeys: opts.warmKeys ?? [],
+    onVersion: opts.onVersion,
     log: () => {},
   });
   await snapshots.start();
@@ -334,6 +336,21 @@ describe("snapshot server", () => {
     h.snapshots.recheckVersion();
     await vi.waitFor(async () => expect((await get(`${h.url}/`)).body.toString()).toContain("home v2"), PATIENT);
     expect(h.renders.filter((k) => k === "/")).toHaveLength(2);
+  });
+
+  it("starts a new version's first render before the work of onVersion (a large page's path index)", async () => {
+    let rendersAtV2: string[] | null = null;
+    const h: Harness = await harness({
+      warmKeys: ["/"],
+      onVersion: (v) => {
+        if (v === 2) rendersAtV2 = [...h.renders];
+      },
+    });
+    await get(`${h.url}/`); // once the first version's render is stored (a render of / waits for the running one)
+    h.setVersion(2);
+    h.snapshots.recheckVersion();
+    await vi.waitFor(() => expect(rendersAtV2).not.toBeNull(), PATIENT);
+    expect(rendersAtV2).toEqual(["/", "/"]);
   });
 
   it("stores a 404 for the current version only, so a published incident appears at once", async () => {
