@@ -81,10 +81,11 @@ test("console: schedule maintenance, keep template placeholders literal, export 
   await form.getByLabel(/Ends/).fill("2020-01-01T10:00");
   await form.getByRole("button", { name: "Schedule" }).click();
   await expect(form.getByRole("alert").first()).toHaveText("The end must be after the start");
+  // An hour after the suggested start, in the page's zone (UTC), across midnight too: from 23:00 the same day's hour
+  // would make the window zero-length.
   const start = await form.getByLabel(/Starts/).inputValue();
-  await form
-    .getByLabel(/Ends/)
-    .fill(start.replace(/T(\d\d)/, (_, h) => `T${String(Math.min(23, Number(h) + 1)).padStart(2, "0")}`));
+  const end = new Date(Date.parse(`${start}Z`) + 3_600_000).toISOString().slice(0, 16);
+  await form.getByLabel(/Ends/).fill(end);
   await form.getByRole("button", { name: "Schedule" }).click();
   await expect(page.getByText("Maintenance scheduled.")).toBeVisible();
   await expect(page.getByTestId("maintenance-item").filter({ hasText: "Network upgrade" })).toContainText("Scheduled");
