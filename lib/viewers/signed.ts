@@ -17,8 +17,10 @@ export function readSignedJson(purpose: string, value: string, secret: string, m
   const dot = value.indexOf(".");
   if (dot <= 0) return null;
   const payload = value.slice(0, dot);
-  const given = Buffer.from(value.slice(dot + 1), "base64url");
-  const expected = mac(purpose, secret, payload);
+  // The signature as written, against its one encoding: decoded, several strings would pass for it (base64url's
+  // unused last bits, skipped characters), so a changed cookie could still read as the signed one.
+  const given = Buffer.from(value.slice(dot + 1));
+  const expected = Buffer.from(mac(purpose, secret, payload).toString("base64url"));
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
   try {
     return JSON.parse(Buffer.from(payload, "base64url").toString("utf8"));
