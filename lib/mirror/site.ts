@@ -28,7 +28,7 @@ import { loadPublicIndex } from "../public/index";
 import { loadPublicPageRow, publicBaseUrl, publicPageOf } from "../public/page";
 import { showsComponentStateNow } from "../public/incident";
 import { publicComponents, publishedIncidentOn, publishedUpdate } from "../public/visibility";
-import { NOT_FOUND_PAGE, PUBLIC_ROUTES, type PathIndex } from "../snapshots/routes";
+import { fixedPaths, NOT_FOUND_PAGE, PUBLIC_ROUTES, type PathIndex } from "../snapshots/routes";
 import { readBuffered } from "../net/buffered";
 import { classifyRef, fileForKey, mirrorHtml, needsOriginPage, rootRelativeRefs } from "./files";
 
@@ -102,7 +102,7 @@ export function siteKeys(
   index: PathIndex,
   routes = PUBLIC_ROUTES,
 ): { fixed: string[]; perIncident: Map<string, string[]> } {
-  const fixed = routes.flatMap((r) => (typeof r.path === "string" ? [r.path] : []));
+  const fixed = fixedPaths(routes);
   for (const id of [...index.components].sort()) fixed.push(`/components/${id}/badge.svg`);
   // The newest quarter is `/history` (a fixed path): every older one between it and the oldest, empty ones too.
   const range = index.history;

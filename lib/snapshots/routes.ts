@@ -55,6 +55,11 @@ export const PUBLIC_ROUTES: readonly PublicRoute[] = [
   { path: "/embed.js", headers: { "access-control-allow-origin": "*" } },
 ];
 
+/** The routes' fixed paths (the others are patterns: an incident's page, a component's badge). */
+export function fixedPaths(routes: readonly PublicRoute[] = PUBLIC_ROUTES): string[] {
+  return routes.flatMap((r) => (typeof r.path === "string" ? [r.path] : []));
+}
+
 /**
  * Paths the application serves itself: the console, the APIs that are not
  * snapshots, the subscription forms and Next's assets. Any other GET that is

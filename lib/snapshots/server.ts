@@ -9,6 +9,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { rawHeader } from "../net/raw-header";
 import { htmlCsp } from "./csp";
 import {
+  fixedPaths,
   isAppPath,
   PUBLIC_ROUTES,
   snapshotHeaders,
@@ -109,7 +110,7 @@ export const VIEW_CACHE_CONTROL = "private, no-cache";
 export function createSnapshotServer(opts: SnapshotServerOptions) {
   const routes = opts.routes ?? PUBLIC_ROUTES;
   const appPath = opts.appPath ?? isAppPath;
-  const warmKeys = opts.warmKeys ?? routes.flatMap((r) => (typeof r.path === "string" ? [r.path] : []));
+  const warmKeys = opts.warmKeys ?? fixedPaths(routes);
   const cacheControl = opts.cacheControl ?? PUBLIC_CACHE_CONTROL;
   const view = opts.view;
   const log = opts.log ?? ((line: string) => console.log(line));

@@ -2,7 +2,7 @@
 // debounced save): poll the condition itself with a deadline. A fixed sleep long enough for a quiet machine fails on a
 // loaded CI one, and one long enough for that makes every run slow. Plain TypeScript, for vitest and Playwright alike.
 import { getContentVersion } from "../../lib/page/page";
-import { PUBLIC_ROUTES } from "../../lib/snapshots/routes";
+import { fixedPaths } from "../../lib/snapshots/routes";
 import type { RunningServer } from "./server";
 
 /**
@@ -29,11 +29,6 @@ export async function eventually<T>(
   }
 }
 
-/** The fixed public paths: what the edge renders as soon as it sees a new content version (its warm set). */
-export const FIXED_PUBLIC_PATHS: readonly string[] = PUBLIC_ROUTES.flatMap((r) =>
-  typeof r.path === "string" ? [r.path] : [],
-);
-
 /**
  * Waits until the server's public edge answers each of `paths` (a query and `?token=` allowed) with a snapshot
  * rendered at the database's current content version (its x-herald-version header), and returns that version. For
@@ -43,7 +38,8 @@ export const FIXED_PUBLIC_PATHS: readonly string[] = PUBLIC_ROUTES.flatMap((r) =
  */
 export async function untilEdgeCurrent(
   server: Pick<RunningServer, "url" | "db">,
-  paths: readonly string[] = FIXED_PUBLIC_PATHS,
+  // By default the fixed public paths: what the edge renders as soon as it sees a new content version.
+  paths: readonly string[] = fixedPaths(),
   { timeoutMs = 20_000 }: { timeoutMs?: number } = {},
 ): Promise<number> {
   const version = await getContentVersion(server.db);
