@@ -241,6 +241,10 @@ describe("leak matrix: every public surface × reader", () => {
     // One character inside the signature changed (the last one also carries unused bits: lib/viewers/signed.test.ts).
     const forged = viewerCookieFor("boss@bigco.example").replace(/.(?=.{5}$)/, (c) => (c === "A" ? "B" : "A"));
     expect((await get(`${server.url}/`, { cookie: forged })).body.toString()).not.toContain(RESTRICTED.component);
+    // The same signature spelled another way (its last character's unused bits set) is not the signed value either.
+    const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    const respelled = viewerCookieFor("boss@bigco.example").replace(/.$/, (c) => alphabet[alphabet.indexOf(c) + 1]);
+    expect((await get(`${server.url}/`, { cookie: respelled })).body.toString()).not.toContain(RESTRICTED.component);
     const bad = await get(`${server.url}/api/v2/summary.json?token=hv_nope`);
     expect(bad.status).toBe(401);
     // A view header from outside is never believed: a POST reaching Next directly renders nothing restricted.
