@@ -19,6 +19,7 @@ import { createSnapshotServer, type Rendered } from "../../lib/snapshots/server"
 import { SnapshotStore } from "../../lib/snapshots/store";
 import { addSubscriber } from "../helpers/db-state";
 import { startServer, type RunningServer } from "../helpers/server";
+import { until } from "../helpers/wait";
 
 const root = path.resolve(import.meta.dirname, "../..");
 
@@ -64,16 +65,6 @@ const alive = (pid: number) => {
     return false;
   }
 };
-
-async function until<T>(what: string, check: () => Promise<T | undefined> | T | undefined, ms = 20_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe("the edge in front of the application process", () => {
   let s: RunningServer;

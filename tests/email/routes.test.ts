@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLI_ACTOR } from "@/lib/context";
 import { createIncident } from "@/lib/incidents/incidents";
 import { startServer, type RunningServer } from "../helpers/server";
+import { until } from "../helpers/wait";
 
 const CRON = "cron-secret-0123456789abcdef";
 const WEBHOOK = `whsec_${Buffer.from("webhook-secret-0123456789abcdef").toString("base64")}`;
@@ -20,15 +21,6 @@ describe("email routes on the real server", () => {
   const post = (path: string, form: Record<string, string>, headers: Record<string, string> = {}) =>
     fetch(`${server.url}${path}`, { method: "POST", body: new URLSearchParams(form), redirect: "manual", headers });
   const rows = <T>(q: ReturnType<typeof sql>) => server.db.all<T>(q);
-  const waitFor = async <T>(fn: () => Promise<T | undefined>, ms = 15_000): Promise<T> => {
-    const end = Date.now() + ms;
-    while (Date.now() < end) {
-      const v = await fn();
-      if (v) return v;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error("timed out");
-  };
 
   it(
     "answers every subscribe the same way, and the in-process " + "worker puts the confirmation in the outbox",
@@ -45,7 +37,8 @@ describe("email routes on the real server", () => {
       expect(new Set(answers.map((a) => JSON.stringify(a))).size).toBe(1);
       expect(answers[0][0]).toBe(303);
       expect(answers[0][1]).toBe("/subscriptions/check-email");
-      const mail = await waitFor(
+      const mail = await until(
+        "the confirmation email",
         async () =>
           (await rows<{ text: string }>(sql`select text from outbox_email where to_address = 'new@example.com'`))[0],
       );
@@ -102,7 +95,8 @@ describe("email routes on the real server", () => {
 
   it("/api/webhooks/resend: a forged signature is refused; a signed complaint quarantines the address", async () => {
     await post("/subscriptions/new", { email: "angry@example.com" }, { "x-forwarded-for": "198.51.100.7" });
-    await waitFor(
+    await until(
+      "the subscriber",
       async () => (await rows<{ id: string }>(sql`select id from subscriber where email = 'angry@example.com'`))[0],
     );
     const payload = JSON.stringify({
@@ -154,7 +148,7 @@ describe("email routes on the real server", () => {
         { name: "Queue delays", body: "Looking.", notify: false },
       );
       // Written outside the server (like the CLI): it shows once the server's version poll sees it.
-      const html = await waitFor(async () => {
+      const html = await until("the incident page", async () => {
         const res = await fetch(`${server.url}/incidents/${incident.id}`);
         return res.status === 200 ? res.text() : undefined;
       });
@@ -175,7 +169,8 @@ describe("email routes on the real server", () => {
       }
       expect(new Set(answers.map((a) => JSON.stringify(a))).size).toBe(1);
       expect(answers[0].slice(0, 2)).toEqual([303, "/subscriptions/check-email"]);
-      const mail = await waitFor(
+      const mail = await until(
+        "the follower's confirmation email",
         async () =>
           (
             await rows<{ text: string }>(sql`select text from outbox_email where to_address = 'follower@example.com'`)

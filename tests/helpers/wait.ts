@@ -29,6 +29,23 @@ export async function eventually<T>(
   }
 }
 
+/** Runs `read` until it gives a value (not undefined), at most `timeoutMs`, and returns it; fails past the deadline. */
+export function until<T>(
+  what: string,
+  read: () => T | undefined | Promise<T | undefined>,
+  opts?: { timeoutMs?: number; intervalMs?: number },
+): Promise<T> {
+  return eventually(
+    what,
+    async () => {
+      const value = await read();
+      if (value === undefined) throw new Error("not yet");
+      return value;
+    },
+    opts,
+  );
+}
+
 /**
  * Waits until the server's public edge answers each of `paths` (a query and `?token=` allowed) with a snapshot
  * rendered at the database's current content version (its x-herald-version header), and returns that version. For

@@ -10,21 +10,12 @@ import { createIncident } from "../../lib/incidents/incidents";
 import { createUser } from "../../lib/users/users";
 import { startApi, type ApiClient } from "../api/helpers";
 import { startServer } from "../helpers/server";
+import { until } from "../helpers/wait";
 
 // Issue 10, item 6 "Consent and secrets", against the real server: an
 // editor's v1 skip_confirmation_notification, a viewer reading the outbox, a
 // formula cell in the exports, and the data directory's file modes.
 const PASSWORD = "correct horse battery";
-
-async function waitFor<T>(read: () => Promise<T>, done: (v: T) => boolean, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  let v = await read();
-  while (!done(v) && Date.now() < end) {
-    await new Promise((r) => setTimeout(r, 100));
-    v = await read();
-  }
-  return v;
-}
 
 describe("consent and secrets over HTTP", () => {
   let api: ApiClient;
@@ -56,6 +47,12 @@ describe("consent and secrets over HTTP", () => {
     api.server.db.all<{ id: string; html: string; text: string; headers: string }>(
       sql`select id, html, text, headers from outbox_email where to_address = ${to}`,
     );
+  /** The outbox's emails to `to`, once there is one. */
+  const mailsTo = (to: string) =>
+    until(`an email to ${to}`, async () => {
+      const rows = await outboxRows(to);
+      return rows.length ? rows : undefined;
+    });
   const deliveriesOf = async (subscriberId: string) =>
     (
       await api.server.db.all<{ n: number }>(
@@ -81,10 +78,7 @@ describe("consent and secrets over HTTP", () => {
       );
       expect(ed.status).toBe(201);
       expect(ed.body).toMatchObject({ state: "unconfirmed", skip_confirmation_notification: false });
-      const mails = await waitFor(
-        () => outboxRows("ed-skip@example.com"),
-        (r) => r.length > 0,
-      );
+      const mails = await mailsTo("ed-skip@example.com");
       expect(mails).toHaveLength(1);
       expect(mails[0].text).toMatch(/\/subscriptions\/confirm\?token=[A-Za-z0-9_-]{43}/);
 
@@ -115,14 +109,8 @@ describe("consent and secrets over HTTP", () => {
         .status,
     ).toBe(201);
     await createIncident(api.ctx, { name: "Database trouble", body: "Looking into it", notify: true });
-    const [incidentMail] = await waitFor(
-      () => outboxRows("reader@example.com"),
-      (r) => r.length > 0,
-    );
-    const [confirmMail] = await waitFor(
-      () => outboxRows("pending-reader@example.com"),
-      (r) => r.length > 0,
-    );
+    const [incidentMail] = await mailsTo("reader@example.com");
+    const [confirmMail] = await mailsTo("pending-reader@example.com");
     for (const mail of [confirmMail, incidentMail]) {
       const tokens = [
         ...new Set(
@@ -188,7 +176,7 @@ describe("data directory modes at start", { timeout: 120_000 }, () => {
       try {
         expect((await fetch(`${server.url}/`)).status).toBe(200);
         const snapshots = path.join(dataDir, "snapshots.json");
-        await waitFor(async () => existsSync(snapshots), Boolean);
+        await until("data/snapshots.json", () => existsSync(snapshots) || undefined);
         expect(mode(dataDir)).toBe(0o700);
         expect(mode(path.join(dataDir, "herald.db"))).toBe(0o600);
         expect(mode(path.join(dataDir, "secret"))).toBe(0o600);
