@@ -6,6 +6,7 @@
 // and paths get the saved not-found page. Plain node:http, no Next imports:
 // scripts/start.ts wires it in front of Next's handler.
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { prepareHead, sendPrepared, type PreparedHead } from "../net/prepared-head";
 import { rawHeader } from "../net/raw-header";
 import { htmlCsp } from "./csp";
 import {
@@ -332,17 +333,16 @@ export function createSnapshotServer(opts: SnapshotServerOptions) {
     res.end(req.method === "HEAD" ? undefined : result.body);
   }
 
-  // Response headers per snapshot, cache state and encoding, built once: a hit costs two lookups. They are kept as
-  // Node's flat [name, value, …] list, which writeHead walks as an array (an object costs a for-in and a hasOwn check
-  // per header), and every value is a string (Node checks each with a regular expression, slower for a number).
+  // Response heads per snapshot, cache state and encoding, built and validated once (lib/net/prepared-head.ts): a hit
+  // costs two lookups. Every value is a string (Node checks each with a regular expression, slower for a number).
   type Variant = "br" | "gzip" | "identity" | "304";
-  const headerCache = new WeakMap<Snapshot, Record<string, Partial<Record<Variant, string[]>>>>();
-  function headersFor(snap: Snapshot, variant: Variant, state: string, crossOrigin: boolean): string[] {
-    let perSnap = headerCache.get(snap);
-    if (!perSnap) headerCache.set(snap, (perSnap = {}));
+  const headCache = new WeakMap<Snapshot, Record<string, Partial<Record<Variant, PreparedHead>>>>();
+  function headFor(snap: Snapshot, variant: Variant, state: string, crossOrigin: boolean): PreparedHead {
+    let perSnap = headCache.get(snap);
+    if (!perSnap) headCache.set(snap, (perSnap = {}));
     const perState = (perSnap[crossOrigin ? state : `${state} same-origin`] ??= {});
-    let flat = perState[variant];
-    if (!flat) {
+    let head = perState[variant];
+    if (!head) {
       // A view other than the anonymous site is for its reader only: no shared cache may keep it.
       const cc = snap.key.startsWith(VIEW_PREFIX) ? VIEW_CACHE_CONTROL : cacheControl;
       const h: Record<string, string> = {
@@ -362,22 +362,18 @@ export function createSnapshotServer(opts: SnapshotServerOptions) {
         h["content-length"] = String(snap[variant].length);
         if (variant !== "identity") h["content-encoding"] = variant;
       }
-      flat = Object.entries(h).flat();
-      perState[variant] = flat;
+      head = prepareHead(variant === "304" ? 304 : snap.status, h);
+      perState[variant] = head;
     }
-    return flat;
+    return head;
   }
 
   function send(req: IncomingMessage, res: ServerResponse, snap: Snapshot, state: string): void {
     const crossOrigin = crossOriginReadable(snap.key, req);
-    if (snap.status === 200 && etagMatches(rawHeader(req, "if-none-match"), snap.etag)) {
-      res.writeHead(304, headersFor(snap, "304", state, crossOrigin));
-      res.end();
-      return;
-    }
+    if (snap.status === 200 && etagMatches(rawHeader(req, "if-none-match"), snap.etag))
+      return sendPrepared(req, res, headFor(snap, "304", state, crossOrigin), NO_BODY);
     const encoding = negotiate(rawHeader(req, "accept-encoding"));
-    res.writeHead(snap.status, headersFor(snap, encoding, state, crossOrigin));
-    res.end(req.method === "HEAD" ? undefined : snap[encoding]);
+    sendPrepared(req, res, headFor(snap, encoding, state, crossOrigin), snap[encoding]);
   }
 
   return {
@@ -509,6 +505,8 @@ function within<T>(p: Promise<T>, ms: number): Promise<T | null> {
     );
   });
 }
+
+const NO_BODY = Buffer.alloc(0);
 
 const msSince = (started: number) => (performance.now() - started).toFixed(0);
 
