@@ -2,8 +2,8 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq, sql } from "drizzle-orm";
-import { openDb } from "./client";
-import { MIGRATIONS_FOLDER, migrateDb } from "./migrate";
+import { openDb } from "@/db/client";
+import { MIGRATIONS_FOLDER, migrateDb } from "@/db/migrate";
 import {
   account,
   authSettings,
@@ -31,18 +31,18 @@ import {
   subscriberIncident,
   twoFactor,
   verification,
-} from "./schema";
-import { createTestCtx } from "../tests/helpers/test-db";
-import { createApiKey } from "../lib/api-keys/api-keys";
-import { addChannelTarget } from "../lib/subscribers/channels";
-import { addAudienceNote, addMembers, createAudience, setRestriction } from "../lib/audiences/audiences";
-import { createViewerToken, updateViewerSettings } from "../lib/viewers/settings";
-import { createComponent, createGroup } from "../lib/components/components";
-import { createIncident, postIncidentUpdate } from "../lib/incidents/incidents";
-import { newId } from "../lib/ids";
-import { getPage } from "../lib/page/page";
-import { setupOwner } from "../lib/users/users";
-import { addSubscriber, dbState, tableNames } from "../tests/helpers/db-state";
+} from "@/db/schema";
+import { createTestCtx } from "@/tests/helpers/test-db";
+import { createApiKey } from "@/lib/api-keys/api-keys";
+import { addChannelTarget } from "@/lib/subscribers/channels";
+import { addAudienceNote, addMembers, createAudience, setRestriction } from "@/lib/audiences/audiences";
+import { createViewerToken, updateViewerSettings } from "@/lib/viewers/settings";
+import { createComponent, createGroup } from "@/lib/components/components";
+import { createIncident, postIncidentUpdate } from "@/lib/incidents/incidents";
+import { newId } from "@/lib/ids";
+import { getPage } from "@/lib/page/page";
+import { setupOwner } from "@/lib/users/users";
+import { addSubscriber, dbState, tableNames } from "@/tests/helpers/db-state";
 
 // The cascade trap (REFERENCE.md): drizzle-kit rebuilds SQLite tables on some
 // changes, and ON DELETE CASCADE then silently deletes child rows. Every table
