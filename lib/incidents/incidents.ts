@@ -125,6 +125,61 @@ function checkDisplayAt(displayAt: Date | undefined, now: Date): Date {
   return displayAt;
 }
 
+/** A new incident as createIncident and scheduleIncident both write it, before what each does with it. */
+type NewIncident = Pick<
+  z.infer<typeof CreateIncidentInput>,
+  "name" | "status" | "impactOverride" | "body" | "notify" | "components" | "componentIds" | "audienceIds"
+> & {
+  backfilled?: boolean;
+  startedAt: Date;
+  /** When a scheduled incident goes public (null: it is public now). */
+  publishAt: Date | null;
+  publishedAt: Date | null;
+  /** Whether the first update's component statuses apply now (not for history, nor before publishing). */
+  touchCurrentState: boolean;
+};
+
+/**
+ * Inserts the incident row, its audiences (a scheduled incident keeps them until it publishes, and after) and its
+ * first update, displayed from startedAt.
+ */
+export async function insertIncident(
+  tx: Tx,
+  ctx: Ctx,
+  pageId: string,
+  n: NewIncident,
+): Promise<{ id: string; update: IncidentUpdate }> {
+  const id = newId();
+  const now = ctx.now();
+  await tx.insert(incident).values({
+    id,
+    pageId,
+    kind: "incident",
+    name: n.name,
+    status: n.status,
+    impactOverride: n.impactOverride,
+    backfilled: n.backfilled ?? false,
+    startedAt: n.startedAt,
+    publishAt: n.publishAt,
+    publishedAt: n.publishedAt,
+    createdAt: now,
+    updatedAt: now,
+  });
+  if (n.audienceIds.length) await writeRestriction(tx, ctx, pageId, "incident", id, n.audienceIds);
+  const update = await writeUpdate(tx, ctx, {
+    pageId,
+    incidentId: id,
+    status: n.status,
+    body: n.body,
+    displayAt: n.startedAt,
+    notify: n.notify,
+    components: n.components,
+    mentioned: n.componentIds,
+    touchCurrentState: n.touchCurrentState,
+  });
+  return { id, update };
+}
+
 export async function createIncident(
   ctx: Ctx,
   input: CreateIncidentInput,
@@ -139,31 +194,15 @@ export async function createIncident(
     const p = await getPage(tx);
     const now = ctx.now();
     const startedAt = data.backfilled ? checkDisplayAt(data.backfillDate, now) : now;
-    const id = newId();
-    await tx.insert(incident).values({
-      id,
-      pageId: p.id,
-      kind: "incident",
-      name: data.name,
-      // A backfilled incident is history: it is recorded resolved.
-      status: data.backfilled ? "resolved" : data.status,
-      impactOverride: data.impactOverride,
-      backfilled: data.backfilled,
+    // A backfilled incident is history: it is recorded resolved.
+    const status = data.backfilled ? "resolved" : data.status;
+    const { id, update } = await insertIncident(tx, ctx, p.id, {
+      ...data,
+      status,
       startedAt,
+      publishAt: null,
       publishedAt: now,
-      createdAt: now,
-      updatedAt: now,
-    });
-    if (data.audienceIds.length) await writeRestriction(tx, ctx, p.id, "incident", id, data.audienceIds);
-    const update = await writeUpdate(tx, ctx, {
-      pageId: p.id,
-      incidentId: id,
-      status: data.backfilled ? "resolved" : data.status,
-      body: data.body,
-      displayAt: startedAt,
       notify: data.notify && !data.backfilled,
-      components: data.components,
-      mentioned: data.componentIds,
       touchCurrentState: !data.backfilled,
     });
     const created = await refreshIncidentCaches(tx, id, now);

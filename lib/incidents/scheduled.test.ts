@@ -4,6 +4,7 @@ import type { Db } from "@/db/client";
 import { createTestCtx } from "@/tests/helpers/test-db";
 import { component, delivery, incident, notification, page, subscriber } from "@/db/schema";
 import { dbState } from "@/tests/helpers/db-state";
+import { createAudience } from "../audiences/audiences";
 import { createComponent } from "../components/components";
 import { getPage, updatePage } from "../page/page";
 import { loadFeedEntries } from "../public/feed";
@@ -85,6 +86,23 @@ describe("scheduled publishing", () => {
     expect(await t.db.$count(delivery)).toBe(1);
     expect((await t.db.select({ v: page.contentVersion }).from(page).get())!.v).toBeGreaterThan(v0);
     expect((await t.db.select().from(incident).get())!.impact).toBe("minor");
+  });
+
+  it("keeps the audiences it is scheduled for when it publishes: others never see it", async () => {
+    const t = await createTestCtx();
+    close = t.close;
+    const staff = await createAudience(t.ctx, { name: "Staff" });
+    const { incident: inc } = await scheduleIncident(t.ctx, {
+      name: "Staff-only notice",
+      body: "Heads up",
+      audienceIds: [staff.id],
+      publishAt: "2026-03-01T13:00",
+    });
+    t.clock.set(new Date("2026-03-01T13:00:05Z"));
+    expect(await publishDueIncidents(t.ctx)).toBe(1);
+    expect(await loadIncident(t.db, inc.id)).toBeNull();
+    expect(JSON.stringify(await loadStatusPage(t.db))).not.toContain("Staff-only notice");
+    expect((await loadIncident(t.db, inc.id, { audiences: [staff.id] }))?.name).toBe("Staff-only notice");
   });
 
   it("rejects a time in the past or more than a year ahead", async () => {

@@ -14,12 +14,18 @@ import { insertAudienceNote } from "../audiences/audiences";
 import { audit } from "../audit";
 import { parseInput, requireRole, SYSTEM_ACTOR, type Ctx } from "../context";
 import { ValidationError } from "../errors";
-import { newId } from "../ids";
 import { serialized } from "../jobs/serialize";
 import { enqueueNotification } from "../notifications/enqueue";
 import { bumpContentVersion, getPage } from "../page/page";
 import { resolveZonedInput, ZonedInput } from "../time/zoned-input";
-import { CreateIncidentInput, getIncidentOrThrow, incidentDto, PostUpdateInput, updateDto } from "./incidents";
+import {
+  CreateIncidentInput,
+  getIncidentOrThrow,
+  incidentDto,
+  insertIncident,
+  PostUpdateInput,
+  updateDto,
+} from "./incidents";
 import {
   affectedComponentIds,
   applyRecordedComponentChanges,
@@ -58,29 +64,11 @@ export async function scheduleIncident(
     const p = await getPage(tx);
     const now = ctx.now();
     const publishAt = futurePublishTime(data.publishAt, p.timeZone, now);
-    const id = newId();
-    await tx.insert(incident).values({
-      id,
-      pageId: p.id,
-      kind: "incident",
-      name: data.name,
-      status: data.status,
-      impactOverride: data.impactOverride,
+    const { id, update } = await insertIncident(tx, ctx, p.id, {
+      ...data,
       startedAt: publishAt,
       publishAt,
       publishedAt: null,
-      createdAt: now,
-      updatedAt: now,
-    });
-    const update = await writeUpdate(tx, ctx, {
-      pageId: p.id,
-      incidentId: id,
-      status: data.status,
-      body: data.body,
-      displayAt: publishAt,
-      notify: data.notify,
-      components: data.components,
-      mentioned: data.componentIds,
       // Recorded only; applied when it is published.
       touchCurrentState: false,
     });
