@@ -26,6 +26,7 @@ import {
   resolveIncident,
   updateIncident,
 } from "./incidents";
+import { scheduleIncident } from "./scheduled";
 
 let t: Awaited<ReturnType<typeof createTestCtx>>;
 let pageId: string;
@@ -292,6 +293,35 @@ describe("postIncidentUpdate and resolveIncident", () => {
       status: "identified",
       body: "Still degraded",
       components: { [api]: "partial_outage" },
+    });
+    await resolveIncident(t.ctx, { incidentId: a.incident.id, body: "A fixed" });
+    expect(await statusOf(api)).toBe("operational");
+  });
+
+  it("resolving gives a component back to what the incidents still holding it say, not to its own word", async () => {
+    await resetComponents();
+    const a = await createIncident(t.ctx, { name: "A", body: "x", components: { [api]: "major_outage" } });
+    const b = await createIncident(t.ctx, { name: "B", body: "x", components: { [api]: "degraded_performance" } });
+    await postIncidentUpdate(t.ctx, {
+      incidentId: a.incident.id,
+      status: "identified",
+      body: "Worse",
+      components: { [api]: "major_outage" },
+    });
+    await resolveIncident(t.ctx, { incidentId: a.incident.id, body: "A fixed" });
+    expect(await statusOf(api)).toBe("degraded_performance");
+    await resolveIncident(t.ctx, { incidentId: b.incident.id, body: "B fixed" });
+    expect(await statusOf(api)).toBe("operational");
+  });
+
+  it("an incident scheduled for later holds no component: resolving another gives it back", async () => {
+    await resetComponents();
+    const a = await createIncident(t.ctx, { name: "A", body: "x", components: { [api]: "major_outage" } });
+    await scheduleIncident(t.ctx, {
+      name: "Planned",
+      body: "x",
+      components: { [api]: "degraded_performance" },
+      publishAt: "2026-04-01T14:00",
     });
     await resolveIncident(t.ctx, { incidentId: a.incident.id, body: "A fixed" });
     expect(await statusOf(api)).toBe("operational");

@@ -15,13 +15,14 @@ import { NotFoundError } from "../errors";
 import { newId } from "../ids";
 import { enqueueNotification } from "../notifications/enqueue";
 import { bumpContentVersion } from "../page/page";
-import { publishedUpdate } from "../public/visibility";
+import { publishedIncidentOn, publishedUpdate } from "../public/visibility";
 import { openAndStarted } from "../status/conditions";
 import {
   compareUpdatesNewestFirst,
   impactFromComponentStatuses,
   isClosedStatus,
   timelineFromUpdates,
+  worstComponentStatus,
 } from "../status/rules";
 
 /*
@@ -76,19 +77,18 @@ export async function refreshIncidentCaches(tx: Tx, incidentId: string, now: Dat
 }
 
 /**
- * When an incident resolves, the components it affected go back to
- * operational unless the resolving update said otherwise, or another open
- * incident still holds them: its newest word on the component is not
- * operational (an older outage it has since released does not count).
+ * What each of these components goes back to when an incident or maintenance lets go of it (resolving, completing):
+ * the worst newest word of the other published, open and started incidents and maintenances that name it (an older
+ * outage one has since released does not count), operational when none holds it. An incident scheduled or drafted
+ * and not yet public holds nothing.
  */
-async function componentsToRestore(
+export async function releasedStatuses(
   tx: Tx,
   pageId: string,
   incidentId: string,
-  explicit: Set<string>,
-): Promise<string[]> {
-  const affected = (await affectedComponentIds(tx, incidentId)).filter((id) => !explicit.has(id));
-  if (!affected.length) return [];
+  componentIds: readonly string[],
+): Promise<Map<string, ComponentStatus>> {
+  if (!componentIds.length) return new Map();
   const mentions = await tx
     .select({
       incidentId: incidentUpdate.incidentId,
@@ -102,11 +102,11 @@ async function componentsToRestore(
     .innerJoin(incident, eq(incident.id, incidentUpdate.incidentId))
     .where(
       and(
-        eq(incident.pageId, pageId),
+        publishedIncidentOn(pageId),
         ne(incident.id, incidentId),
         publishedUpdate,
         openAndStarted,
-        inArray(incidentUpdateComponent.componentId, affected),
+        inArray(incidentUpdateComponent.componentId, [...componentIds]),
       ),
     );
   const newest = new Map<string, (typeof mentions)[number]>();
@@ -114,8 +114,13 @@ async function componentsToRestore(
     const key = `${m.incidentId}:${m.componentId}`;
     if (!newest.has(key)) newest.set(key, m);
   }
-  const held = new Set([...newest.values()].filter((m) => m.newStatus !== "operational").map((m) => m.componentId));
-  return affected.filter((id) => !held.has(id));
+  const words = [...newest.values()];
+  return new Map(
+    componentIds.map((id) => [
+      id,
+      worstComponentStatus(words.filter((m) => m.componentId === id).map((m) => m.newStatus)),
+    ]),
+  );
 }
 
 export interface WriteUpdateArgs {
@@ -171,11 +176,24 @@ type ComponentChangeArgs = Pick<
  */
 async function recordComponentChanges(tx: Tx, now: Date, args: ComponentChangeArgs): Promise<void> {
   const wanted = new Map<string, ComponentStatus>(Object.entries(args.components));
-  if (args.status === "resolved" && args.touchCurrentState) {
-    for (const id of await componentsToRestore(tx, args.pageId, args.incidentId, new Set(wanted.keys())))
-      wanted.set(id, "operational");
-  }
-  const loaded = await loadComponentsOrThrow(tx, args.pageId, [...wanted.keys(), ...args.mentioned]);
+  // Resolving gives back the components it affected that the update does not set itself.
+  const released =
+    args.status === "resolved" && args.touchCurrentState
+      ? await releasedStatuses(
+          tx,
+          args.pageId,
+          args.incidentId,
+          (await affectedComponentIds(tx, args.incidentId)).filter((id) => !wanted.has(id)),
+        )
+      : new Map<string, ComponentStatus>();
+  const loaded = await loadComponentsOrThrow(tx, args.pageId, [
+    ...wanted.keys(),
+    ...released.keys(),
+    ...args.mentioned,
+  ]);
+  // One still held at the word it has now is left as it is, and out of this update.
+  for (const [id, status] of released)
+    if (status === "operational" || loaded.get(id)!.status !== status) wanted.set(id, status);
   const changes = args.touchCurrentState
     ? await applyComponentStatuses(tx, loaded, wanted, {
         pageId: args.pageId,

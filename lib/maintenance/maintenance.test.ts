@@ -12,6 +12,7 @@ import {
   subscriber,
 } from "@/db/schema";
 import { createComponent } from "../components/components";
+import { createIncident, resolveIncident } from "../incidents/incidents";
 import { getPage, updatePage } from "../page/page";
 import { loadStatusPage } from "../public/status-page";
 import { createMaintenance, listMaintenances, postMaintenanceUpdate } from "./maintenance";
@@ -36,6 +37,8 @@ async function setup() {
   return { ...t, api, pageId: p.id };
 }
 
+const statusOf = async (t: Awaited<ReturnType<typeof setup>>, id: string) =>
+  (await t.db.query.component.findFirst({ where: eq(component.id, id) }))!.status;
 const version = async (t: Awaited<ReturnType<typeof setup>>) =>
   (await t.db.select({ v: page.contentVersion }).from(page).get())!.v;
 const kinds = async (t: Awaited<ReturnType<typeof setup>>) =>
@@ -272,6 +275,54 @@ describe("the maintenance lifecycle", () => {
     expect(await kinds(t)).toEqual(["maintenance_started"]);
     const list = await listMaintenances(t.db, t.pageId);
     expect(list[0]).toMatchObject({ id: m.id, status: "completed", components: [{ id: t.api.id, name: "API" }] });
+  });
+
+  it("an incident resolved during a maintenance gives its component back to the maintenance, which ends it", async () => {
+    const t = await setup();
+    const { maintenance: m } = await createMaintenance(t.ctx, {
+      name: "M",
+      body: "x",
+      componentIds: [t.api.id],
+      scheduledFor: "2026-03-01T13:00",
+      scheduledUntil: "2026-03-01T15:00",
+    });
+    t.clock.set(new Date("2026-03-01T13:00:01Z"));
+    await runMaintenanceTransitions(t.ctx);
+    const { incident: a } = await createIncident(t.ctx, {
+      name: "A",
+      body: "x",
+      components: { [t.api.id]: "major_outage" },
+    });
+    await resolveIncident(t.ctx, { incidentId: a.id, body: "fixed" });
+    expect(await statusOf(t, t.api.id)).toBe("under_maintenance");
+    t.clock.set(new Date("2026-03-01T15:00:01Z"));
+    await runMaintenanceTransitions(t.ctx);
+    expect((await t.db.query.incident.findFirst({ where: eq(incident.id, m.id) }))!.status).toBe("completed");
+    expect(await statusOf(t, t.api.id)).toBe("operational");
+  });
+
+  it("overlapping maintenances: the first to end leaves the component under the one still running", async () => {
+    const t = await setup();
+    for (const [name, from, until] of [
+      ["M1", "13:00", "14:00"],
+      ["M2", "13:30", "16:00"],
+    ])
+      await createMaintenance(t.ctx, {
+        name,
+        body: "x",
+        componentIds: [t.api.id],
+        scheduledFor: `2026-03-01T${from}`,
+        scheduledUntil: `2026-03-01T${until}`,
+      });
+    const at = async (hhmm: string) => {
+      t.clock.set(new Date(`2026-03-01T${hhmm}:01Z`));
+      await runMaintenanceTransitions(t.ctx);
+      return statusOf(t, t.api.id);
+    };
+    expect(await at("13:00")).toBe("under_maintenance");
+    expect(await at("13:30")).toBe("under_maintenance");
+    expect(await at("14:00")).toBe("under_maintenance");
+    expect(await at("16:00")).toBe("operational");
   });
 
   it("two concurrent scheduler calls perform each transition exactly once", async () => {

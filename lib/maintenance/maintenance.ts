@@ -17,7 +17,7 @@ import { parseInput, requireRole, type Ctx } from "../context";
 import { ValidationError } from "../errors";
 import { Id, newId } from "../ids";
 import { getOfKindOrThrow } from "../incidents/incidents";
-import { affectedComponentIds, refreshIncidentCaches, writeUpdate } from "../incidents/timeline";
+import { affectedComponentIds, refreshIncidentCaches, releasedStatuses, writeUpdate } from "../incidents/timeline";
 import { enqueueNotification } from "../notifications/enqueue";
 import { bumpContentVersion, getPage } from "../page/page";
 import { resolveZonedInput, ZonedInput } from "../time/zoned-input";
@@ -189,8 +189,10 @@ const NOTIFY_KIND: Record<MaintenanceStatus, NotificationKind> = {
 
 /**
  * The component changes a maintenance makes entering a status: affected
- * components go under maintenance at the start, and those still under
- * maintenance go back to operational at the end.
+ * components go under maintenance at the start (one already under another
+ * maintenance is recorded as under this one too), and at the end those still
+ * under maintenance go back to what the other open incidents and maintenances
+ * that name them say (releasedStatuses), operational when none does.
  */
 async function componentChanges(tx: Tx, m: Incident, to: MaintenanceStatus): Promise<Record<string, ComponentStatus>> {
   if (m.backfilled || !m.autoTransitionToMaintenanceState) return {};
@@ -201,9 +203,13 @@ async function componentChanges(tx: Tx, m: Incident, to: MaintenanceStatus): Pro
     .from(component)
     .where(and(inArray(component.id, ids), isNull(component.deletedAt)));
   const out: Record<string, ComponentStatus> = {};
-  for (const c of live) {
-    if (to === "in_progress" && c.status === "operational") out[c.id] = "under_maintenance";
-    if (to === "completed" && c.status === "under_maintenance") out[c.id] = "operational";
+  if (to === "in_progress")
+    for (const c of live)
+      if (c.status === "operational" || c.status === "under_maintenance") out[c.id] = "under_maintenance";
+  if (to === "completed") {
+    const under = live.filter((c) => c.status === "under_maintenance").map((c) => c.id);
+    for (const [id, status] of await releasedStatuses(tx, m.pageId, m.id, under))
+      if (status !== "under_maintenance") out[id] = status;
   }
   return out;
 }
