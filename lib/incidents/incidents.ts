@@ -231,6 +231,10 @@ export async function postIncidentUpdate(
 async function postUpdateInTx(tx: Tx, ctx: Ctx, data: z.infer<typeof PostUpdateInput>) {
   const p = await getPage(tx);
   const before = await getIncidentOrThrow(tx, p.id, data.incidentId);
+  // Nobody can see it yet: an update would notify about it and move its components now, and its publish would then
+  // put its first update back on top. A draft is published first; a scheduled incident waits for its time.
+  if (!before.publishedAt)
+    throw new ValidationError("This incident is not published yet", { body: ["Publish the incident first"] });
   const now = ctx.now();
   const update = await writeUpdate(tx, ctx, {
     pageId: p.id,

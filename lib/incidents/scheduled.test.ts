@@ -22,6 +22,30 @@ let close: (() => void) | undefined;
 afterEach(() => close?.());
 
 describe("scheduled publishing", () => {
+  it("takes no update before it is public: nothing is sent, no component moves, its publish is as scheduled", async () => {
+    const t = await createTestCtx();
+    close = t.close;
+    const api = await createComponent(t.ctx, { name: "API" });
+    const { incident: s } = await scheduleIncident(t.ctx, {
+      name: "Planned",
+      body: "x",
+      components: { [api.id]: "major_outage" },
+      notify: true,
+      publishAt: "2026-03-01T14:00",
+    });
+    await expect(
+      postIncidentUpdate(t.ctx, { incidentId: s.id, status: "resolved", body: "Never mind", notify: true }),
+    ).rejects.toThrow(/not published yet/);
+    expect(await t.db.select().from(notification)).toEqual([]);
+    expect((await t.db.query.component.findFirst({ where: eq(component.id, api.id) }))!.status).toBe("operational");
+    t.clock.set(new Date("2026-03-01T14:00:01Z"));
+    expect(await publishDueIncidents({ db: t.db, now: t.clock.now })).toBe(1);
+    expect((await t.db.query.incident.findFirst({ where: eq(incident.id, s.id) }))!.status).toBe("investigating");
+    expect((await t.db.select({ k: notification.kind }).from(notification)).map((n) => n.k)).toEqual([
+      "incident_created",
+    ]);
+  });
+
   it("shows and sends nothing before the time, then publishes once", async () => {
     const t = await createTestCtx();
     close = t.close;

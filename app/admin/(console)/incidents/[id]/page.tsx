@@ -63,7 +63,7 @@ export default async function IncidentPage({
       <IncidentHeader incident={incident} tz={tz} due={due} now={now} />
       <div className="grid items-start gap-6 lg:grid-cols-3">
         <div className="space-y-6 lg:col-span-2">
-          {canEdit && (
+          {canEdit && incident.publishedAt && (
             <PostUpdateCard
               incident={incident}
               components={components}
@@ -90,7 +90,9 @@ export default async function IncidentPage({
         </div>
         <div className="space-y-6">
           {canEdit && !incident.publishedAt && !incident.publishAt && <PublishDraftCard incident={incident} />}
-          {canEdit && <ResolveCard incident={incident} closed={closed} lastNotify={lastNotify} tz={tz} />}
+          {canEdit && incident.publishedAt && (
+            <ResolveCard incident={incident} closed={closed} lastNotify={lastNotify} tz={tz} />
+          )}
           <OwnerCard incident={incident} team={team} canEdit={canEdit} />
           <NotesCard incidentId={incident.id} notes={notes} canEdit={canEdit} timeZone={tz} />
           <AffectedCard incident={incident} />
