@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { Tx } from "@/db/client";
 import { COMPONENT_STATUSES, IMPACTS, INCIDENT_STATUSES, type IncidentKind } from "@/db/constants";
 import {
+  channelDelivery,
   delivery,
   incident,
   incidentUpdate,
@@ -367,13 +368,14 @@ export async function patchIncident(
   });
 }
 
-/** Anything still queued for a deleted incident or update is never sent. */
+/** Anything still queued for a deleted incident or update is never sent: email, chat or webhook. */
 async function cancelPendingDeliveries(tx: Tx, which: ReturnType<typeof eq>) {
   const ids = tx.select({ id: notification.id }).from(notification).where(which);
-  await tx
-    .update(delivery)
-    .set({ status: "skipped", lastError: "cancelled: the update was deleted" })
-    .where(and(eq(delivery.status, "pending"), inArray(delivery.notificationId, ids)));
+  for (const table of [delivery, channelDelivery])
+    await tx
+      .update(table)
+      .set({ status: "skipped", lastError: "cancelled: the update was deleted" })
+      .where(and(eq(table.status, "pending"), inArray(table.notificationId, ids)));
 }
 
 /** Removes the incident and its timeline. Component history it caused stays (it happened). */

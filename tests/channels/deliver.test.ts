@@ -9,7 +9,7 @@ import { Webhook } from "standardwebhooks";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { ChannelKind, NotificationKind } from "@/db/constants";
 import { createComponent } from "@/lib/components/components";
-import { createIncident, postIncidentUpdate } from "@/lib/incidents/incidents";
+import { createIncident, deleteIncident, deleteIncidentUpdate, postIncidentUpdate } from "@/lib/incidents/incidents";
 import { publishPostmortem, savePostmortemDraft } from "@/lib/incidents/postmortem";
 import { createMaintenance } from "@/lib/maintenance/maintenance";
 import { getPage, updatePage } from "@/lib/page/page";
@@ -294,6 +294,25 @@ describe("faults", () => {
       expect(healthy.target.state).toBe("active");
     },
   );
+
+  it("an update or incident deleted before its turn is never sent", async () => {
+    await addChannelTarget(t.ctx, env, { kind: "webhook", url: rx.url("/hook") });
+    const { incident } = await createIncident(t.ctx, { name: "Down", body: "Looking", notify: true });
+    const { update } = await postIncidentUpdate(t.ctx, {
+      incidentId: incident.id,
+      status: "identified",
+      body: "Posted by mistake",
+      notify: true,
+    });
+    await deleteIncidentUpdate(t.ctx, { incidentId: incident.id, updateId: update.id });
+    const other = await createIncident(t.ctx, { name: "Gone", body: "Looking", notify: true });
+    await deleteIncident(t.ctx, { id: other.incident.id });
+    await drainChannels();
+    expect(to("/hook").map((r) => json(r.body).incident.name)).toEqual(["Down"]);
+    expect(rx.received.map((r) => r.body).join()).not.toContain("Posted by mistake");
+    const rows = await t.db.all<{ status: string }>(sql`select status from channel_delivery order by created_at`);
+    expect(rows.map((r) => r.status).sort()).toEqual(["sent", "skipped", "skipped"]);
+  });
 
   it("a target refused by the address policy fails at once, without retries", async () => {
     const strict: ChannelEnv = { ...env, policy: { allowHttp: true, allowPrivate: true } };
