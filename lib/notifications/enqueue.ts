@@ -5,6 +5,7 @@ import { notification } from "@/db/schema";
 import { audienceRecipients, eventAudiences } from "../audiences/notify";
 import { EVENT_OF_KIND } from "../channels/events";
 import { newId } from "../ids";
+import { loadViewerSettings } from "../viewers/access";
 
 export interface EnqueueInput {
   pageId: string;
@@ -97,14 +98,18 @@ export async function enqueueNotification(tx: Tx, input: EnqueueInput): Promise<
     ? sql`or exists (select 1 from channel_target_component tc where tc.target_id = t.id and tc.component_id in
     (${ids}))`
     : sql``;
-  // A restricted event never goes to a channel target: it has no address to be an audience member.
+  // A restricted event never goes to a channel target: it has no address to be an audience member. Nor does a
+  // private page's event go to a target a visitor added (one added while the page was public): nobody behind it was
+  // ever checked as a reader. Targets staff or the API added are theirs to choose.
+  const privatePage = (await loadViewerSettings(tx, input.pageId)).visibility !== "public";
+  const addedBy = privatePage ? sql`and t.added_by <> 'visitor'` : sql``;
   const channels =
     event && restrictedTo === null
       ? await tx.run(sql`
       insert into channel_delivery (id, notification_id, target_id, status, attempts, next_attempt_at, created_at)
       select ${rowIds(id, sql`t.id`)}, ${id}, t.id, 'pending', 0, ${at}, ${at}
       from channel_target t
-      where t.page_id = ${input.pageId} and t.state = 'active' and ${chose("t")}
+      where t.page_id = ${input.pageId} and t.state = 'active' and ${chose("t")} ${addedBy}
         and (not exists (select 1 from channel_target_component tc where tc.target_id = t.id) ${channelScope})
       order by t.id`)
       : { rowsAffected: 0 };

@@ -29,6 +29,7 @@ import { pruneCounters } from "../limits/counters";
 import { getPage } from "../page/page";
 import { publicBaseUrl } from "../public/page";
 import { type SubscribeLimits, takeSubscribeAllowance } from "./limits";
+import { loadViewerSettings } from "../viewers/access";
 import { Email, validComponentIds } from "./subscribe";
 import { hashToken, issueToken, isWellFormedToken, revealToken, seal, unseal } from "./tokens";
 
@@ -421,6 +422,8 @@ const MAX_CODE_TRIES = 5;
 export type RequestChannelResult =
   | { kind: "limited"; limit: keyof SubscribeLimits }
   | { kind: "ignored" }
+  /** A private page takes targets from its team only. */
+  | { kind: "private" }
   | {
       kind: "created";
       manageToken: string;
@@ -442,8 +445,11 @@ export async function requestChannelTarget(
 ): Promise<RequestChannelResult> {
   const data = parseInput(RequestChannelInput, input);
   if (data.honeypot) return { kind: "ignored" };
-  const url = checkUrl(data.url, env.policy);
   const p = await getPage(ctx.db);
+  // A private page's updates go only to its readers, and a target has no reader behind it to check (an email
+  // sign-up is checked against the allow-list): its team adds targets in the console.
+  if ((await loadViewerSettings(ctx.db, p.id)).visibility !== "public") return { kind: "private" };
+  const url = checkUrl(data.url, env.policy);
   const code = newCode();
   const now = ctx.now();
   const created = await ctx.db.transaction(async (tx) => {

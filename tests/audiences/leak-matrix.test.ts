@@ -9,7 +9,7 @@ import path from "node:path";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import Provider from "oidc-provider";
-import { auditLog, outboxEmail } from "../../db/schema";
+import { auditLog, channelTarget, outboxEmail } from "../../db/schema";
 import { NOT_FOUND_PAGE, VIEW_PREFIX } from "../../lib/snapshots/routes";
 import { signFlow, updateViewerOidc } from "../../lib/viewers/oidc";
 import { createViewerToken, revokeViewerToken, updateViewerSettings } from "../../lib/viewers/settings";
@@ -314,6 +314,19 @@ describe("a private page (same server, switched to private)", () => {
     // The switch to private dropped the public site and scheduled a save: read the first save after the switch.
     const saved = await savedSince(switchedAt, "after the switch to private");
     expect(saved.entries.map((e) => e.key).filter((k) => k !== NOT_FOUND_PAGE)).toEqual([]);
+  });
+
+  it("takes no webhook or chat target from a stranger, and says why", async () => {
+    const targets = async () => (await seed.ctx.db.select({ id: channelTarget.id }).from(channelTarget)).length;
+    const before = await targets();
+    const res = await form("/subscriptions/channels/new", {
+      kind: "webhook",
+      url: "https://hooks.example.com/in",
+      events: "incidents",
+    });
+    expect(res.status).toBe(303);
+    expect(res.headers.get("location")).toContain("/subscriptions/channels?error=private");
+    expect(await targets()).toBe(before);
   });
 
   it("per-viewer tokens open the machine surfaces, and stop at once when revoked", async () => {

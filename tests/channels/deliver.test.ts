@@ -13,7 +13,15 @@ import { createIncident, deleteIncident, deleteIncidentUpdate, postIncidentUpdat
 import { publishPostmortem, savePostmortemDraft } from "@/lib/incidents/postmortem";
 import { createMaintenance } from "@/lib/maintenance/maintenance";
 import { getPage, updatePage } from "@/lib/page/page";
-import { addChannelTarget, type ChannelEnv, reenableChannelTarget } from "@/lib/subscribers/channels";
+import {
+  addChannelTarget,
+  type ChannelEnv,
+  reenableChannelTarget,
+  requestChannelTarget,
+} from "@/lib/subscribers/channels";
+import { DEFAULT_SUBSCRIBE_LIMITS } from "@/lib/subscribers/limits";
+import { updateViewerSettings } from "@/lib/viewers/settings";
+import { dbState } from "@/tests/helpers/db-state";
 import type { Mailer } from "@/lib/email/types";
 import { runDueWork, STEPS } from "@/lib/worker/run";
 import { createTestCtx } from "@/tests/helpers/test-db";
@@ -312,6 +320,32 @@ describe("faults", () => {
     expect(rx.received.map((r) => r.body).join()).not.toContain("Posted by mistake");
     const rows = await t.db.all<{ status: string }>(sql`select status from channel_delivery order by created_at`);
     expect(rows.map((r) => r.status).sort()).toEqual(["sent", "skipped", "skipped"]);
+  });
+
+  it("a private page takes no target from visitors, and sends nothing to one a visitor added while it was public", async () => {
+    const visitor = { kind: "webhook" as const, url: rx.url("/visitor"), ip: "203.0.113.9" };
+    const { db, now } = t.ctx;
+    const made = await requestChannelTarget({ db, now }, env, DEFAULT_SUBSCRIBE_LIMITS, visitor);
+    expect(made.kind).toBe("created");
+    await t.db.run(sql`update channel_target set state = 'active'`);
+    await addChannelTarget(t.ctx, env, { kind: "webhook", url: rx.url("/staff") });
+    await updateViewerSettings(t.ctx, {
+      visibility: "private",
+      magicLinkEnabled: true,
+      allowedDomains: "",
+      ipAllowList: "",
+      password: "page-password-123",
+    });
+    const before = await dbState(t.db);
+    expect(
+      await requestChannelTarget({ db, now }, env, DEFAULT_SUBSCRIBE_LIMITS, { ...visitor, url: rx.url("/later") }),
+    ).toEqual({ kind: "private" });
+    expect(await dbState(t.db)).toEqual(before);
+    rx.received.length = 0;
+    await createIncident(t.ctx, { name: "Internal outage", body: "Looking", notify: true });
+    await drainChannels();
+    expect(to("/staff")).toHaveLength(1);
+    expect(rx.received.filter((r) => r.path !== "/staff")).toEqual([]);
   });
 
   it("a target refused by the address policy fails at once, without retries", async () => {

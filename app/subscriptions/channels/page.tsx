@@ -5,6 +5,7 @@ const ERRORS: Record<string, string> = {
   invalid: "Check the URL: it must be a full https:// address of a webhook, Slack, Teams or Discord endpoint.",
   taken: "This URL already receives updates from this page.",
   limited: "Too many requests. Please try again later.",
+  private: "This status page is private: ask its team to add your webhook or chat target.",
 };
 
 /**

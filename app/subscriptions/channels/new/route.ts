@@ -17,6 +17,7 @@ export const POST = formRoute(
         ip: f.ip,
       });
       if (r.kind === "limited") return "/subscriptions/channels?error=limited";
+      if (r.kind === "private") return "/subscriptions/channels?error=private";
       if (r.kind === "ignored") return "/subscriptions/check-email";
       return `/subscriptions/channel?token=${r.manageToken}`;
     } catch (err) {
