@@ -22,7 +22,7 @@ import {
 } from "@/db/schema";
 import { loadSyndication } from "../public/syndication";
 import { publicBaseUrl } from "../public/page";
-import { publishedUpdate } from "../public/visibility";
+import { ANONYMOUS, publishedUpdate, scopeFor, withScopedImpact } from "../public/visibility";
 import { type IncidentV1, incidentsV1 } from "../statuspage/v1";
 import type { OverallStatus } from "../status/rules";
 
@@ -53,8 +53,10 @@ export async function loadChannelEvent(db: Tx, n: Notification, baseUrl: string)
   if (kind === "component_updated") throw new Error(`notification ${n.id}: a component change is loadComponentEvent's`);
   const p = await db.query.page.findFirst({ where: eq(page.id, n.pageId) });
   if (!p) throw new Error(`notification ${n.id}: page ${n.pageId} not found`);
-  const inc = n.incidentId ? await db.query.incident.findFirst({ where: eq(incident.id, n.incidentId) }) : undefined;
-  if (!inc) throw new Error(`notification ${n.id}: incident ${n.incidentId ?? "(none)"} not found`);
+  const row = n.incidentId ? await db.query.incident.findFirst({ where: eq(incident.id, n.incidentId) }) : undefined;
+  if (!row) throw new Error(`notification ${n.id}: incident ${n.incidentId ?? "(none)"} not found`);
+  // A target reads what anyone may: the impact of the public components only (a restricted event never comes here).
+  const [inc] = await withScopedImpact(db, await scopeFor(db, p.id, ANONYMOUS), [row]);
   const root = publicBaseUrl(p, baseUrl);
   const [full] = await incidentsV1(db, p, [inc]);
   const published = new Set(

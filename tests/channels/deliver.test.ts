@@ -8,7 +8,9 @@ import { sql } from "drizzle-orm";
 import { Webhook } from "standardwebhooks";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { ChannelKind, NotificationKind } from "@/db/constants";
+import { createAudience, setRestriction } from "@/lib/audiences/audiences";
 import { createComponent } from "@/lib/components/components";
+import { loadIncident } from "@/lib/public/incident";
 import { createIncident, deleteIncident, deleteIncidentUpdate, postIncidentUpdate } from "@/lib/incidents/incidents";
 import { publishPostmortem, savePostmortemDraft } from "@/lib/incidents/postmortem";
 import { createMaintenance } from "@/lib/maintenance/maintenance";
@@ -346,6 +348,29 @@ describe("faults", () => {
     await drainChannels();
     expect(to("/staff")).toHaveLength(1);
     expect(rx.received.filter((r) => r.path !== "/staff")).toEqual([]);
+  });
+
+  it("says the impact anyone may read: a component restricted to an audience does not count", async () => {
+    const enterprise = await createAudience(t.ctx, { name: "Enterprise" });
+    const api = await createComponent(t.ctx, { name: "Public API" });
+    const gateway = await createComponent(t.ctx, { name: "Enterprise gateway" });
+    await setRestriction(t.ctx, { entityType: "component", entityId: gateway.id, audienceIds: [enterprise.id] });
+    await addChannelTarget(t.ctx, env, { kind: "webhook", url: rx.url("/hook") });
+    await addChannelTarget(t.ctx, env, { kind: "slack", url: rx.url("/slack") });
+    const { incident } = await createIncident(t.ctx, {
+      name: "Mixed",
+      body: "Looking",
+      notify: true,
+      components: { [api.id]: "degraded_performance", [gateway.id]: "major_outage" },
+    });
+    expect((await loadIncident(t.db, incident.id))!.impact).toBe("minor");
+    await drainChannels();
+    const [hook] = to("/hook").map((r) => json(r.body));
+    expect(hook.incident.impact).toBe("minor");
+    expect(JSON.stringify(hook)).not.toContain("Enterprise gateway");
+    const [slack] = to("/slack");
+    expect(slack.body).toContain("Minor");
+    expect(slack.body).not.toMatch(/critical/i);
   });
 
   it("a target refused by the address policy fails at once, without retries", async () => {
