@@ -1,10 +1,11 @@
 import { and, eq, inArray, isNull } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import type { ComponentStatus, StatusChangeSource } from "@/db/constants";
-import { component, componentStatusChange, type Component } from "@/db/schema";
+import { component, componentGroup, componentStatusChange, type Component } from "@/db/schema";
 import { ValidationError } from "../errors";
 import { newId } from "../ids";
 import { enqueueNotification } from "../notifications/enqueue";
+import { publicOnly } from "../public/visibility";
 
 /** Loads live components of the page by id; unknown, deleted or foreign ids are a validation error. */
 export async function loadComponentsOrThrow(
@@ -91,12 +92,19 @@ export async function applyComponentStatuses(
  */
 export async function notifyComponentChanges(
   tx: Tx,
-  components: ReadonlyMap<string, Pick<Component, "hidden">>,
+  components: ReadonlyMap<string, Pick<Component, "id" | "hidden" | "groupId">>,
   applied: readonly AppliedChange[],
   origin: Pick<StatusChangeOrigin, "pageId" | "at">,
 ): Promise<void> {
+  if (!applied.some((a) => a.changeId)) return;
+  // Hidden, or in a hidden group (publicOnly); one restricted to an audience reaches its members (enqueue).
+  const groups = await tx
+    .select({ id: componentGroup.id, hidden: componentGroup.hidden })
+    .from(componentGroup)
+    .where(eq(componentGroup.pageId, origin.pageId));
+  const shown = new Set(publicOnly([...components.values()], groups).components.map((c) => c.id));
   for (const a of applied) {
-    if (!a.changeId || components.get(a.componentId)?.hidden !== false) continue;
+    if (!a.changeId || !shown.has(a.componentId)) continue;
     await enqueueNotification(tx, {
       pageId: origin.pageId,
       kind: "component_updated",

@@ -11,7 +11,7 @@ import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { subscriber } from "@/db/schema";
 import { addMembers, createAudience, setRestriction } from "@/lib/audiences/audiences";
-import { createComponent, updateComponent } from "@/lib/components/components";
+import { createComponent, createGroup, updateComponent } from "@/lib/components/components";
 import { createIncident } from "@/lib/incidents/incidents";
 import { addIntegrationRule, createIntegration } from "@/lib/integrations/integrations";
 import { receiveAlerts } from "@/lib/integrations/receive";
@@ -72,6 +72,8 @@ describe("component status changes", () => {
     const api = await createComponent(t.ctx, { name: "API <b>" });
     const db = await createComponent(t.ctx, { name: "Database" });
     const hidden = await createComponent(t.ctx, { name: "Internal", hidden: true });
+    const backstage = await createComponent(t.ctx, { name: "Backstage queue" });
+    await createGroup(t.ctx, { name: "Backstage", hidden: true, componentIds: [backstage.id] });
     const vault = await createComponent(t.ctx, { name: "Vault" });
     const staff = await createAudience(t.ctx, { name: "Staff" });
     await addMembers(t.ctx, { audienceId: staff.id, emails: ["insider0@example.com"] });
@@ -98,6 +100,7 @@ describe("component status changes", () => {
     t.clock.advance(60_000);
     await updateComponent(t.ctx, { id: api.id, status: "major_outage" }); // console, notifies by default
     await updateComponent(t.ctx, { id: hidden.id, status: "major_outage" }); // not public: nobody
+    await updateComponent(t.ctx, { id: backstage.id, status: "major_outage" }); // in a hidden group: nobody
     await updateComponent(t.ctx, { id: api.id, status: "major_outage" }); // no change: nothing
     await updateComponent(t.ctx, { id: db.id, status: "partial_outage", notify: false }); // staff said no
     await updateComponent(t.ctx, { id: vault.id, status: "degraded_performance" }); // restricted: audiences' email
