@@ -2,6 +2,7 @@ import { SubscribeForm } from "@/components/status/subscribe-form";
 import { listComponentSections } from "@/lib/components/order";
 import { getPage } from "@/lib/page/page";
 import { getDb } from "@/lib/runtime";
+import { loadViewerSettings } from "@/lib/viewers/access";
 import { readSubscribeRetry } from "./retry";
 import { SubscriptionShell } from "./shell";
 
@@ -17,18 +18,23 @@ export default async function SubscribePage({
 }) {
   const db = getDb();
   const page = await getPage(db);
-  const sections = await listComponentSections(db, page.id, { audience: "public" });
+  // A private page lists nothing to strangers (this path is Next's, not behind the view gate): its readers subscribe
+  // to the whole page, and the sign-up mails only addresses that may read it.
+  const isPrivate = (await loadViewerSettings(db, page.id)).visibility !== "public";
+  const sections = isPrivate ? [] : await listComponentSections(db, page.id, { audience: "public" });
   const retry = readSubscribeRetry(await searchParams);
   return (
     <SubscriptionShell title="Subscribe to updates">
       <SubscribeForm sections={sections} email={retry.email} error={retry.error} chosen={retry.chosen} events />
-      <p className="mt-6 text-sm">
-        Or send updates to{" "}
-        <a href="/subscriptions/channels" className="text-blue-700 underline dark:text-blue-400">
-          a webhook, Slack, Microsoft Teams or Discord
-        </a>
-        .
-      </p>
+      {!isPrivate && (
+        <p className="mt-6 text-sm">
+          Or send updates to{" "}
+          <a href="/subscriptions/channels" className="text-blue-700 underline dark:text-blue-400">
+            a webhook, Slack, Microsoft Teams or Discord
+          </a>
+          .
+        </p>
+      )}
     </SubscriptionShell>
   );
 }

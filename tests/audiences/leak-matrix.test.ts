@@ -316,6 +316,17 @@ describe("a private page (same server, switched to private)", () => {
     expect(saved.entries.map((e) => e.key).filter((k) => k !== NOT_FOUND_PAGE)).toEqual([]);
   });
 
+  it("lists no component on the subscription pages to a stranger, and offers no webhook or chat form", async () => {
+    const subscribe = await get(`${server.url}/subscriptions`);
+    expect(subscribe.status).toBe(200);
+    const html = subscribe.body.toString();
+    expect(html).toContain('name="email"');
+    for (const name of ["Public API", RESTRICTED.component, RESTRICTED.grouped]) expect(html).not.toContain(name);
+    const channels = (await get(`${server.url}/subscriptions/channels`)).body.toString();
+    expect(channels).toContain("This status page is private");
+    expect(channels).not.toContain('name="url"');
+  });
+
   it("takes no webhook or chat target from a stranger, and says why", async () => {
     const targets = async () => (await seed.ctx.db.select({ id: channelTarget.id }).from(channelTarget)).length;
     const before = await targets();
