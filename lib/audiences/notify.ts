@@ -43,12 +43,26 @@ export async function eventAudiences(
   return [...audiences];
 }
 
+/** Whether the address `email` (an SQL expression) is a member of one of these audiences: itself or its domain. */
+function memberOf(audiences: readonly string[], email: SQL): SQL {
+  return sql`exists (select 1 from audience_member am where am.audience_id in (${sql.join(
+    audiences.map((a) => sql`${a}`),
+    sql`, `,
+  )}) and (am.email = lower(${email}) or am.email = '@' || substr(lower(${email}), instr(${email}, '@') + 1)))`;
+}
+
 /** The SQL condition on subscriber `s` for an event's audiences (empty when the event is for everyone). */
 export function audienceRecipients(audiences: readonly string[] | null): SQL {
   if (audiences === null) return sql``;
   if (!audiences.length) return sql`and 0`;
-  return sql`and exists (select 1 from audience_member am where am.audience_id in (${sql.join(
-    audiences.map((a) => sql`${a}`),
-    sql`, `,
-  )}) and (am.email = lower(s.email) or am.email = '@' || substr(lower(s.email), instr(s.email, '@') + 1)))`;
+  return sql`and ${memberOf(audiences, sql`s.email`)}`;
+}
+
+/** Whether an address may hear about this incident: anyone for a public one, its audiences' members otherwise. */
+export async function mayHearOfIncident(tx: Tx, incidentId: string, email: string): Promise<boolean> {
+  const audiences = await eventAudiences(tx, incidentId, []);
+  if (audiences === null) return true;
+  if (!audiences.length) return false;
+  const row = await tx.get<{ ok: number }>(sql`select ${memberOf(audiences, sql`${email}`)} as ok`);
+  return row?.ok === 1;
 }

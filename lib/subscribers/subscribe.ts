@@ -20,6 +20,7 @@ import { publishedIncident, publishedIncidentOn } from "../public/visibility";
 import { takeSubscribeAllowance, type SubscribeLimits } from "./limits";
 import { hashToken, isWellFormedToken, issueToken } from "./tokens";
 import { mayReadPage } from "../viewers/access";
+import { mayHearOfIncident } from "../audiences/notify";
 
 /** What the public subscription flows need besides the database and clock. */
 export interface SubscriptionConfig {
@@ -120,7 +121,8 @@ export async function followIncident(
   const inc = await ctx.db.query.incident.findFirst({
     where: and(eq(incident.id, data.incidentId), publishedIncidentOn(pageId)),
   });
-  if (!inc) return "no_incident";
+  // One restricted to audiences is theirs: to anyone else it does not exist (its name is in the confirmation email).
+  if (!inc || !(await mayHearOfIncident(ctx.db, inc.id, data.email))) return "no_incident";
   return withAllowance<FollowOutcome>(ctx, pageId, data, cfg, async (tx, existing, now) => {
     const active = existing.find((s) => s.state === "active");
     if (active) {

@@ -31,7 +31,7 @@ import { loadViewerAccess, decideAccess } from "../../lib/viewers/access";
 import { signViewerSession } from "../../lib/viewers/session";
 import { checkPagePassword, consumeMagicLink, MAGIC_LINK_TTL_MS, requestMagicLink } from "../../lib/viewers/sign-in";
 import { createViewerToken, revokeViewerToken, updateViewerSettings } from "../../lib/viewers/settings";
-import { subscribe } from "../../lib/subscribers/subscribe";
+import { followIncident, subscribe } from "../../lib/subscribers/subscribe";
 import { addSubscriber } from "../helpers/db-state";
 import { createTestCtx } from "../helpers/test-db";
 
@@ -254,6 +254,20 @@ describe("subscribers follow audiences", () => {
       subscribe(t.ctx, pageId, { email, componentIds: [], honeypot: "", ip: "192.0.2.77" }, cfg);
     expect(await ask("stranger@elsewhere.example")).toBe("suppressed");
     expect(await ask("member@bigcorp.example")).toBe("confirmation_queued");
+  });
+
+  it("a restricted incident is followed only by its audiences' members; to other readers it does not exist", async () => {
+    const pageId = (await getPage(t.db)).id;
+    const cfg = { secret: "x".repeat(40), limits: { perAddress15m: 0, perAddressDay: 0, perIpHour: 0, globalHour: 0 } };
+    const secret = await createIncident(t.ctx, { name: "Follow-me failover", body: "…", audienceIds: [enterpriseId] });
+    const ask = (email: string) =>
+      followIncident(t.ctx, pageId, { email, incidentId: secret.incident.id, honeypot: "", ip: "192.0.2.78" }, cfg);
+    // May read the page (an allowed domain), is no member of the incident's audience.
+    expect(await ask("guest2@partner.example")).toBe("no_incident");
+    expect(await t.db.select().from(subscriber).where(eq(subscriber.email, "guest2@partner.example"))).toEqual([]);
+    expect(await ask("ceo@bigcorp.example")).toBe("confirmation_queued");
+    const [ceo] = await t.db.select().from(subscriber).where(eq(subscriber.email, "ceo@bigcorp.example"));
+    expect(ceo.state).toBe("unconfirmed");
   });
 
   it("a restricted incident notifies only its audience's subscribers; a public one reaches everyone", async () => {
