@@ -23,6 +23,7 @@ import { parseInput, requireRole, type Ctx } from "../context";
 import { ConflictError, NotFoundError, ValidationError } from "../errors";
 import { Id, newId } from "../ids";
 import { bumpContentVersion, getPage } from "../page/page";
+import { withdrawBeyondAudiences } from "./notify";
 
 /** The most members one import may add. */
 export const MAX_IMPORT = 5000;
@@ -299,6 +300,7 @@ export async function writeRestriction(
     await tx
       .insert(audienceRestriction)
       .values(ids.map((audienceId) => ({ entityType, entityId, audienceId, createdAt: now })));
+  if (entityType === "incident" && ids.length) await withdrawBeyondAudiences(tx, entityId, ids);
   await audit(tx, ctx, {
     pageId,
     action: `${entityType}.restrict`,

@@ -6,6 +6,7 @@ import { and, eq, like } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   auditLog,
+  channelDelivery,
   delivery,
   notification,
   outboxEmail,
@@ -31,6 +32,7 @@ import { loadViewerAccess, decideAccess } from "../../lib/viewers/access";
 import { signViewerSession } from "../../lib/viewers/session";
 import { checkPagePassword, consumeMagicLink, MAGIC_LINK_TTL_MS, requestMagicLink } from "../../lib/viewers/sign-in";
 import { createViewerToken, revokeViewerToken, updateViewerSettings } from "../../lib/viewers/settings";
+import { addChannelTarget } from "../../lib/subscribers/channels";
 import { followIncident, subscribe } from "../../lib/subscribers/subscribe";
 import { addSubscriber } from "../helpers/db-state";
 import { createTestCtx } from "../helpers/test-db";
@@ -362,5 +364,40 @@ describe("subscribers follow audiences", () => {
         note: { body: "x", audienceIds: [] },
       }),
     ).rejects.toThrow(/at least one audience/);
+  });
+
+  it("an incident restricted after its notification was queued: what is still pending goes to its audience only", async () => {
+    const env = { secret: "x".repeat(40), policy: { allowHttp: true, allowPrivate: true }, baseUrl: "", timeoutMs: 1 };
+    await addChannelTarget(t.ctx, env, { kind: "webhook", url: "http://127.0.0.1:9/team-hook" });
+    const inc = await createIncident(t.ctx, { name: "Said too widely", body: "…", notify: true });
+    const hooks = async () =>
+      (
+        await t.db
+          .select({ status: channelDelivery.status })
+          .from(channelDelivery)
+          .innerJoin(notification, eq(notification.id, channelDelivery.notificationId))
+          .where(eq(notification.incidentId, inc.incident.id))
+      ).map((r) => r.status);
+    expect(await hooks()).toEqual(["pending"]);
+    const statuses = async () =>
+      Object.fromEntries(
+        (
+          await t.db
+            .select({ email: subscriber.email, status: delivery.status })
+            .from(delivery)
+            .innerJoin(notification, eq(notification.id, delivery.notificationId))
+            .innerJoin(subscriber, eq(subscriber.id, delivery.subscriberId))
+            .where(eq(notification.incidentId, inc.incident.id))
+        ).map((r) => [r.email, r.status]),
+      );
+    expect(Object.values(await statuses())).toContain("pending");
+    expect(Object.values(await statuses()).every((s) => s === "pending")).toBe(true);
+    await setRestriction(t.ctx, { entityType: "incident", entityId: inc.incident.id, audienceIds: [enterpriseId] });
+    expect(await statuses()).toMatchObject({
+      "boss@bigco.example": "pending",
+      "cfo@bigcorp.example": "pending",
+      "public@elsewhere.example": "skipped",
+    });
+    expect(await hooks()).toEqual(["skipped"]);
   });
 });
