@@ -81,7 +81,8 @@ export async function withdrawBeyondAudiences(tx: Tx, incidentId: string, audien
       and(
         eq(delivery.status, "pending"),
         inArray(delivery.notificationId, ids),
-        sql`not exists (select 1 from subscriber s where s.id = ${delivery.subscriberId} and ${memberOf(audiences, sql`s.email`)})`,
+        sql`not exists (select 1 from subscriber s where s.id = ${delivery.subscriberId}
+          and ${memberOf(audiences, sql`s.email`)})`,
       ),
     );
   await tx

@@ -22,7 +22,7 @@ let close: (() => void) | undefined;
 afterEach(() => close?.());
 
 describe("scheduled publishing", () => {
-  it("takes no update before it is public: nothing is sent, no component moves, its publish is as scheduled", async () => {
+  it("takes no update before it is public: nothing sent, no component moved, its publish as scheduled", async () => {
     const t = await createTestCtx();
     close = t.close;
     const api = await createComponent(t.ctx, { name: "API" });

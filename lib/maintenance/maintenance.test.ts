@@ -277,7 +277,7 @@ describe("the maintenance lifecycle", () => {
     expect(list[0]).toMatchObject({ id: m.id, status: "completed", components: [{ id: t.api.id, name: "API" }] });
   });
 
-  it("an incident resolved during a maintenance gives its component back to the maintenance, which ends it", async () => {
+  it("an incident resolved in a maintenance gives the component back to it, and its end to operational", async () => {
     const t = await setup();
     const { maintenance: m } = await createMaintenance(t.ctx, {
       name: "M",

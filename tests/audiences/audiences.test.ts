@@ -258,7 +258,7 @@ describe("subscribers follow audiences", () => {
     expect(await ask("member@bigcorp.example")).toBe("confirmation_queued");
   });
 
-  it("a restricted incident is followed only by its audiences' members; to other readers it does not exist", async () => {
+  it("a restricted incident is followed only by its audiences' members; to others it does not exist", async () => {
     const pageId = (await getPage(t.db)).id;
     const cfg = { secret: "x".repeat(40), limits: { perAddress15m: 0, perAddressDay: 0, perIpHour: 0, globalHour: 0 } };
     const secret = await createIncident(t.ctx, { name: "Follow-me failover", body: "…", audienceIds: [enterpriseId] });
@@ -366,7 +366,7 @@ describe("subscribers follow audiences", () => {
     ).rejects.toThrow(/at least one audience/);
   });
 
-  it("an incident restricted after its notification was queued: what is still pending goes to its audience only", async () => {
+  it("an incident restricted after its notice was queued: what is pending goes to its audience only", async () => {
     const env = { secret: "x".repeat(40), policy: { allowHttp: true, allowPrivate: true }, baseUrl: "", timeoutMs: 1 };
     await addChannelTarget(t.ctx, env, { kind: "webhook", url: "http://127.0.0.1:9/team-hook" });
     const inc = await createIncident(t.ctx, { name: "Said too widely", body: "…", notify: true });

@@ -324,7 +324,7 @@ describe("faults", () => {
     expect(rows.map((r) => r.status).sort()).toEqual(["sent", "skipped", "skipped"]);
   });
 
-  it("a private page takes no target from visitors, and sends nothing to one a visitor added while it was public", async () => {
+  it("a private page takes no target from visitors, and sends nothing to one added while it was public", async () => {
     const visitor = { kind: "webhook" as const, url: rx.url("/visitor"), ip: "203.0.113.9" };
     const { db, now } = t.ctx;
     const made = await requestChannelTarget({ db, now }, env, DEFAULT_SUBSCRIBE_LIMITS, visitor);
