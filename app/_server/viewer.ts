@@ -4,7 +4,7 @@ import { env } from "@/lib/env";
 import { getPage } from "@/lib/page/page";
 import { ANONYMOUS, type Viewer } from "@/lib/public/visibility";
 import { getDb } from "@/lib/runtime";
-import { loadViewerSettings } from "@/lib/viewers/access";
+import { isPrivatePage } from "@/lib/viewers/access";
 import { readView, VIEW_HEADER } from "@/lib/viewers/view-header";
 
 /**
@@ -17,8 +17,7 @@ export async function renderViewer(): Promise<Viewer | null> {
   const view = readView((await headers()).get(VIEW_HEADER), env().HERALD_SECRET);
   if (view) return view;
   const db = getDb();
-  const settings = await loadViewerSettings(db, (await getPage(db)).id);
-  return settings.visibility === "private" ? null : ANONYMOUS;
+  return (await isPrivatePage(db, (await getPage(db)).id)) ? null : ANONYMOUS;
 }
 
 /**

@@ -2,7 +2,7 @@ import { SubscribeForm } from "@/components/status/subscribe-form";
 import { listComponentSections } from "@/lib/components/order";
 import { getPage } from "@/lib/page/page";
 import { getDb } from "@/lib/runtime";
-import { loadViewerSettings } from "@/lib/viewers/access";
+import { isPrivatePage } from "@/lib/viewers/access";
 import { readSubscribeRetry } from "./retry";
 import { SubscriptionShell } from "./shell";
 
@@ -20,7 +20,7 @@ export default async function SubscribePage({
   const page = await getPage(db);
   // A private page lists nothing to strangers (this path is Next's, not behind the view gate): its readers subscribe
   // to the whole page, and the sign-up mails only addresses that may read it.
-  const isPrivate = (await loadViewerSettings(db, page.id)).visibility !== "public";
+  const isPrivate = await isPrivatePage(db, page.id);
   const sections = isPrivate ? [] : await listComponentSections(db, page.id, { audience: "public" });
   const retry = readSubscribeRetry(await searchParams);
   return (

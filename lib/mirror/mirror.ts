@@ -9,7 +9,7 @@ import { audit } from "../audit";
 import { requireRole, type Ctx, type PublicCtx } from "../context";
 import { getContentVersion } from "../page/page";
 import { loadPublicPageRow } from "../public/page";
-import { loadViewerSettings } from "../viewers/access";
+import { isPrivatePage } from "../viewers/access";
 import {
   completeJob,
   continueJob,
@@ -189,7 +189,7 @@ export async function runJob(
 ): Promise<{ site: Site; results: PushResult[] }> {
   // A private page is never mirrored: the static copy would be readable by anyone.
   const page = await loadPublicPageRow(ctx.db);
-  if ((await loadViewerSettings(ctx.db, page.id)).visibility === "private") {
+  if (await isPrivatePage(ctx.db, page.id)) {
     const error = "The status page is private: it is not mirrored.";
     await ctx.db.transaction((tx) => tx.update(mirrorTarget).set({ lastError: error, lastErrorAt: ctx.now() }));
     throw new Error(error);

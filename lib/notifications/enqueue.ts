@@ -5,7 +5,7 @@ import { notification } from "@/db/schema";
 import { audienceRecipients, eventAudiences } from "../audiences/notify";
 import { EVENT_OF_KIND } from "../channels/events";
 import { newId } from "../ids";
-import { loadViewerSettings } from "../viewers/access";
+import { isPrivatePage } from "../viewers/access";
 
 export interface EnqueueInput {
   pageId: string;
@@ -101,8 +101,7 @@ export async function enqueueNotification(tx: Tx, input: EnqueueInput): Promise<
   // A restricted event never goes to a channel target: it has no address to be an audience member. Nor does a
   // private page's event go to a target a visitor added (one added while the page was public): nobody behind it was
   // ever checked as a reader. Targets staff or the API added are theirs to choose.
-  const privatePage = (await loadViewerSettings(tx, input.pageId)).visibility !== "public";
-  const addedBy = privatePage ? sql`and t.added_by <> 'visitor'` : sql``;
+  const addedBy = (await isPrivatePage(tx, input.pageId)) ? sql`and t.added_by <> 'visitor'` : sql``;
   const channels =
     event && restrictedTo === null
       ? await tx.run(sql`

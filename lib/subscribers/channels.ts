@@ -29,7 +29,7 @@ import { pruneCounters } from "../limits/counters";
 import { getPage } from "../page/page";
 import { publicBaseUrl } from "../public/page";
 import { type SubscribeLimits, takeSubscribeAllowance } from "./limits";
-import { loadViewerSettings } from "../viewers/access";
+import { isPrivatePage } from "../viewers/access";
 import { Email, validComponentIds } from "./subscribe";
 import { hashToken, issueToken, isWellFormedToken, revealToken, seal, unseal } from "./tokens";
 
@@ -448,7 +448,7 @@ export async function requestChannelTarget(
   const p = await getPage(ctx.db);
   // A private page's updates go only to its readers, and a target has no reader behind it to check (an email
   // sign-up is checked against the allow-list): its team adds targets in the console.
-  if ((await loadViewerSettings(ctx.db, p.id)).visibility !== "public") return { kind: "private" };
+  if (await isPrivatePage(ctx.db, p.id)) return { kind: "private" };
   const url = checkUrl(data.url, env.policy);
   const code = newCode();
   const now = ctx.now();

@@ -134,10 +134,14 @@ export async function loadViewerAccess(db: Tx, pageId: string): Promise<ViewerAc
   };
 }
 
+/** Whether the page shows nothing to strangers (its readers sign in). */
+export async function isPrivatePage(db: Tx, pageId: string): Promise<boolean> {
+  return (await loadViewerSettings(db, pageId)).visibility !== "public";
+}
+
 /** Whether an address may read the page: anyone on a public page; on a private one, members and allowed domains. */
 export async function mayReadPage(db: Tx, pageId: string, email: string): Promise<boolean> {
-  const settings = await loadViewerSettings(db, pageId);
-  if (settings.visibility === "public") return true;
+  if (!(await isPrivatePage(db, pageId))) return true;
   return (await loadViewerAccess(db, pageId)).keyOf(email) !== null;
 }
 

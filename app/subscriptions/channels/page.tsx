@@ -1,7 +1,7 @@
 import { CHANNEL_EVENT_LABELS, CHANNEL_EVENTS, CHANNEL_KIND_LABELS, CHANNEL_KINDS } from "@/db/constants";
 import { getPage } from "@/lib/page/page";
 import { getDb } from "@/lib/runtime";
-import { loadViewerSettings } from "@/lib/viewers/access";
+import { isPrivatePage } from "@/lib/viewers/access";
 import { buttonClass, SubscriptionShell } from "../shell";
 
 const ERRORS: Record<string, string> = {
@@ -24,7 +24,7 @@ export default async function ChannelSubscribePage({
   const sp = await searchParams;
   const error = typeof sp.error === "string" ? ERRORS[sp.error] : undefined;
   const db = getDb();
-  if ((await loadViewerSettings(db, (await getPage(db)).id)).visibility !== "public")
+  if (await isPrivatePage(db, (await getPage(db)).id))
     return (
       <SubscriptionShell title="Updates to a webhook or chat">
         <p className="text-sm">{ERRORS.private}</p>
