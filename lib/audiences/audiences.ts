@@ -2,7 +2,7 @@
 // restricted to them. Every change alters what some reader sees, so each
 // runs in one transaction that writes an audit row and bumps the content
 // version (the snapshots and the viewer access model follow it).
-import { and, asc, count, eq, inArray } from "drizzle-orm";
+import { and, asc, count, eq, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Tx } from "@/db/client";
 import { RESTRICTED_ENTITY_TYPES, type RestrictedEntityType } from "@/db/constants";
@@ -15,6 +15,7 @@ import {
   componentGroup,
   incident,
   incidentUpdate,
+  notification,
   type Audience,
 } from "@/db/schema";
 import { audit } from "../audit";
@@ -23,7 +24,8 @@ import { parseInput, requireRole, type Ctx } from "../context";
 import { ConflictError, NotFoundError, ValidationError } from "../errors";
 import { Id, newId } from "../ids";
 import { bumpContentVersion, getPage } from "../page/page";
-import { withdrawBeyondAudiences } from "./notify";
+import { skipPendingDeliveries } from "../notifications/enqueue";
+import { memberOf } from "./notify";
 
 /** The most members one import may add. */
 export const MAX_IMPORT = 5000;
@@ -300,7 +302,15 @@ export async function writeRestriction(
     await tx
       .insert(audienceRestriction)
       .values(ids.map((audienceId) => ({ entityType, entityId, audienceId, createdAt: now })));
-  if (entityType === "incident" && ids.length) await withdrawBeyondAudiences(tx, entityId, ids);
+  // Restricted after its notifications were queued: what is still pending goes only to its audiences now (a webhook or
+  // chat target is nobody's audience).
+  if (entityType === "incident" && ids.length)
+    await skipPendingDeliveries(
+      tx,
+      eq(notification.incidentId, entityId),
+      "withdrawn: the incident was restricted to audiences",
+      memberOf(ids, sql`s.email`),
+    );
   await audit(tx, ctx, {
     pageId,
     action: `${entityType}.restrict`,

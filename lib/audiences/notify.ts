@@ -5,7 +5,7 @@
 // none of it.
 import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { Tx } from "@/db/client";
-import { audienceRestriction, channelDelivery, component, delivery, notification } from "@/db/schema";
+import { audienceRestriction, component } from "@/db/schema";
 
 /** The audiences an event is for, or null when it is for everyone. */
 export async function eventAudiences(
@@ -44,7 +44,7 @@ export async function eventAudiences(
 }
 
 /** Whether the address `email` (an SQL expression) is a member of one of these audiences: itself or its domain. */
-function memberOf(audiences: readonly string[], email: SQL): SQL {
+export function memberOf(audiences: readonly string[], email: SQL): SQL {
   return sql`exists (select 1 from audience_member am where am.audience_id in (${sql.join(
     audiences.map((a) => sql`${a}`),
     sql`, `,
@@ -65,28 +65,4 @@ export async function mayHearOfIncident(tx: Tx, incidentId: string, email: strin
   if (!audiences.length) return false;
   const row = await tx.get<{ ok: number }>(sql`select ${memberOf(audiences, sql`${email}`)} as ok`);
   return row?.ok === 1;
-}
-
-/**
- * An incident restricted after its notifications were queued: what is still pending goes only to its audiences now.
- * Email to anyone else, and every chat or webhook delivery (a target is nobody's audience), is withdrawn.
- */
-export async function withdrawBeyondAudiences(tx: Tx, incidentId: string, audiences: readonly string[]): Promise<void> {
-  const ids = tx.select({ id: notification.id }).from(notification).where(eq(notification.incidentId, incidentId));
-  const withdrawn = { status: "skipped" as const, lastError: "withdrawn: the incident was restricted to audiences" };
-  await tx
-    .update(delivery)
-    .set(withdrawn)
-    .where(
-      and(
-        eq(delivery.status, "pending"),
-        inArray(delivery.notificationId, ids),
-        sql`not exists (select 1 from subscriber s where s.id = ${delivery.subscriberId}
-          and ${memberOf(audiences, sql`s.email`)})`,
-      ),
-    );
-  await tx
-    .update(channelDelivery)
-    .set(withdrawn)
-    .where(and(eq(channelDelivery.status, "pending"), inArray(channelDelivery.notificationId, ids)));
 }

@@ -3,8 +3,6 @@ import { z } from "zod";
 import type { Tx } from "@/db/client";
 import { COMPONENT_STATUSES, IMPACTS, INCIDENT_STATUSES, type IncidentKind } from "@/db/constants";
 import {
-  channelDelivery,
-  delivery,
   incident,
   incidentUpdate,
   incidentUpdateComponent,
@@ -17,6 +15,7 @@ import { AudienceNoteInput, insertAudienceNote, writeRestriction } from "../audi
 import { parseInput, requireRole, type Ctx } from "../context";
 import { NotFoundError, ValidationError } from "../errors";
 import { Id, newId } from "../ids";
+import { skipPendingDeliveries } from "../notifications/enqueue";
 import { bumpContentVersion, getPage } from "../page/page";
 import { publishedUpdate } from "../public/visibility";
 import { incidentEdited, maybeNotify, refreshIncidentCaches, updateWentPublic, writeUpdate } from "./timeline";
@@ -314,7 +313,7 @@ export async function deleteIncidentUpdate(ctx: Ctx, input: { incidentId: string
       if (count <= 1) throw new ValidationError("An incident keeps at least one update; delete the incident instead");
     }
     const now = ctx.now();
-    await cancelPendingDeliveries(tx, eq(notification.incidentUpdateId, before.id));
+    await skipPendingDeliveries(tx, eq(notification.incidentUpdateId, before.id), CANCELLED);
     await tx.delete(incidentUpdateComponent).where(eq(incidentUpdateComponent.incidentUpdateId, before.id));
     await tx.delete(incidentUpdate).where(eq(incidentUpdate.id, before.id));
     await incidentEdited(tx, p.id, data.incidentId, now);
@@ -368,15 +367,8 @@ export async function patchIncident(
   });
 }
 
-/** Anything still queued for a deleted incident or update is never sent: email, chat or webhook. */
-async function cancelPendingDeliveries(tx: Tx, which: ReturnType<typeof eq>) {
-  const ids = tx.select({ id: notification.id }).from(notification).where(which);
-  for (const table of [delivery, channelDelivery])
-    await tx
-      .update(table)
-      .set({ status: "skipped", lastError: "cancelled: the update was deleted" })
-      .where(and(eq(table.status, "pending"), inArray(table.notificationId, ids)));
-}
+/** Anything still queued for a deleted incident or update (email, chat or webhook) is never sent. */
+const CANCELLED = "cancelled: the update was deleted";
 
 /** Removes the incident and its timeline. Component history it caused stays (it happened). */
 export async function deleteIncident(ctx: Ctx, input: { id: string }): Promise<void> {
@@ -390,7 +382,7 @@ export async function deleteIncident(ctx: Ctx, input: { id: string }): Promise<v
       .from(incidentUpdate)
       .where(eq(incidentUpdate.incidentId, id))
       .orderBy(desc(incidentUpdate.displayAt));
-    await cancelPendingDeliveries(tx, eq(notification.incidentId, id));
+    await skipPendingDeliveries(tx, eq(notification.incidentId, id), CANCELLED);
     const updateIds = updates.map((u) => u.id);
     if (updateIds.length)
       await tx.delete(incidentUpdateComponent).where(inArray(incidentUpdateComponent.incidentUpdateId, updateIds));

@@ -1,7 +1,7 @@
-import { eq, type SQL, sql } from "drizzle-orm";
+import { and, eq, inArray, type SQL, sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import { DEFAULT_EMAIL_EVENTS, type NotificationKind } from "@/db/constants";
-import { notification } from "@/db/schema";
+import { channelDelivery, delivery, notification } from "@/db/schema";
 import { audienceRecipients, eventAudiences } from "../audiences/notify";
 import { EVENT_OF_KIND } from "../channels/events";
 import { newId } from "../ids";
@@ -117,4 +117,25 @@ export async function enqueueNotification(tx: Tx, input: EnqueueInput): Promise<
     return null;
   }
   return id;
+}
+
+/**
+ * Takes back what is still queued for the notifications matching `which` (a condition on notification): every pending
+ * webhook or chat delivery, and the pending email, or with `keepEmailTo` (a condition on its subscriber `s`) only the
+ * email to those it does not match. Sent rows stay: they happened.
+ */
+export async function skipPendingDeliveries(tx: Tx, which: SQL, reason: string, keepEmailTo?: SQL): Promise<void> {
+  const ids = tx.select({ id: notification.id }).from(notification).where(which);
+  const skipped = { status: "skipped" as const, lastError: reason };
+  const keep = keepEmailTo
+    ? sql`not exists (select 1 from subscriber s where s.id = ${delivery.subscriberId} and ${keepEmailTo})`
+    : undefined;
+  await tx
+    .update(delivery)
+    .set(skipped)
+    .where(and(eq(delivery.status, "pending"), inArray(delivery.notificationId, ids), keep));
+  await tx
+    .update(channelDelivery)
+    .set(skipped)
+    .where(and(eq(channelDelivery.status, "pending"), inArray(channelDelivery.notificationId, ids)));
 }

@@ -399,5 +399,8 @@ describe("subscribers follow audiences", () => {
       "public@elsewhere.example": "skipped",
     });
     expect(await hooks()).toEqual(["skipped"]);
+    await runDueWork({ db: t.db, now: t.clock.now }, emailDeps(createOutboxMailer(t.db)), { budgetMs: 10_000 });
+    const sent = await t.db.select().from(outboxEmail).where(like(outboxEmail.subject, "%Said too widely%"));
+    expect(sent.map((m) => m.toAddress).sort()).toEqual(["boss@bigco.example", "cfo@bigcorp.example"]);
   });
 });
