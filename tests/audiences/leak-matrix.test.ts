@@ -9,7 +9,7 @@ import path from "node:path";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import Provider from "oidc-provider";
-import { auditLog, channelTarget, outboxEmail } from "../../db/schema";
+import { auditLog, channelTarget, outboxEmail, subscriber } from "../../db/schema";
 import { NOT_FOUND_PAGE, VIEW_PREFIX } from "../../lib/snapshots/routes";
 import { signFlow, updateViewerOidc } from "../../lib/viewers/oidc";
 import { createViewerToken, revokeViewerToken, updateViewerSettings } from "../../lib/viewers/settings";
@@ -235,6 +235,25 @@ describe("leak matrix: every public surface × reader", () => {
       const body = Buffer.from(e.identity, "base64").toString("latin1");
       for (const x of restrictedStrings()) expect(body, `${e.key} must not hold ${x}`).not.toContain(x);
     }
+  });
+
+  it("a restricted incident cannot be followed from the public form, even with a forged viewer cookie", async () => {
+    const follow = (email: string, incident: string, cookie?: string) =>
+      fetch(`${server.url}/subscriptions/follow`, {
+        method: "POST",
+        redirect: "manual",
+        headers: { "content-type": "application/x-www-form-urlencoded", ...(cookie ? { cookie } : {}) },
+        body: new URLSearchParams({ email, incident }).toString(),
+      });
+    const subscribed = async (email: string) =>
+      (await seed.ctx.db.select().from(subscriber).where(eq(subscriber.email, email))).length;
+    const forged = viewerCookieFor("boss@bigco.example").replace(/.(?=.{5}$)/, (c) => (c === "A" ? "B" : "A"));
+    const secret = await follow("nosy@elsewhere.example", seed.secretIncident.id, forged);
+    const open = await follow("curious@elsewhere.example", seed.publicIncident.id);
+    // The same answer to both; only the public incident's follower is asked to confirm.
+    expect([secret.status, secret.headers.get("location")]).toEqual([open.status, open.headers.get("location")]);
+    expect(await subscribed("curious@elsewhere.example")).toBe(1);
+    expect(await subscribed("nosy@elsewhere.example")).toBe(0);
   });
 
   it("a forged, expired or foreign-secret cookie and an unknown token read as anonymous or are refused", async () => {
