@@ -549,6 +549,10 @@ export const delivery = sqliteTable(
     // Set when the row is first leased and never changed: the batch's members
     // and its idempotency key stay the same across retries (lib/worker/deliver.ts).
     batchId: text("batch_id"),
+    // A failed row's batch was refused by the provider (a definite 4xx): nothing of it was accepted, so a retry may
+    // send it under a new idempotency key. Otherwise (given up after timeouts or 5xx) the provider may have accepted
+    // it, and a retry keeps the batch and its key (lib/notifications/status.ts).
+    refused: integer("refused", { mode: "boolean" }).notNull().default(false),
     sentAt: ts("sent_at"),
     createdAt: created(),
   },

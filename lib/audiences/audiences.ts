@@ -24,7 +24,7 @@ import { parseInput, requireRole, type Ctx } from "../context";
 import { ConflictError, NotFoundError, ValidationError } from "../errors";
 import { Id, newId } from "../ids";
 import { bumpContentVersion, getPage } from "../page/page";
-import { skipPendingDeliveries } from "../notifications/enqueue";
+import { withdrawDeliveries } from "../notifications/enqueue";
 import { memberOf } from "./notify";
 
 /** The most members one import may add. */
@@ -302,10 +302,10 @@ export async function writeRestriction(
     await tx
       .insert(audienceRestriction)
       .values(ids.map((audienceId) => ({ entityType, entityId, audienceId, createdAt: now })));
-  // Restricted after its notifications were queued: what is still pending goes only to its audiences now (a webhook or
-  // chat target is nobody's audience).
+  // Restricted after its notifications were queued: what could still go out (pending, or failed and retried later)
+  // goes only to its audiences now (a webhook or chat target is nobody's audience).
   if (entityType === "incident" && ids.length)
-    await skipPendingDeliveries(
+    await withdrawDeliveries(
       tx,
       eq(notification.incidentId, entityId),
       "withdrawn: the incident was restricted to audiences",

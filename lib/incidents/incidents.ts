@@ -15,7 +15,7 @@ import { AudienceNoteInput, insertAudienceNote, writeRestriction } from "../audi
 import { parseInput, requireRole, type Ctx } from "../context";
 import { NotFoundError, ValidationError } from "../errors";
 import { Id, newId } from "../ids";
-import { skipPendingDeliveries } from "../notifications/enqueue";
+import { withdrawDeliveries } from "../notifications/enqueue";
 import { bumpContentVersion, getPage } from "../page/page";
 import { publishedUpdate } from "../public/visibility";
 import { incidentEdited, maybeNotify, refreshIncidentCaches, updateWentPublic, writeUpdate } from "./timeline";
@@ -313,7 +313,7 @@ export async function deleteIncidentUpdate(ctx: Ctx, input: { incidentId: string
       if (count <= 1) throw new ValidationError("An incident keeps at least one update; delete the incident instead");
     }
     const now = ctx.now();
-    await skipPendingDeliveries(tx, eq(notification.incidentUpdateId, before.id), CANCELLED);
+    await withdrawDeliveries(tx, eq(notification.incidentUpdateId, before.id), CANCELLED);
     await tx.delete(incidentUpdateComponent).where(eq(incidentUpdateComponent.incidentUpdateId, before.id));
     await tx.delete(incidentUpdate).where(eq(incidentUpdate.id, before.id));
     await incidentEdited(tx, p.id, data.incidentId, now);
@@ -382,7 +382,7 @@ export async function deleteIncident(ctx: Ctx, input: { id: string }): Promise<v
       .from(incidentUpdate)
       .where(eq(incidentUpdate.incidentId, id))
       .orderBy(desc(incidentUpdate.displayAt));
-    await skipPendingDeliveries(tx, eq(notification.incidentId, id), CANCELLED);
+    await withdrawDeliveries(tx, eq(notification.incidentId, id), CANCELLED);
     const updateIds = updates.map((u) => u.id);
     if (updateIds.length)
       await tx.delete(incidentUpdateComponent).where(inArray(incidentUpdateComponent.incidentUpdateId, updateIds));

@@ -1,7 +1,7 @@
 import { and, eq, inArray, type SQL, sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import { DEFAULT_EMAIL_EVENTS, type NotificationKind } from "@/db/constants";
-import { channelDelivery, delivery, notification } from "@/db/schema";
+import { channelDelivery, delivery, notification, type Subscriber } from "@/db/schema";
 import { audienceRecipients, eventAudiences } from "../audiences/notify";
 import { EVENT_OF_KIND } from "../channels/events";
 import { newId } from "../ids";
@@ -120,11 +120,12 @@ export async function enqueueNotification(tx: Tx, input: EnqueueInput): Promise<
 }
 
 /**
- * Takes back what is still queued for the notifications matching `which` (a condition on notification): every pending
- * webhook or chat delivery, and the pending email, or with `keepEmailTo` (a condition on its subscriber `s`) only the
- * email to those it does not match. Sent rows stay: they happened.
+ * Takes back what could still go out for the notifications matching `which` (a condition on notification): every
+ * pending webhook or chat delivery, and the pending or failed email (the console's retry would send a failed one), or
+ * with `keepEmailTo` (a condition on its subscriber `s`) only the email to those it does not match. Sent rows stay:
+ * they happened.
  */
-export async function skipPendingDeliveries(tx: Tx, which: SQL, reason: string, keepEmailTo?: SQL): Promise<void> {
+export async function withdrawDeliveries(tx: Tx, which: SQL, reason: string, keepEmailTo?: SQL): Promise<void> {
   const ids = tx.select({ id: notification.id }).from(notification).where(which);
   const skipped = { status: "skipped" as const, lastError: reason };
   const keep = keepEmailTo
@@ -133,9 +134,24 @@ export async function skipPendingDeliveries(tx: Tx, which: SQL, reason: string, 
   await tx
     .update(delivery)
     .set(skipped)
-    .where(and(eq(delivery.status, "pending"), inArray(delivery.notificationId, ids), keep));
+    .where(and(inArray(delivery.status, ["pending", "failed"]), inArray(delivery.notificationId, ids), keep));
   await tx
     .update(channelDelivery)
     .set(skipped)
     .where(and(eq(channelDelivery.status, "pending"), inArray(channelDelivery.notificationId, ids)));
+}
+
+/**
+ * Whether a queued email may still go to this subscriber: the confirmation request while they have not confirmed,
+ * anything else while they are subscribed and not paused. The worker asks before a batch's first request, the
+ * console's retry before it puts a failed one back.
+ */
+export function mayReceive(
+  kind: NotificationKind,
+  s: Pick<Subscriber, "state" | "pausedAt" | "confirmTokenEnc"> | undefined,
+): boolean {
+  if (!s) return false;
+  return kind === "subscription_confirmation"
+    ? s.state === "unconfirmed" && !!s.confirmTokenEnc
+    : s.state === "active" && s.pausedAt === null;
 }

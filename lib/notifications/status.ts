@@ -1,4 +1,4 @@
-import { and, desc, eq, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import type { NotificationKind } from "@/db/constants";
 import { delivery, incident, notification, subscriber } from "@/db/schema";
@@ -6,6 +6,7 @@ import { audit } from "../audit";
 import { requireRole, type Ctx } from "../context";
 import { NotFoundError } from "../errors";
 import { getPage } from "../page/page";
+import { mayReceive } from "./enqueue";
 
 export interface NotificationSummary {
   id: string;
@@ -107,8 +108,13 @@ export async function listDeliveries(
 }
 
 /**
- * Puts a notification's failed deliveries back in the queue as new batches
- * (fresh idempotency keys: the provider never accepted them, as far as we know).
+ * Puts a notification's failed deliveries back in the queue. A batch the provider refused (a 4xx) goes back without
+ * its batch: nothing of it was accepted, so new batches with new idempotency keys are safe. A batch given up after
+ * timeouts or 5xx may have been accepted all the same: it goes back whole under its key, so the provider answers a
+ * request it already took with its first answer instead of mailing it twice (Resend keeps keys for 24 hours). Whoever
+ * may no longer receive it (unsubscribed, paused) is skipped, and then the rest of that batch has to go under a new
+ * key. A deleted update's or withdrawn recipient's failed rows were skipped when that happened (withdrawDeliveries):
+ * nothing is revived here.
  */
 export async function retryFailedDeliveries(ctx: Ctx, notificationId: string): Promise<number> {
   requireRole(ctx.actor, "editor");
@@ -118,18 +124,68 @@ export async function retryFailedDeliveries(ctx: Ctx, notificationId: string): P
       where: and(eq(notification.id, notificationId), eq(notification.pageId, p.id)),
     });
     if (!n) throw new NotFoundError("Notification");
-    const now = ctx.now();
-    const res = await tx
-      .update(delivery)
-      .set({ status: "pending", attempts: 0, batchId: null, leaseOwner: null, leaseUntil: null, nextAttemptAt: now })
+    const failed = await tx
+      .select({
+        id: delivery.id,
+        batchId: delivery.batchId,
+        refused: delivery.refused,
+        state: subscriber.state,
+        pausedAt: subscriber.pausedAt,
+        confirmTokenEnc: subscriber.confirmTokenEnc,
+      })
+      .from(delivery)
+      .innerJoin(subscriber, eq(subscriber.id, delivery.subscriberId))
       .where(and(eq(delivery.notificationId, n.id), eq(delivery.status, "failed")));
+    // A batch's request went to its members that were tried (the worker skips some before the first): all of them
+    // must go again for its key to hold.
+    const tried = new Map(
+      (
+        await tx
+          .select({ batchId: delivery.batchId, n: sql<number>`count(*)` })
+          .from(delivery)
+          .where(and(eq(delivery.notificationId, n.id), sql`${delivery.attempts} > 0`))
+          .groupBy(delivery.batchId)
+      ).map((b) => [b.batchId, b.n]),
+    );
+    const batches = new Map<string | null, typeof failed>();
+    for (const d of failed) {
+      const rows = batches.get(d.batchId);
+      if (rows) rows.push(d);
+      else batches.set(d.batchId, [d]);
+    }
+    const skip: string[] = [];
+    const rekey: string[] = [];
+    const keep: string[] = [];
+    for (const [batchId, rows] of batches) {
+      const receiving: string[] = [];
+      for (const d of rows) (mayReceive(n.kind, d) ? receiving : skip).push(d.id);
+      const whole = batchId !== null && !rows[0].refused && receiving.length === tried.get(batchId);
+      (whole ? keep : rekey).push(...receiving);
+    }
+    const now = ctx.now();
+    const back = { status: "pending" as const, leaseOwner: null, leaseUntil: null, nextAttemptAt: now };
+    await updateDeliveries(tx, skip, { status: "skipped", lastError: "not subscribed at retry time" });
+    // Without a batch, the worker checks each member again before the first request (attempts 0).
+    await updateDeliveries(tx, rekey, { ...back, attempts: 0, batchId: null, refused: false });
+    // Past the first attempt: the worker sends the batch as it is, the members its key was given for.
+    await updateDeliveries(tx, keep, { ...back, attempts: 1 });
+    const retried = rekey.length + keep.length;
     await audit(tx, ctx, {
       pageId: p.id,
       action: "notification.retry_failed",
       entityType: "notification",
       entityId: n.id,
-      after: { retried: res.rowsAffected },
+      after: { retried, sameKey: keep.length, skipped: skip.length },
     });
-    return res.rowsAffected;
+    return retried;
   });
+}
+
+async function updateDeliveries(tx: Tx, ids: string[], values: Partial<typeof delivery.$inferInsert>): Promise<void> {
+  // Chunked: SQLite binds at most 32k parameters per statement.
+  for (let i = 0; i < ids.length; i += 10_000)
+    await tx
+      .update(delivery)
+      .set(values)
+      .where(inArray(delivery.id, ids.slice(i, i + 10_000)));
 }

@@ -4,6 +4,7 @@ import type { PublicCtx } from "../context";
 import type { Mailer, OutgoingEmail, SendOutcome } from "../email/types";
 import { headerSafe } from "../email/types";
 import { newId } from "../ids";
+import { mayReceive } from "../notifications/enqueue";
 import { ensureRendered, personalize } from "../notifications/render";
 import { publicBaseUrl } from "../public/page";
 import { revealToken } from "../subscribers/tokens";
@@ -117,7 +118,7 @@ async function leaseBatch(ctx: PublicCtx, deps: DeliveryDeps): Promise<LeasedBat
     // the batch's first request (attempts = 0): once a request may have reached
     // the provider, the members must stay the same for the idempotency key.
     if (rows[0].attempts === 0) {
-      const skipped = rows.filter((r) => !eligible(n.kind, subs.get(r.subscriber_id)));
+      const skipped = rows.filter((r) => !mayReceive(n.kind, subs.get(r.subscriber_id)));
       if (skipped.length) {
         await tx.run(sql`update delivery set status = 'skipped', lease_owner = null, lease_until = null, last_error =
         'not subscribed at send time'
@@ -134,13 +135,6 @@ async function leaseBatch(ctx: PublicCtx, deps: DeliveryDeps): Promise<LeasedBat
     rows.sort((a, b) => (a.id < b.id ? -1 : 1));
     return { batchId, notification: n, rows, subs, attempts: rows.length ? rows[0].attempts + 1 : 0 };
   });
-}
-
-function eligible(kind: string, s: Recipient | undefined): boolean {
-  if (!s) return false;
-  return kind === "subscription_confirmation"
-    ? s.state === "unconfirmed" && !!s.confirmTokenEnc
-    : s.state === "active" && s.pausedAt === null;
 }
 
 /** The From line: the page's own sender when set, else the install's (staff email, lib/users/staff-mail.tsx, too). */
@@ -249,8 +243,8 @@ export async function deliverOneBatch(ctx: PublicCtx, deps: DeliveryDeps): Promi
     case "permanent":
       await write(
         ctx,
-        sql`update delivery set status = 'failed', lease_owner = null, lease_until = null, last_error =
-        ${outcome.error} where ${where}`,
+        sql`update delivery set status = 'failed', refused = ${outcome.kind === "permanent"}, lease_owner = null,
+        lease_until = null, last_error = ${outcome.error} where ${where}`,
       );
       // Once per batch, when it is given up: retries in between are visible in the Outbox.
       deps.log(

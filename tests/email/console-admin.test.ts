@@ -4,18 +4,19 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { createTestCtx } from "@/tests/helpers/test-db";
 import { createComponent } from "@/lib/components/components";
 import { listOutbox } from "@/lib/email/outbox";
-import { createIncident } from "@/lib/incidents/incidents";
+import { createIncident, deleteIncident } from "@/lib/incidents/incidents";
 import { retryFailedDeliveries, listNotificationSummaries } from "@/lib/notifications/status";
 import {
   addSubscriber,
   exportSubscribersCsv,
   importSubscribersCsv,
   listSubscribers,
+  removeSubscriber,
   resendConfirmation,
   subscriberCounts,
 } from "@/lib/subscribers/admin";
 import { runDueWork } from "@/lib/worker/run";
-import { startFakeResend, type FakeResend } from "../helpers/fake-resend";
+import { startFakeResend, type FakeResend, type Misbehaviour } from "../helpers/fake-resend";
 import { dbState } from "../helpers/db-state";
 import { deps, outboxMailer, resendMailer, SECRET } from "./helpers";
 
@@ -111,23 +112,69 @@ describe("console subscribers", () => {
 });
 
 describe("console outbox: retry failed", () => {
-  it("puts only the failed deliveries back with fresh batches, and they are then sent", async () => {
-    for (const email of ["f1@example.com", "f2@example.com"])
-      await addSubscriber(t.ctx, SECRET, { email, skipConfirmation: true });
-    await createIncident(t.ctx, { name: "Outage", body: "x", notify: true });
-    fake.misbehave(() => ({ kind: "500" }));
-    await drain(resendMailer(fake.url), { maxAttempts: 1 });
-    const [summary] = await listNotificationSummaries(t.ctx);
-    expect(summary).toMatchObject({ failed: 2, sent: 0, pending: 0 });
-    const oldBatch = (await t.db.all<{ b: string }>(sql`select batch_id as b from delivery limit 1`))[0].b;
-    await expect(retryFailedDeliveries(t.as("viewer"), summary.id)).rejects.toThrow(/editor role/);
-    expect(await retryFailedDeliveries(t.ctx, summary.id)).toBe(2);
-    expect(await retryFailedDeliveries(t.ctx, summary.id)).toBe(0);
-    fake.misbehave(null);
+  beforeEach(() => {
     fake.accepted.length = 0;
+    fake.requests.length = 0;
+  });
+  const batchKeys = async () =>
+    (await t.db.all<{ b: string }>(sql`select distinct batch_id as b from delivery order by b`)).map(
+      (r) => `herald-batch-${r.b}`,
+    );
+  async function failOnce(m: Misbehaviour, emails = ["f1@example.com", "f2@example.com"]) {
+    for (const email of emails) await addSubscriber(t.ctx, SECRET, { email, skipConfirmation: true });
+    const incident = await createIncident(t.ctx, { name: "Outage", body: "x", notify: true });
+    fake.misbehave(() => m);
+    await drain(resendMailer(fake.url), { maxAttempts: 1 });
+    fake.misbehave(null);
+    const [summary] = await listNotificationSummaries(t.ctx);
+    expect(summary).toMatchObject({ failed: emails.length, sent: 0, pending: 0 });
+    return { summary, incident, keys: await batchKeys() };
+  }
+
+  it(
+    "a batch given up after a lost answer goes back under its idempotency key: the provider, which had accepted it, " +
+      "replays its answer and nobody is mailed twice",
+    async () => {
+      const { summary, keys } = await failOnce({ kind: "accept-then-drop" });
+      expect(fake.accepted.map((e) => e.to).sort()).toEqual(["f1@example.com", "f2@example.com"]);
+      await expect(retryFailedDeliveries(t.as("viewer"), summary.id)).rejects.toThrow(/editor role/);
+      expect(await retryFailedDeliveries(t.ctx, summary.id)).toBe(2);
+      expect(await retryFailedDeliveries(t.ctx, summary.id)).toBe(0);
+      await drain(resendMailer(fake.url));
+      expect((await listNotificationSummaries(t.ctx))[0]).toMatchObject({ failed: 0, sent: 2, pending: 0 });
+      expect(fake.accepted.map((e) => e.to).sort()).toEqual(["f1@example.com", "f2@example.com"]);
+      expect(fake.requests.map((r) => r.outcome)).toEqual(["accepted+drop", "replay"]);
+      expect(await batchKeys()).toEqual(keys);
+    },
+  );
+
+  it("a batch the provider refused goes back under a new key, and is then sent", async () => {
+    const { summary, keys } = await failOnce({ kind: "422" });
+    expect(fake.accepted).toHaveLength(0);
+    expect(await retryFailedDeliveries(t.ctx, summary.id)).toBe(2);
     await drain(resendMailer(fake.url));
     expect((await listNotificationSummaries(t.ctx))[0]).toMatchObject({ failed: 0, sent: 2, pending: 0 });
     expect(fake.accepted.map((e) => e.to).sort()).toEqual(["f1@example.com", "f2@example.com"]);
-    expect(fake.accepted[0].idempotencyKey).not.toBe(`herald-batch-${oldBatch}`);
+    expect(fake.accepted[0].idempotencyKey).not.toBe(keys[0]);
+  });
+
+  it("someone who unsubscribed after the failure is not mailed by the retry; the rest go under a new key", async () => {
+    const { summary, keys } = await failOnce({ kind: "500" });
+    const [f1] = (await listSubscribers(t.ctx, { q: "f1@" })).subscribers;
+    await removeSubscriber(t.ctx, f1.id);
+    expect(await retryFailedDeliveries(t.ctx, summary.id)).toBe(1);
+    await drain(resendMailer(fake.url));
+    expect((await listNotificationSummaries(t.ctx))[0]).toMatchObject({ failed: 0, sent: 1, skipped: 1 });
+    expect(fake.accepted.map((e) => e.to)).toEqual(["f2@example.com"]);
+    expect(fake.accepted[0].idempotencyKey).not.toBe(keys[0]);
+  });
+
+  it("a deleted incident's failed email is withdrawn with it: the retry revives nothing", async () => {
+    const { summary, incident } = await failOnce({ kind: "500" });
+    await deleteIncident(t.ctx, { id: incident.incident.id });
+    expect((await listNotificationSummaries(t.ctx))[0]).toMatchObject({ failed: 0, skipped: 2 });
+    expect(await retryFailedDeliveries(t.ctx, summary.id)).toBe(0);
+    await drain(resendMailer(fake.url));
+    expect(fake.accepted).toHaveLength(0);
   });
 });

@@ -10,6 +10,8 @@ import type { AddressInfo } from "node:net";
 export type Misbehaviour =
   | { kind: "429"; retryAfter: number }
   | { kind: "500" }
+  /** Refuses the request as invalid (a definite 4xx: nothing accepted). */
+  | { kind: "422" }
   /**
    * Accepts, but answers only after `ms` (past the client's timeout, the client gives up though the email was
    * accepted).
@@ -174,6 +176,9 @@ export async function startFakeResend(): Promise<FakeResend> {
       case "500":
         rec.outcome = "500";
         return send(res, 500, { name: "internal_server_error", message: "Boom", statusCode: 500 });
+      case "422":
+        rec.outcome = "422";
+        return send(res, 422, { name: "validation_error", message: "Invalid `to` field", statusCode: 422 });
       case "drop":
         rec.outcome = "drop";
         return req.socket.destroy();

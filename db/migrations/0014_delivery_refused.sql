@@ -1,0 +1,1 @@
+ALTER TABLE `delivery` ADD `refused` integer DEFAULT false NOT NULL;
