@@ -378,6 +378,10 @@ export const incidentUpdateComponent = sqliteTable(
       .references(() => component.id),
     oldStatus: text("old_status", { enum: COMPONENT_STATUSES }).notNull(),
     newStatus: text("new_status", { enum: COMPONENT_STATUSES }).notNull(),
+    // The update set this status (true) or only named the component as affected (false). An update saved to be
+    // published later is applied then, when the component may have moved: a status it set equal to the one the
+    // component had at saving time must still be applied, so old_status = new_status cannot tell the two apart.
+    requested: integer("requested", { mode: "boolean" }).notNull().default(false),
   },
   (t) => [primaryKey({ columns: [t.incidentUpdateId, t.componentId] })],
 );

@@ -5,7 +5,7 @@ import { createTestCtx } from "@/tests/helpers/test-db";
 import { component, delivery, incident, notification, page, subscriber } from "@/db/schema";
 import { dbState } from "@/tests/helpers/db-state";
 import { createAudience } from "../audiences/audiences";
-import { createComponent } from "../components/components";
+import { createComponent, updateComponent } from "../components/components";
 import { getPage, updatePage } from "../page/page";
 import { loadFeedEntries } from "../public/feed";
 import { loadHistory } from "../public/history";
@@ -128,6 +128,31 @@ describe("scheduled publishing", () => {
     expect(JSON.stringify(await loadStatusPage(t.db))).not.toContain("Staff-only notice");
     expect((await loadIncident(t.db, inc.id, { audiences: [staff.id] }))?.name).toBe("Staff-only notice");
   });
+
+  it(
+    "applies a status it sets that the component already had when it was scheduled, though the component moved " +
+      "meanwhile; a component it only names stays as it is",
+    async () => {
+      const t = await createTestCtx();
+      close = t.close;
+      const api = await createComponent(t.ctx, { name: "API", status: "major_outage" });
+      const web = await createComponent(t.ctx, { name: "Web" });
+      await scheduleIncident(t.ctx, {
+        name: "Planned",
+        body: "x",
+        components: { [api.id]: "major_outage" },
+        componentIds: [web.id],
+        publishAt: "2026-03-01T14:00",
+      });
+      await updateComponent(t.ctx, { id: api.id, status: "operational" });
+      await updateComponent(t.ctx, { id: web.id, status: "degraded_performance" });
+      t.clock.set(new Date("2026-03-01T14:00:01Z"));
+      expect(await publishDueIncidents({ db: t.db, now: t.clock.now })).toBe(1);
+      const status = async (id: string) =>
+        (await t.db.query.component.findFirst({ where: eq(component.id, id) }))!.status;
+      expect([await status(api.id), await status(web.id)]).toEqual(["major_outage", "degraded_performance"]);
+    },
+  );
 
   it("rejects a time in the past or more than a year ahead", async () => {
     const t = await createTestCtx();

@@ -175,8 +175,7 @@ async function publishUpdate(ctx: Ctx, id: string): Promise<boolean> {
     if (claim.rowsAffected !== 1) return false;
     const update = (await tx.query.incidentUpdate.findFirst({ where: eq(incidentUpdate.id, id) }))!;
     const before = (await tx.query.incident.findFirst({ where: eq(incident.id, update.incidentId) }))!;
-    // Every recorded row was asked for: scheduled updates name no component without a status.
-    await applyRecordedComponentChanges(tx, now, before.pageId, update, () => true);
+    await applyRecordedComponentChanges(tx, now, before.pageId, update);
     const after = await updateWentPublic(tx, before.pageId, before, update, now);
     await audit(tx, ctx, {
       pageId: before.pageId,
@@ -215,9 +214,7 @@ export async function publishUnpublishedIncident(tx: Tx, ctx: Ctx, id: string, a
     .orderBy(asc(incidentUpdate.seq))
     .limit(1)
     .get())!;
-  // Rows whose new status differs from the one recorded at scheduling time
-  // are the requested changes; equal ones were only named as affected.
-  await applyRecordedComponentChanges(tx, now, inc.pageId, first, (r) => r.newStatus !== r.oldStatus);
+  await applyRecordedComponentChanges(tx, now, inc.pageId, first);
   const after = await refreshIncidentCaches(tx, id, now);
   if (first.deliverNotifications) {
     await enqueueNotification(tx, {

@@ -212,11 +212,18 @@ async function recordComponentChanges(tx: Tx, now: Date, args: ComponentChangeAr
     componentId: c.componentId,
     oldStatus: c.oldStatus,
     newStatus: c.newStatus,
+    requested: true,
   }));
   for (const mentionedId of args.mentioned) {
     if (wanted.has(mentionedId)) continue;
     const status = loaded.get(mentionedId)!.status;
-    rows.push({ incidentUpdateId: args.updateId, componentId: mentionedId, oldStatus: status, newStatus: status });
+    rows.push({
+      incidentUpdateId: args.updateId,
+      componentId: mentionedId,
+      oldStatus: status,
+      newStatus: status,
+      requested: false,
+    });
   }
   if (rows.length) await tx.insert(incidentUpdateComponent).values(rows);
 }
@@ -225,8 +232,8 @@ async function recordComponentChanges(tx: Tx, now: Date, args: ComponentChangeAr
  * Publishing a scheduled update (or the first update of a scheduled
  * incident): applies the component changes it recorded, exactly as
  * writeUpdate would have had it been posted now — including the components a
- * resolving update gives back. `requested` tells the rows that set a status
- * from those that only name a component. Components deleted since
+ * resolving update gives back. Rows that set a status are applied, those
+ * that only name a component stay mentions. Components deleted since
  * scheduling are dropped rather than failing the publish.
  */
 export async function applyRecordedComponentChanges(
@@ -234,7 +241,6 @@ export async function applyRecordedComponentChanges(
   now: Date,
   pageId: string,
   update: IncidentUpdate,
-  requested: (row: { oldStatus: ComponentStatus; newStatus: ComponentStatus }) => boolean,
 ): Promise<void> {
   const recorded = await tx
     .select()
@@ -258,8 +264,8 @@ export async function applyRecordedComponentChanges(
     incidentId: update.incidentId,
     updateId: update.id,
     status: update.status,
-    components: Object.fromEntries(kept.filter(requested).map((r) => [r.componentId, r.newStatus])),
-    mentioned: kept.filter((r) => !requested(r)).map((r) => r.componentId),
+    components: Object.fromEntries(kept.filter((r) => r.requested).map((r) => [r.componentId, r.newStatus])),
+    mentioned: kept.filter((r) => !r.requested).map((r) => r.componentId),
     touchCurrentState: true,
   });
 }
