@@ -175,7 +175,6 @@ describe("componentUptime", () => {
       {
         id: "a",
         name: "A",
-        impact: "critical",
         kind: "incident",
         startedAt: new Date("2026-03-10T10:00:00Z"),
         resolvedAt: new Date("2026-03-10T13:00:00Z"),
@@ -184,7 +183,6 @@ describe("componentUptime", () => {
       {
         id: "b",
         name: "B",
-        impact: "major",
         kind: "incident",
         startedAt: new Date("2026-03-10T11:00:00Z"),
         resolvedAt: new Date("2026-03-10T14:00:00Z"),
@@ -193,7 +191,6 @@ describe("componentUptime", () => {
       {
         id: "other",
         name: "Elsewhere",
-        impact: "minor",
         kind: "incident",
         startedAt: new Date("2026-03-10T11:00:00Z"),
         resolvedAt: null,
@@ -215,7 +212,6 @@ describe("componentUptime", () => {
     const inc: IncidentSpan = {
       id: "late",
       name: "Late",
-      impact: "critical",
       kind: "incident",
       startedAt: new Date("2026-03-10T13:30:00Z"),
       resolvedAt: new Date("2026-03-10T14:00:00Z"),

@@ -34,7 +34,6 @@ export interface StatusChangePoint {
 export interface IncidentSpan {
   id: string;
   name: string;
-  impact: string;
   kind: "incident" | "maintenance";
   startedAt: Date;
   /** null while still open. */
@@ -45,7 +44,6 @@ export interface IncidentSpan {
 export interface UptimeDayIncident {
   id: string;
   name: string;
-  impact: string;
   kind: "incident" | "maintenance";
 }
 
@@ -246,7 +244,7 @@ export function seriesFromFigures(
       downMs: f.downMs,
       incidents: mine
         .filter((i) => i.startedAt.getTime() < de && (i.resolvedAt?.getTime() ?? nowMs) > ds)
-        .map(({ id, name, impact, kind }) => ({ id, name, impact, kind })),
+        .map(({ id, name, kind }) => ({ id, name, kind })),
     };
   });
   const total = percent(trackedTotal, downTotal);

@@ -42,7 +42,7 @@ export interface UptimeDayDto {
   uptimePercent: number | null;
   /** Weighted down time (partial outage × 0.3), whole minutes. */
   downMinutes: number;
-  incidents: { id: string; name: string; impact: string; kind: "incident" | "maintenance" }[];
+  incidents: { id: string; name: string; kind: "incident" | "maintenance" }[];
 }
 
 export interface ComponentUptimeDto {
@@ -219,7 +219,6 @@ async function loadIncidentSpans(
       .select({
         id: incident.id,
         name: incident.name,
-        impact: incident.impact,
         kind: incident.kind,
         startedAt: incident.startedAt,
         resolvedAt: incident.resolvedAt,
@@ -268,7 +267,6 @@ async function loadIncidentSpans(
     .map((i) => ({
       id: i.id,
       name: i.name,
-      impact: i.kind === "maintenance" ? "maintenance" : i.impact,
       kind: i.kind,
       startedAt: i.startedAt,
       resolvedAt: i.resolvedAt,

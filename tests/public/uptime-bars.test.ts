@@ -22,7 +22,7 @@ describe("uptime bar items", () => {
     worst: "partial_outage",
     uptimePercent: 95,
     downMinutes: 72,
-    incidents: [{ id: "abc123", name: hostile, impact: "major", kind: "incident" }],
+    incidents: [{ id: "abc123", name: hostile, kind: "incident" }],
   };
 
   it("escapes incident names in the label and links the day to the incident", () => {
