@@ -17,7 +17,7 @@ import { NotFoundError, ValidationError } from "../errors";
 import { Id, newId } from "../ids";
 import { withdrawDeliveries } from "../notifications/enqueue";
 import { bumpContentVersion, getPage } from "../page/page";
-import { publishedUpdate } from "../public/visibility";
+import { isPublishedUpdate, publishedUpdate } from "../public/visibility";
 import { incidentEdited, maybeNotify, refreshIncidentCaches, updateWentPublic, writeUpdate } from "./timeline";
 
 const Name = z.string().trim().min(1, "Name is required").max(255, "At most 255 characters");
@@ -283,7 +283,8 @@ export async function editIncidentUpdate(ctx: Ctx, input: EditUpdateInput): Prom
         updatedAt: now,
       })
       .where(eq(incidentUpdate.id, before.id));
-    await incidentEdited(tx, p.id, data.incidentId, now);
+    // A scheduled update is not public yet: nothing public changed (its publish refreshes and bumps).
+    if (isPublishedUpdate(before)) await incidentEdited(tx, p.id, data.incidentId, now);
     const after = await getUpdateOrThrow(tx, data.incidentId, data.updateId);
     await audit(tx, ctx, {
       pageId: p.id,
@@ -305,7 +306,7 @@ export async function deleteIncidentUpdate(ctx: Ctx, input: { incidentId: string
     await getIncidentOrThrow(tx, p.id, data.incidentId);
     const before = await getUpdateOrThrow(tx, data.incidentId, data.updateId);
     // A scheduled update can always go; a published one only while another published one remains.
-    if (!before.publishAt) {
+    if (isPublishedUpdate(before)) {
       const count = await tx.$count(
         incidentUpdate,
         and(eq(incidentUpdate.incidentId, data.incidentId), publishedUpdate),
@@ -316,7 +317,7 @@ export async function deleteIncidentUpdate(ctx: Ctx, input: { incidentId: string
     await withdrawDeliveries(tx, eq(notification.incidentUpdateId, before.id), CANCELLED);
     await tx.delete(incidentUpdateComponent).where(eq(incidentUpdateComponent.incidentUpdateId, before.id));
     await tx.delete(incidentUpdate).where(eq(incidentUpdate.id, before.id));
-    await incidentEdited(tx, p.id, data.incidentId, now);
+    if (isPublishedUpdate(before)) await incidentEdited(tx, p.id, data.incidentId, now);
     await audit(tx, ctx, {
       pageId: p.id,
       action: "incident_update.delete",

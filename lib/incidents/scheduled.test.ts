@@ -6,7 +6,7 @@ import { component, delivery, incident, notification, page, subscriber } from "@
 import { dbState } from "@/tests/helpers/db-state";
 import { createAudience } from "../audiences/audiences";
 import { createComponent, updateComponent } from "../components/components";
-import { getPage, updatePage } from "../page/page";
+import { getContentVersion, getPage, updatePage } from "../page/page";
 import { loadFeedEntries } from "../public/feed";
 import { loadHistory } from "../public/history";
 import { loadIncident } from "../public/incident";
@@ -14,7 +14,13 @@ import { loadStatusPage } from "../public/status-page";
 import { loadSyndication } from "../public/syndication";
 import { loadUptime } from "../uptime/load";
 import { runDueWork, STEPS, type WorkDeps } from "../worker/run";
-import { createIncident, deleteIncidentUpdate, postIncidentUpdate, updateIncident } from "./incidents";
+import {
+  createIncident,
+  deleteIncidentUpdate,
+  editIncidentUpdate,
+  postIncidentUpdate,
+  updateIncident,
+} from "./incidents";
 import { getConsoleIncident } from "./queries";
 import { publishDueIncidents, scheduleIncident, scheduleIncidentUpdate } from "./scheduled";
 
@@ -331,6 +337,30 @@ describe("scheduled updates", () => {
       expect((await loadIncident(t.db, b.id))!.status).toBe("investigating");
     },
   );
+
+  it("editing or deleting one before its time changes nothing public: no version, updated_at or SEQUENCE", async () => {
+    const t = await createTestCtx();
+    close = t.close;
+    const { incident: inc } = await createIncident(t.ctx, { name: "Slow API", body: "Looking into it" });
+    const scheduled = await scheduleIncidentUpdate(t.ctx, {
+      incidentId: inc.id,
+      status: "identified",
+      body: "Draft wording",
+      publishAt: "2026-03-01T12:30",
+    });
+    const seen = async () => ({
+      view: await publicView(t.db, inc.id),
+      version: await getContentVersion(t.db),
+      row: await t.db.query.incident.findFirst({ where: eq(incident.id, inc.id) }),
+    });
+    const before = await seen();
+    t.clock.advance(60_000);
+    await editIncidentUpdate(t.ctx, { incidentId: inc.id, updateId: scheduled.id, body: "Better wording" });
+    expect(await seen()).toEqual(before);
+    t.clock.advance(60_000);
+    await deleteIncidentUpdate(t.ctx, { incidentId: inc.id, updateId: scheduled.id });
+    expect(await seen()).toEqual(before);
+  });
 
   it("without notify enqueues nothing, and a deleted scheduled update never publishes", async () => {
     const t = await createTestCtx();

@@ -91,6 +91,8 @@ export const visibleIncidentOn = (scope: Scope) =>
 
 /** A scheduled update (publish_at set) is not public until the scheduler publishes it and clears publish_at. */
 export const publishedUpdate = isNull(incidentUpdate.publishAt);
+/** The same rule for an update in hand. */
+export const isPublishedUpdate = (u: { publishAt: Date | null }) => u.publishAt === null;
 
 /** An incident or maintenance is public once published (a scheduled incident is not until its publish time). */
 export const publishedIncident = isNotNull(incident.publishedAt);
