@@ -5,7 +5,6 @@ import { ComponentList } from "@/components/status/component-list";
 import { IncidentCard } from "@/components/status/incident-card";
 import { loadStatusPage } from "@/lib/public/status-page";
 import { getDb } from "@/lib/runtime";
-import { loadUptime } from "@/lib/uptime/load";
 
 export const dynamic = "force-dynamic";
 
@@ -13,10 +12,11 @@ export default async function StatusPage() {
   const db = getDb();
   const viewer = await renderViewer();
   if (!viewer) notFound();
-  const { page, overall, active, upcoming, ungrouped, groups } = await loadStatusPage(db, viewer);
   // The day rolling over bumps the content version (lib/uptime/rollover.ts), so a snapshot never shows yesterday's
   // bars.
-  const uptime = await loadUptime(db, page.id, new Date(), { viewer });
+  const { page, overall, active, upcoming, ungrouped, groups, uptime } = await loadStatusPage(db, viewer, {
+    uptimeAt: new Date(),
+  });
   // A maintenance window in progress is not an incident: it gets its own heading.
   const incidents = active.filter((i) => i.kind !== "maintenance");
   const maintenance = active.filter((i) => i.kind === "maintenance");

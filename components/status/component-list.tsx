@@ -42,7 +42,7 @@ export function ComponentList({
 }: {
   ungrouped: PublicComponent[];
   groups: PublicGroup[];
-  uptime?: UptimeDto;
+  uptime?: UptimeDto | null;
 }) {
   if (!ungrouped.length && !groups.length) return null;
   const bars: Bars = new Map(

@@ -5,8 +5,9 @@ import type { ComponentStatus } from "@/db/constants";
 import { incident, type Component } from "@/db/schema";
 import { openNewestFirst, openStatus } from "../status/conditions";
 import { overallStatus, worstComponentStatus, type OverallStatus } from "../status/rules";
+import { uptimeFor, type UptimeDto } from "../uptime/load";
 import { latestUpdates, summaryOf, toUpdate, type PublicIncidentSummary } from "./incident";
-import { loadPublicPage, type PublicPage } from "./page";
+import { loadPublicPageRow, publicPageOf, type PublicPage } from "./page";
 import { ANONYMOUS, publicComponents, scopeFor, visibleIncidentOn, withScopedImpact, type Viewer } from "./visibility";
 
 export interface PublicComponent {
@@ -34,11 +35,21 @@ export interface StatusPageData {
   upcoming: PublicIncidentSummary[];
   ungrouped: PublicComponent[];
   groups: PublicGroup[];
+  /** The uptime bars as of `uptimeAt`, when asked for (lib/uptime/load.ts). */
+  uptime: UptimeDto | null;
 }
 
-/** The status page as `viewer` sees it: banner and lists computed from what they may see only. */
-export async function loadStatusPage(db: Tx, viewer: Viewer = ANONYMOUS): Promise<StatusPageData> {
-  const p = await loadPublicPage(db);
+/**
+ * The status page as `viewer` sees it: banner and lists computed from what they may see only. With `uptimeAt`, the
+ * uptime bars too, from the same page row and components (read once).
+ */
+export async function loadStatusPage(
+  db: Tx,
+  viewer: Viewer = ANONYMOUS,
+  opts: { uptimeAt?: Date } = {},
+): Promise<StatusPageData> {
+  const row = await loadPublicPageRow(db);
+  const p = publicPageOf(row);
   const scope = await scopeFor(db, p.id, viewer);
   const { rows, groups } = await publicComponents(db, p.id, scope);
   const open = await withScopedImpact(
@@ -88,5 +99,6 @@ export async function loadStatusPage(db: Tx, viewer: Viewer = ANONYMOUS): Promis
     upcoming,
     ungrouped: shown.filter((c) => c.groupId === null).map(dto),
     groups: publicGroups,
+    uptime: opts.uptimeAt ? await uptimeFor(db, { page: row, scope, components: rows, groups }, opts.uptimeAt) : null,
   };
 }

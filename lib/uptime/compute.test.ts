@@ -223,6 +223,36 @@ describe("componentUptime", () => {
     expect(day(s, "2026-03-11")).toMatchObject({ worst: "operational", downMs: 0, incidents: [] });
   });
 
+  it("an incident is listed on every day it spans, an open one through today, and on no other day", () => {
+    const span = (id: string, startedAt: string, resolvedAt: string | null): IncidentSpan => ({
+      id,
+      name: id,
+      kind: "incident",
+      startedAt: new Date(startedAt),
+      resolvedAt: resolvedAt === null ? null : new Date(resolvedAt),
+      componentIds: ["c1"],
+    });
+    const s = componentUptime(
+      history([]),
+      [
+        span("long", "2026-03-10T22:00:00Z", "2026-03-12T01:00:00Z"),
+        // Starts as the 13th ends: the 14th only.
+        span("midnight", "2026-03-14T00:00:00Z", "2026-03-14T02:00:00Z"),
+        span("open", "2026-03-30T08:00:00Z", null),
+      ],
+      utc,
+    );
+    const listed = s.days.filter((d) => d.incidents.length).map((d) => `${d.date} ${d.incidents.map((i) => i.id)}`);
+    expect(listed).toEqual([
+      "2026-03-10 long",
+      "2026-03-11 long",
+      "2026-03-12 long",
+      "2026-03-14 midnight",
+      "2026-03-30 open",
+      "2026-03-31 open",
+    ]);
+  });
+
   it("the window percentage weighs days by their tracked time", () => {
     const s = componentUptime(
       history([

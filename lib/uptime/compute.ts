@@ -223,14 +223,15 @@ export function seriesFromFigures(
   incidents: readonly IncidentSpan[],
   now: Date,
 ): UptimeSeries {
-  const mine = incidents.filter((i) => i.componentIds.includes(id));
-  const nowMs = now.getTime();
+  const perDay = incidentsPerDay(
+    window,
+    incidents.filter((i) => i.componentIds.includes(id)),
+    now,
+  );
   let trackedTotal = 0;
   let downTotal = 0;
   const days = window.map((d, n) => {
     const f = figures[n];
-    const ds = d.start.getTime();
-    const de = d.end.getTime();
     trackedTotal += f.trackedMs;
     downTotal += f.downMs;
     const p = percent(f.trackedMs, f.downMs);
@@ -242,13 +243,34 @@ export function seriesFromFigures(
       uptimePercent: p === null ? null : round2(p),
       trackedMs: f.trackedMs,
       downMs: f.downMs,
-      incidents: mine
-        .filter((i) => i.startedAt.getTime() < de && (i.resolvedAt?.getTime() ?? nowMs) > ds)
-        .map(({ id, name, kind }) => ({ id, name, kind })),
+      incidents: perDay[n] ?? NO_INCIDENTS,
     };
   });
   const total = percent(trackedTotal, downTotal);
   return { days, uptimePercent: total === null ? null : round2(total) };
+}
+
+/** Shared by every day without incidents (most of them); frozen, so no caller can add to all of them at once. */
+const NO_INCIDENTS = Object.freeze([]) as unknown as UptimeDayIncident[];
+
+/**
+ * The incidents overlapping each window day, in the order given (a still open one runs to `now`), one pass per incident
+ * that stops at its end; a day without one gets no array of its own (`/` builds 50 components × 90 days per render).
+ */
+function incidentsPerDay(
+  window: readonly WindowDay[],
+  incidents: readonly IncidentSpan[],
+  now: Date,
+): (UptimeDayIncident[] | undefined)[] {
+  const perDay: (UptimeDayIncident[] | undefined)[] = new Array(window.length);
+  for (const i of incidents) {
+    const start = i.startedAt.getTime();
+    const end = (i.resolvedAt ?? now).getTime();
+    const ref = { id: i.id, name: i.name, kind: i.kind };
+    for (let n = 0; n < window.length && window[n].start.getTime() < end; n++)
+      if (window[n].end.getTime() > start) (perDay[n] ??= []).push(ref);
+  }
+  return perDay;
 }
 
 /** 90 local-day buckets for one component. */

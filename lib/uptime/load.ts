@@ -6,7 +6,16 @@
 import { and, desc, eq, gte, inArray, isNull, lt, lte, or, type SQL, sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import type { ComponentStatus } from "@/db/constants";
-import { componentStatusChange, incident, incidentUpdate, incidentUpdateComponent, page } from "@/db/schema";
+import {
+  componentStatusChange,
+  incident,
+  incidentUpdate,
+  incidentUpdateComponent,
+  page,
+  type Component,
+  type ComponentGroup,
+  type Page,
+} from "@/db/schema";
 import { unindexed } from "@/db/unindexed";
 import { NotFoundError } from "../errors";
 import {
@@ -83,6 +92,14 @@ function daysDto(s: UptimeSeries): UptimeDayDto[] {
   }));
 }
 
+/** What the bars are computed for: the page's settings and the components and groups the viewer may see. */
+export interface UptimeBasis {
+  page: Pick<Page, "timeZone" | "uptimeCountsMaintenance">;
+  scope: Scope;
+  components: readonly Component[];
+  groups: readonly ComponentGroup[];
+}
+
 /**
  * Uptime bars for the page's public components and groups (hidden and deleted
  * ones are left out), with the published incidents of each day. The caller
@@ -96,12 +113,21 @@ export async function loadUptime(
 ): Promise<UptimeDto> {
   const p = await db.query.page.findFirst({ where: eq(page.id, pageId) });
   if (!p) throw new NotFoundError("Page");
-  const window = windowDays({ timeZone: p.timeZone, now, days: opts.days ?? UPTIME_DAYS });
-  const windowStart = window[0].start;
   const scope = await scopeFor(db, pageId, opts.viewer ?? ANONYMOUS);
-  const { rows: comps, groups } = await publicComponents(db, pageId, scope);
-  const ids = comps.map((c) => c.id);
+  const { rows, groups } = await publicComponents(db, pageId, scope);
+  return uptimeFor(db, { page: p, scope, components: rows, groups }, now, opts.days);
+}
 
+/** loadUptime for a caller that has loaded the page and the viewer's components already (the status page). */
+export async function uptimeFor(
+  db: Tx,
+  { page: p, scope, components: comps, groups }: UptimeBasis,
+  now: Date,
+  days = UPTIME_DAYS,
+): Promise<UptimeDto> {
+  const window = windowDays({ timeZone: p.timeZone, now, days });
+  const windowStart = window[0].start;
+  const ids = comps.map((c) => c.id);
   const computeOpts = { timeZone: p.timeZone, now, window, countsMaintenance: p.uptimeCountsMaintenance };
   const figures = await loadDayFigures(db, comps, window, computeOpts);
   const spans = ids.length ? await loadIncidentSpans(db, scope, ids, windowStart, now) : [];
@@ -184,6 +210,7 @@ async function loadDayFigures(
     );
     const figures = hit ? [...window.slice(0, hit.from).map((d) => hit.entry.days.get(d.date)!), ...fresh] : fresh;
     out.set(c.id, figures);
+    if (hit?.entry.through === todayStart) continue; // today's figures only: the finished days are kept already
     // Keep the finished days, with the state today opens in; without a row before today there is nothing to open with.
     const before = changes.filter((ch) => ch.at.getTime() < todayStart);
     const opening = before.length ? before.reduce((a, b) => (b.at.getTime() >= a.at.getTime() ? b : a)) : null;
