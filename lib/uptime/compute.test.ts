@@ -236,8 +236,8 @@ describe("componentUptime", () => {
       history([]),
       [
         span("long", "2026-03-10T22:00:00Z", "2026-03-12T01:00:00Z"),
-        // Starts as the 13th ends: the 14th only.
-        span("midnight", "2026-03-14T00:00:00Z", "2026-03-14T02:00:00Z"),
+        // Starts as the 13th ends and ends as the 14th does: the 14th only.
+        span("midnight", "2026-03-14T00:00:00Z", "2026-03-15T00:00:00Z"),
         span("open", "2026-03-30T08:00:00Z", null),
       ],
       utc,
