@@ -63,7 +63,7 @@ const cls = (d: UptimeDayDto) => (d.worst === null ? "n" : CLASS[d.worst]);
 
 /** Consecutive days as items: one per day with incidents, one per run of days that read the same otherwise. */
 export function dayItems(
-  days: UptimeDayDto[],
+  days: readonly UptimeDayDto[],
   phoneDays = PHONE_DAYS,
 ): { first: UptimeDayDto; last: UptimeDayDto; n: number; text: string }[] {
   const items: { first: UptimeDayDto; last: UptimeDayDto; n: number; text: string }[] = [];
@@ -92,7 +92,7 @@ export function dayItems(
  * most of the page's render (about 150 ms of a 200 ms render on the 10-year seed, before the render can be served).
  * The markup is what the elements were; every text and attribute goes through escapeXml.
  */
-export function itemsHtml(days: UptimeDayDto[], names: boolean): string {
+export function itemsHtml(days: readonly UptimeDayDto[], names: boolean): string {
   const year = days.at(-1)?.date.slice(0, 4) ?? "";
   let column = 0;
   let html = "";
@@ -113,6 +113,22 @@ export function itemsHtml(days: UptimeDayDto[], names: boolean): string {
 }
 
 /**
+ * itemsHtml per days array: the uptime loader hands out the same frozen array while a component's or group's days read
+ * the same (lib/uptime/load.ts), so a render after a publish builds the HTML only of the bars it changed.
+ */
+const htmlOf = {
+  names: new WeakMap<readonly UptimeDayDto[], string>(),
+  counts: new WeakMap<readonly UptimeDayDto[], string>(),
+};
+
+function keptItemsHtml(days: readonly UptimeDayDto[], names: boolean): string {
+  const memo = names ? htmlOf.names : htmlOf.counts;
+  let html = memo.get(days);
+  if (html === undefined) memo.set(days, (html = itemsHtml(days, names)));
+  return html;
+}
+
+/**
  * A component's or group's daily bars, oldest first, with its uptime over the
  * window and the axis. Phones show the last 30 days (uptime-bars.css) and say
  * that the percentage is still the whole window's. Group
@@ -126,7 +142,7 @@ export function UptimeBars({
   incidentNames = true,
 }: {
   name: string;
-  days: UptimeDayDto[];
+  days: readonly UptimeDayDto[];
   uptimePercent: number | null;
   incidentNames?: boolean;
 }) {
@@ -137,7 +153,7 @@ export function UptimeBars({
         aria-label={`${name}: uptime per day, last ${days.length} days`}
         style={days.length === 90 ? undefined : ({ "--d": days.length } as CSSProperties)}
         // biome-ignore lint/security/noDangerouslySetInnerHtml: itemsHtml escapes every text and attribute.
-        dangerouslySetInnerHTML={{ __html: itemsHtml(days, incidentNames) }}
+        dangerouslySetInnerHTML={{ __html: keptItemsHtml(days, incidentNames) }}
       />
       <p>
         <span aria-hidden="true">

@@ -215,27 +215,30 @@ export function componentDayFigures(
   });
 }
 
-/** The bars from each window day's figures, with the published incidents touching the component that day. */
+/**
+ * The bars from each window day's figures, with the published incidents touching the component that day. `known`:
+ * the same series' first days, computed before from the same figures and incidents (lib/uptime/load.ts keeps the
+ * finished days'), reused as they are.
+ */
 export function seriesFromFigures(
   id: string,
   window: readonly WindowDay[],
   figures: readonly DayFigures[],
   incidents: readonly IncidentSpan[],
   now: Date,
+  known: readonly UptimeDay[] = [],
 ): UptimeSeries {
   const perDay = incidentsPerDay(
     window,
     incidents.filter((i) => i.componentIds.includes(id)),
     now,
   );
-  let trackedTotal = 0;
-  let downTotal = 0;
-  const days = window.map((d, n) => {
+  const days = [...known];
+  for (let n = known.length; n < window.length; n++) {
+    const d = window[n];
     const f = figures[n];
-    trackedTotal += f.trackedMs;
-    downTotal += f.downMs;
     const p = percent(f.trackedMs, f.downMs);
-    return {
+    days.push({
       date: d.date,
       start: d.start,
       end: d.end,
@@ -244,8 +247,14 @@ export function seriesFromFigures(
       trackedMs: f.trackedMs,
       downMs: f.downMs,
       incidents: perDay[n] ?? NO_INCIDENTS,
-    };
-  });
+    });
+  }
+  let trackedTotal = 0;
+  let downTotal = 0;
+  for (const d of days) {
+    trackedTotal += d.trackedMs;
+    downTotal += d.downMs;
+  }
   const total = percent(trackedTotal, downTotal);
   return { days, uptimePercent: total === null ? null : round2(total) };
 }
@@ -286,20 +295,23 @@ export function componentUptime(
 /**
  * A group's bars from its members' series (same window): the worst member
  * status per day, and the mean of the members' down fractions, so a group of
- * four with one member fully down for a day shows 75 % that day.
+ * four with one member fully down for a day shows 75 % that day. `known`: the
+ * group's first days, computed before from the same members' days, reused.
  */
-export function groupUptime(members: readonly UptimeSeries[]): UptimeSeries {
+export function groupUptime(members: readonly UptimeSeries[], known: readonly UptimeDay[] = []): UptimeSeries {
   if (!members.length) return { days: [], uptimePercent: null };
   let fractionSum = 0;
   let fractionCount = 0;
-  const days = members[0].days.map((d0, i) => {
+  const days = [...known];
+  for (let i = known.length; i < members[0].days.length; i++) {
+    const d0 = members[0].days[i];
     const withData = members.map((m) => m.days[i]).filter((d) => d.trackedMs > 0);
     const seen = new Map<string, UptimeDayIncident>();
     for (const m of members) for (const inc of m.days[i].incidents) seen.set(inc.id, inc);
     const meanDown = withData.length
       ? withData.reduce((s, d) => s + d.downMs / d.trackedMs, 0) / withData.length
       : null;
-    return {
+    days.push({
       date: d0.date,
       start: d0.start,
       end: d0.end,
@@ -308,8 +320,8 @@ export function groupUptime(members: readonly UptimeSeries[]): UptimeSeries {
       trackedMs: withData.reduce((s, d) => s + d.trackedMs, 0),
       downMs: withData.reduce((s, d) => s + d.downMs, 0),
       incidents: [...seen.values()],
-    };
-  });
+    });
+  }
   for (const m of members) {
     const tracked = m.days.reduce((s, d) => s + d.trackedMs, 0);
     if (tracked > 0) {

@@ -3,11 +3,11 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createTestCtx } from "@/tests/helpers/test-db";
 import { incident } from "@/db/schema";
 import { createComponent, createGroup, updateComponent } from "../components/components";
-import { createIncident, postIncidentUpdate } from "../incidents/incidents";
+import { createIncident, postIncidentUpdate, updateIncident } from "../incidents/incidents";
 import { getPage, updatePage } from "../page/page";
 import { openDb } from "@/db/client";
 import { dayFiguresCache } from "./day-cache";
-import { loadUptime } from "./load";
+import { loadUptime, type UptimeDayDto } from "./load";
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -144,6 +144,100 @@ describe("loadUptime", () => {
     // The next day: yesterday joins the finished days, today starts empty.
     const tomorrow = new Date(now.getTime() + DAY);
     expect(await loadUptime(t.db, p.id, tomorrow)).toEqual(await uncached(tomorrow));
+  });
+
+  it("keeps each bar's finished days between renders until something they show changes", async () => {
+    const t = await createTestCtx();
+    close = t.close;
+    const api = await createComponent(t.ctx, { name: "API", startDate: "2026-02-01" });
+    const web = await createComponent(t.ctx, { name: "Web", startDate: "2026-02-01" });
+    await createGroup(t.ctx, { name: "Core", componentIds: [api.id, web.id] });
+    t.clock.advance(10 * DAY);
+    const { incident: old } = await createIncident(t.ctx, {
+      name: "Slow API",
+      body: "x",
+      components: { [api.id]: "partial_outage" },
+    });
+    t.clock.advance(HOUR);
+    await postIncidentUpdate(t.ctx, {
+      incidentId: old.id,
+      status: "resolved",
+      body: "ok",
+      components: { [api.id]: "operational" },
+    });
+    t.clock.advance(3 * DAY);
+    const p = await getPage(t.db);
+    const uncached = async (at: Date) => {
+      const other = openDb({ url: t.url });
+      try {
+        return await loadUptime(other.db, p.id, at);
+      } finally {
+        other.client.close();
+      }
+    };
+    const render = async () => {
+      const u = await loadUptime(t.db, p.id, t.clock.now());
+      expect(u).toEqual(await uncached(t.clock.now()));
+      return u;
+    };
+    const [apiDays, webDays, coreDays] = [
+      (u: Awaited<ReturnType<typeof loadUptime>>) => u.components[0].days,
+      (u: Awaited<ReturnType<typeof loadUptime>>) => u.components[1].days,
+      (u: Awaited<ReturnType<typeof loadUptime>>) => u.groups[0].days,
+    ];
+    const oldDay = "2026-03-11";
+
+    await render();
+    const first = await render();
+    t.clock.advance(60_000);
+    // Nothing each bar shows changed: the same days, the same arrays (the page keeps their HTML by them).
+    const quiet = await render();
+    expect(apiDays(quiet)).toBe(apiDays(first));
+    expect(webDays(quiet)).toBe(webDays(first));
+    expect(coreDays(quiet)).toBe(coreDays(first));
+    expect(() => (apiDays(quiet) as UptimeDayDto[]).pop()).toThrow(TypeError);
+
+    // An outage today: the API's and the group's days are new, and follow the clock; the Web's stay.
+    await updateComponent(t.ctx, { id: api.id, status: "major_outage" });
+    t.clock.advance(30 * 60_000);
+    const outage = await render();
+    expect(apiDays(outage).at(-1)).toMatchObject({ worst: "major_outage", downMinutes: 30 });
+    expect(coreDays(outage).at(-1)!.worst).toBe("major_outage");
+    expect(webDays(outage)).toBe(webDays(first));
+    t.clock.advance(60_000);
+    expect(apiDays(await render()).at(-1)!.downMinutes).toBe(31);
+
+    // A finished day's label changes with its incident's name, and with an update naming another component.
+    await updateIncident(t.ctx, { id: old.id, name: "Slow API calls" });
+    const renamed = await render();
+    expect(
+      apiDays(renamed)
+        .find((d) => d.date === oldDay)!
+        .incidents.map((i) => i.name),
+    ).toEqual(["Slow API calls"]);
+    expect(webDays(renamed)).toBe(webDays(first));
+    await postIncidentUpdate(t.ctx, {
+      incidentId: old.id,
+      status: "resolved",
+      body: "Web too",
+      components: { [web.id]: "operational" },
+    });
+    const named = await render();
+    expect(
+      webDays(named)
+        .find((d) => d.date === oldDay)!
+        .incidents.map((i) => i.id),
+    ).toEqual([old.id]);
+    expect(
+      coreDays(named)
+        .find((d) => d.date === oldDay)!
+        .incidents.map((i) => i.id),
+    ).toEqual([old.id]);
+
+    // Midnight: yesterday becomes a finished day.
+    t.clock.advance(DAY);
+    const tomorrow = await render();
+    expect(webDays(tomorrow)).not.toBe(webDays(named));
   });
 
   it("stays fast with 10 years of history", async () => {

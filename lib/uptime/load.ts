@@ -38,6 +38,7 @@ import {
   type DayFigures,
   type IncidentSpan,
   type StatusChangePoint,
+  type UptimeDay,
   type UptimeSeries,
   type WindowDay,
 } from "./compute";
@@ -51,7 +52,7 @@ export interface UptimeDayDto {
   uptimePercent: number | null;
   /** Weighted down time (partial outage × 0.3), whole minutes. */
   downMinutes: number;
-  incidents: { id: string; name: string; kind: "incident" | "maintenance" }[];
+  incidents: readonly { id: string; name: string; kind: "incident" | "maintenance" }[];
 }
 
 export interface ComponentUptimeDto {
@@ -61,7 +62,7 @@ export interface ComponentUptimeDto {
   /** Statuspage's "display uptime" switch: show bars for this component. */
   showcase: boolean;
   uptimePercent: number | null;
-  days: UptimeDayDto[];
+  days: readonly UptimeDayDto[];
 }
 
 export interface GroupUptimeDto {
@@ -69,7 +70,7 @@ export interface GroupUptimeDto {
   name: string;
   componentIds: string[];
   uptimePercent: number | null;
-  days: UptimeDayDto[];
+  days: readonly UptimeDayDto[];
 }
 
 export interface UptimeDto {
@@ -82,14 +83,15 @@ export interface UptimeDto {
   groups: GroupUptimeDto[];
 }
 
-function daysDto(s: UptimeSeries): UptimeDayDto[] {
-  return s.days.map((d) => ({
+/** Frozen: finished days' DTOs are kept between renders, and the page keeps their HTML by the array (uptime-bars). */
+function dayDto(d: UptimeDay): UptimeDayDto {
+  return Object.freeze({
     date: d.date,
     worst: d.worst,
     uptimePercent: d.uptimePercent,
     downMinutes: Math.round(d.downMs / 60_000),
-    incidents: d.incidents,
-  }));
+    incidents: Object.freeze(d.incidents),
+  });
 }
 
 /** What the bars are computed for: the page's settings and the components and groups the viewer may see. */
@@ -131,37 +133,151 @@ export async function uptimeFor(
   const computeOpts = { timeZone: p.timeZone, now, window, countsMaintenance: p.uptimeCountsMaintenance };
   const figures = await loadDayFigures(db, comps, window, computeOpts);
   const spans = ids.length ? await loadIncidentSpans(db, scope, ids, windowStart, now) : [];
-  const series = new Map(comps.map((c) => [c.id, seriesFromFigures(c.id, window, figures.get(c.id)!, spans, now)]));
+  const bars = new Map(comps.map((c) => [c.id, componentBars(c.id, window, figures.get(c.id)!, spans, now)]));
 
   return {
     timeZone: p.timeZone,
     dayCount: window.length,
     formula: uptimeFormula(p.uptimeCountsMaintenance),
     components: comps.map((c) => {
-      const s = series.get(c.id)!;
+      const b = bars.get(c.id)!;
       return {
         id: c.id,
         name: c.name,
         groupId: c.groupId,
         showcase: c.showcase,
-        uptimePercent: s.uptimePercent,
-        days: daysDto(s),
+        uptimePercent: b.series.uptimePercent,
+        days: b.days,
       };
     }),
     groups: groups
       .map((g) => {
         const members = comps.filter((c) => c.groupId === g.id);
-        const s = groupUptime(members.map((c) => series.get(c.id)!));
+        const b = groupBars(members.map((c) => bars.get(c.id)!));
         return {
           id: g.id,
           name: g.name,
           componentIds: members.map((c) => c.id),
-          uptimePercent: s.uptimePercent,
-          days: daysDto(s),
+          uptimePercent: b.series.uptimePercent,
+          days: b.days,
         };
       })
       .filter((g) => g.componentIds.length > 0),
   };
+}
+
+/** A series, its days as the page gets them, and the finished days they were built on when those are kept. */
+interface Bars {
+  series: UptimeSeries;
+  days: readonly UptimeDayDto[];
+  finished?: FinishedDays;
+}
+
+/** A series' finished days (all but today), kept, with their DTOs and the last days built on them. */
+interface FinishedDays {
+  days: readonly UptimeDay[];
+  dtos: readonly UptimeDayDto[];
+  last?: readonly UptimeDayDto[];
+}
+
+function unkept(series: UptimeSeries): Bars {
+  return { series, days: Object.freeze(series.days.map(dayDto)) };
+}
+
+function keepFinished(series: UptimeSeries, count: number): FinishedDays {
+  const days = series.days.slice(0, count);
+  return { days, dtos: days.map(dayDto) };
+}
+
+/**
+ * The bars of a series whose first days are `finished`'s. The days after them are built now; when they read as the
+ * last ones built on the same finished days (today without news, most renders), the last array is returned again, so
+ * what is keyed by it (the page's HTML of the bars) is kept too.
+ */
+function barsOn(finished: FinishedDays, series: UptimeSeries): Bars {
+  const count = finished.days.length;
+  const rest = series.days.slice(count).map(dayDto);
+  const last = finished.last;
+  const days =
+    last && rest.every((d, n) => sameDayDto(d, last[count + n])) ? last : Object.freeze([...finished.dtos, ...rest]);
+  finished.last = days;
+  return { series, days, finished };
+}
+
+function sameDayDto(a: UptimeDayDto, b: UptimeDayDto): boolean {
+  return (
+    a.date === b.date &&
+    a.worst === b.worst &&
+    a.uptimePercent === b.uptimePercent &&
+    a.downMinutes === b.downMinutes &&
+    a.incidents.length === b.incidents.length &&
+    a.incidents.every(
+      (i, n) => i.id === b.incidents[n].id && i.name === b.incidents[n].name && i.kind === b.incidents[n].kind,
+    )
+  );
+}
+
+/**
+ * Finished days of series, per day-cache entry (so they go when the entry does: a rollover, a back-dated change),
+ * then by everything else they are computed from. A render after a publish builds only today's day of a component
+ * whose incidents are as they were (most components, most publishes).
+ */
+const finishedMemo = new WeakMap<CachedDays, Map<string, FinishedDays>>();
+/** Kept per entry: one per view that sees different incidents naming the component, and a few more. */
+const MAX_FINISHED_PER_ENTRY = 8;
+
+/**
+ * seriesFromFigures, with the finished days kept. The key is exact: the entry holds the finished days' figures; the
+ * key adds the window and every incident naming the component with the fields the bars show or place it by. An open
+ * incident runs to `now`, which places it on every window day from its start once today has begun (always, but for
+ * the day's first millisecond).
+ */
+function componentBars(
+  id: string,
+  window: WindowDay[],
+  { figures, kept }: ComponentFigures,
+  spans: readonly IncidentSpan[],
+  now: Date,
+): Bars {
+  if (!kept) return unkept(seriesFromFigures(id, window, figures, spans, now));
+  let key = `${window[0].date} ${window.length} ${kept.days} ${now > window[window.length - 1].start}`;
+  for (const i of spans)
+    if (i.componentIds.includes(id))
+      key += `|${i.id} ${i.kind} ${+i.startedAt} ${i.resolvedAt?.getTime() ?? "open"} ${JSON.stringify(i.name)}`;
+  let forEntry = finishedMemo.get(kept.entry);
+  if (!forEntry) finishedMemo.set(kept.entry, (forEntry = new Map()));
+  let finished = forEntry.get(key);
+  let series: UptimeSeries;
+  if (finished) series = seriesFromFigures(id, window, figures, spans, now, finished.days);
+  else {
+    series = seriesFromFigures(id, window, figures, spans, now);
+    if (forEntry.size >= MAX_FINISHED_PER_ENTRY) forEntry.clear();
+    forEntry.set(key, (finished = keepFinished(series, kept.days)));
+  }
+  return barsOn(finished, series);
+}
+
+/** A group's finished days, per first member's, while the members' finished days are the same objects. */
+const groupMemo = new WeakMap<FinishedDays, { members: readonly FinishedDays[]; finished: FinishedDays }>();
+
+function groupBars(members: readonly Bars[]): Bars {
+  const series = members.map((m) => m.series);
+  const kept = members.map((m) => m.finished);
+  const first = kept[0];
+  if (!first || !kept.every((k) => k?.days.length === first.days.length)) return unkept(groupUptime(series));
+  const hit = groupMemo.get(first);
+  if (hit && hit.members.length === kept.length && hit.members.every((k, n) => k === kept[n]))
+    return barsOn(hit.finished, groupUptime(series, hit.finished.days));
+  const full = groupUptime(series);
+  const finished = keepFinished(full, first.days.length);
+  groupMemo.set(first, { members: kept as FinishedDays[], finished });
+  return barsOn(finished, full);
+}
+
+/** A component's figures for every window day, and the day-cache entry that gave the first `days` of them. */
+interface ComponentFigures {
+  figures: DayFigures[];
+  kept?: { entry: CachedDays; days: number };
 }
 
 /**
@@ -174,7 +290,7 @@ async function loadDayFigures(
   comps: readonly { id: string; startDate: string | null }[],
   window: WindowDay[],
   opts: ComputeOptions,
-): Promise<Map<string, DayFigures[]>> {
+): Promise<Map<string, ComponentFigures>> {
   const cache = dayFiguresCache(db);
   await cache.sync(db);
   const now = opts.now.getTime();
@@ -199,7 +315,7 @@ async function loadDayFigures(
       if (r.at.getTime() >= cached.get(r.componentId)!.entry.through) histories.get(r.componentId)!.push(r);
   }
 
-  const out = new Map<string, DayFigures[]>();
+  const out = new Map<string, ComponentFigures>();
   for (const c of comps) {
     const changes = histories.get(c.id)!;
     const hit = cached.get(c.id);
@@ -209,20 +325,27 @@ async function loadDayFigures(
       opts,
     );
     const figures = hit ? [...window.slice(0, hit.from).map((d) => hit.entry.days.get(d.date)!), ...fresh] : fresh;
-    out.set(c.id, figures);
-    if (hit?.entry.through === todayStart) continue; // today's figures only: the finished days are kept already
+    if (hit?.entry.through === todayStart) {
+      // Today's figures only: the finished days are kept already.
+      out.set(c.id, { figures, kept: { entry: hit.entry, days: hit.from } });
+      continue;
+    }
     // Keep the finished days, with the state today opens in; without a row before today there is nothing to open with.
     const before = changes.filter((ch) => ch.at.getTime() < todayStart);
     const opening = before.length ? before.reduce((a, b) => (b.at.getTime() >= a.at.getTime() ? b : a)) : null;
     if (!opening) {
       cache.delete(c.id);
+      out.set(c.id, { figures });
       continue;
     }
     const days = new Map<string, DayFigures>();
     window.forEach((d, n) => {
       if (d.end.getTime() <= todayStart) days.set(d.date, figures[n]);
     });
-    cache.set(c.id, { basis: basis(c), through: todayStart, opening, days });
+    const entry = { basis: basis(c), through: todayStart, opening, days };
+    cache.set(c.id, entry);
+    // The finished days are a prefix of the window: the entry now holds what was just computed for them.
+    out.set(c.id, { figures, kept: { entry, days: days.size } });
   }
   return out;
 }
