@@ -211,10 +211,13 @@ const gzipHome = await get(`${base}/`, { "accept-encoding": "gzip" });
 const warm: Record<string, Awaited<ReturnType<typeof get>>> = {};
 for (const p of Object.values(paths)) {
   warm[p] = await get(`${base}${p}`, ACCEPT);
-  if (warm[p].status !== 200) throw new Error(`warm-up of ${p} failed: ${warm[p].status}`);
+  if (warm[p].status !== 200) throw new Error(`the first GET of ${p} failed: ${warm[p].status}`);
 }
 
-// Herald renders its fixed public paths when it sees a version: let that finish before measuring.
+// Herald renders its fixed public paths when it sees a version, then warms up (HERALD_WARMUP_ROUNDS: renders of them
+// that are not stored): let both finish before measuring.
+const warmUpLine = () => /\[herald\] (warmed up: .*|warm-up ended .*)/.exec(outputs.get(herald)!())?.[1];
+while (!warmUpLine()) await new Promise((r) => setTimeout(r, 500));
 const renderLines = () =>
   outputs.get(herald)!()
     .split("\n")
@@ -383,7 +386,7 @@ console.log(
   `\n/ size: ${(gzipHome.body.length / 1024).toFixed(1)} KB gzip, ${(home.body.length / 1024).toFixed(1)} KB brotli ` +
     `(HTML with inlined CSS, no scripts)`,
 );
-console.log(`first render of / (cold, 10k incidents): ${firstRenderMs.toFixed(0)} ms`);
+console.log(`first render of / (cold, 10k incidents): ${firstRenderMs.toFixed(0)} ms; then ${warmUpLine()}`);
 console.log(
   `publishes: the first follows ${(appQuietMs / 1000).toFixed(0)} s in which the application process rendered ` +
     "nothing (the rounds above), as a publish on a quiet day would; the others come 3 s after the one before",
@@ -414,6 +417,7 @@ console.log(
       gzipBytes: gzipHome.body.length,
       brBytes: home.body.length,
       firstRenderMs,
+      warmUp: warmUpLine(),
       rounds,
       loadAvg,
       publishes,

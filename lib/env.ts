@@ -59,6 +59,8 @@ const EnvSchema = z.object({
   HERALD_OIDC_CLIENT_SECRET: z.string().min(1).max(2000).optional(),
   // How often each instance re-reads page.content_version for the public snapshots.
   HERALD_SNAPSHOT_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(500),
+  // Renders of the public set after start, not stored: the first publish runs optimized code (lib/snapshots/server.ts).
+  HERALD_WARMUP_ROUNDS: z.coerce.number().int().min(0).max(100).default(10),
   // On a local SQLite file, another process's commit is also seen at once by watching the file (db/watch.ts).
   HERALD_SNAPSHOT_WATCH: z
     .enum(["0", "1"])

@@ -207,6 +207,7 @@ const snapshots = createSnapshotServer({
   view: createViewGate({ access: () => access?.model ?? null, secret: config.HERALD_SECRET, trust }),
   headers: securityHeaders(config.HERALD_URL),
   pollMs: config.HERALD_SNAPSHOT_POLL_MS,
+  warmUpRounds: config.HERALD_WARMUP_ROUNDS,
 });
 onAppVersion = () => snapshots.versionChanged();
 await snapshots.start();

@@ -57,6 +57,13 @@ export interface SnapshotServerOptions {
    * way (or done) instead of starting one. Default: every fixed public path.
    */
   warmKeys?: readonly string[];
+  /**
+   * Once per process, after its first warm set: renders of the warm set this many more times, made into snapshots
+   * that are not stored. V8 optimizes a function only after it has run a while: a young process renders the first
+   * publish after its start mostly with unoptimized code, and the first publish of a quiet day is often that one.
+   * Default 0.
+   */
+  warmUpRounds?: number;
   /** Background version poll; other processes' writes show up within this. */
   pollMs?: number;
   /**
@@ -135,6 +142,7 @@ export function createSnapshotServer(opts: SnapshotServerOptions) {
   let failing = false;
   let timer: NodeJS.Timeout | null = null;
   let renders = 0;
+  let warmedUp = false;
 
   function refresh(): Promise<void> {
     if (reading && reading.gen >= changedGen) return reading.done;
@@ -173,6 +181,32 @@ export function createSnapshotServer(opts: SnapshotServerOptions) {
       if (opts.store.get(key)?.version === v) continue;
       await renderOnce(key, v).catch((err: unknown) => log(`[herald] ERROR warming ${key}: ${String(err)}`));
     }
+    if (warmedUp || opts.warmUpRounds === undefined) return;
+    warmedUp = true;
+    await warmUp(v, opts.warmUpRounds);
+  }
+
+  /** opts.warmUpRounds: each render gives way to those readers and versions ask for, and a new version ends them. */
+  async function warmUp(v: number, rounds: number): Promise<void> {
+    const started = performance.now();
+    let done = 0;
+    for (let round = 0; round < rounds; round++)
+      for (const key of warmKeys) {
+        while (inflight.size) await Promise.allSettled([...inflight.values()].map((r) => r.p));
+        if (version !== v) {
+          log(`[herald] warm-up ended by a new version after ${done} renders`);
+          return;
+        }
+        try {
+          const r = await opts.render(key);
+          if (STORABLE.has(r.status)) await snapshotOf(key, v, r);
+          done++;
+        } catch (err) {
+          log(`[herald] ERROR warming up with ${key}: ${String(err)}`);
+          return;
+        }
+      }
+    log(`[herald] warmed up: ${done} renders in ${msSince(started)} ms`);
   }
 
   async function currentVersion(): Promise<number | null> {
@@ -214,6 +248,15 @@ export function createSnapshotServer(opts: SnapshotServerOptions) {
       log(`[herald] snapshot render ${key} v${v} → ${r.status} in ${ms} ms (not stored)`);
       return r;
     }
+    const snap = await snapshotOf(key, v, r);
+    if (replaces(snap, opts.store.get(key))) opts.store.set(snap);
+    log(`[herald] snapshot render ${key} v${v} → ${r.status} in ${ms} ms, stored after ${msSince(started)} ms`);
+    setTimeout(() => void finish(snap), finishDelayMs).unref();
+    return snap;
+  }
+
+  /** A render (200 or 404) as the snapshot to store: HTML transformed, a 404 with the not-found page's body. */
+  async function snapshotOf(key: string, v: number, r: Rendered): Promise<Snapshot> {
     const notFound =
       r.status === 404 && key !== opts.notFoundKey && r.contentType.startsWith("text/html")
         ? await notFoundPage(v)
@@ -224,11 +267,7 @@ export function createSnapshotServer(opts: SnapshotServerOptions) {
         ? Buffer.from(opts.transformHtml(r.body.toString("utf8"), r.status))
         : r.body;
     // Served at once with quick compression; the best follows when the CPU is not needed for this render.
-    const snap = await makeSnapshot(key, v, r.status, r.contentType, body, "fast");
-    if (replaces(snap, opts.store.get(key))) opts.store.set(snap);
-    log(`[herald] snapshot render ${key} v${v} → ${r.status} in ${ms} ms, stored after ${msSince(started)} ms`);
-    setTimeout(() => void finish(snap), finishDelayMs).unref();
-    return snap;
+    return makeSnapshot(key, v, r.status, r.contentType, body, "fast");
   }
 
   /** Swaps in the best-compressed variant, unless the snapshot has been replaced meanwhile. */

@@ -74,6 +74,9 @@ async function startOn(port: number, dataDir: string, opts: ServerOptions): Prom
       // Tests fire requests back to back from one address; tests of the limit pass their own.
       HERALD_EDGE_RATE_PER_SEC: "1000",
       HERALD_EDGE_BURST: "1000",
+      // Most test files start servers of their own: the warm-up renders (tests/edge/warm-up.test.ts) would only
+      // add CPU to every start.
+      HERALD_WARMUP_ROUNDS: "0",
       ...opts.env,
     },
     stdio: ["ignore", "pipe", "pipe"],

@@ -43,7 +43,10 @@ async function harness(
     notFoundKey?: string;
     exists?: (key: string) => boolean | null;
     warmKeys?: string[];
+    warmUpRounds?: number;
     onVersion?: (version: number) => void;
+    /** The page a render returns, given how many renders came before it (else `pages`). */
+    page?: (key: string, rendered: number) => Rendered;
   } = {},
 ): Promise<Harness> {
   let version = 1;
@@ -56,10 +59,10 @@ async function harness(
   const snapshots = createSnapshotServer({
     store: opts.store ?? new SnapshotStore(),
     render: async (key) => {
+      const page = opts.page?.(key, renders.length) ?? pages.get(key) ?? html(404, "<p>not found</p>");
       renders.push(key);
       maxConcurrent = Math.max(maxConcurrent, ++running);
       // The page as it is when the render starts (a render reads the database once).
-      const page = pages.get(key) ?? html(404, "<p>not found</p>");
       if (opts.renderDelayMs) await new Promise((r) => setTimeout(r, opts.renderDelayMs));
       if (gate) await gate;
       running--;
@@ -71,6 +74,7 @@ async function harness(
     exists: opts.exists && (async (key) => opts.exists!(key)),
     // Counting renders below is about requests; warming has its own test.
     warmKeys: opts.warmKeys ?? [],
+    warmUpRounds: opts.warmUpRounds,
     onVersion: opts.onVersion,
     log: () => {},
   });
@@ -204,6 +208,39 @@ describe("snapshot server", () => {
       expect(h.renders).toEqual(["/", "/history", "/", "/history"]);
     },
   );
+
+  it("warms up once, after the first warm set: the set rendered the given number of times more, unstored", async () => {
+    const h = await harness({
+      warmKeys: ["/", "/history"],
+      warmUpRounds: 2,
+      page: (key, rendered) => html(200, `<p>${key} render ${rendered}</p>`),
+    });
+    const twice = ["/", "/history", "/", "/history"];
+    await vi.waitFor(() => expect(h.renders).toEqual(["/", "/history", ...twice]), PATIENT);
+    // Readers get the warm set's renders.
+    expect((await get(`${h.url}/`)).body.toString()).toContain("/ render 0");
+    expect((await get(`${h.url}/history`)).body.toString()).toContain("/history render 1");
+    // A new version renders its warm set, and no warm-up follows.
+    h.setVersion(2);
+    await get(`${h.url}/admin/action`, {}, "POST");
+    await vi.waitFor(() => expect(h.renders).toHaveLength(8), PATIENT);
+    expect((await get(`${h.url}/`)).body.toString()).toContain("/ render 6");
+    await new Promise((r) => setTimeout(r, 100));
+    expect(h.renders).toHaveLength(8);
+  });
+
+  it("ends the warm-up at a new version, which is rendered and served as usual", async () => {
+    const h = await harness({ warmKeys: ["/"], warmUpRounds: 100_000, renderDelayMs: 2 });
+    await vi.waitFor(() => expect(h.renders.length).toBeGreaterThan(5), PATIENT);
+    h.pages.set("/", html(200, "<p>home v2</p>"));
+    h.setVersion(2);
+    await get(`${h.url}/admin/action`, {}, "POST");
+    await vi.waitFor(async () => expect((await get(`${h.url}/`)).body.toString()).toContain("home v2"), PATIENT);
+    const ended = h.renders.length;
+    await new Promise((r) => setTimeout(r, 100));
+    // At most the warm-up render that was running when the version came.
+    expect(h.renders.length - ended).toBeLessThanOrEqual(1);
+  });
 
   it("shares one render between concurrent misses", async () => {
     const h = await harness({ renderDelayMs: 100 });
