@@ -143,6 +143,7 @@ export function createSnapshotServer(opts: SnapshotServerOptions) {
   let timer: NodeJS.Timeout | null = null;
   let renders = 0;
   let warmedUp = false;
+  let stopped = false;
 
   function refresh(): Promise<void> {
     if (reading && reading.gen >= changedGen) return reading.done;
@@ -186,24 +187,26 @@ export function createSnapshotServer(opts: SnapshotServerOptions) {
     await warmUp(v, opts.warmUpRounds);
   }
 
-  /** opts.warmUpRounds: each render gives way to those readers and versions ask for, and a new version ends them. */
+  /**
+   * opts.warmUpRounds. Each render waits for those readers and new versions asked for (one of theirs that starts
+   * meanwhile shares the application with it); a new version, a failed render or stop() ends the warm-up, for good.
+   */
   async function warmUp(v: number, rounds: number): Promise<void> {
     const started = performance.now();
     let done = 0;
+    const ended = (why: string) => log(`[herald] warm-up ended ${why} after ${done} renders`);
     for (let round = 0; round < rounds; round++)
       for (const key of warmKeys) {
         while (inflight.size) await Promise.allSettled([...inflight.values()].map((r) => r.p));
-        if (version !== v) {
-          log(`[herald] warm-up ended by a new version after ${done} renders`);
-          return;
-        }
+        if (stopped) return ended("by stop()");
+        if (version !== v) return ended("by a new version");
         try {
           const r = await opts.render(key);
-          if (STORABLE.has(r.status)) await snapshotOf(key, v, r);
+          if (!STORABLE.has(r.status)) return ended(`by ${key} answering ${r.status}`);
+          await snapshotOf(key, v, r);
           done++;
         } catch (err) {
-          log(`[herald] ERROR warming up with ${key}: ${String(err)}`);
-          return;
+          return ended(`by ${key}: ${String(err)}`);
         }
       }
     log(`[herald] warmed up: ${done} renders in ${msSince(started)} ms`);
@@ -477,6 +480,7 @@ export function createSnapshotServer(opts: SnapshotServerOptions) {
       timer.unref();
     },
     stop(): void {
+      stopped = true;
       if (timer) clearInterval(timer);
       opts.store.trySave();
     },

@@ -242,6 +242,17 @@ describe("snapshot server", () => {
     expect(h.renders.length - ended).toBeLessThanOrEqual(1);
   });
 
+  it("ends the warm-up at a failed render (the database away)", async () => {
+    const h = await harness({
+      warmKeys: ["/", "/history"],
+      warmUpRounds: 5,
+      page: (key, rendered) => html(rendered === 3 ? 500 : 200, `<p>${key}</p>`),
+    });
+    await vi.waitFor(() => expect(h.renders).toHaveLength(4), PATIENT);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(h.renders).toEqual(["/", "/history", "/", "/history"]);
+  });
+
   it("shares one render between concurrent misses", async () => {
     const h = await harness({ renderDelayMs: 100 });
     const all = await Promise.all(Array.from({ length: 25 }, () => get(`${h.url}/`)));
