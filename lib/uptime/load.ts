@@ -229,8 +229,7 @@ const MAX_FINISHED_PER_ENTRY = 8;
 /**
  * seriesFromFigures, with the finished days kept. The key is exact: the entry holds the finished days' figures; the
  * key adds the window and every incident naming the component with the fields the bars show or place it by. An open
- * incident runs to `now`, which places it on every window day from its start once today has begun (always, but for
- * the day's first millisecond).
+ * incident runs to `now`, which is in today: on the finished days it covers every day from its start whatever `now` is.
  */
 function componentBars(
   id: string,
@@ -240,7 +239,7 @@ function componentBars(
   now: Date,
 ): Bars {
   if (!kept) return unkept(seriesFromFigures(id, window, figures, spans, now));
-  let key = `${window[0].date} ${window.length} ${kept.days} ${now > window[window.length - 1].start}`;
+  let key = `${window[0].date} ${window.length} ${kept.days}`;
   for (const i of spans)
     if (i.componentIds.includes(id))
       key += `|${i.id} ${i.kind} ${+i.startedAt} ${i.resolvedAt?.getTime() ?? "open"} ${JSON.stringify(i.name)}`;
