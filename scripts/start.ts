@@ -81,12 +81,7 @@ const appEntry = (() => {
 function startApp(): Promise<void> {
   return new Promise((resolve, reject) => {
     const started = Date.now();
-    // V8 drops the bytecode (and the optimized code) of a function that has not run for five full collections: in an
-    // application that renders only on publishes, that is the whole render path after a quiet spell, and the first
-    // publish of a quiet day compiled it again (on bench/public.ts's seed, after 15 minutes of quiet: 203 ms from the
-    // commit to a fresh `/` without this flag, 144 ms with it; one trial each).
-    const execArgv = [...appEntry.execArgv, "--no-flush-bytecode"];
-    const c = fork(appEntry.script, [], { env: process.env, execArgv });
+    const c = fork(appEntry.script, [], { env: process.env, execArgv: appEntry.execArgv });
     child = c;
     let ended = false;
     const end = (why: string) => {
