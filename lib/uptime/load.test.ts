@@ -14,6 +14,16 @@ const DAY = 24 * HOUR;
 let close: (() => void) | undefined;
 afterEach(() => close?.());
 
+/** A new handle on the same file has no cache: the reference the cached loads are compared with. */
+async function uncachedUptime(url: string, pageId: string, at: Date) {
+  const other = openDb({ url });
+  try {
+    return await loadUptime(other.db, pageId, at);
+  } finally {
+    other.client.close();
+  }
+}
+
 describe("loadUptime", () => {
   it("builds bars from the status log with the day's published incidents only", async () => {
     const t = await createTestCtx();
@@ -112,15 +122,7 @@ describe("loadUptime", () => {
     const now = t.clock.now();
     const day = (u: Awaited<ReturnType<typeof loadUptime>>, date: string) =>
       u.components[0].days.find((d) => d.date === date)!;
-    // A new handle on the same file has no cache: the reference for every comparison.
-    const uncached = async (at: Date) => {
-      const other = openDb({ url: t.url });
-      try {
-        return await loadUptime(other.db, p.id, at);
-      } finally {
-        other.client.close();
-      }
-    };
+    const uncached = (at: Date) => uncachedUptime(t.url, p.id, at);
     const first = await loadUptime(t.db, p.id, now);
     expect(dayFiguresCache(t.db).size).toBe(1);
     expect(first).toEqual(await uncached(now));
@@ -167,14 +169,7 @@ describe("loadUptime", () => {
     });
     t.clock.advance(3 * DAY);
     const p = await getPage(t.db);
-    const uncached = async (at: Date) => {
-      const other = openDb({ url: t.url });
-      try {
-        return await loadUptime(other.db, p.id, at);
-      } finally {
-        other.client.close();
-      }
-    };
+    const uncached = (at: Date) => uncachedUptime(t.url, p.id, at);
     const render = async () => {
       const u = await loadUptime(t.db, p.id, t.clock.now());
       expect(u).toEqual(await uncached(t.clock.now()));
