@@ -13,7 +13,7 @@
 // CLI): how long a stranger's first request to `/` takes and whether it is the
 // new page, when strangers see it, and the publisher's own next page. The first
 // publish comes after the rounds, in which the application process rendered
-// nothing: the cold case, as on a quiet day.
+// nothing but its keep-warm rounds: the cold case, as on a quiet day.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
@@ -226,7 +226,10 @@ for (let seen = -1; seen !== renderLines(); ) {
   seen = renderLines();
   await new Promise((r) => setTimeout(r, 2000));
 }
-/** From here to the first publish, the application process renders nothing (the edge answers from the snapshots). */
+/**
+ * From here to the first publish, the application process renders nothing but its keep-warm rounds (unstored, once a
+ * minute without a render: HERALD_KEEP_WARM_SECONDS); the edge answers from the snapshots.
+ */
 const appQuietSince = performance.now();
 
 // The bare baseline serves exactly Herald's bytes and headers, Content-Length included (Node adds Date and Connection;
@@ -389,7 +392,8 @@ console.log(
 console.log(`first render of / (cold, 10k incidents): ${firstRenderMs.toFixed(0)} ms; then ${warmUpLine()}`);
 console.log(
   `publishes: the first follows ${(appQuietMs / 1000).toFixed(0)} s in which the application process rendered ` +
-    "nothing (the rounds above), as a publish on a quiet day would; the others come 3 s after the one before",
+    "nothing but its keep-warm rounds (the rounds above), as a publish on a quiet day would; the others come 3 s " +
+    "after the one before",
 );
 for (const [how, list] of Object.entries(publishes))
   for (const p of list)

@@ -71,6 +71,14 @@ const forwarder = createForwarder({ port: () => appPort, token, stripped: [VIEW_
  * The application process's script: beside this one when this runs from a bundle (tests/helpers/scripts.ts),
  * otherwise the TypeScript source through tsx (`npm start`).
  */
+/**
+ * V8 flags of the application process: its young generation never shrinks below 16 MB. An idle process's memory
+ * reducer shrinks it to 1 MB, and the first render after a quiet spell (a publish) then ran twenty collections,
+ * promoting its short-lived objects. Costs ~30 MB of memory; measured in bench/public.ts with the keep-warm
+ * (HERALD_KEEP_WARM_SECONDS), without which neither helped.
+ */
+const APP_V8_FLAGS = ["--min-semi-space-size=16"];
+
 const appEntry = (() => {
   const running = process.argv[1] ?? "";
   const bundled = path.join(path.dirname(running), "next-server.mjs");
@@ -81,7 +89,7 @@ const appEntry = (() => {
 function startApp(): Promise<void> {
   return new Promise((resolve, reject) => {
     const started = Date.now();
-    const c = fork(appEntry.script, [], { env: process.env, execArgv: appEntry.execArgv });
+    const c = fork(appEntry.script, [], { env: process.env, execArgv: [...appEntry.execArgv, ...APP_V8_FLAGS] });
     child = c;
     let ended = false;
     const end = (why: string) => {
@@ -208,6 +216,7 @@ const snapshots = createSnapshotServer({
   headers: securityHeaders(config.HERALD_URL),
   pollMs: config.HERALD_SNAPSHOT_POLL_MS,
   warmUpRounds: config.HERALD_WARMUP_ROUNDS,
+  keepWarmMs: config.HERALD_KEEP_WARM_SECONDS * 1000,
 });
 onAppVersion = () => snapshots.versionChanged();
 await snapshots.start();

@@ -64,6 +64,13 @@ export interface SnapshotServerOptions {
    * Default 0.
    */
   warmUpRounds?: number;
+  /**
+   * After the warm-up, whenever nothing has rendered for this long: the warm set rendered once more, made into
+   * snapshots that are not stored. A process that has rendered nothing for a quarter of an hour renders the next page
+   * (on a quiet day, the first publish's) about twice as slowly as one that rendered a minute before, warm-up or not
+   * (bench/public.ts). Default: never.
+   */
+  keepWarmMs?: number;
   /** Background version poll; other processes' writes show up within this. */
   pollMs?: number;
   /**
@@ -144,6 +151,11 @@ export function createSnapshotServer(opts: SnapshotServerOptions) {
   let renders = 0;
   let warmedUp = false;
   let stopped = false;
+  /** When the last render (stored or not) started, for opts.keepWarmMs. */
+  let lastRender = performance.now();
+  let keepWarmTimer: NodeJS.Timeout | null = null;
+  /** Whether a keep-warm round has completed (the first is logged). */
+  let keptWarm = false;
 
   function refresh(): Promise<void> {
     if (reading && reading.gen >= changedGen) return reading.done;
@@ -182,34 +194,63 @@ export function createSnapshotServer(opts: SnapshotServerOptions) {
       if (opts.store.get(key)?.version === v) continue;
       await renderOnce(key, v).catch((err: unknown) => log(`[herald] ERROR warming ${key}: ${String(err)}`));
     }
-    if (warmedUp || opts.warmUpRounds === undefined) return;
+    if (warmedUp) return;
     warmedUp = true;
-    await warmUp(v, opts.warmUpRounds);
+    if (opts.warmUpRounds !== undefined) {
+      const started = performance.now();
+      const { done, ended } = await renderUnstored(v, opts.warmUpRounds);
+      log(
+        ended
+          ? `[herald] warm-up ended ${ended} after ${done} renders`
+          : `[herald] warmed up: ${done} renders in ${msSince(started)} ms`,
+      );
+    }
+    keepWarm();
   }
 
   /**
-   * opts.warmUpRounds. Each render waits for those readers and new versions asked for (one of theirs that starts
-   * meanwhile shares the application with it); a new version, a failed render or stop() ends the warm-up, for good.
+   * Renders of the warm set at version v, `rounds` times, made into snapshots that are not stored (opts.warmUpRounds,
+   * opts.keepWarmMs). Each render waits for those readers and new versions asked for (one of theirs that starts
+   * meanwhile shares the application with it); a new version, a failed render or stop() ends them.
    */
-  async function warmUp(v: number, rounds: number): Promise<void> {
-    const started = performance.now();
+  async function renderUnstored(v: number, rounds: number): Promise<Unstored> {
     let done = 0;
-    const ended = (why: string) => log(`[herald] warm-up ended ${why} after ${done} renders`);
     for (let round = 0; round < rounds; round++)
       for (const key of warmKeys) {
         while (inflight.size) await Promise.allSettled([...inflight.values()].map((r) => r.p));
-        if (stopped) return ended("by stop()");
-        if (version !== v) return ended("by a new version");
+        if (stopped) return { done, ended: "by stop()", failed: false };
+        if (version !== v) return { done, ended: "by a new version", failed: false };
         try {
+          lastRender = performance.now();
           const r = await opts.render(key);
-          if (!STORABLE.has(r.status)) return ended(`by ${key} answering ${r.status}`);
+          if (!STORABLE.has(r.status)) return { done, ended: `by ${key} answering ${r.status}`, failed: true };
           await snapshotOf(key, v, r);
           done++;
         } catch (err) {
-          return ended(`by ${key}: ${String(err)}`);
+          return { done, ended: `by ${key}: ${String(err)}`, failed: true };
         }
       }
-    log(`[herald] warmed up: ${done} renders in ${msSince(started)} ms`);
+    return { done };
+  }
+
+  /** opts.keepWarmMs: the next round is due that long after the last render. */
+  function keepWarm(): void {
+    const every = opts.keepWarmMs;
+    if (!every || stopped) return;
+    keepWarmTimer = setTimeout(
+      async () => {
+        if (performance.now() - lastRender >= every && version !== null && !failing) {
+          const started = performance.now();
+          const { done, ended, failed } = await renderUnstored(version, 1);
+          if (failed) log(`[herald] keep-warm round ended ${ended} after ${done} renders`);
+          else if (!ended && !keptWarm) log(`[herald] kept warm: ${done} renders in ${msSince(started)} ms`);
+          keptWarm ||= !ended;
+        }
+        keepWarm();
+      },
+      Math.max(lastRender + every - performance.now(), 0),
+    );
+    keepWarmTimer.unref();
   }
 
   async function currentVersion(): Promise<number | null> {
@@ -245,6 +286,7 @@ export function createSnapshotServer(opts: SnapshotServerOptions) {
   async function renderNow(key: string, v: number | null): Promise<Snapshot | Rendered> {
     const started = performance.now();
     renders++;
+    lastRender = started;
     const r = await opts.render(key);
     const ms = (performance.now() - started).toFixed(0);
     if (v === null || !STORABLE.has(r.status)) {
@@ -482,6 +524,7 @@ export function createSnapshotServer(opts: SnapshotServerOptions) {
     stop(): void {
       stopped = true;
       if (timer) clearInterval(timer);
+      if (keepWarmTimer) clearTimeout(keepWarmTimer);
       opts.store.trySave();
     },
     get version() {
@@ -523,6 +566,9 @@ export function createSnapshotServer(opts: SnapshotServerOptions) {
     res.end("The status page is briefly unavailable. Please retry in a few seconds.");
   }
 }
+
+/** How renders that are not stored went: all done, or ended early (why, and whether by a failed render). */
+type Unstored = { done: number; ended?: string; failed?: boolean };
 
 const FALLBACK_404 =
   `<!doctype html><html lang="en"><meta charset="utf-8"><title>Not found</title><main ` +

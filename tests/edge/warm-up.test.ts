@@ -1,40 +1,60 @@
-import { afterAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { CLI_ACTOR } from "../../lib/context";
 import { createIncident } from "../../lib/incidents/incidents";
 import { fixedPaths } from "../../lib/snapshots/routes";
 import { startServer, type RunningServer } from "../helpers/server";
 import { eventually, until } from "../helpers/wait";
 
-// The warm-up after start (HERALD_WARMUP_ROUNDS, lib/snapshots/server.ts): the real server renders every fixed public
-// path again through Next, stores none of it, and publishes as before. Its effect on the first publish's render is
-// measured by bench/public.ts.
+// The warm-up after start (HERALD_WARMUP_ROUNDS) and the keep-warm (HERALD_KEEP_WARM_SECONDS), lib/snapshots/server.ts:
+// the real server renders every fixed public path again through Next, stores none of it, and publishes as before.
+// Their effect on the first publish's render is measured by bench/public.ts.
 
-describe("the warm-up after start", () => {
-  let server: RunningServer;
-  afterAll(() => server?.stop());
+/** How many renders of a path were stored (each is logged once). */
+function stored(server: RunningServer, path: string): number {
+  return server
+    .output()
+    .split("\n")
+    .filter((l) => l.includes(`snapshot render ${path} v`) && l.includes("stored")).length;
+}
+
+/** Only the first warm set was stored; a publish then goes out as usual. */
+async function expectOnlyTheWarmSetStoredThenPublish(server: RunningServer, name: string): Promise<void> {
+  expect(server.output()).not.toContain("ERROR");
+  for (const path of fixedPaths()) expect(stored(server, path), path).toBe(1);
+  await createIncident(
+    { db: server.db, now: () => new Date(), actor: CLI_ACTOR },
+    { name, body: "Looking into it", notify: false },
+  );
+  await eventually("the publish on /", async () =>
+    expect(await (await fetch(`${server.url}/`)).text()).toContain(name),
+  );
+  expect(stored(server, "/")).toBe(2);
+}
+
+describe("the warm-up after start and the keep-warm", () => {
+  let server: RunningServer | undefined;
+  afterEach(async () => {
+    await server?.stop();
+    server = undefined;
+  });
 
   it("renders the public set the given number of times more, stores none of it, then publishes as usual", async () => {
     server = await startServer({ env: { HERALD_WARMUP_ROUNDS: "2" } });
-    const done = await until("the warm-up", () => /\[herald\] warmed up: (\d+) renders/.exec(server.output())?.[1]);
+    const running = server;
+    const done = await until("the warm-up", () => /\[herald\] warmed up: (\d+) renders/.exec(running.output())?.[1]);
     expect(Number(done)).toBe(2 * fixedPaths().length);
-    expect(server.output()).not.toContain("ERROR");
-    // Only the warm set's renders were stored (each logged once).
-    const stored = (path: string) =>
-      server
-        .output()
-        .split("\n")
-        .filter((l) => l.includes(`snapshot render ${path} v`) && l.includes("stored")).length;
-    for (const path of fixedPaths()) expect(stored(path), path).toBe(1);
-    const home = await fetch(`${server.url}/`);
-    expect(home.headers.get("x-herald-snapshot")).toBe("HIT");
+    expect((await fetch(`${server.url}/`)).headers.get("x-herald-snapshot")).toBe("HIT");
+    await expectOnlyTheWarmSetStoredThenPublish(server, "After the warm-up");
+  });
 
-    await createIncident(
-      { db: server.db, now: () => new Date(), actor: CLI_ACTOR },
-      { name: "After the warm-up", body: "Looking into it", notify: false },
+  it("renders the public set again after a quiet second, stores none of it; a publish goes out", async () => {
+    server = await startServer({ env: { HERALD_WARMUP_ROUNDS: "0", HERALD_KEEP_WARM_SECONDS: "1" } });
+    const running = server;
+    const done = await until(
+      "a keep-warm round",
+      () => /\[herald\] kept warm: (\d+) renders/.exec(running.output())?.[1],
     );
-    await eventually("the publish on /", async () =>
-      expect(await (await fetch(`${server.url}/`)).text()).toContain("After the warm-up"),
-    );
-    expect(stored("/")).toBe(2);
+    expect(Number(done)).toBe(fixedPaths().length);
+    await expectOnlyTheWarmSetStoredThenPublish(server, "While kept warm");
   });
 });

@@ -77,6 +77,7 @@ async function startOn(port: number, dataDir: string, opts: ServerOptions): Prom
       // Most test files start servers of their own: the warm-up renders (tests/edge/warm-up.test.ts) would only
       // add CPU to every start.
       HERALD_WARMUP_ROUNDS: "0",
+      HERALD_KEEP_WARM_SECONDS: "0",
       ...opts.env,
     },
     stdio: ["ignore", "pipe", "pipe"],

@@ -44,6 +44,7 @@ async function harness(
     exists?: (key: string) => boolean | null;
     warmKeys?: string[];
     warmUpRounds?: number;
+    keepWarmMs?: number;
     onVersion?: (version: number) => void;
     /** The page a render returns, given how many renders came before it (else `pages`). */
     page?: (key: string, rendered: number) => Rendered;
@@ -75,6 +76,7 @@ async function harness(
     // Counting renders below is about requests; warming has its own test.
     warmKeys: opts.warmKeys ?? [],
     warmUpRounds: opts.warmUpRounds,
+    keepWarmMs: opts.keepWarmMs,
     onVersion: opts.onVersion,
     log: () => {},
   });
@@ -251,6 +253,34 @@ describe("snapshot server", () => {
     await vi.waitFor(() => expect(h.renders).toHaveLength(4), PATIENT);
     await new Promise((r) => setTimeout(r, 100));
     expect(h.renders).toEqual(["/", "/history", "/", "/history"]);
+  });
+
+  it("keeps warm: the warm set rendered again, unstored, whenever nothing has rendered for keepWarmMs", async () => {
+    const started: number[] = [];
+    const h = await harness({
+      warmKeys: ["/", "/history"],
+      warmUpRounds: 0,
+      keepWarmMs: 200,
+      page: (key, rendered) => {
+        started.push(performance.now());
+        return html(200, `<p>${key} render ${rendered}</p>`);
+      },
+    });
+    const round = ["/", "/history"];
+    await vi.waitFor(() => expect(h.renders).toEqual([...round, ...round]), PATIENT);
+    // Readers still get the stored renders.
+    expect((await get(`${h.url}/`)).body.toString()).toContain("/ render 0");
+    // A publish's renders put the next round off: it comes keepWarmMs after the last render, not on a clock.
+    h.setVersion(2);
+    await get(`${h.url}/admin/action`, {}, "POST");
+    await vi.waitFor(() => expect(h.renders).toHaveLength(8), PATIENT);
+    expect(h.renders).toEqual([...round, ...round, ...round, ...round]);
+    expect((await get(`${h.url}/`)).body.toString()).toContain("/ render 4");
+    for (const at of [2, 6]) expect(started[at] - started[at - 1]).toBeGreaterThanOrEqual(199);
+    h.snapshots.stop();
+    const stopped = h.renders.length;
+    await new Promise((r) => setTimeout(r, 500));
+    expect(h.renders).toHaveLength(stopped);
   });
 
   it("shares one render between concurrent misses", async () => {
