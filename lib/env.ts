@@ -59,7 +59,8 @@ const EnvSchema = z.object({
   HERALD_OIDC_CLIENT_SECRET: z.string().min(1).max(2000).optional(),
   // How often each instance re-reads page.content_version for the public snapshots.
   HERALD_SNAPSHOT_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(500),
-  // Renders of the public set after start, not stored: the first publish runs optimized code (lib/snapshots/server.ts).
+  // Renders of the public set after start (and after the application process restarts), not stored: the first publish
+  // runs optimized code (lib/snapshots/server.ts).
   HERALD_WARMUP_ROUNDS: z.coerce.number().int().min(0).max(100).default(10),
   // After that, the public set rendered once more (not stored) whenever nothing has rendered for this long; 0: never.
   HERALD_KEEP_WARM_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),

@@ -65,6 +65,9 @@ let child: ChildProcess | null = null;
 let quickDeaths = 0;
 /** The application process committed a new content version; a no-op until the snapshot server exists (it reads it). */
 let onAppVersion = () => {};
+/** A new application process after a crash (its code is cold); a no-op until the snapshot server exists. */
+let onAppRestarted = () => {};
+let appStarts = 0;
 const forwarder = createForwarder({ port: () => appPort, token, stripped: [VIEW_HEADER] });
 
 /**
@@ -89,6 +92,7 @@ const appEntry = (() => {
 function startApp(): Promise<void> {
   return new Promise((resolve, reject) => {
     const started = Date.now();
+    appStarts++;
     const c = fork(appEntry.script, [], { env: process.env, execArgv: [...appEntry.execArgv, ...APP_V8_FLAGS] });
     child = c;
     let ended = false;
@@ -117,6 +121,7 @@ function startApp(): Promise<void> {
       else if (m.type === "listening") {
         appPort = m.port;
         console.log(`[herald] application process (pid ${c.pid}) listening on 127.0.0.1:${m.port}`);
+        if (appStarts > 1) onAppRestarted();
         resolve();
       } else if (m.type === "version") onAppVersion();
     });
@@ -219,6 +224,7 @@ const snapshots = createSnapshotServer({
   keepWarmMs: config.HERALD_KEEP_WARM_SECONDS * 1000,
 });
 onAppVersion = () => snapshots.versionChanged();
+onAppRestarted = () => snapshots.applicationRestarted();
 await snapshots.start();
 // Another process's commit to a local database file (the CLI, a separate worker) is read at once, not at the next poll.
 if (config.HERALD_SNAPSHOT_WATCH) watchDatabaseFile(config.DATABASE_URL, () => snapshots.recheckVersion());

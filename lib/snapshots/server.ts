@@ -58,10 +58,10 @@ export interface SnapshotServerOptions {
    */
   warmKeys?: readonly string[];
   /**
-   * Once per process, after its first warm set: renders of the warm set this many more times, made into snapshots
-   * that are not stored. V8 optimizes a function only after it has run a while: a young process renders the first
-   * publish after its start mostly with unoptimized code, and the first publish of a quiet day is often that one.
-   * Default 0.
+   * After the first warm set (and again at applicationRestarted()): renders of the warm set this many more times, made
+   * into snapshots that are not stored. V8 optimizes a function only after it has run a while: a young process renders
+   * the first publish after its start mostly with unoptimized code, and the first publish of a quiet day is often that
+   * one. Default 0.
    */
   warmUpRounds?: number;
   /**
@@ -150,6 +150,7 @@ export function createSnapshotServer(opts: SnapshotServerOptions) {
   let timer: NodeJS.Timeout | null = null;
   let renders = 0;
   let warmedUp = false;
+  let warmingUp = false;
   let stopped = false;
   /** When the last render (stored or not) started, for opts.keepWarmMs. */
   let lastRender = performance.now();
@@ -196,16 +197,22 @@ export function createSnapshotServer(opts: SnapshotServerOptions) {
     }
     if (warmedUp) return;
     warmedUp = true;
-    if (opts.warmUpRounds !== undefined) {
-      const started = performance.now();
-      const { done, ended } = await renderUnstored(v, opts.warmUpRounds);
-      log(
-        ended
-          ? `[herald] warm-up ended ${ended} after ${done} renders`
-          : `[herald] warmed up: ${done} renders in ${msSince(started)} ms`,
-      );
-    }
+    await warmUp(v);
     keepWarm();
+  }
+
+  /** opts.warmUpRounds, logged; one at a time. */
+  async function warmUp(v: number): Promise<void> {
+    if (opts.warmUpRounds === undefined || warmingUp) return;
+    warmingUp = true;
+    const started = performance.now();
+    const { done, ended } = await renderUnstored(v, opts.warmUpRounds);
+    warmingUp = false;
+    log(
+      ended
+        ? `[herald] warm-up ended ${ended} after ${done} renders`
+        : `[herald] warmed up: ${done} renders in ${msSince(started)} ms`,
+    );
   }
 
   /**
@@ -239,7 +246,7 @@ export function createSnapshotServer(opts: SnapshotServerOptions) {
     if (!every || stopped) return;
     keepWarmTimer = setTimeout(
       async () => {
-        if (performance.now() - lastRender >= every && version !== null && !failing) {
+        if (performance.now() - lastRender >= every && version !== null && !failing && !warmingUp) {
           const started = performance.now();
           const { done, ended, failed } = await renderUnstored(version, 1);
           if (failed) log(`[herald] keep-warm round ended ${ended} after ${done} renders`);
@@ -493,6 +500,10 @@ export function createSnapshotServer(opts: SnapshotServerOptions) {
       serve(req, res, key).catch((err: unknown) => fail(res, `snapshot of ${key}: ${String(err)}`));
     },
     markChanged,
+    /** The application process was started again (after a crash): its code is cold, and the warm-up runs again. */
+    applicationRestarted(): void {
+      if (warmedUp && version !== null && !stopped) void warmUp(version);
+    },
     /**
      * Another process (the application process, after a commit) reports a new content version: it is read at once
      * and its renders start, `/` first, before anyone asks.

@@ -19,7 +19,6 @@ function stored(server: RunningServer, path: string): number {
 
 /** Only the first warm set was stored; a publish then goes out as usual. */
 async function expectOnlyTheWarmSetStoredThenPublish(server: RunningServer, name: string): Promise<void> {
-  expect(server.output()).not.toContain("ERROR");
   for (const path of fixedPaths()) expect(stored(server, path), path).toBe(1);
   await createIncident(
     { db: server.db, now: () => new Date(), actor: CLI_ACTOR },
@@ -44,6 +43,7 @@ describe("the warm-up after start and the keep-warm", () => {
     const done = await until("the warm-up", () => /\[herald\] warmed up: (\d+) renders/.exec(running.output())?.[1]);
     expect(Number(done)).toBe(2 * fixedPaths().length);
     expect((await fetch(`${server.url}/`)).headers.get("x-herald-snapshot")).toBe("HIT");
+    expect(server.output()).not.toContain("ERROR");
     await expectOnlyTheWarmSetStoredThenPublish(server, "After the warm-up");
   });
 
@@ -55,6 +55,24 @@ describe("the warm-up after start and the keep-warm", () => {
       () => /\[herald\] kept warm: (\d+) renders/.exec(running.output())?.[1],
     );
     expect(Number(done)).toBe(fixedPaths().length);
+    expect(server.output()).not.toContain("ERROR");
     await expectOnlyTheWarmSetStoredThenPublish(server, "While kept warm");
+  });
+
+  it("warms up again when the application process is started again after a crash", async () => {
+    server = await startServer({ env: { HERALD_WARMUP_ROUNDS: "1" } });
+    const running = server;
+    const warmUps = () => [...running.output().matchAll(/\[herald\] warmed up: (\d+) renders/g)].map((m) => m[1]);
+    await until("the warm-up", () => warmUps()[0]);
+    const pid = Number(/application process \(pid (\d+)\) listening/.exec(server.output())?.[1]);
+    process.kill(pid, "SIGKILL");
+    await until("the second warm-up", () => warmUps()[1]);
+    expect(warmUps()).toEqual([String(fixedPaths().length), String(fixedPaths().length)]);
+    const errors = server
+      .output()
+      .split("\n")
+      .filter((l) => l.includes("ERROR"));
+    expect(errors).toEqual([expect.stringContaining("the application process exited (signal SIGKILL)")]);
+    await expectOnlyTheWarmSetStoredThenPublish(server, "After the restart");
   });
 });

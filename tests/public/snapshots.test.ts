@@ -231,6 +231,20 @@ describe("snapshot server", () => {
     expect(h.renders).toHaveLength(8);
   });
 
+  it("warms up again, unstored, when the application process was started again", async () => {
+    const h = await harness({
+      warmKeys: ["/"],
+      warmUpRounds: 2,
+      page: (key, rendered) => html(200, `<p>${key} render ${rendered}</p>`),
+    });
+    await vi.waitFor(() => expect(h.renders).toEqual(["/", "/", "/"]), PATIENT);
+    h.snapshots.applicationRestarted();
+    await vi.waitFor(() => expect(h.renders).toHaveLength(5), PATIENT);
+    expect((await get(`${h.url}/`)).body.toString()).toContain("/ render 0");
+    await new Promise((r) => setTimeout(r, 100));
+    expect(h.renders).toHaveLength(5);
+  });
+
   it("ends the warm-up at a new version, which is rendered and served as usual", async () => {
     const h = await harness({ warmKeys: ["/"], warmUpRounds: 100_000, renderDelayMs: 2 });
     await vi.waitFor(() => expect(h.renders.length).toBeGreaterThan(5), PATIENT);
