@@ -71,17 +71,17 @@ let appStarts = 0;
 const forwarder = createForwarder({ port: () => appPort, token, stripped: [VIEW_HEADER] });
 
 /**
- * The application process's script: beside this one when this runs from a bundle (tests/helpers/scripts.ts),
- * otherwise the TypeScript source through tsx (`npm start`).
- */
-/**
  * V8 flags of the application process: its young generation never shrinks below 16 MB. An idle process's memory
- * reducer shrinks it to 1 MB, and the first render after a quiet spell (a publish) then ran twenty collections,
- * promoting its short-lived objects. Costs ~30 MB of memory; measured in bench/public.ts with the keep-warm
- * (HERALD_KEEP_WARM_SECONDS), without which neither helped.
+ * reducer shrinks it to 1 MB, and the first render after a quiet spell (a publish) then ran some twenty collections,
+ * promoting its short-lived objects. ~13 MB more resident when idle on a 10-year page. Either this or the keep-warm
+ * (HERALD_KEEP_WARM_SECONDS) alone left the first publish after a quiet quarter of an hour slow; bench/public.ts.
  */
 const APP_V8_FLAGS = ["--min-semi-space-size=16"];
 
+/**
+ * The application process's script: beside this one when this runs from a bundle (tests/helpers/scripts.ts),
+ * otherwise the TypeScript source through tsx (`npm start`).
+ */
 const appEntry = (() => {
   const running = process.argv[1] ?? "";
   const bundled = path.join(path.dirname(running), "next-server.mjs");
