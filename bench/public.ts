@@ -25,6 +25,7 @@ import { createApiKey } from "../lib/api-keys/api-keys";
 import { CLI_ACTOR } from "../lib/context";
 import { createIncident } from "../lib/incidents/incidents";
 import { getPage } from "../lib/page/page";
+import { V8_FLAGS } from "../scripts/v8-flags";
 import { freePort } from "../tests/helpers/server";
 import { seedTenYears } from "./seed";
 
@@ -120,8 +121,11 @@ function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
 }
 
-/** Node flags for every measured server: see bench/full-gc-on-signal.ts. */
-const MEASURED = ["--expose-gc", "--import", "tsx", "--import", "./bench/full-gc-on-signal.ts"];
+/**
+ * Node flags for every measured server: see bench/full-gc-on-signal.ts. Herald's V8 flags (npm start's) too, given
+ * to the bare servers as well: the comparison is of request paths, not of heap settings.
+ */
+const MEASURED = [...V8_FLAGS, "--expose-gc", "--import", "tsx", "--import", "./bench/full-gc-on-signal.ts"];
 
 /**
  * Load on `url` and the server's CPU time per answered request (less noisy than req/s on a shared machine), after a

@@ -4,6 +4,7 @@
 import { fork, spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { V8_FLAGS } from "../scripts/v8-flags";
 import { freePort } from "../tests/helpers/server";
 import type { Job, JobResult } from "./load";
 
@@ -25,7 +26,7 @@ export async function startHerald(opts: {
   env?: Record<string, string>;
 }): Promise<Herald> {
   const port = await freePort();
-  const child = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
+  const child = spawn(process.execPath, [...V8_FLAGS, "--import", "tsx", "scripts/start.ts"], {
     cwd: root,
     env: {
       ...process.env,

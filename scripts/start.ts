@@ -22,6 +22,7 @@ import { loadViewerAccess, type ViewerAccess } from "@/lib/viewers/access";
 import { createViewGate } from "@/lib/viewers/gate";
 import { signView, VIEW_HEADER } from "@/lib/viewers/view-header";
 import { bootstrap } from "./bootstrap";
+import { V8_FLAGS } from "./v8-flags";
 
 Object.assign(process.env, { NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: process.env.NODE_ENV ?? "production" });
 const config = env();
@@ -71,14 +72,6 @@ let appStarts = 0;
 const forwarder = createForwarder({ port: () => appPort, token, stripped: [VIEW_HEADER] });
 
 /**
- * V8 flags of the application process: its young generation never shrinks below 16 MB. An idle process's memory
- * reducer shrinks it to 1 MB, and the first render after a quiet spell (a publish) then ran some twenty collections,
- * promoting its short-lived objects. ~13 MB more resident when idle on a 10-year page. Either this or the keep-warm
- * (HERALD_KEEP_WARM_SECONDS) alone left the first publish after a quiet quarter of an hour slow; bench/public.ts.
- */
-const APP_V8_FLAGS = ["--min-semi-space-size=16"];
-
-/**
  * The application process's script: beside this one when this runs from a bundle (tests/helpers/scripts.ts),
  * otherwise the TypeScript source through tsx (`npm start`).
  */
@@ -93,7 +86,7 @@ function startApp(): Promise<void> {
   return new Promise((resolve, reject) => {
     const started = Date.now();
     appStarts++;
-    const c = fork(appEntry.script, [], { env: process.env, execArgv: [...appEntry.execArgv, ...APP_V8_FLAGS] });
+    const c = fork(appEntry.script, [], { env: process.env, execArgv: [...appEntry.execArgv, ...V8_FLAGS] });
     child = c;
     let ended = false;
     const end = (why: string) => {

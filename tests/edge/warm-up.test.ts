@@ -1,13 +1,16 @@
+import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { CLI_ACTOR } from "../../lib/context";
 import { createIncident } from "../../lib/incidents/incidents";
 import { fixedPaths } from "../../lib/snapshots/routes";
 import { startServer, type RunningServer } from "../helpers/server";
 import { eventually, until } from "../helpers/wait";
+import { V8_FLAGS } from "../../scripts/v8-flags";
 
 // The warm-up after start (HERALD_WARMUP_ROUNDS) and the keep-warm (HERALD_KEEP_WARM_SECONDS), lib/snapshots/server.ts:
 // the real server renders every fixed public path again through Next, stores none of it, and publishes as before.
-// Their effect on the first publish's render is measured by bench/public.ts.
+// Their effect on the first publish's render is measured by bench/public.ts, as is that of the V8 flags both processes
+// run with (scripts/v8-flags.ts), checked below.
 
 /** How many renders of a path were stored (each is logged once). */
 function stored(server: RunningServer, path: string): number {
@@ -29,6 +32,9 @@ async function expectOnlyTheWarmSetStoredThenPublish(server: RunningServer, name
   );
   expect(stored(server, "/")).toBe(2);
 }
+
+/** A running process's command line (Linux). */
+const argvOf = (pid: number) => readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
 
 describe("the warm-up after start and the keep-warm", () => {
   let server: RunningServer | undefined;
@@ -59,14 +65,17 @@ describe("the warm-up after start and the keep-warm", () => {
     await expectOnlyTheWarmSetStoredThenPublish(server, "While kept warm");
   });
 
-  it("warms up again when the application process is started again after a crash", async () => {
+  it("warms up again, with the same V8 flags, when the application process starts again after a crash", async () => {
     server = await startServer({ env: { HERALD_WARMUP_ROUNDS: "1" } });
     const running = server;
     const warmUps = () => [...running.output().matchAll(/\[herald\] warmed up: (\d+) renders/g)].map((m) => m[1]);
+    const appPids = () =>
+      [...running.output().matchAll(/application process \(pid (\d+)\) listening/g)].map((m) => Number(m[1]));
     await until("the warm-up", () => warmUps()[0]);
-    const pid = Number(/application process \(pid (\d+)\) listening/.exec(server.output())?.[1]);
-    process.kill(pid, "SIGKILL");
+    expect(argvOf(appPids()[0])).toEqual(expect.arrayContaining([...V8_FLAGS]));
+    process.kill(appPids()[0], "SIGKILL");
     await until("the second warm-up", () => warmUps()[1]);
+    expect(argvOf(appPids()[1])).toEqual(expect.arrayContaining([...V8_FLAGS]));
     expect(warmUps()).toEqual([String(fixedPaths().length), String(fixedPaths().length)]);
     const errors = server
       .output()
@@ -74,5 +83,13 @@ describe("the warm-up after start and the keep-warm", () => {
       .filter((l) => l.includes("ERROR"));
     expect(errors).toEqual([expect.stringContaining("the application process exited (signal SIGKILL)")]);
     await expectOnlyTheWarmSetStoredThenPublish(server, "After the restart");
+  });
+});
+
+describe("V8 flags", () => {
+  it("npm start runs the edge with the flags its application process is forked with", () => {
+    const start: string = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")).scripts
+      .start;
+    expect(start.split(" ")).toEqual(["tsx", ...V8_FLAGS, "scripts/start.ts"]);
   });
 });

@@ -4,6 +4,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { openDb, type Db } from "../../db/client";
+import { V8_FLAGS } from "../../scripts/v8-flags";
 import { scriptArgs } from "./scripts";
 
 export interface RunningServer {
@@ -60,7 +61,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
 
 async function startOn(port: number, dataDir: string, opts: ServerOptions): Promise<RunningServer> {
   const databaseUrl = `file:${path.join(dataDir, "herald.db")}`;
-  const child: ChildProcess = spawn(process.execPath, scriptArgs("scripts/start.ts", opts), {
+  const child: ChildProcess = spawn(process.execPath, [...V8_FLAGS, ...scriptArgs("scripts/start.ts", opts)], {
     cwd: path.resolve(import.meta.dirname, "../.."),
     env: {
       ...process.env,
