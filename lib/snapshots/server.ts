@@ -68,7 +68,7 @@ export interface SnapshotServerOptions {
    * After the warm-up, whenever nothing has rendered for this long: the warm set rendered once more, made into
    * snapshots that are not stored. A process that has rendered nothing for a quarter of an hour renders the next page
    * (on a quiet day, the first publish's) about twice as slowly as one that rendered a minute before, warm-up or not;
-   * this, with the application's young generation held (scripts/v8-flags.ts), keeps it near a warm render (measured in
+   * this, with both processes' young generations held (scripts/v8-flags.ts), keeps it near a warm render (measured in
    * bench/public.ts). Default: never.
    */
   keepWarmMs?: number;
